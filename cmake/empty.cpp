@@ -1,0 +1,1 @@
+// Placeholder for a layer library that has no sources yet.

@@ -1,0 +1,117 @@
+#pragma once
+/// One storage interface, two engines (SQLite and PostgreSQL). SQL is written once with
+/// `$1, $2, ...` placeholders; the SQLite engine accepts them too.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace pratu::storage {
+
+enum class Dialect { sqlite, postgres };
+
+/// A bound parameter or a column value.
+using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
+
+/// One row of a result; columns by index, in SELECT order.
+class Row {
+ public:
+  explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
+  bool is_null(std::size_t i) const;
+  std::int64_t int64(std::size_t i) const;  // 0 if NULL; text is parsed
+  double real(std::size_t i) const;
+  std::string text(std::size_t i) const;    // "" if NULL; numbers formatted
+  std::optional<std::string> optional_text(std::size_t i) const;
+  std::size_t size() const { return values_.size(); }
+  const std::vector<Value>& values() const { return values_; }
+
+ private:
+  std::vector<Value> values_;
+};
+
+/// A connection inside a transaction (or a read snapshot). Not thread-safe; never stored.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  /// Runs a statement returning rows.
+  virtual Result<std::vector<Row>> query(std::string_view sql, std::span<const Value> params = {}) = 0;
+  /// Runs a statement; returns the number of rows changed.
+  virtual Result<std::int64_t> execute(std::string_view sql, std::span<const Value> params = {}) = 0;
+  /// Runs several statements without parameters (migrations).
+  virtual Result<void> execute_script(std::string_view sql) = 0;
+  virtual Dialect dialect() const = 0;
+
+  /// Convenience: the first row, or nullopt.
+  Result<std::optional<Row>> query_one(std::string_view sql, std::span<const Value> params = {});
+};
+
+/// A database: transactions run on a connection from the engine's pool.
+class Database {
+ public:
+  virtual ~Database() = default;
+  virtual Dialect dialect() const = 0;
+
+  /// Runs `work` in a read-write transaction; commits if it succeeds, rolls back otherwise.
+  /// SQLite: the single writer connection, BEGIN IMMEDIATE. PostgreSQL: a pooled connection.
+  virtual Result<void> write(const std::function<Result<void>(Connection&)>& work) = 0;
+  /// Runs `work` in a read-only transaction (a consistent snapshot).
+  virtual Result<void> read(const std::function<Result<void>(Connection&)>& work) = 0;
+  /// Cheap liveness probe for /readyz.
+  virtual Result<void> ping() = 0;
+
+  /// Typed helpers over write/read.
+  template <class T, class F>
+  Result<T> write_value(F&& work) {
+    std::optional<T> out;
+    auto r = write([&](Connection& c) -> Result<void> {
+      auto v = work(c);
+      if (!v) return v.error();
+      out.emplace(std::move(*v));
+      return {};
+    });
+    if (!r) return r.error();
+    return std::move(*out);
+  }
+  template <class T, class F>
+  Result<T> read_value(F&& work) {
+    std::optional<T> out;
+    auto r = read([&](Connection& c) -> Result<void> {
+      auto v = work(c);
+      if (!v) return v.error();
+      out.emplace(std::move(*v));
+      return {};
+    });
+    if (!r) return r.error();
+    return std::move(*out);
+  }
+};
+
+/// Engine settings (from the `database` config section).
+struct DatabaseSettings {
+  std::string url = "sqlite:./data/pratu.db";  // "sqlite:PATH" or "postgresql://..."
+  int pool_size = 8;                           // PostgreSQL connections / SQLite readers
+  int busy_timeout_ms = 5000;                  // SQLite busy timeout
+  int connect_timeout_seconds = 5;
+};
+
+/// Opens the engine the URL names. Fails with a message naming the URL's problem.
+Result<std::unique_ptr<Database>> open_database(const DatabaseSettings& settings);
+
+/// Applies every migration in `dir`/<dialect>/ (files NNNN_name.sql) not yet applied,
+/// each in its own transaction, recording it in schema_migrations. Returns how many ran.
+Result<int> migrate(Database& db, const std::string& migrations_dir);
+
+/// A callback told how long each statement took, for metrics (route-free).
+using LatencyObserver = std::function<void(double seconds)>;
+/// Sets the process-wide observer of statement latency.
+void set_latency_observer(LatencyObserver observer);
+
+}  // namespace pratu::storage

@@ -1,0 +1,94 @@
+#pragma once
+/// Transport-free HTTP request and response: handlers see these, never Beast types.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace pratu::web {
+
+using Header = std::pair<std::string, std::string>;
+
+/// Case-insensitive ASCII comparison of header names.
+bool iequals(std::string_view a, std::string_view b);
+
+/// A request as the router hands it to a handler.
+struct Request {
+  std::string method;                 // "GET", "POST", ...
+  std::string target;                 // raw target, "/search?q=x"
+  std::string path;                   // decoded path, "/search"
+  std::vector<Header> query;          // decoded query parameters, in order
+  std::vector<Header> headers;        // as received
+  std::vector<Header> path_params;    // from the route pattern, "/services/{slug}"
+  std::string body;
+  std::string remote_address;         // client IP as text
+  std::string request_id;
+  bool secure = false;                // reached us over TLS (or a trusted proxy says so)
+
+  /// First header named `name` (case-insensitive), or empty.
+  std::string_view header(std::string_view name) const;
+  /// First query parameter named `name`.
+  std::optional<std::string> query_param(std::string_view name) const;
+  /// The route parameter named `name`, or empty.
+  std::string_view path_param(std::string_view name) const;
+  /// The cookie named `name` from the Cookie header.
+  std::optional<std::string> cookie(std::string_view name) const;
+};
+
+/// A response built by a handler; the http layer adds security headers and compression.
+struct Response {
+  int status = 200;
+  std::string content_type = "text/html; charset=utf-8";
+  std::vector<Header> headers;
+  std::string body;
+
+  void set_header(std::string name, std::string value);
+  std::string_view header(std::string_view name) const;
+
+  /// 303 See Other to `location` (redirect after a successful POST).
+  static Response redirect(std::string location, int status = 303);
+  /// application/json body.
+  static Response json(std::string body, int status = 200);
+  /// text/plain body.
+  static Response text(std::string body, int status = 200);
+};
+
+/// Attributes of a Set-Cookie header.
+struct CookieOptions {
+  std::string path = "/";
+  std::int64_t max_age_seconds = -1;  // -1: session cookie; 0: delete
+  bool http_only = true;
+  bool secure = false;
+  std::string same_site = "Lax";
+};
+
+/// Serialises a Set-Cookie value.
+std::string set_cookie_value(std::string_view name, std::string_view value,
+                             const CookieOptions& options);
+
+/// Parses a Cookie header into name/value pairs; malformed pairs are skipped. Untrusted input.
+std::vector<Header> parse_cookie_header(std::string_view header);
+
+/// Percent-decodes `text`; '+' becomes a space when `plus_is_space`. Invalid escapes are kept.
+std::string percent_decode(std::string_view text, bool plus_is_space);
+
+/// Percent-encodes everything but unreserved characters.
+std::string percent_encode(std::string_view text);
+
+/// Parses application/x-www-form-urlencoded (query strings and form bodies). Untrusted input.
+/// Fails (nullopt) on more than `max_fields` fields or invalid UTF-8.
+std::optional<std::vector<Header>> parse_urlencoded(std::string_view text,
+                                                    std::size_t max_fields = 256);
+
+/// Splits a request target into its decoded path and query; nullopt if it is not an
+/// origin-form target ("/..."), contains NUL or "..", or its query is malformed.
+struct Target {
+  std::string path;
+  std::vector<Header> query;
+};
+std::optional<Target> parse_target(std::string_view target);
+
+}  // namespace pratu::web

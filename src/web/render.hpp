@@ -1,0 +1,86 @@
+#pragma once
+/// Server-rendered pages: Mustache templates, escaped by default, words from locale files.
+
+#include <boost/json/object.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+#include "web/context.hpp"
+#include "web/message.hpp"
+
+namespace pratu::web {
+
+/// Every string a person reads, per locale, from locales/th.yaml and locales/en.yaml.
+class Translations {
+ public:
+  /// Loads `dir`/th.yaml and `dir`/en.yaml; fails naming the file and key on a problem,
+  /// or when a key exists in one locale and not the other.
+  static Result<Translations> load(const std::string& dir);
+
+  /// The text for a dotted key ("accounts.login.title"); the key itself if missing.
+  const std::string& text(Locale locale, std::string_view key) const;
+  /// `text` with "{name}" placeholders replaced.
+  std::string format(Locale locale, std::string_view key,
+                     std::initializer_list<std::pair<std::string_view, std::string>> args) const;
+  /// The whole tree for a locale, as JSON (templates see it as `t`).
+  const boost::json::object& tree(Locale locale) const;
+
+ private:
+  std::map<std::string, std::string, std::less<>> th_, en_;
+  boost::json::object th_tree_, en_tree_;
+};
+
+/// URLs of fingerprinted static assets, e.g. "css/pratu.css" -> "/static/css/pratu.3fa2c1d9.css".
+class AssetUrls {
+ public:
+  virtual ~AssetUrls() = default;
+  /// The public URL of `logical_path` (relative to static/).
+  virtual std::string url(std::string_view logical_path) const = 0;
+};
+
+/// Renders templates/pages/<name>.mustache inside templates/layouts/main.mustache.
+///
+/// The model handlers pass is merged with what every page needs:
+///   t            the locale's strings (`{{t.catalog.home.title}}`)
+///   lang         "th" | "en";   other_lang, other_lang_url: the language switch
+///   user         the Principal (display_name, role, agency_code) when logged in
+///   csrf_token   for every POST form: <input type="hidden" name="csrf_token" ...>
+///   assets       { css, js } fingerprinted URLs
+///   session      { expires_at, warning_seconds } when logged in (idle-timeout warning)
+///   path         the request path (for the language switch and "current page" links)
+/// Special model keys a handler may set:
+///   title        page title (text, already translated); prefixed "Error: " when errors exist
+///   errors       array of { field, message } for the error summary (already translated)
+class Renderer {
+ public:
+  /// Loads every template under `templates_dir` (layouts/, partials/, pages/); partials are
+  /// available as {{> name}} by their file name without extension.
+  static Result<std::unique_ptr<Renderer>> load(const std::string& templates_dir,
+                                                const Translations& translations,
+                                                const AssetUrls& assets,
+                                                int session_warning_seconds);
+
+  /// A full page response with `status`.
+  Response page(const Request& request, const RequestContext& context, std::string_view name,
+                boost::json::object model, int status = 200) const;
+  /// Renders a page body to a string (for tests and caching).
+  std::string render(const Request& request, const RequestContext& context,
+                     std::string_view name, boost::json::object model) const;
+
+  const Translations& translations() const { return translations_; }
+
+ private:
+  Renderer(const Translations& translations, const AssetUrls& assets, int warning_seconds)
+      : translations_(translations), assets_(assets), warning_seconds_(warning_seconds) {}
+  struct Templates;
+  const Translations& translations_;
+  const AssetUrls& assets_;
+  int warning_seconds_;
+  std::shared_ptr<const Templates> templates_;
+};
+
+}  // namespace pratu::web

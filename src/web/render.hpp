@@ -3,6 +3,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
@@ -11,6 +12,7 @@
 #include "common/result.hpp"
 #include "web/context.hpp"
 #include "web/message.hpp"
+#include "web/template_engine.hpp"
 
 namespace pratu::web {
 
@@ -67,6 +69,9 @@ class Renderer {
   /// A full page response with `status`.
   Response page(const Request& request, const RequestContext& context, std::string_view name,
                 boost::json::object model, int status = 200) const;
+  /// A localized error page for `status` (404, 405, 413, 429, 500, 503, ...) showing the
+  /// request id, so a person can quote it to the help desk.
+  Response error_page(const Request& request, const RequestContext& context, int status) const;
   /// Renders a page body to a string (for tests and caching).
   std::string render(const Request& request, const RequestContext& context,
                      std::string_view name, boost::json::object model) const;
@@ -76,11 +81,12 @@ class Renderer {
  private:
   Renderer(const Translations& translations, const AssetUrls& assets, int warning_seconds)
       : translations_(translations), assets_(assets), warning_seconds_(warning_seconds) {}
-  struct Templates;
+  boost::json::object base_model(const Request& request, const RequestContext& context) const;
   const Translations& translations_;
   const AssetUrls& assets_;
   int warning_seconds_;
-  std::shared_ptr<const Templates> templates_;
+  std::shared_ptr<const TemplateSet> templates_;
+  boost::json::value th_globals_, en_globals_;  // {"t": tree} per locale, built once
 };
 
 }  // namespace pratu::web

@@ -1,0 +1,52 @@
+#include "web/dates.hpp"
+
+#include <unicode/datefmt.h>
+#include <unicode/locid.h>
+#include <unicode/timezone.h>
+#include <unicode/unistr.h>
+
+#include <memory>
+
+namespace pratu::web {
+
+namespace {
+
+enum class Style { date, date_time };
+
+// ICU formatters are costly to build and not thread-safe to share: one per thread and kind.
+icu::DateFormat& formatter(Locale locale, Style style) {
+  thread_local std::unique_ptr<icu::DateFormat> cache[2][2];
+  auto& slot = cache[locale == Locale::en ? 1 : 0][style == Style::date ? 0 : 1];
+  if (!slot) {
+    icu::Locale icu_locale = locale == Locale::en ? icu::Locale("en", "GB")
+                                                  : icu::Locale("th_TH@calendar=buddhist");
+    if (style == Style::date) {
+      slot.reset(icu::DateFormat::createDateInstance(icu::DateFormat::kLong, icu_locale));
+    } else {
+      slot.reset(icu::DateFormat::createDateTimeInstance(icu::DateFormat::kMedium,
+                                                         icu::DateFormat::kShort, icu_locale));
+    }
+    slot->adoptTimeZone(icu::TimeZone::createTimeZone("Asia/Bangkok"));
+  }
+  return *slot;
+}
+
+std::string format(Locale locale, Style style, std::int64_t epoch_seconds) {
+  icu::UnicodeString text;
+  formatter(locale, style).format(static_cast<UDate>(epoch_seconds) * 1000.0, text);
+  std::string out;
+  text.toUTF8String(out);
+  return out;
+}
+
+}  // namespace
+
+std::string format_date(Locale locale, std::int64_t epoch_seconds) {
+  return format(locale, Style::date, epoch_seconds);
+}
+
+std::string format_date_time(Locale locale, std::int64_t epoch_seconds) {
+  return format(locale, Style::date_time, epoch_seconds);
+}
+
+}  // namespace pratu::web

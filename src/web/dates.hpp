@@ -1,0 +1,17 @@
+#pragma once
+/// Dates as people read them: the Buddhist era in Thai, the Gregorian calendar in English.
+
+#include <cstdint>
+#include <string>
+
+#include "web/context.hpp"
+
+namespace pratu::web {
+
+/// A long date in Asia/Bangkok, e.g. "24 พฤศจิกายน 2569" or "24 November 2026".
+std::string format_date(Locale locale, std::int64_t epoch_seconds);
+
+/// Date and time in Asia/Bangkok, e.g. "24 พ.ย. 2569 14:05" or "24 Nov 2026, 14:05".
+std::string format_date_time(Locale locale, std::int64_t epoch_seconds);
+
+}  // namespace pratu::web

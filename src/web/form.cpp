@@ -1,0 +1,70 @@
+#include "web/form.hpp"
+
+#include <boost/json.hpp>
+#include <openssl/crypto.h>
+
+namespace pratu::web {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string trim(std::string_view s) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return std::string(s);
+}
+
+}  // namespace
+
+Result<Form> Form::parse(const Request& request) {
+  auto type = request.header("Content-Type");
+  if (!type.empty() && type.find("application/x-www-form-urlencoded") == std::string_view::npos) {
+    return Error{ErrorCode::invalid_input, "errors.form_unreadable", "unexpected content type", {}, 0};
+  }
+  auto fields = parse_urlencoded(request.body);
+  if (!fields) {
+    return Error{ErrorCode::invalid_input, "errors.form_unreadable", "malformed form body", {}, 0};
+  }
+  Form form;
+  form.fields_ = std::move(*fields);
+  return form;
+}
+
+std::string Form::raw(std::string_view name) const {
+  for (const auto& [key, value] : fields_) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
+std::string Form::value(std::string_view name) const { return trim(raw(name)); }
+
+bool Form::has(std::string_view name) const {
+  for (const auto& field : fields_) {
+    if (field.first == name) return true;
+  }
+  return false;
+}
+
+json::object form_errors_model(const Translations& translations, Locale locale,
+                               const std::vector<FieldError>& errors) {
+  json::array summary;
+  json::object inline_errors;
+  for (const auto& e : errors) {
+    const auto& message = translations.text(locale, e.message_key);
+    summary.push_back(json::object{{"field", e.field}, {"message", message}});
+    // The first error of a field is the one shown beside it.
+    if (!inline_errors.contains(e.field)) inline_errors[e.field] = message;
+  }
+  return json::object{{"errors", std::move(summary)}, {"field_errors", std::move(inline_errors)}};
+}
+
+bool csrf_valid(const RequestContext& context, std::string_view submitted) {
+  const auto& expected = context.csrf_token;
+  if (expected.empty() || submitted.size() != expected.size()) return false;
+  return CRYPTO_memcmp(expected.data(), submitted.data(), expected.size()) == 0;
+}
+
+}  // namespace pratu::web

@@ -1,0 +1,105 @@
+#include "web/render.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "web/form.hpp"
+#include <fstream>
+
+namespace pratu::web {
+namespace {
+
+namespace fs = std::filesystem;
+
+class FixedAssets final : public AssetUrls {
+ public:
+  std::string url(std::string_view path) const override { return "/static/" + std::string(path); }
+};
+
+class RendererTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto t = Translations::load(PRATU_SOURCE_DIR "/locales");
+    ASSERT_TRUE(t.has_value()) << t.error().detail;
+    translations_ = std::move(*t);
+    auto r = Renderer::load(PRATU_SOURCE_DIR "/templates", translations_, assets_, 300);
+    ASSERT_TRUE(r.has_value()) << r.error().detail;
+    renderer_ = std::move(*r);
+    request_.path = "/somewhere";
+    request_.query = {{"q", "อาหาร"}};
+    context_.request_id = "req-1234";
+  }
+  Translations translations_;
+  FixedAssets assets_;
+  std::unique_ptr<Renderer> renderer_;
+  Request request_;
+  RequestContext context_;
+};
+
+TEST_F(RendererTest, ThaiLayoutDeclaresLanguageAndOffersEnglish) {
+  auto html = renderer_->render(request_, context_, "errors/error", {{"title", "x"}});
+  EXPECT_NE(html.find("<html lang=\"th\">"), std::string::npos);
+  EXPECT_NE(html.find("lang=\"en\""), std::string::npos);
+  // The switch keeps the page and its query.
+  EXPECT_NE(html.find("/somewhere?q=%E0%B8%AD"), std::string::npos);
+  EXPECT_NE(html.find("lang=en"), std::string::npos);
+}
+
+TEST_F(RendererTest, ErrorPageShowsStatusTextAndRequestId) {
+  context_.locale = Locale::en;
+  auto response = renderer_->error_page(request_, context_, 404);
+  EXPECT_EQ(response.status, 404);
+  EXPECT_NE(response.body.find("Page not found"), std::string::npos);
+  EXPECT_NE(response.body.find("req-1234"), std::string::npos);
+  EXPECT_NE(response.body.find("<html lang=\"en\">"), std::string::npos);
+}
+
+TEST_F(RendererTest, TitleIsPrefixedWhenTheFormHasErrors) {
+  context_.locale = Locale::en;
+  auto model = form_errors_model(translations_, Locale::en, {{"email", "errors.invalid_input"}});
+  model["title"] = "Register";
+  auto html = renderer_->render(request_, context_, "errors/error", std::move(model));
+  EXPECT_NE(html.find("<title>Error: Register – Pratu</title>"), std::string::npos) << html.substr(0, 400);
+}
+
+TEST_F(RendererTest, LoggedInLayoutOffersLogoutWithCsrfToken) {
+  context_.user = Principal{1, "สมชาย ใจดี", "applicant", ""};
+  context_.csrf_token = "tok123";
+  auto html = renderer_->render(request_, context_, "errors/error", {});
+  EXPECT_NE(html.find("action=\"/logout\""), std::string::npos);
+  EXPECT_EQ(html.find("href=\"/login\""), std::string::npos);
+  EXPECT_NE(html.find("value=\"tok123\""), std::string::npos);
+}
+
+TEST(Translations, EveryKeyExistsInBothLocales) {
+  auto dir = fs::temp_directory_path() / "pratu-locale-test";
+  fs::create_directories(dir);
+  std::ofstream(dir / "th.yaml") << "a:\n  b: \"ไทย\"\n  c: \"x\"\n";
+  std::ofstream(dir / "en.yaml") << "a:\n  b: \"Thai\"\n";
+  auto t = Translations::load(dir.string());
+  ASSERT_FALSE(t.has_value());
+  EXPECT_NE(t.error().detail.find("a.c"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(Translations, FormatsPlaceholders) {
+  auto t = Translations::load(PRATU_SOURCE_DIR "/locales");
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->text(Locale::en, "site.name"), "Pratu");
+  EXPECT_EQ(t->text(Locale::th, "no.such.key"), "no.such.key");
+}
+
+TEST(CsrfValid, AcceptsOnlyTheExactToken) {
+  RequestContext context;
+  context.csrf_token = "abcdef";
+  EXPECT_TRUE(csrf_valid(context, "abcdef"));
+  EXPECT_FALSE(csrf_valid(context, "abcdeF"));
+  EXPECT_FALSE(csrf_valid(context, ""));
+  context.csrf_token.clear();
+  EXPECT_FALSE(csrf_valid(context, ""));
+}
+
+}  // namespace
+}  // namespace pratu::web

@@ -1,0 +1,57 @@
+#pragma once
+/// A Mustache engine over Boost.JSON: templates compile once at startup and render from many
+/// threads at once without copying the model.
+///
+/// Supported: {{name}} (HTML-escaped), {{{name}}} and {{& name}} (raw), {{#section}},
+/// {{^inverted}}, {{! comment}}, {{> partial}}, dotted names and {{.}}. Falsy: missing, null,
+/// false, 0, "" and []. Lambdas and delimiter changes are not supported (a compile error).
+
+#include <boost/json/value.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace pratu::web {
+
+class TemplateSet;
+
+/// One compiled template.
+class Template {
+ public:
+  struct Node;
+  /// Parses `source`; the error names `name` and the line of the problem.
+  static Result<Template> compile(std::string_view source, std::string name);
+
+  /// Renders with `frames` as the context stack (first = outermost); partials from `set`.
+  void render(const std::vector<const boost::json::value*>& frames, const TemplateSet* set,
+              std::string& out) const;
+
+  const std::string& name() const { return name_; }
+  /// The parsed nodes (for partial expansion inside the engine).
+  const std::vector<Node>& nodes() const { return *nodes_; }
+
+ private:
+  std::string name_;
+  std::shared_ptr<const std::vector<Node>> nodes_;
+};
+
+/// Templates by name, for partial lookup.
+class TemplateSet {
+ public:
+  void add(std::string name, Template tmpl);
+  /// The template named `name`, or nullptr.
+  const Template* find(std::string_view name) const;
+
+ private:
+  std::map<std::string, Template, std::less<>> templates_;
+};
+
+/// Appends `text` to `out` with &, <, >, ", ' escaped.
+void append_html_escaped(std::string_view text, std::string& out);
+
+}  // namespace pratu::web

@@ -1,14 +1,26 @@
 #pragma once
 /// One storage interface, two engines (SQLite and PostgreSQL). SQL is written once with
 /// `$1, $2, ...` placeholders; the SQLite engine accepts them too.
+///
+/// Conventions both engines keep:
+/// - Times are Unix seconds in INTEGER (SQLite) / BIGINT (PostgreSQL) columns.
+/// - PostgreSQL parameters are sent as untyped text; cast (`$1::bigint`) where the server
+///   cannot infer a type from context.
+/// - After a failed statement the transaction is aborted on both engines (PostgreSQL's rule):
+///   return the error from `work`; use `INSERT ... ON CONFLICT DO NOTHING` to tolerate duplicates.
+/// - Unique violations are Error{ErrorCode::conflict} whose detail names the constraint
+///   (PostgreSQL, e.g. `accounts_email_key`) or the columns (SQLite, e.g. `accounts.email`);
+///   see is_unique_violation(). Error details never hold parameter values.
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -51,6 +63,19 @@ class Connection {
 
   /// Convenience: the first row, or nullopt.
   Result<std::optional<Row>> query_one(std::string_view sql, std::span<const Value> params = {});
+
+  /// Overloads taking a braced list: `c.query("... $1, $2", {id, "text"})`.
+  Result<std::vector<Row>> query(std::string_view sql, std::initializer_list<Value> params) {
+    return query(sql, std::span<const Value>(params.begin(), params.size()));
+  }
+  /// Runs a statement with a braced parameter list; returns the number of rows changed.
+  Result<std::int64_t> execute(std::string_view sql, std::initializer_list<Value> params) {
+    return execute(sql, std::span<const Value>(params.begin(), params.size()));
+  }
+  /// The first row of a statement with a braced parameter list, or nullopt.
+  Result<std::optional<Row>> query_one(std::string_view sql, std::initializer_list<Value> params) {
+    return query_one(sql, std::span<const Value>(params.begin(), params.size()));
+  }
 };
 
 /// A database: transactions run on a connection from the engine's pool.
@@ -98,7 +123,7 @@ class Database {
 struct DatabaseSettings {
   std::string url = "sqlite:./data/pratu.db";  // "sqlite:PATH" or "postgresql://..."
   int pool_size = 8;                           // PostgreSQL connections / SQLite readers
-  int busy_timeout_ms = 5000;                  // SQLite busy timeout
+  int busy_timeout_ms = 5000;  // SQLite busy timeout; also the wait for a free pooled connection
   int connect_timeout_seconds = 5;
 };
 
@@ -111,7 +136,11 @@ Result<int> migrate(Database& db, const std::string& migrations_dir);
 
 /// A callback told how long each statement took, for metrics (route-free).
 using LatencyObserver = std::function<void(double seconds)>;
-/// Sets the process-wide observer of statement latency.
+/// Sets the process-wide observer of statement latency (an empty function clears it).
 void set_latency_observer(LatencyObserver observer);
+
+/// True if `error` is a unique violation and, when `name` is given, its detail names it
+/// (a column or a constraint, e.g. "email" matches both `accounts.email` and `accounts_email_key`).
+bool is_unique_violation(const Error& error, std::string_view name = {});
 
 }  // namespace pratu::storage

@@ -1,0 +1,429 @@
+// Behaviour both engines share, run on SQLite and on PostgreSQL.
+#include "storage/database.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <limits>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "storage/core_migrations_for_tests.hpp"
+#include "support/test_databases.hpp"
+
+namespace pratu::storage {
+namespace {
+
+using test::DatabaseTest;
+
+// Runs a script in its own write transaction.
+void run_script(Database& db, const std::string& sql) {
+  auto r = db.write([&](Connection& c) { return c.execute_script(sql); });
+  ASSERT_TRUE(r) << r.error().detail;
+}
+
+std::int64_t count_rows(Database& db, const std::string& table) {
+  auto n = db.read_value<std::int64_t>([&](Connection& c) -> Result<std::int64_t> {
+    PRATU_TRY(row, c.query_one("SELECT COUNT(*) FROM " + table, {}));
+    return row->int64(0);
+  });
+  EXPECT_TRUE(n) << n.error().detail;
+  return n ? *n : -1;
+}
+
+class StorageEngine : public DatabaseTest {
+ protected:
+  test::TestDatabaseOptions database_options() const override {
+    return testing_support::core_options();
+  }
+};
+
+TEST_P(StorageEngine, RoundTripsEveryValueType) {
+  run_script(database(),
+             "CREATE TABLE vals (id BIGINT PRIMARY KEY, i BIGINT, r DOUBLE PRECISION, s TEXT)");
+  const std::string thai = "ใบอนุญาตจัดตั้งสถานที่จำหน่ายอาหาร กรุงเทพมหานคร ๑๒๓";
+  const std::vector<std::vector<Value>> rows = {
+      {std::int64_t{1}, std::numeric_limits<std::int64_t>::max(), 3.141592653589793, thai},
+      {std::int64_t{2}, std::numeric_limits<std::int64_t>::min(), -1e-300, "it's \"quoted\" $1"},
+      {std::int64_t{3}, std::int64_t{0}, 0.1, ""},
+      {std::int64_t{4}, nullptr, nullptr, nullptr},
+  };
+  auto wrote = database().write([&](Connection& c) -> Result<void> {
+    for (const auto& row : rows) {
+      PRATU_CHECK(c.execute("INSERT INTO vals (id, i, r, s) VALUES ($1, $2, $3, $4)", row));
+    }
+    return ok();
+  });
+  ASSERT_TRUE(wrote) << wrote.error().detail;
+
+  auto read = database().read_value<std::vector<Row>>([](Connection& c) {
+    return c.query("SELECT id, i, r, s FROM vals ORDER BY id", {});
+  });
+  ASSERT_TRUE(read) << read.error().detail;
+  ASSERT_EQ(read->size(), rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ((*read)[i].values(), rows[i]) << "row " << i;
+  }
+  const Row& nulls = (*read)[3];
+  EXPECT_TRUE(nulls.is_null(1));
+  EXPECT_EQ(nulls.int64(1), 0);
+  EXPECT_EQ(nulls.text(3), "");
+  EXPECT_EQ(nulls.optional_text(3), std::nullopt);
+  EXPECT_EQ((*read)[0].optional_text(3), thai);
+}
+
+TEST_P(StorageEngine, ThaiTextMatchesAsParameter) {
+  run_script(database(), "CREATE TABLE names (name TEXT NOT NULL)");
+  auto found = database().write_value<std::int64_t>([](Connection& c) -> Result<std::int64_t> {
+    PRATU_CHECK(c.execute("INSERT INTO names (name) VALUES ($1)", {"สมชาย ใจดี"}));
+    PRATU_TRY(row, c.query_one("SELECT COUNT(*) FROM names WHERE name = $1", {"สมชาย ใจดี"}));
+    return row->int64(0);
+  });
+  ASSERT_TRUE(found) << found.error().detail;
+  EXPECT_EQ(*found, 1);
+}
+
+TEST_P(StorageEngine, ExecuteCountsChangedRows) {
+  run_script(database(), "CREATE TABLE items (id BIGINT PRIMARY KEY, n BIGINT NOT NULL)");
+  auto changed = database().write_value<std::int64_t>([](Connection& c) -> Result<std::int64_t> {
+    for (std::int64_t id = 1; id <= 5; ++id) {
+      PRATU_CHECK(c.execute("INSERT INTO items (id, n) VALUES ($1, 0)", {id}));
+    }
+    return c.execute("UPDATE items SET n = n + 1 WHERE id > $1", {std::int64_t{2}});
+  });
+  ASSERT_TRUE(changed) << changed.error().detail;
+  EXPECT_EQ(*changed, 3);
+}
+
+TEST_P(StorageEngine, QueryOneReturnsNothingForNoRows) {
+  auto row = database().read_value<std::optional<Row>>([](Connection& c) {
+    return c.query_one("SELECT sha256 FROM blobs WHERE sha256 = $1", {"nothing"});
+  });
+  ASSERT_TRUE(row) << row.error().detail;
+  EXPECT_FALSE(row->has_value());
+}
+
+TEST_P(StorageEngine, FailedWorkLeavesNothingBehind) {
+  run_script(database(), "CREATE TABLE items (id BIGINT PRIMARY KEY)");
+  auto r = database().write([](Connection& c) -> Result<void> {
+    PRATU_CHECK(c.execute("INSERT INTO items (id) VALUES (1)", {}));
+    return Error::invalid({{"name", "errors.required"}});
+  });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::invalid_input);
+  EXPECT_EQ(count_rows(database(), "items"), 0);
+}
+
+TEST_P(StorageEngine, FailedStatementRollsBackEarlierOnes) {
+  run_script(database(), "CREATE TABLE items (id BIGINT PRIMARY KEY)");
+  auto r = database().write([](Connection& c) -> Result<void> {
+    PRATU_CHECK(c.execute("INSERT INTO items (id) VALUES (1)", {}));
+    PRATU_CHECK(c.execute("INSERT INTO no_such_table (id) VALUES (1)", {}));
+    return ok();
+  });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::internal);
+  EXPECT_EQ(count_rows(database(), "items"), 0);
+}
+
+TEST_P(StorageEngine, SwallowedFailureStillAbortsTheTransaction) {
+  // PostgreSQL aborts a transaction at its first error; SQLite is made to behave the same,
+  // so code that passes on one engine passes on the other.
+  run_script(database(), "CREATE TABLE items (id BIGINT PRIMARY KEY)");
+  Result<std::int64_t> after_failure = std::int64_t{0};
+  auto r = database().write([&](Connection& c) -> Result<void> {
+    PRATU_CHECK(c.execute("INSERT INTO items (id) VALUES (1)", {}));
+    (void)c.execute("INSERT INTO items (id) VALUES (1)", {});  // fails: duplicate
+    after_failure = c.execute("INSERT INTO items (id) VALUES (2)", {});
+    return ok();
+  });
+  EXPECT_FALSE(after_failure);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(count_rows(database(), "items"), 0);
+}
+
+TEST_P(StorageEngine, UniqueViolationIsConflictNamingTheConstraintNotTheValue) {
+  run_script(database(),
+             "CREATE TABLE accounts (id BIGINT PRIMARY KEY, email TEXT NOT NULL,"
+             " CONSTRAINT accounts_email_key UNIQUE (email))");
+  auto insert = [&](std::int64_t id) {
+    return database().write([&](Connection& c) -> Result<void> {
+      PRATU_CHECK(c.execute("INSERT INTO accounts (id, email) VALUES ($1, $2)",
+                            {id, "somchai@example.go.th"}));
+      return ok();
+    });
+  };
+  ASSERT_TRUE(insert(1));
+  auto second = insert(2);
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, ErrorCode::conflict);
+  EXPECT_TRUE(is_unique_violation(second.error(), "email")) << second.error().detail;
+  EXPECT_FALSE(is_unique_violation(second.error(), "national_id"));
+  EXPECT_EQ(second.error().detail.find("somchai"), std::string::npos) << second.error().detail;
+  EXPECT_EQ(count_rows(database(), "accounts"), 1);
+}
+
+TEST_P(StorageEngine, PrimaryKeyViolationIsConflict) {
+  auto insert = [&] {
+    return database().write([](Connection& c) -> Result<void> {
+      PRATU_CHECK(c.execute(
+          "INSERT INTO blobs (sha256, size_bytes, media_type, created_at) VALUES ($1, 1, $2, 0)",
+          {std::string(64, 'a'), "text/plain"}));
+      return ok();
+    });
+  };
+  ASSERT_TRUE(insert());
+  auto second = insert();
+  ASSERT_FALSE(second);
+  EXPECT_TRUE(is_unique_violation(second.error())) << second.error().detail;
+}
+
+TEST_P(StorageEngine, DataErrorDetailOmitsTheValue) {
+  auto r = database().write([](Connection& c) -> Result<void> {
+    PRATU_CHECK(c.execute(
+        "INSERT INTO outbox (topic, payload, created_at, available_at) VALUES ($1, $2, 0, 0)",
+        {"mail", "not json 1234567890123"}));
+    return ok();
+  });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().detail.find("1234567890123"), std::string::npos) << r.error().detail;
+}
+
+TEST_P(StorageEngine, PlaceholdersInsideStringLiteralsAreLeftAlone) {
+  auto row = database().read_value<std::optional<Row>>([](Connection& c) {
+    return c.query_one("SELECT '$1', 'it''s $2', $2, $1 -- $3 'unclosed\n", {"first", "second"});
+  });
+  ASSERT_TRUE(row) << row.error().detail;
+  ASSERT_TRUE(row->has_value());
+  EXPECT_EQ((*row)->text(0), "$1");
+  EXPECT_EQ((*row)->text(1), "it's $2");
+  EXPECT_EQ((*row)->text(2), "second");
+  EXPECT_EQ((*row)->text(3), "first");
+}
+
+TEST_P(StorageEngine, WrongParameterCountIsAnError) {
+  auto r = database().read([](Connection& c) -> Result<void> {
+    PRATU_CHECK(c.query("SELECT $1::text", {"a", "b"}));
+    return ok();
+  });
+  EXPECT_FALSE(r);
+}
+
+TEST_P(StorageEngine, MigrationsAreRecordedAndCreateTheCoreTables) {
+  auto rows = database().read_value<std::vector<Row>>([](Connection& c) {
+    return c.query("SELECT version, name FROM schema_migrations ORDER BY version", {});
+  });
+  ASSERT_TRUE(rows) << rows.error().detail;
+  ASSERT_FALSE(rows->empty());
+  EXPECT_EQ((*rows)[0].int64(0), 1);
+  EXPECT_EQ((*rows)[0].text(1), "core");
+  EXPECT_EQ(count_rows(database(), "outbox"), 0);
+  EXPECT_EQ(count_rows(database(), "blobs"), 0);
+}
+
+TEST_P(StorageEngine, MigrateAgainAppliesNothing) {
+  auto before = count_rows(database(), "schema_migrations");
+  auto again = migrate(database(), testing_support::core_migrations_dir());
+  ASSERT_TRUE(again) << again.error().detail;
+  EXPECT_EQ(*again, 0);
+  EXPECT_EQ(count_rows(database(), "schema_migrations"), before);
+}
+
+TEST_P(StorageEngine, OutboxHandsOutGeneratedIds) {
+  auto ids = database().write_value<std::vector<std::int64_t>>(
+      [](Connection& c) -> Result<std::vector<std::int64_t>> {
+        std::vector<std::int64_t> out;
+        for (int i = 0; i < 2; ++i) {
+          PRATU_TRY(row, c.query_one("INSERT INTO outbox (topic, payload, created_at, available_at)"
+                                     " VALUES ($1, $2, $3, $3) RETURNING id",
+                                     {"mail.welcome", R"({"to":"สมชาย"})", std::int64_t{1780000000}}));
+          out.push_back(row->int64(0));
+        }
+        return out;
+      });
+  ASSERT_TRUE(ids) << ids.error().detail;
+  ASSERT_EQ(ids->size(), 2U);
+  EXPECT_LT((*ids)[0], (*ids)[1]);
+}
+
+TEST_P(StorageEngine, ConcurrentWritersLoseNoUpdate) {
+  run_script(database(), "CREATE TABLE counters (id BIGINT PRIMARY KEY, n BIGINT NOT NULL)");
+  run_script(database(), "INSERT INTO counters (id, n) VALUES (1, 0)");
+  constexpr int kThreads = 8;
+  constexpr int kIncrements = 25;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kIncrements; ++i) {
+        auto r = database().write([](Connection& c) -> Result<void> {
+          PRATU_CHECK(c.execute("UPDATE counters SET n = n + 1 WHERE id = 1", {}));
+          return ok();
+        });
+        if (!r) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto n = database().read_value<std::int64_t>([](Connection& c) -> Result<std::int64_t> {
+    PRATU_TRY(row, c.query_one("SELECT n FROM counters WHERE id = 1", {}));
+    return row->int64(0);
+  });
+  ASSERT_TRUE(n) << n.error().detail;
+  EXPECT_EQ(*n, kThreads * kIncrements);
+}
+
+TEST_P(StorageEngine, ReadersSeeOnlyCommittedData) {
+  run_script(database(), "CREATE TABLE items (id BIGINT PRIMARY KEY)");
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool inserted = false;
+  bool checked = false;
+  std::thread writer([&] {
+    auto r = database().write([&](Connection& c) -> Result<void> {
+      PRATU_CHECK(c.execute("INSERT INTO items (id) VALUES (1)", {}));
+      std::unique_lock lock(mutex);
+      inserted = true;
+      changed.notify_all();
+      changed.wait(lock, [&] { return checked; });
+      return ok();
+    });
+    EXPECT_TRUE(r) << r.error().detail;
+  });
+  {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return inserted; });
+  }
+  EXPECT_EQ(count_rows(database(), "items"), 0) << "uncommitted row visible";
+  {
+    std::lock_guard lock(mutex);
+    checked = true;
+  }
+  changed.notify_all();
+  writer.join();
+  EXPECT_EQ(count_rows(database(), "items"), 1) << "committed row not visible";
+}
+
+TEST_P(StorageEngine, ReadSeesOneSnapshot) {
+  run_script(database(), "CREATE TABLE items (id BIGINT PRIMARY KEY)");
+  std::int64_t first = -1;
+  std::int64_t second = -1;
+  auto r = database().read([&](Connection& c) -> Result<void> {
+    PRATU_TRY(a, c.query_one("SELECT COUNT(*) FROM items", {}));
+    first = a->int64(0);
+    std::thread([&] { run_script(database(), "INSERT INTO items (id) VALUES (1)"); }).join();
+    PRATU_TRY(b, c.query_one("SELECT COUNT(*) FROM items", {}));
+    second = b->int64(0);
+    return ok();
+  });
+  ASSERT_TRUE(r) << r.error().detail;
+  EXPECT_EQ(first, 0);
+  EXPECT_EQ(second, 0);
+  EXPECT_EQ(count_rows(database(), "items"), 1);
+}
+
+TEST_P(StorageEngine, ReadTransactionCannotWrite) {
+  run_script(database(), "CREATE TABLE items (id BIGINT PRIMARY KEY)");
+  auto r = database().read([](Connection& c) -> Result<void> {
+    PRATU_CHECK(c.execute("INSERT INTO items (id) VALUES (1)", {}));
+    return ok();
+  });
+  EXPECT_FALSE(r);
+  EXPECT_EQ(count_rows(database(), "items"), 0);
+}
+
+TEST_P(StorageEngine, PingSucceeds) {
+  auto r = database().ping();
+  EXPECT_TRUE(r) << r.error().detail;
+}
+
+TEST_P(StorageEngine, ReportsStatementLatency) {
+  std::atomic<int> calls{0};
+  std::atomic<bool> negative{false};
+  set_latency_observer([&](double seconds) {
+    ++calls;
+    if (seconds < 0) negative = true;
+  });
+  auto r = database().read([](Connection& c) -> Result<void> {
+    PRATU_CHECK(c.query("SELECT 1", {}));
+    return ok();
+  });
+  set_latency_observer({});
+  ASSERT_TRUE(r);
+  EXPECT_GE(calls.load(), 1);
+  EXPECT_FALSE(negative.load());
+  int after_clear = calls.load();
+  ASSERT_TRUE(database().ping());
+  EXPECT_EQ(calls.load(), after_clear);
+}
+
+PRATU_INSTANTIATE_ENGINE_TESTS(StorageEngine);
+
+// A pool of one connection, with a short wait, to exhaust it.
+class StoragePoolOfOne : public DatabaseTest {
+ protected:
+  test::TestDatabaseOptions database_options() const override {
+    auto options = testing_support::core_options();
+    options.pool_size = 1;
+    options.busy_timeout_ms = 200;
+    return options;
+  }
+};
+
+TEST_P(StoragePoolOfOne, ExhaustedPoolTimesOutAsUnavailable) {
+  Result<void> inner = ok();
+  std::chrono::steady_clock::duration waited{};
+  auto outer = database().read([&](Connection&) -> Result<void> {
+    auto start = std::chrono::steady_clock::now();
+    inner = database().read([](Connection&) { return ok(); });
+    waited = std::chrono::steady_clock::now() - start;
+    return ok();
+  });
+  ASSERT_TRUE(outer) << outer.error().detail;
+  ASSERT_FALSE(inner);
+  EXPECT_EQ(inner.error().code, ErrorCode::unavailable);
+  EXPECT_GE(waited, std::chrono::milliseconds(150));
+  EXPECT_LT(waited, std::chrono::seconds(3));
+  // The pool recovers once the connection is back.
+  EXPECT_TRUE(database().ping());
+}
+
+TEST_P(StoragePoolOfOne, BusyWriterTimesOutAsUnavailable) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool holding = false;
+  bool release = false;
+  // PostgreSQL's pool is shared by reads and writes; SQLite's writer is one connection.
+  std::thread holder([&] {
+    (void)database().write([&](Connection&) -> Result<void> {
+      std::unique_lock lock(mutex);
+      holding = true;
+      changed.notify_all();
+      changed.wait(lock, [&] { return release; });
+      return ok();
+    });
+  });
+  {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return holding; });
+  }
+  auto blocked = database().write([](Connection&) { return ok(); });
+  {
+    std::lock_guard lock(mutex);
+    release = true;
+  }
+  changed.notify_all();
+  holder.join();
+  ASSERT_FALSE(blocked);
+  EXPECT_EQ(blocked.error().code, ErrorCode::unavailable);
+  EXPECT_TRUE(database().write([](Connection&) { return ok(); }));
+}
+
+PRATU_INSTANTIATE_ENGINE_TESTS(StoragePoolOfOne);
+
+}  // namespace
+}  // namespace pratu::storage

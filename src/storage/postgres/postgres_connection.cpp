@@ -1,0 +1,224 @@
+#include "storage/postgres/postgres_connection.hpp"
+
+#include <charconv>
+#include <cstring>
+#include <system_error>
+#include <vector>
+
+#include "storage/postgres/postgres_database.hpp"
+#include "storage/statement_timer.hpp"
+
+namespace pratu::storage::postgres {
+namespace {
+
+// Type OIDs from PostgreSQL's catalog (pg_type.dat); stable across versions.
+constexpr Oid kBoolOid = 16;
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kInt2Oid = 21;
+constexpr Oid kInt4Oid = 23;
+constexpr Oid kOidOid = 26;
+constexpr Oid kFloat4Oid = 700;
+constexpr Oid kFloat8Oid = 701;
+constexpr Oid kNumericOid = 1700;
+
+std::string abbreviate(std::string_view sql) {
+  constexpr std::size_t kMax = 200;
+  if (sql.size() <= kMax) return std::string(sql);
+  return std::string(sql.substr(0, kMax)) + "...";
+}
+
+std::string trim(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+std::string field(const PGresult* result, int code) {
+  const char* value = result == nullptr ? nullptr : PQresultErrorField(result, code);
+  return value == nullptr ? std::string() : std::string(value);
+}
+
+Value column_value(const char* text, int length, Oid type) {
+  const char* end = text + length;
+  switch (type) {
+    case kInt2Oid:
+    case kInt4Oid:
+    case kInt8Oid:
+    case kOidOid: {
+      std::int64_t n = 0;
+      auto [last, ec] = std::from_chars(text, end, n);
+      if (ec == std::errc() && last == end) return n;
+      break;
+    }
+    case kFloat4Oid:
+    case kFloat8Oid:
+    case kNumericOid: {
+      double d = 0;
+      auto [last, ec] = std::from_chars(text, end, d);
+      if (ec == std::errc() && last == end) return d;
+      break;
+    }
+    case kBoolOid:
+      return std::int64_t{length > 0 && text[0] == 't' ? 1 : 0};
+    default:
+      break;
+  }
+  return std::string(text, static_cast<std::size_t>(length));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PostgresConnection>> PostgresConnection::connect(
+    const std::string& url, int connect_timeout_seconds) {
+  std::string timeout = std::to_string(connect_timeout_seconds);
+  // Keywords before "dbname" are defaults: the URL, expanded last, may override them.
+  const char* keywords[] = {"connect_timeout", "application_name", "client_encoding", "dbname",
+                            nullptr};
+  const char* values[] = {timeout.c_str(), "pratu", "UTF8", url.c_str(), nullptr};
+  PGconn* conn = PQconnectdbParams(keywords, values, 1);
+  if (conn == nullptr) return Error::unavailable("postgres: out of memory while connecting");
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string message = trim(PQerrorMessage(conn));
+    PQfinish(conn);
+    return Error::unavailable("cannot connect to " + redact_url(url) + ": " + message);
+  }
+  // Server notices ("already exists, skipping") would go to stderr, bypassing the log.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  return std::unique_ptr<PostgresConnection>(new PostgresConnection(conn));
+}
+
+PostgresConnection::~PostgresConnection() { PQfinish(conn_); }
+
+Error PostgresConnection::failure(const PGresult* result, std::string_view sql) const {
+  if (PQstatus(conn_) == CONNECTION_BAD) {
+    return Error::unavailable("postgres connection lost: " + trim(PQerrorMessage(conn_)));
+  }
+  std::string sqlstate = field(result, PG_DIAG_SQLSTATE);
+  std::string constraint = field(result, PG_DIAG_CONSTRAINT_NAME);
+  std::string primary = field(result, PG_DIAG_MESSAGE_PRIMARY);
+  if (primary.empty()) primary = trim(PQerrorMessage(conn_));
+  if (sqlstate == "23505") {
+    return Error{ErrorCode::conflict, "errors.conflict", "unique violation: " + constraint, {}, 0};
+  }
+  std::string error_class = sqlstate.substr(0, 2);
+  if (error_class == "08" || error_class == "53" || sqlstate == "57P01" || sqlstate == "57P02" ||
+      sqlstate == "57P03" || sqlstate == "57014" || sqlstate == "40001" || sqlstate == "40P01" ||
+      sqlstate == "55P03") {
+    return Error::unavailable("postgres " + sqlstate + ": " + primary);
+  }
+  // Data exceptions quote the offending input, which may be personal data: keep the code only.
+  if (error_class == "22") {
+    return Error::internal("postgres " + sqlstate + " (data exception) in: " + abbreviate(sql));
+  }
+  std::string detail = "postgres " + sqlstate + ": " + primary;
+  if (!constraint.empty()) detail += " [constraint " + constraint + "]";
+  return Error::internal(detail + " in: " + abbreviate(sql));
+}
+
+Result<PostgresConnection::ResultPtr> PostgresConnection::run(std::string_view sql,
+                                                              std::span<const Value> params) {
+  StatementTimer timer;
+  std::string text(sql);
+  // Numbers are formatted into `formatted`, sized up front so c_str() pointers stay valid.
+  std::vector<std::string> formatted(params.size());
+  std::vector<const char*> values(params.size(), nullptr);
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const Value& value = params[i];
+    if (auto* n = std::get_if<std::int64_t>(&value)) {
+      formatted[i] = std::to_string(*n);
+      values[i] = formatted[i].c_str();
+    } else if (auto* d = std::get_if<double>(&value)) {
+      char buffer[64];
+      auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, *d);
+      formatted[i].assign(buffer, ec == std::errc() ? end : buffer);
+      values[i] = formatted[i].c_str();
+    } else if (auto* s = std::get_if<std::string>(&value)) {
+      values[i] = s->c_str();
+    }
+  }
+  ResultPtr result(PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr,
+                                values.data(), nullptr, nullptr, 0),
+                   &PQclear);
+  ExecStatusType status = PQresultStatus(result.get());
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return failure(result.get(), sql);
+  return result;
+}
+
+Result<std::vector<Row>> PostgresConnection::query(std::string_view sql,
+                                                   std::span<const Value> params) {
+  PRATU_TRY(result, run(sql, params));
+  const PGresult* r = result.get();
+  int rows = PQntuples(r);
+  int columns = PQnfields(r);
+  std::vector<Oid> types(static_cast<std::size_t>(columns));
+  for (int c = 0; c < columns; ++c) types[static_cast<std::size_t>(c)] = PQftype(r, c);
+  std::vector<Row> out;
+  out.reserve(static_cast<std::size_t>(rows));
+  for (int i = 0; i < rows; ++i) {
+    std::vector<Value> values;
+    values.reserve(types.size());
+    for (int c = 0; c < columns; ++c) {
+      if (PQgetisnull(r, i, c)) {
+        values.emplace_back(nullptr);
+      } else {
+        values.push_back(
+            column_value(PQgetvalue(r, i, c), PQgetlength(r, i, c), types[static_cast<std::size_t>(c)]));
+      }
+    }
+    out.emplace_back(std::move(values));
+  }
+  return out;
+}
+
+Result<std::int64_t> PostgresConnection::execute(std::string_view sql,
+                                                 std::span<const Value> params) {
+  PRATU_TRY(result, run(sql, params));
+  const char* count = PQcmdTuples(result.get());
+  std::int64_t n = 0;
+  std::from_chars(count, count + std::strlen(count), n);
+  return n;
+}
+
+Result<void> PostgresConnection::execute_script(std::string_view sql) {
+  StatementTimer timer;
+  std::string text(sql);
+  ResultPtr result(PQexec(conn_, text.c_str()), &PQclear);
+  ExecStatusType status = PQresultStatus(result.get());
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return failure(result.get(), sql);
+  return ok();
+}
+
+Result<void> PostgresConnection::begin(std::string_view begin_sql) {
+  PRATU_CHECK(run(begin_sql, {}));
+  return ok();
+}
+
+Result<void> PostgresConnection::commit() {
+  if (PQtransactionStatus(conn_) == PQTRANS_INERROR) {
+    rollback();
+    return Error::internal("transaction rolled back: a statement in it failed");
+  }
+  auto committed = run("COMMIT", {});
+  if (!committed) {
+    Error error = committed.error();
+    rollback();
+    return error;
+  }
+  // COMMIT of an aborted transaction "succeeds" with the tag ROLLBACK.
+  if (std::strcmp(PQcmdStatus(committed->get()), "ROLLBACK") == 0) {
+    return Error::internal("transaction rolled back: a statement in it failed");
+  }
+  return ok();
+}
+
+void PostgresConnection::rollback() {
+  PGTransactionStatusType status = PQtransactionStatus(conn_);
+  if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR) {
+    PQclear(PQexec(conn_, "ROLLBACK"));
+  }
+}
+
+bool PostgresConnection::reusable() const {
+  return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+}
+
+}  // namespace pratu::storage::postgres

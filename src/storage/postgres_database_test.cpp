@@ -1,0 +1,138 @@
+// What only the PostgreSQL engine does: column types, reconnection, URL handling.
+#include "storage/postgres/postgres_database.hpp"
+
+#include <gtest/gtest.h>
+
+#include "storage/core_migrations_for_tests.hpp"
+#include "support/test_databases.hpp"
+
+namespace pratu::storage {
+namespace {
+
+class PostgresEngine : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    PRATU_REQUIRE_ENGINE(test::Engine::postgres);
+    auto options = testing_support::core_options();
+    options.pool_size = 1;
+    auto created = test::TestDatabase::create(test::Engine::postgres, options);
+    ASSERT_TRUE(created) << created.error().detail;
+    test_database_ = std::move(*created);
+  }
+  Database& database() { return test_database_->db(); }
+  std::unique_ptr<test::TestDatabase> test_database_;
+};
+
+TEST_F(PostgresEngine, ConvertsColumnsByType) {
+  auto row = database().read_value<std::optional<Row>>([](Connection& c) {
+    return c.query_one(
+        "SELECT 7::int2, 8::int4, 9::int8, 1.5::float4, 2.25::float8, 3.125::numeric,"
+        " true, false, 'text'::text, '{\"a\":1}'::jsonb, NULL::int8",
+        {});
+  });
+  ASSERT_TRUE(row) << row.error().detail;
+  ASSERT_TRUE(row->has_value());
+  const std::vector<Value> expected = {
+      std::int64_t{7}, std::int64_t{8}, std::int64_t{9}, 1.5,  2.25,   3.125,
+      std::int64_t{1}, std::int64_t{0}, "text",         R"({"a": 1})", nullptr};
+  EXPECT_EQ((*row)->values(), expected);
+}
+
+TEST_F(PostgresEngine, NumberParametersReachTypedColumns) {
+  auto row = database().read_value<std::optional<Row>>([](Connection& c) {
+    return c.query_one("SELECT $1::int8 + 1, $2::float8 * 2, $3::boolean",
+                       {std::int64_t{41}, 1.25, std::int64_t{1}});
+  });
+  ASSERT_TRUE(row) << row.error().detail;
+  EXPECT_EQ((*row)->int64(0), 42);
+  EXPECT_EQ((*row)->real(1), 2.5);
+  EXPECT_EQ((*row)->int64(2), 1);
+}
+
+TEST_F(PostgresEngine, ReconnectsAfterTheServerDropsTheConnection) {
+  auto pid = database().read_value<std::int64_t>([](Connection& c) -> Result<std::int64_t> {
+    PRATU_TRY(row, c.query_one("SELECT pg_backend_pid()", {}));
+    return row->int64(0);
+  });
+  ASSERT_TRUE(pid) << pid.error().detail;
+
+  auto admin = open_database(test_database_->settings());
+  ASSERT_TRUE(admin) << admin.error().detail;
+  auto killed = (*admin)->write([&](Connection& c) -> Result<void> {
+    PRATU_CHECK(c.query("SELECT pg_terminate_backend($1::int)", {*pid}));
+    return ok();
+  });
+  ASSERT_TRUE(killed) << killed.error().detail;
+
+  auto again = database().read_value<std::int64_t>([](Connection& c) -> Result<std::int64_t> {
+    PRATU_TRY(row, c.query_one("SELECT pg_backend_pid()", {}));
+    return row->int64(0);
+  });
+  ASSERT_TRUE(again) << again.error().detail;
+  EXPECT_NE(*again, *pid);
+}
+
+TEST_F(PostgresEngine, SkipLockedClaimsDifferentOutboxRows) {
+  auto inserted = database().write([](Connection& c) -> Result<void> {
+    for (int i = 0; i < 2; ++i) {
+      PRATU_CHECK(c.execute(
+          "INSERT INTO outbox (topic, payload, created_at, available_at) VALUES ('t', '{}', 0, 0)",
+          {}));
+    }
+    return ok();
+  });
+  ASSERT_TRUE(inserted) << inserted.error().detail;
+  auto other = open_database(test_database_->settings());
+  ASSERT_TRUE(other) << other.error().detail;
+  constexpr const char* kClaim =
+      "SELECT id FROM outbox WHERE done_at IS NULL AND available_at <= 0"
+      " ORDER BY available_at, id LIMIT 1 FOR UPDATE SKIP LOCKED";
+  std::int64_t first = 0;
+  std::int64_t second = 0;
+  auto r = database().write([&](Connection& c) -> Result<void> {
+    PRATU_TRY(mine, c.query_one(kClaim, {}));
+    first = mine->int64(0);
+    return (*other)->write([&](Connection& c2) -> Result<void> {
+      PRATU_TRY(theirs, c2.query_one(kClaim, {}));
+      second = theirs->int64(0);
+      return ok();
+    });
+  });
+  ASSERT_TRUE(r) << r.error().detail;
+  EXPECT_NE(first, 0);
+  EXPECT_NE(second, 0);
+  EXPECT_NE(first, second);
+}
+
+TEST(PostgresOpen, UnreachableServerIsUnavailable) {
+  DatabaseSettings settings;
+  settings.url = "postgresql://postgres:secret-password@127.0.0.1:1/pratu";
+  settings.connect_timeout_seconds = 2;
+  auto db = open_database(settings);
+  ASSERT_FALSE(db);
+  EXPECT_EQ(db.error().code, ErrorCode::unavailable);
+  EXPECT_EQ(db.error().detail.find("secret-password"), std::string::npos) << db.error().detail;
+}
+
+TEST(PostgresUrl, RedactsPasswords) {
+  EXPECT_EQ(postgres::redact_url("postgresql://user:pa:ss@db.example:5432/pratu"),
+            "postgresql://user:***@db.example:5432/pratu");
+  EXPECT_EQ(postgres::redact_url("postgres://db/pratu?user=u&password=p1&sslmode=require"),
+            "postgres://db/pratu?user=u&password=***&sslmode=require");
+  EXPECT_EQ(postgres::redact_url("postgresql://postgres@127.0.0.1:5432/pratu_test"),
+            "postgresql://postgres@127.0.0.1:5432/pratu_test");
+}
+
+TEST(TestDatabaseUrl, SwapsTheDatabaseName) {
+  using test::detail::with_database_name;
+  EXPECT_EQ(with_database_name("postgresql://postgres@127.0.0.1:5432/pratu_test", "x"),
+            "postgresql://postgres@127.0.0.1:5432/x");
+  EXPECT_EQ(with_database_name("postgresql://h:1", "x"), "postgresql://h:1/x");
+  EXPECT_EQ(with_database_name("postgresql://h:1?sslmode=disable", "x"),
+            "postgresql://h:1/x?sslmode=disable");
+  EXPECT_EQ(with_database_name("postgresql://h/db?sslmode=disable", "x"),
+            "postgresql://h/x?sslmode=disable");
+}
+
+}  // namespace
+}  // namespace pratu::storage

@@ -1,0 +1,243 @@
+#pragma once
+/// Runs the same test on both storage engines, each case on a fresh, migrated database.
+///
+///   class AccountRepositoryTest : public pratu::test::DatabaseTest {};
+///   TEST_P(AccountRepositoryTest, FindsTheAccountItSaved) {
+///     pratu::storage::Database& db = database();
+///     ...
+///   }
+///   PRATU_INSTANTIATE_ENGINE_TESTS(AccountRepositoryTest);
+///
+/// PostgreSQL cases run on the server whose URL is in PRATU_TEST_POSTGRES_URL (start one with
+/// `bin/postgres-test-server start DIR`); each case gets its own database, dropped afterwards.
+/// Without that variable they are skipped with a message, or fail when CI is set: CI must
+/// never skip PostgreSQL silently. Header-only; needs PRATU_SOURCE_DIR (the repository root).
+
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <ostream>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "storage/database.hpp"
+
+#ifndef PRATU_SOURCE_DIR
+#error "test_databases.hpp needs PRATU_SOURCE_DIR (the repository root) defined"
+#endif
+
+namespace pratu::test {
+
+enum class Engine { sqlite, postgres };
+
+/// Every engine a storage test runs on.
+inline std::vector<Engine> test_engines() { return {Engine::sqlite, Engine::postgres}; }
+
+/// "sqlite" or "postgres".
+inline const char* engine_name(Engine engine) {
+  return engine == Engine::sqlite ? "sqlite" : "postgres";
+}
+
+/// Prints an engine by name in gtest messages.
+inline void PrintTo(Engine engine, std::ostream* out) { *out << engine_name(engine); }
+
+/// Names parameterised cases after their engine (for INSTANTIATE_TEST_SUITE_P).
+inline std::string engine_param_name(const ::testing::TestParamInfo<Engine>& info) {
+  return engine_name(info.param);
+}
+
+/// The directory holding migrations/sqlite and migrations/postgres.
+inline std::string migrations_dir() { return PRATU_SOURCE_DIR "/migrations"; }
+
+/// True when running in CI (env CI set and not "false"/"0").
+inline bool running_in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci != nullptr && *ci != '\0' && std::string(ci) != "false" && std::string(ci) != "0";
+}
+
+/// The PostgreSQL server tests may use (env PRATU_TEST_POSTGRES_URL), if any.
+inline std::optional<std::string> test_postgres_url() {
+  const char* url = std::getenv("PRATU_TEST_POSTGRES_URL");
+  if (url == nullptr || *url == '\0') return std::nullopt;
+  return std::string(url);
+}
+
+/// Why `engine` cannot run here, or nullopt if it can.
+inline std::optional<std::string> engine_unavailable_reason(Engine engine) {
+  if (engine == Engine::postgres && !test_postgres_url()) {
+    return std::string(
+        "PostgreSQL case not run: set PRATU_TEST_POSTGRES_URL (start a server with "
+        "`bin/postgres-test-server start DIR`; it prints the URL)");
+  }
+  return std::nullopt;
+}
+
+/// Skips the current test (fails it when CI is set) if `engine` cannot run here.
+#define PRATU_REQUIRE_ENGINE(engine)                                           \
+  do {                                                                         \
+    if (auto pratu_reason_ = ::pratu::test::engine_unavailable_reason(engine)) { \
+      if (::pratu::test::running_in_ci()) FAIL() << "CI is set: " << *pratu_reason_; \
+      GTEST_SKIP() << *pratu_reason_;                                          \
+    }                                                                          \
+  } while (false)
+
+/// Runs a DatabaseTest-derived suite once per engine, cases named .../sqlite and .../postgres.
+#define PRATU_INSTANTIATE_ENGINE_TESTS(suite)                                      \
+  INSTANTIATE_TEST_SUITE_P(Engines, suite, ::testing::ValuesIn(::pratu::test::test_engines()), \
+                           ::pratu::test::engine_param_name)
+
+enum class Migrations { apply, skip };
+
+/// How to open a test database.
+struct TestDatabaseOptions {
+  Migrations migrations = Migrations::apply;
+  int pool_size = 4;
+  int busy_timeout_ms = 5000;
+  std::string migrations_dir = pratu::test::migrations_dir();  // holds sqlite/ and postgres/
+};
+
+namespace detail {
+
+// A name no other test process or case uses: pid, a counter and randomness.
+inline std::string unique_name(const char* prefix) {
+  static std::atomic<int> counter{0};
+  std::random_device random;
+  return std::string(prefix) + std::to_string(::getpid()) + "_" + std::to_string(++counter) +
+         "_" + std::to_string(random() % 1000000);
+}
+
+// `url` naming database `name` instead of its own.
+inline std::string with_database_name(const std::string& url, const std::string& name) {
+  auto authority = url.find("://");
+  authority = authority == std::string::npos ? 0 : authority + 3;
+  auto path = url.find_first_of("/?", authority);
+  if (path == std::string::npos) return url + "/" + name;
+  if (url[path] == '?') return url.substr(0, path) + "/" + name + url.substr(path);
+  auto query = url.find('?', path);
+  return url.substr(0, path + 1) + name + (query == std::string::npos ? "" : url.substr(query));
+}
+
+// Runs one statement outside a transaction (CREATE/DROP DATABASE need that).
+inline Result<void> run_on_server(const std::string& url, const std::string& sql) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string message = PQerrorMessage(conn);
+    PQfinish(conn);
+    return Error::unavailable("cannot reach the test PostgreSQL server: " + message);
+  }
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PGresult* result = PQexec(conn, sql.c_str());
+  bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
+  std::string message = ok ? "" : PQerrorMessage(conn);
+  PQclear(result);
+  PQfinish(conn);
+  if (!ok) return Error::internal(sql + ": " + message);
+  return {};
+}
+
+}  // namespace detail
+
+/// A fresh database, removed (file deleted or database dropped) when this goes away.
+class TestDatabase {
+ public:
+  /// Creates and opens a fresh database on `engine`, migrated unless options say otherwise.
+  static Result<std::unique_ptr<TestDatabase>> create(Engine engine,
+                                                      TestDatabaseOptions options = {}) {
+    std::unique_ptr<TestDatabase> out(new TestDatabase(engine));
+    out->settings_.pool_size = options.pool_size;
+    out->settings_.busy_timeout_ms = options.busy_timeout_ms;
+    if (engine == Engine::sqlite) {
+      out->sqlite_dir_ =
+          std::filesystem::temp_directory_path() / detail::unique_name("pratu-test-");
+      out->settings_.url = "sqlite:" + (out->sqlite_dir_ / "pratu.db").string();
+    } else {
+      auto server = test_postgres_url();
+      if (!server) return Error::unavailable(*engine_unavailable_reason(engine));
+      std::string name = detail::unique_name("pratu_t_");
+      auto created = detail::run_on_server(*server, "CREATE DATABASE " + name);
+      if (!created) return created.error();
+      out->server_url_ = *server;
+      out->postgres_name_ = name;
+      out->settings_.url = detail::with_database_name(*server, name);
+    }
+    auto opened = storage::open_database(out->settings_);
+    if (!opened) return opened.error();
+    out->db_ = std::move(*opened);
+    if (options.migrations == Migrations::apply) {
+      auto migrated = storage::migrate(*out->db_, options.migrations_dir);
+      if (!migrated) return migrated.error();
+    }
+    return out;
+  }
+
+  ~TestDatabase() {
+    db_.reset();  // close every connection before the database goes
+    if (!sqlite_dir_.empty()) {
+      std::error_code ec;
+      std::filesystem::remove_all(sqlite_dir_, ec);
+    }
+    if (!postgres_name_.empty()) {
+      auto dropped =
+          detail::run_on_server(server_url_, "DROP DATABASE IF EXISTS " + postgres_name_ +
+                                                 " WITH (FORCE)");
+      if (!dropped) std::cerr << "test database not dropped: " << dropped.error().detail << "\n";
+    }
+  }
+  TestDatabase(const TestDatabase&) = delete;
+  TestDatabase& operator=(const TestDatabase&) = delete;
+
+  /// The open database.
+  storage::Database& db() { return *db_; }
+  /// Settings naming this database: to open a second handle, or to start the server on it.
+  const storage::DatabaseSettings& settings() const { return settings_; }
+  /// Which engine it runs on.
+  Engine engine() const { return engine_; }
+
+ private:
+  explicit TestDatabase(Engine engine) : engine_(engine) {}
+
+  Engine engine_;
+  storage::DatabaseSettings settings_;
+  std::unique_ptr<storage::Database> db_;
+  std::filesystem::path sqlite_dir_;
+  std::string server_url_;
+  std::string postgres_name_;
+};
+
+/// A fixture giving each case (one per engine) a fresh migrated database.
+/// A subclass overriding SetUp calls DatabaseTest::SetUp() first and returns if IsSkipped().
+class DatabaseTest : public ::testing::TestWithParam<Engine> {
+ protected:
+  void SetUp() override {
+    PRATU_REQUIRE_ENGINE(GetParam());
+    auto created = TestDatabase::create(GetParam(), database_options());
+    ASSERT_TRUE(created) << "cannot open a test database on " << engine_name(GetParam()) << ": "
+                         << created.error().detail;
+    test_database_ = std::move(*created);
+  }
+  void TearDown() override { test_database_.reset(); }
+
+  /// Override to open the database differently (no migrations, a small pool, ...).
+  virtual TestDatabaseOptions database_options() const { return {}; }
+
+  /// The database of this case.
+  storage::Database& database() { return test_database_->db(); }
+  /// The database with its settings, to open a second handle on it.
+  TestDatabase& test_database() { return *test_database_; }
+  /// The engine of this case.
+  Engine engine() const { return GetParam(); }
+
+ private:
+  std::unique_ptr<TestDatabase> test_database_;
+};
+
+}  // namespace pratu::test

@@ -1,0 +1,382 @@
+#include "app/application.hpp"
+
+#include <boost/json.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "app/middleware.hpp"
+#include "common/clock.hpp"
+#include "common/log.hpp"
+#include "common/metrics.hpp"
+#include "crypto/password_hasher.hpp"
+#include "crypto/secure_random.hpp"
+#include "domains/accounts/accounts_handlers.hpp"
+#include "domains/accounts/accounts_service.hpp"
+#include "domains/accounts/login_throttle.hpp"
+#include "domains/accounts/session_service.hpp"
+#include "domains/catalog/catalog_handlers.hpp"
+#include "domains/catalog/catalog_loader.hpp"
+#include "domains/catalog/catalog_repository.hpp"
+#include "domains/catalog/catalog_service.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "http/static_assets.hpp"
+#include "storage/database.hpp"
+#include "web/problem.hpp"
+#include "web/render.hpp"
+
+namespace pratu::app {
+
+namespace json = boost::json;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+struct Application::Parts {
+  Config config;
+  SystemClock clock;
+  crypto::SecureRandom random;
+  metrics::Registry metrics;
+  std::unique_ptr<storage::Database> db;
+  web::Translations translations;
+  std::unique_ptr<http::StaticAssets> assets;
+  std::unique_ptr<web::Renderer> renderer;
+  std::unique_ptr<catalog::CatalogRepository> catalog_repository;
+  std::unique_ptr<catalog::CatalogService> catalog_service;
+  std::unique_ptr<catalog::CatalogHandlers> catalog_handlers;
+  std::unique_ptr<crypto::PasswordHasher> hasher;
+  std::unique_ptr<accounts::LoginThrottle> throttle;
+  std::unique_ptr<accounts::AccountService> accounts;
+  std::unique_ptr<accounts::SessionService> sessions;
+  std::unique_ptr<accounts::AccountsHandlers> accounts_handlers;
+  std::unique_ptr<Middleware> middleware;
+  std::string openapi;
+  http::Router router;
+  std::unique_ptr<http::Server> server;
+  std::string demo_text;
+};
+
+namespace {
+
+Result<std::unique_ptr<storage::Database>> open_and_migrate(const Config& config) {
+  storage::DatabaseSettings settings;
+  settings.url = config.database.url;
+  settings.pool_size = config.database.pool_size;
+  settings.busy_timeout_ms = config.database.busy_timeout_ms;
+  settings.connect_timeout_seconds = config.database.connect_timeout_seconds;
+  PRATU_TRY(db, storage::open_database(settings));
+  PRATU_TRY(applied, storage::migrate(*db, config.paths.migrations));
+  if (applied > 0) log::info("migrations applied", {}, {{"count", std::to_string(applied)}});
+  return std::move(db);
+}
+
+Result<std::string> read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::internal("cannot read " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+crypto::PasswordHashSettings hash_settings(const Config& config) {
+  crypto::PasswordHashSettings s;
+  s.memory_kib = static_cast<std::uint32_t>(config.passwords.memory_kib);
+  s.iterations = static_cast<std::uint32_t>(config.passwords.iterations);
+  s.parallelism = static_cast<std::uint32_t>(config.passwords.parallelism);
+  return s;
+}
+
+void build_accounts(Application::Parts& p) {
+  const auto& c = p.config;
+  p.hasher = std::make_unique<crypto::PasswordHasher>(hash_settings(c), p.random);
+  accounts::ThrottleSettings throttle{c.login.account_max_failures, c.login.address_max_failures,
+                                      c.login.window_minutes, c.login.lockout_minutes};
+  p.throttle = std::make_unique<accounts::LoginThrottle>(*p.db, p.clock, throttle);
+  p.accounts = std::make_unique<accounts::AccountService>(*p.db, *p.hasher, *p.throttle, p.clock);
+  accounts::SessionSettings sessions;
+  sessions.idle_minutes = c.sessions.idle_minutes;
+  sessions.absolute_hours = c.sessions.absolute_hours;
+  p.sessions = std::make_unique<accounts::SessionService>(*p.db, p.clock, p.random, sessions);
+}
+
+std::string describe_demo_accounts(const std::vector<accounts::DemoAccount>& demo) {
+  std::string out = "Demo accounts (for trying Pratu; change or remove them in production):\n";
+  for (const auto& a : demo) {
+    out += "  " + a.role + (a.agency_code.empty() ? "" : " (" + a.agency_code + ")") + ": " +
+           a.login + " / " + a.password + "\n";
+  }
+  return out;
+}
+
+http::ServerSettings server_settings(const Config& c) {
+  http::ServerSettings s;
+  s.host = c.server.host;
+  s.port = static_cast<std::uint16_t>(c.server.port);
+  s.io_threads = static_cast<std::size_t>(c.server.io_threads);
+  s.worker_threads = static_cast<std::size_t>(c.server.worker_threads);
+  s.worker_queue_limit = static_cast<std::size_t>(c.server.worker_queue_limit);
+  s.header_limit_bytes = static_cast<std::size_t>(c.server.header_limit_bytes);
+  s.default_body_limit = static_cast<std::size_t>(c.server.body_limit_bytes);
+  s.read_timeout = seconds(c.server.read_timeout_seconds);
+  s.idle_timeout = seconds(c.server.idle_timeout_seconds);
+  s.shutdown_grace = seconds(c.server.shutdown_grace_seconds);
+  s.gzip_min_bytes = static_cast<std::size_t>(c.server.gzip_min_bytes);
+  s.max_requests_per_connection = static_cast<std::size_t>(c.server.max_requests_per_connection);
+  s.trust_proxy = c.server.trust_proxy;
+  return s;
+}
+
+void add_routes(Application::Parts& p) {
+  auto& r = p.router;
+  const auto& mw = *p.middleware;
+  auto& cat = *p.catalog_handlers;
+  auto& acc = *p.accounts_handlers;
+  const auto& renderer = *p.renderer;
+  using http::Execution;
+  using http::RouteOptions;
+  auto bind = [](auto* object, auto method) {
+    return [object, method](const web::Request& request, web::RequestContext& context) {
+      return (object->*method)(request, context);
+    };
+  };
+  auto form = [](std::string name) { return RouteOptions{std::move(name), 16 * 1024, Execution::worker}; };
+
+  // Operations.
+  r.add("GET", "/healthz", [](web::Request&) { return web::Response::text("ok\n"); },
+        {"healthz", 0, Execution::inline_});
+  r.add("GET", "/readyz", [&p](web::Request&) {
+    auto ping = p.db->ping();
+    if (!ping) {
+      log::error("readiness check failed", {}, {{"detail", ping.error().detail}});
+      return web::Response::text("database unavailable\n", 503);
+    }
+    return web::Response::text("ok\n");
+  }, {"readyz", 0, Execution::worker});
+  r.add("GET", "/metrics", [&p](web::Request&) {
+    auto response = web::Response::text(p.metrics.expose());
+    response.content_type = std::string(metrics::kContentType);
+    return response;
+  }, {"metrics", 0, Execution::inline_});
+
+  // Catalogue.
+  r.add("GET", "/", mw.page(bind(&cat, &catalog::CatalogHandlers::home)), {"home"});
+  r.add("GET", "/agencies", mw.page(bind(&cat, &catalog::CatalogHandlers::agencies)), {"agencies"});
+  r.add("GET", "/agencies/{code}", mw.page(bind(&cat, &catalog::CatalogHandlers::agency)), {"agency"});
+  r.add("GET", "/services/{slug}", mw.page(bind(&cat, &catalog::CatalogHandlers::service)), {"service"});
+  r.add("GET", "/search", mw.page(bind(&cat, &catalog::CatalogHandlers::search)), {"search"});
+  r.add("GET", "/api/v1/services", mw.api(bind(&cat, &catalog::CatalogHandlers::api_services)), {"api_services"});
+  r.add("GET", "/api/v1/services/{slug}", mw.api(bind(&cat, &catalog::CatalogHandlers::api_service)), {"api_service"});
+  r.add("GET", "/api/v1/agencies", mw.api(bind(&cat, &catalog::CatalogHandlers::api_agencies)), {"api_agencies"});
+  r.add("GET", "/api/v1/openapi.json", [&p](web::Request&) {
+    auto response = web::Response::json(p.openapi);
+    response.set_header("Access-Control-Allow-Origin", "*");
+    return response;
+  }, {"openapi", 0, Execution::inline_});
+
+  // Accounts.
+  r.add("GET", "/register", mw.page(bind(&acc, &accounts::AccountsHandlers::register_form), Forms::anonymous), {"register"});
+  r.add("POST", "/register", mw.page(bind(&acc, &accounts::AccountsHandlers::register_submit), Forms::anonymous), form("register"));
+  r.add("GET", "/login", mw.page(bind(&acc, &accounts::AccountsHandlers::login_form), Forms::anonymous), {"login"});
+  r.add("POST", "/login", mw.page(bind(&acc, &accounts::AccountsHandlers::login_submit), Forms::anonymous), form("login"));
+  r.add("POST", "/logout", mw.page(bind(&acc, &accounts::AccountsHandlers::logout)), form("logout"));
+  r.add("GET", "/account", mw.page(bind(&acc, &accounts::AccountsHandlers::account)), {"account"});
+  r.add("GET", "/account/password", mw.page(bind(&acc, &accounts::AccountsHandlers::password_form)), {"password"});
+  r.add("POST", "/account/password", mw.page(bind(&acc, &accounts::AccountsHandlers::password_submit)), form("password"));
+
+  // Session: "stay logged in" before the idle timeout (JSON for the script, a redirect without it).
+  r.add("POST", "/session/extend", mw.page([&p](const web::Request& request, web::RequestContext& context) {
+    if (!context.user) return web::Response::redirect("/login");
+    auto extended = p.sessions->extend(context.session_id);
+    if (!extended) return p.renderer->error_page(request, context, 503);
+    if (request.header("Accept").find("application/json") != std::string_view::npos) {
+      return web::Response::json(json::serialize(json::object{{"expires_at", *extended}}));
+    }
+    return web::Response::redirect("/account");
+  }), form("session_extend"));
+
+  // Help: the same place on every page (WCAG 3.2.6).
+  r.add("GET", "/help", mw.page([&renderer](const web::Request& request, web::RequestContext& context) {
+    return renderer.page(request, context, "help/index",
+                         {{"title", renderer.translations().text(context.locale, "help.title")}});
+  }), {"help"});
+}
+
+std::vector<std::string> agency_codes(const catalog::CatalogService& service) {
+  std::vector<std::string> codes;
+  for (const auto& agency : service.snapshot()->catalog().agencies) codes.push_back(agency.code);
+  return codes;
+}
+
+}  // namespace
+
+Application::Application(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+Application::~Application() = default;
+
+Result<std::unique_ptr<Application>> Application::create(const Config& config, Demo demo) {
+  auto p = std::make_unique<Parts>();
+  p->config = config;
+  auto& db_latency = p->metrics.histogram("pratu_db_query_duration_seconds",
+                                          "Time spent in database statements").get();
+  storage::set_latency_observer([&db_latency](double s) { db_latency.observe(s); });
+
+  PRATU_TRY(db, open_and_migrate(config));
+  p->db = std::move(db);
+  PRATU_TRY(translations, web::Translations::load(config.paths.locales));
+  p->translations = std::move(translations);
+  PRATU_TRY(assets, http::StaticAssets::load(config.paths.static_files));
+  p->assets = std::move(assets);
+  PRATU_TRY(renderer, web::Renderer::load(config.paths.templates, p->translations, *p->assets,
+                                          config.sessions.warning_minutes * 60));
+  p->renderer = std::move(renderer);
+  PRATU_TRY(openapi, read_text(config.paths.openapi));
+  p->openapi = std::move(openapi);
+
+  p->catalog_repository = std::make_unique<catalog::CatalogRepository>(*p->db);
+  p->catalog_service = std::make_unique<catalog::CatalogService>(*p->catalog_repository);
+  PRATU_CHECK(p->catalog_service->load_directory(config.paths.catalogue));
+  p->catalog_handlers = std::make_unique<catalog::CatalogHandlers>(*p->catalog_service, *p->renderer);
+
+  build_accounts(*p);
+  accounts::AccountsPageSettings page_settings;
+  const auto* catalogue = p->catalog_service.get();
+  page_settings.agency_name = [catalogue](std::string_view code, web::Locale locale) {
+    const auto* agency = catalogue->snapshot()->agency(code);
+    return agency != nullptr ? agency->name.in(locale) : std::string();
+  };
+  p->accounts_handlers = std::make_unique<accounts::AccountsHandlers>(
+      *p->accounts, *p->sessions, *p->renderer, std::move(page_settings));
+  if (demo == Demo::load) {
+    PRATU_TRY(seeded, p->accounts->seed_demo_accounts(agency_codes(*p->catalog_service)));
+    p->demo_text = describe_demo_accounts(seeded);
+  }
+
+  MiddlewareSettings mw;
+  mw.default_locale = config.default_locale == "en" ? web::Locale::en : web::Locale::th;
+  mw.secure_cookies = config.sessions.secure_cookies == "always"  ? SecureCookies::always
+                      : config.sessions.secure_cookies == "never" ? SecureCookies::never
+                                                                  : SecureCookies::automatic;
+  p->middleware = std::make_unique<Middleware>(*p->renderer, *p->sessions, mw);
+  add_routes(*p);
+
+  http::ServerHooks hooks;
+  Parts* raw = p.get();
+  hooks.error_page = [raw](const web::Request& request, int status) {
+    auto context = raw->middleware->error_context(request);
+    if (request.path.rfind("/api/", 0) == 0) {
+      std::string key = status == 404 ? "errors.not_found" : status >= 500 ? "errors.internal" : "errors.invalid_input";
+      return web::problem(raw->translations, context, status, key);
+    }
+    return raw->renderer->error_page(request, context, status);
+  };
+  p->server = std::make_unique<http::Server>(server_settings(config), p->router, p->assets.get(),
+                                             p->metrics, hooks);
+  PRATU_CHECK(p->server->start());
+  return std::unique_ptr<Application>(new Application(std::move(p)));
+}
+
+std::uint16_t Application::port() const { return parts_->server->port(); }
+
+void Application::run(bool handle_signals) {
+  if (handle_signals) parts_->server->stop_on_signals();
+  parts_->server->run();
+}
+
+void Application::stop() { parts_->server->stop(); }
+
+const std::string& Application::demo_accounts_text() const { return parts_->demo_text; }
+
+std::vector<std::pair<std::string, std::string>> Application::routes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& route : parts_->router.routes()) out.emplace_back(route.method, route.pattern);
+  return out;
+}
+
+namespace {
+
+void init_logging(const Config& config) {
+  log::init(config.log.level, config.log.format == "text" ? log::Format::text : log::Format::json);
+}
+
+}  // namespace
+
+int serve(const Config& config, Demo demo) {
+  init_logging(config);
+  auto app = Application::create(config, demo);
+  if (!app) {
+    std::cerr << "pratu: cannot start: " << app.error().detail << "\n";
+    return 1;
+  }
+  auto host = config.server.host.find(':') != std::string::npos ? "[" + config.server.host + "]" : config.server.host;
+  std::cout << "Pratu is listening on http://" << host << ":" << (*app)->port() << "\n";
+  if (!(*app)->demo_accounts_text().empty()) std::cout << (*app)->demo_accounts_text();
+  std::cout << std::flush;
+  (*app)->run(true);
+  log::info("stopped");
+  return 0;
+}
+
+int migrate_command(const Config& config) {
+  init_logging(config);
+  auto db = open_and_migrate(config);
+  if (!db) {
+    std::cerr << "pratu migrate: " << db.error().detail << "\n";
+    return 1;
+  }
+  std::cout << "Database is up to date.\n";
+  return 0;
+}
+
+int catalog_load_command(const Config& config) {
+  init_logging(config);
+  auto db = open_and_migrate(config);
+  if (!db) {
+    std::cerr << "pratu catalog load: " << db.error().detail << "\n";
+    return 1;
+  }
+  catalog::CatalogRepository repository(**db);
+  catalog::CatalogService service(repository);
+  auto stored = service.load_directory(config.paths.catalogue);
+  if (!stored) {
+    std::cerr << "pratu catalog load: " << stored.error().detail << "\n";
+    return 1;
+  }
+  std::cout << "Loaded " << stored->agencies << " agencies and " << stored->services
+            << " services from " << config.paths.catalogue << " (removed " << stored->agencies_removed
+            << " agencies and " << stored->services_removed << " services no longer there).\n";
+  return 0;
+}
+
+int user_create_command(const Config& config, const std::string& role, const std::string& agency,
+                        const std::string& login, const std::string& password) {
+  init_logging(config);
+  auto db = open_and_migrate(config);
+  if (!db) {
+    std::cerr << "pratu user create: " << db.error().detail << "\n";
+    return 1;
+  }
+  SystemClock clock;
+  crypto::SecureRandom random;
+  crypto::PasswordHasher hasher(hash_settings(config), random);
+  accounts::LoginThrottle throttle(**db, clock);
+  accounts::AccountService service(**db, hasher, throttle, clock);
+  auto parsed = accounts::parse_role(role);
+  if (!parsed) {
+    std::cerr << "pratu user create: --role must be applicant, officer or admin\n";
+    return 2;
+  }
+  auto created = service.create_user(*parsed, agency, login, password);
+  if (!created) {
+    auto translations = web::Translations::load(config.paths.locales);
+    auto say = [&](const std::string& key) {
+      return translations ? translations->text(web::Locale::en, key) : key;
+    };
+    std::cerr << "pratu user create: " << (created.error().fields.empty() ? created.error().detail : "") << "\n";
+    for (const auto& f : created.error().fields) std::cerr << "  " << f.field << ": " << say(f.message_key) << "\n";
+    return 1;
+  }
+  std::cout << "Created " << role << " account " << *created << ".\n";
+  return 0;
+}
+
+}  // namespace pratu::app

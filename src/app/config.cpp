@@ -1,0 +1,268 @@
+#include "app/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+
+extern char** environ;
+
+namespace pratu::app {
+
+namespace {
+
+// One configuration key: how to read it, check it and store it.
+struct KeySpec {
+  std::string name;
+  std::string description;
+  std::function<std::string(const Config&)> get;
+  std::function<std::optional<std::string>(Config&, const std::string&)> set;  // error text
+};
+
+
+template <class Section>
+KeySpec integer(std::string name, std::string description, Section Config::*section,
+                int Section::*field, int min, int max) {
+  return KeySpec{
+      std::move(name), std::move(description),
+      [=](const Config& c) { return std::to_string(c.*section.*field); },
+      [=](Config& c, const std::string& text) -> std::optional<std::string> {
+        int value = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (ec != std::errc() || end != text.data() + text.size()) {
+          return "must be a whole number, got \"" + text + "\"";
+        }
+        if (value < min || value > max) {
+          return "must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                 ", got " + text;
+        }
+        c.*section.*field = value;
+        return std::nullopt;
+      }};
+}
+
+template <class Section>
+KeySpec text(std::string name, std::string description, Section Config::*section,
+             std::string Section::*field, std::set<std::string> allowed = {}) {
+  return KeySpec{std::move(name), std::move(description),
+                 [=](const Config& c) { return c.*section.*field; },
+                 [=](Config& c, const std::string& value) -> std::optional<std::string> {
+                   if (!allowed.empty() && !allowed.contains(value)) {
+                     std::string list;
+                     for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+                     return "must be one of " + list + ", got \"" + value + "\"";
+                   }
+                   if (allowed.empty() && value.empty()) return std::string("must not be empty");
+                   c.*section.*field = value;
+                   return std::nullopt;
+                 }};
+}
+
+template <class Section>
+KeySpec boolean(std::string name, std::string description, Section Config::*section,
+                bool Section::*field) {
+  return KeySpec{std::move(name), std::move(description),
+                 [=](const Config& c) { return std::string(c.*section.*field ? "true" : "false"); },
+                 [=](Config& c, const std::string& value) -> std::optional<std::string> {
+                   if (value == "true") {
+                     c.*section.*field = true;
+                   } else if (value == "false") {
+                     c.*section.*field = false;
+                   } else {
+                     return "must be true or false, got \"" + value + "\"";
+                   }
+                   return std::nullopt;
+                 }};
+}
+
+std::optional<std::string> set_listen(Config& c, const std::string& value) {
+  auto colon = value.rfind(':');
+  if (colon == std::string::npos || colon == 0) return "must be HOST:PORT, got \"" + value + "\"";
+  int port = 0;
+  auto digits = value.substr(colon + 1);
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (ec != std::errc() || end != digits.data() + digits.size() || port < 0 || port > 65535) {
+    return "port must be 0-65535, got \"" + digits + "\"";
+  }
+  auto host = value.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  c.server.host = host;
+  c.server.port = port;
+  return std::nullopt;
+}
+
+const std::vector<KeySpec>& specs() {
+  static const std::vector<KeySpec> all = [] {
+    using C = Config;
+    std::vector<KeySpec> s;
+    s.push_back({"server.listen", "Address and port to listen on (HOST:PORT; port 0 picks a free one)",
+                 [](const C& c) { return c.server.host + ":" + std::to_string(c.server.port); },
+                 set_listen});
+    s.push_back(integer("server.io_threads", "Threads reading and writing sockets", &C::server, &ServerConfig::io_threads, 1, 64));
+    s.push_back(integer("server.worker_threads", "Threads for blocking work: database, password hashing, rendering", &C::server, &ServerConfig::worker_threads, 1, 256));
+    s.push_back(integer("server.worker_queue_limit", "Requests waiting for a worker before new ones get 503", &C::server, &ServerConfig::worker_queue_limit, 1, 1000000));
+    s.push_back(integer("server.header_limit_bytes", "Largest request head accepted (431 beyond)", &C::server, &ServerConfig::header_limit_bytes, 1024, 1048576));
+    s.push_back(integer("server.body_limit_bytes", "Default largest request body (413 beyond); routes may set their own", &C::server, &ServerConfig::body_limit_bytes, 0, 1073741824));
+    s.push_back(integer("server.read_timeout_seconds", "Time allowed to receive one request", &C::server, &ServerConfig::read_timeout_seconds, 1, 3600));
+    s.push_back(integer("server.idle_timeout_seconds", "Time an idle keep-alive connection stays open", &C::server, &ServerConfig::idle_timeout_seconds, 1, 3600));
+    s.push_back(integer("server.shutdown_grace_seconds", "Time in-flight requests get to finish on SIGTERM", &C::server, &ServerConfig::shutdown_grace_seconds, 0, 600));
+    s.push_back(integer("server.gzip_min_bytes", "Smallest text response worth compressing", &C::server, &ServerConfig::gzip_min_bytes, 0, 1048576));
+    s.push_back(integer("server.max_requests_per_connection", "Requests served on one keep-alive connection", &C::server, &ServerConfig::max_requests_per_connection, 1, 10000000));
+    s.push_back(boolean("server.trust_proxy", "Believe X-Forwarded-For/-Proto from a reverse proxy", &C::server, &ServerConfig::trust_proxy));
+    s.push_back(text("database.url", "sqlite:PATH or postgresql://user@host:port/db", &C::database, &DatabaseConfig::url));
+    s.push_back(integer("database.pool_size", "PostgreSQL connections, or SQLite reader connections", &C::database, &DatabaseConfig::pool_size, 1, 512));
+    s.push_back(integer("database.busy_timeout_ms", "SQLite: how long a writer waits for the lock", &C::database, &DatabaseConfig::busy_timeout_ms, 0, 600000));
+    s.push_back(integer("database.connect_timeout_seconds", "PostgreSQL: connection timeout", &C::database, &DatabaseConfig::connect_timeout_seconds, 1, 600));
+    s.push_back(text("paths.templates", "Directory of page templates", &C::paths, &PathsConfig::templates));
+    s.push_back(text("paths.locales", "Directory of th.yaml and en.yaml", &C::paths, &PathsConfig::locales));
+    s.push_back(text("paths.static", "Directory of static assets (CSS, JavaScript, images)", &C::paths, &PathsConfig::static_files));
+    s.push_back(text("paths.catalogue", "Directory of the service catalogue (agencies and services as YAML)", &C::paths, &PathsConfig::catalogue));
+    s.push_back(text("paths.migrations", "Directory of database migrations (sqlite/ and postgres/)", &C::paths, &PathsConfig::migrations));
+    s.push_back(text("paths.openapi", "The OpenAPI document served at /api/v1/openapi.json", &C::paths, &PathsConfig::openapi));
+    s.push_back(integer("sessions.idle_minutes", "A session ends after this long without a request", &C::sessions, &SessionConfig::idle_minutes, 1, 1440));
+    s.push_back(integer("sessions.absolute_hours", "A session ends this long after login, whatever happens", &C::sessions, &SessionConfig::absolute_hours, 1, 720));
+    s.push_back(integer("sessions.warning_minutes", "Warn this long before an idle session ends", &C::sessions, &SessionConfig::warning_minutes, 1, 60));
+    s.push_back(text("sessions.secure_cookies", "Mark cookies Secure: auto (when over TLS), always or never", &C::sessions, &SessionConfig::secure_cookies, {"auto", "always", "never"}));
+    s.push_back(integer("login.account_max_failures", "Failed logins on one account before it is locked for a while", &C::login, &LoginConfig::account_max_failures, 1, 1000));
+    s.push_back(integer("login.address_max_failures", "Failed logins from one address before it is locked for a while", &C::login, &LoginConfig::address_max_failures, 1, 100000));
+    s.push_back(integer("login.window_minutes", "Window in which failures are counted", &C::login, &LoginConfig::window_minutes, 1, 1440));
+    s.push_back(integer("login.lockout_minutes", "How long a lock lasts", &C::login, &LoginConfig::lockout_minutes, 1, 1440));
+    s.push_back(integer("passwords.memory_kib", "Argon2id memory cost in KiB (OWASP minimum 19456)", &C::passwords, &PasswordConfig::memory_kib, 19456, 4194304));
+    s.push_back(integer("passwords.iterations", "Argon2id passes (OWASP minimum 2)", &C::passwords, &PasswordConfig::iterations, 2, 100));
+    s.push_back(integer("passwords.parallelism", "Argon2id lanes", &C::passwords, &PasswordConfig::parallelism, 1, 64));
+    s.push_back(text("log.level", "Least severe level written: debug, info, warn or error", &C::log, &LogConfig::level, {"debug", "info", "warn", "error"}));
+    s.push_back(text("log.format", "json (one object per line) or text", &C::log, &LogConfig::format, {"json", "text"}));
+    s.push_back({"i18n.default_locale", "Language when neither the link, the cookie nor the browser says: th or en",
+                 [](const C& c) { return c.default_locale; },
+                 [](C& c, const std::string& v) -> std::optional<std::string> {
+                   if (v != "th" && v != "en") return "must be th or en, got \"" + v + "\"";
+                   c.default_locale = v;
+                   return std::nullopt;
+                 }});
+    return s;
+  }();
+  return all;
+}
+
+const KeySpec* find_spec(std::string_view name) {
+  for (const auto& s : specs()) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+// "server.listen" -> "PRATU_SERVER_LISTEN"
+std::string env_name(const std::string& key) {
+  std::string out = "PRATU_";
+  for (char c : key) out += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+Result<void> apply(Config& config, const std::string& origin, const std::string& key,
+                   const std::string& value) {
+  const auto* spec = find_spec(key);
+  if (spec == nullptr) return Error::internal(origin + ": unknown key \"" + key + "\"");
+  if (auto problem = spec->set(config, value)) {
+    return Error::internal(origin + ": " + key + ": " + *problem);
+  }
+  return ok();
+}
+
+Result<void> apply_yaml(Config& config, const YAML::Node& node, const std::string& prefix,
+                        const std::string& file) {
+  for (const auto& entry : node) {
+    auto key = entry.first.as<std::string>();
+    auto full = prefix.empty() ? key : prefix + "." + key;
+    if (entry.second.IsMap()) {
+      PRATU_CHECK(apply_yaml(config, entry.second, full, file));
+    } else if (entry.second.IsScalar()) {
+      PRATU_CHECK(apply(config, file, full, entry.second.Scalar()));
+    } else if (entry.second.IsNull()) {
+      return Error::internal(file + ": " + full + ": has no value");
+    } else {
+      return Error::internal(file + ": " + full + ": must be a single value");
+    }
+  }
+  return ok();
+}
+
+Result<void> apply_env(Config& config, const std::map<std::string, std::string>& env,
+                       const std::string& origin) {
+  std::map<std::string, const KeySpec*> by_env;
+  for (const auto& s : specs()) by_env[env_name(s.name)] = &s;
+  for (const auto& [name, value] : env) {
+    if (name.rfind("PRATU_", 0) != 0 || name.rfind("PRATU_TEST_", 0) == 0) continue;
+    auto it = by_env.find(name);
+    if (it == by_env.end()) return Error::internal(origin + ": unknown variable " + name);
+    PRATU_CHECK(apply(config, origin + " " + name, it->second->name, value));
+  }
+  return ok();
+}
+
+}  // namespace
+
+Result<Config> load_config(const ConfigSources& sources) {
+  Config config;
+  if (sources.file) {
+    try {
+      auto root = YAML::LoadFile(*sources.file);
+      if (!root.IsNull()) {
+        if (!root.IsMap()) return Error::internal(*sources.file + ": must be a map of sections");
+        PRATU_CHECK(apply_yaml(config, root, "", *sources.file));
+      }
+    } catch (const YAML::Exception& e) {
+      return Error::internal(*sources.file + ": " + e.what());
+    }
+  }
+  if (sources.env_file) {
+    std::ifstream in(*sources.env_file);
+    if (!in) return Error::internal(*sources.env_file + ": cannot be read");
+    std::map<std::string, std::string> vars;
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+      ++number;
+      if (line.empty() || line[0] == '#') continue;
+      auto eq = line.find('=');
+      if (eq == std::string::npos) {
+        return Error::internal(*sources.env_file + ":" + std::to_string(number) + ": expected NAME=VALUE");
+      }
+      auto value = line.substr(eq + 1);
+      if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+        value = value.substr(1, value.size() - 2);
+      }
+      vars[line.substr(0, eq)] = value;
+    }
+    PRATU_CHECK(apply_env(config, vars, *sources.env_file));
+  }
+  PRATU_CHECK(apply_env(config, sources.environment, "environment"));
+  if (config.sessions.warning_minutes >= config.sessions.idle_minutes) {
+    return Error::internal("sessions.warning_minutes must be less than sessions.idle_minutes");
+  }
+  return config;
+}
+
+std::map<std::string, std::string> process_environment() {
+  std::map<std::string, std::string> out;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    if (entry.rfind("PRATU_", 0) != 0) continue;
+    auto eq = entry.find('=');
+    if (eq == std::string_view::npos) continue;
+    out.emplace(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+  }
+  return out;
+}
+
+std::vector<ConfigKey> config_keys() {
+  Config defaults;
+  std::vector<ConfigKey> out;
+  for (const auto& s : specs()) out.push_back({s.name, s.get(defaults), s.description});
+  return out;
+}
+
+}  // namespace pratu::app

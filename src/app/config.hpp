@@ -1,0 +1,105 @@
+#pragma once
+/// Typed configuration: documented once in config/default.yaml, overridden by a file, an
+/// environment file and PRATU_* variables, validated at startup.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace pratu::app {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  int io_threads = 2;
+  int worker_threads = 4;
+  int worker_queue_limit = 1024;
+  int header_limit_bytes = 16 * 1024;
+  int body_limit_bytes = 64 * 1024;
+  int read_timeout_seconds = 30;
+  int idle_timeout_seconds = 60;
+  int shutdown_grace_seconds = 20;
+  int gzip_min_bytes = 1024;
+  int max_requests_per_connection = 10000;
+  bool trust_proxy = false;
+};
+
+struct DatabaseConfig {
+  std::string url = "sqlite:./data/pratu.db";
+  int pool_size = 8;
+  int busy_timeout_ms = 5000;
+  int connect_timeout_seconds = 5;
+};
+
+struct PathsConfig {
+  std::string templates = "templates";
+  std::string locales = "locales";
+  std::string static_files = "static";
+  std::string catalogue = "services";
+  std::string migrations = "migrations";
+  std::string openapi = "docs/openapi.json";
+};
+
+struct SessionConfig {
+  int idle_minutes = 30;
+  int absolute_hours = 12;
+  int warning_minutes = 5;
+  std::string secure_cookies = "auto";  // auto: when the request came over TLS
+};
+
+struct LoginConfig {
+  int account_max_failures = 5;
+  int address_max_failures = 20;
+  int window_minutes = 15;
+  int lockout_minutes = 15;
+};
+
+struct PasswordConfig {
+  int memory_kib = 19456;
+  int iterations = 2;
+  int parallelism = 1;
+};
+
+struct LogConfig {
+  std::string level = "info";
+  std::string format = "json";
+};
+
+struct Config {
+  ServerConfig server;
+  DatabaseConfig database;
+  PathsConfig paths;
+  SessionConfig sessions;
+  LoginConfig login;
+  PasswordConfig passwords;
+  LogConfig log;
+  std::string default_locale = "th";
+};
+
+/// Where overrides come from, in increasing priority.
+struct ConfigSources {
+  std::optional<std::string> file;                  // --config FILE (YAML)
+  std::optional<std::string> env_file;              // --env-file FILE (KEY=VALUE lines)
+  std::map<std::string, std::string> environment;   // PRATU_* variables of the process
+};
+
+/// Builds the configuration from defaults and `sources`. Fails naming the file and key on an
+/// unknown key or a bad value.
+Result<Config> load_config(const ConfigSources& sources);
+
+/// The PRATU_* variables of this process.
+std::map<std::string, std::string> process_environment();
+
+/// Every key as "section.key" with its default and description (for docs and tests).
+struct ConfigKey {
+  std::string name;
+  std::string default_value;
+  std::string description;
+};
+std::vector<ConfigKey> config_keys();
+
+}  // namespace pratu::app

@@ -1,0 +1,83 @@
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace pratu::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  auto path = fs::temp_directory_path() / ("pratu-config-" + name);
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+TEST(Config, DefaultYamlDocumentsEveryKeyWithItsDefault) {
+  auto root = YAML::LoadFile(PRATU_SOURCE_DIR "/config/default.yaml");
+  for (const auto& key : config_keys()) {
+    auto dot = key.name.find('.');
+    auto node = root[key.name.substr(0, dot)][key.name.substr(dot + 1)];
+    ASSERT_TRUE(node.IsDefined()) << key.name << " is not in config/default.yaml";
+    EXPECT_EQ(node.Scalar(), key.default_value) << key.name;
+  }
+  // And loading the documented file changes nothing.
+  auto loaded = load_config({PRATU_SOURCE_DIR "/config/default.yaml", std::nullopt, {}});
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().detail;
+  EXPECT_EQ(loaded->database.url, "sqlite:./data/pratu.db");
+}
+
+TEST(Config, UnknownKeyStopsWithItsName) {
+  auto file = write_temp("unknown.yaml", "server:\n  lisen: \"0.0.0.0:80\"\n");
+  auto loaded = load_config({file, std::nullopt, {}});
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_NE(loaded.error().detail.find("server.lisen"), std::string::npos) << loaded.error().detail;
+  EXPECT_NE(loaded.error().detail.find(file), std::string::npos);
+}
+
+TEST(Config, BadValueStopsWithKeyAndReason) {
+  auto file = write_temp("bad.yaml", "server:\n  worker_threads: many\n");
+  auto loaded = load_config({file, std::nullopt, {}});
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_NE(loaded.error().detail.find("server.worker_threads: must be a whole number"), std::string::npos)
+      << loaded.error().detail;
+}
+
+TEST(Config, WeakPasswordHashingIsRefused) {
+  auto loaded = load_config({std::nullopt, std::nullopt, {{"PRATU_PASSWORDS_MEMORY_KIB", "1024"}}});
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_NE(loaded.error().detail.find("passwords.memory_kib"), std::string::npos);
+}
+
+TEST(Config, EnvironmentOverridesFileAndEnvFile) {
+  auto file = write_temp("file.yaml", "database:\n  url: \"sqlite:/tmp/a.db\"\nlog:\n  level: warn\n");
+  auto env_file = write_temp("env", "# comment\nPRATU_LOG_LEVEL=debug\nPRATU_SERVER_LISTEN=\"0.0.0.0:9000\"\n");
+  auto loaded = load_config({file, env_file, {{"PRATU_DATABASE_URL", "postgresql://db/pratu"}}});
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().detail;
+  EXPECT_EQ(loaded->database.url, "postgresql://db/pratu");
+  EXPECT_EQ(loaded->log.level, "debug");
+  EXPECT_EQ(loaded->server.host, "0.0.0.0");
+  EXPECT_EQ(loaded->server.port, 9000);
+}
+
+TEST(Config, UnknownVariableIsRefusedButTestVariablesAreIgnored) {
+  auto bad = load_config({std::nullopt, std::nullopt, {{"PRATU_DATABSE_URL", "x"}}});
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().detail.find("PRATU_DATABSE_URL"), std::string::npos);
+  EXPECT_TRUE(load_config({std::nullopt, std::nullopt, {{"PRATU_TEST_POSTGRES_URL", "x"}}}).has_value());
+}
+
+TEST(Config, ListenNeedsAValidPort) {
+  EXPECT_FALSE(load_config({std::nullopt, std::nullopt, {{"PRATU_SERVER_LISTEN", "localhost"}}}).has_value());
+  EXPECT_FALSE(load_config({std::nullopt, std::nullopt, {{"PRATU_SERVER_LISTEN", "h:70000"}}}).has_value());
+  auto v6 = load_config({std::nullopt, std::nullopt, {{"PRATU_SERVER_LISTEN", "[::1]:0"}}});
+  ASSERT_TRUE(v6.has_value());
+  EXPECT_EQ(v6->server.host, "::1");
+}
+
+}  // namespace
+}  // namespace pratu::app

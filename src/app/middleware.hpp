@@ -1,0 +1,46 @@
+#pragma once
+/// What runs around every page handler: language, session, CSRF, cookies.
+
+#include "domains/accounts/session_service.hpp"
+#include "http/router.hpp"
+#include "web/context.hpp"
+#include "web/render.hpp"
+
+namespace pratu::app {
+
+/// Whether a route shows a form before login (and so needs the anonymous CSRF cookie).
+enum class Forms { none, anonymous };
+
+/// How cookies are marked Secure.
+enum class SecureCookies { automatic, always, never };
+
+struct MiddlewareSettings {
+  web::Locale default_locale = web::Locale::th;
+  SecureCookies secure_cookies = SecureCookies::automatic;
+};
+
+/// Wraps page and API handlers with the per-request steps.
+class Middleware {
+ public:
+  Middleware(const web::Renderer& renderer, accounts::SessionService& sessions,
+             MiddlewareSettings settings)
+      : renderer_(renderer), sessions_(sessions), settings_(settings) {}
+
+  /// A page handler: chooses the language (remembering `?lang=`), resolves the session,
+  /// checks the CSRF token of every POST (403 page otherwise), adds the cookies the handler
+  /// asked for, and marks pages for logged-in people `no-store`.
+  http::RawHandler page(web::Handler handler, Forms forms = Forms::none) const;
+
+  /// An API handler: language only (no cookies, no session); errors are problem+json.
+  http::RawHandler api(web::Handler handler) const;
+
+  /// The context for a request that reached no handler (error pages).
+  web::RequestContext error_context(const web::Request& request) const;
+
+ private:
+  const web::Renderer& renderer_;
+  accounts::SessionService& sessions_;
+  MiddlewareSettings settings_;
+};
+
+}  // namespace pratu::app

@@ -1,0 +1,99 @@
+#include "web/problem.hpp"
+
+#include <boost/json.hpp>
+
+#include "common/log.hpp"
+
+namespace pratu::web {
+
+namespace json = boost::json;
+
+int http_status(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::invalid_input: return 422;
+    case ErrorCode::not_found: return 404;
+    case ErrorCode::conflict: return 409;
+    case ErrorCode::unauthorized: return 401;
+    case ErrorCode::forbidden: return 403;
+    case ErrorCode::rate_limited: return 429;
+    case ErrorCode::unavailable: return 503;
+    case ErrorCode::internal: return 500;
+  }
+  return 500;
+}
+
+namespace {
+
+std::string_view status_slug(int status) {
+  switch (status) {
+    case 400: return "bad-request";
+    case 401: return "unauthorized";
+    case 403: return "forbidden";
+    case 404: return "not-found";
+    case 405: return "method-not-allowed";
+    case 409: return "conflict";
+    case 413: return "too-large";
+    case 422: return "invalid-input";
+    case 429: return "too-many-requests";
+    case 503: return "unavailable";
+    default: return "internal";
+  }
+}
+
+std::string_view title_key(int status) {
+  switch (status) {
+    case 400: return "errors.pages.bad_request.title";
+    case 401: return "errors.pages.forbidden.title";
+    case 403: return "errors.pages.forbidden.title";
+    case 404: return "errors.pages.not_found.title";
+    case 405: return "errors.pages.method_not_allowed.title";
+    case 409: return "errors.invalid_input";
+    case 413: return "errors.pages.too_large.title";
+    case 422: return "errors.invalid_input";
+    case 429: return "errors.pages.too_many_requests.title";
+    case 503: return "errors.pages.unavailable.title";
+    default: return "errors.pages.internal.title";
+  }
+}
+
+}  // namespace
+
+Response problem(const Translations& translations, const RequestContext& context, int status,
+                 std::string_view message_key, const std::vector<FieldError>& fields) {
+  json::object body{
+      {"type", "/problems/" + std::string(status_slug(status))},
+      {"title", translations.text(context.locale, title_key(status))},
+      {"status", status},
+      {"detail", translations.text(context.locale, message_key)},
+      {"instance", "urn:pratu:request:" + context.request_id},
+  };
+  if (!fields.empty()) {
+    json::array errors;
+    for (const auto& f : fields) {
+      errors.push_back(json::object{{"field", f.field},
+                                    {"detail", translations.text(context.locale, f.message_key)}});
+    }
+    body["errors"] = std::move(errors);
+  }
+  Response response;
+  response.status = status;
+  response.content_type = "application/problem+json";
+  response.body = json::serialize(body);
+  return response;
+}
+
+Response problem(const Translations& translations, const RequestContext& context,
+                 const Error& error) {
+  int status = http_status(error.code);
+  if (status >= 500) {
+    log::error("request failed", context.request_id, {{"detail", error.detail}});
+  }
+  auto key = error.message_key.empty() ? std::string("errors.internal") : error.message_key;
+  auto response = problem(translations, context, status, key, error.fields);
+  if (error.retry_after_seconds > 0) {
+    response.set_header("Retry-After", std::to_string(error.retry_after_seconds));
+  }
+  return response;
+}
+
+}  // namespace pratu::web

@@ -1,0 +1,25 @@
+#pragma once
+/// API errors as application/problem+json (RFC 9457).
+
+#include <string_view>
+
+#include "common/result.hpp"
+#include "web/context.hpp"
+#include "web/message.hpp"
+#include "web/render.hpp"
+
+namespace pratu::web {
+
+/// The HTTP status for an error kind.
+int http_status(ErrorCode code);
+
+/// A problem+json response for `status`: type, title (translated), status, detail (translated
+/// message key, never internals), instance (the request id), and `errors` for field errors.
+Response problem(const Translations& translations, const RequestContext& context, int status,
+                 std::string_view message_key, const std::vector<FieldError>& fields = {});
+
+/// A problem+json response for an Error (internal details go only to the log).
+Response problem(const Translations& translations, const RequestContext& context,
+                 const Error& error);
+
+}  // namespace pratu::web

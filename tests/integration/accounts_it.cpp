@@ -1,0 +1,129 @@
+// One account for every service, through the real server on SQLite and PostgreSQL: register
+// (first with a wrong check digit), log out, log in by ID and by email, change the password.
+
+#include <gtest/gtest.h>
+
+#include "support/http_client.hpp"
+#include "support/test_app.hpp"
+
+namespace pratu::testing {
+namespace {
+
+class AccountsIT : public ::testing::TestWithParam<Engine> {
+ protected:
+  void SetUp() override {
+    db_ = std::make_unique<FreshDatabase>(GetParam());
+    PRATU_REQUIRE_DATABASE(*db_);
+    app_ = std::make_unique<TestApp>(test_config(db_->url()), app::Demo::load);
+    client_ = std::make_unique<HttpClient>(app_->port());
+  }
+  void TearDown() override {
+    app_.reset();
+    db_.reset();
+  }
+
+  HttpResponse post_with_token(const std::string& page, const std::string& action,
+                               std::vector<std::pair<std::string, std::string>> fields) {
+    auto form = client_->get(page);
+    EXPECT_EQ(form.status, 200) << page;
+    fields.emplace_back("csrf_token", extract_csrf_token(form.body));
+    return client_->post_form(action, fields);
+  }
+
+  std::vector<std::pair<std::string, std::string>> registration(const std::string& id) {
+    return {{"national_id", id},           {"title", "mr"},
+            {"given_name", "สมชาย"},        {"family_name", "ใจดี"},
+            {"email", "somchai@example.org"}, {"mobile", "0812345678"},
+            {"password", "correct horse battery"}, {"password_confirmation", "correct horse battery"}};
+  }
+
+  std::unique_ptr<FreshDatabase> db_;
+  std::unique_ptr<TestApp> app_;
+  std::unique_ptr<HttpClient> client_;
+};
+
+TEST_P(AccountsIT, WrongCheckDigitReRendersTheFormWithErrorsAndKeepsInput) {
+  auto response = post_with_token("/register?lang=en", "/register", registration("1101700203030"));
+  EXPECT_EQ(response.status, 422);
+  EXPECT_NE(response.body.find("error-summary"), std::string::npos);
+  EXPECT_NE(response.body.find("href=\"#national_id\""), std::string::npos);
+  EXPECT_NE(response.body.find("aria-invalid=\"true\""), std::string::npos);
+  EXPECT_NE(response.body.find("<title>Error:"), std::string::npos);
+  // What was typed is kept, except the password.
+  EXPECT_NE(response.body.find("somchai@example.org"), std::string::npos);
+  EXPECT_NE(response.body.find("0812345678"), std::string::npos);
+  EXPECT_EQ(response.body.find("correct horse battery"), std::string::npos);
+}
+
+TEST_P(AccountsIT, CitizenRegistersLogsOutAndLogsInByIdAndEmail) {
+  auto registered = post_with_token("/register", "/register", registration("1234545678781"));
+  ASSERT_EQ(registered.status, 303) << registered.body.substr(0, 3000);
+  ASSERT_TRUE(client_->cookie("pratu_session").has_value());
+  auto account = client_->get("/account");
+  ASSERT_EQ(account.status, 200);
+  EXPECT_NE(account.body.find("สมชาย"), std::string::npos);
+  EXPECT_EQ(account.header("Cache-Control").find("no-store") == std::string::npos, false);
+  EXPECT_EQ(account.body.find("1234545678781"), std::string::npos) << "the full ID must be masked";
+
+  auto logout = post_with_token("/account", "/logout", {});
+  EXPECT_EQ(logout.status, 303);
+  EXPECT_EQ(client_->get("/account").status, 303);
+
+  auto by_id = post_with_token("/login", "/login", {{"login", "1-2345-45678-78-1"}, {"password", "correct horse battery"}});
+  EXPECT_EQ(by_id.status, 303) << by_id.body.substr(0, 2000);
+  EXPECT_EQ(client_->get("/account").status, 200);
+  post_with_token("/account", "/logout", {});
+
+  auto by_email = post_with_token("/login", "/login", {{"login", "SOMCHAI@example.org"}, {"password", "correct horse battery"}});
+  EXPECT_EQ(by_email.status, 303);
+  EXPECT_EQ(client_->get("/account").status, 200);
+}
+
+TEST_P(AccountsIT, SessionIsRotatedAtLogin) {
+  post_with_token("/register", "/register", registration("3100600445635"));
+  auto first = client_->cookie("pratu_session");
+  ASSERT_TRUE(first.has_value());
+  post_with_token("/login", "/login", {{"login", "3100600445635"}, {"password", "correct horse battery"}});
+  auto second = client_->cookie("pratu_session");
+  ASSERT_TRUE(second.has_value());
+  EXPECT_NE(*first, *second);
+  HttpClient stale(app_->port());
+  auto reuse = stale.request("GET", "/account", {}, {{"Cookie", "pratu_session=" + *first}});
+  EXPECT_EQ(reuse.status, 303) << "the pre-login session must no longer work";
+}
+
+TEST_P(AccountsIT, ChangedPasswordIsTheOnlyOneThatWorks) {
+  post_with_token("/register", "/register", registration("1234567890121"));
+  auto changed = post_with_token("/account/password", "/account/password",
+                                 {{"current_password", "correct horse battery"},
+                                  {"new_password", "a much newer passphrase"},
+                                  {"new_password_confirmation", "a much newer passphrase"}});
+  EXPECT_EQ(changed.status, 303) << changed.body.substr(0, 2000);
+  post_with_token("/account", "/logout", {});
+  auto old_password = post_with_token("/login", "/login", {{"login", "1234567890121"}, {"password", "correct horse battery"}});
+  EXPECT_EQ(old_password.status, 422);
+  auto new_password = post_with_token("/login", "/login", {{"login", "1234567890121"}, {"password", "a much newer passphrase"}});
+  EXPECT_EQ(new_password.status, 303);
+}
+
+TEST_P(AccountsIT, RepeatedFailuresLockTheAccountAndSayWhenToRetry) {
+  for (int i = 0; i < 5; ++i) {
+    post_with_token("/login", "/login", {{"login", "applicant@demo.pratu.example"}, {"password", "wrong password!"}});
+  }
+  auto locked = post_with_token("/login?lang=en", "/login", {{"login", "applicant@demo.pratu.example"}, {"password", "wrong password!"}});
+  EXPECT_EQ(locked.status, 429);
+  EXPECT_FALSE(locked.header("Retry-After").empty());
+  EXPECT_NE(locked.body.find("minute"), std::string::npos);
+}
+
+TEST_P(AccountsIT, AccountPageNeedsLogin) {
+  auto response = client_->get("/account");
+  EXPECT_EQ(response.status, 303);
+  EXPECT_NE(response.header("Location").find("/login"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, AccountsIT, ::testing::Values(Engine::sqlite, Engine::postgres),
+                         [](const auto& info) { return engine_name(info.param); });
+
+}  // namespace
+}  // namespace pratu::testing

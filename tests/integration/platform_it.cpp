@@ -1,0 +1,165 @@
+// The real server on 127.0.0.1:0, on SQLite and on PostgreSQL: operations endpoints, pages,
+// language, security headers, API errors and the OpenAPI document.
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "support/http_client.hpp"
+#include "support/test_app.hpp"
+
+namespace pratu::testing {
+namespace {
+
+class PlatformIT : public ::testing::TestWithParam<Engine> {
+ protected:
+  void SetUp() override {
+    db_ = std::make_unique<FreshDatabase>(GetParam());
+    PRATU_REQUIRE_DATABASE(*db_);
+    app_ = std::make_unique<TestApp>(test_config(db_->url()), app::Demo::load);
+    client_ = std::make_unique<HttpClient>(app_->port());
+  }
+  void TearDown() override {
+    app_.reset();
+    db_.reset();
+  }
+  std::unique_ptr<FreshDatabase> db_;
+  std::unique_ptr<TestApp> app_;
+  std::unique_ptr<HttpClient> client_;
+};
+
+TEST_P(PlatformIT, HealthAndReadinessAnswer) {
+  EXPECT_EQ(client_->get("/healthz").status, 200);
+  auto ready = client_->get("/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_NE(ready.body.find("ok"), std::string::npos);
+}
+
+TEST_P(PlatformIT, MetricsAreValidPrometheusText) {
+  client_->get("/");
+  client_->get("/no-such-page");
+  auto metrics = client_->get("/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.header("Content-Type").find("text/plain"), std::string::npos);
+  EXPECT_NE(metrics.body.find("pratu_http_requests_total"), std::string::npos);
+  EXPECT_NE(metrics.body.find("pratu_http_request_duration_seconds_bucket"), std::string::npos);
+  EXPECT_NE(metrics.body.find("pratu_worker_queue_depth"), std::string::npos);
+  EXPECT_NE(metrics.body.find("pratu_db_query_duration_seconds"), std::string::npos);
+  auto path = std::filesystem::temp_directory_path() / ("pratu-metrics-" + engine_name(GetParam()) + ".txt");
+  std::ofstream(path) << metrics.body;
+  auto command = "promtool check metrics < " + path.string() + " > /dev/null 2>&1";
+  EXPECT_EQ(std::system(command.c_str()), 0) << "promtool rejected:\n" << metrics.body.substr(0, 2000);
+}
+
+TEST_P(PlatformIT, HomePageIsThaiByDefaultWithSecurityHeaders) {
+  auto home = client_->get("/");
+  ASSERT_EQ(home.status, 200);
+  EXPECT_NE(home.body.find("<html lang=\"th\">"), std::string::npos);
+  auto csp = home.header("Content-Security-Policy");
+  EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos);
+  EXPECT_EQ(home.header("X-Content-Type-Options"), "nosniff");
+  EXPECT_FALSE(home.header("Referrer-Policy").empty());
+  EXPECT_FALSE(home.header("X-Request-Id").empty());
+  EXPECT_EQ(home.body.find("<script>"), std::string::npos);
+  EXPECT_EQ(home.body.find("style=\""), std::string::npos);
+}
+
+TEST_P(PlatformIT, LanguageSwitchIsRememberedInACookie) {
+  auto english = client_->get("/?lang=en");
+  ASSERT_EQ(english.status, 200);
+  EXPECT_NE(english.body.find("<html lang=\"en\">"), std::string::npos);
+  EXPECT_EQ(client_->cookie("pratu_lang"), "en");
+  auto next = client_->get("/agencies");
+  EXPECT_NE(next.body.find("<html lang=\"en\">"), std::string::npos);
+  auto back = client_->get("/agencies?lang=th");
+  EXPECT_NE(back.body.find("<html lang=\"th\">"), std::string::npos);
+}
+
+TEST_P(PlatformIT, AcceptLanguageChoosesEnglishForANewVisitor) {
+  auto page = client_->request("GET", "/", {}, {{"Accept-Language", "en-GB,en;q=0.9"}});
+  EXPECT_NE(page.body.find("<html lang=\"en\">"), std::string::npos);
+}
+
+TEST_P(PlatformIT, MissingPageIsALocalizedErrorWithReference) {
+  auto page = client_->get("/no-such-page?lang=en");
+  EXPECT_EQ(page.status, 404);
+  EXPECT_NE(page.body.find("Page not found"), std::string::npos);
+  auto id = page.header("X-Request-Id");
+  ASSERT_FALSE(id.empty());
+  EXPECT_NE(page.body.find(id), std::string::npos);
+}
+
+TEST_P(PlatformIT, StaticAssetsAreFingerprintedAndCachedForever) {
+  auto home = client_->get("/");
+  auto start = home.body.find("/static/css/pratu.");
+  ASSERT_NE(start, std::string::npos);
+  auto url = home.body.substr(start, home.body.find('"', start) - start);
+  auto css = client_->get(url);
+  EXPECT_EQ(css.status, 200);
+  EXPECT_NE(css.header("Cache-Control").find("immutable"), std::string::npos);
+  EXPECT_NE(css.header("Content-Type").find("text/css"), std::string::npos);
+  auto again = client_->request("GET", url, {}, {{"If-None-Match", css.header("ETag")}});
+  EXPECT_EQ(again.status, 304);
+}
+
+TEST_P(PlatformIT, SearchApiFindsThaiWordInsideUnspacedName) {
+  auto result = client_->get("/api/v1/services?q=%E0%B8%AD%E0%B8%B2%E0%B8%AB%E0%B8%B2%E0%B8%A3");
+  ASSERT_EQ(result.status, 200);
+  EXPECT_NE(result.header("Content-Type").find("application/json"), std::string::npos);
+  auto json = boost::json::parse(result.body).as_object();
+  ASSERT_GT(json.at("total").as_int64(), 0);
+  bool found = false;
+  for (const auto& item : json.at("items").as_array()) {
+    auto name = item.at("name").at("th").as_string();
+    if (std::string_view(name.data(), name.size()).find("ใบอนุญาตจัดตั้งสถานที่จำหน่ายอาหาร") != std::string_view::npos) found = true;
+  }
+  EXPECT_TRUE(found) << result.body;
+}
+
+TEST_P(PlatformIT, ApiErrorsAreProblemJson) {
+  auto missing = client_->get("/api/v1/services/no-such-service");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_NE(missing.header("Content-Type").find("application/problem+json"), std::string::npos);
+  auto json = boost::json::parse(missing.body).as_object();
+  EXPECT_EQ(json.at("status").as_int64(), 404);
+  EXPECT_TRUE(json.contains("title"));
+  EXPECT_TRUE(json.contains("type"));
+}
+
+TEST_P(PlatformIT, OpenApiDocumentDescribesExactlyTheApiRoutes) {
+  auto doc = client_->get("/api/v1/openapi.json");
+  ASSERT_EQ(doc.status, 200);
+  auto json = boost::json::parse(doc.body).as_object();
+  EXPECT_EQ(json.at("openapi").as_string(), "3.1.0");
+  std::set<std::string> documented;
+  for (const auto& [path, operations] : json.at("paths").as_object()) {
+    for (const auto& [method, op] : operations.as_object()) {
+      std::string upper;
+      for (char c : std::string(method)) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      documented.insert(upper + " " + std::string(path));
+    }
+  }
+  std::set<std::string> served;
+  for (const auto& route : app_->app().routes()) {
+    if (route.second.rfind("/api/", 0) == 0) served.insert(route.first + " " + route.second);
+  }
+  EXPECT_EQ(documented, served);
+}
+
+TEST_P(PlatformIT, PostWithoutCsrfTokenIsRefused) {
+  auto response = client_->post_form("/login", {{"login", "applicant@demo.pratu.example"}, {"password", "x"}});
+  EXPECT_EQ(response.status, 403);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, PlatformIT, ::testing::Values(Engine::sqlite, Engine::postgres),
+                         [](const auto& info) { return engine_name(info.param); });
+
+}  // namespace
+}  // namespace pratu::testing

@@ -1,0 +1,62 @@
+#pragma once
+/// Starts the real application on 127.0.0.1:0 for integration tests, on a fresh SQLite file or
+/// a fresh PostgreSQL database on the server named by PRATU_TEST_POSTGRES_URL.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "app/application.hpp"
+#include "app/config.hpp"
+
+namespace pratu::testing {
+
+enum class Engine { sqlite, postgres };
+
+/// "sqlite" / "postgres", for test names.
+std::string engine_name(Engine engine);
+
+/// A fresh, empty database for one test; dropped when destroyed.
+class FreshDatabase {
+ public:
+  explicit FreshDatabase(Engine engine);
+  ~FreshDatabase();
+  FreshDatabase(const FreshDatabase&) = delete;
+  FreshDatabase& operator=(const FreshDatabase&) = delete;
+  /// The URL to configure; empty when PostgreSQL is not available (the test should skip).
+  const std::string& url() const { return url_; }
+
+ private:
+  Engine engine_;
+  std::string url_;
+  std::string admin_url_;
+  std::string name_;
+};
+
+/// A configuration for tests: resources from the source tree, a free port, `url`.
+app::Config test_config(const std::string& database_url);
+
+/// The running application, stopped and joined when destroyed.
+class TestApp {
+ public:
+  TestApp(const app::Config& config, app::Demo demo);
+  ~TestApp();
+  std::uint16_t port() const { return app_->port(); }
+  app::Application& app() { return *app_; }
+
+ private:
+  std::unique_ptr<app::Application> app_;
+  std::thread thread_;
+};
+
+/// Skips (or, with CI set, fails) a PostgreSQL test when no server is configured.
+#define PRATU_REQUIRE_DATABASE(db)                                                         \
+  do {                                                                                   \
+    if ((db).url().empty()) {                                                            \
+      if (std::getenv("CI") != nullptr) FAIL() << "PRATU_TEST_POSTGRES_URL is not set";  \
+      GTEST_SKIP() << "PRATU_TEST_POSTGRES_URL is not set";                              \
+    }                                                                                    \
+  } while (false)
+
+}  // namespace pratu::testing

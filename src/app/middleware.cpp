@@ -60,10 +60,6 @@ http::RawHandler Middleware::page(web::Handler handler, Forms forms) const {
         response.set_header("Retry-After", "5");
         return response;
       }
-      if (has_session_cookie && !context.user) {
-        // A stale cookie: forget it so the browser stops sending it.
-        context.set_cookies.push_back(accounts::SessionService::clear_session_cookie(request.secure));
-      }
     }
     if (is_post) {
       auto form = web::Form::parse(request);

@@ -1,0 +1,92 @@
+#pragma once
+/// One account for every service: the types of the accounts domain (no I/O).
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pratu::accounts {
+
+using UserId = std::int64_t;
+
+enum class Role { applicant, officer, admin };
+
+/// "applicant" | "officer" | "admin".
+std::string_view role_name(Role role);
+/// The role named `name`, or nullopt.
+std::optional<Role> parse_role(std::string_view name);
+
+/// Title codes a citizen chooses from; the words are locale keys `accounts.titles.<code>`
+/// (นาย/Mr, นาง/Mrs, นางสาว/Miss, คุณ/Ms).
+inline constexpr std::array<std::string_view, 4> kTitleCodes = {"mr", "mrs", "miss", "ms"};
+
+/// A person with an account.
+struct User {
+  UserId id = 0;
+  Role role = Role::applicant;
+  std::string agency_code;                 // officers only
+  std::optional<std::string> national_id;  // 13 digits
+  std::optional<std::string> email;        // lower-cased
+  std::string mobile;                      // 10 digits
+  std::string title;                       // a kTitleCodes code, or ""
+  std::string given_name;
+  std::string family_name;
+  std::string password_hash;  // Argon2id PHC string
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+  std::int64_t password_changed_at = 0;
+  bool disabled = false;
+
+  /// "given family", else the email, else the masked national ID.
+  std::string display_name() const;
+};
+
+/// A logged-in browser. `id` is the SHA-256 of the cookie's secret, never the secret.
+struct Session {
+  std::string id;
+  UserId user_id = 0;
+  std::string csrf_token;
+  std::int64_t created_at = 0;
+  std::int64_t last_seen_at = 0;
+  std::int64_t idle_expires_at = 0;
+  std::int64_t absolute_expires_at = 0;
+};
+
+/// What a citizen types to register; field names match the form.
+struct Registration {
+  std::string national_id;
+  std::string title;
+  std::string given_name;
+  std::string family_name;
+  std::string email;
+  std::string mobile;
+  std::string password;
+  std::string password_confirmation;
+};
+
+/// A login attempt: `login` is a national ID or an email.
+struct Credentials {
+  std::string login;
+  std::string password;
+  std::string client_address;
+};
+
+/// A request to change one's password.
+struct PasswordChange {
+  std::string current_password;
+  std::string new_password;
+  std::string new_password_confirmation;
+  std::string client_address;
+};
+
+/// A demo account created by `AccountService::seed_demo_accounts`, for the CLI to print.
+struct DemoAccount {
+  std::string login;
+  std::string password;
+  std::string role;
+  std::string agency_code;
+};
+
+}  // namespace pratu::accounts

@@ -1,0 +1,390 @@
+#include "domains/accounts/accounts_handlers.hpp"
+
+#include <boost/json.hpp>
+#include <optional>
+
+#include "common/log.hpp"
+#include "common/thai_id.hpp"
+#include "domains/accounts/accounts_validation.hpp"
+#include "web/dates.hpp"
+#include "web/form.hpp"
+#include "web/problem.hpp"
+
+namespace pratu::accounts {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kLoginPath = "/login";
+constexpr std::string_view kAccountPath = "/account";
+constexpr std::string_view kPasswordPath = "/account/password";
+
+// How one input is drawn by pages/accounts/_field.mustache.
+struct FieldSpec {
+  std::string_view id;
+  std::string_view key = {};  // locale key under accounts.fields; defaults to `id`
+  std::string_view type = "text";
+  std::string_view autocomplete = {};
+  std::string_view inputmode = {};
+  std::string_view width = {};  // "short": input--short
+  bool hint = false;            // accounts.fields.<key>.hint exists
+  bool no_spellcheck = false;   // IDs, emails and codes are not words
+};
+
+// The inline error of field `id` in a form_errors_model, if any.
+std::optional<std::string> field_error(const json::object& model, std::string_view id) {
+  const auto* errors = model.if_contains("field_errors");
+  if (errors == nullptr || !errors->is_object()) return std::nullopt;
+  const auto* e = errors->get_object().if_contains(id);
+  if (e == nullptr || !e->is_string()) return std::nullopt;
+  return std::string(e->get_string());
+}
+
+// The model of one field: label, hint, inline error and the ids that tie them together.
+json::object field(const web::Translations& t, web::Locale locale, const json::object& model,
+                   const FieldSpec& spec, std::string_view value) {
+  std::string id(spec.id);
+  std::string base = "accounts.fields." + std::string(spec.key.empty() ? spec.id : spec.key);
+  json::object f{{"id", id},
+                 {"type", spec.type},
+                 {"label", t.text(locale, base + ".label")},
+                 {"value", value},
+                 {"no_spellcheck", spec.no_spellcheck}};
+  std::string described_by;
+  if (spec.hint) {
+    f["hint"] = t.text(locale, base + ".hint");
+    described_by = id + "-hint";
+  }
+  if (auto error = field_error(model, spec.id)) {
+    f["error"] = *error;
+    described_by += (described_by.empty() ? "" : " ") + id + "-error";
+  }
+  if (!described_by.empty()) f["described_by"] = described_by;
+  if (!spec.autocomplete.empty()) f["autocomplete"] = spec.autocomplete;
+  if (!spec.inputmode.empty()) f["inputmode"] = spec.inputmode;
+  if (!spec.width.empty()) f["width"] = spec.width;
+  return f;
+}
+
+// The errors model for a rate-limited form: one message, on `field`.
+json::object locked_model(const std::string& field_name, const std::string& message) {
+  return json::object{
+      {"errors", json::array{json::object{{"field", field_name}, {"message", message}}}},
+      {"field_errors", json::object{{field_name, message}}}};
+}
+
+std::string login_redirect(std::string_view next) {
+  return std::string(kLoginPath) + "?next=" + web::percent_encode(next);
+}
+
+bool has_query(const web::Request& request, std::string_view name, std::string_view value) {
+  auto v = request.query_param(name);
+  return v && *v == value;
+}
+
+}  // namespace
+
+std::string safe_next(std::string_view next, std::string_view fallback) {
+  bool safe = next.size() >= 1 && next.size() <= 2048 && next.front() == '/' &&
+              (next.size() == 1 || (next[1] != '/' && next[1] != '\\'));
+  for (char c : next) {
+    // Backslashes are read as slashes by some browsers; control characters split headers.
+    if (c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7F) safe = false;
+  }
+  return safe ? std::string(next) : std::string(fallback);
+}
+
+AccountsHandlers::AccountsHandlers(AccountService& accounts, SessionService& sessions,
+                                   const web::Renderer& renderer, AccountsPageSettings settings)
+    : accounts_(accounts),
+      sessions_(sessions),
+      renderer_(renderer),
+      settings_(std::move(settings)) {}
+
+web::Response AccountsHandlers::failure(const web::Request& request, web::RequestContext& context,
+                                        const Error& error) {
+  log::error("accounts request failed", context.request_id,
+             {{"path", request.path}, {"key", error.message_key}, {"detail", error.detail}});
+  int status = web::http_status(error.code);
+  if (status < 500 && status != 404) status = 500;
+  return renderer_.error_page(request, context, status);
+}
+
+std::string AccountsHandlers::locked_text(web::Locale locale, std::string_view key,
+                                          const Error& error) const {
+  int minutes = retry_minutes(error.retry_after_seconds);
+  std::string k(key);
+  if (minutes == 1) k += "_one";
+  return renderer_.translations().format(locale, k, {{"minutes", std::to_string(minutes)}});
+}
+
+// ---- register
+
+web::Response AccountsHandlers::render_register(const web::Request& request,
+                                                web::RequestContext& context,
+                                                const Registration& typed,
+                                                const std::vector<FieldError>& errors, int status) {
+  const auto& t = renderer_.translations();
+  auto locale = context.locale;
+  json::object model = web::form_errors_model(t, locale, errors);
+  model["title"] = t.text(locale, "accounts.register.title");
+
+  json::array options;
+  for (auto code : kTitleCodes) {
+    options.push_back(
+        json::object{{"value", code},
+                     {"label", t.text(locale, "accounts.titles." + std::string(code))},
+                     {"selected", typed.title == code}});
+  }
+  json::object title{{"id", "title"},
+                     {"label", t.text(locale, "accounts.fields.title.label")},
+                     {"choose", t.text(locale, "accounts.fields.title.choose")},
+                     {"options", std::move(options)}};
+  if (auto error = field_error(model, "title")) {
+    title["error"] = *error;
+    title["described_by"] = "title-error";
+  }
+
+  json::object fields;
+  fields["national_id"] = field(t, locale, model,
+                                {.id = "national_id",
+                                 .inputmode = "numeric",
+                                 .width = "short",
+                                 .hint = true,
+                                 .no_spellcheck = true},
+                                typed.national_id);
+  fields["given_name"] =
+      field(t, locale, model, {.id = "given_name", .autocomplete = "given-name"}, typed.given_name);
+  fields["family_name"] = field(
+      t, locale, model, {.id = "family_name", .autocomplete = "family-name"}, typed.family_name);
+  fields["email"] = field(t, locale, model,
+                          {.id = "email",
+                           .type = "email",
+                           .autocomplete = "email",
+                           .hint = true,
+                           .no_spellcheck = true},
+                          typed.email);
+  fields["mobile"] =
+      field(t, locale, model,
+            {.id = "mobile", .type = "tel", .autocomplete = "tel", .width = "short", .hint = true},
+            typed.mobile);
+  // Passwords are never sent back into the page.
+  fields["password"] = field(
+      t, locale, model,
+      {.id = "password", .type = "password", .autocomplete = "new-password", .hint = true}, "");
+  fields["password_confirmation"] = field(
+      t, locale, model,
+      {.id = "password_confirmation", .type = "password", .autocomplete = "new-password"}, "");
+  model["fields"] = std::move(fields);
+  model["title_select"] = std::move(title);
+  return renderer_.page(request, context, "accounts/register", std::move(model), status);
+}
+
+web::Response AccountsHandlers::register_form(const web::Request& request,
+                                              web::RequestContext& context) {
+  if (context.user) return web::Response::redirect(std::string(kAccountPath));
+  return render_register(request, context, Registration{}, {}, 200);
+}
+
+web::Response AccountsHandlers::register_submit(const web::Request& request,
+                                                web::RequestContext& context) {
+  auto form = web::Form::parse(request);
+  if (!form) return renderer_.error_page(request, context, 400);
+  Registration r;
+  r.national_id = form->value("national_id");
+  r.title = form->value("title");
+  r.given_name = form->value("given_name");
+  r.family_name = form->value("family_name");
+  r.email = form->value("email");
+  r.mobile = form->value("mobile");
+  r.password = form->raw("password");
+  r.password_confirmation = form->raw("password_confirmation");
+  auto registered = accounts_.register_citizen(r);
+  if (!registered) {
+    if (registered.error().code == ErrorCode::invalid_input) {
+      return render_register(request, context, r, registered.error().fields, 422);
+    }
+    return failure(request, context, registered.error());
+  }
+  auto started = sessions_.start(*registered, context.session_id, request.secure);
+  if (!started) return failure(request, context, started.error());
+  context.set_cookies.push_back(started->set_cookie);
+  log::info("account registered", context.request_id);
+  return web::Response::redirect(std::string(kAccountPath) + "?registered=1");
+}
+
+// ---- login
+
+web::Response AccountsHandlers::render_login(const web::Request& request,
+                                             web::RequestContext& context, const std::string& login,
+                                             const std::string& next,
+                                             const std::vector<FieldError>& errors, int status,
+                                             const std::string& locked_message) {
+  const auto& t = renderer_.translations();
+  auto locale = context.locale;
+  json::object model = locked_message.empty() ? web::form_errors_model(t, locale, errors)
+                                              : locked_model("login", locked_message);
+  model["title"] = t.text(locale, "accounts.login.title");
+  model["next"] = next;
+  json::object fields;
+  fields["login"] = field(
+      t, locale, model,
+      {.id = "login", .autocomplete = "username", .hint = true, .no_spellcheck = true}, login);
+  fields["password"] = field(t, locale, model,
+                             {.id = "password",
+                              .key = "login_password",
+                              .type = "password",
+                              .autocomplete = "current-password"},
+                             "");
+  model["fields"] = std::move(fields);
+  auto response = renderer_.page(request, context, "accounts/login", std::move(model), status);
+  return response;
+}
+
+web::Response AccountsHandlers::login_form(const web::Request& request,
+                                           web::RequestContext& context) {
+  std::string next = safe_next(request.query_param("next").value_or(""), "");
+  if (context.user)
+    return web::Response::redirect(next.empty() ? settings_.after_login_path : next);
+  return render_login(request, context, "", next, {}, 200);
+}
+
+web::Response AccountsHandlers::login_submit(const web::Request& request,
+                                             web::RequestContext& context) {
+  auto form = web::Form::parse(request);
+  if (!form) return renderer_.error_page(request, context, 400);
+  std::string login = form->value("login");
+  std::string next = safe_next(form->value("next"), "");
+  auto user =
+      accounts_.authenticate(Credentials{login, form->raw("password"), request.remote_address});
+  if (!user) {
+    const Error& e = user.error();
+    if (e.code == ErrorCode::rate_limited) {
+      log::warn("login throttled", context.request_id);
+      auto response = render_login(request, context, login, next, {}, 429,
+                                   locked_text(context.locale, kLoginLockedKey, e));
+      response.set_header("Retry-After", std::to_string(e.retry_after_seconds));
+      return response;
+    }
+    if (e.code == ErrorCode::invalid_input) {
+      return render_login(request, context, login, next, e.fields, 422);
+    }
+    return failure(request, context, e);
+  }
+  auto started = sessions_.start(user->id, context.session_id, request.secure);
+  if (!started) return failure(request, context, started.error());
+  context.set_cookies.push_back(started->set_cookie);
+  return web::Response::redirect(next.empty() ? settings_.after_login_path : next);
+}
+
+web::Response AccountsHandlers::logout(const web::Request& request, web::RequestContext& context) {
+  if (!context.session_id.empty()) {
+    if (auto ended = sessions_.end(context.session_id); !ended) {
+      return failure(request, context, ended.error());
+    }
+  }
+  context.set_cookies.push_back(SessionService::clear_session_cookie(request.secure));
+  context.user.reset();
+  context.session_id.clear();
+  context.session_expires_at = 0;
+  return web::Response::redirect("/");
+}
+
+// ---- account page
+
+web::Response AccountsHandlers::account(const web::Request& request, web::RequestContext& context) {
+  if (!context.user) return web::Response::redirect(login_redirect(kAccountPath));
+  auto found = accounts_.find_user(context.user->user_id);
+  if (!found) return failure(request, context, found.error());
+  if (!*found) return web::Response::redirect(login_redirect(kAccountPath));
+  const User& u = **found;
+  const auto& t = renderer_.translations();
+  auto locale = context.locale;
+
+  std::string name = u.given_name + (u.family_name.empty() ? "" : " " + u.family_name);
+  if (!u.title.empty() && is_title_code(u.title)) {
+    // Thai writes the title against the name (นายสมชาย); English puts a space (Mr Somchai).
+    name = t.text(locale, "accounts.titles." + u.title) + (locale == web::Locale::en ? " " : "") +
+           name;
+  }
+  std::string agency = u.agency_code;
+  if (!agency.empty() && settings_.agency_name) {
+    auto display = settings_.agency_name(u.agency_code, locale);
+    if (!display.empty()) agency = display;
+  }
+  json::object details{
+      {"name", name},
+      {"national_id", u.national_id ? mask_citizen_id(*u.national_id) : ""},
+      {"email", u.email.value_or("")},
+      {"mobile", format_mobile(u.mobile)},
+      {"role", t.text(locale, "accounts.roles." + std::string(role_name(u.role)))},
+      {"agency", agency},
+      {"member_since", web::format_date(locale, u.created_at)},
+      {"password_changed", web::format_date(locale, u.password_changed_at)},
+  };
+  json::object model{{"title", t.text(locale, "accounts.account.title")},
+                     {"account", std::move(details)},
+                     {"registered", has_query(request, "registered", "1")},
+                     {"password_changed_notice", has_query(request, "changed", "password")}};
+  return renderer_.page(request, context, "accounts/account", std::move(model));
+}
+
+// ---- change password
+
+web::Response AccountsHandlers::render_password(const web::Request& request,
+                                                web::RequestContext& context,
+                                                const std::vector<FieldError>& errors, int status,
+                                                const std::string& locked_message) {
+  const auto& t = renderer_.translations();
+  auto locale = context.locale;
+  json::object model = locked_message.empty() ? web::form_errors_model(t, locale, errors)
+                                              : locked_model("current_password", locked_message);
+  model["title"] = t.text(locale, "accounts.password.title");
+  json::object fields;
+  fields["current_password"] =
+      field(t, locale, model,
+            {.id = "current_password", .type = "password", .autocomplete = "current-password"}, "");
+  fields["new_password"] = field(
+      t, locale, model,
+      {.id = "new_password", .type = "password", .autocomplete = "new-password", .hint = true}, "");
+  fields["new_password_confirmation"] = field(
+      t, locale, model,
+      {.id = "new_password_confirmation", .type = "password", .autocomplete = "new-password"}, "");
+  model["fields"] = std::move(fields);
+  return renderer_.page(request, context, "accounts/password", std::move(model), status);
+}
+
+web::Response AccountsHandlers::password_form(const web::Request& request,
+                                              web::RequestContext& context) {
+  if (!context.user) return web::Response::redirect(login_redirect(kPasswordPath));
+  return render_password(request, context, {}, 200);
+}
+
+web::Response AccountsHandlers::password_submit(const web::Request& request,
+                                                web::RequestContext& context) {
+  if (!context.user) return web::Response::redirect(login_redirect(kPasswordPath));
+  auto form = web::Form::parse(request);
+  if (!form) return renderer_.error_page(request, context, 400);
+  PasswordChange change{form->raw("current_password"), form->raw("new_password"),
+                        form->raw("new_password_confirmation"), request.remote_address};
+  auto changed = accounts_.change_password(context.user->user_id, context.session_id, change);
+  if (!changed) {
+    const Error& e = changed.error();
+    if (e.code == ErrorCode::rate_limited) {
+      auto response =
+          render_password(request, context, {}, 429,
+                          locked_text(context.locale, "accounts.errors.password_change_locked", e));
+      response.set_header("Retry-After", std::to_string(e.retry_after_seconds));
+      return response;
+    }
+    if (e.code == ErrorCode::invalid_input) return render_password(request, context, e.fields, 422);
+    if (e.code == ErrorCode::not_found)
+      return web::Response::redirect(login_redirect(kPasswordPath));
+    return failure(request, context, e);
+  }
+  log::info("password changed", context.request_id);
+  return web::Response::redirect(std::string(kAccountPath) + "?changed=password");
+}
+
+}  // namespace pratu::accounts

@@ -1,0 +1,86 @@
+#pragma once
+/// Registration, login, password changes and the accounts the CLI and the demo create.
+/// Password hashing is slow by design: call these from the worker pool.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "crypto/password_hasher.hpp"
+#include "domains/accounts/accounts.hpp"
+#include "domains/accounts/login_throttle.hpp"
+#include "domains/accounts/password_policy.hpp"
+#include "storage/database.hpp"
+
+namespace pratu::accounts {
+
+/// Demo passwords, printed by `pratu serve --demo` and documented in the README.
+inline constexpr std::string_view kDemoApplicantPassword = "pratu-demo-applicant";
+inline constexpr std::string_view kDemoOfficerPassword = "pratu-demo-officer";
+inline constexpr std::string_view kDemoAdminPassword = "pratu-demo-admin";
+/// The demo applicant's national ID (a valid test number from reference/standards.md §4.1).
+inline constexpr std::string_view kDemoApplicantNationalId = "1234567890121";
+inline constexpr std::string_view kDemoApplicantEmail = "applicant@demo.pratu.example";
+inline constexpr std::string_view kDemoAdminEmail = "admin@demo.pratu.example";
+
+/// The demo officer's email for an agency: officer.<code>@demo.pratu.example.
+std::string demo_officer_email(std::string_view agency_code);
+
+/// The accounts domain's use cases. Failures a person can fix are ErrorCode::invalid_input
+/// with FieldErrors keyed by form field and locale key (accounts.errors.*). Thread-safe.
+class AccountService {
+ public:
+  AccountService(storage::Database& db, const crypto::PasswordHasher& hasher,
+                 LoginThrottle& throttle, const Clock& clock, PasswordPolicy policy = {});
+
+  /// Registers a citizen as an applicant. Field errors name national_id, title, given_name,
+  /// family_name, email, mobile, password, password_confirmation.
+  Result<UserId> register_citizen(const Registration& registration);
+
+  /// The user whose national ID or email and password match. Every wrong login or password
+  /// gets the same error (field `login`, accounts.errors.login_failed) in about the same time;
+  /// ErrorCode::rate_limited (accounts.errors.login_locked, retry_after_seconds) while the
+  /// account or the client address is locked.
+  Result<User> authenticate(const Credentials& credentials);
+
+  /// Changes the password of `user_id` after checking the current one, then ends the user's
+  /// other sessions (`keep_session_id` stays). Field errors name current_password,
+  /// new_password, new_password_confirmation.
+  Result<void> change_password(UserId user_id, std::string_view keep_session_id,
+                               const PasswordChange& change);
+
+  /// Creates a user from the CLI: `login` is an email or a national ID; officers need an
+  /// agency code. Field errors name role, agency_code, login, password.
+  Result<UserId> create_user(Role role, std::string_view agency_code, std::string_view login,
+                             std::string_view password);
+
+  /// In an empty users table, creates the demo applicant, one officer per agency and an
+  /// admin, and returns them with their passwords. In a table that already has users, returns
+  /// the demo accounts that still exist with their demo password (nothing is created).
+  Result<std::vector<DemoAccount>> seed_demo_accounts(const std::vector<std::string>& agency_codes);
+
+  /// The user with `id`, or nullopt.
+  Result<std::optional<User>> find_user(UserId id);
+
+  /// The password rules in force.
+  const PasswordPolicy& policy() const { return policy_; }
+
+ private:
+  // Field errors for national ID / email already taken (both reported at once).
+  Result<std::vector<FieldError>> taken_fields(const std::optional<std::string>& national_id,
+                                               const std::optional<std::string>& email);
+  // Inserts `user` after hashing `password`; maps a lost race on a unique key to field errors.
+  Result<UserId> insert_new_user(User user, std::string_view password, std::string_view id_field,
+                                 std::string_view email_field);
+
+  storage::Database& db_;
+  const crypto::PasswordHasher& hasher_;
+  LoginThrottle& throttle_;
+  const Clock& clock_;
+  PasswordPolicy policy_;
+};
+
+}  // namespace pratu::accounts

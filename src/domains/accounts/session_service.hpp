@@ -1,0 +1,125 @@
+#pragma once
+/// Logged-in browsers, stored in the database so every node shares them, and the CSRF tokens
+/// that protect their forms.
+///
+/// The session cookie (`pratu_session`) holds 32 random bytes; the database keeps only their
+/// SHA-256, so a copy of the database cannot be replayed as cookies. Before login, forms are
+/// protected by a double-submit token in the `pratu_csrf` cookie.
+///
+/// What the app's middleware calls on each request:
+///   1. `attach(request, context)`: resolves the session cookie (filling context.user,
+///      session_id, csrf_token, session_expires_at) or, without a session, ensures the
+///      anonymous CSRF cookie (context.csrf_token, plus a Set-Cookie in context.set_cookies
+///      when it sets one).
+///   2. On a POST: `csrf_matches(context.csrf_token, form.value("csrf_token"))`
+///      (or web::csrf_valid); refuse with 403 when it is false.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "domains/accounts/accounts.hpp"
+#include "storage/database.hpp"
+#include "web/context.hpp"
+#include "web/message.hpp"
+
+namespace pratu::accounts {
+
+/// Lifetimes, from the `accounts.session` config section.
+struct SessionSettings {
+  int idle_minutes = 30;            // ends after this long without a request
+  int absolute_hours = 12;          // ends this long after login, however active
+  int touch_interval_seconds = 60;  // slide the idle expiry at most this often (cheap reads)
+};
+
+inline constexpr std::string_view kSessionCookie = "pratu_session";
+inline constexpr std::string_view kCsrfCookie = "pratu_csrf";
+/// The form field every POST form carries.
+inline constexpr std::string_view kCsrfField = "csrf_token";
+
+/// A live session with the person it belongs to.
+struct ActiveSession {
+  Session session;
+  web::Principal principal;
+};
+
+/// A session just started: the Set-Cookie value to send (it carries the only copy of the
+/// secret) and the stored session.
+struct StartedSession {
+  Session session;
+  std::string set_cookie;
+};
+
+/// The anonymous CSRF token of a request; `set_cookie` is set when the token is new.
+struct AnonymousCsrf {
+  std::string token;
+  std::optional<std::string> set_cookie;
+};
+
+/// Creates, resolves, slides and ends sessions. Thread-safe.
+class SessionService {
+ public:
+  SessionService(storage::Database& db, const Clock& clock, Random& random,
+                 SessionSettings settings = {});
+
+  /// Starts a session for `user_id` at login, first ending `previous_session_id` (the
+  /// session id in the context, if any) so a session fixed before login is never promoted.
+  Result<StartedSession> start(UserId user_id, std::string_view previous_session_id, bool secure);
+
+  /// The live session `cookie_value` names, with its user; nullopt for an unknown, expired or
+  /// malformed cookie or a disabled user. Slides the idle expiry when more than
+  /// `touch_interval_seconds` have passed since the last slide.
+  Result<std::optional<ActiveSession>> resolve(std::string_view cookie_value);
+
+  /// `resolve` on the request's `pratu_session` cookie.
+  Result<std::optional<ActiveSession>> resolve_request(const web::Request& request);
+
+  /// The request's `pratu_csrf` token if it is well-formed, else a new one with its Set-Cookie.
+  AnonymousCsrf ensure_anonymous_csrf(const web::Request& request);
+
+  /// Middleware step: fills `context` from the request's cookies (see the file comment).
+  Result<void> attach(const web::Request& request, web::RequestContext& context);
+
+  /// True if a submitted CSRF token matches the expected one (constant time; empty never
+  /// matches).
+  static bool csrf_matches(std::string_view expected, std::string_view submitted);
+
+  /// Slides the idle expiry of a live session now ("stay logged in"); returns the new idle
+  /// expiry, or not_found if the session is gone.
+  Result<std::int64_t> extend(std::string_view session_id);
+
+  /// Ends one session (logout).
+  Result<void> end(std::string_view session_id);
+
+  /// Ends every session of `user_id` except `keep_session_id` (may be empty: all of them);
+  /// returns how many ended.
+  Result<std::int64_t> end_all_for_user(UserId user_id, std::string_view keep_session_id = {});
+
+  /// Deletes expired sessions (for a periodic job); returns how many.
+  Result<std::int64_t> purge_expired();
+
+  /// The Set-Cookie value carrying `secret` (HttpOnly, SameSite=Lax, Path=/, Secure if `secure`).
+  static std::string session_cookie(std::string_view secret, bool secure);
+  /// The Set-Cookie value that deletes the session cookie.
+  static std::string clear_session_cookie(bool secure);
+
+  /// The database id of a session secret (its SHA-256, hex).
+  static std::string session_id_of(std::string_view secret);
+
+  /// The lifetimes in force.
+  const SessionSettings& settings() const { return settings_; }
+
+ private:
+  storage::Database& db_;
+  const Clock& clock_;
+  Random& random_;
+  SessionSettings settings_;
+};
+
+/// What pages know of a user.
+web::Principal principal_of(const User& user);
+
+}  // namespace pratu::accounts

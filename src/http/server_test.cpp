@@ -1,0 +1,601 @@
+#include "http/server.hpp"
+
+#include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <mutex>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+#include "common/log.hpp"
+#include "common/metrics.hpp"
+#include "http/static_assets.hpp"
+#include "http/test_client.hpp"
+
+namespace pratu::http {
+namespace {
+
+using namespace std::chrono_literals;
+using test_client::Connection;
+using test_client::fetch;
+using test_client::get;
+
+// A gate a handler waits at until the test opens it.
+class Gate {
+ public:
+  void open() {
+    std::lock_guard lock(mutex_);
+    open_ = true;
+    changed_.notify_all();
+  }
+  void wait() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return open_; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool open_ = false;
+};
+
+ServerSettings test_settings() {
+  ServerSettings settings;
+  settings.host = "127.0.0.1";
+  settings.port = 0;
+  settings.io_threads = 2;
+  settings.worker_threads = 2;
+  settings.read_timeout = 2s;
+  settings.idle_timeout = 5s;
+  settings.shutdown_grace = 5s;
+  settings.gzip_min_bytes = 256;
+  return settings;
+}
+
+// The real server on 127.0.0.1:0, run on a background thread.
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    router_.add("GET", "/", [](web::Request&) { return web::Response::text("home"); },
+                {"home"});
+    router_.add("GET", "/services/{slug}", [](web::Request& request) {
+      return web::Response::text(std::string(request.path_param("slug")));
+    });
+    router_.add("POST", "/echo", [](web::Request& request) {
+      return web::Response::text(request.body);
+    }, {"echo", 64});
+    router_.add("GET", "/big", [](web::Request&) {
+      web::Response response;
+      for (int i = 0; i < 100; ++i) response.body += "<p>ประตูบริการภาครัฐ</p>\n";
+      return response;
+    });
+    router_.add("GET", "/cached", [](web::Request&) {
+      auto response = web::Response::text("public");
+      response.set_header("Cache-Control", "public, max-age=60");
+      return response;
+    });
+    router_.add("GET", "/throws", [](web::Request&) -> web::Response {
+      throw std::runtime_error("database exploded at row 42");
+    });
+    router_.add("GET", "/request-id", [](web::Request& request) {
+      return web::Response::text(request.request_id);
+    });
+    router_.add("GET", "/secure", [](web::Request& request) {
+      return web::Response::text(request.secure ? "yes" : "no") ;
+    });
+    router_.add("GET", "/health", [](web::Request&) { return web::Response::text("ok"); },
+                {"health", 0, Execution::inline_});
+    router_.add("GET", "/slow", [this](web::Request&) {
+      slow_started_.set_value();
+      std::this_thread::sleep_for(400ms);
+      return web::Response::text("finished");
+    });
+    router_.add("GET", "/block", [this](web::Request&) {
+      ++blocked_;
+      gate_.wait();
+      return web::Response::text("released");
+    });
+  }
+
+  void TearDown() override {
+    gate_.open();
+    stop();
+  }
+
+  void start(ServerSettings settings = test_settings(), ServerHooks hooks = {},
+             bool stop_on_signals = false) {
+    server_ = std::make_unique<Server>(settings, router_, assets_.get(), registry_,
+                                       std::move(hooks));
+    auto started = server_->start();
+    ASSERT_TRUE(started) << started.error().detail;
+    if (stop_on_signals) server_->stop_on_signals();
+    thread_ = std::thread([this] { server_->run(); });
+  }
+
+  void stop() {
+    if (!server_) return;
+    server_->stop();
+    if (thread_.joinable()) thread_.join();
+    server_.reset();
+  }
+
+  std::uint16_t port() const { return server_->port(); }
+
+  Router router_;
+  metrics::Registry registry_;
+  std::unique_ptr<StaticAssets> assets_;
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+  std::promise<void> slow_started_;
+  Gate gate_;
+  std::atomic<int> blocked_{0};
+};
+
+ServerHooks echoing_error_hook() {
+  ServerHooks hooks;
+  hooks.error_page = [](const web::Request& request, int status) {
+    web::Response response;
+    response.body = "error " + std::to_string(status) + " for " + request.request_id;
+    return response;
+  };
+  return hooks;
+}
+
+TEST_F(ServerTest, ServesTwoRequestsOnOneKeepAliveConnection) {
+  start();
+  Connection connection(port());
+  ASSERT_TRUE(connection.send(get("/")));
+  auto first = connection.read_response();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);
+  EXPECT_EQ(first->body, "home");
+  ASSERT_TRUE(connection.send(get("/services/food")));
+  auto second = connection.read_response();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->body, "food");
+}
+
+TEST_F(ServerTest, AnswersPipelinedRequestsInOrder) {
+  start();
+  Connection connection(port());
+  ASSERT_TRUE(connection.send(get("/services/a") + get("/services/b")));
+  EXPECT_EQ(connection.read_response()->body, "a");
+  EXPECT_EQ(connection.read_response()->body, "b");
+}
+
+TEST_F(ServerTest, DecodesThaiPathParameters) {
+  start();
+  auto response = fetch(port(), get("/services/%E0%B8%AD%E0%B8%B2%E0%B8%AB%E0%B8%B2%E0%B8%A3"));
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->body, "อาหาร");
+}
+
+TEST_F(ServerTest, UnknownPathIs404ThroughTheErrorHook) {
+  start(test_settings(), echoing_error_hook());
+  auto response = fetch(port(), get("/missing"));
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 404);
+  EXPECT_EQ(response->body, "error 404 for " + response->header("X-Request-Id"));
+}
+
+TEST_F(ServerTest, WrongMethodIs405WithAllowHeader) {
+  start(test_settings(), echoing_error_hook());
+  auto response = fetch(port(), "DELETE / HTTP/1.1\r\nHost: t\r\n\r\n");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 405);
+  EXPECT_EQ(response->header("Allow"), "GET, HEAD");
+  EXPECT_EQ(response->body.rfind("error 405", 0), 0u);
+}
+
+TEST_F(ServerTest, PlainErrorPageWithoutAHook) {
+  start();
+  auto response = fetch(port(), get("/missing"));
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 404);
+  EXPECT_NE(response->body.find(response->header("X-Request-Id")), std::string::npos);
+  EXPECT_EQ(response->header("Content-Type"), "text/html; charset=utf-8");
+}
+
+TEST_F(ServerTest, BadTargetIs400) {
+  start(test_settings(), echoing_error_hook());
+  for (const char* target : {"/a/../b", "/%00", "//evil.example/", "/a%2Fb"}) {
+    auto response = fetch(port(), get(target));
+    ASSERT_TRUE(response) << target;
+    EXPECT_EQ(response->status, 400) << target;
+  }
+}
+
+TEST_F(ServerTest, MalformedRequestIs400) {
+  start();
+  auto response = fetch(port(), "GET / HTTP/1.1\r\nBad Header\r\n\r\n");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 400);
+}
+
+TEST_F(ServerTest, EchoesBodiesWithinTheRouteLimit) {
+  start();
+  auto response = fetch(port(), "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, "hello");
+}
+
+TEST_F(ServerTest, OversizedContentLengthIs413BeforeTheBodyIsRead) {
+  start(test_settings(), echoing_error_hook());
+  Connection connection(port());
+  ASSERT_TRUE(connection.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n" +
+                              std::string(1000, 'x')));
+  auto response = connection.read_response();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 413);
+  EXPECT_EQ(response->header("Connection"), "close");
+}
+
+TEST_F(ServerTest, OversizedChunkedBodyIs413WhileReading) {
+  start();
+  std::string chunk(40, 'y');
+  auto response = fetch(port(),
+                        "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        "28\r\n" + chunk + "\r\n28\r\n" + chunk + "\r\n0\r\n\r\n");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 413);
+}
+
+TEST_F(ServerTest, HugeHeadersAre431) {
+  ServerSettings settings = test_settings();
+  settings.header_limit_bytes = 1024;
+  start(settings, echoing_error_hook());
+  auto response = fetch(port(), get("/", "X-Filler: " + std::string(4000, 'a') + "\r\n"));
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 431);
+  EXPECT_EQ(response->body.rfind("error 431", 0), 0u);
+}
+
+TEST_F(ServerTest, SecurityHeadersOnEveryResponse) {
+  start();
+  for (const char* target : {"/", "/missing"}) {
+    auto response = fetch(port(), get(target));
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->header("Content-Security-Policy"),
+              "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+              "font-src 'self'; connect-src 'self'; form-action 'self'; "
+              "frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
+    EXPECT_EQ(response->header("X-Content-Type-Options"), "nosniff");
+    EXPECT_EQ(response->header("Referrer-Policy"), "strict-origin-when-cross-origin");
+    EXPECT_EQ(response->header("X-Frame-Options"), "DENY");
+    EXPECT_EQ(response->header("Permissions-Policy"), "camera=(), microphone=(), geolocation=()");
+    EXPECT_EQ(response->header("Cross-Origin-Opener-Policy"), "same-origin");
+    EXPECT_FALSE(response->has_header("Strict-Transport-Security"));
+  }
+}
+
+TEST_F(ServerTest, HstsOnlyBehindATrustedTlsProxy) {
+  ServerSettings settings = test_settings();
+  settings.trust_proxy = true;
+  start(settings);
+  auto secure = fetch(port(), get("/secure", "X-Forwarded-Proto: https\r\n"));
+  ASSERT_TRUE(secure);
+  EXPECT_EQ(secure->body, "yes");
+  EXPECT_EQ(secure->header("Strict-Transport-Security"), "max-age=31536000; includeSubDomains");
+  auto plain = fetch(port(), get("/secure"));
+  EXPECT_EQ(plain->body, "no");
+  EXPECT_FALSE(plain->has_header("Strict-Transport-Security"));
+}
+
+TEST_F(ServerTest, ForwardedProtoIsIgnoredWithoutTrustProxy) {
+  start();
+  auto response = fetch(port(), get("/secure", "X-Forwarded-Proto: https\r\n"));
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->body, "no");
+  EXPECT_FALSE(response->has_header("Strict-Transport-Security"));
+}
+
+TEST_F(ServerTest, DynamicResponsesAreNotCachedUnlessTheHandlerSaysSo) {
+  start();
+  EXPECT_EQ(fetch(port(), get("/"))->header("Cache-Control"), "no-store");
+  EXPECT_EQ(fetch(port(), get("/cached"))->header("Cache-Control"), "public, max-age=60");
+}
+
+TEST_F(ServerTest, GzipsTextWhenTheClientAcceptsIt) {
+  start();
+  auto plain = fetch(port(), get("/big"));
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->has_header("Content-Encoding"));
+  EXPECT_EQ(plain->header("Vary"), "Accept-Encoding");
+
+  auto gzipped = fetch(port(), get("/big", "Accept-Encoding: gzip, br\r\n"));
+  ASSERT_TRUE(gzipped);
+  EXPECT_EQ(gzipped->header("Content-Encoding"), "gzip");
+  EXPECT_EQ(gzipped->header("Vary"), "Accept-Encoding");
+  EXPECT_LT(gzipped->body.size(), plain->body.size());
+  EXPECT_EQ(test_client::gunzip(gzipped->body), plain->body);
+}
+
+TEST_F(ServerTest, DoesNotGzipSmallResponses) {
+  start();
+  auto response = fetch(port(), get("/", "Accept-Encoding: gzip\r\n"));
+  ASSERT_TRUE(response);
+  EXPECT_FALSE(response->has_header("Content-Encoding"));
+  EXPECT_EQ(response->body, "home");
+}
+
+TEST_F(ServerTest, HeadIsGetWithoutTheBody) {
+  start();
+  Connection connection(port());
+  ASSERT_TRUE(connection.send("HEAD /big HTTP/1.1\r\nHost: t\r\n\r\n" + get("/")));
+  auto head = connection.read_response(true);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_TRUE(head->body.empty());
+  EXPECT_GT(std::stoul(head->header("Content-Length")), 1000u);
+  auto next = connection.read_response();  // the connection stays in sync
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body, "home");
+}
+
+TEST_F(ServerTest, EchoesAWellFormedRequestIdAndReplacesOthers) {
+  start();
+  auto echoed = fetch(port(), get("/request-id", "X-Request-Id: abc-123-XYZ\r\n"));
+  ASSERT_TRUE(echoed);
+  EXPECT_EQ(echoed->header("X-Request-Id"), "abc-123-XYZ");
+  EXPECT_EQ(echoed->body, "abc-123-XYZ");
+
+  for (const std::string bad : {std::string("bad id"), std::string(65, 'a'),
+                                std::string("<script>")}) {
+    auto replaced = fetch(port(), get("/request-id", "X-Request-Id: " + bad + "\r\n"));
+    ASSERT_TRUE(replaced);
+    const std::string id = replaced->header("X-Request-Id");
+    EXPECT_EQ(id.size(), 16u);
+    EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos);
+    EXPECT_EQ(replaced->body, id);
+  }
+}
+
+TEST_F(ServerTest, GeneratesADifferentRequestIdPerRequest) {
+  start();
+  EXPECT_NE(fetch(port(), get("/"))->header("X-Request-Id"),
+            fetch(port(), get("/"))->header("X-Request-Id"));
+}
+
+TEST_F(ServerTest, HandlerExceptionIs500WithoutItsText) {
+  std::ostringstream captured;
+  auto previous = spdlog::default_logger();
+  auto logger = std::make_shared<spdlog::logger>(
+      "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(captured));
+  logger->set_pattern("%v");
+  spdlog::set_default_logger(logger);
+  start(test_settings(), echoing_error_hook());
+  auto response = fetch(port(), get("/throws"));
+  stop();
+  spdlog::set_default_logger(previous);
+
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 500);
+  EXPECT_EQ(response->body.find("exploded"), std::string::npos);
+  const std::string log = captured.str();
+  EXPECT_NE(log.find("handler failed"), std::string::npos);
+  EXPECT_NE(log.find(response->header("X-Request-Id")), std::string::npos);
+  EXPECT_NE(log.find("database exploded at row 42"), std::string::npos);  // detail: log only
+}
+
+TEST_F(ServerTest, AccessLogHasOneLinePerRequestWithoutQueryOrCookies) {
+  std::ostringstream captured;
+  auto previous = spdlog::default_logger();
+  auto logger = std::make_shared<spdlog::logger>(
+      "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(captured));
+  logger->set_pattern("%v");
+  spdlog::set_default_logger(logger);
+  start();
+  auto response = fetch(port(), get("/services/x?q=private-query", "Cookie: sid=private-cookie\r\n"));
+  stop();
+  spdlog::set_default_logger(previous);
+
+  ASSERT_TRUE(response);
+  const std::string log = captured.str();
+  EXPECT_NE(log.find("\"msg\":\"request\""), std::string::npos) << log;
+  EXPECT_NE(log.find("\"route\":\"/services/{slug}\""), std::string::npos) << log;
+  EXPECT_NE(log.find("\"status\":200"), std::string::npos) << log;
+  EXPECT_NE(log.find("\"duration_ms\":"), std::string::npos) << log;
+  EXPECT_NE(log.find("\"bytes\":1"), std::string::npos) << log;
+  EXPECT_NE(log.find(response->header("X-Request-Id")), std::string::npos);
+  EXPECT_EQ(log.find("private-query"), std::string::npos);
+  EXPECT_EQ(log.find("private-cookie"), std::string::npos);
+}
+
+TEST_F(ServerTest, GracefulStopFinishesAnInFlightRequest) {
+  start();
+  Connection connection(port());
+  ASSERT_TRUE(connection.send(get("/slow")));
+  slow_started_.get_future().wait();
+  const auto stop_started = std::chrono::steady_clock::now();
+  server_->stop();
+  auto response = connection.read_response();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, "finished");
+  EXPECT_EQ(response->header("Connection"), "close");
+  thread_.join();  // run() returns once the in-flight request is done
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_started, 3s);
+  server_.reset();
+}
+
+TEST_F(ServerTest, SigtermStopsTheServerGracefully) {
+  start(test_settings(), {}, true);
+  Connection connection(port());
+  ASSERT_TRUE(connection.send(get("/slow")));
+  slow_started_.get_future().wait();
+  std::raise(SIGTERM);
+  auto response = connection.read_response();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->body, "finished");
+  thread_.join();  // run() returned without anyone calling stop()
+  server_.reset();
+}
+
+TEST_F(ServerTest, RefusesToStartOnAPortInUse) {
+  start();
+  ServerSettings settings = test_settings();
+  settings.port = port();
+  Server second(settings, router_, nullptr, registry_);
+  auto started = second.start();
+  ASSERT_FALSE(started);
+  EXPECT_NE(started.error().detail.find(std::to_string(port())), std::string::npos);
+}
+
+TEST_F(ServerTest, StopClosesIdleKeepAliveConnectionsPromptly) {
+  start();
+  Connection idle(port());
+  ASSERT_TRUE(idle.send(get("/")));
+  ASSERT_TRUE(idle.read_response());
+  const auto stop_started = std::chrono::steady_clock::now();
+  server_->stop();
+  EXPECT_TRUE(idle.closed_by_peer());
+  thread_.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_started, 2s);
+  server_.reset();
+}
+
+TEST_F(ServerTest, FullWorkerQueueIs503WithRetryAfterButInlineRoutesStillAnswer) {
+  ServerSettings settings = test_settings();
+  settings.worker_threads = 1;
+  settings.worker_queue_limit = 1;
+  start(settings, echoing_error_hook());
+
+  Connection running(port());
+  ASSERT_TRUE(running.send(get("/block")));
+  while (blocked_ == 0) std::this_thread::sleep_for(5ms);
+  Connection queued(port());
+  ASSERT_TRUE(queued.send(get("/block")));
+  // Wait until the second request sits in the queue.
+  for (int i = 0; i < 400; ++i) {
+    if (registry_.expose().find("\npratu_worker_queue_depth 1\n") != std::string::npos) break;
+    std::this_thread::sleep_for(5ms);
+  }
+
+  auto refused = fetch(port(), get("/block"));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_EQ(refused->header("Retry-After"), "1");
+  EXPECT_EQ(refused->body.rfind("error 503", 0), 0u);
+
+  auto health = fetch(port(), get("/health"));
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+
+  gate_.open();
+  EXPECT_EQ(running.read_response()->body, "released");
+  EXPECT_EQ(queued.read_response()->body, "released");
+  EXPECT_NE(registry_.expose().find("\npratu_worker_pool_rejections_total 1\n"),
+            std::string::npos);
+}
+
+TEST_F(ServerTest, ReadTimeoutClosesAStalledConnection) {
+  ServerSettings settings = test_settings();
+  settings.read_timeout = 200ms;
+  start(settings);
+  Connection connection(port());
+  ASSERT_TRUE(connection.send("GET / HTTP/1.1\r\nHost: t\r\n"));  // never finished
+  const auto sent = std::chrono::steady_clock::now();
+  EXPECT_TRUE(connection.closed_by_peer());
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, 2s);
+}
+
+TEST_F(ServerTest, IdleTimeoutClosesAQuietKeepAliveConnection) {
+  ServerSettings settings = test_settings();
+  settings.idle_timeout = 200ms;
+  start(settings);
+  Connection connection(port());
+  ASSERT_TRUE(connection.send(get("/")));
+  ASSERT_TRUE(connection.read_response());
+  const auto answered = std::chrono::steady_clock::now();
+  EXPECT_TRUE(connection.closed_by_peer());
+  EXPECT_LT(std::chrono::steady_clock::now() - answered, 2s);
+}
+
+TEST_F(ServerTest, ClosesAfterMaxRequestsPerConnection) {
+  ServerSettings settings = test_settings();
+  settings.max_requests_per_connection = 2;
+  start(settings);
+  Connection connection(port());
+  ASSERT_TRUE(connection.send(get("/") + get("/")));
+  EXPECT_NE(connection.read_response()->header("Connection"), "close");
+  EXPECT_EQ(connection.read_response()->header("Connection"), "close");
+  EXPECT_TRUE(connection.closed_by_peer());
+}
+
+TEST_F(ServerTest, CountsRequestsInMetricsThatPromtoolAccepts) {
+  start();
+  ASSERT_TRUE(fetch(port(), get("/")));
+  ASSERT_TRUE(fetch(port(), get("/missing")));
+  // Metrics are recorded once the response is written: give the server a moment.
+  const std::string last = "pratu_http_requests_total{route=\"unmatched\"";
+  for (int i = 0; i < 200 && registry_.expose().find(last) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(5ms);
+  }
+  const std::string text = registry_.expose();
+  EXPECT_NE(text.find("pratu_http_requests_total{route=\"home\",method=\"GET\",status=\"200\"} 1"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("pratu_http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("pratu_http_request_duration_seconds_count{route=\"home\"} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("pratu_http_connections_active"), std::string::npos);
+
+  const auto path = std::filesystem::temp_directory_path() / ("pratu_server_metrics_" + std::to_string(::getpid()) + ".prom");
+  std::ofstream(path) << text;
+  const int status = std::system(("promtool check metrics < " + path.string() +
+                                  " > /dev/null 2>&1").c_str());
+  std::filesystem::remove(path);
+  EXPECT_EQ(status, 0) << text;
+}
+
+TEST_F(ServerTest, ServesFingerprintedStaticAssetsWithEtagAnd304) {
+  const auto dir = std::filesystem::temp_directory_path() / ("pratu_server_static_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "css");
+  std::string css;
+  for (int i = 0; i < 100; ++i) css += "body { color: #0b0c0c; }\n";
+  std::ofstream(dir / "css" / "site.css") << css;
+  auto loaded = StaticAssets::load(dir.string());
+  ASSERT_TRUE(loaded);
+  assets_ = std::move(*loaded);
+  start();
+
+  const std::string url = assets_->url("css/site.css");
+  ASSERT_EQ(url.rfind("/static/css/site.", 0), 0u);
+  auto response = fetch(port(), get(url));
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, css);
+  EXPECT_EQ(response->header("Content-Type"), "text/css; charset=utf-8");
+  EXPECT_EQ(response->header("Cache-Control"), "public, max-age=31536000, immutable");
+  EXPECT_EQ(response->header("X-Content-Type-Options"), "nosniff");
+  const std::string etag = response->header("ETag");
+  ASSERT_FALSE(etag.empty());
+
+  auto not_modified = fetch(port(), get(url, "If-None-Match: " + etag + "\r\n"));
+  ASSERT_TRUE(not_modified);
+  EXPECT_EQ(not_modified->status, 304);
+  EXPECT_TRUE(not_modified->body.empty());
+
+  auto gzipped = fetch(port(), get(url, "Accept-Encoding: gzip\r\n"));
+  ASSERT_TRUE(gzipped);
+  EXPECT_EQ(gzipped->header("Content-Encoding"), "gzip");
+  EXPECT_EQ(test_client::gunzip(gzipped->body), css);
+
+  EXPECT_EQ(fetch(port(), get("/static/css/site.0000000000.css"))->status, 404);
+  EXPECT_EQ(fetch(port(), get("/static/css/site.css"))->status, 404);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace pratu::http

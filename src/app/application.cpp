@@ -2,7 +2,11 @@
 
 #include <boost/json.hpp>
 
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
+#include <stop_token>
+#include <thread>
 #include <iostream>
 #include <sstream>
 
@@ -55,6 +59,9 @@ struct Application::Parts {
   http::Router router;
   std::unique_ptr<http::Server> server;
   std::string demo_text;
+  std::mutex housekeeping_mutex;
+  std::condition_variable_any housekeeping_wake;
+  std::jthread housekeeping;  // last: stops (and joins) before the parts it uses go away
 };
 
 namespace {
@@ -208,6 +215,24 @@ std::vector<std::string> agency_codes(const catalog::CatalogService& service) {
   return codes;
 }
 
+// Removes expired sessions and stale login counters every few minutes, so the tables stay
+// small; several nodes doing it at once is harmless.
+void housekeeping(std::stop_token stop, Application::Parts& p) {
+  constexpr auto kInterval = std::chrono::minutes(10);
+  std::unique_lock lock(p.housekeeping_mutex);
+  while (!p.housekeeping_wake.wait_for(lock, stop, kInterval, [] { return false; })) {
+    if (stop.stop_requested()) return;
+    lock.unlock();
+    if (auto purged = p.sessions->purge_expired(); !purged) {
+      log::warn("session purge failed", {}, {{"detail", purged.error().detail}});
+    }
+    if (auto purged = p.throttle->purge_stale(); !purged) {
+      log::warn("login counter purge failed", {}, {{"detail", purged.error().detail}});
+    }
+    lock.lock();
+  }
+}
+
 }  // namespace
 
 Application::Application(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -279,7 +304,11 @@ std::uint16_t Application::port() const { return parts_->server->port(); }
 
 void Application::run(bool handle_signals) {
   if (handle_signals) parts_->server->stop_on_signals();
-  parts_->server->run();
+  Parts& p = *parts_;
+  p.housekeeping = std::jthread([&p](std::stop_token stop) { housekeeping(stop, p); });
+  p.server->run();
+  p.housekeeping.request_stop();
+  if (p.housekeeping.joinable()) p.housekeeping.join();
 }
 
 void Application::stop() { parts_->server->stop(); }

@@ -20,7 +20,7 @@ bool iequals(const std::string& a, const std::string& b) {
   return true;
 }
 
-std::string exchange(std::uint16_t port, const std::string& raw) {
+std::string round_trip(std::uint16_t port, const std::string& raw) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) throw std::runtime_error("socket failed");
   sockaddr_in addr{};
@@ -94,7 +94,7 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
   if (!body.empty() || method == "POST") raw += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   raw += "\r\n" + body;
 
-  auto text = exchange(port_, raw);
+  auto text = round_trip(port_, raw);
   HttpResponse response;
   auto head_end = text.find("\r\n\r\n");
   if (head_end == std::string::npos) return response;

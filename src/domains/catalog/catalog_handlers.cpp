@@ -1,0 +1,172 @@
+#include "domains/catalog/catalog_handlers.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <charconv>
+#include <optional>
+
+#include "common/log.hpp"
+#include "web/problem.hpp"
+
+namespace pratu::catalog {
+namespace {
+
+namespace json = boost::json;
+using web::Locale;
+using web::Request;
+using web::RequestContext;
+using web::Response;
+
+// A 1-based page number; nullopt when `page` is present but not a positive whole number.
+std::optional<int> page_param(const Request& request) {
+  const auto text = request.query_param("page");
+  if (!text || text->empty()) return 1;
+  int page = 0;
+  const char* end = text->data() + text->size();
+  auto [ptr, ec] = std::from_chars(text->data(), end, page);
+  if (ec != std::errc() || ptr != end || page < 1) return std::nullopt;
+  return std::min(page, CatalogRepository::kMaxPage);
+}
+
+std::string query_param(const Request& request) {
+  std::string q = request.query_param("q").value_or("");
+  const auto first = q.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  const auto last = q.find_last_not_of(" \t\r\n");
+  return q.substr(first, last - first + 1);
+}
+
+std::string search_url(std::string_view query, int page) {
+  std::string url = "/search?q=" + web::percent_encode(query);
+  if (page > 1) url += "&page=" + std::to_string(page);
+  return url;
+}
+
+json::object pagination_model(const web::Translations& t, Locale locale, std::string_view query,
+                              const ServicePage& page) {
+  const int pages = page.page_count();
+  json::object model{{"status", t.format(locale, "catalog.pagination.status",
+                                         {{"page", std::to_string(page.page)},
+                                          {"pages", std::to_string(pages)}})}};
+  if (page.page > 1) model["previous_url"] = search_url(query, std::min(page.page - 1, pages));
+  if (page.page < pages) model["next_url"] = search_url(query, page.page + 1);
+  return model;
+}
+
+std::string api_page_json(const CatalogViews& views, const ServicePage& page) {
+  json::array items;
+  for (const Service* service : page.services) {
+    if (const json::object* item = views.api_item(service->slug)) items.push_back(*item);
+  }
+  return json::serialize(json::object{{"items", std::move(items)},
+                                      {"page", page.page},
+                                      {"page_size", page.page_size},
+                                      {"total", page.total}});
+}
+
+}  // namespace
+
+CatalogHandlers::CatalogHandlers(CatalogService& service, const web::Renderer& renderer)
+    : service_(service), renderer_(renderer) {
+  views();  // built now rather than on the first request
+}
+
+std::shared_ptr<const CatalogViews> CatalogHandlers::views() const {
+  auto snapshot = service_.snapshot();
+  auto current = views_.load();
+  if (current && &current->snapshot() == snapshot.get()) return current;
+  // Two threads may both build after a reload; either result is the same, so the last wins.
+  auto built = std::make_shared<const CatalogViews>(std::move(snapshot), renderer_.translations());
+  views_.store(built);
+  return built;
+}
+
+Response CatalogHandlers::home(const Request& request, RequestContext& context) const {
+  auto v = views();
+  return renderer_.page(request, context, "catalog/home", v->in(context.locale).home);
+}
+
+Response CatalogHandlers::agencies(const Request& request, RequestContext& context) const {
+  auto v = views();
+  return renderer_.page(request, context, "catalog/agencies", v->in(context.locale).agencies);
+}
+
+Response CatalogHandlers::agency(const Request& request, RequestContext& context) const {
+  auto v = views();
+  const auto& pages = v->in(context.locale).agency_pages;
+  auto it = pages.find(request.path_param("code"));
+  if (it == pages.end()) return renderer_.error_page(request, context, 404);
+  return renderer_.page(request, context, "catalog/agency", it->second);
+}
+
+Response CatalogHandlers::service(const Request& request, RequestContext& context) const {
+  auto v = views();
+  const auto& pages = v->in(context.locale).service_pages;
+  auto it = pages.find(request.path_param("slug"));
+  if (it == pages.end()) return renderer_.error_page(request, context, 404);
+  return renderer_.page(request, context, "catalog/service", it->second);
+}
+
+Response CatalogHandlers::search(const Request& request, RequestContext& context) const {
+  const auto& t = renderer_.translations();
+  const Locale locale = context.locale;
+  const std::string query = query_param(request);
+  json::object model{{"title", t.text(locale, "catalog.search.title")},
+                     {"query", query},
+                     {"has_query", !query.empty()}};
+  if (query.empty()) return renderer_.page(request, context, "catalog/search", std::move(model));
+
+  auto found = service_.search(query, page_param(request).value_or(1));
+  if (!found) {
+    log::error("catalog search failed", context.request_id, {{"detail", found.error().detail}});
+    return renderer_.error_page(request, context, web::http_status(found.error().code));
+  }
+  auto v = views();
+  json::array results;
+  for (const Service* service : found->services) {
+    auto card = v->in(locale).cards.find(service->slug);
+    if (card != v->in(locale).cards.end()) results.push_back(card->second);
+  }
+  model["has_results"] = !results.empty();
+  model["results"] = std::move(results);
+  model["result_count"] = found->total > 0
+      ? t.format(locale, "catalog.search.result_count",
+                 {{"count", std::to_string(found->total)}, {"query", query}})
+      : std::string();
+  model["no_results"] = found->total == 0
+      ? t.format(locale, "catalog.search.no_results", {{"query", query}})
+      : std::string();
+  if (found->page_count() > 1) model["pagination"] = pagination_model(t, locale, query, *found);
+  return renderer_.page(request, context, "catalog/search", std::move(model));
+}
+
+Response CatalogHandlers::api_services(const Request& request, RequestContext& context) const {
+  const auto& t = renderer_.translations();
+  const auto page = page_param(request);
+  if (!page) return web::problem(t, context, 400, "catalog.api.invalid_page");
+  const std::string query = query_param(request);
+  auto v = views();
+  if (query.empty()) return Response::json(api_page_json(*v, service_.list(*page)));
+  auto found = service_.search(query, *page);
+  if (!found) {
+    log::error("catalog search failed", context.request_id, {{"detail", found.error().detail}});
+    return web::problem(t, context, found.error());
+  }
+  return Response::json(api_page_json(*v, *found));
+}
+
+Response CatalogHandlers::api_service(const Request& request, RequestContext& context) const {
+  auto v = views();
+  const std::string* body = v->service_json(request.path_param("slug"));
+  if (body == nullptr) {
+    return web::problem(renderer_.translations(), context, 404, "catalog.api.service_not_found");
+  }
+  return Response::json(*body);
+}
+
+Response CatalogHandlers::api_agencies(const Request&, RequestContext&) const {
+  return Response::json(views()->agencies_json());
+}
+
+}  // namespace pratu::catalog

@@ -1,0 +1,47 @@
+#pragma once
+/// HTTP handlers of the catalogue: the home page, agencies, service pages, search, and the
+/// JSON API under /api/v1. Pages read the in-memory snapshot; only search uses the database.
+
+#include <atomic>
+#include <memory>
+
+#include "domains/catalog/catalog_service.hpp"
+#include "domains/catalog/catalog_views.hpp"
+#include "web/context.hpp"
+#include "web/message.hpp"
+#include "web/render.hpp"
+
+namespace pratu::catalog {
+
+class CatalogHandlers {
+ public:
+  CatalogHandlers(CatalogService& service, const web::Renderer& renderer);
+
+  /// GET / — search box, most used services, agencies, the e-Service levels explained.
+  web::Response home(const web::Request& request, web::RequestContext& context) const;
+  /// GET /agencies
+  web::Response agencies(const web::Request& request, web::RequestContext& context) const;
+  /// GET /agencies/{code}
+  web::Response agency(const web::Request& request, web::RequestContext& context) const;
+  /// GET /services/{slug}
+  web::Response service(const web::Request& request, web::RequestContext& context) const;
+  /// GET /search?q=&page=
+  web::Response search(const web::Request& request, web::RequestContext& context) const;
+
+  /// GET /api/v1/services?q=&page= — {items, page, page_size, total}; all services without q.
+  web::Response api_services(const web::Request& request, web::RequestContext& context) const;
+  /// GET /api/v1/services/{slug}
+  web::Response api_service(const web::Request& request, web::RequestContext& context) const;
+  /// GET /api/v1/agencies
+  web::Response api_agencies(const web::Request& request, web::RequestContext& context) const;
+
+ private:
+  // The views of the current snapshot, rebuilt once whenever the snapshot changes.
+  std::shared_ptr<const CatalogViews> views() const;
+
+  CatalogService& service_;
+  const web::Renderer& renderer_;
+  mutable std::atomic<std::shared_ptr<const CatalogViews>> views_;
+};
+
+}  // namespace pratu::catalog

@@ -1,0 +1,238 @@
+#include "domains/catalog/catalog_loader.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+namespace pratu::catalog {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+constexpr const char* kAgency = R"(code: dbd
+name: {th: กรมพัฒนาธุรกิจการค้า, en: Department of Business Development}
+short_name: {th: พค., en: DBD}
+description: {th: นายทะเบียนธุรกิจ, en: The business registry}
+website: https://www.dbd.go.th
+contact:
+  phone: "1570"
+  address: {th: นนทบุรี, en: Nonthaburi}
+)";
+
+constexpr const char* kService = R"(slug: commercial-registration
+agency: dbd
+name: {th: การจดทะเบียนพาณิชย์, en: Commercial registration}
+summary: {th: จดทะเบียนร้านค้า, en: Register a shop}
+category: business
+who_may_apply:
+  - {th: ผู้ประกอบพาณิชยกิจ, en: Traders}
+documents:
+  - name: {th: แบบ ทพ., en: Form TP}
+    originals: 1
+fees:
+  - label: {th: ค่าจดทะเบียน, en: Registration}
+    amount: 50
+  - label: {th: ค่าคัดสำเนา, en: Copy}
+    amount: 12.5
+time_limit_working_days: 1
+legal_basis:
+  - {th: พระราชบัญญัติทะเบียนพาณิชย์ พ.ศ. 2499, en: Commercial Registration Act B.E. 2499}
+channels: [online, counter]
+online:
+  e_form: true
+)";
+
+// A catalogue folder named "services" in a fresh temporary directory.
+class CatalogDir {
+ public:
+  CatalogDir() {
+    std::string pattern = (fs::temp_directory_path() / "pratu-catalog-XXXXXX").string();
+    root_ = fs::path(mkdtemp(pattern.data()));
+    fs::create_directories(root_ / "services" / "agencies");
+  }
+  ~CatalogDir() { fs::remove_all(root_); }
+  CatalogDir(const CatalogDir&) = delete;
+  CatalogDir& operator=(const CatalogDir&) = delete;
+
+  void write(const std::string& relative, const std::string& text) {
+    const fs::path path = dir() / relative;
+    fs::create_directories(path.parent_path());
+    std::ofstream(path) << text;
+  }
+  fs::path dir() const { return root_ / "services"; }
+
+ private:
+  fs::path root_;
+};
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+// Loads a catalogue of kAgency plus `service` as services/dbd/commercial-registration.yaml.
+Result<Catalog> load_with_service(const std::string& service) {
+  CatalogDir dir;
+  dir.write("agencies/dbd.yaml", kAgency);
+  dir.write("dbd/commercial-registration.yaml", service);
+  return load_catalog(dir.dir());
+}
+
+std::string problems(const Result<Catalog>& result) {
+  return result ? std::string("(loaded without problems)") : result.error().detail;
+}
+
+TEST(CatalogLoader, LoadsAValidCatalogue) {
+  auto catalog = load_with_service(kService);
+  ASSERT_TRUE(catalog) << problems(catalog);
+  ASSERT_EQ(catalog->agencies.size(), 1u);
+  ASSERT_EQ(catalog->services.size(), 1u);
+  const Service& service = catalog->services[0];
+  EXPECT_EQ(service.slug, "commercial-registration");
+  EXPECT_EQ(service.name.th, "การจดทะเบียนพาณิชย์");
+  EXPECT_EQ(service.source_file, "services/dbd/commercial-registration.yaml");
+  EXPECT_EQ(service.channels, (std::vector<Channel>{Channel::online, Channel::counter}));
+  EXPECT_EQ(assess_level(service).level, Level::l1);
+}
+
+TEST(CatalogLoader, KeepsAmountsExactInSatang) {
+  auto catalog = load_with_service(kService);
+  ASSERT_TRUE(catalog) << problems(catalog);
+  EXPECT_EQ(catalog->services[0].fees[0].amount_satang, 5000);
+  EXPECT_EQ(catalog->services[0].fees[1].amount_satang, 1250);
+}
+
+TEST(CatalogLoader, NamesTheFileAndFieldOfANegativeFee) {
+  auto catalog = load_with_service(replace(kService, "amount: 12.5", "amount: -5"));
+  ASSERT_FALSE(catalog);
+  EXPECT_THAT(problems(catalog),
+              HasSubstr("services/dbd/commercial-registration.yaml: fees[1].amount: must be a "
+                        "non-negative number"));
+}
+
+TEST(CatalogLoader, RejectsAmountsWithMoreThanTwoDecimals) {
+  auto catalog = load_with_service(replace(kService, "amount: 12.5", "amount: 12.505"));
+  EXPECT_THAT(problems(catalog), HasSubstr("fees[1].amount"));
+}
+
+TEST(CatalogLoader, RejectsUnknownKeysAtAnyDepth) {
+  auto top = load_with_service(std::string(kService) + "colour: red\n");
+  EXPECT_THAT(problems(top), HasSubstr("commercial-registration.yaml: colour: unknown key"));
+  auto nested = load_with_service(replace(kService, "e_form: true", "e_form: true\n  e_licence: true"));
+  EXPECT_THAT(problems(nested), HasSubstr("online.e_licence: unknown key"));
+}
+
+TEST(CatalogLoader, RequiresBothLanguages) {
+  auto catalog = load_with_service(
+      replace(kService, "name: {th: การจดทะเบียนพาณิชย์, en: Commercial registration}",
+              "name: {th: การจดทะเบียนพาณิชย์}"));
+  EXPECT_THAT(problems(catalog), HasSubstr("commercial-registration.yaml: name.en: is required"));
+}
+
+TEST(CatalogLoader, RequiresTheLegalTimeLimit) {
+  auto catalog = load_with_service(replace(kService, "time_limit_working_days: 1\n", ""));
+  EXPECT_THAT(problems(catalog), HasSubstr("time_limit_working_days: is required"));
+}
+
+TEST(CatalogLoader, ReportsEveryProblemAtOnce) {
+  auto catalog = load_with_service(
+      replace(replace(kService, "amount: 50", "amount: fifty"), "category: business",
+              "category: nonsense"));
+  EXPECT_THAT(problems(catalog), HasSubstr("fees[0].amount"));
+  EXPECT_THAT(problems(catalog), HasSubstr("category: must be one of"));
+}
+
+TEST(CatalogLoader, RejectsAServiceOfAnUnknownAgency) {
+  CatalogDir dir;
+  dir.write("agencies/dbd.yaml", kAgency);
+  dir.write("nope/commercial-registration.yaml", replace(kService, "agency: dbd", "agency: nope"));
+  auto catalog = load_catalog(dir.dir());
+  EXPECT_THAT(problems(catalog),
+              HasSubstr("services/nope/commercial-registration.yaml: agency: unknown agency 'nope'"));
+}
+
+TEST(CatalogLoader, RejectsAnAgencyFieldThatDisagreesWithItsFolder) {
+  auto catalog = load_with_service(replace(kService, "agency: dbd", "agency: bma"));
+  EXPECT_THAT(problems(catalog), HasSubstr("agency: must match the folder"));
+}
+
+TEST(CatalogLoader, RejectsASlugUsedTwice) {
+  CatalogDir dir;
+  dir.write("agencies/dbd.yaml", kAgency);
+  dir.write("agencies/bma.yaml", replace(kAgency, "code: dbd", "code: bma"));
+  dir.write("dbd/commercial-registration.yaml", kService);
+  dir.write("bma/commercial-registration.yaml", replace(kService, "agency: dbd", "agency: bma"));
+  auto catalog = load_catalog(dir.dir());
+  EXPECT_THAT(problems(catalog), HasSubstr("slug: 'commercial-registration' is already used by "
+                                           "services/bma/commercial-registration.yaml"));
+}
+
+TEST(CatalogLoader, RejectsSlugsThatAreNotUrlSafe) {
+  CatalogDir dir;
+  dir.write("agencies/dbd.yaml", kAgency);
+  dir.write("dbd/Commercial_Registration.yaml",
+            replace(kService, "slug: commercial-registration", "slug: Commercial_Registration"));
+  auto catalog = load_catalog(dir.dir());
+  EXPECT_THAT(problems(catalog),
+              HasSubstr("Commercial_Registration.yaml: slug: must be lower-case letters"));
+}
+
+TEST(CatalogLoader, RejectsAnAgencyCodeThatIsNotLowerCaseAscii) {
+  CatalogDir dir;
+  dir.write("agencies/DBD.yaml", replace(kAgency, "code: dbd", "code: DBD"));
+  auto catalog = load_catalog(dir.dir());
+  EXPECT_THAT(problems(catalog), HasSubstr("services/agencies/DBD.yaml: code: must be lower-case"));
+}
+
+TEST(CatalogLoader, NeedsTheEFormAndTheOnlineChannelTogether) {
+  auto catalog = load_with_service(replace(kService, "channels: [online, counter]", "channels: [counter]"));
+  EXPECT_THAT(problems(catalog), HasSubstr("online.e_form: needs 'online' in channels"));
+}
+
+TEST(CatalogLoader, ReportsYamlSyntaxErrorsWithTheLine) {
+  auto catalog = load_with_service("slug: [unclosed\n");
+  EXPECT_THAT(problems(catalog), HasSubstr("commercial-registration.yaml: line "));
+}
+
+TEST(CatalogLoader, RejectsStrayFilesAtTheTop) {
+  CatalogDir dir;
+  dir.write("agencies/dbd.yaml", kAgency);
+  dir.write("misplaced.yaml", kService);
+  auto catalog = load_catalog(dir.dir());
+  EXPECT_THAT(problems(catalog), HasSubstr("services/misplaced.yaml: belongs in agencies/"));
+}
+
+TEST(DemoCatalogue, LoadsWithoutProblems) {
+  auto catalog = load_catalog(fs::path(PRATU_SOURCE_DIR) / "services");
+  ASSERT_TRUE(catalog) << problems(catalog);
+  EXPECT_GE(catalog->agencies.size(), 4u);
+  EXPECT_GE(catalog->services.size(), 8u);
+}
+
+TEST(DemoCatalogue, HasServicesAtEveryLevel) {
+  auto catalog = load_catalog(fs::path(PRATU_SOURCE_DIR) / "services");
+  ASSERT_TRUE(catalog) << problems(catalog);
+  std::set<Level> levels;
+  for (const auto& service : catalog->services) levels.insert(assess_level(service).level);
+  EXPECT_EQ(levels, (std::set<Level>{Level::l0, Level::l1, Level::l2, Level::l3}));
+}
+
+TEST(DemoCatalogue, NamesTheFoodPremisesLicenceAsTheLawDoes) {
+  auto catalog = load_catalog(fs::path(PRATU_SOURCE_DIR) / "services");
+  ASSERT_TRUE(catalog) << problems(catalog);
+  const bool found = std::any_of(catalog->services.begin(), catalog->services.end(), [](const Service& s) {
+    return s.name.th.find("ใบอนุญาตจัดตั้งสถานที่จำหน่ายอาหาร") != std::string::npos;
+  });
+  EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace pratu::catalog

@@ -1,0 +1,117 @@
+#include "domains/catalog/catalog_service.hpp"
+
+#include <algorithm>
+
+#include "domains/catalog/catalog_loader.hpp"
+
+namespace pratu::catalog {
+
+CatalogSnapshot::CatalogSnapshot(Catalog catalog, std::uint64_t version)
+    : catalog_(std::move(catalog)), version_(version) {
+  // Lookups and list() rely on this order, whoever built the catalogue.
+  std::sort(catalog_.agencies.begin(), catalog_.agencies.end(),
+            [](const Agency& a, const Agency& b) { return a.code < b.code; });
+  std::sort(catalog_.services.begin(), catalog_.services.end(),
+            [](const Service& a, const Service& b) { return a.slug < b.slug; });
+  for (std::size_t i = 0; i < catalog_.agencies.size(); ++i) {
+    agency_index_.emplace(catalog_.agencies[i].code, i);
+    by_agency_[catalog_.agencies[i].code];  // every agency has a list, even an empty one
+  }
+  assessments_.reserve(catalog_.services.size());
+  for (std::size_t i = 0; i < catalog_.services.size(); ++i) {
+    const Service& service = catalog_.services[i];
+    service_index_.emplace(service.slug, i);
+    assessments_.push_back(assess_level(service));
+    by_popularity_.push_back(&service);
+  }
+  std::stable_sort(by_popularity_.begin(), by_popularity_.end(),
+                   [](const Service* a, const Service* b) {
+                     if (a->popularity != b->popularity) return a->popularity > b->popularity;
+                     return a->slug < b->slug;
+                   });
+  for (const Service* service : by_popularity_) by_agency_[service->agency_code].push_back(service);
+}
+
+const Service* CatalogSnapshot::service(std::string_view slug) const {
+  auto it = service_index_.find(slug);
+  return it == service_index_.end() ? nullptr : &catalog_.services[it->second];
+}
+
+const Agency* CatalogSnapshot::agency(std::string_view code) const {
+  auto it = agency_index_.find(code);
+  return it == agency_index_.end() ? nullptr : &catalog_.agencies[it->second];
+}
+
+const LevelAssessment& CatalogSnapshot::assessment(const Service& service) const {
+  // `service` lives in catalog_.services, so its index is its offset.
+  return assessments_[static_cast<std::size_t>(&service - catalog_.services.data())];
+}
+
+const std::vector<const Service*>& CatalogSnapshot::services_of(std::string_view agency_code) const {
+  static const std::vector<const Service*> kNone;
+  auto it = by_agency_.find(agency_code);
+  return it == by_agency_.end() ? kNone : it->second;
+}
+
+int ServicePage::page_count() const {
+  if (total <= 0) return 1;
+  return static_cast<int>((total + page_size - 1) / page_size);
+}
+
+CatalogService::CatalogService(CatalogRepository& repository)
+    : repository_(repository), snapshot_(std::make_shared<const CatalogSnapshot>(Catalog{}, 0)) {}
+
+Result<void> CatalogService::reload() {
+  std::lock_guard lock(publish_mutex_);
+  PRATU_TRY(catalog, repository_.load_all());
+  snapshot_.store(std::make_shared<const CatalogSnapshot>(std::move(catalog), next_version_++));
+  return ok();
+}
+
+Result<ReplaceSummary> CatalogService::load_directory(const std::filesystem::path& services_dir) {
+  PRATU_TRY(catalog, load_catalog(services_dir));
+  return publish(std::move(catalog));
+}
+
+Result<ReplaceSummary> CatalogService::publish(Catalog catalog) {
+  // One publisher at a time, so the snapshot served is the catalogue stored last.
+  std::lock_guard lock(publish_mutex_);
+  PRATU_TRY(summary, repository_.replace_all(catalog));
+  snapshot_.store(std::make_shared<const CatalogSnapshot>(std::move(catalog), next_version_++));
+  return summary;
+}
+
+Result<ServicePage> CatalogService::search(std::string_view text, int page) const {
+  ServicePage out;
+  out.snapshot = snapshot();
+  PRATU_TRY(found, repository_.search(SearchQuery::parse(text), page));
+  out.total = found.total;
+  out.page = found.page;
+  out.page_size = found.page_size;
+  for (const auto& slug : found.slugs) {
+    // Another node may have loaded a newer catalogue; show what this one knows.
+    if (const Service* service = out.snapshot->service(slug)) out.services.push_back(service);
+  }
+  return out;
+}
+
+std::vector<std::string> CatalogService::agency_codes() const {
+  std::vector<std::string> codes;
+  for (const Agency& agency : snapshot()->catalog().agencies) codes.push_back(agency.code);
+  return codes;
+}
+
+ServicePage CatalogService::list(int page) const {
+  ServicePage out;
+  out.snapshot = snapshot();
+  out.page = std::clamp(page, 1, CatalogRepository::kMaxPage);
+  const auto& services = out.snapshot->catalog().services;  // in slug order
+  out.total = static_cast<std::int64_t>(services.size());
+  const auto first = static_cast<std::size_t>(out.page - 1) * static_cast<std::size_t>(out.page_size);
+  for (std::size_t i = first; i < services.size() && i < first + static_cast<std::size_t>(out.page_size); ++i) {
+    out.services.push_back(&services[i]);
+  }
+  return out;
+}
+
+}  // namespace pratu::catalog

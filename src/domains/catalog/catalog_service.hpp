@@ -1,0 +1,93 @@
+#pragma once
+/// The catalogue for pages and the API: an immutable in-memory snapshot (swapped whole on
+/// reload, so pages never touch the database) and ranked search in the database.
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+#include "domains/catalog/catalog.hpp"
+#include "domains/catalog/catalog_repository.hpp"
+
+namespace pratu::catalog {
+
+/// One catalogue, indexed for the lookups pages make. Never changes once built.
+class CatalogSnapshot {
+ public:
+  /// Sorts and indexes `catalog`; `version` tells snapshots apart.
+  CatalogSnapshot(Catalog catalog, std::uint64_t version);
+
+  /// Agencies by code, services by slug.
+  const Catalog& catalog() const { return catalog_; }
+  std::uint64_t version() const { return version_; }
+
+  /// The service with `slug`, or nullptr.
+  const Service* service(std::string_view slug) const;
+  /// The agency with `code`, or nullptr.
+  const Agency* agency(std::string_view code) const;
+  /// The computed level of a service of this snapshot.
+  const LevelAssessment& assessment(const Service& service) const;
+  /// Every service, most used first (ties by slug).
+  const std::vector<const Service*>& by_popularity() const { return by_popularity_; }
+  /// An agency's services, most used first; empty for an unknown code.
+  const std::vector<const Service*>& services_of(std::string_view agency_code) const;
+
+ private:
+  Catalog catalog_;
+  std::uint64_t version_;
+  std::map<std::string, std::size_t, std::less<>> service_index_;
+  std::map<std::string, std::size_t, std::less<>> agency_index_;
+  std::vector<LevelAssessment> assessments_;  // parallel to catalog_.services
+  std::vector<const Service*> by_popularity_;
+  std::map<std::string, std::vector<const Service*>, std::less<>> by_agency_;
+};
+
+/// A page of services, best first, resolved against the snapshot they came from.
+struct ServicePage {
+  std::shared_ptr<const CatalogSnapshot> snapshot;  // keeps `services` alive
+  std::vector<const Service*> services;
+  std::int64_t total = 0;
+  int page = 1;
+  int page_size = CatalogRepository::kPageSize;
+
+  /// Pages needed for `total` (at least 1).
+  int page_count() const;
+};
+
+class CatalogService {
+ public:
+  explicit CatalogService(CatalogRepository& repository);
+
+  /// Serves what the database holds now (after `pratu catalog load`, or another node's load).
+  Result<void> reload();
+  /// Reads and validates `services_dir`, stores it and serves it from now on. Nothing changes
+  /// when the files have a problem.
+  Result<ReplaceSummary> load_directory(const std::filesystem::path& services_dir);
+  /// Stores `catalog` (one transaction) and serves it from now on.
+  Result<ReplaceSummary> publish(Catalog catalog);
+
+  /// What pages read; never null (empty until the first load). Cheap: no database.
+  std::shared_ptr<const CatalogSnapshot> snapshot() const { return snapshot_.load(); }
+
+  /// Ranked search of what a person typed; an empty or punctuation-only query finds nothing.
+  Result<ServicePage> search(std::string_view text, int page) const;
+  /// Every service in slug order, one page at a time.
+  ServicePage list(int page) const;
+  /// Codes of the agencies being served, sorted.
+  std::vector<std::string> agency_codes() const;
+
+ private:
+  CatalogRepository& repository_;
+  std::atomic<std::shared_ptr<const CatalogSnapshot>> snapshot_;
+  std::mutex publish_mutex_;
+  std::uint64_t next_version_ = 1;  // guarded by publish_mutex_
+};
+
+}  // namespace pratu::catalog

@@ -1,0 +1,69 @@
+#pragma once
+/// View models of the catalogue pages, built once per snapshot and locale so that a request
+/// only copies a ready model into the template.
+
+#include <boost/json/object.hpp>
+
+#include <array>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "domains/catalog/catalog_service.hpp"
+#include "web/context.hpp"
+#include "web/render.hpp"
+
+namespace pratu::catalog {
+
+/// "1,250" or "12.50": baht with thousands separators; satang only when there are any.
+std::string format_baht_number(std::int64_t satang);
+
+/// "1,250 บาท" / "1,250 baht".
+std::string format_money(const web::Translations& t, web::Locale locale, std::int64_t satang);
+
+/// "15 วันทำการ" / "15 working days" / "1 working day".
+std::string format_working_days(const web::Translations& t, web::Locale locale, int days);
+
+/// Ready-made models of one snapshot in one locale.
+struct LocaleViews {
+  boost::json::object home;      // pages/catalog/home
+  boost::json::object agencies;  // pages/catalog/agencies
+  std::map<std::string, boost::json::object, std::less<>> agency_pages;   // by code
+  std::map<std::string, boost::json::object, std::less<>> service_pages;  // by slug
+  std::map<std::string, boost::json::object, std::less<>> cards;          // by slug
+};
+
+/// Every view of one snapshot, in both locales, plus the API's JSON.
+class CatalogViews {
+ public:
+  /// Builds all models of `snapshot` with `translations`.
+  CatalogViews(std::shared_ptr<const CatalogSnapshot> snapshot,
+               const web::Translations& translations);
+
+  const CatalogSnapshot& snapshot() const { return *snapshot_; }
+  /// The models for `locale`.
+  const LocaleViews& in(web::Locale locale) const {
+    return locale == web::Locale::en ? en_ : th_;
+  }
+  /// The serialised JSON of /api/v1/services/{slug}, or nullptr.
+  const std::string* service_json(std::string_view slug) const;
+  /// The serialised JSON of /api/v1/agencies.
+  const std::string& agencies_json() const { return agencies_json_; }
+  /// The API's summary of a service: {slug, name, agency, level, url}.
+  const boost::json::object* api_item(std::string_view slug) const;
+
+ private:
+  std::shared_ptr<const CatalogSnapshot> snapshot_;
+  LocaleViews th_, en_;
+  std::map<std::string, std::string, std::less<>> service_json_;
+  std::map<std::string, boost::json::object, std::less<>> api_items_;
+  std::string agencies_json_;
+};
+
+/// The public URL of a service page.
+std::string service_url(std::string_view slug);
+/// The public URL of an agency page.
+std::string agency_url(std::string_view code);
+
+}  // namespace pratu::catalog

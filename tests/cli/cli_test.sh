@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The pratu command line as an operator uses it: migrate, catalog load, user create, serve and
+# SIGTERM, and configuration errors that name the problem. Usage: cli_test.sh PRATU_BINARY
+set -uo pipefail
+pratu=$1
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$root"
+db="sqlite:$work/pratu.db"
+passed=0
+failed=0
+
+check() {  # check NAME COMMAND... : the command must succeed
+  local name=$1
+  shift
+  if "$@" >"$work/out" 2>&1; then
+    passed=$((passed + 1)); echo "ok   $name"
+  else
+    failed=$((failed + 1)); echo "FAIL $name"; sed 's/^/     /' "$work/out"
+  fi
+}
+
+expect_output() {  # expect_output NAME STATUS PATTERN COMMAND...
+  local name=$1 status=$2 pattern=$3
+  shift 3
+  "$@" >"$work/out" 2>&1
+  local got=$?
+  if [ "$got" -eq "$status" ] && grep -q -- "$pattern" "$work/out"; then
+    passed=$((passed + 1)); echo "ok   $name"
+  else
+    failed=$((failed + 1)); echo "FAIL $name (exit $got, wanted $status and /$pattern/)"; sed 's/^/     /' "$work/out"
+  fi
+}
+
+expect_output "migrate creates the schema" 0 "up to date" "$pratu" migrate --database "$db"
+expect_output "migrate again changes nothing" 0 "up to date" "$pratu" migrate --database "$db"
+expect_output "catalog load reports what it stored" 0 "agencies" "$pratu" catalog load --database "$db"
+
+mkdir -p "$work/broken/agencies" "$work/broken/dbd"
+cp services/agencies/*.yaml "$work/broken/agencies/"
+first_service=$(find services -mindepth 2 -name '*.yaml' ! -path '*/agencies/*' | head -n 1)
+sed 's/^legal_time_limit_days:.*/legal_time_limit_days: soon/; s/^\(\s*\)amount:.*/\1amount: -5/' "$first_service" > "$work/broken/dbd/broken.yaml"
+expect_output "catalog load names the file of a bad service" 1 "broken.yaml" \
+  "$pratu" catalog load --dir "$work/broken" --database "sqlite:$work/other.db"
+
+expect_output "user create makes an officer" 0 "Created officer" \
+  sh -c "echo 'a long enough passphrase' | '$pratu' user create --role officer --agency dbd --login officer.test@example.org --password-stdin --database '$db'"
+expect_output "user create refuses a duplicate login" 1 "login" \
+  sh -c "echo 'a long enough passphrase' | '$pratu' user create --role officer --agency dbd --login officer.test@example.org --password-stdin --database '$db'"
+expect_output "user create refuses a weak password" 1 "password" \
+  sh -c "echo 'short' | '$pratu' user create --role admin --login admin.test@example.org --password-stdin --database '$db'"
+
+printf 'server:\n  lisen: "127.0.0.1:1"\n' > "$work/bad.yaml"
+expect_output "an unknown configuration key stops startup" 2 "server.lisen" "$pratu" --config "$work/bad.yaml" migrate
+expect_output "a bad variable value stops startup" 2 "server.worker_threads" \
+  env PRATU_SERVER_WORKER_THREADS=lots "$pratu" migrate --database "$db"
+
+# serve: prints its address and the demo accounts, answers, and stops cleanly on SIGTERM.
+"$pratu" serve --demo --database "sqlite:$work/serve.db" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
+pid=$!
+for _ in $(seq 1 100); do
+  grep -q "listening on" "$work/serve.out" 2>/dev/null && break
+  sleep 0.1
+done
+url=$(grep -o 'http://[0-9.:]*' "$work/serve.out" | head -n 1)
+check "serve prints its address" test -n "$url"
+check "serve prints the demo accounts" grep -q "applicant" "$work/serve.out"
+check "serve answers /healthz" curl -sf "$url/healthz"
+kill -TERM "$pid"
+wait "$pid"
+status=$?
+check "serve exits 0 on SIGTERM" test "$status" -eq 0
+check "logs are JSON lines" sh -c "head -n 1 '$work/serve.err' | grep -q '^{\"ts\"'"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

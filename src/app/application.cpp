@@ -55,6 +55,7 @@ struct Application::Parts {
   std::unique_ptr<accounts::SessionService> sessions;
   std::unique_ptr<accounts::AccountsHandlers> accounts_handlers;
   std::unique_ptr<Middleware> middleware;
+  PageCache page_cache{4096, std::chrono::seconds(60)};
   std::string openapi;
   http::Router router;
   std::unique_ptr<http::Server> server;
@@ -75,7 +76,7 @@ Result<std::unique_ptr<storage::Database>> open_and_migrate(const Config& config
   PRATU_TRY(db, storage::open_database(settings));
   PRATU_TRY(applied, storage::migrate(*db, config.paths.migrations));
   if (applied > 0) log::info("migrations applied", {}, {{"count", std::to_string(applied)}});
-  return std::move(db);
+  return db;
 }
 
 Result<std::string> read_text(const std::string& path) {
@@ -134,24 +135,36 @@ http::ServerSettings server_settings(const Config& c) {
   return s;
 }
 
+http::RouteOptions on_worker(std::string name, std::size_t body_limit = 0) {
+  http::RouteOptions options;
+  options.name = std::move(name);
+  options.body_limit = body_limit;
+  options.execution = http::Execution::worker;
+  return options;
+}
+
+http::RouteOptions on_io_thread(std::string name) {
+  auto options = on_worker(std::move(name));
+  options.execution = http::Execution::inline_;
+  return options;
+}
+
 void add_routes(Application::Parts& p) {
   auto& r = p.router;
   const auto& mw = *p.middleware;
   auto& cat = *p.catalog_handlers;
   auto& acc = *p.accounts_handlers;
   const auto& renderer = *p.renderer;
-  using http::Execution;
-  using http::RouteOptions;
   auto bind = [](auto* object, auto method) {
     return [object, method](const web::Request& request, web::RequestContext& context) {
       return (object->*method)(request, context);
     };
   };
-  auto form = [](std::string name) { return RouteOptions{std::move(name), 16 * 1024, Execution::worker}; };
+  auto form = [](std::string name) { return on_worker(std::move(name), 16 * 1024); };
 
   // Operations.
   r.add("GET", "/healthz", [](web::Request&) { return web::Response::text("ok\n"); },
-        {"healthz", 0, Execution::inline_});
+        on_io_thread("healthz"));
   r.add("GET", "/readyz", [&p](web::Request&) {
     auto ping = p.db->ping();
     if (!ping) {
@@ -159,36 +172,53 @@ void add_routes(Application::Parts& p) {
       return web::Response::text("database unavailable\n", 503);
     }
     return web::Response::text("ok\n");
-  }, {"readyz", 0, Execution::worker});
+  }, on_worker("readyz"));
   r.add("GET", "/metrics", [&p](web::Request&) {
     auto response = web::Response::text(p.metrics.expose());
     response.content_type = std::string(metrics::kContentType);
     return response;
-  }, {"metrics", 0, Execution::inline_});
+  }, on_io_thread("metrics"));
 
-  // Catalogue.
-  r.add("GET", "/", mw.page(bind(&cat, &catalog::CatalogHandlers::home)), {"home"});
-  r.add("GET", "/agencies", mw.page(bind(&cat, &catalog::CatalogHandlers::agencies)), {"agencies"});
-  r.add("GET", "/agencies/{code}", mw.page(bind(&cat, &catalog::CatalogHandlers::agency)), {"agency"});
-  r.add("GET", "/services/{slug}", mw.page(bind(&cat, &catalog::CatalogHandlers::service)), {"service"});
-  r.add("GET", "/search", mw.page(bind(&cat, &catalog::CatalogHandlers::search)), {"search"});
-  r.add("GET", "/api/v1/services", mw.api(bind(&cat, &catalog::CatalogHandlers::api_services)), {"api_services"});
-  r.add("GET", "/api/v1/services/{slug}", mw.api(bind(&cat, &catalog::CatalogHandlers::api_service)), {"api_service"});
-  r.add("GET", "/api/v1/agencies", mw.api(bind(&cat, &catalog::CatalogHandlers::api_agencies)), {"api_agencies"});
+  // Catalogue. Pages come from the in-memory snapshot: for a visitor without a session there
+  // is nothing to block on, so they render on the I/O thread and skip the hop to a worker, and
+  // the page cache keeps each rendered page for a minute.
+  auto from_memory = [](std::string name) {
+    auto options = on_worker(std::move(name));
+    options.inline_when = [](const web::Request& request) {
+      return !request.cookie(accounts::kSessionCookie).has_value();
+    };
+    return options;
+  };
+  auto listing = [](std::string name) {
+    auto options = on_worker(std::move(name));
+    options.inline_when = [](const web::Request& request) { return !request.query_param("q"); };
+    return options;
+  };
+  auto& cache = p.page_cache;
+  r.add("GET", "/", mw.public_page(bind(&cat, &catalog::CatalogHandlers::home), cache), from_memory("home"));
+  r.add("GET", "/agencies", mw.public_page(bind(&cat, &catalog::CatalogHandlers::agencies), cache), from_memory("agencies"));
+  r.add("GET", "/agencies/{code}", mw.public_page(bind(&cat, &catalog::CatalogHandlers::agency), cache), from_memory("agency"));
+  r.add("GET", "/services/{slug}", mw.public_page(bind(&cat, &catalog::CatalogHandlers::service), cache), from_memory("service"));
+  r.add("GET", "/search", mw.page(bind(&cat, &catalog::CatalogHandlers::search)), on_worker("search"));
+  r.add("GET", "/api/v1/services", mw.api(bind(&cat, &catalog::CatalogHandlers::api_services)), listing("api_services"));
+  r.add("GET", "/api/v1/services/{slug}", mw.api(bind(&cat, &catalog::CatalogHandlers::api_service)),
+        on_io_thread("api_service"));
+  r.add("GET", "/api/v1/agencies", mw.api(bind(&cat, &catalog::CatalogHandlers::api_agencies)),
+        on_io_thread("api_agencies"));
   r.add("GET", "/api/v1/openapi.json", [&p](web::Request&) {
     auto response = web::Response::json(p.openapi);
     response.set_header("Access-Control-Allow-Origin", "*");
     return response;
-  }, {"openapi", 0, Execution::inline_});
+  }, on_io_thread("openapi"));
 
   // Accounts.
-  r.add("GET", "/register", mw.page(bind(&acc, &accounts::AccountsHandlers::register_form), Forms::anonymous), {"register"});
+  r.add("GET", "/register", mw.page(bind(&acc, &accounts::AccountsHandlers::register_form), Forms::anonymous), on_worker("register"));
   r.add("POST", "/register", mw.page(bind(&acc, &accounts::AccountsHandlers::register_submit), Forms::anonymous), form("register"));
-  r.add("GET", "/login", mw.page(bind(&acc, &accounts::AccountsHandlers::login_form), Forms::anonymous), {"login"});
+  r.add("GET", "/login", mw.page(bind(&acc, &accounts::AccountsHandlers::login_form), Forms::anonymous), on_worker("login"));
   r.add("POST", "/login", mw.page(bind(&acc, &accounts::AccountsHandlers::login_submit), Forms::anonymous), form("login"));
   r.add("POST", "/logout", mw.page(bind(&acc, &accounts::AccountsHandlers::logout)), form("logout"));
-  r.add("GET", "/account", mw.page(bind(&acc, &accounts::AccountsHandlers::account)), {"account"});
-  r.add("GET", "/account/password", mw.page(bind(&acc, &accounts::AccountsHandlers::password_form)), {"password"});
+  r.add("GET", "/account", mw.page(bind(&acc, &accounts::AccountsHandlers::account)), on_worker("account"));
+  r.add("GET", "/account/password", mw.page(bind(&acc, &accounts::AccountsHandlers::password_form)), on_worker("password"));
   r.add("POST", "/account/password", mw.page(bind(&acc, &accounts::AccountsHandlers::password_submit)), form("password"));
 
   // Session: "stay logged in" before the idle timeout (JSON for the script, a redirect without it).
@@ -206,7 +236,7 @@ void add_routes(Application::Parts& p) {
   r.add("GET", "/help", mw.page([&renderer](const web::Request& request, web::RequestContext& context) {
     return renderer.page(request, context, "help/index",
                          {{"title", renderer.translations().text(context.locale, "help.title")}});
-  }), {"help"});
+  }), on_worker("help"));
 }
 
 std::vector<std::string> agency_codes(const catalog::CatalogService& service) {

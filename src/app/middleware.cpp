@@ -77,6 +77,21 @@ http::RawHandler Middleware::page(web::Handler handler, Forms forms) const {
   };
 }
 
+http::RawHandler Middleware::public_page(web::Handler handler, PageCache& cache) const {
+  return [this, inner = page(std::move(handler)), &cache](web::Request& request) {
+    if (request.cookie(accounts::kSessionCookie) || request.method != "GET") return inner(request);
+    auto choice = web::choose_locale(request, settings_.default_locale);
+    std::string key = std::string(web::locale_code(choice.locale)) + " " + request.target;
+    if (!choice.remember) {
+      if (auto hit = cache.find(key)) return std::move(*hit);
+    }
+    auto response = inner(request);
+    bool sets_cookie = !response.header("Set-Cookie").empty();
+    if (response.status == 200 && !sets_cookie) cache.store(key, response);
+    return response;
+  };
+}
+
 http::RawHandler Middleware::api(web::Handler handler) const {
   return [this, handler = std::move(handler)](web::Request& request) {
     web::RequestContext context;

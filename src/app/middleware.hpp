@@ -1,6 +1,7 @@
 #pragma once
 /// What runs around every page handler: language, session, CSRF, cookies.
 
+#include "app/page_cache.hpp"
 #include "domains/accounts/session_service.hpp"
 #include "http/router.hpp"
 #include "web/context.hpp"
@@ -10,6 +11,9 @@ namespace pratu::app {
 
 /// Whether a route shows a form before login (and so needs the anonymous CSRF cookie).
 enum class Forms { none, anonymous };
+
+/// Whether a page is the same for every visitor without a session (and so may be cached).
+enum class Caching { none, public_page };
 
 /// How cookies are marked Secure.
 enum class SecureCookies { automatic, always, never };
@@ -30,6 +34,10 @@ class Middleware {
   /// checks the CSRF token of every POST (403 page otherwise), adds the cookies the handler
   /// asked for, and marks pages for logged-in people `no-store`.
   http::RawHandler page(web::Handler handler, Forms forms = Forms::none) const;
+
+  /// A page the same for every visitor without a session: served from `cache` for them
+  /// (keyed by language and target), rendered afresh for people who are logged in.
+  http::RawHandler public_page(web::Handler handler, PageCache& cache) const;
 
   /// An API handler: language only (no cookies, no session); errors are problem+json.
   http::RawHandler api(web::Handler handler) const;

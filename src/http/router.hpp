@@ -2,6 +2,7 @@
 /// The route table: method + path pattern -> handler, with per-route limits.
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,9 @@ struct RouteOptions {
   std::string name;                 // metrics label, e.g. "service_page"; default: the pattern
   std::size_t body_limit = 64 * 1024;
   Execution execution = Execution::worker;
+  /// For worker routes: when set and true for a request, that request runs on the I/O thread
+  /// instead (e.g. a page rendered from memory for a visitor with no session to look up).
+  std::function<bool(const web::Request&)> inline_when;
 };
 
 /// A handler that runs on the raw request with no per-request context (middleware builds

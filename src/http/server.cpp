@@ -469,7 +469,9 @@ struct Server::Impl {
       }
     } else {
       request.path_params = std::move(match.params);
-      if (match.route->options.execution == Execution::inline_) {
+      const auto& options = match.route->options;
+      if (options.execution == Execution::inline_ ||
+          (options.inline_when && options.inline_when(request))) {
         response = invoke(match.route->handler, request, route_name);
       } else {
         JobResult job = co_await run_on_worker(match.route->handler, request);

@@ -9,19 +9,8 @@
 namespace pratu::testing {
 namespace {
 
-class AccountsIT : public ::testing::TestWithParam<Engine> {
+class AccountsIT : public AppTest {
  protected:
-  void SetUp() override {
-    db_ = std::make_unique<FreshDatabase>(GetParam());
-    PRATU_REQUIRE_DATABASE(*db_);
-    app_ = std::make_unique<TestApp>(test_config(db_->url()), app::Demo::load);
-    client_ = std::make_unique<HttpClient>(app_->port());
-  }
-  void TearDown() override {
-    app_.reset();
-    db_.reset();
-  }
-
   HttpResponse post_with_token(const std::string& page, const std::string& action,
                                std::vector<std::pair<std::string, std::string>> fields) {
     auto form = client_->get(page);
@@ -36,10 +25,6 @@ class AccountsIT : public ::testing::TestWithParam<Engine> {
             {"email", "somchai@example.org"}, {"mobile", "0812345678"},
             {"password", "correct horse battery"}, {"password_confirmation", "correct horse battery"}};
   }
-
-  std::unique_ptr<FreshDatabase> db_;
-  std::unique_ptr<TestApp> app_;
-  std::unique_ptr<HttpClient> client_;
 };
 
 TEST_P(AccountsIT, WrongCheckDigitReRendersTheFormWithErrorsAndKeepsInput) {
@@ -117,6 +102,19 @@ TEST_P(AccountsIT, RepeatedFailuresLockTheAccountAndSayWhenToRetry) {
   EXPECT_EQ(locked.status, 429);
   EXPECT_FALSE(locked.header("Retry-After").empty());
   EXPECT_NE(locked.body.find("minute"), std::string::npos);
+}
+
+TEST_P(AccountsIT, CachedPublicPagesNeverHideWhoIsLoggedIn) {
+  auto anonymous = client_->get("/services/commercial-registration");
+  ASSERT_EQ(anonymous.status, 200);
+  EXPECT_EQ(anonymous.body.find("action=\"/logout\""), std::string::npos);
+  ASSERT_EQ(post_with_token("/register", "/register", registration("3100600445635")).status, 303);
+  auto logged_in = client_->get("/services/commercial-registration");
+  EXPECT_NE(logged_in.body.find("action=\"/logout\""), std::string::npos);
+  EXPECT_NE(logged_in.header("Cache-Control").find("no-store"), std::string::npos);
+  HttpClient stranger(app_->port());
+  auto again = stranger.get("/services/commercial-registration");
+  EXPECT_EQ(again.body.find("action=\"/logout\""), std::string::npos);
 }
 
 TEST_P(AccountsIT, AccountPageNeedsLogin) {

@@ -17,22 +17,7 @@
 namespace pratu::testing {
 namespace {
 
-class PlatformIT : public ::testing::TestWithParam<Engine> {
- protected:
-  void SetUp() override {
-    db_ = std::make_unique<FreshDatabase>(GetParam());
-    PRATU_REQUIRE_DATABASE(*db_);
-    app_ = std::make_unique<TestApp>(test_config(db_->url()), app::Demo::load);
-    client_ = std::make_unique<HttpClient>(app_->port());
-  }
-  void TearDown() override {
-    app_.reset();
-    db_.reset();
-  }
-  std::unique_ptr<FreshDatabase> db_;
-  std::unique_ptr<TestApp> app_;
-  std::unique_ptr<HttpClient> client_;
-};
+using PlatformIT = AppTest;
 
 TEST_P(PlatformIT, HealthAndReadinessAnswer) {
   EXPECT_EQ(client_->get("/healthz").status, 200);

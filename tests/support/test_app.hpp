@@ -7,8 +7,13 @@
 #include <string>
 #include <thread>
 
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
 #include "app/application.hpp"
 #include "app/config.hpp"
+#include "support/http_client.hpp"
 
 namespace pratu::testing {
 
@@ -58,5 +63,24 @@ class TestApp {
       GTEST_SKIP() << "PRATU_TEST_POSTGRES_URL is not set";                              \
     }                                                                                    \
   } while (false)
+
+/// A fixture running the demo application on a fresh database of the parameter's engine, with
+/// a browser-like client.
+class AppTest : public ::testing::TestWithParam<Engine> {
+ protected:
+  void SetUp() override {
+    db_ = std::make_unique<FreshDatabase>(GetParam());
+    PRATU_REQUIRE_DATABASE(*db_);
+    app_ = std::make_unique<TestApp>(test_config(db_->url()), app::Demo::load);
+    client_ = std::make_unique<HttpClient>(app_->port());
+  }
+  void TearDown() override {
+    app_.reset();
+    db_.reset();
+  }
+  std::unique_ptr<FreshDatabase> db_;
+  std::unique_ptr<TestApp> app_;
+  std::unique_ptr<HttpClient> client_;
+};
 
 }  // namespace pratu::testing

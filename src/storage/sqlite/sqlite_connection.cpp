@@ -60,11 +60,22 @@ Value column_value(sqlite3_stmt* statement, int column) {
   }
 }
 
+// SQLite counts memory under one process-wide mutex unless told not to; every reader would
+// queue on it. Must run before the library initialises, so once, before the first open.
+void configure_sqlite_once() {
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::string& path,
                                                                  Access access,
                                                                  int busy_timeout_ms) {
+  configure_sqlite_once();
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (access == Access::read_write) flags |= SQLITE_OPEN_CREATE;
   sqlite3* db = nullptr;

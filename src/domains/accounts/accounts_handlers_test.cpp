@@ -30,12 +30,9 @@ std::string read(const fs::path& path) {
   return s.str();
 }
 
-// locales/<lang>.yaml with this part's keys, whether or not they have been merged into it yet.
+// The project's locale file for `lang`.
 std::string locale_with_accounts(const std::string& lang) {
-  std::string base = read(fs::path(PRATU_SOURCE_DIR) / "locales" / (lang + ".yaml"));
-  if (base.find("\naccounts:") != std::string::npos) return base;
-  return base + "\n" +
-         read(fs::path(PRATU_SOURCE_DIR) / "locales/parts" / ("accounts." + lang + ".yaml"));
+  return read(fs::path(PRATU_SOURCE_DIR) / "locales" / (lang + ".yaml"));
 }
 
 std::string form_body(const std::vector<std::pair<std::string, std::string>>& fields) {

@@ -3,7 +3,6 @@
 #include <boost/json/parse.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -27,24 +26,15 @@ class FixedAssets final : public web::AssetUrls {
   std::string url(std::string_view path) const override { return "/static/" + std::string(path); }
 };
 
-// locales/<lang>.yaml with this part's strings merged in, as the lead's merge will make them.
-Result<web::Translations> load_translations(const fs::path& dir) {
-  for (const char* lang : {"th", "en"}) {
-    YAML::Node root = YAML::LoadFile(std::string(PRATU_SOURCE_DIR "/locales/") + lang + ".yaml");
-    YAML::Node part =
-        YAML::LoadFile(std::string(PRATU_SOURCE_DIR "/locales/parts/catalog.") + lang + ".yaml");
-    root["catalog"] = part["catalog"];
-    std::ofstream(dir / (std::string(lang) + ".yaml")) << YAML::Dump(root);
-  }
-  return web::Translations::load(dir.string());
+// The project's locale files, exactly as the server loads them.
+Result<web::Translations> load_translations() {
+  return web::Translations::load(PRATU_SOURCE_DIR "/locales");
 }
 
 class CatalogHandlersTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "pratu-catalog-locales-XXXXXX").string();
-    locales_dir_ = mkdtemp(pattern.data());
-    auto translations = load_translations(locales_dir_);
+    auto translations = load_translations();
     ASSERT_TRUE(translations) << translations.error().detail;
     translations_ = std::move(*translations);
     auto renderer = web::Renderer::load(PRATU_SOURCE_DIR "/templates", translations_, assets_, 300);
@@ -65,7 +55,6 @@ class CatalogHandlersTest : public ::testing::Test {
     repository_.reset();
     db_.reset();
     renderer_.reset();
-    fs::remove_all(locales_dir_);
   }
 
   using Method = web::Response (CatalogHandlers::*)(const web::Request&, web::RequestContext&) const;
@@ -92,7 +81,6 @@ class CatalogHandlersTest : public ::testing::Test {
     return json::parse(response.body);
   }
 
-  fs::path locales_dir_;
   web::Translations translations_;
   FixedAssets assets_;
   std::unique_ptr<web::Renderer> renderer_;

@@ -372,6 +372,7 @@ int serve(const Config& config, Demo demo) {
   std::cout << std::flush;
   (*app)->run(true);
   log::info("stopped");
+  log::flush();
   return 0;
 }
 

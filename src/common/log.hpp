@@ -15,6 +15,9 @@ enum class Format { json, text };
 /// Sets up the process-wide logger (stderr) at `level` ("debug", "info", "warn", "error").
 void init(std::string_view level, Format format);
 
+/// Writes out buffered lines (at shutdown; warnings and errors are never held back).
+void flush();
+
 /// Replaces what looks like personal data (13-digit ids, emails, phone numbers, long tokens,
 /// `password=`/`token=` values) with a marker. Applied to every message and field.
 std::string redact(std::string_view text);

@@ -1,13 +1,20 @@
 #include "http/worker_pool.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <exception>
+#include <string>
 
 #include "common/log.hpp"
 
 namespace pratu::http {
 
-WorkerPool::WorkerPool(std::size_t threads, std::size_t queue_limit) : queue_limit_(queue_limit) {
+WorkerPool::WorkerPool(std::size_t threads, std::size_t queue_limit, int niceness)
+    : niceness_(niceness), queue_limit_(queue_limit) {
   threads_.reserve(threads);
   for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i) {
     threads_.emplace_back([this] { run(); });
@@ -53,6 +60,11 @@ void WorkerPool::stop() {
 }
 
 void WorkerPool::run() {
+  if (niceness_ != 0 &&
+      setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), niceness_) != 0) {
+    log::warn("worker priority unchanged", {},
+              {{"niceness", std::to_string(niceness_)}, {"error", std::strerror(errno)}});
+  }
   while (true) {
     std::function<void()> job;
     {

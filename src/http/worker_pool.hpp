@@ -15,8 +15,10 @@ namespace pratu::http {
 
 class WorkerPool {
  public:
-  /// Starts `threads` workers; at most `queue_limit` jobs may wait for a free worker.
-  WorkerPool(std::size_t threads, std::size_t queue_limit);
+  /// Starts `threads` workers; at most `queue_limit` jobs may wait for a free worker. The
+  /// workers run at `niceness` (0..19, Linux per-thread nice): above 0 they yield to the I/O
+  /// threads when the processor is short, so a busy pool cannot stall the event loops.
+  WorkerPool(std::size_t threads, std::size_t queue_limit, int niceness = 0);
   /// Runs the jobs already queued, then joins the workers.
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
@@ -35,6 +37,7 @@ class WorkerPool {
  private:
   void run();
 
+  const int niceness_;
   const std::size_t queue_limit_;
   mutable std::mutex mutex_;
   std::condition_variable ready_;

@@ -6,6 +6,9 @@
 #include <chrono>
 #include <future>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 namespace pratu::http {
 namespace {
 
@@ -18,6 +21,22 @@ TEST(WorkerPool, RunsSubmittedJobs) {
     }
   }  // the destructor finishes queued jobs
   EXPECT_EQ(done, 10);
+}
+
+TEST(WorkerPool, WorkersRunAtTheirNiceness) {
+  const int before = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+  // Without privileges a thread can only become nicer than it is.
+  if (before > 7) GTEST_SKIP() << "the tests already run at niceness " << before;
+  std::promise<int> seen;
+  auto niceness = seen.get_future();
+  WorkerPool pool(1, 4, 7);
+  ASSERT_TRUE(pool.submit([&seen] {
+    errno = 0;
+    seen.set_value(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())));
+  }));
+  EXPECT_EQ(niceness.get(), 7);
+  // The caller's own priority is left alone.
+  EXPECT_EQ(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())), before);
 }
 
 TEST(WorkerPool, RefusesJobsBeyondTheQueueLimit) {

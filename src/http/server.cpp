@@ -3,6 +3,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -16,17 +17,16 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include <array>
 #include <atomic>
 #include <charconv>
 #include <csignal>
+#include <ctime>
 #include <exception>
 #include <mutex>
 #include <optional>
@@ -58,14 +58,47 @@ constexpr std::string_view kCsp =
     "base-uri 'none'; object-src 'none'";
 
 // Labels stay bounded: an attacker's invented method must not create a new time series.
-std::string method_label(std::string_view method) {
-  static constexpr std::array<std::string_view, 7> kKnown = {"GET",    "HEAD",  "POST",   "PUT",
-                                                             "DELETE", "PATCH", "OPTIONS"};
-  for (auto known : kKnown) {
-    if (method == known) return std::string(known);
+// The returned view points into static storage: the metrics cache keys on its address.
+std::string_view method_label(std::string_view method) {
+  static constexpr std::array<std::string_view, 8> kKnown = {
+      "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "other"};
+  for (std::size_t i = 0; i + 1 < kKnown.size(); ++i) {
+    if (method == kKnown[i]) return kKnown[i];
   }
-  return "other";
+  return kKnown.back();
 }
+
+// The current time as an IMF-fixdate (RFC 9110 section 5.6.7), formatted once a second per
+// thread.
+std::string_view http_date() {
+  thread_local std::time_t formatted_for = -1;
+  thread_local std::array<char, 32> text{};
+  thread_local std::size_t length = 0;
+  const std::time_t now = std::time(nullptr);
+  if (now != formatted_for) {
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    length = std::strftime(text.data(), text.size(), "%a, %d %b %Y %H:%M:%S GMT", &utc);
+    formatted_for = now;
+  }
+  return {text.data(), length};
+}
+
+// Which counter of pratu_http_requests_total a request goes to; the pointers are the
+// addresses of the route's name and the method label, both stable.
+struct CounterKey {
+  const char* route;
+  const char* method;
+  int status;
+  bool operator==(const CounterKey&) const = default;
+};
+struct CounterKeyHash {
+  std::size_t operator()(const CounterKey& key) const {
+    std::size_t h = std::hash<const void*>{}(key.route);
+    h = h * 31 + std::hash<const void*>{}(key.method);
+    return h * 31 + static_cast<std::size_t>(key.status);
+  }
+};
 
 bool has_forbidden_chars(std::string_view text) {
   for (char c : text) {
@@ -106,7 +139,7 @@ struct JobResult {
   std::string error;
 };
 
-// One accepted connection, as seen by stop(): touched only on the connection's strand.
+// One accepted connection, as seen by stop(): touched only on its lane's thread.
 struct Connection {
   asio::any_io_executor executor;
   beast::tcp_stream* stream = nullptr;
@@ -157,19 +190,39 @@ struct Server::Impl {
                        .counter("pratu_worker_pool_rejections_total",
                                 "Requests refused with 503 because the worker queue was full.")
                        .get()),
-        ioc(static_cast<int>(std::max<std::size_t>(settings.io_threads, 1))),
-        control(asio::make_strand(ioc)),
-        acceptor(ioc),
+        lanes(make_lanes(settings.io_threads)),
+        control(asio::make_strand(lanes.front()->ioc)),
+        acceptor(lanes.front()->ioc),
         grace_timer(control),
-        pool(settings.worker_threads, settings.worker_queue_limit) {}
+        pool(settings.worker_threads, settings.worker_queue_limit, settings.worker_niceness) {}
 
   ~Impl() { pool.stop(); }
 
   // ---- lifecycle -------------------------------------------------------------------------
 
+  // One event loop per I/O thread: a connection lives on one lane for its whole life, so its
+  // handlers never need a strand or a lock, and the loops share nothing per request.
+  struct Lane {
+    Lane() : ioc(1), keep_running(asio::make_work_guard(ioc)) {}
+    asio::io_context ioc;
+    // Keeps an idle lane's loop running until stop begins.
+    asio::executor_work_guard<asio::io_context::executor_type> keep_running;
+    // Metrics of this lane's requests, found once per route, method and status.
+    std::unordered_map<CounterKey, metrics::Counter*, CounterKeyHash> request_counters;
+    std::unordered_map<const char*, metrics::Histogram*> duration_histograms;
+  };
+
+  static std::vector<std::unique_ptr<Lane>> make_lanes(std::size_t count) {
+    std::vector<std::unique_ptr<Lane>> made;
+    for (std::size_t i = 0; i < std::max<std::size_t>(count, 1); ++i) {
+      made.push_back(std::make_unique<Lane>());
+    }
+    return made;
+  }
+
   Result<void> start() {
     boost::system::error_code ec;
-    tcp::resolver resolver(ioc);
+    tcp::resolver resolver(lanes.front()->ioc);
     auto endpoints = resolver.resolve(settings.host, std::to_string(settings.port),
                                       tcp::resolver::passive, ec);
     if (ec || endpoints.empty()) {
@@ -191,11 +244,15 @@ struct Server::Impl {
 
   void run() {
     std::vector<std::thread> threads;
-    for (std::size_t i = 1; i < settings.io_threads; ++i) {
-      threads.emplace_back([this] { ioc.run(); });
+    for (std::size_t i = 1; i < lanes.size(); ++i) {
+      threads.emplace_back([lane = lanes[i].get()] { lane->ioc.run(); });
     }
-    ioc.run();
+    lanes.front()->ioc.run();
     for (auto& thread : threads) thread.join();
+  }
+
+  void stop_lanes() {
+    for (auto& lane : lanes) lane->ioc.stop();
   }
 
   void begin_stop() {
@@ -204,6 +261,10 @@ struct Server::Impl {
     boost::system::error_code ec;
     acceptor.close(ec);
     if (signals) signals->cancel(ec);
+    // Each loop now ends when its last connection (and worker job) has.
+    for (auto& lane : lanes) {
+      asio::post(lane->ioc, [lane = lane.get()] { lane->keep_running.reset(); });
+    }
     std::vector<std::shared_ptr<Connection>> open;
     {
       std::lock_guard lock(connections_mutex);
@@ -235,7 +296,7 @@ struct Server::Impl {
         if (connection->stream != nullptr) connection->stream->close();
       });
     }
-    ioc.stop();
+    stop_lanes();
   }
 
   std::size_t connection_count() {
@@ -279,8 +340,12 @@ struct Server::Impl {
   // ---- accepting -------------------------------------------------------------------------
 
   asio::awaitable<void> accept_loop() {
+    std::size_t next_lane = 0;
     while (!stopping) {
-      tcp::socket socket(asio::make_strand(ioc));
+      // Lanes take connections in turn.
+      Lane& lane = *lanes[next_lane];
+      next_lane = (next_lane + 1) % lanes.size();
+      tcp::socket socket(lane.ioc);
       auto [ec] = co_await acceptor.async_accept(socket, kNoThrow);
       if (ec) {
         if (stopping || !acceptor.is_open()) co_return;
@@ -292,13 +357,13 @@ struct Server::Impl {
       }
       if (stopping) co_return;
       auto executor = socket.get_executor();
-      asio::co_spawn(executor, session(std::move(socket)), asio::detached);
+      asio::co_spawn(executor, session(std::move(socket), lane), asio::detached);
     }
   }
 
   // ---- one connection --------------------------------------------------------------------
 
-  asio::awaitable<void> session(tcp::socket socket) {
+  asio::awaitable<void> session(tcp::socket socket, Lane& lane) {
     auto connection = std::make_shared<Connection>();
     connection->executor = socket.get_executor();
     boost::system::error_code ec;
@@ -324,7 +389,7 @@ struct Server::Impl {
       }
       connection->idle = false;
       const bool last_allowed = served + 1 >= settings.max_requests_per_connection;
-      auto result = co_await serve_one(stream, buffer, peer_address, last_allowed);
+      auto result = co_await serve_one(lane, stream, buffer, peer_address, last_allowed);
       if (!result.keep_alive) {
         linger = result.linger;
         break;
@@ -355,7 +420,7 @@ struct Server::Impl {
   };
 
   // Reads, handles and answers one request.
-  asio::awaitable<ServeResult> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+  asio::awaitable<ServeResult> serve_one(Lane& lane, beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                          const std::string& peer_address, bool last_allowed) {
     const auto started = std::chrono::steady_clock::now();
     stream.expires_after(settings.read_timeout);
@@ -371,13 +436,13 @@ struct Server::Impl {
       request.path = "/";
       request.method = "GET";
       if (header_error == bhttp::error::body_limit) {
-        co_return co_await respond_error(stream, request, 413, "invalid", started, {});
+        co_return co_await respond_error(lane, stream, request, 413, "invalid", started);
       }
       if (header_error == bhttp::error::header_limit) {
-        co_return co_await respond_error(stream, request, 431, "invalid", started, {});
+        co_return co_await respond_error(lane, stream, request, 431, "invalid", started);
       }
       if (header_error == beast::error::timeout) {
-        access_log(request, "invalid", 408, 0, started);
+        access_log(lane, request, "invalid", 408, 0, started);
         co_return ServeResult{};
       }
       if (header_error == bhttp::error::end_of_stream || header_error == asio::error::eof ||
@@ -385,7 +450,7 @@ struct Server::Impl {
           header_error == asio::error::connection_reset) {
         co_return ServeResult{};
       }
-      co_return co_await respond_error(stream, request, 400, "invalid", started, {});
+      co_return co_await respond_error(lane, stream, request, 400, "invalid", started);
     }
 
     auto& message = parser.get();
@@ -412,7 +477,7 @@ struct Server::Impl {
     auto target = web::parse_target(request.target);
     if (!target) {
       request.path = "/";
-      co_return co_await respond_error(stream, request, 400, "invalid", started, {});
+      co_return co_await respond_error(lane, stream, request, 400, "invalid", started);
     }
     request.path = std::move(target->path);
     request.query = std::move(target->query);
@@ -427,31 +492,35 @@ struct Server::Impl {
       match = router.match(request.method, request.path);
       if (match.route != nullptr) body_limit = match.route->options.body_limit;
     }
-    const std::string route_name =
-        is_static ? "static" : (match.route != nullptr ? match.route->options.name : "unmatched");
+    // Views stable storage (the router or a literal): the metrics cache keys on its address.
+    const std::string_view route_name =
+        is_static ? "static"
+                  : (match.route != nullptr ? std::string_view(match.route->options.name)
+                                            : std::string_view("unmatched"));
 
     if (const auto length = parser.content_length(); length && *length > body_limit) {
-      co_return co_await respond_error(stream, request, 413, route_name, started, {});
+      co_return co_await respond_error(lane, stream, request, 413, route_name, started);
     }
     parser.body_limit(body_limit);
     if (!parser.is_done()) {
       if (web::iequals(request.header("Expect"), "100-continue")) {
-        bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, message.version()};
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
         stream.expires_after(settings.write_timeout);
-        auto [continue_error, n] = co_await bhttp::async_write(stream, go_on, kNoThrow);
+        auto [continue_error, n] =
+            co_await asio::async_write(stream, asio::buffer(kContinue), kNoThrow);
         if (continue_error) co_return ServeResult{};
         stream.expires_after(settings.read_timeout);
       }
       auto [body_error, n] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
       if (body_error == bhttp::error::body_limit) {
-        co_return co_await respond_error(stream, request, 413, route_name, started, {});
+        co_return co_await respond_error(lane, stream, request, 413, route_name, started);
       }
       if (body_error == beast::error::timeout) {
-        access_log(request, route_name, 408, 0, started);
+        access_log(lane, request, route_name, 408, 0, started);
         co_return ServeResult{};
       }
       if (body_error) {
-        co_return co_await respond_error(stream, request, 400, route_name, started, {});
+        co_return co_await respond_error(lane, stream, request, 400, route_name, started);
       }
     }
     request.body = std::move(message.body());
@@ -491,13 +560,13 @@ struct Server::Impl {
       }
     }
     keep_alive = keep_alive && !stopping;
-    const auto sent = co_await write_response(stream, request, std::move(response), route_name,
+    const auto sent = co_await write_response(lane, stream, request, std::move(response), route_name,
                                               keep_alive, started);
     co_return ServeResult{sent && keep_alive, false};
   }
 
   web::Response invoke(const RawHandler& handler, web::Request& request,
-                       const std::string& route_name) {
+                       std::string_view route_name) {
     try {
       return handler(request);
     } catch (const std::exception& e) {
@@ -508,42 +577,38 @@ struct Server::Impl {
     return error_page(request, 500);
   }
 
-  // A worker job's result, handed back to the connection's strand; the timer wakes the
-  // waiting coroutine.
-  struct WorkerCall {
-    explicit WorkerCall(const asio::any_io_executor& executor)
-        : done(executor, asio::steady_timer::time_point::max()) {}
-    asio::steady_timer done;
-    JobResult result;
-    bool finished = false;
-  };
-
   // Runs `handler` on the worker pool; the coroutine waits without blocking its I/O thread
-  // and resumes on its own strand.
+  // and resumes on its own lane, where the worker posts the result.
   asio::awaitable<JobResult> run_on_worker(const RawHandler& handler, web::Request& request) {
-    auto call = std::make_shared<WorkerCall>(co_await asio::this_coro::executor);
-    // Keeps run() from returning while the job is away from the event loop.
-    auto work = asio::make_work_guard(ioc);
-    auto submitted = pool.submit([call, work, &handler, &request]() mutable {
-      JobResult result;
-      try {
-        result.response = handler(request);
-      } catch (const std::exception& e) {
-        result.error = e.what();
-      } catch (...) {
-        result.error = "non-exception thrown";
-      }
-      asio::post(call->done.get_executor(), [call, result = std::move(result)]() mutable {
-        call->result = std::move(result);
-        call->finished = true;
-        call->done.expires_at(asio::steady_timer::time_point::min());
+    auto lane_executor = co_await asio::this_coro::executor;
+    auto initiate = [this, lane_executor, &handler, &request](auto completion) {
+      // The pool takes copyable jobs; the completion handler is move-only.
+      auto resume = std::make_shared<decltype(completion)>(std::move(completion));
+      // Keeps the lane's loop running while the job is away from it.
+      auto work = asio::make_work_guard(lane_executor);
+      auto submitted = pool.submit([resume, work, &handler, &request]() mutable {
+        JobResult result;
+        try {
+          result.response = handler(request);
+        } catch (const std::exception& e) {
+          result.error = e.what();
+        } catch (...) {
+          result.error = "non-exception thrown";
+        }
+        asio::post(work.get_executor(), [resume, result = std::move(result)]() mutable {
+          (*resume)(std::move(result));
+        });
+        work.reset();
       });
-      work.reset();
-    });
-    queue_depth.set(static_cast<double>(pool.queue_depth()));
-    if (!submitted) co_return JobResult{JobStatus::rejected, std::nullopt, {}};
-    while (!call->finished) co_await call->done.async_wait(kNoThrow);
-    co_return std::move(call->result);
+      queue_depth.set(static_cast<double>(pool.queue_depth()));
+      if (!submitted) {
+        asio::post(lane_executor, [resume] {
+          (*resume)(JobResult{JobStatus::rejected, std::nullopt, {}});
+        });
+      }
+    };
+    co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(JobResult)>(
+        initiate, asio::use_awaitable);
   }
 
   web::Response error_page(const web::Request& request, int status) {
@@ -562,39 +627,26 @@ struct Server::Impl {
   }
 
   // An error before the request was fully read: answer, then close (lingering).
-  asio::awaitable<ServeResult> respond_error(beast::tcp_stream& stream, const web::Request& request,
-                                             int status, const std::string& route_name,
-                                             std::chrono::steady_clock::time_point started,
-                                             std::vector<web::Header> extra_headers) {
+  asio::awaitable<ServeResult> respond_error(Lane& lane, beast::tcp_stream& stream,
+                                             const web::Request& request, int status,
+                                             std::string_view route_name,
+                                             std::chrono::steady_clock::time_point started) {
     web::Response response = error_page(request, status);
-    for (auto& [name, value] : extra_headers) response.set_header(name, value);
-    co_await write_response(stream, request, std::move(response), route_name, false, started);
+    co_await write_response(lane, stream, request, std::move(response), route_name, false, started);
     co_return ServeResult{false, true};
   }
 
-  // Adds what every response needs (request id, security headers, caching, compression) and
-  // writes it. Returns false when the write failed.
-  asio::awaitable<bool> write_response(beast::tcp_stream& stream, const web::Request& request,
-                                       web::Response response, const std::string& route_name,
-                                       bool keep_alive,
+  // Adds what every response needs (request id, date, security headers, caching,
+  // compression), serialises the head and writes head and body in one gather write. The
+  // transport owns framing: a handler's Content-Length, Transfer-Encoding, Connection, Date or
+  // X-Request-Id is replaced. Returns false when the write failed.
+  asio::awaitable<bool> write_response(Lane& lane, beast::tcp_stream& stream,
+                                       const web::Request& request, web::Response response,
+                                       std::string_view route_name, bool keep_alive,
                                        std::chrono::steady_clock::time_point started) {
     const int status = response.status;
     const bool bodiless = status == 204 || status == 304 || (status >= 100 && status < 200);
     if (bodiless) response.body.clear();
-
-    response.set_header("X-Request-Id", request.request_id);
-    auto set_default = [&response](std::string_view name, std::string_view value) {
-      if (response.header(name).empty()) response.set_header(std::string(name), std::string(value));
-    };
-    set_default("Content-Security-Policy", kCsp);
-    set_default("X-Content-Type-Options", "nosniff");
-    set_default("Referrer-Policy", "strict-origin-when-cross-origin");
-    set_default("X-Frame-Options", "DENY");
-    set_default("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-    set_default("Cross-Origin-Opener-Policy", "same-origin");
-    if (request.secure) set_default("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-    // Dynamic pages may carry personal data: never cached unless the handler says otherwise.
-    set_default("Cache-Control", "no-store");
 
     const bool compressible = !bodiless && response.body.size() >= settings.gzip_min_bytes &&
                               is_compressible(response.content_type) &&
@@ -615,52 +667,130 @@ struct Server::Impl {
       }
     }
 
-    bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(status), 11};
-    if (!response.content_type.empty() && !bodiless) {
-      out.set(bhttp::field::content_type, response.content_type);
-    }
+    std::string head = response_head(request, response, status, bodiless, keep_alive);
+    const bool send_body = request.method != "HEAD" && !response.body.empty();
+    const std::size_t body_bytes = response.body.size();
+    stream.expires_after(settings.write_timeout);
+    const std::array<asio::const_buffer, 2> buffers = {
+        asio::buffer(head), send_body ? asio::buffer(response.body) : asio::const_buffer()};
+    auto [write_error, written] = co_await asio::async_write(stream, buffers, kNoThrow);
+    access_log(lane, request, route_name, status, send_body ? body_bytes : 0, started);
+    co_return !write_error;
+  }
+
+  // The status line and header block of `response`, with the transport's own headers and
+  // the security defaults the handler did not set.
+  std::string response_head(const web::Request& request, const web::Response& response,
+                            int status, bool bodiless, bool keep_alive) {
+    struct Default {
+      std::string_view name;
+      std::string_view value;
+    };
+    static constexpr std::array<Default, 8> kDefaults = {{
+        {"Content-Security-Policy", kCsp},
+        {"X-Content-Type-Options", "nosniff"},
+        {"Referrer-Policy", "strict-origin-when-cross-origin"},
+        {"X-Frame-Options", "DENY"},
+        {"Permissions-Policy", "camera=(), microphone=(), geolocation=()"},
+        {"Cross-Origin-Opener-Policy", "same-origin"},
+        // Dynamic pages may carry personal data: never cached unless the handler says so.
+        {"Cache-Control", "no-store"},
+        {"Strict-Transport-Security", "max-age=31536000; includeSubDomains"},
+    }};
+    static constexpr std::array<std::string_view, 5> kTransportOwned = {
+        "Content-Length", "Transfer-Encoding", "Connection", "Date", "X-Request-Id"};
+
+    std::string head;
+    head.reserve(768 + response.headers.size() * 64);
+    std::array<char, 8> code{};
+    const auto code_end = std::to_chars(code.data(), code.data() + code.size(), status).ptr;
+    head += "HTTP/1.1 ";
+    head.append(code.data(), code_end);
+    head += ' ';
+    head += bhttp::obsolete_reason(static_cast<bhttp::status>(status));
+    head += "\r\n";
+    auto field = [&head](std::string_view name, std::string_view value) {
+      head += name;
+      head += ": ";
+      head += value;
+      head += "\r\n";
+    };
+    field("Date", http_date());
+    if (!response.content_type.empty() && !bodiless) field("Content-Type", response.content_type);
+
+    unsigned present = 0;
     for (const auto& [name, value] : response.headers) {
       if (name.empty() || has_forbidden_chars(name) || has_forbidden_chars(value)) {
         log::error("dropped a response header with control characters", request.request_id,
                    {{"header", name}});
         continue;
       }
-      out.insert(name, value);
+      bool owned = false;
+      for (auto transport : kTransportOwned) owned = owned || web::iequals(name, transport);
+      if (owned) continue;
+      for (std::size_t i = 0; i < kDefaults.size(); ++i) {
+        if (web::iequals(name, kDefaults[i].name)) present |= 1U << i;
+      }
+      field(name, value);
     }
-    out.keep_alive(keep_alive);
-    const std::size_t body_bytes = response.body.size();
-    if (request.method == "HEAD") {
-      if (!bodiless) out.content_length(body_bytes);
-    } else {
-      out.body() = std::move(response.body);
-      out.prepare_payload();
+    field("X-Request-Id", request.request_id);
+    for (std::size_t i = 0; i < kDefaults.size(); ++i) {
+      const bool wanted = kDefaults[i].name != "Strict-Transport-Security" || request.secure;
+      if (wanted && (present & (1U << i)) == 0) field(kDefaults[i].name, kDefaults[i].value);
     }
-
-    stream.expires_after(settings.write_timeout);
-    auto [write_error, written] = co_await bhttp::async_write(stream, out, kNoThrow);
-    access_log(request, route_name, status, request.method == "HEAD" ? 0 : body_bytes, started);
-    co_return !write_error;
+    if (!keep_alive) field("Connection", "close");
+    if (!bodiless) {
+      std::array<char, 24> length{};
+      const auto length_end =
+          std::to_chars(length.data(), length.data() + length.size(), response.body.size()).ptr;
+      field("Content-Length", std::string_view(length.data(), length_end - length.data()));
+    }
+    head += "\r\n";
+    return head;
   }
 
-  void access_log(const web::Request& request, const std::string& route_name, int status,
-                  std::size_t bytes, std::chrono::steady_clock::time_point started) {
+  // Counts and times one request and writes its access-log line. The metrics are looked up
+  // once per lane for each route, method and status.
+  void access_log(Lane& lane, const web::Request& request, std::string_view route_name,
+                  int status, std::size_t bytes, std::chrono::steady_clock::time_point started) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    const std::string method = method_label(request.method);
-    const std::string status_text = std::to_string(status);
-    requests_total.with({route_name, method, status_text}).inc();
-    request_duration.with({route_name}).observe(seconds);
-    std::array<char, 64> buffer{};
-    const auto end = std::to_chars(buffer.data(), buffer.data() + buffer.size(), seconds * 1000,
-                                   std::chars_format::fixed, 3)
-                         .ptr;
-    const std::string duration(buffer.data(), end);
+    const std::string_view method = method_label(request.method);
+    std::array<char, 8> status_buffer{};
+    const auto status_end =
+        std::to_chars(status_buffer.data(), status_buffer.data() + status_buffer.size(), status).ptr;
+    const std::string_view status_text(status_buffer.data(), status_end - status_buffer.data());
+
+    const CounterKey key{route_name.data(), method.data(), status};
+    auto counter = lane.request_counters.find(key);
+    if (counter == lane.request_counters.end()) {
+      metrics::Counter& created = requests_total.with(
+          {std::string(route_name), std::string(method), std::string(status_text)});
+      counter = lane.request_counters.emplace(key, &created).first;
+    }
+    counter->second->inc();
+    auto histogram = lane.duration_histograms.find(route_name.data());
+    if (histogram == lane.duration_histograms.end()) {
+      metrics::Histogram& created = request_duration.with({std::string(route_name)});
+      histogram = lane.duration_histograms.emplace(route_name.data(), &created).first;
+    }
+    histogram->second->observe(seconds);
+
+    std::array<char, 64> duration_buffer{};
+    const auto duration_end = std::to_chars(duration_buffer.data(),
+                                            duration_buffer.data() + duration_buffer.size(),
+                                            seconds * 1000, std::chars_format::fixed, 3)
+                                  .ptr;
+    std::array<char, 24> bytes_buffer{};
+    const auto bytes_end =
+        std::to_chars(bytes_buffer.data(), bytes_buffer.data() + bytes_buffer.size(), bytes).ptr;
     log::info("request", request.request_id,
               {{"method", method},
                {"route", route_name},
                {"status", status_text},
-               {"duration_ms", duration},
-               {"bytes", std::to_string(bytes)}});
+               {"duration_ms", std::string_view(duration_buffer.data(),
+                                                duration_end - duration_buffer.data())},
+               {"bytes", std::string_view(bytes_buffer.data(), bytes_end - bytes_buffer.data())}});
   }
 
   ServerSettings settings;
@@ -677,9 +807,9 @@ struct Server::Impl {
   std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> connections;
   std::uint64_t next_connection_id = 0;
   std::uint16_t bound_port = 0;
-  // Declared last so it is destroyed first: the pool joins before the io_context goes, and
-  // the io_context goes (destroying suspended sessions) before the connection table.
-  asio::io_context ioc;
+  // Declared last so it is destroyed first: the pool joins before the lanes go, and the lanes
+  // go (destroying suspended sessions) before the connection table.
+  std::vector<std::unique_ptr<Lane>> lanes;
   asio::strand<asio::io_context::executor_type> control;
   tcp::acceptor acceptor;
   asio::steady_timer grace_timer;
@@ -705,7 +835,7 @@ void Server::stop() {
 }
 
 void Server::stop_on_signals() {
-  impl_->signals.emplace(impl_->ioc, SIGINT, SIGTERM);
+  impl_->signals.emplace(impl_->lanes.front()->ioc, SIGINT, SIGTERM);
   impl_->signals->async_wait([impl = impl_.get()](boost::system::error_code ec, int signal) {
     if (ec) return;
     log::info("signal received", {}, {{"signal", std::to_string(signal)}});

@@ -25,6 +25,7 @@ struct ServerSettings {
   std::size_t io_threads = 1;
   std::size_t worker_threads = 4;
   std::size_t worker_queue_limit = 256;
+  int worker_niceness = 0;  // Linux nice of the workers (0..19): above 0 they yield to I/O
   std::size_t header_limit_bytes = 16 * 1024;  // request line + headers; 431 beyond
   std::size_t default_body_limit = 64 * 1024;  // for requests that match no route
   std::chrono::milliseconds read_timeout{10'000};   // to receive a whole request

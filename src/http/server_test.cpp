@@ -12,6 +12,7 @@
 #include <fstream>
 #include <future>
 #include <mutex>
+#include <regex>
 #include <sstream>
 #include <thread>
 #include <unistd.h>
@@ -94,6 +95,20 @@ class ServerTest : public ::testing::Test {
     });
     router_.add("GET", "/health", [](web::Request&) { return web::Response::text("ok"); },
                 {"health", 0, Execution::inline_});
+    router_.add("GET", "/framing", [](web::Request&) {
+      auto response = web::Response::text("twelve bytes");
+      response.headers.emplace_back("Content-Length", "999");
+      response.headers.emplace_back("Connection", "close");
+      response.headers.emplace_back("Transfer-Encoding", "chunked");
+      response.headers.emplace_back("Date", "yesterday");
+      response.headers.emplace_back("X-Request-Id", "spoofed");
+      return response;
+    });
+    router_.add("GET", "/thread", [](web::Request&) {
+      std::ostringstream id;
+      id << std::this_thread::get_id();
+      return web::Response::text(id.str());
+    }, {"thread", 0, Execution::inline_});
     router_.add("GET", "/slow", [this](web::Request&) {
       slow_started_.set_value();
       std::this_thread::sleep_for(400ms);
@@ -276,6 +291,61 @@ TEST_F(ServerTest, SecurityHeadersOnEveryResponse) {
     EXPECT_EQ(response->header("Cross-Origin-Opener-Policy"), "same-origin");
     EXPECT_FALSE(response->has_header("Strict-Transport-Security"));
   }
+}
+
+// Content-Length, Connection and the like belong to the transport: a handler's values
+// would desynchronise the connection, so they are replaced by the true ones.
+TEST_F(ServerTest, TransportOwnsTheFramingHeaders) {
+  start();
+  Connection connection(port());
+  ASSERT_TRUE(connection.send(get("/framing")));
+  auto response = connection.read_response();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->body, "twelve bytes");
+  std::vector<std::string> lengths;
+  for (const auto& [name, value] : response->headers) {
+    if (web::iequals(name, "Content-Length")) lengths.push_back(value);
+    EXPECT_FALSE(web::iequals(name, "Transfer-Encoding"));
+    EXPECT_FALSE(web::iequals(name, "Connection"));
+  }
+  EXPECT_EQ(lengths, std::vector<std::string>{"12"});
+  EXPECT_NE(response->header("X-Request-Id"), "spoofed");
+  EXPECT_NE(response->header("Date"), "yesterday");
+  ASSERT_TRUE(connection.send(get("/")));  // still open and in step
+  auto next = connection.read_response();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body, "home");
+}
+
+TEST_F(ServerTest, DatesEveryResponseInImfFixdate) {
+  start();
+  for (const char* target : {"/", "/missing"}) {
+    auto response = fetch(port(), get(target));
+    ASSERT_TRUE(response);
+    const std::string date = response->header("Date");
+    EXPECT_TRUE(std::regex_match(
+        date, std::regex(R"((Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT)")))
+        << date;
+  }
+}
+
+// Each I/O thread runs its own event loop; connections are dealt to them in turn, and a
+// connection stays on the thread it was given.
+TEST_F(ServerTest, DealsConnectionsToEveryIoThread) {
+  start();
+  Connection first(port());
+  Connection second(port());
+  auto thread_of = [](Connection& connection) {
+    EXPECT_TRUE(connection.send(get("/thread")));
+    auto response = connection.read_response();
+    return response ? response->body : std::string();
+  };
+  const std::string first_thread = thread_of(first);
+  const std::string second_thread = thread_of(second);
+  EXPECT_FALSE(first_thread.empty());
+  EXPECT_NE(first_thread, second_thread);
+  EXPECT_EQ(thread_of(first), first_thread);
+  EXPECT_EQ(thread_of(second), second_thread);
 }
 
 TEST_F(ServerTest, HstsOnlyBehindATrustedTlsProxy) {

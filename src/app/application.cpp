@@ -55,7 +55,7 @@ struct Application::Parts {
   std::unique_ptr<accounts::SessionService> sessions;
   std::unique_ptr<accounts::AccountsHandlers> accounts_handlers;
   std::unique_ptr<Middleware> middleware;
-  PageCache page_cache{4096, std::chrono::seconds(60)};
+  std::unique_ptr<PageCache> page_cache;
   std::string openapi;
   http::Router router;
   std::unique_ptr<http::Server> server;
@@ -122,6 +122,7 @@ http::ServerSettings server_settings(const Config& c) {
   s.host = c.server.host;
   s.port = static_cast<std::uint16_t>(c.server.port);
   s.io_threads = static_cast<std::size_t>(c.server.io_threads);
+  s.worker_niceness = c.server.worker_niceness;
   s.worker_threads = static_cast<std::size_t>(c.server.worker_threads);
   s.worker_queue_limit = static_cast<std::size_t>(c.server.worker_queue_limit);
   s.header_limit_bytes = static_cast<std::size_t>(c.server.header_limit_bytes);
@@ -189,12 +190,15 @@ void add_routes(Application::Parts& p) {
     };
     return options;
   };
-  auto listing = [](std::string name) {
+  // The API's listing, and a search made lately, come from memory too.
+  auto listing = [handlers = &cat](std::string name) {
     auto options = on_worker(std::move(name));
-    options.inline_when = [](const web::Request& request) { return !request.query_param("q"); };
+    options.inline_when = [handlers](const web::Request& request) {
+      return handlers->api_services_from_memory(request);
+    };
     return options;
   };
-  auto& cache = p.page_cache;
+  auto& cache = *p.page_cache;
   r.add("GET", "/", mw.public_page(bind(&cat, &catalog::CatalogHandlers::home), cache), from_memory("home"));
   r.add("GET", "/agencies", mw.public_page(bind(&cat, &catalog::CatalogHandlers::agencies), cache), from_memory("agencies"));
   r.add("GET", "/agencies/{code}", mw.public_page(bind(&cat, &catalog::CatalogHandlers::agency), cache), from_memory("agency"));
@@ -288,7 +292,11 @@ Result<std::unique_ptr<Application>> Application::create(const Config& config, D
   p->openapi = std::move(openapi);
 
   p->catalog_repository = std::make_unique<catalog::CatalogRepository>(*p->db);
-  p->catalog_service = std::make_unique<catalog::CatalogService>(*p->catalog_repository);
+  const auto cache_ttl = std::chrono::seconds(config.cache.seconds);
+  p->page_cache = std::make_unique<PageCache>(static_cast<std::size_t>(config.cache.page_entries), cache_ttl);
+  p->catalog_service = std::make_unique<catalog::CatalogService>(
+      *p->catalog_repository,
+      catalog::SearchCacheSettings{static_cast<std::size_t>(config.cache.search_entries), cache_ttl});
   PRATU_CHECK(p->catalog_service->load_directory(config.paths.catalogue));
   p->catalog_handlers = std::make_unique<catalog::CatalogHandlers>(*p->catalog_service, *p->renderer);
 

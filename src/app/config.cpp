@@ -105,6 +105,7 @@ const std::vector<KeySpec>& specs() {
     s.push_back(integer("server.io_threads", "Threads reading and writing sockets", &C::server, &ServerConfig::io_threads, 1, 64));
     s.push_back(integer("server.worker_threads", "Threads for blocking work: database, password hashing, rendering", &C::server, &ServerConfig::worker_threads, 1, 256));
     s.push_back(integer("server.worker_queue_limit", "Requests waiting for a worker before new ones get 503", &C::server, &ServerConfig::worker_queue_limit, 1, 1000000));
+    s.push_back(integer("server.worker_niceness", "Scheduling niceness of the worker threads (0-19): above 0 they yield the processor to the I/O threads, which every connection waits on", &C::server, &ServerConfig::worker_niceness, 0, 19));
     s.push_back(integer("server.header_limit_bytes", "Largest request head accepted (431 beyond)", &C::server, &ServerConfig::header_limit_bytes, 1024, 1048576));
     s.push_back(integer("server.body_limit_bytes", "Default largest request body (413 beyond); routes may set their own", &C::server, &ServerConfig::body_limit_bytes, 0, 1073741824));
     s.push_back(integer("server.read_timeout_seconds", "Time allowed to receive one request", &C::server, &ServerConfig::read_timeout_seconds, 1, 3600));
@@ -134,6 +135,9 @@ const std::vector<KeySpec>& specs() {
     s.push_back(integer("passwords.memory_kib", "Argon2id memory cost in KiB (OWASP minimum 19456)", &C::passwords, &PasswordConfig::memory_kib, 19456, 4194304));
     s.push_back(integer("passwords.iterations", "Argon2id passes (OWASP minimum 2)", &C::passwords, &PasswordConfig::iterations, 2, 100));
     s.push_back(integer("passwords.parallelism", "Argon2id lanes", &C::passwords, &PasswordConfig::parallelism, 1, 64));
+    s.push_back(integer("cache.page_entries", "Public catalogue pages kept for visitors without a session (0: none)", &C::cache, &CacheConfig::page_entries, 0, 1000000));
+    s.push_back(integer("cache.search_entries", "Catalogue search results kept in memory (0: none)", &C::cache, &CacheConfig::search_entries, 0, 1000000));
+    s.push_back(integer("cache.seconds", "How long a cached page or search result is served", &C::cache, &CacheConfig::seconds, 1, 3600));
     s.push_back(text("log.level", "Least severe level written: debug, info, warn or error", &C::log, &LogConfig::level, {"debug", "info", "warn", "error"}));
     s.push_back(text("log.format", "json (one object per line) or text", &C::log, &LogConfig::format, {"json", "text"}));
     s.push_back({"i18n.default_locale", "Language when neither the link, the cookie nor the browser says: th or en",

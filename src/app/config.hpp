@@ -18,6 +18,7 @@ struct ServerConfig {
   int io_threads = 2;
   int worker_threads = 4;
   int worker_queue_limit = 1024;
+  int worker_niceness = 5;
   int header_limit_bytes = 16 * 1024;
   int body_limit_bytes = 64 * 1024;
   int read_timeout_seconds = 30;
@@ -64,6 +65,12 @@ struct PasswordConfig {
   int parallelism = 1;
 };
 
+struct CacheConfig {
+  int page_entries = 4096;
+  int search_entries = 1024;
+  int seconds = 60;
+};
+
 struct LogConfig {
   std::string level = "info";
   std::string format = "json";
@@ -76,6 +83,7 @@ struct Config {
   SessionConfig sessions;
   LoginConfig login;
   PasswordConfig passwords;
+  CacheConfig cache;
   LogConfig log;
   std::string default_locale = "th";
 };

@@ -156,6 +156,13 @@ Response CatalogHandlers::api_services(const Request& request, RequestContext& c
   return Response::json(api_page_json(*v, *found));
 }
 
+bool CatalogHandlers::api_services_from_memory(const Request& request) const {
+  const auto page = page_param(request);
+  if (!page) return true;
+  const std::string query = query_param(request);
+  return query.empty() || service_.search_cached(query, *page);
+}
+
 Response CatalogHandlers::api_service(const Request& request, RequestContext& context) const {
   auto v = views();
   const std::string* body = v->service_json(request.path_param("slug"));

@@ -275,6 +275,26 @@ TEST_F(CatalogHandlersTest, ApiSearchRanksAndPages) {
   EXPECT_EQ(empty.at("total").as_int64(), 0);
 }
 
+// The route runs on an I/O thread only when the answer needs no database.
+TEST_F(CatalogHandlersTest, ApiKnowsWhenItAnswersFromMemory) {
+  auto request_for = [](std::string_view target) {
+    web::Request request;
+    request.target = std::string(target);
+    request.query = web::parse_target(target)->query;
+    return request;
+  };
+  EXPECT_TRUE(handlers_->api_services_from_memory(request_for("/api/v1/services")));
+  EXPECT_TRUE(handlers_->api_services_from_memory(request_for("/api/v1/services?page=2")));
+  EXPECT_TRUE(handlers_->api_services_from_memory(request_for("/api/v1/services?q=x&page=0")));
+  EXPECT_TRUE(handlers_->api_services_from_memory(request_for("/api/v1/services?q=+++")));
+  const auto search = request_for("/api/v1/services?q=%E0%B8%AD%E0%B8%B2%E0%B8%AB%E0%B8%B2%E0%B8%A3");
+  EXPECT_FALSE(handlers_->api_services_from_memory(search));
+  call(&CatalogHandlers::api_services, search.target);
+  EXPECT_TRUE(handlers_->api_services_from_memory(search));
+  EXPECT_FALSE(handlers_->api_services_from_memory(
+      request_for("/api/v1/services?q=%E0%B8%AD%E0%B8%B2%E0%B8%AB%E0%B8%B2%E0%B8%A3&page=2")));
+}
+
 TEST_F(CatalogHandlersTest, ApiRejectsABadPageAsAProblem) {
   for (std::string_view target : {"/api/v1/services?page=0", "/api/v1/services?page=abc",
                                   "/api/v1/services?q=x&page=-1"}) {

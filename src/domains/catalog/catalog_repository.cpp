@@ -262,13 +262,19 @@ Result<SearchPage> CatalogRepository::search(const SearchQuery& query, int page,
             "LIMIT $2 OFFSET $3";
 
   auto result = db_.read([&](Connection& c) -> Result<void> {
-    const std::array<Value, 1> count_params = {match};
-    PRATU_TRY(count, c.query_one(count_sql, count_params));
-    out.total = count ? count->int64(0) : 0;
-    if (out.total <= offset) return ok();
     const std::array<Value, 3> page_params = {match, std::int64_t{out.page_size}, offset};
     PRATU_TRY(rows, c.query(page_sql, page_params));
     for (const auto& row : rows) out.slugs.push_back(row.text(0));
+    // A page with room to spare is the last one, and on the first page an empty one means
+    // nothing matched: either way the total is known without counting (most searches).
+    const auto found = static_cast<std::int64_t>(out.slugs.size());
+    if ((found > 0 && found < out.page_size) || (found == 0 && offset == 0)) {
+      out.total = offset + found;
+      return ok();
+    }
+    const std::array<Value, 1> count_params = {match};
+    PRATU_TRY(count, c.query_one(count_sql, count_params));
+    out.total = count ? count->int64(0) : 0;
     return ok();
   });
   if (!result) return result.error();

@@ -189,6 +189,30 @@ TEST_P(CatalogRepositoryTest, PagesResultsTenAtATimeWithTheTotal) {
   EXPECT_EQ(beyond->total, 23);
 }
 
+// A full page may be the last one: the total must still be exact, and the page after it
+// empty with the same total.
+TEST_P(CatalogRepositoryTest, CountsExactlyWhenTheLastPageIsFull) {
+  Catalog catalog;
+  catalog.agencies = {agency("test")};
+  for (int i = 0; i < 10; ++i) {
+    catalog.services.push_back(
+        service("ferry-" + std::to_string(100 + i), "Ferry permit " + std::to_string(i),
+                "A ferry permit", i));
+  }
+  store(catalog);
+  auto first = repository().search(SearchQuery::parse("ferry"), 1);
+  ASSERT_TRUE(first) << first.error().detail;
+  EXPECT_EQ(first->slugs.size(), 10u);
+  EXPECT_EQ(first->total, 10);
+  auto second = repository().search(SearchQuery::parse("ferry"), 2);
+  ASSERT_TRUE(second) << second.error().detail;
+  EXPECT_THAT(second->slugs, IsEmpty());
+  EXPECT_EQ(second->total, 10);
+  auto one = repository().search(SearchQuery::parse("ferry 3"), 1);
+  ASSERT_TRUE(one) << one.error().detail;
+  EXPECT_EQ(one->total, static_cast<std::int64_t>(one->slugs.size()));
+}
+
 TEST_P(CatalogRepositoryTest, GivesNoErrorForEmptyOrJunkQueries) {
   store(demo_catalog());
   for (std::string_view junk : {"", "   ", "!!!", "\"*)(", "' & | ! :* \\", "NEAR(a b) OR NOT *",

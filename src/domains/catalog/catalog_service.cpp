@@ -1,6 +1,7 @@
 #include "domains/catalog/catalog_service.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "domains/catalog/catalog_loader.hpp"
 
@@ -58,13 +59,21 @@ int ServicePage::page_count() const {
   return static_cast<int>((total + page_size - 1) / page_size);
 }
 
-CatalogService::CatalogService(CatalogRepository& repository)
-    : repository_(repository), snapshot_(std::make_shared<const CatalogSnapshot>(Catalog{}, 0)) {}
+CatalogService::CatalogService(CatalogRepository& repository, SearchCacheSettings cache)
+    : repository_(repository),
+      snapshot_(std::make_shared<const CatalogSnapshot>(Catalog{}, 0)),
+      searches_(cache.entries, cache.ttl) {}
+
+void CatalogService::serve(Catalog catalog) {
+  snapshot_.store(std::make_shared<const CatalogSnapshot>(std::move(catalog), next_version_++));
+  // Keys carry the snapshot's version, so old answers are unreachable already; this frees them.
+  searches_.clear();
+}
 
 Result<void> CatalogService::reload() {
   std::lock_guard lock(publish_mutex_);
   PRATU_TRY(catalog, repository_.load_all());
-  snapshot_.store(std::make_shared<const CatalogSnapshot>(std::move(catalog), next_version_++));
+  serve(std::move(catalog));
   return ok();
 }
 
@@ -77,14 +86,37 @@ Result<ReplaceSummary> CatalogService::publish(Catalog catalog) {
   // One publisher at a time, so the snapshot served is the catalogue stored last.
   std::lock_guard lock(publish_mutex_);
   PRATU_TRY(summary, repository_.replace_all(catalog));
-  snapshot_.store(std::make_shared<const CatalogSnapshot>(std::move(catalog), next_version_++));
+  serve(std::move(catalog));
   return summary;
+}
+
+std::string CatalogService::search_key(const CatalogSnapshot& snapshot, std::string_view text,
+                                       int page) {
+  if (text.size() > SearchQuery::kMaxInputBytes) return {};
+  std::string key = std::to_string(snapshot.version());
+  key += ' ';
+  key += std::to_string(page);
+  key += ' ';
+  key += text;
+  return key;
+}
+
+bool CatalogService::search_cached(std::string_view text, int page) const {
+  const std::string key = search_key(*snapshot(), text, page);
+  return !key.empty() && searches_.contains(key);
 }
 
 Result<ServicePage> CatalogService::search(std::string_view text, int page) const {
   ServicePage out;
   out.snapshot = snapshot();
-  PRATU_TRY(found, repository_.search(SearchQuery::parse(text), page));
+  const std::string key = search_key(*out.snapshot, text, page);
+  std::optional<SearchPage> cached = key.empty() ? std::nullopt : searches_.find(key);
+  if (!cached) {
+    PRATU_TRY(fresh, repository_.search(SearchQuery::parse(text), page));
+    if (!key.empty()) searches_.store(key, fresh);
+    cached = std::move(fresh);
+  }
+  const SearchPage& found = *cached;
   out.total = found.total;
   out.page = found.page;
   out.page_size = found.page_size;

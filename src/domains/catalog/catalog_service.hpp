@@ -3,6 +3,7 @@
 /// reload, so pages never touch the database) and ranked search in the database.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "common/ttl_cache.hpp"
 #include "domains/catalog/catalog.hpp"
 #include "domains/catalog/catalog_repository.hpp"
 
@@ -61,9 +63,16 @@ struct ServicePage {
   int page_count() const;
 };
 
+/// How long searches are remembered: the same words on the same page of the same catalogue
+/// give the same answer, and a rush searches for the same few words.
+struct SearchCacheSettings {
+  std::size_t entries = 1024;  // 0: every search goes to the database
+  std::chrono::seconds ttl{60};
+};
+
 class CatalogService {
  public:
-  explicit CatalogService(CatalogRepository& repository);
+  explicit CatalogService(CatalogRepository& repository, SearchCacheSettings cache = {});
 
   /// Serves what the database holds now (after `pratu catalog load`, or another node's load).
   Result<void> reload();
@@ -77,15 +86,23 @@ class CatalogService {
   std::shared_ptr<const CatalogSnapshot> snapshot() const { return snapshot_.load(); }
 
   /// Ranked search of what a person typed; an empty or punctuation-only query finds nothing.
+  /// Answers from memory when the same search of this catalogue was made lately.
   Result<ServicePage> search(std::string_view text, int page) const;
+  /// Whether search(text, page) would be answered from memory, without the database.
+  bool search_cached(std::string_view text, int page) const;
   /// Every service in slug order, one page at a time.
   ServicePage list(int page) const;
   /// Codes of the agencies being served, sorted.
   std::vector<std::string> agency_codes() const;
 
  private:
+  // The cache key of a search; empty when the text is too long to be worth keeping.
+  static std::string search_key(const CatalogSnapshot& snapshot, std::string_view text, int page);
+  void serve(Catalog catalog);  // caller holds publish_mutex_
+
   CatalogRepository& repository_;
   std::atomic<std::shared_ptr<const CatalogSnapshot>> snapshot_;
+  mutable TtlCache<SearchPage> searches_;
   std::mutex publish_mutex_;
   std::uint64_t next_version_ = 1;  // guarded by publish_mutex_
 };

@@ -88,6 +88,55 @@ TEST_P(CatalogServiceTest, SearchGivesServicesOfTheSnapshot) {
   EXPECT_EQ(found->page_count(), 1);
 }
 
+// A search made lately is answered from memory: another node may change the database, and
+// this node keeps giving the answer of the catalogue it serves until it reloads.
+TEST_P(CatalogServiceTest, RemembersASearchUntilTheCatalogueChanges) {
+  ASSERT_TRUE(service_->load_directory(kDemo));
+  EXPECT_FALSE(service_->search_cached("ขายสุรา", 1));
+  auto first = service_->search("ขายสุรา", 1);
+  ASSERT_TRUE(first) << first.error().detail;
+  ASSERT_FALSE(first->services.empty());
+  EXPECT_TRUE(service_->search_cached("ขายสุรา", 1));
+  EXPECT_FALSE(service_->search_cached("ขายสุรา", 2));
+  EXPECT_FALSE(service_->search_cached("สุรา", 1));
+
+  // Another node stores a catalogue without the liquor licence.
+  auto catalog = load_catalog(kDemo);
+  ASSERT_TRUE(catalog) << catalog.error().detail;
+  std::erase_if(catalog->services,
+                [](const Service& service) { return service.slug == "liquor-sale-licence"; });
+  CatalogService other_node(*repository_);
+  ASSERT_TRUE(other_node.publish(*catalog));
+  auto other = other_node.search("ขายสุรา", 1);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->total, 0);
+
+  auto remembered = service_->search("ขายสุรา", 1);
+  ASSERT_TRUE(remembered);
+  EXPECT_EQ(remembered->total, first->total);
+  EXPECT_EQ(remembered->services.front()->slug, "liquor-sale-licence");
+
+  ASSERT_TRUE(service_->reload());
+  EXPECT_FALSE(service_->search_cached("ขายสุรา", 1));
+  auto fresh = service_->search("ขายสุรา", 1);
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->total, 0);
+}
+
+TEST_P(CatalogServiceTest, WithoutACacheEverySearchAsksTheDatabase) {
+  CatalogService uncached(*repository_, SearchCacheSettings{0, std::chrono::seconds(60)});
+  ASSERT_TRUE(uncached.load_directory(kDemo));
+  ASSERT_TRUE(uncached.search("ขายสุรา", 1));
+  EXPECT_FALSE(uncached.search_cached("ขายสุรา", 1));
+}
+
+TEST_P(CatalogServiceTest, DoesNotKeepOverlongSearches) {
+  ASSERT_TRUE(service_->load_directory(kDemo));
+  const std::string long_text(SearchQuery::kMaxInputBytes + 1, 'a');
+  ASSERT_TRUE(service_->search(long_text, 1));
+  EXPECT_FALSE(service_->search_cached(long_text, 1));
+}
+
 TEST_P(CatalogServiceTest, ListsEveryServiceInSlugOrderAPageAtATime) {
   ASSERT_TRUE(service_->load_directory(kDemo));
   const ServicePage first = service_->list(1);

@@ -217,13 +217,16 @@ void add_routes(Application::Parts& p) {
 
   // Accounts.
   r.add("GET", "/register", mw.page(bind(&acc, &accounts::AccountsHandlers::register_form), Forms::anonymous), on_worker("register"));
-  r.add("POST", "/register", mw.page(bind(&acc, &accounts::AccountsHandlers::register_submit), Forms::anonymous), form("register"));
+  r.add("POST", "/register", mw.page(bind(&acc, &accounts::AccountsHandlers::register_submit), Forms::anonymous,
+                bind(&acc, &accounts::AccountsHandlers::register_expired)), form("register"));
   r.add("GET", "/login", mw.page(bind(&acc, &accounts::AccountsHandlers::login_form), Forms::anonymous), on_worker("login"));
-  r.add("POST", "/login", mw.page(bind(&acc, &accounts::AccountsHandlers::login_submit), Forms::anonymous), form("login"));
+  r.add("POST", "/login", mw.page(bind(&acc, &accounts::AccountsHandlers::login_submit), Forms::anonymous,
+                bind(&acc, &accounts::AccountsHandlers::login_expired)), form("login"));
   r.add("POST", "/logout", mw.page(bind(&acc, &accounts::AccountsHandlers::logout)), form("logout"));
   r.add("GET", "/account", mw.page(bind(&acc, &accounts::AccountsHandlers::account)), on_worker("account"));
   r.add("GET", "/account/password", mw.page(bind(&acc, &accounts::AccountsHandlers::password_form)), on_worker("password"));
-  r.add("POST", "/account/password", mw.page(bind(&acc, &accounts::AccountsHandlers::password_submit)), form("password"));
+  r.add("POST", "/account/password", mw.page(bind(&acc, &accounts::AccountsHandlers::password_submit), Forms::none,
+                bind(&acc, &accounts::AccountsHandlers::password_expired)), form("password"));
 
   // Session: "stay logged in" before the idle timeout (JSON for the script, a redirect without it).
   r.add("POST", "/session/extend", mw.page([&p](const web::Request& request, web::RequestContext& context) {

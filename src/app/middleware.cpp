@@ -43,8 +43,8 @@ web::RequestContext Middleware::error_context(const web::Request& request) const
   return context;
 }
 
-http::RawHandler Middleware::page(web::Handler handler, Forms forms) const {
-  return [this, handler = std::move(handler), forms](web::Request& request) {
+http::RawHandler Middleware::page(web::Handler handler, Forms forms, web::Handler expired) const {
+  return [this, handler = std::move(handler), forms, expired = std::move(expired)](web::Request& request) {
     if (settings_.secure_cookies == SecureCookies::always) request.secure = true;
     if (settings_.secure_cookies == SecureCookies::never) request.secure = false;
     web::RequestContext context;
@@ -66,7 +66,7 @@ http::RawHandler Middleware::page(web::Handler handler, Forms forms) const {
       std::string submitted = form ? form->raw(accounts::kCsrfField) : std::string();
       if (!web::csrf_valid(context, submitted)) {
         log::warn("csrf token rejected", request.request_id, {{"path", request.path}});
-        auto response = renderer_.error_page(request, context, 403);
+        auto response = expired ? expired(request, context) : renderer_.error_page(request, context, 403);
         finish(response, context);
         return response;
       }

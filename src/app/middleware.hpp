@@ -31,9 +31,11 @@ class Middleware {
       : renderer_(renderer), sessions_(sessions), settings_(settings) {}
 
   /// A page handler: chooses the language (remembering `?lang=`), resolves the session,
-  /// checks the CSRF token of every POST (403 page otherwise), adds the cookies the handler
-  /// asked for, and marks pages for logged-in people `no-store`.
-  http::RawHandler page(web::Handler handler, Forms forms = Forms::none) const;
+  /// checks the CSRF token of every POST, adds the cookies the handler asked for, and marks
+  /// pages for logged-in people `no-store`. A POST whose token fails goes to `expired`
+  /// instead (which must only show the form again with what was typed), or gets the 403 page.
+  http::RawHandler page(web::Handler handler, Forms forms = Forms::none,
+                        web::Handler expired = {}) const;
 
   /// A page the same for every visitor without a session: served from `cache` for them
   /// (keyed by language and target), rendered afresh for people who are logged in.

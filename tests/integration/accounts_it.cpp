@@ -117,6 +117,61 @@ TEST_P(AccountsIT, CachedPublicPagesNeverHideWhoIsLoggedIn) {
   EXPECT_EQ(again.body.find("action=\"/logout\""), std::string::npos);
 }
 
+// A form that outlives its session (cookies cleared, another tab logged out) must not lose
+// what was typed: the form comes back with it, a fresh token and a message, and nothing is
+// registered until it is sent again.
+TEST_P(AccountsIT, ExpiredRegistrationFormKeepsWhatWasTypedAndWorksWhenSentAgain) {
+  auto form = client_->get("/register?lang=en");
+  ASSERT_EQ(form.status, 200);
+  const std::string stale_token = extract_csrf_token(form.body);
+  client_->clear_cookies();
+  auto fields = registration("1101700203034");
+  fields.emplace_back("csrf_token", stale_token);
+  auto expired = client_->post_form("/register?lang=en", fields);  // the language cookie went too
+  EXPECT_EQ(expired.status, 403);
+  EXPECT_NE(expired.body.find("error-summary"), std::string::npos);
+  EXPECT_NE(expired.body.find("href=\"#password\""), std::string::npos);
+  EXPECT_NE(expired.body.find("enter your password again"), std::string::npos);
+  for (const char* kept : {"1101700203034", "สมชาย", "ใจดี", "somchai@example.org", "0812345678"}) {
+    EXPECT_NE(expired.body.find(kept), std::string::npos) << kept;
+  }
+  EXPECT_EQ(expired.body.find("correct horse battery"), std::string::npos);
+  EXPECT_FALSE(client_->cookie("pratu_session").has_value()) << "nothing was registered";
+
+  const std::string fresh_token = extract_csrf_token(expired.body);
+  ASSERT_FALSE(fresh_token.empty());
+  EXPECT_NE(fresh_token, stale_token);
+  fields.back().second = fresh_token;
+  auto sent_again = client_->post_form("/register", fields);
+  EXPECT_EQ(sent_again.status, 303) << sent_again.body.substr(0, 2000);
+  EXPECT_EQ(client_->get("/account").status, 200);
+}
+
+TEST_P(AccountsIT, ExpiredLoginFormKeepsTheLoginButNotThePassword) {
+  auto expired = client_->post_form("/login?lang=en", {{"login", "applicant@demo.pratu.example"},
+                                                       {"password", "pratu-demo-applicant"},
+                                                       {"csrf_token", std::string(64, 'a')}});
+  EXPECT_EQ(expired.status, 403);
+  EXPECT_NE(expired.body.find("value=\"applicant@demo.pratu.example\""), std::string::npos);
+  EXPECT_EQ(expired.body.find("pratu-demo-applicant"), std::string::npos);
+  EXPECT_FALSE(client_->cookie("pratu_session").has_value()) << "the login was not checked";
+}
+
+TEST_P(AccountsIT, ExpiredPasswordFormChangesNothing) {
+  ASSERT_EQ(post_with_token("/register", "/register", registration("1101700203034")).status, 303);
+  auto expired = client_->post_form("/account/password",
+                                    {{"current_password", "correct horse battery"},
+                                     {"new_password", "a much newer passphrase"},
+                                     {"new_password_confirmation", "a much newer passphrase"},
+                                     {"csrf_token", std::string(64, 'b')}});
+  EXPECT_EQ(expired.status, 403);
+  EXPECT_NE(expired.body.find("href=\"#current_password\""), std::string::npos);
+  EXPECT_EQ(expired.body.find("a much newer passphrase"), std::string::npos);
+  post_with_token("/account", "/logout", {});
+  auto old_password = post_with_token("/login", "/login", {{"login", "1101700203034"}, {"password", "correct horse battery"}});
+  EXPECT_EQ(old_password.status, 303) << "the password must be unchanged";
+}
+
 TEST_P(AccountsIT, AccountPageNeedsLogin) {
   auto response = client_->get("/account");
   EXPECT_EQ(response.status, 303);

@@ -19,6 +19,8 @@ namespace {
 constexpr std::string_view kLoginPath = "/login";
 constexpr std::string_view kAccountPath = "/account";
 constexpr std::string_view kPasswordPath = "/account/password";
+// Shown on the password field of a form whose CSRF token failed.
+constexpr const char* kFormExpiredKey = "errors.csrf";
 
 // How one input is drawn by pages/accounts/_field.mustache.
 struct FieldSpec {
@@ -187,19 +189,35 @@ web::Response AccountsHandlers::register_form(const web::Request& request,
   return render_register(request, context, Registration{}, {}, 200);
 }
 
+Registration AccountsHandlers::typed_registration(const web::Form& form) {
+  Registration r;
+  r.national_id = form.value("national_id");
+  r.title = form.value("title");
+  r.given_name = form.value("given_name");
+  r.family_name = form.value("family_name");
+  r.email = form.value("email");
+  r.mobile = form.value("mobile");
+  r.password = form.raw("password");
+  r.password_confirmation = form.raw("password_confirmation");
+  return r;
+}
+
+web::Response AccountsHandlers::register_expired(const web::Request& request,
+                                                 web::RequestContext& context) {
+  if (context.user) return web::Response::redirect(std::string(kAccountPath));
+  auto form = web::Form::parse(request);
+  if (!form) return renderer_.error_page(request, context, 400);
+  Registration typed = typed_registration(*form);
+  typed.password.clear();
+  typed.password_confirmation.clear();
+  return render_register(request, context, typed, {{"password", kFormExpiredKey}}, 403);
+}
+
 web::Response AccountsHandlers::register_submit(const web::Request& request,
                                                 web::RequestContext& context) {
   auto form = web::Form::parse(request);
   if (!form) return renderer_.error_page(request, context, 400);
-  Registration r;
-  r.national_id = form->value("national_id");
-  r.title = form->value("title");
-  r.given_name = form->value("given_name");
-  r.family_name = form->value("family_name");
-  r.email = form->value("email");
-  r.mobile = form->value("mobile");
-  r.password = form->raw("password");
-  r.password_confirmation = form->raw("password_confirmation");
+  Registration r = typed_registration(*form);
   auto registered = accounts_.register_citizen(r);
   if (!registered) {
     if (registered.error().code == ErrorCode::invalid_input) {
@@ -276,6 +294,14 @@ web::Response AccountsHandlers::login_submit(const web::Request& request,
   if (!started) return failure(request, context, started.error());
   context.set_cookies.push_back(started->set_cookie);
   return web::Response::redirect(next.empty() ? settings_.after_login_path : next);
+}
+
+web::Response AccountsHandlers::login_expired(const web::Request& request,
+                                              web::RequestContext& context) {
+  auto form = web::Form::parse(request);
+  if (!form) return renderer_.error_page(request, context, 400);
+  return render_login(request, context, form->value("login"), safe_next(form->value("next"), ""),
+                      {{"password", kFormExpiredKey}}, 403);
 }
 
 web::Response AccountsHandlers::logout(const web::Request& request, web::RequestContext& context) {
@@ -385,6 +411,12 @@ web::Response AccountsHandlers::password_submit(const web::Request& request,
   }
   log::info("password changed", context.request_id);
   return web::Response::redirect(std::string(kAccountPath) + "?changed=password");
+}
+
+web::Response AccountsHandlers::password_expired(const web::Request& request,
+                                                 web::RequestContext& context) {
+  if (!context.user) return web::Response::redirect(login_redirect(kPasswordPath));
+  return render_password(request, context, {{"current_password", kFormExpiredKey}}, 403);
 }
 
 }  // namespace pratu::accounts

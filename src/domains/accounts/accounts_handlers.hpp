@@ -11,6 +11,7 @@
 #include "domains/accounts/session_service.hpp"
 #include "web/context.hpp"
 #include "web/message.hpp"
+#include "web/form.hpp"
 #include "web/render.hpp"
 
 namespace pratu::accounts {
@@ -51,7 +52,17 @@ class AccountsHandlers {
   /// POST /account/password: 303 to /account on success; 422 with errors; 429 when locked.
   web::Response password_submit(const web::Request& request, web::RequestContext& context);
 
+  /// The same three POSTs when their CSRF token failed (the form outlived its session, or the
+  /// cookies were cleared): the form again, 403, with what was typed (never a password) and a
+  /// message on the password field. Nothing is registered, checked or changed.
+  web::Response register_expired(const web::Request& request, web::RequestContext& context);
+  web::Response login_expired(const web::Request& request, web::RequestContext& context);
+  web::Response password_expired(const web::Request& request, web::RequestContext& context);
+
  private:
+  // What was typed into the registration form, passwords included (for the caller to drop).
+  static Registration typed_registration(const web::Form& form);
+
   web::Response render_register(const web::Request& request, web::RequestContext& context,
                                 const Registration& typed, const std::vector<FieldError>& errors,
                                 int status);

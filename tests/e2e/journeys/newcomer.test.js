@@ -1,6 +1,7 @@
 // A newcomer's journey through Pratu, as a person does it, with JavaScript on and then off:
 // browse in Thai, switch to English and back, find a service, search in Thai, register (first
-// with a wrong check digit), log out, log in by ID and by email, change the password.
+// with a wrong check digit, then after the cookies were cleared mid-form), log out, log in by
+// ID and by email, change the password.
 // axe-core checks every page on the way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -227,6 +228,29 @@ for (const javaScriptEnabled of [true, false]) {
         await link.click();
         assert.equal(await page.locator(`[id="${target}"]:focus`).count(), 1,
           'following the summary link does not focus the national ID field');
+      });
+
+      await step('the form outlives its cookies: sent anyway, it comes back with what was typed (403)', async () => {
+        await page.context().clearCookies();
+        await field('national_id').fill(person.nationalId);
+        await field('password').fill(person.password);
+        await field('password_confirmation').fill(person.password);
+        await page.getByRole('button', { name: t('th', 'accounts.register.submit') }).click();
+        await page.waitForLoadState();
+
+        assert.equal(tab.status(), 403, 'a form without its CSRF cookie must be refused');
+        const summary = page.getByRole('alert').filter({ hasText: t('th', 'errors.summary_title') });
+        await summary.waitFor({ state: 'visible' });
+        assert.equal(await summary.getByRole('link', { name: containing(t('th', 'errors.csrf')) }).count(), 1,
+          'the summary does not say the form expired');
+        assert.equal(await field('national_id').inputValue(), person.nationalId);
+        assert.equal(await field('given_name').inputValue(), person.givenName);
+        assert.equal(await field('family_name').inputValue(), person.familyName);
+        assert.equal(await field('email').inputValue(), person.email);
+        assert.equal(await field('mobile').inputValue(), person.mobile);
+        assert.equal(await field('password').inputValue(), '', 'the password was sent back');
+        assert.equal(await isLoggedIn(), false, 'an expired form registered the person');
+        await tab.audit();
       });
 
       await step('fixes the ID, registers and lands logged in', async () => {

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/metrics_access.hpp"
 #include "app/middleware.hpp"
 #include "common/clock.hpp"
 #include "common/log.hpp"
@@ -174,7 +175,11 @@ void add_routes(Application::Parts& p) {
     }
     return web::Response::text("ok\n");
   }, on_worker("readyz"));
-  r.add("GET", "/metrics", [&p](web::Request&) {
+  r.add("GET", "/metrics", [&p](web::Request& request) {
+    if (!metrics_allowed(request, p.config.metrics.token)) {
+      log::warn("metrics refused", request.request_id);
+      return web::Response::text("forbidden\n", 403);
+    }
     auto response = web::Response::text(p.metrics.expose());
     response.content_type = std::string(metrics::kContentType);
     return response;

@@ -138,6 +138,17 @@ const std::vector<KeySpec>& specs() {
     s.push_back(integer("cache.page_entries", "Public catalogue pages kept for visitors without a session (0: none)", &C::cache, &CacheConfig::page_entries, 0, 1000000));
     s.push_back(integer("cache.search_entries", "Catalogue search results kept in memory (0: none)", &C::cache, &CacheConfig::search_entries, 0, 1000000));
     s.push_back(integer("cache.seconds", "How long a cached page or search result is served", &C::cache, &CacheConfig::seconds, 1, 3600));
+    s.push_back({"metrics.token", "Bearer token a scraper must send to read /metrics from another machine; empty: only this machine may read it",
+                 [](const C& c) { return c.metrics.token; },
+                 [](C& c, const std::string& v) -> std::optional<std::string> {
+                   // Never echo the value: it is a secret.
+                   if (!v.empty() && v.size() < 16) return std::string("must be empty or at least 16 characters");
+                   for (char ch : v) {
+                     if (ch <= ' ' || ch == 0x7f) return std::string("must not contain spaces or control characters");
+                   }
+                   c.metrics.token = v;
+                   return std::nullopt;
+                 }});
     s.push_back(text("log.level", "Least severe level written: debug, info, warn or error", &C::log, &LogConfig::level, {"debug", "info", "warn", "error"}));
     s.push_back(text("log.format", "json (one object per line) or text", &C::log, &LogConfig::format, {"json", "text"}));
     s.push_back({"i18n.default_locale", "Language when neither the link, the cookie nor the browser says: th or en",

@@ -71,6 +71,10 @@ struct CacheConfig {
   int seconds = 60;
 };
 
+struct MetricsConfig {
+  std::string token;  // empty: /metrics answers this machine only
+};
+
 struct LogConfig {
   std::string level = "info";
   std::string format = "json";
@@ -84,6 +88,7 @@ struct Config {
   LoginConfig login;
   PasswordConfig passwords;
   CacheConfig cache;
+  MetricsConfig metrics;
   LogConfig log;
   std::string default_locale = "th";
 };

@@ -71,6 +71,21 @@ TEST(Config, UnknownVariableIsRefusedButTestVariablesAreIgnored) {
   EXPECT_TRUE(load_config({std::nullopt, std::nullopt, {{"PRATU_TEST_POSTGRES_URL", "x"}}}).has_value());
 }
 
+TEST(Config, MetricsTokenIsLongEnoughAndNeverEchoed) {
+  auto load = [](std::string token) {
+    return load_config({std::nullopt, std::nullopt, {{"PRATU_METRICS_TOKEN", std::move(token)}}});
+  };
+  auto short_token = load("hunter2");
+  ASSERT_FALSE(short_token.has_value());
+  EXPECT_NE(short_token.error().detail.find("metrics.token"), std::string::npos);
+  EXPECT_EQ(short_token.error().detail.find("hunter2"), std::string::npos);
+  EXPECT_FALSE(load("a token with spaces in it").has_value());
+  auto good = load("0123456789abcdef-scrape");
+  ASSERT_TRUE(good.has_value()) << good.error().detail;
+  EXPECT_EQ(good->metrics.token, "0123456789abcdef-scrape");
+  EXPECT_TRUE(load_config({std::nullopt, std::nullopt, {}})->metrics.token.empty());
+}
+
 TEST(Config, ListenNeedsAValidPort) {
   EXPECT_FALSE(load_config({std::nullopt, std::nullopt, {{"PRATU_SERVER_LISTEN", "localhost"}}}).has_value());
   EXPECT_FALSE(load_config({std::nullopt, std::nullopt, {{"PRATU_SERVER_LISTEN", "h:70000"}}}).has_value());

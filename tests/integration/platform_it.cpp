@@ -138,6 +138,22 @@ TEST_P(PlatformIT, OpenApiDocumentDescribesExactlyTheApiRoutes) {
   EXPECT_EQ(documented, served);
 }
 
+// The test client connects from 127.0.0.1, which may read /metrics without a token; once a
+// token is configured, nobody may without it.
+TEST_P(PlatformIT, MetricsAskForTheTokenOnceOneIsSet) {
+  app_.reset();
+  app::Config config = test_config(db_->url());
+  config.metrics.token = "scrape-token-for-the-tests";
+  app_ = std::make_unique<TestApp>(config, app::Demo::none);
+  HttpClient scraper(app_->port());
+  EXPECT_EQ(scraper.get("/metrics").status, 403);
+  EXPECT_EQ(scraper.request("GET", "/metrics", {}, {{"Authorization", "Bearer wrong"}}).status, 403);
+  auto allowed = scraper.request("GET", "/metrics", {},
+                                 {{"Authorization", "Bearer scrape-token-for-the-tests"}});
+  EXPECT_EQ(allowed.status, 200);
+  EXPECT_NE(allowed.body.find("pratu_http_requests_total"), std::string::npos);
+}
+
 TEST_P(PlatformIT, PostWithoutCsrfTokenIsRefused) {
   auto response = client_->post_form("/login", {{"login", "applicant@demo.pratu.example"}, {"password", "x"}});
   EXPECT_EQ(response.status, 403);

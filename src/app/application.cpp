@@ -15,6 +15,7 @@
 #include "common/clock.hpp"
 #include "common/log.hpp"
 #include "common/metrics.hpp"
+#include "crypto/digest.hpp"
 #include "crypto/password_hasher.hpp"
 #include "crypto/secure_random.hpp"
 #include "domains/accounts/accounts_handlers.hpp"
@@ -29,6 +30,7 @@
 #include "http/server.hpp"
 #include "http/static_assets.hpp"
 #include "storage/database.hpp"
+#include "storage/server_secrets.hpp"
 #include "web/problem.hpp"
 #include "web/render.hpp"
 
@@ -96,17 +98,25 @@ crypto::PasswordHashSettings hash_settings(const Config& config) {
   return s;
 }
 
-void build_accounts(Application::Parts& p) {
+// The key of the login throttle's hashes: random, made by the first node, shared by all.
+Result<std::string> throttle_key(storage::Database& db, Random& random) {
+  return storage::shared_secret(db, accounts::kThrottleSecretName,
+                                [&random] { return crypto::to_hex(random.bytes(32)); });
+}
+
+Result<void> build_accounts(Application::Parts& p) {
   const auto& c = p.config;
   p.hasher = std::make_unique<crypto::PasswordHasher>(hash_settings(c), p.random);
   accounts::ThrottleSettings throttle{c.login.account_max_failures, c.login.address_max_failures,
                                       c.login.window_minutes, c.login.lockout_minutes};
-  p.throttle = std::make_unique<accounts::LoginThrottle>(*p.db, p.clock, throttle);
+  PRATU_TRY(key, throttle_key(*p.db, p.random));
+  p.throttle = std::make_unique<accounts::LoginThrottle>(*p.db, p.clock, std::move(key), throttle);
   p.accounts = std::make_unique<accounts::AccountService>(*p.db, *p.hasher, *p.throttle, p.clock);
   accounts::SessionSettings sessions;
   sessions.idle_minutes = c.sessions.idle_minutes;
   sessions.absolute_hours = c.sessions.absolute_hours;
   p.sessions = std::make_unique<accounts::SessionService>(*p.db, p.clock, p.random, sessions);
+  return ok();
 }
 
 std::string describe_demo_accounts(const std::vector<accounts::DemoAccount>& demo) {
@@ -308,7 +318,7 @@ Result<std::unique_ptr<Application>> Application::create(const Config& config, D
   PRATU_CHECK(p->catalog_service->load_directory(config.paths.catalogue));
   p->catalog_handlers = std::make_unique<catalog::CatalogHandlers>(*p->catalog_service, *p->renderer);
 
-  build_accounts(*p);
+  PRATU_CHECK(build_accounts(*p));
   accounts::AccountsPageSettings page_settings;
   const auto* catalogue = p->catalog_service.get();
   page_settings.agency_name = [catalogue](std::string_view code, web::Locale locale) {
@@ -434,7 +444,12 @@ int user_create_command(const Config& config, const std::string& role, const std
   SystemClock clock;
   crypto::SecureRandom random;
   crypto::PasswordHasher hasher(hash_settings(config), random);
-  accounts::LoginThrottle throttle(**db, clock);
+  auto hash_key = throttle_key(**db, random);
+  if (!hash_key) {
+    std::cerr << "pratu user create: " << hash_key.error().detail << "\n";
+    return 1;
+  }
+  accounts::LoginThrottle throttle(**db, clock, std::move(*hash_key));
   accounts::AccountService service(**db, hasher, throttle, clock);
   auto parsed = accounts::parse_role(role);
   if (!parsed) {

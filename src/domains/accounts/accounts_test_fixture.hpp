@@ -18,6 +18,9 @@
 
 namespace pratu::accounts::testing {
 
+/// The login throttle's hash key in tests (production keeps a random one in the database).
+inline const std::string kTestThrottleKey = "throttle-key-for-the-tests-only-0123456789";
+
 /// Argon2id cheap enough for hundreds of hashes per test run.
 inline crypto::PasswordHashSettings cheap_hashing() {
   crypto::PasswordHashSettings s;
@@ -53,7 +56,7 @@ class AccountsTest : public pratu::test::DatabaseTest {
     DatabaseTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     hasher_ = std::make_unique<crypto::PasswordHasher>(cheap_hashing(), random_);
-    throttle_ = std::make_unique<LoginThrottle>(database(), clock_);
+    throttle_ = std::make_unique<LoginThrottle>(database(), clock_, kTestThrottleKey);
     sessions_ = std::make_unique<SessionService>(database(), clock_, random_);
     accounts_ = std::make_unique<AccountService>(database(), *hasher_, *throttle_, clock_);
   }

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
+#include <utility>
 
 #include "crypto/digest.hpp"
 #include "domains/accounts/accounts_repository.hpp"
@@ -15,12 +17,14 @@ namespace {
 constexpr std::string_view kAccount = "account";
 constexpr std::string_view kAddress = "address";
 
-// Domain-separated, so an address can never collide with an account of the same spelling.
-std::string key_hash(std::string_view type, std::string_view key) {
-  return crypto::sha256_hex("pratu.login_attempts." + std::string(type) + ":" + std::string(key));
-}
-
 }  // namespace
+
+// Keyed, so a copy of the table cannot be matched against the few billion possible national
+// IDs or addresses; domain-separated, so an address never collides with an account.
+std::string LoginThrottle::key_hash(std::string_view type, std::string_view key) const {
+  return crypto::hmac_sha256_hex(hash_key_,
+                                 "pratu.login_attempts." + std::string(type) + ":" + std::string(key));
+}
 
 int retry_minutes(int retry_after_seconds) { return std::max(1, (retry_after_seconds + 59) / 60); }
 
@@ -41,8 +45,13 @@ std::string address_key(std::string_view address) {
   return text;
 }
 
-LoginThrottle::LoginThrottle(storage::Database& db, const Clock& clock, ThrottleSettings settings)
-    : db_(db), clock_(clock), settings_(settings) {}
+LoginThrottle::LoginThrottle(storage::Database& db, const Clock& clock, std::string hash_key,
+                             ThrottleSettings settings)
+    : db_(db), clock_(clock), hash_key_(std::move(hash_key)), settings_(settings) {
+  if (hash_key_.size() < kMinHashKeyBytes) {
+    throw std::invalid_argument("login throttle hash key must be at least 32 bytes");
+  }
+}
 
 Error LoginThrottle::locked_error(std::int64_t until, std::int64_t now) const {
   Error e;

@@ -31,10 +31,18 @@ int retry_minutes(int retry_after_seconds);
 /// subscriber usually holds a whole /64).
 std::string address_key(std::string_view address);
 
-/// Counts failed logins. Keys are stored as SHA-256 hashes, never in clear. Thread-safe.
+/// The name of the shared secret (storage::shared_secret) that keys the throttle's hashes.
+inline constexpr std::string_view kThrottleSecretName = "login_throttle";
+
+/// Counts failed logins. Keys are stored as HMAC-SHA-256 under `hash_key` (shared by every
+/// node), never in clear. Thread-safe.
 class LoginThrottle {
  public:
-  LoginThrottle(storage::Database& db, const Clock& clock, ThrottleSettings settings = {});
+  static constexpr std::size_t kMinHashKeyBytes = 32;
+
+  /// Throws std::invalid_argument when `hash_key` is shorter than kMinHashKeyBytes.
+  LoginThrottle(storage::Database& db, const Clock& clock, std::string hash_key,
+                ThrottleSettings settings = {});
 
   /// Fails with ErrorCode::rate_limited (message kLoginLockedKey, retry_after_seconds set)
   /// while `account` or `address` is locked.
@@ -55,9 +63,11 @@ class LoginThrottle {
 
  private:
   Error locked_error(std::int64_t until, std::int64_t now) const;
+  std::string key_hash(std::string_view type, std::string_view key) const;
 
   storage::Database& db_;
   const Clock& clock_;
+  std::string hash_key_;
   ThrottleSettings settings_;
 };
 

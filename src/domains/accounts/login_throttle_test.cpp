@@ -5,10 +5,13 @@
 #include <thread>
 #include <vector>
 
+#include "crypto/digest.hpp"
 #include "domains/accounts/accounts_test_fixture.hpp"
 
 namespace pratu::accounts {
 namespace {
+
+using pratu::accounts::testing::kTestThrottleKey;
 
 class LoginThrottleTest : public pratu::test::DatabaseTest {
  protected:
@@ -31,8 +34,8 @@ class LoginThrottleTest : public pratu::test::DatabaseTest {
 TEST_P(LoginThrottleTest, ALockSetOnOneNodeHoldsOnAnother) {
   auto other_db = second_node();
   ASSERT_TRUE(other_db);
-  LoginThrottle node_a(database(), clock_);
-  LoginThrottle node_b(*other_db, clock_);
+  LoginThrottle node_a(database(), clock_, kTestThrottleKey);
+  LoginThrottle node_b(*other_db, clock_, kTestThrottleKey);
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(node_a.record_failure("user:7", "192.0.2.1"));
   auto locking = node_b.record_failure("user:7", "192.0.2.2");
   ASSERT_FALSE(locking);
@@ -49,8 +52,8 @@ TEST_P(LoginThrottleTest, CountsEveryFailureWhenNodesRecordAtOnce) {
   ThrottleSettings roomy;
   roomy.account_max_failures = 1000;
   roomy.address_max_failures = 1000;
-  LoginThrottle node_a(database(), clock_, roomy);
-  LoginThrottle node_b(*other_db, clock_, roomy);
+  LoginThrottle node_a(database(), clock_, kTestThrottleKey, roomy);
+  LoginThrottle node_b(*other_db, clock_, kTestThrottleKey, roomy);
   std::vector<std::thread> threads;
   for (auto* node : {&node_a, &node_b, &node_a, &node_b}) {
     threads.emplace_back([node] {
@@ -63,7 +66,7 @@ TEST_P(LoginThrottleTest, CountsEveryFailureWhenNodesRecordAtOnce) {
 }
 
 TEST_P(LoginThrottleTest, StoresNoAddressOrLoginInClear) {
-  LoginThrottle throttle(database(), clock_);
+  LoginThrottle throttle(database(), clock_, kTestThrottleKey);
   ASSERT_TRUE(throttle.record_failure("login:someone@example.org", "198.51.100.23"));
   auto rows = database().read_value<std::vector<storage::Row>>(
       [](storage::Connection& c) { return c.query("SELECT key_hash FROM login_attempts"); });
@@ -76,8 +79,31 @@ TEST_P(LoginThrottleTest, StoresNoAddressOrLoginInClear) {
   }
 }
 
+// Without the key, a copy of the table cannot be matched against every possible ID: the
+// stored hash is not the plain SHA-256 anyone could compute, and another key gives another.
+TEST_P(LoginThrottleTest, HashesAreKeyedByTheSharedSecret) {
+  auto stored = [this] {
+    auto rows = database().read_value<std::vector<storage::Row>>([](storage::Connection& c) {
+      return c.query("SELECT key_hash FROM login_attempts WHERE key_type = 'account'");
+    });
+    return rows && rows->size() == 1 ? (*rows)[0].text(0) : std::string();
+  };
+  LoginThrottle throttle(database(), clock_, kTestThrottleKey);
+  ASSERT_TRUE(throttle.record_failure("user:1234567890121", "192.0.2.1"));
+  const std::string with_key = stored();
+  EXPECT_EQ(with_key, crypto::hmac_sha256_hex(kTestThrottleKey,
+                                              "pratu.login_attempts.account:user:1234567890121"));
+  EXPECT_NE(with_key, crypto::sha256_hex("pratu.login_attempts.account:user:1234567890121"));
+
+  ASSERT_TRUE(throttle.record_success("user:1234567890121"));
+  LoginThrottle other_key(database(), clock_, std::string(40, 'z'));
+  ASSERT_TRUE(other_key.record_failure("user:1234567890121", "192.0.2.1"));
+  EXPECT_NE(stored(), with_key);
+  EXPECT_THROW(LoginThrottle(database(), clock_, "too short"), std::invalid_argument);
+}
+
 TEST_P(LoginThrottleTest, PurgesCountersThatNoLongerMatter) {
-  LoginThrottle throttle(database(), clock_);
+  LoginThrottle throttle(database(), clock_, kTestThrottleKey);
   ASSERT_TRUE(throttle.record_failure("user:1", "192.0.2.1"));
   clock_.advance(std::chrono::minutes(16));
   ASSERT_TRUE(throttle.record_failure("user:2", "192.0.2.2"));

@@ -586,7 +586,9 @@ struct Server::Impl {
       auto resume = std::make_shared<decltype(completion)>(std::move(completion));
       // Keeps the lane's loop running while the job is away from it.
       auto work = asio::make_work_guard(lane_executor);
-      auto submitted = pool.submit([resume, work, &handler, &request]() mutable {
+      auto submitted = pool.submit([this, resume, work, &handler, &request]() mutable {
+        // A job leaving the queue changes its depth too.
+        queue_depth.set(static_cast<double>(pool.queue_depth()));
         JobResult result;
         try {
           result.response = handler(request);

@@ -36,6 +36,11 @@ void finish(web::Response& response, const web::RequestContext& context) {
 
 }  // namespace
 
+std::string public_page_key(const web::Request& request, web::Locale locale) {
+  if (!request.query.empty() || request.target.find('?') != std::string::npos) return {};
+  return std::string(web::locale_code(locale)) + " " + request.path;
+}
+
 web::RequestContext Middleware::error_context(const web::Request& request) const {
   web::RequestContext context;
   context.request_id = request.request_id;
@@ -81,10 +86,9 @@ http::RawHandler Middleware::public_page(web::Handler handler, PageCache& cache)
   return [this, inner = page(std::move(handler)), &cache](web::Request& request) {
     if (request.cookie(accounts::kSessionCookie) || request.method != "GET") return inner(request);
     auto choice = web::choose_locale(request, settings_.default_locale);
-    std::string key = std::string(web::locale_code(choice.locale)) + " " + request.target;
-    if (!choice.remember) {
-      if (auto hit = cache.find(key)) return std::move(*hit);
-    }
+    const std::string key = public_page_key(request, choice.locale);
+    if (key.empty()) return inner(request);
+    if (auto hit = cache.find(key)) return std::move(*hit);
     auto response = inner(request);
     bool sets_cookie = !response.header("Set-Cookie").empty();
     if (response.status == 200 && !sets_cookie) cache.store(key, response);

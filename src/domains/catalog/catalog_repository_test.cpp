@@ -238,6 +238,29 @@ TEST_P(CatalogRepositoryTest, ReindexesAServiceWhoseNameChanged) {
 
 PRATU_INSTANTIATE_ENGINE_TESTS(CatalogRepositoryTest);
 
+// FTS5 is SQLite's own: each load writes a new segment, and a search reads every segment.
+TEST(CatalogRepositorySqlite, LeavesTheSearchIndexMergedAfterEveryLoad) {
+  auto created = test::TestDatabase::create(test::Engine::sqlite);
+  ASSERT_TRUE(created) << created.error().detail;
+  storage::Database& db = (*created)->db();
+  CatalogRepository repository(db);
+  const Catalog catalog = demo_catalog();
+  for (int load = 0; load < 2; ++load) {
+    auto replaced = repository.replace_all(catalog);
+    ASSERT_TRUE(replaced) << replaced.error().detail;
+  }
+  // Every segment has at least one row in the index's %_idx shadow table.
+  auto segments = db.read_value<std::int64_t>([](storage::Connection& c) -> Result<std::int64_t> {
+    PRATU_TRY(row, c.query_one("SELECT count(DISTINCT segid) FROM service_search_idx"));
+    return row ? row->int64(0) : 0;
+  });
+  ASSERT_TRUE(segments) << segments.error().detail;
+  EXPECT_EQ(*segments, 1);
+  auto found = repository.search(SearchQuery::parse("อาหาร"), 1);
+  ASSERT_TRUE(found) << found.error().detail;
+  EXPECT_THAT(found->slugs, Contains("food-premises-licence"));
+}
+
 TEST(SearchQuery, SegmentsThaiAndKeepsEachWordOnce) {
   EXPECT_THAT(SearchQuery::parse("ใบอนุญาต ใบอนุญาต").words, ElementsAre("ใบ", "อนุญาต"));
 }

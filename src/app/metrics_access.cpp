@@ -1,23 +1,25 @@
 #include "app/metrics_access.hpp"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <string>
+
 #include "crypto/digest.hpp"
 
 namespace pratu::app {
 
 bool is_loopback_address(std::string_view address) {
-  constexpr std::string_view kMapped = "::ffff:";
-  if (address.size() > kMapped.size() && web::iequals(address.substr(0, kMapped.size()), kMapped)) {
-    address.remove_prefix(kMapped.size());
-  }
-  if (address == "::1") return true;
-  // 127.0.0.0/8, written as a dotted quad.
-  if (address.rfind("127.", 0) != 0) return false;
-  int dots = 0;
-  for (char c : address) {
-    if (c == '.') ++dots;
-    else if (c < '0' || c > '9') return false;
-  }
-  return dots == 3;
+  const std::string text(address);  // inet_pton wants a terminated string
+  unsigned char bytes[16];
+  if (inet_pton(AF_INET, text.c_str(), bytes) == 1) return bytes[0] == 127;  // 127.0.0.0/8
+  if (inet_pton(AF_INET6, text.c_str(), bytes) != 1) return false;
+  const auto zero = [&bytes](int from, int to) {
+    return std::all_of(bytes + from, bytes + to, [](unsigned char b) { return b == 0; });
+  };
+  if (zero(0, 15) && bytes[15] == 1) return true;  // ::1
+  // ::ffff:127.x.y.z, as a dual-stack socket reports an IPv4 peer.
+  return zero(0, 10) && bytes[10] == 0xFF && bytes[11] == 0xFF && bytes[12] == 127;
 }
 
 bool metrics_allowed(const web::Request& request, std::string_view token) {

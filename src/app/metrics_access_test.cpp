@@ -13,11 +13,13 @@ web::Request from(std::string address, std::string authorization = {}) {
 }
 
 TEST(MetricsAccess, WithoutATokenOnlyThisMachineMayRead) {
-  for (const char* local : {"127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1", "::FFFF:127.0.0.1"}) {
+  for (const char* local : {"127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1", "::FFFF:127.0.0.1",
+                            "0:0:0:0:0:0:0:1"}) {
     EXPECT_TRUE(metrics_allowed(from(local), "")) << local;
   }
   for (const char* remote : {"10.0.0.1", "192.168.1.20", "128.0.0.1", "::2", "::ffff:10.0.0.1",
-                             "127.0.0.1.evil", "127..0.1x", "", "localhost"}) {
+                             "127.0.0.1.evil", "127..0.1x", "127..0.1", "127.256.0.1",
+                             "", "localhost", "::ffff:128.0.0.1"}) {
     EXPECT_FALSE(metrics_allowed(from(remote), "")) << remote;
   }
 }

@@ -48,10 +48,10 @@ int main(int argc, char** argv) {
   std::string login;
   std::optional<std::string> agency;
   bool password_stdin = false;
-  user_create->add_option("--role", role, "applicant, officer or admin")
+  user_create->add_option("--role", role, "applicant, officer, supervisor or admin")
       ->required()
-      ->check(CLI::IsMember({"applicant", "officer", "admin"}));
-  user_create->add_option("--agency", agency, "Agency code (officers)");
+      ->check(CLI::IsMember({"applicant", "officer", "supervisor", "admin"}));
+  user_create->add_option("--agency", agency, "Agency code (officers and supervisors)");
   user_create->add_option("--login", login, "Email or 13-digit national ID")->required();
   user_create->add_flag("--password-stdin", password_stdin, "Read the password from standard input")->required();
   user_create->add_option("--database", database, "Database URL");

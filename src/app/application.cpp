@@ -98,6 +98,11 @@ crypto::PasswordHashSettings hash_settings(const Config& config) {
   return s;
 }
 
+// Whether people reach Pratu over HTTPS (then cookies are __Host- and Secure, and HSTS is sent).
+bool served_over_https(const Config& config) {
+  return config.server.public_url.rfind("https://", 0) == 0;
+}
+
 // The key of the login throttle's hashes: random, made by the first node, shared by all.
 Result<std::string> throttle_key(storage::Database& db, Random& random) {
   return storage::shared_secret(db, accounts::kThrottleSecretName,
@@ -115,7 +120,12 @@ Result<void> build_accounts(Application::Parts& p) {
   accounts::SessionSettings sessions;
   sessions.idle_minutes = c.sessions.idle_minutes;
   sessions.absolute_hours = c.sessions.absolute_hours;
-  p.sessions = std::make_unique<accounts::SessionService>(*p.db, p.clock, p.random, sessions);
+  sessions.host_prefix = served_over_https(c);
+  PRATU_TRY(signing_key, storage::shared_secret(*p.db, accounts::kCookieSecretName, [&p] {
+              return crypto::to_hex(p.random.bytes(32));
+            }));
+  p.sessions = std::make_unique<accounts::SessionService>(*p.db, p.clock, p.random,
+                                                          std::move(signing_key), sessions);
   return ok();
 }
 
@@ -144,121 +154,90 @@ http::ServerSettings server_settings(const Config& c) {
   s.gzip_min_bytes = static_cast<std::size_t>(c.server.gzip_min_bytes);
   s.max_requests_per_connection = static_cast<std::size_t>(c.server.max_requests_per_connection);
   s.trust_proxy = c.server.trust_proxy;
+  s.https_only = served_over_https(c);
   return s;
 }
 
-http::RouteOptions on_worker(std::string name, std::size_t body_limit = 0) {
-  http::RouteOptions options;
-  options.name = std::move(name);
-  options.body_limit = body_limit;
-  options.execution = http::Execution::worker;
-  return options;
+// The router entry of each declared route, wrapped with the steps of its kind. A route
+// without an access rule stops the program: nothing is served without one.
+Result<void> install_routes(Application::Parts& p, const web::Routes& routes) {
+  for (const auto& spec : routes) {
+    if (!spec.access) {
+      return Error::internal("route " + spec.method + " " + spec.pattern + " declares no access rule");
+    }
+    http::RouteOptions options;
+    options.name = spec.name.empty() ? spec.pattern : spec.name;
+    options.body_limit = spec.body_limit;
+    options.access = spec.access;
+    options.execution = spec.runs == web::Runs::io_thread ? http::Execution::inline_ : http::Execution::worker;
+    if (spec.runs == web::Runs::io_thread_for_visitors) {
+      const auto* sessions = p.sessions.get();
+      options.inline_when = [sessions](const web::Request& request) {
+        return !sessions->may_hold_session(request);
+      };
+    } else if (spec.inline_when) {
+      options.inline_when = spec.inline_when;
+    }
+    p.router.add(spec.method, spec.pattern, p.middleware->wrap(spec, *p.page_cache), std::move(options));
+  }
+  return ok();
 }
 
-http::RouteOptions on_io_thread(std::string name) {
-  auto options = on_worker(std::move(name));
-  options.execution = http::Execution::inline_;
-  return options;
-}
-
-void add_routes(Application::Parts& p) {
-  auto& r = p.router;
-  const auto& mw = *p.middleware;
-  auto& cat = *p.catalog_handlers;
-  auto& acc = *p.accounts_handlers;
-  const auto& renderer = *p.renderer;
-  auto bind = [](auto* object, auto method) {
-    return [object, method](const web::Request& request, web::RequestContext& context) {
-      return (object->*method)(request, context);
-    };
+// Routes of no domain: health, readiness, metrics, the OpenAPI document and help.
+web::Routes platform_routes(Application::Parts& p) {
+  using web::Access;
+  auto spec = [](std::string method, std::string pattern, web::Surface surface, std::string name,
+                 web::Runs runs, web::Handler handler) {
+    web::RouteSpec s;
+    s.method = std::move(method);
+    s.pattern = std::move(pattern);
+    s.access = Access::anyone;
+    s.surface = surface;
+    s.name = std::move(name);
+    s.runs = runs;
+    s.handler = std::move(handler);
+    return s;
   };
-  auto form = [](std::string name) { return on_worker(std::move(name), 16 * 1024); };
-
-  // Operations.
-  r.add("GET", "/healthz", [](web::Request&) { return web::Response::text("ok\n"); },
-        on_io_thread("healthz"));
-  r.add("GET", "/readyz", [&p](web::Request&) {
-    auto ping = p.db->ping();
-    if (!ping) {
-      log::error("readiness check failed", {}, {{"detail", ping.error().detail}});
-      return web::Response::text("database unavailable\n", 503);
-    }
-    return web::Response::text("ok\n");
-  }, on_worker("readyz"));
-  r.add("GET", "/metrics", [&p](web::Request& request) {
-    if (!metrics_allowed(request, p.config.metrics.token)) {
-      log::warn("metrics refused", request.request_id);
-      return web::Response::text("forbidden\n", 403);
-    }
-    auto response = web::Response::text(p.metrics.expose());
-    response.content_type = std::string(metrics::kContentType);
-    return response;
-  }, on_io_thread("metrics"));
-
-  // Catalogue. Pages come from the in-memory snapshot: for a visitor without a session there
-  // is nothing to block on, so they render on the I/O thread and skip the hop to a worker, and
-  // the page cache keeps each rendered page for a minute.
-  auto from_memory = [](std::string name) {
-    auto options = on_worker(std::move(name));
-    options.inline_when = [](const web::Request& request) {
-      return !request.cookie(accounts::kSessionCookie).has_value();
-    };
-    return options;
-  };
-  // The API's listing, and a search made lately, come from memory too.
-  auto listing = [handlers = &cat](std::string name) {
-    auto options = on_worker(std::move(name));
-    options.inline_when = [handlers](const web::Request& request) {
-      return handlers->api_services_from_memory(request);
-    };
-    return options;
-  };
-  auto& cache = *p.page_cache;
-  r.add("GET", "/", mw.public_page(bind(&cat, &catalog::CatalogHandlers::home), cache), from_memory("home"));
-  r.add("GET", "/agencies", mw.public_page(bind(&cat, &catalog::CatalogHandlers::agencies), cache), from_memory("agencies"));
-  r.add("GET", "/agencies/{code}", mw.public_page(bind(&cat, &catalog::CatalogHandlers::agency), cache), from_memory("agency"));
-  r.add("GET", "/services/{slug}", mw.public_page(bind(&cat, &catalog::CatalogHandlers::service), cache), from_memory("service"));
-  r.add("GET", "/search", mw.page(bind(&cat, &catalog::CatalogHandlers::search)), on_worker("search"));
-  r.add("GET", "/api/v1/services", mw.api(bind(&cat, &catalog::CatalogHandlers::api_services)), listing("api_services"));
-  r.add("GET", "/api/v1/services/{slug}", mw.api(bind(&cat, &catalog::CatalogHandlers::api_service)),
-        on_io_thread("api_service"));
-  r.add("GET", "/api/v1/agencies", mw.api(bind(&cat, &catalog::CatalogHandlers::api_agencies)),
-        on_io_thread("api_agencies"));
-  r.add("GET", "/api/v1/openapi.json", [&p](web::Request&) {
-    auto response = web::Response::json(p.openapi);
-    response.set_header("Access-Control-Allow-Origin", "*");
-    return response;
-  }, on_io_thread("openapi"));
-
-  // Accounts.
-  r.add("GET", "/register", mw.page(bind(&acc, &accounts::AccountsHandlers::register_form), Forms::anonymous), on_worker("register"));
-  r.add("POST", "/register", mw.page(bind(&acc, &accounts::AccountsHandlers::register_submit), Forms::anonymous,
-                bind(&acc, &accounts::AccountsHandlers::register_expired)), form("register"));
-  r.add("GET", "/login", mw.page(bind(&acc, &accounts::AccountsHandlers::login_form), Forms::anonymous), on_worker("login"));
-  r.add("POST", "/login", mw.page(bind(&acc, &accounts::AccountsHandlers::login_submit), Forms::anonymous,
-                bind(&acc, &accounts::AccountsHandlers::login_expired)), form("login"));
-  r.add("POST", "/logout", mw.page(bind(&acc, &accounts::AccountsHandlers::logout)), form("logout"));
-  r.add("GET", "/account", mw.page(bind(&acc, &accounts::AccountsHandlers::account)), on_worker("account"));
-  r.add("GET", "/account/password", mw.page(bind(&acc, &accounts::AccountsHandlers::password_form)), on_worker("password"));
-  r.add("POST", "/account/password", mw.page(bind(&acc, &accounts::AccountsHandlers::password_submit), Forms::none,
-                bind(&acc, &accounts::AccountsHandlers::password_expired)), form("password"));
-
-  // Session: "stay logged in" before the idle timeout (JSON for the script, a redirect without it).
-  r.add("POST", "/session/extend", mw.page([&p](const web::Request& request, web::RequestContext& context) {
-    if (!context.user) return web::Response::redirect("/login");
-    auto extended = p.sessions->extend(context.session_id);
-    if (!extended) return p.renderer->error_page(request, context, 503);
-    if (request.header("Accept").find("application/json") != std::string_view::npos) {
-      return web::Response::json(json::serialize(json::object{{"expires_at", *extended}}));
-    }
-    return web::Response::redirect("/account");
-  }), form("session_extend"));
-
+  web::Routes r;
+  r.push_back(spec("GET", "/healthz", web::Surface::operations, "healthz", web::Runs::io_thread,
+                   [](const web::Request&, web::RequestContext&) -> Result<web::Response> {
+                     return web::Response::text("ok\n");
+                   }));
+  r.push_back(spec("GET", "/readyz", web::Surface::operations, "readyz", web::Runs::worker,
+                   [&p](const web::Request&, web::RequestContext&) -> Result<web::Response> {
+                     PRATU_CHECK(p.db->ping());
+                     return web::Response::text("ok\n");
+                   }));
+  // Readable from this machine, or with the configured bearer token (metrics_access).
+  r.push_back(spec("GET", "/metrics", web::Surface::operations, "metrics", web::Runs::io_thread,
+                   [&p](const web::Request& request, web::RequestContext&) -> Result<web::Response> {
+                     if (!metrics_allowed(request, p.config.metrics.token)) {
+                       log::warn("metrics refused", request.request_id);
+                       return web::Response::text("forbidden\n", 403);
+                     }
+                     auto response = web::Response::text(p.metrics.expose());
+                     response.content_type = std::string(metrics::kContentType);
+                     return response;
+                   }));
+  r.push_back(spec("GET", "/api/v1/openapi.json", web::Surface::api, "openapi", web::Runs::io_thread,
+                   [&p](const web::Request&, web::RequestContext&) -> Result<web::Response> {
+                     return web::Response::json(p.openapi);
+                   }));
   // Help: the same place on every page (WCAG 3.2.6).
-  r.add("GET", "/help", mw.page([&renderer](const web::Request& request, web::RequestContext& context) {
-    return renderer.page(request, context, "help/index",
-                         {{"title", renderer.translations().text(context.locale, "help.title")}});
-  }), on_worker("help"));
+  r.push_back(spec("GET", "/help", web::Surface::page, "help", web::Runs::worker,
+                   [&p](const web::Request& request, web::RequestContext& context) -> Result<web::Response> {
+                     const auto& renderer = *p.renderer;
+                     return renderer.page(request, context, "help/index",
+                                          {{"title", renderer.translations().text(context.locale, "help.title")}});
+                   }));
+  return r;
+}
+
+Result<void> add_routes(Application::Parts& p) {
+  PRATU_CHECK(install_routes(p, platform_routes(p)));
+  PRATU_CHECK(install_routes(p, p.catalog_handlers->routes()));
+  PRATU_CHECK(install_routes(p, p.accounts_handlers->routes()));
+  return ok();
 }
 
 std::vector<std::string> agency_codes(const catalog::CatalogService& service) {
@@ -334,11 +313,12 @@ Result<std::unique_ptr<Application>> Application::create(const Config& config, D
 
   MiddlewareSettings mw;
   mw.default_locale = config.default_locale == "en" ? web::Locale::en : web::Locale::th;
-  mw.secure_cookies = config.sessions.secure_cookies == "always"  ? SecureCookies::always
+  mw.secure_cookies = served_over_https(config) || config.sessions.secure_cookies == "always"
+                         ? SecureCookies::always
                       : config.sessions.secure_cookies == "never" ? SecureCookies::never
                                                                   : SecureCookies::automatic;
   p->middleware = std::make_unique<Middleware>(*p->renderer, *p->sessions, mw);
-  add_routes(*p);
+  PRATU_CHECK(add_routes(*p));
 
   http::ServerHooks hooks;
   Parts* raw = p.get();
@@ -346,7 +326,9 @@ Result<std::unique_ptr<Application>> Application::create(const Config& config, D
     auto context = raw->middleware->error_context(request);
     if (request.path.rfind("/api/", 0) == 0) {
       std::string key = status == 404 ? "errors.not_found" : status >= 500 ? "errors.internal" : "errors.invalid_input";
-      return web::problem(raw->translations, context, status, key);
+      auto response = web::problem(raw->translations, context, status, key);
+      response.set_header("Access-Control-Allow-Origin", "*");
+      return response;
     }
     return raw->renderer->error_page(request, context, status);
   };
@@ -370,6 +352,15 @@ void Application::run(bool handle_signals) {
 void Application::stop() { parts_->server->stop(); }
 
 const std::string& Application::demo_accounts_text() const { return parts_->demo_text; }
+
+std::vector<Application::RouteEntry> Application::route_table() const {
+  std::vector<RouteEntry> out;
+  for (const auto& route : parts_->router.routes()) {
+    out.push_back({route.method, route.pattern, route.options.access,
+                   route.pattern.rfind("/api/", 0) == 0});
+  }
+  return out;
+}
 
 std::vector<std::pair<std::string, std::string>> Application::routes() const {
   std::vector<std::pair<std::string, std::string>> out;
@@ -453,7 +444,7 @@ int user_create_command(const Config& config, const std::string& role, const std
   accounts::AccountService service(**db, hasher, throttle, clock);
   auto parsed = accounts::parse_role(role);
   if (!parsed) {
-    std::cerr << "pratu user create: --role must be applicant, officer or admin\n";
+    std::cerr << "pratu user create: --role must be applicant, officer, supervisor or admin\n";
     return 2;
   }
   auto created = service.create_user(*parsed, agency, login, password);

@@ -3,12 +3,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "app/config.hpp"
 #include "common/result.hpp"
+#include "web/access.hpp"
 
 namespace pratu::app {
 
@@ -31,6 +33,15 @@ class Application {
   void stop();
   /// Every route as (method, pattern), for the OpenAPI check.
   std::vector<std::pair<std::string, std::string>> routes() const;
+  /// One entry of the route table, for the access walk.
+  struct RouteEntry {
+    std::string method;
+    std::string pattern;
+    std::optional<web::Access> access;  // nullopt: the route declared none (a bug)
+    bool api = false;                   // answers problem+json (under /api/)
+  };
+  /// The whole route table.
+  std::vector<RouteEntry> route_table() const;
   /// Demo accounts created at startup (empty unless Demo::load on an empty database).
   const std::string& demo_accounts_text() const;
 

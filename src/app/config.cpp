@@ -114,6 +114,17 @@ const std::vector<KeySpec>& specs() {
     s.push_back(integer("server.gzip_min_bytes", "Smallest text response worth compressing", &C::server, &ServerConfig::gzip_min_bytes, 0, 1048576));
     s.push_back(integer("server.max_requests_per_connection", "Requests served on one keep-alive connection", &C::server, &ServerConfig::max_requests_per_connection, 1, 10000000));
     s.push_back(boolean("server.trust_proxy", "Believe X-Forwarded-For/-Proto from a reverse proxy", &C::server, &ServerConfig::trust_proxy));
+    s.push_back({"server.public_url", "The address people reach Pratu at (scheme://host[:port]); https makes every cookie Secure with the __Host- prefix and sends HSTS",
+                 [](const C& c) { return c.server.public_url; },
+                 [](C& c, const std::string& v) -> std::optional<std::string> {
+                   bool scheme = v.rfind("https://", 0) == 0 || v.rfind("http://", 0) == 0;
+                   auto host = v.substr(v.find("://") == std::string::npos ? 0 : v.find("://") + 3);
+                   if (!scheme || host.empty() || host.find_first_of("/?#@ \t\\") != std::string::npos) {
+                     return "must be http(s)://host[:port] with no path, got \"" + v + "\"";
+                   }
+                   c.server.public_url = v;
+                   return std::nullopt;
+                 }});
     s.push_back(text("database.url", "sqlite:PATH or postgresql://user@host:port/db", &C::database, &DatabaseConfig::url));
     s.push_back(integer("database.pool_size", "PostgreSQL connections, or SQLite reader connections", &C::database, &DatabaseConfig::pool_size, 1, 512));
     s.push_back(integer("database.busy_timeout_ms", "SQLite: how long a writer waits for the lock", &C::database, &DatabaseConfig::busy_timeout_ms, 0, 600000));

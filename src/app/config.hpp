@@ -27,6 +27,7 @@ struct ServerConfig {
   int gzip_min_bytes = 1024;
   int max_requests_per_connection = 10000;
   bool trust_proxy = false;
+  std::string public_url = "http://localhost:8080";  // https: Secure __Host- cookies and HSTS
 };
 
 struct DatabaseConfig {

@@ -3,6 +3,7 @@
 #include "common/log.hpp"
 #include "web/form.hpp"
 #include "web/locale.hpp"
+#include "web/problem.hpp"
 
 namespace pratu::app {
 
@@ -34,6 +35,13 @@ void finish(web::Response& response, const web::RequestContext& context) {
   }
 }
 
+// Where to come back to after logging in: this page, if it is a page of this site.
+std::string return_target(const web::Request& request) {
+  const std::string& target = request.target;
+  bool local = target.size() > 1 && target.front() == '/' && target[1] != '/' && target[1] != '\\';
+  return local && request.method == "GET" ? target : request.path;
+}
+
 }  // namespace
 
 std::string public_page_key(const web::Request& request, web::Locale locale) {
@@ -48,43 +56,92 @@ web::RequestContext Middleware::error_context(const web::Request& request) const
   return context;
 }
 
-http::RawHandler Middleware::page(web::Handler handler, Forms forms, web::Handler expired) const {
-  return [this, handler = std::move(handler), forms, expired = std::move(expired)](web::Request& request) {
+web::Response Middleware::failure(const web::Request& request, const web::RequestContext& context,
+                                  web::Surface surface, const Error& error) const {
+  const int status = web::http_status(error.code);
+  // Logged once, here; the person sees only the message of their kind of error.
+  const std::string status_text = std::to_string(status);
+  const auto level = status >= 500 ? spdlog::level::err : spdlog::level::info;
+  log::event(level, status >= 500 ? "request failed" : "request refused", context.request_id,
+             {{"path", request.path}, {"status", status_text}, {"detail", error.detail}});
+  return web::error_response(renderer_, request, context, surface, error);
+}
+
+std::optional<web::Response> Middleware::refuse(const web::RouteSpec& spec,
+                                                const web::Request& request,
+                                                web::RequestContext& context) const {
+  std::string owner;
+  if (spec.owner && context.user) {
+    auto found = spec.owner(request, context);
+    if (!found) return failure(request, context, spec.surface, found.error());
+    owner = std::move(*found);
+  }
+  switch (web::decide(*spec.access, context.user, owner)) {
+    case web::Verdict::allow:
+      return std::nullopt;
+    case web::Verdict::sign_in:
+      if (spec.surface == web::Surface::page) {
+        return web::Response::redirect(settings_.login_path +
+                                       "?next=" + web::percent_encode(return_target(request)));
+      } else {
+        Error e{ErrorCode::unauthorized, "errors.pages.unauthorized.message", {}, {}, 0};
+        auto response = failure(request, context, spec.surface, e);
+        response.set_header("WWW-Authenticate", "Bearer realm=\"pratu\"");
+        return response;
+      }
+    case web::Verdict::forbid:
+      break;
+  }
+  log::warn("access refused", context.request_id,
+            {{"path", request.path}, {"rule", std::string(web::access_name(*spec.access))}});
+  return failure(request, context, spec.surface,
+                 Error{ErrorCode::forbidden, "errors.pages.forbidden.message", {}, {}, 0});
+}
+
+http::RawHandler Middleware::page(web::RouteSpec spec) const {
+  return [this, spec = std::move(spec)](web::Request& request) {
     if (settings_.secure_cookies == SecureCookies::always) request.secure = true;
     if (settings_.secure_cookies == SecureCookies::never) request.secure = false;
     web::RequestContext context;
     context.request_id = request.request_id;
     add_language(request, context, settings_.default_locale);
 
-    bool has_session_cookie = request.cookie(accounts::kSessionCookie).has_value();
-    bool is_post = request.method == "POST";
-    if (has_session_cookie || is_post || forms == Forms::anonymous) {
+    const bool is_post = request.method == "POST";
+    const bool needs_session = sessions_.may_hold_session(request) || is_post ||
+                               spec.forms == web::Forms::anonymous ||
+                               *spec.access != web::Access::anyone;
+    if (needs_session) {
       if (auto attached = sessions_.attach(request, context); !attached) {
-        log::error("session lookup failed", request.request_id, {{"detail", attached.error().detail}});
-        auto response = renderer_.error_page(request, context, 503);
-        response.set_header("Retry-After", "5");
+        auto response = failure(request, context, spec.surface, attached.error());
+        finish(response, context);
         return response;
       }
     }
+    auto finished = [&context](web::Response response) {
+      finish(response, context);
+      return response;
+    };
+    if (auto refused = refuse(spec, request, context)) return finished(std::move(*refused));
     if (is_post) {
       auto form = web::Form::parse(request);
       std::string submitted = form ? form->raw(accounts::kCsrfField) : std::string();
       if (!web::csrf_valid(context, submitted)) {
         log::warn("csrf token rejected", request.request_id, {{"path", request.path}});
-        auto response = expired ? expired(request, context) : renderer_.error_page(request, context, 403);
-        finish(response, context);
-        return response;
+        if (!spec.expired) return finished(renderer_.error_page(request, context, 403));
+        auto shown = spec.expired(request, context);
+        return finished(shown ? std::move(*shown)
+                              : failure(request, context, spec.surface, shown.error()));
       }
     }
-    auto response = handler(request, context);
-    finish(response, context);
-    return response;
+    auto response = spec.handler(request, context);
+    return finished(response ? std::move(*response)
+                             : failure(request, context, spec.surface, response.error()));
   };
 }
 
-http::RawHandler Middleware::public_page(web::Handler handler, PageCache& cache) const {
-  return [this, inner = page(std::move(handler)), &cache](web::Request& request) {
-    if (request.cookie(accounts::kSessionCookie) || request.method != "GET") return inner(request);
+http::RawHandler Middleware::public_page(http::RawHandler inner, PageCache& cache) const {
+  return [this, inner = std::move(inner), &cache](web::Request& request) {
+    if (sessions_.may_hold_session(request) || request.method != "GET") return inner(request);
     auto choice = web::choose_locale(request, settings_.default_locale);
     const std::string key = public_page_key(request, choice.locale);
     if (key.empty()) return inner(request);
@@ -96,14 +153,50 @@ http::RawHandler Middleware::public_page(web::Handler handler, PageCache& cache)
   };
 }
 
-http::RawHandler Middleware::api(web::Handler handler) const {
-  return [this, handler = std::move(handler)](web::Request& request) {
+http::RawHandler Middleware::api(web::RouteSpec spec) const {
+  return [this, spec = std::move(spec)](web::Request& request) {
     web::RequestContext context;
     context.request_id = request.request_id;
     context.locale = web::choose_locale(request, settings_.default_locale).locale;
-    auto response = handler(request, context);
+    auto answer = [&]() -> web::Response {
+      if (*spec.access != web::Access::anyone) {
+        // The API sets no cookies: a session is read, never started or renewed here.
+        auto active = sessions_.resolve_request(request);
+        if (!active) return failure(request, context, spec.surface, active.error());
+        if (*active) {
+          context.user = std::move((*active)->principal);
+          context.session_id = (*active)->session.id;
+        }
+      }
+      if (auto refused = refuse(spec, request, context)) return std::move(*refused);
+      auto response = spec.handler(request, context);
+      return response ? std::move(*response)
+                      : failure(request, context, spec.surface, response.error());
+    };
+    auto response = answer();
     response.set_header("Access-Control-Allow-Origin", "*");
     return response;
+  };
+}
+
+http::RawHandler Middleware::wrap(const web::RouteSpec& spec, PageCache& cache) const {
+  switch (spec.surface) {
+    case web::Surface::page: {
+      auto handler = page(spec);
+      if (spec.caching == web::Caching::public_page) return public_page(std::move(handler), cache);
+      return handler;
+    }
+    case web::Surface::api:
+      return api(spec);
+    case web::Surface::operations:
+      break;
+  }
+  return [this, spec](web::Request& request) {
+    web::RequestContext context;
+    context.request_id = request.request_id;
+    auto response = spec.handler(request, context);
+    return response ? std::move(*response)
+                    : failure(request, context, spec.surface, response.error());
   };
 }
 

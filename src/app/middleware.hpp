@@ -1,19 +1,18 @@
 #pragma once
-/// What runs around every page handler: language, session, CSRF, cookies.
+/// What runs around every handler: language, session, access rules, CSRF, cookies, and the
+/// one place where a handler's error becomes an HTTP answer.
+
+#include <optional>
+#include <string>
 
 #include "app/page_cache.hpp"
 #include "domains/accounts/session_service.hpp"
 #include "http/router.hpp"
 #include "web/context.hpp"
 #include "web/render.hpp"
+#include "web/route.hpp"
 
 namespace pratu::app {
-
-/// Whether a route shows a form before login (and so needs the anonymous CSRF cookie).
-enum class Forms { none, anonymous };
-
-/// Whether a page is the same for every visitor without a session (and so may be cached).
-enum class Caching { none, public_page };
 
 /// How cookies are marked Secure.
 enum class SecureCookies { automatic, always, never };
@@ -21,33 +20,44 @@ enum class SecureCookies { automatic, always, never };
 struct MiddlewareSettings {
   web::Locale default_locale = web::Locale::th;
   SecureCookies secure_cookies = SecureCookies::automatic;
+  std::string login_path = "/login";  // where a page that needs a login sends the visitor
 };
 
-/// Wraps page and API handlers with the per-request steps.
+/// Wraps declared routes with the steps of their kind.
 class Middleware {
  public:
   Middleware(const web::Renderer& renderer, accounts::SessionService& sessions,
              MiddlewareSettings settings)
-      : renderer_(renderer), sessions_(sessions), settings_(settings) {}
+      : renderer_(renderer), sessions_(sessions), settings_(std::move(settings)) {}
 
-  /// A page handler: chooses the language (remembering `?lang=`), resolves the session,
-  /// checks the CSRF token of every POST, adds the cookies the handler asked for, and marks
-  /// pages for logged-in people `no-store`. A POST whose token fails goes to `expired`
-  /// instead (which must only show the form again with what was typed), or gets the 403 page.
-  http::RawHandler page(web::Handler handler, Forms forms = Forms::none,
-                        web::Handler expired = {}) const;
-
-  /// A page the same for every visitor without a session: served from `cache` for them
-  /// (keyed by language and target), rendered afresh for people who are logged in.
-  http::RawHandler public_page(web::Handler handler, PageCache& cache) const;
-
-  /// An API handler: language only (no cookies, no session); errors are problem+json.
-  http::RawHandler api(web::Handler handler) const;
+  /// The router entry of `spec`:
+  /// - page: chooses the language (remembering `?lang=`), resolves the session, applies the
+  ///   access rule (a visitor who must log in is sent to the login page and back; anyone else
+  ///   not allowed gets 403), checks the CSRF token of every POST (a failed one goes to
+  ///   `spec.expired`, which shows the form again with what was typed, or to the 403 page),
+  ///   runs the handler, adds the cookies it asked for and marks pages for logged-in people
+  ///   `no-store`; a public page comes from `cache` for visitors without a session.
+  /// - api: language, session only when the rule needs one, 401/403 as problem+json.
+  /// - operations: the handler alone.
+  /// Any error a handler returns is logged once with the request id and answered by the kind
+  /// of route: an error page in the person's language, or problem+json.
+  http::RawHandler wrap(const web::RouteSpec& spec, PageCache& cache) const;
 
   /// The context for a request that reached no handler (error pages).
   web::RequestContext error_context(const web::Request& request) const;
 
+  /// The answer to `error` for a route of kind `surface`, logged once.
+  web::Response failure(const web::Request& request, const web::RequestContext& context,
+                        web::Surface surface, const Error& error) const;
+
  private:
+  http::RawHandler page(web::RouteSpec spec) const;
+  http::RawHandler public_page(http::RawHandler inner, PageCache& cache) const;
+  http::RawHandler api(web::RouteSpec spec) const;
+  /// Applies the route's rule; an answer when the request may not go on.
+  std::optional<web::Response> refuse(const web::RouteSpec& spec, const web::Request& request,
+                                      web::RequestContext& context) const;
+
   const web::Renderer& renderer_;
   accounts::SessionService& sessions_;
   MiddlewareSettings settings_;

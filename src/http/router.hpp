@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "web/access.hpp"
 #include "web/context.hpp"
 #include "web/message.hpp"
 
@@ -26,6 +27,9 @@ struct RouteOptions {
   /// For worker routes: when set and true for a request, that request runs on the I/O thread
   /// instead (e.g. a page rendered from memory for a visitor with no session to look up).
   std::function<bool(const web::Request&)> inline_when;
+  /// Who may use the route, as its domain declared it (enforced by the app's middleware;
+  /// kept here so the route table can be walked and checked).
+  std::optional<web::Access> access;
 };
 
 /// A handler that runs on the raw request with no per-request context (middleware builds

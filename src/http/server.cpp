@@ -737,7 +737,8 @@ struct Server::Impl {
     }
     field("X-Request-Id", request.request_id);
     for (std::size_t i = 0; i < kDefaults.size(); ++i) {
-      const bool wanted = kDefaults[i].name != "Strict-Transport-Security" || request.secure;
+      const bool wanted = kDefaults[i].name != "Strict-Transport-Security" || request.secure ||
+                          settings.https_only;
       if (wanted && (present & (1U << i)) == 0) field(kDefaults[i].name, kDefaults[i].value);
     }
     if (!keep_alive) field("Connection", "close");

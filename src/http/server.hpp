@@ -35,6 +35,7 @@ struct ServerSettings {
   std::size_t gzip_min_bytes = 1024;
   std::size_t max_requests_per_connection = 1000;
   bool trust_proxy = false;  // believe X-Forwarded-Proto/For from the peer
+  bool https_only = false;   // the public address is https: every response carries HSTS
 };
 
 /// What the application adds to the transport.

@@ -15,12 +15,15 @@ enum class Locale { th, en };
 /// "th" or "en".
 const char* locale_code(Locale locale);
 
+/// What a person is to Pratu; the words are in web/access.hpp (role_name).
+enum class Role { applicant, officer, supervisor, admin };
+
 /// The logged-in person, as far as pages and permission checks need.
 struct Principal {
   std::int64_t user_id = 0;
   std::string display_name;
-  std::string role;         // "applicant" | "officer" | "admin"
-  std::string agency_code;  // officers only
+  Role role = Role::applicant;
+  std::string agency_code;  // officers and supervisors only
 };
 
 /// Per-request state shared by middleware and the handler.
@@ -38,9 +41,13 @@ struct RequestContext {
 
 #include <functional>
 
+#include "common/result.hpp"
+
 namespace pratu::web {
 
 /// A handler: a plain function of (request, context) -> response, testable without a socket.
-using Handler = std::function<Response(const Request&, RequestContext&)>;
+/// Invalid input is the handler's to answer (the form again, 422); any other error it returns
+/// is logged once and turned into an error page or problem+json by the kind of route.
+using Handler = std::function<Result<Response>(const Request&, RequestContext&)>;
 
 }  // namespace pratu::web

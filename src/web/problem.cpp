@@ -43,11 +43,11 @@ std::string_view status_slug(int status) {
 std::string_view title_key(int status) {
   switch (status) {
     case 400: return "errors.pages.bad_request.title";
-    case 401: return "errors.pages.forbidden.title";
+    case 401: return "errors.pages.unauthorized.title";
     case 403: return "errors.pages.forbidden.title";
     case 404: return "errors.pages.not_found.title";
     case 405: return "errors.pages.method_not_allowed.title";
-    case 409: return "errors.invalid_input";
+    case 409: return "errors.pages.conflict.title";
     case 413: return "errors.pages.too_large.title";
     case 422: return "errors.invalid_input";
     case 429: return "errors.pages.too_many_requests.title";
@@ -85,13 +85,36 @@ Response problem(const Translations& translations, const RequestContext& context
 Response problem(const Translations& translations, const RequestContext& context,
                  const Error& error) {
   int status = http_status(error.code);
-  if (status >= 500) {
-    log::error("request failed", context.request_id, {{"detail", error.detail}});
-  }
   auto key = error.message_key.empty() ? std::string("errors.internal") : error.message_key;
   auto response = problem(translations, context, status, key, error.fields);
   if (error.retry_after_seconds > 0) {
     response.set_header("Retry-After", std::to_string(error.retry_after_seconds));
+  }
+  return response;
+}
+
+Response error_response(const Renderer& renderer, const Request& request,
+                        const RequestContext& context, Surface surface, const Error& error) {
+  const int status = http_status(error.code);
+  Response response;
+  switch (surface) {
+    case Surface::page:
+      response = renderer.error_page(request, context, status);
+      break;
+    case Surface::api:
+      response = problem(renderer.translations(), context, error);
+      break;
+    case Surface::operations:
+      response = Response::text(status == 503  ? "unavailable\n"
+                                : status >= 500 ? "internal error\n"
+                                                : "refused\n",
+                                status);
+      break;
+  }
+  if (error.code == ErrorCode::rate_limited && error.retry_after_seconds > 0) {
+    response.set_header("Retry-After", std::to_string(error.retry_after_seconds));
+  } else if (status == 503) {
+    response.set_header("Retry-After", "5");
   }
   return response;
 }

@@ -7,6 +7,7 @@
 #include "web/context.hpp"
 #include "web/message.hpp"
 #include "web/render.hpp"
+#include "web/route.hpp"
 
 namespace pratu::web {
 
@@ -21,5 +22,10 @@ Response problem(const Translations& translations, const RequestContext& context
 /// A problem+json response for an Error (internal details go only to the log).
 Response problem(const Translations& translations, const RequestContext& context,
                  const Error& error);
+
+/// The answer to `error` on a route of kind `surface`: the error page in the person's language,
+/// problem+json, or plain text for operations; Retry-After for 429 and 503. Logs nothing.
+Response error_response(const Renderer& renderer, const Request& request,
+                        const RequestContext& context, Surface surface, const Error& error);
 
 }  // namespace pratu::web

@@ -1,8 +1,12 @@
 #include "web/render.hpp"
 
+#include "web/access.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <boost/json.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/pchars.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -53,9 +57,20 @@ Result<std::string> read_file(const fs::path& path) {
   return ss.str();
 }
 
+// A decoded path as a link on this site: every byte outside RFC 3986's path characters is
+// percent-encoded (a "\\" would be read as "/" by browsers), and a leading "//" (another host)
+// keeps only its first slash literal.
+std::string site_path(std::string_view path) {
+  static constexpr auto kPathChars = boost::urls::pchars + '/';
+  std::string encoded = boost::urls::encode(path, kPathChars);
+  if (encoded.empty() || encoded.front() != '/') encoded.insert(0, "/");
+  if (encoded.size() > 1 && encoded[1] == '/') encoded.replace(1, 1, "%2F");
+  return encoded;
+}
+
 // The current URL with `lang` set to `code`, so the switch keeps the page and its query.
 std::string language_url(const Request& request, const char* code) {
-  std::string url = request.path + "?";
+  std::string url = site_path(request.path) + "?";
   for (const auto& [name, value] : request.query) {
     if (name == "lang") continue;
     url += percent_encode(name) + "=" + percent_encode(value) + "&";
@@ -150,10 +165,11 @@ json::object Renderer::base_model(const Request& request, const RequestContext& 
   if (context.user) {
     const auto& u = *context.user;
     m["user"] = json::object{{"display_name", u.display_name},
-                             {"role", u.role},
+                             {"role", role_name(u.role)},
                              {"agency_code", u.agency_code},
-                             {"is_officer", u.role == "officer"},
-                             {"is_admin", u.role == "admin"}};
+                             {"is_officer", is_agency_role(u.role)},
+                             {"is_supervisor", u.role == Role::supervisor},
+                             {"is_admin", u.role == Role::admin}};
   }
   if (context.session_expires_at > 0) {
     m["session"] = json::object{{"expires_at", context.session_expires_at},
@@ -207,6 +223,8 @@ Response Renderer::error_page(const Request& request, const RequestContext& cont
   std::string key;
   switch (status) {
     case 400: key = "bad_request"; break;
+    case 401: key = "unauthorized"; break;
+    case 409: key = "conflict"; break;
     case 403: key = "forbidden"; break;
     case 404: key = "not_found"; break;
     case 405: key = "method_not_allowed"; break;

@@ -47,6 +47,23 @@ TEST_F(RendererTest, ThaiLayoutDeclaresLanguageAndOffersEnglish) {
   EXPECT_NE(html.find("lang=en"), std::string::npos);
 }
 
+TEST_F(RendererTest, LanguageLinkNeverLeavesTheSite) {
+  // A decoded path such as "/\\evil.com" or "//evil.com" must not become a link to another host.
+  for (std::string path : {"/\\evil.com", "//evil.com", "/\\/evil.com", "/a\"b<c"}) {
+    request_.path = path;
+    request_.query.clear();
+    auto html = renderer_->render(request_, context_, "errors/error", {{"title", "x"}});
+    EXPECT_EQ(html.find("href=\"/\\"), std::string::npos) << path;
+    EXPECT_EQ(html.find("href=\"//"), std::string::npos) << path;
+  }
+  request_.path = "/\\evil.com";
+  auto html = renderer_->render(request_, context_, "errors/error", {{"title", "x"}});
+  EXPECT_NE(html.find("href=\"/%5Cevil.com?lang=en\""), std::string::npos);
+  request_.path = "/services/ร้าน";
+  html = renderer_->render(request_, context_, "errors/error", {{"title", "x"}});
+  EXPECT_NE(html.find("href=\"/services/%E0%B8%A3"), std::string::npos);
+}
+
 TEST_F(RendererTest, ErrorPageShowsStatusTextAndRequestId) {
   context_.locale = Locale::en;
   auto response = renderer_->error_page(request_, context_, 404);
@@ -65,7 +82,7 @@ TEST_F(RendererTest, TitleIsPrefixedWhenTheFormHasErrors) {
 }
 
 TEST_F(RendererTest, LoggedInLayoutOffersLogoutWithCsrfToken) {
-  context_.user = Principal{1, "สมชาย ใจดี", "applicant", ""};
+  context_.user = Principal{1, "สมชาย ใจดี", Role::applicant, ""};
   context_.csrf_token = "tok123";
   auto html = renderer_->render(request_, context_, "errors/error", {});
   EXPECT_NE(html.find("action=\"/logout\""), std::string::npos);

@@ -48,6 +48,10 @@ expect_output "user create makes an officer" 0 "Created officer" \
   sh -c "echo 'a long enough passphrase' | '$pratu' user create --role officer --agency dbd --login officer.test@example.org --password-stdin --database '$db'"
 expect_output "user create refuses a duplicate login" 1 "login" \
   sh -c "echo 'a long enough passphrase' | '$pratu' user create --role officer --agency dbd --login officer.test@example.org --password-stdin --database '$db'"
+expect_output "user create makes an agency supervisor" 0 "Created supervisor" \
+  sh -c "echo 'a long enough passphrase' | '$pratu' user create --role supervisor --agency dbd --login supervisor.test@example.org --password-stdin --database '$db'"
+expect_output "a supervisor needs an agency" 1 "agency_code" \
+  sh -c "echo 'a long enough passphrase' | '$pratu' user create --role supervisor --login supervisor.two@example.org --password-stdin --database '$db'"
 expect_output "user create refuses a weak password" 1 "password" \
   sh -c "echo 'short' | '$pratu' user create --role admin --login admin.test@example.org --password-stdin --database '$db'"
 
@@ -66,6 +70,7 @@ done
 url=$(grep -o 'http://[0-9.:]*' "$work/serve.out" | head -n 1)
 check "serve prints its address" test -n "$url"
 check "serve prints the demo accounts" grep -q "applicant" "$work/serve.out"
+check "serve prints a demo supervisor" grep -q "supervisor (bma)" "$work/serve.out"
 check "serve answers /healthz" curl -sf "$url/healthz"
 kill -TERM "$pid"
 wait "$pid"

@@ -178,6 +178,21 @@ TEST_P(AccountsIT, AccountPageNeedsLogin) {
   EXPECT_NE(response.header("Location").find("/login"), std::string::npos);
 }
 
+TEST_P(AccountsIT, AForgedSessionCookieGetsThePublicPageAnyVisitorGets) {
+  auto plain = client_->get("/services/commercial-registration");
+  ASSERT_EQ(plain.status, 200);
+  // Unsigned, or signed by someone else: the page comes from the visitors' fast path, with no
+  // session look-up (which would answer by clearing the cookie).
+  for (const std::string forged : {std::string(64, 'a'), std::string(64, 'a') + "." + std::string(32, 'b')}) {
+    HttpClient stranger(app_->port());
+    auto response = stranger.request("GET", "/services/commercial-registration", {},
+                                     {{"Cookie", "pratu_session=" + forged}});
+    EXPECT_EQ(response.status, 200);
+    EXPECT_TRUE(response.set_cookies().empty()) << response.set_cookies().front();
+    EXPECT_EQ(response.body, plain.body);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, AccountsIT, ::testing::Values(Engine::sqlite, Engine::postgres),
                          [](const auto& info) { return engine_name(info.param); });
 

@@ -7,16 +7,16 @@
 #include <string>
 #include <string_view>
 
+#include "web/access.hpp"
+
 namespace pratu::accounts {
 
 using UserId = std::int64_t;
 
-enum class Role { applicant, officer, admin };
-
-/// "applicant" | "officer" | "admin".
-std::string_view role_name(Role role);
-/// The role named `name`, or nullopt.
-std::optional<Role> parse_role(std::string_view name);
+/// Roles are the web layer's, so access rules and accounts speak of the same thing.
+using web::Role;
+using web::parse_role;
+using web::role_name;
 
 /// Title codes a citizen chooses from; the words are locale keys `accounts.titles.<code>`
 /// (นาย/Mr, นาง/Mrs, นางสาว/Miss, คุณ/Ms).

@@ -6,6 +6,7 @@
 #include "common/log.hpp"
 #include "common/thai_id.hpp"
 #include "domains/accounts/accounts_validation.hpp"
+#include "web/components.hpp"
 #include "web/dates.hpp"
 #include "web/form.hpp"
 #include "web/problem.hpp"
@@ -22,7 +23,7 @@ constexpr std::string_view kPasswordPath = "/account/password";
 // Shown on the password field of a form whose CSRF token failed.
 constexpr const char* kFormExpiredKey = "errors.csrf";
 
-// How one input is drawn by pages/accounts/_field.mustache.
+// How one input of an account form is drawn (the shared text input, partials/text_input).
 struct FieldSpec {
   std::string_view id;
   std::string_view key = {};  // locale key under accounts.fields; defaults to `id`
@@ -43,30 +44,20 @@ std::optional<std::string> field_error(const json::object& model, std::string_vi
   return std::string(e->get_string());
 }
 
-// The model of one field: label, hint, inline error and the ids that tie them together.
+// The model of one field for the shared text input: label, hint and inline error from the
+// locale and the errors model.
 json::object field(const web::Translations& t, web::Locale locale, const json::object& model,
                    const FieldSpec& spec, std::string_view value) {
-  std::string id(spec.id);
   std::string base = "accounts.fields." + std::string(spec.key.empty() ? spec.id : spec.key);
-  json::object f{{"id", id},
-                 {"type", spec.type},
-                 {"label", t.text(locale, base + ".label")},
-                 {"value", value},
-                 {"no_spellcheck", spec.no_spellcheck}};
-  std::string described_by;
-  if (spec.hint) {
-    f["hint"] = t.text(locale, base + ".hint");
-    described_by = id + "-hint";
-  }
-  if (auto error = field_error(model, spec.id)) {
-    f["error"] = *error;
-    described_by += (described_by.empty() ? "" : " ") + id + "-error";
-  }
-  if (!described_by.empty()) f["described_by"] = described_by;
-  if (!spec.autocomplete.empty()) f["autocomplete"] = spec.autocomplete;
-  if (!spec.inputmode.empty()) f["inputmode"] = spec.inputmode;
-  if (!spec.width.empty()) f["width"] = spec.width;
-  return f;
+  web::Control control{std::string(spec.id), t.text(locale, base + ".label"),
+                       spec.hint ? t.text(locale, base + ".hint") : std::string(),
+                       field_error(model, spec.id).value_or("")};
+  return web::text_input(control, value,
+                         {.type = spec.type,
+                          .autocomplete = spec.autocomplete,
+                          .inputmode = spec.inputmode,
+                          .width = spec.width,
+                          .spellcheck = !spec.no_spellcheck});
 }
 
 // The errors model for a rate-limited form: one message, on `field`.
@@ -104,14 +95,6 @@ AccountsHandlers::AccountsHandlers(AccountService& accounts, SessionService& ses
       renderer_(renderer),
       settings_(std::move(settings)) {}
 
-web::Response AccountsHandlers::failure(const web::Request& request, web::RequestContext& context,
-                                        const Error& error) {
-  log::error("accounts request failed", context.request_id,
-             {{"path", request.path}, {"key", error.message_key}, {"detail", error.detail}});
-  int status = web::http_status(error.code);
-  if (status < 500 && status != 404) status = 500;
-  return renderer_.error_page(request, context, status);
-}
 
 std::string AccountsHandlers::locked_text(web::Locale locale, std::string_view key,
                                           const Error& error) const {
@@ -132,21 +115,14 @@ web::Response AccountsHandlers::render_register(const web::Request& request,
   json::object model = web::form_errors_model(t, locale, errors);
   model["title"] = t.text(locale, "accounts.register.title");
 
-  json::array options;
+  std::vector<web::Choice> titles;
   for (auto code : kTitleCodes) {
-    options.push_back(
-        json::object{{"value", code},
-                     {"label", t.text(locale, "accounts.titles." + std::string(code))},
-                     {"selected", typed.title == code}});
+    titles.push_back({std::string(code), t.text(locale, "accounts.titles." + std::string(code)), ""});
   }
-  json::object title{{"id", "title"},
-                     {"label", t.text(locale, "accounts.fields.title.label")},
-                     {"choose", t.text(locale, "accounts.fields.title.choose")},
-                     {"options", std::move(options)}};
-  if (auto error = field_error(model, "title")) {
-    title["error"] = *error;
-    title["described_by"] = "title-error";
-  }
+  json::object title = web::select(
+      {"title", t.text(locale, "accounts.fields.title.label"), "", field_error(model, "title").value_or("")},
+      titles, typed.title, t.text(locale, "accounts.fields.title.choose"), "short",
+      "honorific-prefix");
 
   json::object fields;
   fields["national_id"] = field(t, locale, model,
@@ -183,7 +159,7 @@ web::Response AccountsHandlers::render_register(const web::Request& request,
   return renderer_.page(request, context, "accounts/register", std::move(model), status);
 }
 
-web::Response AccountsHandlers::register_form(const web::Request& request,
+Result<web::Response> AccountsHandlers::register_form(const web::Request& request,
                                               web::RequestContext& context) {
   if (context.user) return web::Response::redirect(std::string(kAccountPath));
   return render_register(request, context, Registration{}, {}, 200);
@@ -202,7 +178,7 @@ Registration AccountsHandlers::typed_registration(const web::Form& form) {
   return r;
 }
 
-web::Response AccountsHandlers::register_expired(const web::Request& request,
+Result<web::Response> AccountsHandlers::register_expired(const web::Request& request,
                                                  web::RequestContext& context) {
   if (context.user) return web::Response::redirect(std::string(kAccountPath));
   auto form = web::Form::parse(request);
@@ -213,7 +189,7 @@ web::Response AccountsHandlers::register_expired(const web::Request& request,
   return render_register(request, context, typed, {{"password", kFormExpiredKey}}, 403);
 }
 
-web::Response AccountsHandlers::register_submit(const web::Request& request,
+Result<web::Response> AccountsHandlers::register_submit(const web::Request& request,
                                                 web::RequestContext& context) {
   auto form = web::Form::parse(request);
   if (!form) return renderer_.error_page(request, context, 400);
@@ -223,10 +199,10 @@ web::Response AccountsHandlers::register_submit(const web::Request& request,
     if (registered.error().code == ErrorCode::invalid_input) {
       return render_register(request, context, r, registered.error().fields, 422);
     }
-    return failure(request, context, registered.error());
+    return registered.error();
   }
   auto started = sessions_.start(*registered, context.session_id, request.secure);
-  if (!started) return failure(request, context, started.error());
+  if (!started) return started.error();
   context.set_cookies.push_back(started->set_cookie);
   log::info("account registered", context.request_id);
   return web::Response::redirect(std::string(kAccountPath) + "?registered=1");
@@ -260,7 +236,7 @@ web::Response AccountsHandlers::render_login(const web::Request& request,
   return response;
 }
 
-web::Response AccountsHandlers::login_form(const web::Request& request,
+Result<web::Response> AccountsHandlers::login_form(const web::Request& request,
                                            web::RequestContext& context) {
   std::string next = safe_next(request.query_param("next").value_or(""), "");
   if (context.user)
@@ -268,7 +244,7 @@ web::Response AccountsHandlers::login_form(const web::Request& request,
   return render_login(request, context, "", next, {}, 200);
 }
 
-web::Response AccountsHandlers::login_submit(const web::Request& request,
+Result<web::Response> AccountsHandlers::login_submit(const web::Request& request,
                                              web::RequestContext& context) {
   auto form = web::Form::parse(request);
   if (!form) return renderer_.error_page(request, context, 400);
@@ -288,15 +264,15 @@ web::Response AccountsHandlers::login_submit(const web::Request& request,
     if (e.code == ErrorCode::invalid_input) {
       return render_login(request, context, login, next, e.fields, 422);
     }
-    return failure(request, context, e);
+    return e;
   }
   auto started = sessions_.start(user->id, context.session_id, request.secure);
-  if (!started) return failure(request, context, started.error());
+  if (!started) return started.error();
   context.set_cookies.push_back(started->set_cookie);
   return web::Response::redirect(next.empty() ? settings_.after_login_path : next);
 }
 
-web::Response AccountsHandlers::login_expired(const web::Request& request,
+Result<web::Response> AccountsHandlers::login_expired(const web::Request& request,
                                               web::RequestContext& context) {
   auto form = web::Form::parse(request);
   if (!form) return renderer_.error_page(request, context, 400);
@@ -304,13 +280,13 @@ web::Response AccountsHandlers::login_expired(const web::Request& request,
                       {{"password", kFormExpiredKey}}, 403);
 }
 
-web::Response AccountsHandlers::logout(const web::Request& request, web::RequestContext& context) {
+Result<web::Response> AccountsHandlers::logout(const web::Request& request, web::RequestContext& context) {
   if (!context.session_id.empty()) {
     if (auto ended = sessions_.end(context.session_id); !ended) {
-      return failure(request, context, ended.error());
+      return ended.error();
     }
   }
-  context.set_cookies.push_back(SessionService::clear_session_cookie(request.secure));
+  context.set_cookies.push_back(sessions_.clear_session_cookie(request.secure));
   context.user.reset();
   context.session_id.clear();
   context.session_expires_at = 0;
@@ -319,10 +295,9 @@ web::Response AccountsHandlers::logout(const web::Request& request, web::Request
 
 // ---- account page
 
-web::Response AccountsHandlers::account(const web::Request& request, web::RequestContext& context) {
-  if (!context.user) return web::Response::redirect(login_redirect(kAccountPath));
+Result<web::Response> AccountsHandlers::account(const web::Request& request, web::RequestContext& context) {
   auto found = accounts_.find_user(context.user->user_id);
-  if (!found) return failure(request, context, found.error());
+  if (!found) return found.error();
   if (!*found) return web::Response::redirect(login_redirect(kAccountPath));
   const User& u = **found;
   const auto& t = renderer_.translations();
@@ -339,20 +314,30 @@ web::Response AccountsHandlers::account(const web::Request& request, web::Reques
     auto display = settings_.agency_name(u.agency_code, locale);
     if (!display.empty()) agency = display;
   }
-  json::object details{
-      {"name", name},
-      {"national_id", u.national_id ? mask_citizen_id(*u.national_id) : ""},
-      {"email", u.email.value_or("")},
-      {"mobile", format_mobile(u.mobile)},
-      {"role", t.text(locale, "accounts.roles." + std::string(role_name(u.role)))},
-      {"agency", agency},
-      {"member_since", web::format_date(locale, u.created_at)},
-      {"password_changed", web::format_date(locale, u.password_changed_at)},
+  auto say = [&](std::string_view key) { return t.text(locale, "accounts.account." + std::string(key)); };
+  std::vector<web::SummaryRow> rows;
+  auto row = [&](std::string_view key, std::string value) {
+    rows.push_back({say(key), value.empty() ? say("not_given") : std::move(value), "", "", ""});
   };
-  json::object model{{"title", t.text(locale, "accounts.account.title")},
-                     {"account", std::move(details)},
-                     {"registered", has_query(request, "registered", "1")},
-                     {"password_changed_notice", has_query(request, "changed", "password")}};
+  if (!name.empty()) row("name", name);
+  if (u.national_id) row("national_id", mask_citizen_id(*u.national_id));
+  row("email", u.email.value_or(""));
+  row("mobile", format_mobile(u.mobile));
+  row("role", t.text(locale, "accounts.roles." + std::string(role_name(u.role))));
+  if (!agency.empty()) row("agency", agency);
+  row("member_since", web::format_date(locale, u.created_at));
+  json::object model{{"title", say("title")},
+                     {"details", web::summary_list(rows)},
+                     {"security", web::summary_list({{say("password_changed_at"),
+                                                      web::format_date(locale, u.password_changed_at),
+                                                      "", "", ""}})}};
+  const bool registered = has_query(request, "registered", "1");
+  const bool changed = has_query(request, "changed", "password");
+  if (registered || changed) {
+    model["banner"] = web::notification_banner(
+        web::BannerKind::success, t.text(locale, "components.banner.success"),
+        say(registered ? "registered_notice" : "password_changed_notice"));
+  }
   return renderer_.page(request, context, "accounts/account", std::move(model));
 }
 
@@ -381,15 +366,13 @@ web::Response AccountsHandlers::render_password(const web::Request& request,
   return renderer_.page(request, context, "accounts/password", std::move(model), status);
 }
 
-web::Response AccountsHandlers::password_form(const web::Request& request,
+Result<web::Response> AccountsHandlers::password_form(const web::Request& request,
                                               web::RequestContext& context) {
-  if (!context.user) return web::Response::redirect(login_redirect(kPasswordPath));
   return render_password(request, context, {}, 200);
 }
 
-web::Response AccountsHandlers::password_submit(const web::Request& request,
+Result<web::Response> AccountsHandlers::password_submit(const web::Request& request,
                                                 web::RequestContext& context) {
-  if (!context.user) return web::Response::redirect(login_redirect(kPasswordPath));
   auto form = web::Form::parse(request);
   if (!form) return renderer_.error_page(request, context, 400);
   PasswordChange change{form->raw("current_password"), form->raw("new_password"),
@@ -407,16 +390,71 @@ web::Response AccountsHandlers::password_submit(const web::Request& request,
     if (e.code == ErrorCode::invalid_input) return render_password(request, context, e.fields, 422);
     if (e.code == ErrorCode::not_found)
       return web::Response::redirect(login_redirect(kPasswordPath));
-    return failure(request, context, e);
+    return e;
   }
   log::info("password changed", context.request_id);
   return web::Response::redirect(std::string(kAccountPath) + "?changed=password");
 }
 
-web::Response AccountsHandlers::password_expired(const web::Request& request,
+Result<web::Response> AccountsHandlers::password_expired(const web::Request& request,
                                                  web::RequestContext& context) {
-  if (!context.user) return web::Response::redirect(login_redirect(kPasswordPath));
   return render_password(request, context, {{"current_password", kFormExpiredKey}}, 403);
+}
+
+Result<web::Response> AccountsHandlers::extend_session(const web::Request& request,
+                                                       web::RequestContext& context) {
+  PRATU_TRY(expires_at, sessions_.extend(context.session_id));
+  if (request.header("Accept").find("application/json") != std::string_view::npos) {
+    return web::Response::json(json::serialize(json::object{{"expires_at", expires_at}}));
+  }
+  return web::Response::redirect(std::string(kAccountPath));
+}
+
+web::Routes AccountsHandlers::routes() {
+  using web::Access;
+  auto bind = [this](auto method) {
+    return [this, method](const web::Request& request, web::RequestContext& context) {
+      return (this->*method)(request, context);
+    };
+  };
+  // Forms are small; a password form is three fields.
+  constexpr std::size_t kFormLimit = 16 * 1024;
+  web::Routes r;
+  r.reserve(16);  // `add` hands out references into it
+  auto add = [&](std::string method, std::string pattern, Access access, std::string name,
+                 web::Handler handler) -> web::RouteSpec& {
+    web::RouteSpec spec;
+    spec.method = std::move(method);
+    spec.pattern = std::move(pattern);
+    spec.access = access;
+    spec.name = std::move(name);
+    spec.handler = std::move(handler);
+    if (spec.method == "POST") spec.body_limit = kFormLimit;
+    return r.emplace_back(std::move(spec));
+  };
+  add("GET", "/register", Access::anyone, "register", bind(&AccountsHandlers::register_form))
+      .forms = web::Forms::anonymous;
+  auto& register_post = add("POST", "/register", Access::anyone, "register",
+                            bind(&AccountsHandlers::register_submit));
+  register_post.forms = web::Forms::anonymous;
+  register_post.expired = bind(&AccountsHandlers::register_expired);
+  add("GET", "/login", Access::anyone, "login", bind(&AccountsHandlers::login_form)).forms =
+      web::Forms::anonymous;
+  auto& login_post =
+      add("POST", "/login", Access::anyone, "login", bind(&AccountsHandlers::login_submit));
+  login_post.forms = web::Forms::anonymous;
+  login_post.expired = bind(&AccountsHandlers::login_expired);
+  // Logging out needs no login: a visitor whose session already ended is simply sent home.
+  add("POST", "/logout", Access::anyone, "logout", bind(&AccountsHandlers::logout));
+  add("GET", "/account", Access::signed_in, "account", bind(&AccountsHandlers::account));
+  add("GET", "/account/password", Access::signed_in, "password",
+      bind(&AccountsHandlers::password_form));
+  add("POST", "/account/password", Access::signed_in, "password",
+      bind(&AccountsHandlers::password_submit))
+      .expired = bind(&AccountsHandlers::password_expired);
+  add("POST", "/session/extend", Access::signed_in, "session_extend",
+      bind(&AccountsHandlers::extend_session));
+  return r;
 }
 
 }  // namespace pratu::accounts

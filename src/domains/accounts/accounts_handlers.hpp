@@ -13,6 +13,7 @@
 #include "web/message.hpp"
 #include "web/form.hpp"
 #include "web/render.hpp"
+#include "web/route.hpp"
 
 namespace pratu::accounts {
 
@@ -36,28 +37,34 @@ class AccountsHandlers {
                    const web::Renderer& renderer, AccountsPageSettings settings = {});
 
   /// GET /register
-  web::Response register_form(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> register_form(const web::Request& request, web::RequestContext& context);
   /// POST /register: creates the account, logs in, 303 to /account; 422 with errors.
-  web::Response register_submit(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> register_submit(const web::Request& request, web::RequestContext& context);
   /// GET /login[?next=/path]
-  web::Response login_form(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> login_form(const web::Request& request, web::RequestContext& context);
   /// POST /login: 303 to a safe `next` or /account; 422 on a wrong login, 429 when locked.
-  web::Response login_submit(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> login_submit(const web::Request& request, web::RequestContext& context);
   /// POST /logout: ends the session, deletes the cookie, 303 to /.
-  web::Response logout(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> logout(const web::Request& request, web::RequestContext& context);
   /// GET /account (login required: 303 to /login?next=/account).
-  web::Response account(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> account(const web::Request& request, web::RequestContext& context);
   /// GET /account/password (login required).
-  web::Response password_form(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> password_form(const web::Request& request, web::RequestContext& context);
   /// POST /account/password: 303 to /account on success; 422 with errors; 429 when locked.
-  web::Response password_submit(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> password_submit(const web::Request& request, web::RequestContext& context);
 
   /// The same three POSTs when their CSRF token failed (the form outlived its session, or the
   /// cookies were cleared): the form again, 403, with what was typed (never a password) and a
   /// message on the password field. Nothing is registered, checked or changed.
-  web::Response register_expired(const web::Request& request, web::RequestContext& context);
-  web::Response login_expired(const web::Request& request, web::RequestContext& context);
-  web::Response password_expired(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> register_expired(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> login_expired(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> password_expired(const web::Request& request, web::RequestContext& context);
+  /// POST /session/extend — "stay logged in" before the idle timeout: JSON for the page's
+  /// script, a redirect without it.
+  Result<web::Response> extend_session(const web::Request& request, web::RequestContext& context);
+
+  /// The domain's routes, each with its access rule.
+  web::Routes routes();
 
  private:
   // What was typed into the registration form, passwords included (for the caller to drop).
@@ -73,9 +80,6 @@ class AccountsHandlers {
   web::Response render_password(const web::Request& request, web::RequestContext& context,
                                 const std::vector<FieldError>& errors, int status,
                                 const std::string& locked_message = {});
-  // An error nobody can fix by editing the form: logged with the request id, error page.
-  web::Response failure(const web::Request& request, web::RequestContext& context,
-                        const Error& error);
   // The "try again in N minutes" text for a rate_limited error.
   std::string locked_text(web::Locale locale, std::string_view key, const Error& error) const;
 

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -104,6 +106,13 @@ class AccountsHandlersTest : public AccountsTest {
     return request;
   }
 
+  // A handler's answer; an error fails the test (the handlers here answer every expected case).
+  web::Response answer(Result<web::Response> response) {
+    if (response) return std::move(*response);
+    ADD_FAILURE() << "handler failed: " << response.error().detail;
+    return web::Response::text("", 500);
+  }
+
   // What the app's middleware does before a handler runs.
   web::RequestContext context_for(const web::Request& request,
                                   web::Locale locale = web::Locale::th) {
@@ -127,7 +136,7 @@ class AccountsHandlersTest : public AccountsTest {
                                       {"password", r.password},
                                       {"password_confirmation", r.password_confirmation}});
     auto context = context_for(request);
-    auto response = handlers_->register_submit(request, context);
+    auto response = answer(handlers_->register_submit(request, context));
     EXPECT_EQ(response.status, 303);
     EXPECT_EQ(response.header("Location"), "/account?registered=1");
     EXPECT_EQ(context.set_cookies.size(), 1u);
@@ -144,7 +153,7 @@ class AccountsHandlersTest : public AccountsTest {
 TEST_P(AccountsHandlersTest, RegisterFormLabelsEveryFieldAndCarriesTheCsrfToken) {
   auto request = get("/register");
   auto context = context_for(request);
-  auto response = handlers_->register_form(request, context);
+  auto response = answer(handlers_->register_form(request, context));
   EXPECT_EQ(response.status, 200);
   const auto& html = response.body;
   for (const char* id : {"national_id", "title", "given_name", "family_name", "email", "mobile",
@@ -174,7 +183,7 @@ TEST_P(AccountsHandlersTest, RegisterWithAWrongCheckDigitShowsTheErrorAndKeepsWh
                                     {"password", "my secret passphrase"},
                                     {"password_confirmation", "my secret passphrase"}});
   auto context = context_for(request);
-  auto response = handlers_->register_submit(request, context);
+  auto response = answer(handlers_->register_submit(request, context));
   EXPECT_EQ(response.status, 422);
   const auto& html = response.body;
   EXPECT_THAT(html, HasSubstr("<title>ข้อผิดพลาด:"));
@@ -206,7 +215,7 @@ TEST_P(AccountsHandlersTest, RegisterWithATakenIdOrEmailSaysSo) {
                                     {"password", r.password},
                                     {"password_confirmation", r.password}});
   auto context = context_for(request, web::Locale::en);
-  auto response = handlers_->register_submit(request, context);
+  auto response = answer(handlers_->register_submit(request, context));
   EXPECT_EQ(response.status, 422);
   EXPECT_THAT(response.body, HasSubstr("An account with this national ID number already exists"));
   EXPECT_THAT(response.body, HasSubstr("An account with this email address already exists"));
@@ -218,10 +227,11 @@ TEST_P(AccountsHandlersTest, RegisteringLogsInAndShowsTheAccount) {
   auto request = get("/account?registered=1", cookie);
   auto context = context_for(request);
   ASSERT_TRUE(context.user);
-  auto response = handlers_->account(request, context);
+  auto response = answer(handlers_->account(request, context));
   EXPECT_EQ(response.status, 200);
   const auto& html = response.body;
-  EXPECT_THAT(html, HasSubstr("role=\"status\""));
+  EXPECT_THAT(html, HasSubstr("notification-banner--success"));
+  EXPECT_THAT(html, HasSubstr("role=\"alert\""));
   EXPECT_THAT(html, HasSubstr("นางสาวสมหญิง รักเรียน"));
   EXPECT_THAT(html, HasSubstr("3-1006-xxxxx-xx-5"));
   EXPECT_THAT(html, Not(HasSubstr("3100600445635")));
@@ -232,20 +242,27 @@ TEST_P(AccountsHandlersTest, RegisteringLogsInAndShowsTheAccount) {
   EXPECT_THAT(html, Not(HasSubstr("accounts.")));
 }
 
-TEST_P(AccountsHandlersTest, AccountPageSendsAnonymousVisitorsToLogin) {
-  auto request = get("/account");
-  auto context = context_for(request);
-  auto response = handlers_->account(request, context);
-  EXPECT_EQ(response.status, 303);
-  EXPECT_EQ(response.header("Location"), "/login?next=%2Faccount");
-  auto password = handlers_->password_form(request, context);
-  EXPECT_EQ(password.header("Location"), "/login?next=%2Faccount%2Fpassword");
+TEST_P(AccountsHandlersTest, RoutesDeclareWhoMayUseThem) {
+  std::map<std::string, web::Access> declared;
+  for (const auto& route : handlers_->routes()) {
+    ASSERT_TRUE(route.access.has_value()) << route.method << " " << route.pattern;
+    declared[route.method + " " + route.pattern] = *route.access;
+  }
+  // The forms a visitor needs before logging in are open to anyone; the rest need a login.
+  EXPECT_EQ(declared.at("GET /register"), web::Access::anyone);
+  EXPECT_EQ(declared.at("POST /register"), web::Access::anyone);
+  EXPECT_EQ(declared.at("GET /login"), web::Access::anyone);
+  EXPECT_EQ(declared.at("POST /login"), web::Access::anyone);
+  EXPECT_EQ(declared.at("GET /account"), web::Access::signed_in);
+  EXPECT_EQ(declared.at("GET /account/password"), web::Access::signed_in);
+  EXPECT_EQ(declared.at("POST /account/password"), web::Access::signed_in);
+  EXPECT_EQ(declared.at("POST /session/extend"), web::Access::signed_in);
 }
 
 TEST_P(AccountsHandlersTest, LoginFormOffersUsernameAndCurrentPasswordAutocomplete) {
   auto request = get("/login?next=/services/food-licence");
   auto context = context_for(request, web::Locale::en);
-  auto response = handlers_->login_form(request, context);
+  auto response = answer(handlers_->login_form(request, context));
   EXPECT_EQ(response.status, 200);
   EXPECT_THAT(response.body, HasSubstr("autocomplete=\"username\""));
   EXPECT_THAT(response.body, HasSubstr("autocomplete=\"current-password\""));
@@ -261,7 +278,7 @@ TEST_P(AccountsHandlersTest, LoginSetsTheSessionCookieAndGoesToASafeNext) {
                                  {"password", password},
                                  {"next", "/services/food-licence?x=1"}});
   auto context = context_for(request);
-  auto response = handlers_->login_submit(request, context);
+  auto response = answer(handlers_->login_submit(request, context));
   EXPECT_EQ(response.status, 303);
   EXPECT_EQ(response.header("Location"), "/services/food-licence?x=1");
   ASSERT_EQ(context.set_cookies.size(), 1u);
@@ -271,7 +288,7 @@ TEST_P(AccountsHandlersTest, LoginSetsTheSessionCookieAndGoesToASafeNext) {
   auto elsewhere = post(
       "/login", {{"login", "3100600445635"}, {"password", password}, {"next", "//evil.example/"}});
   auto context2 = context_for(elsewhere);
-  EXPECT_EQ(handlers_->login_submit(elsewhere, context2).header("Location"), "/account");
+  EXPECT_EQ(answer(handlers_->login_submit(elsewhere, context2)).header("Location"), "/account");
 }
 
 TEST_P(AccountsHandlersTest, LoginRotatesTheSessionItWasGiven) {
@@ -281,7 +298,7 @@ TEST_P(AccountsHandlersTest, LoginRotatesTheSessionItWasGiven) {
            old_cookie);
   auto context = context_for(request);
   ASSERT_TRUE(context.user);
-  auto response = handlers_->login_submit(request, context);
+  auto response = answer(handlers_->login_submit(request, context));
   EXPECT_EQ(response.status, 303);
   auto old_again = get("/account", old_cookie);
   EXPECT_FALSE(context_for(old_again).user);
@@ -293,7 +310,7 @@ TEST_P(AccountsHandlersTest, AWrongPasswordShowsTheSameMessageAsAnUnknownLogin) 
   register_through_page();
   auto wrong = post("/login", {{"login", "somying@example.org"}, {"password", "not the password"}});
   auto context = context_for(wrong, web::Locale::en);
-  auto response = handlers_->login_submit(wrong, context);
+  auto response = answer(handlers_->login_submit(wrong, context));
   EXPECT_EQ(response.status, 422);
   EXPECT_THAT(response.body, HasSubstr("<a href=\"#login\">The national ID number, email address "
                                        "or password is not correct</a>"));
@@ -303,7 +320,7 @@ TEST_P(AccountsHandlersTest, AWrongPasswordShowsTheSameMessageAsAnUnknownLogin) 
   auto unknown =
       post("/login", {{"login", "nobody@example.org"}, {"password", "not the password"}});
   auto context2 = context_for(unknown, web::Locale::en);
-  auto response2 = handlers_->login_submit(unknown, context2);
+  auto response2 = answer(handlers_->login_submit(unknown, context2));
   EXPECT_EQ(response2.status, 422);
   EXPECT_THAT(response2.body,
               HasSubstr("The national ID number, email address or password is not correct"));
@@ -315,7 +332,7 @@ TEST_P(AccountsHandlersTest, AThrottledLoginSays429AndWhenToTryAgain) {
   for (int i = 0; i < 5; ++i) {
     auto request = post("/login", {{"login", "3100600445635"}, {"password", "wrong password"}});
     auto context = context_for(request);
-    response = handlers_->login_submit(request, context);
+    response = answer(handlers_->login_submit(request, context));
   }
   EXPECT_EQ(response.status, 429);
   EXPECT_EQ(response.header("Retry-After"), "900");
@@ -326,7 +343,7 @@ TEST_P(AccountsHandlersTest, AThrottledLoginSays429AndWhenToTryAgain) {
   auto request =
       post("/login", {{"login", "3100600445635"}, {"password", valid_registration().password}});
   auto context = context_for(request, web::Locale::en);
-  auto later = handlers_->login_submit(request, context);
+  auto later = answer(handlers_->login_submit(request, context));
   EXPECT_EQ(later.status, 429);
   EXPECT_THAT(later.body, HasSubstr("Try again in 1 minute"));
 }
@@ -336,7 +353,7 @@ TEST_P(AccountsHandlersTest, LogoutEndsTheSessionAndDeletesTheCookie) {
   auto request = post("/logout", {}, cookie);
   auto context = context_for(request);
   ASSERT_TRUE(context.user);
-  auto response = handlers_->logout(request, context);
+  auto response = answer(handlers_->logout(request, context));
   EXPECT_EQ(response.status, 303);
   EXPECT_EQ(response.header("Location"), "/");
   ASSERT_EQ(context.set_cookies.size(), 1u);
@@ -351,7 +368,7 @@ TEST_P(AccountsHandlersTest, ChangingThePasswordChecksTheCurrentOneAndEndsOtherS
   // A second device.
   auto other = post("/login", {{"login", "3100600445635"}, {"password", old_password}});
   auto other_context = context_for(other);
-  handlers_->login_submit(other, other_context);
+  answer(handlers_->login_submit(other, other_context));
   std::string other_cookie = cookie_pair(other_context.set_cookies.at(0));
 
   auto wrong = post("/account/password",
@@ -360,7 +377,7 @@ TEST_P(AccountsHandlersTest, ChangingThePasswordChecksTheCurrentOneAndEndsOtherS
                      {"new_password_confirmation", "a whole new passphrase"}},
                     cookie);
   auto wrong_context = context_for(wrong);
-  auto refused = handlers_->password_submit(wrong, wrong_context);
+  auto refused = answer(handlers_->password_submit(wrong, wrong_context));
   EXPECT_EQ(refused.status, 422);
   EXPECT_THAT(refused.body, HasSubstr("<a href=\"#current_password\">รหัสผ่านปัจจุบันไม่ถูกต้อง</a>"));
   EXPECT_THAT(refused.body, Not(HasSubstr("a whole new passphrase")));
@@ -371,7 +388,7 @@ TEST_P(AccountsHandlersTest, ChangingThePasswordChecksTheCurrentOneAndEndsOtherS
                      {"new_password_confirmation", "a whole new passphrase"}},
                     cookie);
   auto right_context = context_for(right);
-  auto changed = handlers_->password_submit(right, right_context);
+  auto changed = answer(handlers_->password_submit(right, right_context));
   EXPECT_EQ(changed.status, 303);
   EXPECT_EQ(changed.header("Location"), "/account?changed=password");
   EXPECT_TRUE(context_for(get("/account", cookie)).user);
@@ -382,7 +399,7 @@ TEST_P(AccountsHandlersTest, PasswordFormUsesNewPasswordAutocomplete) {
   std::string cookie = register_through_page();
   auto request = get("/account/password", cookie);
   auto context = context_for(request);
-  auto response = handlers_->password_form(request, context);
+  auto response = answer(handlers_->password_form(request, context));
   EXPECT_EQ(response.status, 200);
   EXPECT_THAT(response.body, HasSubstr("id=\"current_password\" name=\"current_password\" "
                                        "type=\"password\" autocomplete=\"current-password\""));

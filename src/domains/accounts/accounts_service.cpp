@@ -52,6 +52,10 @@ std::string demo_officer_email(std::string_view agency_code) {
   return "officer." + std::string(agency_code) + "@demo.pratu.example";
 }
 
+std::string demo_supervisor_email(std::string_view agency_code) {
+  return "supervisor." + std::string(agency_code) + "@demo.pratu.example";
+}
+
 AccountService::AccountService(storage::Database& db, const crypto::PasswordHasher& hasher,
                                LoginThrottle& throttle, const Clock& clock, PasswordPolicy policy)
     : db_(db), hasher_(hasher), throttle_(throttle), clock_(clock), policy_(policy) {}
@@ -266,7 +270,7 @@ Result<UserId> AccountService::create_user(Role role, std::string_view agency_co
                                            std::string_view login, std::string_view password) {
   std::vector<FieldError> errors;
   std::string agency = trim(agency_code);
-  if (role == Role::officer && agency.empty()) {
+  if (web::is_agency_role(role) && agency.empty()) {
     errors.push_back({"agency_code", "accounts.errors.agency_required"});
   } else if (!agency.empty() && (role == Role::applicant || !is_agency_code(agency))) {
     errors.push_back({"agency_code", "accounts.errors.agency_invalid"});
@@ -324,6 +328,12 @@ Result<std::vector<DemoAccount>> AccountService::seed_demo_accounts(
     officer.email = demo_officer_email(code);
     demos.push_back(
         {{*officer.email, std::string(kDemoOfficerPassword), "officer", code}, std::move(officer)});
+    User supervisor;
+    supervisor.role = Role::supervisor;
+    supervisor.agency_code = code;
+    supervisor.email = demo_supervisor_email(code);
+    demos.push_back({{*supervisor.email, std::string(kDemoOfficerPassword), "supervisor", code},
+                     std::move(supervisor)});
   }
   {
     User admin;

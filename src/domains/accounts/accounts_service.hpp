@@ -28,6 +28,8 @@ inline constexpr std::string_view kDemoAdminEmail = "admin@demo.pratu.example";
 
 /// The demo officer's email for an agency: officer.<code>@demo.pratu.example.
 std::string demo_officer_email(std::string_view agency_code);
+/// The demo supervisor's email of an agency (same password as its officer).
+std::string demo_supervisor_email(std::string_view agency_code);
 
 /// The accounts domain's use cases. Failures a person can fix are ErrorCode::invalid_input
 /// with FieldErrors keyed by form field and locale key (accounts.errors.*). Thread-safe.

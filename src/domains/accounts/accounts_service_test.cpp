@@ -234,8 +234,9 @@ TEST_P(AccountServiceTest, ChangesThePasswordAndEndsTheOtherSessions) {
   auto here = sessions_->start(id, "", false);
   auto elsewhere = sessions_->start(id, "", false);
   ASSERT_TRUE(here && elsewhere);
-  std::string here_secret = here->set_cookie.substr(14, 64);
-  std::string elsewhere_secret = elsewhere->set_cookie.substr(14, 64);
+  // The cookie's value: the secret and its signature.
+  std::string here_secret = here->set_cookie.substr(14, 97);
+  std::string elsewhere_secret = elsewhere->set_cookie.substr(14, 97);
 
   PasswordChange change{valid_registration().password, "a brand new passphrase",
                         "a brand new passphrase", "192.0.2.10"};
@@ -299,11 +300,15 @@ TEST_P(AccountServiceTest, CreatesAUserWhoseLoginIsANationalId) {
 TEST_P(AccountServiceTest, SeedsDemoAccountsOnlyIntoAnEmptyTable) {
   auto seeded = accounts_->seed_demo_accounts({"dbd", "bma"});
   ASSERT_TRUE(seeded) << seeded.error().detail;
-  ASSERT_EQ(seeded->size(), 4u);
+  // The applicant, an officer and a supervisor of each agency, the administrator.
+  ASSERT_EQ(seeded->size(), 6u);
   EXPECT_EQ((*seeded)[0].login, "1234567890121");
   EXPECT_EQ((*seeded)[1].login, "officer.dbd@demo.pratu.example");
   EXPECT_EQ((*seeded)[1].agency_code, "dbd");
-  EXPECT_EQ((*seeded)[3].login, "admin@demo.pratu.example");
+  EXPECT_EQ((*seeded)[2].login, "supervisor.dbd@demo.pratu.example");
+  EXPECT_EQ((*seeded)[2].role, "supervisor");
+  EXPECT_EQ((*seeded)[2].agency_code, "dbd");
+  EXPECT_EQ((*seeded)[5].login, "admin@demo.pratu.example");
   for (const auto& demo : *seeded) {
     auto user = login(demo.login, demo.password);
     ASSERT_TRUE(user) << demo.login;
@@ -314,7 +319,7 @@ TEST_P(AccountServiceTest, SeedsDemoAccountsOnlyIntoAnEmptyTable) {
   // A restart lists them again without creating anything.
   auto again = accounts_->seed_demo_accounts({"dbd", "bma"});
   ASSERT_TRUE(again);
-  EXPECT_EQ(again->size(), 4u);
+  EXPECT_EQ(again->size(), 6u);
 }
 
 TEST_P(AccountServiceTest, DoesNotSeedDemoAccountsNextToRealUsers) {

@@ -20,6 +20,7 @@ namespace pratu::accounts::testing {
 
 /// The login throttle's hash key in tests (production keeps a random one in the database).
 inline const std::string kTestThrottleKey = "throttle-key-for-the-tests-only-0123456789";
+inline const std::string kSigningKey = "cookie-signing-key-for-the-tests-only-0123456789";
 
 /// Argon2id cheap enough for hundreds of hashes per test run.
 inline crypto::PasswordHashSettings cheap_hashing() {
@@ -57,7 +58,7 @@ class AccountsTest : public pratu::test::DatabaseTest {
     if (IsSkipped() || HasFatalFailure()) return;
     hasher_ = std::make_unique<crypto::PasswordHasher>(cheap_hashing(), random_);
     throttle_ = std::make_unique<LoginThrottle>(database(), clock_, kTestThrottleKey);
-    sessions_ = std::make_unique<SessionService>(database(), clock_, random_);
+    sessions_ = std::make_unique<SessionService>(database(), clock_, random_, kSigningKey);
     accounts_ = std::make_unique<AccountService>(database(), *hasher_, *throttle_, clock_);
   }
 

@@ -1,6 +1,7 @@
 #include "domains/accounts/session_service.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "crypto/digest.hpp"
 #include "domains/accounts/accounts_repository.hpp"
@@ -11,25 +12,24 @@ namespace {
 
 constexpr std::size_t kSecretBytes = 32;
 constexpr std::size_t kTokenBytes = 32;
+// 128 bits of HMAC-SHA-256, in hex: enough that a forged cookie is never accepted.
+constexpr std::size_t kSignatureHexChars = 32;
+// Ended or unknown sessions remembered per node, so a replayed cookie costs no database read.
+constexpr std::size_t kUnknownSessionsRemembered = 16 * 1024;
+constexpr std::chrono::seconds kUnknownSessionsFor{600};
+constexpr std::string_view kSessionPurpose = "session";
+constexpr std::string_view kCsrfPurpose = "csrf";
+
+bool is_hex(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
 
 // Cookies are untrusted input: only a token of our own shape is looked at.
-bool is_token(std::string_view text) {
-  return text.size() == 2 * kSecretBytes && std::all_of(text.begin(), text.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
+bool is_token(std::string_view text) { return text.size() == 2 * kSecretBytes && is_hex(text); }
 
 bool is_live(const Session& s, std::int64_t now) {
   return now < s.idle_expires_at && now < s.absolute_expires_at;
-}
-
-web::CookieOptions cookie_options(bool secure) {
-  web::CookieOptions options;
-  options.path = "/";
-  options.http_only = true;
-  options.same_site = "Lax";
-  options.secure = secure;
-  return options;
 }
 
 }  // namespace
@@ -38,27 +38,82 @@ web::Principal principal_of(const User& user) {
   web::Principal p;
   p.user_id = user.id;
   p.display_name = user.display_name();
-  p.role = std::string(role_name(user.role));
+  p.role = user.role;
   p.agency_code = user.agency_code;
   return p;
 }
 
 SessionService::SessionService(storage::Database& db, const Clock& clock, Random& random,
-                               SessionSettings settings)
-    : db_(db), clock_(clock), random_(random), settings_(settings) {}
+                               std::string signing_key, SessionSettings settings)
+    : db_(db),
+      clock_(clock),
+      random_(random),
+      signing_key_(std::move(signing_key)),
+      settings_(settings),
+      session_cookie_name_((settings.host_prefix ? std::string(kHostPrefix) : std::string()) +
+                           std::string(kSessionCookie)),
+      csrf_cookie_name_((settings.host_prefix ? std::string(kHostPrefix) : std::string()) +
+                        std::string(kCsrfCookie)),
+      unknown_sessions_(kUnknownSessionsRemembered, kUnknownSessionsFor) {
+  if (signing_key_.size() < kMinSigningKeyBytes) {
+    throw std::invalid_argument("session signing key is shorter than 32 bytes");
+  }
+}
+
+web::CookieOptions SessionService::cookie_options(bool secure) const {
+  web::CookieOptions options;
+  options.path = "/";
+  options.http_only = true;
+  options.same_site = "Lax";
+  options.secure = secure || settings_.host_prefix;
+  return options;
+}
+
+std::string SessionService::signed_value(std::string_view purpose, std::string_view value) const {
+  std::string message = std::string(purpose) + ":" + std::string(value);
+  return std::string(value) + "." +
+         crypto::hmac_sha256_hex(signing_key_, message).substr(0, kSignatureHexChars);
+}
+
+std::optional<std::string_view> SessionService::verified_value(std::string_view purpose,
+                                                               std::string_view cookie) const {
+  // Cookies are untrusted input: only a value of our own shape is looked at.
+  if (cookie.size() != 2 * kSecretBytes + 1 + kSignatureHexChars) return std::nullopt;
+  auto value = cookie.substr(0, 2 * kSecretBytes);
+  auto signature = cookie.substr(2 * kSecretBytes + 1);
+  if (cookie[2 * kSecretBytes] != '.' || !is_token(value) || !is_hex(signature)) {
+    return std::nullopt;
+  }
+  std::string message = std::string(purpose) + ":" + std::string(value);
+  auto expected = crypto::hmac_sha256_hex(signing_key_, message).substr(0, kSignatureHexChars);
+  if (!crypto::constant_time_equal(expected, signature)) return std::nullopt;
+  return value;
+}
+
+void SessionService::remember_unknown(const std::string& session_id) const {
+  unknown_sessions_.store(session_id, true);
+}
+
+bool SessionService::may_hold_session(const web::Request& request) const {
+  auto cookie = request.cookie(session_cookie_name_);
+  if (!cookie) return false;
+  auto secret = verified_value(kSessionPurpose, *cookie);
+  return secret && !unknown_sessions_.contains(session_id_of(*secret));
+}
 
 std::string SessionService::session_id_of(std::string_view secret) {
   return crypto::sha256_hex(secret);
 }
 
-std::string SessionService::session_cookie(std::string_view secret, bool secure) {
-  return web::set_cookie_value(kSessionCookie, secret, cookie_options(secure));
+std::string SessionService::session_cookie(std::string_view secret, bool secure) const {
+  return web::set_cookie_value(session_cookie_name_, signed_value(kSessionPurpose, secret),
+                               cookie_options(secure));
 }
 
-std::string SessionService::clear_session_cookie(bool secure) {
+std::string SessionService::clear_session_cookie(bool secure) const {
   auto options = cookie_options(secure);
   options.max_age_seconds = 0;
-  return web::set_cookie_value(kSessionCookie, "", options);
+  return web::set_cookie_value(session_cookie_name_, "", options);
 }
 
 Result<StartedSession> SessionService::start(UserId user_id, std::string_view previous_session_id,
@@ -85,17 +140,23 @@ Result<StartedSession> SessionService::start(UserId user_id, std::string_view pr
 }
 
 Result<std::optional<ActiveSession>> SessionService::resolve(std::string_view cookie_value) {
-  if (!is_token(cookie_value)) return std::optional<ActiveSession>();
-  std::string id = session_id_of(cookie_value);
+  auto secret = verified_value(kSessionPurpose, cookie_value);
+  if (!secret) return std::optional<ActiveSession>();
+  std::string id = session_id_of(*secret);
+  if (unknown_sessions_.contains(id)) return std::optional<ActiveSession>();
   PRATU_TRY(found, db_.read_value<std::optional<repository::SessionWithUser>>(
                        [&](storage::Connection& c) { return repository::find_session(c, id); }));
-  if (!found) return std::optional<ActiveSession>();
+  if (!found) {
+    remember_unknown(id);
+    return std::optional<ActiveSession>();
+  }
   std::int64_t now = clock_.now_seconds();
   Session& s = found->session;
   if (!is_live(s, now) || found->user.disabled) {
     auto deleted = db_.write_value<std::int64_t>(
         [&](storage::Connection& c) { return repository::delete_session(c, id); });
     if (!deleted) return deleted.error();
+    remember_unknown(id);
     return std::optional<ActiveSession>();
   }
   // Writing on every request would make each page view a write; a minute's slack is harmless.
@@ -111,16 +172,16 @@ Result<std::optional<ActiveSession>> SessionService::resolve(std::string_view co
 }
 
 Result<std::optional<ActiveSession>> SessionService::resolve_request(const web::Request& request) {
-  auto cookie = request.cookie(kSessionCookie);
+  auto cookie = request.cookie(session_cookie_name_);
   if (!cookie) return std::optional<ActiveSession>();
   return resolve(*cookie);
 }
 
 AnonymousCsrf SessionService::ensure_anonymous_csrf(const web::Request& request) {
-  auto cookie = request.cookie(kCsrfCookie);
-  if (cookie && is_token(*cookie)) return AnonymousCsrf{*cookie, std::nullopt};
-  std::string token = random_.token(kTokenBytes);
-  auto set_cookie = web::set_cookie_value(kCsrfCookie, token, cookie_options(request.secure));
+  auto cookie = request.cookie(csrf_cookie_name_);
+  if (cookie && verified_value(kCsrfPurpose, *cookie)) return AnonymousCsrf{*cookie, std::nullopt};
+  std::string token = signed_value(kCsrfPurpose, random_.token(kTokenBytes));
+  auto set_cookie = web::set_cookie_value(csrf_cookie_name_, token, cookie_options(request.secure));
   return AnonymousCsrf{std::move(token), std::move(set_cookie)};
 }
 
@@ -134,7 +195,7 @@ Result<void> SessionService::attach(const web::Request& request, web::RequestCon
     return ok();
   }
   // A session cookie that no longer resolves is dropped, so the browser stops sending it.
-  if (request.cookie(kSessionCookie)) {
+  if (request.cookie(session_cookie_name_)) {
     context.set_cookies.push_back(clear_session_cookie(request.secure));
   }
   auto csrf = ensure_anonymous_csrf(request);
@@ -170,6 +231,7 @@ Result<void> SessionService::end(std::string_view session_id) {
   auto deleted = db_.write_value<std::int64_t>(
       [&](storage::Connection& c) { return repository::delete_session(c, session_id); });
   if (!deleted) return deleted.error();
+  remember_unknown(std::string(session_id));
   return ok();
 }
 

@@ -2,9 +2,13 @@
 /// Logged-in browsers, stored in the database so every node shares them, and the CSRF tokens
 /// that protect their forms.
 ///
-/// The session cookie (`pratu_session`) holds 32 random bytes; the database keeps only their
-/// SHA-256, so a copy of the database cannot be replayed as cookies. Before login, forms are
-/// protected by a double-submit token in the `pratu_csrf` cookie.
+/// The session cookie (`pratu_session`) holds 32 random bytes and their HMAC under a key every
+/// node shares; the database keeps only the bytes' SHA-256, so a copy of the database cannot
+/// be replayed as cookies, and a cookie nobody here made is turned away without a database
+/// look-up (public pages stay on their fast path). Before login, forms are protected by a
+/// double-submit token in the `pratu_csrf` cookie, signed the same way, so a cookie planted
+/// by a neighbouring site cannot forge a form. Over HTTPS both cookies carry the `__Host-`
+/// prefix (Secure, Path=/, no Domain: no subdomain can set or shadow them).
 ///
 /// What the app's middleware calls on each request:
 ///   1. `attach(request, context)`: resolves the session cookie (filling context.user,
@@ -21,6 +25,7 @@
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
+#include "common/ttl_cache.hpp"
 #include "domains/accounts/accounts.hpp"
 #include "storage/database.hpp"
 #include "web/context.hpp"
@@ -33,10 +38,15 @@ struct SessionSettings {
   int idle_minutes = 30;            // ends after this long without a request
   int absolute_hours = 12;          // ends this long after login, however active
   int touch_interval_seconds = 60;  // slide the idle expiry at most this often (cheap reads)
+  bool host_prefix = false;         // the site is served over HTTPS: __Host- cookies, always Secure
 };
 
 inline constexpr std::string_view kSessionCookie = "pratu_session";
 inline constexpr std::string_view kCsrfCookie = "pratu_csrf";
+/// The prefix browsers keep for cookies set Secure on Path=/ without a Domain.
+inline constexpr std::string_view kHostPrefix = "__Host-";
+/// The name of the shared secret (storage::shared_secret) that signs both cookies.
+inline constexpr std::string_view kCookieSecretName = "cookie_signing";
 /// The form field every POST form carries.
 inline constexpr std::string_view kCsrfField = "csrf_token";
 
@@ -62,8 +72,20 @@ struct AnonymousCsrf {
 /// Creates, resolves, slides and ends sessions. Thread-safe.
 class SessionService {
  public:
+  static constexpr std::size_t kMinSigningKeyBytes = 32;
+
+  /// Throws std::invalid_argument when `signing_key` is shorter than kMinSigningKeyBytes.
   SessionService(storage::Database& db, const Clock& clock, Random& random,
-                 SessionSettings settings = {});
+                 std::string signing_key, SessionSettings settings = {});
+
+  /// The session cookie's name (`__Host-pratu_session` over HTTPS).
+  const std::string& session_cookie_name() const { return session_cookie_name_; }
+  /// The anonymous CSRF cookie's name.
+  const std::string& csrf_cookie_name() const { return csrf_cookie_name_; }
+
+  /// Whether the request carries a session cookie this site made and has not seen ended
+  /// lately. No database: cheap enough for the I/O thread. False means "a visitor".
+  bool may_hold_session(const web::Request& request) const;
 
   /// Starts a session for `user_id` at login, first ending `previous_session_id` (the
   /// session id in the context, if any) so a session fixed before login is never promoted.
@@ -101,10 +123,11 @@ class SessionService {
   /// Deletes expired sessions (for a periodic job); returns how many.
   Result<std::int64_t> purge_expired();
 
-  /// The Set-Cookie value carrying `secret` (HttpOnly, SameSite=Lax, Path=/, Secure if `secure`).
-  static std::string session_cookie(std::string_view secret, bool secure);
+  /// The Set-Cookie value carrying `secret` and its signature (HttpOnly, SameSite=Lax, Path=/,
+  /// Secure if `secure` or over HTTPS).
+  std::string session_cookie(std::string_view secret, bool secure) const;
   /// The Set-Cookie value that deletes the session cookie.
-  static std::string clear_session_cookie(bool secure);
+  std::string clear_session_cookie(bool secure) const;
 
   /// The database id of a session secret (its SHA-256, hex).
   static std::string session_id_of(std::string_view secret);
@@ -113,10 +136,22 @@ class SessionService {
   const SessionSettings& settings() const { return settings_; }
 
  private:
+  // "value.signature" for a random value, and the value back when the signature holds.
+  std::string signed_value(std::string_view purpose, std::string_view value) const;
+  std::optional<std::string_view> verified_value(std::string_view purpose,
+                                                 std::string_view cookie) const;
+  web::CookieOptions cookie_options(bool secure) const;
+  void remember_unknown(const std::string& session_id) const;
+
   storage::Database& db_;
   const Clock& clock_;
   Random& random_;
+  std::string signing_key_;
   SessionSettings settings_;
+  std::string session_cookie_name_;
+  std::string csrf_cookie_name_;
+  // Sessions found ended or unknown lately: a replayed old cookie costs no database read.
+  mutable TtlCache<bool> unknown_sessions_;
 };
 
 /// What pages know of a user.

@@ -5,6 +5,7 @@
 
 #include "crypto/digest.hpp"
 #include "domains/accounts/accounts_test_fixture.hpp"
+#include "web/form.hpp"
 
 namespace pratu::accounts {
 namespace {
@@ -46,8 +47,10 @@ TEST_P(SessionServiceTest, SetsAnHttpOnlyLaxCookieAndStoresOnlyTheSecretsHash) {
   EXPECT_THAT(started.set_cookie, HasSubstr("SameSite=Lax"));
   EXPECT_THAT(started.set_cookie, HasSubstr("Path=/"));
   EXPECT_THAT(started.set_cookie, ::testing::Not(HasSubstr("Secure")));
-  std::string secret = secret_of(started.set_cookie);
-  ASSERT_EQ(secret.size(), 64u);
+  // The cookie is the secret and its signature; only the secret's hash is stored.
+  std::string value = secret_of(started.set_cookie);
+  ASSERT_EQ(value.size(), 64u + 1 + 32u);
+  std::string secret = value.substr(0, 64);
   EXPECT_EQ(started.session.id, crypto::sha256_hex(secret));
 
   auto rows = database().read_value<std::vector<storage::Row>>(
@@ -71,7 +74,7 @@ TEST_P(SessionServiceTest, ResolvesTheCookieToTheLoggedInPerson) {
   ASSERT_TRUE(active && *active);
   EXPECT_EQ((*active)->principal.user_id, user_id_);
   EXPECT_EQ((*active)->principal.display_name, "สมหญิง รักเรียน");
-  EXPECT_EQ((*active)->principal.role, "applicant");
+  EXPECT_EQ((*active)->principal.role, Role::applicant);
   EXPECT_EQ((*active)->session.csrf_token, started.session.csrf_token);
   EXPECT_EQ((*active)->session.csrf_token.size(), 64u);
 }
@@ -147,7 +150,7 @@ TEST_P(SessionServiceTest, EndsASessionAtLogout) {
   auto started = start_session();
   ASSERT_TRUE(sessions_->end(started.session.id));
   EXPECT_FALSE(*sessions_->resolve(secret_of(started.set_cookie)));
-  EXPECT_THAT(SessionService::clear_session_cookie(false), HasSubstr("Max-Age=0"));
+  EXPECT_THAT(sessions_->clear_session_cookie(false), HasSubstr("Max-Age=0"));
 }
 
 TEST_P(SessionServiceTest, EndsEverySessionOfAUserExceptOne) {
@@ -200,7 +203,7 @@ TEST_P(SessionServiceTest, AttachGivesAnAnonymousVisitorACsrfCookieOnce) {
   web::RequestContext first;
   ASSERT_TRUE(sessions_->attach(request_with_cookie(""), first));
   EXPECT_FALSE(first.user);
-  EXPECT_EQ(first.csrf_token.size(), 64u);
+  EXPECT_EQ(first.csrf_token.size(), 64u + 1 + 32u);
   ASSERT_EQ(first.set_cookies.size(), 1u);
   EXPECT_THAT(first.set_cookies[0], ::testing::StartsWith("pratu_csrf=" + first.csrf_token));
   EXPECT_THAT(first.set_cookies[0], HasSubstr("HttpOnly"));
@@ -228,8 +231,60 @@ TEST_P(SessionServiceTest, AttachDropsASessionCookieThatNoLongerResolves) {
 
 TEST_P(SessionServiceTest, ReplacesAMalformedAnonymousCsrfCookie) {
   auto csrf = sessions_->ensure_anonymous_csrf(request_with_cookie("pratu_csrf=<script>"));
-  EXPECT_EQ(csrf.token.size(), 64u);
+  EXPECT_EQ(csrf.token.size(), 64u + 1 + 32u);
   EXPECT_TRUE(csrf.set_cookie);
+}
+
+TEST_P(SessionServiceTest, APlantedCsrfCookieIsNeverTheFormsToken) {
+  // A neighbouring site can set a cookie, but not sign one: the unsigned value a plain
+  // double-submit accepted, and a value signed under another key, are both replaced.
+  SessionService elsewhere(database(), clock_, random_, std::string(40, 'k'));
+  const std::string planted_elsewhere =
+      elsewhere.ensure_anonymous_csrf(request_with_cookie("")).token;
+  for (const std::string& planted : {std::string(64, 'a'), planted_elsewhere}) {
+    web::RequestContext context;
+    ASSERT_TRUE(sessions_->attach(request_with_cookie("pratu_csrf=" + planted), context));
+    EXPECT_NE(context.csrf_token, planted);
+    ASSERT_EQ(context.set_cookies.size(), 1u);
+    EXPECT_FALSE(web::csrf_valid(context, planted)) << "a form carrying the planted value is refused";
+  }
+}
+
+TEST_P(SessionServiceTest, ForgedSessionCookiesAreTurnedAwayWithoutTheDatabase) {
+  auto started = start_session();
+  const std::string real = secret_of(started.set_cookie);
+  EXPECT_TRUE(sessions_->may_hold_session(request_with_cookie("pratu_session=" + real)));
+  const std::string secret = real.substr(0, 64);
+  for (const std::string& forged :
+       {secret, secret + "." + std::string(32, '0'), real.substr(0, real.size() - 1) + "x",
+        std::string(64, 'a') + real.substr(64), std::string("x")}) {
+    EXPECT_FALSE(sessions_->may_hold_session(request_with_cookie("pratu_session=" + forged)))
+        << forged;
+    EXPECT_FALSE(*sessions_->resolve(forged)) << forged;
+  }
+  // Once ended, the real cookie is a visitor's too, without asking the database again.
+  ASSERT_TRUE(sessions_->end(started.session.id));
+  EXPECT_FALSE(sessions_->may_hold_session(request_with_cookie("pratu_session=" + real)));
+}
+
+TEST_P(SessionServiceTest, OverHttpsCookiesCarryTheHostPrefixAndAreAlwaysSecure) {
+  SessionSettings settings;
+  settings.host_prefix = true;
+  SessionService https(database(), clock_, random_, testing::kSigningKey, settings);
+  auto started = https.start(register_valid(), "", false);
+  ASSERT_TRUE(started);
+  EXPECT_THAT(started->set_cookie, ::testing::StartsWith("__Host-pratu_session="));
+  EXPECT_THAT(started->set_cookie, HasSubstr("Secure"));
+  EXPECT_THAT(started->set_cookie, HasSubstr("Path=/"));
+  EXPECT_THAT(started->set_cookie, ::testing::Not(HasSubstr("Domain")));
+  auto value = secret_of(started->set_cookie);
+  // The unprefixed name, which a subdomain could set, is not read.
+  EXPECT_FALSE(https.may_hold_session(request_with_cookie("pratu_session=" + value)));
+  EXPECT_TRUE(https.may_hold_session(request_with_cookie("__Host-pratu_session=" + value)));
+  auto csrf = https.ensure_anonymous_csrf(request_with_cookie(""));
+  ASSERT_TRUE(csrf.set_cookie);
+  EXPECT_THAT(*csrf.set_cookie, ::testing::StartsWith("__Host-pratu_csrf="));
+  EXPECT_THAT(*csrf.set_cookie, HasSubstr("Secure"));
 }
 
 TEST(CsrfMatches, ComparesTheSubmittedTokenWithTheExpectedOne) {

@@ -82,33 +82,33 @@ std::shared_ptr<const CatalogViews> CatalogHandlers::views() const {
   return built;
 }
 
-Response CatalogHandlers::home(const Request& request, RequestContext& context) const {
+Result<Response> CatalogHandlers::home(const Request& request, RequestContext& context) const {
   auto v = views();
   return renderer_.page(request, context, "catalog/home", v->in(context.locale).home);
 }
 
-Response CatalogHandlers::agencies(const Request& request, RequestContext& context) const {
+Result<Response> CatalogHandlers::agencies(const Request& request, RequestContext& context) const {
   auto v = views();
   return renderer_.page(request, context, "catalog/agencies", v->in(context.locale).agencies);
 }
 
-Response CatalogHandlers::agency(const Request& request, RequestContext& context) const {
+Result<Response> CatalogHandlers::agency(const Request& request, RequestContext& context) const {
   auto v = views();
   const auto& pages = v->in(context.locale).agency_pages;
   auto it = pages.find(request.path_param("code"));
-  if (it == pages.end()) return renderer_.error_page(request, context, 404);
+  if (it == pages.end()) return Error::not_found("agency");
   return renderer_.page(request, context, "catalog/agency", it->second);
 }
 
-Response CatalogHandlers::service(const Request& request, RequestContext& context) const {
+Result<Response> CatalogHandlers::service(const Request& request, RequestContext& context) const {
   auto v = views();
   const auto& pages = v->in(context.locale).service_pages;
   auto it = pages.find(request.path_param("slug"));
-  if (it == pages.end()) return renderer_.error_page(request, context, 404);
+  if (it == pages.end()) return Error::not_found("service");
   return renderer_.page(request, context, "catalog/service", it->second);
 }
 
-Response CatalogHandlers::search(const Request& request, RequestContext& context) const {
+Result<Response> CatalogHandlers::search(const Request& request, RequestContext& context) const {
   const auto& t = renderer_.translations();
   const Locale locale = context.locale;
   const std::string query = query_param(request);
@@ -117,43 +117,35 @@ Response CatalogHandlers::search(const Request& request, RequestContext& context
                      {"has_query", !query.empty()}};
   if (query.empty()) return renderer_.page(request, context, "catalog/search", std::move(model));
 
-  auto found = service_.search(query, page_param(request).value_or(1));
-  if (!found) {
-    log::error("catalog search failed", context.request_id, {{"detail", found.error().detail}});
-    return renderer_.error_page(request, context, web::http_status(found.error().code));
-  }
+  PRATU_TRY(found, service_.search(query, page_param(request).value_or(1)));
   auto v = views();
   json::array results;
-  for (const Service* service : found->services) {
+  for (const Service* service : found.services) {
     auto card = v->in(locale).cards.find(service->slug);
     if (card != v->in(locale).cards.end()) results.push_back(card->second);
   }
   model["has_results"] = !results.empty();
   model["results"] = std::move(results);
-  model["result_count"] = found->total > 0
+  model["result_count"] = found.total > 0
       ? t.format(locale, "catalog.search.result_count",
-                 {{"count", std::to_string(found->total)}, {"query", query}})
+                 {{"count", std::to_string(found.total)}, {"query", query}})
       : std::string();
-  model["no_results"] = found->total == 0
+  model["no_results"] = found.total == 0
       ? t.format(locale, "catalog.search.no_results", {{"query", query}})
       : std::string();
-  if (found->page_count() > 1) model["pagination"] = pagination_model(t, locale, query, *found);
+  if (found.page_count() > 1) model["pagination"] = pagination_model(t, locale, query, found);
   return renderer_.page(request, context, "catalog/search", std::move(model));
 }
 
-Response CatalogHandlers::api_services(const Request& request, RequestContext& context) const {
+Result<Response> CatalogHandlers::api_services(const Request& request, RequestContext& context) const {
   const auto& t = renderer_.translations();
   const auto page = page_param(request);
   if (!page) return web::problem(t, context, 400, "catalog.api.invalid_page");
   const std::string query = query_param(request);
   auto v = views();
   if (query.empty()) return Response::json(api_page_json(*v, service_.list(*page)));
-  auto found = service_.search(query, *page);
-  if (!found) {
-    log::error("catalog search failed", context.request_id, {{"detail", found.error().detail}});
-    return web::problem(t, context, found.error());
-  }
-  return Response::json(api_page_json(*v, *found));
+  PRATU_TRY(found, service_.search(query, *page));
+  return Response::json(api_page_json(*v, found));
 }
 
 bool CatalogHandlers::api_services_from_memory(const Request& request) const {
@@ -163,17 +155,63 @@ bool CatalogHandlers::api_services_from_memory(const Request& request) const {
   return query.empty() || service_.search_cached(query, *page);
 }
 
-Response CatalogHandlers::api_service(const Request& request, RequestContext& context) const {
+Result<Response> CatalogHandlers::api_service(const Request& request, RequestContext&) const {
   auto v = views();
   const std::string* body = v->service_json(request.path_param("slug"));
   if (body == nullptr) {
-    return web::problem(renderer_.translations(), context, 404, "catalog.api.service_not_found");
+    return Error{ErrorCode::not_found, "catalog.api.service_not_found", "service", {}, 0};
   }
   return Response::json(*body);
 }
 
-Response CatalogHandlers::api_agencies(const Request&, RequestContext&) const {
+Result<Response> CatalogHandlers::api_agencies(const Request&, RequestContext&) const {
   return Response::json(views()->agencies_json());
+}
+
+web::Routes CatalogHandlers::routes() const {
+  using web::Access;
+  auto bind = [this](auto method) {
+    return [this, method](const Request& request, RequestContext& context) {
+      return (this->*method)(request, context);
+    };
+  };
+  auto spec = [](std::string pattern, web::Surface surface, std::string name, web::Handler handler) {
+    web::RouteSpec s;
+    s.method = "GET";
+    s.pattern = std::move(pattern);
+    s.access = Access::anyone;
+    s.surface = surface;
+    s.name = std::move(name);
+    s.handler = std::move(handler);
+    return s;
+  };
+  // Pages come from the in-memory snapshot: for a visitor without a session there is nothing
+  // to block on, so they render on the I/O thread, and the page cache keeps each one a minute.
+  auto page = [&](std::string pattern, std::string name, web::Handler handler) {
+    auto s = spec(std::move(pattern), web::Surface::page, std::move(name), std::move(handler));
+    s.runs = web::Runs::io_thread_for_visitors;
+    s.caching = web::Caching::public_page;
+    return s;
+  };
+  auto api = [&](std::string pattern, std::string name, web::Handler handler) {
+    auto s = spec(std::move(pattern), web::Surface::api, std::move(name), std::move(handler));
+    s.runs = web::Runs::io_thread;
+    return s;
+  };
+  web::Routes r;
+  r.push_back(page("/", "home", bind(&CatalogHandlers::home)));
+  r.push_back(page("/agencies", "agencies", bind(&CatalogHandlers::agencies)));
+  r.push_back(page("/agencies/{code}", "agency", bind(&CatalogHandlers::agency)));
+  r.push_back(page("/services/{slug}", "service", bind(&CatalogHandlers::service)));
+  r.push_back(spec("/search", web::Surface::page, "search", bind(&CatalogHandlers::search)));
+  // The listing, and a search made lately, come from memory; other searches need a worker.
+  auto services = api("/api/v1/services", "api_services", bind(&CatalogHandlers::api_services));
+  services.runs = web::Runs::worker;
+  services.inline_when = [this](const Request& request) { return api_services_from_memory(request); };
+  r.push_back(std::move(services));
+  r.push_back(api("/api/v1/services/{slug}", "api_service", bind(&CatalogHandlers::api_service)));
+  r.push_back(api("/api/v1/agencies", "api_agencies", bind(&CatalogHandlers::api_agencies)));
+  return r;
 }
 
 }  // namespace pratu::catalog

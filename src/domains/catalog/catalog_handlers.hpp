@@ -10,6 +10,7 @@
 #include "web/context.hpp"
 #include "web/message.hpp"
 #include "web/render.hpp"
+#include "web/route.hpp"
 
 namespace pratu::catalog {
 
@@ -18,25 +19,28 @@ class CatalogHandlers {
   CatalogHandlers(CatalogService& service, const web::Renderer& renderer);
 
   /// GET / — search box, most used services, agencies, the e-Service levels explained.
-  web::Response home(const web::Request& request, web::RequestContext& context) const;
+  Result<web::Response> home(const web::Request& request, web::RequestContext& context) const;
   /// GET /agencies
-  web::Response agencies(const web::Request& request, web::RequestContext& context) const;
+  Result<web::Response> agencies(const web::Request& request, web::RequestContext& context) const;
   /// GET /agencies/{code}
-  web::Response agency(const web::Request& request, web::RequestContext& context) const;
+  Result<web::Response> agency(const web::Request& request, web::RequestContext& context) const;
   /// GET /services/{slug}
-  web::Response service(const web::Request& request, web::RequestContext& context) const;
+  Result<web::Response> service(const web::Request& request, web::RequestContext& context) const;
   /// GET /search?q=&page=
-  web::Response search(const web::Request& request, web::RequestContext& context) const;
+  Result<web::Response> search(const web::Request& request, web::RequestContext& context) const;
 
   /// GET /api/v1/services?q=&page= — {items, page, page_size, total}; all services without q.
-  web::Response api_services(const web::Request& request, web::RequestContext& context) const;
+  Result<web::Response> api_services(const web::Request& request, web::RequestContext& context) const;
   /// Whether api_services answers `request` from memory (a listing, a bad page number, or a
   /// search made lately), so the route may run on an I/O thread without waiting for a worker.
   bool api_services_from_memory(const web::Request& request) const;
   /// GET /api/v1/services/{slug}
-  web::Response api_service(const web::Request& request, web::RequestContext& context) const;
+  Result<web::Response> api_service(const web::Request& request, web::RequestContext& context) const;
   /// GET /api/v1/agencies
-  web::Response api_agencies(const web::Request& request, web::RequestContext& context) const;
+  Result<web::Response> api_agencies(const web::Request& request, web::RequestContext& context) const;
+
+  /// The domain's routes, each with its access rule.
+  web::Routes routes() const;
 
  private:
   // The views of the current snapshot, rebuilt once whenever the snapshot changes.

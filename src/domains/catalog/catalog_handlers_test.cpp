@@ -10,6 +10,7 @@
 
 #include "domains/catalog/catalog_loader.hpp"
 #include "support/test_databases.hpp"
+#include "web/problem.hpp"
 
 namespace pratu::catalog {
 namespace {
@@ -57,9 +58,10 @@ class CatalogHandlersTest : public ::testing::Test {
     renderer_.reset();
   }
 
-  using Method = web::Response (CatalogHandlers::*)(const web::Request&, web::RequestContext&) const;
+  using Method = Result<web::Response> (CatalogHandlers::*)(const web::Request&, web::RequestContext&) const;
 
-  // Calls `method` for `target` ("/search?q=x"), with `params` as the route's path parameters.
+  // Calls `method` for `target` ("/search?q=x"), with `params` as the route's path parameters;
+  // an error comes back as the platform answers it (an error page, or problem+json under /api/).
   web::Response call(Method method, std::string_view target, Locale locale = Locale::th,
                      std::vector<web::Header> params = {}) {
     auto parsed = web::parse_target(target);
@@ -74,7 +76,10 @@ class CatalogHandlersTest : public ::testing::Test {
     web::RequestContext context;
     context.request_id = request.request_id;
     context.locale = locale;
-    return ((*handlers_).*method)(request, context);
+    auto response = ((*handlers_).*method)(request, context);
+    if (response) return std::move(*response);
+    auto surface = request.path.rfind("/api/", 0) == 0 ? web::Surface::api : web::Surface::page;
+    return web::error_response(*renderer_, request, context, surface, response.error());
   }
 
   json::value json_of(const web::Response& response) {

@@ -1,0 +1,66 @@
+#pragma once
+/// A route as a domain declares it: method, pattern, who may use it, what kind of route it is
+/// and its handler. The app turns each declaration into a router entry wrapped with the
+/// steps every request of its kind goes through (language, session, access, CSRF, errors).
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "web/access.hpp"
+#include "web/context.hpp"
+#include "web/message.hpp"
+
+namespace pratu::web {
+
+/// What kind of route: decides how refusals and errors are answered.
+enum class Surface {
+  page,        // HTML for people: a login redirect, an error page in their language
+  api,         // JSON under /api/: 401/403 and every error as application/problem+json
+  operations,  // plain text for machines (health, metrics): no session, no cookies
+};
+
+/// Whether a page shows a form before login, and so needs the anonymous CSRF cookie.
+enum class Forms { none, anonymous };
+
+/// Whether a page is the same for every visitor without a session, and so may be cached.
+enum class Caching { none, public_page };
+
+/// Where the handler runs.
+enum class Runs {
+  worker,                    // on the worker pool: database, hashing, rendering
+  io_thread,                 // on the I/O thread: only work that never blocks
+  io_thread_for_visitors,    // on the I/O thread for visitors without a session (pages
+                             // from memory), on the worker pool for people logged in
+};
+
+/// Finds the agency that owns the resource a request names, for the agency access rules.
+using OwnerLookup = std::function<Result<std::string>(const Request&, const RequestContext&)>;
+
+/// One route of a domain.
+struct RouteSpec {
+  std::string method;
+  std::string pattern;  // "/services/{slug}"
+  std::optional<Access> access;  // required: a route without one is refused at startup
+  Surface surface = Surface::page;
+  Handler handler;
+  std::string name;            // metrics label; default: the pattern
+  std::size_t body_limit = 0;  // 0: the server's default
+  Runs runs = Runs::worker;
+  /// For worker routes: true when a request may run on the I/O thread after all.
+  std::function<bool(const Request&)> inline_when;
+  Forms forms = Forms::none;
+  Caching caching = Caching::none;
+  /// A POST whose CSRF token failed goes here (to show the form again with what was typed),
+  /// else to the 403 page.
+  Handler expired;
+  /// For Access::agency_officer and agency_supervisor on a route that names a resource.
+  OwnerLookup owner;
+};
+
+using Routes = std::vector<RouteSpec>;
+
+}  // namespace pratu::web

@@ -355,6 +355,25 @@ TEST_P(AccountsHandlersTest, AThrottledLoginSays429AndWhenToTryAgain) {
   EXPECT_THAT(later.body, HasSubstr("Try again in 1 minute"));
 }
 
+TEST_P(AccountsHandlersTest, AnAccountUnderAttackAsksANewAddressToWaitSeconds) {
+  register_through_page();
+  for (int i = 0; i < 5; ++i) {
+    auto request = post("/login", {{"login", "3100600445635"}, {"password", "wrong password"}});
+    request.remote_address = "198.51.100." + std::to_string(i + 1);
+    auto context = context_for(request);
+    EXPECT_EQ(handlers_->login_submit(request, context).status, 422) << i;
+  }
+  auto request =
+      post("/login", {{"login", "3100600445635"}, {"password", valid_registration().password}});
+  request.remote_address = "203.0.113.77";
+  auto context = context_for(request, web::Locale::en);
+  auto response = handlers_->login_submit(request, context);
+  EXPECT_EQ(response.status, 429);
+  EXPECT_EQ(response.header("Retry-After"), "1");
+  EXPECT_THAT(response.body, HasSubstr("Try again in 1 second"));
+  EXPECT_THAT(response.body, HasSubstr("value=\"3100600445635\""));
+}
+
 TEST_P(AccountsHandlersTest, LogoutEndsTheSessionAndDeletesTheCookie) {
   std::string cookie = register_through_page();
   auto request = post("/logout", {}, cookie);

@@ -214,7 +214,9 @@ Result<User> AccountService::authenticate(const Credentials& credentials) {
   // Counted before the password is checked, so parallel guesses cannot pass the limit.
   auto attempt = throttle_.begin(key, credentials.client_address);
   if (!attempt) {
-    log_login_event("login throttled", key, credentials, attempt.error().retry_after_seconds);
+    if (attempt.error().code == ErrorCode::rate_limited) {
+      log_login_event("login throttled", key, credentials, attempt.error().retry_after_seconds);
+    }
     return attempt.error();
   }
 

@@ -221,7 +221,8 @@ Result<void> remember_key(storage::Connection& c, std::string_view key_type,
   PRATU_CHECK(c.execute("INSERT INTO login_attempts (key_type, key_hash, failures, window_start, "
                         "locked_until) VALUES ($1, $2, 0, $3, $4) "
                         "ON CONFLICT (key_type, key_hash) DO UPDATE SET "
-                        "window_start = excluded.window_start, locked_until = excluded.locked_until",
+                        "window_start = excluded.window_start, "
+                        "locked_until = excluded.locked_until",
                         {std::string(key_type), std::string(key_hash), now, until}));
   return ok();
 }

@@ -50,7 +50,8 @@ std::string account_key(const std::optional<User>& user, const LoginName& login,
 }  // namespace
 
 void AccountService::log_login_event(std::string_view what, std::string_view account_key,
-                                     const Credentials& credentials, int retry_after_seconds) const {
+                                     const Credentials& credentials,
+                                     int retry_after_seconds) const {
   // Who tried is told by an opaque tag only: never the login typed, nor the account.
   std::string address = address_key(credentials.client_address);
   std::string tag = throttle_.log_tag(account_key);

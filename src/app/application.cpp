@@ -21,6 +21,7 @@
 #include "domains/accounts/accounts_handlers.hpp"
 #include "domains/accounts/accounts_service.hpp"
 #include "domains/accounts/login_throttle.hpp"
+#include "domains/accounts/registration_throttle.hpp"
 #include "domains/accounts/session_service.hpp"
 #include "domains/catalog/catalog_handlers.hpp"
 #include "domains/catalog/catalog_loader.hpp"
@@ -54,6 +55,7 @@ struct Application::Parts {
   std::unique_ptr<catalog::CatalogHandlers> catalog_handlers;
   std::unique_ptr<crypto::PasswordHasher> hasher;
   std::unique_ptr<accounts::LoginThrottle> throttle;
+  std::unique_ptr<accounts::RegistrationThrottle> registrations;
   std::unique_ptr<accounts::AccountService> accounts;
   std::unique_ptr<accounts::SessionService> sessions;
   std::unique_ptr<accounts::AccountsHandlers> accounts_handlers;
@@ -112,11 +114,23 @@ Result<std::string> throttle_key(storage::Database& db, Random& random) {
 Result<void> build_accounts(Application::Parts& p) {
   const auto& c = p.config;
   p.hasher = std::make_unique<crypto::PasswordHasher>(hash_settings(c), p.random);
-  accounts::ThrottleSettings throttle{c.login.account_max_failures, c.login.address_max_failures,
-                                      c.login.window_minutes, c.login.lockout_minutes};
+  accounts::ThrottleSettings throttle{.account_max_failures = c.login.account_max_failures,
+                                      .address_max_failures = c.login.address_max_failures,
+                                      .account_slow_after = c.login.account_slow_after,
+                                      .window_minutes = c.login.window_minutes,
+                                      .lockout_minutes = c.login.lockout_minutes,
+                                      .known_address_days = c.login.known_address_days};
+  accounts::RegistrationThrottleSettings registration{
+      .address_max_attempts = c.registration.address_max_attempts,
+      .network_max_attempts = c.registration.network_max_attempts,
+      .window_minutes = c.registration.window_minutes,
+      .taken_cost = c.registration.taken_cost};
   PRATU_TRY(key, throttle_key(*p.db, p.random));
+  p.registrations =
+      std::make_unique<accounts::RegistrationThrottle>(*p.db, p.clock, key, registration);
   p.throttle = std::make_unique<accounts::LoginThrottle>(*p.db, p.clock, std::move(key), throttle);
-  p.accounts = std::make_unique<accounts::AccountService>(*p.db, *p.hasher, *p.throttle, p.clock);
+  p.accounts = std::make_unique<accounts::AccountService>(*p.db, *p.hasher, *p.throttle,
+                                                          *p.registrations, p.clock);
   accounts::SessionSettings sessions;
   sessions.idle_minutes = c.sessions.idle_minutes;
   sessions.absolute_hours = c.sessions.absolute_hours;
@@ -440,8 +454,9 @@ int user_create_command(const Config& config, const std::string& role, const std
     std::cerr << "pratu user create: " << hash_key.error().detail << "\n";
     return 1;
   }
+  accounts::RegistrationThrottle registrations(**db, clock, *hash_key);
   accounts::LoginThrottle throttle(**db, clock, std::move(*hash_key));
-  accounts::AccountService service(**db, hasher, throttle, clock);
+  accounts::AccountService service(**db, hasher, throttle, registrations, clock);
   auto parsed = accounts::parse_role(role);
   if (!parsed) {
     std::cerr << "pratu user create: --role must be applicant, officer, supervisor or admin\n";

@@ -139,10 +139,16 @@ const std::vector<KeySpec>& specs() {
     s.push_back(integer("sessions.absolute_hours", "A session ends this long after login, whatever happens", &C::sessions, &SessionConfig::absolute_hours, 1, 720));
     s.push_back(integer("sessions.warning_minutes", "Warn this long before an idle session ends", &C::sessions, &SessionConfig::warning_minutes, 1, 60));
     s.push_back(text("sessions.secure_cookies", "Mark cookies Secure: auto (when over TLS), always or never", &C::sessions, &SessionConfig::secure_cookies, {"auto", "always", "never"}));
-    s.push_back(integer("login.account_max_failures", "Failed logins on one account before it is locked for a while", &C::login, &LoginConfig::account_max_failures, 1, 1000));
+    s.push_back(integer("login.account_max_failures", "Failed logins on one account from one address before that address is locked out of it for a while", &C::login, &LoginConfig::account_max_failures, 1, 1000));
     s.push_back(integer("login.address_max_failures", "Failed logins from one address before it is locked for a while", &C::login, &LoginConfig::address_max_failures, 1, 100000));
+    s.push_back(integer("login.account_slow_after", "Failed logins on one account, from anywhere, after which addresses it never logged in from wait a doubling delay", &C::login, &LoginConfig::account_slow_after, 1, 1000));
     s.push_back(integer("login.window_minutes", "Window in which failures are counted", &C::login, &LoginConfig::window_minutes, 1, 1440));
-    s.push_back(integer("login.lockout_minutes", "How long a lock lasts", &C::login, &LoginConfig::lockout_minutes, 1, 1440));
+    s.push_back(integer("login.lockout_minutes", "How long a lock lasts, and the longest delay", &C::login, &LoginConfig::lockout_minutes, 1, 1440));
+    s.push_back(integer("login.known_address_days", "How long an address an account logged in from escapes that account's delay", &C::login, &LoginConfig::known_address_days, 1, 3650));
+    s.push_back(integer("registration.address_max_attempts", "Registration attempts from one address within the window", &C::registration, &RegistrationConfig::address_max_attempts, 1, 100000));
+    s.push_back(integer("registration.network_max_attempts", "Registration attempts from one network (IPv4 /24, IPv6 /48) within the window", &C::registration, &RegistrationConfig::network_max_attempts, 1, 1000000));
+    s.push_back(integer("registration.window_minutes", "Window in which registration attempts are counted", &C::registration, &RegistrationConfig::window_minutes, 1, 10080));
+    s.push_back(integer("registration.taken_cost", "Attempts an answer that an ID or email already has an account counts as", &C::registration, &RegistrationConfig::taken_cost, 1, 1000));
     s.push_back(integer("passwords.memory_kib", "Argon2id memory cost in KiB (OWASP minimum 19456)", &C::passwords, &PasswordConfig::memory_kib, 19456, 4194304));
     s.push_back(integer("passwords.iterations", "Argon2id passes (OWASP minimum 2)", &C::passwords, &PasswordConfig::iterations, 2, 100));
     s.push_back(integer("passwords.parallelism", "Argon2id lanes", &C::passwords, &PasswordConfig::parallelism, 1, 64));

@@ -54,10 +54,19 @@ struct SessionConfig {
 };
 
 struct LoginConfig {
-  int account_max_failures = 5;
+  int account_max_failures = 5;  // per account from one address
   int address_max_failures = 20;
+  int account_slow_after = 5;
   int window_minutes = 15;
   int lockout_minutes = 15;
+  int known_address_days = 90;
+};
+
+struct RegistrationConfig {
+  int address_max_attempts = 10;
+  int network_max_attempts = 50;
+  int window_minutes = 60;
+  int taken_cost = 5;
 };
 
 struct PasswordConfig {
@@ -87,6 +96,7 @@ struct Config {
   PathsConfig paths;
   SessionConfig sessions;
   LoginConfig login;
+  RegistrationConfig registration;
   PasswordConfig passwords;
   CacheConfig cache;
   MetricsConfig metrics;

@@ -19,6 +19,31 @@ class AccountsIT : public AppTest {
     return client_->post_form(action, fields);
   }
 
+  // Restarts the application behind a "proxy", so a test can say which address a request
+  // comes from (X-Forwarded-For).
+  void trust_proxy() {
+    app_.reset();
+    auto config = test_config(db_->url());
+    config.server.trust_proxy = true;
+    app_ = std::make_unique<TestApp>(config, app::Demo::load);
+    client_ = std::make_unique<HttpClient>(app_->port());
+  }
+
+  HttpResponse post_from(HttpClient& client, const std::string& address, const std::string& page,
+                         const std::string& action,
+                         std::vector<std::pair<std::string, std::string>> fields) {
+    auto form = client.request("GET", page, {}, {{"X-Forwarded-For", address}});
+    EXPECT_EQ(form.status, 200) << page;
+    fields.emplace_back("csrf_token", extract_csrf_token(form.body));
+    std::string body;
+    for (const auto& [name, value] : fields) {
+      body += (body.empty() ? "" : "&") + url_encode(name) + "=" + url_encode(value);
+    }
+    return client.request("POST", action, body,
+                          {{"Content-Type", "application/x-www-form-urlencoded"},
+                           {"X-Forwarded-For", address}});
+  }
+
   std::vector<std::pair<std::string, std::string>> registration(const std::string& id) {
     return {{"national_id", id},           {"title", "mr"},
             {"given_name", "สมชาย"},        {"family_name", "ใจดี"},
@@ -102,6 +127,61 @@ TEST_P(AccountsIT, RepeatedFailuresLockTheAccountAndSayWhenToRetry) {
   EXPECT_EQ(locked.status, 429);
   EXPECT_FALSE(locked.header("Retry-After").empty());
   EXPECT_NE(locked.body.find("minute"), std::string::npos);
+}
+
+TEST_P(AccountsIT, AnAttackerElsewhereCannotLockTheOwnerOut) {
+  trust_proxy();
+  const std::vector<std::pair<std::string, std::string>> owner = {
+      {"login", "applicant@demo.pratu.example"}, {"password", "pratu-demo-applicant"}};
+  ASSERT_EQ(post_from(*client_, "203.0.113.5", "/login", "/login", owner).status, 303);
+  client_->clear_cookies();
+
+  HttpClient attacker(app_->port());
+  const std::vector<std::pair<std::string, std::string>> guess = {
+      {"login", "applicant@demo.pratu.example"}, {"password", "a wrong guess!"}};
+  HttpResponse last;
+  for (int i = 0; i < 6; ++i) last = post_from(attacker, "198.51.100.66", "/login", "/login", guess);
+  EXPECT_EQ(last.status, 429);
+  for (int i = 0; i < 20; ++i) {
+    post_from(attacker, "198.51." + std::to_string(i) + ".9", "/login", "/login", guess);
+  }
+  auto again = post_from(*client_, "203.0.113.5", "/login", "/login", owner);
+  EXPECT_EQ(again.status, 303) << again.body.substr(0, 2000);
+}
+
+TEST_P(AccountsIT, RegisteringFromOneAddressIsThrottledAndKeepsWhatWasTyped) {
+  HttpResponse response;
+  for (int i = 0; i < 11; ++i) {
+    // A wrong check digit: each attempt is refused, and counted.
+    response = post_with_token("/register?lang=en", "/register", registration("1101700203030"));
+    if (response.status == 429) break;
+    EXPECT_EQ(response.status, 422);
+  }
+  ASSERT_EQ(response.status, 429);
+  EXPECT_GE(std::stoi(response.header("Retry-After")), 3500);
+  EXPECT_NE(response.body.find("Too many attempts to register"), std::string::npos);
+  EXPECT_NE(response.body.find("error-summary"), std::string::npos);
+  for (const char* kept : {"1101700203030", "somchai@example.org", "0812345678"}) {
+    EXPECT_NE(response.body.find(kept), std::string::npos) << kept;
+  }
+  EXPECT_EQ(response.body.find("correct horse battery"), std::string::npos);
+}
+
+TEST_P(AccountsIT, ProbingWhichIdsHaveAccountsIsCutShort) {
+  ASSERT_EQ(post_with_token("/register", "/register", registration("3100600445635")).status, 303);
+  HttpClient prober(app_->port());
+  int told = 0;
+  int refused = 0;
+  for (int i = 0; i < 20; ++i) {
+    auto form = prober.get("/register?lang=en");
+    auto fields = registration("3100600445635");
+    fields.emplace_back("csrf_token", extract_csrf_token(form.body));
+    auto answer = prober.post_form("/register", fields);
+    if (answer.body.find("already exists") != std::string::npos) ++told;
+    if (answer.status == 429) ++refused;
+  }
+  EXPECT_LE(told, 2);
+  EXPECT_GE(refused, 18);
 }
 
 TEST_P(AccountsIT, CachedPublicPagesNeverHideWhoIsLoggedIn) {

@@ -64,6 +64,7 @@ struct Registration {
   std::string mobile;
   std::string password;
   std::string password_confirmation;
+  std::string client_address;  // counted by the registration throttle, never stored
 };
 
 /// A login attempt: `login` is a national ID or an email.
@@ -71,6 +72,7 @@ struct Credentials {
   std::string login;
   std::string password;
   std::string client_address;
+  std::string request_id;  // for the log line of a failed or throttled attempt
 };
 
 /// A request to change one's password.

@@ -98,6 +98,12 @@ AccountsHandlers::AccountsHandlers(AccountService& accounts, SessionService& ses
 
 std::string AccountsHandlers::locked_text(web::Locale locale, std::string_view key,
                                           const Error& error) const {
+  if (key == kLoginSlowedKey) {
+    int seconds = std::max(1, error.retry_after_seconds);
+    return renderer_.translations().format(
+        locale, std::string(key) + (seconds == 1 ? "_one" : ""),
+        {{"seconds", std::to_string(seconds)}});
+  }
   int minutes = retry_minutes(error.retry_after_seconds);
   std::string k(key);
   if (minutes == 1) k += "_one";
@@ -109,10 +115,12 @@ std::string AccountsHandlers::locked_text(web::Locale locale, std::string_view k
 web::Response AccountsHandlers::render_register(const web::Request& request,
                                                 web::RequestContext& context,
                                                 const Registration& typed,
-                                                const std::vector<FieldError>& errors, int status) {
+                                                const std::vector<FieldError>& errors, int status,
+                                                const std::string& locked_message) {
   const auto& t = renderer_.translations();
   auto locale = context.locale;
-  json::object model = web::form_errors_model(t, locale, errors);
+  json::object model = locked_message.empty() ? web::form_errors_model(t, locale, errors)
+                                              : locked_model("national_id", locked_message);
   model["title"] = t.text(locale, "accounts.register.title");
 
   std::vector<web::Choice> titles;
@@ -194,8 +202,18 @@ Result<web::Response> AccountsHandlers::register_submit(const web::Request& requ
   auto form = web::Form::parse(request);
   if (!form) return renderer_.error_page(request, context, 400);
   Registration r = typed_registration(*form);
+  r.client_address = request.remote_address;
   auto registered = accounts_.register_citizen(r);
   if (!registered) {
+    if (registered.error().code == ErrorCode::rate_limited) {
+      const Error& e = registered.error();
+      log::warn("registration throttled", context.request_id,
+                {{"address", address_key(request.remote_address)}});
+      auto response = render_register(request, context, r, {}, 429,
+                                      locked_text(context.locale, e.message_key, e));
+      response.set_header("Retry-After", std::to_string(e.retry_after_seconds));
+      return response;
+    }
     if (registered.error().code == ErrorCode::invalid_input) {
       return render_register(request, context, r, registered.error().fields, 422);
     }
@@ -250,14 +268,14 @@ Result<web::Response> AccountsHandlers::login_submit(const web::Request& request
   if (!form) return renderer_.error_page(request, context, 400);
   std::string login = form->value("login");
   std::string next = safe_next(form->value("next"), "");
-  auto user =
-      accounts_.authenticate(Credentials{login, form->raw("password"), request.remote_address});
+  auto user = accounts_.authenticate(
+      Credentials{login, form->raw("password"), request.remote_address, context.request_id});
   if (!user) {
     const Error& e = user.error();
     if (e.code == ErrorCode::rate_limited) {
-      log::warn("login throttled", context.request_id);
+      // The service has logged it.
       auto response = render_login(request, context, login, next, {}, 429,
-                                   locked_text(context.locale, kLoginLockedKey, e));
+                                   locked_text(context.locale, e.message_key, e));
       response.set_header("Retry-After", std::to_string(e.retry_after_seconds));
       return response;
     }

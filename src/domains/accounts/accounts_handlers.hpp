@@ -72,7 +72,7 @@ class AccountsHandlers {
 
   web::Response render_register(const web::Request& request, web::RequestContext& context,
                                 const Registration& typed, const std::vector<FieldError>& errors,
-                                int status);
+                                int status, const std::string& locked_message = {});
   web::Response render_login(const web::Request& request, web::RequestContext& context,
                              const std::string& login, const std::string& next,
                              const std::vector<FieldError>& errors, int status,

@@ -221,6 +221,30 @@ TEST_P(AccountsHandlersTest, RegisterWithATakenIdOrEmailSaysSo) {
   EXPECT_THAT(response.body, HasSubstr("An account with this email address already exists"));
 }
 
+TEST_P(AccountsHandlersTest, TooManyRegistrationsSay429KeepWhatWasTypedAndWhenToTryAgain) {
+  web::Response response;
+  for (int i = 0; i <= registrations_->settings().address_max_attempts; ++i) {
+    auto request = post("/register", {{"national_id", "1234567890122"},
+                                      {"given_name", "สมชาย"},
+                                      {"email", "somchai@example.org"},
+                                      {"password", "some password typed"}});
+    auto context = context_for(request, web::Locale::en);
+    response = answer(handlers_->register_submit(request, context));
+  }
+  EXPECT_EQ(response.status, 429);
+  EXPECT_EQ(response.header("Retry-After"), "3600");
+  EXPECT_THAT(response.body, HasSubstr("Try again in 60 minutes"));
+  EXPECT_THAT(response.body, HasSubstr("class=\"error-summary\""));
+  EXPECT_THAT(response.body, HasSubstr("value=\"somchai@example.org\""));
+  EXPECT_THAT(response.body, HasSubstr("value=\"1234567890122\""));
+  EXPECT_THAT(response.body, Not(HasSubstr("some password typed")));
+
+  auto request = post("/register", {{"national_id", "1234567890122"}});
+  auto context = context_for(request, web::Locale::th);
+  EXPECT_THAT(answer(handlers_->register_submit(request, context)).body,
+              HasSubstr("ลองใหม่ได้ในอีก 60 นาที"));
+}
+
 TEST_P(AccountsHandlersTest, RegisteringLogsInAndShowsTheAccount) {
   std::string cookie = register_through_page();
   ASSERT_THAT(cookie, ::testing::StartsWith("pratu_session="));
@@ -346,6 +370,25 @@ TEST_P(AccountsHandlersTest, AThrottledLoginSays429AndWhenToTryAgain) {
   auto later = answer(handlers_->login_submit(request, context));
   EXPECT_EQ(later.status, 429);
   EXPECT_THAT(later.body, HasSubstr("Try again in 1 minute"));
+}
+
+TEST_P(AccountsHandlersTest, AnAccountUnderAttackAsksANewAddressToWaitSeconds) {
+  register_through_page();
+  for (int i = 0; i < 5; ++i) {
+    auto request = post("/login", {{"login", "3100600445635"}, {"password", "wrong password"}});
+    request.remote_address = "198.51.100." + std::to_string(i + 1);
+    auto context = context_for(request);
+    EXPECT_EQ(answer(handlers_->login_submit(request, context)).status, 422) << i;
+  }
+  auto request =
+      post("/login", {{"login", "3100600445635"}, {"password", valid_registration().password}});
+  request.remote_address = "203.0.113.77";
+  auto context = context_for(request, web::Locale::en);
+  auto response = answer(handlers_->login_submit(request, context));
+  EXPECT_EQ(response.status, 429);
+  EXPECT_EQ(response.header("Retry-After"), "1");
+  EXPECT_THAT(response.body, HasSubstr("Try again in 1 second"));
+  EXPECT_THAT(response.body, HasSubstr("value=\"3100600445635\""));
 }
 
 TEST_P(AccountsHandlersTest, LogoutEndsTheSessionAndDeletesTheCookie) {

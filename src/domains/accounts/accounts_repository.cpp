@@ -168,33 +168,63 @@ Result<std::int64_t> delete_expired_sessions(storage::Connection& c, std::int64_
                    {now});
 }
 
-Result<std::int64_t> locked_until(storage::Connection& c, std::string_view account_hash,
-                                  std::string_view address_hash) {
-  PRATU_TRY(rows, c.query("SELECT locked_until FROM login_attempts "
-                          "WHERE (key_type = 'account' AND key_hash = $1) "
-                          "OR (key_type = 'address' AND key_hash = $2)",
-                          {std::string(account_hash), std::string(address_hash)}));
-  std::int64_t latest = 0;
-  for (const auto& row : rows) latest = std::max(latest, row.int64(0));
-  return latest;
-}
-
-Result<AttemptCounter> add_failure(storage::Connection& c, std::string_view key_type,
-                                   std::string_view key_hash, std::int64_t now,
-                                   std::int64_t window_cutoff) {
-  // One statement, so two nodes counting the same key at once both count.
+Result<AttemptCounter> add_attempts(storage::Connection& c, std::string_view key_type,
+                                    std::string_view key_hash, std::int64_t attempts,
+                                    std::int64_t now, std::int64_t window_cutoff,
+                                    std::int64_t keep_until) {
+  // SET expressions read the row as it was, on both engines.
   PRATU_TRY(row,
             c.query_one("INSERT INTO login_attempts (key_type, key_hash, failures, window_start, "
-                        "locked_until) VALUES ($1, $2, 1, $3, 0) "
+                        "locked_until) VALUES ($1, $2, $3, $4, $5) "
                         "ON CONFLICT (key_type, key_hash) DO UPDATE SET "
-                        "failures = CASE WHEN login_attempts.window_start <= $4 THEN 1 "
-                        "ELSE login_attempts.failures + 1 END, "
-                        "window_start = CASE WHEN login_attempts.window_start <= $4 "
+                        "failures = CASE WHEN login_attempts.window_start <= $6 "
+                        "THEN excluded.failures "
+                        "ELSE login_attempts.failures + excluded.failures END, "
+                        "locked_until = CASE WHEN login_attempts.window_start <= $6 "
+                        "AND login_attempts.locked_until < excluded.locked_until "
+                        "THEN excluded.locked_until ELSE login_attempts.locked_until END, "
+                        "window_start = CASE WHEN login_attempts.window_start <= $6 "
                         "THEN excluded.window_start ELSE login_attempts.window_start END "
                         "RETURNING failures, window_start, locked_until",
-                        {std::string(key_type), std::string(key_hash), now, window_cutoff}));
+                        {std::string(key_type), std::string(key_hash), attempts, now, keep_until,
+                         window_cutoff}));
   if (!row) return Error::internal("login_attempts upsert returned no row");
   return AttemptCounter{row->int64(0), row->int64(1), row->int64(2)};
+}
+
+Result<std::int64_t> key_locked_until(storage::Connection& c, std::string_view key_type,
+                                      std::string_view key_hash) {
+  PRATU_TRY(row, c.query_one("SELECT locked_until FROM login_attempts "
+                             "WHERE key_type = $1 AND key_hash = $2",
+                             {std::string(key_type), std::string(key_hash)}));
+  return row ? row->int64(0) : 0;
+}
+
+Result<void> raise_locked_until(storage::Connection& c, std::string_view key_type,
+                                std::string_view key_hash, std::int64_t until) {
+  PRATU_CHECK(c.execute("UPDATE login_attempts SET locked_until = $1 "
+                        "WHERE key_type = $2 AND key_hash = $3 AND locked_until < $1",
+                        {until, std::string(key_type), std::string(key_hash)}));
+  return ok();
+}
+
+Result<void> refund_attempt(storage::Connection& c, std::string_view key_type,
+                            std::string_view key_hash) {
+  PRATU_CHECK(c.execute("UPDATE login_attempts SET failures = failures - 1 "
+                        "WHERE key_type = $1 AND key_hash = $2 AND failures > 0",
+                        {std::string(key_type), std::string(key_hash)}));
+  return ok();
+}
+
+Result<void> remember_key(storage::Connection& c, std::string_view key_type,
+                          std::string_view key_hash, std::int64_t now, std::int64_t until) {
+  PRATU_CHECK(c.execute("INSERT INTO login_attempts (key_type, key_hash, failures, window_start, "
+                        "locked_until) VALUES ($1, $2, 0, $3, $4) "
+                        "ON CONFLICT (key_type, key_hash) DO UPDATE SET "
+                        "window_start = excluded.window_start, "
+                        "locked_until = excluded.locked_until",
+                        {std::string(key_type), std::string(key_hash), now, until}));
+  return ok();
 }
 
 Result<void> lock_key(storage::Connection& c, std::string_view key_type, std::string_view key_hash,

@@ -56,23 +56,34 @@ Result<std::int64_t> delete_user_sessions(storage::Connection& c, UserId user_id
 /// Deletes sessions past either expiry at `now`; returns how many.
 Result<std::int64_t> delete_expired_sessions(storage::Connection& c, std::int64_t now);
 
-// ---- login attempts
+// ---- login attempts (and registration attempts, in other hash domains)
 
-/// The failure counter of one throttle key.
+/// The counter of one throttle key.
 struct AttemptCounter {
-  std::int64_t failures = 0;
+  std::int64_t failures = 0;  // attempts counted in the current window
   std::int64_t window_start = 0;
   std::int64_t locked_until = 0;
 };
 
-/// The latest `locked_until` among the given keys (0 if none is locked or known).
-Result<std::int64_t> locked_until(storage::Connection& c, std::string_view account_hash,
-                                  std::string_view address_hash);
-/// Adds one failure to a key, starting a new window at `now` if the current one began at or
-/// before `window_cutoff`; returns the counter after the change.
-Result<AttemptCounter> add_failure(storage::Connection& c, std::string_view key_type,
-                                   std::string_view key_hash, std::int64_t now,
-                                   std::int64_t window_cutoff);
+/// Adds `attempts` to a key, starting a new window at `now` if the current one began at or
+/// before `window_cutoff`; a new window raises locked_until to at least `keep_until`. Returns
+/// the counter after the change. One statement, so parallel counts all count.
+Result<AttemptCounter> add_attempts(storage::Connection& c, std::string_view key_type,
+                                    std::string_view key_hash, std::int64_t attempts,
+                                    std::int64_t now, std::int64_t window_cutoff,
+                                    std::int64_t keep_until = 0);
+/// A key's locked_until, or 0 if it has no row.
+Result<std::int64_t> key_locked_until(storage::Connection& c, std::string_view key_type,
+                                      std::string_view key_hash);
+/// Moves a key's locked_until to `until` if that is later.
+Result<void> raise_locked_until(storage::Connection& c, std::string_view key_type,
+                                std::string_view key_hash, std::int64_t until);
+/// Takes one attempt off a key's count (never below 0).
+Result<void> refund_attempt(storage::Connection& c, std::string_view key_type,
+                            std::string_view key_hash);
+/// Stores a key with no count that is kept until `until`.
+Result<void> remember_key(storage::Connection& c, std::string_view key_type,
+                          std::string_view key_hash, std::int64_t now, std::int64_t until);
 /// Locks a key until `until` and restarts its count.
 Result<void> lock_key(storage::Connection& c, std::string_view key_type, std::string_view key_hash,
                       std::int64_t until, std::int64_t now);

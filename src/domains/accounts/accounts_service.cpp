@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "common/log.hpp"
 #include "common/thai_id.hpp"
 #include "domains/accounts/accounts_repository.hpp"
 #include "domains/accounts/accounts_validation.hpp"
@@ -48,6 +49,21 @@ std::string account_key(const std::optional<User>& user, const LoginName& login,
 
 }  // namespace
 
+void AccountService::log_login_event(std::string_view what, std::string_view account_key,
+                                     const Credentials& credentials,
+                                     int retry_after_seconds) const {
+  // Who tried is told by an opaque tag only: never the login typed, nor the account.
+  std::string address = address_key(credentials.client_address);
+  std::string tag = throttle_.log_tag(account_key);
+  std::string retry = std::to_string(retry_after_seconds);
+  if (retry_after_seconds > 0) {
+    log::warn(what, credentials.request_id,
+              {{"address", address}, {"account_tag", tag}, {"retry_after", retry}});
+  } else {
+    log::warn(what, credentials.request_id, {{"address", address}, {"account_tag", tag}});
+  }
+}
+
 std::string demo_officer_email(std::string_view agency_code) {
   return "officer." + std::string(agency_code) + "@demo.pratu.example";
 }
@@ -57,8 +73,14 @@ std::string demo_supervisor_email(std::string_view agency_code) {
 }
 
 AccountService::AccountService(storage::Database& db, const crypto::PasswordHasher& hasher,
-                               LoginThrottle& throttle, const Clock& clock, PasswordPolicy policy)
-    : db_(db), hasher_(hasher), throttle_(throttle), clock_(clock), policy_(policy) {}
+                               LoginThrottle& throttle, RegistrationThrottle& registrations,
+                               const Clock& clock, PasswordPolicy policy)
+    : db_(db),
+      hasher_(hasher),
+      throttle_(throttle),
+      registrations_(registrations),
+      clock_(clock),
+      policy_(policy) {}
 
 Result<std::vector<FieldError>> AccountService::taken_fields(
     const std::optional<std::string>& national_id, const std::optional<std::string>& email) {
@@ -113,6 +135,7 @@ Result<UserId> AccountService::insert_new_user(User user, std::string_view passw
 }
 
 Result<UserId> AccountService::register_citizen(const Registration& r) {
+  PRATU_CHECK(registrations_.begin(r.client_address));
   std::vector<FieldError> errors;
   auto id = check_citizen_id(r.national_id);
   if (auto problem = national_id_problem(r.national_id, id); !problem.empty()) {
@@ -120,17 +143,13 @@ Result<UserId> AccountService::register_citizen(const Registration& r) {
   }
   std::string title = trim(r.title);
   if (!is_title_code(title)) errors.push_back({"title", "accounts.errors.title_required"});
-  std::string given = trim(r.given_name);
-  if (given.empty()) {
-    errors.push_back({"given_name", "accounts.errors.given_name_required"});
-  } else if (!is_acceptable_name(given)) {
-    errors.push_back({"given_name", "accounts.errors.given_name_invalid"});
+  auto given = check_name(r.given_name);
+  if (given.problem != NameProblem::none) {
+    errors.push_back({"given_name", name_problem_key("given_name", given.problem)});
   }
-  std::string family = trim(r.family_name);
-  if (family.empty()) {
-    errors.push_back({"family_name", "accounts.errors.family_name_required"});
-  } else if (!is_acceptable_name(family)) {
-    errors.push_back({"family_name", "accounts.errors.family_name_invalid"});
+  auto family = check_name(r.family_name);
+  if (family.problem != NameProblem::none) {
+    errors.push_back({"family_name", name_problem_key("family_name", family.problem)});
   }
   auto email = normalize_email(r.email);
   if (trim(r.email).empty()) {
@@ -157,6 +176,8 @@ Result<UserId> AccountService::register_citizen(const Registration& r) {
   std::optional<std::string> valid_id;
   if (id.valid()) valid_id = id.digits;
   PRATU_TRY(taken, taken_fields(valid_id, email));
+  // Probing which IDs and emails have accounts must be slow: this answer costs more.
+  if (!taken.empty()) PRATU_CHECK(registrations_.charge_taken(r.client_address));
   for (auto& t : taken) errors.push_back(std::move(t));
   if (!errors.empty()) return Error::invalid(std::move(errors));
 
@@ -166,8 +187,8 @@ Result<UserId> AccountService::register_citizen(const Registration& r) {
   user.email = email;
   user.mobile = *mobile;
   user.title = title;
-  user.given_name = given;
-  user.family_name = family;
+  user.given_name = std::move(given.value);
+  user.family_name = std::move(family.value);
   return insert_new_user(std::move(user), r.password, "national_id", "email");
 }
 
@@ -195,7 +216,14 @@ Result<User> AccountService::authenticate(const Credentials& credentials) {
                         return std::optional<User>();
                       }));
   std::string key = account_key(user, login, credentials.login);
-  PRATU_CHECK(throttle_.check(key, credentials.client_address));
+  // Counted before the password is checked, so parallel guesses cannot pass the limit.
+  auto attempt = throttle_.begin(key, credentials.client_address);
+  if (!attempt) {
+    if (attempt.error().code == ErrorCode::rate_limited) {
+      log_login_event("login throttled", key, credentials, attempt.error().retry_after_seconds);
+    }
+    return attempt.error();
+  }
 
   bool matched = false;
   if (user && !user->disabled) {
@@ -205,11 +233,14 @@ Result<User> AccountService::authenticate(const Credentials& credentials) {
     hasher_.verify_dummy(credentials.password);
   }
   if (!matched) {
-    PRATU_CHECK(throttle_.record_failure(key, credentials.client_address));
+    auto recorded = throttle_.record_failure(*attempt);
+    log_login_event("login failed", key, credentials,
+                    recorded ? 0 : recorded.error().retry_after_seconds);
+    PRATU_CHECK(std::move(recorded));
     return login_failed(!user ? "no such account"
                               : (user->disabled ? "account disabled" : "wrong password"));
   }
-  PRATU_CHECK(throttle_.record_success(key));
+  PRATU_CHECK(throttle_.record_success(*attempt));
   if (hasher_.needs_rehash(user->password_hash)) {
     // Raise old hashes to the current cost while the password is at hand.
     if (auto rehashed = hasher_.hash(credentials.password)) {
@@ -247,11 +278,13 @@ Result<void> AccountService::change_password(UserId user_id, std::string_view ke
   if (!change.current_password.empty()) {
     // A stolen session must not become a way to guess the password: same throttle as login.
     std::string key = "user:" + std::to_string(user.id);
-    PRATU_CHECK(throttle_.check(key, change.client_address));
+    PRATU_TRY(attempt, throttle_.begin(key, change.client_address));
     if (!hasher_.verify(user.password_hash, change.current_password)) {
-      PRATU_CHECK(throttle_.record_failure(key, change.client_address));
+      PRATU_CHECK(throttle_.record_failure(attempt));
       errors.insert(errors.begin(),
                     FieldError{"current_password", "accounts.errors.current_password_wrong"});
+    } else {
+      PRATU_CHECK(throttle_.record_success(attempt));
     }
   }
   if (!errors.empty()) return Error::invalid(std::move(errors));

@@ -13,6 +13,7 @@
 #include "domains/accounts/accounts.hpp"
 #include "domains/accounts/login_throttle.hpp"
 #include "domains/accounts/password_policy.hpp"
+#include "domains/accounts/registration_throttle.hpp"
 #include "storage/database.hpp"
 
 namespace pratu::accounts {
@@ -36,10 +37,13 @@ std::string demo_supervisor_email(std::string_view agency_code);
 class AccountService {
  public:
   AccountService(storage::Database& db, const crypto::PasswordHasher& hasher,
-                 LoginThrottle& throttle, const Clock& clock, PasswordPolicy policy = {});
+                 LoginThrottle& throttle, RegistrationThrottle& registrations, const Clock& clock,
+                 PasswordPolicy policy = {});
 
   /// Registers a citizen as an applicant. Field errors name national_id, title, given_name,
-  /// family_name, email, mobile, password, password_confirmation.
+  /// family_name, email, mobile, password, password_confirmation. ErrorCode::rate_limited
+  /// (kRegisterThrottledKey, retry_after_seconds) when the client address or its network has
+  /// used up its attempts; saying the ID or email is taken costs several.
   Result<UserId> register_citizen(const Registration& registration);
 
   /// The user whose national ID or email and password match. Every wrong login or password
@@ -71,6 +75,9 @@ class AccountService {
   const PasswordPolicy& policy() const { return policy_; }
 
  private:
+  // One warn line for a failed or throttled login: request id, address, an opaque tag.
+  void log_login_event(std::string_view what, std::string_view account_key,
+                       const Credentials& credentials, int retry_after_seconds) const;
   // Field errors for national ID / email already taken (both reported at once).
   Result<std::vector<FieldError>> taken_fields(const std::optional<std::string>& national_id,
                                                const std::optional<std::string>& email);
@@ -81,6 +88,7 @@ class AccountService {
   storage::Database& db_;
   const crypto::PasswordHasher& hasher_;
   LoginThrottle& throttle_;
+  RegistrationThrottle& registrations_;
   const Clock& clock_;
   PasswordPolicy policy_;
 };

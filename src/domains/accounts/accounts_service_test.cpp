@@ -3,6 +3,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <spdlog/sinks/ostream_sink.h>
+
+#include <atomic>
+#include <boost/json/parse.hpp>
+#include <memory>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "common/log.hpp"
 #include "domains/accounts/accounts_test_fixture.hpp"
 
 namespace pratu::accounts {
@@ -16,6 +26,32 @@ using ::testing::UnorderedElementsAre;
 using testing::valid_registration;
 
 class AccountServiceTest : public AccountsTest {};
+
+// Captures what is logged while it lives.
+class CapturedLog {
+ public:
+  CapturedLog() : previous_(spdlog::default_logger()) {
+    auto logger = std::make_shared<spdlog::logger>(
+        "captured", std::make_shared<spdlog::sinks::ostream_sink_mt>(out_));
+    logger->set_pattern("%v");
+    logger->set_level(spdlog::level::debug);
+    spdlog::set_default_logger(logger);
+  }
+  ~CapturedLog() { spdlog::set_default_logger(previous_); }
+  std::string text() const { return out_.str(); }
+  std::vector<boost::json::object> lines() const {
+    std::vector<boost::json::object> out;
+    std::istringstream in(out_.str());
+    for (std::string line; std::getline(in, line);) {
+      out.push_back(boost::json::parse(line).as_object());
+    }
+    return out;
+  }
+
+ private:
+  std::ostringstream out_;
+  std::shared_ptr<spdlog::logger> previous_;
+};
 
 TEST_P(AccountServiceTest, RegistersACitizenWithNormalisedDetails) {
   UserId id = register_valid();
@@ -159,7 +195,7 @@ TEST_P(AccountServiceTest, AsksForTheLoginAndPasswordWhenMissing) {
                           "password=accounts.errors.password_required"));
 }
 
-TEST_P(AccountServiceTest, LocksAnAccountAfterFiveFailuresAndSaysWhenToRetry) {
+TEST_P(AccountServiceTest, LocksOneAddressOutOfAnAccountAfterFiveFailuresAndSaysWhenToRetry) {
   register_valid();
   const std::string password = valid_registration().password;
   for (int i = 0; i < 4; ++i) {
@@ -173,16 +209,74 @@ TEST_P(AccountServiceTest, LocksAnAccountAfterFiveFailuresAndSaysWhenToRetry) {
   EXPECT_EQ(fifth.error().message_key, "accounts.errors.login_locked");
   EXPECT_EQ(fifth.error().retry_after_seconds, 15 * 60);
 
-  // Locked: even the right password is refused, from another address too.
+  // That address is locked out of that account, even with the right password...
   clock_.advance(std::chrono::minutes(10));
-  auto locked = login("3100600445635", password, "198.51.100.7");
+  auto locked = login("3100600445635", password);
   ASSERT_FALSE(locked);
   EXPECT_EQ(locked.error().code, ErrorCode::rate_limited);
   EXPECT_EQ(locked.error().retry_after_seconds, 5 * 60);
   EXPECT_EQ(retry_minutes(locked.error().retry_after_seconds), 5);
+  // ...but the account is not locked: its owner elsewhere logs in.
+  EXPECT_TRUE(login("3100600445635", password, "198.51.100.7"));
 
   clock_.advance(std::chrono::minutes(5));
   EXPECT_TRUE(login("3100600445635", password));
+}
+
+TEST_P(AccountServiceTest, AnAttackerElsewhereCannotLockTheOwnerOut) {
+  register_valid();
+  const std::string password = valid_registration().password;
+  const std::string home = "203.0.113.5";
+  ASSERT_TRUE(login("3100600445635", password, home));
+  // Guesses from one address until it is locked out, then from fifty others.
+  for (int i = 0; i < 6; ++i) login("3100600445635", "a wrong guess " + std::to_string(i), "198.51.100.66");
+  for (int i = 0; i < 50; ++i) {
+    login("somying@example.org", "a wrong guess", "198.51." + std::to_string(i) + ".1");
+  }
+  auto owner = login("3100600445635", password, home);
+  ASSERT_TRUE(owner) << owner.error().message_key << " " << owner.error().retry_after_seconds;
+}
+
+TEST_P(AccountServiceTest, AnAttackOnlySlowsAddressesTheOwnerNeverUsed) {
+  register_valid();
+  const std::string password = valid_registration().password;
+  for (int i = 0; i < 8; ++i) {
+    const std::string from = "198.51." + std::to_string(i) + ".1";
+    auto r = login("3100600445635", "a wrong guess", from);
+    if (!r && r.error().code == ErrorCode::rate_limited) {
+      EXPECT_LE(r.error().retry_after_seconds, 4) << i;  // 1 s, 2 s, 4 s: a delay, not a lock
+      clock_.advance(std::chrono::seconds(r.error().retry_after_seconds));
+      r = login("3100600445635", "a wrong guess", from);
+    }
+    EXPECT_EQ(r.error().code, ErrorCode::invalid_input) << i;
+  }
+  // Eight failures on the account: a new address waits seconds, not a fifteen-minute lock.
+  auto waiting = login("3100600445635", password, "203.0.113.9");
+  ASSERT_FALSE(waiting);
+  EXPECT_EQ(waiting.error().code, ErrorCode::rate_limited);
+  EXPECT_GE(waiting.error().retry_after_seconds, 1);
+  EXPECT_LE(waiting.error().retry_after_seconds, 8);
+  clock_.advance(std::chrono::seconds(waiting.error().retry_after_seconds));
+  EXPECT_TRUE(login("3100600445635", password, "203.0.113.9"));
+}
+
+TEST_P(AccountServiceTest, ParallelWrongGuessesGetNoMoreThanTheLimitVerified) {
+  register_valid();
+  constexpr int kGuesses = 40;
+  std::atomic<int> verified = 0;
+  std::atomic<int> refused = 0;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kGuesses; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = login("3100600445635", "parallel wrong guess " + std::to_string(i));
+      if (!r && r.error().code == ErrorCode::invalid_input) ++verified;
+      if (!r && r.error().code == ErrorCode::rate_limited) ++refused;
+    });
+  }
+  for (auto& t : threads) t.join();
+  // The fifth failure answers "locked" itself, so at most four say "wrong password".
+  EXPECT_LE(verified.load(), throttle_->settings().account_max_failures - 1);
+  EXPECT_EQ(verified.load() + refused.load(), kGuesses);
 }
 
 TEST_P(AccountServiceTest, LocksAnUnknownLoginLikeAKnownOne) {
@@ -227,6 +321,122 @@ TEST_P(AccountServiceTest, LocksAClientAddressAfterTwentyFailuresAcrossAccounts)
   EXPECT_EQ(blocked.error().code, ErrorCode::rate_limited);
   // Another address is not affected.
   EXPECT_TRUE(login("3100600445635", valid_registration().password, "2001:db8:9::1"));
+}
+
+TEST_P(AccountServiceTest, LogsAFailedLoginWithoutTheLoginOrThePassword) {
+  register_valid();
+  CapturedLog captured;
+  auto r = accounts_->authenticate(
+      Credentials{"somying@example.org", "hunter2-wrong-password", "192.0.2.77", "req-failed-1"});
+  ASSERT_FALSE(r);
+  auto unknown = accounts_->authenticate(
+      Credentials{"someone-typed-this", "another-wrong-password", "192.0.2.77", "req-failed-2"});
+  ASSERT_FALSE(unknown);
+  auto lines = captured.lines();
+  ASSERT_EQ(lines.size(), 2u) << captured.text();
+  for (const auto& line : lines) {
+    EXPECT_EQ(line.at("level").as_string(), "warn");
+    EXPECT_EQ(line.at("msg").as_string(), "login failed");
+    EXPECT_EQ(line.at("address").as_string(), "192.0.2.77");
+    EXPECT_FALSE(line.at("account_tag").as_string().empty());
+  }
+  EXPECT_EQ(lines[0].at("request_id").as_string(), "req-failed-1");
+  EXPECT_EQ(lines[1].at("request_id").as_string(), "req-failed-2");
+  EXPECT_NE(lines[0].at("account_tag"), lines[1].at("account_tag"));
+  for (const char* secret : {"somying", "example.org", "hunter2", "someone-typed-this",
+                             "another-wrong", "3100600445635", "[email]", "[id]"}) {
+    EXPECT_EQ(captured.text().find(secret), std::string::npos) << secret;
+  }
+}
+
+TEST_P(AccountServiceTest, LogsAThrottledLoginWithoutTheLogin) {
+  register_valid();
+  for (int i = 0; i < 5; ++i) login("3100600445635", "wrong password here", "2001:db8:5:6::1");
+  CapturedLog captured;
+  auto r = accounts_->authenticate(Credentials{"3100600445635", valid_registration().password,
+                                               "2001:db8:5:6::1", "req-throttled"});
+  ASSERT_FALSE(r);
+  ASSERT_EQ(r.error().code, ErrorCode::rate_limited);
+  auto lines = captured.lines();
+  ASSERT_EQ(lines.size(), 1u) << captured.text();
+  EXPECT_EQ(lines[0].at("level").as_string(), "warn");
+  EXPECT_EQ(lines[0].at("msg").as_string(), "login throttled");
+  EXPECT_EQ(lines[0].at("request_id").as_string(), "req-throttled");
+  EXPECT_EQ(lines[0].at("address").as_string(), "2001:db8:5:6::/64");
+  EXPECT_EQ(captured.text().find("3100600445635"), std::string::npos);
+  EXPECT_EQ(captured.text().find("[id]"), std::string::npos);
+}
+
+TEST_P(AccountServiceTest, RefusesNamesWithBidiControlsOrNothingVisible) {
+  auto r = valid_registration();
+  r.given_name = "\u202eสมหญิง";
+  r.family_name = "\u200b\u200d";
+  EXPECT_THAT(field_keys(accounts_->register_citizen(r).error()),
+              UnorderedElementsAre("given_name=accounts.errors.given_name_bidi",
+                                   "family_name=accounts.errors.family_name_invisible"));
+  r.given_name = "\u0e48\u0e48";
+  r.family_name = "Rene\u0301e";
+  EXPECT_THAT(field_keys(accounts_->register_citizen(r).error()),
+              ElementsAre("given_name=accounts.errors.given_name_starts_with_mark"));
+  r.given_name = "สมหญิง";
+  auto id = accounts_->register_citizen(r);
+  ASSERT_TRUE(id);
+  auto user = accounts_->find_user(*id);
+  ASSERT_TRUE(user && *user);
+  EXPECT_EQ((*user)->family_name, "Ren\u00e9e");
+}
+
+TEST_P(AccountServiceTest, LimitsRegistrationAttemptsFromOneAddress) {
+  Registration empty;
+  empty.client_address = "192.0.2.30";
+  const int limit = registrations_->settings().address_max_attempts;
+  for (int i = 0; i < limit; ++i) {
+    auto r = accounts_->register_citizen(empty);
+    ASSERT_FALSE(r);
+    ASSERT_EQ(r.error().code, ErrorCode::invalid_input) << i;
+  }
+  auto over = accounts_->register_citizen(empty);
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code, ErrorCode::rate_limited);
+  EXPECT_EQ(over.error().message_key, "accounts.errors.register_throttled");
+  EXPECT_EQ(over.error().retry_after_seconds, registrations_->settings().window_minutes * 60);
+  // Another network is not affected; the limit lifts when the window ends.
+  empty.client_address = "198.51.100.30";
+  EXPECT_EQ(accounts_->register_citizen(empty).error().code, ErrorCode::invalid_input);
+  empty.client_address = "192.0.2.30";
+  clock_.advance(std::chrono::minutes(registrations_->settings().window_minutes));
+  EXPECT_EQ(accounts_->register_citizen(empty).error().code, ErrorCode::invalid_input);
+}
+
+TEST_P(AccountServiceTest, LimitsRegistrationAttemptsFromOneNetwork) {
+  Registration empty;
+  const int limit = registrations_->settings().network_max_attempts;
+  for (int i = 0; i < limit; ++i) {
+    empty.client_address = "2001:db8:7:" + std::to_string(i) + "::1";  // one /48
+    ASSERT_EQ(accounts_->register_citizen(empty).error().code, ErrorCode::invalid_input) << i;
+  }
+  empty.client_address = "2001:db8:7:ffff::1";
+  EXPECT_EQ(accounts_->register_citizen(empty).error().code, ErrorCode::rate_limited);
+  empty.client_address = "2001:db8:8::1";
+  EXPECT_EQ(accounts_->register_citizen(empty).error().code, ErrorCode::invalid_input);
+}
+
+TEST_P(AccountServiceTest, SayingAnIdIsTakenCostsSeveralAttempts) {
+  register_valid();
+  auto probe = valid_registration();
+  probe.client_address = "192.0.2.31";
+  int answered = 0;
+  for (int i = 0; i < 10; ++i) {
+    auto r = accounts_->register_citizen(probe);
+    ASSERT_FALSE(r);
+    if (r.error().code == ErrorCode::rate_limited) break;
+    EXPECT_THAT(field_keys(r.error()), Contains("national_id=accounts.errors.national_id_taken"));
+    ++answered;
+  }
+  // A person who forgot they registered is told; a prober learns two answers an hour.
+  EXPECT_GE(answered, 1);
+  EXPECT_LE(answered, registrations_->settings().address_max_attempts /
+                          registrations_->settings().taken_cost);
 }
 
 TEST_P(AccountServiceTest, ChangesThePasswordAndEndsTheOtherSessions) {
@@ -335,7 +545,7 @@ TEST_P(AccountServiceTest, RehashesAnOldHashAtLogin) {
   auto stronger = testing::cheap_hashing();
   stronger.iterations = 2;
   crypto::PasswordHasher new_hasher(stronger, random_);
-  AccountService upgraded(database(), new_hasher, *throttle_, clock_);
+  AccountService upgraded(database(), new_hasher, *throttle_, *registrations_, clock_);
   ASSERT_TRUE(upgraded.authenticate({"3100600445635", valid_registration().password, "192.0.2.1"}));
   auto user = accounts_->find_user(id);
   EXPECT_THAT((*user)->password_hash, ::testing::StartsWith("$argon2id$v=19$m=1024,t=2,p=1$"));

@@ -13,6 +13,7 @@
 #include "crypto/secure_random.hpp"
 #include "domains/accounts/accounts_service.hpp"
 #include "domains/accounts/login_throttle.hpp"
+#include "domains/accounts/registration_throttle.hpp"
 #include "domains/accounts/session_service.hpp"
 #include "support/test_databases.hpp"
 
@@ -58,8 +59,10 @@ class AccountsTest : public pratu::test::DatabaseTest {
     if (IsSkipped() || HasFatalFailure()) return;
     hasher_ = std::make_unique<crypto::PasswordHasher>(cheap_hashing(), random_);
     throttle_ = std::make_unique<LoginThrottle>(database(), clock_, kTestThrottleKey);
+    registrations_ = std::make_unique<RegistrationThrottle>(database(), clock_, kTestThrottleKey);
     sessions_ = std::make_unique<SessionService>(database(), clock_, random_, kSigningKey);
-    accounts_ = std::make_unique<AccountService>(database(), *hasher_, *throttle_, clock_);
+    accounts_ =
+        std::make_unique<AccountService>(database(), *hasher_, *throttle_, *registrations_, clock_);
   }
 
   /// Registers valid_registration() and returns the new id.
@@ -71,13 +74,14 @@ class AccountsTest : public pratu::test::DatabaseTest {
 
   Result<User> login(const std::string& who, const std::string& password,
                      const std::string& address = "192.0.2.10") {
-    return accounts_->authenticate(Credentials{who, password, address});
+    return accounts_->authenticate(Credentials{who, password, address, "req-test"});
   }
 
   FakeClock clock_;
   crypto::SecureRandom random_;
   std::unique_ptr<crypto::PasswordHasher> hasher_;
   std::unique_ptr<LoginThrottle> throttle_;
+  std::unique_ptr<RegistrationThrottle> registrations_;
   std::unique_ptr<SessionService> sessions_;
   std::unique_ptr<AccountService> accounts_;
 };

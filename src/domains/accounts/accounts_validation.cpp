@@ -1,8 +1,11 @@
 #include "domains/accounts/accounts_validation.hpp"
 
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "common/thai_id.hpp"
 #include "domains/accounts/accounts.hpp"
@@ -27,6 +30,23 @@ bool valid_utf8(std::string_view s) {
   std::string round_trip;
   text.toUTF8String(round_trip);
   return round_trip == s;
+}
+
+// Characters that change the direction text is shown in: a name holding them can display as
+// something other than what is stored.
+bool is_bidi_control(UChar32 c) {
+  return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+         (c >= 0x2066 && c <= 0x2069);
+}
+
+// Zero-width, format and space characters: nothing a reader sees.
+bool is_invisible(UChar32 c) { return u_charType(c) == U_FORMAT_CHAR || u_isUWhiteSpace(c); }
+
+// Marks drawn on the character before them (Thai vowels and tone marks among them).
+bool is_combining_mark(UChar32 c) {
+  auto type = u_charType(c);
+  return type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK ||
+         type == U_ENCLOSING_MARK;
 }
 
 }  // namespace
@@ -127,6 +147,50 @@ bool is_acceptable_name(std::string_view name) {
     if ((c & 0xC0) != 0x80) ++code_points;
   }
   return code_points <= kMaxNameLength;
+}
+
+CheckedName check_name(std::string_view name) {
+  std::string text = trim(name);
+  if (text.empty()) return {{}, NameProblem::empty};
+  if (!is_acceptable_name(text)) return {{}, NameProblem::invalid};
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  if (U_FAILURE(status)) return {{}, NameProblem::invalid};
+  auto typed = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<std::int32_t>(text.size())));
+  icu::UnicodeString normal = nfc->normalize(typed, status);
+  if (U_FAILURE(status)) return {{}, NameProblem::invalid};
+
+  std::optional<UChar32> first_visible;
+  for (std::int32_t i = 0; i < normal.length(); i = normal.moveIndex32(i, 1)) {
+    UChar32 c = normal.char32At(i);
+    if (is_bidi_control(c)) return {{}, NameProblem::bidi_control};
+    if (!first_visible && !is_invisible(c)) first_visible = c;
+  }
+  if (!first_visible) return {{}, NameProblem::invisible};
+  if (is_combining_mark(*first_visible)) return {{}, NameProblem::starts_with_mark};
+  std::string out;
+  normal.toUTF8String(out);
+  return {std::move(out), NameProblem::none};
+}
+
+std::string name_problem_key(std::string_view field, NameProblem problem) {
+  std::string prefix = "accounts.errors." + std::string(field);
+  switch (problem) {
+    case NameProblem::none:
+      return {};
+    case NameProblem::empty:
+      return prefix + "_required";
+    case NameProblem::invalid:
+      return prefix + "_invalid";
+    case NameProblem::bidi_control:
+      return prefix + "_bidi";
+    case NameProblem::invisible:
+      return prefix + "_invisible";
+    case NameProblem::starts_with_mark:
+      return prefix + "_starts_with_mark";
+  }
+  return prefix + "_invalid";
 }
 
 bool is_agency_code(std::string_view code) {

@@ -38,6 +38,25 @@ std::string format_mobile(std::string_view digits);
 /// True if `code` is one of kTitleCodes.
 bool is_title_code(std::string_view code);
 
+/// Why a typed given or family name is refused.
+enum class NameProblem { none, empty, invalid, bidi_control, invisible, starts_with_mark };
+
+/// A name as it will be stored, or why it cannot be.
+struct CheckedName {
+  std::string value;  // trimmed and in Unicode NFC; "" unless problem is none
+  NameProblem problem = NameProblem::none;
+};
+
+/// Checks a given or family name: is_acceptable_name, then no bidi controls (U+061C,
+/// U+200E/F, U+202A–E, U+2066–9), something visible once zero-width, format and space
+/// characters are set aside, and a first visible character that is not a combining mark (a
+/// Thai vowel or tone mark needs its consonant). The value is normalised to NFC.
+CheckedName check_name(std::string_view name);
+
+/// The locale key of `problem` on the form field `field` (given_name or family_name);
+/// "" for NameProblem::none.
+std::string name_problem_key(std::string_view field, NameProblem problem);
+
 /// True if `name` is non-empty, at most kMaxNameLength code points, valid UTF-8 and free of
 /// control characters and markup brackets.
 bool is_acceptable_name(std::string_view name);

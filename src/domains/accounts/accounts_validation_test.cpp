@@ -65,6 +65,52 @@ TEST(IsAcceptableName, AllowsThaiAndEnglishNamesOnly) {
   EXPECT_TRUE(is_acceptable_name(thai));
 }
 
+TEST(CheckName, KeepsThaiAndEnglishNamesAndStoresThemInNfc) {
+  EXPECT_EQ(check_name("  สมศักดิ์ ").value, "สมศักดิ์");
+  EXPECT_EQ(check_name("O'Brien-Smith").problem, NameProblem::none);
+  // "e" + combining acute is stored as the one precomposed letter.
+  auto decomposed = check_name("Rene\u0301e");
+  EXPECT_EQ(decomposed.problem, NameProblem::none);
+  EXPECT_EQ(decomposed.value, "Ren\u00e9e");
+  // Thai vowel and tone marks after their consonant are ordinary Thai.
+  EXPECT_EQ(check_name("\u0e01\u0e34\u0e48\u0e07").problem, NameProblem::none);
+  EXPECT_EQ(check_name("").problem, NameProblem::empty);
+  EXPECT_EQ(check_name("<b>").problem, NameProblem::invalid);
+}
+
+TEST(CheckName, RefusesBidiControls) {
+  for (const char* name : {"Ali\u202ece", "\u202bsomchai", "x\u202a", "x\u202cy", "x\u202dy",
+                           "\u2066x\u2069", "x\u2067y", "x\u2068y", "\u200fname", "name\u200e",
+                           "\u061cname"}) {
+    EXPECT_EQ(check_name(name).problem, NameProblem::bidi_control) << name;
+    EXPECT_EQ(check_name(name).value, "");
+  }
+}
+
+TEST(CheckName, RefusesValuesWithNothingVisible) {
+  for (const char* name : {"\u200b", "\u200b\u200c\u200d", "\ufeff", "\u00ad", "\u2060",
+                           "\u200b \u3000\u00a0"}) {
+    EXPECT_EQ(check_name(name).problem, NameProblem::invisible) << name;
+  }
+}
+
+TEST(CheckName, RefusesValuesThatStartWithACombiningMark) {
+  for (const char* name : {"\u0e34\u0e48", "\u0e48", "\u0301abc", "\u20dd", "\u200b\u0e48\u0e01",
+                           "\u0e31\u0e01"}) {
+    EXPECT_EQ(check_name(name).problem, NameProblem::starts_with_mark) << name;
+  }
+}
+
+TEST(CheckName, HasAMessageKeyPerFieldAndProblem) {
+  EXPECT_EQ(name_problem_key("given_name", NameProblem::bidi_control),
+            "accounts.errors.given_name_bidi");
+  EXPECT_EQ(name_problem_key("family_name", NameProblem::starts_with_mark),
+            "accounts.errors.family_name_starts_with_mark");
+  EXPECT_EQ(name_problem_key("family_name", NameProblem::empty),
+            "accounts.errors.family_name_required");
+  EXPECT_EQ(name_problem_key("given_name", NameProblem::none), "");
+}
+
 TEST(Titles, AreTheFixedList) {
   EXPECT_TRUE(is_title_code("mr"));
   EXPECT_TRUE(is_title_code("ms"));

@@ -14,8 +14,16 @@ namespace pratu::accounts {
 
 namespace {
 
+// Row types of login_attempts: keys about an account, keys about a client address.
+constexpr std::string_view kAccountRow = "account";
+constexpr std::string_view kAddressRow = "address";
+// Hash domains within them.
 constexpr std::string_view kAccount = "account";
+constexpr std::string_view kPair = "pair";
+constexpr std::string_view kKnown = "known";
 constexpr std::string_view kAddress = "address";
+
+constexpr std::int64_t kLogTagHexDigits = 12;
 
 }  // namespace
 
@@ -62,55 +70,98 @@ Error LoginThrottle::locked_error(std::int64_t until, std::int64_t now) const {
   return e;
 }
 
-Result<void> LoginThrottle::check(std::string_view account, std::string_view address) {
-  std::int64_t now = clock_.now_seconds();
-  auto account_hash = key_hash(kAccount, account);
-  auto address_hash = key_hash(kAddress, address_key(address));
-  PRATU_TRY(until, db_.read_value<std::int64_t>([&](storage::Connection& c) {
-    return repository::locked_until(c, account_hash, address_hash);
-  }));
-  if (until > now) return locked_error(until, now);
-  return ok();
+// 1 s at account_slow_after failures, doubling with each one, at most lockout_minutes.
+std::int64_t LoginThrottle::delay_seconds(std::int64_t account_failures) const {
+  std::int64_t longest = std::int64_t{settings_.lockout_minutes} * 60;
+  std::int64_t doublings = account_failures - settings_.account_slow_after;
+  if (doublings < 0) return 0;
+  if (doublings >= 30) return longest;
+  return std::min(longest, std::int64_t{1} << doublings);
 }
 
-Result<void> LoginThrottle::record_failure(std::string_view account, std::string_view address) {
+std::string LoginThrottle::log_tag(std::string_view account) const {
+  return crypto::hmac_sha256_hex(hash_key_, "pratu.log_tag:" + std::string(account))
+      .substr(0, kLogTagHexDigits);
+}
+
+Error LoginThrottle::slowed_error(std::int64_t until, std::int64_t now) const {
+  Error e = locked_error(until, now);
+  e.message_key = std::string(kLoginSlowedKey);
+  e.detail = "login slowed: account under attack";
+  return e;
+}
+
+Result<LoginAttempt> LoginThrottle::begin(std::string_view account, std::string_view address) {
   std::int64_t now = clock_.now_seconds();
   std::int64_t cutoff = now - std::int64_t{settings_.window_minutes} * 60;
-  std::int64_t until = now + std::int64_t{settings_.lockout_minutes} * 60;
-  struct Key {
-    std::string_view type;
-    std::string hash;
-    int limit;
-  };
-  const Key keys[] = {
-      {kAccount, key_hash(kAccount, account), settings_.account_max_failures},
-      {kAddress, key_hash(kAddress, address_key(address)), settings_.address_max_failures}};
-  PRATU_TRY(locked, db_.write_value<bool>([&](storage::Connection& c) -> Result<bool> {
-    bool any = false;
-    for (const auto& key : keys) {
-      PRATU_TRY(counter, repository::add_failure(c, key.type, key.hash, now, cutoff));
-      if (counter.failures >= key.limit) {
-        PRATU_CHECK(repository::lock_key(c, key.type, key.hash, until, now));
-        any = true;
-      }
+  std::int64_t account_cutoff = now - std::int64_t{settings_.account_window_hours} * 3600;
+  std::int64_t lockout = now + std::int64_t{settings_.lockout_minutes} * 60;
+  std::string from = address_key(address);
+  std::string pair = std::string(account) + "\n" + from;
+  LoginAttempt attempt{key_hash(kAccount, account), key_hash(kPair, pair),
+                       key_hash(kAddress, from), key_hash(kKnown, pair)};
+  // An error rolls the transaction back: a refused attempt counts for nothing.
+  return db_.write_value<LoginAttempt>([&](storage::Connection& c) -> Result<LoginAttempt> {
+    PRATU_TRY(pair_count, repository::add_attempts(c, kAccountRow, attempt.pair_hash, 1, now, cutoff));
+    if (pair_count.locked_until > now) return locked_error(pair_count.locked_until, now);
+    if (pair_count.failures > settings_.account_max_failures) return locked_error(lockout, now);
+    PRATU_TRY(address_count,
+              repository::add_attempts(c, kAddressRow, attempt.address_hash, 1, now, cutoff));
+    if (address_count.locked_until > now) return locked_error(address_count.locked_until, now);
+    if (address_count.failures > settings_.address_max_failures) return locked_error(lockout, now);
+    PRATU_TRY(known_until, repository::key_locked_until(c, kAccountRow, attempt.known_hash));
+    PRATU_TRY(account_count, repository::add_attempts(c, kAccountRow, attempt.account_hash, 1,
+                                                      now, account_cutoff));
+    bool known = known_until > now;
+    if (!known && account_count.locked_until > now) {
+      return slowed_error(account_count.locked_until, now);
     }
-    return any;
-  }));
-  if (locked) return locked_error(until, now);
-  return ok();
+    // Set the delay now, not after the password check, so parallel attempts all wait for it.
+    if (auto delay = delay_seconds(account_count.failures); delay > 0) {
+      PRATU_CHECK(
+          repository::raise_locked_until(c, kAccountRow, attempt.account_hash, now + delay));
+    }
+    attempt.pair_failures = pair_count.failures;
+    attempt.address_failures = address_count.failures;
+    return attempt;
+  });
 }
 
-Result<void> LoginThrottle::record_success(std::string_view account) {
-  auto hash = key_hash(kAccount, account);
-  return db_.write(
-      [&](storage::Connection& c) { return repository::clear_key(c, kAccount, hash); });
+Result<void> LoginThrottle::record_failure(const LoginAttempt& attempt) {
+  bool lock_pair = attempt.pair_failures >= settings_.account_max_failures;
+  bool lock_address = attempt.address_failures >= settings_.address_max_failures;
+  if (!lock_pair && !lock_address) return ok();  // counted already, by begin
+  std::int64_t now = clock_.now_seconds();
+  std::int64_t until = now + std::int64_t{settings_.lockout_minutes} * 60;
+  auto locked = db_.write([&](storage::Connection& c) -> Result<void> {
+    if (lock_pair) PRATU_CHECK(repository::lock_key(c, kAccountRow, attempt.pair_hash, until, now));
+    if (lock_address) {
+      PRATU_CHECK(repository::lock_key(c, kAddressRow, attempt.address_hash, until, now));
+    }
+    return ok();
+  });
+  if (!locked) return locked.error();
+  return locked_error(until, now);
+}
+
+Result<void> LoginThrottle::record_success(const LoginAttempt& attempt) {
+  std::int64_t now = clock_.now_seconds();
+  std::int64_t known_until = now + std::int64_t{settings_.known_address_days} * 86400;
+  return db_.write([&](storage::Connection& c) -> Result<void> {
+    PRATU_CHECK(repository::clear_key(c, kAccountRow, attempt.pair_hash));
+    PRATU_CHECK(repository::refund_attempt(c, kAddressRow, attempt.address_hash));
+    PRATU_CHECK(repository::refund_attempt(c, kAccountRow, attempt.account_hash));
+    return repository::remember_key(c, kAccountRow, attempt.known_hash, now, known_until);
+  });
 }
 
 Result<std::int64_t> LoginThrottle::purge_stale() {
   std::int64_t now = clock_.now_seconds();
-  std::int64_t cutoff = now - std::int64_t{settings_.window_minutes} * 60;
-  return db_.write_value<std::int64_t>(
-      [&](storage::Connection& c) { return repository::delete_stale_attempts(c, cutoff, now); });
+  std::int64_t longest = std::max(std::int64_t{settings_.window_minutes} * 60,
+                                  std::int64_t{settings_.account_window_hours} * 3600);
+  return db_.write_value<std::int64_t>([&](storage::Connection& c) {
+    return repository::delete_stale_attempts(c, now - longest, now);
+  });
 }
 
 }  // namespace pratu::accounts

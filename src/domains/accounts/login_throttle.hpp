@@ -1,7 +1,9 @@
 #pragma once
-/// Slows down password guessing: failed logins are counted per account and per client
-/// address in the database (so every node sees them), and a key with too many failures in a
-/// window is locked for a while.
+/// Slows down password guessing without letting a stranger lock an owner out (ADR 0007).
+/// Attempts are counted, before the password is checked, per (account, client address) pair
+/// and per address, and those keys are locked for a while at their limits; failures on an
+/// account from everywhere only make addresses it never logged in from wait a doubling delay.
+/// Counters live in the database, so every node sees them.
 
 #include <cstdint>
 #include <string>
@@ -13,16 +15,23 @@
 
 namespace pratu::accounts {
 
-/// Limits, from the `accounts.throttle` config section.
+/// Limits, from the `login` config section.
 struct ThrottleSettings {
-  int account_max_failures = 5;   // per account within the window, then locked
+  int account_max_failures = 5;   // per account from one address (IPv6: /64), then locked
   int address_max_failures = 20;  // per client address (IPv6: per /64) within the window
+  int account_slow_after = 5;     // per account from anywhere, then new addresses wait
   int window_minutes = 15;
-  int lockout_minutes = 15;
+  int lockout_minutes = 15;  // also the longest delay
+  int known_address_days = 90;
+  int account_window_hours = 24;  // failures on an account count towards its delay this long
 };
 
-/// The locale key of the "locked" message; its text takes {minutes}.
+/// The locale key of the "locked" message; its text takes {minutes} (or {seconds} in the
+/// `_seconds` variant).
 inline constexpr std::string_view kLoginLockedKey = "accounts.errors.login_locked";
+
+/// The locale key of the "wait a moment" message of an account under attack; takes {seconds}.
+inline constexpr std::string_view kLoginSlowedKey = "accounts.errors.login_slowed";
 
 /// Minutes to show for a retry delay: rounded up, at least 1.
 int retry_minutes(int retry_after_seconds);
@@ -34,7 +43,17 @@ std::string address_key(std::string_view address);
 /// The name of the shared secret (storage::shared_secret) that keys the throttle's hashes.
 inline constexpr std::string_view kThrottleSecretName = "login_throttle";
 
-/// Counts failed logins. Keys are stored as HMAC-SHA-256 under `hash_key` (shared by every
+/// A login attempt the throttle let through; it was counted before the password was checked.
+struct LoginAttempt {
+  std::string account_hash;
+  std::string pair_hash;
+  std::string address_hash;
+  std::string known_hash;
+  std::int64_t pair_failures = 0;  // counted within the window, this attempt included
+  std::int64_t address_failures = 0;
+};
+
+/// Counts login attempts. Keys are stored as HMAC-SHA-256 under `hash_key` (shared by every
 /// node), never in clear. Thread-safe.
 class LoginThrottle {
  public:
@@ -44,26 +63,35 @@ class LoginThrottle {
   LoginThrottle(storage::Database& db, const Clock& clock, std::string hash_key,
                 ThrottleSettings settings = {});
 
-  /// Fails with ErrorCode::rate_limited (message kLoginLockedKey, retry_after_seconds set)
-  /// while `account` or `address` is locked.
-  Result<void> check(std::string_view account, std::string_view address);
+  /// Counts an attempt on `account` from `address` in one transaction with the check, so
+  /// parallel attempts cannot pass a limit. Fails with ErrorCode::rate_limited (message
+  /// kLoginLockedKey, retry_after_seconds set), counting nothing, while the pair or the address
+  /// is locked or, for an address the account never logged in from, the account's delay runs.
+  Result<LoginAttempt> begin(std::string_view account, std::string_view address);
 
-  /// Counts one failure for `account` and `address`. Fails with ErrorCode::rate_limited when
-  /// this failure reaches a limit and locks the key.
-  Result<void> record_failure(std::string_view account, std::string_view address);
+  /// The password was wrong. Fails with ErrorCode::rate_limited when this failure reaches the
+  /// pair's or the address's limit and locks it.
+  Result<void> record_failure(const LoginAttempt& attempt);
 
-  /// Forgets the failures of `account` after a successful login (the address keeps its count).
-  Result<void> record_success(std::string_view account);
+  /// The password was right: gives the attempt back, forgets the pair's failures and remembers
+  /// the address as one the account logs in from.
+  Result<void> record_success(const LoginAttempt& attempt);
 
   /// Deletes counters that no longer matter (for a periodic job); returns how many.
   Result<std::int64_t> purge_stale();
+
+  /// A short opaque tag of `account` for log lines: the same account gives the same tag, and
+  /// nobody without the hash key can tell whose it is.
+  std::string log_tag(std::string_view account) const;
 
   /// The limits in force.
   const ThrottleSettings& settings() const { return settings_; }
 
  private:
   Error locked_error(std::int64_t until, std::int64_t now) const;
+  Error slowed_error(std::int64_t until, std::int64_t now) const;
   std::string key_hash(std::string_view type, std::string_view key) const;
+  std::int64_t delay_seconds(std::int64_t account_failures) const;
 
   storage::Database& db_;
   const Clock& clock_;

@@ -130,7 +130,7 @@ const std::vector<KeySpec>& specs() {
     s.push_back(integer("database.busy_timeout_ms", "SQLite: how long a writer waits for the lock", &C::database, &DatabaseConfig::busy_timeout_ms, 0, 600000));
     s.push_back(integer("database.connect_timeout_seconds", "PostgreSQL: connection timeout", &C::database, &DatabaseConfig::connect_timeout_seconds, 1, 600));
     s.push_back(text("paths.templates", "Directory of page templates", &C::paths, &PathsConfig::templates));
-    s.push_back(text("paths.locales", "Directory of th.yaml and en.yaml", &C::paths, &PathsConfig::locales));
+    s.push_back(text("paths.locales", "Directory of th/ and en/, each with common.yaml and one file per domain", &C::paths, &PathsConfig::locales));
     s.push_back(text("paths.static", "Directory of static assets (CSS, JavaScript, images)", &C::paths, &PathsConfig::static_files));
     s.push_back(text("paths.catalogue", "Directory of the service catalogue (agencies and services as YAML)", &C::paths, &PathsConfig::catalogue));
     s.push_back(text("paths.migrations", "Directory of database migrations (sqlite/ and postgres/)", &C::paths, &PathsConfig::migrations));

@@ -24,6 +24,7 @@ Result<void> flatten(const YAML::Node& node, const std::string& prefix, const st
   for (const auto& entry : node) {
     auto key = entry.first.as<std::string>();
     auto full = prefix.empty() ? key : prefix + "." + key;
+    if (tree.contains(key)) return Error::internal(file + ": " + full + " is defined twice");
     if (entry.second.IsMap()) {
       auto& child = tree[key].emplace_object();
       PRATU_CHECK(flatten(entry.second, full, file, flat, child));
@@ -38,15 +39,49 @@ Result<void> flatten(const YAML::Node& node, const std::string& prefix, const st
   return ok();
 }
 
-Result<void> load_locale(const std::string& file,
+// The file of the shared strings; every other file holds one domain's, under its own name.
+constexpr std::string_view kSharedStrings = "common";
+
+Result<void> load_locale(const fs::path& file,
                          std::map<std::string, std::string, std::less<>>& flat, json::object& tree) {
+  const std::string name = file.string();
+  const std::string domain = file.stem().string();
   try {
-    auto root = YAML::LoadFile(file);
-    if (!root.IsMap()) return Error::internal(file + ": must be a map of keys to texts");
-    return flatten(root, "", file, flat, tree);
+    auto root = YAML::LoadFile(name);
+    if (!root.IsMap()) return Error::internal(name + ": must be a map of keys to texts");
+    if (domain != kSharedStrings) {
+      // A domain's strings live under its name, so two domains never share a key.
+      for (const auto& entry : root) {
+        if (entry.first.as<std::string>() != domain) {
+          return Error::internal(name + ": " + entry.first.as<std::string>() +
+                                 ": a domain's file holds only keys under \"" + domain + "\"");
+        }
+      }
+    }
+    return flatten(root, "", name, flat, tree);
   } catch (const YAML::Exception& e) {
-    return Error::internal(file + ": " + e.what());
+    return Error::internal(name + ": " + e.what());
   }
+}
+
+// The .yaml files of one language's folder, by name.
+Result<std::map<std::string, fs::path>> locale_files(const fs::path& dir) {
+  std::map<std::string, fs::path> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".yaml") {
+      files.emplace(entry.path().stem().string(), entry.path());
+    }
+  }
+  if (ec) return Error::internal("cannot read " + dir.string() + ": " + ec.message());
+  if (files.empty()) return Error::internal(dir.string() + " holds no .yaml files");
+  return files;
+}
+
+// The file a key was read from ("accounts" for accounts.*, else the shared one).
+std::string file_of(std::string_view key, const std::map<std::string, fs::path>& files) {
+  auto domain = std::string(key.substr(0, key.find('.')));
+  return files.contains(domain) && domain != kSharedStrings ? domain : std::string(kSharedStrings);
 }
 
 Result<std::string> read_file(const fs::path& path) {
@@ -84,13 +119,27 @@ const char* locale_code(Locale locale) { return locale == Locale::en ? "en" : "t
 
 Result<Translations> Translations::load(const std::string& dir) {
   Translations t;
-  PRATU_CHECK(load_locale(dir + "/th.yaml", t.th_, t.th_tree_));
-  PRATU_CHECK(load_locale(dir + "/en.yaml", t.en_, t.en_tree_));
+  PRATU_TRY(th_files, locale_files(fs::path(dir) / "th"));
+  PRATU_TRY(en_files, locale_files(fs::path(dir) / "en"));
+  for (const auto& [name, path] : th_files) {
+    if (!en_files.contains(name)) return Error::internal(dir + "/en/" + name + ".yaml is missing (th/ has one)");
+  }
+  for (const auto& [name, path] : en_files) {
+    if (!th_files.contains(name)) return Error::internal(dir + "/th/" + name + ".yaml is missing (en/ has one)");
+  }
+  for (const auto& [name, path] : th_files) PRATU_CHECK(load_locale(path, t.th_, t.th_tree_));
+  for (const auto& [name, path] : en_files) PRATU_CHECK(load_locale(path, t.en_, t.en_tree_));
   for (const auto& [key, text] : t.th_) {
-    if (!t.en_.contains(key)) return Error::internal(dir + "/en.yaml: missing key " + key + " (present in th.yaml)");
+    if (!t.en_.contains(key)) {
+      return Error::internal(dir + "/en/" + file_of(key, en_files) + ".yaml: missing key " + key +
+                             " (present in th/" + file_of(key, th_files) + ".yaml)");
+    }
   }
   for (const auto& [key, text] : t.en_) {
-    if (!t.th_.contains(key)) return Error::internal(dir + "/th.yaml: missing key " + key + " (present in en.yaml)");
+    if (!t.th_.contains(key)) {
+      return Error::internal(dir + "/th/" + file_of(key, th_files) + ".yaml: missing key " + key +
+                             " (present in en/" + file_of(key, en_files) + ".yaml)");
+    }
   }
   return t;
 }

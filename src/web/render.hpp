@@ -16,11 +16,13 @@
 
 namespace pratu::web {
 
-/// Every string a person reads, per locale, from locales/th.yaml and locales/en.yaml.
+/// Every string a person reads, per locale: locales/<th|en>/common.yaml for what every page
+/// shares, and locales/<th|en>/<domain>.yaml for each domain's, under the domain's name.
 class Translations {
  public:
-  /// Loads `dir`/th.yaml and `dir`/en.yaml; fails naming the file and key on a problem,
-  /// or when a key exists in one locale and not the other.
+  /// Loads every file of `dir`/th and `dir`/en; fails naming the file and key on a problem:
+  /// a file or a key in one language and not the other, a key defined twice, or a domain's
+  /// file with a key outside the domain's name.
   static Result<Translations> load(const std::string& dir);
 
   /// The text for a dotted key ("accounts.login.title"); the key itself if missing.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <unistd.h>
 
 #include "web/form.hpp"
 #include <fstream>
@@ -90,15 +91,41 @@ TEST_F(RendererTest, LoggedInLayoutOffersLogoutWithCsrfToken) {
   EXPECT_NE(html.find("value=\"tok123\""), std::string::npos);
 }
 
-TEST(Translations, EveryKeyExistsInBothLocales) {
-  auto dir = fs::temp_directory_path() / "pratu-locale-test";
-  fs::create_directories(dir);
-  std::ofstream(dir / "th.yaml") << "a:\n  b: \"ไทย\"\n  c: \"x\"\n";
-  std::ofstream(dir / "en.yaml") << "a:\n  b: \"Thai\"\n";
-  auto t = Translations::load(dir.string());
-  ASSERT_FALSE(t.has_value());
-  EXPECT_NE(t.error().detail.find("a.c"), std::string::npos);
+// A locales folder with `files` (path -> text), loaded; the error text, or "" when it loads.
+std::string load_error(const std::vector<std::pair<std::string, std::string>>& files) {
+  auto dir = fs::temp_directory_path() / ("pratu-locale-test-" + std::to_string(::getpid()));
   fs::remove_all(dir);
+  for (const auto& [path, text] : files) {
+    fs::create_directories((dir / path).parent_path());
+    std::ofstream(dir / path) << text;
+  }
+  auto t = Translations::load(dir.string());
+  fs::remove_all(dir);
+  return t ? std::string() : t.error().detail;
+}
+
+TEST(Translations, EveryKeyExistsInBothLocales) {
+  auto error = load_error({{"th/common.yaml", "a:\n  b: \"ไทย\"\n  c: \"x\"\n"},
+                           {"en/common.yaml", "a:\n  b: \"Thai\"\n"}});
+  EXPECT_NE(error.find("en/common.yaml: missing key a.c"), std::string::npos) << error;
+  error = load_error({{"th/common.yaml", "a: \"ก\"\n"}, {"en/common.yaml", "a: \"A\"\n"},
+                      {"th/shop.yaml", "shop:\n  buy: \"ซื้อ\"\n"},
+                      {"en/shop.yaml", "shop:\n  sell: \"Sell\"\n"}});
+  EXPECT_NE(error.find("en/shop.yaml: missing key shop.buy"), std::string::npos) << error;
+}
+
+TEST(Translations, EachDomainHasAFileInBothLanguagesUnderItsOwnName) {
+  const std::pair<std::string, std::string> th{"th/common.yaml", "a: \"ก\"\n"};
+  const std::pair<std::string, std::string> en{"en/common.yaml", "a: \"A\"\n"};
+  EXPECT_EQ(load_error({th, en}), "");
+  auto error = load_error({th, en, {"th/shop.yaml", "shop:\n  buy: \"ซื้อ\"\n"}});
+  EXPECT_NE(error.find("en/shop.yaml is missing"), std::string::npos) << error;
+  error = load_error({th, en, {"th/shop.yaml", "cart: \"x\"\n"}, {"en/shop.yaml", "cart: \"x\"\n"}});
+  EXPECT_NE(error.find("only keys under \"shop\""), std::string::npos) << error;
+  error = load_error({th, en, {"th/shop.yaml", "a: \"x\"\n"}, {"en/shop.yaml", "a: \"x\"\n"}});
+  EXPECT_FALSE(error.empty()) << "a domain file may not redefine a shared key";
+  error = load_error({{"th/common.yaml", "a: \"ก\"\n"}, {"en/common.yaml", "b: \"B\"\n"}});
+  EXPECT_NE(error.find("missing key"), std::string::npos);
 }
 
 TEST(Translations, FormatsPlaceholders) {

@@ -25,18 +25,6 @@ class FixedAssets final : public web::AssetUrls {
   std::string url(std::string_view path) const override { return "/static/" + std::string(path); }
 };
 
-std::string read(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// The project's locale file for `lang`.
-std::string locale_with_accounts(const std::string& lang) {
-  return read(fs::path(PRATU_SOURCE_DIR) / "locales" / (lang + ".yaml"));
-}
-
 std::string form_body(const std::vector<std::pair<std::string, std::string>>& fields) {
   std::string body;
   for (const auto& [name, value] : fields) {
@@ -55,12 +43,7 @@ class AccountsHandlersTest : public AccountsTest {
   void SetUp() override {
     AccountsTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    locales_ = fs::temp_directory_path() /
-               ("pratu-accounts-locales-" + std::to_string(::getpid()) + "-" + testing_name());
-    fs::create_directories(locales_);
-    std::ofstream(locales_ / "th.yaml") << locale_with_accounts("th");
-    std::ofstream(locales_ / "en.yaml") << locale_with_accounts("en");
-    auto t = web::Translations::load(locales_.string());
+    auto t = web::Translations::load(PRATU_SOURCE_DIR "/locales");
     ASSERT_TRUE(t) << t.error().detail;
     translations_ = std::make_unique<web::Translations>(std::move(*t));
     auto r = web::Renderer::load(PRATU_SOURCE_DIR "/templates", *translations_, assets_, 120);
@@ -68,20 +51,8 @@ class AccountsHandlersTest : public AccountsTest {
     renderer_ = std::move(*r);
     handlers_ = std::make_unique<AccountsHandlers>(*accounts_, *sessions_, *renderer_);
   }
-  void TearDown() override {
-    std::error_code ec;
-    if (!locales_.empty()) fs::remove_all(locales_, ec);
-    AccountsTest::TearDown();
-  }
+  void TearDown() override { AccountsTest::TearDown(); }
 
-  static std::string testing_name() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string(info->name());
-    for (char& c : name) {
-      if (c == '/') c = '_';
-    }
-    return name;
-  }
 
   web::Request get(const std::string& path, const std::string& cookie = {}) {
     web::Request request;
@@ -143,7 +114,6 @@ class AccountsHandlersTest : public AccountsTest {
     return context.set_cookies.empty() ? "" : cookie_pair(context.set_cookies[0]);
   }
 
-  fs::path locales_;
   FixedAssets assets_;
   std::unique_ptr<web::Translations> translations_;
   std::unique_ptr<web::Renderer> renderer_;

@@ -8,10 +8,14 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 const trees = {};
 
+// One language's strings: every file of locales/<lang>/ (common.yaml and one per domain).
 function tree(lang) {
   if (!trees[lang]) {
-    const file = path.join(process.env.LOCALES_DIR || path.join(repoRoot, 'locales'), `${lang}.yaml`);
-    trees[lang] = YAML.parse(fs.readFileSync(file, 'utf8'));
+    const dir = path.join(process.env.LOCALES_DIR || path.join(repoRoot, 'locales'), lang);
+    trees[lang] = {};
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+      Object.assign(trees[lang], YAML.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
+    }
   }
   return trees[lang];
 }
@@ -21,7 +25,7 @@ export function t(lang, key) {
   let node = tree(lang);
   for (const part of key.split('.')) {
     if (node === null || typeof node !== 'object' || !(part in node)) {
-      throw new Error(`locale key ${key} is missing from locales/${lang}.yaml`);
+      throw new Error(`locale key ${key} is missing from locales/${lang}/`);
     }
     node = node[part];
   }

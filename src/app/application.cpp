@@ -136,6 +136,10 @@ http::ServerSettings server_settings(const Config& c) {
   s.worker_niceness = c.server.worker_niceness;
   s.worker_threads = static_cast<std::size_t>(c.server.worker_threads);
   s.worker_queue_limit = static_cast<std::size_t>(c.server.worker_queue_limit);
+  s.hashing_threads = static_cast<std::size_t>(c.server.hashing_threads);
+  s.hashing_queue_limit = static_cast<std::size_t>(c.server.hashing_queue_limit);
+  s.document_threads = static_cast<std::size_t>(c.server.document_threads);
+  s.document_queue_limit = static_cast<std::size_t>(c.server.document_queue_limit);
   s.header_limit_bytes = static_cast<std::size_t>(c.server.header_limit_bytes);
   s.default_body_limit = static_cast<std::size_t>(c.server.body_limit_bytes);
   s.read_timeout = seconds(c.server.read_timeout_seconds);
@@ -173,6 +177,12 @@ void add_routes(Application::Parts& p) {
     };
   };
   auto form = [](std::string name) { return on_worker(std::move(name), 16 * 1024); };
+  // Forms that hash a password wait for their own workers: a burst of logins delays no page.
+  auto hashing_form = [&form](std::string name) {
+    auto options = form(std::move(name));
+    options.pool = http::Pool::password_hashing;
+    return options;
+  };
 
   // Operations.
   r.add("GET", "/healthz", [](web::Request&) { return web::Response::text("ok\n"); },
@@ -233,15 +243,15 @@ void add_routes(Application::Parts& p) {
   // Accounts.
   r.add("GET", "/register", mw.page(bind(&acc, &accounts::AccountsHandlers::register_form), Forms::anonymous), on_worker("register"));
   r.add("POST", "/register", mw.page(bind(&acc, &accounts::AccountsHandlers::register_submit), Forms::anonymous,
-                bind(&acc, &accounts::AccountsHandlers::register_expired)), form("register"));
+                bind(&acc, &accounts::AccountsHandlers::register_expired)), hashing_form("register"));
   r.add("GET", "/login", mw.page(bind(&acc, &accounts::AccountsHandlers::login_form), Forms::anonymous), on_worker("login"));
   r.add("POST", "/login", mw.page(bind(&acc, &accounts::AccountsHandlers::login_submit), Forms::anonymous,
-                bind(&acc, &accounts::AccountsHandlers::login_expired)), form("login"));
+                bind(&acc, &accounts::AccountsHandlers::login_expired)), hashing_form("login"));
   r.add("POST", "/logout", mw.page(bind(&acc, &accounts::AccountsHandlers::logout)), form("logout"));
   r.add("GET", "/account", mw.page(bind(&acc, &accounts::AccountsHandlers::account)), on_worker("account"));
   r.add("GET", "/account/password", mw.page(bind(&acc, &accounts::AccountsHandlers::password_form)), on_worker("password"));
   r.add("POST", "/account/password", mw.page(bind(&acc, &accounts::AccountsHandlers::password_submit), Forms::none,
-                bind(&acc, &accounts::AccountsHandlers::password_expired)), form("password"));
+                bind(&acc, &accounts::AccountsHandlers::password_expired)), hashing_form("password"));
 
   // Session: "stay logged in" before the idle timeout (JSON for the script, a redirect without it).
   r.add("POST", "/session/extend", mw.page([&p](const web::Request& request, web::RequestContext& context) {

@@ -646,6 +646,8 @@ struct Server::Impl {
           if (!done) failure = done.error();
         } catch (const std::exception& e) {
           failure = Error::internal(e.what());
+        } catch (...) {
+          failure = Error::internal("non-exception thrown");
         }
       });
       if (!ran) {

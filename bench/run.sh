@@ -2,7 +2,8 @@
 # Pratu's benchmark (not a timed test): builds the release binary, starts it on a fresh demo
 # SQLite database, and measures with wrk, next to nginx's static `return 200` as the baseline,
 # requests/s and p99 latency for the home page, a service page, the search API and /healthz;
-# then the server's memory. Everything listens on 127.0.0.1 only.
+# then the server's memory; then a service page alone and during a burst of 100 concurrent
+# logins. Everything listens on 127.0.0.1 only.
 #   bench/run.sh [--strict] [--duration SECONDS] [--no-build]
 #     --strict     exit 1 when a target is missed (default: report only)
 #     --duration   seconds per measurement (default 15)
@@ -84,12 +85,15 @@ slug=$(curl -fsS -m 5 "$base/api/v1/services?q=$query" | grep -o '"slug" *: *"[^
 
 names=() urls=() rps=() p99=() errors=()
 # measure NAME URL [SHOWN_PATH]: runs wrk and records requests/s, p99 (ms) and non-2xx/3xx or socket errors.
+# With measure_cookie set, every request sends it (a logged-in visitor).
 measure() {
   local name=$1 url=$2 shown=${3-} out
-  curl -fsS -m 5 -o /dev/null "$url" || { echo "bench: $url does not answer 2xx"; exit 1; }
+  local with=(-H 'Accept-Language: th')
+  [[ -n ${measure_cookie-} ]] && with+=(-H "Cookie: $measure_cookie")
+  curl -fsS -m 5 -o /dev/null "${with[@]}" "$url" || { echo "bench: $url does not answer 2xx"; exit 1; }
   echo "bench: $name: wrk -t$threads -c$connections -d${duration}s --latency $url"
   out=$(timeout $((duration + 30)) wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 5s --latency \
-    -H 'Accept-Language: th' "$url")
+    "${with[@]}" "$url")
   echo "$out" >>"$work/wrk.log"
   names+=("$name")
   urls+=("${shown:-${url#"$base"}}")
@@ -120,6 +124,51 @@ PRATU_CACHE_SEARCH_ENTRIES=0 pratu_start "$binary" "$work/pratu-nocache" --demo 
   --database "sqlite:$work/pratu-nocache.db"
 measure "search API, no cache" "$PRATU_URL/api/v1/services?q=$query" "/api/v1/services?q=อาหาร (cache.search_entries=0)"
 
+# A burst of logins on a third server: 100 connections POST the login form (with a valid
+# CSRF token and the demo applicant's password, so each one runs Argon2id on the hashing pool)
+# while the service page is measured, for a visitor without a session (rendered from memory on
+# the I/O thread) and for a logged-in one (rendered on the page pool), each alone first.
+pratu_stop || stopped_cleanly=0
+pratu_start "$binary" "$work/pratu-logins" --demo --database "sqlite:$work/pratu-logins.db"
+read -r demo_login demo_password < <(awk '$1 == "applicant:" {print $2, $4; exit}' "$work/pratu-logins.out")
+[[ -n ${demo_password-} ]] || { echo "bench: no demo applicant in the server's output"; exit 1; }
+urlencode() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n' | sed 's/../%&/g'; }
+jar_cookies() {  # the cookies of a curl cookie jar as a Cookie header value
+  awk 'NF >= 7 && ($1 !~ /^#/ || $1 ~ /^#HttpOnly_/) {printf "%s%s=%s", sep, $6, $7; sep = "; "}' "$1"
+}
+token=$(curl -fsS -m 5 -c "$work/anonymous.jar" "$PRATU_URL/login" |
+  grep -o 'name="csrf_token" value="[^"]*"' | head -n 1 | sed 's/.*value="\(.*\)"/\1/')
+[[ -n $token ]] || { echo "bench: the login page has no CSRF token"; exit 1; }
+export BENCH_LOGIN_COOKIE BENCH_LOGIN_BODY
+BENCH_LOGIN_COOKIE=$(jar_cookies "$work/anonymous.jar")
+BENCH_LOGIN_BODY="csrf_token=$(urlencode "$token")&login=$(urlencode "$demo_login")&password=$(urlencode "$demo_password")"
+login_status=$(curl -sS -m 10 -o /dev/null -w '%{http_code}' -c "$work/session.jar" -H "Cookie: $BENCH_LOGIN_COOKIE" \
+  -H 'Content-Type: application/x-www-form-urlencoded' --data "$BENCH_LOGIN_BODY" "$PRATU_URL/login")
+[[ $login_status == 303 ]] || { echo "bench: logging in answered $login_status, not 303"; exit 1; }
+session_cookie=$(jar_cookies "$work/session.jar")
+
+burst_first=${#names[@]}
+measure "service page, alone" "$PRATU_URL/services/$slug" "/services/$slug"
+measure_cookie=$session_cookie
+measure "logged in, alone" "$PRATU_URL/services/$slug" "/services/$slug (with a session)"
+measure_cookie=""
+burst_seconds=$((2 * duration + 8))
+echo "bench: 100 logins at a time: wrk -t1 -c100 -d${burst_seconds}s --timeout 30s -s bench/login.lua $PRATU_URL/login"
+timeout $((burst_seconds + 60)) wrk -t1 -c100 -d"${burst_seconds}s" --timeout 30s --latency -s bench/login.lua \
+  "$PRATU_URL/login" >"$work/logins.log" &
+burst_pid=$!
+sleep 4  # let the queue of logins build up
+measure "service page, logins" "$PRATU_URL/services/$slug" "/services/$slug during 100 logins"
+measure_cookie=$session_cookie
+measure "logged in, logins" "$PRATU_URL/services/$slug" "/services/$slug (with a session) during 100 logins"
+measure_cookie=""
+wait "$burst_pid" || true
+cat "$work/logins.log" >>"$work/wrk.log"
+login_rps=$(awk '/^Requests\/sec:/ {print $2}' "$work/logins.log")
+login_p99=$(awk '$1 == "99%" {print $2}' "$work/logins.log")
+login_bad=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$work/logins.log")
+login_sockets=$(awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$work/logins.log")
+
 echo
 echo "Pratu benchmark — $(nproc) cores, wrk $threads threads, $connections connections, ${duration} s each"
 # The path goes last: Thai text would upset printf's byte-counted padding.
@@ -129,6 +178,9 @@ for i in "${!names[@]}"; do
 done
 awk -v rss="$rss_kib" -v hwm="$hwm_kib" \
   'BEGIN {printf "pratu memory after the run: VmRSS %.1f MiB, VmHWM (peak) %.1f MiB\n", rss / 1024, hwm / 1024}'
+echo "logins during the burst: ${login_rps:-0}/s, p99 ${login_p99:-?}, ${login_bad:-0} answers other than 2xx/3xx, ${login_sockets:-0} socket errors or timeouts"
+echo "service page p99 without / with 100 logins at a time: ${p99[$burst_first]} / ${p99[$((burst_first + 2))]} ms" \
+  "anonymous, ${p99[$((burst_first + 1))]} / ${p99[$((burst_first + 3))]} ms logged in"
 
 echo
 missed=0

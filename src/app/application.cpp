@@ -160,6 +160,10 @@ http::ServerSettings server_settings(const Config& c) {
   s.worker_niceness = c.server.worker_niceness;
   s.worker_threads = static_cast<std::size_t>(c.server.worker_threads);
   s.worker_queue_limit = static_cast<std::size_t>(c.server.worker_queue_limit);
+  s.hashing_threads = static_cast<std::size_t>(c.server.hashing_threads);
+  s.hashing_queue_limit = static_cast<std::size_t>(c.server.hashing_queue_limit);
+  s.document_threads = static_cast<std::size_t>(c.server.document_threads);
+  s.document_queue_limit = static_cast<std::size_t>(c.server.document_queue_limit);
   s.header_limit_bytes = static_cast<std::size_t>(c.server.header_limit_bytes);
   s.default_body_limit = static_cast<std::size_t>(c.server.body_limit_bytes);
   s.read_timeout = seconds(c.server.read_timeout_seconds);
@@ -184,6 +188,9 @@ Result<void> install_routes(Application::Parts& p, const web::Routes& routes) {
     options.body_limit = spec.body_limit;
     options.access = spec.access;
     options.execution = spec.runs == web::Runs::io_thread ? http::Execution::inline_ : http::Execution::worker;
+    options.pool = spec.work == web::Work::password_hashing ? http::Pool::password_hashing
+                   : spec.work == web::Work::documents      ? http::Pool::documents
+                                                            : http::Pool::pages;
     if (spec.runs == web::Runs::io_thread_for_visitors) {
       const auto* sessions = p.sessions.get();
       options.inline_when = [sessions](const web::Request& request) {

@@ -103,8 +103,12 @@ const std::vector<KeySpec>& specs() {
                  [](const C& c) { return c.server.host + ":" + std::to_string(c.server.port); },
                  set_listen});
     s.push_back(integer("server.io_threads", "Threads reading and writing sockets", &C::server, &ServerConfig::io_threads, 1, 64));
-    s.push_back(integer("server.worker_threads", "Threads for blocking work: database, password hashing, rendering", &C::server, &ServerConfig::worker_threads, 1, 256));
-    s.push_back(integer("server.worker_queue_limit", "Requests waiting for a worker before new ones get 503", &C::server, &ServerConfig::worker_queue_limit, 1, 1000000));
+    s.push_back(integer("server.worker_threads", "Threads for pages and the API: database and rendering", &C::server, &ServerConfig::worker_threads, 1, 256));
+    s.push_back(integer("server.worker_queue_limit", "Page and API requests waiting for a worker before new ones get 503", &C::server, &ServerConfig::worker_queue_limit, 1, 1000000));
+    s.push_back(integer("server.hashing_threads", "Threads for password hashing (log in, register, change password), apart from pages", &C::server, &ServerConfig::hashing_threads, 1, 256));
+    s.push_back(integer("server.hashing_queue_limit", "Password-hashing requests waiting for a worker before new ones get 503", &C::server, &ServerConfig::hashing_queue_limit, 1, 1000000));
+    s.push_back(integer("server.document_threads", "Threads for heavy documents (large uploads, generated files), apart from pages", &C::server, &ServerConfig::document_threads, 1, 256));
+    s.push_back(integer("server.document_queue_limit", "Document requests and upload chunks waiting for a worker before new ones get 503", &C::server, &ServerConfig::document_queue_limit, 1, 1000000));
     s.push_back(integer("server.worker_niceness", "Scheduling niceness of the worker threads (0-19): above 0 they yield the processor to the I/O threads, which every connection waits on", &C::server, &ServerConfig::worker_niceness, 0, 19));
     s.push_back(integer("server.header_limit_bytes", "Largest request head accepted (431 beyond)", &C::server, &ServerConfig::header_limit_bytes, 1024, 1048576));
     s.push_back(integer("server.body_limit_bytes", "Default largest request body (413 beyond); routes may set their own", &C::server, &ServerConfig::body_limit_bytes, 0, 1073741824));

@@ -18,6 +18,10 @@ struct ServerConfig {
   int io_threads = 2;
   int worker_threads = 4;
   int worker_queue_limit = 1024;
+  int hashing_threads = 2;
+  int hashing_queue_limit = 256;
+  int document_threads = 2;
+  int document_queue_limit = 64;
   int worker_niceness = 5;
   int header_limit_bytes = 16 * 1024;
   int body_limit_bytes = 64 * 1024;

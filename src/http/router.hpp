@@ -2,12 +2,14 @@
 /// The route table: method + path pattern -> handler, with per-route limits.
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "http/body_sink.hpp"
 #include "web/access.hpp"
 #include "web/context.hpp"
 #include "web/message.hpp"
@@ -20,6 +22,21 @@ enum class Execution {
   inline_, // on the I/O thread: only for work that never blocks (health, metrics)
 };
 
+/// Which worker pool a worker route runs on: each kind of work waits in its own bounded
+/// queue for its own threads, so a burst of one kind cannot starve the others.
+enum class Pool {
+  pages,             // pages and the API: database and rendering (the default)
+  password_hashing,  // Argon2id: logins, registrations, password changes
+  documents,         // heavy documents: large uploads, generated files
+};
+inline constexpr std::size_t kPoolCount = 3;
+
+/// How a route takes its request body.
+enum class BodyMode {
+  in_memory,  // into request.body, up to body_limit (the default)
+  streamed,   // chunk by chunk into the route's sink, up to stream_limit: request.upload
+};
+
 struct RouteOptions {
   std::string name;                 // metrics label, e.g. "service_page"; default: the pattern
   std::size_t body_limit = 64 * 1024;
@@ -27,6 +44,10 @@ struct RouteOptions {
   /// For worker routes: when set and true for a request, that request runs on the I/O thread
   /// instead (e.g. a page rendered from memory for a visitor with no session to look up).
   std::function<bool(const web::Request&)> inline_when;
+  Pool pool = Pool::pages;
+  BodyMode body = BodyMode::in_memory;
+  std::uint64_t stream_limit = 0;  // for streamed bodies: the largest accepted (413 beyond)
+  BodySinkFactory sink;            // for streamed bodies: where they go
   /// Who may use the route, as its domain declared it (enforced by the app's middleware;
   /// kept here so the route table can be walked and checked).
   std::optional<web::Access> access;

@@ -17,6 +17,7 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -52,6 +53,8 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr int kGzipLevel = 6;
 constexpr std::size_t kLingerBytes = 1024 * 1024;
 constexpr std::chrono::seconds kLingerTime{2};
+// What a streamed body is read in: the most of it in memory at once, per request.
+constexpr std::size_t kStreamChunkBytes = 256 * 1024;
 constexpr std::string_view kCsp =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -139,6 +142,25 @@ struct JobResult {
   std::string error;
 };
 
+// One bounded worker pool per kind of work (http::Pool), with its own metrics.
+struct PoolSlot {
+  std::unique_ptr<WorkerPool> workers;
+  metrics::Gauge* queue_depth = nullptr;
+  metrics::Counter* rejections = nullptr;
+
+  void update_depth() const { queue_depth->set(static_cast<double>(workers->queue_depth())); }
+};
+
+// The `pool` label of a pool's metrics.
+std::string_view pool_label(Pool pool) {
+  switch (pool) {
+    case Pool::pages: return "pages";
+    case Pool::password_hashing: return "password_hashing";
+    case Pool::documents: return "documents";
+  }
+  return "pages";
+}
+
 // One accepted connection, as seen by stop(): touched only on its lane's thread.
 struct Connection {
   asio::any_io_executor executor;
@@ -184,19 +206,45 @@ struct Server::Impl {
                                             {"route"})),
         connections_active(
             registry.gauge("pratu_http_connections_active", "Open HTTP connections.").get()),
-        queue_depth(registry.gauge("pratu_worker_queue_depth", "Jobs waiting for a worker.")
-                        .get()),
-        rejections(registry
-                       .counter("pratu_worker_pool_rejections_total",
-                                "Requests refused with 503 because the worker queue was full.")
-                       .get()),
         lanes(make_lanes(settings.io_threads)),
         control(asio::make_strand(lanes.front()->ioc)),
         acceptor(lanes.front()->ioc),
         grace_timer(control),
-        pool(settings.worker_threads, settings.worker_queue_limit, settings.worker_niceness) {}
+        pools(make_pools(settings, registry)) {}
 
-  ~Impl() { pool.stop(); }
+  ~Impl() {
+    for (auto& slot : pools) slot.workers->stop();
+  }
+
+  static std::array<PoolSlot, kPoolCount> make_pools(const ServerSettings& settings,
+                                                     metrics::Registry& registry) {
+    auto& depth = registry.gauge("pratu_worker_queue_depth", "Jobs waiting for a worker, by pool.",
+                                 {"pool"});
+    auto& refused = registry.counter(
+        "pratu_worker_pool_rejections_total",
+        "Requests refused with 503 because their worker pool's queue was full.", {"pool"});
+    struct Size {
+      Pool pool;
+      std::size_t threads;
+      std::size_t queue_limit;
+    };
+    const std::array<Size, kPoolCount> sizes = {{
+        {Pool::pages, settings.worker_threads, settings.worker_queue_limit},
+        {Pool::password_hashing, settings.hashing_threads, settings.hashing_queue_limit},
+        {Pool::documents, settings.document_threads, settings.document_queue_limit},
+    }};
+    std::array<PoolSlot, kPoolCount> made;
+    for (const auto& size : sizes) {
+      auto& slot = made[static_cast<std::size_t>(size.pool)];
+      slot.workers = std::make_unique<WorkerPool>(size.threads, size.queue_limit,
+                                                  settings.worker_niceness);
+      slot.queue_depth = &depth.with({std::string(pool_label(size.pool))});
+      slot.rejections = &refused.with({std::string(pool_label(size.pool))});
+    }
+    return made;
+  }
+
+  PoolSlot& pool_for(Pool pool) { return pools[static_cast<std::size_t>(pool)]; }
 
   // ---- lifecycle -------------------------------------------------------------------------
 
@@ -492,6 +540,9 @@ struct Server::Impl {
       match = router.match(request.method, request.path);
       if (match.route != nullptr) body_limit = match.route->options.body_limit;
     }
+    const bool streamed =
+        match.route != nullptr && match.route->options.body == BodyMode::streamed;
+    if (streamed) body_limit = static_cast<std::size_t>(match.route->options.stream_limit);
     // Views stable storage (the router or a literal): the metrics cache keys on its address.
     const std::string_view route_name =
         is_static ? "static"
@@ -511,19 +562,27 @@ struct Server::Impl {
         if (continue_error) co_return ServeResult{};
         stream.expires_after(settings.read_timeout);
       }
-      auto [body_error, n] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
-      if (body_error == bhttp::error::body_limit) {
-        co_return co_await respond_error(lane, stream, request, 413, route_name, started);
-      }
-      if (body_error == beast::error::timeout) {
-        access_log(lane, request, route_name, 408, 0, started);
-        co_return ServeResult{};
-      }
-      if (body_error) {
-        co_return co_await respond_error(lane, stream, request, 400, route_name, started);
+      if (!streamed) {
+        auto [body_error, n] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
+        if (body_error == bhttp::error::body_limit) {
+          co_return co_await respond_error(lane, stream, request, 413, route_name, started);
+        }
+        if (body_error == beast::error::timeout) {
+          access_log(lane, request, route_name, 408, 0, started);
+          co_return ServeResult{};
+        }
+        if (body_error) {
+          co_return co_await respond_error(lane, stream, request, 400, route_name, started);
+        }
       }
     }
-    request.body = std::move(message.body());
+    if (streamed) {
+      auto refused = co_await read_streamed_body(lane, stream, buffer, parser, request,
+                                                 match.route->options, route_name, started);
+      if (refused) co_return *refused;
+    } else {
+      request.body = std::move(message.body());
+    }
 
     web::Response response;
     if (is_static) {
@@ -543,13 +602,14 @@ struct Server::Impl {
           (options.inline_when && options.inline_when(request))) {
         response = invoke(match.route->handler, request, route_name);
       } else {
-        JobResult job = co_await run_on_worker(match.route->handler, request);
-        queue_depth.set(static_cast<double>(pool.queue_depth()));
+        PoolSlot& slot = pool_for(options.pool);
+        JobResult job = co_await run_on_worker(slot, match.route->handler, request);
         if (job.status == JobStatus::rejected) {
-          rejections.inc();
+          slot.rejections->inc();
           response = error_page(request, 503);
           response.set_header("Retry-After", "1");
-          log::warn("worker queue full", request.request_id, {{"route", route_name}});
+          log::warn("worker queue full", request.request_id,
+                    {{"route", route_name}, {"pool", pool_label(options.pool)}});
         } else if (!job.response) {
           log::error("handler failed", request.request_id,
                      {{"route", route_name}, {"error", job.error}});
@@ -565,6 +625,97 @@ struct Server::Impl {
     co_return ServeResult{sent && keep_alive, false};
   }
 
+  // Reads a streamed route's body a chunk at a time into the route's sink, whose calls run on
+  // the route's pool, and sets request.upload: at most one chunk of the body is in memory.
+  // The read timeout applies to each chunk, so a long upload is not cut off while it moves.
+  // Returns how the connection ends when the body was refused or could not be stored (the
+  // sink, destroyed unfinished, discards what it had).
+  asio::awaitable<std::optional<ServeResult>> read_streamed_body(
+      Lane& lane, beast::tcp_stream& stream, beast::flat_buffer& buffer,
+      bhttp::request_parser<bhttp::string_body>& head_parser, web::Request& request,
+      const RouteOptions& options, std::string_view route_name,
+      std::chrono::steady_clock::time_point started) {
+    PoolSlot& slot = pool_for(options.pool);
+    std::unique_ptr<BodySink> sink;
+    std::optional<Error> failure;
+    // Runs one sink call on the pool; false when it could not run or failed (see failure).
+    auto on_pool = [&](std::function<Result<void>()> call) -> asio::awaitable<bool> {
+      const bool ran = co_await run_blocking(slot, [&failure, &call] {
+        try {
+          auto done = call();
+          if (!done) failure = done.error();
+        } catch (const std::exception& e) {
+          failure = Error::internal(e.what());
+        } catch (...) {
+          failure = Error::internal("non-exception thrown");
+        }
+      });
+      if (!ran) {
+        slot.rejections->inc();
+        failure = Error::unavailable("worker queue full");
+        failure->retry_after_seconds = 1;
+      }
+      co_return ran && !failure;
+    };
+    // A failed sink call: the status its error calls for, the rest of the body unread.
+    auto refuse = [&]() -> asio::awaitable<ServeResult> {
+      const int status = failure->code == ErrorCode::invalid_input ? 413
+                         : failure->code == ErrorCode::unavailable ? 503
+                                                                   : 500;
+      log::error("streamed body not stored", request.request_id,
+                 {{"route", route_name}, {"error", failure->detail}});
+      sink.reset();
+      co_return co_await respond_error(lane, stream, request, status, route_name, started);
+    };
+
+    const std::uint64_t limit = options.stream_limit;
+    const bool opened = co_await on_pool([&]() -> Result<void> {
+      if (!options.sink) return Error::internal("streamed route without a sink");
+      PRATU_TRY(made, options.sink(request, limit));
+      sink = std::move(made);
+      return ok();
+    });
+    if (!opened) co_return co_await refuse();
+
+    if (!head_parser.is_done()) {
+      bhttp::request_parser<bhttp::buffer_body> parser(std::move(head_parser));
+      parser.body_limit(limit);
+      std::vector<char> chunk(kStreamChunkBytes);
+      while (!parser.is_done()) {
+        auto& body = parser.get().body();
+        body.data = chunk.data();
+        body.size = chunk.size();
+        while (body.size > 0 && !parser.is_done()) {
+          stream.expires_after(settings.read_timeout);
+          auto [read_error, n] = co_await bhttp::async_read_some(stream, buffer, parser, kNoThrow);
+          if (read_error == bhttp::error::need_buffer) break;  // the chunk is full
+          if (read_error) {
+            sink.reset();
+            if (read_error == bhttp::error::body_limit) {
+              co_return co_await respond_error(lane, stream, request, 413, route_name, started);
+            }
+            if (read_error == beast::error::timeout) {
+              access_log(lane, request, route_name, 408, 0, started);
+              co_return ServeResult{};
+            }
+            co_return co_await respond_error(lane, stream, request, 400, route_name, started);
+          }
+        }
+        const std::string_view filled(chunk.data(), chunk.size() - body.size);
+        if (filled.empty()) continue;
+        const bool written = co_await on_pool([&] { return sink->write(filled); });
+        if (!written) co_return co_await refuse();
+      }
+    }
+    const bool finished = co_await on_pool([&]() -> Result<void> {
+      PRATU_TRY(upload, sink->finish());
+      request.upload = std::move(upload);
+      return ok();
+    });
+    if (!finished) co_return co_await refuse();
+    co_return std::nullopt;
+  }
+
   web::Response invoke(const RawHandler& handler, web::Request& request,
                        std::string_view route_name) {
     try {
@@ -577,40 +728,49 @@ struct Server::Impl {
     return error_page(request, 500);
   }
 
-  // Runs `handler` on the worker pool; the coroutine waits without blocking its I/O thread
-  // and resumes on its own lane, where the worker posts the result.
-  asio::awaitable<JobResult> run_on_worker(const RawHandler& handler, web::Request& request) {
+  // Runs `job` on `slot`'s pool; the coroutine waits without blocking its I/O thread and
+  // resumes on its own lane, where the worker posts the outcome. False: the queue was full.
+  // `job` must not throw.
+  asio::awaitable<bool> run_blocking(PoolSlot& slot, std::function<void()> job) {
     auto lane_executor = co_await asio::this_coro::executor;
-    auto initiate = [this, lane_executor, &handler, &request](auto completion) {
+    auto initiate = [lane_executor, &slot, &job](auto completion) {
       // The pool takes copyable jobs; the completion handler is move-only.
       auto resume = std::make_shared<decltype(completion)>(std::move(completion));
       // Keeps the lane's loop running while the job is away from it.
       auto work = asio::make_work_guard(lane_executor);
-      auto submitted = pool.submit([this, resume, work, &handler, &request]() mutable {
+      auto submitted = slot.workers->submit([&slot, resume, work, &job]() mutable {
         // A job leaving the queue changes its depth too.
-        queue_depth.set(static_cast<double>(pool.queue_depth()));
-        JobResult result;
-        try {
-          result.response = handler(request);
-        } catch (const std::exception& e) {
-          result.error = e.what();
-        } catch (...) {
-          result.error = "non-exception thrown";
-        }
-        asio::post(work.get_executor(), [resume, result = std::move(result)]() mutable {
-          (*resume)(std::move(result));
-        });
+        slot.update_depth();
+        job();
+        asio::post(work.get_executor(), [resume]() mutable { (*resume)(true); });
         work.reset();
       });
-      queue_depth.set(static_cast<double>(pool.queue_depth()));
+      slot.update_depth();
       if (!submitted) {
-        asio::post(lane_executor, [resume] {
-          (*resume)(JobResult{JobStatus::rejected, std::nullopt, {}});
-        });
+        asio::post(lane_executor, [resume] { (*resume)(false); });
       }
     };
-    co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(JobResult)>(
+    const bool ran = co_await asio::async_initiate<decltype(asio::use_awaitable), void(bool)>(
         initiate, asio::use_awaitable);
+    slot.update_depth();
+    co_return ran;
+  }
+
+  // Runs `handler` on `slot`'s pool (see run_blocking).
+  asio::awaitable<JobResult> run_on_worker(PoolSlot& slot, const RawHandler& handler,
+                                           web::Request& request) {
+    JobResult result;
+    const bool ran = co_await run_blocking(slot, [&result, &handler, &request] {
+      try {
+        result.response = handler(request);
+      } catch (const std::exception& e) {
+        result.error = e.what();
+      } catch (...) {
+        result.error = "non-exception thrown";
+      }
+    });
+    if (!ran) result.status = JobStatus::rejected;
+    co_return result;
   }
 
   web::Response error_page(const web::Request& request, int status) {
@@ -803,21 +963,19 @@ struct Server::Impl {
   metrics::Family<metrics::Counter>& requests_total;
   metrics::Family<metrics::Histogram>& request_duration;
   metrics::Gauge& connections_active;
-  metrics::Gauge& queue_depth;
-  metrics::Counter& rejections;
   std::atomic<bool> stopping{false};
   std::mutex connections_mutex;
   std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> connections;
   std::uint64_t next_connection_id = 0;
   std::uint16_t bound_port = 0;
-  // Declared last so it is destroyed first: the pool joins before the lanes go, and the lanes
+  // Declared last so it is destroyed first: the pools join before the lanes go, and the lanes
   // go (destroying suspended sessions) before the connection table.
   std::vector<std::unique_ptr<Lane>> lanes;
   asio::strand<asio::io_context::executor_type> control;
   tcp::acceptor acceptor;
   asio::steady_timer grace_timer;
   std::optional<asio::signal_set> signals;
-  WorkerPool pool;
+  std::array<PoolSlot, kPoolCount> pools;
 };
 
 Server::Server(ServerSettings settings, const Router& router, const StaticAssets* assets,

@@ -1,6 +1,7 @@
 #include "http/server.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 #include <spdlog/sinks/ostream_sink.h>
 
 #include <atomic>
@@ -47,6 +48,72 @@ class Gate {
   std::mutex mutex_;
   std::condition_variable changed_;
   bool open_ = false;
+};
+
+// Lowercase hex SHA-256, the test's own reference.
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex.push_back(kHex[digest[i] >> 4]);
+    hex.push_back(kHex[digest[i] & 0x0f]);
+  }
+  return hex;
+}
+
+// What the streamed routes' sinks saw, for the test to check.
+struct SinkRecord {
+  std::mutex mutex;
+  int opened = 0;
+  int finished = 0;
+  int discarded = 0;
+  std::size_t largest_write = 0;
+};
+
+// A BodySink that hashes what it is given instead of storing it.
+class HashingSink final : public BodySink {
+ public:
+  explicit HashingSink(SinkRecord& record) : record_(record), context_(EVP_MD_CTX_new()) {
+    EVP_DigestInit_ex(context_, EVP_sha256(), nullptr);
+    std::lock_guard lock(record_.mutex);
+    ++record_.opened;
+  }
+  ~HashingSink() override {
+    EVP_MD_CTX_free(context_);
+    std::lock_guard lock(record_.mutex);
+    if (!finished_) ++record_.discarded;
+  }
+  Result<void> write(std::string_view bytes) override {
+    EVP_DigestUpdate(context_, bytes.data(), bytes.size());
+    size_ += static_cast<std::int64_t>(bytes.size());
+    std::lock_guard lock(record_.mutex);
+    record_.largest_write = std::max(record_.largest_write, bytes.size());
+    return ok();
+  }
+  Result<web::Upload> finish() override {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(context_, digest, &length);
+    static constexpr char kHex[] = "0123456789abcdef";
+    web::Upload upload{"(memory)", {}, size_};
+    for (unsigned int i = 0; i < length; ++i) {
+      upload.sha256.push_back(kHex[digest[i] >> 4]);
+      upload.sha256.push_back(kHex[digest[i] & 0x0f]);
+    }
+    finished_ = true;
+    std::lock_guard lock(record_.mutex);
+    ++record_.finished;
+    return upload;
+  }
+
+ private:
+  SinkRecord& record_;
+  EVP_MD_CTX* context_;
+  std::int64_t size_ = 0;
+  bool finished_ = false;
 };
 
 ServerSettings test_settings() {
@@ -119,6 +186,26 @@ class ServerTest : public ::testing::Test {
       gate_.wait();
       return web::Response::text("released");
     });
+    router_.add("POST", "/hash", [this](web::Request&) {
+      ++blocked_;
+      gate_.wait();
+      return web::Response::text("hashed");
+    }, {.name = "hash", .pool = Pool::password_hashing});
+    router_.add("POST", "/upload", [](web::Request& request) {
+      if (!request.upload) return web::Response::text("no upload", 500);
+      return web::Response::text(request.upload->sha256 + " " +
+                                 std::to_string(request.upload->size_bytes) + " " +
+                                 std::to_string(request.body.size()));
+    }, {.name = "upload",
+        .body_limit = 16,
+        .pool = Pool::documents,
+        .body = BodyMode::streamed,
+        .stream_limit = 1024 * 1024,
+        .sink = [this](const web::Request&, std::uint64_t limit)
+            -> Result<std::unique_ptr<BodySink>> {
+          EXPECT_EQ(limit, 1024U * 1024U);
+          return std::unique_ptr<BodySink>(std::make_unique<HashingSink>(sinks_));
+        }});
   }
 
   void TearDown() override {
@@ -153,6 +240,7 @@ class ServerTest : public ::testing::Test {
   std::promise<void> slow_started_;
   Gate gate_;
   std::atomic<int> blocked_{0};
+  SinkRecord sinks_;
 };
 
 ServerHooks echoing_error_hook() {
@@ -253,6 +341,88 @@ TEST_F(ServerTest, OversizedContentLengthIs413BeforeTheBodyIsRead) {
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 413);
   EXPECT_EQ(response->header("Connection"), "close");
+}
+
+// A streamed route's body goes to its sink a chunk at a time, past the route's in-memory
+// body limit; the handler gets where it went, not the bytes.
+TEST_F(ServerTest, StreamsABodyToTheRouteSinkInChunks) {
+  start();
+  std::string body(700'000, '\0');
+  for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>((i * 31) >> 3);
+  auto response = fetch(port(), "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: " +
+                                    std::to_string(body.size()) + "\r\n\r\n" + body);
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, sha256_hex(body) + " 700000 0");
+  std::lock_guard lock(sinks_.mutex);
+  EXPECT_EQ(sinks_.finished, 1);
+  EXPECT_EQ(sinks_.discarded, 0);
+  EXPECT_GT(sinks_.largest_write, 0U);
+  EXPECT_LT(sinks_.largest_write, body.size()) << "the body was written in one piece";
+}
+
+TEST_F(ServerTest, StreamsChunkedAndEmptyBodies) {
+  start();
+  const std::string part(50'000, 'z');
+  auto chunked = fetch(port(),
+                       "POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                       "c350\r\n" + part + "\r\nc350\r\n" + part + "\r\n0\r\n\r\n");
+  ASSERT_TRUE(chunked);
+  EXPECT_EQ(chunked->status, 200);
+  EXPECT_EQ(chunked->body, sha256_hex(part + part) + " 100000 0");
+  auto empty = fetch(port(), "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n");
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(empty->status, 200);
+  EXPECT_EQ(empty->body, sha256_hex("") + " 0 0");
+}
+
+TEST_F(ServerTest, StreamedBodyPastItsLimitIs413AndDiscarded) {
+  start(test_settings(), echoing_error_hook());
+  auto declared = fetch(port(), "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 2000000\r\n\r\n");
+  ASSERT_TRUE(declared);
+  EXPECT_EQ(declared->status, 413);
+
+  // Chunked: the limit is only found out while streaming.
+  Connection connection(port());
+  const std::string part(0x10000, 'q');
+  std::string request = "POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 17; ++i) request += "10000\r\n" + part + "\r\n";
+  request += "0\r\n\r\n";
+  connection.send(request);  // the server may close before it has read it all
+  auto streamed = connection.read_response();
+  ASSERT_TRUE(streamed);
+  EXPECT_EQ(streamed->status, 413);
+  EXPECT_EQ(streamed->header("Connection"), "close");
+  std::lock_guard lock(sinks_.mutex);
+  EXPECT_EQ(sinks_.finished, 0);
+  EXPECT_EQ(sinks_.discarded, sinks_.opened);
+}
+
+TEST_F(ServerTest, StreamedBodyOfAClientThatLeavesIsDiscarded) {
+  start();
+  {
+    Connection connection(port());
+    ASSERT_TRUE(connection.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 500000\r\n\r\n" +
+                                std::string(300'000, 'a')));
+    for (int i = 0; i < 400; ++i) {
+      {
+        std::lock_guard lock(sinks_.mutex);
+        if (sinks_.opened == 1) break;
+      }
+      std::this_thread::sleep_for(5ms);
+    }
+  }  // closed mid-body
+  for (int i = 0; i < 400; ++i) {
+    {
+      std::lock_guard lock(sinks_.mutex);
+      if (sinks_.discarded == 1) break;
+    }
+    std::this_thread::sleep_for(5ms);
+  }
+  std::lock_guard lock(sinks_.mutex);
+  EXPECT_EQ(sinks_.opened, 1);
+  EXPECT_EQ(sinks_.discarded, 1);
+  EXPECT_EQ(sinks_.finished, 0);
 }
 
 TEST_F(ServerTest, OversizedChunkedBodyIs413WhileReading) {
@@ -547,7 +717,10 @@ TEST_F(ServerTest, FullWorkerQueueIs503WithRetryAfterButInlineRoutesStillAnswer)
   ASSERT_TRUE(queued.send(get("/block")));
   // Wait until the second request sits in the queue.
   for (int i = 0; i < 400; ++i) {
-    if (registry_.expose().find("\npratu_worker_queue_depth 1\n") != std::string::npos) break;
+    if (registry_.expose().find("\npratu_worker_queue_depth{pool=\"pages\"} 1\n") !=
+        std::string::npos) {
+      break;
+    }
     std::this_thread::sleep_for(5ms);
   }
 
@@ -564,8 +737,43 @@ TEST_F(ServerTest, FullWorkerQueueIs503WithRetryAfterButInlineRoutesStillAnswer)
   gate_.open();
   EXPECT_EQ(running.read_response()->body, "released");
   EXPECT_EQ(queued.read_response()->body, "released");
-  EXPECT_NE(registry_.expose().find("\npratu_worker_pool_rejections_total 1\n"),
+  EXPECT_NE(registry_.expose().find("\npratu_worker_pool_rejections_total{pool=\"pages\"} 1\n"),
             std::string::npos);
+}
+
+// A burst of logins waits for the password-hashing pool's own workers: pages, on theirs,
+// answer while every hashing job is still held.
+TEST_F(ServerTest, SaturatedHashingPoolDoesNotDelayPages) {
+  ServerSettings settings = test_settings();
+  settings.worker_threads = 1;
+  settings.hashing_threads = 1;
+  settings.hashing_queue_limit = 8;
+  start(settings);
+
+  std::vector<std::unique_ptr<Connection>> logins;
+  for (int i = 0; i < 3; ++i) {
+    logins.push_back(std::make_unique<Connection>(port()));
+    ASSERT_TRUE(logins.back()->send("POST /hash HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n"));
+  }
+  const std::string queued = "\npratu_worker_queue_depth{pool=\"password_hashing\"} 2\n";
+  for (int i = 0; i < 400 && registry_.expose().find(queued) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_NE(registry_.expose().find(queued), std::string::npos) << registry_.expose();
+  ASSERT_EQ(blocked_, 1);
+
+  auto page = fetch(port(), get("/services/food"));  // a worker route on the pages pool
+  ASSERT_TRUE(page) << "the page waited behind the hashing jobs";
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->body, "food");
+  EXPECT_EQ(blocked_, 1) << "the hashing jobs were not held while the page was served";
+
+  gate_.open();
+  for (auto& login : logins) {
+    auto response = login->read_response();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->body, "hashed");
+  }
 }
 
 TEST_F(ServerTest, ReadTimeoutClosesAStalledConnection) {

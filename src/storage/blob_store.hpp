@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -35,9 +36,60 @@ class BlobStore {
 
   /// True if `text` is 64 lowercase hex digits.
   static bool is_sha256(std::string_view text);
+  /// Where partial uploads live: `<root>/uploads`, on the same file system as the blobs.
+  std::filesystem::path uploads_dir() const;
 
  private:
   std::filesystem::path root_;
+};
+
+/// Writes one blob as it arrives, without holding it in memory: the bytes go to a partial
+/// upload `<root>/uploads/<id>` and into an incremental SHA-256; finish() moves the file to its
+/// content address. A partial upload outlives its writer, so another writer (a later request)
+/// can reopen it by id and append where the last one stopped; abandon() removes it. One writer
+/// at a time per upload (an advisory lock refuses a second). Not thread-safe.
+class BlobWriter {
+ public:
+  /// Starts a new partial upload of at most `limit_bytes`, with a fresh random id.
+  static Result<BlobWriter> create(const BlobStore& store, std::int64_t limit_bytes);
+  /// Reopens partial upload `id`, re-reading what it holds to resume the digest; not_found if
+  /// there is none, invalid_input if `id` is malformed, conflict if another writer holds it.
+  static Result<BlobWriter> resume(const BlobStore& store, std::string_view id,
+                                   std::int64_t limit_bytes);
+
+  BlobWriter(BlobWriter&&) noexcept;
+  BlobWriter& operator=(BlobWriter&&) noexcept;
+  /// Closes the file and keeps the partial upload (see abandon()).
+  ~BlobWriter();
+
+  /// The partial upload's id: 32 lowercase hex digits, unguessable.
+  const std::string& id() const;
+  /// Bytes stored so far (the offset the next append must start at).
+  std::int64_t bytes_written() const;
+  /// The size limit this writer enforces.
+  std::int64_t limit_bytes() const;
+
+  /// Appends `bytes` at the end; invalid_input (errors.upload_too_large) if the upload would
+  /// pass its limit, and then nothing of `bytes` is stored.
+  Result<void> append(std::string_view bytes);
+  /// Appends `bytes` at `offset`, which must equal bytes_written(): conflict
+  /// (errors.upload_offset_conflict) otherwise, as a resumed upload that lost track would be.
+  Result<void> append_at(std::int64_t offset, std::string_view bytes);
+  /// Makes the bytes durable, moves them to their content address (a blob already stored is
+  /// kept as it is) and returns its reference; the writer is then spent.
+  Result<BlobRef> finish(std::string_view media_type);
+  /// Removes the partial upload; the writer is then spent. Idempotent.
+  void abandon();
+  /// True until finish() or abandon().
+  bool open() const;
+
+  /// True if `text` is a well-formed upload id.
+  static bool is_upload_id(std::string_view text);
+
+ private:
+  struct State;
+  explicit BlobWriter(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
 };
 
 }  // namespace pratu::storage

@@ -15,6 +15,13 @@ using Header = std::pair<std::string, std::string>;
 /// Case-insensitive ASCII comparison of header names.
 bool iequals(std::string_view a, std::string_view b);
 
+/// A request body that a route streamed to storage instead of memory.
+struct Upload {
+  std::string path;          // where the stored bytes are
+  std::string sha256;        // 64 lowercase hex digits
+  std::int64_t size_bytes = 0;
+};
+
 /// A request as the router hands it to a handler.
 struct Request {
   std::string method;                 // "GET", "POST", ...
@@ -27,6 +34,7 @@ struct Request {
   std::string remote_address;         // client IP as text
   std::string request_id;
   bool secure = false;                // reached us over TLS (or a trusted proxy says so)
+  std::optional<Upload> upload;       // routes with a streamed body: the stored body
 
   /// First header named `name` (case-insensitive), or empty.
   std::string_view header(std::string_view name) const;

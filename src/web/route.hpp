@@ -37,6 +37,14 @@ enum class Runs {
                              // from memory), on the worker pool for people logged in
 };
 
+/// What kind of work a worker route does: each kind has its own pool of workers, so a burst
+/// of one (a rush of logins) cannot hold up the others.
+enum class Work {
+  pages,             // pages and the API: database and rendering
+  password_hashing,  // Argon2id: logins, registrations, password changes
+  documents,         // heavy documents: large uploads, generated files and signatures
+};
+
 /// Finds the agency that owns the resource a request names, for the agency access rules.
 using OwnerLookup = std::function<Result<std::string>(const Request&, const RequestContext&)>;
 
@@ -50,6 +58,7 @@ struct RouteSpec {
   std::string name;            // metrics label; default: the pattern
   std::size_t body_limit = 0;  // 0: the server's default
   Runs runs = Runs::worker;
+  Work work = Work::pages;
   /// For worker routes: true when a request may run on the I/O thread after all.
   std::function<bool(const Request&)> inline_when;
   Forms forms = Forms::none;

@@ -455,21 +455,24 @@ web::Routes AccountsHandlers::routes() {
   auto& register_post = add("POST", "/register", Access::anyone, "register",
                             bind(&AccountsHandlers::register_submit));
   register_post.forms = web::Forms::anonymous;
+  register_post.work = web::Work::password_hashing;
   register_post.expired = bind(&AccountsHandlers::register_expired);
   add("GET", "/login", Access::anyone, "login", bind(&AccountsHandlers::login_form)).forms =
       web::Forms::anonymous;
   auto& login_post =
       add("POST", "/login", Access::anyone, "login", bind(&AccountsHandlers::login_submit));
   login_post.forms = web::Forms::anonymous;
+  login_post.work = web::Work::password_hashing;
   login_post.expired = bind(&AccountsHandlers::login_expired);
   // Logging out needs no login: a visitor whose session already ended is simply sent home.
   add("POST", "/logout", Access::anyone, "logout", bind(&AccountsHandlers::logout));
   add("GET", "/account", Access::signed_in, "account", bind(&AccountsHandlers::account));
   add("GET", "/account/password", Access::signed_in, "password",
       bind(&AccountsHandlers::password_form));
-  add("POST", "/account/password", Access::signed_in, "password",
-      bind(&AccountsHandlers::password_submit))
-      .expired = bind(&AccountsHandlers::password_expired);
+  auto& password_post = add("POST", "/account/password", Access::signed_in, "password",
+                            bind(&AccountsHandlers::password_submit));
+  password_post.expired = bind(&AccountsHandlers::password_expired);
+  password_post.work = web::Work::password_hashing;
   add("POST", "/session/extend", Access::signed_in, "session_extend",
       bind(&AccountsHandlers::extend_session));
   return r;

@@ -116,7 +116,7 @@ const std::vector<KeySpec>& specs() {
     s.push_back(integer("server.gzip_min_bytes", "Smallest text response worth compressing", &C::server, &ServerConfig::gzip_min_bytes, 0, 1048576));
     s.push_back(integer("server.max_requests_per_connection", "Requests served on one keep-alive connection", &C::server, &ServerConfig::max_requests_per_connection, 1, 10000000));
     s.push_back(integer("server.max_connections", "Open connections in all; when full an idle one is closed to make room, else the new one", &C::server, &ServerConfig::max_connections, 1, 1000000));
-    s.push_back(integer("server.max_connections_per_address", "Open connections from one client address; beyond it new ones are closed", &C::server, &ServerConfig::max_connections_per_address, 1, 1000000));
+    s.push_back(integer("server.max_connections_per_address", "Open connections from one client address (trusted proxies excepted); beyond it new ones are closed", &C::server, &ServerConfig::max_connections_per_address, 1, 1000000));
     s.push_back({"server.trusted_proxies", "Reverse proxies (addresses or CIDR networks, comma-separated) whose X-Forwarded-For/-Proto are believed; empty: no one's",
                  [](const C& c) { return c.server.trusted_proxies; },
                  [](C& c, const std::string& v) -> std::optional<std::string> {

@@ -461,11 +461,13 @@ struct Server::Impl {
     connection->executor = socket.get_executor();
     const auto address = IpAddress::parse(peer.address().to_string());
     connection->address = address ? address->to_string() : peer.address().to_string();
+    // A trusted proxy speaks for many clients: only the overall cap applies to it.
+    const bool proxy = address && settings.trusted_proxies.contains(*address);
     std::shared_ptr<Connection> victim;
     {
       std::lock_guard lock(connections_mutex);
       const auto from_address = connections_per_address.find(connection->address);
-      if (from_address != connections_per_address.end() &&
+      if (!proxy && from_address != connections_per_address.end() &&
           from_address->second >= settings.max_connections_per_address) {
         connections_refused.inc();
         return nullptr;

@@ -744,6 +744,22 @@ TEST_F(ServerTest, ClosesConnectionsBeyondThePerAddressCap) {
   EXPECT_EQ(held.front()->read_response()->body, "home");
 }
 
+// A trusted proxy speaks for many clients: only the overall cap applies to it.
+TEST_F(ServerTest, ThePerAddressCapSparesTrustedProxies) {
+  ServerSettings settings = test_settings();
+  settings.max_connections_per_address = 2;
+  settings.trusted_proxies = *TrustedProxies::parse("127.0.0.1");
+  start(settings);
+  std::vector<std::unique_ptr<Connection>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::make_unique<Connection>(port(), 2s));
+    ASSERT_TRUE(held.back()->send(get("/")));
+    auto response = held.back()->read_response();
+    ASSERT_TRUE(response) << i;
+    EXPECT_EQ(response->body, "home");
+  }
+}
+
 TEST_F(ServerTest, HealthCheckAnswersWhenOneAddressOpensMoreConnectionsThanAllowed) {
   ServerSettings settings = test_settings();
   settings.max_connections = 4;

@@ -171,7 +171,13 @@ http::ServerSettings server_settings(const Config& c) {
   s.shutdown_grace = seconds(c.server.shutdown_grace_seconds);
   s.gzip_min_bytes = static_cast<std::size_t>(c.server.gzip_min_bytes);
   s.max_requests_per_connection = static_cast<std::size_t>(c.server.max_requests_per_connection);
-  s.trust_proxy = c.server.trust_proxy;
+  s.max_connections = static_cast<std::size_t>(c.server.max_connections);
+  s.max_connections_per_address = static_cast<std::size_t>(c.server.max_connections_per_address);
+  // Validated when the configuration was loaded.
+  s.trusted_proxies = http::TrustedProxies::parse(c.server.trusted_proxies).value();
+  s.client_address_logging = c.log.client_address == "full"   ? http::AddressLogging::full
+                             : c.log.client_address == "none" ? http::AddressLogging::none
+                                                              : http::AddressLogging::truncated;
   s.https_only = served_over_https(c);
   return s;
 }

@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 
+#include "http/client_address.hpp"
+
 extern char** environ;
 
 namespace pratu::app {
@@ -117,7 +119,16 @@ const std::vector<KeySpec>& specs() {
     s.push_back(integer("server.shutdown_grace_seconds", "Time in-flight requests get to finish on SIGTERM", &C::server, &ServerConfig::shutdown_grace_seconds, 0, 600));
     s.push_back(integer("server.gzip_min_bytes", "Smallest text response worth compressing", &C::server, &ServerConfig::gzip_min_bytes, 0, 1048576));
     s.push_back(integer("server.max_requests_per_connection", "Requests served on one keep-alive connection", &C::server, &ServerConfig::max_requests_per_connection, 1, 10000000));
-    s.push_back(boolean("server.trust_proxy", "Believe X-Forwarded-For/-Proto from a reverse proxy", &C::server, &ServerConfig::trust_proxy));
+    s.push_back(integer("server.max_connections", "Open connections in all; when full an idle one is closed to make room, else the new one", &C::server, &ServerConfig::max_connections, 1, 1000000));
+    s.push_back(integer("server.max_connections_per_address", "Open connections from one client address (trusted proxies excepted); beyond it new ones are closed", &C::server, &ServerConfig::max_connections_per_address, 1, 1000000));
+    s.push_back({"server.trusted_proxies", "Reverse proxies (addresses or CIDR networks, comma-separated) whose X-Forwarded-For/-Proto are believed; empty: no one's",
+                 [](const C& c) { return c.server.trusted_proxies; },
+                 [](C& c, const std::string& v) -> std::optional<std::string> {
+                   auto parsed = http::TrustedProxies::parse(v);
+                   if (!parsed) return parsed.error().detail;
+                   c.server.trusted_proxies = v;
+                   return std::nullopt;
+                 }});
     s.push_back({"server.public_url", "The address people reach Pratu at (scheme://host[:port]); https makes every cookie Secure with the __Host- prefix and sends HSTS",
                  [](const C& c) { return c.server.public_url; },
                  [](C& c, const std::string& v) -> std::optional<std::string> {
@@ -172,6 +183,7 @@ const std::vector<KeySpec>& specs() {
                  }});
     s.push_back(text("log.level", "Least severe level written: debug, info, warn or error", &C::log, &LogConfig::level, {"debug", "info", "warn", "error"}));
     s.push_back(text("log.format", "json (one object per line) or text", &C::log, &LogConfig::format, {"json", "text"}));
+    s.push_back(text("log.client_address", "Client address in the access log (personal data): full, truncated (IPv4 /24, IPv6 /48) or none", &C::log, &LogConfig::client_address, {"full", "truncated", "none"}));
     s.push_back({"i18n.default_locale", "Language when neither the link, the cookie nor the browser says: th or en",
                  [](const C& c) { return c.default_locale; },
                  [](C& c, const std::string& v) -> std::optional<std::string> {

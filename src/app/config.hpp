@@ -30,7 +30,9 @@ struct ServerConfig {
   int shutdown_grace_seconds = 20;
   int gzip_min_bytes = 1024;
   int max_requests_per_connection = 10000;
-  bool trust_proxy = false;
+  int max_connections = 4096;
+  int max_connections_per_address = 256;
+  std::string trusted_proxies;  // addresses and CIDR networks, comma-separated; empty: none
   std::string public_url = "http://localhost:8080";  // https: Secure __Host- cookies and HSTS
 };
 
@@ -92,6 +94,7 @@ struct MetricsConfig {
 struct LogConfig {
   std::string level = "info";
   std::string format = "json";
+  std::string client_address = "truncated";  // in the access log: full, truncated or none
 };
 
 struct Config {

@@ -94,5 +94,27 @@ TEST(Config, ListenNeedsAValidPort) {
   EXPECT_EQ(v6->server.host, "::1");
 }
 
+TEST(Config, TrustedProxiesAreAddressesOrNetworks) {
+  auto load = [](std::string list) {
+    return load_config({std::nullopt, std::nullopt, {{"PRATU_SERVER_TRUSTED_PROXIES", std::move(list)}}});
+  };
+  auto good = load("10.0.0.0/8, 2001:db8::/32 192.168.1.7");
+  ASSERT_TRUE(good.has_value()) << good.error().detail;
+  EXPECT_EQ(good->server.trusted_proxies, "10.0.0.0/8, 2001:db8::/32 192.168.1.7");
+  auto bad = load("10.0.0.0/33");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().detail.find("server.trusted_proxies"), std::string::npos) << bad.error().detail;
+  EXPECT_NE(bad.error().detail.find("10.0.0.0/33"), std::string::npos) << bad.error().detail;
+  EXPECT_TRUE(load_config({std::nullopt, std::nullopt, {}})->server.trusted_proxies.empty());
+}
+
+TEST(Config, ClientAddressInTheAccessLogIsTruncatedByDefault) {
+  EXPECT_EQ(load_config({std::nullopt, std::nullopt, {}})->log.client_address, "truncated");
+  EXPECT_FALSE(load_config({std::nullopt, std::nullopt, {{"PRATU_LOG_CLIENT_ADDRESS", "all"}}}).has_value());
+  auto none = load_config({std::nullopt, std::nullopt, {{"PRATU_LOG_CLIENT_ADDRESS", "none"}}});
+  ASSERT_TRUE(none.has_value());
+  EXPECT_EQ(none->log.client_address, "none");
+}
+
 }  // namespace
 }  // namespace pratu::app

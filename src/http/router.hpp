@@ -57,11 +57,18 @@ struct RouteOptions {
 /// the context inside, in the app layer).
 using RawHandler = std::function<web::Response(web::Request&)>;
 
+/// One segment of a route pattern, split once when the route is added.
+struct PatternSegment {
+  std::string text;        // the literal, or the parameter's name
+  bool parameter = false;  // "{name}": matches any one non-empty path segment
+};
+
 struct Route {
   std::string method;
   std::string pattern;  // "/services/{slug}": a {name} segment matches one path segment
   RawHandler handler;
   RouteOptions options;
+  std::vector<PatternSegment> segments;  // the pattern, split by Router::add
 };
 
 struct Match {
@@ -73,6 +80,9 @@ struct Match {
 
 class Router {
  public:
+  /// Most segments a pattern may have; longer paths match no route.
+  static constexpr std::size_t kMaxSegments = 32;
+
   /// Adds a route; patterns are matched segment by segment, literal segments first.
   void add(std::string method, std::string pattern, RawHandler handler, RouteOptions options = {});
   /// Finds the route for a decoded path.

@@ -100,5 +100,30 @@ TEST(Router, RejectsDuplicateAndRelativePatterns) {
   EXPECT_NO_THROW(router.add("POST", "/a", named("y")));
 }
 
+TEST(Router, SplitsPatternsOnceWhenAdded) {
+  Router router;
+  router.add("GET", "/agencies/{code}/services", named("x"));
+  const auto& segments = router.routes()[0].segments;
+  ASSERT_EQ(segments.size(), 3u);
+  EXPECT_EQ(segments[0].text, "agencies");
+  EXPECT_FALSE(segments[0].parameter);
+  EXPECT_EQ(segments[1].text, "code");
+  EXPECT_TRUE(segments[1].parameter);
+  EXPECT_EQ(segments[2].text, "services");
+}
+
+TEST(Router, PathsLongerThanAnyPatternMatchNothing) {
+  Router router;
+  router.add("GET", "/{a}", named("x"));
+  std::string deep;
+  for (int i = 0; i < 10000; ++i) deep += "/a";
+  const auto match = router.match("GET", deep);
+  EXPECT_EQ(match.route, nullptr);
+  EXPECT_FALSE(match.method_mismatch);
+  std::string pattern;
+  for (std::size_t i = 0; i <= Router::kMaxSegments; ++i) pattern += "/{p" + std::to_string(i) + "}";
+  EXPECT_THROW(router.add("GET", pattern, named("y")), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace pratu::http

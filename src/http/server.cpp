@@ -23,6 +23,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <sys/resource.h>
+
 #include <array>
 #include <atomic>
 #include <charconv>
@@ -33,6 +35,7 @@
 #include <optional>
 #include <random>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -52,6 +55,10 @@ using tcp = asio::ip::tcp;
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr int kGzipLevel = 6;
 constexpr std::size_t kLingerBytes = 1024 * 1024;
+// The first read of a new connection or of the next request on a kept-alive one.
+constexpr std::size_t kFirstReadBytes = 4096;
+// Room past the header limit in the read buffer, so that a head just over it is seen as 431.
+constexpr std::size_t kHeadSlackBytes = 1024;
 constexpr std::chrono::seconds kLingerTime{2};
 // What a streamed body is read in: the most of it in memory at once, per request.
 constexpr std::size_t kStreamChunkBytes = 256 * 1024;
@@ -116,16 +123,101 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// A minimal error page when the application installed none: status and request id only.
+bool is_api_path(std::string_view path) { return path.starts_with("/api/"); }
+
+// A minimal error page when the application installed none: status and request id only;
+// problem+json (RFC 9457) under /api/.
 web::Response plain_error_page(const web::Request& request, int status) {
   web::Response response;
   response.status = status;
   const std::string code = std::to_string(status);
   const std::string reason(bhttp::obsolete_reason(static_cast<bhttp::status>(status)));
+  if (is_api_path(request.path)) {
+    response.content_type = "application/problem+json";
+    response.body = "{\"type\":\"about:blank\",\"title\":\"" + reason + "\",\"status\":" + code +
+                    ",\"instance\":\"urn:request:" + request.request_id + "\"}";
+    return response;
+  }
   response.body = "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + code + " " +
                   reason + "</title></head><body><h1>" + code + " " + reason +
                   "</h1><p><code>" + request.request_id + "</code></p></body></html>\n";
   return response;
+}
+
+// The path an error is answered for when the target could not be parsed or checked: only
+// whether it lies under /api/ (problem+json) counts, and nothing unchecked reaches the page.
+std::string error_path(std::string_view raw_target) {
+  return is_api_path(raw_target) ? "/api/" : "/";
+}
+
+// The request-target of the request line at the start of `buffer`, as sent; empty when
+// there is none.
+std::string_view raw_target_in(const beast::flat_buffer& buffer) {
+  const auto data = buffer.data();
+  std::string_view head(static_cast<const char*>(data.data()), data.size());
+  head = head.substr(0, head.find("\r\n"));
+  const std::size_t space = head.find(' ');
+  if (space == std::string_view::npos) return {};
+  head.remove_prefix(space + 1);
+  return head.substr(0, head.find(' '));
+}
+
+// RFC 9112: an HTTP/1.1 request names exactly one Host; a body is framed by Content-Length or
+// by chunked alone (once, last, and never in HTTP/1.0), not both. Anything else could be read
+// differently by a proxy in front of us (request smuggling), so it is refused.
+bool ambiguous_head(const bhttp::fields& fields, unsigned version) {
+  std::size_t hosts = 0;
+  bool has_length = false;
+  bool has_encoding = false;
+  std::size_t codings = 0;
+  bool only_chunked = true;
+  for (const auto& field : fields) {
+    if (field.name() == bhttp::field::host) {
+      ++hosts;
+    } else if (field.name() == bhttp::field::content_length) {
+      has_length = true;
+    } else if (field.name() == bhttp::field::transfer_encoding) {
+      has_encoding = true;
+      std::string_view list = field.value();
+      while (!list.empty()) {
+        const std::size_t comma = list.find(',');
+        const std::string_view coding = trim(list.substr(0, comma));
+        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+        if (coding.empty()) continue;
+        ++codings;
+        only_chunked = only_chunked && web::iequals(coding, "chunked");
+      }
+    }
+  }
+  if (hosts > 1 || (version >= 11 && hosts == 0)) return true;
+  return has_encoding && (version < 11 || has_length || codings != 1 || !only_chunked);
+}
+
+// Every X-Forwarded-For field of `request`, in order, as one comma-separated list.
+std::string forwarded_for(const web::Request& request) {
+  std::string joined;
+  for (const auto& [name, value] : request.headers) {
+    if (!web::iequals(name, "X-Forwarded-For")) continue;
+    if (!joined.empty()) joined += ',';
+    joined += value;
+  }
+  return joined;
+}
+
+// Raises the soft limit on open files towards what `connections` need, within the hard
+// limit: the connection caps must be reached before the descriptors run out.
+void ensure_descriptors_for(std::size_t connections) {
+  constexpr rlim_t kReserve = 256;  // database, logs, static files, the listener
+  const rlim_t wanted = static_cast<rlim_t>(connections) + kReserve;
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return;
+  rlimit raised = limit;
+  raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+  if (raised.rlim_cur > limit.rlim_cur) ::setrlimit(RLIMIT_NOFILE, &raised);
+  if (raised.rlim_cur < wanted) {
+    log::warn("open file limit is below server.max_connections",
+              {}, {{"limit", std::to_string(raised.rlim_cur)}, {"wanted", std::to_string(wanted)}});
+  }
 }
 
 // What one request turned into, for the access log and metrics.
@@ -161,11 +253,16 @@ std::string_view pool_label(Pool pool) {
   return "pages";
 }
 
-// One accepted connection, as seen by stop(): touched only on its lane's thread.
+// One accepted connection, as seen by stop() and by the connection caps. The stream is
+// touched only on its lane's thread; the flags are read by the acceptor too.
 struct Connection {
   asio::any_io_executor executor;
   beast::tcp_stream* stream = nullptr;
-  bool idle = true;
+  std::string address;  // the peer's, for the per-address cap
+  std::uint64_t id = 0;  // in order of acceptance: the oldest idle one is shed first
+  std::atomic<bool> idle{true};  // waiting for a request's first bytes
+  std::atomic<bool> reading_head{false};  // has sent part of a request head, not all of it
+  std::atomic<bool> shed{false};  // to be closed to make room for a new connection
 };
 
 }  // namespace
@@ -206,6 +303,15 @@ struct Server::Impl {
                                             {"route"})),
         connections_active(
             registry.gauge("pratu_http_connections_active", "Open HTTP connections.").get()),
+        connections_refused(
+            registry
+                .counter("pratu_http_connections_refused_total",
+                         "Connections closed on arrival: their address or the server was full.")
+                .get()),
+        connections_shed(registry
+                             .counter("pratu_http_connections_shed_total",
+                                      "Idle or slow connections closed to make room for new ones.")
+                             .get()),
         lanes(make_lanes(settings.io_threads)),
         control(asio::make_strand(lanes.front()->ioc)),
         acceptor(lanes.front()->ioc),
@@ -213,6 +319,9 @@ struct Server::Impl {
         pools(make_pools(settings, registry)) {}
 
   ~Impl() {
+    // Destroying the lanes destroys suspended sessions, whose guards must not post to the
+    // control strand, destroyed before them.
+    loops_ended = true;
     for (auto& slot : pools) slot.workers->stop();
   }
 
@@ -286,6 +395,7 @@ struct Server::Impl {
                              std::to_string(settings.port) + ": " + ec.message());
     }
     bound_port = acceptor.local_endpoint().port();
+    ensure_descriptors_for(settings.max_connections);
     asio::co_spawn(control, accept_loop(), asio::detached);
     return ok();
   }
@@ -300,6 +410,7 @@ struct Server::Impl {
   }
 
   void stop_lanes() {
+    loops_ended = true;
     for (auto& lane : lanes) lane->ioc.stop();
   }
 
@@ -352,26 +463,26 @@ struct Server::Impl {
     return connections.size();
   }
 
-  // Registers a connection for stop(); unregisters when the session ends.
+  // Unregisters a connection admit() registered when its session ends.
   class ConnectionGuard {
    public:
     ConnectionGuard(Impl& impl, std::shared_ptr<Connection> connection)
-        : impl_(impl), connection_(std::move(connection)) {
-      std::lock_guard lock(impl_.connections_mutex);
-      id_ = impl_.next_connection_id++;
-      impl_.connections.emplace(id_, connection_);
-      impl_.connections_active.inc();
-    }
+        : impl_(impl), connection_(std::move(connection)) {}
     ~ConnectionGuard() {
       connection_->stream = nullptr;
       bool last = false;
       {
         std::lock_guard lock(impl_.connections_mutex);
-        impl_.connections.erase(id_);
+        impl_.connections.erase(connection_->id);
         last = impl_.connections.empty();
+        auto from_address = impl_.connections_per_address.find(connection_->address);
+        if (from_address != impl_.connections_per_address.end() && --from_address->second == 0) {
+          impl_.connections_per_address.erase(from_address);
+        }
+        if (connection_->shed) --impl_.shedding;
       }
       impl_.connections_active.dec();
-      if (last && impl_.stopping) {
+      if (last && impl_.stopping && !impl_.loops_ended) {
         // Nothing in flight any more: no need to wait out the grace period.
         asio::post(impl_.control, [&impl = impl_] { impl.grace_timer.cancel(); });
       }
@@ -382,8 +493,80 @@ struct Server::Impl {
    private:
     Impl& impl_;
     std::shared_ptr<Connection> connection_;
-    std::uint64_t id_ = 0;
   };
+
+  // ---- connection caps -------------------------------------------------------------------
+
+  // Registers a new connection if its address and the server have room; at the overall cap
+  // an idle connection is shed for it. Null: close the new one.
+  std::shared_ptr<Connection> admit(tcp::socket& socket) {
+    boost::system::error_code ec;
+    const auto peer = socket.remote_endpoint(ec);
+    if (ec) return nullptr;
+    auto connection = std::make_shared<Connection>();
+    connection->executor = socket.get_executor();
+    const auto address = IpAddress::parse(peer.address().to_string());
+    connection->address = address ? address->to_string() : peer.address().to_string();
+    // A trusted proxy speaks for many clients: only the overall cap applies to it.
+    const bool proxy = address && settings.trusted_proxies.contains(*address);
+    std::shared_ptr<Connection> victim;
+    {
+      std::lock_guard lock(connections_mutex);
+      const auto from_address = connections_per_address.find(connection->address);
+      if (!proxy && from_address != connections_per_address.end() &&
+          from_address->second >= settings.max_connections_per_address) {
+        connections_refused.inc();
+        return nullptr;
+      }
+      if (connections.size() - shedding >= settings.max_connections) {
+        victim = connection_to_shed();
+        if (!victim) {
+          connections_refused.inc();
+          return nullptr;
+        }
+        victim->shed = true;
+        ++shedding;
+        connections_shed.inc();
+      }
+      ++connections_per_address[connection->address];
+      connection->id = next_connection_id++;
+      connections.emplace(connection->id, connection);
+    }
+    connections_active.inc();
+    if (victim) {
+      asio::post(victim->executor, [this, victim] {
+        if (!victim->idle && !victim->reading_head) {
+          // Its request is being handled by now: it stays.
+          std::lock_guard lock(connections_mutex);
+          if (victim->shed.exchange(false)) --shedding;
+        } else if (victim->stream != nullptr) {
+          victim->stream->cancel();
+        }
+      });
+    }
+    return connection;
+  }
+
+  // The connection to close first: an idle one, else one still sending its request head
+  // (nothing is lost but the client's patience); from the address holding the most
+  // connections, the oldest. Never one whose request is being handled. Call with
+  // connections_mutex held.
+  std::shared_ptr<Connection> connection_to_shed() {
+    std::shared_ptr<Connection> chosen;
+    std::tuple<bool, std::size_t, std::uint64_t> chosen_rank{};
+    for (const auto& [id, connection] : connections) {
+      const bool idle = connection->idle;
+      if (connection->shed || (!idle && !connection->reading_head)) continue;
+      // Smaller ranks go first: idle, then the largest share, then the oldest.
+      const std::size_t share = connections_per_address[connection->address];
+      const std::tuple<bool, std::size_t, std::uint64_t> rank{!idle, ~share, connection->id};
+      if (chosen == nullptr || rank < chosen_rank) {
+        chosen = connection;
+        chosen_rank = rank;
+      }
+    }
+    return chosen;
+  }
 
   // ---- accepting -------------------------------------------------------------------------
 
@@ -404,40 +587,50 @@ struct Server::Impl {
         continue;
       }
       if (stopping) co_return;
+      auto connection = admit(socket);
+      if (!connection) {
+        socket.close(ec);
+        continue;
+      }
       auto executor = socket.get_executor();
-      asio::co_spawn(executor, session(std::move(socket), lane), asio::detached);
+      asio::co_spawn(executor, session(std::move(socket), lane, std::move(connection)),
+                     asio::detached);
     }
   }
 
   // ---- one connection --------------------------------------------------------------------
 
-  asio::awaitable<void> session(tcp::socket socket, Lane& lane) {
-    auto connection = std::make_shared<Connection>();
-    connection->executor = socket.get_executor();
+  asio::awaitable<void> session(tcp::socket socket, Lane& lane,
+                                std::shared_ptr<Connection> connection) {
+    ConnectionGuard guard(*this, connection);
+    const std::string& peer_address = connection->address;
     boost::system::error_code ec;
-    const auto peer = socket.remote_endpoint(ec);
-    const std::string peer_address = ec ? std::string{} : peer.address().to_string();
     socket.set_option(tcp::no_delay(true), ec);
 
     beast::tcp_stream stream(std::move(socket));
     connection->stream = &stream;
-    ConnectionGuard guard(*this, connection);
-    beast::flat_buffer buffer;
+    // Never grows past the header limit (plus room to see it exceeded): doubling would let
+    // each half-sent head hold twice the limit.
+    beast::flat_buffer buffer(settings.header_limit_bytes + kHeadSlackBytes);
     bool linger = false;
 
     for (std::size_t served = 0;; ++served) {
       connection->idle = true;
-      if (stopping) break;
+      if (stopping || connection->shed) break;
       if (buffer.size() == 0) {
+        // An idle connection holds no buffer memory while it waits.
+        buffer.shrink_to_fit();
         // Between requests the idle timeout applies; a new connection gets the read timeout.
         stream.expires_after(served == 0 ? settings.read_timeout : settings.idle_timeout);
-        auto [read_error, n] = co_await stream.async_read_some(buffer.prepare(4096), kNoThrow);
+        auto [read_error, n] = co_await stream.async_read_some(
+            buffer.prepare(std::min(kFirstReadBytes, buffer.max_size())), kNoThrow);
         if (read_error) break;
         buffer.commit(n);
       }
       connection->idle = false;
+      connection->reading_head = true;
       const bool last_allowed = served + 1 >= settings.max_requests_per_connection;
-      auto result = co_await serve_one(lane, stream, buffer, peer_address, last_allowed);
+      auto result = co_await serve_one(lane, stream, buffer, peer_address, last_allowed, *connection);
       if (!result.keep_alive) {
         linger = result.linger;
         break;
@@ -469,7 +662,8 @@ struct Server::Impl {
 
   // Reads, handles and answers one request.
   asio::awaitable<ServeResult> serve_one(Lane& lane, beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                         const std::string& peer_address, bool last_allowed) {
+                                         const std::string& peer_address, bool last_allowed,
+                                         Connection& connection) {
     const auto started = std::chrono::steady_clock::now();
     stream.expires_after(settings.read_timeout);
     bhttp::request_parser<bhttp::string_body> parser;
@@ -478,10 +672,13 @@ struct Server::Impl {
     parser.body_limit(boost::none);
 
     web::Request request;
+    request.remote_address = peer_address;
     auto [header_error, header_bytes] = co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
     if (header_error) {
       request.request_id = request_id_for({});
-      request.path = "/";
+      // The parser keeps the request line once it has read it; before that it is in the buffer.
+      const std::string_view raw_target = parser.get().target();
+      request.path = error_path(raw_target.empty() ? raw_target_in(buffer) : raw_target);
       request.method = "GET";
       if (header_error == bhttp::error::body_limit) {
         co_return co_await respond_error(lane, stream, request, 413, "invalid", started);
@@ -501,6 +698,7 @@ struct Server::Impl {
       co_return co_await respond_error(lane, stream, request, 400, "invalid", started);
     }
 
+    connection.reading_head = false;  // no longer worth shedding for a new connection
     auto& message = parser.get();
     request.method = std::string(message.method_string());
     request.target = std::string(message.target());
@@ -509,22 +707,20 @@ struct Server::Impl {
       request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
     request.request_id = request_id_for(request.header("X-Request-Id"));
-    request.remote_address = peer_address;
-    if (settings.trust_proxy) {
-      const std::string_view forwarded_for = request.header("X-Forwarded-For");
-      if (!forwarded_for.empty()) {
-        const std::size_t comma = forwarded_for.rfind(',');
-        const auto last = trim(comma == std::string_view::npos ? forwarded_for
-                                                               : forwarded_for.substr(comma + 1));
-        if (!last.empty()) request.remote_address = std::string(last);
-      }
+    if (settings.trusted_proxies.contains(peer_address)) {
+      request.remote_address =
+          client_address(peer_address, forwarded_for(request), settings.trusted_proxies);
       request.secure = web::iequals(trim(request.header("X-Forwarded-Proto")), "https");
     }
     bool keep_alive = message.keep_alive() && !last_allowed;
 
+    if (ambiguous_head(message, message.version())) {
+      request.path = error_path(request.target);
+      co_return co_await respond_error(lane, stream, request, 400, "invalid", started);
+    }
     auto target = web::parse_target(request.target);
     if (!target) {
-      request.path = "/";
+      request.path = error_path(request.target);
       co_return co_await respond_error(lane, stream, request, 400, "invalid", started);
     }
     request.path = std::move(target->path);
@@ -947,13 +1143,20 @@ struct Server::Impl {
     std::array<char, 24> bytes_buffer{};
     const auto bytes_end =
         std::to_chars(bytes_buffer.data(), bytes_buffer.data() + bytes_buffer.size(), bytes).ptr;
-    log::info("request", request.request_id,
-              {{"method", method},
-               {"route", route_name},
-               {"status", status_text},
-               {"duration_ms", std::string_view(duration_buffer.data(),
-                                                duration_end - duration_buffer.data())},
-               {"bytes", std::string_view(bytes_buffer.data(), bytes_end - bytes_buffer.data())}});
+    const std::string_view duration_text(duration_buffer.data(),
+                                         duration_end - duration_buffer.data());
+    const std::string_view bytes_text(bytes_buffer.data(), bytes_end - bytes_buffer.data());
+    // The address is personal data: kept whole, truncated or not at all, as configured.
+    const std::string client = address_for_log(request.remote_address, settings.client_address_logging);
+    if (client.empty()) {
+      log::info("request", request.request_id,
+                {{"method", method}, {"route", route_name}, {"status", status_text},
+                 {"duration_ms", duration_text}, {"bytes", bytes_text}});
+    } else {
+      log::info("request", request.request_id,
+                {{"method", method}, {"route", route_name}, {"status", status_text},
+                 {"duration_ms", duration_text}, {"bytes", bytes_text}, {"client", client}});
+    }
   }
 
   ServerSettings settings;
@@ -963,9 +1166,14 @@ struct Server::Impl {
   metrics::Family<metrics::Counter>& requests_total;
   metrics::Family<metrics::Histogram>& request_duration;
   metrics::Gauge& connections_active;
+  metrics::Counter& connections_refused;
+  metrics::Counter& connections_shed;
   std::atomic<bool> stopping{false};
+  std::atomic<bool> loops_ended{false};  // the lanes' loops no longer run handlers
   std::mutex connections_mutex;
   std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> connections;
+  std::unordered_map<std::string, std::size_t> connections_per_address;
+  std::size_t shedding = 0;  // connections shed but not yet closed
   std::uint64_t next_connection_id = 0;
   std::uint16_t bound_port = 0;
   // Declared last so it is destroyed first: the pools join before the lanes go, and the lanes

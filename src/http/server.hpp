@@ -11,6 +11,7 @@
 
 #include "common/metrics.hpp"
 #include "common/result.hpp"
+#include "http/client_address.hpp"
 #include "http/router.hpp"
 #include "web/message.hpp"
 
@@ -38,7 +39,12 @@ struct ServerSettings {
   std::chrono::milliseconds shutdown_grace{10'000};  // for in-flight requests on stop()
   std::size_t gzip_min_bytes = 1024;
   std::size_t max_requests_per_connection = 1000;
-  bool trust_proxy = false;  // believe X-Forwarded-Proto/For from the peer
+  // Open connections in all; at the cap an idle one is closed to make room, else the new one.
+  std::size_t max_connections = 4096;
+  std::size_t max_connections_per_address = 256;  // beyond: new connections are closed
+  // Peers whose X-Forwarded-For/-Proto are believed; empty: no one's.
+  TrustedProxies trusted_proxies;
+  AddressLogging client_address_logging = AddressLogging::truncated;  // in the access log
   bool https_only = false;   // the public address is https: every response carries HSTS
 };
 

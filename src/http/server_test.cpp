@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <malloc.h>
 #include <mutex>
 #include <regex>
 #include <sstream>
@@ -181,6 +182,15 @@ class ServerTest : public ::testing::Test {
       std::this_thread::sleep_for(400ms);
       return web::Response::text("finished");
     });
+    router_.add("GET", "/remote", [](web::Request& request) {
+      return web::Response::text(request.remote_address + (request.secure ? " https" : ""));
+    });
+    router_.add("GET", "/api/v1/items", [](web::Request&) { return web::Response::text("[]"); });
+    router_.add("GET", "/api/v1/block", [this](web::Request&) {
+      ++blocked_;
+      gate_.wait();
+      return web::Response::text("released");
+    });
     router_.add("GET", "/block", [this](web::Request&) {
       ++blocked_;
       gate_.wait();
@@ -251,6 +261,49 @@ ServerHooks echoing_error_hook() {
     return response;
   };
   return hooks;
+}
+
+// Like the application's hook: problem+json for paths under /api/, a page elsewhere.
+ServerHooks problem_json_hook() {
+  ServerHooks hooks;
+  hooks.error_page = [](const web::Request& request, int status) {
+    web::Response response;
+    if (request.path.rfind("/api/", 0) == 0) {
+      response.content_type = "application/problem+json";
+      response.body = "{\"status\":" + std::to_string(status) + "}";
+    } else {
+      response.body = "error " + std::to_string(status);
+    }
+    return response;
+  };
+  return hooks;
+}
+
+// A log sink for the duration of a test.
+class CapturedLog {
+ public:
+  CapturedLog() : previous_(spdlog::default_logger()) {
+    auto logger = std::make_shared<spdlog::logger>(
+        "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(captured_));
+    logger->set_pattern("%v");
+    spdlog::set_default_logger(logger);
+  }
+  ~CapturedLog() { spdlog::set_default_logger(previous_); }
+  CapturedLog(const CapturedLog&) = delete;
+  CapturedLog& operator=(const CapturedLog&) = delete;
+  std::string text() const { return captured_.str(); }
+
+ private:
+  std::ostringstream captured_;
+  std::shared_ptr<spdlog::logger> previous_;
+};
+
+// The value of a gauge or counter without labels in the exposition text, or -1.
+double metric_value(const metrics::Registry& registry, const std::string& name) {
+  const std::string text = registry.expose();
+  const std::size_t at = text.find("\n" + name + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + name.size() + 2));
 }
 
 TEST_F(ServerTest, ServesTwoRequestsOnOneKeepAliveConnection) {
@@ -520,7 +573,7 @@ TEST_F(ServerTest, DealsConnectionsToEveryIoThread) {
 
 TEST_F(ServerTest, HstsOnlyBehindATrustedTlsProxy) {
   ServerSettings settings = test_settings();
-  settings.trust_proxy = true;
+  settings.trusted_proxies = *TrustedProxies::parse("127.0.0.1");
   start(settings);
   auto secure = fetch(port(), get("/secure", "X-Forwarded-Proto: https\r\n"));
   ASSERT_TRUE(secure);
@@ -873,6 +926,328 @@ TEST_F(ServerTest, ServesFingerprintedStaticAssetsWithEtagAnd304) {
   EXPECT_EQ(fetch(port(), get("/static/css/site.0000000000.css"))->status, 404);
   EXPECT_EQ(fetch(port(), get("/static/css/site.css"))->status, 404);
   std::filesystem::remove_all(dir);
+}
+
+// ---- connection caps --------------------------------------------------------------------
+
+TEST_F(ServerTest, ClosesConnectionsBeyondThePerAddressCap) {
+  ServerSettings settings = test_settings();
+  settings.max_connections_per_address = 3;
+  settings.read_timeout = 10s;  // a silent connection is closed by the cap, not by the timeout
+  start(settings);
+  std::vector<std::unique_ptr<Connection>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::make_unique<Connection>(port()));
+    ASSERT_TRUE(held.back()->send(get("/")));
+    ASSERT_TRUE(held.back()->read_response());
+  }
+  Connection excess(port(), 2s);
+  EXPECT_TRUE(excess.closed_by_peer());
+  Connection other(port(), 2s, "127.0.0.2");
+  ASSERT_TRUE(other.send(get("/health")));
+  auto health = other.read_response();
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  ASSERT_TRUE(held.front()->send(get("/")));  // the admitted ones are untouched
+  EXPECT_EQ(held.front()->read_response()->body, "home");
+}
+
+// A trusted proxy speaks for many clients: only the overall cap applies to it.
+TEST_F(ServerTest, ThePerAddressCapSparesTrustedProxies) {
+  ServerSettings settings = test_settings();
+  settings.max_connections_per_address = 2;
+  settings.trusted_proxies = *TrustedProxies::parse("127.0.0.1");
+  start(settings);
+  std::vector<std::unique_ptr<Connection>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::make_unique<Connection>(port(), 2s));
+    ASSERT_TRUE(held.back()->send(get("/")));
+    auto response = held.back()->read_response();
+    ASSERT_TRUE(response) << i;
+    EXPECT_EQ(response->body, "home");
+  }
+}
+
+TEST_F(ServerTest, HealthCheckAnswersWhenOneAddressOpensMoreConnectionsThanAllowed) {
+  ServerSettings settings = test_settings();
+  settings.max_connections = 4;
+  settings.max_connections_per_address = 4;
+  start(settings);
+  std::vector<std::unique_ptr<Connection>> flood;
+  for (int i = 0; i < 12; ++i) flood.push_back(std::make_unique<Connection>(port()));
+  Connection other(port(), 2s, "127.0.0.2");
+  ASSERT_TRUE(other.send(get("/health")));
+  auto health = other.read_response();
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  for (int i = 0; i < 100 && metric_value(registry_, "pratu_http_connections_active") > 4; ++i) {
+    std::this_thread::sleep_for(10ms);  // the connection shed for it is closing
+  }
+  EXPECT_LE(metric_value(registry_, "pratu_http_connections_active"), 4);
+  EXPECT_EQ(metric_value(registry_, "pratu_http_connections_refused_total"), 8);
+  EXPECT_EQ(metric_value(registry_, "pratu_http_connections_shed_total"), 1);
+}
+
+TEST_F(ServerTest, ShedsAnIdleKeepAliveConnectionForANewOne) {
+  ServerSettings settings = test_settings();
+  settings.max_connections = 2;
+  start(settings);
+  Connection first(port(), 2s);
+  ASSERT_TRUE(first.send(get("/")));
+  ASSERT_TRUE(first.read_response());
+  Connection second(port(), 2s, "127.0.0.3");
+  ASSERT_TRUE(second.send(get("/")));
+  ASSERT_TRUE(second.read_response());
+
+  Connection health(port(), 2s, "127.0.0.2");
+  ASSERT_TRUE(health.send(get("/health")));
+  auto answered = health.read_response();
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(answered->status, 200);
+  EXPECT_TRUE(first.closed_by_peer());  // the longest idle went to make room
+}
+
+TEST_F(ServerTest, ShedsAHalfSentHeadWhenNoConnectionIsIdle) {
+  ServerSettings settings = test_settings();
+  settings.max_connections = 2;
+  settings.read_timeout = 10s;
+  start(settings);
+  Connection first(port(), 2s);
+  ASSERT_TRUE(first.send("GET / HTTP/1.1\r\nHost: t\r\n"));
+  Connection second(port(), 2s, "127.0.0.3");
+  ASSERT_TRUE(second.send("GET / HTTP/1.1\r\nHost: t\r\n"));
+  std::this_thread::sleep_for(100ms);  // both heads are being read
+
+  Connection health(port(), 2s, "127.0.0.2");
+  ASSERT_TRUE(health.send(get("/health")));
+  auto answered = health.read_response();
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(answered->status, 200);
+  EXPECT_TRUE(first.closed_by_peer());
+}
+
+TEST_F(ServerTest, RefusesANewConnectionWhenEveryOpenOneIsBusy) {
+  ServerSettings settings = test_settings();
+  settings.max_connections = 1;
+  settings.read_timeout = 10s;
+  start(settings);
+  Connection busy(port());
+  ASSERT_TRUE(busy.send(get("/block")));
+  while (blocked_ == 0) std::this_thread::sleep_for(5ms);
+  Connection refused(port(), 2s, "127.0.0.2");
+  EXPECT_TRUE(refused.closed_by_peer());
+  gate_.open();
+  EXPECT_EQ(busy.read_response()->body, "released");
+}
+
+// A half-sent head must not hold more than its limit: the read buffer stops growing at the
+// header limit instead of doubling past it.
+TEST_F(ServerTest, HalfSentHeadsHoldMemoryWithinTheHeaderLimit) {
+  ServerSettings settings = test_settings();
+  settings.io_threads = 1;
+  start(settings);
+  constexpr int kConnections = 100;  // enough that what else the process allocates is noise
+  const std::string half_head =
+      "GET / HTTP/1.1\r\nHost: t\r\nX-Filler: " + std::string(settings.header_limit_bytes - 200, 'a');
+  // Both ends of the loopback connections live in this process; what they allocate before
+  // the heads are sent is not counted.
+  std::vector<std::unique_ptr<Connection>> slow;
+  for (int i = 0; i < kConnections; ++i) {
+    slow.push_back(std::make_unique<Connection>(port(), 5s, i % 2 ? "127.0.0.2" : "127.0.0.3"));
+  }
+  std::this_thread::sleep_for(200ms);
+  const auto before = mallinfo2().uordblks;
+  for (auto& connection : slow) ASSERT_TRUE(connection->send(half_head));
+  std::size_t after = 0;
+  for (int steady = 0, i = 0; steady < 3 && i < 60; ++i) {  // until the server has read them
+    std::this_thread::sleep_for(50ms);
+    const std::size_t now = mallinfo2().uordblks;
+    steady = now == after ? steady + 1 : 0;
+    after = now;
+  }
+  const std::size_t per_connection = (after - before) / kConnections;
+  RecordProperty("bytes_per_connection", static_cast<int>(per_connection));
+  EXPECT_LT(per_connection, settings.header_limit_bytes + settings.header_limit_bytes / 2)
+      << per_connection << " bytes per connection";
+}
+
+// ---- shutdown ---------------------------------------------------------------------------
+
+TEST_F(ServerTest, StopsCleanlyWhenAHalfSentRequestOutlastsTheGracePeriod) {
+  ServerSettings settings = test_settings();
+  settings.shutdown_grace = 100ms;
+  settings.read_timeout = 10s;
+  start(settings);
+  Connection connection(port());
+  ASSERT_TRUE(connection.send("GET / HTTP/1.1\r\nHost: t\r\n"));
+  std::this_thread::sleep_for(50ms);  // the server is reading the head
+  server_->stop();
+  thread_.join();
+  server_.reset();  // destroys the suspended session: must not touch what is already gone
+  EXPECT_TRUE(connection.closed_by_peer());
+}
+
+// ---- strict framing (RFC 9112) ----------------------------------------------------------
+
+TEST_F(ServerTest, AmbiguousHostOrFramingIs400AndCloses) {
+  start(test_settings(), echoing_error_hook());
+  const std::vector<std::string> requests = {
+      "GET / HTTP/1.1\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+      "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n",
+      "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
+      "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+      "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+      "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+      "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
+      "Content-Length: 5\r\n\r\n0\r\n\r\n",
+      "POST /echo HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+  };
+  for (const auto& raw : requests) {
+    Connection connection(port(), 2s);
+    ASSERT_TRUE(connection.send(raw + get("/")));
+    auto response = connection.read_response();
+    ASSERT_TRUE(response) << raw;
+    EXPECT_EQ(response->status, 400) << raw;
+    EXPECT_EQ(response->header("Connection"), "close") << raw;
+    EXPECT_EQ(response->body.rfind("error 400", 0), 0u) << raw;
+    EXPECT_TRUE(connection.closed_by_peer()) << raw;
+  }
+}
+
+TEST_F(ServerTest, Http10WithoutHostAndChunkedBodiesStillWork) {
+  start();
+  auto old = fetch(port(), "GET / HTTP/1.0\r\n\r\n");
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->body, "home");
+  auto chunked = fetch(port(), "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
+                               "\r\n5\r\nhello\r\n0\r\n\r\n");
+  ASSERT_TRUE(chunked);
+  EXPECT_EQ(chunked->body, "hello");
+}
+
+// ---- errors under /api/ -----------------------------------------------------------------
+
+TEST_F(ServerTest, TransportErrorsUnderApiAreProblemJson) {
+  ServerSettings settings = test_settings();
+  settings.header_limit_bytes = 1024;
+  start(settings, problem_json_hook());
+  const std::vector<std::pair<std::string, int>> cases = {
+      {get("/api/v1/items?q=%00"), 400},
+      {get("/api/v1/items/%ff"), 400},
+      {get("/api/v1/items/%00"), 400},
+      {get("/api/v1/items", "X-Filler: " + std::string(4000, 'a') + "\r\n"), 431},
+      {"GET /api/v1/items HTTP/1.1\r\n\r\n", 400},
+      {"GET /api/v1/items HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n", 400},
+      {"POST /api/v1/items HTTP/1.1\r\nHost: t\r\nContent-Length: 1000000\r\n\r\n", 413},
+      {"GET /api/v1/items HTTP/1.1\r\nHost: t\r\nBad Header\r\n\r\n", 400},
+  };
+  for (const auto& [raw, status] : cases) {
+    auto response = fetch(port(), raw);
+    ASSERT_TRUE(response) << raw;
+    EXPECT_EQ(response->status, status) << raw;
+    EXPECT_EQ(response->header("Content-Type"), "application/problem+json") << raw;
+  }
+  auto page = fetch(port(), get("/items/%ff"));
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 400);
+  EXPECT_EQ(page->body, "error 400");
+}
+
+TEST_F(ServerTest, FullWorkerQueueUnderApiIsProblemJson) {
+  ServerSettings settings = test_settings();
+  settings.worker_threads = 1;
+  settings.worker_queue_limit = 1;
+  start(settings, problem_json_hook());
+  Connection running(port());
+  ASSERT_TRUE(running.send(get("/api/v1/block")));
+  while (blocked_ == 0) std::this_thread::sleep_for(5ms);
+  Connection queued(port());
+  ASSERT_TRUE(queued.send(get("/api/v1/block")));
+  for (int i = 0; i < 400; ++i) {
+    if (registry_.expose().find("\npratu_worker_queue_depth 1\n") != std::string::npos) break;
+    std::this_thread::sleep_for(5ms);
+  }
+  auto refused = fetch(port(), get("/api/v1/block"));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_EQ(refused->header("Content-Type"), "application/problem+json");
+  EXPECT_EQ(refused->header("Retry-After"), "1");
+  gate_.open();
+  EXPECT_EQ(running.read_response()->body, "released");
+  EXPECT_EQ(queued.read_response()->body, "released");
+}
+
+TEST_F(ServerTest, PlainErrorsUnderApiAreProblemJsonWithoutAHook) {
+  start();
+  auto response = fetch(port(), get("/api/v1/items/%ff"));
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 400);
+  EXPECT_EQ(response->header("Content-Type"), "application/problem+json");
+  EXPECT_NE(response->body.find("\"status\":400"), std::string::npos) << response->body;
+}
+
+// ---- trusted proxies --------------------------------------------------------------------
+
+TEST_F(ServerTest, ForwardedForNamesTheClientOnlyBehindATrustedProxy) {
+  ServerSettings settings = test_settings();
+  settings.trusted_proxies = *TrustedProxies::parse("127.0.0.0/8, 10.0.0.0/8");
+  start(settings);
+  // The right-most address that is not one of our proxies; what the client wrote to the
+  // left of it is not believed.
+  auto proxied = fetch(port(), get("/remote", "X-Forwarded-For: 198.51.100.1, 203.0.113.9, "
+                                              "10.1.2.3\r\nX-Forwarded-Proto: https\r\n"));
+  ASSERT_TRUE(proxied);
+  EXPECT_EQ(proxied->body, "203.0.113.9 https");
+  auto split = fetch(port(), get("/remote", "X-Forwarded-For: 198.51.100.1\r\n"
+                                            "X-Forwarded-For: 203.0.113.7\r\n"));
+  EXPECT_EQ(split->body, "203.0.113.7");
+}
+
+TEST_F(ServerTest, ForwardedForFromAnUntrustedPeerIsIgnored) {
+  ServerSettings settings = test_settings();
+  settings.trusted_proxies = *TrustedProxies::parse("10.0.0.0/8");
+  start(settings);
+  for (const char* rotated : {"203.0.113.1", "203.0.113.2"}) {
+    auto response = fetch(port(), get("/remote", std::string("X-Forwarded-For: ") + rotated +
+                                                     "\r\nX-Forwarded-Proto: https\r\n"));
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->body, "127.0.0.1");
+    EXPECT_FALSE(response->has_header("Strict-Transport-Security"));
+  }
+}
+
+// ---- client address in the access log ---------------------------------------------------
+
+TEST_F(ServerTest, AccessLogKeepsTheClientAddressAsConfigured) {
+  const std::vector<std::pair<AddressLogging, std::string>> cases = {
+      {AddressLogging::truncated, "\"client\":\"127.0.0.0\""},
+      {AddressLogging::full, "\"client\":\"127.0.0.1\""},
+      {AddressLogging::none, ""},
+  };
+  for (const auto& [mode, expected] : cases) {
+    CapturedLog log;
+    ServerSettings settings = test_settings();
+    settings.client_address_logging = mode;
+    start(settings);
+    ASSERT_TRUE(fetch(port(), get("/")));
+    ASSERT_TRUE(fetch(port(), "GET / HTTP/1.1\r\nBad Header\r\n\r\n"));
+    stop();
+    const std::string text = log.text();
+    if (expected.empty()) {
+      EXPECT_EQ(text.find("\"client\""), std::string::npos) << text;
+    } else {
+      // Both the served and the refused request carry it.
+      const std::size_t first = text.find(expected);
+      ASSERT_NE(first, std::string::npos) << text;
+      EXPECT_NE(text.find(expected, first + 1), std::string::npos) << text;
+    }
+    if (mode != AddressLogging::full) {
+      EXPECT_EQ(text.find("127.0.0.1"), std::string::npos) << text;
+    }
+  }
 }
 
 }  // namespace

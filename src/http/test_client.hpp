@@ -68,15 +68,26 @@ struct Response {
 
 class Connection {
  public:
-  /// Connects to 127.0.0.1:`port`; every read gives up after `timeout`.
+  /// Connects to 127.0.0.1:`port`, from `source` (another loopback address such as
+  /// 127.0.0.2) when given; every read gives up after `timeout`.
   explicit Connection(std::uint16_t port,
-                      std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
+                      std::chrono::milliseconds timeout = std::chrono::milliseconds(5000),
+                      const char* source = nullptr) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd_ < 0) throw std::runtime_error("socket");
     timeval tv{};
     tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
     tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (source != nullptr) {
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      ::inet_pton(AF_INET, source, &local.sin_addr);
+      if (::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+        ::close(fd_);
+        throw std::runtime_error("bind");
+      }
+    }
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(port);

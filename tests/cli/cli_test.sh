@@ -78,5 +78,24 @@ status=$?
 check "serve exits 0 on SIGTERM" test "$status" -eq 0
 check "logs are JSON lines" sh -c "head -n 1 '$work/serve.err' | grep -q '^{\"ts\"'"
 
+# SIGTERM while a client has sent only half a request head, waited out past the grace period.
+PRATU_SERVER_SHUTDOWN_GRACE_SECONDS=1 "$pratu" serve --database "sqlite:$work/serve.db" \
+  --listen 127.0.0.1:0 >"$work/half.out" 2>"$work/half.err" &
+pid=$!
+for _ in $(seq 1 100); do
+  grep -q "listening on" "$work/half.out" 2>/dev/null && break
+  sleep 0.1
+done
+port=$(grep -o 'http://[0-9.]*:[0-9]*' "$work/half.out" | head -n 1 | sed 's/.*://')
+exec 3<>"/dev/tcp/127.0.0.1/$port"
+printf 'GET / HTTP/1.1\r\nHost: pratu\r\nX-Half: ' >&3
+sleep 0.3
+kill -TERM "$pid"
+sleep 1.5
+wait "$pid"
+status=$?
+exec 3>&-
+check "serve exits 0 on SIGTERM with a half-sent request past the grace period" test "$status" -eq 0
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

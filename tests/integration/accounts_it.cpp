@@ -24,7 +24,7 @@ class AccountsIT : public AppTest {
   void trust_proxy() {
     app_.reset();
     auto config = test_config(db_->url());
-    config.server.trust_proxy = true;
+    config.server.trusted_proxies = "127.0.0.1";
     app_ = std::make_unique<TestApp>(config, app::Demo::load);
     client_ = std::make_unique<HttpClient>(app_->port());
   }

@@ -118,6 +118,24 @@ TEST_P(PlatformIT, ApiErrorsAreProblemJson) {
   EXPECT_TRUE(json.contains("type"));
 }
 
+// Errors the transport finds before any handler runs are problem+json under /api/ too.
+TEST_P(PlatformIT, TransportErrorsUnderApiAreProblemJson) {
+  const std::vector<std::pair<HttpResponse, int>> cases = {
+      {client_->get("/api/v1/services/%ff"), 400},
+      {client_->get("/api/v1/services?q=%00"), 400},
+      {client_->request("GET", "/api/v1/services", {}, {{"X-Filler", std::string(20000, 'a')}}), 431},
+      {client_->request("GET", "/api/v1/services", {}, {{"Transfer-Encoding", "gzip"}}), 400},
+  };
+  for (const auto& [response, status] : cases) {
+    EXPECT_EQ(response.status, status);
+    EXPECT_NE(response.header("Content-Type").find("application/problem+json"), std::string::npos)
+        << response.body;
+    auto json = boost::json::parse(response.body).as_object();
+    EXPECT_EQ(json.at("status").as_int64(), status);
+    EXPECT_TRUE(json.contains("title"));
+  }
+}
+
 TEST_P(PlatformIT, OpenApiDocumentDescribesExactlyTheApiRoutes) {
   auto doc = client_->get("/api/v1/openapi.json");
   ASSERT_EQ(doc.status, 200);

@@ -12,6 +12,7 @@
 
 #include "common/text_segmenter.hpp"
 #include "crypto/digest.hpp"
+#include "domains/catalog/parallel_runs.hpp"
 #include "domains/catalog/catalog_json.hpp"
 
 namespace pratu::catalog {
@@ -131,6 +132,7 @@ std::string fts5_query(const SearchQuery& query) {
 constexpr std::string_view kRowFormat = "catalog-rows-1";
 // Rows per multi-row statement on PostgreSQL, each a round trip (10 parameters a service).
 constexpr std::size_t kBatchRows = 200;
+constexpr std::size_t kMinServicesPerThread = 64;  // fewer are indexed sooner than a thread starts
 
 // SHA-256 over each field with its length, so no two different rows read the same.
 std::string digest_of(std::initializer_list<std::string_view> fields) {
@@ -165,6 +167,18 @@ struct CatalogRows {
   std::string digest;  // of the whole catalogue
 };
 
+ServiceRow service_row(const Service& service, const Agency* agency) {
+  ServiceRow row{&service, static_cast<std::int64_t>(assess_level(service).level),
+                 boost::json::serialize(to_json(service)), search_document(service, agency), {}};
+  const std::string level = std::to_string(row.level);
+  const std::string popularity = std::to_string(service.popularity);
+  row.digest = digest_of({kRowFormat, service.slug, service.agency_code, service.name.th,
+                          service.name.en, service.category, level, popularity, row.document,
+                          row.search.columns[0], row.search.columns[1], row.search.columns[2],
+                          row.search.columns[3]});
+  return row;
+}
+
 CatalogRows catalog_rows(const Catalog& catalog) {
   CatalogRows rows;
   std::map<std::string_view, const Agency*> agencies;
@@ -174,20 +188,17 @@ CatalogRows catalog_rows(const Catalog& catalog) {
     rows.agencies.push_back(std::move(row));
     agencies.emplace(agency.code, &agency);
   }
-  for (const Service& service : catalog.services) {
-    auto agency = agencies.find(service.agency_code);
-    ServiceRow row{&service, static_cast<std::int64_t>(assess_level(service).level),
-                   boost::json::serialize(to_json(service)),
-                   search_document(service, agency == agencies.end() ? nullptr : agency->second),
-                   {}};
-    const std::string level = std::to_string(row.level);
-    const std::string popularity = std::to_string(service.popularity);
-    row.digest = digest_of({kRowFormat, service.slug, service.agency_code, service.name.th,
-                            service.name.en, service.category, level, popularity, row.document,
-                            row.search.columns[0], row.search.columns[1], row.search.columns[2],
-                            row.search.columns[3]});
-    rows.services.push_back(std::move(row));
-  }
+  // Segmenting the text of thousands of services is CPU work every core can share.
+  rows.services.resize(catalog.services.size());
+  for_each_run(catalog.services.size(), kMinServicesPerThread,
+               [&](std::size_t, std::size_t first, std::size_t last) {
+                 for (std::size_t i = first; i < last; ++i) {
+                   const Service& service = catalog.services[i];
+                   auto agency = agencies.find(service.agency_code);
+                   rows.services[i] = service_row(
+                       service, agency == agencies.end() ? nullptr : agency->second);
+                 }
+               });
   std::sort(rows.agencies.begin(), rows.agencies.end(),
             [](const AgencyRow& a, const AgencyRow& b) { return a.agency->code < b.agency->code; });
   std::sort(rows.services.begin(), rows.services.end(),

@@ -14,6 +14,7 @@
 #include "crypto/digest.hpp"
 #include "domains/catalog/parallel_runs.hpp"
 #include "domains/catalog/catalog_json.hpp"
+#include "domains/catalog/catalog_search_index.hpp"
 
 namespace pratu::catalog {
 namespace {
@@ -26,49 +27,6 @@ using storage::Value;
 constexpr int kMaxTsvectorPosition = 16383;
 // PostgreSQL rejects longer lexemes; no real word comes near.
 constexpr std::size_t kMaxLexemeBytes = 2046;
-
-// The text of a service as the index sees it, most weighty first.
-struct SearchDocument {
-  std::array<std::string, 4> columns;  // names, summary, keywords, details
-};
-
-void append(std::string& text, std::string_view more) {
-  if (more.empty()) return;
-  if (!text.empty()) text.push_back(' ');
-  text += more;
-}
-
-SearchDocument search_document(const Service& service, const Agency* agency) {
-  std::string names, summary, keywords, details;
-  append(names, service.name.th);
-  append(names, service.name.en);
-  append(summary, service.summary.th);
-  append(summary, service.summary.en);
-  for (const auto& tag : service.tags_th) append(keywords, tag);
-  for (const auto& tag : service.tags_en) append(keywords, tag);
-  if (agency != nullptr) {
-    append(keywords, agency->name.th);
-    append(keywords, agency->name.en);
-    append(keywords, agency->short_name.th);
-    append(keywords, agency->short_name.en);
-  }
-  for (const auto& who : service.who_may_apply) {
-    append(details, who.th);
-    append(details, who.en);
-  }
-  for (const auto& document : service.documents) {
-    append(details, document.name.th);
-    append(details, document.name.en);
-  }
-  for (const auto& law : service.legal_basis) {
-    append(details, law.th);
-    append(details, law.en);
-  }
-  SearchDocument out;
-  out.columns = {segment_for_index(names), segment_for_index(summary),
-                 segment_for_index(keywords), segment_for_index(details)};
-  return out;
-}
 
 // A quoted lexeme for PostgreSQL's tsvector/tsquery input syntax.
 std::string pg_lexeme(std::string_view word) {
@@ -83,7 +41,7 @@ std::string pg_lexeme(std::string_view word) {
 
 // A tsvector literal, weights A..D by column. The words are ICU's, so PostgreSQL's own
 // (locale-dependent) parser is not involved.
-std::string pg_tsvector(const SearchDocument& document) {
+std::string pg_tsvector(const SearchText& document) {
   static constexpr std::array<char, 4> kWeights = {'A', 'B', 'C', 'D'};
   std::string out;
   int position = 0;
@@ -157,7 +115,7 @@ struct ServiceRow {
   const Service* service = nullptr;
   std::int64_t level = 0;
   std::string document;
-  SearchDocument search;
+  SearchText search;
   std::string digest;
 };
 
@@ -169,7 +127,7 @@ struct CatalogRows {
 
 ServiceRow service_row(const Service& service, const Agency* agency) {
   ServiceRow row{&service, static_cast<std::int64_t>(assess_level(service).level),
-                 boost::json::serialize(to_json(service)), search_document(service, agency), {}};
+                 boost::json::serialize(to_json(service)), search_text(service, agency), {}};
   const std::string level = std::to_string(row.level);
   const std::string popularity = std::to_string(service.popularity);
   row.digest = digest_of({kRowFormat, service.slug, service.agency_code, service.name.th,

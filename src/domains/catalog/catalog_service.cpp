@@ -31,6 +31,7 @@ CatalogSnapshot::CatalogSnapshot(Catalog catalog, std::uint64_t version)
                      return a->slug < b->slug;
                    });
   for (const Service* service : by_popularity_) by_agency_[service->agency_code].push_back(service);
+  search_index_ = SearchIndex(catalog_.services, catalog_.agencies);
 }
 
 const Service* CatalogSnapshot::service(std::string_view slug) const {
@@ -112,7 +113,8 @@ Result<ServicePage> CatalogService::search(std::string_view text, int page) cons
   const std::string key = search_key(*out.snapshot, text, page);
   std::optional<SearchPage> cached = key.empty() ? std::nullopt : searches_.find(key);
   if (!cached) {
-    PRATU_TRY(fresh, repository_.search(SearchQuery::parse(text), page));
+    SearchPage fresh =
+        out.snapshot->search_index().search(SearchQuery::parse(text), page, CatalogRepository::kPageSize);
     if (!key.empty()) searches_.store(key, fresh);
     cached = std::move(fresh);
   }
@@ -121,7 +123,6 @@ Result<ServicePage> CatalogService::search(std::string_view text, int page) cons
   out.page = found.page;
   out.page_size = found.page_size;
   for (const auto& slug : found.slugs) {
-    // Another node may have loaded a newer catalogue; show what this one knows.
     if (const Service* service = out.snapshot->service(slug)) out.services.push_back(service);
   }
   return out;

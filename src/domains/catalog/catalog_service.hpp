@@ -1,6 +1,6 @@
 #pragma once
 /// The catalogue for pages and the API: an immutable in-memory snapshot (swapped whole on
-/// reload, so pages never touch the database) and ranked search in the database.
+/// reload, so pages and searches never touch the database), with its search index.
 
 #include <atomic>
 #include <chrono>
@@ -17,6 +17,7 @@
 #include "common/ttl_cache.hpp"
 #include "domains/catalog/catalog.hpp"
 #include "domains/catalog/catalog_repository.hpp"
+#include "domains/catalog/catalog_search_index.hpp"
 
 namespace pratu::catalog {
 
@@ -40,6 +41,8 @@ class CatalogSnapshot {
   const std::vector<const Service*>& by_popularity() const { return by_popularity_; }
   /// An agency's services, most used first; empty for an unknown code.
   const std::vector<const Service*>& services_of(std::string_view agency_code) const;
+  /// Ranked search over this snapshot's services.
+  const SearchIndex& search_index() const { return search_index_; }
 
  private:
   Catalog catalog_;
@@ -49,6 +52,7 @@ class CatalogSnapshot {
   std::vector<LevelAssessment> assessments_;  // parallel to catalog_.services
   std::vector<const Service*> by_popularity_;
   std::map<std::string, std::vector<const Service*>, std::less<>> by_agency_;
+  SearchIndex search_index_;
 };
 
 /// A page of services, best first, resolved against the snapshot they came from.

@@ -85,8 +85,8 @@ std::string fts5_query(const SearchQuery& query) {
   return out;
 }
 
-// Changes to how rows are derived from the files (the JSON, the search text) change this, so
-// a catalogue stored by an older build is rewritten rather than taken as current.
+// Part of every digest: a change to how rows are written that their fields do not show (the
+// tsvector's form, a new column) changes this, so rows an older build wrote are rewritten.
 constexpr std::string_view kRowFormat = "catalog-rows-1";
 // Rows per multi-row statement on PostgreSQL, each a round trip (10 parameters a service).
 constexpr std::size_t kBatchRows = 200;

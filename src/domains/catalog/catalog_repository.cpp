@@ -125,9 +125,9 @@ struct CatalogRows {
   std::string digest;  // of the whole catalogue
 };
 
-ServiceRow service_row(const Service& service, const Agency* agency) {
+ServiceRow service_row(const Service& service, SearchText search) {
   ServiceRow row{&service, static_cast<std::int64_t>(assess_level(service).level),
-                 boost::json::serialize(to_json(service)), search_text(service, agency), {}};
+                 boost::json::serialize(to_json(service)), std::move(search), {}};
   const std::string level = std::to_string(row.level);
   const std::string popularity = std::to_string(service.popularity);
   row.digest = digest_of({kRowFormat, service.slug, service.agency_code, service.name.th,
@@ -137,24 +137,18 @@ ServiceRow service_row(const Service& service, const Agency* agency) {
   return row;
 }
 
-CatalogRows catalog_rows(const Catalog& catalog) {
+CatalogRows catalog_rows(const Catalog& catalog, const std::vector<SearchText>& texts) {
   CatalogRows rows;
-  std::map<std::string_view, const Agency*> agencies;
   for (const Agency& agency : catalog.agencies) {
     AgencyRow row{&agency, boost::json::serialize(to_json(agency)), {}};
     row.digest = digest_of({kRowFormat, agency.code, agency.name.th, agency.name.en, row.document});
     rows.agencies.push_back(std::move(row));
-    agencies.emplace(agency.code, &agency);
   }
-  // Segmenting the text of thousands of services is CPU work every core can share.
   rows.services.resize(catalog.services.size());
   for_each_run(catalog.services.size(), kMinServicesPerThread,
                [&](std::size_t, std::size_t first, std::size_t last) {
                  for (std::size_t i = first; i < last; ++i) {
-                   const Service& service = catalog.services[i];
-                   auto agency = agencies.find(service.agency_code);
-                   rows.services[i] = service_row(
-                       service, agency == agencies.end() ? nullptr : agency->second);
+                   rows.services[i] = service_row(catalog.services[i], texts[i]);
                  }
                });
   std::sort(rows.agencies.begin(), rows.agencies.end(),
@@ -398,7 +392,15 @@ SearchQuery SearchQuery::parse(std::string_view text) {
 }
 
 Result<ReplaceSummary> CatalogRepository::replace_all(const Catalog& catalog) {
-  const CatalogRows rows = catalog_rows(catalog);
+  return replace_all(catalog, search_texts(catalog));
+}
+
+Result<ReplaceSummary> CatalogRepository::replace_all(const Catalog& catalog,
+                                                      const std::vector<SearchText>& texts) {
+  if (texts.size() != catalog.services.size()) {
+    return Error::internal("replace_all: one search text a service is needed");
+  }
+  const CatalogRows rows = catalog_rows(catalog, texts);
   ReplaceSummary summary;
   summary.agencies = static_cast<std::int64_t>(rows.agencies.size());
   summary.services = static_cast<std::int64_t>(rows.services.size());

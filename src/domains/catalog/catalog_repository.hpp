@@ -13,6 +13,8 @@
 
 namespace pratu::catalog {
 
+struct SearchText;
+
 /// What `CatalogRepository::replace_all` stored and changed.
 struct ReplaceSummary {
   std::int64_t agencies = 0;          // in the catalogue now stored
@@ -62,6 +64,8 @@ class CatalogRepository {
   /// services that are new or changed and removes those no longer in it. Writes nothing when
   /// the stored catalogue's digest is this one's, so every node may load it as it starts.
   Result<ReplaceSummary> replace_all(const Catalog& catalog);
+  /// The same, with the services' search texts made already (`texts[i]` is services[i]'s).
+  Result<ReplaceSummary> replace_all(const Catalog& catalog, const std::vector<SearchText>& texts);
 
   /// The stored catalogue, read back from each row's document (agencies and services sorted
   /// by code and slug).

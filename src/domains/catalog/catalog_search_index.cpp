@@ -58,19 +58,31 @@ SearchText search_text(const Service& service, const Agency* agency) {
 }
 
 
-SearchIndex::SearchIndex(const std::vector<Service>& services, const std::vector<Agency>& agencies) {
+std::vector<SearchText> search_texts(const std::vector<Service>& services,
+                                     const std::vector<Agency>& agencies) {
   std::map<std::string_view, const Agency*> agency_by_code;
   for (const Agency& agency : agencies) agency_by_code.emplace(agency.code, &agency);
   std::vector<SearchText> texts(services.size());
   for_each_run(services.size(), kMinServicesPerThread,
                [&](std::size_t, std::size_t first, std::size_t last) {
                  for (std::size_t i = first; i < last; ++i) {
-                   auto agency = agency_by_code.find(services[i].agency_code);
-                   texts[i] = search_text(services[i],
+                   const Service& service = services[i];
+                   auto agency = agency_by_code.find(service.agency_code);
+                   texts[i] = search_text(service,
                                           agency == agency_by_code.end() ? nullptr : agency->second);
                  }
                });
+  return texts;
+}
 
+std::vector<SearchText> search_texts(const Catalog& catalog) {
+  return search_texts(catalog.services, catalog.agencies);
+}
+
+SearchIndex::SearchIndex(const std::vector<Service>& services, const std::vector<Agency>& agencies)
+    : SearchIndex(services, search_texts(services, agencies)) {}
+
+SearchIndex::SearchIndex(const std::vector<Service>& services, const std::vector<SearchText>& texts) {
   std::unordered_map<std::string, std::vector<Posting>> postings;
   std::uint64_t total_length = 0;
   lengths_.reserve(services.size());

@@ -27,6 +27,12 @@ inline constexpr std::array<std::uint32_t, 4> kSearchColumnWeights = {10, 4, 2, 
 /// The search text of `service`; `agency` (may be null) adds its names to the keywords.
 SearchText search_text(const Service& service, const Agency* agency);
 
+/// The search text of every service of `catalog`, in its order (segmented on every core).
+std::vector<SearchText> search_texts(const Catalog& catalog);
+/// The search text of each of `services`, their agencies' names found in `agencies`.
+std::vector<SearchText> search_texts(const std::vector<Service>& services,
+                                     const std::vector<Agency>& agencies);
+
 /// An index of a catalogue's services: every word of every service, with how often it
 /// appears in each column. Immutable once built; safe to search from many threads.
 class SearchIndex {
@@ -34,6 +40,8 @@ class SearchIndex {
   SearchIndex() = default;
   /// Indexes `services` (their agencies' names found in `agencies`).
   SearchIndex(const std::vector<Service>& services, const std::vector<Agency>& agencies);
+  /// Indexes `services` whose search texts are made already (`texts[i]` is services[i]'s).
+  SearchIndex(const std::vector<Service>& services, const std::vector<SearchText>& texts);
 
   /// One page of the services matching every word of `query` as a prefix of one of theirs,
   /// best first (bm25; ties to the more used service, then by slug), and how many match.

@@ -24,8 +24,9 @@ namespace pratu::catalog {
 /// One catalogue, indexed for the lookups pages make. Never changes once built.
 class CatalogSnapshot {
  public:
-  /// Sorts and indexes `catalog`; `version` tells snapshots apart.
-  CatalogSnapshot(Catalog catalog, std::uint64_t version);
+  /// Sorts and indexes `catalog`; `version` tells snapshots apart. `texts`, when given, are
+  /// the services' search texts in the catalogue's order (made once for storing and searching).
+  CatalogSnapshot(Catalog catalog, std::uint64_t version, std::vector<SearchText> texts = {});
 
   /// Agencies by code, services by slug.
   const Catalog& catalog() const { return catalog_; }
@@ -102,7 +103,7 @@ class CatalogService {
  private:
   // The cache key of a search; empty when the text is too long to be worth keeping.
   static std::string search_key(const CatalogSnapshot& snapshot, std::string_view text, int page);
-  void serve(Catalog catalog);  // caller holds publish_mutex_
+  void serve(Catalog catalog, std::vector<SearchText> texts = {});  // caller holds publish_mutex_
 
   CatalogRepository& repository_;
   std::atomic<std::shared_ptr<const CatalogSnapshot>> snapshot_;

@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
+
+#include "domains/catalog/parallel_runs.hpp"
 
 namespace pratu::catalog {
 namespace {
@@ -18,6 +21,7 @@ constexpr int kMaxWorkingDays = 3650;         // a legal time limit longer than 
 constexpr std::int64_t kMaxAmountSatang = 100'000'000'000;  // one billion baht
 constexpr std::size_t kMaxSlugLength = 80;
 constexpr std::int64_t kMaxPopularity = 1'000'000'000'000;
+constexpr std::size_t kMinFilesPerThread = 64;  // fewer are parsed sooner than a thread starts
 
 std::string child(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
@@ -273,6 +277,15 @@ std::string LoadProblem::to_string() const {
 
 void CatalogLoader::add_problem(LoadProblem problem) { problems_.push_back(std::move(problem)); }
 
+void CatalogLoader::append(CatalogLoader&& other) {
+  std::move(other.catalog_.agencies.begin(), other.catalog_.agencies.end(),
+            std::back_inserter(catalog_.agencies));
+  std::move(other.catalog_.services.begin(), other.catalog_.services.end(),
+            std::back_inserter(catalog_.services));
+  std::move(other.problems_.begin(), other.problems_.end(), std::back_inserter(problems_));
+  other = CatalogLoader();
+}
+
 void CatalogLoader::add_agency(const std::string& file, std::string_view yaml) {
   FileReader reader(file, problems_);
   auto root = parse_yaml(reader, yaml);
@@ -516,16 +529,24 @@ Result<Catalog> load_catalog(const std::filesystem::path& services_dir) {
     loader.add_problem({label(path), "",
                         "belongs in agencies/ or in an agency's folder, not at the top"});
   }
-  for (const auto& path : agency_files) {
-    auto text = read(path);
-    if (!text) loader.add_problem({label(path), "", "cannot be read"});
-    else loader.add_agency(label(path), *text);
-  }
-  for (const auto& path : service_files) {
-    auto text = read(path);
-    if (!text) loader.add_problem({label(path), "", "cannot be read"});
-    else loader.add_service(label(path), *text);
-  }
+  // Parsing YAML is most of a load at thousands of services, so every core parses a run of
+  // the files; the runs are joined in order, so problems come out as one reader's would.
+  const std::size_t agency_count = agency_files.size();
+  const std::size_t file_count = agency_count + service_files.size();
+  std::vector<CatalogLoader> parts(file_count / kMinFilesPerThread + 1);
+  const std::size_t runs = for_each_run(
+      file_count, kMinFilesPerThread, [&](std::size_t run, std::size_t first, std::size_t last) {
+        for (std::size_t i = first; i < last; ++i) {
+          const bool agency = i < agency_count;
+          const fs::path& path = agency ? agency_files[i] : service_files[i - agency_count];
+          auto text = read(path);
+          if (!text) parts[run].add_problem({label(path), "", "cannot be read"});
+          else if (agency) parts[run].add_agency(label(path), *text);
+          else parts[run].add_service(label(path), *text);
+        }
+      });
+  parts.resize(runs);
+  for (CatalogLoader& part : parts) loader.append(std::move(part));
   return loader.finish();
 }
 

@@ -31,6 +31,8 @@ class CatalogLoader {
   void add_service(const std::string& file, std::string_view yaml);
   /// Records a problem found outside the parser (an unreadable file, a stray file).
   void add_problem(LoadProblem problem);
+  /// Takes over what `other` read (files read in parallel), after what this one read.
+  void append(CatalogLoader&& other);
 
   /// The catalogue, or an invalid_input error whose detail lists every problem, one a line.
   Result<Catalog> finish();

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 namespace pratu::catalog {
 namespace {
@@ -208,6 +209,39 @@ TEST(CatalogLoader, RejectsStrayFilesAtTheTop) {
   dir.write("misplaced.yaml", kService);
   auto catalog = load_catalog(dir.dir());
   EXPECT_THAT(problems(catalog), HasSubstr("services/misplaced.yaml: belongs in agencies/"));
+}
+
+// Large catalogues are parsed on several threads; what comes out must not show it.
+TEST(CatalogLoader, ReadsAManyFileCatalogueInFileOrder) {
+  CatalogDir dir;
+  dir.write("agencies/dbd.yaml", kAgency);
+  std::vector<std::string> broken;
+  for (int i = 100; i < 400; ++i) {
+    const std::string slug = "service-" + std::to_string(i);
+    std::string text = replace(kService, "slug: commercial-registration", "slug: " + slug);
+    if (i % 7 == 0) {
+      text = replace(text, "amount: 50", "amount: fifty");
+      broken.push_back("services/dbd/" + slug + ".yaml: fees[0].amount");
+    }
+    dir.write("dbd/" + slug + ".yaml", text);
+  }
+  auto catalog = load_catalog(dir.dir());
+  ASSERT_FALSE(catalog);
+  std::vector<std::string> reported;
+  std::istringstream lines(catalog.error().detail);
+  for (std::string line; std::getline(lines, line);) reported.push_back(line.substr(0, line.rfind(':')));
+  EXPECT_EQ(reported, broken);
+
+  for (int i = 105; i < 400; i += 7) {  // the broken ones, fixed
+    dir.write("dbd/service-" + std::to_string(i) + ".yaml",
+              replace(kService, "slug: commercial-registration", "slug: service-" + std::to_string(i)));
+  }
+  catalog = load_catalog(dir.dir());
+  ASSERT_TRUE(catalog) << problems(catalog);
+  ASSERT_EQ(catalog->services.size(), 300u);
+  for (std::size_t i = 0; i < 300; ++i) {
+    EXPECT_EQ(catalog->services[i].slug, "service-" + std::to_string(100 + i));
+  }
 }
 
 TEST(DemoCatalogue, LoadsWithoutProblems) {

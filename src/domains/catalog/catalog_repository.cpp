@@ -6,10 +6,15 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <optional>
 #include <set>
+#include <span>
 
 #include "common/text_segmenter.hpp"
+#include "crypto/digest.hpp"
+#include "domains/catalog/parallel_runs.hpp"
 #include "domains/catalog/catalog_json.hpp"
+#include "domains/catalog/catalog_search_index.hpp"
 
 namespace pratu::catalog {
 namespace {
@@ -22,49 +27,6 @@ using storage::Value;
 constexpr int kMaxTsvectorPosition = 16383;
 // PostgreSQL rejects longer lexemes; no real word comes near.
 constexpr std::size_t kMaxLexemeBytes = 2046;
-
-// The text of a service as the index sees it, most weighty first.
-struct SearchDocument {
-  std::array<std::string, 4> columns;  // names, summary, keywords, details
-};
-
-void append(std::string& text, std::string_view more) {
-  if (more.empty()) return;
-  if (!text.empty()) text.push_back(' ');
-  text += more;
-}
-
-SearchDocument search_document(const Service& service, const Agency* agency) {
-  std::string names, summary, keywords, details;
-  append(names, service.name.th);
-  append(names, service.name.en);
-  append(summary, service.summary.th);
-  append(summary, service.summary.en);
-  for (const auto& tag : service.tags_th) append(keywords, tag);
-  for (const auto& tag : service.tags_en) append(keywords, tag);
-  if (agency != nullptr) {
-    append(keywords, agency->name.th);
-    append(keywords, agency->name.en);
-    append(keywords, agency->short_name.th);
-    append(keywords, agency->short_name.en);
-  }
-  for (const auto& who : service.who_may_apply) {
-    append(details, who.th);
-    append(details, who.en);
-  }
-  for (const auto& document : service.documents) {
-    append(details, document.name.th);
-    append(details, document.name.en);
-  }
-  for (const auto& law : service.legal_basis) {
-    append(details, law.th);
-    append(details, law.en);
-  }
-  SearchDocument out;
-  out.columns = {segment_for_index(names), segment_for_index(summary),
-                 segment_for_index(keywords), segment_for_index(details)};
-  return out;
-}
 
 // A quoted lexeme for PostgreSQL's tsvector/tsquery input syntax.
 std::string pg_lexeme(std::string_view word) {
@@ -79,7 +41,7 @@ std::string pg_lexeme(std::string_view word) {
 
 // A tsvector literal, weights A..D by column. The words are ICU's, so PostgreSQL's own
 // (locale-dependent) parser is not involved.
-std::string pg_tsvector(const SearchDocument& document) {
+std::string pg_tsvector(const SearchText& document) {
   static constexpr std::array<char, 4> kWeights = {'A', 'B', 'C', 'D'};
   std::string out;
   int position = 0;
@@ -123,55 +85,284 @@ std::string fts5_query(const SearchQuery& query) {
   return out;
 }
 
-Result<void> upsert_agency(Connection& c, const Agency& agency) {
-  const std::array<Value, 4> params = {agency.code, agency.name.th, agency.name.en,
-                                       boost::json::serialize(to_json(agency))};
+// Part of every digest: a change to how rows are written that their fields do not show (the
+// tsvector's form, a new column) changes this, so rows an older build wrote are rewritten.
+constexpr std::string_view kRowFormat = "catalog-rows-1";
+// Rows per multi-row statement on PostgreSQL, each a round trip (10 parameters a service).
+constexpr std::size_t kBatchRows = 200;
+constexpr std::size_t kMinServicesPerThread = 64;  // fewer are indexed sooner than a thread starts
+
+// SHA-256 over each field with its length, so no two different rows read the same.
+std::string digest_of(std::initializer_list<std::string_view> fields) {
+  std::string text;
+  for (std::string_view field : fields) {
+    text += std::to_string(field.size());
+    text.push_back(':');
+    text += field;
+  }
+  return crypto::sha256_hex(text);
+}
+
+// An agency as it is written, with the digest of what it holds.
+struct AgencyRow {
+  const Agency* agency = nullptr;
+  std::string document;
+  std::string digest;
+};
+
+// A service as it is written: its row and its search text.
+struct ServiceRow {
+  const Service* service = nullptr;
+  std::int64_t level = 0;
+  std::string document;
+  SearchText search;
+  std::string digest;
+};
+
+struct CatalogRows {
+  std::vector<AgencyRow> agencies;  // by code
+  std::vector<ServiceRow> services;  // by slug
+  std::string digest;  // of the whole catalogue
+};
+
+ServiceRow service_row(const Service& service, SearchText search) {
+  ServiceRow row{&service, static_cast<std::int64_t>(assess_level(service).level),
+                 boost::json::serialize(to_json(service)), std::move(search), {}};
+  const std::string level = std::to_string(row.level);
+  const std::string popularity = std::to_string(service.popularity);
+  row.digest = digest_of({kRowFormat, service.slug, service.agency_code, service.name.th,
+                          service.name.en, service.category, level, popularity, row.document,
+                          row.search.columns[0], row.search.columns[1], row.search.columns[2],
+                          row.search.columns[3]});
+  return row;
+}
+
+CatalogRows catalog_rows(const Catalog& catalog, const std::vector<SearchText>& texts) {
+  CatalogRows rows;
+  for (const Agency& agency : catalog.agencies) {
+    AgencyRow row{&agency, boost::json::serialize(to_json(agency)), {}};
+    row.digest = digest_of({kRowFormat, agency.code, agency.name.th, agency.name.en, row.document});
+    rows.agencies.push_back(std::move(row));
+  }
+  rows.services.resize(catalog.services.size());
+  for_each_run(catalog.services.size(), kMinServicesPerThread,
+               [&](std::size_t, std::size_t first, std::size_t last) {
+                 for (std::size_t i = first; i < last; ++i) {
+                   rows.services[i] = service_row(catalog.services[i], texts[i]);
+                 }
+               });
+  std::sort(rows.agencies.begin(), rows.agencies.end(),
+            [](const AgencyRow& a, const AgencyRow& b) { return a.agency->code < b.agency->code; });
+  std::sort(rows.services.begin(), rows.services.end(),
+            [](const ServiceRow& a, const ServiceRow& b) { return a.service->slug < b.service->slug; });
+  std::string all;
+  for (const auto& row : rows.agencies) all += "agency " + row.agency->code + " " + row.digest + "\n";
+  for (const auto& row : rows.services) all += "service " + row.service->slug + " " + row.digest + "\n";
+  rows.digest = crypto::sha256_hex(all);
+  return rows;
+}
+
+// "($1, $2), ($3, $4)" for `count` rows; `casts[i]` follows column i's placeholder.
+std::string values_list(std::size_t count, const std::vector<std::string_view>& casts) {
+  std::string out;
+  std::size_t n = 0;
+  for (std::size_t row = 0; row < count; ++row) {
+    out += row == 0 ? "(" : ", (";
+    for (std::size_t column = 0; column < casts.size(); ++column) {
+      if (column > 0) out += ", ";
+      out += "$" + std::to_string(++n);
+      out += casts[column];
+    }
+    out.push_back(')');
+  }
+  return out;
+}
+
+Result<void> upsert_agency(Connection& c, const AgencyRow& row) {
+  const Agency& agency = *row.agency;
+  const std::array<Value, 5> params = {agency.code, agency.name.th, agency.name.en, row.document,
+                                       row.digest};
   PRATU_CHECK(c.execute(
-      "INSERT INTO agencies (code, name_th, name_en, document) VALUES ($1, $2, $3, $4) "
+      "INSERT INTO agencies (code, name_th, name_en, document, digest) "
+      "VALUES ($1, $2, $3, $4, $5) "
       "ON CONFLICT (code) DO UPDATE SET name_th = excluded.name_th, "
-      "name_en = excluded.name_en, document = excluded.document",
+      "name_en = excluded.name_en, document = excluded.document, digest = excluded.digest",
       params));
   return ok();
 }
 
-Result<void> upsert_service(Connection& c, const Service& service, const Agency* agency) {
-  const SearchDocument document = search_document(service, agency);
-  std::vector<Value> params = {service.slug,
-                               service.agency_code,
-                               service.name.th,
-                               service.name.en,
-                               service.category,
-                               std::int64_t{static_cast<int>(assess_level(service).level)},
-                               service.popularity,
-                               boost::json::serialize(to_json(service))};
-  const std::string_view upsert_columns =
-      "ON CONFLICT (slug) DO UPDATE SET agency_code = excluded.agency_code, "
-      "name_th = excluded.name_th, name_en = excluded.name_en, category = excluded.category, "
-      "level = excluded.level, popularity = excluded.popularity, document = excluded.document";
-  if (c.dialect() == Dialect::postgres) {
-    params.emplace_back(pg_tsvector(document));
-    PRATU_CHECK(c.execute(
-        std::string("INSERT INTO services (slug, agency_code, name_th, name_en, category, level, "
-                    "popularity, document, search_vector) "
-                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::tsvector) ") +
-            std::string(upsert_columns) + ", search_vector = excluded.search_vector",
-        params));
-    return ok();
-  }
-  PRATU_CHECK(c.execute(std::string("INSERT INTO services (slug, agency_code, name_th, name_en, "
-                                    "category, level, popularity, document) "
-                                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ") +
-                            std::string(upsert_columns),
+constexpr std::string_view kServiceUpdate =
+    "ON CONFLICT (slug) DO UPDATE SET agency_code = excluded.agency_code, "
+    "name_th = excluded.name_th, name_en = excluded.name_en, category = excluded.category, "
+    "level = excluded.level, popularity = excluded.popularity, document = excluded.document, "
+    "digest = excluded.digest";
+
+void append_service_values(std::vector<Value>& params, const ServiceRow& row) {
+  const Service& service = *row.service;
+  params.emplace_back(service.slug);
+  params.emplace_back(service.agency_code);
+  params.emplace_back(service.name.th);
+  params.emplace_back(service.name.en);
+  params.emplace_back(service.category);
+  params.emplace_back(row.level);
+  params.emplace_back(service.popularity);
+  params.emplace_back(row.document);
+  params.emplace_back(row.digest);
+}
+
+// SQLite: the service's row, then its search row under the same id (FTS5's rowid). A search
+// row is found by its rowid; nothing else in service_search is indexed for lookups.
+Result<void> upsert_service_sqlite(Connection& c, const ServiceRow& row,
+                                   std::optional<std::int64_t> stored_id) {
+  std::vector<Value> params;
+  append_service_values(params, row);
+  PRATU_TRY(returned,
+            c.query_one(std::string("INSERT INTO services (slug, agency_code, name_th, name_en, "
+                                    "category, level, popularity, document, digest) "
+                                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ") +
+                            std::string(kServiceUpdate) + " RETURNING id",
                         params));
-  const std::array<Value, 1> slug = {service.slug};
-  PRATU_CHECK(c.execute("DELETE FROM service_search WHERE slug = $1", slug));
-  const std::array<Value, 5> row = {service.slug, document.columns[0], document.columns[1],
-                                    document.columns[2], document.columns[3]};
+  if (!returned) return Error::internal("service upsert returned no id");
+  const std::int64_t id = returned->int64(0);
+  if (stored_id) {
+    const std::array<Value, 1> old_id = {*stored_id};
+    PRATU_CHECK(c.execute(statements::kDeleteSearchRow, old_id));
+  }
+  const std::array<Value, 5> search = {id, row.search.columns[0], row.search.columns[1],
+                                       row.search.columns[2], row.search.columns[3]};
   PRATU_CHECK(c.execute(
-      "INSERT INTO service_search (slug, names, summary, keywords, details) "
+      "INSERT INTO service_search (rowid, names, summary, keywords, details) "
       "VALUES ($1, $2, $3, $4, $5)",
-      row));
+      search));
   return ok();
+}
+
+// PostgreSQL: many services a statement, the search vector in each service's row.
+Result<void> upsert_services_postgres(Connection& c, std::span<const ServiceRow* const> rows) {
+  static const std::vector<std::string_view> kCasts = {"", "", "", "", "", "", "", "", "",
+                                                       "::tsvector"};
+  for (std::size_t first = 0; first < rows.size(); first += kBatchRows) {
+    const auto batch = rows.subspan(first, std::min(kBatchRows, rows.size() - first));
+    std::vector<Value> params;
+    params.reserve(batch.size() * kCasts.size());
+    for (const ServiceRow* row : batch) {
+      append_service_values(params, *row);
+      params.emplace_back(pg_tsvector(row->search));
+    }
+    PRATU_CHECK(c.execute(
+        "INSERT INTO services (slug, agency_code, name_th, name_en, category, level, popularity, "
+        "document, digest, search_vector) VALUES " +
+            values_list(batch.size(), kCasts) + " " + std::string(kServiceUpdate) +
+            ", search_vector = excluded.search_vector",
+        params));
+  }
+  return ok();
+}
+
+// `sql_prefix` + "($1, ..., $n)" for each batch of `keys`.
+Result<void> delete_in_batches(Connection& c, std::string_view sql_prefix,
+                               std::span<const Value> keys) {
+  for (std::size_t first = 0; first < keys.size(); first += kBatchRows) {
+    const auto batch = keys.subspan(first, std::min(kBatchRows, keys.size() - first));
+    PRATU_CHECK(c.execute(std::string(sql_prefix) + values_list(1, std::vector<std::string_view>(
+                                                                      batch.size(), "")),
+                          batch));
+  }
+  return ok();
+}
+
+// What a stored row was written from, and (SQLite) its id.
+struct StoredRow {
+  std::string digest;
+  std::int64_t id = 0;
+};
+using StoredRows = std::map<std::string, StoredRow, std::less<>>;
+
+Result<StoredRows> stored_rows(Connection& c, std::string_view sql) {
+  PRATU_TRY(rows, c.query(sql));
+  StoredRows out;
+  for (const auto& row : rows) out.emplace(row.text(0), StoredRow{row.text(1), row.int64(2)});
+  return out;
+}
+
+Result<std::string> stored_catalog_digest(Connection& c, std::string_view sql) {
+  PRATU_TRY(row, c.query_one(sql));
+  return row ? row->text(0) : std::string();
+}
+
+// Writes what differs from the stored catalogue; the caller's transaction holds the writer
+// lock (SQLite) or is about to lock catalog_state (PostgreSQL).
+Result<ReplaceSummary> store_changes(Connection& c, const CatalogRows& rows,
+                                     ReplaceSummary summary) {
+  const bool postgres = c.dialect() == Dialect::postgres;
+  // Nodes starting at once load one at a time; those after the first find its digest here.
+  PRATU_TRY(current, stored_catalog_digest(
+                         c, postgres ? "SELECT digest FROM catalog_state WHERE id = 1 FOR UPDATE"
+                                     : "SELECT digest FROM catalog_state WHERE id = 1"));
+  if (current == rows.digest) {
+    summary.unchanged = true;
+    return summary;
+  }
+  PRATU_TRY(stored_agencies, stored_rows(c, "SELECT code, digest, 0 FROM agencies"));
+  PRATU_TRY(stored_services,
+            stored_rows(c, postgres ? "SELECT slug, digest, 0 FROM services"
+                                    : "SELECT slug, digest, id FROM services"));
+
+  for (const AgencyRow& row : rows.agencies) {
+    auto stored = stored_agencies.find(row.agency->code);
+    if (stored != stored_agencies.end()) {
+      const bool same = stored->second.digest == row.digest;
+      stored_agencies.erase(stored);
+      if (same) continue;
+    }
+    PRATU_CHECK(upsert_agency(c, row));
+    ++summary.agencies_written;
+  }
+
+  std::vector<const ServiceRow*> changed;
+  for (const ServiceRow& row : rows.services) {
+    std::optional<std::int64_t> stored_id;
+    auto stored = stored_services.find(row.service->slug);
+    if (stored != stored_services.end()) {
+      const bool same = stored->second.digest == row.digest;
+      stored_id = stored->second.id;
+      stored_services.erase(stored);
+      if (same) continue;
+    }
+    if (postgres) changed.push_back(&row);
+    else PRATU_CHECK(upsert_service_sqlite(c, row, stored_id));
+    ++summary.services_written;
+  }
+  if (postgres) PRATU_CHECK(upsert_services_postgres(c, changed));
+
+  // What is left of the stored rows is no longer in the files: services first (they name
+  // their agency).
+  std::vector<Value> gone;
+  for (const auto& [slug, stored] : stored_services) {
+    if (!postgres) {
+      const std::array<Value, 1> id = {stored.id};
+      PRATU_CHECK(c.execute(statements::kDeleteSearchRow, id));
+    }
+    gone.emplace_back(slug);
+  }
+  PRATU_CHECK(delete_in_batches(c, "DELETE FROM services WHERE slug IN ", gone));
+  summary.services_removed = static_cast<std::int64_t>(gone.size());
+  gone.clear();
+  for (const auto& [code, stored] : stored_agencies) gone.emplace_back(code);
+  PRATU_CHECK(delete_in_batches(c, "DELETE FROM agencies WHERE code IN ", gone));
+  summary.agencies_removed = static_cast<std::int64_t>(gone.size());
+
+  const std::array<Value, 1> digest = {rows.digest};
+  PRATU_CHECK(c.execute(
+      "INSERT INTO catalog_state (id, digest) VALUES (1, $1) "
+      "ON CONFLICT (id) DO UPDATE SET digest = excluded.digest",
+      digest));
+  if (!postgres && summary.services_written + summary.services_removed > 0) {
+    // Every load writes a new FTS5 segment and tombstones in the old ones; a search then
+    // reads them all. Merging them into one after the load halves a search's cost.
+    PRATU_CHECK(c.execute("INSERT INTO service_search (service_search) VALUES ('optimize')"));
+  }
+  return summary;
 }
 
 Result<std::vector<std::string>> first_column(Connection& c, std::string_view sql) {
@@ -201,45 +392,28 @@ SearchQuery SearchQuery::parse(std::string_view text) {
 }
 
 Result<ReplaceSummary> CatalogRepository::replace_all(const Catalog& catalog) {
-  return db_.write_value<ReplaceSummary>([&](Connection& c) -> Result<ReplaceSummary> {
-    ReplaceSummary summary;
-    std::map<std::string, const Agency*, std::less<>> agencies;
-    for (const Agency& agency : catalog.agencies) {
-      PRATU_CHECK(upsert_agency(c, agency));
-      agencies.emplace(agency.code, &agency);
-      ++summary.agencies;
-    }
-    std::set<std::string, std::less<>> slugs;
-    for (const Service& service : catalog.services) {
-      auto agency = agencies.find(service.agency_code);
-      PRATU_CHECK(upsert_service(c, service, agency == agencies.end() ? nullptr : agency->second));
-      slugs.insert(service.slug);
-      ++summary.services;
-    }
-    PRATU_TRY(stored_slugs, first_column(c, "SELECT slug FROM services"));
-    for (const auto& slug : stored_slugs) {
-      if (slugs.contains(slug)) continue;
-      const std::array<Value, 1> params = {slug};
-      if (c.dialect() == Dialect::sqlite) {
-        PRATU_CHECK(c.execute("DELETE FROM service_search WHERE slug = $1", params));
-      }
-      PRATU_CHECK(c.execute("DELETE FROM services WHERE slug = $1", params));
-      ++summary.services_removed;
-    }
-    PRATU_TRY(stored_codes, first_column(c, "SELECT code FROM agencies"));
-    for (const auto& code : stored_codes) {
-      if (agencies.contains(code)) continue;
-      const std::array<Value, 1> params = {code};
-      PRATU_CHECK(c.execute("DELETE FROM agencies WHERE code = $1", params));
-      ++summary.agencies_removed;
-    }
-    if (c.dialect() == Dialect::sqlite) {
-      // Every load writes a new FTS5 segment and tombstones in the old ones; a search then
-      // reads them all. Merging them into one after the load halves a search's cost.
-      PRATU_CHECK(c.execute("INSERT INTO service_search (service_search) VALUES ('optimize')"));
-    }
+  return replace_all(catalog, search_texts(catalog));
+}
+
+Result<ReplaceSummary> CatalogRepository::replace_all(const Catalog& catalog,
+                                                      const std::vector<SearchText>& texts) {
+  if (texts.size() != catalog.services.size()) {
+    return Error::internal("replace_all: one search text a service is needed");
+  }
+  const CatalogRows rows = catalog_rows(catalog, texts);
+  ReplaceSummary summary;
+  summary.agencies = static_cast<std::int64_t>(rows.agencies.size());
+  summary.services = static_cast<std::int64_t>(rows.services.size());
+  // Most starts find the catalogue already stored: a read answers that without the writer lock.
+  PRATU_TRY(stored, db_.read_value<std::string>([](Connection& c) {
+    return stored_catalog_digest(c, "SELECT digest FROM catalog_state WHERE id = 1");
+  }));
+  if (stored == rows.digest) {
+    summary.unchanged = true;
     return summary;
-  });
+  }
+  return db_.write_value<ReplaceSummary>(
+      [&](Connection& c) { return store_changes(c, rows, summary); });
 }
 
 Result<SearchPage> CatalogRepository::search(const SearchQuery& query, int page,
@@ -252,7 +426,7 @@ Result<SearchPage> CatalogRepository::search(const SearchQuery& query, int page,
 
   const bool postgres = db_.dialect() == Dialect::postgres;
   const std::string match = postgres ? pg_tsquery(query) : fts5_query(query);
-  // Names weigh most; an unindexed slug column comes first in FTS5's weight list.
+  // Names weigh most (FTS5's weights follow its columns: names, summary, keywords, details).
   const std::string_view count_sql =
       postgres ? "SELECT count(*) FROM services WHERE search_vector @@ $1::tsquery"
                : "SELECT count(*) FROM service_search WHERE service_search MATCH $1";
@@ -261,9 +435,9 @@ Result<SearchPage> CatalogRepository::search(const SearchQuery& query, int page,
           ? "SELECT slug FROM services WHERE search_vector @@ $1::tsquery "
             "ORDER BY ts_rank(search_vector, $1::tsquery) DESC, popularity DESC, slug "
             "LIMIT $2 OFFSET $3"
-          : "SELECT f.slug FROM service_search f JOIN services s ON s.slug = f.slug "
+          : "SELECT s.slug FROM service_search f JOIN services s ON s.id = f.rowid "
             "WHERE service_search MATCH $1 "
-            "ORDER BY bm25(service_search, 0.0, 10.0, 4.0, 2.0, 1.0), s.popularity DESC, f.slug "
+            "ORDER BY bm25(service_search, 10.0, 4.0, 2.0, 1.0), s.popularity DESC, s.slug "
             "LIMIT $2 OFFSET $3";
 
   auto result = db_.read([&](Connection& c) -> Result<void> {

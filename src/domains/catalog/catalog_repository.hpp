@@ -13,12 +13,17 @@
 
 namespace pratu::catalog {
 
-/// What `CatalogRepository::replace` changed.
+struct SearchText;
+
+/// What `CatalogRepository::replace_all` stored and changed.
 struct ReplaceSummary {
-  std::int64_t agencies = 0;          // written (inserted or updated)
-  std::int64_t services = 0;          // written (inserted or updated)
+  std::int64_t agencies = 0;          // in the catalogue now stored
+  std::int64_t services = 0;          // in the catalogue now stored
+  std::int64_t agencies_written = 0;  // inserted or changed by this load
+  std::int64_t services_written = 0;  // inserted or changed by this load
   std::int64_t agencies_removed = 0;  // no longer in the files
   std::int64_t services_removed = 0;  // no longer in the files
+  bool unchanged = false;             // the catalogue was stored already: nothing was written
 };
 
 /// One page of search results, best match first.
@@ -42,6 +47,12 @@ struct SearchQuery {
   static constexpr std::size_t kMaxInputBytes = 512;
 };
 
+/// Statements whose query plans the tests check: each finds its rows by a key, never by a scan.
+namespace statements {
+/// SQLite: removes a service's search row, which shares the service's id as its rowid.
+inline constexpr std::string_view kDeleteSearchRow = "DELETE FROM service_search WHERE rowid = $1";
+}  // namespace statements
+
 class CatalogRepository {
  public:
   static constexpr int kPageSize = 10;
@@ -49,9 +60,12 @@ class CatalogRepository {
 
   explicit CatalogRepository(storage::Database& db) : db_(db) {}
 
-  /// Makes the stored catalogue equal to `catalog` in one transaction: upserts every agency
-  /// and service and removes those no longer in it.
+  /// Makes the stored catalogue equal to `catalog` in one transaction: writes the agencies and
+  /// services that are new or changed and removes those no longer in it. Writes nothing when
+  /// the stored catalogue's digest is this one's, so every node may load it as it starts.
   Result<ReplaceSummary> replace_all(const Catalog& catalog);
+  /// The same, with the services' search texts made already (`texts[i]` is services[i]'s).
+  Result<ReplaceSummary> replace_all(const Catalog& catalog, const std::vector<SearchText>& texts);
 
   /// The stored catalogue, read back from each row's document (agencies and services sorted
   /// by code and slug).

@@ -1,19 +1,32 @@
 #include "domains/catalog/catalog_service.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <optional>
 
 #include "domains/catalog/catalog_loader.hpp"
 
 namespace pratu::catalog {
 
-CatalogSnapshot::CatalogSnapshot(Catalog catalog, std::uint64_t version)
+CatalogSnapshot::CatalogSnapshot(Catalog catalog, std::uint64_t version, std::vector<SearchText> texts)
     : catalog_(std::move(catalog)), version_(version) {
-  // Lookups and list() rely on this order, whoever built the catalogue.
+  // Lookups and list() rely on this order, whoever built the catalogue; texts follow services.
   std::sort(catalog_.agencies.begin(), catalog_.agencies.end(),
             [](const Agency& a, const Agency& b) { return a.code < b.code; });
-  std::sort(catalog_.services.begin(), catalog_.services.end(),
-            [](const Service& a, const Service& b) { return a.slug < b.slug; });
+  const bool have_texts = texts.size() == catalog_.services.size() && !texts.empty();
+  std::vector<std::size_t> order(catalog_.services.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
+    return catalog_.services[a].slug < catalog_.services[b].slug;
+  });
+  std::vector<Service> services;
+  std::vector<SearchText> sorted_texts;
+  services.reserve(order.size());
+  for (std::size_t i : order) {
+    services.push_back(std::move(catalog_.services[i]));
+    if (have_texts) sorted_texts.push_back(std::move(texts[i]));
+  }
+  catalog_.services = std::move(services);
   for (std::size_t i = 0; i < catalog_.agencies.size(); ++i) {
     agency_index_.emplace(catalog_.agencies[i].code, i);
     by_agency_[catalog_.agencies[i].code];  // every agency has a list, even an empty one
@@ -31,6 +44,8 @@ CatalogSnapshot::CatalogSnapshot(Catalog catalog, std::uint64_t version)
                      return a->slug < b->slug;
                    });
   for (const Service* service : by_popularity_) by_agency_[service->agency_code].push_back(service);
+  search_index_ = have_texts ? SearchIndex(catalog_.services, sorted_texts)
+                             : SearchIndex(catalog_.services, catalog_.agencies);
 }
 
 const Service* CatalogSnapshot::service(std::string_view slug) const {
@@ -64,8 +79,9 @@ CatalogService::CatalogService(CatalogRepository& repository, SearchCacheSetting
       snapshot_(std::make_shared<const CatalogSnapshot>(Catalog{}, 0)),
       searches_(cache.entries, cache.ttl) {}
 
-void CatalogService::serve(Catalog catalog) {
-  snapshot_.store(std::make_shared<const CatalogSnapshot>(std::move(catalog), next_version_++));
+void CatalogService::serve(Catalog catalog, std::vector<SearchText> texts) {
+  snapshot_.store(std::make_shared<const CatalogSnapshot>(std::move(catalog), next_version_++,
+                                                          std::move(texts)));
   // Keys carry the snapshot's version, so old answers are unreachable already; this frees them.
   searches_.clear();
 }
@@ -85,8 +101,10 @@ Result<ReplaceSummary> CatalogService::load_directory(const std::filesystem::pat
 Result<ReplaceSummary> CatalogService::publish(Catalog catalog) {
   // One publisher at a time, so the snapshot served is the catalogue stored last.
   std::lock_guard lock(publish_mutex_);
-  PRATU_TRY(summary, repository_.replace_all(catalog));
-  serve(std::move(catalog));
+  // Segmenting the text is much of a load: done once, for the database and the index.
+  std::vector<SearchText> texts = search_texts(catalog);
+  PRATU_TRY(summary, repository_.replace_all(catalog, texts));
+  serve(std::move(catalog), std::move(texts));
   return summary;
 }
 
@@ -112,7 +130,8 @@ Result<ServicePage> CatalogService::search(std::string_view text, int page) cons
   const std::string key = search_key(*out.snapshot, text, page);
   std::optional<SearchPage> cached = key.empty() ? std::nullopt : searches_.find(key);
   if (!cached) {
-    PRATU_TRY(fresh, repository_.search(SearchQuery::parse(text), page));
+    SearchPage fresh =
+        out.snapshot->search_index().search(SearchQuery::parse(text), page, CatalogRepository::kPageSize);
     if (!key.empty()) searches_.store(key, fresh);
     cached = std::move(fresh);
   }
@@ -121,7 +140,6 @@ Result<ServicePage> CatalogService::search(std::string_view text, int page) cons
   out.page = found.page;
   out.page_size = found.page_size;
   for (const auto& slug : found.slugs) {
-    // Another node may have loaded a newer catalogue; show what this one knows.
     if (const Service* service = out.snapshot->service(slug)) out.services.push_back(service);
   }
   return out;

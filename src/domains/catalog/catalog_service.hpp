@@ -1,6 +1,6 @@
 #pragma once
 /// The catalogue for pages and the API: an immutable in-memory snapshot (swapped whole on
-/// reload, so pages never touch the database) and ranked search in the database.
+/// reload, so pages and searches never touch the database), with its search index.
 
 #include <atomic>
 #include <chrono>
@@ -17,14 +17,16 @@
 #include "common/ttl_cache.hpp"
 #include "domains/catalog/catalog.hpp"
 #include "domains/catalog/catalog_repository.hpp"
+#include "domains/catalog/catalog_search_index.hpp"
 
 namespace pratu::catalog {
 
 /// One catalogue, indexed for the lookups pages make. Never changes once built.
 class CatalogSnapshot {
  public:
-  /// Sorts and indexes `catalog`; `version` tells snapshots apart.
-  CatalogSnapshot(Catalog catalog, std::uint64_t version);
+  /// Sorts and indexes `catalog`; `version` tells snapshots apart. `texts`, when given, are
+  /// the services' search texts in the catalogue's order (made once for storing and searching).
+  CatalogSnapshot(Catalog catalog, std::uint64_t version, std::vector<SearchText> texts = {});
 
   /// Agencies by code, services by slug.
   const Catalog& catalog() const { return catalog_; }
@@ -40,6 +42,8 @@ class CatalogSnapshot {
   const std::vector<const Service*>& by_popularity() const { return by_popularity_; }
   /// An agency's services, most used first; empty for an unknown code.
   const std::vector<const Service*>& services_of(std::string_view agency_code) const;
+  /// Ranked search over this snapshot's services.
+  const SearchIndex& search_index() const { return search_index_; }
 
  private:
   Catalog catalog_;
@@ -49,6 +53,7 @@ class CatalogSnapshot {
   std::vector<LevelAssessment> assessments_;  // parallel to catalog_.services
   std::vector<const Service*> by_popularity_;
   std::map<std::string, std::vector<const Service*>, std::less<>> by_agency_;
+  SearchIndex search_index_;
 };
 
 /// A page of services, best first, resolved against the snapshot they came from.
@@ -98,7 +103,7 @@ class CatalogService {
  private:
   // The cache key of a search; empty when the text is too long to be worth keeping.
   static std::string search_key(const CatalogSnapshot& snapshot, std::string_view text, int page);
-  void serve(Catalog catalog);  // caller holds publish_mutex_
+  void serve(Catalog catalog, std::vector<SearchText> texts = {});  // caller holds publish_mutex_
 
   CatalogRepository& repository_;
   std::atomic<std::shared_ptr<const CatalogSnapshot>> snapshot_;

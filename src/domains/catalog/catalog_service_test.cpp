@@ -123,7 +123,7 @@ TEST_P(CatalogServiceTest, RemembersASearchUntilTheCatalogueChanges) {
   EXPECT_EQ(fresh->total, 0);
 }
 
-TEST_P(CatalogServiceTest, WithoutACacheEverySearchAsksTheDatabase) {
+TEST_P(CatalogServiceTest, WithoutACacheEverySearchIsMadeAfresh) {
   CatalogService uncached(*repository_, SearchCacheSettings{0, std::chrono::seconds(60)});
   ASSERT_TRUE(uncached.load_directory(kDemo));
   ASSERT_TRUE(uncached.search("ขายสุรา", 1));

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -90,6 +91,12 @@ const std::string& Translations::text(Locale locale, std::string_view key) const
   return missing;
 }
 
+const std::string* Translations::find(Locale locale, std::string_view key) const {
+  const auto& map = locale == Locale::en ? en_ : th_;
+  auto it = map.find(key);
+  return it == map.end() ? nullptr : &it->second;
+}
+
 std::string Translations::format(
     Locale locale, std::string_view key,
     std::initializer_list<std::pair<std::string_view, std::string>> args) const {
@@ -146,7 +153,9 @@ json::object Renderer::base_model(const Request& request, const RequestContext& 
   m["request_id"] = context.request_id;
   m["csrf_token"] = context.csrf_token;
   m["assets"] = json::object{{"css", assets_.url("css/pratu.css")},
-                             {"js", assets_.url("js/pratu.js")}};
+                             {"js", assets_.url("js/pratu.js")},
+                             {"favicon_ico", assets_.url("favicon.ico")},
+                             {"favicon_svg", assets_.url("favicon.svg")}};
   if (context.user) {
     const auto& u = *context.user;
     m["user"] = json::object{{"display_name", u.display_name},
@@ -160,6 +169,18 @@ json::object Renderer::base_model(const Request& request, const RequestContext& 
                                 {"warning_seconds", warning_seconds_}};
   }
   return m;
+}
+
+std::string Renderer::description(const json::object& model, std::string_view name,
+                                  Locale locale) const {
+  if (const auto* own = model.if_contains("description"); own != nullptr && own->is_string() &&
+                                                           !own->get_string().empty()) {
+    return std::string(own->get_string());
+  }
+  std::string key = "descriptions." + std::string(name);
+  std::replace(key.begin(), key.end(), '/', '.');
+  if (const auto* page = translations_.find(locale, key)) return *page;
+  return translations_.text(locale, "site.description");
 }
 
 std::string Renderer::render(const Request& request, const RequestContext& context,
@@ -176,6 +197,7 @@ std::string Renderer::render(const Request& request, const RequestContext& conte
   title = title.empty() ? site : title + " – " + site;
   if (has_errors) title = t.text(context.locale, "errors.title_prefix") + " " + title;
   full["document_title"] = title;
+  full["document_description"] = description(full, name, context.locale);
 
   const json::value& globals = context.locale == Locale::en ? en_globals_ : th_globals_;
   json::value model_value(std::move(full));

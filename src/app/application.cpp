@@ -194,6 +194,16 @@ void add_routes(Application::Parts& p) {
     response.content_type = std::string(metrics::kContentType);
     return response;
   }, on_io_thread("metrics"));
+  // Browsers and crawlers ask for /favicon.ico whatever a page links: the same icon, which
+  // may change under this unfingerprinted URL, so cached for a day rather than for ever.
+  r.add("GET", "/favicon.ico", [&p](web::Request& request) {
+    web::Request asset = request;
+    asset.path = p.assets->url("favicon.ico");
+    auto response = p.assets->serve(asset);
+    if (!response) return web::Response::text("not found\n", 404);
+    response->set_header("Cache-Control", "public, max-age=86400");
+    return std::move(*response);
+  }, on_io_thread("favicon"));
 
   // Catalogue. Pages come from the in-memory snapshot: for a visitor without a session there
   // is nothing to block on, so they render on the I/O thread and skip the hop to a worker, and

@@ -173,8 +173,8 @@ json::object Renderer::base_model(const Request& request, const RequestContext& 
 
 std::string Renderer::description(const json::object& model, std::string_view name,
                                   Locale locale) const {
-  if (const auto* own = model.if_contains("description"); own != nullptr && own->is_string() &&
-                                                           !own->get_string().empty()) {
+  if (const auto* own = model.if_contains("description");
+      own != nullptr && own->is_string() && !own->get_string().empty()) {
     return std::string(own->get_string());
   }
   std::string key = "descriptions." + std::string(name);

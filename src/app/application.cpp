@@ -250,6 +250,17 @@ web::Routes platform_routes(Application::Parts& p) {
                    [&p](const web::Request&, web::RequestContext&) -> Result<web::Response> {
                      return web::Response::json(p.openapi);
                    }));
+  // Browsers and crawlers ask for /favicon.ico whatever a page links: the same icon, which
+  // may change under this unfingerprinted URL, so cached for a day rather than for ever.
+  r.push_back(spec("GET", "/favicon.ico", web::Surface::operations, "favicon", web::Runs::io_thread,
+                   [&p](const web::Request& request, web::RequestContext&) -> Result<web::Response> {
+                     web::Request asset = request;
+                     asset.path = p.assets->url("favicon.ico");
+                     auto response = p.assets->serve(asset);
+                     if (!response) return Error::not_found("favicon");
+                     response->set_header("Cache-Control", "public, max-age=86400");
+                     return std::move(*response);
+                   }));
   // Help: the same place on every page (WCAG 3.2.6).
   r.push_back(spec("GET", "/help", web::Surface::page, "help", web::Runs::worker,
                    [&p](const web::Request& request, web::RequestContext& context) -> Result<web::Response> {

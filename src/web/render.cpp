@@ -8,6 +8,7 @@
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/pchars.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -154,6 +155,12 @@ const std::string& Translations::text(Locale locale, std::string_view key) const
   return missing;
 }
 
+const std::string* Translations::find(Locale locale, std::string_view key) const {
+  const auto& map = locale == Locale::en ? en_ : th_;
+  auto it = map.find(key);
+  return it == map.end() ? nullptr : &it->second;
+}
+
 std::string Translations::format(
     Locale locale, std::string_view key,
     std::initializer_list<std::pair<std::string_view, std::string>> args) const {
@@ -210,7 +217,9 @@ json::object Renderer::base_model(const Request& request, const RequestContext& 
   m["request_id"] = context.request_id;
   m["csrf_token"] = context.csrf_token;
   m["assets"] = json::object{{"css", assets_.url("css/pratu.css")},
-                             {"js", assets_.url("js/pratu.js")}};
+                             {"js", assets_.url("js/pratu.js")},
+                             {"favicon_ico", assets_.url("favicon.ico")},
+                             {"favicon_svg", assets_.url("favicon.svg")}};
   if (context.user) {
     const auto& u = *context.user;
     m["user"] = json::object{{"display_name", u.display_name},
@@ -227,6 +236,21 @@ json::object Renderer::base_model(const Request& request, const RequestContext& 
   return m;
 }
 
+std::string Renderer::description(const json::object& model, std::string_view name,
+                                  Locale locale) const {
+  if (const auto* own = model.if_contains("description");
+      own != nullptr && own->is_string() && !own->get_string().empty()) {
+    return std::string(own->get_string());
+  }
+  // "accounts/login" -> "accounts.descriptions.login", in the domain's own locale file.
+  const auto slash = name.find('/');
+  std::string key = std::string(name.substr(0, slash)) + ".descriptions." +
+                    std::string(slash == std::string_view::npos ? "" : name.substr(slash + 1));
+  std::replace(key.begin(), key.end(), '/', '.');
+  if (const auto* page = translations_.find(locale, key)) return *page;
+  return translations_.text(locale, "site.description");
+}
+
 std::string Renderer::render(const Request& request, const RequestContext& context,
                              std::string_view name, json::object model) const {
   json::object full = base_model(request, context);
@@ -241,6 +265,7 @@ std::string Renderer::render(const Request& request, const RequestContext& conte
   title = title.empty() ? site : title + " – " + site;
   if (has_errors) title = t.text(context.locale, "errors.title_prefix") + " " + title;
   full["document_title"] = title;
+  full["document_description"] = description(full, name, context.locale);
 
   const json::value& globals = context.locale == Locale::en ? en_globals_ : th_globals_;
   json::value model_value(std::move(full));

@@ -27,6 +27,8 @@ class Translations {
 
   /// The text for a dotted key ("accounts.login.title"); the key itself if missing.
   const std::string& text(Locale locale, std::string_view key) const;
+  /// The text for a dotted key, or nullptr when the locale has no such key.
+  const std::string* find(Locale locale, std::string_view key) const;
   /// `text` with "{name}" placeholders replaced.
   std::string format(Locale locale, std::string_view key,
                      std::initializer_list<std::pair<std::string_view, std::string>> args) const;
@@ -53,11 +55,13 @@ class AssetUrls {
 ///   lang         "th" | "en";   other_lang, other_lang_url: the language switch
 ///   user         the Principal (display_name, role, agency_code) when logged in
 ///   csrf_token   for every POST form: <input type="hidden" name="csrf_token" ...>
-///   assets       { css, js } fingerprinted URLs
+///   assets       { css, js, favicon_ico, favicon_svg } fingerprinted URLs
 ///   session      { expires_at, warning_seconds } when logged in (idle-timeout warning)
 ///   path         the request path (for the language switch and "current page" links)
 /// Special model keys a handler may set:
 ///   title        page title (text, already translated); prefixed "Error: " when errors exist
+///   description  the page's meta description (already translated); without it, the
+///                locale's descriptions.<page name with dots> or else site.description
 ///   errors       array of { field, message } for the error summary (already translated)
 class Renderer {
  public:
@@ -84,6 +88,9 @@ class Renderer {
   Renderer(const Translations& translations, const AssetUrls& assets, int warning_seconds)
       : translations_(translations), assets_(assets), warning_seconds_(warning_seconds) {}
   boost::json::object base_model(const Request& request, const RequestContext& context) const;
+  /// The meta description: the model's own, the page's from the locale, or the site's.
+  std::string description(const boost::json::object& model, std::string_view name,
+                          Locale locale) const;
   const Translations& translations_;
   const AssetUrls& assets_;
   int warning_seconds_;

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <unistd.h>
 
@@ -89,6 +90,60 @@ TEST_F(RendererTest, LoggedInLayoutOffersLogoutWithCsrfToken) {
   EXPECT_NE(html.find("action=\"/logout\""), std::string::npos);
   EXPECT_EQ(html.find("href=\"/login\""), std::string::npos);
   EXPECT_NE(html.find("value=\"tok123\""), std::string::npos);
+}
+
+TEST_F(RendererTest, LayoutLinksTheFaviconInBothFormats) {
+  auto html = renderer_->render(request_, context_, "errors/error", {});
+  EXPECT_NE(html.find("<link rel=\"icon\" href=\"/static/favicon.ico\" sizes=\"32x32\">"),
+            std::string::npos);
+  EXPECT_NE(html.find("<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">"),
+            std::string::npos);
+}
+
+TEST_F(RendererTest, PageDescriptionComesFromItsLocaleEntry) {
+  context_.locale = Locale::en;
+  auto html = renderer_->render(request_, context_, "accounts/login", {{"title", "Log in"}});
+  const auto& expected = translations_.text(Locale::en, "accounts.descriptions.login");
+  EXPECT_NE(html.find("<meta name=\"description\" content=\"" + expected + "\">"),
+            std::string::npos);
+}
+
+TEST_F(RendererTest, HandlerDescriptionWinsAndIsEscaped) {
+  auto html = renderer_->render(request_, context_, "catalog/service",
+                                {{"description", "ขอใบอนุญาต <ร้านอาหาร> & \"ตลาด\""}});
+  EXPECT_NE(html.find("<meta name=\"description\" content=\"ขอใบอนุญาต &lt;ร้านอาหาร&gt; &amp; "
+                      "&quot;ตลาด&quot;\">"),
+            std::string::npos);
+}
+
+TEST_F(RendererTest, PageWithoutItsOwnDescriptionGetsTheSiteOne) {
+  auto html = renderer_->render(request_, context_, "catalog/_service_card", {});
+  const auto& expected = translations_.text(Locale::th, "site.description");
+  ASSERT_NE(expected, "site.description");
+  EXPECT_NE(html.find("<meta name=\"description\" content=\"" + expected + "\">"),
+            std::string::npos);
+}
+
+// Search engines show the description under the title: every page template has its own.
+TEST(Translations, EveryPageTemplateHasADescription) {
+  auto t = Translations::load(PRATU_SOURCE_DIR "/locales");
+  ASSERT_TRUE(t.has_value()) << t.error().detail;
+  const fs::path pages = PRATU_SOURCE_DIR "/templates/pages";
+  int checked = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(pages)) {
+    const auto name = entry.path().filename().string();
+    if (entry.path().extension() != ".mustache" || name.front() == '_') continue;
+    const auto page = fs::relative(entry.path(), pages).replace_extension().generic_string();
+    // "accounts/login" -> "accounts.descriptions.login": in the domain's own locale file.
+    const auto slash = page.find('/');
+    std::string key = page.substr(0, slash) + ".descriptions." + page.substr(slash + 1);
+    std::replace(key.begin(), key.end(), '/', '.');
+    for (auto locale : {Locale::th, Locale::en}) {
+      EXPECT_NE(t->find(locale, key), nullptr) << key;
+    }
+    ++checked;
+  }
+  EXPECT_GT(checked, 5);
 }
 
 // A locales folder with `files` (path -> text), loaded; the error text, or "" when it loads.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the end-to-end journeys in Debian's Chromium against a freshly started pratu server,
-# then checks the server's /metrics with promtool and that SIGTERM stops it cleanly.
+# Runs the end-to-end journeys in Debian's Chromium against a freshly started pratu server
+# (axe on every page, Lighthouse on the main ones), then checks the server's /metrics with
+# promtool and that SIGTERM stops it cleanly.
 #   tests/e2e/run.sh [--binary PATH] [--database URL] [--label NAME]
 # Defaults: build/ci/pratu, a new SQLite database in a temporary directory (with --demo data).
 # The last line printed is "N passed, N failed, N skipped" (tests + metrics check + clean stop);
@@ -35,7 +36,9 @@ if [[ ! -x $binary ]]; then
   echo "0 passed, 1 failed"
   exit 1
 fi
-if [[ ! -d tests/e2e/node_modules/playwright-core ]]; then
+# Installed packages older than the lock file (a package was added or updated): install again.
+if [[ ! -f tests/e2e/node_modules/.package-lock.json ||
+  tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]]; then
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
@@ -48,7 +51,8 @@ if ! pratu_start "$binary" "$work/pratu" --demo --database "$database"; then
 fi
 echo "e2e [$label]: server ready at $PRATU_URL"
 
-# The journeys, JavaScript on and off, with axe on every page; screenshots into artifacts/.
+# The journeys, JavaScript on and off, with axe on every page, and the Lighthouse audits;
+# screenshots into artifacts/.
 tap=$work/results.tap
 journeys_status=0
 (cd tests/e2e && BASE_URL=$PRATU_URL E2E_LABEL=$label ARTIFACTS_DIR="$root/tests/e2e/artifacts/$label" \

@@ -94,6 +94,20 @@ TEST_P(PlatformIT, StaticAssetsAreFingerprintedAndCachedForever) {
   EXPECT_EQ(again.status, 304);
 }
 
+// Browsers and crawlers ask for /favicon.ico whatever the page links; a 404 there is an error
+// in every visitor's console.
+TEST_P(PlatformIT, FaviconIsServedAtTheRootAndLinkedFromEveryPage) {
+  auto icon = client_->get("/favicon.ico");
+  ASSERT_EQ(icon.status, 200);
+  EXPECT_EQ(icon.header("Content-Type"), "image/x-icon");
+  EXPECT_EQ(icon.body.substr(0, 4), std::string("\0\0\1\0", 4));  // an ICO header
+  EXPECT_EQ(icon.header("Cache-Control").find("immutable"), std::string::npos);
+  auto home = client_->get("/");
+  EXPECT_NE(home.body.find("<link rel=\"icon\" href=\"/static/favicon."), std::string::npos);
+  auto missing = client_->get("/no-such-page");
+  EXPECT_NE(missing.body.find("<link rel=\"icon\""), std::string::npos);
+}
+
 TEST_P(PlatformIT, SearchApiFindsThaiWordInsideUnspacedName) {
   auto result = client_->get("/api/v1/services?q=%E0%B8%AD%E0%B8%B2%E0%B8%AB%E0%B8%B2%E0%B8%A3");
   ASSERT_EQ(result.status, 200);

@@ -9,17 +9,18 @@ const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'
 /** WCAG 2.2 AA, as axe-core tags its rules. */
 export const axeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
-/** Headless Chromium from Debian (browsers cannot be downloaded), with a fresh profile. */
+/** Debian's Chromium: browsers are never downloaded. */
+export const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+
+/** The machine's network is closed: these flags stop Chromium's own background traffic. */
+export const chromiumFlags = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** Headless Chromium from Debian, with a fresh profile. */
 export function launchBrowser() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    // The machine's network is closed: these flags stop Chromium's own background traffic.
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-  });
+  return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumFlags });
 }
 
 /** The base URL the runner started the server on. */

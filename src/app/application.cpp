@@ -4,11 +4,11 @@
 
 #include <condition_variable>
 #include <fstream>
+#include <iostream>
 #include <mutex>
+#include <sstream>
 #include <stop_token>
 #include <thread>
-#include <iostream>
-#include <sstream>
 
 #include "app/metrics_access.hpp"
 #include "app/middleware.hpp"
@@ -187,13 +187,15 @@ http::ServerSettings server_settings(const Config& c) {
 Result<void> install_routes(Application::Parts& p, const web::Routes& routes) {
   for (const auto& spec : routes) {
     if (!spec.access) {
-      return Error::internal("route " + spec.method + " " + spec.pattern + " declares no access rule");
+      return Error::internal("route " + spec.method + " " + spec.pattern +
+                             " declares no access rule");
     }
     http::RouteOptions options;
     options.name = spec.name.empty() ? spec.pattern : spec.name;
     options.body_limit = spec.body_limit;
     options.access = spec.access;
-    options.execution = spec.runs == web::Runs::io_thread ? http::Execution::inline_ : http::Execution::worker;
+    options.execution =
+        spec.runs == web::Runs::io_thread ? http::Execution::inline_ : http::Execution::worker;
     options.pool = spec.work == web::Work::password_hashing ? http::Pool::password_hashing
                    : spec.work == web::Work::documents      ? http::Pool::documents
                                                             : http::Pool::pages;
@@ -205,7 +207,8 @@ Result<void> install_routes(Application::Parts& p, const web::Routes& routes) {
     } else if (spec.inline_when) {
       options.inline_when = spec.inline_when;
     }
-    p.router.add(spec.method, spec.pattern, p.middleware->wrap(spec, *p.page_cache), std::move(options));
+    p.router.add(spec.method, spec.pattern, p.middleware->wrap(spec, *p.page_cache),
+                 std::move(options));
   }
   return ok();
 }
@@ -236,38 +239,43 @@ web::Routes platform_routes(Application::Parts& p) {
                      return web::Response::text("ok\n");
                    }));
   // Readable from this machine, or with the configured bearer token (metrics_access).
-  r.push_back(spec("GET", "/metrics", web::Surface::operations, "metrics", web::Runs::io_thread,
-                   [&p](const web::Request& request, web::RequestContext&) -> Result<web::Response> {
-                     if (!metrics_allowed(request, p.config.metrics.token)) {
-                       log::warn("metrics refused", request.request_id);
-                       return web::Response::text("forbidden\n", 403);
-                     }
-                     auto response = web::Response::text(p.metrics.expose());
-                     response.content_type = std::string(metrics::kContentType);
-                     return response;
-                   }));
-  r.push_back(spec("GET", "/api/v1/openapi.json", web::Surface::api, "openapi", web::Runs::io_thread,
+  r.push_back(
+      spec("GET", "/metrics", web::Surface::operations, "metrics", web::Runs::io_thread,
+           [&p](const web::Request& request, web::RequestContext&) -> Result<web::Response> {
+             if (!metrics_allowed(request, p.config.metrics.token)) {
+               log::warn("metrics refused", request.request_id);
+               return web::Response::text("forbidden\n", 403);
+             }
+             auto response = web::Response::text(p.metrics.expose());
+             response.content_type = std::string(metrics::kContentType);
+             return response;
+           }));
+  r.push_back(spec("GET", "/api/v1/openapi.json", web::Surface::api, "openapi",
+                   web::Runs::io_thread,
                    [&p](const web::Request&, web::RequestContext&) -> Result<web::Response> {
                      return web::Response::json(p.openapi);
                    }));
   // Browsers and crawlers ask for /favicon.ico whatever a page links: the same icon, which
   // may change under this unfingerprinted URL, so cached for a day rather than for ever.
-  r.push_back(spec("GET", "/favicon.ico", web::Surface::operations, "favicon", web::Runs::io_thread,
-                   [&p](const web::Request& request, web::RequestContext&) -> Result<web::Response> {
-                     web::Request asset = request;
-                     asset.path = p.assets->url("favicon.ico");
-                     auto response = p.assets->serve(asset);
-                     if (!response) return Error::not_found("favicon");
-                     response->set_header("Cache-Control", "public, max-age=86400");
-                     return std::move(*response);
-                   }));
+  r.push_back(
+      spec("GET", "/favicon.ico", web::Surface::operations, "favicon", web::Runs::io_thread,
+           [&p](const web::Request& request, web::RequestContext&) -> Result<web::Response> {
+             web::Request asset = request;
+             asset.path = p.assets->url("favicon.ico");
+             auto response = p.assets->serve(asset);
+             if (!response) return Error::not_found("favicon");
+             response->set_header("Cache-Control", "public, max-age=86400");
+             return std::move(*response);
+           }));
   // Help: the same place on every page (WCAG 3.2.6).
-  r.push_back(spec("GET", "/help", web::Surface::page, "help", web::Runs::worker,
-                   [&p](const web::Request& request, web::RequestContext& context) -> Result<web::Response> {
-                     const auto& renderer = *p.renderer;
-                     return renderer.page(request, context, "help/index",
-                                          {{"title", renderer.translations().text(context.locale, "help.title")}});
-                   }));
+  r.push_back(spec(
+      "GET", "/help", web::Surface::page, "help", web::Runs::worker,
+      [&p](const web::Request& request, web::RequestContext& context) -> Result<web::Response> {
+        const auto& renderer = *p.renderer;
+        return renderer.page(
+            request, context, "help/index",
+            {{"title", renderer.translations().text(context.locale, "help.title")}});
+      }));
   return r;
 }
 
@@ -310,8 +318,9 @@ Application::~Application() = default;
 Result<std::unique_ptr<Application>> Application::create(const Config& config, Demo demo) {
   auto p = std::make_unique<Parts>();
   p->config = config;
-  auto& db_latency = p->metrics.histogram("pratu_db_query_duration_seconds",
-                                          "Time spent in database statements").get();
+  auto& db_latency =
+      p->metrics.histogram("pratu_db_query_duration_seconds", "Time spent in database statements")
+          .get();
   storage::set_latency_observer([&db_latency](double s) { db_latency.observe(s); });
 
   PRATU_TRY(db, open_and_migrate(config));
@@ -328,12 +337,15 @@ Result<std::unique_ptr<Application>> Application::create(const Config& config, D
 
   p->catalog_repository = std::make_unique<catalog::CatalogRepository>(*p->db);
   const auto cache_ttl = std::chrono::seconds(config.cache.seconds);
-  p->page_cache = std::make_unique<PageCache>(static_cast<std::size_t>(config.cache.page_entries), cache_ttl);
+  p->page_cache =
+      std::make_unique<PageCache>(static_cast<std::size_t>(config.cache.page_entries), cache_ttl);
   p->catalog_service = std::make_unique<catalog::CatalogService>(
       *p->catalog_repository,
-      catalog::SearchCacheSettings{static_cast<std::size_t>(config.cache.search_entries), cache_ttl});
+      catalog::SearchCacheSettings{static_cast<std::size_t>(config.cache.search_entries),
+                                   cache_ttl});
   PRATU_CHECK(p->catalog_service->load_directory(config.paths.catalogue));
-  p->catalog_handlers = std::make_unique<catalog::CatalogHandlers>(*p->catalog_service, *p->renderer);
+  p->catalog_handlers =
+      std::make_unique<catalog::CatalogHandlers>(*p->catalog_service, *p->renderer);
 
   PRATU_CHECK(build_accounts(*p));
   accounts::AccountsPageSettings page_settings;
@@ -352,7 +364,7 @@ Result<std::unique_ptr<Application>> Application::create(const Config& config, D
   MiddlewareSettings mw;
   mw.default_locale = config.default_locale == "en" ? web::Locale::en : web::Locale::th;
   mw.secure_cookies = served_over_https(config) || config.sessions.secure_cookies == "always"
-                         ? SecureCookies::always
+                          ? SecureCookies::always
                       : config.sessions.secure_cookies == "never" ? SecureCookies::never
                                                                   : SecureCookies::automatic;
   p->middleware = std::make_unique<Middleware>(*p->renderer, *p->sessions, mw);
@@ -363,7 +375,9 @@ Result<std::unique_ptr<Application>> Application::create(const Config& config, D
   hooks.error_page = [raw](const web::Request& request, int status) {
     auto context = raw->middleware->error_context(request);
     if (request.path.rfind("/api/", 0) == 0) {
-      std::string key = status == 404 ? "errors.not_found" : status >= 500 ? "errors.internal" : "errors.invalid_input";
+      std::string key = status == 404   ? "errors.not_found"
+                        : status >= 500 ? "errors.internal"
+                                        : "errors.invalid_input";
       auto response = web::problem(raw->translations, context, status, key);
       response.set_header("Access-Control-Allow-Origin", "*");
       return response;
@@ -394,8 +408,8 @@ const std::string& Application::demo_accounts_text() const { return parts_->demo
 std::vector<Application::RouteEntry> Application::route_table() const {
   std::vector<RouteEntry> out;
   for (const auto& route : parts_->router.routes()) {
-    out.push_back({route.method, route.pattern, route.options.access,
-                   route.pattern.rfind("/api/", 0) == 0});
+    out.push_back(
+        {route.method, route.pattern, route.options.access, route.pattern.rfind("/api/", 0) == 0});
   }
   return out;
 }
@@ -421,7 +435,8 @@ int serve(const Config& config, Demo demo) {
     std::cerr << "pratu: cannot start: " << app.error().detail << "\n";
     return 1;
   }
-  auto host = config.server.host.find(':') != std::string::npos ? "[" + config.server.host + "]" : config.server.host;
+  auto host = config.server.host.find(':') != std::string::npos ? "[" + config.server.host + "]"
+                                                                : config.server.host;
   std::cout << "Pratu is listening on http://" << host << ":" << (*app)->port() << "\n";
   if (!(*app)->demo_accounts_text().empty()) std::cout << (*app)->demo_accounts_text();
   std::cout << std::flush;
@@ -457,8 +472,9 @@ int catalog_load_command(const Config& config) {
     return 1;
   }
   std::cout << "Loaded " << stored->agencies << " agencies and " << stored->services
-            << " services from " << config.paths.catalogue << " (removed " << stored->agencies_removed
-            << " agencies and " << stored->services_removed << " services no longer there).\n";
+            << " services from " << config.paths.catalogue << " (removed "
+            << stored->agencies_removed << " agencies and " << stored->services_removed
+            << " services no longer there).\n";
   return 0;
 }
 
@@ -492,8 +508,10 @@ int user_create_command(const Config& config, const std::string& role, const std
     auto say = [&](const std::string& key) {
       return translations ? translations->text(web::Locale::en, key) : key;
     };
-    std::cerr << "pratu user create: " << (created.error().fields.empty() ? created.error().detail : "") << "\n";
-    for (const auto& f : created.error().fields) std::cerr << "  " << f.field << ": " << say(f.message_key) << "\n";
+    std::cerr << "pratu user create: "
+              << (created.error().fields.empty() ? created.error().detail : "") << "\n";
+    for (const auto& f : created.error().fields)
+      std::cerr << "  " << f.field << ": " << say(f.message_key) << "\n";
     return 1;
   }
   std::cout << "Created " << role << " account " << *created << ".\n";

@@ -25,26 +25,24 @@ struct KeySpec {
   std::function<std::optional<std::string>(Config&, const std::string&)> set;  // error text
 };
 
-
 template <class Section>
 KeySpec integer(std::string name, std::string description, Section Config::*section,
                 int Section::*field, int min, int max) {
-  return KeySpec{
-      std::move(name), std::move(description),
-      [=](const Config& c) { return std::to_string(c.*section.*field); },
-      [=](Config& c, const std::string& text) -> std::optional<std::string> {
-        int value = 0;
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (ec != std::errc() || end != text.data() + text.size()) {
-          return "must be a whole number, got \"" + text + "\"";
-        }
-        if (value < min || value > max) {
-          return "must be between " + std::to_string(min) + " and " + std::to_string(max) +
-                 ", got " + text;
-        }
-        c.*section.*field = value;
-        return std::nullopt;
-      }};
+  return KeySpec{std::move(name), std::move(description),
+                 [=](const Config& c) { return std::to_string(c.*section.*field); },
+                 [=](Config& c, const std::string& text) -> std::optional<std::string> {
+                   int value = 0;
+                   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+                   if (ec != std::errc() || end != text.data() + text.size()) {
+                     return "must be a whole number, got \"" + text + "\"";
+                   }
+                   if (value < min || value > max) {
+                     return "must be between " + std::to_string(min) + " and " +
+                            std::to_string(max) + ", got " + text;
+                   }
+                   c.*section.*field = value;
+                   return std::nullopt;
+                 }};
 }
 
 template <class Section>
@@ -91,7 +89,8 @@ std::optional<std::string> set_listen(Config& c, const std::string& value) {
     return "port must be 0-65535, got \"" + digits + "\"";
   }
   auto host = value.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   c.server.host = host;
   c.server.port = port;
   return std::nullopt;
@@ -101,27 +100,66 @@ const std::vector<KeySpec>& specs() {
   static const std::vector<KeySpec> all = [] {
     using C = Config;
     std::vector<KeySpec> s;
-    s.push_back({"server.listen", "Address and port to listen on (HOST:PORT; port 0 picks a free one)",
+    s.push_back({"server.listen",
+                 "Address and port to listen on (HOST:PORT; port 0 picks a free one)",
                  [](const C& c) { return c.server.host + ":" + std::to_string(c.server.port); },
                  set_listen});
-    s.push_back(integer("server.io_threads", "Threads reading and writing sockets", &C::server, &ServerConfig::io_threads, 1, 64));
-    s.push_back(integer("server.worker_threads", "Threads for pages and the API: database and rendering", &C::server, &ServerConfig::worker_threads, 1, 256));
-    s.push_back(integer("server.worker_queue_limit", "Page and API requests waiting for a worker before new ones get 503", &C::server, &ServerConfig::worker_queue_limit, 1, 1000000));
-    s.push_back(integer("server.hashing_threads", "Threads for password hashing (log in, register, change password), apart from pages", &C::server, &ServerConfig::hashing_threads, 1, 256));
-    s.push_back(integer("server.hashing_queue_limit", "Password-hashing requests waiting for a worker before new ones get 503", &C::server, &ServerConfig::hashing_queue_limit, 1, 1000000));
-    s.push_back(integer("server.document_threads", "Threads for heavy documents (large uploads, generated files), apart from pages", &C::server, &ServerConfig::document_threads, 1, 256));
-    s.push_back(integer("server.document_queue_limit", "Document requests and upload chunks waiting for a worker before new ones get 503", &C::server, &ServerConfig::document_queue_limit, 1, 1000000));
-    s.push_back(integer("server.worker_niceness", "Scheduling niceness of the worker threads (0-19): above 0 they yield the processor to the I/O threads, which every connection waits on", &C::server, &ServerConfig::worker_niceness, 0, 19));
-    s.push_back(integer("server.header_limit_bytes", "Largest request head accepted (431 beyond)", &C::server, &ServerConfig::header_limit_bytes, 1024, 1048576));
-    s.push_back(integer("server.body_limit_bytes", "Default largest request body (413 beyond); routes may set their own", &C::server, &ServerConfig::body_limit_bytes, 0, 1073741824));
-    s.push_back(integer("server.read_timeout_seconds", "Time allowed to receive one request", &C::server, &ServerConfig::read_timeout_seconds, 1, 3600));
-    s.push_back(integer("server.idle_timeout_seconds", "Time an idle keep-alive connection stays open", &C::server, &ServerConfig::idle_timeout_seconds, 1, 3600));
-    s.push_back(integer("server.shutdown_grace_seconds", "Time in-flight requests get to finish on SIGTERM", &C::server, &ServerConfig::shutdown_grace_seconds, 0, 600));
-    s.push_back(integer("server.gzip_min_bytes", "Smallest text response worth compressing", &C::server, &ServerConfig::gzip_min_bytes, 0, 1048576));
-    s.push_back(integer("server.max_requests_per_connection", "Requests served on one keep-alive connection", &C::server, &ServerConfig::max_requests_per_connection, 1, 10000000));
-    s.push_back(integer("server.max_connections", "Open connections in all; when full an idle one is closed to make room, else the new one", &C::server, &ServerConfig::max_connections, 1, 1000000));
-    s.push_back(integer("server.max_connections_per_address", "Open connections from one client address (trusted proxies excepted); beyond it new ones are closed", &C::server, &ServerConfig::max_connections_per_address, 1, 1000000));
-    s.push_back({"server.trusted_proxies", "Reverse proxies (addresses or CIDR networks, comma-separated) whose X-Forwarded-For/-Proto are believed; empty: no one's",
+    s.push_back(integer("server.io_threads", "Threads reading and writing sockets", &C::server,
+                        &ServerConfig::io_threads, 1, 64));
+    s.push_back(integer("server.worker_threads",
+                        "Threads for pages and the API: database and rendering", &C::server,
+                        &ServerConfig::worker_threads, 1, 256));
+    s.push_back(integer("server.worker_queue_limit",
+                        "Page and API requests waiting for a worker before new ones get 503",
+                        &C::server, &ServerConfig::worker_queue_limit, 1, 1000000));
+    s.push_back(integer(
+        "server.hashing_threads",
+        "Threads for password hashing (log in, register, change password), apart from pages",
+        &C::server, &ServerConfig::hashing_threads, 1, 256));
+    s.push_back(integer("server.hashing_queue_limit",
+                        "Password-hashing requests waiting for a worker before new ones get 503",
+                        &C::server, &ServerConfig::hashing_queue_limit, 1, 1000000));
+    s.push_back(
+        integer("server.document_threads",
+                "Threads for heavy documents (large uploads, generated files), apart from pages",
+                &C::server, &ServerConfig::document_threads, 1, 256));
+    s.push_back(
+        integer("server.document_queue_limit",
+                "Document requests and upload chunks waiting for a worker before new ones get 503",
+                &C::server, &ServerConfig::document_queue_limit, 1, 1000000));
+    s.push_back(integer("server.worker_niceness",
+                        "Scheduling niceness of the worker threads (0-19): above 0 they yield the "
+                        "processor to the I/O threads, which every connection waits on",
+                        &C::server, &ServerConfig::worker_niceness, 0, 19));
+    s.push_back(integer("server.header_limit_bytes", "Largest request head accepted (431 beyond)",
+                        &C::server, &ServerConfig::header_limit_bytes, 1024, 1048576));
+    s.push_back(integer("server.body_limit_bytes",
+                        "Default largest request body (413 beyond); routes may set their own",
+                        &C::server, &ServerConfig::body_limit_bytes, 0, 1073741824));
+    s.push_back(integer("server.read_timeout_seconds", "Time allowed to receive one request",
+                        &C::server, &ServerConfig::read_timeout_seconds, 1, 3600));
+    s.push_back(integer("server.idle_timeout_seconds",
+                        "Time an idle keep-alive connection stays open", &C::server,
+                        &ServerConfig::idle_timeout_seconds, 1, 3600));
+    s.push_back(integer("server.shutdown_grace_seconds",
+                        "Time in-flight requests get to finish on SIGTERM", &C::server,
+                        &ServerConfig::shutdown_grace_seconds, 0, 600));
+    s.push_back(integer("server.gzip_min_bytes", "Smallest text response worth compressing",
+                        &C::server, &ServerConfig::gzip_min_bytes, 0, 1048576));
+    s.push_back(integer("server.max_requests_per_connection",
+                        "Requests served on one keep-alive connection", &C::server,
+                        &ServerConfig::max_requests_per_connection, 1, 10000000));
+    s.push_back(integer(
+        "server.max_connections",
+        "Open connections in all; when full an idle one is closed to make room, else the new one",
+        &C::server, &ServerConfig::max_connections, 1, 1000000));
+    s.push_back(integer("server.max_connections_per_address",
+                        "Open connections from one client address (trusted proxies excepted); "
+                        "beyond it new ones are closed",
+                        &C::server, &ServerConfig::max_connections_per_address, 1, 1000000));
+    s.push_back({"server.trusted_proxies",
+                 "Reverse proxies (addresses or CIDR networks, comma-separated) whose "
+                 "X-Forwarded-For/-Proto are believed; empty: no one's",
                  [](const C& c) { return c.server.trusted_proxies; },
                  [](C& c, const std::string& v) -> std::optional<std::string> {
                    auto parsed = http::TrustedProxies::parse(v);
@@ -129,62 +167,123 @@ const std::vector<KeySpec>& specs() {
                    c.server.trusted_proxies = v;
                    return std::nullopt;
                  }});
-    s.push_back({"server.public_url", "The address people reach Pratu at (scheme://host[:port]); https makes every cookie Secure with the __Host- prefix and sends HSTS",
+    s.push_back({"server.public_url",
+                 "The address people reach Pratu at (scheme://host[:port]); https makes every "
+                 "cookie Secure with the __Host- prefix and sends HSTS",
                  [](const C& c) { return c.server.public_url; },
                  [](C& c, const std::string& v) -> std::optional<std::string> {
                    bool scheme = v.rfind("https://", 0) == 0 || v.rfind("http://", 0) == 0;
                    auto host = v.substr(v.find("://") == std::string::npos ? 0 : v.find("://") + 3);
-                   if (!scheme || host.empty() || host.find_first_of("/?#@ \t\\") != std::string::npos) {
+                   if (!scheme || host.empty() ||
+                       host.find_first_of("/?#@ \t\\") != std::string::npos) {
                      return "must be http(s)://host[:port] with no path, got \"" + v + "\"";
                    }
                    c.server.public_url = v;
                    return std::nullopt;
                  }});
-    s.push_back(text("database.url", "sqlite:PATH or postgresql://user@host:port/db", &C::database, &DatabaseConfig::url));
-    s.push_back(integer("database.pool_size", "PostgreSQL connections, or SQLite reader connections", &C::database, &DatabaseConfig::pool_size, 1, 512));
-    s.push_back(integer("database.busy_timeout_ms", "SQLite: how long a writer waits for the lock", &C::database, &DatabaseConfig::busy_timeout_ms, 0, 600000));
-    s.push_back(integer("database.connect_timeout_seconds", "PostgreSQL: connection timeout", &C::database, &DatabaseConfig::connect_timeout_seconds, 1, 600));
-    s.push_back(text("paths.templates", "Directory of page templates", &C::paths, &PathsConfig::templates));
-    s.push_back(text("paths.locales", "Directory of th/ and en/, each with common.yaml and one file per domain", &C::paths, &PathsConfig::locales));
-    s.push_back(text("paths.static", "Directory of static assets (CSS, JavaScript, images)", &C::paths, &PathsConfig::static_files));
-    s.push_back(text("paths.catalogue", "Directory of the service catalogue (agencies and services as YAML)", &C::paths, &PathsConfig::catalogue));
-    s.push_back(text("paths.migrations", "Directory of database migrations (sqlite/ and postgres/)", &C::paths, &PathsConfig::migrations));
-    s.push_back(text("paths.openapi", "The OpenAPI document served at /api/v1/openapi.json", &C::paths, &PathsConfig::openapi));
-    s.push_back(integer("sessions.idle_minutes", "A session ends after this long without a request", &C::sessions, &SessionConfig::idle_minutes, 1, 1440));
-    s.push_back(integer("sessions.absolute_hours", "A session ends this long after login, whatever happens", &C::sessions, &SessionConfig::absolute_hours, 1, 720));
-    s.push_back(integer("sessions.warning_minutes", "Warn this long before an idle session ends", &C::sessions, &SessionConfig::warning_minutes, 1, 60));
-    s.push_back(text("sessions.secure_cookies", "Mark cookies Secure: auto (when over TLS), always or never", &C::sessions, &SessionConfig::secure_cookies, {"auto", "always", "never"}));
-    s.push_back(integer("login.account_max_failures", "Failed logins on one account from one address before that address is locked out of it for a while", &C::login, &LoginConfig::account_max_failures, 1, 1000));
-    s.push_back(integer("login.address_max_failures", "Failed logins from one address before it is locked for a while", &C::login, &LoginConfig::address_max_failures, 1, 100000));
-    s.push_back(integer("login.account_slow_after", "Failed logins on one account, from anywhere, after which addresses it never logged in from wait a doubling delay", &C::login, &LoginConfig::account_slow_after, 1, 1000));
-    s.push_back(integer("login.window_minutes", "Window in which failures are counted", &C::login, &LoginConfig::window_minutes, 1, 1440));
-    s.push_back(integer("login.lockout_minutes", "How long a lock lasts, and the longest delay", &C::login, &LoginConfig::lockout_minutes, 1, 1440));
-    s.push_back(integer("login.known_address_days", "How long an address an account logged in from escapes that account's delay", &C::login, &LoginConfig::known_address_days, 1, 3650));
-    s.push_back(integer("registration.address_max_attempts", "Registration attempts from one address within the window", &C::registration, &RegistrationConfig::address_max_attempts, 1, 100000));
-    s.push_back(integer("registration.network_max_attempts", "Registration attempts from one network (IPv4 /24, IPv6 /48) within the window", &C::registration, &RegistrationConfig::network_max_attempts, 1, 1000000));
-    s.push_back(integer("registration.window_minutes", "Window in which registration attempts are counted", &C::registration, &RegistrationConfig::window_minutes, 1, 10080));
-    s.push_back(integer("registration.taken_cost", "Attempts an answer that an ID or email already has an account counts as", &C::registration, &RegistrationConfig::taken_cost, 1, 1000));
-    s.push_back(integer("passwords.memory_kib", "Argon2id memory cost in KiB (OWASP minimum 19456)", &C::passwords, &PasswordConfig::memory_kib, 19456, 4194304));
-    s.push_back(integer("passwords.iterations", "Argon2id passes (OWASP minimum 2)", &C::passwords, &PasswordConfig::iterations, 2, 100));
-    s.push_back(integer("passwords.parallelism", "Argon2id lanes", &C::passwords, &PasswordConfig::parallelism, 1, 64));
-    s.push_back(integer("cache.page_entries", "Public catalogue pages kept for visitors without a session (0: none)", &C::cache, &CacheConfig::page_entries, 0, 1000000));
-    s.push_back(integer("cache.search_entries", "Catalogue search results kept in memory (0: none)", &C::cache, &CacheConfig::search_entries, 0, 1000000));
-    s.push_back(integer("cache.seconds", "How long a cached page or search result is served", &C::cache, &CacheConfig::seconds, 1, 3600));
-    s.push_back({"metrics.token", "Bearer token a scraper must send to read /metrics from another machine; empty: only this machine may read it",
+    s.push_back(text("database.url", "sqlite:PATH or postgresql://user@host:port/db", &C::database,
+                     &DatabaseConfig::url));
+    s.push_back(integer("database.pool_size",
+                        "PostgreSQL connections, or SQLite reader connections", &C::database,
+                        &DatabaseConfig::pool_size, 1, 512));
+    s.push_back(integer("database.busy_timeout_ms", "SQLite: how long a writer waits for the lock",
+                        &C::database, &DatabaseConfig::busy_timeout_ms, 0, 600000));
+    s.push_back(integer("database.connect_timeout_seconds", "PostgreSQL: connection timeout",
+                        &C::database, &DatabaseConfig::connect_timeout_seconds, 1, 600));
+    s.push_back(
+        text("paths.templates", "Directory of page templates", &C::paths, &PathsConfig::templates));
+    s.push_back(text("paths.locales",
+                     "Directory of th/ and en/, each with common.yaml and one file per domain",
+                     &C::paths, &PathsConfig::locales));
+    s.push_back(text("paths.static", "Directory of static assets (CSS, JavaScript, images)",
+                     &C::paths, &PathsConfig::static_files));
+    s.push_back(text("paths.catalogue",
+                     "Directory of the service catalogue (agencies and services as YAML)",
+                     &C::paths, &PathsConfig::catalogue));
+    s.push_back(text("paths.migrations", "Directory of database migrations (sqlite/ and postgres/)",
+                     &C::paths, &PathsConfig::migrations));
+    s.push_back(text("paths.openapi", "The OpenAPI document served at /api/v1/openapi.json",
+                     &C::paths, &PathsConfig::openapi));
+    s.push_back(integer("sessions.idle_minutes", "A session ends after this long without a request",
+                        &C::sessions, &SessionConfig::idle_minutes, 1, 1440));
+    s.push_back(integer("sessions.absolute_hours",
+                        "A session ends this long after login, whatever happens", &C::sessions,
+                        &SessionConfig::absolute_hours, 1, 720));
+    s.push_back(integer("sessions.warning_minutes", "Warn this long before an idle session ends",
+                        &C::sessions, &SessionConfig::warning_minutes, 1, 60));
+    s.push_back(text("sessions.secure_cookies",
+                     "Mark cookies Secure: auto (when over TLS), always or never", &C::sessions,
+                     &SessionConfig::secure_cookies, {"auto", "always", "never"}));
+    s.push_back(integer("login.account_max_failures",
+                        "Failed logins on one account from one address before that address is "
+                        "locked out of it for a while",
+                        &C::login, &LoginConfig::account_max_failures, 1, 1000));
+    s.push_back(integer("login.address_max_failures",
+                        "Failed logins from one address before it is locked for a while", &C::login,
+                        &LoginConfig::address_max_failures, 1, 100000));
+    s.push_back(integer("login.account_slow_after",
+                        "Failed logins on one account, from anywhere, after which addresses it "
+                        "never logged in from wait a doubling delay",
+                        &C::login, &LoginConfig::account_slow_after, 1, 1000));
+    s.push_back(integer("login.window_minutes", "Window in which failures are counted", &C::login,
+                        &LoginConfig::window_minutes, 1, 1440));
+    s.push_back(integer("login.lockout_minutes", "How long a lock lasts, and the longest delay",
+                        &C::login, &LoginConfig::lockout_minutes, 1, 1440));
+    s.push_back(
+        integer("login.known_address_days",
+                "How long an address an account logged in from escapes that account's delay",
+                &C::login, &LoginConfig::known_address_days, 1, 3650));
+    s.push_back(integer("registration.address_max_attempts",
+                        "Registration attempts from one address within the window",
+                        &C::registration, &RegistrationConfig::address_max_attempts, 1, 100000));
+    s.push_back(
+        integer("registration.network_max_attempts",
+                "Registration attempts from one network (IPv4 /24, IPv6 /48) within the window",
+                &C::registration, &RegistrationConfig::network_max_attempts, 1, 1000000));
+    s.push_back(integer("registration.window_minutes",
+                        "Window in which registration attempts are counted", &C::registration,
+                        &RegistrationConfig::window_minutes, 1, 10080));
+    s.push_back(integer("registration.taken_cost",
+                        "Attempts an answer that an ID or email already has an account counts as",
+                        &C::registration, &RegistrationConfig::taken_cost, 1, 1000));
+    s.push_back(integer("passwords.memory_kib", "Argon2id memory cost in KiB (OWASP minimum 19456)",
+                        &C::passwords, &PasswordConfig::memory_kib, 19456, 4194304));
+    s.push_back(integer("passwords.iterations", "Argon2id passes (OWASP minimum 2)", &C::passwords,
+                        &PasswordConfig::iterations, 2, 100));
+    s.push_back(integer("passwords.parallelism", "Argon2id lanes", &C::passwords,
+                        &PasswordConfig::parallelism, 1, 64));
+    s.push_back(integer("cache.page_entries",
+                        "Public catalogue pages kept for visitors without a session (0: none)",
+                        &C::cache, &CacheConfig::page_entries, 0, 1000000));
+    s.push_back(integer("cache.search_entries", "Catalogue search results kept in memory (0: none)",
+                        &C::cache, &CacheConfig::search_entries, 0, 1000000));
+    s.push_back(integer("cache.seconds", "How long a cached page or search result is served",
+                        &C::cache, &CacheConfig::seconds, 1, 3600));
+    s.push_back({"metrics.token",
+                 "Bearer token a scraper must send to read /metrics from another machine; empty: "
+                 "only this machine may read it",
                  [](const C& c) { return c.metrics.token; },
                  [](C& c, const std::string& v) -> std::optional<std::string> {
                    // Never echo the value: it is a secret.
-                   if (!v.empty() && v.size() < 16) return std::string("must be empty or at least 16 characters");
+                   if (!v.empty() && v.size() < 16)
+                     return std::string("must be empty or at least 16 characters");
                    for (char ch : v) {
-                     if (ch <= ' ' || ch == 0x7f) return std::string("must not contain spaces or control characters");
+                     if (ch <= ' ' || ch == 0x7f)
+                       return std::string("must not contain spaces or control characters");
                    }
                    c.metrics.token = v;
                    return std::nullopt;
                  }});
-    s.push_back(text("log.level", "Least severe level written: debug, info, warn or error", &C::log, &LogConfig::level, {"debug", "info", "warn", "error"}));
-    s.push_back(text("log.format", "json (one object per line) or text", &C::log, &LogConfig::format, {"json", "text"}));
-    s.push_back(text("log.client_address", "Client address in the access log (personal data): full, truncated (IPv4 /24, IPv6 /48) or none", &C::log, &LogConfig::client_address, {"full", "truncated", "none"}));
-    s.push_back({"i18n.default_locale", "Language when neither the link, the cookie nor the browser says: th or en",
+    s.push_back(text("log.level", "Least severe level written: debug, info, warn or error", &C::log,
+                     &LogConfig::level, {"debug", "info", "warn", "error"}));
+    s.push_back(text("log.format", "json (one object per line) or text", &C::log,
+                     &LogConfig::format, {"json", "text"}));
+    s.push_back(text("log.client_address",
+                     "Client address in the access log (personal data): full, truncated (IPv4 /24, "
+                     "IPv6 /48) or none",
+                     &C::log, &LogConfig::client_address, {"full", "truncated", "none"}));
+    s.push_back({"i18n.default_locale",
+                 "Language when neither the link, the cookie nor the browser says: th or en",
                  [](const C& c) { return c.default_locale; },
                  [](C& c, const std::string& v) -> std::optional<std::string> {
                    if (v != "th" && v != "en") return "must be th or en, got \"" + v + "\"";
@@ -206,7 +305,8 @@ const KeySpec* find_spec(std::string_view name) {
 // "server.listen" -> "PRATU_SERVER_LISTEN"
 std::string env_name(const std::string& key) {
   std::string out = "PRATU_";
-  for (char c : key) out += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : key)
+    out += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -277,10 +377,12 @@ Result<Config> load_config(const ConfigSources& sources) {
       if (line.empty() || line[0] == '#') continue;
       auto eq = line.find('=');
       if (eq == std::string::npos) {
-        return Error::internal(*sources.env_file + ":" + std::to_string(number) + ": expected NAME=VALUE");
+        return Error::internal(*sources.env_file + ":" + std::to_string(number) +
+                               ": expected NAME=VALUE");
       }
       auto value = line.substr(eq + 1);
-      if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+      if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+          value.back() == value.front()) {
         value = value.substr(1, value.size() - 2);
       }
       vars[line.substr(0, eq)] = value;

@@ -113,9 +113,9 @@ struct Config {
 
 /// Where overrides come from, in increasing priority.
 struct ConfigSources {
-  std::optional<std::string> file;                  // --config FILE (YAML)
-  std::optional<std::string> env_file;              // --env-file FILE (KEY=VALUE lines)
-  std::map<std::string, std::string> environment;   // PRATU_* variables of the process
+  std::optional<std::string> file;                 // --config FILE (YAML)
+  std::optional<std::string> env_file;             // --env-file FILE (KEY=VALUE lines)
+  std::map<std::string, std::string> environment;  // PRATU_* variables of the process
 };
 
 /// Builds the configuration from defaults and `sources`. Fails naming the file and key on an

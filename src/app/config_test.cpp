@@ -43,7 +43,8 @@ TEST(Config, BadValueStopsWithKeyAndReason) {
   auto file = write_temp("bad.yaml", "server:\n  worker_threads: many\n");
   auto loaded = load_config({file, std::nullopt, {}});
   ASSERT_FALSE(loaded.has_value());
-  EXPECT_NE(loaded.error().detail.find("server.worker_threads: must be a whole number"), std::string::npos)
+  EXPECT_NE(loaded.error().detail.find("server.worker_threads: must be a whole number"),
+            std::string::npos)
       << loaded.error().detail;
 }
 
@@ -54,8 +55,10 @@ TEST(Config, WeakPasswordHashingIsRefused) {
 }
 
 TEST(Config, EnvironmentOverridesFileAndEnvFile) {
-  auto file = write_temp("file.yaml", "database:\n  url: \"sqlite:/tmp/a.db\"\nlog:\n  level: warn\n");
-  auto env_file = write_temp("env", "# comment\nPRATU_LOG_LEVEL=debug\nPRATU_SERVER_LISTEN=\"0.0.0.0:9000\"\n");
+  auto file =
+      write_temp("file.yaml", "database:\n  url: \"sqlite:/tmp/a.db\"\nlog:\n  level: warn\n");
+  auto env_file =
+      write_temp("env", "# comment\nPRATU_LOG_LEVEL=debug\nPRATU_SERVER_LISTEN=\"0.0.0.0:9000\"\n");
   auto loaded = load_config({file, env_file, {{"PRATU_DATABASE_URL", "postgresql://db/pratu"}}});
   ASSERT_TRUE(loaded.has_value()) << loaded.error().detail;
   EXPECT_EQ(loaded->database.url, "postgresql://db/pratu");
@@ -68,7 +71,8 @@ TEST(Config, UnknownVariableIsRefusedButTestVariablesAreIgnored) {
   auto bad = load_config({std::nullopt, std::nullopt, {{"PRATU_DATABSE_URL", "x"}}});
   ASSERT_FALSE(bad.has_value());
   EXPECT_NE(bad.error().detail.find("PRATU_DATABSE_URL"), std::string::npos);
-  EXPECT_TRUE(load_config({std::nullopt, std::nullopt, {{"PRATU_TEST_POSTGRES_URL", "x"}}}).has_value());
+  EXPECT_TRUE(
+      load_config({std::nullopt, std::nullopt, {{"PRATU_TEST_POSTGRES_URL", "x"}}}).has_value());
 }
 
 TEST(Config, MetricsTokenIsLongEnoughAndNeverEchoed) {
@@ -87,8 +91,10 @@ TEST(Config, MetricsTokenIsLongEnoughAndNeverEchoed) {
 }
 
 TEST(Config, ListenNeedsAValidPort) {
-  EXPECT_FALSE(load_config({std::nullopt, std::nullopt, {{"PRATU_SERVER_LISTEN", "localhost"}}}).has_value());
-  EXPECT_FALSE(load_config({std::nullopt, std::nullopt, {{"PRATU_SERVER_LISTEN", "h:70000"}}}).has_value());
+  EXPECT_FALSE(load_config({std::nullopt, std::nullopt, {{"PRATU_SERVER_LISTEN", "localhost"}}})
+                   .has_value());
+  EXPECT_FALSE(
+      load_config({std::nullopt, std::nullopt, {{"PRATU_SERVER_LISTEN", "h:70000"}}}).has_value());
   auto v6 = load_config({std::nullopt, std::nullopt, {{"PRATU_SERVER_LISTEN", "[::1]:0"}}});
   ASSERT_TRUE(v6.has_value());
   EXPECT_EQ(v6->server.host, "::1");
@@ -96,21 +102,24 @@ TEST(Config, ListenNeedsAValidPort) {
 
 TEST(Config, TrustedProxiesAreAddressesOrNetworks) {
   auto load = [](std::string list) {
-    return load_config({std::nullopt, std::nullopt, {{"PRATU_SERVER_TRUSTED_PROXIES", std::move(list)}}});
+    return load_config(
+        {std::nullopt, std::nullopt, {{"PRATU_SERVER_TRUSTED_PROXIES", std::move(list)}}});
   };
   auto good = load("10.0.0.0/8, 2001:db8::/32 192.168.1.7");
   ASSERT_TRUE(good.has_value()) << good.error().detail;
   EXPECT_EQ(good->server.trusted_proxies, "10.0.0.0/8, 2001:db8::/32 192.168.1.7");
   auto bad = load("10.0.0.0/33");
   ASSERT_FALSE(bad.has_value());
-  EXPECT_NE(bad.error().detail.find("server.trusted_proxies"), std::string::npos) << bad.error().detail;
+  EXPECT_NE(bad.error().detail.find("server.trusted_proxies"), std::string::npos)
+      << bad.error().detail;
   EXPECT_NE(bad.error().detail.find("10.0.0.0/33"), std::string::npos) << bad.error().detail;
   EXPECT_TRUE(load_config({std::nullopt, std::nullopt, {}})->server.trusted_proxies.empty());
 }
 
 TEST(Config, ClientAddressInTheAccessLogIsTruncatedByDefault) {
   EXPECT_EQ(load_config({std::nullopt, std::nullopt, {}})->log.client_address, "truncated");
-  EXPECT_FALSE(load_config({std::nullopt, std::nullopt, {{"PRATU_LOG_CLIENT_ADDRESS", "all"}}}).has_value());
+  EXPECT_FALSE(
+      load_config({std::nullopt, std::nullopt, {{"PRATU_LOG_CLIENT_ADDRESS", "all"}}}).has_value());
   auto none = load_config({std::nullopt, std::nullopt, {{"PRATU_LOG_CLIENT_ADDRESS", "none"}}});
   ASSERT_TRUE(none.has_value());
   EXPECT_EQ(none->log.client_address, "none");

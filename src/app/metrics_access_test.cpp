@@ -8,18 +8,19 @@ namespace {
 web::Request from(std::string address, std::string authorization = {}) {
   web::Request request;
   request.remote_address = std::move(address);
-  if (!authorization.empty()) request.headers.emplace_back("Authorization", std::move(authorization));
+  if (!authorization.empty())
+    request.headers.emplace_back("Authorization", std::move(authorization));
   return request;
 }
 
 TEST(MetricsAccess, WithoutATokenOnlyThisMachineMayRead) {
-  for (const char* local : {"127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1", "::FFFF:127.0.0.1",
-                            "0:0:0:0:0:0:0:1"}) {
+  for (const char* local : {"127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1",
+                            "::FFFF:127.0.0.1", "0:0:0:0:0:0:0:1"}) {
     EXPECT_TRUE(metrics_allowed(from(local), "")) << local;
   }
-  for (const char* remote : {"10.0.0.1", "192.168.1.20", "128.0.0.1", "::2", "::ffff:10.0.0.1",
-                             "127.0.0.1.evil", "127..0.1x", "127..0.1", "127.256.0.1",
-                             "", "localhost", "::ffff:128.0.0.1"}) {
+  for (const char* remote :
+       {"10.0.0.1", "192.168.1.20", "128.0.0.1", "::2", "::ffff:10.0.0.1", "127.0.0.1.evil",
+        "127..0.1x", "127..0.1", "127.256.0.1", "", "localhost", "::ffff:128.0.0.1"}) {
     EXPECT_FALSE(metrics_allowed(from(remote), "")) << remote;
   }
 }

@@ -11,8 +11,7 @@ namespace {
 
 constexpr int kLanguageCookieSeconds = 365 * 24 * 3600;
 
-void add_language(const web::Request& request, web::RequestContext& context,
-                  web::Locale fallback) {
+void add_language(const web::Request& request, web::RequestContext& context, web::Locale fallback) {
   auto choice = web::choose_locale(request, fallback);
   context.locale = choice.locale;
   if (choice.remember) {
@@ -25,7 +24,8 @@ void add_language(const web::Request& request, web::RequestContext& context,
 }
 
 void finish(web::Response& response, const web::RequestContext& context) {
-  for (const auto& cookie : context.set_cookies) response.headers.emplace_back("Set-Cookie", cookie);
+  for (const auto& cookie : context.set_cookies)
+    response.headers.emplace_back("Set-Cookie", cookie);
   if (response.content_type.rfind("text/html", 0) == 0) {
     // The page depends on the language and on who is logged in.
     response.set_header("Vary", "Cookie, Accept-Language");
@@ -77,8 +77,7 @@ std::optional<web::Response> Middleware::refuse(const web::RouteSpec& spec,
     owner = std::move(*found);
   }
   switch (web::decide(*spec.access, context.user, owner)) {
-    case web::Verdict::allow:
-      return std::nullopt;
+    case web::Verdict::allow: return std::nullopt;
     case web::Verdict::sign_in:
       if (spec.surface == web::Surface::page) {
         return web::Response::redirect(settings_.login_path +
@@ -89,8 +88,7 @@ std::optional<web::Response> Middleware::refuse(const web::RouteSpec& spec,
         response.set_header("WWW-Authenticate", "Bearer realm=\"pratu\"");
         return response;
       }
-    case web::Verdict::forbid:
-      break;
+    case web::Verdict::forbid: break;
   }
   log::warn("access refused", context.request_id,
             {{"path", request.path}, {"rule", std::string(web::access_name(*spec.access))}});
@@ -186,10 +184,8 @@ http::RawHandler Middleware::wrap(const web::RouteSpec& spec, PageCache& cache) 
       if (spec.caching == web::Caching::public_page) return public_page(std::move(handler), cache);
       return handler;
     }
-    case web::Surface::api:
-      return api(spec);
-    case web::Surface::operations:
-      break;
+    case web::Surface::api: return api(spec);
+    case web::Surface::operations: break;
   }
   return [this, spec](web::Request& request) {
     web::RequestContext context;

@@ -42,11 +42,12 @@ class MiddlewareTest : public ::testing::Test {
     spec.pattern = surface == web::Surface::api ? "/api/v1/things" : "/things";
     spec.access = access;
     spec.surface = surface;
-    spec.handler = handler ? std::move(handler)
-                           : [this](const web::Request&, web::RequestContext&) -> Result<web::Response> {
-                               ++handler_runs_;
-                               return web::Response::text("done");
-                             };
+    spec.handler =
+        handler ? std::move(handler)
+                : [this](const web::Request&, web::RequestContext&) -> Result<web::Response> {
+      ++handler_runs_;
+      return web::Response::text("done");
+    };
     return spec;
   }
 
@@ -93,7 +94,8 @@ TEST_F(MiddlewareTest, AnApiCallWithoutALoginGets401AsProblemJson) {
 
 TEST_F(MiddlewareTest, AForgedSessionCookieIsJustAVisitor) {
   // Unsigned (the old shape), or signed with another key: never looked up, never a person.
-  for (std::string forged : {std::string(64, 'a'), std::string(64, 'a') + "." + std::string(32, 'b')}) {
+  for (std::string forged :
+       {std::string(64, 'a'), std::string(64, 'a') + "." + std::string(32, 'b')}) {
     auto response = call(route(web::Surface::api, web::Access::signed_in), "/api/v1/things",
                          "pratu_session=" + forged);
     EXPECT_EQ(response.status, 401) << forged;

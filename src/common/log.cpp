@@ -6,9 +6,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <mutex>
 #include <ctime>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace pratu::log {
@@ -216,9 +216,9 @@ std::string redact_numbers(std::string_view text) {
       break;
     }
     // A run glued to letters ("123abc") or decimals ("1.5") is not a number of a person.
-    const bool tail_ok = j >= text.size() || !(is_word(text[j]) ||
-                                                (text[j] == '.' && j + 1 < text.size() &&
-                                                 is_digit(text[j + 1])));
+    const bool tail_ok =
+        j >= text.size() ||
+        !(is_word(text[j]) || (text[j] == '.' && j + 1 < text.size() && is_digit(text[j + 1])));
     std::size_t g = 0;
     while (g < groups.size()) {
       const bool plus = g == 0 && groups[g].begin > 0 && text[groups[g].begin - 1] == '+';

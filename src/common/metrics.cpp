@@ -246,8 +246,7 @@ Family<Metric>& Registry::add(Type type, std::string name, std::string help,
 
 Family<Counter>& Registry::counter(std::string name, std::string help,
                                    std::vector<std::string> label_names) {
-  return add<Counter>(Type::counter, std::move(name), std::move(help), std::move(label_names),
-                      {});
+  return add<Counter>(Type::counter, std::move(name), std::move(help), std::move(label_names), {});
 }
 
 Family<Gauge>& Registry::gauge(std::string name, std::string help,
@@ -258,8 +257,8 @@ Family<Gauge>& Registry::gauge(std::string name, std::string help,
 Family<Histogram>& Registry::histogram(std::string name, std::string help,
                                        std::vector<std::string> label_names,
                                        std::vector<double> bounds) {
-  return add<Histogram>(Type::histogram, std::move(name), std::move(help),
-                        std::move(label_names), std::move(bounds));
+  return add<Histogram>(Type::histogram, std::move(name), std::move(help), std::move(label_names),
+                        std::move(bounds));
 }
 
 std::string Registry::expose() const {

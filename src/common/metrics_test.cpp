@@ -36,16 +36,16 @@ TEST(Registry, ExposesCountersGaugesAndHistogramsInTextFormat) {
   requests.with({"home", "GET", "200"}).inc(2);
   registry.gauge("pratu_http_connections_active", "Open connections.").get().set(3);
   auto& duration =
-      registry.histogram("pratu_http_request_duration_seconds", "Latency.", {"route"},
-                         {0.1, 1});
+      registry.histogram("pratu_http_request_duration_seconds", "Latency.", {"route"}, {0.1, 1});
   duration.with({"home"}).observe(0.05);
   duration.with({"home"}).observe(0.5);
   duration.with({"home"}).observe(7);
 
   const std::string text = registry.expose();
-  EXPECT_NE(text.find("# TYPE pratu_http_requests_total counter\n"
-                      "pratu_http_requests_total{route=\"home\",method=\"GET\",status=\"200\"} 3\n"),
-            std::string::npos);
+  EXPECT_NE(
+      text.find("# TYPE pratu_http_requests_total counter\n"
+                "pratu_http_requests_total{route=\"home\",method=\"GET\",status=\"200\"} 3\n"),
+      std::string::npos);
   EXPECT_NE(text.find("pratu_http_connections_active 3\n"), std::string::npos);
   EXPECT_NE(text.find("pratu_http_request_duration_seconds_bucket{route=\"home\",le=\"0.1\"} 1\n"
                       "pratu_http_request_duration_seconds_bucket{route=\"home\",le=\"1\"} 2\n"
@@ -64,8 +64,7 @@ TEST(Registry, EscapesLabelValuesAndHelpSoPromtoolAccepts) {
       .inc();
   const std::string text = registry.expose();
   EXPECT_NE(text.find("{path=\"a\\\"b\\\\c\\nd / ทดสอบ\"} 1"), std::string::npos) << text;
-  EXPECT_NE(text.find("# HELP pratu_odd_total Help with \\\\ and\\nnewline.\n"),
-            std::string::npos);
+  EXPECT_NE(text.find("# HELP pratu_odd_total Help with \\\\ and\\nnewline.\n"), std::string::npos);
   EXPECT_EQ(promtool_check(text), 0) << text;
 }
 

@@ -62,14 +62,14 @@ inline Result<void> ok() { return {}; }
 
 /// Evaluates `expr` (a Result<T>); returns its error from the enclosing function, else binds
 /// the value to `var`.
-#define PRATU_TRY(var, expr)                                    \
-  auto var##_result_ = (expr);                                  \
-  if (!var##_result_) return std::move(var##_result_).error();  \
+#define PRATU_TRY(var, expr)                                   \
+  auto var##_result_ = (expr);                                 \
+  if (!var##_result_) return std::move(var##_result_).error(); \
   auto var = std::move(*var##_result_)
 
 /// Evaluates `expr` (a Result<void> or Result<T> whose value is unused); returns on error.
-#define PRATU_CHECK(expr)                                  \
-  do {                                                     \
-    auto pratu_check_result_ = (expr);                     \
+#define PRATU_CHECK(expr)                                         \
+  do {                                                            \
+    auto pratu_check_result_ = (expr);                            \
     if (!pratu_check_result_) return pratu_check_result_.error(); \
   } while (false)

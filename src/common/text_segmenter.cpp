@@ -67,8 +67,8 @@ void append_pieces(const icu::UnicodeString& word, std::vector<std::string>& out
 std::vector<std::string> segment_words(std::string_view text) {
   std::vector<std::string> words;
   if (text.empty()) return words;
-  const icu::UnicodeString unicode =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  const icu::UnicodeString unicode = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
   icu::BreakIterator& iterator = thread_word_iterator();
   iterator.setText(unicode);
   int32_t start = iterator.first();

@@ -21,8 +21,9 @@ class TtlCache {
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
 
   /// Keeps at most `capacity` values (0: keeps nothing), each for `ttl`.
-  TtlCache(std::size_t capacity, std::chrono::seconds ttl,
-           Clock clock = [] { return std::chrono::steady_clock::now(); })
+  TtlCache(
+      std::size_t capacity, std::chrono::seconds ttl,
+      Clock clock = [] { return std::chrono::steady_clock::now(); })
       : capacity_(capacity), ttl_(ttl), clock_(std::move(clock)) {}
 
   /// The fresh value stored under `key`, if any.

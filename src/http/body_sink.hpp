@@ -25,7 +25,7 @@ class BodySink {
 };
 
 /// Opens the sink of one request whose body may be up to `limit_bytes`.
-using BodySinkFactory = std::function<Result<std::unique_ptr<BodySink>>(
-    const web::Request& request, std::uint64_t limit_bytes)>;
+using BodySinkFactory = std::function<Result<std::unique_ptr<BodySink>>(const web::Request& request,
+                                                                        std::uint64_t limit_bytes)>;
 
 }  // namespace pratu::http

@@ -43,7 +43,7 @@ std::optional<IpAddress> IpAddress::parse(std::string_view text) {
   }
   in6_addr v6{};
   if (::inet_pton(AF_INET6, terminated, &v6) != 1) return std::nullopt;
-  static constexpr std::array<std::uint8_t, 12> kMappedPrefix = {0, 0, 0, 0, 0, 0,
+  static constexpr std::array<std::uint8_t, 12> kMappedPrefix = {0, 0, 0, 0, 0,    0,
                                                                  0, 0, 0, 0, 0xff, 0xff};
   if (std::memcmp(&v6, kMappedPrefix.data(), kMappedPrefix.size()) == 0) {
     // A dual-stack socket shows IPv4 peers as ::ffff:a.b.c.d: they are IPv4 addresses.
@@ -122,8 +122,8 @@ std::string client_address(std::string_view peer, std::string_view forwarded_for
     const std::size_t comma = forwarded_for.rfind(',');
     const std::string_view entry =
         trim(comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1));
-    forwarded_for = comma == std::string_view::npos ? std::string_view{}
-                                                    : forwarded_for.substr(0, comma);
+    forwarded_for =
+        comma == std::string_view::npos ? std::string_view{} : forwarded_for.substr(0, comma);
     auto next = IpAddress::parse(entry);
     if (!next) break;
     hop = next;

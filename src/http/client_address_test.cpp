@@ -55,8 +55,7 @@ TEST(ClientAddress, IsThePeerUnlessThePeerIsATrustedProxy) {
 
 TEST(ClientAddress, IsTheRightMostEntryNoTrustedProxyAdded) {
   const auto trusted = proxies("10.0.0.0/8, 2001:db8::/32");
-  EXPECT_EQ(client_address("10.0.0.2", "1.1.1.1, 198.51.100.1, 10.9.9.9", trusted),
-            "198.51.100.1");
+  EXPECT_EQ(client_address("10.0.0.2", "1.1.1.1, 198.51.100.1, 10.9.9.9", trusted), "198.51.100.1");
   EXPECT_EQ(client_address("10.0.0.2", " 2001:db9::7 ,2001:db8::1", trusted), "2001:db9::7");
   EXPECT_EQ(client_address("::ffff:10.0.0.2", "[2001:db9::7]", trusted), "2001:db9::7");
 }

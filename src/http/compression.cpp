@@ -43,13 +43,12 @@ bool accepts_gzip(std::string_view accept_encoding) {
   while (!accept_encoding.empty()) {
     const std::size_t comma = accept_encoding.find(',');
     std::string_view element = trim(accept_encoding.substr(0, comma));
-    accept_encoding = comma == std::string_view::npos ? std::string_view{}
-                                                      : accept_encoding.substr(comma + 1);
+    accept_encoding =
+        comma == std::string_view::npos ? std::string_view{} : accept_encoding.substr(comma + 1);
     const std::size_t semi = element.find(';');
     const std::string_view coding = trim(element.substr(0, semi));
     const bool accepted =
-        q_value(semi == std::string_view::npos ? std::string_view{} : element.substr(semi + 1)) >
-        0;
+        q_value(semi == std::string_view::npos ? std::string_view{} : element.substr(semi + 1)) > 0;
     if (web::iequals(coding, "gzip") || web::iequals(coding, "x-gzip")) {
       gzip = accepted;
     } else if (coding == "*") {
@@ -68,8 +67,7 @@ bool is_compressible(std::string_view content_type) {
   };
   return web::iequals(type, "application/json") || web::iequals(type, "application/javascript") ||
          web::iequals(type, "image/svg+xml") || web::iequals(type, "application/xml") ||
-         web::iequals(type, "application/manifest+json") || suffix_is("+json") ||
-         suffix_is("+xml");
+         web::iequals(type, "application/manifest+json") || suffix_is("+json") || suffix_is("+xml");
 }
 
 std::string gzip_compress(std::string_view data, int level) {

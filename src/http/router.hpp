@@ -18,8 +18,8 @@ namespace pratu::http {
 
 /// Where a route's handler runs.
 enum class Execution {
-  worker,  // on the bounded worker pool (database, hashing, rendering): the default
-  inline_, // on the I/O thread: only for work that never blocks (health, metrics)
+  worker,   // on the bounded worker pool (database, hashing, rendering): the default
+  inline_,  // on the I/O thread: only for work that never blocks (health, metrics)
 };
 
 /// Which worker pool a worker route runs on: each kind of work waits in its own bounded
@@ -38,7 +38,7 @@ enum class BodyMode {
 };
 
 struct RouteOptions {
-  std::string name;                 // metrics label, e.g. "service_page"; default: the pattern
+  std::string name;  // metrics label, e.g. "service_page"; default: the pattern
   std::size_t body_limit = 64 * 1024;
   Execution execution = Execution::worker;
   /// For worker routes: when set and true for a request, that request runs on the I/O thread
@@ -74,7 +74,7 @@ struct Route {
 struct Match {
   const Route* route = nullptr;
   std::vector<web::Header> params;
-  bool method_mismatch = false;  // the path exists with another method (405)
+  bool method_mismatch = false;      // the path exists with another method (405)
   std::vector<std::string> allowed;  // methods allowed for the path when method_mismatch
 };
 

@@ -47,8 +47,7 @@ TEST(Router, CapturesDecodedParameters) {
   router.add("GET", "/agencies/{code}/services/{slug}", named("x"));
   auto match = router.match("GET", "/agencies/dbd/services/จดทะเบียน พาณิชย์");
   ASSERT_NE(match.route, nullptr);
-  EXPECT_EQ(match.params, (std::vector<web::Header>{{"code", "dbd"},
-                                                    {"slug", "จดทะเบียน พาณิชย์"}}));
+  EXPECT_EQ(match.params, (std::vector<web::Header>{{"code", "dbd"}, {"slug", "จดทะเบียน พาณิชย์"}}));
 }
 
 TEST(Router, ParameterDoesNotMatchAnEmptySegment) {
@@ -121,7 +120,8 @@ TEST(Router, PathsLongerThanAnyPatternMatchNothing) {
   EXPECT_EQ(match.route, nullptr);
   EXPECT_FALSE(match.method_mismatch);
   std::string pattern;
-  for (std::size_t i = 0; i <= Router::kMaxSegments; ++i) pattern += "/{p" + std::to_string(i) + "}";
+  for (std::size_t i = 0; i <= Router::kMaxSegments; ++i)
+    pattern += "/{p" + std::to_string(i) + "}";
   EXPECT_THROW(router.add("GET", pattern, named("y")), std::invalid_argument);
 }
 

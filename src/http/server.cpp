@@ -3,7 +3,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -14,6 +13,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -70,8 +70,8 @@ constexpr std::string_view kCsp =
 // Labels stay bounded: an attacker's invented method must not create a new time series.
 // The returned view points into static storage: the metrics cache keys on its address.
 std::string_view method_label(std::string_view method) {
-  static constexpr std::array<std::string_view, 8> kKnown = {
-      "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "other"};
+  static constexpr std::array<std::string_view, 8> kKnown = {"GET",    "HEAD",  "POST",    "PUT",
+                                                             "DELETE", "PATCH", "OPTIONS", "other"};
   for (std::size_t i = 0; i + 1 < kKnown.size(); ++i) {
     if (method == kKnown[i]) return kKnown[i];
   }
@@ -139,8 +139,8 @@ web::Response plain_error_page(const web::Request& request, int status) {
     return response;
   }
   response.body = "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + code + " " +
-                  reason + "</title></head><body><h1>" + code + " " + reason +
-                  "</h1><p><code>" + request.request_id + "</code></p></body></html>\n";
+                  reason + "</title></head><body><h1>" + code + " " + reason + "</h1><p><code>" +
+                  request.request_id + "</code></p></body></html>\n";
   return response;
 }
 
@@ -215,8 +215,8 @@ void ensure_descriptors_for(std::size_t connections) {
   raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
   if (raised.rlim_cur > limit.rlim_cur) ::setrlimit(RLIMIT_NOFILE, &raised);
   if (raised.rlim_cur < wanted) {
-    log::warn("open file limit is below server.max_connections",
-              {}, {{"limit", std::to_string(raised.rlim_cur)}, {"wanted", std::to_string(wanted)}});
+    log::warn("open file limit is below server.max_connections", {},
+              {{"limit", std::to_string(raised.rlim_cur)}, {"wanted", std::to_string(wanted)}});
   }
 }
 
@@ -258,11 +258,11 @@ std::string_view pool_label(Pool pool) {
 struct Connection {
   asio::any_io_executor executor;
   beast::tcp_stream* stream = nullptr;
-  std::string address;  // the peer's, for the per-address cap
-  std::uint64_t id = 0;  // in order of acceptance: the oldest idle one is shed first
+  std::string address;           // the peer's, for the per-address cap
+  std::uint64_t id = 0;          // in order of acceptance: the oldest idle one is shed first
   std::atomic<bool> idle{true};  // waiting for a request's first bytes
   std::atomic<bool> reading_head{false};  // has sent part of a request head, not all of it
-  std::atomic<bool> shed{false};  // to be closed to make room for a new connection
+  std::atomic<bool> shed{false};          // to be closed to make room for a new connection
 };
 
 }  // namespace
@@ -271,8 +271,8 @@ std::string request_id_for(std::string_view incoming) {
   if (!incoming.empty() && incoming.size() <= 64) {
     bool valid = true;
     for (char c : incoming) {
-      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                      c == '-';
+      const bool ok =
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
       valid = valid && ok;
     }
     if (valid) return std::string(incoming);
@@ -327,8 +327,8 @@ struct Server::Impl {
 
   static std::array<PoolSlot, kPoolCount> make_pools(const ServerSettings& settings,
                                                      metrics::Registry& registry) {
-    auto& depth = registry.gauge("pratu_worker_queue_depth", "Jobs waiting for a worker, by pool.",
-                                 {"pool"});
+    auto& depth =
+        registry.gauge("pratu_worker_queue_depth", "Jobs waiting for a worker, by pool.", {"pool"});
     auto& refused = registry.counter(
         "pratu_worker_pool_rejections_total",
         "Requests refused with 503 because their worker pool's queue was full.", {"pool"});
@@ -345,8 +345,8 @@ struct Server::Impl {
     std::array<PoolSlot, kPoolCount> made;
     for (const auto& size : sizes) {
       auto& slot = made[static_cast<std::size_t>(size.pool)];
-      slot.workers = std::make_unique<WorkerPool>(size.threads, size.queue_limit,
-                                                  settings.worker_niceness);
+      slot.workers =
+          std::make_unique<WorkerPool>(size.threads, size.queue_limit, settings.worker_niceness);
       slot.queue_depth = &depth.with({std::string(pool_label(size.pool))});
       slot.rejections = &refused.with({std::string(pool_label(size.pool))});
     }
@@ -380,8 +380,8 @@ struct Server::Impl {
   Result<void> start() {
     boost::system::error_code ec;
     tcp::resolver resolver(lanes.front()->ioc);
-    auto endpoints = resolver.resolve(settings.host, std::to_string(settings.port),
-                                      tcp::resolver::passive, ec);
+    auto endpoints =
+        resolver.resolve(settings.host, std::to_string(settings.port), tcp::resolver::passive, ec);
     if (ec || endpoints.empty()) {
       return Error::internal("cannot resolve " + settings.host + ": " + ec.message());
     }
@@ -630,7 +630,8 @@ struct Server::Impl {
       connection->idle = false;
       connection->reading_head = true;
       const bool last_allowed = served + 1 >= settings.max_requests_per_connection;
-      auto result = co_await serve_one(lane, stream, buffer, peer_address, last_allowed, *connection);
+      auto result =
+          co_await serve_one(lane, stream, buffer, peer_address, last_allowed, *connection);
       if (!result.keep_alive) {
         linger = result.linger;
         break;
@@ -661,7 +662,8 @@ struct Server::Impl {
   };
 
   // Reads, handles and answers one request.
-  asio::awaitable<ServeResult> serve_one(Lane& lane, beast::tcp_stream& stream, beast::flat_buffer& buffer,
+  asio::awaitable<ServeResult> serve_one(Lane& lane, beast::tcp_stream& stream,
+                                         beast::flat_buffer& buffer,
                                          const std::string& peer_address, bool last_allowed,
                                          Connection& connection) {
     const auto started = std::chrono::steady_clock::now();
@@ -673,7 +675,8 @@ struct Server::Impl {
 
     web::Request request;
     request.remote_address = peer_address;
-    auto [header_error, header_bytes] = co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
+    auto [header_error, header_bytes] =
+        co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
     if (header_error) {
       request.request_id = request_id_for({});
       // The parser keeps the request line once it has read it; before that it is in the buffer.
@@ -728,16 +731,15 @@ struct Server::Impl {
 
     // Decide where the request goes before reading its body: the route sets the body limit.
     const bool is_get = request.method == "GET" || request.method == "HEAD";
-    const bool is_static = assets != nullptr && is_get &&
-                           request.path.rfind(StaticAssets::kPrefix, 0) == 0;
+    const bool is_static =
+        assets != nullptr && is_get && request.path.rfind(StaticAssets::kPrefix, 0) == 0;
     Match match;
     std::size_t body_limit = settings.default_body_limit;
     if (!is_static) {
       match = router.match(request.method, request.path);
       if (match.route != nullptr) body_limit = match.route->options.body_limit;
     }
-    const bool streamed =
-        match.route != nullptr && match.route->options.body == BodyMode::streamed;
+    const bool streamed = match.route != nullptr && match.route->options.body == BodyMode::streamed;
     if (streamed) body_limit = static_cast<std::size_t>(match.route->options.stream_limit);
     // Views stable storage (the router or a literal): the metrics cache keys on its address.
     const std::string_view route_name =
@@ -816,8 +818,8 @@ struct Server::Impl {
       }
     }
     keep_alive = keep_alive && !stopping;
-    const auto sent = co_await write_response(lane, stream, request, std::move(response), route_name,
-                                              keep_alive, started);
+    const auto sent = co_await write_response(lane, stream, request, std::move(response),
+                                              route_name, keep_alive, started);
     co_return ServeResult{sent && keep_alive, false};
   }
 
@@ -917,7 +919,8 @@ struct Server::Impl {
     try {
       return handler(request);
     } catch (const std::exception& e) {
-      log::error("handler failed", request.request_id, {{"route", route_name}, {"error", e.what()}});
+      log::error("handler failed", request.request_id,
+                 {{"route", route_name}, {"error", e.what()}});
     } catch (...) {
       log::error("handler failed", request.request_id, {{"route", route_name}});
     }
@@ -1021,7 +1024,8 @@ struct Server::Impl {
         response.set_header("Content-Encoding", "gzip");
         // The compressed bytes are a different representation: a strong ETag would lie.
         const std::string_view etag = response.header("ETag");
-        if (!etag.empty() && etag.front() == '"') response.set_header("ETag", "W/" + std::string(etag));
+        if (!etag.empty() && etag.front() == '"')
+          response.set_header("ETag", "W/" + std::string(etag));
       }
     }
 
@@ -1038,8 +1042,8 @@ struct Server::Impl {
 
   // The status line and header block of `response`, with the transport's own headers and
   // the security defaults the handler did not set.
-  std::string response_head(const web::Request& request, const web::Response& response,
-                            int status, bool bodiless, bool keep_alive) {
+  std::string response_head(const web::Request& request, const web::Response& response, int status,
+                            bool bodiless, bool keep_alive) {
     struct Default {
       std::string_view name;
       std::string_view value;
@@ -1093,8 +1097,8 @@ struct Server::Impl {
     }
     field("X-Request-Id", request.request_id);
     for (std::size_t i = 0; i < kDefaults.size(); ++i) {
-      const bool wanted = kDefaults[i].name != "Strict-Transport-Security" || request.secure ||
-                          settings.https_only;
+      const bool wanted =
+          kDefaults[i].name != "Strict-Transport-Security" || request.secure || settings.https_only;
       if (wanted && (present & (1U << i)) == 0) field(kDefaults[i].name, kDefaults[i].value);
     }
     if (!keep_alive) field("Connection", "close");
@@ -1110,14 +1114,15 @@ struct Server::Impl {
 
   // Counts and times one request and writes its access-log line. The metrics are looked up
   // once per lane for each route, method and status.
-  void access_log(Lane& lane, const web::Request& request, std::string_view route_name,
-                  int status, std::size_t bytes, std::chrono::steady_clock::time_point started) {
+  void access_log(Lane& lane, const web::Request& request, std::string_view route_name, int status,
+                  std::size_t bytes, std::chrono::steady_clock::time_point started) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const std::string_view method = method_label(request.method);
     std::array<char, 8> status_buffer{};
     const auto status_end =
-        std::to_chars(status_buffer.data(), status_buffer.data() + status_buffer.size(), status).ptr;
+        std::to_chars(status_buffer.data(), status_buffer.data() + status_buffer.size(), status)
+            .ptr;
     const std::string_view status_text(status_buffer.data(), status_end - status_buffer.data());
 
     const CounterKey key{route_name.data(), method.data(), status};
@@ -1136,10 +1141,10 @@ struct Server::Impl {
     histogram->second->observe(seconds);
 
     std::array<char, 64> duration_buffer{};
-    const auto duration_end = std::to_chars(duration_buffer.data(),
-                                            duration_buffer.data() + duration_buffer.size(),
-                                            seconds * 1000, std::chars_format::fixed, 3)
-                                  .ptr;
+    const auto duration_end =
+        std::to_chars(duration_buffer.data(), duration_buffer.data() + duration_buffer.size(),
+                      seconds * 1000, std::chars_format::fixed, 3)
+            .ptr;
     std::array<char, 24> bytes_buffer{};
     const auto bytes_end =
         std::to_chars(bytes_buffer.data(), bytes_buffer.data() + bytes_buffer.size(), bytes).ptr;
@@ -1147,15 +1152,23 @@ struct Server::Impl {
                                          duration_end - duration_buffer.data());
     const std::string_view bytes_text(bytes_buffer.data(), bytes_end - bytes_buffer.data());
     // The address is personal data: kept whole, truncated or not at all, as configured.
-    const std::string client = address_for_log(request.remote_address, settings.client_address_logging);
+    const std::string client =
+        address_for_log(request.remote_address, settings.client_address_logging);
     if (client.empty()) {
       log::info("request", request.request_id,
-                {{"method", method}, {"route", route_name}, {"status", status_text},
-                 {"duration_ms", duration_text}, {"bytes", bytes_text}});
+                {{"method", method},
+                 {"route", route_name},
+                 {"status", status_text},
+                 {"duration_ms", duration_text},
+                 {"bytes", bytes_text}});
     } else {
       log::info("request", request.request_id,
-                {{"method", method}, {"route", route_name}, {"status", status_text},
-                 {"duration_ms", duration_text}, {"bytes", bytes_text}, {"client", client}});
+                {{"method", method},
+                 {"route", route_name},
+                 {"status", status_text},
+                 {"duration_ms", duration_text},
+                 {"bytes", bytes_text},
+                 {"client", client}});
     }
   }
 
@@ -1188,8 +1201,8 @@ struct Server::Impl {
 
 Server::Server(ServerSettings settings, const Router& router, const StaticAssets* assets,
                metrics::Registry& metrics, ServerHooks hooks)
-    : impl_(std::make_unique<Impl>(std::move(settings), router, assets, metrics,
-                                   std::move(hooks))) {}
+    : impl_(
+          std::make_unique<Impl>(std::move(settings), router, assets, metrics, std::move(hooks))) {}
 
 Server::~Server() = default;
 

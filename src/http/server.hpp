@@ -24,18 +24,18 @@ struct ServerSettings {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: any free port (see Server::port())
   std::size_t io_threads = 1;
-  std::size_t worker_threads = 4;          // pool for pages and the API (Pool::pages)
+  std::size_t worker_threads = 4;  // pool for pages and the API (Pool::pages)
   std::size_t worker_queue_limit = 256;
-  std::size_t hashing_threads = 2;         // pool for password hashing (Pool::password_hashing)
+  std::size_t hashing_threads = 2;  // pool for password hashing (Pool::password_hashing)
   std::size_t hashing_queue_limit = 256;
-  std::size_t document_threads = 2;        // pool for heavy documents (Pool::documents)
+  std::size_t document_threads = 2;  // pool for heavy documents (Pool::documents)
   std::size_t document_queue_limit = 64;
   int worker_niceness = 0;  // Linux nice of the workers (0..19): above 0 they yield to I/O
-  std::size_t header_limit_bytes = 16 * 1024;  // request line + headers; 431 beyond
-  std::size_t default_body_limit = 64 * 1024;  // for requests that match no route
-  std::chrono::milliseconds read_timeout{10'000};   // to receive a whole request
-  std::chrono::milliseconds idle_timeout{60'000};   // keep-alive wait for the next request
-  std::chrono::milliseconds write_timeout{30'000};  // to send a whole response
+  std::size_t header_limit_bytes = 16 * 1024;        // request line + headers; 431 beyond
+  std::size_t default_body_limit = 64 * 1024;        // for requests that match no route
+  std::chrono::milliseconds read_timeout{10'000};    // to receive a whole request
+  std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
+  std::chrono::milliseconds write_timeout{30'000};   // to send a whole response
   std::chrono::milliseconds shutdown_grace{10'000};  // for in-flight requests on stop()
   std::size_t gzip_min_bytes = 1024;
   std::size_t max_requests_per_connection = 1000;
@@ -45,7 +45,7 @@ struct ServerSettings {
   // Peers whose X-Forwarded-For/-Proto are believed; empty: no one's.
   TrustedProxies trusted_proxies;
   AddressLogging client_address_logging = AddressLogging::truncated;  // in the access log
-  bool https_only = false;   // the public address is https: every response carries HSTS
+  bool https_only = false;  // the public address is https: every response carries HSTS
 };
 
 /// What the application adds to the transport.

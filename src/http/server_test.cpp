@@ -134,14 +134,13 @@ ServerSettings test_settings() {
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    router_.add("GET", "/", [](web::Request&) { return web::Response::text("home"); },
-                {"home"});
+    router_.add("GET", "/", [](web::Request&) { return web::Response::text("home"); }, {"home"});
     router_.add("GET", "/services/{slug}", [](web::Request& request) {
       return web::Response::text(std::string(request.path_param("slug")));
     });
-    router_.add("POST", "/echo", [](web::Request& request) {
-      return web::Response::text(request.body);
-    }, {"echo", 64});
+    router_.add("POST", "/echo",
+                [](web::Request& request) { return web::Response::text(request.body); },
+                {"echo", 64});
     router_.add("GET", "/big", [](web::Request&) {
       web::Response response;
       for (int i = 0; i < 100; ++i) response.body += "<p>ประตูบริการภาครัฐ</p>\n";
@@ -155,11 +154,10 @@ class ServerTest : public ::testing::Test {
     router_.add("GET", "/throws", [](web::Request&) -> web::Response {
       throw std::runtime_error("database exploded at row 42");
     });
-    router_.add("GET", "/request-id", [](web::Request& request) {
-      return web::Response::text(request.request_id);
-    });
+    router_.add("GET", "/request-id",
+                [](web::Request& request) { return web::Response::text(request.request_id); });
     router_.add("GET", "/secure", [](web::Request& request) {
-      return web::Response::text(request.secure ? "yes" : "no") ;
+      return web::Response::text(request.secure ? "yes" : "no");
     });
     router_.add("GET", "/health", [](web::Request&) { return web::Response::text("ok"); },
                 {"health", 0, Execution::inline_});
@@ -172,11 +170,14 @@ class ServerTest : public ::testing::Test {
       response.headers.emplace_back("X-Request-Id", "spoofed");
       return response;
     });
-    router_.add("GET", "/thread", [](web::Request&) {
+    router_.add(
+        "GET", "/thread",
+        [](web::Request&) {
       std::ostringstream id;
       id << std::this_thread::get_id();
       return web::Response::text(id.str());
-    }, {"thread", 0, Execution::inline_});
+        },
+        {"thread", 0, Execution::inline_});
     router_.add("GET", "/slow", [this](web::Request&) {
       slow_started_.set_value();
       std::this_thread::sleep_for(400ms);
@@ -196,26 +197,32 @@ class ServerTest : public ::testing::Test {
       gate_.wait();
       return web::Response::text("released");
     });
-    router_.add("POST", "/hash", [this](web::Request&) {
+    router_.add(
+        "POST", "/hash",
+        [this](web::Request&) {
       ++blocked_;
       gate_.wait();
       return web::Response::text("hashed");
-    }, {.name = "hash", .pool = Pool::password_hashing});
-    router_.add("POST", "/upload", [](web::Request& request) {
+        },
+        {.name = "hash", .pool = Pool::password_hashing});
+    router_.add(
+        "POST", "/upload",
+        [](web::Request& request) {
       if (!request.upload) return web::Response::text("no upload", 500);
       return web::Response::text(request.upload->sha256 + " " +
                                  std::to_string(request.upload->size_bytes) + " " +
                                  std::to_string(request.body.size()));
-    }, {.name = "upload",
-        .body_limit = 16,
-        .pool = Pool::documents,
-        .body = BodyMode::streamed,
-        .stream_limit = 1024 * 1024,
-        .sink = [this](const web::Request&, std::uint64_t limit)
-            -> Result<std::unique_ptr<BodySink>> {
-          EXPECT_EQ(limit, 1024U * 1024U);
-          return std::unique_ptr<BodySink>(std::make_unique<HashingSink>(sinks_));
-        }});
+        },
+        {.name = "upload",
+         .body_limit = 16,
+         .pool = Pool::documents,
+         .body = BodyMode::streamed,
+         .stream_limit = 1024 * 1024,
+         .sink = [this](const web::Request&,
+                        std::uint64_t limit) -> Result<std::unique_ptr<BodySink>> {
+           EXPECT_EQ(limit, 1024U * 1024U);
+           return std::unique_ptr<BodySink>(std::make_unique<HashingSink>(sinks_));
+         }});
   }
 
   void TearDown() override {
@@ -225,8 +232,8 @@ class ServerTest : public ::testing::Test {
 
   void start(ServerSettings settings = test_settings(), ServerHooks hooks = {},
              bool stop_on_signals = false) {
-    server_ = std::make_unique<Server>(settings, router_, assets_.get(), registry_,
-                                       std::move(hooks));
+    server_ =
+        std::make_unique<Server>(settings, router_, assets_.get(), registry_, std::move(hooks));
     auto started = server_->start();
     ASSERT_TRUE(started) << started.error().detail;
     if (stop_on_signals) server_->stop_on_signals();
@@ -419,7 +426,8 @@ TEST_F(ServerTest, StreamsChunkedAndEmptyBodies) {
   const std::string part(50'000, 'z');
   auto chunked = fetch(port(),
                        "POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
-                       "c350\r\n" + part + "\r\nc350\r\n" + part + "\r\n0\r\n\r\n");
+                       "c350\r\n" +
+                           part + "\r\nc350\r\n" + part + "\r\n0\r\n\r\n");
   ASSERT_TRUE(chunked);
   EXPECT_EQ(chunked->status, 200);
   EXPECT_EQ(chunked->body, sha256_hex(part + part) + " 100000 0");
@@ -431,7 +439,8 @@ TEST_F(ServerTest, StreamsChunkedAndEmptyBodies) {
 
 TEST_F(ServerTest, StreamedBodyPastItsLimitIs413AndDiscarded) {
   start(test_settings(), echoing_error_hook());
-  auto declared = fetch(port(), "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 2000000\r\n\r\n");
+  auto declared =
+      fetch(port(), "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 2000000\r\n\r\n");
   ASSERT_TRUE(declared);
   EXPECT_EQ(declared->status, 413);
 
@@ -455,8 +464,9 @@ TEST_F(ServerTest, StreamedBodyOfAClientThatLeavesIsDiscarded) {
   start();
   {
     Connection connection(port());
-    ASSERT_TRUE(connection.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 500000\r\n\r\n" +
-                                std::string(300'000, 'a')));
+    ASSERT_TRUE(
+        connection.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 500000\r\n\r\n" +
+                        std::string(300'000, 'a')));
     for (int i = 0; i < 400; ++i) {
       {
         std::lock_guard lock(sinks_.mutex);
@@ -483,7 +493,8 @@ TEST_F(ServerTest, OversizedChunkedBodyIs413WhileReading) {
   std::string chunk(40, 'y');
   auto response = fetch(port(),
                         "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
-                        "28\r\n" + chunk + "\r\n28\r\n" + chunk + "\r\n0\r\n\r\n");
+                        "28\r\n" +
+                            chunk + "\r\n28\r\n" + chunk + "\r\n0\r\n\r\n");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 413);
 }
@@ -547,7 +558,9 @@ TEST_F(ServerTest, DatesEveryResponseInImfFixdate) {
     ASSERT_TRUE(response);
     const std::string date = response->header("Date");
     EXPECT_TRUE(std::regex_match(
-        date, std::regex(R"((Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT)")))
+        date,
+        std::regex(
+            R"((Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT)")))
         << date;
   }
 }
@@ -642,8 +655,8 @@ TEST_F(ServerTest, EchoesAWellFormedRequestIdAndReplacesOthers) {
   EXPECT_EQ(echoed->header("X-Request-Id"), "abc-123-XYZ");
   EXPECT_EQ(echoed->body, "abc-123-XYZ");
 
-  for (const std::string bad : {std::string("bad id"), std::string(65, 'a'),
-                                std::string("<script>")}) {
+  for (const std::string bad :
+       {std::string("bad id"), std::string(65, 'a'), std::string("<script>")}) {
     auto replaced = fetch(port(), get("/request-id", "X-Request-Id: " + bad + "\r\n"));
     ASSERT_TRUE(replaced);
     const std::string id = replaced->header("X-Request-Id");
@@ -688,7 +701,8 @@ TEST_F(ServerTest, AccessLogHasOneLinePerRequestWithoutQueryOrCookies) {
   logger->set_pattern("%v");
   spdlog::set_default_logger(logger);
   start();
-  auto response = fetch(port(), get("/services/x?q=private-query", "Cookie: sid=private-cookie\r\n"));
+  auto response =
+      fetch(port(), get("/services/x?q=private-query", "Cookie: sid=private-cookie\r\n"));
   stop();
   spdlog::set_default_logger(previous);
 
@@ -876,22 +890,25 @@ TEST_F(ServerTest, CountsRequestsInMetricsThatPromtoolAccepts) {
   EXPECT_NE(text.find("pratu_http_requests_total{route=\"home\",method=\"GET\",status=\"200\"} 1"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("pratu_http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"} 1"),
-            std::string::npos);
+  EXPECT_NE(
+      text.find("pratu_http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"} 1"),
+      std::string::npos);
   EXPECT_NE(text.find("pratu_http_request_duration_seconds_count{route=\"home\"} 1"),
             std::string::npos);
   EXPECT_NE(text.find("pratu_http_connections_active"), std::string::npos);
 
-  const auto path = std::filesystem::temp_directory_path() / ("pratu_server_metrics_" + std::to_string(::getpid()) + ".prom");
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("pratu_server_metrics_" + std::to_string(::getpid()) + ".prom");
   std::ofstream(path) << text;
-  const int status = std::system(("promtool check metrics < " + path.string() +
-                                  " > /dev/null 2>&1").c_str());
+  const int status =
+      std::system(("promtool check metrics < " + path.string() + " > /dev/null 2>&1").c_str());
   std::filesystem::remove(path);
   EXPECT_EQ(status, 0) << text;
 }
 
 TEST_F(ServerTest, ServesFingerprintedStaticAssetsWithEtagAnd304) {
-  const auto dir = std::filesystem::temp_directory_path() / ("pratu_server_static_" + std::to_string(::getpid()));
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("pratu_server_static_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir / "css");
   std::string css;
   for (int i = 0; i < 100; ++i) css += "body { color: #0b0c0c; }\n";
@@ -1047,8 +1064,8 @@ TEST_F(ServerTest, HalfSentHeadsHoldMemoryWithinTheHeaderLimit) {
   settings.io_threads = 1;
   start(settings);
   constexpr int kConnections = 100;  // enough that what else the process allocates is noise
-  const std::string half_head =
-      "GET / HTTP/1.1\r\nHost: t\r\nX-Filler: " + std::string(settings.header_limit_bytes - 200, 'a');
+  const std::string half_head = "GET / HTTP/1.1\r\nHost: t\r\nX-Filler: " +
+                                std::string(settings.header_limit_bytes - 200, 'a');
   // Both ends of the loopback connections live in this process; what they allocate before
   // the heads are sent is not counted.
   std::vector<std::unique_ptr<Connection>> slow;
@@ -1122,8 +1139,9 @@ TEST_F(ServerTest, Http10WithoutHostAndChunkedBodiesStillWork) {
   auto old = fetch(port(), "GET / HTTP/1.0\r\n\r\n");
   ASSERT_TRUE(old);
   EXPECT_EQ(old->body, "home");
-  auto chunked = fetch(port(), "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
-                               "\r\n5\r\nhello\r\n0\r\n\r\n");
+  auto chunked = fetch(port(),
+                       "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
+                       "\r\n5\r\nhello\r\n0\r\n\r\n");
   ASSERT_TRUE(chunked);
   EXPECT_EQ(chunked->body, "hello");
 }
@@ -1197,12 +1215,14 @@ TEST_F(ServerTest, ForwardedForNamesTheClientOnlyBehindATrustedProxy) {
   start(settings);
   // The right-most address that is not one of our proxies; what the client wrote to the
   // left of it is not believed.
-  auto proxied = fetch(port(), get("/remote", "X-Forwarded-For: 198.51.100.1, 203.0.113.9, "
-                                              "10.1.2.3\r\nX-Forwarded-Proto: https\r\n"));
+  auto proxied = fetch(port(), get("/remote",
+                                   "X-Forwarded-For: 198.51.100.1, 203.0.113.9, "
+                                   "10.1.2.3\r\nX-Forwarded-Proto: https\r\n"));
   ASSERT_TRUE(proxied);
   EXPECT_EQ(proxied->body, "203.0.113.9 https");
-  auto split = fetch(port(), get("/remote", "X-Forwarded-For: 198.51.100.1\r\n"
-                                            "X-Forwarded-For: 203.0.113.7\r\n"));
+  auto split = fetch(port(), get("/remote",
+                                 "X-Forwarded-For: 198.51.100.1\r\n"
+                                 "X-Forwarded-For: 203.0.113.7\r\n"));
   EXPECT_EQ(split->body, "203.0.113.7");
 }
 

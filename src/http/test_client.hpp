@@ -142,8 +142,8 @@ class Connection {
     if (const auto text = response.header("Content-Length"); !text.empty()) {
       length = std::stoul(text);
     }
-    const bool no_body = head || response.status == 304 || response.status == 204 ||
-                         response.status < 200;
+    const bool no_body =
+        head || response.status == 304 || response.status == 204 || response.status < 200;
     if (!no_body) {
       while (buffer_.size() < length) {
         if (!fill()) return std::nullopt;
@@ -176,8 +176,8 @@ class Connection {
 
 /// A GET request with optional extra header lines (each ending in \r\n).
 inline std::string get(std::string_view target, std::string_view extra_headers = {}) {
-  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: test\r\n" +
-         std::string(extra_headers) + "\r\n";
+  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: test\r\n" + std::string(extra_headers) +
+         "\r\n";
 }
 
 /// Sends one request on a new connection and reads the response.

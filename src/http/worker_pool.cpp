@@ -60,8 +60,7 @@ void WorkerPool::stop() {
 }
 
 void WorkerPool::run() {
-  if (niceness_ != 0 &&
-      setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), niceness_) != 0) {
+  if (niceness_ != 0 && setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), niceness_) != 0) {
     log::warn("worker priority unchanged", {},
               {{"niceness", std::to_string(niceness_)}, {"error", std::strerror(errno)}});
   }

@@ -107,8 +107,8 @@ Result<void> make_directories(const std::filesystem::path& dir) {
 Result<void> publish(FileDescriptor& fd, const std::filesystem::path& temp,
                      const std::filesystem::path& target) {
   // Once renamed the blob is immutable: readable by all, writable by none.
-  bool written = ::fchmod(fd.get(), 0444) == 0 && ::fsync(fd.get()) == 0 &&
-                 ::close(fd.release()) == 0;
+  bool written =
+      ::fchmod(fd.get(), 0444) == 0 && ::fsync(fd.get()) == 0 && ::close(fd.release()) == 0;
   if (!written) {
     Error error = io_error("cannot write", temp);
     ::unlink(temp.c_str());
@@ -125,15 +125,20 @@ Result<void> publish(FileDescriptor& fd, const std::filesystem::path& temp,
 }
 
 Error too_large(std::int64_t limit) {
-  return Error{ErrorCode::invalid_input, "errors.upload_too_large",
-               "upload larger than its limit of " + std::to_string(limit) + " bytes", {}, 0};
+  return Error{ErrorCode::invalid_input,
+               "errors.upload_too_large",
+               "upload larger than its limit of " + std::to_string(limit) + " bytes",
+               {},
+               0};
 }
 
 Error offset_conflict(std::int64_t offset, std::int64_t written) {
-  return Error{ErrorCode::conflict, "errors.upload_offset_conflict",
+  return Error{ErrorCode::conflict,
+               "errors.upload_offset_conflict",
                "upload append at offset " + std::to_string(offset) + " but " +
                    std::to_string(written) + " bytes are stored",
-               {}, 0};
+               {},
+               0};
 }
 
 }  // namespace
@@ -212,7 +217,7 @@ struct BlobWriter::State {
   std::filesystem::path path;
   FileDescriptor fd{-1};
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> digest{EVP_MD_CTX_new(),
-                                                                  &EVP_MD_CTX_free};
+                                                                 &EVP_MD_CTX_free};
   std::int64_t written = 0;
   std::int64_t limit = 0;
   bool spent = false;
@@ -233,8 +238,11 @@ namespace {
 Result<void> lock_upload(const FileDescriptor& fd, const std::filesystem::path& path) {
   if (::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) return ok();
   if (errno == EWOULDBLOCK) {
-    return Error{ErrorCode::conflict, "errors.upload_offset_conflict",
-                 "upload " + path.filename().string() + " has another writer", {}, 0};
+    return Error{ErrorCode::conflict,
+                 "errors.upload_offset_conflict",
+                 "upload " + path.filename().string() + " has another writer",
+                 {},
+                 0};
   }
   return io_error("cannot lock", path);
 }
@@ -261,8 +269,8 @@ Result<BlobWriter> BlobWriter::create(const BlobStore& store, std::int64_t limit
   }
   state->id = to_hex(random.data(), random.size());
   state->path = dir / state->id;
-  state->fd = FileDescriptor(
-      ::open(state->path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  state->fd =
+      FileDescriptor(::open(state->path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (state->fd.get() < 0) return io_error("cannot create", state->path);
   PRATU_CHECK(lock_upload(state->fd, state->path));
   return BlobWriter(std::move(state));

@@ -25,7 +25,8 @@ class BlobStore {
   /// A store rooted at `root` (created on first put).
   explicit BlobStore(std::filesystem::path root);
 
-  /// Stores `bytes` durably (temp file, fsync, rename); storing the same bytes twice keeps one file.
+  /// Stores `bytes` durably (temp file, fsync, rename); storing the same bytes twice keeps one
+  /// file.
   Result<BlobRef> put(std::string_view bytes, std::string_view media_type) const;
   /// The bytes of blob `sha256`; not_found if absent, invalid_input if `sha256` is malformed.
   Result<std::string> get(std::string_view sha256) const;

@@ -82,8 +82,9 @@ TEST_F(BlobStoreTest, MissingBlobIsNotFound) {
 
 TEST_F(BlobStoreTest, MalformedAddressesAreRejected) {
   ASSERT_TRUE(store_.put("abc", "text/plain"));
-  for (std::string bad : {std::string("../../etc/passwd"), std::string(63, 'a'),
-                          std::string("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD")}) {
+  for (std::string bad :
+       {std::string("../../etc/passwd"), std::string(63, 'a'),
+        std::string("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD")}) {
     EXPECT_FALSE(store_.exists(bad)) << bad;
     auto r = store_.get(bad);
     ASSERT_FALSE(r) << bad;

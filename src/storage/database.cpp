@@ -25,8 +25,8 @@ std::int64_t parse_int64(const std::string& text) {
   // "12.0" or "1e3" from a REAL column read as an integer.
   double d = 0;
   auto [dend, dec] = std::from_chars(text.data(), text.data() + text.size(), d);
-  if (dec == std::errc() && dend == text.data() + text.size() && std::isfinite(d) &&
-      d >= -9.2e18 && d <= 9.2e18) {
+  if (dec == std::errc() && dend == text.data() + text.size() && std::isfinite(d) && d >= -9.2e18 &&
+      d <= 9.2e18) {
     return static_cast<std::int64_t>(d);
   }
   return 0;

@@ -40,7 +40,7 @@ class Row {
   bool is_null(std::size_t i) const;
   std::int64_t int64(std::size_t i) const;  // 0 if NULL; text is parsed
   double real(std::size_t i) const;
-  std::string text(std::size_t i) const;    // "" if NULL; numbers formatted
+  std::string text(std::size_t i) const;  // "" if NULL; numbers formatted
   std::optional<std::string> optional_text(std::size_t i) const;
   std::size_t size() const { return values_.size(); }
   const std::vector<Value>& values() const { return values_; }
@@ -54,9 +54,11 @@ class Connection {
  public:
   virtual ~Connection() = default;
   /// Runs a statement returning rows.
-  virtual Result<std::vector<Row>> query(std::string_view sql, std::span<const Value> params = {}) = 0;
+  virtual Result<std::vector<Row>> query(std::string_view sql,
+                                         std::span<const Value> params = {}) = 0;
   /// Runs a statement; returns the number of rows changed.
-  virtual Result<std::int64_t> execute(std::string_view sql, std::span<const Value> params = {}) = 0;
+  virtual Result<std::int64_t> execute(std::string_view sql,
+                                       std::span<const Value> params = {}) = 0;
   /// Runs several statements without parameters (migrations).
   virtual Result<void> execute_script(std::string_view sql) = 0;
   virtual Dialect dialect() const = 0;

@@ -59,9 +59,8 @@ TEST_P(StorageEngine, RoundTripsEveryValueType) {
   });
   ASSERT_TRUE(wrote) << wrote.error().detail;
 
-  auto read = database().read_value<std::vector<Row>>([](Connection& c) {
-    return c.query("SELECT id, i, r, s FROM vals ORDER BY id", {});
-  });
+  auto read = database().read_value<std::vector<Row>>(
+      [](Connection& c) { return c.query("SELECT id, i, r, s FROM vals ORDER BY id", {}); });
   ASSERT_TRUE(read) << read.error().detail;
   ASSERT_EQ(read->size(), rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -237,9 +236,10 @@ TEST_P(StorageEngine, OutboxHandsOutGeneratedIds) {
       [](Connection& c) -> Result<std::vector<std::int64_t>> {
         std::vector<std::int64_t> out;
         for (int i = 0; i < 2; ++i) {
-          PRATU_TRY(row, c.query_one("INSERT INTO outbox (topic, payload, created_at, available_at)"
-                                     " VALUES ($1, $2, $3, $3) RETURNING id",
-                                     {"mail.welcome", R"({"to":"สมชาย"})", std::int64_t{1780000000}}));
+          PRATU_TRY(row,
+                    c.query_one("INSERT INTO outbox (topic, payload, created_at, available_at)"
+                                " VALUES ($1, $2, $3, $3) RETURNING id",
+                                {"mail.welcome", R"({"to":"สมชาย"})", std::int64_t{1780000000}}));
           out.push_back(row->int64(0));
         }
         return out;

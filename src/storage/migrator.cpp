@@ -78,11 +78,11 @@ Result<std::string> read_file(const std::filesystem::path& path) {
 Result<void> lock_and_create_table(Connection& c) {
   if (c.dialect() == Dialect::postgres) {
     PRATU_CHECK(c.query("SELECT pg_advisory_xact_lock($1::bigint)", {kMigrationLockKey}));
-    PRATU_CHECK(c.execute_script(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY,"
-        " name TEXT NOT NULL,"
-        " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"));
+    PRATU_CHECK(
+        c.execute_script("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                         " version INTEGER PRIMARY KEY,"
+                         " name TEXT NOT NULL,"
+                         " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"));
   } else {
     PRATU_CHECK(c.execute_script(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("

@@ -31,7 +31,8 @@ class MigrationFiles {
     }
   }
   void remove(const std::string& file) {
-    for (const char* dialect : {"sqlite", "postgres"}) std::filesystem::remove(root_ / dialect / file);
+    for (const char* dialect : {"sqlite", "postgres"})
+      std::filesystem::remove(root_ / dialect / file);
   }
   std::string dir() const { return root_.string(); }
 

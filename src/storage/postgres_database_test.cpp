@@ -33,8 +33,8 @@ TEST_F(PostgresEngine, ConvertsColumnsByType) {
   ASSERT_TRUE(row) << row.error().detail;
   ASSERT_TRUE(row->has_value());
   const std::vector<Value> expected = {
-      std::int64_t{7}, std::int64_t{8}, std::int64_t{9}, 1.5,  2.25,   3.125,
-      std::int64_t{1}, std::int64_t{0}, "text",         R"({"a": 1})", nullptr};
+      std::int64_t{7}, std::int64_t{8}, std::int64_t{9}, 1.5,           2.25,   3.125,
+      std::int64_t{1}, std::int64_t{0}, "text",          R"({"a": 1})", nullptr};
   EXPECT_EQ((*row)->values(), expected);
 }
 

@@ -44,7 +44,8 @@ TEST(PlaceholderRewrite, SurvivesAnUnclosedLiteral) {
 class SqliteEngine : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto created = test::TestDatabase::create(test::Engine::sqlite, testing_support::core_options());
+    auto created =
+        test::TestDatabase::create(test::Engine::sqlite, testing_support::core_options());
     ASSERT_TRUE(created) << created.error().detail;
     test_database_ = std::move(*created);
   }
@@ -84,8 +85,8 @@ TEST_F(SqliteEngine, HasFts5ForThaiSearch) {
   auto r = database().write([](Connection& c) -> Result<void> {
     PRATU_CHECK(c.execute_script("CREATE VIRTUAL TABLE search USING fts5(body)"));
     // Thai is indexed as space-separated words (the catalogue segments it with ICU first).
-    PRATU_CHECK(c.execute("INSERT INTO search (body) VALUES ($1)",
-                          {"ใบอนุญาต จัดตั้ง สถานที่ จำหน่าย อาหาร"}));
+    PRATU_CHECK(
+        c.execute("INSERT INTO search (body) VALUES ($1)", {"ใบอนุญาต จัดตั้ง สถานที่ จำหน่าย อาหาร"}));
     PRATU_CHECK(c.execute("INSERT INTO search (body) VALUES ($1)", {"ทะเบียน พาณิชย์"}));
     return ok();
   });

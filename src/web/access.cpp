@@ -4,14 +4,10 @@ namespace pratu::web {
 
 std::string_view role_name(Role role) {
   switch (role) {
-    case Role::officer:
-      return "officer";
-    case Role::supervisor:
-      return "supervisor";
-    case Role::admin:
-      return "admin";
-    case Role::applicant:
-      break;
+    case Role::officer: return "officer";
+    case Role::supervisor: return "supervisor";
+    case Role::admin: return "admin";
+    case Role::applicant: break;
   }
   return "applicant";
 }
@@ -28,18 +24,12 @@ bool is_agency_role(Role role) { return role == Role::officer || role == Role::s
 
 std::string_view access_name(Access access) {
   switch (access) {
-    case Access::signed_in:
-      return "signed_in";
-    case Access::applicant:
-      return "applicant";
-    case Access::agency_officer:
-      return "agency_officer";
-    case Access::agency_supervisor:
-      return "agency_supervisor";
-    case Access::admin:
-      return "admin";
-    case Access::anyone:
-      break;
+    case Access::signed_in: return "signed_in";
+    case Access::applicant: return "applicant";
+    case Access::agency_officer: return "agency_officer";
+    case Access::agency_supervisor: return "agency_supervisor";
+    case Access::admin: return "admin";
+    case Access::anyone: break;
   }
   return "anyone";
 }
@@ -53,24 +43,12 @@ Verdict decide(Access access, const std::optional<Principal>& user, std::string_
   };
   bool allowed = false;
   switch (access) {
-    case Access::signed_in:
-      allowed = true;
-      break;
-    case Access::applicant:
-      allowed = p.role == Role::applicant;
-      break;
-    case Access::agency_officer:
-      allowed = is_agency_role(p.role) && same_agency();
-      break;
-    case Access::agency_supervisor:
-      allowed = p.role == Role::supervisor && same_agency();
-      break;
-    case Access::admin:
-      allowed = p.role == Role::admin;
-      break;
-    case Access::anyone:
-      allowed = true;
-      break;
+    case Access::signed_in: allowed = true; break;
+    case Access::applicant: allowed = p.role == Role::applicant; break;
+    case Access::agency_officer: allowed = is_agency_role(p.role) && same_agency(); break;
+    case Access::agency_supervisor: allowed = p.role == Role::supervisor && same_agency(); break;
+    case Access::admin: allowed = p.role == Role::admin; break;
+    case Access::anyone: allowed = true; break;
   }
   return allowed ? Verdict::allow : Verdict::forbid;
 }

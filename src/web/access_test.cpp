@@ -51,7 +51,8 @@ TEST(Access, AgencyRulesAdmitOnlyTheOwningAgency) {
   EXPECT_EQ(decide(Access::agency_officer, other_officer, "bma"), Verdict::forbid);
   EXPECT_EQ(decide(Access::agency_supervisor, supervisor, "bma"), Verdict::allow);
   EXPECT_EQ(decide(Access::agency_supervisor, officer, "bma"), Verdict::forbid);
-  EXPECT_EQ(decide(Access::agency_supervisor, person(Role::supervisor, "dbd"), "bma"), Verdict::forbid);
+  EXPECT_EQ(decide(Access::agency_supervisor, person(Role::supervisor, "dbd"), "bma"),
+            Verdict::forbid);
   // A route that names no resource (the agency's own queue) admits any officer...
   EXPECT_EQ(decide(Access::agency_officer, other_officer, ""), Verdict::allow);
   // ...but never someone without an agency, whatever their role says.

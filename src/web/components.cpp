@@ -107,8 +107,8 @@ json::object checkboxes(const Control& control, const std::vector<Choice>& choic
 }
 
 json::object select(const Control& control, const std::vector<Choice>& choices,
-                    std::string_view selected, std::string_view placeholder,
-                    std::string_view width, std::string_view autocomplete) {
+                    std::string_view selected, std::string_view placeholder, std::string_view width,
+                    std::string_view autocomplete) {
   auto m = control_model(control);
   json::array options;
   for (const auto& choice : choices) {
@@ -147,8 +147,8 @@ json::object date_input(const Control& control, const DateParts& typed, const Da
   return m;
 }
 
-json::object date_input(const Control& control, std::string_view iso_date,
-                        const DateLabels& labels, Locale locale) {
+json::object date_input(const Control& control, std::string_view iso_date, const DateLabels& labels,
+                        Locale locale) {
   DateParts parts;
   if (iso_date.size() == 10 && iso_date[4] == '-' && iso_date[7] == '-') {
     auto year = whole_number(iso_date.substr(0, 4));
@@ -204,20 +204,20 @@ json::object summary_list(const std::vector<SummaryRow>& rows) {
   for (const auto& row : rows) {
     json::object item{{"key", row.key}, {"value", row.value}};
     if (!row.change_href.empty()) {
-      item["change"] = json::object{{"href", row.change_href},
-                                    {"label", row.change_label},
-                                    {"what", row.change_what}};
+      item["change"] = json::object{
+          {"href", row.change_href}, {"label", row.change_label}, {"what", row.change_what}};
     }
     items.push_back(std::move(item));
   }
-  return json::object{{"rows", std::move(items)}, {"has_actions", std::any_of(rows.begin(), rows.end(), [](const SummaryRow& r) { return !r.change_href.empty(); })}};
+  return json::object{
+      {"rows", std::move(items)},
+      {"has_actions", std::any_of(rows.begin(), rows.end(),
+                                  [](const SummaryRow& r) { return !r.change_href.empty(); })}};
 }
 
 json::object notification_banner(BannerKind kind, std::string_view title, std::string_view heading,
                                  std::string_view text) {
-  json::object m{{"title", title},
-                 {"heading", heading},
-                 {"success", kind == BannerKind::success}};
+  json::object m{{"title", title}, {"heading", heading}, {"success", kind == BannerKind::success}};
   if (!text.empty()) m["text"] = text;
   return m;
 }

@@ -32,9 +32,9 @@ struct Control {
 struct TextInputOptions {
   std::string_view type = "text";  // text | email | tel | password | number
   std::string_view autocomplete;
-  std::string_view inputmode;      // numeric | tel | email ...
-  std::string_view width;          // "short" | "medium" | "" (full)
-  bool spellcheck = true;          // false for IDs, emails and codes
+  std::string_view inputmode;  // numeric | tel | email ...
+  std::string_view width;      // "short" | "medium" | "" (full)
+  bool spellcheck = true;      // false for IDs, emails and codes
 };
 
 /// One option of radios, checkboxes or a select.

@@ -33,7 +33,8 @@ std::string render(const std::string& name, json::object model) {
     }
     return s;
   }();
-  json::value globals = json::object{{"t", json::object{{"errors", json::object{{"title_prefix", "Error:"}}}}}};
+  json::value globals =
+      json::object{{"t", json::object{{"errors", json::object{{"title_prefix", "Error:"}}}}}};
   json::value value = std::move(model);
   std::string out;
   set.find(name)->render({&globals, &value}, &set, out);
@@ -41,8 +42,10 @@ std::string render(const std::string& name, json::object model) {
 }
 
 TEST(Components, TextInputTiesLabelHintAndErrorToTheInput) {
-  auto html = render("text_input", text_input({"email", "Email", "We send the receipt here", "Enter an email address"},
-                                              "a@b", {.type = "email", .autocomplete = "email", .spellcheck = false}));
+  auto html =
+      render("text_input",
+             text_input({"email", "Email", "We send the receipt here", "Enter an email address"},
+                        "a@b", {.type = "email", .autocomplete = "email", .spellcheck = false}));
   EXPECT_THAT(html, HasSubstr(R"(<label class="label" for="email">Email</label>)"));
   EXPECT_THAT(html, HasSubstr(R"(id="email-hint")"));
   EXPECT_THAT(html, HasSubstr(R"(id="email-error")"));
@@ -64,40 +67,48 @@ TEST(Components, TypedValuesAreEscaped) {
 
 TEST(Components, RadiosAreAFieldsetWhoseFirstItemTheErrorSummaryLinksTo) {
   auto html = render("radios", radios({"kind", "Kind of business", "", "Choose one"},
-                                      {{"sole", "Sole trader", ""}, {"partnership", "Partnership", "Two or more people"}},
+                                      {{"sole", "Sole trader", ""},
+                                       {"partnership", "Partnership", "Two or more people"}},
                                       "partnership"));
   EXPECT_THAT(html, HasSubstr("<legend class=\"fieldset__legend\">Kind of business</legend>"));
   EXPECT_THAT(html, HasSubstr(R"(id="kind" name="kind" type="radio" value="sole")"));
-  EXPECT_THAT(html, HasSubstr(R"(id="kind-2" name="kind" type="radio" value="partnership" checked)"));
+  EXPECT_THAT(html,
+              HasSubstr(R"(id="kind-2" name="kind" type="radio" value="partnership" checked)"));
   EXPECT_THAT(html, HasSubstr(R"(aria-describedby="kind-2-item-hint")"));
   EXPECT_THAT(html, HasSubstr(R"(aria-describedby="kind-error")"));
 }
 
 TEST(Components, CheckboxesKeepEverySelectedChoice) {
-  auto html = render("checkboxes", checkboxes({"days", "Open on", "", ""},
-                                              {{"sat", "Saturday", ""}, {"sun", "Sunday", ""}, {"mon", "Monday", ""}},
-                                              {"sat", "mon"}));
+  auto html =
+      render("checkboxes",
+             checkboxes({"days", "Open on", "", ""},
+                        {{"sat", "Saturday", ""}, {"sun", "Sunday", ""}, {"mon", "Monday", ""}},
+                        {"sat", "mon"}));
   EXPECT_THAT(html, HasSubstr(R"(value="sat" checked)"));
   EXPECT_THAT(html, HasSubstr(R"(value="sun">)"));
   EXPECT_THAT(html, HasSubstr(R"(value="mon" checked)"));
 }
 
 TEST(Components, SelectOffersAPlaceholderAndMarksTheChoice) {
-  auto html = render("select", select({"title", "Title", "", ""}, {{"mr", "Mr", ""}, {"ms", "Ms", ""}}, "ms", "Choose", "short"));
+  auto html =
+      render("select", select({"title", "Title", "", ""}, {{"mr", "Mr", ""}, {"ms", "Ms", ""}},
+                              "ms", "Choose", "short"));
   EXPECT_THAT(html, HasSubstr(R"(<option value="">Choose</option>)"));
   EXPECT_THAT(html, HasSubstr(R"(<option value="ms" selected>Ms</option>)"));
   EXPECT_THAT(html, HasSubstr("input--short"));
 }
 
 TEST(Components, FileUploadSaysWhatItAccepts) {
-  auto html = render("file_upload", file_upload({"plan", "Floor plan", "PDF, up to 10 MB", ""}, "application/pdf"));
+  auto html = render("file_upload", file_upload({"plan", "Floor plan", "PDF, up to 10 MB", ""},
+                                                "application/pdf"));
   EXPECT_THAT(html, HasSubstr(R"(type="file" accept="application/pdf")"));
   EXPECT_THAT(html, HasSubstr(R"(aria-describedby="plan-hint")"));
 }
 
 TEST(Components, DateInputShowsTheBuddhistEraInThai) {
   const DateLabels labels{"วัน", "เดือน", "ปี (พ.ศ.)"};
-  auto html = render("date_input", date_input({"born", "วันเกิด", "", ""}, "1987-03-27", labels, Locale::th));
+  auto html =
+      render("date_input", date_input({"born", "วันเกิด", "", ""}, "1987-03-27", labels, Locale::th));
   EXPECT_THAT(html, HasSubstr(R"(id="born" name="born-day")"));
   EXPECT_THAT(html, HasSubstr(R"(value="27")"));
   EXPECT_THAT(html, HasSubstr(R"(value="2530")"));
@@ -130,32 +141,45 @@ TEST(Components, DatesAreReadBackInTheEraTheyWereTypedIn) {
 }
 
 TEST(Components, DatePartsAreReadFromTheForm) {
-  auto parts = date_parts({{"born-day", " 7 "}, {"born-month", "11"}, {"born-year", "2540"}, {"x-day", "1"}}, "born");
+  auto parts = date_parts(
+      {{"born-day", " 7 "}, {"born-month", "11"}, {"born-year", "2540"}, {"x-day", "1"}}, "born");
   EXPECT_EQ(parts.day, "7");
   EXPECT_EQ(parts.month, "11");
   EXPECT_EQ(parts.year, "2540");
 }
 
 TEST(Components, SummaryListChangeLinksSayWhatTheyChange) {
-  auto html = render("summary_list", summary_list({{"Email", "a@b", "/account/email", "Change", "your email"},
-                                                   {"Member since", "1 January 2026", "", "", ""}}));
-  EXPECT_THAT(html, HasSubstr(R"(<a href="/account/email">Change<span class="visually-hidden"> your email</span></a>)"));
+  auto html = render("summary_list",
+                     summary_list({{"Email", "a@b", "/account/email", "Change", "your email"},
+                                   {"Member since", "1 January 2026", "", "", ""}}));
+  EXPECT_THAT(
+      html,
+      HasSubstr(
+          R"(<a href="/account/email">Change<span class="visually-hidden"> your email</span></a>)"));
   EXPECT_THAT(html, HasSubstr("<dd class=\"summary-list__value\">1 January 2026</dd>"));
 }
 
 TEST(Components, SuccessBannersAreAnnounced) {
-  auto success = render("notification_banner", notification_banner(BannerKind::success, "Success", "Your password has been changed"));
+  auto success =
+      render("notification_banner",
+             notification_banner(BannerKind::success, "Success", "Your password has been changed"));
   EXPECT_THAT(success, HasSubstr(R"(role="alert")"));
   EXPECT_THAT(success, HasSubstr("notification-banner--success"));
-  auto important = render("notification_banner", notification_banner(BannerKind::important, "Important", "Pay by 5 December", "The bill is in your applications"));
+  auto important =
+      render("notification_banner",
+             notification_banner(BannerKind::important, "Important", "Pay by 5 December",
+                                 "The bill is in your applications"));
   EXPECT_THAT(important, HasSubstr(R"(role="region")"));
   EXPECT_THAT(important, HasSubstr("The bill is in your applications"));
 }
 
 TEST(Components, TaskListLinksOnlyTasksThatCanStart) {
-  auto html = render("task_list", task_list({{"Your details", "/apply/1/details", "Completed", true},
-                                             {"Pay the fee", "", "Cannot start yet", false}}));
-  EXPECT_THAT(html, HasSubstr(R"(<a href="/apply/1/details" aria-describedby="task-1-status">Your details</a>)"));
+  auto html =
+      render("task_list", task_list({{"Your details", "/apply/1/details", "Completed", true},
+                                     {"Pay the fee", "", "Cannot start yet", false}}));
+  EXPECT_THAT(
+      html,
+      HasSubstr(R"(<a href="/apply/1/details" aria-describedby="task-1-status">Your details</a>)"));
   EXPECT_THAT(html, HasSubstr("task-list__status--done"));
   EXPECT_THAT(html, HasSubstr("<span class=\"task-list__name\">Pay the fee</span>"));
 }

@@ -31,9 +31,9 @@ struct RequestContext {
   std::string request_id;
   Locale locale = Locale::th;
   std::optional<Principal> user;
-  std::string session_id;        // database session id (not the cookie secret), if any
-  std::string csrf_token;        // to embed in forms
-  std::int64_t session_expires_at = 0;  // idle expiry, seconds since epoch; 0: no session
+  std::string session_id;                // database session id (not the cookie secret), if any
+  std::string csrf_token;                // to embed in forms
+  std::int64_t session_expires_at = 0;   // idle expiry, seconds since epoch; 0: no session
   std::vector<std::string> set_cookies;  // Set-Cookie values to add to the response
 };
 

@@ -18,8 +18,8 @@ icu::DateFormat& formatter(Locale locale, Style style) {
   thread_local std::unique_ptr<icu::DateFormat> cache[2][2];
   auto& slot = cache[locale == Locale::en ? 1 : 0][style == Style::date ? 0 : 1];
   if (!slot) {
-    icu::Locale icu_locale = locale == Locale::en ? icu::Locale("en", "GB")
-                                                  : icu::Locale("th_TH@calendar=buddhist");
+    icu::Locale icu_locale =
+        locale == Locale::en ? icu::Locale("en", "GB") : icu::Locale("th_TH@calendar=buddhist");
     if (style == Style::date) {
       slot.reset(icu::DateFormat::createDateInstance(icu::DateFormat::kLong, icu_locale));
     } else {

@@ -21,7 +21,8 @@ std::string trim(std::string_view s) {
 Result<Form> Form::parse(const Request& request) {
   auto type = request.header("Content-Type");
   if (!type.empty() && type.find("application/x-www-form-urlencoded") == std::string_view::npos) {
-    return Error{ErrorCode::invalid_input, "errors.form_unreadable", "unexpected content type", {}, 0};
+    return Error{
+        ErrorCode::invalid_input, "errors.form_unreadable", "unexpected content type", {}, 0};
   }
   auto fields = parse_urlencoded(request.body);
   if (!fields) {

@@ -17,9 +17,9 @@ Error json_error(std::string key, std::string detail) {
 
 Result<boost::json::value> parse_json_body(std::string_view body, const JsonLimits& limits) {
   if (body.size() > limits.max_bytes) {
-    return json_error("http.json.too_large",
-                      "JSON body of " + std::to_string(body.size()) + " bytes exceeds " +
-                          std::to_string(limits.max_bytes));
+    return json_error("http.json.too_large", "JSON body of " + std::to_string(body.size()) +
+                                                 " bytes exceeds " +
+                                                 std::to_string(limits.max_bytes));
   }
   boost::json::parse_options options;
   options.max_depth = limits.max_depth;
@@ -30,8 +30,8 @@ Result<boost::json::value> parse_json_body(std::string_view body, const JsonLimi
   boost::system::error_code ec;
   boost::json::value value = boost::json::parse(body, ec, {}, options);
   if (ec == boost::json::error::too_deep) {
-    return json_error("http.json.too_deep", "JSON nesting exceeds " +
-                                                std::to_string(limits.max_depth));
+    return json_error("http.json.too_deep",
+                      "JSON nesting exceeds " + std::to_string(limits.max_depth));
   }
   if (ec) return json_error("http.json.invalid", "malformed JSON: " + ec.message());
   return value;

@@ -27,12 +27,24 @@ std::string_view trim_ows(std::string_view s) {
 bool is_token_char(unsigned char c) {
   if (c <= 0x20 || c >= 0x7F) return false;
   switch (c) {
-    case '(': case ')': case '<': case '>': case '@': case ',': case ';': case ':':
-    case '\\': case '"': case '/': case '[': case ']': case '?': case '=': case '{':
-    case '}':
-      return false;
-    default:
-      return true;
+    case '(':
+    case ')':
+    case '<':
+    case '>':
+    case '@':
+    case ',':
+    case ';':
+    case ':':
+    case '\\':
+    case '"':
+    case '/':
+    case '[':
+    case ']':
+    case '?':
+    case '=':
+    case '{':
+    case '}': return false;
+    default: return true;
   }
 }
 
@@ -85,12 +97,27 @@ bool is_target_char(unsigned char c) {
   if (c >= 'A' && c <= 'Z') return true;
   if (c >= '0' && c <= '9') return true;
   switch (c) {
-    case '-': case '.': case '_': case '~': case '!': case '$': case '&': case '\'':
-    case '(': case ')': case '*': case '+': case ',': case ';': case '=': case ':':
-    case '@': case '/': case '?': case '%':
-      return true;
-    default:
-      return false;
+    case '-':
+    case '.':
+    case '_':
+    case '~':
+    case '!':
+    case '$':
+    case '&':
+    case '\'':
+    case '(':
+    case ')':
+    case '*':
+    case '+':
+    case ',':
+    case ';':
+    case '=':
+    case ':':
+    case '@':
+    case '/':
+    case '?':
+    case '%': return true;
+    default: return false;
   }
 }
 
@@ -265,8 +292,7 @@ std::string percent_encode(std::string_view text) {
   for (char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
     const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-                            c == '~';
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
     if (unreserved) {
       out.push_back(ch);
     } else {
@@ -278,8 +304,7 @@ std::string percent_encode(std::string_view text) {
   return out;
 }
 
-std::optional<std::vector<Header>> parse_urlencoded(std::string_view text,
-                                                    std::size_t max_fields) {
+std::optional<std::vector<Header>> parse_urlencoded(std::string_view text, std::size_t max_fields) {
   std::vector<Header> fields;
   while (!text.empty()) {
     const std::size_t amp = text.find('&');
@@ -314,8 +339,8 @@ std::optional<Target> parse_target(std::string_view target) {
 
   // An encoded slash would let one segment pose as two after decoding.
   for (std::size_t i = 0; i + 2 < raw_path.size(); ++i) {
-    if (raw_path[i] == '%' && raw_path[i + 1] == '2' && (raw_path[i + 2] == 'f' ||
-                                                          raw_path[i + 2] == 'F')) {
+    if (raw_path[i] == '%' && raw_path[i + 1] == '2' &&
+        (raw_path[i + 2] == 'f' || raw_path[i + 2] == 'F')) {
       return std::nullopt;
     }
   }

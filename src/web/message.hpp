@@ -17,24 +17,24 @@ bool iequals(std::string_view a, std::string_view b);
 
 /// A request body that a route streamed to storage instead of memory.
 struct Upload {
-  std::string path;          // where the stored bytes are
-  std::string sha256;        // 64 lowercase hex digits
+  std::string path;    // where the stored bytes are
+  std::string sha256;  // 64 lowercase hex digits
   std::int64_t size_bytes = 0;
 };
 
 /// A request as the router hands it to a handler.
 struct Request {
-  std::string method;                 // "GET", "POST", ...
-  std::string target;                 // raw target, "/search?q=x"
-  std::string path;                   // decoded path, "/search"
-  std::vector<Header> query;          // decoded query parameters, in order
-  std::vector<Header> headers;        // as received
-  std::vector<Header> path_params;    // from the route pattern, "/services/{slug}"
+  std::string method;               // "GET", "POST", ...
+  std::string target;               // raw target, "/search?q=x"
+  std::string path;                 // decoded path, "/search"
+  std::vector<Header> query;        // decoded query parameters, in order
+  std::vector<Header> headers;      // as received
+  std::vector<Header> path_params;  // from the route pattern, "/services/{slug}"
   std::string body;
-  std::string remote_address;         // client IP as text
+  std::string remote_address;  // client IP as text
   std::string request_id;
-  bool secure = false;                // reached us over TLS (or a trusted proxy says so)
-  std::optional<Upload> upload;       // routes with a streamed body: the stored body
+  bool secure = false;           // reached us over TLS (or a trusted proxy says so)
+  std::optional<Upload> upload;  // routes with a streamed body: the stored body
 
   /// First header named `name` (case-insensitive), or empty.
   std::string_view header(std::string_view name) const;

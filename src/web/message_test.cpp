@@ -41,8 +41,7 @@ TEST(PercentEncode, RoundTripsThroughDecode) {
 
 TEST(ParseUrlencoded, DecodesThaiUtf8FieldsInOrder) {
   // "อาหาร" (food) percent-encoded as a browser sends it.
-  auto fields = parse_urlencoded(
-      "q=%E0%B8%AD%E0%B8%B2%E0%B8%AB%E0%B8%B2%E0%B8%A3&page=2&q=x+y");
+  auto fields = parse_urlencoded("q=%E0%B8%AD%E0%B8%B2%E0%B8%AB%E0%B8%B2%E0%B8%A3&page=2&q=x+y");
   ASSERT_TRUE(fields);
   EXPECT_EQ(*fields, (Fields{{"q", "อาหาร"}, {"page", "2"}, {"q", "x y"}}));
 }
@@ -66,10 +65,10 @@ TEST(ParseUrlencoded, ValueMayContainEqualsSign) {
 }
 
 TEST(ParseUrlencoded, RejectsInvalidUtf8) {
-  EXPECT_FALSE(parse_urlencoded("q=%E0%B8"));        // truncated sequence
-  EXPECT_FALSE(parse_urlencoded("q=%C0%AF"));        // overlong '/'
-  EXPECT_FALSE(parse_urlencoded("q=%ED%A0%80"));     // UTF-16 surrogate
-  EXPECT_FALSE(parse_urlencoded("%FF=1"));           // invalid name
+  EXPECT_FALSE(parse_urlencoded("q=%E0%B8"));     // truncated sequence
+  EXPECT_FALSE(parse_urlencoded("q=%C0%AF"));     // overlong '/'
+  EXPECT_FALSE(parse_urlencoded("q=%ED%A0%80"));  // UTF-16 surrogate
+  EXPECT_FALSE(parse_urlencoded("%FF=1"));        // invalid name
 }
 
 TEST(ParseUrlencoded, RejectsTooManyFields) {
@@ -176,8 +175,7 @@ TEST(Response, SetHeaderReplacesButSetCookieAppends) {
   response.set_header("x-a", "2");
   response.set_header("Set-Cookie", "a=1");
   response.set_header("Set-Cookie", "b=2");
-  EXPECT_EQ(response.headers,
-            (Fields{{"X-A", "2"}, {"Set-Cookie", "a=1"}, {"Set-Cookie", "b=2"}}));
+  EXPECT_EQ(response.headers, (Fields{{"X-A", "2"}, {"Set-Cookie", "a=1"}, {"Set-Cookie", "b=2"}}));
   EXPECT_EQ(response.header("X-A"), "2");
 }
 

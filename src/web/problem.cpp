@@ -98,14 +98,10 @@ Response error_response(const Renderer& renderer, const Request& request,
   const int status = http_status(error.code);
   Response response;
   switch (surface) {
-    case Surface::page:
-      response = renderer.error_page(request, context, status);
-      break;
-    case Surface::api:
-      response = problem(renderer.translations(), context, error);
-      break;
+    case Surface::page: response = renderer.error_page(request, context, status); break;
+    case Surface::api: response = problem(renderer.translations(), context, error); break;
     case Surface::operations:
-      response = Response::text(status == 503  ? "unavailable\n"
+      response = Response::text(status == 503   ? "unavailable\n"
                                 : status >= 500 ? "internal error\n"
                                                 : "refused\n",
                                 status);

@@ -44,7 +44,8 @@ Result<void> flatten(const YAML::Node& node, const std::string& prefix, const st
 constexpr std::string_view kSharedStrings = "common";
 
 Result<void> load_locale(const fs::path& file,
-                         std::map<std::string, std::string, std::less<>>& flat, json::object& tree) {
+                         std::map<std::string, std::string, std::less<>>& flat,
+                         json::object& tree) {
   const std::string name = file.string();
   const std::string domain = file.stem().string();
   try {
@@ -123,10 +124,12 @@ Result<Translations> Translations::load(const std::string& dir) {
   PRATU_TRY(th_files, locale_files(fs::path(dir) / "th"));
   PRATU_TRY(en_files, locale_files(fs::path(dir) / "en"));
   for (const auto& [name, path] : th_files) {
-    if (!en_files.contains(name)) return Error::internal(dir + "/en/" + name + ".yaml is missing (th/ has one)");
+    if (!en_files.contains(name))
+      return Error::internal(dir + "/en/" + name + ".yaml is missing (th/ has one)");
   }
   for (const auto& [name, path] : en_files) {
-    if (!th_files.contains(name)) return Error::internal(dir + "/th/" + name + ".yaml is missing (en/ has one)");
+    if (!th_files.contains(name))
+      return Error::internal(dir + "/th/" + name + ".yaml is missing (en/ has one)");
   }
   for (const auto& [name, path] : th_files) PRATU_CHECK(load_locale(path, t.th_, t.th_tree_));
   for (const auto& [name, path] : en_files) PRATU_CHECK(load_locale(path, t.en_, t.en_tree_));

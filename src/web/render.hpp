@@ -79,8 +79,8 @@ class Renderer {
   /// request id, so a person can quote it to the help desk.
   Response error_page(const Request& request, const RequestContext& context, int status) const;
   /// Renders a page body to a string (for tests and caching).
-  std::string render(const Request& request, const RequestContext& context,
-                     std::string_view name, boost::json::object model) const;
+  std::string render(const Request& request, const RequestContext& context, std::string_view name,
+                     boost::json::object model) const;
 
   const Translations& translations() const { return translations_; }
 

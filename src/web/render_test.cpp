@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <unistd.h>
 
-#include "web/form.hpp"
 #include <fstream>
+#include "web/form.hpp"
 
 namespace pratu::web {
 namespace {
@@ -80,7 +80,8 @@ TEST_F(RendererTest, TitleIsPrefixedWhenTheFormHasErrors) {
   auto model = form_errors_model(translations_, Locale::en, {{"email", "errors.invalid_input"}});
   model["title"] = "Register";
   auto html = renderer_->render(request_, context_, "errors/error", std::move(model));
-  EXPECT_NE(html.find("<title>Error: Register – Pratu</title>"), std::string::npos) << html.substr(0, 400);
+  EXPECT_NE(html.find("<title>Error: Register – Pratu</title>"), std::string::npos)
+      << html.substr(0, 400);
 }
 
 TEST_F(RendererTest, LoggedInLayoutOffersLogoutWithCsrfToken) {
@@ -163,7 +164,8 @@ TEST(Translations, EveryKeyExistsInBothLocales) {
   auto error = load_error({{"th/common.yaml", "a:\n  b: \"ไทย\"\n  c: \"x\"\n"},
                            {"en/common.yaml", "a:\n  b: \"Thai\"\n"}});
   EXPECT_NE(error.find("en/common.yaml: missing key a.c"), std::string::npos) << error;
-  error = load_error({{"th/common.yaml", "a: \"ก\"\n"}, {"en/common.yaml", "a: \"A\"\n"},
+  error = load_error({{"th/common.yaml", "a: \"ก\"\n"},
+                      {"en/common.yaml", "a: \"A\"\n"},
                       {"th/shop.yaml", "shop:\n  buy: \"ซื้อ\"\n"},
                       {"en/shop.yaml", "shop:\n  sell: \"Sell\"\n"}});
   EXPECT_NE(error.find("en/shop.yaml: missing key shop.buy"), std::string::npos) << error;
@@ -175,7 +177,8 @@ TEST(Translations, EachDomainHasAFileInBothLanguagesUnderItsOwnName) {
   EXPECT_EQ(load_error({th, en}), "");
   auto error = load_error({th, en, {"th/shop.yaml", "shop:\n  buy: \"ซื้อ\"\n"}});
   EXPECT_NE(error.find("en/shop.yaml is missing"), std::string::npos) << error;
-  error = load_error({th, en, {"th/shop.yaml", "cart: \"x\"\n"}, {"en/shop.yaml", "cart: \"x\"\n"}});
+  error =
+      load_error({th, en, {"th/shop.yaml", "cart: \"x\"\n"}, {"en/shop.yaml", "cart: \"x\"\n"}});
   EXPECT_NE(error.find("only keys under \"shop\""), std::string::npos) << error;
   error = load_error({th, en, {"th/shop.yaml", "a: \"x\"\n"}, {"en/shop.yaml", "a: \"x\"\n"}});
   EXPECT_FALSE(error.empty()) << "a domain file may not redefine a shared key";

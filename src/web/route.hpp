@@ -31,10 +31,10 @@ enum class Caching { none, public_page };
 
 /// Where the handler runs.
 enum class Runs {
-  worker,                    // on the worker pool: database, hashing, rendering
-  io_thread,                 // on the I/O thread: only work that never blocks
-  io_thread_for_visitors,    // on the I/O thread for visitors without a session (pages
-                             // from memory), on the worker pool for people logged in
+  worker,                  // on the worker pool: database, hashing, rendering
+  io_thread,               // on the I/O thread: only work that never blocks
+  io_thread_for_visitors,  // on the I/O thread for visitors without a session (pages
+                           // from memory), on the worker pool for people logged in
 };
 
 /// What kind of work a worker route does: each kind has its own pool of workers, so a burst
@@ -51,7 +51,7 @@ using OwnerLookup = std::function<Result<std::string>(const Request&, const Requ
 /// One route of a domain.
 struct RouteSpec {
   std::string method;
-  std::string pattern;  // "/services/{slug}"
+  std::string pattern;           // "/services/{slug}"
   std::optional<Access> access;  // required: a route without one is refused at startup
   Surface surface = Surface::page;
   Handler handler;

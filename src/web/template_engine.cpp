@@ -11,9 +11,9 @@ namespace json = boost::json;
 struct Template::Node {
   enum class Kind { text, escaped, raw, section, inverted, partial };
   Kind kind = Kind::text;
-  std::string text;                // literal text, or the tag name
-  std::vector<std::string> path;   // dotted name split; empty for "."
-  std::vector<Node> children;      // sections
+  std::string text;               // literal text, or the tag name
+  std::vector<std::string> path;  // dotted name split; empty for "."
+  std::vector<Node> children;     // sections
 };
 
 namespace {
@@ -102,20 +102,18 @@ void append_value(const json::value& v, bool escape, std::string& out) {
   }
 }
 
-void render_nodes(const std::vector<Template::Node>& nodes,
-                  std::vector<const json::value*>& frames, const TemplateSet* set,
-                  std::string& out, int depth);
+void render_nodes(const std::vector<Template::Node>& nodes, std::vector<const json::value*>& frames,
+                  const TemplateSet* set, std::string& out, int depth);
 
 void render_node(const Template::Node& node, std::vector<const json::value*>& frames,
                  const TemplateSet* set, std::string& out, int depth) {
   using Kind = Template::Node::Kind;
   switch (node.kind) {
-    case Kind::text:
-      out += node.text;
-      return;
+    case Kind::text: out += node.text; return;
     case Kind::escaped:
     case Kind::raw:
-      if (const auto* v = lookup(frames, node.path)) append_value(*v, node.kind == Kind::escaped, out);
+      if (const auto* v = lookup(frames, node.path))
+        append_value(*v, node.kind == Kind::escaped, out);
       return;
     case Kind::inverted:
       if (!truthy(lookup(frames, node.path))) render_nodes(node.children, frames, set, out, depth);
@@ -139,14 +137,14 @@ void render_node(const Template::Node& node, std::vector<const json::value*>& fr
     case Kind::partial:
       // Depth bound: a partial that includes itself must not exhaust the stack.
       if (set == nullptr || depth > 16) return;
-      if (const auto* tmpl = set->find(node.text)) render_nodes(tmpl->nodes(), frames, set, out, depth);
+      if (const auto* tmpl = set->find(node.text))
+        render_nodes(tmpl->nodes(), frames, set, out, depth);
       return;
   }
 }
 
-void render_nodes(const std::vector<Template::Node>& nodes,
-                  std::vector<const json::value*>& frames, const TemplateSet* set,
-                  std::string& out, int depth) {
+void render_nodes(const std::vector<Template::Node>& nodes, std::vector<const json::value*>& frames,
+                  const TemplateSet* set, std::string& out, int depth) {
   for (const auto& node : nodes) render_node(node, frames, set, out, depth + 1);
 }
 
@@ -183,7 +181,9 @@ Result<Template> Template::compile(std::string_view source, std::string name) {
   while (pos < source.size()) {
     auto start = source.find("{{", pos);
     if (start == std::string_view::npos) start = source.size();
-    if (start > pos) open.back().first->push_back(Node{Node::Kind::text, std::string(source.substr(pos, start - pos)), {}, {}});
+    if (start > pos)
+      open.back().first->push_back(
+          Node{Node::Kind::text, std::string(source.substr(pos, start - pos)), {}, {}});
     if (start == source.size()) break;
     bool triple = source.compare(start, 3, "{{{") == 0;
     auto close = source.find(triple ? "}}}" : "}}", start);
@@ -197,20 +197,19 @@ Result<Template> Template::compile(std::string_view source, std::string name) {
     }
     if (inner.empty()) return fail(start, "empty tag");
     char sigil = inner.front();
-    auto tag = std::string(trim(inner.substr(sigil == '#' || sigil == '^' || sigil == '/' ||
-                                                     sigil == '!' || sigil == '>' || sigil == '&' ||
-                                                     sigil == '='
-                                                 ? 1
-                                                 : 0)));
+    auto tag = std::string(
+        trim(inner.substr(sigil == '#' || sigil == '^' || sigil == '/' || sigil == '!' ||
+                                  sigil == '>' || sigil == '&' || sigil == '='
+                              ? 1
+                              : 0)));
     switch (sigil) {
-      case '!':
-        break;
-      case '=':
-        return fail(start, "delimiter changes are not supported");
+      case '!': break;
+      case '=': return fail(start, "delimiter changes are not supported");
       case '#':
       case '^': {
         auto& list = *open.back().first;
-        list.push_back(Node{sigil == '#' ? Node::Kind::section : Node::Kind::inverted, tag, split_path(tag), {}});
+        list.push_back(Node{
+            sigil == '#' ? Node::Kind::section : Node::Kind::inverted, tag, split_path(tag), {}});
         open.emplace_back(&list.back().children, tag);
         break;
       }
@@ -220,17 +219,15 @@ Result<Template> Template::compile(std::string_view source, std::string name) {
         }
         open.pop_back();
         break;
-      case '>':
-        open.back().first->push_back(Node{Node::Kind::partial, tag, {}, {}});
-        break;
+      case '>': open.back().first->push_back(Node{Node::Kind::partial, tag, {}, {}}); break;
       case '&':
         open.back().first->push_back(Node{Node::Kind::raw, tag, split_path(tag), {}});
         break;
-      default:
-        open.back().first->push_back(Node{Node::Kind::escaped, tag, split_path(tag), {}});
+      default: open.back().first->push_back(Node{Node::Kind::escaped, tag, split_path(tag), {}});
     }
   }
-  if (open.size() != 1) return fail(source.size(), "section {{#" + open.back().second + "}} is not closed");
+  if (open.size() != 1)
+    return fail(source.size(), "section {{#" + open.back().second + "}} is not closed");
   Template t;
   t.name_ = std::move(name);
   t.nodes_ = std::make_shared<const std::vector<Node>>(std::move(root));

@@ -53,15 +53,14 @@ TEST(TemplateEngine, NumericSegmentSelectsAnArrayElement) {
             "hasnone2");
 }
 
-TEST(TemplateEngine, CommentsRenderNothing) {
-  EXPECT_EQ(render("a{{! note }}b", "{}"), "ab");
-}
+TEST(TemplateEngine, CommentsRenderNothing) { EXPECT_EQ(render("a{{! note }}b", "{}"), "ab"); }
 
 TEST(TemplateEngine, PartialsSeeTheCurrentContext) {
   TemplateSet set;
   set.add("item", *Template::compile("<li>{{name}}</li>", "item"));
-  EXPECT_EQ(render("<ul>{{#xs}}{{> item}}{{/xs}}</ul>", R"({"xs":[{"name":"a"},{"name":"b"}]})", &set),
-            "<ul><li>a</li><li>b</li></ul>");
+  EXPECT_EQ(
+      render("<ul>{{#xs}}{{> item}}{{/xs}}</ul>", R"({"xs":[{"name":"a"},{"name":"b"}]})", &set),
+      "<ul><li>a</li><li>b</li></ul>");
 }
 
 TEST(TemplateEngine, SelfIncludingPartialIsBounded) {

@@ -35,7 +35,8 @@ std::vector<Persona> personas() {
   return {
       {"anonymous", std::nullopt, "", ""},
       {"applicant", principal(web::Role::applicant, ""),
-       std::string(accounts::kDemoApplicantNationalId), std::string(accounts::kDemoApplicantPassword)},
+       std::string(accounts::kDemoApplicantNationalId),
+       std::string(accounts::kDemoApplicantPassword)},
       {"officer", principal(web::Role::officer, "bma"), accounts::demo_officer_email("bma"),
        std::string(accounts::kDemoOfficerPassword)},
       {"supervisor", principal(web::Role::supervisor, "bma"),
@@ -122,8 +123,8 @@ TEST_P(AccessIT, EveryRouteDeclaresARuleAndEveryRoleMeetsIt) {
       if (route.method != "GET") own = client_as(persona);
       HttpClient& c = own ? *own : *client;
       auto response = send(c, persona, route.method, *target);
-      const bool to_login = response.status == 303 &&
-                            response.header("Location").rfind("/login?next=", 0) == 0;
+      const bool to_login =
+          response.status == 303 && response.header("Location").rfind("/login?next=", 0) == 0;
       switch (web::decide(*route.access, persona.principal, "")) {
         case web::Verdict::allow:
           EXPECT_FALSE(to_login);
@@ -159,11 +160,11 @@ TEST_P(AccessIT, ALoginComesBackToThePageThatAskedForIt) {
   ASSERT_EQ(first.header("Location"), "/login?next=%2Faccount%2Fpassword");
   auto form = client_->get(first.header("Location"));
   ASSERT_EQ(form.status, 200);
-  auto login = client_->post_form(
-      "/login", {{"login", std::string(accounts::kDemoApplicantNationalId)},
-                 {"password", std::string(accounts::kDemoApplicantPassword)},
-                 {"next", "/account/password"},
-                 {"csrf_token", extract_csrf_token(form.body)}});
+  auto login =
+      client_->post_form("/login", {{"login", std::string(accounts::kDemoApplicantNationalId)},
+                                    {"password", std::string(accounts::kDemoApplicantPassword)},
+                                    {"next", "/account/password"},
+                                    {"csrf_token", extract_csrf_token(form.body)}});
   EXPECT_EQ(login.status, 303);
   EXPECT_EQ(login.header("Location"), "/account/password");
   EXPECT_EQ(client_->get("/account/password").status, 200);

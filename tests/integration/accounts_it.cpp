@@ -39,16 +39,20 @@ class AccountsIT : public AppTest {
     for (const auto& [name, value] : fields) {
       body += (body.empty() ? "" : "&") + url_encode(name) + "=" + url_encode(value);
     }
-    return client.request("POST", action, body,
-                          {{"Content-Type", "application/x-www-form-urlencoded"},
-                           {"X-Forwarded-For", address}});
+    return client.request(
+        "POST", action, body,
+        {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Forwarded-For", address}});
   }
 
   std::vector<std::pair<std::string, std::string>> registration(const std::string& id) {
-    return {{"national_id", id},           {"title", "mr"},
-            {"given_name", "สมชาย"},        {"family_name", "ใจดี"},
-            {"email", "somchai@example.org"}, {"mobile", "0812345678"},
-            {"password", "correct horse battery"}, {"password_confirmation", "correct horse battery"}};
+    return {{"national_id", id},
+            {"title", "mr"},
+            {"given_name", "สมชาย"},
+            {"family_name", "ใจดี"},
+            {"email", "somchai@example.org"},
+            {"mobile", "0812345678"},
+            {"password", "correct horse battery"},
+            {"password_confirmation", "correct horse battery"}};
   }
 };
 
@@ -79,12 +83,15 @@ TEST_P(AccountsIT, CitizenRegistersLogsOutAndLogsInByIdAndEmail) {
   EXPECT_EQ(logout.status, 303);
   EXPECT_EQ(client_->get("/account").status, 303);
 
-  auto by_id = post_with_token("/login", "/login", {{"login", "1-2345-45678-78-1"}, {"password", "correct horse battery"}});
+  auto by_id = post_with_token(
+      "/login", "/login", {{"login", "1-2345-45678-78-1"}, {"password", "correct horse battery"}});
   EXPECT_EQ(by_id.status, 303) << by_id.body.substr(0, 2000);
   EXPECT_EQ(client_->get("/account").status, 200);
   post_with_token("/account", "/logout", {});
 
-  auto by_email = post_with_token("/login", "/login", {{"login", "SOMCHAI@example.org"}, {"password", "correct horse battery"}});
+  auto by_email =
+      post_with_token("/login", "/login",
+                      {{"login", "SOMCHAI@example.org"}, {"password", "correct horse battery"}});
   EXPECT_EQ(by_email.status, 303);
   EXPECT_EQ(client_->get("/account").status, 200);
 }
@@ -94,7 +101,8 @@ TEST_P(AccountsIT, SessionIsRotatedAtLogin) {
   auto first = client_->cookie("pratu_session");
   ASSERT_TRUE(first.has_value());
   // Logging in again from a browser that already holds a session replaces that session.
-  post_with_token("/account", "/login", {{"login", "3100600445635"}, {"password", "correct horse battery"}});
+  post_with_token("/account", "/login",
+                  {{"login", "3100600445635"}, {"password", "correct horse battery"}});
   auto second = client_->cookie("pratu_session");
   ASSERT_TRUE(second.has_value());
   EXPECT_NE(*first, *second);
@@ -113,17 +121,22 @@ TEST_P(AccountsIT, ChangedPasswordIsTheOnlyOneThatWorks) {
                                   {"new_password_confirmation", "a much newer passphrase"}});
   EXPECT_EQ(changed.status, 303) << changed.body.substr(0, 2000);
   post_with_token("/account", "/logout", {});
-  auto old_password = post_with_token("/login", "/login", {{"login", "1101700203034"}, {"password", "correct horse battery"}});
+  auto old_password = post_with_token(
+      "/login", "/login", {{"login", "1101700203034"}, {"password", "correct horse battery"}});
   EXPECT_EQ(old_password.status, 422);
-  auto new_password = post_with_token("/login", "/login", {{"login", "1101700203034"}, {"password", "a much newer passphrase"}});
+  auto new_password = post_with_token(
+      "/login", "/login", {{"login", "1101700203034"}, {"password", "a much newer passphrase"}});
   EXPECT_EQ(new_password.status, 303);
 }
 
 TEST_P(AccountsIT, RepeatedFailuresLockTheAccountAndSayWhenToRetry) {
   for (int i = 0; i < 5; ++i) {
-    post_with_token("/login", "/login", {{"login", "applicant@demo.pratu.example"}, {"password", "wrong password!"}});
+    post_with_token("/login", "/login",
+                    {{"login", "applicant@demo.pratu.example"}, {"password", "wrong password!"}});
   }
-  auto locked = post_with_token("/login?lang=en", "/login", {{"login", "applicant@demo.pratu.example"}, {"password", "wrong password!"}});
+  auto locked =
+      post_with_token("/login?lang=en", "/login",
+                      {{"login", "applicant@demo.pratu.example"}, {"password", "wrong password!"}});
   EXPECT_EQ(locked.status, 429);
   EXPECT_FALSE(locked.header("Retry-After").empty());
   EXPECT_NE(locked.body.find("minute"), std::string::npos);
@@ -140,7 +153,8 @@ TEST_P(AccountsIT, AnAttackerElsewhereCannotLockTheOwnerOut) {
   const std::vector<std::pair<std::string, std::string>> guess = {
       {"login", "applicant@demo.pratu.example"}, {"password", "a wrong guess!"}};
   HttpResponse last;
-  for (int i = 0; i < 6; ++i) last = post_from(attacker, "198.51.100.66", "/login", "/login", guess);
+  for (int i = 0; i < 6; ++i)
+    last = post_from(attacker, "198.51.100.66", "/login", "/login", guess);
   EXPECT_EQ(last.status, 429);
   for (int i = 0; i < 20; ++i) {
     post_from(attacker, "198.51." + std::to_string(i) + ".9", "/login", "/login", guess);
@@ -248,7 +262,8 @@ TEST_P(AccountsIT, ExpiredPasswordFormChangesNothing) {
   EXPECT_NE(expired.body.find("href=\"#current_password\""), std::string::npos);
   EXPECT_EQ(expired.body.find("a much newer passphrase"), std::string::npos);
   post_with_token("/account", "/logout", {});
-  auto old_password = post_with_token("/login", "/login", {{"login", "1101700203034"}, {"password", "correct horse battery"}});
+  auto old_password = post_with_token(
+      "/login", "/login", {{"login", "1101700203034"}, {"password", "correct horse battery"}});
   EXPECT_EQ(old_password.status, 303) << "the password must be unchanged";
 }
 
@@ -263,7 +278,8 @@ TEST_P(AccountsIT, AForgedSessionCookieGetsThePublicPageAnyVisitorGets) {
   ASSERT_EQ(plain.status, 200);
   // Unsigned, or signed by someone else: the page comes from the visitors' fast path, with no
   // session look-up (which would answer by clearing the cookie).
-  for (const std::string forged : {std::string(64, 'a'), std::string(64, 'a') + "." + std::string(32, 'b')}) {
+  for (const std::string forged :
+       {std::string(64, 'a'), std::string(64, 'a') + "." + std::string(32, 'b')}) {
     HttpClient stranger(app_->port());
     auto response = stranger.request("GET", "/services/commercial-registration", {},
                                      {{"Cookie", "pratu_session=" + forged}});

@@ -36,10 +36,12 @@ TEST_P(PlatformIT, MetricsAreValidPrometheusText) {
   EXPECT_NE(metrics.body.find("pratu_http_request_duration_seconds_bucket"), std::string::npos);
   EXPECT_NE(metrics.body.find("pratu_worker_queue_depth"), std::string::npos);
   EXPECT_NE(metrics.body.find("pratu_db_query_duration_seconds"), std::string::npos);
-  auto path = std::filesystem::temp_directory_path() / ("pratu-metrics-" + engine_name(GetParam()) + ".txt");
+  auto path = std::filesystem::temp_directory_path() /
+              ("pratu-metrics-" + engine_name(GetParam()) + ".txt");
   std::ofstream(path) << metrics.body;
   auto command = "promtool check metrics < " + path.string() + " > /dev/null 2>&1";
-  EXPECT_EQ(std::system(command.c_str()), 0) << "promtool rejected:\n" << metrics.body.substr(0, 2000);
+  EXPECT_EQ(std::system(command.c_str()), 0) << "promtool rejected:\n"
+                                             << metrics.body.substr(0, 2000);
 }
 
 TEST_P(PlatformIT, HomePageIsThaiByDefaultWithSecurityHeaders) {
@@ -117,7 +119,9 @@ TEST_P(PlatformIT, SearchApiFindsThaiWordInsideUnspacedName) {
   bool found = false;
   for (const auto& item : json.at("items").as_array()) {
     auto name = item.at("name").at("th").as_string();
-    if (std::string_view(name.data(), name.size()).find("ใบอนุญาตจัดตั้งสถานที่จำหน่ายอาหาร") != std::string_view::npos) found = true;
+    if (std::string_view(name.data(), name.size()).find("ใบอนุญาตจัดตั้งสถานที่จำหน่ายอาหาร") !=
+        std::string_view::npos)
+      found = true;
   }
   EXPECT_TRUE(found) << result.body;
 }
@@ -137,7 +141,8 @@ TEST_P(PlatformIT, TransportErrorsUnderApiAreProblemJson) {
   const std::vector<std::pair<HttpResponse, int>> cases = {
       {client_->get("/api/v1/services/%ff"), 400},
       {client_->get("/api/v1/services?q=%00"), 400},
-      {client_->request("GET", "/api/v1/services", {}, {{"X-Filler", std::string(20000, 'a')}}), 431},
+      {client_->request("GET", "/api/v1/services", {}, {{"X-Filler", std::string(20000, 'a')}}),
+       431},
       {client_->request("GET", "/api/v1/services", {}, {{"Transfer-Encoding", "gzip"}}), 400},
   };
   for (const auto& [response, status] : cases) {
@@ -159,7 +164,8 @@ TEST_P(PlatformIT, OpenApiDocumentDescribesExactlyTheApiRoutes) {
   for (const auto& [path, operations] : json.at("paths").as_object()) {
     for (const auto& [method, op] : operations.as_object()) {
       std::string upper;
-      for (char c : std::string(method)) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      for (char c : std::string(method))
+        upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       documented.insert(upper + " " + std::string(path));
     }
   }
@@ -179,7 +185,8 @@ TEST_P(PlatformIT, MetricsAskForTheTokenOnceOneIsSet) {
   app_ = std::make_unique<TestApp>(config, app::Demo::none);
   HttpClient scraper(app_->port());
   EXPECT_EQ(scraper.get("/metrics").status, 403);
-  EXPECT_EQ(scraper.request("GET", "/metrics", {}, {{"Authorization", "Bearer wrong"}}).status, 403);
+  EXPECT_EQ(scraper.request("GET", "/metrics", {}, {{"Authorization", "Bearer wrong"}}).status,
+            403);
   auto allowed = scraper.request("GET", "/metrics", {},
                                  {{"Authorization", "Bearer scrape-token-for-the-tests"}});
   EXPECT_EQ(allowed.status, 200);
@@ -187,7 +194,8 @@ TEST_P(PlatformIT, MetricsAskForTheTokenOnceOneIsSet) {
 }
 
 TEST_P(PlatformIT, PostWithoutCsrfTokenIsRefused) {
-  auto response = client_->post_form("/login", {{"login", "applicant@demo.pratu.example"}, {"password", "x"}});
+  auto response =
+      client_->post_form("/login", {{"login", "applicant@demo.pratu.example"}, {"password", "x"}});
   EXPECT_EQ(response.status, 403);
 }
 

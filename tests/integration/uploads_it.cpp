@@ -41,17 +41,21 @@ class UploadsIT : public ::testing::Test {
         store_(root_) {}
 
   void SetUp() override {
-    router_.add("POST", "/uploads", [](web::Request& request) {
+    router_.add(
+        "POST", "/uploads",
+        [](web::Request& request) {
       if (!request.upload) return web::Response::text("no upload", 500);
       return web::Response::text(request.upload->sha256 + " " +
                                  std::to_string(request.upload->size_bytes) + " " +
                                  request.upload->path);
-    }, {.name = "uploads",
-        .pool = http::Pool::documents,
-        .body = http::BodyMode::streamed,
-        .stream_limit = kLimit,
-        .sink = app::blob_body_sink(store_)});
-    router_.add("POST", "/small-uploads", [](web::Request&) { return web::Response::text("stored"); },
+        },
+        {.name = "uploads",
+         .pool = http::Pool::documents,
+         .body = http::BodyMode::streamed,
+         .stream_limit = kLimit,
+         .sink = app::blob_body_sink(store_)});
+    router_.add("POST", "/small-uploads",
+                [](web::Request&) { return web::Response::text("stored"); },
                 {.name = "small_uploads",
                  .pool = http::Pool::documents,
                  .body = http::BodyMode::streamed,
@@ -100,8 +104,10 @@ TEST_F(UploadsIT, StreamsA256MegabyteBodyIntoTheBlobStore) {
   const long peak_before = peak_rss_kib();
 
   http::test_client::Connection connection(server_->port(), 120s);
-  ASSERT_TRUE(connection.send("POST /uploads HTTP/1.1\r\nHost: t\r\nContent-Type: application/pdf\r\n"
-                              "Content-Length: " + std::to_string(kSize) + "\r\n\r\n"));
+  ASSERT_TRUE(
+      connection.send("POST /uploads HTTP/1.1\r\nHost: t\r\nContent-Type: application/pdf\r\n"
+                      "Content-Length: " +
+                      std::to_string(kSize) + "\r\n\r\n"));
   EVP_MD_CTX* context = EVP_MD_CTX_new();
   EVP_DigestInit_ex(context, EVP_sha256(), nullptr);
   std::string chunk(kChunk, '\0');
@@ -140,7 +146,8 @@ TEST_F(UploadsIT, StreamsA256MegabyteBodyIntoTheBlobStore) {
 TEST_F(UploadsIT, AnUploadPastItsLimitLeavesNothingBehind) {
   http::test_client::Connection connection(server_->port(), 30s);
   // Chunked, so the limit is found out while the body is stored.
-  std::string request = "POST /small-uploads HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
+  std::string request =
+      "POST /small-uploads HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
   const std::string part(0x10000, 'x');
   for (std::uint64_t sent = 0; sent <= kSmallLimit; sent += part.size()) {
     request += "10000\r\n" + part + "\r\n";

@@ -15,7 +15,9 @@ namespace {
 bool iequals(const std::string& a, const std::string& b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
   }
   return true;
 }
@@ -87,11 +89,13 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
   std::string raw = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   if (!cookies_.empty()) {
     std::string jar;
-    for (const auto& [name, value] : cookies_) jar += (jar.empty() ? "" : "; ") + name + "=" + value;
+    for (const auto& [name, value] : cookies_)
+      jar += (jar.empty() ? "" : "; ") + name + "=" + value;
     raw += "Cookie: " + jar + "\r\n";
   }
   for (const auto& [name, value] : extra) raw += name + ": " + value + "\r\n";
-  if (!body.empty() || method == "POST") raw += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  if (!body.empty() || method == "POST")
+    raw += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   raw += "\r\n" + body;
 
   auto text = round_trip(port_, raw);
@@ -106,14 +110,16 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
   while (line_end != std::string::npos) {
     auto start = line_end + 2;
     line_end = head.find("\r\n", start);
-    auto line = head.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
+    auto line =
+        head.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
     auto colon = line.find(':');
     if (colon == std::string::npos) continue;
     auto value = line.substr(colon + 1);
     while (!value.empty() && value.front() == ' ') value.erase(0, 1);
     response.headers.emplace_back(line.substr(0, colon), value);
   }
-  if (iequals(response.header("Transfer-Encoding"), "chunked")) response.body = decode_chunked(response.body);
+  if (iequals(response.header("Transfer-Encoding"), "chunked"))
+    response.body = decode_chunked(response.body);
   for (const auto& set : response.set_cookies()) {
     auto eq = set.find('=');
     auto semi = set.find(';');

@@ -19,7 +19,8 @@ namespace {
 std::string unique_suffix() {
   static std::atomic<int> counter{0};
   std::random_device rd;
-  return std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" + std::to_string(rd() % 100000);
+  return std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
+         std::to_string(rd() % 100000);
 }
 
 void admin_exec(const std::string& url, const std::string& sql) {
@@ -41,7 +42,8 @@ void admin_exec(const std::string& url, const std::string& sql) {
 std::string with_database(const std::string& url, const std::string& database) {
   auto slash = url.rfind('/');
   auto query = url.find('?', slash);
-  return url.substr(0, slash + 1) + database + (query == std::string::npos ? "" : url.substr(query));
+  return url.substr(0, slash + 1) + database +
+         (query == std::string::npos ? "" : url.substr(query));
 }
 
 }  // namespace

@@ -56,12 +56,12 @@ class TestApp {
 };
 
 /// Skips (or, with CI set, fails) a PostgreSQL test when no server is configured.
-#define PRATU_REQUIRE_DATABASE(db)                                                         \
-  do {                                                                                   \
-    if ((db).url().empty()) {                                                            \
-      if (std::getenv("CI") != nullptr) FAIL() << "PRATU_TEST_POSTGRES_URL is not set";  \
-      GTEST_SKIP() << "PRATU_TEST_POSTGRES_URL is not set";                              \
-    }                                                                                    \
+#define PRATU_REQUIRE_DATABASE(db)                                                      \
+  do {                                                                                  \
+    if ((db).url().empty()) {                                                           \
+      if (std::getenv("CI") != nullptr) FAIL() << "PRATU_TEST_POSTGRES_URL is not set"; \
+      GTEST_SKIP() << "PRATU_TEST_POSTGRES_URL is not set";                             \
+    }                                                                                   \
   } while (false)
 
 /// A fixture running the demo application on a fresh database of the parameter's engine, with

@@ -22,9 +22,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
-#include <ostream>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -82,16 +82,16 @@ inline std::optional<std::string> engine_unavailable_reason(Engine engine) {
 }
 
 /// Skips the current test (fails it when CI is set) if `engine` cannot run here.
-#define PRATU_REQUIRE_ENGINE(engine)                                           \
-  do {                                                                         \
-    if (auto pratu_reason_ = ::pratu::test::engine_unavailable_reason(engine)) { \
+#define PRATU_REQUIRE_ENGINE(engine)                                                 \
+  do {                                                                               \
+    if (auto pratu_reason_ = ::pratu::test::engine_unavailable_reason(engine)) {     \
       if (::pratu::test::running_in_ci()) FAIL() << "CI is set: " << *pratu_reason_; \
-      GTEST_SKIP() << *pratu_reason_;                                          \
-    }                                                                          \
+      GTEST_SKIP() << *pratu_reason_;                                                \
+    }                                                                                \
   } while (false)
 
 /// Runs a DatabaseTest-derived suite once per engine, cases named .../sqlite and .../postgres.
-#define PRATU_INSTANTIATE_ENGINE_TESTS(suite)                                      \
+#define PRATU_INSTANTIATE_ENGINE_TESTS(suite)                                                  \
   INSTANTIATE_TEST_SUITE_P(Engines, suite, ::testing::ValuesIn(::pratu::test::test_engines()), \
                            ::pratu::test::engine_param_name)
 
@@ -111,8 +111,8 @@ namespace detail {
 inline std::string unique_name(const char* prefix) {
   static std::atomic<int> counter{0};
   std::random_device random;
-  return std::string(prefix) + std::to_string(::getpid()) + "_" + std::to_string(++counter) +
-         "_" + std::to_string(random() % 1000000);
+  return std::string(prefix) + std::to_string(::getpid()) + "_" + std::to_string(++counter) + "_" +
+         std::to_string(random() % 1000000);
 }
 
 // `url` naming database `name` instead of its own.
@@ -134,7 +134,8 @@ inline Result<void> run_on_server(const std::string& url, const std::string& sql
     PQfinish(conn);
     return Error::unavailable("cannot reach the test PostgreSQL server: " + message);
   }
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   PGresult* result = PQexec(conn, sql.c_str());
   bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
   std::string message = ok ? "" : PQerrorMessage(conn);
@@ -186,9 +187,8 @@ class TestDatabase {
       std::filesystem::remove_all(sqlite_dir_, ec);
     }
     if (!postgres_name_.empty()) {
-      auto dropped =
-          detail::run_on_server(server_url_, "DROP DATABASE IF EXISTS " + postgres_name_ +
-                                                 " WITH (FORCE)");
+      auto dropped = detail::run_on_server(
+          server_url_, "DROP DATABASE IF EXISTS " + postgres_name_ + " WITH (FORCE)");
       if (!dropped) std::cerr << "test database not dropped: " << dropped.error().detail << "\n";
     }
   }

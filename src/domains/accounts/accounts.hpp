@@ -14,8 +14,8 @@ namespace pratu::accounts {
 using UserId = std::int64_t;
 
 /// Roles are the web layer's, so access rules and accounts speak of the same thing.
-using web::Role;
 using web::parse_role;
+using web::Role;
 using web::role_name;
 
 /// Title codes a citizen chooses from; the words are locale keys `accounts.titles.<code>`

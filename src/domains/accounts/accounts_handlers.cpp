@@ -95,14 +95,12 @@ AccountsHandlers::AccountsHandlers(AccountService& accounts, SessionService& ses
       renderer_(renderer),
       settings_(std::move(settings)) {}
 
-
 std::string AccountsHandlers::locked_text(web::Locale locale, std::string_view key,
                                           const Error& error) const {
   if (key == kLoginSlowedKey) {
     int seconds = std::max(1, error.retry_after_seconds);
-    return renderer_.translations().format(
-        locale, std::string(key) + (seconds == 1 ? "_one" : ""),
-        {{"seconds", std::to_string(seconds)}});
+    return renderer_.translations().format(locale, std::string(key) + (seconds == 1 ? "_one" : ""),
+                                           {{"seconds", std::to_string(seconds)}});
   }
   int minutes = retry_minutes(error.retry_after_seconds);
   std::string k(key);
@@ -125,12 +123,14 @@ web::Response AccountsHandlers::render_register(const web::Request& request,
 
   std::vector<web::Choice> titles;
   for (auto code : kTitleCodes) {
-    titles.push_back({std::string(code), t.text(locale, "accounts.titles." + std::string(code)), ""});
+    titles.push_back(
+        {std::string(code), t.text(locale, "accounts.titles." + std::string(code)), ""});
   }
-  json::object title = web::select(
-      {"title", t.text(locale, "accounts.fields.title.label"), "", field_error(model, "title").value_or("")},
-      titles, typed.title, t.text(locale, "accounts.fields.title.choose"), "short",
-      "honorific-prefix");
+  json::object title =
+      web::select({"title", t.text(locale, "accounts.fields.title.label"), "",
+                   field_error(model, "title").value_or("")},
+                  titles, typed.title, t.text(locale, "accounts.fields.title.choose"), "short",
+                  "honorific-prefix");
 
   json::object fields;
   fields["national_id"] = field(t, locale, model,
@@ -168,7 +168,7 @@ web::Response AccountsHandlers::render_register(const web::Request& request,
 }
 
 Result<web::Response> AccountsHandlers::register_form(const web::Request& request,
-                                              web::RequestContext& context) {
+                                                      web::RequestContext& context) {
   if (context.user) return web::Response::redirect(std::string(kAccountPath));
   return render_register(request, context, Registration{}, {}, 200);
 }
@@ -187,7 +187,7 @@ Registration AccountsHandlers::typed_registration(const web::Form& form) {
 }
 
 Result<web::Response> AccountsHandlers::register_expired(const web::Request& request,
-                                                 web::RequestContext& context) {
+                                                         web::RequestContext& context) {
   if (context.user) return web::Response::redirect(std::string(kAccountPath));
   auto form = web::Form::parse(request);
   if (!form) return renderer_.error_page(request, context, 400);
@@ -198,7 +198,7 @@ Result<web::Response> AccountsHandlers::register_expired(const web::Request& req
 }
 
 Result<web::Response> AccountsHandlers::register_submit(const web::Request& request,
-                                                web::RequestContext& context) {
+                                                        web::RequestContext& context) {
   auto form = web::Form::parse(request);
   if (!form) return renderer_.error_page(request, context, 400);
   Registration r = typed_registration(*form);
@@ -255,7 +255,7 @@ web::Response AccountsHandlers::render_login(const web::Request& request,
 }
 
 Result<web::Response> AccountsHandlers::login_form(const web::Request& request,
-                                           web::RequestContext& context) {
+                                                   web::RequestContext& context) {
   std::string next = safe_next(request.query_param("next").value_or(""), "");
   if (context.user)
     return web::Response::redirect(next.empty() ? settings_.after_login_path : next);
@@ -263,7 +263,7 @@ Result<web::Response> AccountsHandlers::login_form(const web::Request& request,
 }
 
 Result<web::Response> AccountsHandlers::login_submit(const web::Request& request,
-                                             web::RequestContext& context) {
+                                                     web::RequestContext& context) {
   auto form = web::Form::parse(request);
   if (!form) return renderer_.error_page(request, context, 400);
   std::string login = form->value("login");
@@ -291,14 +291,15 @@ Result<web::Response> AccountsHandlers::login_submit(const web::Request& request
 }
 
 Result<web::Response> AccountsHandlers::login_expired(const web::Request& request,
-                                              web::RequestContext& context) {
+                                                      web::RequestContext& context) {
   auto form = web::Form::parse(request);
   if (!form) return renderer_.error_page(request, context, 400);
   return render_login(request, context, form->value("login"), safe_next(form->value("next"), ""),
                       {{"password", kFormExpiredKey}}, 403);
 }
 
-Result<web::Response> AccountsHandlers::logout(const web::Request& request, web::RequestContext& context) {
+Result<web::Response> AccountsHandlers::logout(const web::Request& request,
+                                               web::RequestContext& context) {
   if (!context.session_id.empty()) {
     if (auto ended = sessions_.end(context.session_id); !ended) {
       return ended.error();
@@ -313,7 +314,8 @@ Result<web::Response> AccountsHandlers::logout(const web::Request& request, web:
 
 // ---- account page
 
-Result<web::Response> AccountsHandlers::account(const web::Request& request, web::RequestContext& context) {
+Result<web::Response> AccountsHandlers::account(const web::Request& request,
+                                                web::RequestContext& context) {
   auto found = accounts_.find_user(context.user->user_id);
   if (!found) return found.error();
   if (!*found) return web::Response::redirect(login_redirect(kAccountPath));
@@ -332,7 +334,9 @@ Result<web::Response> AccountsHandlers::account(const web::Request& request, web
     auto display = settings_.agency_name(u.agency_code, locale);
     if (!display.empty()) agency = display;
   }
-  auto say = [&](std::string_view key) { return t.text(locale, "accounts.account." + std::string(key)); };
+  auto say = [&](std::string_view key) {
+    return t.text(locale, "accounts.account." + std::string(key));
+  };
   std::vector<web::SummaryRow> rows;
   auto row = [&](std::string_view key, std::string value) {
     rows.push_back({say(key), value.empty() ? say("not_given") : std::move(value), "", "", ""});
@@ -344,11 +348,12 @@ Result<web::Response> AccountsHandlers::account(const web::Request& request, web
   row("role", t.text(locale, "accounts.roles." + std::string(role_name(u.role))));
   if (!agency.empty()) row("agency", agency);
   row("member_since", web::format_date(locale, u.created_at));
-  json::object model{{"title", say("title")},
-                     {"details", web::summary_list(rows)},
-                     {"security", web::summary_list({{say("password_changed_at"),
-                                                      web::format_date(locale, u.password_changed_at),
-                                                      "", "", ""}})}};
+  json::object model{
+      {"title", say("title")},
+      {"details", web::summary_list(rows)},
+      {"security",
+       web::summary_list({{say("password_changed_at"),
+                           web::format_date(locale, u.password_changed_at), "", "", ""}})}};
   const bool registered = has_query(request, "registered", "1");
   const bool changed = has_query(request, "changed", "password");
   if (registered || changed) {
@@ -385,12 +390,12 @@ web::Response AccountsHandlers::render_password(const web::Request& request,
 }
 
 Result<web::Response> AccountsHandlers::password_form(const web::Request& request,
-                                              web::RequestContext& context) {
+                                                      web::RequestContext& context) {
   return render_password(request, context, {}, 200);
 }
 
 Result<web::Response> AccountsHandlers::password_submit(const web::Request& request,
-                                                web::RequestContext& context) {
+                                                        web::RequestContext& context) {
   auto form = web::Form::parse(request);
   if (!form) return renderer_.error_page(request, context, 400);
   PasswordChange change{form->raw("current_password"), form->raw("new_password"),
@@ -415,7 +420,7 @@ Result<web::Response> AccountsHandlers::password_submit(const web::Request& requ
 }
 
 Result<web::Response> AccountsHandlers::password_expired(const web::Request& request,
-                                                 web::RequestContext& context) {
+                                                         web::RequestContext& context) {
   return render_password(request, context, {{"current_password", kFormExpiredKey}}, 403);
 }
 

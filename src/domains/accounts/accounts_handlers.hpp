@@ -10,8 +10,8 @@
 #include "domains/accounts/accounts_service.hpp"
 #include "domains/accounts/session_service.hpp"
 #include "web/context.hpp"
-#include "web/message.hpp"
 #include "web/form.hpp"
+#include "web/message.hpp"
 #include "web/render.hpp"
 #include "web/route.hpp"
 

@@ -53,7 +53,6 @@ class AccountsHandlersTest : public AccountsTest {
   }
   void TearDown() override { AccountsTest::TearDown(); }
 
-
   web::Request get(const std::string& path, const std::string& cookie = {}) {
     web::Request request;
     request.method = "GET";

@@ -202,28 +202,31 @@ Result<std::int64_t> key_locked_until(storage::Connection& c, std::string_view k
 
 Result<void> raise_locked_until(storage::Connection& c, std::string_view key_type,
                                 std::string_view key_hash, std::int64_t until) {
-  PRATU_CHECK(c.execute("UPDATE login_attempts SET locked_until = $1 "
-                        "WHERE key_type = $2 AND key_hash = $3 AND locked_until < $1",
-                        {until, std::string(key_type), std::string(key_hash)}));
+  PRATU_CHECK(
+      c.execute("UPDATE login_attempts SET locked_until = $1 "
+                "WHERE key_type = $2 AND key_hash = $3 AND locked_until < $1",
+                {until, std::string(key_type), std::string(key_hash)}));
   return ok();
 }
 
 Result<void> refund_attempt(storage::Connection& c, std::string_view key_type,
                             std::string_view key_hash) {
-  PRATU_CHECK(c.execute("UPDATE login_attempts SET failures = failures - 1 "
-                        "WHERE key_type = $1 AND key_hash = $2 AND failures > 0",
-                        {std::string(key_type), std::string(key_hash)}));
+  PRATU_CHECK(
+      c.execute("UPDATE login_attempts SET failures = failures - 1 "
+                "WHERE key_type = $1 AND key_hash = $2 AND failures > 0",
+                {std::string(key_type), std::string(key_hash)}));
   return ok();
 }
 
 Result<void> remember_key(storage::Connection& c, std::string_view key_type,
                           std::string_view key_hash, std::int64_t now, std::int64_t until) {
-  PRATU_CHECK(c.execute("INSERT INTO login_attempts (key_type, key_hash, failures, window_start, "
-                        "locked_until) VALUES ($1, $2, 0, $3, $4) "
-                        "ON CONFLICT (key_type, key_hash) DO UPDATE SET "
-                        "window_start = excluded.window_start, "
-                        "locked_until = excluded.locked_until",
-                        {std::string(key_type), std::string(key_hash), now, until}));
+  PRATU_CHECK(
+      c.execute("INSERT INTO login_attempts (key_type, key_hash, failures, window_start, "
+                "locked_until) VALUES ($1, $2, 0, $3, $4) "
+                "ON CONFLICT (key_type, key_hash) DO UPDATE SET "
+                "window_start = excluded.window_start, "
+                "locked_until = excluded.locked_until",
+                {std::string(key_type), std::string(key_hash), now, until}));
   return ok();
 }
 

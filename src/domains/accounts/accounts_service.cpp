@@ -26,14 +26,10 @@ Error login_failed(std::string detail) {
 std::string national_id_problem(std::string_view input, const ThaiIdCheck& check) {
   if (trim(input).empty()) return "accounts.errors.national_id_required";
   switch (check.status) {
-    case ThaiIdStatus::valid:
-      return {};
-    case ThaiIdStatus::malformed:
-      return "accounts.errors.national_id_format";
-    case ThaiIdStatus::wrong_category:
-      return "accounts.errors.national_id_category";
-    case ThaiIdStatus::bad_check_digit:
-      return "accounts.errors.national_id_checksum";
+    case ThaiIdStatus::valid: return {};
+    case ThaiIdStatus::malformed: return "accounts.errors.national_id_format";
+    case ThaiIdStatus::wrong_category: return "accounts.errors.national_id_category";
+    case ThaiIdStatus::bad_check_digit: return "accounts.errors.national_id_checksum";
   }
   return "accounts.errors.national_id_format";
 }
@@ -210,8 +206,7 @@ Result<User> AccountService::authenticate(const Credentials& credentials) {
                             return repository::find_user_by_national_id(c, login.value);
                           case LoginName::Kind::email:
                             return repository::find_user_by_email(c, login.value);
-                          case LoginName::Kind::unknown:
-                            break;
+                          case LoginName::Kind::unknown: break;
                         }
                         return std::optional<User>();
                       }));

@@ -229,7 +229,8 @@ TEST_P(AccountServiceTest, AnAttackerElsewhereCannotLockTheOwnerOut) {
   const std::string home = "203.0.113.5";
   ASSERT_TRUE(login("3100600445635", password, home));
   // Guesses from one address until it is locked out, then from fifty others.
-  for (int i = 0; i < 6; ++i) login("3100600445635", "a wrong guess " + std::to_string(i), "198.51.100.66");
+  for (int i = 0; i < 6; ++i)
+    login("3100600445635", "a wrong guess " + std::to_string(i), "198.51.100.66");
   for (int i = 0; i < 50; ++i) {
     login("somying@example.org", "a wrong guess", "198.51." + std::to_string(i) + ".1");
   }

@@ -45,8 +45,7 @@ bool is_invisible(UChar32 c) { return u_charType(c) == U_FORMAT_CHAR || u_isUWhi
 // Marks drawn on the character before them (Thai vowels and tone marks among them).
 bool is_combining_mark(UChar32 c) {
   auto type = u_charType(c);
-  return type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK ||
-         type == U_ENCLOSING_MARK;
+  return type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK || type == U_ENCLOSING_MARK;
 }
 
 }  // namespace
@@ -177,18 +176,12 @@ CheckedName check_name(std::string_view name) {
 std::string name_problem_key(std::string_view field, NameProblem problem) {
   std::string prefix = "accounts.errors." + std::string(field);
   switch (problem) {
-    case NameProblem::none:
-      return {};
-    case NameProblem::empty:
-      return prefix + "_required";
-    case NameProblem::invalid:
-      return prefix + "_invalid";
-    case NameProblem::bidi_control:
-      return prefix + "_bidi";
-    case NameProblem::invisible:
-      return prefix + "_invisible";
-    case NameProblem::starts_with_mark:
-      return prefix + "_starts_with_mark";
+    case NameProblem::none: return {};
+    case NameProblem::empty: return prefix + "_required";
+    case NameProblem::invalid: return prefix + "_invalid";
+    case NameProblem::bidi_control: return prefix + "_bidi";
+    case NameProblem::invisible: return prefix + "_invisible";
+    case NameProblem::starts_with_mark: return prefix + "_starts_with_mark";
   }
   return prefix + "_invalid";
 }

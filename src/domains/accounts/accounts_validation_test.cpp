@@ -79,24 +79,24 @@ TEST(CheckName, KeepsThaiAndEnglishNamesAndStoresThemInNfc) {
 }
 
 TEST(CheckName, RefusesBidiControls) {
-  for (const char* name : {"Ali\u202ece", "\u202bsomchai", "x\u202a", "x\u202cy", "x\u202dy",
-                           "\u2066x\u2069", "x\u2067y", "x\u2068y", "\u200fname", "name\u200e",
-                           "\u061cname"}) {
+  for (const char* name :
+       {"Ali\u202ece", "\u202bsomchai", "x\u202a", "x\u202cy", "x\u202dy", "\u2066x\u2069",
+        "x\u2067y", "x\u2068y", "\u200fname", "name\u200e", "\u061cname"}) {
     EXPECT_EQ(check_name(name).problem, NameProblem::bidi_control) << name;
     EXPECT_EQ(check_name(name).value, "");
   }
 }
 
 TEST(CheckName, RefusesValuesWithNothingVisible) {
-  for (const char* name : {"\u200b", "\u200b\u200c\u200d", "\ufeff", "\u00ad", "\u2060",
-                           "\u200b \u3000\u00a0"}) {
+  for (const char* name :
+       {"\u200b", "\u200b\u200c\u200d", "\ufeff", "\u00ad", "\u2060", "\u200b \u3000\u00a0"}) {
     EXPECT_EQ(check_name(name).problem, NameProblem::invisible) << name;
   }
 }
 
 TEST(CheckName, RefusesValuesThatStartWithACombiningMark) {
-  for (const char* name : {"\u0e34\u0e48", "\u0e48", "\u0301abc", "\u20dd", "\u200b\u0e48\u0e01",
-                           "\u0e31\u0e01"}) {
+  for (const char* name :
+       {"\u0e34\u0e48", "\u0e48", "\u0301abc", "\u20dd", "\u200b\u0e48\u0e01", "\u0e31\u0e01"}) {
     EXPECT_EQ(check_name(name).problem, NameProblem::starts_with_mark) << name;
   }
 }

@@ -30,8 +30,8 @@ constexpr std::int64_t kLogTagHexDigits = 12;
 // Keyed, so a copy of the table cannot be matched against the few billion possible national
 // IDs or addresses; domain-separated, so an address never collides with an account.
 std::string LoginThrottle::key_hash(std::string_view type, std::string_view key) const {
-  return crypto::hmac_sha256_hex(hash_key_,
-                                 "pratu.login_attempts." + std::string(type) + ":" + std::string(key));
+  return crypto::hmac_sha256_hex(
+      hash_key_, "pratu.login_attempts." + std::string(type) + ":" + std::string(key));
 }
 
 int retry_minutes(int retry_after_seconds) { return std::max(1, (retry_after_seconds + 59) / 60); }
@@ -98,11 +98,12 @@ Result<LoginAttempt> LoginThrottle::begin(std::string_view account, std::string_
   std::int64_t lockout = now + std::int64_t{settings_.lockout_minutes} * 60;
   std::string from = address_key(address);
   std::string pair = std::string(account) + "\n" + from;
-  LoginAttempt attempt{key_hash(kAccount, account), key_hash(kPair, pair),
-                       key_hash(kAddress, from), key_hash(kKnown, pair)};
+  LoginAttempt attempt{key_hash(kAccount, account), key_hash(kPair, pair), key_hash(kAddress, from),
+                       key_hash(kKnown, pair)};
   // An error rolls the transaction back: a refused attempt counts for nothing.
   return db_.write_value<LoginAttempt>([&](storage::Connection& c) -> Result<LoginAttempt> {
-    PRATU_TRY(pair_count, repository::add_attempts(c, kAccountRow, attempt.pair_hash, 1, now, cutoff));
+    PRATU_TRY(pair_count,
+              repository::add_attempts(c, kAccountRow, attempt.pair_hash, 1, now, cutoff));
     if (pair_count.locked_until > now) return locked_error(pair_count.locked_until, now);
     if (pair_count.failures > settings_.account_max_failures) return locked_error(lockout, now);
     PRATU_TRY(address_count,
@@ -110,8 +111,8 @@ Result<LoginAttempt> LoginThrottle::begin(std::string_view account, std::string_
     if (address_count.locked_until > now) return locked_error(address_count.locked_until, now);
     if (address_count.failures > settings_.address_max_failures) return locked_error(lockout, now);
     PRATU_TRY(known_until, repository::key_locked_until(c, kAccountRow, attempt.known_hash));
-    PRATU_TRY(account_count, repository::add_attempts(c, kAccountRow, attempt.account_hash, 1,
-                                                      now, account_cutoff));
+    PRATU_TRY(account_count, repository::add_attempts(c, kAccountRow, attempt.account_hash, 1, now,
+                                                      account_cutoff));
     bool known = known_until > now;
     if (!known && account_count.locked_until > now) {
       return slowed_error(account_count.locked_until, now);

@@ -161,9 +161,9 @@ TEST_P(LoginThrottleTest, HashesAreKeyedByTheSharedSecret) {
   LoginThrottle throttle(database(), clock_, kTestThrottleKey);
   auto attempt = throttle.begin("user:1234567890121", "192.0.2.1");
   ASSERT_TRUE(attempt);
-  EXPECT_EQ(attempt->account_hash,
-            crypto::hmac_sha256_hex(kTestThrottleKey,
-                                    "pratu.login_attempts.account:user:1234567890121"));
+  EXPECT_EQ(
+      attempt->account_hash,
+      crypto::hmac_sha256_hex(kTestThrottleKey, "pratu.login_attempts.account:user:1234567890121"));
   EXPECT_NE(attempt->account_hash,
             crypto::sha256_hex("pratu.login_attempts.account:user:1234567890121"));
   EXPECT_EQ(stored_failures(attempt->account_hash), 1);

@@ -56,8 +56,8 @@ RegistrationThrottle::RegistrationThrottle(storage::Database& db, const Clock& c
 
 // Keyed like the login throttle's hashes, in a domain of its own.
 std::string RegistrationThrottle::key_hash(std::string_view type, std::string_view key) const {
-  return crypto::hmac_sha256_hex(hash_key_,
-                                 "pratu.login_attempts." + std::string(type) + ":" + std::string(key));
+  return crypto::hmac_sha256_hex(
+      hash_key_, "pratu.login_attempts." + std::string(type) + ":" + std::string(key));
 }
 
 Result<void> RegistrationThrottle::begin(std::string_view address) {
@@ -90,20 +90,21 @@ Result<void> RegistrationThrottle::count(std::string_view address, int attempts,
   };
   // The count and the check in one transaction, so parallel attempts cannot pass a limit; a
   // refused attempt rolls back and counts for nothing.
-  PRATU_TRY(retry_after, db_.write_value<std::int64_t>([&](storage::Connection& c)
-                                                           -> Result<std::int64_t> {
-    std::int64_t retry = 0;
-    for (const auto& key : keys) {
-      // The row is kept (locked_until) until its window ends, for the purge to leave it alone.
-      PRATU_TRY(counter, repository::add_attempts(c, kAddressRow, key.hash, attempts, now,
-                                                  now - window, now + window));
-      if (counter.failures > key.limit) {
-        retry = std::max(retry, counter.window_start + window - now);
-      }
-    }
-    if (retry > 0 && refuse_over_limit) return throttled(retry);
-    return retry;
-  }));
+  PRATU_TRY(retry_after,
+            db_.write_value<std::int64_t>([&](storage::Connection& c) -> Result<std::int64_t> {
+              std::int64_t retry = 0;
+              for (const auto& key : keys) {
+                // The row is kept (locked_until) until its window ends, for the purge to leave it
+                // alone.
+                PRATU_TRY(counter, repository::add_attempts(c, kAddressRow, key.hash, attempts, now,
+                                                            now - window, now + window));
+                if (counter.failures > key.limit) {
+                  retry = std::max(retry, counter.window_start + window - now);
+                }
+              }
+              if (retry > 0 && refuse_over_limit) return throttled(retry);
+              return retry;
+            }));
   if (retry_after > 0) return throttled(retry_after);
   return ok();
 }

@@ -75,8 +75,8 @@ class SessionService {
   static constexpr std::size_t kMinSigningKeyBytes = 32;
 
   /// Throws std::invalid_argument when `signing_key` is shorter than kMinSigningKeyBytes.
-  SessionService(storage::Database& db, const Clock& clock, Random& random,
-                 std::string signing_key, SessionSettings settings = {});
+  SessionService(storage::Database& db, const Clock& clock, Random& random, std::string signing_key,
+                 SessionSettings settings = {});
 
   /// The session cookie's name (`__Host-pratu_session` over HTTPS).
   const std::string& session_cookie_name() const { return session_cookie_name_; }

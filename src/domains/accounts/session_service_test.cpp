@@ -246,7 +246,8 @@ TEST_P(SessionServiceTest, APlantedCsrfCookieIsNeverTheFormsToken) {
     ASSERT_TRUE(sessions_->attach(request_with_cookie("pratu_csrf=" + planted), context));
     EXPECT_NE(context.csrf_token, planted);
     ASSERT_EQ(context.set_cookies.size(), 1u);
-    EXPECT_FALSE(web::csrf_valid(context, planted)) << "a form carrying the planted value is refused";
+    EXPECT_FALSE(web::csrf_valid(context, planted))
+        << "a form carrying the planted value is refused";
   }
 }
 

@@ -53,10 +53,10 @@ TEST_P(SupervisorMigrationTest, KeepsEveryAccountAndSessionAndAdmitsSupervisors)
         "INSERT INTO users (id, role, agency_code, email, password_hash, created_at, updated_at, "
         "password_changed_at) VALUES (41, 'officer', 'bma', 'o@example.org', 'h', 1, 1, 1)",
         {}));
-    PRATU_CHECK(c.execute(
-        "INSERT INTO sessions (id, user_id, csrf_token, created_at, last_seen_at, "
-        "idle_expires_at, absolute_expires_at) VALUES ('s1', 41, 't', 1, 1, 2, 3)",
-        {}));
+    PRATU_CHECK(
+        c.execute("INSERT INTO sessions (id, user_id, csrf_token, created_at, last_seen_at, "
+                  "idle_expires_at, absolute_expires_at) VALUES ('s1', 41, 't', 1, 1, 2, 3)",
+                  {}));
     return ok();
   }));
 
@@ -78,14 +78,17 @@ TEST_P(SupervisorMigrationTest, KeepsEveryAccountAndSessionAndAdmitsSupervisors)
       return ok();
     });
   };
-  EXPECT_TRUE(insert("INSERT INTO users (role, agency_code, email, password_hash, created_at, "
-                     "updated_at, password_changed_at) VALUES ('supervisor', 'bma', "
-                     "'s@example.org', 'h', 1, 1, 1)"));
-  EXPECT_FALSE(insert("INSERT INTO users (role, email, password_hash, created_at, updated_at, "
-                      "password_changed_at) VALUES ('supervisor', 's2@example.org', 'h', 1, 1, 1)"))
+  EXPECT_TRUE(
+      insert("INSERT INTO users (role, agency_code, email, password_hash, created_at, "
+             "updated_at, password_changed_at) VALUES ('supervisor', 'bma', "
+             "'s@example.org', 'h', 1, 1, 1)"));
+  EXPECT_FALSE(
+      insert("INSERT INTO users (role, email, password_hash, created_at, updated_at, "
+             "password_changed_at) VALUES ('supervisor', 's2@example.org', 'h', 1, 1, 1)"))
       << "a supervisor without an agency";
-  EXPECT_FALSE(insert("INSERT INTO users (role, email, password_hash, created_at, updated_at, "
-                      "password_changed_at) VALUES ('owner', 'x@example.org', 'h', 1, 1, 1)"))
+  EXPECT_FALSE(
+      insert("INSERT INTO users (role, email, password_hash, created_at, updated_at, "
+             "password_changed_at) VALUES ('owner', 'x@example.org', 'h', 1, 1, 1)"))
       << "an unknown role";
   // The session still belongs to its user: deleting the user ends it.
   ASSERT_TRUE(insert("DELETE FROM users WHERE id = 41"));

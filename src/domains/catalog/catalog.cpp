@@ -91,8 +91,8 @@ LevelAssessment assess_level(const Service& service) {
     if (is_not_applicable(service, criterion)) {
       status = CriterionStatus::not_applicable;
     } else if (!service.online.has(criterion)) {
-      status = is_optional(criterion) ? CriterionStatus::optional_missing
-                                      : CriterionStatus::missing;
+      status =
+          is_optional(criterion) ? CriterionStatus::optional_missing : CriterionStatus::missing;
     }
     if (status == CriterionStatus::missing) {
       level_complete[static_cast<std::size_t>(criterion_level(criterion))] = false;

@@ -38,9 +38,9 @@ struct Agency {
 /// A document the applicant brings or attaches.
 struct RequiredDocument {
   LocalizedText name;
-  LocalizedText note;  // empty when there is nothing to add
-  int originals = 0;   // original copies
-  int copies = 0;      // photocopies
+  LocalizedText note;    // empty when there is nothing to add
+  int originals = 0;     // original copies
+  int copies = 0;        // photocopies
   bool required = true;  // false: only when it applies ("if any")
 };
 
@@ -54,7 +54,7 @@ struct Fee {
 /// Where an application can be made.
 enum class Channel { online, counter, post };
 inline constexpr std::array<Channel, 3> kAllChannels = {Channel::online, Channel::counter,
-                                                       Channel::post};
+                                                        Channel::post};
 /// "online" | "counter" | "post".
 std::string_view channel_key(Channel channel);
 
@@ -70,7 +70,7 @@ enum class Criterion {
   pdf_a3,            // L3: verifiable PDF/A-3 documents
 };
 inline constexpr std::array<Criterion, 8> kAllCriteria = {
-    Criterion::e_form,    Criterion::prefill,   Criterion::linked_documents,
+    Criterion::e_form,       Criterion::prefill,   Criterion::linked_documents,
     Criterion::bill_payment, Criterion::e_receipt, Criterion::e_license,
     Criterion::ca_signature, Criterion::pdf_a3};
 /// The key used in YAML, JSON and locale files, e.g. "bill_payment".
@@ -89,9 +89,9 @@ Level criterion_level(Criterion criterion);
 /// How a service stands on one criterion.
 enum class CriterionStatus {
   met,
-  missing,         // needed for its level and not offered
+  missing,           // needed for its level and not offered
   optional_missing,  // counted in its level's description but not required to reach it
-  not_applicable,  // e.g. online payment for a service without fees
+  not_applicable,    // e.g. online payment for a service without fees
 };
 /// "met" | "missing" | "optional_missing" | "not_applicable".
 std::string_view criterion_status_key(CriterionStatus status);
@@ -118,8 +118,8 @@ struct LevelAssessment {
 
 /// Subject areas for browsing; names live in the locale files (catalog.categories.<key>).
 inline constexpr std::array<std::string_view, 7> kCategories = {
-    "business", "food_health", "construction", "tax", "alcohol_tobacco", "civil_registration",
-    "transport"};
+    "business",        "food_health",        "construction", "tax",
+    "alcohol_tobacco", "civil_registration", "transport"};
 
 /// One service as described in services/<agency>/<slug>.yaml.
 struct Service {

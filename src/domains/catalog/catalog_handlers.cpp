@@ -127,17 +127,18 @@ Result<Response> CatalogHandlers::search(const Request& request, RequestContext&
   model["has_results"] = !results.empty();
   model["results"] = std::move(results);
   model["result_count"] = found.total > 0
-      ? t.format(locale, "catalog.search.result_count",
-                 {{"count", std::to_string(found.total)}, {"query", query}})
-      : std::string();
+                              ? t.format(locale, "catalog.search.result_count",
+                                         {{"count", std::to_string(found.total)}, {"query", query}})
+                              : std::string();
   model["no_results"] = found.total == 0
-      ? t.format(locale, "catalog.search.no_results", {{"query", query}})
-      : std::string();
+                            ? t.format(locale, "catalog.search.no_results", {{"query", query}})
+                            : std::string();
   if (found.page_count() > 1) model["pagination"] = pagination_model(t, locale, query, found);
   return renderer_.page(request, context, "catalog/search", std::move(model));
 }
 
-Result<Response> CatalogHandlers::api_services(const Request& request, RequestContext& context) const {
+Result<Response> CatalogHandlers::api_services(const Request& request,
+                                               RequestContext& context) const {
   const auto& t = renderer_.translations();
   const auto page = page_param(request);
   if (!page) return web::problem(t, context, 400, "catalog.api.invalid_page");
@@ -175,7 +176,8 @@ web::Routes CatalogHandlers::routes() const {
       return (this->*method)(request, context);
     };
   };
-  auto spec = [](std::string pattern, web::Surface surface, std::string name, web::Handler handler) {
+  auto spec =
+      [](std::string pattern, web::Surface surface, std::string name, web::Handler handler) {
     web::RouteSpec s;
     s.method = "GET";
     s.pattern = std::move(pattern);
@@ -207,7 +209,9 @@ web::Routes CatalogHandlers::routes() const {
   // The listing, and a search made lately, come from memory; other searches need a worker.
   auto services = api("/api/v1/services", "api_services", bind(&CatalogHandlers::api_services));
   services.runs = web::Runs::worker;
-  services.inline_when = [this](const Request& request) { return api_services_from_memory(request); };
+  services.inline_when = [this](const Request& request) {
+    return api_services_from_memory(request);
+  };
   r.push_back(std::move(services));
   r.push_back(api("/api/v1/services/{slug}", "api_service", bind(&CatalogHandlers::api_service)));
   r.push_back(api("/api/v1/agencies", "api_agencies", bind(&CatalogHandlers::api_agencies)));

@@ -30,14 +30,17 @@ class CatalogHandlers {
   Result<web::Response> search(const web::Request& request, web::RequestContext& context) const;
 
   /// GET /api/v1/services?q=&page= — {items, page, page_size, total}; all services without q.
-  Result<web::Response> api_services(const web::Request& request, web::RequestContext& context) const;
+  Result<web::Response> api_services(const web::Request& request,
+                                     web::RequestContext& context) const;
   /// Whether api_services answers `request` from memory (a listing, a bad page number, or a
   /// search made lately), so the route may run on an I/O thread without waiting for a worker.
   bool api_services_from_memory(const web::Request& request) const;
   /// GET /api/v1/services/{slug}
-  Result<web::Response> api_service(const web::Request& request, web::RequestContext& context) const;
+  Result<web::Response> api_service(const web::Request& request,
+                                    web::RequestContext& context) const;
   /// GET /api/v1/agencies
-  Result<web::Response> api_agencies(const web::Request& request, web::RequestContext& context) const;
+  Result<web::Response> api_agencies(const web::Request& request,
+                                     web::RequestContext& context) const;
 
   /// The domain's routes, each with its access rule.
   web::Routes routes() const;

@@ -58,7 +58,8 @@ class CatalogHandlersTest : public ::testing::Test {
     renderer_.reset();
   }
 
-  using Method = Result<web::Response> (CatalogHandlers::*)(const web::Request&, web::RequestContext&) const;
+  using Method = Result<web::Response> (CatalogHandlers::*)(const web::Request&,
+                                                            web::RequestContext&) const;
 
   // Calls `method` for `target` ("/search?q=x"), with `params` as the route's path parameters;
   // an error comes back as the platform answers it (an error page, or problem+json under /api/).
@@ -82,9 +83,7 @@ class CatalogHandlersTest : public ::testing::Test {
     return web::error_response(*renderer_, request, context, surface, response.error());
   }
 
-  json::value json_of(const web::Response& response) {
-    return json::parse(response.body);
-  }
+  json::value json_of(const web::Response& response) { return json::parse(response.body); }
 
   web::Translations translations_;
   FixedAssets assets_;
@@ -98,11 +97,11 @@ class CatalogHandlersTest : public ::testing::Test {
 TEST_F(CatalogHandlersTest, HomeOffersSearchMostUsedServicesAgenciesAndLevelsInThai) {
   auto response = call(&CatalogHandlers::home, "/");
   EXPECT_EQ(response.status, 200);
-  EXPECT_THAT(response.body, AllOf(HasSubstr("<html lang=\"th\">"), HasSubstr("action=\"/search\""),
-                                   HasSubstr("บริการที่มีผู้ใช้มากที่สุด"),
-                                   HasSubstr("การทำบัตรประจำตัวประชาชน กรณีบัตรหายหรือถูกทำลาย"),
-                                   HasSubstr("กรมพัฒนาธุรกิจการค้า"), HasSubstr("เสร็จสิ้นออนไลน์"),
-                                   HasSubstr("tag--l3")));
+  EXPECT_THAT(
+      response.body,
+      AllOf(HasSubstr("<html lang=\"th\">"), HasSubstr("action=\"/search\""),
+            HasSubstr("บริการที่มีผู้ใช้มากที่สุด"), HasSubstr("การทำบัตรประจำตัวประชาชน กรณีบัตรหายหรือถูกทำลาย"),
+            HasSubstr("กรมพัฒนาธุรกิจการค้า"), HasSubstr("เสร็จสิ้นออนไลน์"), HasSubstr("tag--l3")));
 }
 
 TEST_F(CatalogHandlersTest, HomeSpeaksEnglishWhenAskedTo) {
@@ -119,10 +118,9 @@ TEST_F(CatalogHandlersTest, ServicePageSaysWhoWhatHowMuchHowLongAndWhyInThai) {
                        {{"slug", "commercial-registration"}});
   EXPECT_EQ(response.status, 200);
   EXPECT_THAT(response.body,
-              AllOf(HasSubstr("<h1>การจดทะเบียนพาณิชย์ (ตั้งใหม่)</h1>"),
-                    HasSubstr("ผู้มีสิทธิ์ยื่นคำขอ"), HasSubstr("แบบคำขอจดทะเบียนพาณิชย์ (แบบ ทพ.)"),
-                    HasSubstr("50 บาท"), HasSubstr("1 วันทำการ"),
-                    HasSubstr("พระราชบัญญัติทะเบียนพาณิชย์ พ.ศ. 2499"),
+              AllOf(HasSubstr("<h1>การจดทะเบียนพาณิชย์ (ตั้งใหม่)</h1>"), HasSubstr("ผู้มีสิทธิ์ยื่นคำขอ"),
+                    HasSubstr("แบบคำขอจดทะเบียนพาณิชย์ (แบบ ทพ.)"), HasSubstr("50 บาท"),
+                    HasSubstr("1 วันทำการ"), HasSubstr("พระราชบัญญัติทะเบียนพาณิชย์ พ.ศ. 2499"),
                     HasSubstr("<li>ยื่นออนไลน์</li>"), HasSubstr("<li>ยื่นด้วยตนเองที่สำนักงาน</li>"),
                     HasSubstr("<span class=\"tag tag--l2\">L2</span>"), HasSubstr("tel:1570"),
                     HasSubstr("<th scope=\"row\">")));
@@ -160,8 +158,8 @@ TEST_F(CatalogHandlersTest, ServicePageShowsWhichLevelCriteriaAreMetAndMissing) 
 TEST_F(CatalogHandlersTest, FreeServiceSaysThereIsNoFee) {
   auto response = call(&CatalogHandlers::service, "/services/change-of-address", Locale::th,
                        {{"slug", "change-of-address"}});
-  EXPECT_THAT(response.body, AllOf(HasSubstr("ไม่มีค่าธรรมเนียม"),
-                                   HasSubstr("ไม่ต้องใช้ เนื่องจากไม่มีค่าธรรมเนียม")));
+  EXPECT_THAT(response.body,
+              AllOf(HasSubstr("ไม่มีค่าธรรมเนียม"), HasSubstr("ไม่ต้องใช้ เนื่องจากไม่มีค่าธรรมเนียม")));
 }
 
 TEST_F(CatalogHandlersTest, UnknownServiceIsNotFound) {
@@ -183,19 +181,21 @@ TEST_F(CatalogHandlersTest, AgenciesPageListsEveryAgency) {
 TEST_F(CatalogHandlersTest, AgencyPageListsItsServicesAndContact) {
   auto response = call(&CatalogHandlers::agency, "/agencies/bma", Locale::th, {{"code", "bma"}});
   EXPECT_EQ(response.status, 200);
-  EXPECT_THAT(response.body, AllOf(HasSubstr("<h1>กรุงเทพมหานคร</h1>"),
-                                   HasSubstr("การขอรับใบอนุญาตจัดตั้งสถานที่จำหน่ายอาหาร"),
-                                   HasSubstr("href=\"/services/signboard-tax\""), HasSubstr("1555")));
+  EXPECT_THAT(
+      response.body,
+      AllOf(HasSubstr("<h1>กรุงเทพมหานคร</h1>"), HasSubstr("การขอรับใบอนุญาตจัดตั้งสถานที่จำหน่ายอาหาร"),
+            HasSubstr("href=\"/services/signboard-tax\""), HasSubstr("1555")));
   EXPECT_EQ(call(&CatalogHandlers::agency, "/agencies/nasa", Locale::th, {{"code", "nasa"}}).status,
             404);
 }
 
 TEST_F(CatalogHandlersTest, SearchFindsThaiWordsAndKeepsTheQueryInTheBox) {
-  auto response = call(&CatalogHandlers::search, "/search?q=%E0%B8%AD%E0%B8%B2%E0%B8%AB%E0%B8%B2%E0%B8%A3");
+  auto response =
+      call(&CatalogHandlers::search, "/search?q=%E0%B8%AD%E0%B8%B2%E0%B8%AB%E0%B8%B2%E0%B8%A3");
   EXPECT_EQ(response.status, 200);
-  EXPECT_THAT(response.body, AllOf(HasSubstr("value=\"อาหาร\""),
-                                   HasSubstr("การขอรับใบอนุญาตจัดตั้งสถานที่จำหน่ายอาหาร"),
-                                   HasSubstr("บริการที่ตรงกับ “อาหาร”")));
+  EXPECT_THAT(response.body,
+              AllOf(HasSubstr("value=\"อาหาร\""), HasSubstr("การขอรับใบอนุญาตจัดตั้งสถานที่จำหน่ายอาหาร"),
+                    HasSubstr("บริการที่ตรงกับ “อาหาร”")));
 }
 
 TEST_F(CatalogHandlersTest, SearchInEnglishCountsResults) {
@@ -246,9 +246,11 @@ TEST_F(CatalogHandlersTest, PagesShowANewCatalogueOnceItIsPublished) {
   auto catalog = load_catalog(fs::path(PRATU_SOURCE_DIR) / "services");
   ASSERT_TRUE(catalog);
   EXPECT_THAT(call(&CatalogHandlers::home, "/", Locale::en).body, HasSubstr("National ID card"));
-  std::erase_if(catalog->services, [](const Service& s) { return s.slug == "id-card-replacement"; });
+  std::erase_if(catalog->services,
+                [](const Service& s) { return s.slug == "id-card-replacement"; });
   ASSERT_TRUE(service_->publish(*catalog));
-  EXPECT_THAT(call(&CatalogHandlers::home, "/", Locale::en).body, Not(HasSubstr("National ID card")));
+  EXPECT_THAT(call(&CatalogHandlers::home, "/", Locale::en).body,
+              Not(HasSubstr("National ID card")));
   EXPECT_EQ(call(&CatalogHandlers::service, "/services/id-card-replacement", Locale::en,
                  {{"slug", "id-card-replacement"}})
                 .status,
@@ -292,7 +294,8 @@ TEST_F(CatalogHandlersTest, ApiKnowsWhenItAnswersFromMemory) {
   EXPECT_TRUE(handlers_->api_services_from_memory(request_for("/api/v1/services?page=2")));
   EXPECT_TRUE(handlers_->api_services_from_memory(request_for("/api/v1/services?q=x&page=0")));
   EXPECT_TRUE(handlers_->api_services_from_memory(request_for("/api/v1/services?q=+++")));
-  const auto search = request_for("/api/v1/services?q=%E0%B8%AD%E0%B8%B2%E0%B8%AB%E0%B8%B2%E0%B8%A3");
+  const auto search =
+      request_for("/api/v1/services?q=%E0%B8%AD%E0%B8%B2%E0%B8%AB%E0%B8%B2%E0%B8%A3");
   EXPECT_FALSE(handlers_->api_services_from_memory(search));
   call(&CatalogHandlers::api_services, search.target);
   EXPECT_TRUE(handlers_->api_services_from_memory(search));
@@ -301,8 +304,8 @@ TEST_F(CatalogHandlersTest, ApiKnowsWhenItAnswersFromMemory) {
 }
 
 TEST_F(CatalogHandlersTest, ApiRejectsABadPageAsAProblem) {
-  for (std::string_view target : {"/api/v1/services?page=0", "/api/v1/services?page=abc",
-                                  "/api/v1/services?q=x&page=-1"}) {
+  for (std::string_view target :
+       {"/api/v1/services?page=0", "/api/v1/services?page=abc", "/api/v1/services?q=x&page=-1"}) {
     auto response = call(&CatalogHandlers::api_services, target, Locale::en);
     EXPECT_EQ(response.status, 400) << target;
     EXPECT_EQ(response.content_type, "application/problem+json");
@@ -326,8 +329,8 @@ TEST_F(CatalogHandlersTest, ApiServiceHasEverythingThePageHas) {
 }
 
 TEST_F(CatalogHandlersTest, ApiUnknownServiceIsAProblem) {
-  auto response = call(&CatalogHandlers::api_service, "/api/v1/services/nope", Locale::en,
-                       {{"slug", "nope"}});
+  auto response =
+      call(&CatalogHandlers::api_service, "/api/v1/services/nope", Locale::en, {{"slug", "nope"}});
   EXPECT_EQ(response.status, 404);
   EXPECT_EQ(response.content_type, "application/problem+json");
   EXPECT_EQ(json_of(response).at("detail").as_string(), "There is no such service.");

@@ -68,18 +68,17 @@ boost::json::object to_json(const Service& service) {
   const LevelAssessment assessment = assess_level(service);
   boost::json::array criteria;
   for (const auto& item : assessment.items) {
-    criteria.push_back(boost::json::object{
-        {"criterion", criterion_key(item.criterion)},
-        {"level", level_code(criterion_level(item.criterion))},
-        {"status", criterion_status_key(item.status)}});
+    criteria.push_back(boost::json::object{{"criterion", criterion_key(item.criterion)},
+                                           {"level", level_code(criterion_level(item.criterion))},
+                                           {"status", criterion_status_key(item.status)}});
   }
   return {{"slug", service.slug},
           {"agency", service.agency_code},
           {"name", to_json(service.name)},
           {"summary", to_json(service.summary)},
           {"category", service.category},
-          {"tags", boost::json::object{{"th", to_json(service.tags_th)},
-                                       {"en", to_json(service.tags_en)}}},
+          {"tags",
+           boost::json::object{{"th", to_json(service.tags_th)}, {"en", to_json(service.tags_en)}}},
           {"popularity", service.popularity},
           {"who_may_apply", to_json(service.who_may_apply)},
           {"documents", std::move(documents)},

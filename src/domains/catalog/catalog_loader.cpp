@@ -16,8 +16,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kMaxCount = 100;                // originals or copies of one document
-constexpr int kMaxWorkingDays = 3650;         // a legal time limit longer than this is a typo
+constexpr int kMaxCount = 100;         // originals or copies of one document
+constexpr int kMaxWorkingDays = 3650;  // a legal time limit longer than this is a typo
 constexpr std::int64_t kMaxAmountSatang = 100'000'000'000;  // one billion baht
 constexpr std::size_t kMaxSlugLength = 80;
 constexpr std::int64_t kMaxPopularity = 1'000'000'000'000;
@@ -138,12 +138,13 @@ class FileReader {
       return fallback.value_or(min);
     }
     const std::string raw = node.IsScalar() ? trim(node.Scalar()) : std::string();
-    const bool digits = !raw.empty() && raw.size() <= 15 &&
-                        std::all_of(raw.begin(), raw.end(), [](char c) { return c >= '0' && c <= '9'; });
+    const bool digits =
+        !raw.empty() && raw.size() <= 15 &&
+        std::all_of(raw.begin(), raw.end(), [](char c) { return c >= '0' && c <= '9'; });
     const std::int64_t value = digits ? std::stoll(raw) : -1;
     if (!digits || value < min || value > max) {
-      problem(path, "must be a whole number from " + std::to_string(min) + " to " +
-                        std::to_string(max));
+      problem(path,
+              "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
       return min;
     }
     return value;
@@ -290,13 +291,13 @@ void CatalogLoader::add_agency(const std::string& file, std::string_view yaml) {
   FileReader reader(file, problems_);
   auto root = parse_yaml(reader, yaml);
   if (!root) return;
-  reader.expect_map(*root, "",
-                    {"code", "name", "short_name", "description", "website", "contact"});
+  reader.expect_map(*root, "", {"code", "name", "short_name", "description", "website", "contact"});
   Agency agency;
   agency.code = reader.text((*root)["code"], "code", true);
   if (!agency.code.empty()) {
     if (!is_agency_code(agency.code)) {
-      reader.problem("code", "must be lower-case ASCII letters, digits or '_', starting with a letter");
+      reader.problem("code",
+                     "must be lower-case ASCII letters, digits or '_', starting with a letter");
     } else if (agency.code != stem(file)) {
       reader.problem("code", "must match the file name (" + stem(file) + ".yaml)");
     }
@@ -330,10 +331,10 @@ void CatalogLoader::add_service(const std::string& file, std::string_view yaml) 
   auto root_node = parse_yaml(reader, yaml);
   if (!root_node) return;
   const YAML::Node& root = *root_node;
-  reader.expect_map(root, "",
-                    {"slug", "agency", "name", "summary", "category", "tags", "popularity",
-                     "who_may_apply", "documents", "fees", "time_limit_working_days",
-                     "legal_basis", "channels", "online"});
+  reader.expect_map(
+      root, "",
+      {"slug", "agency", "name", "summary", "category", "tags", "popularity", "who_may_apply",
+       "documents", "fees", "time_limit_working_days", "legal_basis", "channels", "online"});
   Service service;
   service.source_file = file;
   service.slug = reader.text(root["slug"], "slug", true);
@@ -379,8 +380,8 @@ void CatalogLoader::add_service(const std::string& file, std::string_view yaml) 
       RequiredDocument document;
       document.name = reader.localized(node["name"], child(path, "name"), true);
       document.note = reader.localized(node["note"], child(path, "note"), false);
-      document.originals =
-          static_cast<int>(reader.integer(node["originals"], child(path, "originals"), 0, kMaxCount, 0));
+      document.originals = static_cast<int>(
+          reader.integer(node["originals"], child(path, "originals"), 0, kMaxCount, 0));
       document.copies =
           static_cast<int>(reader.integer(node["copies"], child(path, "copies"), 0, kMaxCount, 0));
       if (document.originals + document.copies == 0) {
@@ -405,8 +406,9 @@ void CatalogLoader::add_service(const std::string& file, std::string_view yaml) 
     }
   }
 
-  service.time_limit_working_days = static_cast<int>(reader.integer(
-      root["time_limit_working_days"], "time_limit_working_days", 1, kMaxWorkingDays, std::nullopt));
+  service.time_limit_working_days =
+      static_cast<int>(reader.integer(root["time_limit_working_days"], "time_limit_working_days", 1,
+                                      kMaxWorkingDays, std::nullopt));
   service.legal_basis = reader.localized_list(root["legal_basis"], "legal_basis", true);
 
   const YAML::Node channels = root["channels"];
@@ -465,8 +467,8 @@ Result<Catalog> CatalogLoader::finish() {
     if (service.slug.empty()) continue;
     auto [it, inserted] = slugs.emplace(service.slug, service.source_file);
     if (!inserted) {
-      problems_.push_back({service.source_file, "slug",
-                           "'" + service.slug + "' is already used by " + it->second});
+      problems_.push_back(
+          {service.source_file, "slug", "'" + service.slug + "' is already used by " + it->second});
     }
   }
   if (!problems_.empty()) {
@@ -487,8 +489,11 @@ Result<Catalog> CatalogLoader::finish() {
 Result<Catalog> load_catalog(const std::filesystem::path& services_dir) {
   std::error_code ec;
   if (!fs::is_directory(services_dir, ec)) {
-    return Error{ErrorCode::invalid_input, "catalog.load.invalid",
-                 services_dir.string() + ": not a directory", {}, 0};
+    return Error{ErrorCode::invalid_input,
+                 "catalog.load.invalid",
+                 services_dir.string() + ": not a directory",
+                 {},
+                 0};
   }
   // Names in problems start at the catalogue folder: "services/dbd/x.yaml".
   const fs::path base = fs::absolute(services_dir).lexically_normal().parent_path();
@@ -518,33 +523,36 @@ Result<Catalog> load_catalog(const std::filesystem::path& services_dir) {
     }
   }
   if (ec) {
-    return Error{ErrorCode::invalid_input, "catalog.load.invalid",
-                 services_dir.string() + ": " + ec.message(), {}, 0};
+    return Error{ErrorCode::invalid_input,
+                 "catalog.load.invalid",
+                 services_dir.string() + ": " + ec.message(),
+                 {},
+                 0};
   }
   std::sort(agency_files.begin(), agency_files.end());
   std::sort(service_files.begin(), service_files.end());
 
   CatalogLoader loader;
   for (const auto& path : stray_files) {
-    loader.add_problem({label(path), "",
-                        "belongs in agencies/ or in an agency's folder, not at the top"});
+    loader.add_problem(
+        {label(path), "", "belongs in agencies/ or in an agency's folder, not at the top"});
   }
   // Parsing YAML is most of a load at thousands of services, so every core parses a run of
   // the files; the runs are joined in order, so problems come out as one reader's would.
   const std::size_t agency_count = agency_files.size();
   const std::size_t file_count = agency_count + service_files.size();
   std::vector<CatalogLoader> parts(file_count / kMinFilesPerThread + 1);
-  const std::size_t runs = for_each_run(
-      file_count, kMinFilesPerThread, [&](std::size_t run, std::size_t first, std::size_t last) {
-        for (std::size_t i = first; i < last; ++i) {
-          const bool agency = i < agency_count;
-          const fs::path& path = agency ? agency_files[i] : service_files[i - agency_count];
-          auto text = read(path);
-          if (!text) parts[run].add_problem({label(path), "", "cannot be read"});
-          else if (agency) parts[run].add_agency(label(path), *text);
-          else parts[run].add_service(label(path), *text);
-        }
-      });
+  const std::size_t runs = for_each_run(file_count, kMinFilesPerThread,
+                                        [&](std::size_t run, std::size_t first, std::size_t last) {
+    for (std::size_t i = first; i < last; ++i) {
+      const bool agency = i < agency_count;
+      const fs::path& path = agency ? agency_files[i] : service_files[i - agency_count];
+      auto text = read(path);
+      if (!text) parts[run].add_problem({label(path), "", "cannot be read"});
+      else if (agency) parts[run].add_agency(label(path), *text);
+      else parts[run].add_service(label(path), *text);
+    }
+  });
   parts.resize(runs);
   for (CatalogLoader& part : parts) loader.append(std::move(part));
   return loader.finish();

@@ -127,7 +127,8 @@ TEST(CatalogLoader, RejectsAmountsWithMoreThanTwoDecimals) {
 TEST(CatalogLoader, RejectsUnknownKeysAtAnyDepth) {
   auto top = load_with_service(std::string(kService) + "colour: red\n");
   EXPECT_THAT(problems(top), HasSubstr("commercial-registration.yaml: colour: unknown key"));
-  auto nested = load_with_service(replace(kService, "e_form: true", "e_form: true\n  e_licence: true"));
+  auto nested =
+      load_with_service(replace(kService, "e_form: true", "e_form: true\n  e_licence: true"));
   EXPECT_THAT(problems(nested), HasSubstr("online.e_licence: unknown key"));
 }
 
@@ -144,9 +145,8 @@ TEST(CatalogLoader, RequiresTheLegalTimeLimit) {
 }
 
 TEST(CatalogLoader, ReportsEveryProblemAtOnce) {
-  auto catalog = load_with_service(
-      replace(replace(kService, "amount: 50", "amount: fifty"), "category: business",
-              "category: nonsense"));
+  auto catalog = load_with_service(replace(replace(kService, "amount: 50", "amount: fifty"),
+                                           "category: business", "category: nonsense"));
   EXPECT_THAT(problems(catalog), HasSubstr("fees[0].amount"));
   EXPECT_THAT(problems(catalog), HasSubstr("category: must be one of"));
 }
@@ -156,8 +156,9 @@ TEST(CatalogLoader, RejectsAServiceOfAnUnknownAgency) {
   dir.write("agencies/dbd.yaml", kAgency);
   dir.write("nope/commercial-registration.yaml", replace(kService, "agency: dbd", "agency: nope"));
   auto catalog = load_catalog(dir.dir());
-  EXPECT_THAT(problems(catalog),
-              HasSubstr("services/nope/commercial-registration.yaml: agency: unknown agency 'nope'"));
+  EXPECT_THAT(
+      problems(catalog),
+      HasSubstr("services/nope/commercial-registration.yaml: agency: unknown agency 'nope'"));
 }
 
 TEST(CatalogLoader, RejectsAnAgencyFieldThatDisagreesWithItsFolder) {
@@ -194,7 +195,8 @@ TEST(CatalogLoader, RejectsAnAgencyCodeThatIsNotLowerCaseAscii) {
 }
 
 TEST(CatalogLoader, NeedsTheEFormAndTheOnlineChannelTogether) {
-  auto catalog = load_with_service(replace(kService, "channels: [online, counter]", "channels: [counter]"));
+  auto catalog =
+      load_with_service(replace(kService, "channels: [online, counter]", "channels: [counter]"));
   EXPECT_THAT(problems(catalog), HasSubstr("online.e_form: needs 'online' in channels"));
 }
 
@@ -229,12 +231,14 @@ TEST(CatalogLoader, ReadsAManyFileCatalogueInFileOrder) {
   ASSERT_FALSE(catalog);
   std::vector<std::string> reported;
   std::istringstream lines(catalog.error().detail);
-  for (std::string line; std::getline(lines, line);) reported.push_back(line.substr(0, line.rfind(':')));
+  for (std::string line; std::getline(lines, line);)
+    reported.push_back(line.substr(0, line.rfind(':')));
   EXPECT_EQ(reported, broken);
 
   for (int i = 105; i < 400; i += 7) {  // the broken ones, fixed
-    dir.write("dbd/service-" + std::to_string(i) + ".yaml",
-              replace(kService, "slug: commercial-registration", "slug: service-" + std::to_string(i)));
+    dir.write(
+        "dbd/service-" + std::to_string(i) + ".yaml",
+        replace(kService, "slug: commercial-registration", "slug: service-" + std::to_string(i)));
   }
   catalog = load_catalog(dir.dir());
   ASSERT_TRUE(catalog) << problems(catalog);
@@ -262,9 +266,10 @@ TEST(DemoCatalogue, HasServicesAtEveryLevel) {
 TEST(DemoCatalogue, NamesTheFoodPremisesLicenceAsTheLawDoes) {
   auto catalog = load_catalog(fs::path(PRATU_SOURCE_DIR) / "services");
   ASSERT_TRUE(catalog) << problems(catalog);
-  const bool found = std::any_of(catalog->services.begin(), catalog->services.end(), [](const Service& s) {
-    return s.name.th.find("ใบอนุญาตจัดตั้งสถานที่จำหน่ายอาหาร") != std::string::npos;
-  });
+  const bool found =
+      std::any_of(catalog->services.begin(), catalog->services.end(), [](const Service& s) {
+        return s.name.th.find("ใบอนุญาตจัดตั้งสถานที่จำหน่ายอาหาร") != std::string::npos;
+      });
   EXPECT_TRUE(found);
 }
 

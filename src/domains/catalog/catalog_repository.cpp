@@ -12,9 +12,9 @@
 
 #include "common/text_segmenter.hpp"
 #include "crypto/digest.hpp"
-#include "domains/catalog/parallel_runs.hpp"
 #include "domains/catalog/catalog_json.hpp"
 #include "domains/catalog/catalog_search_index.hpp"
+#include "domains/catalog/parallel_runs.hpp"
 
 namespace pratu::catalog {
 namespace {
@@ -120,20 +120,23 @@ struct ServiceRow {
 };
 
 struct CatalogRows {
-  std::vector<AgencyRow> agencies;  // by code
+  std::vector<AgencyRow> agencies;   // by code
   std::vector<ServiceRow> services;  // by slug
-  std::string digest;  // of the whole catalogue
+  std::string digest;                // of the whole catalogue
 };
 
 ServiceRow service_row(const Service& service, SearchText search) {
-  ServiceRow row{&service, static_cast<std::int64_t>(assess_level(service).level),
-                 boost::json::serialize(to_json(service)), std::move(search), {}};
+  ServiceRow row{&service,
+                 static_cast<std::int64_t>(assess_level(service).level),
+                 boost::json::serialize(to_json(service)),
+                 std::move(search),
+                 {}};
   const std::string level = std::to_string(row.level);
   const std::string popularity = std::to_string(service.popularity);
-  row.digest = digest_of({kRowFormat, service.slug, service.agency_code, service.name.th,
-                          service.name.en, service.category, level, popularity, row.document,
-                          row.search.columns[0], row.search.columns[1], row.search.columns[2],
-                          row.search.columns[3]});
+  row.digest =
+      digest_of({kRowFormat, service.slug, service.agency_code, service.name.th, service.name.en,
+                 service.category, level, popularity, row.document, row.search.columns[0],
+                 row.search.columns[1], row.search.columns[2], row.search.columns[3]});
   return row;
 }
 
@@ -147,17 +150,20 @@ CatalogRows catalog_rows(const Catalog& catalog, const std::vector<SearchText>& 
   rows.services.resize(catalog.services.size());
   for_each_run(catalog.services.size(), kMinServicesPerThread,
                [&](std::size_t, std::size_t first, std::size_t last) {
-                 for (std::size_t i = first; i < last; ++i) {
-                   rows.services[i] = service_row(catalog.services[i], texts[i]);
-                 }
-               });
+    for (std::size_t i = first; i < last; ++i) {
+      rows.services[i] = service_row(catalog.services[i], texts[i]);
+    }
+  });
   std::sort(rows.agencies.begin(), rows.agencies.end(),
             [](const AgencyRow& a, const AgencyRow& b) { return a.agency->code < b.agency->code; });
-  std::sort(rows.services.begin(), rows.services.end(),
-            [](const ServiceRow& a, const ServiceRow& b) { return a.service->slug < b.service->slug; });
+  std::sort(
+      rows.services.begin(), rows.services.end(),
+      [](const ServiceRow& a, const ServiceRow& b) { return a.service->slug < b.service->slug; });
   std::string all;
-  for (const auto& row : rows.agencies) all += "agency " + row.agency->code + " " + row.digest + "\n";
-  for (const auto& row : rows.services) all += "service " + row.service->slug + " " + row.digest + "\n";
+  for (const auto& row : rows.agencies)
+    all += "agency " + row.agency->code + " " + row.digest + "\n";
+  for (const auto& row : rows.services)
+    all += "service " + row.service->slug + " " + row.digest + "\n";
   rows.digest = crypto::sha256_hex(all);
   return rows;
 }
@@ -230,17 +236,17 @@ Result<void> upsert_service_sqlite(Connection& c, const ServiceRow& row,
   }
   const std::array<Value, 5> search = {id, row.search.columns[0], row.search.columns[1],
                                        row.search.columns[2], row.search.columns[3]};
-  PRATU_CHECK(c.execute(
-      "INSERT INTO service_search (rowid, names, summary, keywords, details) "
-      "VALUES ($1, $2, $3, $4, $5)",
-      search));
+  PRATU_CHECK(
+      c.execute("INSERT INTO service_search (rowid, names, summary, keywords, details) "
+                "VALUES ($1, $2, $3, $4, $5)",
+                search));
   return ok();
 }
 
 // PostgreSQL: many services a statement, the search vector in each service's row.
 Result<void> upsert_services_postgres(Connection& c, std::span<const ServiceRow* const> rows) {
-  static const std::vector<std::string_view> kCasts = {"", "", "", "", "", "", "", "", "",
-                                                       "::tsvector"};
+  static const std::vector<std::string_view> kCasts = {"", "", "", "", "",
+                                                       "", "", "", "", "::tsvector"};
   for (std::size_t first = 0; first < rows.size(); first += kBatchRows) {
     const auto batch = rows.subspan(first, std::min(kBatchRows, rows.size() - first));
     std::vector<Value> params;
@@ -264,9 +270,9 @@ Result<void> delete_in_batches(Connection& c, std::string_view sql_prefix,
                                std::span<const Value> keys) {
   for (std::size_t first = 0; first < keys.size(); first += kBatchRows) {
     const auto batch = keys.subspan(first, std::min(kBatchRows, keys.size() - first));
-    PRATU_CHECK(c.execute(std::string(sql_prefix) + values_list(1, std::vector<std::string_view>(
-                                                                      batch.size(), "")),
-                          batch));
+    PRATU_CHECK(c.execute(
+        std::string(sql_prefix) + values_list(1, std::vector<std::string_view>(batch.size(), "")),
+        batch));
   }
   return ok();
 }
@@ -304,9 +310,8 @@ Result<ReplaceSummary> store_changes(Connection& c, const CatalogRows& rows,
     return summary;
   }
   PRATU_TRY(stored_agencies, stored_rows(c, "SELECT code, digest, 0 FROM agencies"));
-  PRATU_TRY(stored_services,
-            stored_rows(c, postgres ? "SELECT slug, digest, 0 FROM services"
-                                    : "SELECT slug, digest, id FROM services"));
+  PRATU_TRY(stored_services, stored_rows(c, postgres ? "SELECT slug, digest, 0 FROM services"
+                                                     : "SELECT slug, digest, id FROM services"));
 
   for (const AgencyRow& row : rows.agencies) {
     auto stored = stored_agencies.find(row.agency->code);
@@ -353,10 +358,10 @@ Result<ReplaceSummary> store_changes(Connection& c, const CatalogRows& rows,
   summary.agencies_removed = static_cast<std::int64_t>(gone.size());
 
   const std::array<Value, 1> digest = {rows.digest};
-  PRATU_CHECK(c.execute(
-      "INSERT INTO catalog_state (id, digest) VALUES (1, $1) "
-      "ON CONFLICT (id) DO UPDATE SET digest = excluded.digest",
-      digest));
+  PRATU_CHECK(
+      c.execute("INSERT INTO catalog_state (id, digest) VALUES (1, $1) "
+                "ON CONFLICT (id) DO UPDATE SET digest = excluded.digest",
+                digest));
   if (!postgres && summary.services_written + summary.services_removed > 0) {
     // Every load writes a new FTS5 segment and tombstones in the old ones; a search then
     // reads them all. Merging them into one after the load halves a search's cost.
@@ -431,14 +436,13 @@ Result<SearchPage> CatalogRepository::search(const SearchQuery& query, int page,
       postgres ? "SELECT count(*) FROM services WHERE search_vector @@ $1::tsquery"
                : "SELECT count(*) FROM service_search WHERE service_search MATCH $1";
   const std::string_view page_sql =
-      postgres
-          ? "SELECT slug FROM services WHERE search_vector @@ $1::tsquery "
-            "ORDER BY ts_rank(search_vector, $1::tsquery) DESC, popularity DESC, slug "
-            "LIMIT $2 OFFSET $3"
-          : "SELECT s.slug FROM service_search f JOIN services s ON s.id = f.rowid "
-            "WHERE service_search MATCH $1 "
-            "ORDER BY bm25(service_search, 10.0, 4.0, 2.0, 1.0), s.popularity DESC, s.slug "
-            "LIMIT $2 OFFSET $3";
+      postgres ? "SELECT slug FROM services WHERE search_vector @@ $1::tsquery "
+                 "ORDER BY ts_rank(search_vector, $1::tsquery) DESC, popularity DESC, slug "
+                 "LIMIT $2 OFFSET $3"
+               : "SELECT s.slug FROM service_search f JOIN services s ON s.id = f.rowid "
+                 "WHERE service_search MATCH $1 "
+                 "ORDER BY bm25(service_search, 10.0, 4.0, 2.0, 1.0), s.popularity DESC, s.slug "
+                 "LIMIT $2 OFFSET $3";
 
   auto result = db_.read([&](Connection& c) -> Result<void> {
     const std::array<Value, 3> page_params = {match, std::int64_t{out.page_size}, offset};

@@ -104,12 +104,11 @@ class WriteWatch {
       sqlite3_finalize(statement);
       return version;
     }
-    auto versions = database_.db().read_value<std::string>(
-        [](storage::Connection& c) -> Result<std::string> {
-          PRATU_TRY(rows, c.query(
-                              "SELECT 'a' || code || xmin::text FROM agencies UNION ALL "
-                              "SELECT 's' || slug || xmin::text FROM services UNION ALL "
-                              "SELECT 'c' || xmin::text FROM catalog_state ORDER BY 1"));
+    auto versions =
+        database_.db().read_value<std::string>([](storage::Connection& c) -> Result<std::string> {
+          PRATU_TRY(rows, c.query("SELECT 'a' || code || xmin::text FROM agencies UNION ALL "
+                                  "SELECT 's' || slug || xmin::text FROM services UNION ALL "
+                                  "SELECT 'c' || xmin::text FROM catalog_state ORDER BY 1"));
           std::string out;
           for (const auto& row : rows) out += row.text(0) + " ";
           return out;
@@ -143,10 +142,12 @@ TEST_P(CatalogRepositoryTest, ReadsBackExactlyWhatItStored) {
   ASSERT_EQ(loaded->agencies.size(), catalog.agencies.size());
   ASSERT_EQ(loaded->services.size(), catalog.services.size());
   for (std::size_t i = 0; i < catalog.agencies.size(); ++i) {
-    EXPECT_EQ(to_json(loaded->agencies[i]), to_json(catalog.agencies[i])) << catalog.agencies[i].code;
+    EXPECT_EQ(to_json(loaded->agencies[i]), to_json(catalog.agencies[i]))
+        << catalog.agencies[i].code;
   }
   for (std::size_t i = 0; i < catalog.services.size(); ++i) {
-    EXPECT_EQ(to_json(loaded->services[i]), to_json(catalog.services[i])) << catalog.services[i].slug;
+    EXPECT_EQ(to_json(loaded->services[i]), to_json(catalog.services[i]))
+        << catalog.services[i].slug;
   }
 }
 
@@ -220,9 +221,9 @@ TEST_P(CatalogRepositoryTest, PagesResultsTenAtATimeWithTheTotal) {
   Catalog catalog;
   catalog.agencies = {agency("test")};
   for (int i = 0; i < 23; ++i) {
-    catalog.services.push_back(
-        service("permit-" + std::to_string(100 + i), "Harbour permit " + std::to_string(i),
-                "A harbour permit", i));
+    catalog.services.push_back(service("permit-" + std::to_string(100 + i),
+                                       "Harbour permit " + std::to_string(i), "A harbour permit",
+                                       i));
   }
   store(catalog);
   std::set<std::string> seen;
@@ -250,9 +251,8 @@ TEST_P(CatalogRepositoryTest, CountsExactlyWhenTheLastPageIsFull) {
   Catalog catalog;
   catalog.agencies = {agency("test")};
   for (int i = 0; i < 10; ++i) {
-    catalog.services.push_back(
-        service("ferry-" + std::to_string(100 + i), "Ferry permit " + std::to_string(i),
-                "A ferry permit", i));
+    catalog.services.push_back(service("ferry-" + std::to_string(100 + i),
+                                       "Ferry permit " + std::to_string(i), "A ferry permit", i));
   }
   store(catalog);
   auto first = repository().search(SearchQuery::parse("ferry"), 1);
@@ -270,8 +270,8 @@ TEST_P(CatalogRepositoryTest, CountsExactlyWhenTheLastPageIsFull) {
 
 TEST_P(CatalogRepositoryTest, GivesNoErrorForEmptyOrJunkQueries) {
   store(demo_catalog());
-  for (std::string_view junk : {"", "   ", "!!!", "\"*)(", "' & | ! :* \\", "NEAR(a b) OR NOT *",
-                                "\xff\xfe", "ก์์์์"}) {
+  for (std::string_view junk :
+       {"", "   ", "!!!", "\"*)(", "' & | ! :* \\", "NEAR(a b) OR NOT *", "\xff\xfe", "ก์์์์"}) {
     auto found = repository().search(SearchQuery::parse(junk), 1);
     ASSERT_TRUE(found) << "query '" << junk << "': " << found.error().detail;
   }
@@ -424,8 +424,8 @@ TEST_P(CatalogMigrationTest, KeepsACatalogueStoredBeforeDigests) {
                        ("pratu-old-migrations-" + std::to_string(::getpid()));
   for (const char* engine : {"sqlite", "postgres"}) {
     std::filesystem::create_directories(old_dir / engine);
-    for (const auto& file :
-         std::filesystem::directory_iterator(std::filesystem::path(test::migrations_dir()) / engine)) {
+    for (const auto& file : std::filesystem::directory_iterator(
+             std::filesystem::path(test::migrations_dir()) / engine)) {
       if (file.path().filename().string() < "0005") {
         std::filesystem::copy_file(file.path(), old_dir / engine / file.path().filename(),
                                    std::filesystem::copy_options::overwrite_existing);
@@ -443,8 +443,9 @@ TEST_P(CatalogMigrationTest, KeepsACatalogueStoredBeforeDigests) {
   // Stored as the previous release stored it: search rows by slug (SQLite), or a vector.
   auto stored = database().write([&](storage::Connection& c) -> Result<void> {
     const Agency& a = catalog.agencies[0];
-    PRATU_CHECK(c.execute("INSERT INTO agencies (code, name_th, name_en, document) VALUES ($1, $2, $3, $4)",
-                          {a.code, a.name.th, a.name.en, boost::json::serialize(to_json(a))}));
+    PRATU_CHECK(
+        c.execute("INSERT INTO agencies (code, name_th, name_en, document) VALUES ($1, $2, $3, $4)",
+                  {a.code, a.name.th, a.name.en, boost::json::serialize(to_json(a))}));
     for (const Service& s : catalog.services) {
       const std::string names = segment_for_index(s.name.th + " " + s.name.en);
       if (c.dialect() == storage::Dialect::postgres) {
@@ -453,21 +454,22 @@ TEST_P(CatalogMigrationTest, KeepsACatalogueStoredBeforeDigests) {
         for (const auto& word : segment_words(names)) {
           vector += "'" + word + "':" + std::to_string(++position) + "A ";
         }
-        PRATU_CHECK(c.execute(
-            "INSERT INTO services (slug, agency_code, name_th, name_en, category, level, "
-            "popularity, document, search_vector) VALUES ($1, $2, $3, $4, $5, 0, 0, $6, $7::tsvector)",
-            {s.slug, s.agency_code, s.name.th, s.name.en, s.category,
-             boost::json::serialize(to_json(s)), vector}));
+        PRATU_CHECK(
+            c.execute("INSERT INTO services (slug, agency_code, name_th, name_en, category, level, "
+                      "popularity, document, search_vector) VALUES ($1, $2, $3, $4, $5, 0, 0, $6, "
+                      "$7::tsvector)",
+                      {s.slug, s.agency_code, s.name.th, s.name.en, s.category,
+                       boost::json::serialize(to_json(s)), vector}));
       } else {
-        PRATU_CHECK(c.execute(
-            "INSERT INTO services (slug, agency_code, name_th, name_en, category, level, "
-            "popularity, document) VALUES ($1, $2, $3, $4, $5, 0, 0, $6)",
-            {s.slug, s.agency_code, s.name.th, s.name.en, s.category,
-             boost::json::serialize(to_json(s))}));
-        PRATU_CHECK(c.execute(
-            "INSERT INTO service_search (slug, names, summary, keywords, details) "
-            "VALUES ($1, $2, '', '', '')",
-            {s.slug, names}));
+        PRATU_CHECK(
+            c.execute("INSERT INTO services (slug, agency_code, name_th, name_en, category, level, "
+                      "popularity, document) VALUES ($1, $2, $3, $4, $5, 0, 0, $6)",
+                      {s.slug, s.agency_code, s.name.th, s.name.en, s.category,
+                       boost::json::serialize(to_json(s))}));
+        PRATU_CHECK(
+            c.execute("INSERT INTO service_search (slug, names, summary, keywords, details) "
+                      "VALUES ($1, $2, '', '', '')",
+                      {s.slug, names}));
       }
     }
     return ok();

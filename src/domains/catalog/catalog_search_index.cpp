@@ -52,11 +52,10 @@ SearchText search_text(const Service& service, const Agency* agency) {
     append(details, law.en);
   }
   SearchText out;
-  out.columns = {segment_for_index(names), segment_for_index(summary),
-                 segment_for_index(keywords), segment_for_index(details)};
+  out.columns = {segment_for_index(names), segment_for_index(summary), segment_for_index(keywords),
+                 segment_for_index(details)};
   return out;
 }
-
 
 std::vector<SearchText> search_texts(const std::vector<Service>& services,
                                      const std::vector<Agency>& agencies) {
@@ -65,13 +64,12 @@ std::vector<SearchText> search_texts(const std::vector<Service>& services,
   std::vector<SearchText> texts(services.size());
   for_each_run(services.size(), kMinServicesPerThread,
                [&](std::size_t, std::size_t first, std::size_t last) {
-                 for (std::size_t i = first; i < last; ++i) {
-                   const Service& service = services[i];
-                   auto agency = agency_by_code.find(service.agency_code);
-                   texts[i] = search_text(service,
-                                          agency == agency_by_code.end() ? nullptr : agency->second);
-                 }
-               });
+    for (std::size_t i = first; i < last; ++i) {
+      const Service& service = services[i];
+      auto agency = agency_by_code.find(service.agency_code);
+      texts[i] = search_text(service, agency == agency_by_code.end() ? nullptr : agency->second);
+    }
+  });
   return texts;
 }
 
@@ -82,7 +80,8 @@ std::vector<SearchText> search_texts(const Catalog& catalog) {
 SearchIndex::SearchIndex(const std::vector<Service>& services, const std::vector<Agency>& agencies)
     : SearchIndex(services, search_texts(services, agencies)) {}
 
-SearchIndex::SearchIndex(const std::vector<Service>& services, const std::vector<SearchText>& texts) {
+SearchIndex::SearchIndex(const std::vector<Service>& services,
+                         const std::vector<SearchText>& texts) {
   std::unordered_map<std::string, std::vector<Posting>> postings;
   std::uint64_t total_length = 0;
   lengths_.reserve(services.size());
@@ -155,7 +154,8 @@ SearchPage SearchIndex::search(const SearchQuery& query, int page, int page_size
     if (hits == 0) return out;
     // As FTS5 computes it, so scores (and so ties) are the same.
     const auto rows = static_cast<std::int64_t>(count);
-    double value = std::log((static_cast<double>(rows - hits) + 0.5) / (static_cast<double>(hits) + 0.5));
+    double value =
+        std::log((static_cast<double>(rows - hits) + 0.5) / (static_cast<double>(hits) + 0.5));
     idf[phrase] = value <= 0.0 ? 1e-6 : value;
   }
 
@@ -170,7 +170,8 @@ SearchPage SearchIndex::search(const SearchQuery& query, int page, int page_size
     const double length = lengths_[service];
     for (std::size_t phrase = 0; phrase < phrases; ++phrase) {
       const double f = frequency[phrase * count + service];
-      score += idf[phrase] * (f * (kK1 + 1.0)) / (f + kK1 * (1 - kB + kB * length / average_length_));
+      score +=
+          idf[phrase] * (f * (kK1 + 1.0)) / (f + kK1 * (1 - kB + kB * length / average_length_));
     }
     matches.push_back({score, static_cast<std::uint32_t>(service)});
   }
@@ -182,10 +183,13 @@ SearchPage SearchIndex::search(const SearchQuery& query, int page, int page_size
     }
     return slugs_[a.service] < slugs_[b.service];
   };
-  const std::size_t first = static_cast<std::size_t>(out.page - 1) * static_cast<std::size_t>(out.page_size);
+  const std::size_t first =
+      static_cast<std::size_t>(out.page - 1) * static_cast<std::size_t>(out.page_size);
   if (first >= matches.size()) return out;
-  const std::size_t last = std::min(matches.size(), first + static_cast<std::size_t>(out.page_size));
-  std::partial_sort(matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(last), matches.end(), better);
+  const std::size_t last =
+      std::min(matches.size(), first + static_cast<std::size_t>(out.page_size));
+  std::partial_sort(matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(last),
+                    matches.end(), better);
   for (std::size_t i = first; i < last; ++i) out.slugs.push_back(slugs_[matches[i].service]);
   return out;
 }

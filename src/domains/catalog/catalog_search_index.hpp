@@ -52,9 +52,9 @@ class SearchIndex {
     std::uint32_t service;
     std::array<std::uint16_t, 4> counts;  // appearances per column
   };
-  std::vector<std::string> words_;             // sorted, so a prefix is a range
+  std::vector<std::string> words_;              // sorted, so a prefix is a range
   std::vector<std::vector<Posting>> postings_;  // per word, by service
-  std::vector<std::uint32_t> lengths_;         // words per service, all columns
+  std::vector<std::uint32_t> lengths_;          // words per service, all columns
   std::vector<std::int64_t> popularity_;
   std::vector<std::string> slugs_;
   double average_length_ = 0;

@@ -23,12 +23,14 @@ Catalog demo_catalog() {
 // A few hundred services whose texts share words in every column, with many ties.
 Catalog varied_catalog() {
   const std::vector<std::pair<std::string, std::string>> subjects = {
-      {"ร้านอาหาร", "restaurant"}, {"โรงแรม", "hotel"}, {"ตลาดสด", "fresh market"},
-      {"ร้านขายยา", "pharmacy"}, {"โรงงาน", "factory"}, {"ป้ายโฆษณา", "advertising sign"},
-      {"รถบรรทุก", "lorry"}, {"ท่าเรือ", "harbour pier"}};
+      {"ร้านอาหาร", "restaurant"}, {"โรงแรม", "hotel"},      {"ตลาดสด", "fresh market"},
+      {"ร้านขายยา", "pharmacy"},   {"โรงงาน", "factory"},    {"ป้ายโฆษณา", "advertising sign"},
+      {"รถบรรทุก", "lorry"},       {"ท่าเรือ", "harbour pier"}};
   const std::vector<std::pair<std::string, std::string>> actions = {
-      {"ขอใบอนุญาต", "Licence for"}, {"ต่ออายุใบอนุญาต", "Renewal of the licence for"},
-      {"จดทะเบียน", "Registration of"}, {"แจ้งการประกอบกิจการ", "Notification of"}};
+      {"ขอใบอนุญาต", "Licence for"},
+      {"ต่ออายุใบอนุญาต", "Renewal of the licence for"},
+      {"จดทะเบียน", "Registration of"},
+      {"แจ้งการประกอบกิจการ", "Notification of"}};
   Catalog catalog;
   for (const char* code : {"health", "works", "transport"}) {
     Agency agency;
@@ -87,17 +89,17 @@ void expect_same_ranking_as_fts5(const Catalog& catalog, const std::vector<std::
 }
 
 TEST(SearchIndex, RanksTheDemoCatalogueAsTheDatabaseIndexDoes) {
-  expect_same_ranking_as_fts5(demo_catalog(),
-                              {"อาหาร", "ใบอนุญาต", "ใบอนุญาตขายสุรา", "ทะเบียนพาณ", "บริษัท", "ภาษี",
-                               "licence", "commerc regis", "registration", "a", "the", "ก",
-                               "กรมสรรพสามิต", "building permit", "zebra", "ใบ"});
+  expect_same_ranking_as_fts5(
+      demo_catalog(),
+      {"อาหาร", "ใบอนุญาต", "ใบอนุญาตขายสุรา", "ทะเบียนพาณ", "บริษัท", "ภาษี", "licence", "commerc regis",
+       "registration", "a", "the", "ก", "กรมสรรพสามิต", "building permit", "zebra", "ใบ"});
 }
 
 TEST(SearchIndex, RanksACatalogueFullOfTiesAsTheDatabaseIndexDoes) {
-  expect_same_ranking_as_fts5(varied_catalog(),
-                              {"licence", "lic", "ใบอนุญาต", "ร้าน", "ร้านอาหาร", "hotel",
-                               "restaurant licence", "operators", "o", "การ", "department",
-                               "works", "กรม", "public health act", "renewal hotel", "zzz"});
+  expect_same_ranking_as_fts5(
+      varied_catalog(),
+      {"licence", "lic", "ใบอนุญาต", "ร้าน", "ร้านอาหาร", "hotel", "restaurant licence", "operators",
+       "o", "การ", "department", "works", "กรม", "public health act", "renewal hotel", "zzz"});
 }
 
 TEST(SearchIndex, FindsAThaiWordInsideUnspacedThaiText) {

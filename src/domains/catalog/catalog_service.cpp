@@ -8,7 +8,8 @@
 
 namespace pratu::catalog {
 
-CatalogSnapshot::CatalogSnapshot(Catalog catalog, std::uint64_t version, std::vector<SearchText> texts)
+CatalogSnapshot::CatalogSnapshot(Catalog catalog, std::uint64_t version,
+                                 std::vector<SearchText> texts)
     : catalog_(std::move(catalog)), version_(version) {
   // Lookups and list() rely on this order, whoever built the catalogue; texts follow services.
   std::sort(catalog_.agencies.begin(), catalog_.agencies.end(),
@@ -40,9 +41,9 @@ CatalogSnapshot::CatalogSnapshot(Catalog catalog, std::uint64_t version, std::ve
   }
   std::stable_sort(by_popularity_.begin(), by_popularity_.end(),
                    [](const Service* a, const Service* b) {
-                     if (a->popularity != b->popularity) return a->popularity > b->popularity;
-                     return a->slug < b->slug;
-                   });
+    if (a->popularity != b->popularity) return a->popularity > b->popularity;
+    return a->slug < b->slug;
+  });
   for (const Service* service : by_popularity_) by_agency_[service->agency_code].push_back(service);
   search_index_ = have_texts ? SearchIndex(catalog_.services, sorted_texts)
                              : SearchIndex(catalog_.services, catalog_.agencies);
@@ -63,7 +64,8 @@ const LevelAssessment& CatalogSnapshot::assessment(const Service& service) const
   return assessments_[static_cast<std::size_t>(&service - catalog_.services.data())];
 }
 
-const std::vector<const Service*>& CatalogSnapshot::services_of(std::string_view agency_code) const {
+const std::vector<const Service*>& CatalogSnapshot::services_of(
+    std::string_view agency_code) const {
   static const std::vector<const Service*> kNone;
   auto it = by_agency_.find(agency_code);
   return it == by_agency_.end() ? kNone : it->second;
@@ -130,8 +132,8 @@ Result<ServicePage> CatalogService::search(std::string_view text, int page) cons
   const std::string key = search_key(*out.snapshot, text, page);
   std::optional<SearchPage> cached = key.empty() ? std::nullopt : searches_.find(key);
   if (!cached) {
-    SearchPage fresh =
-        out.snapshot->search_index().search(SearchQuery::parse(text), page, CatalogRepository::kPageSize);
+    SearchPage fresh = out.snapshot->search_index().search(SearchQuery::parse(text), page,
+                                                           CatalogRepository::kPageSize);
     if (!key.empty()) searches_.store(key, fresh);
     cached = std::move(fresh);
   }
@@ -157,8 +159,10 @@ ServicePage CatalogService::list(int page) const {
   out.page = std::clamp(page, 1, CatalogRepository::kMaxPage);
   const auto& services = out.snapshot->catalog().services;  // in slug order
   out.total = static_cast<std::int64_t>(services.size());
-  const auto first = static_cast<std::size_t>(out.page - 1) * static_cast<std::size_t>(out.page_size);
-  for (std::size_t i = first; i < services.size() && i < first + static_cast<std::size_t>(out.page_size); ++i) {
+  const auto first =
+      static_cast<std::size_t>(out.page - 1) * static_cast<std::size_t>(out.page_size);
+  for (std::size_t i = first;
+       i < services.size() && i < first + static_cast<std::size_t>(out.page_size); ++i) {
     out.services.push_back(&services[i]);
   }
   return out;

@@ -69,7 +69,8 @@ TEST_P(CatalogServiceTest, ReloadServesWhatAnotherNodeStored) {
 TEST_P(CatalogServiceTest, KeepsServingTheOldCatalogueWhenFilesAreBroken) {
   ASSERT_TRUE(service_->load_directory(kDemo));
   const auto before = service_->snapshot();
-  const fs::path broken = fs::temp_directory_path() / ("pratu-broken-" + std::to_string(::getpid()));
+  const fs::path broken =
+      fs::temp_directory_path() / ("pratu-broken-" + std::to_string(::getpid()));
   fs::create_directories(broken / "agencies");
   std::ofstream(broken / "agencies" / "x.yaml") << "code: x\n";
   auto loaded = service_->load_directory(broken);

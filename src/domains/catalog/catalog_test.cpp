@@ -10,7 +10,8 @@ Service service_with(std::vector<Criterion> offered, std::int64_t fee_satang) {
   service.slug = "example";
   service.channels = {Channel::counter};
   for (Criterion criterion : offered) service.online.offered[criterion] = true;
-  if (service.online.has(Criterion::e_form)) service.channels.insert(service.channels.begin(), Channel::online);
+  if (service.online.has(Criterion::e_form))
+    service.channels.insert(service.channels.begin(), Channel::online);
   if (fee_satang >= 0) service.fees.push_back({{"ค่าธรรมเนียม", "Fee"}, fee_satang, {}});
   return service;
 }
@@ -41,11 +42,11 @@ TEST(LevelAssessment, EFormAloneIsL1ForAPaidService) {
 TEST(LevelAssessment, PaidServiceNeedsBothBillPaymentAndReceiptForL2) {
   EXPECT_EQ(assess_level(service_with({Criterion::e_form, Criterion::bill_payment}, 5000)).level,
             Level::l1);
-  EXPECT_EQ(assess_level(service_with({Criterion::e_form, Criterion::bill_payment,
-                                       Criterion::e_receipt},
-                                      5000))
-                .level,
-            Level::l2);
+  EXPECT_EQ(
+      assess_level(
+          service_with({Criterion::e_form, Criterion::bill_payment, Criterion::e_receipt}, 5000))
+          .level,
+      Level::l2);
 }
 
 TEST(LevelAssessment, ServiceWithoutFeesReachesL2OnTheEFormAlone) {

@@ -43,9 +43,8 @@ json::object agency_model(const Translations& t, Locale locale, const Agency& ag
           {"phone", agency.phone},
           {"email", agency.email},
           {"address", agency.address.in(locale)},
-          {"service_count",
-           t.format(locale, "catalog.agencies.service_count",
-                    {{"count", std::to_string(service_count)}})}};
+          {"service_count", t.format(locale, "catalog.agencies.service_count",
+                                     {{"count", std::to_string(service_count)}})}};
 }
 
 // What a list of services shows for each: name, summary, agency and level.
@@ -116,9 +115,10 @@ json::object service_page_model(const Translations& t, Locale locale,
       {"url", service_url(service.slug)},
       {"name", service.name.in(locale)},
       {"summary", service.summary.in(locale)},
-      {"agency", agency != nullptr ? json::value(agency_model(t, locale, *agency,
-                                                              snapshot.services_of(agency->code).size()))
-                                   : json::value(nullptr)},
+      {"agency", agency != nullptr
+                     ? json::value(agency_model(t, locale, *agency,
+                                                snapshot.services_of(agency->code).size()))
+                     : json::value(nullptr)},
       {"category", t.text(locale, "catalog.categories." + service.category)},
       {"time_limit", format_working_days(t, locale, service.time_limit_working_days)},
       {"channels", std::move(channels)},
@@ -167,11 +167,10 @@ LocaleViews build(const Translations& t, Locale locale, const CatalogSnapshot& s
     agencies.push_back(model);
     json::array cards;
     for (const Service* service : services) cards.push_back(views.cards.at(service->slug));
-    views.agency_pages.emplace(
-        agency.code, json::object{{"title", agency.name.in(locale)},
-                                  {"agency", std::move(model)},
-                                  {"has_services", !cards.empty()},
-                                  {"services", std::move(cards)}});
+    views.agency_pages.emplace(agency.code, json::object{{"title", agency.name.in(locale)},
+                                                         {"agency", std::move(model)},
+                                                         {"has_services", !cards.empty()},
+                                                         {"services", std::move(cards)}});
   }
   views.agencies = json::object{{"title", t.text(locale, "catalog.agencies.title")},
                                 {"agencies", std::move(agencies)}};
@@ -186,8 +185,8 @@ std::string agency_url(std::string_view code) { return "/agencies/" + std::strin
 
 std::string format_baht_number(std::int64_t satang) {
   const bool negative = satang < 0;
-  const std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(satang)
-                                           : static_cast<std::uint64_t>(satang);
+  const std::uint64_t magnitude =
+      negative ? 0 - static_cast<std::uint64_t>(satang) : static_cast<std::uint64_t>(satang);
   const std::string whole = std::to_string(magnitude / 100);
   std::string grouped;
   for (std::size_t i = 0; i < whole.size(); ++i) {

@@ -27,8 +27,8 @@ std::string format_working_days(const web::Translations& t, web::Locale locale, 
 
 /// Ready-made models of one snapshot in one locale.
 struct LocaleViews {
-  boost::json::object home;      // pages/catalog/home
-  boost::json::object agencies;  // pages/catalog/agencies
+  boost::json::object home;                                               // pages/catalog/home
+  boost::json::object agencies;                                           // pages/catalog/agencies
   std::map<std::string, boost::json::object, std::less<>> agency_pages;   // by code
   std::map<std::string, boost::json::object, std::less<>> service_pages;  // by slug
   std::map<std::string, boost::json::object, std::less<>> cards;          // by slug
@@ -43,9 +43,7 @@ class CatalogViews {
 
   const CatalogSnapshot& snapshot() const { return *snapshot_; }
   /// The models for `locale`.
-  const LocaleViews& in(web::Locale locale) const {
-    return locale == web::Locale::en ? en_ : th_;
-  }
+  const LocaleViews& in(web::Locale locale) const { return locale == web::Locale::en ? en_ : th_; }
   /// The serialised JSON of /api/v1/services/{slug}, or nullptr.
   const std::string* service_json(std::string_view slug) const;
   /// The serialised JSON of /api/v1/agencies.

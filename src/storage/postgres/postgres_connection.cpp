@@ -57,10 +57,8 @@ Value column_value(const char* text, int length, Oid type) {
       if (ec == std::errc() && last == end) return d;
       break;
     }
-    case kBoolOid:
-      return std::int64_t{length > 0 && text[0] == 't' ? 1 : 0};
-    default:
-      break;
+    case kBoolOid: return std::int64_t{length > 0 && text[0] == 't' ? 1 : 0};
+    default: break;
   }
   return std::string(text, static_cast<std::size_t>(length));
 }
@@ -82,7 +80,8 @@ Result<std::unique_ptr<PostgresConnection>> PostgresConnection::connect(
     return Error::unavailable("cannot connect to " + redact_url(url) + ": " + message);
   }
   // Server notices ("already exists, skipping") would go to stderr, bypassing the log.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   return std::unique_ptr<PostgresConnection>(new PostgresConnection(conn));
 }
 
@@ -160,8 +159,8 @@ Result<std::vector<Row>> PostgresConnection::query(std::string_view sql,
       if (PQgetisnull(r, i, c)) {
         values.emplace_back(nullptr);
       } else {
-        values.push_back(
-            column_value(PQgetvalue(r, i, c), PQgetlength(r, i, c), types[static_cast<std::size_t>(c)]));
+        values.push_back(column_value(PQgetvalue(r, i, c), PQgetlength(r, i, c),
+                                      types[static_cast<std::size_t>(c)]));
       }
     }
     out.emplace_back(std::move(values));

@@ -13,7 +13,8 @@ namespace {
 using Work = std::function<Result<void>(Connection&)>;
 
 // REPEATABLE READ gives every statement of a read the same snapshot.
-constexpr std::string_view kBeginRead = "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+constexpr std::string_view kBeginRead =
+    "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
 constexpr std::string_view kBeginWrite = "BEGIN";
 
 class PostgresDatabase final : public Database {
@@ -56,9 +57,8 @@ class PostgresDatabase final : public Database {
 
   Result<std::unique_ptr<PostgresConnection>> acquire() {
     std::unique_lock lock(mutex_);
-    bool available = free_.wait_for(lock, wait_, [&] {
-      return !idle_.empty() || open_connections_ < max_connections_;
-    });
+    bool available = free_.wait_for(
+        lock, wait_, [&] { return !idle_.empty() || open_connections_ < max_connections_; });
     if (!available) {
       return Error::unavailable("no postgres connection free within " +
                                 std::to_string(wait_.count()) + " ms (pool_size " +

@@ -42,10 +42,8 @@ class StatementReset {
 
 Value column_value(sqlite3_stmt* statement, int column) {
   switch (sqlite3_column_type(statement, column)) {
-    case SQLITE_INTEGER:
-      return static_cast<std::int64_t>(sqlite3_column_int64(statement, column));
-    case SQLITE_FLOAT:
-      return sqlite3_column_double(statement, column);
+    case SQLITE_INTEGER: return static_cast<std::int64_t>(sqlite3_column_int64(statement, column));
+    case SQLITE_FLOAT: return sqlite3_column_double(statement, column);
     case SQLITE_TEXT: {
       const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
       return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(statement, column)));
@@ -55,8 +53,7 @@ Value column_value(sqlite3_stmt* statement, int column) {
       auto size = static_cast<std::size_t>(sqlite3_column_bytes(statement, column));
       return bytes == nullptr ? std::string() : std::string(bytes, size);
     }
-    default:
-      return nullptr;
+    default: return nullptr;
   }
 }
 
@@ -150,8 +147,7 @@ Error SqliteConnection::failure(int rc, std::string_view sql) {
     case SQLITE_LOCKED:
     case SQLITE_FULL:
     case SQLITE_IOERR:
-    case SQLITE_CANTOPEN:
-      return Error::unavailable("sqlite: " + message);
+    case SQLITE_CANTOPEN: return Error::unavailable("sqlite: " + message);
     default:
       return Error::internal("sqlite error " + std::to_string(rc) + " (" + message +
                              ") in: " + abbreviate(sql));

@@ -128,8 +128,8 @@ Result<std::unique_ptr<Database>> open_sqlite_database(const std::string& path,
     std::error_code ec;
     std::filesystem::create_directories(parent, ec);
     if (ec) {
-      return Error::unavailable("cannot create directory " + parent.string() + " for sqlite: " +
-                                ec.message());
+      return Error::unavailable("cannot create directory " + parent.string() +
+                                " for sqlite: " + ec.message());
     }
   }
   PRATU_TRY(writer, SqliteConnection::open(path, Access::read_write, settings.busy_timeout_ms));

@@ -1,5 +1,7 @@
 #include "web/message.hpp"
 
+#include <boost/url/parse.hpp>
+
 #include <algorithm>
 #include <cstddef>
 
@@ -331,6 +333,9 @@ std::optional<Target> parse_target(std::string_view target) {
   for (char c : target) {
     if (!is_target_char(static_cast<unsigned char>(c))) return std::nullopt;
   }
+  // Boost.URL checks the grammar of an origin-form target (RFC 9112 §3.2.1), escapes
+  // included: a "%" not followed by two hex digits is refused, not passed on as text.
+  if (!boost::urls::parse_origin_form(target)) return std::nullopt;
 
   const std::size_t question = target.find('?');
   const std::string_view raw_path = target.substr(0, question);

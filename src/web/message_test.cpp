@@ -28,6 +28,17 @@ TEST(PercentDecode, PlusIsSpaceOnlyWhenAsked) {
 
 TEST(PercentDecode, DecodesOnlyOnce) { EXPECT_EQ(percent_decode("%2541", false), "%41"); }
 
+TEST(ParseTarget, RefusesMalformedEscapes) {
+  for (std::string_view target :
+       {"/search?q=%zz", "/a%zzb", "/a%4", "/search?q=100%", "/x?%g1=2"}) {
+    EXPECT_FALSE(parse_target(target).has_value()) << target;
+  }
+  auto fine = parse_target("/search?q=%E0%B8%AD%e0%b8%b2+x&p=100%25");
+  ASSERT_TRUE(fine.has_value());
+  EXPECT_EQ(fine->query.at(0).second, "อา x");
+  EXPECT_EQ(fine->query.at(1).second, "100%");
+}
+
 TEST(PercentEncode, KeepsUnreservedAndEncodesTheRest) {
   EXPECT_EQ(percent_encode("aZ09-._~"), "aZ09-._~");
   EXPECT_EQ(percent_encode("a b/&="), "a%20b%2F%26%3D");

@@ -141,6 +141,7 @@ TEST_P(PlatformIT, TransportErrorsUnderApiAreProblemJson) {
   const std::vector<std::pair<HttpResponse, int>> cases = {
       {client_->get("/api/v1/services/%ff"), 400},
       {client_->get("/api/v1/services?q=%00"), 400},
+      {client_->get("/api/v1/services?q=%zz"), 400},
       {client_->request("GET", "/api/v1/services", {}, {{"X-Filler", std::string(20000, 'a')}}),
        431},
       {client_->request("GET", "/api/v1/services", {}, {{"Transfer-Encoding", "gzip"}}), 400},

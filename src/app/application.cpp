@@ -13,6 +13,7 @@
 #include "app/metrics_access.hpp"
 #include "app/middleware.hpp"
 #include "common/clock.hpp"
+#include "common/files.hpp"
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "crypto/digest.hpp"
@@ -82,14 +83,6 @@ Result<std::unique_ptr<storage::Database>> open_and_migrate(const Config& config
   PRATU_TRY(applied, storage::migrate(*db, config.paths.migrations));
   if (applied > 0) log::info("migrations applied", {}, {{"count", std::to_string(applied)}});
   return db;
-}
-
-Result<std::string> read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::internal("cannot read " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 crypto::PasswordHashSettings hash_settings(const Config& config) {
@@ -332,7 +325,7 @@ Result<std::unique_ptr<Application>> Application::create(const Config& config, D
   PRATU_TRY(renderer, web::Renderer::load(config.paths.templates, p->translations, *p->assets,
                                           config.sessions.warning_minutes * 60));
   p->renderer = std::move(renderer);
-  PRATU_TRY(openapi, read_text(config.paths.openapi));
+  PRATU_TRY(openapi, read_file(config.paths.openapi));
   p->openapi = std::move(openapi);
 
   p->catalog_repository = std::make_unique<catalog::CatalogRepository>(*p->db);

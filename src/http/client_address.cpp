@@ -1,5 +1,7 @@
 #include "http/client_address.hpp"
 
+#include "common/text.hpp"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -7,12 +9,6 @@
 
 namespace pratu::http {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // Keeps the first `bits` bits of `address` and zeroes the rest.
 IpAddress masked(IpAddress address, int bits) {

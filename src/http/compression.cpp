@@ -6,16 +6,11 @@
 #include <optional>
 #include <stdexcept>
 
+#include "common/text.hpp"
 #include "web/message.hpp"
 
 namespace pratu::http {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // q-value of one Accept-Encoding element's parameters; 1 when absent.
 double q_value(std::string_view params) {

@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "common/log.hpp"
+#include "common/text.hpp"
 #include "http/compression.hpp"
 #include "http/static_assets.hpp"
 #include "http/worker_pool.hpp"
@@ -115,12 +116,6 @@ bool has_forbidden_chars(std::string_view text) {
     if (c == '\r' || c == '\n' || c == '\0') return true;
   }
   return false;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 bool is_api_path(std::string_view path) { return path.starts_with("/api/"); }

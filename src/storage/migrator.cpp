@@ -1,4 +1,5 @@
 // Implements migrate() from storage/database.hpp.
+#include "common/files.hpp"
 #include "storage/database.hpp"
 
 #include <algorithm>
@@ -65,14 +66,6 @@ Result<std::vector<Migration>> list_migrations(const std::filesystem::path& dir)
     ++expected;
   }
   return out;
-}
-
-Result<std::string> read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return migration_error("cannot read " + path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 Result<void> lock_and_create_table(Connection& c) {

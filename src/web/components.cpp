@@ -1,5 +1,7 @@
 #include "web/components.hpp"
 
+#include "common/text.hpp"
+
 #include <boost/json/array.hpp>
 
 #include <algorithm>
@@ -59,13 +61,6 @@ std::optional<int> whole_number(std::string_view text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
   return value;
-}
-
-std::string trimmed(std::string_view text) {
-  auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  auto last = text.find_last_not_of(" \t");
-  return std::string(text.substr(first, last - first + 1));
 }
 
 }  // namespace
@@ -168,7 +163,7 @@ DateParts date_parts(const std::vector<Header>& fields, std::string_view id) {
   auto value = [&](std::string_view suffix) {
     std::string name = std::string(id) + "-" + std::string(suffix);
     for (const auto& [n, v] : fields) {
-      if (n == name) return trimmed(v);
+      if (n == name) return std::string(trim(v));
     }
     return std::string();
   };

@@ -1,5 +1,7 @@
 #include "web/form.hpp"
 
+#include "common/text.hpp"
+
 #include <boost/json.hpp>
 #include <openssl/crypto.h>
 
@@ -7,16 +9,7 @@ namespace pratu::web {
 
 namespace json = boost::json;
 
-namespace {
-
-std::string trim(std::string_view s) {
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return std::string(s);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Result<Form> Form::parse(const Request& request) {
   auto type = request.header("Content-Type");
@@ -40,7 +33,9 @@ std::string Form::raw(std::string_view name) const {
   return {};
 }
 
-std::string Form::value(std::string_view name) const { return trim(raw(name)); }
+std::string Form::value(std::string_view name) const {
+  return std::string(trim(raw(name), kAsciiWhitespace));
+}
 
 bool Form::has(std::string_view name) const {
   for (const auto& field : fields_) {

@@ -1,17 +1,13 @@
 #include "web/locale.hpp"
 
+#include "common/text.hpp"
+
 #include <charconv>
 #include <string>
 
 namespace pratu::web {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // q-value of one Accept-Language entry's parameters ("q=0.8"), 1.0 when absent, 0 when bad.
 double quality(std::string_view params) {

@@ -1,5 +1,7 @@
 #include "web/message.hpp"
 
+#include "common/text.hpp"
+
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
@@ -17,12 +19,6 @@ int hex_value(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 // RFC 9110 token characters (cookie names must be tokens).
@@ -244,13 +240,13 @@ std::vector<Header> parse_cookie_header(std::string_view header) {
   std::vector<Header> cookies;
   while (!header.empty() && cookies.size() < kMaxCookies) {
     const std::size_t semi = header.find(';');
-    std::string_view pair = trim_ows(header.substr(0, semi));
+    std::string_view pair = trim(header.substr(0, semi));
     header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
 
     const std::size_t eq = pair.find('=');
     if (eq == std::string_view::npos) continue;
-    std::string_view name = trim_ows(pair.substr(0, eq));
-    std::string_view value = trim_ows(pair.substr(eq + 1));
+    std::string_view name = trim(pair.substr(0, eq));
+    std::string_view value = trim(pair.substr(eq + 1));
     if (name.empty()) continue;
     if (!std::all_of(name.begin(), name.end(),
                      [](char c) { return is_token_char(static_cast<unsigned char>(c)); })) {

@@ -1,5 +1,6 @@
 #include "web/render.hpp"
 
+#include "common/files.hpp"
 #include "web/access.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -84,14 +85,6 @@ Result<std::map<std::string, fs::path>> locale_files(const fs::path& dir) {
 std::string file_of(std::string_view key, const std::map<std::string, fs::path>& files) {
   auto domain = std::string(key.substr(0, key.find('.')));
   return files.contains(domain) && domain != kSharedStrings ? domain : std::string(kSharedStrings);
-}
-
-Result<std::string> read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::internal("cannot read " + path.string());
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // A decoded path as a link on this site: every byte outside RFC 3986's path characters is

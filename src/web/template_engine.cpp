@@ -1,5 +1,7 @@
 #include "web/template_engine.hpp"
 
+#include "common/text.hpp"
+
 #include <boost/json.hpp>
 
 #include <cstdio>
@@ -29,12 +31,6 @@ std::vector<std::string> split_path(std::string_view name) {
     start = dot + 1;
   }
   return parts;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 int line_of(std::string_view source, std::size_t pos) {

@@ -7,14 +7,13 @@
 #include <algorithm>
 #include <optional>
 
+#include "common/text.hpp"
 #include "common/thai_id.hpp"
 #include "domains/accounts/accounts.hpp"
 
 namespace pratu::accounts {
 
 namespace {
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
@@ -50,11 +49,7 @@ bool is_combining_mark(UChar32 c) {
 
 }  // namespace
 
-std::string trim(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return std::string(text);
-}
+std::string trim(std::string_view text) { return std::string(pratu::trim(text, kAsciiWhitespace)); }
 
 LoginName parse_login(std::string_view login) {
   std::string text = trim(login);

@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 
+#include "common/files.hpp"
+#include "common/text.hpp"
 #include "domains/catalog/parallel_runs.hpp"
 
 namespace pratu::catalog {
@@ -31,12 +33,7 @@ std::string item(const std::string& path, std::size_t index) {
   return path + "[" + std::to_string(index) + "]";
 }
 
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
-}
+std::string trimmed(std::string_view text) { return std::string(trim(text, kAsciiWhitespace)); }
 
 std::string join(std::initializer_list<std::string_view> words) {
   std::string out;
@@ -86,7 +83,7 @@ class FileReader {
       problem(path, "must be text");
       return {};
     }
-    std::string value = trim(node.Scalar());
+    std::string value = trimmed(node.Scalar());
     if (value.empty() && required) problem(path, "must not be empty");
     return value;
   }
@@ -137,7 +134,7 @@ class FileReader {
       if (!fallback) problem(path, "is required");
       return fallback.value_or(min);
     }
-    const std::string raw = node.IsScalar() ? trim(node.Scalar()) : std::string();
+    const std::string raw = node.IsScalar() ? trimmed(node.Scalar()) : std::string();
     const bool digits =
         !raw.empty() && raw.size() <= 15 &&
         std::all_of(raw.begin(), raw.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -165,7 +162,7 @@ class FileReader {
       problem(path, "is required (baht, e.g. 500 or 12.50)");
       return 0;
     }
-    const std::string raw = node.IsScalar() ? trim(node.Scalar()) : std::string();
+    const std::string raw = node.IsScalar() ? trimmed(node.Scalar()) : std::string();
     const auto dot = raw.find('.');
     const std::string whole = raw.substr(0, dot);
     const std::string fraction = dot == std::string::npos ? std::string() : raw.substr(dot + 1);
@@ -501,11 +498,9 @@ Result<Catalog> load_catalog(const std::filesystem::path& services_dir) {
     return fs::absolute(path).lexically_normal().lexically_relative(base).generic_string();
   };
   auto read = [&](const fs::path& path) -> std::optional<std::string> {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
+    auto text = read_file(path);
+    if (!text) return std::nullopt;
+    return std::move(*text);
   };
 
   std::vector<fs::path> agency_files, service_files, stray_files;

@@ -5,6 +5,7 @@
 #include <system_error>
 #include <vector>
 
+#include "common/text.hpp"
 #include "storage/postgres/postgres_database.hpp"
 #include "storage/statement_timer.hpp"
 
@@ -25,11 +26,6 @@ std::string abbreviate(std::string_view sql) {
   constexpr std::size_t kMax = 200;
   if (sql.size() <= kMax) return std::string(sql);
   return std::string(sql.substr(0, kMax)) + "...";
-}
-
-std::string trim(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text;
 }
 
 std::string field(const PGresult* result, int code) {
@@ -75,7 +71,7 @@ Result<std::unique_ptr<PostgresConnection>> PostgresConnection::connect(
   PGconn* conn = PQconnectdbParams(keywords, values, 1);
   if (conn == nullptr) return Error::unavailable("postgres: out of memory while connecting");
   if (PQstatus(conn) != CONNECTION_OK) {
-    std::string message = trim(PQerrorMessage(conn));
+    std::string message = std::string(trim(PQerrorMessage(conn), kAsciiWhitespace));
     PQfinish(conn);
     return Error::unavailable("cannot connect to " + redact_url(url) + ": " + message);
   }
@@ -89,12 +85,13 @@ PostgresConnection::~PostgresConnection() { PQfinish(conn_); }
 
 Error PostgresConnection::failure(const PGresult* result, std::string_view sql) const {
   if (PQstatus(conn_) == CONNECTION_BAD) {
-    return Error::unavailable("postgres connection lost: " + trim(PQerrorMessage(conn_)));
+    return Error::unavailable("postgres connection lost: " +
+                              std::string(trim(PQerrorMessage(conn_), kAsciiWhitespace)));
   }
   std::string sqlstate = field(result, PG_DIAG_SQLSTATE);
   std::string constraint = field(result, PG_DIAG_CONSTRAINT_NAME);
   std::string primary = field(result, PG_DIAG_MESSAGE_PRIMARY);
-  if (primary.empty()) primary = trim(PQerrorMessage(conn_));
+  if (primary.empty()) primary = std::string(trim(PQerrorMessage(conn_), kAsciiWhitespace));
   if (sqlstate == "23505") {
     return Error{ErrorCode::conflict, "errors.conflict", "unique violation: " + constraint, {}, 0};
   }

@@ -23,6 +23,7 @@
 #include "common/metrics.hpp"
 #include "http/static_assets.hpp"
 #include "http/test_client.hpp"
+#include "support/sha256.hpp"
 
 namespace pratu::http {
 namespace {
@@ -50,20 +51,6 @@ class Gate {
   std::condition_variable changed_;
   bool open_ = false;
 };
-
-// Lowercase hex SHA-256, the test's own reference.
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0x0f]);
-  }
-  return hex;
-}
 
 // What the streamed routes' sinks saw, for the test to check.
 struct SinkRecord {
@@ -413,7 +400,7 @@ TEST_F(ServerTest, StreamsABodyToTheRouteSinkInChunks) {
                                     std::to_string(body.size()) + "\r\n\r\n" + body);
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 200);
-  EXPECT_EQ(response->body, sha256_hex(body) + " 700000 0");
+  EXPECT_EQ(response->body, pratu::test::reference_sha256(body) + " 700000 0");
   std::lock_guard lock(sinks_.mutex);
   EXPECT_EQ(sinks_.finished, 1);
   EXPECT_EQ(sinks_.discarded, 0);
@@ -430,11 +417,11 @@ TEST_F(ServerTest, StreamsChunkedAndEmptyBodies) {
                            part + "\r\nc350\r\n" + part + "\r\n0\r\n\r\n");
   ASSERT_TRUE(chunked);
   EXPECT_EQ(chunked->status, 200);
-  EXPECT_EQ(chunked->body, sha256_hex(part + part) + " 100000 0");
+  EXPECT_EQ(chunked->body, pratu::test::reference_sha256(part + part) + " 100000 0");
   auto empty = fetch(port(), "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n");
   ASSERT_TRUE(empty);
   EXPECT_EQ(empty->status, 200);
-  EXPECT_EQ(empty->body, sha256_hex("") + " 0 0");
+  EXPECT_EQ(empty->body, pratu::test::reference_sha256("") + " 0 0");
 }
 
 TEST_F(ServerTest, StreamedBodyPastItsLimitIs413AndDiscarded) {

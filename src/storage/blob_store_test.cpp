@@ -1,11 +1,11 @@
 #include "storage/blob_store.hpp"
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 
 #include <filesystem>
 #include <string>
 
+#include "support/sha256.hpp"
 #include "support/test_databases.hpp"
 
 namespace pratu::storage {
@@ -110,20 +110,6 @@ std::string pattern(std::size_t size, std::size_t seed) {
   return bytes;
 }
 
-// The one-shot digest to compare the writer's incremental one with.
-std::string one_shot_sha256(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0x0f]);
-  }
-  return hex;
-}
-
 constexpr std::int64_t kLimit = 4 * 1024 * 1024;
 
 TEST_F(BlobStoreTest, WriterHashesAsItWritesLikeAOneShotDigest) {
@@ -138,7 +124,7 @@ TEST_F(BlobStoreTest, WriterHashesAsItWritesLikeAOneShotDigest) {
   }
   auto ref = writer->finish("application/pdf");
   ASSERT_TRUE(ref) << ref.error().detail;
-  EXPECT_EQ(ref->sha256, one_shot_sha256(all));
+  EXPECT_EQ(ref->sha256, pratu::test::reference_sha256(all));
   EXPECT_EQ(ref->size_bytes, static_cast<std::int64_t>(all.size()));
   EXPECT_EQ(ref->media_type, "application/pdf");
   auto back = store_.get(ref->sha256);
@@ -191,7 +177,7 @@ TEST_F(BlobStoreTest, WriterRefusesBytesPastItsLimit) {
   ASSERT_TRUE(writer->append("90"));  // exactly the limit is allowed
   auto ref = writer->finish("text/plain");
   ASSERT_TRUE(ref) << ref.error().detail;
-  EXPECT_EQ(ref->sha256, one_shot_sha256("1234567890"));
+  EXPECT_EQ(ref->sha256, pratu::test::reference_sha256("1234567890"));
 }
 
 TEST_F(BlobStoreTest, WriterRefusesAnAppendAtTheWrongOffset) {
@@ -208,7 +194,7 @@ TEST_F(BlobStoreTest, WriterRefusesAnAppendAtTheWrongOffset) {
   ASSERT_TRUE(writer->append_at(6, "world"));
   auto ref = writer->finish("text/plain");
   ASSERT_TRUE(ref);
-  EXPECT_EQ(ref->sha256, one_shot_sha256("hello world"));
+  EXPECT_EQ(ref->sha256, pratu::test::reference_sha256("hello world"));
 }
 
 // What a resumable upload does: one request writes part of the file and ends (its writer
@@ -234,7 +220,7 @@ TEST_F(BlobStoreTest, ResumedWriterContinuesAPartialUploadAcrossWriters) {
   ASSERT_TRUE(resumed->append_at(static_cast<std::int64_t>(first.size()), second));
   auto ref = resumed->finish("application/octet-stream");
   ASSERT_TRUE(ref) << ref.error().detail;
-  EXPECT_EQ(ref->sha256, one_shot_sha256(first + second));
+  EXPECT_EQ(ref->sha256, pratu::test::reference_sha256(first + second));
   EXPECT_EQ(ref->size_bytes, static_cast<std::int64_t>(first.size() + second.size()));
   auto gone = BlobWriter::resume(store_, id, kLimit);
   ASSERT_FALSE(gone) << "a finished upload can be reopened";

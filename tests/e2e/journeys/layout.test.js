@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchBrowser, baseUrl, Tab } from '../lib/browser.js';
+import { launchBrowser, baseUrl, firstServiceSlug, Tab } from '../lib/browser.js';
 import { repoRoot } from '../lib/locales.js';
 
 const artifacts = process.env.ARTIFACTS_DIR || path.join(repoRoot, 'tests/e2e/artifacts');
@@ -14,11 +14,7 @@ let serviceSlug;
 before(async () => {
   browser = await launchBrowser();
   fs.mkdirSync(artifacts, { recursive: true });
-  const response = await fetch(`${baseUrl()}/api/v1/services?q=${encodeURIComponent('อาหาร')}`);
-  assert.equal(response.status, 200);
-  const match = (await response.text()).match(/"slug"\s*:\s*"([^"]+)"/);
-  assert.ok(match, 'the search API returned no service with a slug for อาหาร');
-  serviceSlug = match[1];
+  serviceSlug = await firstServiceSlug('อาหาร');
 });
 after(async () => {
   await browser?.close();

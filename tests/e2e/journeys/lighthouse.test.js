@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import desktopConfig from 'lighthouse/core/config/desktop-config.js';
-import { baseUrl, chromiumFlags, chromiumPath } from '../lib/browser.js';
+import { baseUrl, chromiumFlags, chromiumPath, firstServiceSlug } from '../lib/browser.js';
 
 const categories = ['performance', 'accessibility', 'best-practices', 'seo'];
 
@@ -17,11 +17,7 @@ before(async () => {
     chromeFlags: ['--headless=new', ...chromiumFlags],
     logLevel: 'silent',
   });
-  const response = await fetch(`${baseUrl()}/api/v1/services?q=${encodeURIComponent('อาหาร')}`);
-  assert.equal(response.status, 200);
-  const match = (await response.text()).match(/"slug"\s*:\s*"([^"]+)"/);
-  assert.ok(match, 'the search API returned no service with a slug for อาหาร');
-  serviceSlug = match[1];
+  serviceSlug = await firstServiceSlug('อาหาร');
 });
 after(async () => {
   await chrome?.kill();

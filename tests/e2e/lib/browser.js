@@ -30,6 +30,15 @@ export function baseUrl() {
   return url.replace(/\/$/, '');
 }
 
+/** The slug of the first service the search API finds for `query` (a demo service to visit). */
+export async function firstServiceSlug(query) {
+  const response = await fetch(`${baseUrl()}/api/v1/services?q=${encodeURIComponent(query)}`);
+  if (response.status !== 200) throw new Error(`the search API answered ${response.status} for ${query}`);
+  const match = (await response.text()).match(/"slug"\s*:\s*"([^"]+)"/);
+  if (!match) throw new Error(`the search API returned no service with a slug for ${query}`);
+  return match[1];
+}
+
 function describeViolations(url, violations) {
   const lines = [`axe found ${violations.length} WCAG violation(s) on ${url}:`];
   for (const v of violations) {

@@ -128,9 +128,9 @@ hwm_kib=$(awk '/^VmHWM:/ {print $2}' "/proc/$PRATU_PID/status")
 # as a search nobody made in the last minute does.
 stopped_cleanly=1
 pratu_stop || stopped_cleanly=0
-PRATU_CACHE_SEARCH_ENTRIES=0 pratu_start "$binary" "$work/pratu-nocache" --demo \
+PRATU_CATALOG_SEARCH_ENTRIES=0 pratu_start "$binary" "$work/pratu-nocache" --demo \
   --database "sqlite:$work/pratu-nocache.db"
-measure "search API, no cache" "$PRATU_URL/api/v1/services?q=$query" "/api/v1/services?q=อาหาร (cache.search_entries=0)"
+measure "search API, no cache" "$PRATU_URL/api/v1/services?q=$query" "/api/v1/services?q=อาหาร (catalog.search_entries=0)"
 stopped_cleanly_nocache=1
 pratu_stop || stopped_cleanly_nocache=0
 
@@ -155,7 +155,7 @@ load_first=$(seconds_to "$binary" catalog load --dir "$large/services" --databas
 load_changed=$(seconds_to "$binary" catalog load --dir "$large/changed/services" --database "sqlite:$large_db")
 load_same=$(seconds_to "$binary" catalog load --dir "$large/changed/services" --database "sqlite:$large_db")
 large_serve() {
-  PRATU_PATHS_CATALOGUE="$large/changed/services" PRATU_CACHE_SEARCH_ENTRIES=0 PRATU_CACHE_PAGE_ENTRIES=0 \
+  PRATU_CATALOG_DIRECTORY="$large/changed/services" PRATU_CATALOG_SEARCH_ENTRIES=0 PRATU_CACHE_PAGE_ENTRIES=0 \
     pratu_start "$binary" "$large/pratu" --database "sqlite:$large_db"
 }
 # A first start also makes the secrets every node shares; the start measured is a restart.
@@ -169,7 +169,7 @@ start_seconds=$(awk -v s="$start_began" -v e="$(date +%s.%N)" 'BEGIN {printf "%.
 start_wal_bytes=$(stat -c %s "$large_db-wal" 2>/dev/null || echo 0)
 [[ $(sha256sum <"$large_db") == "$db_before" ]] || start_wal_bytes=-1
 measure "search, $services services" "$PRATU_URL/" \
-  "/api/v1/services?q=<$(wc -l <"$large/queries.txt") varied queries> (cache.search_entries=0)" \
+  "/api/v1/services?q=<$(wc -l <"$large/queries.txt") varied queries> (catalog.search_entries=0)" \
   bench/search-queries.lua "$large/queries.txt"
 large_rss_kib=$(awk '/^VmRSS:/ {print $2}' "/proc/$PRATU_PID/status")
 

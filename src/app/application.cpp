@@ -1,8 +1,11 @@
 #include "app/application.hpp"
 
+#include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <condition_variable>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -16,25 +19,15 @@
 #include "common/files.hpp"
 #include "common/log.hpp"
 #include "common/metrics.hpp"
-#include "crypto/digest.hpp"
-#include "crypto/password_hasher.hpp"
 #include "crypto/secure_random.hpp"
-#include "domains/accounts/accounts_handlers.hpp"
-#include "domains/accounts/accounts_service.hpp"
-#include "domains/accounts/login_throttle.hpp"
-#include "domains/accounts/registration_throttle.hpp"
-#include "domains/accounts/session_service.hpp"
-#include "domains/catalog/catalog_handlers.hpp"
-#include "domains/catalog/catalog_loader.hpp"
-#include "domains/catalog/catalog_repository.hpp"
-#include "domains/catalog/catalog_service.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/static_assets.hpp"
+#include "platform/module.hpp"
 #include "storage/database.hpp"
-#include "storage/server_secrets.hpp"
 #include "web/problem.hpp"
 #include "web/render.hpp"
+#include "web/session_gate.hpp"
 
 namespace pratu::app {
 
@@ -51,21 +44,17 @@ struct Application::Parts {
   web::Translations translations;
   std::unique_ptr<http::StaticAssets> assets;
   std::unique_ptr<web::Renderer> renderer;
-  std::unique_ptr<catalog::CatalogRepository> catalog_repository;
-  std::unique_ptr<catalog::CatalogService> catalog_service;
-  std::unique_ptr<catalog::CatalogHandlers> catalog_handlers;
-  std::unique_ptr<crypto::PasswordHasher> hasher;
-  std::unique_ptr<accounts::LoginThrottle> throttle;
-  std::unique_ptr<accounts::RegistrationThrottle> registrations;
-  std::unique_ptr<accounts::AccountService> accounts;
-  std::unique_ptr<accounts::SessionService> sessions;
-  std::unique_ptr<accounts::AccountsHandlers> accounts_handlers;
+  platform::Services services;
+  std::unique_ptr<platform::Shared> shared;
+  Modules modules;                       // after what they borrow: they go before it
+  web::SessionGate* sessions = nullptr;  // offered by a module
   std::unique_ptr<Middleware> middleware;
   std::unique_ptr<PageCache> page_cache;
   std::string openapi;
   http::Router router;
   std::unique_ptr<http::Server> server;
   std::string demo_text;
+  std::vector<platform::PeriodicTask> tasks;
   std::mutex housekeeping_mutex;
   std::condition_variable_any housekeeping_wake;
   std::jthread housekeeping;  // last: stops (and joins) before the parts it uses go away
@@ -73,24 +62,17 @@ struct Application::Parts {
 
 namespace {
 
-Result<std::unique_ptr<storage::Database>> open_and_migrate(const Config& config) {
+Result<std::unique_ptr<storage::Database>> open_and_migrate(const Config& config,
+                                                            const Modules& modules) {
   storage::DatabaseSettings settings;
   settings.url = config.database.url;
   settings.pool_size = config.database.pool_size;
   settings.busy_timeout_ms = config.database.busy_timeout_ms;
   settings.connect_timeout_seconds = config.database.connect_timeout_seconds;
   PRATU_TRY(db, storage::open_database(settings));
-  PRATU_TRY(applied, storage::migrate(*db, config.paths.migrations));
+  PRATU_TRY(applied, storage::migrate(*db, migration_sources(config, modules)));
   if (applied > 0) log::info("migrations applied", {}, {{"count", std::to_string(applied)}});
   return db;
-}
-
-crypto::PasswordHashSettings hash_settings(const Config& config) {
-  crypto::PasswordHashSettings s;
-  s.memory_kib = static_cast<std::uint32_t>(config.passwords.memory_kib);
-  s.iterations = static_cast<std::uint32_t>(config.passwords.iterations);
-  s.parallelism = static_cast<std::uint32_t>(config.passwords.parallelism);
-  return s;
 }
 
 // Whether people reach Pratu over HTTPS (then cookies are __Host- and Secure, and HSTS is sent).
@@ -98,51 +80,62 @@ bool served_over_https(const Config& config) {
   return config.server.public_url.rfind("https://", 0) == 0;
 }
 
-// The key of the login throttle's hashes: random, made by the first node, shared by all.
-Result<std::string> throttle_key(storage::Database& db, Random& random) {
-  return storage::shared_secret(db, accounts::kThrottleSecretName,
-                                [&random] { return crypto::to_hex(random.bytes(32)); });
+platform::SharedSettings shared_settings(const Config& config) {
+  return {.cache_ttl = std::chrono::seconds(config.cache.seconds),
+          .https = served_over_https(config)};
 }
 
-Result<void> build_accounts(Application::Parts& p) {
-  const auto& c = p.config;
-  p.hasher = std::make_unique<crypto::PasswordHasher>(hash_settings(c), p.random);
-  accounts::ThrottleSettings throttle{.account_max_failures = c.login.account_max_failures,
-                                      .address_max_failures = c.login.address_max_failures,
-                                      .account_slow_after = c.login.account_slow_after,
-                                      .window_minutes = c.login.window_minutes,
-                                      .lockout_minutes = c.login.lockout_minutes,
-                                      .known_address_days = c.login.known_address_days};
-  accounts::RegistrationThrottleSettings registration{
-      .address_max_attempts = c.registration.address_max_attempts,
-      .network_max_attempts = c.registration.network_max_attempts,
-      .window_minutes = c.registration.window_minutes,
-      .taken_cost = c.registration.taken_cost};
-  PRATU_TRY(key, throttle_key(*p.db, p.random));
-  p.registrations =
-      std::make_unique<accounts::RegistrationThrottle>(*p.db, p.clock, key, registration);
-  p.throttle = std::make_unique<accounts::LoginThrottle>(*p.db, p.clock, std::move(key), throttle);
-  p.accounts = std::make_unique<accounts::AccountService>(*p.db, *p.hasher, *p.throttle,
-                                                          *p.registrations, p.clock);
-  accounts::SessionSettings sessions;
-  sessions.idle_minutes = c.sessions.idle_minutes;
-  sessions.absolute_hours = c.sessions.absolute_hours;
-  sessions.host_prefix = served_over_https(c);
-  PRATU_TRY(signing_key, storage::shared_secret(*p.db, accounts::kCookieSecretName, [&p] {
-              return crypto::to_hex(p.random.bytes(32));
-            }));
-  p.sessions = std::make_unique<accounts::SessionService>(*p.db, p.clock, p.random,
-                                                          std::move(signing_key), sessions);
+// Merges the object `from` into `into`; a name both have is an error naming `origin`.
+Result<void> merge_members(json::object& into, const json::object& from, const std::string& where,
+                           const std::string& origin) {
+  for (const auto& [name, value] : from) {
+    if (into.contains(name)) {
+      return Error::internal(origin + ": " + where + " " + std::string(name) +
+                             " is already described");
+    }
+    into[name] = value;
+  }
   return ok();
 }
 
-std::string describe_demo_accounts(const std::vector<accounts::DemoAccount>& demo) {
-  std::string out = "Demo accounts (for trying Pratu; change or remove them in production):\n";
-  for (const auto& a : demo) {
-    out += "  " + a.role + (a.agency_code.empty() ? "" : " (" + a.agency_code + ")") + ": " +
-           a.login + " / " + a.password + "\n";
+// The platform's OpenAPI document with every module's part (its paths and components) added.
+Result<std::string> assemble_openapi(const Config& config, const Modules& modules) {
+  PRATU_TRY(base_text, read_file(config.paths.openapi));
+  boost::system::error_code ec;
+  auto base = json::parse(base_text, ec);
+  if (ec || !base.is_object()) return Error::internal(config.paths.openapi + ": not a JSON object");
+  auto& doc = base.as_object();
+  for (const auto& module : modules) {
+    auto file = std::filesystem::path(config.paths.modules) / module->name() / "openapi.json";
+    if (!std::filesystem::exists(file)) continue;
+    PRATU_TRY(text, read_file(file));
+    auto part = json::parse(text, ec);
+    if (ec || !part.is_object()) return Error::internal(file.string() + ": not a JSON object");
+    for (const auto& [key, value] : part.as_object()) {
+      if (key != "paths" && key != "components") {
+        return Error::internal(file.string() + ": a module's part holds only paths and components");
+      }
+      if (!value.is_object())
+        return Error::internal(file.string() + ": " + std::string(key) + " is no object");
+    }
+    if (const auto* paths = part.as_object().if_contains("paths")) {
+      if (!doc["paths"].is_object()) doc["paths"] = json::object();
+      PRATU_CHECK(
+          merge_members(doc["paths"].as_object(), paths->as_object(), "path", file.string()));
+    }
+    if (const auto* components = part.as_object().if_contains("components")) {
+      if (!doc["components"].is_object()) doc["components"] = json::object();
+      auto& into = doc["components"].as_object();
+      for (const auto& [kind, entries] : components->as_object()) {
+        if (!entries.is_object())
+          return Error::internal(file.string() + ": " + std::string(kind) + " is no object");
+        if (!into[kind].is_object()) into[kind] = json::object();
+        PRATU_CHECK(merge_members(into[kind].as_object(), entries.as_object(),
+                                  "components." + std::string(kind), file.string()));
+      }
+    }
   }
-  return out;
+  return json::serialize(base);
 }
 
 http::ServerSettings server_settings(const Config& c) {
@@ -193,7 +186,7 @@ Result<void> install_routes(Application::Parts& p, const web::Routes& routes) {
                    : spec.work == web::Work::documents      ? http::Pool::documents
                                                             : http::Pool::pages;
     if (spec.runs == web::Runs::io_thread_for_visitors) {
-      const auto* sessions = p.sessions.get();
+      const web::SessionGate* sessions = p.sessions;
       options.inline_when = [sessions](const web::Request& request) {
         return !sessions->may_hold_session(request);
       };
@@ -274,30 +267,30 @@ web::Routes platform_routes(Application::Parts& p) {
 
 Result<void> add_routes(Application::Parts& p) {
   PRATU_CHECK(install_routes(p, platform_routes(p)));
-  PRATU_CHECK(install_routes(p, p.catalog_handlers->routes()));
-  PRATU_CHECK(install_routes(p, p.accounts_handlers->routes()));
+  for (const auto& module : p.modules) PRATU_CHECK(install_routes(p, module->routes()));
   return ok();
 }
 
-std::vector<std::string> agency_codes(const catalog::CatalogService& service) {
-  std::vector<std::string> codes;
-  for (const auto& agency : service.snapshot()->catalog().agencies) codes.push_back(agency.code);
-  return codes;
-}
-
-// Removes expired sessions and stale login counters every few minutes, so the tables stay
-// small; several nodes doing it at once is harmless.
+// Runs each module's periodic tasks when due, until stopped. A failure is logged and the task
+// tried again at its next time.
 void housekeeping(std::stop_token stop, Application::Parts& p) {
-  constexpr auto kInterval = std::chrono::minutes(10);
+  using Clock = std::chrono::steady_clock;
+  std::vector<Clock::time_point> due;
+  for (const auto& task : p.tasks) due.push_back(Clock::now() + task.interval);
   std::unique_lock lock(p.housekeeping_mutex);
-  while (!p.housekeeping_wake.wait_for(lock, stop, kInterval, [] { return false; })) {
+  while (!stop.stop_requested()) {
+    auto next = due.empty() ? Clock::now() + std::chrono::hours(1)
+                            : *std::min_element(due.begin(), due.end());
+    if (p.housekeeping_wake.wait_until(lock, stop, next, [] { return false; })) return;
     if (stop.stop_requested()) return;
     lock.unlock();
-    if (auto purged = p.sessions->purge_expired(); !purged) {
-      log::warn("session purge failed", {}, {{"detail", purged.error().detail}});
-    }
-    if (auto purged = p.throttle->purge_stale(); !purged) {
-      log::warn("login counter purge failed", {}, {{"detail", purged.error().detail}});
+    for (std::size_t i = 0; i < p.tasks.size(); ++i) {
+      if (Clock::now() < due[i]) continue;
+      if (auto done = p.tasks[i].run(); !done) {
+        log::warn("housekeeping failed", {},
+                  {{"task", p.tasks[i].name}, {"detail", done.error().detail}});
+      }
+      due[i] = Clock::now() + p.tasks[i].interval;
     }
     lock.lock();
   }
@@ -309,57 +302,60 @@ Application::Application(std::unique_ptr<Parts> parts) : parts_(std::move(parts)
 Application::~Application() = default;
 
 Result<std::unique_ptr<Application>> Application::create(const Config& config, Demo demo) {
+  return create(config, app::modules(), demo);
+}
+
+Result<std::unique_ptr<Application>> Application::create(const Config& config, Modules modules,
+                                                         Demo demo) {
   auto p = std::make_unique<Parts>();
   p->config = config;
+  PRATU_CHECK(apply_module_settings(config, settings_of(modules)));
   auto& db_latency =
       p->metrics.histogram("pratu_db_query_duration_seconds", "Time spent in database statements")
           .get();
   storage::set_latency_observer([&db_latency](double s) { db_latency.observe(s); });
 
-  PRATU_TRY(db, open_and_migrate(config));
+  PRATU_TRY(db, open_and_migrate(config, modules));
   p->db = std::move(db);
   PRATU_TRY(translations, web::Translations::load(config.paths.locales));
   p->translations = std::move(translations);
   PRATU_TRY(assets, http::StaticAssets::load(config.paths.static_files));
   p->assets = std::move(assets);
-  PRATU_TRY(renderer, web::Renderer::load(config.paths.templates, p->translations, *p->assets,
-                                          config.sessions.warning_minutes * 60));
+  PRATU_TRY(renderer, web::Renderer::load(config.paths.templates, p->translations, *p->assets));
   p->renderer = std::move(renderer);
-  PRATU_TRY(openapi, read_file(config.paths.openapi));
+  PRATU_TRY(openapi, assemble_openapi(config, modules));
   p->openapi = std::move(openapi);
+  p->page_cache = std::make_unique<PageCache>(static_cast<std::size_t>(config.cache.page_entries),
+                                              std::chrono::seconds(config.cache.seconds));
 
-  p->catalog_repository = std::make_unique<catalog::CatalogRepository>(*p->db);
-  const auto cache_ttl = std::chrono::seconds(config.cache.seconds);
-  p->page_cache =
-      std::make_unique<PageCache>(static_cast<std::size_t>(config.cache.page_entries), cache_ttl);
-  p->catalog_service = std::make_unique<catalog::CatalogService>(
-      *p->catalog_repository,
-      catalog::SearchCacheSettings{static_cast<std::size_t>(config.cache.search_entries),
-                                   cache_ttl});
-  PRATU_CHECK(p->catalog_service->load_directory(config.paths.catalogue));
-  p->catalog_handlers =
-      std::make_unique<catalog::CatalogHandlers>(*p->catalog_service, *p->renderer);
-
-  PRATU_CHECK(build_accounts(*p));
-  accounts::AccountsPageSettings page_settings;
-  const auto* catalogue = p->catalog_service.get();
-  page_settings.agency_name = [catalogue](std::string_view code, web::Locale locale) {
-    const auto* agency = catalogue->snapshot()->agency(code);
-    return agency != nullptr ? agency->name.in(locale) : std::string();
-  };
-  p->accounts_handlers = std::make_unique<accounts::AccountsHandlers>(
-      *p->accounts, *p->sessions, *p->renderer, std::move(page_settings));
+  p->shared.reset(new platform::Shared{p->clock, p->random, p->metrics, *p->db, p->translations,
+                                       p->renderer.get(), p->services, shared_settings(config)});
+  p->modules = std::move(modules);
+  for (const auto& module : p->modules) {
+    if (auto started = module->start(*p->shared); !started) {
+      Error error = started.error();
+      error.detail = "module " + std::string(module->name()) + ": " + error.detail;
+      return error;
+    }
+  }
   if (demo == Demo::load) {
-    PRATU_TRY(seeded, p->accounts->seed_demo_accounts(agency_codes(*p->catalog_service)));
-    p->demo_text = describe_demo_accounts(seeded);
+    for (const auto& module : p->modules) {
+      PRATU_TRY(text, module->seed_demo(*p->shared));
+      p->demo_text += text;
+    }
+  }
+  for (const auto& module : p->modules) {
+    for (auto& task : module->housekeeping()) p->tasks.push_back(std::move(task));
   }
 
+  PRATU_TRY(sessions, p->services.need<web::SessionGate>("the middleware"));
+  p->sessions = sessions;
   MiddlewareSettings mw;
   mw.default_locale = config.default_locale == "en" ? web::Locale::en : web::Locale::th;
-  mw.secure_cookies = served_over_https(config) || config.sessions.secure_cookies == "always"
+  mw.secure_cookies = served_over_https(config) || config.server.secure_cookies == "always"
                           ? SecureCookies::always
-                      : config.sessions.secure_cookies == "never" ? SecureCookies::never
-                                                                  : SecureCookies::automatic;
+                      : config.server.secure_cookies == "never" ? SecureCookies::never
+                                                                : SecureCookies::automatic;
   p->middleware = std::make_unique<Middleware>(*p->renderer, *p->sessions, mw);
   PRATU_CHECK(add_routes(*p));
 
@@ -398,6 +394,8 @@ void Application::stop() { parts_->server->stop(); }
 
 const std::string& Application::demo_accounts_text() const { return parts_->demo_text; }
 
+const std::string& Application::openapi() const { return parts_->openapi; }
+
 std::vector<Application::RouteEntry> Application::route_table() const {
   std::vector<RouteEntry> out;
   for (const auto& route : parts_->router.routes()) {
@@ -421,9 +419,22 @@ void init_logging(const Config& config) {
 
 }  // namespace
 
-int serve(const Config& config, Demo demo) {
+std::vector<storage::MigrationSource> migration_sources(const Config& config,
+                                                        const Modules& modules) {
+  std::vector<storage::MigrationSource> sources{{"platform", config.paths.migrations}};
+  for (const auto& module : modules) {
+    auto dir = std::filesystem::path(config.paths.modules) / module->name() / "migrations";
+    std::error_code ec;
+    if (std::filesystem::is_directory(dir, ec)) {
+      sources.push_back({std::string(module->name()), dir.string()});
+    }
+  }
+  return sources;
+}
+
+int serve(const Config& config, Modules modules, Demo demo) {
   init_logging(config);
-  auto app = Application::create(config, demo);
+  auto app = Application::create(config, std::move(modules), demo);
   if (!app) {
     std::cerr << "pratu: cannot start: " << app.error().detail << "\n";
     return 1;
@@ -439,9 +450,9 @@ int serve(const Config& config, Demo demo) {
   return 0;
 }
 
-int migrate_command(const Config& config) {
+int migrate_command(const Config& config, const Modules& modules) {
   init_logging(config);
-  auto db = open_and_migrate(config);
+  auto db = open_and_migrate(config, modules);
   if (!db) {
     std::cerr << "pratu migrate: " << db.error().detail << "\n";
     return 1;
@@ -450,65 +461,30 @@ int migrate_command(const Config& config) {
   return 0;
 }
 
-int catalog_load_command(const Config& config) {
+int run_command(const Config& config, const Modules& modules, const platform::Command& command) {
   init_logging(config);
-  auto db = open_and_migrate(config);
-  if (!db) {
-    std::cerr << "pratu catalog load: " << db.error().detail << "\n";
+  const auto name =
+      command.command->get_parent() != nullptr
+          ? command.command->get_parent()->get_name() + " " + command.command->get_name()
+          : command.command->get_name();
+  auto fail = [&name](const Error& error) {
+    std::cerr << "pratu " << name << ": " << error.detail << "\n";
     return 1;
+  };
+  if (auto applied = apply_module_settings(config, settings_of(modules)); !applied) {
+    return fail(applied.error());
   }
-  catalog::CatalogRepository repository(**db);
-  catalog::CatalogService service(repository);
-  auto stored = service.load_directory(config.paths.catalogue);
-  if (!stored) {
-    std::cerr << "pratu catalog load: " << stored.error().detail << "\n";
-    return 1;
-  }
-  std::cout << "Loaded " << stored->agencies << " agencies and " << stored->services
-            << " services from " << config.paths.catalogue << " (removed "
-            << stored->agencies_removed << " agencies and " << stored->services_removed
-            << " services no longer there).\n";
-  return 0;
-}
-
-int user_create_command(const Config& config, const std::string& role, const std::string& agency,
-                        const std::string& login, const std::string& password) {
-  init_logging(config);
-  auto db = open_and_migrate(config);
-  if (!db) {
-    std::cerr << "pratu user create: " << db.error().detail << "\n";
-    return 1;
-  }
+  auto db = open_and_migrate(config, modules);
+  if (!db) return fail(db.error());
+  auto translations = web::Translations::load(config.paths.locales);
+  if (!translations) return fail(translations.error());
   SystemClock clock;
   crypto::SecureRandom random;
-  crypto::PasswordHasher hasher(hash_settings(config), random);
-  auto hash_key = throttle_key(**db, random);
-  if (!hash_key) {
-    std::cerr << "pratu user create: " << hash_key.error().detail << "\n";
-    return 1;
-  }
-  accounts::RegistrationThrottle registrations(**db, clock, *hash_key);
-  accounts::LoginThrottle throttle(**db, clock, std::move(*hash_key));
-  accounts::AccountService service(**db, hasher, throttle, registrations, clock);
-  auto parsed = accounts::parse_role(role);
-  if (!parsed) {
-    std::cerr << "pratu user create: --role must be applicant, officer, supervisor or admin\n";
-    return 2;
-  }
-  auto created = service.create_user(*parsed, agency, login, password);
-  if (!created) {
-    auto translations = web::Translations::load(config.paths.locales);
-    auto say = [&](const std::string& key) {
-      return translations ? translations->text(web::Locale::en, key) : key;
-    };
-    std::cerr << "pratu user create: "
-              << (created.error().fields.empty() ? created.error().detail : "") << "\n";
-    for (const auto& f : created.error().fields)
-      std::cerr << "  " << f.field << ": " << say(f.message_key) << "\n";
-    return 1;
-  }
-  std::cout << "Created " << role << " account " << *created << ".\n";
-  return 0;
+  metrics::Registry metrics;
+  platform::Services services;
+  platform::Shared shared{clock,         random,  metrics,  **db,
+                          *translations, nullptr, services, shared_settings(config)};
+  return command.run(shared);
 }
 
 }  // namespace pratu::app

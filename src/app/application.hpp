@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/config.hpp"
+#include "app/modules.hpp"
 #include "common/result.hpp"
 #include "web/access.hpp"
 
@@ -16,10 +17,15 @@ namespace pratu::app {
 
 enum class Demo { none, load };
 
-/// The running application: database, catalogue, accounts, renderer, router and server.
+/// The running application: the database, what every page shares (translations, renderer,
+/// middleware), the modules, the router and the server.
 class Application {
  public:
-  /// Builds everything and binds the listening socket; the port is known after this.
+  /// Builds everything with `modules` and binds the listening socket; the port is known after
+  /// this. The modules take their settings from `config.modules`.
+  static Result<std::unique_ptr<Application>> create(const Config& config, Modules modules,
+                                                     Demo demo);
+  /// `create` with every module of app::modules().
   static Result<std::unique_ptr<Application>> create(const Config& config, Demo demo);
   ~Application();
   Application(const Application&) = delete;
@@ -42,8 +48,10 @@ class Application {
   };
   /// The whole route table.
   std::vector<RouteEntry> route_table() const;
-  /// Demo accounts created at startup (empty unless Demo::load on an empty database).
+  /// What the modules' demo data says to the console (empty unless Demo::load).
   const std::string& demo_accounts_text() const;
+  /// The OpenAPI document served, assembled from the platform's and the modules' parts.
+  const std::string& openapi() const;
 
   struct Parts;
 
@@ -53,13 +61,14 @@ class Application {
 };
 
 /// `pratu serve`: returns the process exit code.
-int serve(const Config& config, Demo demo);
+int serve(const Config& config, Modules modules, Demo demo);
 /// `pratu migrate`.
-int migrate_command(const Config& config);
-/// `pratu catalog load`.
-int catalog_load_command(const Config& config);
-/// `pratu user create`.
-int user_create_command(const Config& config, const std::string& role, const std::string& agency,
-                        const std::string& login, const std::string& password);
+int migrate_command(const Config& config, const Modules& modules);
+/// A module's command: opens and migrates the database, then runs it.
+int run_command(const Config& config, const Modules& modules, const platform::Command& command);
+
+/// The migrations of the platform and of every module that has a migrations/ folder.
+std::vector<storage::MigrationSource> migration_sources(const Config& config,
+                                                        const Modules& modules);
 
 }  // namespace pratu::app

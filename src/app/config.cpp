@@ -181,6 +181,9 @@ const std::vector<KeySpec>& specs() {
                    c.server.public_url = v;
                    return std::nullopt;
                  }});
+    s.push_back(text("server.secure_cookies",
+                     "Mark cookies Secure: auto (when over TLS), always or never", &C::server,
+                     &ServerConfig::secure_cookies, {"auto", "always", "never"}));
     s.push_back(text("database.url", "sqlite:PATH or postgresql://user@host:port/db", &C::database,
                      &DatabaseConfig::url));
     s.push_back(integer("database.pool_size",
@@ -197,66 +200,19 @@ const std::vector<KeySpec>& specs() {
                      &C::paths, &PathsConfig::locales));
     s.push_back(text("paths.static", "Directory of static assets (CSS, JavaScript, images)",
                      &C::paths, &PathsConfig::static_files));
-    s.push_back(text("paths.catalogue",
-                     "Directory of the service catalogue (agencies and services as YAML)",
-                     &C::paths, &PathsConfig::catalogue));
-    s.push_back(text("paths.migrations", "Directory of database migrations (sqlite/ and postgres/)",
+    s.push_back(text("paths.migrations",
+                     "Directory of the platform's database migrations (sqlite/ and postgres/)",
                      &C::paths, &PathsConfig::migrations));
-    s.push_back(text("paths.openapi", "The OpenAPI document served at /api/v1/openapi.json",
+    s.push_back(text("paths.modules",
+                     "Directory of the domain modules, each with its migrations/ and openapi.json",
+                     &C::paths, &PathsConfig::modules));
+    s.push_back(text("paths.openapi",
+                     "The platform's part of the OpenAPI document served at /api/v1/openapi.json "
+                     "(each module adds its own)",
                      &C::paths, &PathsConfig::openapi));
-    s.push_back(integer("sessions.idle_minutes", "A session ends after this long without a request",
-                        &C::sessions, &SessionConfig::idle_minutes, 1, 1440));
-    s.push_back(integer("sessions.absolute_hours",
-                        "A session ends this long after login, whatever happens", &C::sessions,
-                        &SessionConfig::absolute_hours, 1, 720));
-    s.push_back(integer("sessions.warning_minutes", "Warn this long before an idle session ends",
-                        &C::sessions, &SessionConfig::warning_minutes, 1, 60));
-    s.push_back(text("sessions.secure_cookies",
-                     "Mark cookies Secure: auto (when over TLS), always or never", &C::sessions,
-                     &SessionConfig::secure_cookies, {"auto", "always", "never"}));
-    s.push_back(integer("login.account_max_failures",
-                        "Failed logins on one account from one address before that address is "
-                        "locked out of it for a while",
-                        &C::login, &LoginConfig::account_max_failures, 1, 1000));
-    s.push_back(integer("login.address_max_failures",
-                        "Failed logins from one address before it is locked for a while", &C::login,
-                        &LoginConfig::address_max_failures, 1, 100000));
-    s.push_back(integer("login.account_slow_after",
-                        "Failed logins on one account, from anywhere, after which addresses it "
-                        "never logged in from wait a doubling delay",
-                        &C::login, &LoginConfig::account_slow_after, 1, 1000));
-    s.push_back(integer("login.window_minutes", "Window in which failures are counted", &C::login,
-                        &LoginConfig::window_minutes, 1, 1440));
-    s.push_back(integer("login.lockout_minutes", "How long a lock lasts, and the longest delay",
-                        &C::login, &LoginConfig::lockout_minutes, 1, 1440));
-    s.push_back(
-        integer("login.known_address_days",
-                "How long an address an account logged in from escapes that account's delay",
-                &C::login, &LoginConfig::known_address_days, 1, 3650));
-    s.push_back(integer("registration.address_max_attempts",
-                        "Registration attempts from one address within the window",
-                        &C::registration, &RegistrationConfig::address_max_attempts, 1, 100000));
-    s.push_back(
-        integer("registration.network_max_attempts",
-                "Registration attempts from one network (IPv4 /24, IPv6 /48) within the window",
-                &C::registration, &RegistrationConfig::network_max_attempts, 1, 1000000));
-    s.push_back(integer("registration.window_minutes",
-                        "Window in which registration attempts are counted", &C::registration,
-                        &RegistrationConfig::window_minutes, 1, 10080));
-    s.push_back(integer("registration.taken_cost",
-                        "Attempts an answer that an ID or email already has an account counts as",
-                        &C::registration, &RegistrationConfig::taken_cost, 1, 1000));
-    s.push_back(integer("passwords.memory_kib", "Argon2id memory cost in KiB (OWASP minimum 19456)",
-                        &C::passwords, &PasswordConfig::memory_kib, 19456, 4194304));
-    s.push_back(integer("passwords.iterations", "Argon2id passes (OWASP minimum 2)", &C::passwords,
-                        &PasswordConfig::iterations, 2, 100));
-    s.push_back(integer("passwords.parallelism", "Argon2id lanes", &C::passwords,
-                        &PasswordConfig::parallelism, 1, 64));
     s.push_back(integer("cache.page_entries",
                         "Public catalogue pages kept for visitors without a session (0: none)",
                         &C::cache, &CacheConfig::page_entries, 0, 1000000));
-    s.push_back(integer("cache.search_entries", "Catalogue search results kept in memory (0: none)",
-                        &C::cache, &CacheConfig::search_entries, 0, 1000000));
     s.push_back(integer("cache.seconds", "How long a cached page or search result is served",
                         &C::cache, &CacheConfig::seconds, 1, 3600));
     s.push_back({"metrics.token",
@@ -295,11 +251,43 @@ const std::vector<KeySpec>& specs() {
   return all;
 }
 
-const KeySpec* find_spec(std::string_view name) {
-  for (const auto& s : specs()) {
+// The platform's keys and the modules', as one list; a module key that repeats another is an
+// error naming it.
+Result<std::vector<KeySpec>> all_keys(const std::vector<platform::SettingsSection>& sections) {
+  std::vector<KeySpec> keys = specs();
+  std::set<std::string> names;
+  for (const auto& k : keys) names.insert(k.name);
+  for (const auto& section : sections) {
+    for (const auto& setting : section.settings) {
+      auto name = platform::full_name(section, setting);
+      if (!names.insert(name).second) {
+        return Error::internal("configuration key " + name + " is declared twice");
+      }
+      keys.push_back(KeySpec{
+          name, setting.description, [setting](const Config&) { return setting.get(); },
+          [setting, name](Config& c, const std::string& value) -> std::optional<std::string> {
+            if (auto problem = setting.set(value)) return problem;
+            c.modules[name] = value;
+            return std::nullopt;
+          }});
+    }
+  }
+  return keys;
+}
+
+const KeySpec* find_spec(const std::vector<KeySpec>& keys, std::string_view name) {
+  for (const auto& s : keys) {
     if (s.name == name) return &s;
   }
   return nullptr;
+}
+
+Result<void> check_sections(const std::vector<platform::SettingsSection>& sections) {
+  for (const auto& section : sections) {
+    if (!section.check) continue;
+    if (auto problem = section.check()) return Error::internal(section.name + ": " + *problem);
+  }
+  return ok();
 }
 
 // "server.listen" -> "PRATU_SERVER_LISTEN"
@@ -310,9 +298,9 @@ std::string env_name(const std::string& key) {
   return out;
 }
 
-Result<void> apply(Config& config, const std::string& origin, const std::string& key,
-                   const std::string& value) {
-  const auto* spec = find_spec(key);
+Result<void> apply(const std::vector<KeySpec>& keys, Config& config, const std::string& origin,
+                   const std::string& key, const std::string& value) {
+  const auto* spec = find_spec(keys, key);
   if (spec == nullptr) return Error::internal(origin + ": unknown key \"" + key + "\"");
   if (auto problem = spec->set(config, value)) {
     return Error::internal(origin + ": " + key + ": " + *problem);
@@ -320,15 +308,15 @@ Result<void> apply(Config& config, const std::string& origin, const std::string&
   return ok();
 }
 
-Result<void> apply_yaml(Config& config, const YAML::Node& node, const std::string& prefix,
-                        const std::string& file) {
+Result<void> apply_yaml(const std::vector<KeySpec>& keys, Config& config, const YAML::Node& node,
+                        const std::string& prefix, const std::string& file) {
   for (const auto& entry : node) {
     auto key = entry.first.as<std::string>();
     auto full = prefix.empty() ? key : prefix + "." + key;
     if (entry.second.IsMap()) {
-      PRATU_CHECK(apply_yaml(config, entry.second, full, file));
+      PRATU_CHECK(apply_yaml(keys, config, entry.second, full, file));
     } else if (entry.second.IsScalar()) {
-      PRATU_CHECK(apply(config, file, full, entry.second.Scalar()));
+      PRATU_CHECK(apply(keys, config, file, full, entry.second.Scalar()));
     } else if (entry.second.IsNull()) {
       return Error::internal(file + ": " + full + ": has no value");
     } else {
@@ -338,29 +326,31 @@ Result<void> apply_yaml(Config& config, const YAML::Node& node, const std::strin
   return ok();
 }
 
-Result<void> apply_env(Config& config, const std::map<std::string, std::string>& env,
-                       const std::string& origin) {
+Result<void> apply_env(const std::vector<KeySpec>& keys, Config& config,
+                       const std::map<std::string, std::string>& env, const std::string& origin) {
   std::map<std::string, const KeySpec*> by_env;
-  for (const auto& s : specs()) by_env[env_name(s.name)] = &s;
+  for (const auto& s : keys) by_env[env_name(s.name)] = &s;
   for (const auto& [name, value] : env) {
     if (name.rfind("PRATU_", 0) != 0 || name.rfind("PRATU_TEST_", 0) == 0) continue;
     auto it = by_env.find(name);
     if (it == by_env.end()) return Error::internal(origin + ": unknown variable " + name);
-    PRATU_CHECK(apply(config, origin + " " + name, it->second->name, value));
+    PRATU_CHECK(apply(keys, config, origin + " " + name, it->second->name, value));
   }
   return ok();
 }
 
 }  // namespace
 
-Result<Config> load_config(const ConfigSources& sources) {
+Result<Config> load_config(const ConfigSources& sources,
+                           const std::vector<platform::SettingsSection>& sections) {
+  PRATU_TRY(keys, all_keys(sections));
   Config config;
   if (sources.file) {
     try {
       auto root = YAML::LoadFile(*sources.file);
       if (!root.IsNull()) {
         if (!root.IsMap()) return Error::internal(*sources.file + ": must be a map of sections");
-        PRATU_CHECK(apply_yaml(config, root, "", *sources.file));
+        PRATU_CHECK(apply_yaml(keys, config, root, "", *sources.file));
       }
     } catch (const YAML::Exception& e) {
       return Error::internal(*sources.file + ": " + e.what());
@@ -387,13 +377,32 @@ Result<Config> load_config(const ConfigSources& sources) {
       }
       vars[line.substr(0, eq)] = value;
     }
-    PRATU_CHECK(apply_env(config, vars, *sources.env_file));
+    PRATU_CHECK(apply_env(keys, config, vars, *sources.env_file));
   }
-  PRATU_CHECK(apply_env(config, sources.environment, "environment"));
-  if (config.sessions.warning_minutes >= config.sessions.idle_minutes) {
-    return Error::internal("sessions.warning_minutes must be less than sessions.idle_minutes");
-  }
+  PRATU_CHECK(apply_env(keys, config, sources.environment, "environment"));
+  PRATU_CHECK(check_sections(sections));
   return config;
+}
+
+Result<void> apply_module_settings(const Config& config,
+                                   const std::vector<platform::SettingsSection>& sections) {
+  std::set<std::string> known;
+  for (const auto& section : sections) {
+    for (const auto& setting : section.settings) {
+      auto name = platform::full_name(section, setting);
+      known.insert(name);
+      auto value = config.modules.find(name);
+      if (value == config.modules.end()) continue;
+      if (auto problem = setting.set(value->second)) {
+        return Error::internal("configuration: " + name + ": " + *problem);
+      }
+    }
+  }
+  for (const auto& [name, value] : config.modules) {
+    if (!known.contains(name))
+      return Error::internal("configuration: unknown key \"" + name + "\"");
+  }
+  return check_sections(sections);
 }
 
 std::map<std::string, std::string> process_environment() {
@@ -408,10 +417,13 @@ std::map<std::string, std::string> process_environment() {
   return out;
 }
 
-std::vector<ConfigKey> config_keys() {
+std::vector<ConfigKey> config_keys(const std::vector<platform::SettingsSection>& sections) {
   Config defaults;
   std::vector<ConfigKey> out;
-  for (const auto& s : specs()) out.push_back({s.name, s.get(defaults), s.description});
+  auto keys = all_keys(sections);
+  for (const auto& s : keys ? *keys : specs()) {
+    out.push_back({s.name, s.get(defaults), s.description});
+  }
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "platform/settings.hpp"
 
 namespace pratu::app {
 
@@ -34,6 +35,7 @@ struct ServerConfig {
   int max_connections_per_address = 256;
   std::string trusted_proxies;  // addresses and CIDR networks, comma-separated; empty: none
   std::string public_url = "http://localhost:8080";  // https: Secure __Host- cookies and HSTS
+  std::string secure_cookies = "auto";               // auto: when the request came over TLS
 };
 
 struct DatabaseConfig {
@@ -47,43 +49,13 @@ struct PathsConfig {
   std::string templates = "templates";
   std::string locales = "locales";
   std::string static_files = "static";
-  std::string catalogue = "services";
-  std::string migrations = "migrations";
+  std::string migrations = "migrations";  // the platform's own
+  std::string modules = "src/domains";    // each module's migrations/ and openapi.json
   std::string openapi = "docs/openapi.json";
-};
-
-struct SessionConfig {
-  int idle_minutes = 30;
-  int absolute_hours = 12;
-  int warning_minutes = 5;
-  std::string secure_cookies = "auto";  // auto: when the request came over TLS
-};
-
-struct LoginConfig {
-  int account_max_failures = 5;  // per account from one address
-  int address_max_failures = 20;
-  int account_slow_after = 5;
-  int window_minutes = 15;
-  int lockout_minutes = 15;
-  int known_address_days = 90;
-};
-
-struct RegistrationConfig {
-  int address_max_attempts = 10;
-  int network_max_attempts = 50;
-  int window_minutes = 60;
-  int taken_cost = 5;
-};
-
-struct PasswordConfig {
-  int memory_kib = 19456;
-  int iterations = 2;
-  int parallelism = 1;
 };
 
 struct CacheConfig {
   int page_entries = 4096;
-  int search_entries = 1024;
   int seconds = 60;
 };
 
@@ -101,14 +73,13 @@ struct Config {
   ServerConfig server;
   DatabaseConfig database;
   PathsConfig paths;
-  SessionConfig sessions;
-  LoginConfig login;
-  RegistrationConfig registration;
-  PasswordConfig passwords;
   CacheConfig cache;
   MetricsConfig metrics;
   LogConfig log;
   std::string default_locale = "th";
+  /// The modules' sections as "section.key" -> value, each checked against the key the module
+  /// declared when loaded; a module applies them to its own settings when it starts.
+  std::map<std::string, std::string> modules;
 };
 
 /// Where overrides come from, in increasing priority.
@@ -118,9 +89,15 @@ struct ConfigSources {
   std::map<std::string, std::string> environment;  // PRATU_* variables of the process
 };
 
-/// Builds the configuration from defaults and `sources`. Fails naming the file and key on an
-/// unknown key or a bad value.
-Result<Config> load_config(const ConfigSources& sources);
+/// Builds the configuration from defaults and `sources`, with the keys of the modules'
+/// `sections` beside the platform's. Fails naming the file and key on an unknown key or a bad
+/// value. The sections' fields take the values read (the modules must outlive the call).
+Result<Config> load_config(const ConfigSources& sources,
+                           const std::vector<platform::SettingsSection>& sections = {});
+
+/// Gives the modules' `sections` the values of `config.modules` and checks each section.
+Result<void> apply_module_settings(const Config& config,
+                                   const std::vector<platform::SettingsSection>& sections);
 
 /// The PRATU_* variables of this process.
 std::map<std::string, std::string> process_environment();
@@ -131,6 +108,6 @@ struct ConfigKey {
   std::string default_value;
   std::string description;
 };
-std::vector<ConfigKey> config_keys();
+std::vector<ConfigKey> config_keys(const std::vector<platform::SettingsSection>& sections = {});
 
 }  // namespace pratu::app

@@ -1,4 +1,5 @@
 #include "app/config.hpp"
+#include "app/modules.hpp"
 
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
@@ -19,14 +20,16 @@ std::string write_temp(const std::string& name, const std::string& text) {
 
 TEST(Config, DefaultYamlDocumentsEveryKeyWithItsDefault) {
   auto root = YAML::LoadFile(PRATU_SOURCE_DIR "/config/default.yaml");
-  for (const auto& key : config_keys()) {
+  auto all = modules();
+  auto sections = settings_of(all);
+  for (const auto& key : config_keys(sections)) {
     auto dot = key.name.find('.');
     auto node = root[key.name.substr(0, dot)][key.name.substr(dot + 1)];
     ASSERT_TRUE(node.IsDefined()) << key.name << " is not in config/default.yaml";
     EXPECT_EQ(node.Scalar(), key.default_value) << key.name;
   }
-  // And loading the documented file changes nothing.
-  auto loaded = load_config({PRATU_SOURCE_DIR "/config/default.yaml", std::nullopt, {}});
+  // And loading the documented file changes nothing, and it holds no key nobody declares.
+  auto loaded = load_config({PRATU_SOURCE_DIR "/config/default.yaml", std::nullopt, {}}, sections);
   ASSERT_TRUE(loaded.has_value()) << loaded.error().detail;
   EXPECT_EQ(loaded->database.url, "sqlite:./data/pratu.db");
 }
@@ -49,9 +52,57 @@ TEST(Config, BadValueStopsWithKeyAndReason) {
 }
 
 TEST(Config, WeakPasswordHashingIsRefused) {
-  auto loaded = load_config({std::nullopt, std::nullopt, {{"PRATU_PASSWORDS_MEMORY_KIB", "1024"}}});
+  auto all = modules();
+  auto loaded = load_config({std::nullopt, std::nullopt, {{"PRATU_PASSWORDS_MEMORY_KIB", "1024"}}},
+                            settings_of(all));
   ASSERT_FALSE(loaded.has_value());
   EXPECT_NE(loaded.error().detail.find("passwords.memory_kib"), std::string::npos);
+}
+
+TEST(Config, ModuleKeysAreReadLikeThePlatformsAndKeptForTheModule) {
+  auto all = modules();
+  auto file = write_temp("module.yaml", "catalog:\n  directory: \"/srv/services\"\n");
+  auto loaded =
+      load_config({file, std::nullopt, {{"PRATU_LOGIN_WINDOW_MINUTES", "30"}}}, settings_of(all));
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().detail;
+  EXPECT_EQ(loaded->modules.at("catalog.directory"), "/srv/services");
+  EXPECT_EQ(loaded->modules.at("login.window_minutes"), "30");
+  // A fresh set of modules takes the same values when the app starts.
+  auto fresh = modules();
+  auto sections = settings_of(fresh);
+  ASSERT_TRUE(apply_module_settings(*loaded, sections));
+  for (const auto& section : sections) {
+    for (const auto& setting : section.settings) {
+      auto name = platform::full_name(section, setting);
+      if (name == "catalog.directory") EXPECT_EQ(setting.get(), "/srv/services");
+      if (name == "login.window_minutes") EXPECT_EQ(setting.get(), "30");
+    }
+  }
+}
+
+TEST(Config, ModuleKeysAreUnknownWithoutTheirModule) {
+  auto loaded = load_config({std::nullopt, std::nullopt, {{"PRATU_LOGIN_WINDOW_MINUTES", "30"}}});
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_NE(loaded.error().detail.find("PRATU_LOGIN_WINDOW_MINUTES"), std::string::npos);
+  Config config;
+  config.modules["catalog.nonsense"] = "1";
+  auto all = modules();
+  auto applied = apply_module_settings(config, settings_of(all));
+  ASSERT_FALSE(applied);
+  EXPECT_NE(applied.error().detail.find("catalog.nonsense"), std::string::npos);
+}
+
+TEST(Config, AModuleChecksItsKeysTogether) {
+  auto all = modules();
+  auto loaded = load_config(
+      {std::nullopt,
+       std::nullopt,
+       {{"PRATU_SESSIONS_IDLE_MINUTES", "10"}, {"PRATU_SESSIONS_WARNING_MINUTES", "10"}}},
+      settings_of(all));
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_NE(loaded.error().detail.find("sessions: warning_minutes must be less than idle_minutes"),
+            std::string::npos)
+      << loaded.error().detail;
 }
 
 TEST(Config, EnvironmentOverridesFileAndEnvFile) {

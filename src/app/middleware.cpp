@@ -122,7 +122,7 @@ http::RawHandler Middleware::page(web::RouteSpec spec) const {
     if (auto refused = refuse(spec, request, context)) return finished(std::move(*refused));
     if (is_post) {
       auto form = web::Form::parse(request);
-      std::string submitted = form ? form->raw(accounts::kCsrfField) : std::string();
+      std::string submitted = form ? form->raw(web::kCsrfField) : std::string();
       if (!web::csrf_valid(context, submitted)) {
         log::warn("csrf token rejected", request.request_id, {{"path", request.path}});
         if (!spec.expired) return finished(renderer_.error_page(request, context, 403));
@@ -159,11 +159,8 @@ http::RawHandler Middleware::api(web::RouteSpec spec) const {
     auto answer = [&]() -> web::Response {
       if (*spec.access != web::Access::anyone) {
         // The API sets no cookies: a session is read, never started or renewed here.
-        auto active = sessions_.resolve_request(request);
-        if (!active) return failure(request, context, spec.surface, active.error());
-        if (*active) {
-          context.user = std::move((*active)->principal);
-          context.session_id = (*active)->session.id;
+        if (auto known = sessions_.identify(request, context); !known) {
+          return failure(request, context, spec.surface, known.error());
         }
       }
       if (auto refused = refuse(spec, request, context)) return std::move(*refused);

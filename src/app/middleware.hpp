@@ -6,11 +6,11 @@
 #include <string>
 
 #include "app/page_cache.hpp"
-#include "domains/accounts/session_service.hpp"
 #include "http/router.hpp"
 #include "web/context.hpp"
 #include "web/render.hpp"
 #include "web/route.hpp"
+#include "web/session_gate.hpp"
 
 namespace pratu::app {
 
@@ -26,8 +26,7 @@ struct MiddlewareSettings {
 /// Wraps declared routes with the steps of their kind.
 class Middleware {
  public:
-  Middleware(const web::Renderer& renderer, accounts::SessionService& sessions,
-             MiddlewareSettings settings)
+  Middleware(const web::Renderer& renderer, web::SessionGate& sessions, MiddlewareSettings settings)
       : renderer_(renderer), sessions_(sessions), settings_(std::move(settings)) {}
 
   /// The router entry of `spec`:
@@ -59,7 +58,7 @@ class Middleware {
                                       web::RequestContext& context) const;
 
   const web::Renderer& renderer_;
-  accounts::SessionService& sessions_;
+  web::SessionGate& sessions_;
   MiddlewareSettings settings_;
 };
 

@@ -5,6 +5,7 @@
 
 #include "common/clock.hpp"
 #include "crypto/secure_random.hpp"
+#include "domains/accounts/session_service.hpp"
 #include "http/static_assets.hpp"
 #include "support/test_databases.hpp"
 
@@ -25,7 +26,7 @@ class MiddlewareTest : public ::testing::Test {
     auto t = web::Translations::load(PRATU_SOURCE_DIR "/locales");
     ASSERT_TRUE(t) << t.error().detail;
     translations_ = std::move(*t);
-    auto r = web::Renderer::load(PRATU_SOURCE_DIR "/templates", translations_, assets_, 300);
+    auto r = web::Renderer::load(PRATU_SOURCE_DIR "/templates", translations_, assets_);
     ASSERT_TRUE(r) << r.error().detail;
     renderer_ = std::move(*r);
     auto db = test::TestDatabase::create(test::Engine::sqlite);

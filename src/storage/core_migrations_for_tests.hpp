@@ -35,7 +35,7 @@ inline const std::string& core_migrations_dir() {
 /// Options for a fresh database with the core tables only.
 inline test::TestDatabaseOptions core_options() {
   test::TestDatabaseOptions options;
-  options.migrations_dir = core_migrations_dir();
+  options.sources = {{"platform", core_migrations_dir()}};
   return options;
 }
 

@@ -132,8 +132,23 @@ struct DatabaseSettings {
 /// Opens the engine the URL names. Fails with a message naming the URL's problem.
 Result<std::unique_ptr<Database>> open_database(const DatabaseSettings& settings);
 
-/// Applies every migration in `dir`/<dialect>/ (files NNNN_name.sql) not yet applied,
-/// each in its own transaction, recording it in schema_migrations. Returns how many ran.
+/// The migrations of one module: `directory` holds sqlite/ and postgres/, each with files
+/// NNNN_name.sql numbered from 0001 without gaps. Numbers are the module's own: two modules
+/// never collide.
+struct MigrationSource {
+  std::string module;     // "platform", "catalog", ...
+  std::string directory;  // holds sqlite/ and postgres/
+};
+
+/// Applies every migration of `sources` not yet applied, module by module in the order given
+/// (a module's tables may refer only to those of modules before it), each in its own
+/// transaction, recording it in module_migrations (module, version, name). Refuses a history
+/// that does not match the files: a renamed or missing file, or a migration or module this
+/// build does not have. A database migrated before modules existed (one numbering in
+/// schema_migrations) is carried forward first, without running anything again. Returns how
+/// many ran.
+Result<int> migrate(Database& db, const std::vector<MigrationSource>& sources);
+/// `migrate` with one source, the module "platform".
 Result<int> migrate(Database& db, const std::string& migrations_dir);
 
 /// A callback told how long each statement took, for metrics (route-free).

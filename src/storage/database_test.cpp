@@ -213,7 +213,9 @@ TEST_P(StorageEngine, WrongParameterCountIsAnError) {
 
 TEST_P(StorageEngine, MigrationsAreRecordedAndCreateTheCoreTables) {
   auto rows = database().read_value<std::vector<Row>>([](Connection& c) {
-    return c.query("SELECT version, name FROM schema_migrations ORDER BY version", {});
+    return c.query(
+        "SELECT version, name FROM module_migrations WHERE module = 'platform' ORDER BY version",
+        {});
   });
   ASSERT_TRUE(rows) << rows.error().detail;
   ASSERT_FALSE(rows->empty());
@@ -224,11 +226,11 @@ TEST_P(StorageEngine, MigrationsAreRecordedAndCreateTheCoreTables) {
 }
 
 TEST_P(StorageEngine, MigrateAgainAppliesNothing) {
-  auto before = count_rows(database(), "schema_migrations");
+  auto before = count_rows(database(), "module_migrations");
   auto again = migrate(database(), testing_support::core_migrations_dir());
   ASSERT_TRUE(again) << again.error().detail;
   EXPECT_EQ(*again, 0);
-  EXPECT_EQ(count_rows(database(), "schema_migrations"), before);
+  EXPECT_EQ(count_rows(database(), "module_migrations"), before);
 }
 
 TEST_P(StorageEngine, OutboxHandsOutGeneratedIds) {

@@ -56,7 +56,7 @@ class Migrator : public test::DatabaseTest {
 
   std::int64_t applied_count() {
     auto n = database().read_value<std::int64_t>([](Connection& c) -> Result<std::int64_t> {
-      PRATU_TRY(row, c.query_one("SELECT COUNT(*) FROM schema_migrations", {}));
+      PRATU_TRY(row, c.query_one("SELECT COUNT(*) FROM module_migrations", {}));
       return row->int64(0);
     });
     return n ? *n : -1;
@@ -161,6 +161,110 @@ TEST_P(Migrator, TwoProcessesMigratingAtOnceApplyEachMigrationOnce) {
   ASSERT_TRUE(theirs) << theirs.error().detail;
   EXPECT_EQ(*mine + *theirs, 6);
   EXPECT_EQ(applied_count(), 6);
+}
+
+TEST_P(Migrator, EachModuleNumbersItsOwnMigrationsAndRunsAfterThoseBeforeIt) {
+  MigrationFiles later;
+  files_.add("0001_people.sql", "CREATE TABLE people (id INTEGER PRIMARY KEY);");
+  later.add(
+      "0001_letters.sql",
+      "CREATE TABLE letters (id INTEGER PRIMARY KEY, person INTEGER REFERENCES people (id));");
+  auto r = migrate(database(), {{"people", files_.dir()}, {"letters", later.dir()}});
+  ASSERT_TRUE(r) << r.error().detail;
+  EXPECT_EQ(*r, 2);
+  EXPECT_TRUE(table_exists("letters"));
+  auto rows = database().read_value<std::vector<Row>>([](Connection& c) {
+    return c.query("SELECT module, version, name FROM module_migrations ORDER BY module", {});
+  });
+  ASSERT_TRUE(rows) << rows.error().detail;
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].text(0), "letters");
+  EXPECT_EQ((*rows)[0].int64(1), 1);
+  EXPECT_EQ((*rows)[1].text(0), "people");
+  EXPECT_EQ((*rows)[1].int64(1), 1);
+
+  // A module's next migration runs alone; the other module's history is left as it is.
+  later.add("0002_stamps.sql", "CREATE TABLE stamps (id INTEGER PRIMARY KEY);");
+  auto again = migrate(database(), {{"people", files_.dir()}, {"letters", later.dir()}});
+  ASSERT_TRUE(again) << again.error().detail;
+  EXPECT_EQ(*again, 1);
+  EXPECT_EQ(applied_count(), 3);
+}
+
+TEST_P(Migrator, RefusesADatabaseWithAModuleThisBuildDoesNotHave) {
+  MigrationFiles other;
+  files_.add("0001_people.sql", "CREATE TABLE people (id INTEGER PRIMARY KEY);");
+  other.add("0001_letters.sql", "CREATE TABLE letters (id INTEGER PRIMARY KEY);");
+  ASSERT_TRUE(migrate(database(), {{"people", files_.dir()}, {"letters", other.dir()}}));
+  auto r = migrate(database(), {{"people", files_.dir()}});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().detail.find("module letters"), std::string::npos) << r.error().detail;
+}
+
+TEST_P(Migrator, RefusesAModuleListedTwice) {
+  files_.add("0001_people.sql", "CREATE TABLE people (id INTEGER PRIMARY KEY);");
+  auto r = migrate(database(), {{"people", files_.dir()}, {"people", files_.dir()}});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().detail.find("twice"), std::string::npos) << r.error().detail;
+}
+
+// A database migrated before modules had one numbering in schema_migrations: its history moves
+// into module_migrations by name, nothing applied runs again, and what is new runs.
+TEST_P(Migrator, CarriesTheHistoryOfOneNumberingForwardIntoModules) {
+  MigrationFiles catalog;
+  files_.add("0001_core.sql", "CREATE TABLE core_table (id INTEGER PRIMARY KEY);");
+  files_.add("0002_server_secrets.sql", "CREATE TABLE secrets_table (id INTEGER PRIMARY KEY);");
+  catalog.add("0001_catalog.sql", "CREATE TABLE catalog_table (id INTEGER PRIMARY KEY);");
+  ASSERT_TRUE(database().write([](Connection& c) -> Result<void> {
+    PRATU_CHECK(c.execute_script(
+        "CREATE TABLE core_table (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE catalog_table (id INTEGER PRIMARY KEY);"
+        "INSERT INTO catalog_table (id) VALUES (5);"
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+        " applied_at TEXT NOT NULL);"
+        "INSERT INTO schema_migrations VALUES (1, 'core', '2026-01-02T03:04:05Z');"
+        "INSERT INTO schema_migrations VALUES (2, 'catalog', '2026-01-02T03:04:06Z');"));
+    return ok();
+  }));
+  // Running core or catalog again would fail: their tables exist.
+  auto r = migrate(database(), {{"platform", files_.dir()}, {"catalog", catalog.dir()}});
+  ASSERT_TRUE(r) << r.error().detail;
+  EXPECT_EQ(*r, 1);
+  EXPECT_TRUE(table_exists("secrets_table"));
+  EXPECT_FALSE(table_exists("schema_migrations"));
+  auto rows = database().read_value<std::vector<Row>>([](Connection& c) {
+    return c.query("SELECT module, version, name FROM module_migrations ORDER BY module, version",
+                   {});
+  });
+  ASSERT_TRUE(rows) << rows.error().detail;
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[0].text(0) + "/" + (*rows)[0].text(1) + "/" + (*rows)[0].text(2),
+            "catalog/1/catalog");
+  EXPECT_EQ((*rows)[1].text(0) + "/" + (*rows)[1].text(1) + "/" + (*rows)[1].text(2),
+            "platform/1/core");
+  EXPECT_EQ((*rows)[2].text(0) + "/" + (*rows)[2].text(1) + "/" + (*rows)[2].text(2),
+            "platform/2/server_secrets");
+  auto kept = database().read_value<std::int64_t>([](Connection& c) -> Result<std::int64_t> {
+    PRATU_TRY(row, c.query_one("SELECT COUNT(*) FROM catalog_table", {}));
+    return row->int64(0);
+  });
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(*kept, 1);
+}
+
+TEST_P(Migrator, RefusesAnOldHistoryItCannotPlace) {
+  files_.add("0001_core.sql", "CREATE TABLE core_table (id INTEGER PRIMARY KEY);");
+  ASSERT_TRUE(database().write([](Connection& c) -> Result<void> {
+    PRATU_CHECK(c.execute_script(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+        " applied_at TEXT NOT NULL);"
+        "INSERT INTO schema_migrations VALUES (1, 'something_else', '2026-01-02T03:04:05Z');"));
+    return ok();
+  }));
+  auto r = migrate(database(), {{"platform", files_.dir()}});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().detail.find("something_else"), std::string::npos) << r.error().detail;
+  EXPECT_FALSE(table_exists("core_table"));
 }
 
 PRATU_INSTANTIATE_ENGINE_TESTS(Migrator);

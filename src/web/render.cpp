@@ -177,8 +177,7 @@ const json::object& Translations::tree(Locale locale) const {
 
 Result<std::unique_ptr<Renderer>> Renderer::load(const std::string& templates_dir,
                                                  const Translations& translations,
-                                                 const AssetUrls& assets,
-                                                 int session_warning_seconds) {
+                                                 const AssetUrls& assets) {
   auto set = std::make_shared<TemplateSet>();
   std::error_code ec;
   if (!fs::is_directory(templates_dir, ec)) {
@@ -196,7 +195,7 @@ Result<std::unique_ptr<Renderer>> Renderer::load(const std::string& templates_di
   if (set->find("layouts/main") == nullptr) {
     return Error::internal(templates_dir + "/layouts/main.mustache is missing");
   }
-  std::unique_ptr<Renderer> r(new Renderer(translations, assets, session_warning_seconds));
+  std::unique_ptr<Renderer> r(new Renderer(translations, assets));
   r->templates_ = std::move(set);
   r->th_globals_ = json::object{{"t", translations.tree(Locale::th)}};
   r->en_globals_ = json::object{{"t", translations.tree(Locale::en)}};
@@ -227,7 +226,7 @@ json::object Renderer::base_model(const Request& request, const RequestContext& 
   }
   if (context.session_expires_at > 0) {
     m["session"] = json::object{{"expires_at", context.session_expires_at},
-                                {"warning_seconds", warning_seconds_}};
+                                {"warning_seconds", context.session_warning_seconds}};
   }
   return m;
 }

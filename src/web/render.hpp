@@ -69,8 +69,7 @@ class Renderer {
   /// available as {{> name}} by their file name without extension.
   static Result<std::unique_ptr<Renderer>> load(const std::string& templates_dir,
                                                 const Translations& translations,
-                                                const AssetUrls& assets,
-                                                int session_warning_seconds);
+                                                const AssetUrls& assets);
 
   /// A full page response with `status`.
   Response page(const Request& request, const RequestContext& context, std::string_view name,
@@ -85,15 +84,14 @@ class Renderer {
   const Translations& translations() const { return translations_; }
 
  private:
-  Renderer(const Translations& translations, const AssetUrls& assets, int warning_seconds)
-      : translations_(translations), assets_(assets), warning_seconds_(warning_seconds) {}
+  Renderer(const Translations& translations, const AssetUrls& assets)
+      : translations_(translations), assets_(assets) {}
   boost::json::object base_model(const Request& request, const RequestContext& context) const;
   /// The meta description: the model's own, the page's from the locale, or the site's.
   std::string description(const boost::json::object& model, std::string_view name,
                           Locale locale) const;
   const Translations& translations_;
   const AssetUrls& assets_;
-  int warning_seconds_;
   std::shared_ptr<const TemplateSet> templates_;
   boost::json::value th_globals_, en_globals_;  // {"t": tree} per locale, built once
 };

@@ -26,7 +26,7 @@ class RendererTest : public ::testing::Test {
     auto t = Translations::load(PRATU_SOURCE_DIR "/locales");
     ASSERT_TRUE(t.has_value()) << t.error().detail;
     translations_ = std::move(*t);
-    auto r = Renderer::load(PRATU_SOURCE_DIR "/templates", translations_, assets_, 300);
+    auto r = Renderer::load(PRATU_SOURCE_DIR "/templates", translations_, assets_);
     ASSERT_TRUE(r.has_value()) << r.error().detail;
     renderer_ = std::move(*r);
     request_.path = "/somewhere";

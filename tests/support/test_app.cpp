@@ -91,8 +91,9 @@ app::Config test_config(const std::string& database_url) {
   config.paths.templates = root + "/templates";
   config.paths.locales = root + "/locales";
   config.paths.static_files = root + "/static";
-  config.paths.catalogue = root + "/services";
   config.paths.migrations = root + "/migrations";
+  config.paths.modules = root + "/src/domains";
+  config.modules["catalog.directory"] = root + "/services";
   config.paths.openapi = root + "/docs/openapi.json";
   config.log.level = "warn";
   return config;

@@ -17,6 +17,7 @@
 #include <libpq-fe.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -55,8 +56,63 @@ inline std::string engine_param_name(const ::testing::TestParamInfo<Engine>& inf
   return engine_name(info.param);
 }
 
-/// The directory holding migrations/sqlite and migrations/postgres.
+/// The directory holding the platform's migrations/sqlite and migrations/postgres.
 inline std::string migrations_dir() { return PRATU_SOURCE_DIR "/migrations"; }
+
+/// The migrations of one domain module (src/domains/<module>/migrations).
+inline storage::MigrationSource module_migrations(const std::string& module) {
+  return {module, PRATU_SOURCE_DIR "/src/domains/" + module + "/migrations"};
+}
+
+/// The platform's migrations and those of `modules`, in that order.
+inline std::vector<storage::MigrationSource> migrations_of(
+    std::initializer_list<std::string> modules) {
+  std::vector<storage::MigrationSource> out{{"platform", migrations_dir()}};
+  for (const auto& m : modules) out.push_back(module_migrations(m));
+  return out;
+}
+
+/// The platform's migrations and every module's, modules in name order (tests of a module
+/// whose tables refer to a later name's list their own with migrations_of).
+inline std::vector<storage::MigrationSource> all_migrations() {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(PRATU_SOURCE_DIR "/src/domains")) {
+    if (std::filesystem::is_directory(entry.path() / "migrations")) {
+      names.push_back(entry.path().filename().string());
+    }
+  }
+  std::sort(names.begin(), names.end());
+  std::vector<storage::MigrationSource> out{{"platform", migrations_dir()}};
+  for (const auto& m : names) out.push_back(module_migrations(m));
+  return out;
+}
+
+/// A copy of `source` in `dir` (both dialects) holding only its migrations up to `last`: a
+/// database as an earlier release left it.
+inline storage::MigrationSource migrations_up_to(const storage::MigrationSource& source, int last,
+                                                 const std::filesystem::path& dir) {
+  for (const char* dialect : {"sqlite", "postgres"}) {
+    std::filesystem::create_directories(dir / dialect);
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::filesystem::path(source.directory) / dialect)) {
+      if (std::stoi(entry.path().filename().string().substr(0, 4)) <= last) {
+        std::filesystem::copy_file(entry.path(), dir / dialect / entry.path().filename(),
+                                   std::filesystem::copy_options::overwrite_existing);
+      }
+    }
+  }
+  return {source.module, dir.string()};
+}
+
+/// The version of the migration of `source` named `name` (the same in both dialects), or 0.
+inline int migration_version(const storage::MigrationSource& source, const std::string& name) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::filesystem::path(source.directory) / "sqlite")) {
+    auto file = entry.path().filename().string();
+    if (file.substr(5) == name + ".sql") return std::stoi(file.substr(0, 4));
+  }
+  return 0;
+}
 
 /// True when running in CI (env CI set and not "false"/"0").
 inline bool running_in_ci() {
@@ -102,7 +158,7 @@ struct TestDatabaseOptions {
   Migrations migrations = Migrations::apply;
   int pool_size = 4;
   int busy_timeout_ms = 5000;
-  std::string migrations_dir = pratu::test::migrations_dir();  // holds sqlite/ and postgres/
+  std::vector<storage::MigrationSource> sources = all_migrations();  // applied in this order
 };
 
 namespace detail {
@@ -174,7 +230,7 @@ class TestDatabase {
     if (!opened) return opened.error();
     out->db_ = std::move(*opened);
     if (options.migrations == Migrations::apply) {
-      auto migrated = storage::migrate(*out->db_, options.migrations_dir);
+      auto migrated = storage::migrate(*out->db_, options.sources);
       if (!migrated) return migrated.error();
     }
     return out;

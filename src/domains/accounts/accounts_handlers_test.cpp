@@ -46,7 +46,7 @@ class AccountsHandlersTest : public AccountsTest {
     auto t = web::Translations::load(PRATU_SOURCE_DIR "/locales");
     ASSERT_TRUE(t) << t.error().detail;
     translations_ = std::make_unique<web::Translations>(std::move(*t));
-    auto r = web::Renderer::load(PRATU_SOURCE_DIR "/templates", *translations_, assets_, 120);
+    auto r = web::Renderer::load(PRATU_SOURCE_DIR "/templates", *translations_, assets_);
     ASSERT_TRUE(r) << r.error().detail;
     renderer_ = std::move(*r);
     handlers_ = std::make_unique<AccountsHandlers>(*accounts_, *sessions_, *renderer_);

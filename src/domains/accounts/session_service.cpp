@@ -192,6 +192,7 @@ Result<void> SessionService::attach(const web::Request& request, web::RequestCon
     context.session_id = active->session.id;
     context.csrf_token = active->session.csrf_token;
     context.session_expires_at = active->session.idle_expires_at;
+    context.session_warning_seconds = settings_.warning_minutes * 60;
     return ok();
   }
   // A session cookie that no longer resolves is dropped, so the browser stops sending it.
@@ -204,6 +205,15 @@ Result<void> SessionService::attach(const web::Request& request, web::RequestCon
   context.session_expires_at = 0;
   context.csrf_token = std::move(csrf.token);
   if (csrf.set_cookie) context.set_cookies.push_back(std::move(*csrf.set_cookie));
+  return ok();
+}
+
+Result<void> SessionService::identify(const web::Request& request, web::RequestContext& context) {
+  PRATU_TRY(active, resolve_request(request));
+  if (active) {
+    context.user = std::move(active->principal);
+    context.session_id = active->session.id;
+  }
   return ok();
 }
 

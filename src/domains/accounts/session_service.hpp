@@ -30,6 +30,7 @@
 #include "storage/database.hpp"
 #include "web/context.hpp"
 #include "web/message.hpp"
+#include "web/session_gate.hpp"
 
 namespace pratu::accounts {
 
@@ -37,6 +38,7 @@ namespace pratu::accounts {
 struct SessionSettings {
   int idle_minutes = 30;            // ends after this long without a request
   int absolute_hours = 12;          // ends this long after login, however active
+  int warning_minutes = 5;          // pages warn this long before the idle expiry
   int touch_interval_seconds = 60;  // slide the idle expiry at most this often (cheap reads)
   bool host_prefix = false;         // the site is served over HTTPS: __Host- cookies, always Secure
 };
@@ -48,7 +50,7 @@ inline constexpr std::string_view kHostPrefix = "__Host-";
 /// The name of the shared secret (storage::shared_secret) that signs both cookies.
 inline constexpr std::string_view kCookieSecretName = "cookie_signing";
 /// The form field every POST form carries.
-inline constexpr std::string_view kCsrfField = "csrf_token";
+inline constexpr std::string_view kCsrfField = web::kCsrfField;
 
 /// A live session with the person it belongs to.
 struct ActiveSession {
@@ -70,7 +72,7 @@ struct AnonymousCsrf {
 };
 
 /// Creates, resolves, slides and ends sessions. Thread-safe.
-class SessionService {
+class SessionService final : public web::SessionGate {
  public:
   static constexpr std::size_t kMinSigningKeyBytes = 32;
 
@@ -85,7 +87,7 @@ class SessionService {
 
   /// Whether the request carries a session cookie this site made and has not seen ended
   /// lately. No database: cheap enough for the I/O thread. False means "a visitor".
-  bool may_hold_session(const web::Request& request) const;
+  bool may_hold_session(const web::Request& request) const override;
 
   /// Starts a session for `user_id` at login, first ending `previous_session_id` (the
   /// session id in the context, if any) so a session fixed before login is never promoted.
@@ -103,7 +105,10 @@ class SessionService {
   AnonymousCsrf ensure_anonymous_csrf(const web::Request& request);
 
   /// Middleware step: fills `context` from the request's cookies (see the file comment).
-  Result<void> attach(const web::Request& request, web::RequestContext& context);
+  Result<void> attach(const web::Request& request, web::RequestContext& context) override;
+
+  /// For the API: the person and session id of the request's session, if any; no cookies.
+  Result<void> identify(const web::Request& request, web::RequestContext& context) override;
 
   /// True if a submitted CSRF token matches the expected one (constant time; empty never
   /// matches).

@@ -12,30 +12,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A migrations directory holding only the versions up to `last` of both dialects.
-fs::path migrations_up_to(const fs::path& dir, int last) {
-  for (const char* dialect : {"sqlite", "postgres"}) {
-    fs::create_directories(dir / dialect);
-    for (const auto& entry : fs::directory_iterator(fs::path(test::migrations_dir()) / dialect)) {
-      int version = std::stoi(entry.path().filename().string().substr(0, 4));
-      if (version <= last) {
-        fs::copy_file(entry.path(), dir / dialect / entry.path().filename(),
-                      fs::copy_options::overwrite_existing);
-      }
-    }
-  }
-  return dir;
-}
-
-// The version of the migration named `name` (the same in both dialects).
-int version_of(const std::string& name) {
-  for (const auto& entry : fs::directory_iterator(fs::path(test::migrations_dir()) / "sqlite")) {
-    auto file = entry.path().filename().string();
-    if (file.substr(5) == name + ".sql") return std::stoi(file.substr(0, 4));
-  }
-  return 0;
-}
-
 class SupervisorMigrationTest : public ::testing::TestWithParam<test::Engine> {};
 
 TEST_P(SupervisorMigrationTest, KeepsEveryAccountAndSessionAndAdmitsSupervisors) {
@@ -44,9 +20,11 @@ TEST_P(SupervisorMigrationTest, KeepsEveryAccountAndSessionAndAdmitsSupervisors)
   ASSERT_TRUE(created) << created.error().detail;
   auto& db = (*created)->db();
   const fs::path dir = fs::temp_directory_path() / test::detail::unique_name("pratu-mig-");
-  const int version = version_of("supervisor_role");
-  ASSERT_GT(version, 3);
-  ASSERT_TRUE(storage::migrate(db, migrations_up_to(dir, version - 1).string()));
+  const auto accounts = test::module_migrations("accounts");
+  const int version = test::migration_version(accounts, "supervisor_role");
+  ASSERT_GT(version, 1);
+  const storage::MigrationSource platform{"platform", test::migrations_dir()};
+  ASSERT_TRUE(storage::migrate(db, {platform, test::migrations_up_to(accounts, version - 1, dir)}));
 
   ASSERT_TRUE(db.write([](storage::Connection& c) -> Result<void> {
     PRATU_CHECK(c.execute(
@@ -60,7 +38,7 @@ TEST_P(SupervisorMigrationTest, KeepsEveryAccountAndSessionAndAdmitsSupervisors)
     return ok();
   }));
 
-  ASSERT_TRUE(storage::migrate(db, migrations_up_to(dir, version).string()));
+  ASSERT_TRUE(storage::migrate(db, {platform, test::migrations_up_to(accounts, version, dir)}));
   fs::remove_all(dir);
 
   auto kept = db.read_value<std::vector<storage::Row>>([](storage::Connection& c) {

@@ -38,7 +38,7 @@ class CatalogHandlersTest : public ::testing::Test {
     auto translations = load_translations();
     ASSERT_TRUE(translations) << translations.error().detail;
     translations_ = std::move(*translations);
-    auto renderer = web::Renderer::load(PRATU_SOURCE_DIR "/templates", translations_, assets_, 300);
+    auto renderer = web::Renderer::load(PRATU_SOURCE_DIR "/templates", translations_, assets_);
     ASSERT_TRUE(renderer) << renderer.error().detail;
     renderer_ = std::move(*renderer);
     auto db = test::TestDatabase::create(test::Engine::sqlite);

@@ -407,7 +407,7 @@ TEST_P(CatalogRepositoryTest, NodesLoadingTheSameCatalogueAtOnceWriteItOnce) {
 
 PRATU_INSTANTIATE_ENGINE_TESTS(CatalogRepositoryTest);
 
-// A database holding a catalogue stored before migration 0005 keeps it, searchable, and the
+// A database holding a catalogue stored before the digests migration keeps it, searchable, and the
 // next load rewrites each row once to record its digest.
 class CatalogMigrationTest : public test::DatabaseTest {
  protected:
@@ -419,20 +419,15 @@ class CatalogMigrationTest : public test::DatabaseTest {
 };
 
 TEST_P(CatalogMigrationTest, KeepsACatalogueStoredBeforeDigests) {
-  // Migrations 0001-0004 only, as a database made by the previous release.
+  // The catalogue's first migration only, as a database made by an earlier release.
   const auto old_dir = std::filesystem::temp_directory_path() /
                        ("pratu-old-migrations-" + std::to_string(::getpid()));
-  for (const char* engine : {"sqlite", "postgres"}) {
-    std::filesystem::create_directories(old_dir / engine);
-    for (const auto& file : std::filesystem::directory_iterator(
-             std::filesystem::path(test::migrations_dir()) / engine)) {
-      if (file.path().filename().string() < "0005") {
-        std::filesystem::copy_file(file.path(), old_dir / engine / file.path().filename(),
-                                   std::filesystem::copy_options::overwrite_existing);
-      }
-    }
-  }
-  auto old = storage::migrate(database(), old_dir.string());
+  const auto catalog_migrations = test::module_migrations("catalog");
+  const int digests = test::migration_version(catalog_migrations, "catalog_digests");
+  ASSERT_GT(digests, 1);
+  auto old = storage::migrate(database(),
+                              {{"platform", test::migrations_dir()},
+                               test::migrations_up_to(catalog_migrations, digests - 1, old_dir)});
   std::filesystem::remove_all(old_dir);
   ASSERT_TRUE(old) << old.error().detail;
 
@@ -476,7 +471,7 @@ TEST_P(CatalogMigrationTest, KeepsACatalogueStoredBeforeDigests) {
   });
   ASSERT_TRUE(stored) << stored.error().detail;
 
-  auto migrated = storage::migrate(database(), test::migrations_dir());
+  auto migrated = storage::migrate(database(), test::migrations_of({"catalog"}));
   ASSERT_TRUE(migrated) << migrated.error().detail;
   CatalogRepository repository(database());
   auto loaded = repository.load_all();

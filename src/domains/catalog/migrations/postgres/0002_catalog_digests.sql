@@ -1,4 +1,4 @@
--- Loads that stay quick at thousands of services. Same meaning as sqlite/0005_catalog_digests.sql.
+-- Loads that stay quick at thousands of services. Same meaning as sqlite/0002_catalog_digests.sql.
 -- Every agency and service row keeps a digest of what it was written from, and catalog_state
 -- the digest of the whole catalogue: a load rewrites only the rows that changed, and nothing
 -- at all when the catalogue is the one already stored. (The search vector lives in the

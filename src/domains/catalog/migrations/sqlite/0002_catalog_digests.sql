@@ -1,4 +1,4 @@
--- Loads that stay quick at thousands of services. Same meaning as postgres/0005_catalog_digests.sql.
+-- Loads that stay quick at thousands of services. Same meaning as postgres/0002_catalog_digests.sql.
 -- - services gets an integer key, `id`, which is also the rowid of its row in service_search:
 --   a service's search row is found by that key instead of by scanning the index's slug
 --   column, which made every load quadratic in the number of services.

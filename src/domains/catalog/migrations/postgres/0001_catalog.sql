@@ -1,5 +1,5 @@
 -- The service catalogue, loaded from services/*.yaml (`pratu catalog load`, and at start).
--- Same meaning as sqlite/0002_catalog.sql. Each row keeps the whole agency or service as
+-- Same meaning as sqlite/0001_catalog.sql. Each row keeps the whole agency or service as
 -- JSON (`document`) next to the columns that listing and search need.
 
 CREATE TABLE agencies (

@@ -1,0 +1,68 @@
+#pragma once
+/// Accounts as a module: registration, login, sessions and the account page. Needs the agency
+/// directory (for officers' agencies and the demo accounts); offers the session gate the
+/// middleware asks who is signed in.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "crypto/password_hasher.hpp"
+#include "domains/accounts/login_throttle.hpp"
+#include "domains/accounts/registration_throttle.hpp"
+#include "domains/accounts/session_service.hpp"
+#include "platform/agency_directory.hpp"
+#include "platform/module.hpp"
+
+namespace pratu::accounts {
+
+class AccountService;
+class AccountsHandlers;
+
+/// The `passwords` configuration section.
+struct PasswordSettings {
+  int memory_kib = 19456;
+  int iterations = 2;
+  int parallelism = 1;
+};
+
+class AccountsModule final : public platform::Module {
+ public:
+  AccountsModule();
+  ~AccountsModule() override;
+
+  std::string_view name() const override { return "accounts"; }
+  std::vector<platform::SettingsSection> settings() override;
+  std::vector<platform::Command> add_commands(CLI::App& cli) override;
+  Result<void> start(platform::Shared& shared) override;
+  Result<std::string> seed_demo(platform::Shared& shared) override;
+  web::Routes routes() override;
+  std::vector<platform::PeriodicTask> housekeeping() override;
+
+ private:
+  // The services every use needs, for the server and for commands alike.
+  Result<void> build_services(platform::Shared& shared);
+  int create_user_command(platform::Shared& shared);
+
+  SessionSettings sessions_settings_;
+  ThrottleSettings login_settings_;
+  RegistrationThrottleSettings registration_settings_;
+  PasswordSettings password_settings_;
+  // `pratu user create`
+  struct CreateUser {
+    std::string role;
+    std::string agency;
+    std::string login;
+    bool password_stdin = false;
+  } create_user_;
+
+  const platform::AgencyDirectory* agencies_ = nullptr;
+  std::unique_ptr<crypto::PasswordHasher> hasher_;
+  std::unique_ptr<LoginThrottle> throttle_;
+  std::unique_ptr<RegistrationThrottle> registrations_;
+  std::unique_ptr<AccountService> accounts_;
+  std::unique_ptr<SessionService> sessions_;
+  std::unique_ptr<AccountsHandlers> handlers_;
+};
+
+}  // namespace pratu::accounts

@@ -1,0 +1,33 @@
+#pragma once
+/// How the middleware learns who is asking: offered by the module that keeps sessions
+/// (accounts). The platform knows only this interface, not the sessions behind it.
+
+#include <string_view>
+
+#include "common/result.hpp"
+#include "web/context.hpp"
+#include "web/message.hpp"
+
+namespace pratu::web {
+
+/// The form field every POST form carries its CSRF token in.
+inline constexpr std::string_view kCsrfField = "csrf_token";
+
+class SessionGate {
+ public:
+  static constexpr const char* kServiceName = "a session gate (sign-in sessions)";
+  virtual ~SessionGate() = default;
+
+  /// Whether the request carries a session cookie worth looking up. No database: cheap enough
+  /// for the I/O thread. False means "a visitor".
+  virtual bool may_hold_session(const Request& request) const = 0;
+
+  /// For pages: fills the context from the request's cookies (person, session, CSRF token,
+  /// session expiry and warning), and sets the cookies a page needs (the anonymous CSRF cookie).
+  virtual Result<void> attach(const Request& request, RequestContext& context) = 0;
+
+  /// For the API: fills only the person and session id; sets and renews no cookie.
+  virtual Result<void> identify(const Request& request, RequestContext& context) = 0;
+};
+
+}  // namespace pratu::web

@@ -13,6 +13,7 @@
 #include <stop_token>
 #include <thread>
 
+#include "app/blob_body_sink.hpp"
 #include "app/metrics_access.hpp"
 #include "app/middleware.hpp"
 #include "common/clock.hpp"
@@ -24,6 +25,7 @@
 #include "http/server.hpp"
 #include "http/static_assets.hpp"
 #include "platform/module.hpp"
+#include "storage/blob_store.hpp"
 #include "storage/database.hpp"
 #include "web/problem.hpp"
 #include "web/render.hpp"
@@ -41,6 +43,7 @@ struct Application::Parts {
   crypto::SecureRandom random;
   metrics::Registry metrics;
   std::unique_ptr<storage::Database> db;
+  std::unique_ptr<storage::BlobStore> blobs;
   web::Translations translations;
   std::unique_ptr<http::StaticAssets> assets;
   std::unique_ptr<web::Renderer> renderer;
@@ -179,6 +182,23 @@ Result<void> install_routes(Application::Parts& p, const web::Routes& routes) {
     http::RouteOptions options;
     options.name = spec.name.empty() ? spec.pattern : spec.name;
     options.body_limit = spec.body_limit;
+    if (spec.body == web::Body::streamed) {
+      options.body = http::BodyMode::streamed;
+      options.stream_limit = spec.stream_limit;
+      options.sink = blob_body_sink(*p.blobs);
+      // Strangers store nothing: a route that needs a login takes a body only from a browser
+      // with a session cookie this site signed and a CSRF header. Both are checked in full,
+      // against the database, before the handler runs.
+      if (*spec.access != web::Access::anyone) {
+        const web::SessionGate* sessions = p.sessions;
+        options.admit = [sessions](const web::Request& request) -> std::optional<int> {
+          if (!sessions->may_hold_session(request) || request.header(web::kCsrfHeader).empty()) {
+            return 403;
+          }
+          return std::nullopt;
+        };
+      }
+    }
     options.access = spec.access;
     options.execution =
         spec.runs == web::Runs::io_thread ? http::Execution::inline_ : http::Execution::worker;
@@ -317,6 +337,7 @@ Result<std::unique_ptr<Application>> Application::create(const Config& config, M
 
   PRATU_TRY(db, open_and_migrate(config, modules));
   p->db = std::move(db);
+  p->blobs = std::make_unique<storage::BlobStore>(config.paths.blobs);
   PRATU_TRY(translations, web::Translations::load(config.paths.locales));
   p->translations = std::move(translations);
   PRATU_TRY(assets, http::StaticAssets::load(config.paths.static_files));
@@ -328,8 +349,9 @@ Result<std::unique_ptr<Application>> Application::create(const Config& config, M
   p->page_cache = std::make_unique<PageCache>(static_cast<std::size_t>(config.cache.page_entries),
                                               std::chrono::seconds(config.cache.seconds));
 
-  p->shared.reset(new platform::Shared{p->clock, p->random, p->metrics, *p->db, p->translations,
-                                       p->renderer.get(), p->services, shared_settings(config)});
+  p->shared.reset(new platform::Shared{p->clock, p->random, p->metrics, *p->db, *p->blobs,
+                                       p->translations, p->renderer.get(), p->services,
+                                       shared_settings(config)});
   p->modules = std::move(modules);
   for (const auto& module : p->modules) {
     if (auto started = module->start(*p->shared); !started) {
@@ -482,8 +504,10 @@ int run_command(const Config& config, const Modules& modules, const platform::Co
   crypto::SecureRandom random;
   metrics::Registry metrics;
   platform::Services services;
-  platform::Shared shared{clock,         random,  metrics,  **db,
-                          *translations, nullptr, services, shared_settings(config)};
+  storage::BlobStore blobs(config.paths.blobs);
+  platform::Shared shared{clock,   random,   metrics,
+                          **db,    blobs,    *translations,
+                          nullptr, services, shared_settings(config)};
   return command.run(shared);
 }
 

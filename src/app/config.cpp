@@ -210,6 +210,9 @@ const std::vector<KeySpec>& specs() {
                      "The platform's part of the OpenAPI document served at /api/v1/openapi.json "
                      "(each module adds its own)",
                      &C::paths, &PathsConfig::openapi));
+    s.push_back(text("paths.blobs",
+                     "Directory of stored files (uploads, generated documents), named by SHA-256",
+                     &C::paths, &PathsConfig::blobs));
     s.push_back(integer("cache.page_entries",
                         "Public catalogue pages kept for visitors without a session (0: none)",
                         &C::cache, &CacheConfig::page_entries, 0, 1000000));

@@ -52,6 +52,7 @@ struct PathsConfig {
   std::string migrations = "migrations";  // the platform's own
   std::string modules = "src/domains";    // each module's migrations/ and openapi.json
   std::string openapi = "docs/openapi.json";
+  std::string blobs = "data/blobs";  // uploaded and generated files, by SHA-256
 };
 
 struct CacheConfig {

@@ -121,8 +121,12 @@ http::RawHandler Middleware::page(web::RouteSpec spec) const {
     };
     if (auto refused = refuse(spec, request, context)) return finished(std::move(*refused));
     if (is_post) {
-      auto form = web::Form::parse(request);
-      std::string submitted = form ? form->raw(web::kCsrfField) : std::string();
+      std::string submitted;
+      if (spec.body == web::Body::streamed) {
+        submitted = std::string(request.header(web::kCsrfHeader));
+      } else if (auto form = web::Form::parse(request)) {
+        submitted = form->raw(web::kCsrfField);
+      }
       if (!web::csrf_valid(context, submitted)) {
         log::warn("csrf token rejected", request.request_id, {{"path", request.path}});
         if (!spec.expired) return finished(renderer_.error_page(request, context, 403));
@@ -164,6 +168,14 @@ http::RawHandler Middleware::api(web::RouteSpec spec) const {
         }
       }
       if (auto refused = refuse(spec, request, context)) return std::move(*refused);
+      // A change made with a session cookie carries the session's CSRF token in a header,
+      // which another site's page cannot set: its forms reach the API with the cookie alone.
+      const bool changes = request.method != "GET" && request.method != "HEAD";
+      if (changes && context.user && !web::csrf_valid(context, request.header(web::kCsrfHeader))) {
+        log::warn("csrf token rejected", request.request_id, {{"path", request.path}});
+        return failure(request, context, spec.surface,
+                       Error{ErrorCode::forbidden, "errors.pages.forbidden.message", {}, {}, 0});
+      }
       auto response = spec.handler(request, context);
       return response ? std::move(*response)
                       : failure(request, context, spec.surface, response.error());

@@ -48,6 +48,10 @@ struct RouteOptions {
   BodyMode body = BodyMode::in_memory;
   std::uint64_t stream_limit = 0;  // for streamed bodies: the largest accepted (413 beyond)
   BodySinkFactory sink;            // for streamed bodies: where they go
+  /// For streamed bodies: asked on the I/O thread once the head has arrived, before any of
+  /// the body is read or stored; a status refuses the request there and closes the
+  /// connection. Must not block (no database).
+  std::function<std::optional<int>(const web::Request&)> admit;
   /// Who may use the route, as its domain declared it (enforced by the app's middleware;
   /// kept here so the route table can be walked and checked).
   std::optional<web::Access> access;

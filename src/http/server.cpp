@@ -746,6 +746,11 @@ struct Server::Impl {
       co_return co_await respond_error(lane, stream, request, 413, route_name, started);
     }
     parser.body_limit(body_limit);
+    if (streamed && match.route->options.admit) {
+      if (auto refused = match.route->options.admit(request)) {
+        co_return co_await respond_error(lane, stream, request, *refused, route_name, started);
+      }
+    }
     if (!parser.is_done()) {
       if (web::iequals(request.header("Expect"), "100-continue")) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";

@@ -26,6 +26,7 @@
 #include "common/result.hpp"
 #include "platform/services.hpp"
 #include "platform/settings.hpp"
+#include "storage/blob_store.hpp"
 #include "storage/database.hpp"
 #include "web/render.hpp"
 #include "web/route.hpp"
@@ -48,6 +49,7 @@ struct Shared {
   Random& random;
   metrics::Registry& metrics;
   storage::Database& db;
+  const storage::BlobStore& blobs;  // where streamed bodies land (web::Body::streamed)
   const web::Translations& translations;
   const web::Renderer* renderer;  // null for commands, which render no pages
   Services& services;

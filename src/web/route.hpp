@@ -4,9 +4,11 @@
 /// steps every request of its kind goes through (language, session, access, CSRF, errors).
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
@@ -45,6 +47,17 @@ enum class Work {
   documents,         // heavy documents: large uploads, generated files and signatures
 };
 
+/// How a route takes its request body.
+enum class Body {
+  in_memory,  // read whole into request.body, up to body_limit (forms, JSON)
+  streamed,   // written as it arrives to the blob store, hashed, up to stream_limit; the
+              // handler finds it in request.upload. A page's CSRF token then comes in the
+              // X-CSRF-Token header, since there is no form to carry it.
+};
+
+/// The header carrying the CSRF token where no form can: streamed uploads, API writes.
+inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
+
 /// Finds the agency that owns the resource a request names, for the agency access rules.
 using OwnerLookup = std::function<Result<std::string>(const Request&, const RequestContext&)>;
 
@@ -57,6 +70,8 @@ struct RouteSpec {
   Handler handler;
   std::string name;            // metrics label; default: the pattern
   std::size_t body_limit = 0;  // 0: the server's default
+  Body body = Body::in_memory;
+  std::uint64_t stream_limit = 0;  // Body::streamed: the largest body accepted (413 beyond)
   Runs runs = Runs::worker;
   Work work = Work::pages;
   /// For worker routes: true when a request may run on the I/O thread after all.

@@ -26,7 +26,8 @@ class SessionGate {
   /// session expiry and warning), and sets the cookies a page needs (the anonymous CSRF cookie).
   virtual Result<void> attach(const Request& request, RequestContext& context) = 0;
 
-  /// For the API: fills only the person and session id; sets and renews no cookie.
+  /// For the API: fills only the person, session id and the session's CSRF token (which a
+  /// change must send back in the X-CSRF-Token header); sets and renews no cookie.
   virtual Result<void> identify(const Request& request, RequestContext& context) = 0;
 };
 

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 
 #include "support/http_client.hpp"
@@ -175,6 +176,35 @@ TEST_P(PlatformIT, OpenApiDocumentDescribesExactlyTheApiRoutes) {
     if (route.second.rfind("/api/", 0) == 0) served.insert(route.first + " " + route.second);
   }
   EXPECT_EQ(documented, served);
+
+  // Assembled from the platform's part and the modules': every reference resolves.
+  std::vector<std::string> refs;
+  std::function<void(const boost::json::value&)> collect = [&](const boost::json::value& v) {
+    if (v.is_object()) {
+      for (const auto& [key, member] : v.as_object()) {
+        if (key == "$ref" && member.is_string()) refs.emplace_back(member.as_string());
+        collect(member);
+      }
+    } else if (v.is_array()) {
+      for (const auto& item : v.as_array()) collect(item);
+    }
+  };
+  const boost::json::value root = json;
+  collect(root);
+  EXPECT_FALSE(refs.empty());
+  for (const auto& ref : refs) {
+    ASSERT_EQ(ref.rfind("#/", 0), 0u) << ref;
+    const boost::json::value* at = &root;
+    std::size_t start = 2;
+    while (at != nullptr && start <= ref.size()) {
+      auto end = ref.find('/', start);
+      auto name = ref.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      at = at->is_object() ? at->as_object().if_contains(name) : nullptr;
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+    EXPECT_NE(at, nullptr) << ref << " points nowhere";
+  }
 }
 
 // The test client connects from 127.0.0.1, which may read /metrics without a token; once a

@@ -10,6 +10,8 @@
 #include <random>
 #include <stdexcept>
 
+#include "support/test_databases.hpp"
+
 namespace pratu::testing {
 
 namespace fs = std::filesystem;
@@ -95,12 +97,18 @@ app::Config test_config(const std::string& database_url) {
   config.paths.modules = root + "/src/domains";
   config.modules["catalog.directory"] = root + "/services";
   config.paths.openapi = root + "/docs/openapi.json";
+  // Made only when something is stored; each test its own.
+  config.paths.blobs =
+      (std::filesystem::temp_directory_path() / test::detail::unique_name("pratu-blobs-")).string();
   config.log.level = "warn";
   return config;
 }
 
-TestApp::TestApp(const app::Config& config, app::Demo demo) {
-  auto created = app::Application::create(config, demo);
+TestApp::TestApp(const app::Config& config, app::Demo demo)
+    : TestApp(config, demo, app::modules()) {}
+
+TestApp::TestApp(const app::Config& config, app::Demo demo, app::Modules modules) {
+  auto created = app::Application::create(config, std::move(modules), demo);
   if (!created) throw std::runtime_error("application failed to start: " + created.error().detail);
   app_ = std::move(*created);
   thread_ = std::thread([this] { app_->run(false); });

@@ -46,6 +46,8 @@ app::Config test_config(const std::string& database_url);
 class TestApp {
  public:
   TestApp(const app::Config& config, app::Demo demo);
+  /// With these modules instead of app::modules().
+  TestApp(const app::Config& config, app::Demo demo, app::Modules modules);
   ~TestApp();
   std::uint16_t port() const { return app_->port(); }
   app::Application& app() { return *app_; }

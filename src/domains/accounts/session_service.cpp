@@ -213,6 +213,7 @@ Result<void> SessionService::identify(const web::Request& request, web::RequestC
   if (active) {
     context.user = std::move(active->principal);
     context.session_id = active->session.id;
+    context.csrf_token = active->session.csrf_token;  // what a change must send back
   }
   return ok();
 }

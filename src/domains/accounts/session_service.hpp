@@ -107,7 +107,8 @@ class SessionService final : public web::SessionGate {
   /// Middleware step: fills `context` from the request's cookies (see the file comment).
   Result<void> attach(const web::Request& request, web::RequestContext& context) override;
 
-  /// For the API: the person and session id of the request's session, if any; no cookies.
+  /// For the API: the person, session id and CSRF token of the request's session, if any; no
+  /// cookies.
   Result<void> identify(const web::Request& request, web::RequestContext& context) override;
 
   /// True if a submitted CSRF token matches the expected one (constant time; empty never

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <exception>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -11,7 +12,9 @@
 #include "app/config.hpp"
 #include "app/modules.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   CLI::App cli{"Pratu: government e-Services, start to finish, in one place"};
   cli.require_subcommand(1);
   // Options of the whole program may also follow a subcommand: `pratu serve --database ...`.
@@ -60,4 +63,19 @@ int main(int argc, char** argv) {
     if (command.command->parsed()) return pratu::app::run_command(*config, modules, command);
   }
   return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Errors travel as Result; an exception reaching here is a bug or an exhausted machine: say
+  // so on one line and exit with a failure, rather than abort with a core dump.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "pratu: unexpected failure: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "pratu: unexpected failure\n";
+  }
+  return 70;  // EX_SOFTWARE
 }

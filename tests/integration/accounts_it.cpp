@@ -289,8 +289,7 @@ TEST_P(AccountsIT, AForgedSessionCookieGetsThePublicPageAnyVisitorGets) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, AccountsIT, ::testing::Values(Engine::sqlite, Engine::postgres),
-                         [](const auto& info) { return engine_name(info.param); });
+PRATU_INSTANTIATE_ENGINE_TESTS(AccountsIT);
 
 }  // namespace
 }  // namespace pratu::testing

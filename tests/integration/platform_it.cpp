@@ -200,8 +200,7 @@ TEST_P(PlatformIT, PostWithoutCsrfTokenIsRefused) {
   EXPECT_EQ(response.status, 403);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, PlatformIT, ::testing::Values(Engine::sqlite, Engine::postgres),
-                         [](const auto& info) { return engine_name(info.param); });
+PRATU_INSTANTIATE_ENGINE_TESTS(PlatformIT);
 
 }  // namespace
 }  // namespace pratu::testing

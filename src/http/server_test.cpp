@@ -22,16 +22,16 @@
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "http/static_assets.hpp"
-#include "http/test_client.hpp"
+#include "support/http_client.hpp"
 #include "support/sha256.hpp"
 
 namespace pratu::http {
 namespace {
 
 using namespace std::chrono_literals;
-using test_client::Connection;
-using test_client::fetch;
-using test_client::get;
+using Connection = test::HttpConnection;
+using test::fetch;
+using test::get;
 
 // A gate a handler waits at until the test opens it.
 class Gate {
@@ -610,7 +610,7 @@ TEST_F(ServerTest, GzipsTextWhenTheClientAcceptsIt) {
   EXPECT_EQ(gzipped->header("Content-Encoding"), "gzip");
   EXPECT_EQ(gzipped->header("Vary"), "Accept-Encoding");
   EXPECT_LT(gzipped->body.size(), plain->body.size());
-  EXPECT_EQ(test_client::gunzip(gzipped->body), plain->body);
+  EXPECT_EQ(test::gunzip(gzipped->body), plain->body);
 }
 
 TEST_F(ServerTest, DoesNotGzipSmallResponses) {
@@ -625,7 +625,7 @@ TEST_F(ServerTest, HeadIsGetWithoutTheBody) {
   start();
   Connection connection(port());
   ASSERT_TRUE(connection.send("HEAD /big HTTP/1.1\r\nHost: t\r\n\r\n" + get("/")));
-  auto head = connection.read_response(true);
+  auto head = connection.read_response(test::ResponseTo::head);
   ASSERT_TRUE(head);
   EXPECT_EQ(head->status, 200);
   EXPECT_TRUE(head->body.empty());
@@ -925,7 +925,7 @@ TEST_F(ServerTest, ServesFingerprintedStaticAssetsWithEtagAnd304) {
   auto gzipped = fetch(port(), get(url, "Accept-Encoding: gzip\r\n"));
   ASSERT_TRUE(gzipped);
   EXPECT_EQ(gzipped->header("Content-Encoding"), "gzip");
-  EXPECT_EQ(test_client::gunzip(gzipped->body), css);
+  EXPECT_EQ(test::gunzip(gzipped->body), css);
 
   EXPECT_EQ(fetch(port(), get("/static/css/site.0000000000.css"))->status, 404);
   EXPECT_EQ(fetch(port(), get("/static/css/site.css"))->status, 404);

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <unistd.h>
 
-#include "http/test_client.hpp"
+#include "support/http_client.hpp"
 
 namespace pratu::http {
 namespace {
@@ -90,7 +90,7 @@ TEST_F(StaticAssetsTest, ServesThePrecompressedVariantForTextWhenAccepted) {
   ASSERT_TRUE(gz);
   EXPECT_EQ(gz->header("Content-Encoding"), "gzip");
   EXPECT_EQ(gz->header("Vary"), "Accept-Encoding");
-  EXPECT_EQ(test_client::gunzip(gz->body), std::string(2000, 'a'));
+  EXPECT_EQ(test::gunzip(gz->body), std::string(2000, 'a'));
   EXPECT_NE(gz->header("ETag"), assets->serve(request(url))->header("ETag"));
   auto png = assets->serve(request(assets->url("images/icon.png"), {{"Accept-Encoding", "gzip"}}));
   EXPECT_TRUE(png->header("Content-Encoding").empty());

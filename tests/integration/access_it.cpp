@@ -14,7 +14,7 @@
 #include "support/test_app.hpp"
 #include "web/access.hpp"
 
-namespace pratu::testing {
+namespace pratu::test {
 namespace {
 
 struct Persona {
@@ -180,4 +180,4 @@ TEST_P(AccessIT, ADemoSupervisorLogsInWithTheirRole) {
 PRATU_INSTANTIATE_ENGINE_TESTS(AccessIT);
 
 }  // namespace
-}  // namespace pratu::testing
+}  // namespace pratu::test

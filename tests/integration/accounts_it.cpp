@@ -6,7 +6,7 @@
 #include "support/http_client.hpp"
 #include "support/test_app.hpp"
 
-namespace pratu::testing {
+namespace pratu::test {
 namespace {
 
 class AccountsIT : public AppTest {
@@ -292,4 +292,4 @@ TEST_P(AccountsIT, AForgedSessionCookieGetsThePublicPageAnyVisitorGets) {
 PRATU_INSTANTIATE_ENGINE_TESTS(AccountsIT);
 
 }  // namespace
-}  // namespace pratu::testing
+}  // namespace pratu::test

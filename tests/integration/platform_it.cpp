@@ -14,7 +14,7 @@
 #include "support/http_client.hpp"
 #include "support/test_app.hpp"
 
-namespace pratu::testing {
+namespace pratu::test {
 namespace {
 
 using PlatformIT = AppTest;
@@ -203,4 +203,4 @@ TEST_P(PlatformIT, PostWithoutCsrfTokenIsRefused) {
 PRATU_INSTANTIATE_ENGINE_TESTS(PlatformIT);
 
 }  // namespace
-}  // namespace pratu::testing
+}  // namespace pratu::test

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-namespace pratu::testing {
+namespace pratu::test {
 
 app::Config test_config(const std::string& database_url) {
   app::Config config;
@@ -36,4 +36,4 @@ TestApp::~TestApp() {
   if (thread_.joinable()) thread_.join();
 }
 
-}  // namespace pratu::testing
+}  // namespace pratu::test

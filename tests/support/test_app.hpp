@@ -14,11 +14,7 @@
 #include "support/http_client.hpp"
 #include "support/test_databases.hpp"
 
-namespace pratu::testing {
-
-using test::Engine;
-using test::engine_name;
-using test::FreshDatabase;
+namespace pratu::test {
 
 /// A configuration for tests: resources from the source tree, a free port, `url`.
 app::Config test_config(const std::string& database_url);
@@ -58,4 +54,4 @@ class AppTest : public ::testing::TestWithParam<Engine> {
   std::unique_ptr<HttpClient> client_;
 };
 
-}  // namespace pratu::testing
+}  // namespace pratu::test

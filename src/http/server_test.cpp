@@ -9,8 +9,6 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <future>
 #include <malloc.h>
 #include <mutex>
@@ -23,7 +21,9 @@
 #include "common/metrics.hpp"
 #include "http/static_assets.hpp"
 #include "support/http_client.hpp"
+#include "support/promtool.hpp"
 #include "support/sha256.hpp"
+#include "support/temp_dir.hpp"
 
 namespace pratu::http {
 namespace {
@@ -884,23 +884,15 @@ TEST_F(ServerTest, CountsRequestsInMetricsThatPromtoolAccepts) {
             std::string::npos);
   EXPECT_NE(text.find("pratu_http_connections_active"), std::string::npos);
 
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("pratu_server_metrics_" + std::to_string(::getpid()) + ".prom");
-  std::ofstream(path) << text;
-  const int status =
-      std::system(("promtool check metrics < " + path.string() + " > /dev/null 2>&1").c_str());
-  std::filesystem::remove(path);
-  EXPECT_EQ(status, 0) << text;
+  EXPECT_EQ(test::promtool_check_metrics(text), 0) << text;
 }
 
 TEST_F(ServerTest, ServesFingerprintedStaticAssetsWithEtagAnd304) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("pratu_server_static_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir / "css");
+  const test::TempDir dir("pratu-server-static-");
   std::string css;
   for (int i = 0; i < 100; ++i) css += "body { color: #0b0c0c; }\n";
-  std::ofstream(dir / "css" / "site.css") << css;
-  auto loaded = StaticAssets::load(dir.string());
+  dir.write("css/site.css", css);
+  auto loaded = StaticAssets::load(dir.path().string());
   ASSERT_TRUE(loaded);
   assets_ = std::move(*loaded);
   start();
@@ -929,7 +921,6 @@ TEST_F(ServerTest, ServesFingerprintedStaticAssetsWithEtagAnd304) {
 
   EXPECT_EQ(fetch(port(), get("/static/css/site.0000000000.css"))->status, 404);
   EXPECT_EQ(fetch(port(), get("/static/css/site.css"))->status, 404);
-  std::filesystem::remove_all(dir);
 }
 
 // ---- connection caps --------------------------------------------------------------------

@@ -17,7 +17,7 @@
 #include "http/server.hpp"
 #include "storage/blob_store.hpp"
 #include "support/http_client.hpp"
-#include "support/test_databases.hpp"
+#include "support/temp_dir.hpp"
 
 namespace pratu::test {
 namespace {
@@ -36,9 +36,7 @@ long peak_rss_kib() {
 
 class UploadsIT : public ::testing::Test {
  protected:
-  UploadsIT()
-      : root_(std::filesystem::temp_directory_path() / detail::unique_name("pratu-uploads-")),
-        store_(root_) {}
+  UploadsIT() : root_("pratu-uploads-"), store_(root_.path()) {}
 
   void SetUp() override {
     router_.add(
@@ -74,8 +72,6 @@ class UploadsIT : public ::testing::Test {
     if (server_) server_->stop();
     if (thread_.joinable()) thread_.join();
     server_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(root_, ec);
   }
 
   std::size_t partial_uploads() const {
@@ -90,7 +86,7 @@ class UploadsIT : public ::testing::Test {
 
   static constexpr std::uint64_t kLimit = 512ULL * 1024 * 1024;
   static constexpr std::uint64_t kSmallLimit = 1024 * 1024;
-  std::filesystem::path root_;
+  TempDir root_;
   storage::BlobStore store_;
   http::Router router_;
   metrics::Registry registry_;

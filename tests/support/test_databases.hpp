@@ -15,21 +15,18 @@
 
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <ostream>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "storage/database.hpp"
+#include "support/temp_dir.hpp"
 
 #ifndef PRATU_SOURCE_DIR
 #error "test_databases.hpp needs PRATU_SOURCE_DIR (the repository root) defined"
@@ -107,13 +104,7 @@ struct TestDatabaseOptions {
 
 namespace detail {
 
-// A name no other test process or case uses: pid, a counter and randomness.
-inline std::string unique_name(const char* prefix) {
-  static std::atomic<int> counter{0};
-  std::random_device random;
-  return std::string(prefix) + std::to_string(::getpid()) + "_" + std::to_string(++counter) + "_" +
-         std::to_string(random() % 1000000);
-}
+using test::unique_name;  // some callers still name it detail::unique_name
 
 // `url` naming database `name` instead of its own.
 inline std::string with_database_name(const std::string& url, const std::string& name) {
@@ -155,17 +146,13 @@ class FreshDatabase {
   static Result<std::unique_ptr<FreshDatabase>> create(Engine engine) {
     std::unique_ptr<FreshDatabase> out(new FreshDatabase(engine));
     if (engine == Engine::sqlite) {
-      out->sqlite_dir_ =
-          std::filesystem::temp_directory_path() / detail::unique_name("pratu-test-");
-      std::error_code ec;
-      std::filesystem::create_directories(out->sqlite_dir_, ec);
-      if (ec) return Error::internal("cannot create " + out->sqlite_dir_.string());
-      out->url_ = "sqlite:" + (out->sqlite_dir_ / "pratu.db").string();
+      out->sqlite_dir_ = std::make_unique<TempDir>("pratu-test-");
+      out->url_ = "sqlite:" + (*out->sqlite_dir_ / "pratu.db").string();
       return out;
     }
     auto server = test_postgres_url();
     if (!server) return Error::unavailable(*engine_unavailable_reason(engine));
-    std::string name = detail::unique_name("pratu_t_");
+    std::string name = unique_name("pratu_t_");
     auto created = detail::run_on_server(*server, "CREATE DATABASE " + name);
     if (!created) return created.error();
     out->server_url_ = *server;
@@ -175,10 +162,6 @@ class FreshDatabase {
   }
 
   ~FreshDatabase() {
-    if (!sqlite_dir_.empty()) {
-      std::error_code ec;
-      std::filesystem::remove_all(sqlite_dir_, ec);
-    }
     if (!postgres_name_.empty()) {
       auto dropped = detail::run_on_server(
           server_url_, "DROP DATABASE IF EXISTS " + postgres_name_ + " WITH (FORCE)");
@@ -198,7 +181,7 @@ class FreshDatabase {
 
   Engine engine_;
   std::string url_;
-  std::filesystem::path sqlite_dir_;
+  std::unique_ptr<TempDir> sqlite_dir_;
   std::string server_url_;
   std::string postgres_name_;
 };

@@ -182,7 +182,7 @@ std::optional<HttpResponse> fetch(std::uint16_t port, std::string_view raw, Resp
 
 HttpResponse HttpClient::request(const std::string& method, const std::string& target,
                                  const std::string& body,
-                                 std::vector<std::pair<std::string, std::string>> extra) {
+                                 const std::vector<std::pair<std::string, std::string>>& extra) {
   std::string raw = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   if (!cookies_.empty()) {
     std::string jar;

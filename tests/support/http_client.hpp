@@ -77,7 +77,7 @@ class HttpClient {
   /// response came back.
   HttpResponse request(const std::string& method, const std::string& target,
                        const std::string& body = {},
-                       std::vector<std::pair<std::string, std::string>> extra = {});
+                       const std::vector<std::pair<std::string, std::string>>& extra = {});
   /// GETs `target`.
   HttpResponse get(const std::string& target) { return request("GET", target); }
   /// POSTs an urlencoded form built from `fields`.

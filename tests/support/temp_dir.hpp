@@ -46,7 +46,7 @@ class TempDir {
 
   /// Writes `bytes` to `relative`, creating the folders on the way; returns the file's path.
   std::filesystem::path write(const std::filesystem::path& relative, std::string_view bytes) const {
-    const auto file = path_ / relative;
+    auto file = path_ / relative;
     std::filesystem::create_directories(file.parent_path());
     std::ofstream out(file, std::ios::binary);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

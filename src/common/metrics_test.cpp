@@ -2,31 +2,16 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
-#include <unistd.h>
+
+#include "support/promtool.hpp"
 
 namespace pratu::metrics {
 namespace {
 
-// Runs `promtool check metrics` on `text`; returns its exit status.
-int promtool_check(const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("pratu_metrics_" + std::to_string(::getpid()) + ".prom");
-  {
-    std::ofstream file(path);
-    file << text;
-  }
-  const std::string command = "promtool check metrics < " + path.string() + " > /dev/null 2>&1";
-  const int status = std::system(command.c_str());
-  std::filesystem::remove(path);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+using test::promtool_check_metrics;
 
 TEST(Registry, ExposesCountersGaugesAndHistogramsInTextFormat) {
   Registry registry;
@@ -54,7 +39,7 @@ TEST(Registry, ExposesCountersGaugesAndHistogramsInTextFormat) {
                       "pratu_http_request_duration_seconds_count{route=\"home\"} 3\n"),
             std::string::npos)
       << text;
-  EXPECT_EQ(promtool_check(text), 0) << text;
+  EXPECT_EQ(promtool_check_metrics(text), 0) << text;
 }
 
 TEST(Registry, EscapesLabelValuesAndHelpSoPromtoolAccepts) {
@@ -65,12 +50,12 @@ TEST(Registry, EscapesLabelValuesAndHelpSoPromtoolAccepts) {
   const std::string text = registry.expose();
   EXPECT_NE(text.find("{path=\"a\\\"b\\\\c\\nd / ทดสอบ\"} 1"), std::string::npos) << text;
   EXPECT_NE(text.find("# HELP pratu_odd_total Help with \\\\ and\\nnewline.\n"), std::string::npos);
-  EXPECT_EQ(promtool_check(text), 0) << text;
+  EXPECT_EQ(promtool_check_metrics(text), 0) << text;
 }
 
 TEST(Registry, PromtoolRejectsBrokenExposition) {
   // Guards the checker itself: a test that cannot fail proves nothing.
-  EXPECT_NE(promtool_check("# TYPE x counter\nx{a=\"1} 1\n"), 0);
+  EXPECT_NE(promtool_check_metrics("# TYPE x counter\nx{a=\"1} 1\n"), 0);
 }
 
 TEST(Registry, UnlabelledMetricsAreExposedBeforeFirstUse) {
@@ -80,7 +65,7 @@ TEST(Registry, UnlabelledMetricsAreExposedBeforeFirstUse) {
   const std::string text = registry.expose();
   EXPECT_NE(text.find("\npratu_worker_queue_depth 0\n"), std::string::npos);
   EXPECT_NE(text.find("\npratu_worker_pool_rejections_total 0\n"), std::string::npos);
-  EXPECT_EQ(promtool_check(text), 0) << text;
+  EXPECT_EQ(promtool_check_metrics(text), 0) << text;
 }
 
 TEST(Registry, RegisteringTheSameFamilyTwiceReturnsIt) {

@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 
 #include "common/files.hpp"
+#include "support/temp_dir.hpp"
 
 namespace pratu {
 namespace {
@@ -29,9 +29,9 @@ TEST(Trim, RemovesTheCharactersAsked) {
 }
 
 TEST(ReadFile, ReadsEveryByteAndNamesAFileItCannotRead) {
-  const auto path = std::filesystem::temp_directory_path() / "pratu-read-file-test.bin";
+  const test::TempDir dir("pratu-read-file-");
   const std::string bytes("a\0b\r\nค", 8);
-  std::ofstream(path, std::ios::binary) << bytes;
+  const auto path = dir.write("bytes.bin", bytes);
   auto read = read_file(path);
   ASSERT_TRUE(read);
   EXPECT_EQ(*read, bytes);

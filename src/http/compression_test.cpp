@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
-#include "http/test_client.hpp"
+#include "support/http_client.hpp"
 
 namespace pratu::http {
 namespace {
@@ -39,7 +39,7 @@ TEST(GzipCompress, RoundTripsThroughZlib) {
   EXPECT_LT(compressed.size(), text.size() / 4);
   EXPECT_EQ(static_cast<unsigned char>(compressed[0]), 0x1f);
   EXPECT_EQ(static_cast<unsigned char>(compressed[1]), 0x8b);
-  EXPECT_EQ(test_client::gunzip(compressed), text);
+  EXPECT_EQ(test::gunzip(compressed), text);
 }
 
 }  // namespace

@@ -9,8 +9,6 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <future>
 #include <malloc.h>
 #include <mutex>
@@ -22,16 +20,18 @@
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "http/static_assets.hpp"
-#include "http/test_client.hpp"
+#include "support/http_client.hpp"
+#include "support/promtool.hpp"
 #include "support/sha256.hpp"
+#include "support/temp_dir.hpp"
 
 namespace pratu::http {
 namespace {
 
 using namespace std::chrono_literals;
-using test_client::Connection;
-using test_client::fetch;
-using test_client::get;
+using Connection = test::HttpConnection;
+using test::fetch;
+using test::get;
 
 // A gate a handler waits at until the test opens it.
 class Gate {
@@ -610,7 +610,7 @@ TEST_F(ServerTest, GzipsTextWhenTheClientAcceptsIt) {
   EXPECT_EQ(gzipped->header("Content-Encoding"), "gzip");
   EXPECT_EQ(gzipped->header("Vary"), "Accept-Encoding");
   EXPECT_LT(gzipped->body.size(), plain->body.size());
-  EXPECT_EQ(test_client::gunzip(gzipped->body), plain->body);
+  EXPECT_EQ(test::gunzip(gzipped->body), plain->body);
 }
 
 TEST_F(ServerTest, DoesNotGzipSmallResponses) {
@@ -625,7 +625,7 @@ TEST_F(ServerTest, HeadIsGetWithoutTheBody) {
   start();
   Connection connection(port());
   ASSERT_TRUE(connection.send("HEAD /big HTTP/1.1\r\nHost: t\r\n\r\n" + get("/")));
-  auto head = connection.read_response(true);
+  auto head = connection.read_response(test::ResponseTo::head);
   ASSERT_TRUE(head);
   EXPECT_EQ(head->status, 200);
   EXPECT_TRUE(head->body.empty());
@@ -884,23 +884,15 @@ TEST_F(ServerTest, CountsRequestsInMetricsThatPromtoolAccepts) {
             std::string::npos);
   EXPECT_NE(text.find("pratu_http_connections_active"), std::string::npos);
 
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("pratu_server_metrics_" + std::to_string(::getpid()) + ".prom");
-  std::ofstream(path) << text;
-  const int status =
-      std::system(("promtool check metrics < " + path.string() + " > /dev/null 2>&1").c_str());
-  std::filesystem::remove(path);
-  EXPECT_EQ(status, 0) << text;
+  EXPECT_EQ(test::promtool_check_metrics(text), 0) << text;
 }
 
 TEST_F(ServerTest, ServesFingerprintedStaticAssetsWithEtagAnd304) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("pratu_server_static_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir / "css");
+  const test::TempDir dir("pratu-server-static-");
   std::string css;
   for (int i = 0; i < 100; ++i) css += "body { color: #0b0c0c; }\n";
-  std::ofstream(dir / "css" / "site.css") << css;
-  auto loaded = StaticAssets::load(dir.string());
+  dir.write("css/site.css", css);
+  auto loaded = StaticAssets::load(dir.path().string());
   ASSERT_TRUE(loaded);
   assets_ = std::move(*loaded);
   start();
@@ -925,11 +917,10 @@ TEST_F(ServerTest, ServesFingerprintedStaticAssetsWithEtagAnd304) {
   auto gzipped = fetch(port(), get(url, "Accept-Encoding: gzip\r\n"));
   ASSERT_TRUE(gzipped);
   EXPECT_EQ(gzipped->header("Content-Encoding"), "gzip");
-  EXPECT_EQ(test_client::gunzip(gzipped->body), css);
+  EXPECT_EQ(test::gunzip(gzipped->body), css);
 
   EXPECT_EQ(fetch(port(), get("/static/css/site.0000000000.css"))->status, 404);
   EXPECT_EQ(fetch(port(), get("/static/css/site.css"))->status, 404);
-  std::filesystem::remove_all(dir);
 }
 
 // ---- connection caps --------------------------------------------------------------------

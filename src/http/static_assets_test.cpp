@@ -2,24 +2,15 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <unistd.h>
-
-#include "http/test_client.hpp"
+#include "support/http_client.hpp"
+#include "support/temp_dir.hpp"
 
 namespace pratu::http {
 namespace {
 
-namespace fs = std::filesystem;
-
 class StaticAssetsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("pratu_static_" + std::to_string(::getpid()));
-    fs::create_directories(dir_ / "css");
-    fs::create_directories(dir_ / "images");
-    fs::create_directories(dir_ / ".git");
     write("css/pratu.css", std::string(2000, 'a'));
     write("images/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
     write("images/icon.png", std::string("\x89PNG\r\n\x1a\n", 8));
@@ -27,14 +18,10 @@ class StaticAssetsTest : public ::testing::Test {
     write(".hidden", "x");
     write(".git/config", "x");
   }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  void write(const std::string& name, const std::string& content) {
-    std::ofstream(dir_ / name, std::ios::binary) << content;
-  }
+  void write(const std::string& name, const std::string& content) { dir_.write(name, content); }
 
   std::unique_ptr<StaticAssets> load() {
-    auto assets = StaticAssets::load(dir_.string());
+    auto assets = StaticAssets::load(dir_.path().string());
     EXPECT_TRUE(assets);
     return std::move(*assets);
   }
@@ -47,7 +34,7 @@ class StaticAssetsTest : public ::testing::Test {
     return r;
   }
 
-  fs::path dir_;
+  test::TempDir dir_{"pratu-static-"};
 };
 
 TEST_F(StaticAssetsTest, FingerprintsWithTheFirstTenHexOfSha256) {
@@ -90,7 +77,7 @@ TEST_F(StaticAssetsTest, ServesThePrecompressedVariantForTextWhenAccepted) {
   ASSERT_TRUE(gz);
   EXPECT_EQ(gz->header("Content-Encoding"), "gzip");
   EXPECT_EQ(gz->header("Vary"), "Accept-Encoding");
-  EXPECT_EQ(test_client::gunzip(gz->body), std::string(2000, 'a'));
+  EXPECT_EQ(test::gunzip(gz->body), std::string(2000, 'a'));
   EXPECT_NE(gz->header("ETag"), assets->serve(request(url))->header("ETag"));
   auto png = assets->serve(request(assets->url("images/icon.png"), {{"Accept-Encoding", "gzip"}}));
   EXPECT_TRUE(png->header("Content-Encoding").empty());

@@ -6,28 +6,22 @@
 #include <string>
 
 #include "support/sha256.hpp"
-#include "support/test_databases.hpp"
+#include "support/temp_dir.hpp"
 
 namespace pratu::storage {
 namespace {
 
 class BlobStoreTest : public ::testing::Test {
  protected:
-  BlobStoreTest()
-      : root_(std::filesystem::temp_directory_path() / test::detail::unique_name("pratu-blobs-")),
-        store_(root_) {}
-  ~BlobStoreTest() override {
-    std::error_code ec;
-    std::filesystem::remove_all(root_, ec);
-  }
+  BlobStoreTest() : root_("pratu-blobs-"), store_(root_.path()) {}
   std::size_t file_count() const {
     std::size_t n = 0;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(root_)) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(root_.path())) {
       if (entry.is_regular_file()) ++n;
     }
     return n;
   }
-  std::filesystem::path root_;
+  test::TempDir root_;
   BlobStore store_;
 };
 

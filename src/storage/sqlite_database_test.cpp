@@ -7,6 +7,7 @@
 
 #include "storage/core_migrations_for_tests.hpp"
 #include "storage/sqlite/placeholder_rewrite.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_databases.hpp"
 
 namespace pratu::storage {
@@ -148,7 +149,7 @@ TEST_F(SqliteEngine, NestedWriteOnOneThreadFailsInsteadOfHanging) {
 }
 
 TEST(SqliteOpen, CreatesTheParentDirectory) {
-  auto dir = std::filesystem::temp_directory_path() / test::detail::unique_name("pratu-open-");
+  const test::TempDir dir("pratu-open-");
   DatabaseSettings settings;
   settings.url = "sqlite:" + (dir / "nested" / "deeper" / "pratu.db").string();
   settings.pool_size = 1;
@@ -158,7 +159,6 @@ TEST(SqliteOpen, CreatesTheParentDirectory) {
     EXPECT_TRUE((*db)->ping());
   }
   EXPECT_TRUE(std::filesystem::exists(dir / "nested" / "deeper" / "pratu.db"));
-  std::filesystem::remove_all(dir);
 }
 
 TEST(DatabaseUrl, RejectsUnknownSchemesAndEmptyPaths) {

@@ -5,9 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "common/files.hpp"
 #include "web/template_engine.hpp"
 
 namespace pratu::web {
@@ -23,10 +22,9 @@ std::string render(const std::string& name, json::object model) {
   static const TemplateSet set = [] {
     TemplateSet s;
     for (const auto& entry : fs::directory_iterator(PRATU_SOURCE_DIR "/templates/partials")) {
-      std::ifstream in(entry.path());
-      std::stringstream text;
-      text << in.rdbuf();
-      auto compiled = Template::compile(text.str(), entry.path().string());
+      auto text = read_file(entry.path());
+      EXPECT_TRUE(text) << text.error().detail;
+      auto compiled = Template::compile(text ? *text : "", entry.path().string());
       EXPECT_TRUE(compiled) << compiled.error().detail;
       s.add(entry.path().stem().string(), *compiled);
       s.add("partials/" + entry.path().stem().string(), *compiled);

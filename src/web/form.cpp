@@ -9,8 +9,6 @@ namespace pratu::web {
 
 namespace json = boost::json;
 
-namespace {}  // namespace
-
 Result<Form> Form::parse(const Request& request) {
   auto type = request.header("Content-Type");
   if (!type.empty() && type.find("application/x-www-form-urlencoded") == std::string_view::npos) {

@@ -2,7 +2,10 @@
 
 #include "common/text.hpp"
 
+#include <boost/url/encode.hpp>
 #include <boost/url/parse.hpp>
+#include <boost/url/pct_string_view.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -13,13 +16,6 @@ namespace {
 constexpr std::size_t kMaxCookies = 128;
 
 char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // RFC 9110 token characters (cookie names must be tokens).
 bool is_token_char(unsigned char c) {
@@ -264,46 +260,22 @@ std::vector<Header> parse_cookie_header(std::string_view header) {
   return cookies;
 }
 
-std::string percent_decode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '%' && i + 2 < text.size()) {
-      const int hi = hex_value(text[i + 1]);
-      const int lo = hex_value(text[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>((hi << 4) | lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(plus_is_space && c == '+' ? ' ' : c);
-  }
-  return out;
+std::optional<std::string> percent_decode(std::string_view text, Plus plus) {
+  const auto escaped = boost::urls::make_pct_string_view(text);
+  if (!escaped) return std::nullopt;
+  boost::urls::encoding_opts options;
+  options.space_as_plus = plus == Plus::space;
+  return escaped->decode(options);
 }
 
 std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size() * 3);
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xF]);
-    }
-  }
-  return out;
+  return boost::urls::encode(text, boost::urls::unreserved_chars);
 }
 
 std::optional<std::vector<Header>> parse_urlencoded(std::string_view text, std::size_t max_fields) {
   std::vector<Header> fields;
+  // Split here, not by Boost.URL's query grammar: that would refuse the raw UTF-8 some
+  // clients post. The escapes are Boost.URL's to decode.
   while (!text.empty()) {
     const std::size_t amp = text.find('&');
     std::string_view pair = text.substr(0, amp);
@@ -311,13 +283,14 @@ std::optional<std::vector<Header>> parse_urlencoded(std::string_view text, std::
     if (pair.empty()) continue;
 
     const std::size_t eq = pair.find('=');
-    std::string name = percent_decode(pair.substr(0, eq), true);
-    std::string value =
-        eq == std::string_view::npos ? std::string{} : percent_decode(pair.substr(eq + 1), true);
-    if (!valid_utf8(name) || !valid_utf8(value)) return std::nullopt;
-    if (name.empty()) continue;
+    auto name = percent_decode(pair.substr(0, eq), Plus::space);
+    auto value = eq == std::string_view::npos ? std::optional<std::string>(std::in_place)
+                                              : percent_decode(pair.substr(eq + 1), Plus::space);
+    if (!name || !value) return std::nullopt;
+    if (!valid_utf8(*name) || !valid_utf8(*value)) return std::nullopt;
+    if (name->empty()) continue;
     if (fields.size() == max_fields) return std::nullopt;
-    fields.emplace_back(std::move(name), std::move(value));
+    fields.emplace_back(std::move(*name), std::move(*value));
   }
   return fields;
 }
@@ -331,12 +304,10 @@ std::optional<Target> parse_target(std::string_view target) {
   }
   // Boost.URL checks the grammar of an origin-form target (RFC 9112 §3.2.1), escapes
   // included: a "%" not followed by two hex digits is refused, not passed on as text.
-  if (!boost::urls::parse_origin_form(target)) return std::nullopt;
-
-  const std::size_t question = target.find('?');
-  const std::string_view raw_path = target.substr(0, question);
-  const std::string_view raw_query =
-      question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
+  const auto url = boost::urls::parse_origin_form(target);
+  if (!url) return std::nullopt;
+  const std::string_view raw_path = url->encoded_path();
+  const std::string_view raw_query = url->encoded_query();
 
   // An encoded slash would let one segment pose as two after decoding.
   for (std::size_t i = 0; i + 2 < raw_path.size(); ++i) {
@@ -347,7 +318,9 @@ std::optional<Target> parse_target(std::string_view target) {
   }
 
   Target out;
-  out.path = percent_decode(raw_path, false);
+  auto path = percent_decode(raw_path, Plus::literal);
+  if (!path) return std::nullopt;
+  out.path = std::move(*path);
   if (out.path.find('\0') != std::string::npos || !valid_utf8(out.path)) return std::nullopt;
 
   // Reject dot segments (also when they arrive percent-encoded).

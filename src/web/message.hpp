@@ -80,14 +80,17 @@ std::string set_cookie_value(std::string_view name, std::string_view value,
 /// Parses a Cookie header into name/value pairs; malformed pairs are skipped. Untrusted input.
 std::vector<Header> parse_cookie_header(std::string_view header);
 
-/// Percent-decodes `text`; '+' becomes a space when `plus_is_space`. Invalid escapes are kept.
-std::string percent_decode(std::string_view text, bool plus_is_space);
+/// What '+' stands for in percent-encoded text: itself (paths) or a space (forms, queries).
+enum class Plus { literal, space };
+
+/// Percent-decodes `text`; nullopt when a '%' is not followed by two hex digits.
+std::optional<std::string> percent_decode(std::string_view text, Plus plus);
 
 /// Percent-encodes everything but unreserved characters.
 std::string percent_encode(std::string_view text);
 
 /// Parses application/x-www-form-urlencoded (query strings and form bodies). Untrusted input.
-/// Fails (nullopt) on more than `max_fields` fields or invalid UTF-8.
+/// Fails (nullopt) on more than `max_fields` fields, a malformed escape or invalid UTF-8.
 std::optional<std::vector<Header>> parse_urlencoded(std::string_view text,
                                                     std::size_t max_fields = 256);
 

@@ -10,23 +10,23 @@ namespace {
 using Fields = std::vector<Header>;
 
 TEST(PercentDecode, DecodesEscapesOfEitherCase) {
-  EXPECT_EQ(percent_decode("a%20b%2fc%2Fd", false), "a b/c/d");
+  EXPECT_EQ(percent_decode("a%20b%2fc%2Fd", Plus::literal), "a b/c/d");
 }
 
-TEST(PercentDecode, KeepsInvalidAndTruncatedEscapes) {
-  EXPECT_EQ(percent_decode("100%", false), "100%");
-  EXPECT_EQ(percent_decode("%4", false), "%4");
-  EXPECT_EQ(percent_decode("%zz%4g", false), "%zz%4g");
-  EXPECT_EQ(percent_decode("%%41", false), "%A");
+TEST(PercentDecode, RefusesInvalidAndTruncatedEscapes) {
+  for (std::string_view text : {"100%", "%4", "%zz%4g", "%%41", "a%2"}) {
+    EXPECT_FALSE(percent_decode(text, Plus::literal).has_value()) << text;
+  }
+  EXPECT_EQ(percent_decode("100%25", Plus::literal), "100%");
 }
 
 TEST(PercentDecode, PlusIsSpaceOnlyWhenAsked) {
-  EXPECT_EQ(percent_decode("a+b", true), "a b");
-  EXPECT_EQ(percent_decode("a+b", false), "a+b");
-  EXPECT_EQ(percent_decode("a%2Bb", true), "a+b");
+  EXPECT_EQ(percent_decode("a+b", Plus::space), "a b");
+  EXPECT_EQ(percent_decode("a+b", Plus::literal), "a+b");
+  EXPECT_EQ(percent_decode("a%2Bb", Plus::space), "a+b");
 }
 
-TEST(PercentDecode, DecodesOnlyOnce) { EXPECT_EQ(percent_decode("%2541", false), "%41"); }
+TEST(PercentDecode, DecodesOnlyOnce) { EXPECT_EQ(percent_decode("%2541", Plus::literal), "%41"); }
 
 TEST(ParseTarget, RefusesMalformedEscapes) {
   for (std::string_view target :
@@ -47,7 +47,7 @@ TEST(PercentEncode, KeepsUnreservedAndEncodesTheRest) {
 
 TEST(PercentEncode, RoundTripsThroughDecode) {
   const std::string text = "อาหาร & drinks / 100% +";
-  EXPECT_EQ(percent_decode(percent_encode(text), false), text);
+  EXPECT_EQ(percent_decode(percent_encode(text), Plus::literal), text);
 }
 
 TEST(ParseUrlencoded, DecodesThaiUtf8FieldsInOrder) {
@@ -80,6 +80,13 @@ TEST(ParseUrlencoded, RejectsInvalidUtf8) {
   EXPECT_FALSE(parse_urlencoded("q=%C0%AF"));     // overlong '/'
   EXPECT_FALSE(parse_urlencoded("q=%ED%A0%80"));  // UTF-16 surrogate
   EXPECT_FALSE(parse_urlencoded("%FF=1"));        // invalid name
+}
+
+TEST(ParseUrlencoded, RejectsMalformedEscapes) {
+  for (std::string_view text : {"q=100%", "q=%zz", "%4=1", "a=1&b=%g0", "=%", "a=%E0%B8%A"}) {
+    EXPECT_FALSE(parse_urlencoded(text).has_value()) << text;
+  }
+  EXPECT_EQ(*parse_urlencoded("q=100%25"), (Fields{{"q", "100%"}}));
 }
 
 TEST(ParseUrlencoded, RejectsTooManyFields) {

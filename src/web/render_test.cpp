@@ -5,9 +5,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <unistd.h>
 
-#include <fstream>
+#include "support/temp_dir.hpp"
 #include "web/form.hpp"
 
 namespace pratu::web {
@@ -149,14 +148,9 @@ TEST(Translations, EveryPageTemplateHasADescription) {
 
 // A locales folder with `files` (path -> text), loaded; the error text, or "" when it loads.
 std::string load_error(const std::vector<std::pair<std::string, std::string>>& files) {
-  auto dir = fs::temp_directory_path() / ("pratu-locale-test-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  for (const auto& [path, text] : files) {
-    fs::create_directories((dir / path).parent_path());
-    std::ofstream(dir / path) << text;
-  }
-  auto t = Translations::load(dir.string());
-  fs::remove_all(dir);
+  const test::TempDir dir("pratu-locale-test-");
+  for (const auto& [path, text] : files) dir.write(path, text);
+  auto t = Translations::load(dir.path().string());
   return t ? std::string() : t.error().detail;
 }
 

@@ -15,8 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (target->path.find('\0') != std::string::npos) std::abort();
     if (target->path.find("/../") != std::string::npos) std::abort();
   }
-  (void)pratu::web::percent_decode(input, true);
+  (void)pratu::web::percent_decode(input, pratu::web::Plus::space);
   const std::string encoded = pratu::web::percent_encode(input);
-  if (pratu::web::percent_decode(encoded, false) != input) std::abort();
+  if (pratu::web::percent_decode(encoded, pratu::web::Plus::literal) != input) std::abort();
   return 0;
 }

@@ -14,7 +14,7 @@
 #include "support/test_app.hpp"
 #include "web/access.hpp"
 
-namespace pratu::testing {
+namespace pratu::test {
 namespace {
 
 struct Persona {
@@ -177,8 +177,7 @@ TEST_P(AccessIT, ADemoSupervisorLogsInWithTheirRole) {
   EXPECT_NE(account.body.find("หัวหน้างาน"), std::string::npos) << "the supervisor role is shown";
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, AccessIT, ::testing::Values(Engine::sqlite, Engine::postgres),
-                         [](const auto& info) { return engine_name(info.param); });
+PRATU_INSTANTIATE_ENGINE_TESTS(AccessIT);
 
 }  // namespace
-}  // namespace pratu::testing
+}  // namespace pratu::test

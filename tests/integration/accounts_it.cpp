@@ -6,7 +6,7 @@
 #include "support/http_client.hpp"
 #include "support/test_app.hpp"
 
-namespace pratu::testing {
+namespace pratu::test {
 namespace {
 
 class AccountsIT : public AppTest {
@@ -289,8 +289,7 @@ TEST_P(AccountsIT, AForgedSessionCookieGetsThePublicPageAnyVisitorGets) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, AccountsIT, ::testing::Values(Engine::sqlite, Engine::postgres),
-                         [](const auto& info) { return engine_name(info.param); });
+PRATU_INSTANTIATE_ENGINE_TESTS(AccountsIT);
 
 }  // namespace
-}  // namespace pratu::testing
+}  // namespace pratu::test

@@ -20,7 +20,7 @@
 #include "support/test_app.hpp"
 #include "support/test_databases.hpp"
 
-namespace pratu::testing {
+namespace pratu::test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -118,7 +118,7 @@ class ProbeModule final : public platform::Module {
 class ModulesDir {
  public:
   explicit ModulesDir(const std::string& probe_openapi)
-      : root_(fs::temp_directory_path() / test::detail::unique_name("pratu-modules-")) {
+      : root_(fs::temp_directory_path() / unique_name("pratu-modules-")) {
     for (const auto& entry : fs::directory_iterator(PRATU_SOURCE_DIR "/src/domains")) {
       if (entry.is_directory()) {
         fs::create_directories(root_);
@@ -170,8 +170,10 @@ app::Modules with_probe(ProbeLog& log, bool probe_first = false) {
 class ModulesIT : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
-    db_ = std::make_unique<FreshDatabase>(GetParam());
-    PRATU_REQUIRE_DATABASE(*db_);
+    PRATU_REQUIRE_ENGINE(GetParam());
+    auto fresh = FreshDatabase::create(GetParam());
+    ASSERT_TRUE(fresh) << fresh.error().detail;
+    db_ = std::move(*fresh);
   }
   app::Config config_for(const ModulesDir& dir) {
     auto config = test_config(db_->url());
@@ -295,7 +297,7 @@ TEST_P(ModulesIT, AStreamedUploadRouteStoresTheBodyAndTakesItsTokenFromAHeader) 
   auto stored = client.request("POST", "/probe/upload", bytes,
                                {{"Content-Type", "text/plain"}, {"X-CSRF-Token", token}});
   EXPECT_EQ(stored.status, 200) << stored.body;
-  EXPECT_EQ(stored.body, test::reference_sha256(bytes) + " " + std::to_string(bytes.size()));
+  EXPECT_EQ(stored.body, reference_sha256(bytes) + " " + std::to_string(bytes.size()));
   EXPECT_EQ(stored_files(), 1);
   auto too_big = client.request("POST", "/probe/upload", std::string(2048, 'x'),
                                 {{"Content-Type", "text/plain"}, {"X-CSRF-Token", token}});
@@ -332,8 +334,7 @@ TEST_P(ModulesIT, AModuleKeyNobodyDeclaresStopsTheStart) {
   EXPECT_NE(created.error().detail.find("probe.nonsense"), std::string::npos);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, ModulesIT, ::testing::Values(Engine::sqlite, Engine::postgres),
-                         [](const auto& info) { return engine_name(info.param); });
+PRATU_INSTANTIATE_ENGINE_TESTS(ModulesIT);
 
 }  // namespace
-}  // namespace pratu::testing
+}  // namespace pratu::test

@@ -5,17 +5,14 @@
 
 #include <boost/json.hpp>
 
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <functional>
 #include <set>
 
 #include "support/http_client.hpp"
+#include "support/promtool.hpp"
 #include "support/test_app.hpp"
 
-namespace pratu::testing {
+namespace pratu::test {
 namespace {
 
 using PlatformIT = AppTest;
@@ -37,12 +34,8 @@ TEST_P(PlatformIT, MetricsAreValidPrometheusText) {
   EXPECT_NE(metrics.body.find("pratu_http_request_duration_seconds_bucket"), std::string::npos);
   EXPECT_NE(metrics.body.find("pratu_worker_queue_depth"), std::string::npos);
   EXPECT_NE(metrics.body.find("pratu_db_query_duration_seconds"), std::string::npos);
-  auto path = std::filesystem::temp_directory_path() /
-              ("pratu-metrics-" + engine_name(GetParam()) + ".txt");
-  std::ofstream(path) << metrics.body;
-  auto command = "promtool check metrics < " + path.string() + " > /dev/null 2>&1";
-  EXPECT_EQ(std::system(command.c_str()), 0) << "promtool rejected:\n"
-                                             << metrics.body.substr(0, 2000);
+  EXPECT_EQ(promtool_check_metrics(metrics.body), 0) << "promtool rejected:\n"
+                                                     << metrics.body.substr(0, 2000);
 }
 
 TEST_P(PlatformIT, HomePageIsThaiByDefaultWithSecurityHeaders) {
@@ -230,8 +223,7 @@ TEST_P(PlatformIT, PostWithoutCsrfTokenIsRefused) {
   EXPECT_EQ(response.status, 403);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, PlatformIT, ::testing::Values(Engine::sqlite, Engine::postgres),
-                         [](const auto& info) { return engine_name(info.param); });
+PRATU_INSTANTIATE_ENGINE_TESTS(PlatformIT);
 
 }  // namespace
-}  // namespace pratu::testing
+}  // namespace pratu::test

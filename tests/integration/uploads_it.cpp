@@ -15,11 +15,11 @@
 #include "common/metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
-#include "http/test_client.hpp"
 #include "storage/blob_store.hpp"
-#include "support/test_databases.hpp"
+#include "support/http_client.hpp"
+#include "support/temp_dir.hpp"
 
-namespace pratu::testing {
+namespace pratu::test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -36,9 +36,7 @@ long peak_rss_kib() {
 
 class UploadsIT : public ::testing::Test {
  protected:
-  UploadsIT()
-      : root_(std::filesystem::temp_directory_path() / test::detail::unique_name("pratu-uploads-")),
-        store_(root_) {}
+  UploadsIT() : root_("pratu-uploads-"), store_(root_.path()) {}
 
   void SetUp() override {
     router_.add(
@@ -74,8 +72,6 @@ class UploadsIT : public ::testing::Test {
     if (server_) server_->stop();
     if (thread_.joinable()) thread_.join();
     server_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(root_, ec);
   }
 
   std::size_t partial_uploads() const {
@@ -90,7 +86,7 @@ class UploadsIT : public ::testing::Test {
 
   static constexpr std::uint64_t kLimit = 512ULL * 1024 * 1024;
   static constexpr std::uint64_t kSmallLimit = 1024 * 1024;
-  std::filesystem::path root_;
+  TempDir root_;
   storage::BlobStore store_;
   http::Router router_;
   metrics::Registry registry_;
@@ -103,7 +99,7 @@ TEST_F(UploadsIT, StreamsA256MegabyteBodyIntoTheBlobStore) {
   constexpr std::size_t kChunk = 1024 * 1024;
   const long peak_before = peak_rss_kib();
 
-  http::test_client::Connection connection(server_->port(), 120s);
+  HttpConnection connection(server_->port(), 120s);
   ASSERT_TRUE(
       connection.send("POST /uploads HTTP/1.1\r\nHost: t\r\nContent-Type: application/pdf\r\n"
                       "Content-Length: " +
@@ -144,7 +140,7 @@ TEST_F(UploadsIT, StreamsA256MegabyteBodyIntoTheBlobStore) {
 }
 
 TEST_F(UploadsIT, AnUploadPastItsLimitLeavesNothingBehind) {
-  http::test_client::Connection connection(server_->port(), 30s);
+  HttpConnection connection(server_->port(), 30s);
   // Chunked, so the limit is found out while the body is stored.
   std::string request =
       "POST /small-uploads HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
@@ -162,4 +158,4 @@ TEST_F(UploadsIT, AnUploadPastItsLimitLeavesNothingBehind) {
 }
 
 }  // namespace
-}  // namespace pratu::testing
+}  // namespace pratu::test

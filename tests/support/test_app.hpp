@@ -1,6 +1,6 @@
 #pragma once
-/// Starts the real application on 127.0.0.1:0 for integration tests, on a fresh SQLite file or
-/// a fresh PostgreSQL database on the server named by PRATU_TEST_POSTGRES_URL.
+/// Starts the real application on 127.0.0.1:0 for integration tests, on a fresh database of
+/// either engine (support/test_databases.hpp says which engines run here and how).
 
 #include <cstdint>
 #include <memory>
@@ -9,35 +9,12 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-
 #include "app/application.hpp"
 #include "app/config.hpp"
 #include "support/http_client.hpp"
+#include "support/test_databases.hpp"
 
-namespace pratu::testing {
-
-enum class Engine { sqlite, postgres };
-
-/// "sqlite" / "postgres", for test names.
-std::string engine_name(Engine engine);
-
-/// A fresh, empty database for one test; dropped when destroyed.
-class FreshDatabase {
- public:
-  explicit FreshDatabase(Engine engine);
-  ~FreshDatabase();
-  FreshDatabase(const FreshDatabase&) = delete;
-  FreshDatabase& operator=(const FreshDatabase&) = delete;
-  /// The URL to configure; empty when PostgreSQL is not available (the test should skip).
-  const std::string& url() const { return url_; }
-
- private:
-  Engine engine_;
-  std::string url_;
-  std::string admin_url_;
-  std::string name_;
-};
+namespace pratu::test {
 
 /// A configuration for tests: resources from the source tree, a free port, `url`.
 app::Config test_config(const std::string& database_url);
@@ -57,22 +34,16 @@ class TestApp {
   std::thread thread_;
 };
 
-/// Skips (or, with CI set, fails) a PostgreSQL test when no server is configured.
-#define PRATU_REQUIRE_DATABASE(db)                                                      \
-  do {                                                                                  \
-    if ((db).url().empty()) {                                                           \
-      if (std::getenv("CI") != nullptr) FAIL() << "PRATU_TEST_POSTGRES_URL is not set"; \
-      GTEST_SKIP() << "PRATU_TEST_POSTGRES_URL is not set";                             \
-    }                                                                                   \
-  } while (false)
-
 /// A fixture running the demo application on a fresh database of the parameter's engine, with
-/// a browser-like client.
+/// a browser-like client. Instantiate it with PRATU_INSTANTIATE_ENGINE_TESTS.
 class AppTest : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
-    db_ = std::make_unique<FreshDatabase>(GetParam());
-    PRATU_REQUIRE_DATABASE(*db_);
+    PRATU_REQUIRE_ENGINE(GetParam());
+    auto fresh = FreshDatabase::create(GetParam());
+    ASSERT_TRUE(fresh) << "cannot create a test database on " << engine_name(GetParam()) << ": "
+                       << fresh.error().detail;
+    db_ = std::move(*fresh);
     app_ = std::make_unique<TestApp>(test_config(db_->url()), app::Demo::load);
     client_ = std::make_unique<HttpClient>(app_->port());
   }
@@ -85,4 +56,4 @@ class AppTest : public ::testing::TestWithParam<Engine> {
   std::unique_ptr<HttpClient> client_;
 };
 
-}  // namespace pratu::testing
+}  // namespace pratu::test

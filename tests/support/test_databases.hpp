@@ -15,22 +15,19 @@
 
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <ostream>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "storage/database.hpp"
+#include "support/temp_dir.hpp"
 
 #ifndef PRATU_SOURCE_DIR
 #error "test_databases.hpp needs PRATU_SOURCE_DIR (the repository root) defined"
@@ -44,7 +41,7 @@ enum class Engine { sqlite, postgres };
 inline std::vector<Engine> test_engines() { return {Engine::sqlite, Engine::postgres}; }
 
 /// "sqlite" or "postgres".
-inline const char* engine_name(Engine engine) {
+inline std::string engine_name(Engine engine) {
   return engine == Engine::sqlite ? "sqlite" : "postgres";
 }
 
@@ -163,13 +160,7 @@ struct TestDatabaseOptions {
 
 namespace detail {
 
-// A name no other test process or case uses: pid, a counter and randomness.
-inline std::string unique_name(const char* prefix) {
-  static std::atomic<int> counter{0};
-  std::random_device random;
-  return std::string(prefix) + std::to_string(::getpid()) + "_" + std::to_string(++counter) + "_" +
-         std::to_string(random() % 1000000);
-}
+using test::unique_name;  // some callers still name it detail::unique_name
 
 // `url` naming database `name` instead of its own.
 inline std::string with_database_name(const std::string& url, const std::string& name) {
@@ -203,7 +194,55 @@ inline Result<void> run_on_server(const std::string& url, const std::string& sql
 
 }  // namespace detail
 
-/// A fresh database, removed (file deleted or database dropped) when this goes away.
+/// A fresh, empty database nobody has opened yet: a file in a temporary directory of its own,
+/// or a database of its own on the test PostgreSQL server. Removed when this goes away.
+class FreshDatabase {
+ public:
+  /// Creates it on `engine`; fails (unavailable) when that engine cannot run here.
+  static Result<std::unique_ptr<FreshDatabase>> create(Engine engine) {
+    std::unique_ptr<FreshDatabase> out(new FreshDatabase(engine));
+    if (engine == Engine::sqlite) {
+      out->sqlite_dir_ = std::make_unique<TempDir>("pratu-test-");
+      out->url_ = "sqlite:" + (*out->sqlite_dir_ / "pratu.db").string();
+      return out;
+    }
+    auto server = test_postgres_url();
+    if (!server) return Error::unavailable(*engine_unavailable_reason(engine));
+    std::string name = unique_name("pratu_t_");
+    auto created = detail::run_on_server(*server, "CREATE DATABASE " + name);
+    if (!created) return created.error();
+    out->server_url_ = *server;
+    out->postgres_name_ = name;
+    out->url_ = detail::with_database_name(*server, name);
+    return out;
+  }
+
+  ~FreshDatabase() {
+    if (!postgres_name_.empty()) {
+      auto dropped = detail::run_on_server(
+          server_url_, "DROP DATABASE IF EXISTS " + postgres_name_ + " WITH (FORCE)");
+      if (!dropped) std::cerr << "test database not dropped: " << dropped.error().detail << "\n";
+    }
+  }
+  FreshDatabase(const FreshDatabase&) = delete;
+  FreshDatabase& operator=(const FreshDatabase&) = delete;
+
+  /// The URL naming it (`sqlite:PATH` or `postgresql://...`), as the configuration takes it.
+  const std::string& url() const { return url_; }
+  /// Which engine it is on.
+  Engine engine() const { return engine_; }
+
+ private:
+  explicit FreshDatabase(Engine engine) : engine_(engine) {}
+
+  Engine engine_;
+  std::string url_;
+  std::unique_ptr<TempDir> sqlite_dir_;
+  std::string server_url_;
+  std::string postgres_name_;
+};
+
+/// A fresh database, opened (and migrated unless told not to); removed when this goes away.
 class TestDatabase {
  public:
   /// Creates and opens a fresh database on `engine`, migrated unless options say otherwise.
@@ -212,20 +251,10 @@ class TestDatabase {
     std::unique_ptr<TestDatabase> out(new TestDatabase(engine));
     out->settings_.pool_size = options.pool_size;
     out->settings_.busy_timeout_ms = options.busy_timeout_ms;
-    if (engine == Engine::sqlite) {
-      out->sqlite_dir_ =
-          std::filesystem::temp_directory_path() / detail::unique_name("pratu-test-");
-      out->settings_.url = "sqlite:" + (out->sqlite_dir_ / "pratu.db").string();
-    } else {
-      auto server = test_postgres_url();
-      if (!server) return Error::unavailable(*engine_unavailable_reason(engine));
-      std::string name = detail::unique_name("pratu_t_");
-      auto created = detail::run_on_server(*server, "CREATE DATABASE " + name);
-      if (!created) return created.error();
-      out->server_url_ = *server;
-      out->postgres_name_ = name;
-      out->settings_.url = detail::with_database_name(*server, name);
-    }
+    auto fresh = FreshDatabase::create(engine);
+    if (!fresh) return fresh.error();
+    out->fresh_ = std::move(*fresh);
+    out->settings_.url = out->fresh_->url();
     auto opened = storage::open_database(out->settings_);
     if (!opened) return opened.error();
     out->db_ = std::move(*opened);
@@ -238,15 +267,6 @@ class TestDatabase {
 
   ~TestDatabase() {
     db_.reset();  // close every connection before the database goes
-    if (!sqlite_dir_.empty()) {
-      std::error_code ec;
-      std::filesystem::remove_all(sqlite_dir_, ec);
-    }
-    if (!postgres_name_.empty()) {
-      auto dropped = detail::run_on_server(
-          server_url_, "DROP DATABASE IF EXISTS " + postgres_name_ + " WITH (FORCE)");
-      if (!dropped) std::cerr << "test database not dropped: " << dropped.error().detail << "\n";
-    }
   }
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;
@@ -262,11 +282,9 @@ class TestDatabase {
   explicit TestDatabase(Engine engine) : engine_(engine) {}
 
   Engine engine_;
+  std::unique_ptr<FreshDatabase> fresh_;
   storage::DatabaseSettings settings_;
   std::unique_ptr<storage::Database> db_;
-  std::filesystem::path sqlite_dir_;
-  std::string server_url_;
-  std::string postgres_name_;
 };
 
 /// A fixture giving each case (one per engine) a fresh migrated database.

@@ -4,11 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
+
+#include "support/temp_dir.hpp"
 
 namespace pratu::catalog {
 namespace {
@@ -52,24 +52,15 @@ online:
 // A catalogue folder named "services" in a fresh temporary directory.
 class CatalogDir {
  public:
-  CatalogDir() {
-    std::string pattern = (fs::temp_directory_path() / "pratu-catalog-XXXXXX").string();
-    root_ = fs::path(mkdtemp(pattern.data()));
-    fs::create_directories(root_ / "services" / "agencies");
-  }
-  ~CatalogDir() { fs::remove_all(root_); }
-  CatalogDir(const CatalogDir&) = delete;
-  CatalogDir& operator=(const CatalogDir&) = delete;
+  CatalogDir() { fs::create_directories(dir() / "agencies"); }
 
   void write(const std::string& relative, const std::string& text) {
-    const fs::path path = dir() / relative;
-    fs::create_directories(path.parent_path());
-    std::ofstream(path) << text;
+    root_.write(fs::path("services") / relative, text);
   }
   fs::path dir() const { return root_ / "services"; }
 
  private:
-  fs::path root_;
+  test::TempDir root_{"pratu-catalog-"};
 };
 
 std::string replace(std::string text, const std::string& from, const std::string& to) {

@@ -5,11 +5,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-
-#include <unistd.h>
 
 #include "domains/catalog/catalog_loader.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_databases.hpp"
 
 namespace pratu::catalog {
@@ -69,12 +67,9 @@ TEST_P(CatalogServiceTest, ReloadServesWhatAnotherNodeStored) {
 TEST_P(CatalogServiceTest, KeepsServingTheOldCatalogueWhenFilesAreBroken) {
   ASSERT_TRUE(service_->load_directory(kDemo));
   const auto before = service_->snapshot();
-  const fs::path broken =
-      fs::temp_directory_path() / ("pratu-broken-" + std::to_string(::getpid()));
-  fs::create_directories(broken / "agencies");
-  std::ofstream(broken / "agencies" / "x.yaml") << "code: x\n";
-  auto loaded = service_->load_directory(broken);
-  fs::remove_all(broken);
+  const test::TempDir broken("pratu-broken-");
+  broken.write("agencies/x.yaml", "code: x\n");
+  auto loaded = service_->load_directory(broken.path());
   ASSERT_FALSE(loaded);
   EXPECT_EQ(service_->snapshot(), before);
   EXPECT_EQ(repository_->slugs()->size(), before->catalog().services.size());

@@ -1,0 +1,43 @@
+#include "web/form.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace pratu::web {
+namespace {
+
+Request form_post(std::string body) {
+  Request request;
+  request.method = "POST";
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  request.body = std::move(body);
+  return request;
+}
+
+TEST(Form, DecodesPlusAsSpaceAndTrimsValues) {
+  auto form = Form::parse(form_post("name=%E0%B8%AA%E0%B8%A1+ชาย+&password=+a+b+"));
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form->value("name"), "สม ชาย");
+  EXPECT_EQ(form->raw("password"), " a b ");
+  EXPECT_TRUE(form->has("password"));
+  EXPECT_FALSE(form->has("email"));
+}
+
+TEST(Form, RefusesABodyWithAMalformedEscape) {
+  for (const char* body : {"name=100%", "name=%zz", "name=a&email=%4"}) {
+    auto form = Form::parse(form_post(body));
+    ASSERT_FALSE(form) << body;
+    EXPECT_EQ(form.error().code, ErrorCode::invalid_input);
+    EXPECT_EQ(form.error().message_key, "errors.form_unreadable");
+  }
+}
+
+TEST(Form, RefusesAnotherContentType) {
+  auto request = form_post("name=x");
+  request.headers = {{"Content-Type", "application/json"}};
+  EXPECT_FALSE(Form::parse(request));
+}
+
+}  // namespace
+}  // namespace pratu::web

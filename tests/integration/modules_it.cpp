@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -238,10 +239,10 @@ TEST_P(ModulesIT, AnAddedModuleBringsItsTablesRoutesDocumentAndHousekeeping) {
   std::vector<std::string> applied;
   for (const auto& row : *rows)
     applied.push_back(row.text(0) + "/" + row.text(1) + "/" + row.text(2));
-  EXPECT_EQ(applied, (std::vector<std::string>{"accounts/1/accounts", "accounts/2/supervisor_role",
-                                               "catalog/1/catalog", "catalog/2/catalog_digests",
-                                               "platform/1/core", "platform/2/server_secrets",
-                                               "probe/1/probe"}));
+  // Beside every other module's, whichever the app lists.
+  EXPECT_NE(std::find(applied.begin(), applied.end(), "probe/1/probe"), applied.end())
+      << ::testing::PrintToString(applied);
+  EXPECT_NE(std::find(applied.begin(), applied.end(), "platform/1/core"), applied.end());
 }
 
 TEST_P(ModulesIT, AnApiChangeMadeWithASessionCookieNeedsTheCsrfHeader) {

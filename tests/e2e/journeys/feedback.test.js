@@ -20,7 +20,8 @@ after(async () => {
 
 /** The number in the statistics table's cell for `label`'s row, in column `column` (1: this month). */
 async function cell(page, label, column) {
-  const row = page.getByRole('row', { name: new RegExp(`^${label}`) });
+  // By its header exactly: "พอใจ" (satisfied) is also the start of "พอใจมาก" (very satisfied).
+  const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: label, exact: true }) });
   return Number((await row.getByRole('cell').nth(column - 1).innerText()).trim());
 }
 

@@ -8,9 +8,6 @@ namespace pratu::feedback {
 
 namespace {
 
-// Thailand keeps UTC+7 all year.
-constexpr std::int64_t kThaiOffsetSeconds = 7 * 3600;
-
 // The answers, rating 1 first.
 constexpr std::string_view kRatingKeys[kMaxRating] = {"very_dissatisfied", "dissatisfied",
                                                       "neutral", "satisfied", "very_satisfied"};
@@ -40,10 +37,10 @@ int CommentPage::page_count() const {
 
 std::int64_t thai_month_start(std::int64_t now) {
   using namespace std::chrono;
-  const sys_days day = floor<days>(sys_seconds(seconds(now + kThaiOffsetSeconds)));
+  const sys_days day = floor<days>(sys_seconds(seconds(now + kThaiUtcOffsetSeconds)));
   const year_month_day date(day);
   const sys_days first = sys_days(date.year() / date.month() / 1);
-  return duration_cast<seconds>(first.time_since_epoch()).count() - kThaiOffsetSeconds;
+  return duration_cast<seconds>(first.time_since_epoch()).count() - kThaiUtcOffsetSeconds;
 }
 
 }  // namespace pratu::feedback

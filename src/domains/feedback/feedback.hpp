@@ -72,6 +72,9 @@ struct CommentPage {
 /// The locale key of a rating's words ("feedback.ratings.very_satisfied"); `rating` in 1..5.
 std::string rating_key(int rating);
 
+/// Thailand's offset from UTC: 7 hours all year (no daylight saving).
+inline constexpr std::int64_t kThaiUtcOffsetSeconds = 7 * 3600;
+
 /// The first of the month holding `now`, at 00:00 in Thailand (UTC+7, no daylight saving).
 std::int64_t thai_month_start(std::int64_t now);
 

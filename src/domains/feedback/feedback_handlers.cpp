@@ -22,7 +22,7 @@ namespace {
 constexpr std::string_view kFormPath = "/feedback";
 constexpr std::string_view kThanksPath = "/feedback/thanks";
 constexpr std::string_view kCommentsPath = "/feedback/comments";
-// Rows the comments page may be asked to skip to; beyond it a page is empty anyway.
+// The highest comments page read; past the last comment a page is empty anyway.
 constexpr int kMaxCommentsPage = 100000;
 
 std::string rating_label(const web::Translations& t, Locale locale, int rating) {
@@ -72,7 +72,7 @@ std::string totals_json(const RatingTotals& totals, std::string_view since = {})
 
 std::string iso_date_time(std::int64_t epoch_seconds) {
   // Thai time, written with its offset.
-  const std::time_t t = static_cast<std::time_t>(epoch_seconds + 7 * 3600);
+  const std::time_t t = static_cast<std::time_t>(epoch_seconds + kThaiUtcOffsetSeconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char text[40];

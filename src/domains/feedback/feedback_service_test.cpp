@@ -69,12 +69,12 @@ TEST(CheckFeedback, StoresTheCommentInNfc) {
 }
 
 TEST(CheckFeedback, RefusesControlAndBidiCharacters) {
-  for (const std::string bad : {std::string("a\x01z"), std::string("a\x7fz"),
-                                std::string("a\u0085z"), std::string("a\x1b[31mz")}) {
+  for (const std::string& bad : {std::string("a\x01z"), std::string("a\x7fz"),
+                                 std::string("a\u0085z"), std::string("a\x1b[31mz")}) {
     EXPECT_EQ(problems({"2", bad}),
               std::vector<std::string>{"comment=feedback.errors.comment_invalid"});
   }
-  for (const std::string bad : {"\u202Egnp.exe", "a\u2066b", "a\u200Fb"}) {
+  for (const char* bad : {"\u202Egnp.exe", "a\u2066b", "a\u200Fb"}) {
     EXPECT_EQ(problems({"2", bad}),
               std::vector<std::string>{"comment=feedback.errors.comment_bidi"});
   }

@@ -48,6 +48,7 @@ TEST_P(FeedbackThrottleTest, AParallelBurstStoresNoMoreThanTheLimit) {
   std::atomic<int> through = 0;
   std::atomic<int> throttled = 0;
   std::vector<std::thread> threads;
+  threads.reserve(40);
   for (int i = 0; i < 40; ++i) {
     threads.emplace_back([&] {
       auto submitted = service.submit({"4", "burst"}, "198.51.100.4");

@@ -181,7 +181,9 @@ Result<void> install_routes(Application::Parts& p, const web::Routes& routes) {
     }
     http::RouteOptions options;
     options.name = spec.name.empty() ? spec.pattern : spec.name;
-    options.body_limit = spec.body_limit;
+    options.body_limit = spec.body_limit != 0
+                             ? spec.body_limit
+                             : static_cast<std::size_t>(p.config.server.body_limit_bytes);
     if (spec.body == web::Body::streamed) {
       options.body = http::BodyMode::streamed;
       options.stream_limit = spec.stream_limit;

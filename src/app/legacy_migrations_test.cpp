@@ -80,7 +80,12 @@ std::vector<storage::MigrationSource> sources() {
   Config config;
   config.paths.migrations = PRATU_SOURCE_DIR "/migrations";
   config.paths.modules = PRATU_SOURCE_DIR "/src/domains";
-  return migration_sources(config, modules());
+  // Only the modules of the old numbering: modules added since have nothing to carry forward.
+  auto all = migration_sources(config, modules());
+  std::erase_if(all, [](const storage::MigrationSource& source) {
+    return source.module != "platform" && source.module != "catalog" && source.module != "accounts";
+  });
+  return all;
 }
 
 TEST_P(LegacyMigrationsTest, AnUpToDateDatabaseRunsNothingAgain) {

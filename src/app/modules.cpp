@@ -2,6 +2,7 @@
 
 #include "domains/accounts/accounts_module.hpp"
 #include "domains/catalog/catalog_module.hpp"
+#include "domains/feedback/feedback_module.hpp"
 
 namespace pratu::app {
 
@@ -10,6 +11,7 @@ Modules modules() {
   // Adding a domain: one line here, in an order where each module comes after what it uses.
   m.push_back(std::make_unique<catalog::CatalogModule>());
   m.push_back(std::make_unique<accounts::AccountsModule>());
+  m.push_back(std::make_unique<feedback::FeedbackModule>());
   return m;
 }
 

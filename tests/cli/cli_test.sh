@@ -36,6 +36,7 @@ expect_output() {  # expect_output NAME STATUS PATTERN COMMAND...
 expect_output "migrate creates the schema" 0 "up to date" "$pratu" migrate --database "$db"
 expect_output "migrate again changes nothing" 0 "up to date" "$pratu" migrate --database "$db"
 expect_output "catalog load reports what it stored" 0 "agencies" "$pratu" catalog load --database "$db"
+expect_output "feedback statistics prints the totals" 0 "All time" "$pratu" feedback statistics --database "$db"
 
 mkdir -p "$work/broken/agencies" "$work/broken/dbd"
 cp services/agencies/*.yaml "$work/broken/agencies/"

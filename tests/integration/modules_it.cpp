@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -240,10 +241,10 @@ TEST_P(ModulesIT, AnAddedModuleBringsItsTablesRoutesDocumentAndHousekeeping) {
   std::vector<std::string> applied;
   for (const auto& row : *rows)
     applied.push_back(row.text(0) + "/" + row.text(1) + "/" + row.text(2));
-  EXPECT_EQ(applied, (std::vector<std::string>{"accounts/1/accounts", "accounts/2/supervisor_role",
-                                               "catalog/1/catalog", "catalog/2/catalog_digests",
-                                               "platform/1/core", "platform/2/server_secrets",
-                                               "probe/1/probe"}));
+  // Beside every other module's, whichever the app lists.
+  EXPECT_NE(std::find(applied.begin(), applied.end(), "probe/1/probe"), applied.end())
+      << ::testing::PrintToString(applied);
+  EXPECT_NE(std::find(applied.begin(), applied.end(), "platform/1/core"), applied.end());
 }
 
 TEST_P(ModulesIT, AnApiChangeMadeWithASessionCookieNeedsTheCsrfHeader) {
@@ -263,7 +264,9 @@ TEST_P(ModulesIT, AnApiChangeMadeWithASessionCookieNeedsTheCsrfHeader) {
   EXPECT_EQ(wrong.status, 403);
   EXPECT_EQ(json::parse(client.get("/api/v1/probe").body).at("marks").as_int64(), 0);
 
-  auto made = client.request("POST", "/api/v1/probe", "", {{"X-CSRF-Token", token}});
+  // A route that sets no body limit takes the server's default (64 KiB), not nothing.
+  auto made = client.request("POST", "/api/v1/probe", std::string(2000, 'x'),
+                             {{"X-CSRF-Token", token}, {"Content-Type", "text/plain"}});
   EXPECT_EQ(made.status, 200) << made.body;
   EXPECT_EQ(json::parse(client.get("/api/v1/probe").body).at("marks").as_int64(), 1);
 }

@@ -9,6 +9,7 @@
 
 #include "common/text.hpp"
 #include "common/thai_id.hpp"
+#include "common/unicode_text.hpp"
 #include "domains/accounts/accounts.hpp"
 
 namespace pratu::accounts {
@@ -21,21 +22,6 @@ std::string ascii_lower(std::string_view s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
-}
-
-bool valid_utf8(std::string_view s) {
-  auto text =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<std::int32_t>(s.size())));
-  std::string round_trip;
-  text.toUTF8String(round_trip);
-  return round_trip == s;
-}
-
-// Characters that change the direction text is shown in: a name holding them can display as
-// something other than what is stored.
-bool is_bidi_control(UChar32 c) {
-  return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
-         (c >= 0x2066 && c <= 0x2069);
 }
 
 // Zero-width, format and space characters: nothing a reader sees.
@@ -85,7 +71,7 @@ std::optional<std::string> normalize_email(std::string_view email) {
       domain.find("..") != std::string_view::npos || domain.front() == '-') {
     return std::nullopt;
   }
-  if (!valid_utf8(text)) return std::nullopt;
+  if (!is_valid_utf8(text)) return std::nullopt;
   return ascii_lower(text);
 }
 
@@ -134,7 +120,7 @@ bool is_title_code(std::string_view code) {
 }
 
 bool is_acceptable_name(std::string_view name) {
-  if (name.empty() || !valid_utf8(name)) return false;
+  if (name.empty() || !is_valid_utf8(name)) return false;
   std::size_t code_points = 0;
   for (unsigned char c : name) {
     if (c < 0x20 || c == 0x7F || c == '<' || c == '>') return false;
@@ -158,7 +144,7 @@ CheckedName check_name(std::string_view name) {
   std::optional<UChar32> first_visible;
   for (std::int32_t i = 0; i < normal.length(); i = normal.moveIndex32(i, 1)) {
     UChar32 c = normal.char32At(i);
-    if (is_bidi_control(c)) return {{}, NameProblem::bidi_control};
+    if (is_bidi_control(static_cast<char32_t>(c))) return {{}, NameProblem::bidi_control};
     if (!first_visible && !is_invisible(c)) first_visible = c;
   }
   if (!first_visible) return {{}, NameProblem::invisible};

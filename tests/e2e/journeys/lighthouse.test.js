@@ -109,6 +109,9 @@ const pages = [
   ['search results', () => `/search?q=${encodeURIComponent('อาหาร')}`],
   ['log in', () => '/login'],
   ['register', () => '/register'],
+  ['the feedback form', () => '/feedback'],
+  ['the thank-you page for feedback', () => '/feedback/thanks'],
+  ['the feedback statistics', () => '/feedback/statistics'],
   // A missing page must answer 404: Lighthouse is told to audit it anyway, its SEO check "the
   // page has a successful status code" is left out, as no 404 can pass it, and the console
   // error Chrome logs for the page's own 404 is expected (any other still fails the test).

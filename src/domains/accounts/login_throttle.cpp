@@ -146,14 +146,16 @@ Result<void> LoginThrottle::record_failure(const LoginAttempt& attempt) {
 }
 
 Result<void> LoginThrottle::record_success(const LoginAttempt& attempt) {
+  return db_.write([&](storage::Connection& c) { return record_success(c, attempt); });
+}
+
+Result<void> LoginThrottle::record_success(storage::Connection& c, const LoginAttempt& attempt) {
   std::int64_t now = clock_.now_seconds();
   std::int64_t known_until = now + std::int64_t{settings_.known_address_days} * 86400;
-  return db_.write([&](storage::Connection& c) -> Result<void> {
-    PRATU_CHECK(repository::clear_key(c, kAccountRow, attempt.pair_hash));
-    PRATU_CHECK(repository::refund_attempt(c, kAddressRow, attempt.address_hash));
-    PRATU_CHECK(repository::refund_attempt(c, kAccountRow, attempt.account_hash));
-    return repository::remember_key(c, kAccountRow, attempt.known_hash, now, known_until);
-  });
+  PRATU_CHECK(repository::clear_key(c, kAccountRow, attempt.pair_hash));
+  PRATU_CHECK(repository::refund_attempt(c, kAddressRow, attempt.address_hash));
+  PRATU_CHECK(repository::refund_attempt(c, kAccountRow, attempt.account_hash));
+  return repository::remember_key(c, kAccountRow, attempt.known_hash, now, known_until);
 }
 
 Result<std::int64_t> LoginThrottle::purge_stale() {

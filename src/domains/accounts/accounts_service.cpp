@@ -256,13 +256,18 @@ Result<User> AccountService::check_credentials(const Credentials& credentials,
   if (hasher_.needs_rehash(user->password_hash)) {
     if (auto hash = hasher_.hash(credentials.password)) rehashed = std::move(*hash);
   }
-  auto written = db_.write([&](storage::Connection& c) -> Result<void> {
-    PRATU_CHECK(throttle_.record_success(c, *attempt));
-    if (rehashed) {
-      PRATU_CHECK(repository::replace_password_hash(c, user->id, *rehashed, clock_.now_seconds()));
-    }
-    return more ? more(c, *user) : ok();
-  });
+  // Relaxed (ADR 0011): lost to a power cut, this costs a login again, and a sync here would
+  // idle the hashing thread that waits for it.
+  auto written = db_.write(
+      [&](storage::Connection& c) -> Result<void> {
+        PRATU_CHECK(throttle_.record_success(c, *attempt));
+        if (rehashed) {
+          PRATU_CHECK(
+              repository::replace_password_hash(c, user->id, *rehashed, clock_.now_seconds()));
+        }
+        return more ? more(c, *user) : ok();
+      },
+      storage::Durability::relaxed);
   if (!written) return written.error();
   if (rehashed) user->password_hash = std::move(*rehashed);
   return std::move(*user);

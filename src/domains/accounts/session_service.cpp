@@ -124,8 +124,10 @@ std::string SessionService::clear_session_cookie(bool secure) const {
 Result<StartedSession> SessionService::start(UserId user_id, std::string_view previous_session_id,
                                              bool secure) {
   StartedSession started = prepare(user_id, secure);
+  // Relaxed (ADR 0011): a session lost to a power cut only asks for a login again.
   PRATU_CHECK(db_.write(
-      [&](storage::Connection& c) { return store(c, started.session, previous_session_id); }));
+      [&](storage::Connection& c) { return store(c, started.session, previous_session_id); },
+      storage::Durability::relaxed));
   return started;
 }
 
@@ -185,7 +187,8 @@ Result<std::optional<ActiveSession>> SessionService::resolve(std::string_view co
     std::int64_t idle =
         std::min(now + std::int64_t{settings_.idle_minutes} * 60, s.absolute_expires_at);
     PRATU_CHECK(db_.write(
-        [&](storage::Connection& c) { return repository::touch_session(c, id, now, idle); }));
+        [&](storage::Connection& c) { return repository::touch_session(c, id, now, idle); },
+        storage::Durability::relaxed));
     s.last_seen_at = now;
     s.idle_expires_at = idle;
   }

@@ -106,6 +106,15 @@ bool SessionService::may_hold_session(const web::Request& request) const {
   return secret && !unknown_sessions_.contains(session_id_of(*secret));
 }
 
+bool SessionService::answers_from_memory(const web::Request& request) const {
+  auto cookie = request.cookie(session_cookie_name_);
+  if (!cookie) return false;
+  auto secret = verified_value(kSessionPurpose, *cookie);
+  if (!secret) return false;
+  std::string id = session_id_of(*secret);
+  return !unknown_sessions_.contains(id) && cached(id, clock_.now_seconds()).has_value();
+}
+
 std::string SessionService::session_id_of(std::string_view secret) {
   return crypto::sha256_hex(secret);
 }

@@ -96,6 +96,11 @@ class SessionService {
   /// lately. No database: cheap enough for the I/O thread. False means "a visitor".
   bool may_hold_session(const web::Request& request) const;
 
+  /// Whether the request's session cookie names a live session this node holds in memory
+  /// (see SessionSettings::cache_seconds), so attaching it reads and writes no database: a
+  /// page that needs nothing else from the database may then run on the I/O thread.
+  bool answers_from_memory(const web::Request& request) const;
+
   /// Starts a session for `user_id` at login, first ending `previous_session_id` (the
   /// session id in the context, if any) so a session fixed before login is never promoted.
   Result<StartedSession> start(UserId user_id, std::string_view previous_session_id, bool secure);

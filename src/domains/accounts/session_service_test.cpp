@@ -307,6 +307,20 @@ TEST_P(SessionServiceTest, RefusesASessionEndedElsewhereWithinTheCacheSeconds) {
   EXPECT_FALSE(*sessions_->resolve(secret));
 }
 
+TEST_P(SessionServiceTest, AnswersFromMemoryOnlyWhatItReadLatelyAndStillLives) {
+  auto started = start_session();
+  const auto request = request_with_cookie("pratu_session=" + secret_of(started.set_cookie));
+  EXPECT_FALSE(sessions_->answers_from_memory(request)) << "never read on this node";
+  ASSERT_TRUE(*sessions_->resolve_request(request));
+  EXPECT_TRUE(sessions_->answers_from_memory(request));
+  clock_.advance(std::chrono::seconds(sessions_->settings().cache_seconds));
+  EXPECT_FALSE(sessions_->answers_from_memory(request)) << "due a read again";
+  ASSERT_TRUE(*sessions_->resolve_request(request));
+  ASSERT_TRUE(sessions_->end(started.session.id));
+  EXPECT_FALSE(sessions_->answers_from_memory(request)) << "ended";
+  EXPECT_FALSE(sessions_->answers_from_memory(request_with_cookie("pratu_session=forged")));
+}
+
 TEST_P(SessionServiceTest, RefusesASessionAtOnceOnTheNodeThatEndedIt) {
   auto started = start_session();
   const auto secret = secret_of(started.set_cookie);

@@ -4,12 +4,16 @@
 # requests/s and p99 latency for the home page, a service page, the search API and /healthz;
 # then the server's memory; then a generated national catalogue (5,000 services): how long it
 # takes to load, reload and start on, and uncached search with varied queries; then a service
-# page alone and during a burst of 100 concurrent logins. Everything listens on 127.0.0.1 only.
-#   bench/run.sh [--strict] [--duration SECONDS] [--services N] [--no-build]
+# page alone and during a burst of 100 concurrent logins; then logins alone against the
+# machine's Argon2id limit, on SQLite and, with --postgres, on PostgreSQL. Everything listens
+# on 127.0.0.1 only.
+#   bench/run.sh [--strict] [--duration SECONDS] [--services N] [--no-build] [--postgres URL]
 #     --strict     exit 1 when a target is missed (default: report only)
 #     --duration   seconds per measurement (default 15)
 #     --services   services in the generated catalogue (default 5000)
 #     --no-build   use build/release/pratu as it is
+#     --postgres   a PostgreSQL server (e.g. bin/postgres-test-server's URL) on which to
+#                  (re)create the database pratu_bench for the logins on PostgreSQL
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,13 +21,15 @@ strict=0
 duration=15
 services=5000
 build=1
+postgres_url=""
 while (($#)); do
   case "$1" in
     --strict) strict=1; shift ;;
     --duration) duration=$2; shift 2 ;;
     --services) services=$2; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --postgres) postgres_url=$2; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -40,6 +46,8 @@ if ((build)); then
   cmake --build --preset release
 fi
 binary=${BENCH_BINARY:-build/release/pratu}
+hash_probe=${BENCH_HASH_PROBE:-build/release/pratu_hash_probe}
+[[ -x $hash_probe ]] || { echo "bench: $hash_probe is missing (run without --no-build)" >&2; exit 1; }
 [[ -x $binary ]] || { echo "bench: $binary is missing (run without --no-build)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/pratu-bench.XXXXXX)
@@ -218,6 +226,59 @@ login_p99=$(awk '$1 == "99%" {print $2}' "$work/logins.log")
 login_bad=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$work/logins.log")
 login_sockets=$(awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$work/logins.log")
 
+
+# Logins alone, against the machine's Argon2id limit measured just before: every core hashing
+# at once (pratu_hash_probe, the default cost), as many logins per second as could ever be
+# answered. 16 connections keep both hashing workers busy and their queue full.
+# measure_logins NAME URL: records logins/s, p99 and errors in login_*.
+login_names=() login_rates=() login_limits=() login_p99s=() login_errors=()
+measure_logins() {
+  local name=$1 url=$2 out limit
+  limit=$("$hash_probe" "$(nproc)" 3 | awk '$1 == "hashes_per_second" {print $2}')
+  echo "bench: logins alone, $name: wrk -t1 -c16 -d${duration}s -s bench/login.lua $url (hash limit ${limit}/s)"
+  out=$(timeout $((duration + 60)) wrk -t1 -c16 -d"${duration}s" --timeout 30s --latency -s bench/login.lua "$url")
+  echo "$out" >>"$work/wrk.log"
+  local bad sockets
+  bad=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<<"$out")
+  sockets=$(awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10}' <<<"$out")
+  login_names+=("$name")
+  login_rates+=("$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")")
+  login_limits+=("$limit")
+  login_p99s+=("$(awk '$1 == "99%" {print $2}' <<<"$out")")
+  login_errors+=("$((${bad:-0} + ${sockets:-0}))")
+}
+# login_setup URL: a CSRF token and cookie of the login page at URL, into BENCH_LOGIN_*.
+login_setup() {
+  local token
+  token=$(curl -fsS -m 5 -c "$work/anonymous-$2.jar" "$1/login" |
+    grep -o 'name="csrf_token" value="[^"]*"' | head -n 1 | sed 's/.*value="\(.*\)"/\1/')
+  [[ -n $token ]] || { echo "bench: the login page has no CSRF token"; exit 1; }
+  BENCH_LOGIN_COOKIE=$(jar_cookies "$work/anonymous-$2.jar")
+  BENCH_LOGIN_BODY="csrf_token=$(urlencode "$token")&login=$(urlencode "$demo_login")&password=$(urlencode "$demo_password")"
+}
+# The burst's last logins are still queued for the hashing workers when wrk stops: let them
+# finish, so they count neither against the limit's measurement nor in the logins alone.
+hashing_queue() {
+  curl -fsS -m 2 "$PRATU_URL/metrics" 2>/dev/null |
+    awk '/^pratu_worker_queue_depth\{pool="password_hashing"\}/ {print $2}'
+}
+for _ in $(seq 1 120); do
+  [[ $(hashing_queue) == 0 ]] && break
+  sleep 0.5
+done
+sleep 1  # the two logins that were hashing
+measure_logins "SQLite" "$PRATU_URL/login"
+if [[ -n $postgres_url ]]; then
+  # A fresh database on that server, so the demo accounts are the only ones.
+  psql -q -v ON_ERROR_STOP=1 "$postgres_url" -c "DROP DATABASE IF EXISTS pratu_bench" \
+    -c "CREATE DATABASE pratu_bench" >/dev/null
+  pratu_stop || stopped_cleanly=0
+  pratu_start "$binary" "$work/pratu-postgres" --demo --database "${postgres_url%/*}/pratu_bench"
+  read -r demo_login demo_password < <(awk '$1 == "applicant:" {print $2, $4; exit}' "$work/pratu-postgres.out")
+  login_setup "$PRATU_URL" postgres
+  measure_logins "PostgreSQL" "$PRATU_URL/login"
+fi
+
 echo
 echo "Pratu benchmark — $(nproc) cores, wrk $threads threads, $connections connections, ${duration} s each"
 # The path goes last: Thai text would upset printf's byte-counted padding.
@@ -230,6 +291,12 @@ awk -v rss="$rss_kib" -v hwm="$hwm_kib" \
 echo "logins during the burst: ${login_rps:-0}/s, p99 ${login_p99:-?}, ${login_bad:-0} answers other than 2xx/3xx, ${login_sockets:-0} socket errors or timeouts"
 echo "service page p99 without / with 100 logins at a time: ${p99[$burst_first]} / ${p99[$((burst_first + 2))]} ms" \
   "anonymous, ${p99[$((burst_first + 1))]} / ${p99[$((burst_first + 3))]} ms logged in"
+for i in "${!login_names[@]}"; do
+  echo "logins alone on ${login_names[$i]}: ${login_rates[$i]:-0}/s against a hash limit of ${login_limits[$i]}/s" \
+    "($(awk "BEGIN{printf \"%.1f\", 100 * ${login_rates[$i]:-0} / ${login_limits[$i]}}") %)," \
+    "p99 ${login_p99s[$i]:-?}, ${login_errors[$i]} errors"
+done
+echo "logged-in service page: $(awk "BEGIN{printf \"%.1f\", 100 * ${rps[$((burst_first + 1))]} / ${rps[0]}}") % of the static baseline's requests/s"
 echo
 echo "Catalogue of $services services (SQLite, wall-clock seconds of the whole command):"
 printf '  %-52s %6s s\n' "pratu catalog load, empty database" "$load_first" \
@@ -257,8 +324,15 @@ verdict "search p99 with $services services, varied queries, no cache ${p99[6]} 
   "$(awk "BEGIN{print (${p99[6]} < 10) ? 1 : 0}")"
 verdict "RSS $(awk "BEGIN{printf \"%.1f\", $rss_kib/1024}") MiB after the run (target < 100 MiB)" \
   "$(awk "BEGIN{print ($rss_kib < 100 * 1024) ? 1 : 0}")"
+logged_in_ratio=$(awk "BEGIN{printf \"%.1f\", 100 * ${rps[$((burst_first + 1))]} / ${rps[0]}}")
+verdict "logged-in service page at ${logged_in_ratio} % of the static baseline's requests/s (target >= 45 %)" \
+  "$(awk "BEGIN{print (${rps[$((burst_first + 1))]} >= 0.45 * ${rps[0]}) ? 1 : 0}")"
+for i in "${!login_names[@]}"; do
+  verdict "logins on ${login_names[$i]} at $(awk "BEGIN{printf \"%.1f\", 100 * ${login_rates[$i]:-0} / ${login_limits[$i]}}") % of the hash limit (target >= 90 %)" \
+    "$(awk "BEGIN{print (${login_rates[$i]:-0} >= 0.9 * ${login_limits[$i]}) ? 1 : 0}")"
+done
 error_total=0
-for e in "${errors[@]}"; do error_total=$((error_total + e)); done
+for e in "${errors[@]}" "${login_errors[@]}"; do error_total=$((error_total + e)); done
 verdict "no errors or non-2xx answers during the runs ($error_total)" "$((error_total == 0))"
 
 pratu_stop || stopped_cleanly=0

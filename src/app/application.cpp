@@ -209,8 +209,10 @@ Result<void> install_routes(Application::Parts& p, const web::Routes& routes) {
                                                             : http::Pool::pages;
     if (spec.runs == web::Runs::io_thread_for_visitors) {
       const web::SessionGate* sessions = p.sessions;
+      // A visitor's page, or a page whose session this node holds in memory, waits on
+      // nothing: it runs on the I/O thread, without a hop to a worker and back.
       options.inline_when = [sessions](const web::Request& request) {
-        return !sessions->may_hold_session(request);
+        return !sessions->may_hold_session(request) || sessions->answers_from_memory(request);
       };
     } else if (spec.inline_when) {
       options.inline_when = spec.inline_when;

@@ -80,6 +80,15 @@ class Connection {
   }
 };
 
+/// How a write transaction's commit survives a power cut or an operating-system crash.
+enum class Durability {
+  full,     // on disk when the commit returns (SQLite: synchronous=FULL; PostgreSQL's default)
+  relaxed,  // may be lost with the last moments before such a crash, never half applied, and
+            // never by the program crashing alone (SQLite: synchronous=NORMAL in WAL mode;
+            // PostgreSQL: synchronous_commit off); for writes whose loss is harmless, such as
+            // login counters and sessions (docs/adr/0012)
+};
+
 /// A database: transactions run on a connection from the engine's pool.
 class Database {
  public:
@@ -88,7 +97,12 @@ class Database {
 
   /// Runs `work` in a read-write transaction; commits if it succeeds, rolls back otherwise.
   /// SQLite: the single writer connection, BEGIN IMMEDIATE. PostgreSQL: a pooled connection.
-  virtual Result<void> write(const std::function<Result<void>(Connection&)>& work) = 0;
+  Result<void> write(const std::function<Result<void>(Connection&)>& work) {
+    return write(work, Durability::full);
+  }
+  /// `write` with the commit's durability chosen.
+  virtual Result<void> write(const std::function<Result<void>(Connection&)>& work,
+                             Durability durability) = 0;
   /// Runs `work` in a read-only transaction (a consistent snapshot).
   virtual Result<void> read(const std::function<Result<void>(Connection&)>& work) = 0;
   /// Cheap liveness probe for /readyz.
@@ -96,14 +110,16 @@ class Database {
 
   /// Typed helpers over write/read.
   template <class T, class F>
-  Result<T> write_value(F&& work) {
+  Result<T> write_value(F&& work, Durability durability = Durability::full) {
     std::optional<T> out;
-    auto r = write([&](Connection& c) -> Result<void> {
-      auto v = work(c);
-      if (!v) return v.error();
-      out.emplace(std::move(*v));
-      return {};
-    });
+    auto r = write(
+        [&](Connection& c) -> Result<void> {
+          auto v = work(c);
+          if (!v) return v.error();
+          out.emplace(std::move(*v));
+          return {};
+        },
+        durability);
     if (!r) return r.error();
     return std::move(*out);
   }

@@ -41,6 +41,37 @@ class StorageEngine : public DatabaseTest {
   }
 };
 
+TEST_P(StorageEngine, ARelaxedWriteCommitsAndRollsBackLikeAnyOther) {
+  run_script(database(), "CREATE TABLE relaxed (id BIGINT PRIMARY KEY)");
+  ASSERT_TRUE(database().write(
+      [](Connection& c) -> Result<void> {
+        PRATU_CHECK(c.execute("INSERT INTO relaxed (id) VALUES ($1)", {std::int64_t{1}}));
+        return ok();
+      },
+      Durability::relaxed));
+  auto failed = database().write(
+      [](Connection& c) -> Result<void> {
+        PRATU_CHECK(c.execute("INSERT INTO relaxed (id) VALUES ($1)", {std::int64_t{2}}));
+        return Error::internal("changed my mind");
+      },
+      Durability::relaxed);
+  EXPECT_FALSE(failed);
+  auto ids = database().read_value<std::vector<Row>>(
+      [](Connection& c) { return c.query("SELECT id FROM relaxed", {}); });
+  ASSERT_TRUE(ids);
+  ASSERT_EQ(ids->size(), 1u);
+  EXPECT_EQ((*ids)[0].int64(0), 1);
+  if (database().dialect() == Dialect::sqlite) {
+    // The next writer, whoever it is, commits with a full sync again.
+    auto level = database().write_value<std::int64_t>([](Connection& c) -> Result<std::int64_t> {
+      PRATU_TRY(row, c.query_one("PRAGMA synchronous", {}));
+      return row ? row->int64(0) : -1;
+    });
+    ASSERT_TRUE(level);
+    EXPECT_EQ(*level, 2) << "FULL";
+  }
+}
+
 TEST_P(StorageEngine, RoundTripsEveryValueType) {
   run_script(database(),
              "CREATE TABLE vals (id BIGINT PRIMARY KEY, i BIGINT, r DOUBLE PRECISION, s TEXT)");

@@ -196,10 +196,31 @@ Result<std::unique_ptr<Renderer>> Renderer::load(const std::string& templates_di
     return Error::internal(templates_dir + "/layouts/main.mustache is missing");
   }
   std::unique_ptr<Renderer> r(new Renderer(translations, assets));
-  r->templates_ = std::move(set);
-  r->th_globals_ = json::object{{"t", translations.tree(Locale::th)}};
-  r->en_globals_ = json::object{{"t", translations.tree(Locale::en)}};
+  const json::object asset_urls{{"css", assets.url("css/pratu.css")},
+                                {"js", assets.url("js/pratu.js")},
+                                {"favicon_ico", assets.url("favicon.ico")},
+                                {"favicon_svg", assets.url("favicon.svg")}};
+  r->th_globals_ = json::object{{"t", translations.tree(Locale::th)}, {"assets", asset_urls}};
+  r->en_globals_ = json::object{{"t", translations.tree(Locale::en)}, {"assets", asset_urls}};
+  r->th_templates_ = specialize(*set, r->th_globals_);
+  r->en_templates_ = specialize(*set, r->en_globals_);
   return r;
+}
+
+Renderer::LocaleTemplates Renderer::specialize(const TemplateSet& source,
+                                               const json::value& globals) {
+  auto set = std::make_shared<TemplateSet>();
+  source.for_each([&](const std::string& name, const Template& tmpl) {
+    // `t` and `assets` are the renderer's own names: no model may use them (see the class
+    // comment), so their values are the same for every request in this language.
+    Template with_strings = tmpl.specialize(globals.at("t"), "t", &source);
+    set->add(name, with_strings.specialize(globals.at("assets"), "assets", nullptr));
+  });
+  LocaleTemplates out;
+  out.layout = set->find("layouts/main");
+  out.layout_parts = out.layout->split_at("content");
+  out.set = std::move(set);
+  return out;
 }
 
 json::object Renderer::base_model(const Request& request, const RequestContext& context) const {
@@ -211,10 +232,6 @@ json::object Renderer::base_model(const Request& request, const RequestContext& 
   m["path"] = request.path;
   m["request_id"] = context.request_id;
   m["csrf_token"] = context.csrf_token;
-  m["assets"] = json::object{{"css", assets_.url("css/pratu.css")},
-                             {"js", assets_.url("js/pratu.js")},
-                             {"favicon_ico", assets_.url("favicon.ico")},
-                             {"favicon_svg", assets_.url("favicon.svg")}};
   if (context.user) {
     const auto& u = *context.user;
     m["user"] = json::object{{"display_name", u.display_name},
@@ -248,34 +265,50 @@ std::string Renderer::description(const json::object& model, std::string_view na
 
 std::string Renderer::render(const Request& request, const RequestContext& context,
                              std::string_view name, json::object model) const {
-  json::object full = base_model(request, context);
-  for (auto& [key, value] : model) full[key] = std::move(value);
-  auto errors = full.if_contains("errors");
+  return render_shared(request, context, name, json::value(std::move(model)));
+}
+
+std::string Renderer::render_shared(const Request& request, const RequestContext& context,
+                                    std::string_view name, const json::value& shared_model) const {
+  static const json::object kNoModel;
+  const json::object& model = shared_model.is_object() ? shared_model.get_object() : kNoModel;
+  // The context stack: the language's globals, what every page has, then the page's own
+  // model (which wins over both, as a merged model would).
+  json::value base(base_model(request, context));
+  auto errors = model.if_contains("errors");
   bool has_errors = errors != nullptr && errors->is_array() && !errors->get_array().empty();
   const auto& t = translations_;
-  std::string title = full.contains("title") && full["title"].is_string()
-                          ? std::string(full["title"].get_string())
+  const auto* own_title = model.if_contains("title");
+  std::string title = own_title != nullptr && own_title->is_string()
+                          ? std::string(own_title->get_string())
                           : std::string();
   std::string site = t.text(context.locale, "site.name");
   title = title.empty() ? site : title + " – " + site;
   if (has_errors) title = t.text(context.locale, "errors.title_prefix") + " " + title;
-  full["document_title"] = title;
-  full["document_description"] = description(full, name, context.locale);
+  base.get_object()["document_title"] = title;
+  base.get_object()["document_description"] = description(model, name, context.locale);
 
-  const json::value& globals = context.locale == Locale::en ? en_globals_ : th_globals_;
-  json::value model_value(std::move(full));
-  std::string content;
-  content.reserve(16 * 1024);
-  const Template* page = templates_->find("pages/" + std::string(name));
+  const bool en = context.locale == Locale::en;
+  const json::value& globals = en ? en_globals_ : th_globals_;
+  const LocaleTemplates& templates = en ? en_templates_ : th_templates_;
+  const Template* page = templates.set->find("pages/" + std::string(name));
   if (page == nullptr) {
     throw std::logic_error("no template pages/" + std::string(name));
   }
-  page->render({&globals, &model_value}, templates_.get(), content);
-  model_value.get_object()["content"] = std::move(content);
-
+  const std::vector<const json::value*> frames{&globals, &base, &shared_model};
   std::string out;
-  out.reserve(24 * 1024);
-  templates_->find("layouts/main")->render({&globals, &model_value}, templates_.get(), out);
+  out.reserve(32 * 1024);
+  if (templates.layout_parts) {
+    templates.layout_parts->first.render(frames, templates.set.get(), out);
+    page->render(frames, templates.set.get(), out);
+    templates.layout_parts->second.render(frames, templates.set.get(), out);
+    return out;
+  }
+  std::string content;
+  content.reserve(16 * 1024);
+  page->render(frames, templates.set.get(), content);
+  base.get_object()["content"] = std::move(content);
+  templates.layout->render(frames, templates.set.get(), out);
   return out;
 }
 
@@ -284,6 +317,15 @@ Response Renderer::page(const Request& request, const RequestContext& context,
   Response response;
   response.status = status;
   response.body = render(request, context, name, std::move(model));
+  return response;
+}
+
+Response Renderer::shared_page(const Request& request, const RequestContext& context,
+                               std::string_view name, const json::value& shared_model,
+                               int status) const {
+  Response response;
+  response.status = status;
+  response.body = render_shared(request, context, name, shared_model);
   return response;
 }
 

@@ -6,8 +6,10 @@
 #include <initializer_list>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/result.hpp"
 #include "web/context.hpp"
@@ -58,6 +60,8 @@ class AssetUrls {
 ///   assets       { css, js, favicon_ico, favicon_svg } fingerprinted URLs
 ///   session      { expires_at, warning_seconds } when logged in (idle-timeout warning)
 ///   path         the request path (for the language switch and "current page" links)
+/// `t` and `assets` are the same for every request in a language, so they are written into
+/// each language's copy of the templates at load time: no model may use those two names.
 /// Special model keys a handler may set:
 ///   title        page title (text, already translated); prefixed "Error: " when errors exist
 ///   description  the page's meta description (already translated); without it, the
@@ -74,12 +78,18 @@ class Renderer {
   /// A full page response with `status`.
   Response page(const Request& request, const RequestContext& context, std::string_view name,
                 boost::json::object model, int status = 200) const;
+  /// The same with a model built once and shared by many requests (an object; not copied).
+  Response shared_page(const Request& request, const RequestContext& context, std::string_view name,
+                       const boost::json::value& shared_model, int status = 200) const;
   /// A localized error page for `status` (404, 405, 413, 429, 500, 503, ...) showing the
   /// request id, so a person can quote it to the help desk.
   Response error_page(const Request& request, const RequestContext& context, int status) const;
   /// Renders a page body to a string (for tests and caching).
   std::string render(const Request& request, const RequestContext& context, std::string_view name,
                      boost::json::object model) const;
+  /// `render` with a shared model (an object; not copied).
+  std::string render_shared(const Request& request, const RequestContext& context,
+                            std::string_view name, const boost::json::value& shared_model) const;
 
   const Translations& translations() const { return translations_; }
 
@@ -87,13 +97,25 @@ class Renderer {
   Renderer(const Translations& translations, const AssetUrls& assets)
       : translations_(translations), assets_(assets) {}
   boost::json::object base_model(const Request& request, const RequestContext& context) const;
+
+  /// The templates of one language, with its strings (`t`) and the asset URLs written in at
+  /// load time, and the layout split around {{{content}}} so a page renders straight into
+  /// the response.
+  struct LocaleTemplates {
+    std::shared_ptr<const TemplateSet> set;
+    const Template* layout = nullptr;
+    std::optional<std::pair<Template, Template>> layout_parts;  // before and after content
+  };
+  static LocaleTemplates specialize(const TemplateSet& source, const boost::json::value& globals);
   /// The meta description: the model's own, the page's from the locale, or the site's.
   std::string description(const boost::json::object& model, std::string_view name,
                           Locale locale) const;
   const Translations& translations_;
   const AssetUrls& assets_;
-  std::shared_ptr<const TemplateSet> templates_;
-  boost::json::value th_globals_, en_globals_;  // {"t": tree} per locale, built once
+  LocaleTemplates th_templates_, en_templates_;
+  // {"t": tree, "assets": urls} per locale, built once: what a section the load could not
+  // resolve still finds at render time.
+  boost::json::value th_globals_, en_globals_;
 };
 
 }  // namespace pratu::web

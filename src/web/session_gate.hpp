@@ -22,6 +22,10 @@ class SessionGate {
   /// for the I/O thread. False means "a visitor".
   virtual bool may_hold_session(const Request& request) const = 0;
 
+  /// Whether the request's session, if any, can be attached from memory: no database read or
+  /// write. A page that needs nothing else from the database may then run on the I/O thread.
+  virtual bool answers_from_memory(const Request& /*request*/) const { return false; }
+
   /// For pages: fills the context from the request's cookies (person, session, CSRF token,
   /// session expiry and warning), and sets the cookies a page needs (the anonymous CSRF cookie).
   virtual Result<void> attach(const Request& request, RequestContext& context) = 0;

@@ -6,6 +6,10 @@
 
 #include <cstdio>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace pratu::web {
 
 namespace json = boost::json;
@@ -146,24 +150,51 @@ void render_nodes(const std::vector<Template::Node>& nodes, std::vector<const js
 
 }  // namespace
 
-void append_html_escaped(std::string_view text, std::string& out) {
-  // Copy runs of safe bytes at once: most text (Thai is three bytes a letter) needs no escape.
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char* entity = nullptr;
-    switch (text[i]) {
-      case '&': entity = "&amp;"; break;
-      case '<': entity = "&lt;"; break;
-      case '>': entity = "&gt;"; break;
-      case '"': entity = "&quot;"; break;
-      case '\'': entity = "&#39;"; break;
-      default: continue;
-    }
-    out.append(text.data() + run, i - run);
-    out.append(entity);
-    run = i + 1;
+namespace {
+
+// The entity for a byte that must be escaped, or nullptr.
+const char* entity_of(char c) {
+  switch (c) {
+    case '&': return "&amp;";
+    case '<': return "&lt;";
+    case '>': return "&gt;";
+    case '"': return "&quot;";
+    case '\'': return "&#39;";
+    default: return nullptr;
   }
-  out.append(text.data() + run, text.size() - run);
+}
+
+// The first byte at or after `p` that must be escaped, or `end`.
+const char* next_special(const char* p, const char* end) {
+#if defined(__SSE2__)
+  // Sixteen bytes a step: most text (Thai is three bytes a letter) needs no escape at all.
+  const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
+                quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
+  while (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i hit =
+        _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
+                                  _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot))),
+                     _mm_cmpeq_epi8(v, apos));
+    if (const int mask = _mm_movemask_epi8(hit); mask != 0) return p + __builtin_ctz(mask);
+    p += 16;
+  }
+#endif
+  while (p < end && entity_of(*p) == nullptr) ++p;
+  return p;
+}
+
+}  // namespace
+
+void append_html_escaped(std::string_view text, std::string& out) {
+  const char* run = text.data();
+  const char* const end = run + text.size();
+  for (const char* p = next_special(run, end); p != end; p = next_special(run, end)) {
+    out.append(run, static_cast<std::size_t>(p - run));
+    out.append(entity_of(*p));
+    run = p + 1;
+  }
+  out.append(run, static_cast<std::size_t>(end - run));
 }
 
 Result<Template> Template::compile(std::string_view source, std::string name) {
@@ -236,8 +267,101 @@ void Template::render(const std::vector<const json::value*>& frames, const Templ
   render_nodes(*nodes_, stack, set, out, 0);
 }
 
+namespace {
+
+using Nodes = std::vector<Template::Node>;
+
+// The value at `path` (below its first part) in `constants`, or nullptr.
+const json::value* constant_at(const json::value& constants, const std::vector<std::string>& path) {
+  const json::value* found = &constants;
+  for (std::size_t i = 1; found != nullptr && i < path.size(); ++i) {
+    const auto* obj = found->if_object();
+    found = obj != nullptr ? obj->if_contains(path[i]) : nullptr;
+  }
+  return found;
+}
+
+void append_text(Nodes& out, std::string text) {
+  if (text.empty()) return;
+  if (!out.empty() && out.back().kind == Template::Node::Kind::text) {
+    out.back().text += text;
+  } else {
+    out.push_back(Template::Node{Template::Node::Kind::text, std::move(text), {}, {}});
+  }
+}
+
+void specialize_into(const Nodes& nodes, const json::value& constants, std::string_view root,
+                     const TemplateSet* set, int depth, Nodes& out) {
+  using Kind = Template::Node::Kind;
+  for (const auto& node : nodes) {
+    switch (node.kind) {
+      case Kind::text: append_text(out, node.text); break;
+      case Kind::escaped:
+      case Kind::raw:
+        if (!node.path.empty() && node.path.front() == root) {
+          std::string text;
+          if (const auto* v = constant_at(constants, node.path)) {
+            append_value(*v, node.kind == Kind::escaped, text);
+          }
+          append_text(out, std::move(text));
+        } else {
+          out.push_back(node);
+        }
+        break;
+      case Kind::section:
+      case Kind::inverted: {
+        Template::Node copy{node.kind, node.text, node.path, {}};
+        specialize_into(node.children, constants, root, set, depth, copy.children);
+        out.push_back(std::move(copy));
+        break;
+      }
+      case Kind::partial: {
+        // Written out to the same depth render_node allows; deeper ones stay partials.
+        const Template* tmpl = set != nullptr ? set->find(node.text) : nullptr;
+        if (tmpl != nullptr && depth < 16) {
+          specialize_into(tmpl->nodes(), constants, root, set, depth + 1, out);
+        } else {
+          out.push_back(node);
+        }
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Template Template::specialize(const json::value& constants, std::string_view root,
+                              const TemplateSet* set) const {
+  Nodes nodes;
+  specialize_into(*nodes_, constants, root, set, 0, nodes);
+  Template t;
+  t.name_ = name_;
+  t.nodes_ = std::make_shared<const Nodes>(std::move(nodes));
+  return t;
+}
+
+std::optional<std::pair<Template, Template>> Template::split_at(std::string_view name) const {
+  for (std::size_t i = 0; i < nodes_->size(); ++i) {
+    const Node& node = (*nodes_)[i];
+    if (node.kind == Node::Kind::raw && node.text == name) {
+      Template before, after;
+      before.name_ = after.name_ = name_;
+      before.nodes_ = std::make_shared<const Nodes>(nodes_->begin(), nodes_->begin() + i);
+      after.nodes_ = std::make_shared<const Nodes>(nodes_->begin() + i + 1, nodes_->end());
+      return std::make_pair(std::move(before), std::move(after));
+    }
+  }
+  return std::nullopt;
+}
+
 void TemplateSet::add(std::string name, Template tmpl) {
   templates_.insert_or_assign(std::move(name), std::move(tmpl));
+}
+
+void TemplateSet::for_each(
+    const std::function<void(const std::string&, const Template&)>& visit) const {
+  for (const auto& [name, tmpl] : templates_) visit(name, tmpl);
 }
 
 const Template* TemplateSet::find(std::string_view name) const {

@@ -8,10 +8,13 @@
 
 #include <boost/json/value.hpp>
 
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/result.hpp"
@@ -31,6 +34,18 @@ class Template {
   void render(const std::vector<const boost::json::value*>& frames, const TemplateSet* set,
               std::string& out) const;
 
+  /// This template with every {{root.…}}, {{{root.…}}} and {{& root.…}} tag replaced by its
+  /// value in `constants` (escaped as the tag says; empty when missing) and every partial
+  /// found in `set` written out in place, so rendering does neither per request. `root` must
+  /// be a name no model or section item uses, or the model would no longer shadow it.
+  Template specialize(const boost::json::value& constants, std::string_view root,
+                      const TemplateSet* set) const;
+
+  /// The parts before and after the top-level raw tag {{{name}}} (or {{& name}}), so a
+  /// caller can write what goes there straight into the output; nullopt when the template
+  /// has no such tag at its top level.
+  std::optional<std::pair<Template, Template>> split_at(std::string_view name) const;
+
   const std::string& name() const { return name_; }
   /// The parsed nodes (for partial expansion inside the engine).
   const std::vector<Node>& nodes() const { return *nodes_; }
@@ -46,6 +61,8 @@ class TemplateSet {
   void add(std::string name, Template tmpl);
   /// The template named `name`, or nullptr.
   const Template* find(std::string_view name) const;
+  /// Calls `visit(name, template)` for each template, in name order.
+  void for_each(const std::function<void(const std::string&, const Template&)>& visit) const;
 
  private:
   std::map<std::string, Template, std::less<>> templates_;

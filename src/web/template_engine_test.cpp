@@ -71,6 +71,64 @@ TEST(TemplateEngine, SelfIncludingPartialIsBounded) {
   EXPECT_FALSE(out.empty());
 }
 
+TEST(TemplateEngine, EscapesEveryMarkupCharacterWhereverItFallsInLongText) {
+  const std::string thai = "ประตูบริการภาครัฐ";  // three bytes a letter
+  for (std::size_t at = 0; at < 40; ++at) {
+    for (char special : std::string("&<>\"'")) {
+      std::string text = thai + thai;
+      text.insert(std::min(at, text.size()), 1, special);
+      std::string expected;
+      for (char c : text) {
+        switch (c) {
+          case '&': expected += "&amp;"; break;
+          case '<': expected += "&lt;"; break;
+          case '>': expected += "&gt;"; break;
+          case '"': expected += "&quot;"; break;
+          case '\'': expected += "&#39;"; break;
+          default: expected += c;
+        }
+      }
+      std::string out;
+      append_html_escaped(text, out);
+      EXPECT_EQ(out, expected) << "at " << at << " " << special;
+    }
+  }
+}
+
+TEST(TemplateEngine, SpecializingWritesInConstantsAndPartialsAndRendersTheSame) {
+  TemplateSet set;
+  set.add("item", *Template::compile("<li title=\"{{t.hint}}\">{{name}}</li>", "item"));
+  auto page = Template::compile(
+      "<h1>{{t.title}}</h1>{{{t.raw}}}{{t.missing}}<ul>{{#xs}}{{> item}}{{/xs}}</ul>", "page");
+  ASSERT_TRUE(page);
+  auto globals = boost::json::parse(R"({"t":{"title":"A & B","raw":"<b>","hint":"\"x\""}})");
+  auto model = boost::json::parse(R"({"xs":[{"name":"a"},{"name":"<b>"}]})");
+  std::string general, special;
+  page->render({&globals, &model}, &set, general);
+  Template specialized = page->specialize(globals.at("t"), "t", &set);
+  // Nothing left to look up under `t`, and no partial: the globals are not even needed.
+  specialized.render({&model}, nullptr, special);
+  EXPECT_EQ(special, general);
+  EXPECT_EQ(special,
+            "<h1>A &amp; B</h1><b><ul><li title=\"&quot;x&quot;\">a</li>"
+            "<li title=\"&quot;x&quot;\">&lt;b&gt;</li></ul>");
+}
+
+TEST(TemplateEngine, SplitsAroundATopLevelRawTag) {
+  auto layout =
+      Template::compile("<main>{{title}}{{{content}}}</main>{{#x}}{{{content}}}{{/x}}", "l");
+  ASSERT_TRUE(layout);
+  auto parts = layout->split_at("content");
+  ASSERT_TRUE(parts);
+  auto model = boost::json::parse(R"({"title":"T","x":true,"content":"C"})");
+  std::string out;
+  parts->first.render({&model}, nullptr, out);
+  out += "PAGE";
+  parts->second.render({&model}, nullptr, out);
+  EXPECT_EQ(out, "<main>TPAGE</main>C");
+  EXPECT_FALSE(Template::compile("{{#x}}{{{content}}}{{/x}}", "l")->split_at("content"));
+}
+
 TEST(TemplateEngine, ReportsUnbalancedSectionsWithLine) {
   auto unclosed = Template::compile("line1\n{{#a}}x", "page.mustache");
   ASSERT_FALSE(unclosed.has_value());

@@ -268,10 +268,11 @@ Result<web::Response> AccountsHandlers::login_submit(const web::Request& request
   if (!form) return renderer_.error_page(request, context, 400);
   std::string login = form->value("login");
   std::string next = safe_next(form->value("next"), "");
-  auto user = accounts_.authenticate(
-      Credentials{login, form->raw("password"), request.remote_address, context.request_id});
-  if (!user) {
-    const Error& e = user.error();
+  auto logged_in = accounts_.log_in(
+      Credentials{login, form->raw("password"), request.remote_address, context.request_id},
+      sessions_, context.session_id, request.secure);
+  if (!logged_in) {
+    const Error& e = logged_in.error();
     if (e.code == ErrorCode::rate_limited) {
       // The service has logged it.
       auto response = render_login(request, context, login, next, {}, 429,
@@ -284,9 +285,7 @@ Result<web::Response> AccountsHandlers::login_submit(const web::Request& request
     }
     return e;
   }
-  auto started = sessions_.start(user->id, context.session_id, request.secure);
-  if (!started) return started.error();
-  context.set_cookies.push_back(started->set_cookie);
+  context.set_cookies.push_back(logged_in->session.set_cookie);
   return web::Response::redirect(next.empty() ? settings_.after_login_path : next);
 }
 
@@ -400,7 +399,8 @@ Result<web::Response> AccountsHandlers::password_submit(const web::Request& requ
   if (!form) return renderer_.error_page(request, context, 400);
   PasswordChange change{form->raw("current_password"), form->raw("new_password"),
                         form->raw("new_password_confirmation"), request.remote_address};
-  auto changed = accounts_.change_password(context.user->user_id, context.session_id, change);
+  auto changed =
+      accounts_.change_password(context.user->user_id, context.session_id, change, sessions_);
   if (!changed) {
     const Error& e = changed.error();
     if (e.code == ErrorCode::rate_limited) {

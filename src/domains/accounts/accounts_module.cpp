@@ -29,7 +29,11 @@ std::vector<platform::SettingsSection> AccountsModule::settings() {
         integer("absolute_hours", "A session ends this long after login, whatever happens",
                 s.absolute_hours, 1, 720),
         integer("warning_minutes", "Warn this long before an idle session ends", s.warning_minutes,
-                1, 60)},
+                1, 60),
+        integer("cache_seconds",
+                "How long a node may answer a session from memory; one ended on another node is "
+                "refused within this time (0: read the database on every request)",
+                s.cache_seconds, 0, 60)},
        [&s]() -> std::optional<std::string> {
          if (s.warning_minutes >= s.idle_minutes) {
            return std::string("warning_minutes must be less than idle_minutes");

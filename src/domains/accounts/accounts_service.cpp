@@ -189,6 +189,21 @@ Result<UserId> AccountService::register_citizen(const Registration& r) {
 }
 
 Result<User> AccountService::authenticate(const Credentials& credentials) {
+  return check_credentials(credentials, {});
+}
+
+Result<LoggedIn> AccountService::log_in(const Credentials& credentials, SessionService& sessions,
+                                        std::string_view previous_session_id, bool secure) {
+  std::optional<StartedSession> started;
+  PRATU_TRY(user, check_credentials(credentials, [&](storage::Connection& c, const User& u) {
+              started = sessions.prepare(u.id, secure);
+              return sessions.store(c, started->session, previous_session_id);
+            }));
+  return LoggedIn{std::move(user), std::move(*started)};
+}
+
+Result<User> AccountService::check_credentials(const Credentials& credentials,
+                                               const AfterLogin& more) {
   std::vector<FieldError> errors;
   if (trim(credentials.login).empty()) {
     errors.push_back({"login", "accounts.errors.login_required"});
@@ -235,22 +250,32 @@ Result<User> AccountService::authenticate(const Credentials& credentials) {
     return login_failed(!user ? "no such account"
                               : (user->disabled ? "account disabled" : "wrong password"));
   }
-  PRATU_CHECK(throttle_.record_success(*attempt));
+  // Raise an old hash to the current cost while the password is at hand (hashed before the
+  // transaction: the writer is never held while hashing).
+  std::optional<std::string> rehashed;
   if (hasher_.needs_rehash(user->password_hash)) {
-    // Raise old hashes to the current cost while the password is at hand.
-    if (auto rehashed = hasher_.hash(credentials.password)) {
-      std::int64_t now = clock_.now_seconds();
-      auto updated = db_.write([&](storage::Connection& c) {
-        return repository::replace_password_hash(c, user->id, *rehashed, now);
-      });
-      if (updated) user->password_hash = std::move(*rehashed);
-    }
+    if (auto hash = hasher_.hash(credentials.password)) rehashed = std::move(*hash);
   }
+  // Relaxed (ADR 0012): lost to a power cut, this costs a login again, and a sync here would
+  // idle the hashing thread that waits for it.
+  auto written = db_.write(
+      [&](storage::Connection& c) -> Result<void> {
+        PRATU_CHECK(throttle_.record_success(c, *attempt));
+        if (rehashed) {
+          PRATU_CHECK(
+              repository::replace_password_hash(c, user->id, *rehashed, clock_.now_seconds()));
+        }
+        return more ? more(c, *user) : ok();
+      },
+      storage::Durability::relaxed);
+  if (!written) return written.error();
+  if (rehashed) user->password_hash = std::move(*rehashed);
   return std::move(*user);
 }
 
 Result<void> AccountService::change_password(UserId user_id, std::string_view keep_session_id,
-                                             const PasswordChange& change) {
+                                             const PasswordChange& change,
+                                             SessionService& sessions) {
   PRATU_TRY(found, find_user(user_id));
   if (!found || found->disabled) return Error::not_found("user changing password");
   const User& user = *found;
@@ -286,12 +311,11 @@ Result<void> AccountService::change_password(UserId user_id, std::string_view ke
 
   PRATU_TRY(hash, hasher_.hash(change.new_password));
   std::int64_t now = clock_.now_seconds();
-  return db_.write([&](storage::Connection& c) -> Result<void> {
-    PRATU_CHECK(repository::update_password(c, user.id, hash, now));
-    // Whoever else holds a session (perhaps the reason for the change) is logged out.
-    PRATU_CHECK(repository::delete_user_sessions(c, user.id, keep_session_id));
-    return ok();
-  });
+  // Whoever else holds a session (perhaps the reason for the change) is logged out.
+  PRATU_CHECK(sessions.end_all_for_user(user.id, keep_session_id, [&](storage::Connection& c) {
+    return repository::update_password(c, user.id, hash, now);
+  }));
+  return ok();
 }
 
 Result<UserId> AccountService::create_user(Role role, std::string_view agency_code,

@@ -2,6 +2,7 @@
 /// Registration, login, password changes and the accounts the CLI and the demo create.
 /// Password hashing is slow by design: call these from the worker pool.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,7 @@
 #include "domains/accounts/login_throttle.hpp"
 #include "domains/accounts/password_policy.hpp"
 #include "domains/accounts/registration_throttle.hpp"
+#include "domains/accounts/session_service.hpp"
 #include "storage/database.hpp"
 
 namespace pratu::accounts {
@@ -31,6 +33,12 @@ inline constexpr std::string_view kDemoAdminEmail = "admin@demo.pratu.example";
 std::string demo_officer_email(std::string_view agency_code);
 /// The demo supervisor's email of an agency (same password as its officer).
 std::string demo_supervisor_email(std::string_view agency_code);
+
+/// A login that succeeded: who, and the session started for them.
+struct LoggedIn {
+  User user;
+  StartedSession session;
+};
 
 /// The accounts domain's use cases. Failures a person can fix are ErrorCode::invalid_input
 /// with FieldErrors keyed by form field and locale key (accounts.errors.*). Thread-safe.
@@ -52,11 +60,19 @@ class AccountService {
   /// account or the client address is locked.
   Result<User> authenticate(const Credentials& credentials);
 
-  /// Changes the password of `user_id` after checking the current one, then ends the user's
-  /// other sessions (`keep_session_id` stays). Field errors name current_password,
-  /// new_password, new_password_confirmation.
+  /// `authenticate`, then a session for the user from `sessions` (ending
+  /// `previous_session_id`, may be empty), written in one transaction with the throttle's
+  /// record of the success: a login commits twice (the attempt before the password check, then
+  /// this), and never while hashing.
+  Result<LoggedIn> log_in(const Credentials& credentials, SessionService& sessions,
+                          std::string_view previous_session_id, bool secure);
+
+  /// Changes the password of `user_id` after checking the current one, and in the same
+  /// transaction ends the user's other sessions through `sessions` (`keep_session_id` stays;
+  /// every node refuses them within SessionSettings::cache_seconds, this one at once). Field
+  /// errors name current_password, new_password, new_password_confirmation.
   Result<void> change_password(UserId user_id, std::string_view keep_session_id,
-                               const PasswordChange& change);
+                               const PasswordChange& change, SessionService& sessions);
 
   /// Creates a user from the CLI: `login` is an email or a national ID; officers need an
   /// agency code. Field errors name role, agency_code, login, password.
@@ -81,6 +97,9 @@ class AccountService {
   // Field errors for national ID / email already taken (both reported at once).
   Result<std::vector<FieldError>> taken_fields(const std::optional<std::string>& national_id,
                                                const std::optional<std::string>& email);
+  // Writes what a successful login writes, with `more` (may be empty) in the same transaction.
+  using AfterLogin = std::function<Result<void>(storage::Connection&, const User&)>;
+  Result<User> check_credentials(const Credentials& credentials, const AfterLogin& more);
   // Inserts `user` after hashing `password`; maps a lost race on a unique key to field errors.
   Result<UserId> insert_new_user(User user, std::string_view password, std::string_view id_field,
                                  std::string_view email_field);

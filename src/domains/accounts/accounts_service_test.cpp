@@ -449,9 +449,13 @@ TEST_P(AccountServiceTest, ChangesThePasswordAndEndsTheOtherSessions) {
   std::string here_secret = here->set_cookie.substr(14, 97);
   std::string elsewhere_secret = elsewhere->set_cookie.substr(14, 97);
 
+  // Both were seen lately, so this node holds them in memory.
+  ASSERT_TRUE(*sessions_->resolve(here_secret));
+  ASSERT_TRUE(*sessions_->resolve(elsewhere_secret));
+
   PasswordChange change{valid_registration().password, "a brand new passphrase",
                         "a brand new passphrase", "192.0.2.10"};
-  ASSERT_TRUE(accounts_->change_password(id, here->session.id, change));
+  ASSERT_TRUE(accounts_->change_password(id, here->session.id, change, *sessions_));
 
   EXPECT_TRUE(*sessions_->resolve(here_secret));
   EXPECT_FALSE(*sessions_->resolve(elsewhere_secret));
@@ -465,7 +469,7 @@ TEST_P(AccountServiceTest, RequiresTheCurrentPasswordToChangeIt) {
   UserId id = register_valid();
   PasswordChange change{"not my password", "a brand new passphrase", "a brand new passphrase",
                         "192.0.2.10"};
-  auto result = accounts_->change_password(id, "", change);
+  auto result = accounts_->change_password(id, "", change, *sessions_);
   ASSERT_FALSE(result);
   EXPECT_THAT(field_keys(result.error()),
               ElementsAre("current_password=accounts.errors.current_password_wrong"));
@@ -475,7 +479,7 @@ TEST_P(AccountServiceTest, RequiresTheCurrentPasswordToChangeIt) {
 TEST_P(AccountServiceTest, AppliesThePasswordRulesToTheNewPassword) {
   UserId id = register_valid();
   PasswordChange change{valid_registration().password, "short", "different", "192.0.2.10"};
-  auto result = accounts_->change_password(id, "", change);
+  auto result = accounts_->change_password(id, "", change, *sessions_);
   ASSERT_FALSE(result);
   EXPECT_THAT(
       field_keys(result.error()),
@@ -550,6 +554,39 @@ TEST_P(AccountServiceTest, RehashesAnOldHashAtLogin) {
   ASSERT_TRUE(upgraded.authenticate({"3100600445635", valid_registration().password, "192.0.2.1"}));
   auto user = accounts_->find_user(id);
   EXPECT_THAT((*user)->password_hash, ::testing::StartsWith("$argon2id$v=19$m=1024,t=2,p=1$"));
+}
+
+TEST_P(AccountServiceTest, LogsInWithASessionThatReplacesThePreviousOne) {
+  UserId id = register_valid();
+  auto before = sessions_->start(id, "", false);
+  ASSERT_TRUE(before);
+  auto logged_in = accounts_->log_in(
+      Credentials{"3100600445635", valid_registration().password, "192.0.2.10", "req-test"},
+      *sessions_, before->session.id, false);
+  ASSERT_TRUE(logged_in) << logged_in.error().message_key;
+  EXPECT_EQ(logged_in->user.id, id);
+  auto cookie = logged_in->session.set_cookie;
+  auto value = cookie.substr(cookie.find('=') + 1, cookie.find(';') - cookie.find('=') - 1);
+  auto active = sessions_->resolve(value);
+  ASSERT_TRUE(active && *active);
+  EXPECT_EQ((*active)->session.user_id, id);
+  auto old_value = before->set_cookie.substr(14, 97);
+  EXPECT_FALSE(*sessions_->resolve(old_value));
+}
+
+TEST_P(AccountServiceTest, StartsNoSessionForAWrongPassword) {
+  register_valid();
+  auto logged_in = accounts_->log_in(
+      Credentials{"3100600445635", "wrong password here", "192.0.2.10", "req-test"}, *sessions_, "",
+      false);
+  ASSERT_FALSE(logged_in);
+  auto count =
+      database().read_value<std::int64_t>([](storage::Connection& c) -> Result<std::int64_t> {
+        PRATU_TRY(row, c.query_one("SELECT COUNT(*) FROM sessions"));
+        return row ? row->int64(0) : 0;
+      });
+  ASSERT_TRUE(count);
+  EXPECT_EQ(*count, 0);
 }
 
 PRATU_INSTANTIATE_ENGINE_TESTS(AccountServiceTest);

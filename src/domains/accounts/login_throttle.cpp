@@ -100,32 +100,36 @@ Result<LoginAttempt> LoginThrottle::begin(std::string_view account, std::string_
   std::string pair = std::string(account) + "\n" + from;
   LoginAttempt attempt{key_hash(kAccount, account), key_hash(kPair, pair), key_hash(kAddress, from),
                        key_hash(kKnown, pair)};
-  // An error rolls the transaction back: a refused attempt counts for nothing.
-  return db_.write_value<LoginAttempt>([&](storage::Connection& c) -> Result<LoginAttempt> {
-    PRATU_TRY(pair_count,
-              repository::add_attempts(c, kAccountRow, attempt.pair_hash, 1, now, cutoff));
-    if (pair_count.locked_until > now) return locked_error(pair_count.locked_until, now);
-    if (pair_count.failures > settings_.account_max_failures) return locked_error(lockout, now);
-    PRATU_TRY(address_count,
-              repository::add_attempts(c, kAddressRow, attempt.address_hash, 1, now, cutoff));
-    if (address_count.locked_until > now) return locked_error(address_count.locked_until, now);
-    if (address_count.failures > settings_.address_max_failures) return locked_error(lockout, now);
-    PRATU_TRY(known_until, repository::key_locked_until(c, kAccountRow, attempt.known_hash));
-    PRATU_TRY(account_count, repository::add_attempts(c, kAccountRow, attempt.account_hash, 1, now,
-                                                      account_cutoff));
-    bool known = known_until > now;
-    if (!known && account_count.locked_until > now) {
-      return slowed_error(account_count.locked_until, now);
-    }
-    // Set the delay now, not after the password check, so parallel attempts all wait for it.
-    if (auto delay = delay_seconds(account_count.failures); delay > 0) {
-      PRATU_CHECK(
-          repository::raise_locked_until(c, kAccountRow, attempt.account_hash, now + delay));
-    }
-    attempt.pair_failures = pair_count.failures;
-    attempt.address_failures = address_count.failures;
-    return attempt;
-  });
+  // An error rolls the transaction back: a refused attempt counts for nothing. Relaxed: a
+  // count lost to a power cut is one guess, and a sync here would idle a hashing thread.
+  return db_.write_value<LoginAttempt>(
+      [&](storage::Connection& c) -> Result<LoginAttempt> {
+        PRATU_TRY(pair_count,
+                  repository::add_attempts(c, kAccountRow, attempt.pair_hash, 1, now, cutoff));
+        if (pair_count.locked_until > now) return locked_error(pair_count.locked_until, now);
+        if (pair_count.failures > settings_.account_max_failures) return locked_error(lockout, now);
+        PRATU_TRY(address_count,
+                  repository::add_attempts(c, kAddressRow, attempt.address_hash, 1, now, cutoff));
+        if (address_count.locked_until > now) return locked_error(address_count.locked_until, now);
+        if (address_count.failures > settings_.address_max_failures)
+          return locked_error(lockout, now);
+        PRATU_TRY(known_until, repository::key_locked_until(c, kAccountRow, attempt.known_hash));
+        PRATU_TRY(account_count, repository::add_attempts(c, kAccountRow, attempt.account_hash, 1,
+                                                          now, account_cutoff));
+        bool known = known_until > now;
+        if (!known && account_count.locked_until > now) {
+          return slowed_error(account_count.locked_until, now);
+        }
+        // Set the delay now, not after the password check, so parallel attempts all wait for it.
+        if (auto delay = delay_seconds(account_count.failures); delay > 0) {
+          PRATU_CHECK(
+              repository::raise_locked_until(c, kAccountRow, attempt.account_hash, now + delay));
+        }
+        attempt.pair_failures = pair_count.failures;
+        attempt.address_failures = address_count.failures;
+        return attempt;
+      },
+      storage::Durability::relaxed);
 }
 
 Result<void> LoginThrottle::record_failure(const LoginAttempt& attempt) {
@@ -146,14 +150,17 @@ Result<void> LoginThrottle::record_failure(const LoginAttempt& attempt) {
 }
 
 Result<void> LoginThrottle::record_success(const LoginAttempt& attempt) {
+  return db_.write([&](storage::Connection& c) { return record_success(c, attempt); },
+                   storage::Durability::relaxed);
+}
+
+Result<void> LoginThrottle::record_success(storage::Connection& c, const LoginAttempt& attempt) {
   std::int64_t now = clock_.now_seconds();
   std::int64_t known_until = now + std::int64_t{settings_.known_address_days} * 86400;
-  return db_.write([&](storage::Connection& c) -> Result<void> {
-    PRATU_CHECK(repository::clear_key(c, kAccountRow, attempt.pair_hash));
-    PRATU_CHECK(repository::refund_attempt(c, kAddressRow, attempt.address_hash));
-    PRATU_CHECK(repository::refund_attempt(c, kAccountRow, attempt.account_hash));
-    return repository::remember_key(c, kAccountRow, attempt.known_hash, now, known_until);
-  });
+  PRATU_CHECK(repository::clear_key(c, kAccountRow, attempt.pair_hash));
+  PRATU_CHECK(repository::refund_attempt(c, kAddressRow, attempt.address_hash));
+  PRATU_CHECK(repository::refund_attempt(c, kAccountRow, attempt.account_hash));
+  return repository::remember_key(c, kAccountRow, attempt.known_hash, now, known_until);
 }
 
 Result<std::int64_t> LoginThrottle::purge_stale() {

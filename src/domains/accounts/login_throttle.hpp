@@ -76,6 +76,9 @@ class LoginThrottle {
   /// The password was right: gives the attempt back, forgets the pair's failures and remembers
   /// the address as one the account logs in from.
   Result<void> record_success(const LoginAttempt& attempt);
+  /// `record_success` inside the caller's write transaction `c` (what else the login writes
+  /// commits with it: one commit, not two).
+  Result<void> record_success(storage::Connection& c, const LoginAttempt& attempt);
 
   /// Deletes counters that no longer matter (for a periodic job); returns how many.
   Result<std::int64_t> purge_stale();

@@ -32,6 +32,16 @@ bool is_live(const Session& s, std::int64_t now) {
   return now < s.idle_expires_at && now < s.absolute_expires_at;
 }
 
+const std::string& checked_key(const std::string& key) {
+  if (key.size() < SessionService::kMinSigningKeyBytes) {
+    throw std::invalid_argument("session signing key is shorter than 32 bytes");
+  }
+  return key;
+}
+
+// Live sessions remembered per node; a full map starts over (bounded, like TtlCache).
+constexpr std::size_t kLiveSessionsRemembered = 16 * 1024;
+
 }  // namespace
 
 web::Principal principal_of(const User& user) {
@@ -48,17 +58,13 @@ SessionService::SessionService(storage::Database& db, const Clock& clock, Random
     : db_(db),
       clock_(clock),
       random_(random),
-      signing_key_(std::move(signing_key)),
+      signer_(checked_key(signing_key)),
       settings_(settings),
       session_cookie_name_((settings.host_prefix ? std::string(kHostPrefix) : std::string()) +
                            std::string(kSessionCookie)),
       csrf_cookie_name_((settings.host_prefix ? std::string(kHostPrefix) : std::string()) +
                         std::string(kCsrfCookie)),
-      unknown_sessions_(kUnknownSessionsRemembered, kUnknownSessionsFor) {
-  if (signing_key_.size() < kMinSigningKeyBytes) {
-    throw std::invalid_argument("session signing key is shorter than 32 bytes");
-  }
-}
+      unknown_sessions_(kUnknownSessionsRemembered, kUnknownSessionsFor) {}
 
 web::CookieOptions SessionService::cookie_options(bool secure) const {
   web::CookieOptions options;
@@ -71,8 +77,7 @@ web::CookieOptions SessionService::cookie_options(bool secure) const {
 
 std::string SessionService::signed_value(std::string_view purpose, std::string_view value) const {
   std::string message = std::string(purpose) + ":" + std::string(value);
-  return std::string(value) + "." +
-         crypto::hmac_sha256_hex(signing_key_, message).substr(0, kSignatureHexChars);
+  return std::string(value) + "." + signer_.hex(message).substr(0, kSignatureHexChars);
 }
 
 std::optional<std::string_view> SessionService::verified_value(std::string_view purpose,
@@ -85,7 +90,7 @@ std::optional<std::string_view> SessionService::verified_value(std::string_view 
     return std::nullopt;
   }
   std::string message = std::string(purpose) + ":" + std::string(value);
-  auto expected = crypto::hmac_sha256_hex(signing_key_, message).substr(0, kSignatureHexChars);
+  auto expected = signer_.hex(message).substr(0, kSignatureHexChars);
   if (!crypto::constant_time_equal(expected, signature)) return std::nullopt;
   return value;
 }
@@ -99,6 +104,15 @@ bool SessionService::may_hold_session(const web::Request& request) const {
   if (!cookie) return false;
   auto secret = verified_value(kSessionPurpose, *cookie);
   return secret && !unknown_sessions_.contains(session_id_of(*secret));
+}
+
+bool SessionService::answers_from_memory(const web::Request& request) const {
+  auto cookie = request.cookie(session_cookie_name_);
+  if (!cookie) return false;
+  auto secret = verified_value(kSessionPurpose, *cookie);
+  if (!secret) return false;
+  std::string id = session_id_of(*secret);
+  return !unknown_sessions_.contains(id) && cached(id, clock_.now_seconds()).has_value();
 }
 
 std::string SessionService::session_id_of(std::string_view secret) {
@@ -118,6 +132,15 @@ std::string SessionService::clear_session_cookie(bool secure) const {
 
 Result<StartedSession> SessionService::start(UserId user_id, std::string_view previous_session_id,
                                              bool secure) {
+  StartedSession started = prepare(user_id, secure);
+  // Relaxed (ADR 0012): a session lost to a power cut only asks for a login again.
+  PRATU_CHECK(db_.write(
+      [&](storage::Connection& c) { return store(c, started.session, previous_session_id); },
+      storage::Durability::relaxed));
+  return started;
+}
+
+StartedSession SessionService::prepare(UserId user_id, bool secure) {
   std::int64_t now = clock_.now_seconds();
   std::string secret = random_.token(kSecretBytes);
   Session s;
@@ -129,14 +152,19 @@ Result<StartedSession> SessionService::start(UserId user_id, std::string_view pr
   s.absolute_expires_at = now + std::int64_t{settings_.absolute_hours} * 3600;
   s.idle_expires_at =
       std::min(now + std::int64_t{settings_.idle_minutes} * 60, s.absolute_expires_at);
-  auto written = db_.write([&](storage::Connection& c) -> Result<void> {
-    if (!previous_session_id.empty()) {
-      PRATU_CHECK(repository::delete_session(c, previous_session_id));
-    }
-    return repository::insert_session(c, s);
-  });
-  if (!written) return written.error();
   return StartedSession{std::move(s), session_cookie(secret, secure)};
+}
+
+Result<void> SessionService::store(storage::Connection& c, const Session& session,
+                                   std::string_view previous_session_id) {
+  if (!previous_session_id.empty()) {
+    // Refused on this node from now on, committed or not (a login that fails to commit
+    // ends the old session here too): resolve looks at unknown sessions before live ones.
+    remember_unknown(std::string(previous_session_id));
+    forget_live(previous_session_id);
+    PRATU_CHECK(repository::delete_session(c, previous_session_id));
+  }
+  return repository::insert_session(c, session);
 }
 
 Result<std::optional<ActiveSession>> SessionService::resolve(std::string_view cookie_value) {
@@ -144,15 +172,19 @@ Result<std::optional<ActiveSession>> SessionService::resolve(std::string_view co
   if (!secret) return std::optional<ActiveSession>();
   std::string id = session_id_of(*secret);
   if (unknown_sessions_.contains(id)) return std::optional<ActiveSession>();
+  std::int64_t now = clock_.now_seconds();
+  if (auto active = cached(id, now)) return active;
+  const std::uint64_t epoch = live_epoch();
   PRATU_TRY(found, db_.read_value<std::optional<repository::SessionWithUser>>(
                        [&](storage::Connection& c) { return repository::find_session(c, id); }));
   if (!found) {
+    forget_live(id);
     remember_unknown(id);
     return std::optional<ActiveSession>();
   }
-  std::int64_t now = clock_.now_seconds();
   Session& s = found->session;
   if (!is_live(s, now) || found->user.disabled) {
+    forget_live(id);
     auto deleted = db_.write_value<std::int64_t>(
         [&](storage::Connection& c) { return repository::delete_session(c, id); });
     if (!deleted) return deleted.error();
@@ -164,11 +196,61 @@ Result<std::optional<ActiveSession>> SessionService::resolve(std::string_view co
     std::int64_t idle =
         std::min(now + std::int64_t{settings_.idle_minutes} * 60, s.absolute_expires_at);
     PRATU_CHECK(db_.write(
-        [&](storage::Connection& c) { return repository::touch_session(c, id, now, idle); }));
+        [&](storage::Connection& c) { return repository::touch_session(c, id, now, idle); },
+        storage::Durability::relaxed));
     s.last_seen_at = now;
     s.idle_expires_at = idle;
   }
-  return std::optional<ActiveSession>(ActiveSession{std::move(s), principal_of(found->user)});
+  ActiveSession active{std::move(s), principal_of(found->user)};
+  remember_live(active, now, epoch);
+  return std::optional<ActiveSession>(std::move(active));
+}
+
+std::optional<ActiveSession> SessionService::cached(const std::string& session_id,
+                                                    std::int64_t now) const {
+  std::shared_lock lock(live_mutex_);
+  auto it = live_sessions_.find(session_id);
+  if (it == live_sessions_.end() || now >= it->second.fresh_until) return std::nullopt;
+  const Session& s = it->second.active.session;
+  // Past its expiry or due a slide of the idle expiry: the database decides, as without a
+  // cache (a clock moved back never makes an old entry fresh for longer than cache_seconds).
+  if (!is_live(s, now) || now - s.last_seen_at > settings_.touch_interval_seconds ||
+      now < it->second.fresh_until - settings_.cache_seconds) {
+    return std::nullopt;
+  }
+  return it->second.active;
+}
+
+std::uint64_t SessionService::live_epoch() const {
+  std::shared_lock lock(live_mutex_);
+  return live_epoch_;
+}
+
+void SessionService::remember_live(const ActiveSession& active, std::int64_t now,
+                                   std::uint64_t epoch) {
+  if (settings_.cache_seconds <= 0) return;
+  std::unique_lock lock(live_mutex_);
+  if (epoch != live_epoch_) return;
+  if (live_sessions_.size() >= kLiveSessionsRemembered &&
+      !live_sessions_.contains(active.session.id)) {
+    live_sessions_.clear();
+  }
+  live_sessions_.insert_or_assign(active.session.id,
+                                  LiveSession{active, now + settings_.cache_seconds});
+}
+
+void SessionService::forget_live(std::string_view session_id) {
+  std::unique_lock lock(live_mutex_);
+  ++live_epoch_;
+  live_sessions_.erase(std::string(session_id));
+}
+
+void SessionService::forget_live_of_user(UserId user_id, std::string_view keep_session_id) {
+  std::unique_lock lock(live_mutex_);
+  ++live_epoch_;
+  std::erase_if(live_sessions_, [&](const auto& entry) {
+    return entry.second.active.session.user_id == user_id && entry.first != keep_session_id;
+  });
 }
 
 Result<std::optional<ActiveSession>> SessionService::resolve_request(const web::Request& request) {
@@ -225,16 +307,20 @@ bool SessionService::csrf_matches(std::string_view expected, std::string_view su
 
 Result<std::int64_t> SessionService::extend(std::string_view session_id) {
   std::int64_t now = clock_.now_seconds();
-  return db_.write_value<std::int64_t>([&](storage::Connection& c) -> Result<std::int64_t> {
-    PRATU_TRY(found, repository::find_session(c, session_id));
-    if (!found || !is_live(found->session, now) || found->user.disabled) {
-      return Error::not_found("session to extend");
-    }
-    std::int64_t idle = std::min(now + std::int64_t{settings_.idle_minutes} * 60,
-                                 found->session.absolute_expires_at);
-    PRATU_CHECK(repository::touch_session(c, session_id, now, idle));
-    return idle;
-  });
+  auto extended =
+      db_.write_value<std::int64_t>([&](storage::Connection& c) -> Result<std::int64_t> {
+        PRATU_TRY(found, repository::find_session(c, session_id));
+        if (!found || !is_live(found->session, now) || found->user.disabled) {
+          return Error::not_found("session to extend");
+        }
+        std::int64_t idle = std::min(now + std::int64_t{settings_.idle_minutes} * 60,
+                                     found->session.absolute_expires_at);
+        PRATU_CHECK(repository::touch_session(c, session_id, now, idle));
+        return idle;
+      });
+  // After the commit (see remember_live): the next request reads the new expiry.
+  forget_live(session_id);
+  return extended;
 }
 
 Result<void> SessionService::end(std::string_view session_id) {
@@ -242,15 +328,28 @@ Result<void> SessionService::end(std::string_view session_id) {
   auto deleted = db_.write_value<std::int64_t>(
       [&](storage::Connection& c) { return repository::delete_session(c, session_id); });
   if (!deleted) return deleted.error();
+  // After the commit, so no read from before it can be remembered again (see remember_live).
+  forget_live(session_id);
   remember_unknown(std::string(session_id));
   return ok();
 }
 
 Result<std::int64_t> SessionService::end_all_for_user(UserId user_id,
                                                       std::string_view keep_session_id) {
-  return db_.write_value<std::int64_t>([&](storage::Connection& c) {
+  return end_all_for_user(user_id, keep_session_id, {});
+}
+
+Result<std::int64_t> SessionService::end_all_for_user(
+    UserId user_id, std::string_view keep_session_id,
+    const std::function<Result<void>(storage::Connection&)>& also) {
+  auto ended = db_.write_value<std::int64_t>([&](storage::Connection& c) -> Result<std::int64_t> {
+    if (also) PRATU_CHECK(also(c));
     return repository::delete_user_sessions(c, user_id, keep_session_id);
   });
+  // After the commit (see remember_live); a failed transaction ended nothing, but forgetting
+  // costs only a read.
+  forget_live_of_user(user_id, keep_session_id);
+  return ended;
 }
 
 Result<std::int64_t> SessionService::purge_expired() {

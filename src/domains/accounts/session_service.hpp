@@ -19,13 +19,17 @@
 ///      (or web::csrf_valid); refuse with 403 when it is false.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "common/ttl_cache.hpp"
+#include "crypto/digest.hpp"
 #include "domains/accounts/accounts.hpp"
 #include "storage/database.hpp"
 #include "web/context.hpp"
@@ -34,13 +38,18 @@
 
 namespace pratu::accounts {
 
-/// Lifetimes, from the `accounts.session` config section.
+/// Lifetimes, from the `sessions` config section.
 struct SessionSettings {
   int idle_minutes = 30;            // ends after this long without a request
   int absolute_hours = 12;          // ends this long after login, however active
   int warning_minutes = 5;          // pages warn this long before the idle expiry
   int touch_interval_seconds = 60;  // slide the idle expiry at most this often (cheap reads)
-  bool host_prefix = false;         // the site is served over HTTPS: __Host- cookies, always Secure
+  // How long a node answers from memory for a session it read from the database, instead of
+  // reading it again. A session ended on this node is refused at once; one ended on another
+  // node (or a user disabled in the database) is refused within this many seconds. 0: every
+  // request reads the database.
+  int cache_seconds = 2;
+  bool host_prefix = false;  // the site is served over HTTPS: __Host- cookies, always Secure
 };
 
 inline constexpr std::string_view kSessionCookie = "pratu_session";
@@ -89,9 +98,22 @@ class SessionService final : public web::SessionGate {
   /// lately. No database: cheap enough for the I/O thread. False means "a visitor".
   bool may_hold_session(const web::Request& request) const override;
 
+  /// Whether the request's session cookie names a live session this node holds in memory
+  /// (see SessionSettings::cache_seconds), so attaching it reads and writes no database: a
+  /// page that needs nothing else from the database may then run on the I/O thread.
+  bool answers_from_memory(const web::Request& request) const override;
+
   /// Starts a session for `user_id` at login, first ending `previous_session_id` (the
   /// session id in the context, if any) so a session fixed before login is never promoted.
   Result<StartedSession> start(UserId user_id, std::string_view previous_session_id, bool secure);
+
+  /// A new session for `user_id` and its cookie, not yet stored (see `store`): lets a login
+  /// write the session in the same transaction as its other writes.
+  StartedSession prepare(UserId user_id, bool secure);
+  /// Stores a session made by `prepare` inside the caller's write transaction `c`, first
+  /// ending `previous_session_id` (may be empty).
+  Result<void> store(storage::Connection& c, const Session& session,
+                     std::string_view previous_session_id);
 
   /// The live session `cookie_value` names, with its user; nullopt for an unknown, expired or
   /// malformed cookie or a disabled user. Slides the idle expiry when more than
@@ -125,6 +147,10 @@ class SessionService final : public web::SessionGate {
   /// Ends every session of `user_id` except `keep_session_id` (may be empty: all of them);
   /// returns how many ended.
   Result<std::int64_t> end_all_for_user(UserId user_id, std::string_view keep_session_id = {});
+  /// `end_all_for_user` in one transaction with `also` (a password change): both or neither.
+  Result<std::int64_t> end_all_for_user(
+      UserId user_id, std::string_view keep_session_id,
+      const std::function<Result<void>(storage::Connection&)>& also);
 
   /// Deletes expired sessions (for a periodic job); returns how many.
   Result<std::int64_t> purge_expired();
@@ -148,16 +174,32 @@ class SessionService final : public web::SessionGate {
                                                  std::string_view cookie) const;
   web::CookieOptions cookie_options(bool secure) const;
   void remember_unknown(const std::string& session_id) const;
+  // The live sessions this node read lately (see SessionSettings::cache_seconds).
+  std::optional<ActiveSession> cached(const std::string& session_id, std::int64_t now) const;
+  // Remembers `active` unless a session was forgotten since `epoch` (live_epoch() before the
+  // database was read): what was read may predate that ending.
+  void remember_live(const ActiveSession& active, std::int64_t now, std::uint64_t epoch);
+  std::uint64_t live_epoch() const;
+  void forget_live(std::string_view session_id);
+  void forget_live_of_user(UserId user_id, std::string_view keep_session_id);
+
+  struct LiveSession {
+    ActiveSession active;
+    std::int64_t fresh_until = 0;  // answered from memory while now < this
+  };
 
   storage::Database& db_;
   const Clock& clock_;
   Random& random_;
-  std::string signing_key_;
+  crypto::HmacSha256 signer_;  // keyed with the signing key
   SessionSettings settings_;
   std::string session_cookie_name_;
   std::string csrf_cookie_name_;
   // Sessions found ended or unknown lately: a replayed old cookie costs no database read.
   mutable TtlCache<bool> unknown_sessions_;
+  mutable std::shared_mutex live_mutex_;
+  std::unordered_map<std::string, LiveSession> live_sessions_;
+  std::uint64_t live_epoch_ = 0;  // counts forgets; see remember_live
 };
 
 /// What pages know of a user.

@@ -288,6 +288,100 @@ TEST_P(SessionServiceTest, OverHttpsCookiesCarryTheHostPrefixAndAreAlwaysSecure)
   EXPECT_THAT(*csrf.set_cookie, HasSubstr("Secure"));
 }
 
+// What another node does to the shared database: this node's memory does not hear of it.
+void delete_session_row(storage::Database& db, const std::string& id) {
+  ASSERT_TRUE(db.write([&](storage::Connection& c) -> Result<void> {
+    PRATU_CHECK(c.execute("DELETE FROM sessions WHERE id = $1", {id}));
+    return ok();
+  }));
+}
+
+TEST_P(SessionServiceTest, RefusesASessionEndedElsewhereWithinTheCacheSeconds) {
+  auto started = start_session();
+  const auto secret = secret_of(started.set_cookie);
+  ASSERT_TRUE(*sessions_->resolve(secret));
+  delete_session_row(database(), started.session.id);
+  // Answered from memory for at most cache_seconds: the documented staleness bound.
+  EXPECT_TRUE(*sessions_->resolve(secret));
+  clock_.advance(std::chrono::seconds(sessions_->settings().cache_seconds));
+  EXPECT_FALSE(*sessions_->resolve(secret));
+}
+
+TEST_P(SessionServiceTest, AnswersFromMemoryOnlyWhatItReadLatelyAndStillLives) {
+  auto started = start_session();
+  const auto request = request_with_cookie("pratu_session=" + secret_of(started.set_cookie));
+  EXPECT_FALSE(sessions_->answers_from_memory(request)) << "never read on this node";
+  ASSERT_TRUE(*sessions_->resolve_request(request));
+  EXPECT_TRUE(sessions_->answers_from_memory(request));
+  clock_.advance(std::chrono::seconds(sessions_->settings().cache_seconds));
+  EXPECT_FALSE(sessions_->answers_from_memory(request)) << "due a read again";
+  ASSERT_TRUE(*sessions_->resolve_request(request));
+  ASSERT_TRUE(sessions_->end(started.session.id));
+  EXPECT_FALSE(sessions_->answers_from_memory(request)) << "ended";
+  EXPECT_FALSE(sessions_->answers_from_memory(request_with_cookie("pratu_session=forged")));
+}
+
+TEST_P(SessionServiceTest, RefusesASessionAtOnceOnTheNodeThatEndedIt) {
+  auto started = start_session();
+  const auto secret = secret_of(started.set_cookie);
+  ASSERT_TRUE(*sessions_->resolve(secret));
+  ASSERT_TRUE(sessions_->end(started.session.id));
+  EXPECT_FALSE(*sessions_->resolve(secret));
+  EXPECT_FALSE(sessions_->may_hold_session(request_with_cookie("pratu_session=" + secret)));
+}
+
+TEST_P(SessionServiceTest, RefusesEveryEndedSessionOfAUserAtOnce) {
+  auto a = start_session();
+  auto b = start_session();
+  for (const auto& started : {a, b})
+    ASSERT_TRUE(*sessions_->resolve(secret_of(started.set_cookie)));
+  ASSERT_TRUE(sessions_->end_all_for_user(user_id_, b.session.id));
+  EXPECT_FALSE(*sessions_->resolve(secret_of(a.set_cookie)));
+  EXPECT_TRUE(*sessions_->resolve(secret_of(b.set_cookie)));
+}
+
+TEST_P(SessionServiceTest, RefusesTheSessionALoginReplacedAtOnce) {
+  auto first = start_session();
+  ASSERT_TRUE(*sessions_->resolve(secret_of(first.set_cookie)));
+  start_session(first.session.id);
+  EXPECT_FALSE(*sessions_->resolve(secret_of(first.set_cookie)));
+}
+
+TEST_P(SessionServiceTest, RefusesOnAnotherNodeWithinTheCacheSeconds) {
+  SessionService other_node(database(), clock_, random_, testing::kSigningKey);
+  auto started = start_session();
+  const auto secret = secret_of(started.set_cookie);
+  ASSERT_TRUE(*other_node.resolve(secret));
+  ASSERT_TRUE(sessions_->end(started.session.id));
+  clock_.advance(std::chrono::seconds(other_node.settings().cache_seconds));
+  EXPECT_FALSE(*other_node.resolve(secret));
+}
+
+TEST_P(SessionServiceTest, NeverAnswersFromMemoryPastTheIdleExpiry) {
+  SessionSettings settings;
+  settings.idle_minutes = 1;
+  settings.cache_seconds = 120;  // longer than the session has left: the expiry still rules
+  SessionService sessions(database(), clock_, random_, testing::kSigningKey, settings);
+  auto started = sessions.start(register_valid(), "", false);
+  ASSERT_TRUE(started);
+  const auto secret = secret_of(started->set_cookie);
+  ASSERT_TRUE(*sessions.resolve(secret));
+  clock_.advance(std::chrono::seconds(60));
+  EXPECT_FALSE(*sessions.resolve(secret));
+}
+
+TEST_P(SessionServiceTest, ReadsTheDatabaseEveryTimeWithoutACache) {
+  SessionSettings settings;
+  settings.cache_seconds = 0;
+  SessionService sessions(database(), clock_, random_, testing::kSigningKey, settings);
+  auto started = sessions.start(register_valid(), "", false);
+  ASSERT_TRUE(started);
+  const auto secret = secret_of(started->set_cookie);
+  ASSERT_TRUE(*sessions.resolve(secret));
+  delete_session_row(database(), started->session.id);
+  EXPECT_FALSE(*sessions.resolve(secret));
+}
+
 TEST(CsrfMatches, ComparesTheSubmittedTokenWithTheExpectedOne) {
   std::string token(64, 'a');
   EXPECT_TRUE(SessionService::csrf_matches(token, token));

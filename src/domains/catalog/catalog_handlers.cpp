@@ -84,12 +84,13 @@ std::shared_ptr<const CatalogViews> CatalogHandlers::views() const {
 
 Result<Response> CatalogHandlers::home(const Request& request, RequestContext& context) const {
   auto v = views();
-  return renderer_.page(request, context, "catalog/home", v->in(context.locale).home);
+  return renderer_.shared_page(request, context, "catalog/home", v->in(context.locale).home);
 }
 
 Result<Response> CatalogHandlers::agencies(const Request& request, RequestContext& context) const {
   auto v = views();
-  return renderer_.page(request, context, "catalog/agencies", v->in(context.locale).agencies);
+  return renderer_.shared_page(request, context, "catalog/agencies",
+                               v->in(context.locale).agencies);
 }
 
 Result<Response> CatalogHandlers::agency(const Request& request, RequestContext& context) const {
@@ -97,7 +98,7 @@ Result<Response> CatalogHandlers::agency(const Request& request, RequestContext&
   const auto& pages = v->in(context.locale).agency_pages;
   auto it = pages.find(request.path_param("code"));
   if (it == pages.end()) return Error::not_found("agency");
-  return renderer_.page(request, context, "catalog/agency", it->second);
+  return renderer_.shared_page(request, context, "catalog/agency", it->second);
 }
 
 Result<Response> CatalogHandlers::service(const Request& request, RequestContext& context) const {
@@ -105,7 +106,7 @@ Result<Response> CatalogHandlers::service(const Request& request, RequestContext
   const auto& pages = v->in(context.locale).service_pages;
   auto it = pages.find(request.path_param("slug"));
   if (it == pages.end()) return Error::not_found("service");
-  return renderer_.page(request, context, "catalog/service", it->second);
+  return renderer_.shared_page(request, context, "catalog/service", it->second);
 }
 
 Result<Response> CatalogHandlers::search(const Request& request, RequestContext& context) const {

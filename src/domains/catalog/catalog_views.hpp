@@ -25,13 +25,14 @@ std::string format_money(const web::Translations& t, web::Locale locale, std::in
 /// "15 วันทำการ" / "15 working days" / "1 working day".
 std::string format_working_days(const web::Translations& t, web::Locale locale, int days);
 
-/// Ready-made models of one snapshot in one locale.
+/// Ready-made models of one snapshot in one locale. Page models are JSON objects held as
+/// values, so a page renders from them without a copy (web::Renderer's shared model).
 struct LocaleViews {
-  boost::json::object home;                                               // pages/catalog/home
-  boost::json::object agencies;                                           // pages/catalog/agencies
-  std::map<std::string, boost::json::object, std::less<>> agency_pages;   // by code
-  std::map<std::string, boost::json::object, std::less<>> service_pages;  // by slug
-  std::map<std::string, boost::json::object, std::less<>> cards;          // by slug
+  boost::json::value home;                                               // pages/catalog/home
+  boost::json::value agencies;                                           // pages/catalog/agencies
+  std::map<std::string, boost::json::value, std::less<>> agency_pages;   // by code
+  std::map<std::string, boost::json::value, std::less<>> service_pages;  // by slug
+  std::map<std::string, boost::json::object, std::less<>> cards;         // by slug
 };
 
 /// Every view of one snapshot, in both locales, plus the API's JSON.

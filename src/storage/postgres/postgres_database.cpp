@@ -29,7 +29,15 @@ class PostgresDatabase final : public Database {
   }
 
   Dialect dialect() const override { return Dialect::postgres; }
-  Result<void> write(const Work& work) override { return transact(kBeginWrite, work); }
+  using Database::write;
+  Result<void> write(const Work& work, Durability durability) override {
+    if (durability == Durability::full) return transact(kBeginWrite, work);
+    return transact(kBeginWrite, [&](Connection& c) -> Result<void> {
+      // This transaction only: its commit returns before the WAL reaches the disk.
+      PRATU_CHECK(c.execute_script("SET LOCAL synchronous_commit = off"));
+      return work(c);
+    });
+  }
   Result<void> read(const Work& work) override { return transact(kBeginRead, work); }
   Result<void> ping() override {
     return read([](Connection& c) -> Result<void> {

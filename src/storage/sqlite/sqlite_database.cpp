@@ -44,7 +44,8 @@ class SqliteDatabase final : public Database {
 
   Dialect dialect() const override { return Dialect::sqlite; }
 
-  Result<void> write(const Work& work) override {
+  using Database::write;
+  Result<void> write(const Work& work, Durability durability) override {
     if (writer_owner_.load(std::memory_order_relaxed) == std::this_thread::get_id()) {
       return Error::internal("write transaction started inside another on the same thread");
     }
@@ -68,7 +69,14 @@ class SqliteDatabase final : public Database {
         db.writer_free_.notify_one();
       }
     } release{*this};
-    return run_transaction(*writer_, "BEGIN IMMEDIATE", work);
+    if (durability == Durability::full) return run_transaction(*writer_, "BEGIN IMMEDIATE", work);
+    // In WAL mode NORMAL leaves the WAL unsynced at commit (the next FULL commit or checkpoint
+    // syncs it); the setting is the connection's, so it goes back to FULL straight after.
+    PRATU_CHECK(writer_->execute_script("PRAGMA synchronous=NORMAL"));
+    auto result = run_transaction(*writer_, "BEGIN IMMEDIATE", work);
+    auto restored = writer_->execute_script("PRAGMA synchronous=FULL");
+    if (!result) return result;
+    return restored;
   }
 
   Result<void> read(const Work& work) override {

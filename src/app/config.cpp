@@ -30,52 +30,18 @@ KeySpec integer(std::string name, std::string description, Section Config::*sect
                 int Section::*field, int min, int max) {
   return KeySpec{std::move(name), std::move(description),
                  [=](const Config& c) { return std::to_string(c.*section.*field); },
-                 [=](Config& c, const std::string& text) -> std::optional<std::string> {
-                   int value = 0;
-                   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-                   if (ec != std::errc() || end != text.data() + text.size()) {
-                     return "must be a whole number, got \"" + text + "\"";
-                   }
-                   if (value < min || value > max) {
-                     return "must be between " + std::to_string(min) + " and " +
-                            std::to_string(max) + ", got " + text;
-                   }
-                   c.*section.*field = value;
-                   return std::nullopt;
+                 [=](Config& c, const std::string& text) {
+    return platform::parse_integer(text, min, max, c.*section.*field);
                  }};
 }
 
 template <class Section>
 KeySpec text(std::string name, std::string description, Section Config::*section,
-             std::string Section::*field, std::set<std::string> allowed = {}) {
+             std::string Section::*field, const std::set<std::string>& allowed = {}) {
   return KeySpec{std::move(name), std::move(description),
                  [=](const Config& c) { return c.*section.*field; },
-                 [=](Config& c, const std::string& value) -> std::optional<std::string> {
-                   if (!allowed.empty() && !allowed.contains(value)) {
-                     std::string list;
-                     for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-                     return "must be one of " + list + ", got \"" + value + "\"";
-                   }
-                   if (allowed.empty() && value.empty()) return std::string("must not be empty");
-                   c.*section.*field = value;
-                   return std::nullopt;
-                 }};
-}
-
-template <class Section>
-KeySpec boolean(std::string name, std::string description, Section Config::*section,
-                bool Section::*field) {
-  return KeySpec{std::move(name), std::move(description),
-                 [=](const Config& c) { return std::string(c.*section.*field ? "true" : "false"); },
-                 [=](Config& c, const std::string& value) -> std::optional<std::string> {
-                   if (value == "true") {
-                     c.*section.*field = true;
-                   } else if (value == "false") {
-                     c.*section.*field = false;
-                   } else {
-                     return "must be true or false, got \"" + value + "\"";
-                   }
-                   return std::nullopt;
+                 [=](Config& c, const std::string& value) {
+    return platform::parse_text(value, allowed, c.*section.*field);
                  }};
 }
 

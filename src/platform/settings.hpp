@@ -36,6 +36,13 @@ struct SettingsSection {
   std::function<std::optional<std::string>()> check;  // why the combination is wrong, or nullopt
 };
 
+/// The checks behind the settings below, for the platform's own keys too: each returns why
+/// `text` is not acceptable, or nullopt after storing the value in `out`.
+std::optional<std::string> parse_integer(const std::string& text, int min, int max, int& out);
+std::optional<std::string> parse_text(const std::string& text, const std::set<std::string>& allowed,
+                                      std::string& out);
+std::optional<std::string> parse_boolean(const std::string& text, bool& out);
+
 /// A whole number within [min, max].
 Setting integer(std::string key, std::string description, int& field, int min, int max);
 /// Text, one of `allowed` when given, else not empty.

@@ -1,5 +1,8 @@
 #include "web/form.hpp"
 
+#include <algorithm>
+#include <charconv>
+
 #include "common/text.hpp"
 
 #include <boost/json.hpp>
@@ -59,6 +62,16 @@ bool csrf_valid(const RequestContext& context, std::string_view submitted) {
   const auto& expected = context.csrf_token;
   if (expected.empty() || submitted.size() != expected.size()) return false;
   return CRYPTO_memcmp(expected.data(), submitted.data(), expected.size()) == 0;
+}
+
+std::optional<int> page_param(const Request& request, int max_page) {
+  const auto text = request.query_param("page");
+  if (!text || text->empty()) return 1;
+  int page = 0;
+  const char* end = text->data() + text->size();
+  auto [ptr, ec] = std::from_chars(text->data(), end, page);
+  if (ec != std::errc() || ptr != end || page < 1) return std::nullopt;
+  return std::min(page, max_page);
 }
 
 }  // namespace pratu::web

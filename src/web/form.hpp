@@ -3,6 +3,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,5 +38,9 @@ boost::json::object form_errors_model(const Translations& translations, Locale l
 
 /// Verifies the CSRF token of a POST against the one the context expects (constant time).
 bool csrf_valid(const RequestContext& context, std::string_view submitted);
+
+/// The 1-based `?page=` of a listing, 1 when absent, at most `max_page`; nullopt when it is
+/// present but not a positive whole number.
+std::optional<int> page_param(const Request& request, int max_page);
 
 }  // namespace pratu::web

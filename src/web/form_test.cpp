@@ -39,5 +39,21 @@ TEST(Form, RefusesAnotherContentType) {
   EXPECT_FALSE(Form::parse(request));
 }
 
+TEST(PageParam, IsOneWhenAbsentAndRefusesWhatIsNoPositiveWholeNumber) {
+  auto with_page = [](std::string value) {
+    Request request;
+    request.query.emplace_back("page", std::move(value));
+    return request;
+  };
+  EXPECT_EQ(page_param(Request{}, 50), 1);
+  EXPECT_EQ(page_param(with_page(""), 50), 1);
+  EXPECT_EQ(page_param(with_page("3"), 50), 3);
+  EXPECT_EQ(page_param(with_page("9999"), 50), 50);
+  EXPECT_EQ(page_param(with_page("0"), 50), std::nullopt);
+  EXPECT_EQ(page_param(with_page("-2"), 50), std::nullopt);
+  EXPECT_EQ(page_param(with_page("2x"), 50), std::nullopt);
+  EXPECT_EQ(page_param(with_page("99999999999999999999"), 50), std::nullopt);
+}
+
 }  // namespace
 }  // namespace pratu::web

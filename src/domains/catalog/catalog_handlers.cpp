@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "common/log.hpp"
+#include "web/form.hpp"
 #include "web/problem.hpp"
 
 namespace pratu::catalog {
@@ -17,17 +18,6 @@ using web::Locale;
 using web::Request;
 using web::RequestContext;
 using web::Response;
-
-// A 1-based page number; nullopt when `page` is present but not a positive whole number.
-std::optional<int> page_param(const Request& request) {
-  const auto text = request.query_param("page");
-  if (!text || text->empty()) return 1;
-  int page = 0;
-  const char* end = text->data() + text->size();
-  auto [ptr, ec] = std::from_chars(text->data(), end, page);
-  if (ec != std::errc() || ptr != end || page < 1) return std::nullopt;
-  return std::min(page, CatalogRepository::kMaxPage);
-}
 
 std::string query_param(const Request& request) {
   std::string q = request.query_param("q").value_or("");
@@ -118,7 +108,8 @@ Result<Response> CatalogHandlers::search(const Request& request, RequestContext&
                      {"has_query", !query.empty()}};
   if (query.empty()) return renderer_.page(request, context, "catalog/search", std::move(model));
 
-  PRATU_TRY(found, service_.search(query, page_param(request).value_or(1)));
+  PRATU_TRY(found, service_.search(
+                       query, web::page_param(request, CatalogRepository::kMaxPage).value_or(1)));
   auto v = views();
   json::array results;
   for (const Service* service : found.services) {
@@ -141,7 +132,7 @@ Result<Response> CatalogHandlers::search(const Request& request, RequestContext&
 Result<Response> CatalogHandlers::api_services(const Request& request,
                                                RequestContext& context) const {
   const auto& t = renderer_.translations();
-  const auto page = page_param(request);
+  const auto page = web::page_param(request, CatalogRepository::kMaxPage);
   if (!page) return web::problem(t, context, 400, "catalog.api.invalid_page");
   const std::string query = query_param(request);
   auto v = views();
@@ -151,7 +142,7 @@ Result<Response> CatalogHandlers::api_services(const Request& request,
 }
 
 bool CatalogHandlers::api_services_from_memory(const Request& request) const {
-  const auto page = page_param(request);
+  const auto page = web::page_param(request, CatalogRepository::kMaxPage);
   if (!page) return true;
   const std::string query = query_param(request);
   return query.empty() || service_.search_cached(query, *page);

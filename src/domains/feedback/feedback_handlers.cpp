@@ -38,16 +38,6 @@ std::string one_decimal(double value) {
 
 int retry_minutes(int retry_after_seconds) { return std::max(1, (retry_after_seconds + 59) / 60); }
 
-std::optional<int> page_param(const web::Request& request) {
-  const auto text = request.query_param("page");
-  if (!text || text->empty()) return 1;
-  int page = 0;
-  const char* end = text->data() + text->size();
-  auto [ptr, ec] = std::from_chars(text->data(), end, page);
-  if (ec != std::errc() || ptr != end || page < 1) return std::nullopt;
-  return std::min(page, kMaxCommentsPage);
-}
-
 // One period's totals as JSON. Written by hand: Boost.JSON writes 3.75 as 3.75E0, and the
 // text holds only numbers, so nothing needs escaping.
 std::string totals_json(const RatingTotals& totals, std::string_view since = {}) {
@@ -213,7 +203,7 @@ Result<web::Response> FeedbackHandlers::comments(const web::Request& request,
                                                  web::RequestContext& context) {
   const auto& t = renderer_.translations();
   const Locale locale = context.locale;
-  const auto page_number = page_param(request);
+  const auto page_number = web::page_param(request, kMaxCommentsPage);
   if (!page_number) return renderer_.error_page(request, context, 400);
   PRATU_TRY(page, service_.comments(*page_number));
   json::array items;

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, Tab } from '../lib/browser.js';
+import { stepsOf } from '../lib/journey.js';
 import { t } from '../lib/locales.js';
 
 const adminEmail = 'admin@demo.pratu.example';
@@ -35,19 +36,8 @@ for (const javaScriptEnabled of [true, false]) {
     const satisfied = t('th', 'feedback.ratings.satisfied');
     let earlier = 0;
 
-    let broken = null;
-    const step = (name, body) => journey.test(name, async (s) => {
-      if (broken) {
-        s.skip(`not run: "${broken}" failed`);
-        return;
-      }
-      try {
-        await body();
-      } catch (error) {
-        broken = name;
-        throw error;
-      }
-    });
+    // Each step runs only if the ones before it passed: the journey is one person's path.
+    const step = stepsOf(journey);
 
     try {
       await step('reads the statistics before giving feedback', async () => {

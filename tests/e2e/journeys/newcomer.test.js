@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, Tab } from '../lib/browser.js';
+import { stepsOf } from '../lib/journey.js';
 import { t } from '../lib/locales.js';
 import { randomCitizenId } from '../lib/thai_id.js';
 
@@ -56,19 +57,7 @@ for (const javaScriptEnabled of [true, false]) {
     };
 
     // Each step runs only if the ones before it passed: the journey is one person's path.
-    let broken = null;
-    const step = (name, body) => journey.test(name, async (s) => {
-      if (broken) {
-        s.skip(`not run: "${broken}" failed`);
-        return;
-      }
-      try {
-        await body();
-      } catch (error) {
-        broken = name;
-        throw error;
-      }
-    });
+    const step = stepsOf(journey);
 
     // The navigation links and buttons, by their words in the locale files.
     const nav = (lang) => page.getByRole('navigation', { name: t(lang, 'layout.nav_label') });

@@ -120,6 +120,29 @@ TEST_P(FeedbackIT, AnAddressIsHeldBackAfterTheHoursLimit) {
   EXPECT_EQ(api_statistics()["all_time"].as_object()["count"].as_int64(), 10);
 }
 
+// A hostile visitor's bodies: far larger than any comment, a malformed escape, a rating that is
+// no number. Each is turned away and stores nothing.
+TEST_P(FeedbackIT, OversizedOrMalformedBodiesStoreNothing) {
+  auto form = client_->get("/feedback");
+  const std::string token = url_encode(extract_csrf_token(form.body));
+  const std::string form_type = "application/x-www-form-urlencoded";
+  auto huge = client_->request(
+      "POST", "/feedback",
+      "csrf_token=" + token + "&rating=5&comment=" + std::string(2 * 1024 * 1024, 'x'),
+      {{"Content-Type", form_type}});
+  EXPECT_EQ(huge.status, 413);
+  auto malformed =
+      client_->request("POST", "/feedback", "csrf_token=" + token + "&rating=5&comment=100%zz",
+                       {{"Content-Type", form_type}});
+  EXPECT_GE(malformed.status, 400);
+  EXPECT_LT(malformed.status, 500);
+  auto not_a_number = client_->request(
+      "POST", "/feedback",
+      "csrf_token=" + token + "&rating=5%20OR%201%3D1&comment=", {{"Content-Type", form_type}});
+  EXPECT_EQ(not_a_number.status, 422);
+  EXPECT_EQ(api_statistics()["all_time"].as_object()["count"].as_int64(), 0);
+}
+
 TEST_P(FeedbackIT, StatisticsPageAndApiShowWhatWasSent) {
   for (const char* rating : {"5", "5", "4", "1"}) {
     ASSERT_EQ(send_feedback(*client_, rating, "").status, 303);

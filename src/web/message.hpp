@@ -35,6 +35,10 @@ struct Request {
   std::string request_id;
   bool secure = false;           // reached us over TLS (or a trusted proxy says so)
   std::optional<Upload> upload;  // routes with a streamed body: the stored body
+  /// The session gate's reading of the session cookie, kept so that the several looks one
+  /// request takes at it (cache, I/O thread, middleware) check its signature once: unset
+  /// until first read; then the session id, or empty for no cookie or a forged one.
+  mutable std::optional<std::string> session_id_memo;
 
   /// First header named `name` (case-insensitive), or empty.
   std::string_view header(std::string_view name) const;

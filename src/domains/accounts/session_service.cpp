@@ -99,20 +99,23 @@ void SessionService::remember_unknown(const std::string& session_id) const {
   unknown_sessions_.store(session_id, true);
 }
 
+const std::string& SessionService::session_id_from(const web::Request& request) const {
+  if (!request.session_id_memo) {
+    auto cookie = request.cookie(session_cookie_name_);
+    auto secret = cookie ? verified_value(kSessionPurpose, *cookie) : std::nullopt;
+    request.session_id_memo = secret ? session_id_of(*secret) : std::string();
+  }
+  return *request.session_id_memo;
+}
+
 bool SessionService::may_hold_session(const web::Request& request) const {
-  auto cookie = request.cookie(session_cookie_name_);
-  if (!cookie) return false;
-  auto secret = verified_value(kSessionPurpose, *cookie);
-  return secret && !unknown_sessions_.contains(session_id_of(*secret));
+  const std::string& id = session_id_from(request);
+  return !id.empty() && !unknown_sessions_.contains(id);
 }
 
 bool SessionService::answers_from_memory(const web::Request& request) const {
-  auto cookie = request.cookie(session_cookie_name_);
-  if (!cookie) return false;
-  auto secret = verified_value(kSessionPurpose, *cookie);
-  if (!secret) return false;
-  std::string id = session_id_of(*secret);
-  return !unknown_sessions_.contains(id) && cached(id, clock_.now_seconds()).has_value();
+  const std::string& id = session_id_from(request);
+  return !id.empty() && !unknown_sessions_.contains(id) && is_cached(id, clock_.now_seconds());
 }
 
 std::string SessionService::session_id_of(std::string_view secret) {
@@ -170,7 +173,10 @@ Result<void> SessionService::store(storage::Connection& c, const Session& sessio
 Result<std::optional<ActiveSession>> SessionService::resolve(std::string_view cookie_value) {
   auto secret = verified_value(kSessionPurpose, cookie_value);
   if (!secret) return std::optional<ActiveSession>();
-  std::string id = session_id_of(*secret);
+  return resolve_id(session_id_of(*secret));
+}
+
+Result<std::optional<ActiveSession>> SessionService::resolve_id(const std::string& id) {
   if (unknown_sessions_.contains(id)) return std::optional<ActiveSession>();
   std::int64_t now = clock_.now_seconds();
   if (auto active = cached(id, now)) return active;
@@ -209,16 +215,28 @@ Result<std::optional<ActiveSession>> SessionService::resolve(std::string_view co
 std::optional<ActiveSession> SessionService::cached(const std::string& session_id,
                                                     std::int64_t now) const {
   std::shared_lock lock(live_mutex_);
+  const LiveSession* live = fresh_live(session_id, now);
+  if (live == nullptr) return std::nullopt;
+  return live->active;
+}
+
+bool SessionService::is_cached(const std::string& session_id, std::int64_t now) const {
+  std::shared_lock lock(live_mutex_);
+  return fresh_live(session_id, now) != nullptr;
+}
+
+const SessionService::LiveSession* SessionService::fresh_live(const std::string& session_id,
+                                                              std::int64_t now) const {
   auto it = live_sessions_.find(session_id);
-  if (it == live_sessions_.end() || now >= it->second.fresh_until) return std::nullopt;
+  if (it == live_sessions_.end() || now >= it->second.fresh_until) return nullptr;
   const Session& s = it->second.active.session;
   // Past its expiry or due a slide of the idle expiry: the database decides, as without a
   // cache (a clock moved back never makes an old entry fresh for longer than cache_seconds).
   if (!is_live(s, now) || now - s.last_seen_at > settings_.touch_interval_seconds ||
       now < it->second.fresh_until - settings_.cache_seconds) {
-    return std::nullopt;
+    return nullptr;
   }
-  return it->second.active;
+  return &it->second;
 }
 
 std::uint64_t SessionService::live_epoch() const {
@@ -254,9 +272,9 @@ void SessionService::forget_live_of_user(UserId user_id, std::string_view keep_s
 }
 
 Result<std::optional<ActiveSession>> SessionService::resolve_request(const web::Request& request) {
-  auto cookie = request.cookie(session_cookie_name_);
-  if (!cookie) return std::optional<ActiveSession>();
-  return resolve(*cookie);
+  const std::string& id = session_id_from(request);
+  if (id.empty()) return std::optional<ActiveSession>();
+  return resolve_id(id);
 }
 
 AnonymousCsrf SessionService::ensure_anonymous_csrf(const web::Request& request) {

@@ -173,20 +173,27 @@ class SessionService final : public web::SessionGate {
   std::optional<std::string_view> verified_value(std::string_view purpose,
                                                  std::string_view cookie) const;
   web::CookieOptions cookie_options(bool secure) const;
+  // The session id the request's signed session cookie names, or empty; read once per request.
+  const std::string& session_id_from(const web::Request& request) const;
+  // `resolve` after the cookie's signature has been checked.
+  Result<std::optional<ActiveSession>> resolve_id(const std::string& id);
   void remember_unknown(const std::string& session_id) const;
   // The live sessions this node read lately (see SessionSettings::cache_seconds).
+  struct LiveSession {
+    ActiveSession active;
+    std::int64_t fresh_until = 0;  // answered from memory while now < this
+  };
   std::optional<ActiveSession> cached(const std::string& session_id, std::int64_t now) const;
+  // `cached(...).has_value()` without the copy.
+  bool is_cached(const std::string& session_id, std::int64_t now) const;
+  // The entry of a session fresh at `now`, or nullptr; the caller holds live_mutex_.
+  const LiveSession* fresh_live(const std::string& session_id, std::int64_t now) const;
   // Remembers `active` unless a session was forgotten since `epoch` (live_epoch() before the
   // database was read): what was read may predate that ending.
   void remember_live(const ActiveSession& active, std::int64_t now, std::uint64_t epoch);
   std::uint64_t live_epoch() const;
   void forget_live(std::string_view session_id);
   void forget_live_of_user(UserId user_id, std::string_view keep_session_id);
-
-  struct LiveSession {
-    ActiveSession active;
-    std::int64_t fresh_until = 0;  // answered from memory while now < this
-  };
 
   storage::Database& db_;
   const Clock& clock_;

@@ -313,13 +313,23 @@ std::string timestamp() {
   const auto seconds = std::chrono::system_clock::to_time_t(now);
   const auto millis =
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  std::array<char, 64> buffer{};
-  std::snprintf(buffer.data(), buffer.size(), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
-                utc.tm_sec, static_cast<int>(millis));
-  return buffer.data();
+  // The date and time up to the second, formatted once a second per thread.
+  thread_local std::time_t formatted_for = -1;
+  thread_local std::array<char, 80> prefix{};
+  if (seconds != formatted_for) {
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    std::snprintf(prefix.data(), prefix.size(), "%04d-%02d-%02dT%02d:%02d:%02d.",
+                  utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
+                  utc.tm_sec);
+    formatted_for = seconds;
+  }
+  std::string out(prefix.data());
+  out.push_back(static_cast<char>('0' + millis / 100));
+  out.push_back(static_cast<char>('0' + millis / 10 % 10));
+  out.push_back(static_cast<char>('0' + millis % 10));
+  out.push_back('Z');
+  return out;
 }
 
 }  // namespace
@@ -359,8 +369,12 @@ std::string redact(std::string_view text) {
   return redact_numbers(redact_tokens(redact_emails(redact_secrets(text))));
 }
 
-void event(spdlog::level::level_enum level, std::string_view msg, std::string_view request_id,
-           std::initializer_list<Field> fields) {
+namespace {
+
+// One line; `verbatim` writes the message and the field values as they are (see
+// event_verbatim), the request id, which may come from a client's header, is redacted always.
+void write_event(spdlog::level::level_enum level, std::string_view msg, std::string_view request_id,
+                 std::initializer_list<Field> fields, bool verbatim) {
   spdlog::logger* logger = spdlog::default_logger_raw();
   if (logger == nullptr || !logger->should_log(level)) return;
 
@@ -370,7 +384,7 @@ void event(spdlog::level::level_enum level, std::string_view msg, std::string_vi
     line += "{\"ts\":\"" + timestamp() + "\",\"level\":\"";
     line += level_name(level);
     line += "\",\"msg\":";
-    append_json_string(line, redact(msg));
+    append_json_string(line, verbatim ? std::string(msg) : redact(msg));
     if (!request_id.empty()) {
       line += ",\"request_id\":";
       append_json_string(line, redact(request_id));
@@ -379,7 +393,9 @@ void event(spdlog::level::level_enum level, std::string_view msg, std::string_vi
       line.push_back(',');
       append_json_string(line, key);
       line.push_back(':');
-      const std::string clean = is_secret_key(key) ? "[redacted]" : redact(value);
+      const std::string clean = is_secret_key(key) ? std::string("[redacted]")
+                                : verbatim         ? std::string(value)
+                                                   : redact(value);
       if (is_json_number(clean)) {
         line += clean;
       } else {
@@ -392,7 +408,7 @@ void event(spdlog::level::level_enum level, std::string_view msg, std::string_vi
     line.push_back(' ');
     line += level_name(level);
     line.push_back(' ');
-    append_text(line, redact(msg));
+    append_text(line, verbatim ? std::string(msg) : redact(msg));
     if (!request_id.empty()) {
       line += " request_id=";
       append_text(line, redact(request_id));
@@ -401,10 +417,24 @@ void event(spdlog::level::level_enum level, std::string_view msg, std::string_vi
       line.push_back(' ');
       append_text(line, key);
       line.push_back('=');
-      append_text(line, is_secret_key(key) ? "[redacted]" : redact(value));
+      append_text(line, is_secret_key(key) ? std::string("[redacted]")
+                        : verbatim         ? std::string(value)
+                                           : redact(value));
     }
   }
   logger->log(level, "{}", line);
+}
+
+}  // namespace
+
+void event(spdlog::level::level_enum level, std::string_view msg, std::string_view request_id,
+           std::initializer_list<Field> fields) {
+  write_event(level, msg, request_id, fields, false);
+}
+
+void event_verbatim(spdlog::level::level_enum level, std::string_view msg,
+                    std::string_view request_id, std::initializer_list<Field> fields) {
+  write_event(level, msg, request_id, fields, true);
 }
 
 }  // namespace pratu::log

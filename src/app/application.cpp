@@ -85,6 +85,7 @@ bool served_over_https(const Config& config) {
 
 platform::SharedSettings shared_settings(const Config& config) {
   return {.cache_ttl = std::chrono::seconds(config.cache.seconds),
+          .page_entries = static_cast<std::size_t>(config.cache.page_entries),
           .https = served_over_https(config)};
 }
 

@@ -108,6 +108,29 @@ TEST_F(CapturedLog, WritesOneJsonObjectPerLineWithRedactedFields) {
   EXPECT_EQ(ts.back(), 'Z');
 }
 
+TEST_F(CapturedLog, VerbatimEventsKeepTheProgramsValuesButRedactTheRequestId) {
+  init("debug", Format::json);
+  auto logger = std::make_shared<spdlog::logger>(
+      "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(out_));
+  logger->set_pattern("%v");
+  spdlog::set_default_logger(logger);
+
+  // A byte count that happens to look like a phone number stays a number; a request id sent
+  // by a client holding a national id is still redacted; a secret's key still hides it.
+  event_verbatim(spdlog::level::info, "request", "1101700207030",
+                 {{"bytes", "0812345678"}, {"route", "catalog.service"}, {"token", "abc"}});
+  auto json = boost::json::parse(out_.str()).as_object();
+  EXPECT_EQ(json.at("msg").as_string(), "request");
+  EXPECT_EQ(json.at("request_id").as_string(), "[id]");
+  EXPECT_EQ(json.at("bytes").as_string(), "0812345678");
+  EXPECT_EQ(json.at("route").as_string(), "catalog.service");
+  EXPECT_EQ(json.at("token").as_string(), "[redacted]");
+
+  out_.str("");
+  info("request", "", {{"bytes", "0812345678"}});
+  EXPECT_EQ(boost::json::parse(out_.str()).as_object().at("bytes").as_string(), "[phone]");
+}
+
 TEST_F(CapturedLog, TextFormatKeepsEachEventOnOneLine) {
   init("info", Format::text);
   auto logger = std::make_shared<spdlog::logger>(

@@ -40,6 +40,7 @@ namespace pratu::platform {
 /// Settings of the platform every module may read.
 struct SharedSettings {
   std::chrono::seconds cache_ttl{60};  // how long a cached page or result may be served
+  std::size_t page_entries = 4096;     // pages (or their contents) a cache may keep
   bool https = false;                  // people reach Pratu over HTTPS (server.public_url)
 };
 

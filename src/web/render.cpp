@@ -217,6 +217,11 @@ Renderer::LocaleTemplates Renderer::specialize(const TemplateSet& source,
     set->add(name, with_strings.specialize(globals.at("assets"), "assets", nullptr));
   });
   LocaleTemplates out;
+  set->for_each([&](const std::string& name, const Template& tmpl) {
+    if (name.rfind("pages/", 0) == 0 && !tmpl.mentions(kPersonalNames, set.get())) {
+      out.impersonal_pages.insert(name.substr(6));
+    }
+  });
   out.layout = set->find("layouts/main");
   out.layout_parts = out.layout->split_at("content");
   out.set = std::move(set);
@@ -268,13 +273,8 @@ std::string Renderer::render(const Request& request, const RequestContext& conte
   return render_shared(request, context, name, json::value(std::move(model)));
 }
 
-std::string Renderer::render_shared(const Request& request, const RequestContext& context,
-                                    std::string_view name, const json::value& shared_model) const {
-  static const json::object kNoModel;
-  const json::object& model = shared_model.is_object() ? shared_model.get_object() : kNoModel;
-  // The context stack: the language's globals, what every page has, then the page's own
-  // model (which wins over both, as a merged model would).
-  json::value base(base_model(request, context));
+void Renderer::add_document_fields(json::object& base, const json::object& model,
+                                   std::string_view name, Locale locale) const {
   auto errors = model.if_contains("errors");
   bool has_errors = errors != nullptr && errors->is_array() && !errors->get_array().empty();
   const auto& t = translations_;
@@ -282,11 +282,21 @@ std::string Renderer::render_shared(const Request& request, const RequestContext
   std::string title = own_title != nullptr && own_title->is_string()
                           ? std::string(own_title->get_string())
                           : std::string();
-  std::string site = t.text(context.locale, "site.name");
+  std::string site = t.text(locale, "site.name");
   title = title.empty() ? site : title + " – " + site;
-  if (has_errors) title = t.text(context.locale, "errors.title_prefix") + " " + title;
-  base.get_object()["document_title"] = title;
-  base.get_object()["document_description"] = description(model, name, context.locale);
+  if (has_errors) title = t.text(locale, "errors.title_prefix") + " " + title;
+  base["document_title"] = title;
+  base["document_description"] = description(model, name, locale);
+}
+
+std::string Renderer::render_shared(const Request& request, const RequestContext& context,
+                                    std::string_view name, const json::value& shared_model) const {
+  static const json::object kNoModel;
+  const json::object& model = shared_model.is_object() ? shared_model.get_object() : kNoModel;
+  // The context stack: the language's globals, what every page has, then the page's own
+  // model (which wins over both, as a merged model would).
+  json::value base(base_model(request, context));
+  add_document_fields(base.get_object(), model, name, context.locale);
 
   const bool en = context.locale == Locale::en;
   const json::value& globals = en ? en_globals_ : th_globals_;
@@ -310,6 +320,53 @@ std::string Renderer::render_shared(const Request& request, const RequestContext
   base.get_object()["content"] = std::move(content);
   templates.layout->render(frames, templates.set.get(), out);
   return out;
+}
+
+bool Renderer::is_impersonal(std::string_view name) const {
+  // Both languages' templates come from the same files: one answers for both.
+  return th_templates_.impersonal_pages.contains(name);
+}
+
+Response Renderer::shared_page(const Request& request, const RequestContext& context,
+                               std::string_view name, const json::value& shared_model,
+                               ContentCache& contents, std::string_view key, int status) const {
+  const bool en = context.locale == Locale::en;
+  const LocaleTemplates& templates = en ? en_templates_ : th_templates_;
+  if (!templates.layout_parts || !templates.impersonal_pages.contains(name)) {
+    return shared_page(request, context, name, shared_model, status);
+  }
+  json::value base(base_model(request, context));
+  const json::value& globals = en ? en_globals_ : th_globals_;
+  const std::vector<const json::value*> frames{&globals, &base, &shared_model};
+
+  std::string cache_key =
+      std::string(locale_code(context.locale)) + "|" + std::string(name) + "|" + std::string(key);
+  auto content = contents.find(cache_key).value_or(nullptr);
+  if (!content) {
+    static const json::object kNoModel;
+    const json::object& model = shared_model.is_object() ? shared_model.get_object() : kNoModel;
+    const Template* page = templates.set->find("pages/" + std::string(name));
+    if (page == nullptr) throw std::logic_error("no template pages/" + std::string(name));
+    // The page names nothing of the request's (checked at load), so `base` cannot show.
+    json::object document;
+    add_document_fields(document, model, name, context.locale);
+    PageContent made{std::string(document["document_title"].get_string()),
+                     std::string(document["document_description"].get_string()),
+                     {}};
+    made.body.reserve(16 * 1024);
+    page->render(frames, templates.set.get(), made.body);
+    content = std::make_shared<const PageContent>(std::move(made));
+    contents.store(cache_key, content);
+  }
+  base.get_object()["document_title"] = content->document_title;
+  base.get_object()["document_description"] = content->document_description;
+  Response response;
+  response.status = status;
+  response.body.reserve(content->body.size() + 8 * 1024);
+  templates.layout_parts->first.render(frames, templates.set.get(), response.body);
+  response.body += content->body;
+  templates.layout_parts->second.render(frames, templates.set.get(), response.body);
+  return response;
 }
 
 Response Renderer::page(const Request& request, const RequestContext& context,

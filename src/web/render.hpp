@@ -3,15 +3,18 @@
 
 #include <boost/json/object.hpp>
 
+#include <array>
 #include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "common/result.hpp"
+#include "common/ttl_cache.hpp"
 #include "web/context.hpp"
 #include "web/message.hpp"
 #include "web/template_engine.hpp"
@@ -50,6 +53,14 @@ class AssetUrls {
   virtual std::string url(std::string_view logical_path) const = 0;
 };
 
+/// Rendered page contents (what a page template writes inside the layout), kept by the owner
+/// of pages that read the same for everyone in a language; see Renderer::shared_page.
+struct PageContent {
+  std::string document_title, document_description;  // what the layout's head shows
+  std::string body;                                  // what goes inside <main>
+};
+using ContentCache = TtlCache<std::shared_ptr<const PageContent>>;
+
 /// Renders templates/pages/<name>.mustache inside templates/layouts/main.mustache.
 ///
 /// The model handlers pass is merged with what every page needs:
@@ -81,6 +92,23 @@ class Renderer {
   /// The same with a model built once and shared by many requests (an object; not copied).
   Response shared_page(const Request& request, const RequestContext& context, std::string_view name,
                        const boost::json::value& shared_model, int status = 200) const;
+  /// `shared_page` for a page whose content is the same for everyone who reads it in a
+  /// language: the content is rendered once per `key` and language and kept in `contents`,
+  /// and only the layout (the person's name, their CSRF token, the session notice) is rendered
+  /// per request. `key` must name everything the model depends on besides the language; the
+  /// owner drops `contents` when its models change. A page template that names anything of
+  /// the request's (see kPersonalNames) is rendered in full every time instead.
+  Response shared_page(const Request& request, const RequestContext& context, std::string_view name,
+                       const boost::json::value& shared_model, ContentCache& contents,
+                       std::string_view key, int status = 200) const;
+  /// The names of the per-request part of every page's model, which differ between two people
+  /// reading the same page (or one person on two visits).
+  static constexpr std::array<std::string_view, 6> kPersonalNames = {
+      "user", "session", "csrf_token", "request_id", "path", "other_lang_url"};
+  /// Whether pages/<name> names none of kPersonalNames, itself or through its partials: its
+  /// content may then be kept in a ContentCache.
+  bool is_impersonal(std::string_view name) const;
+
   /// A localized error page for `status` (404, 405, 413, 429, 500, 503, ...) showing the
   /// request id, so a person can quote it to the help desk.
   Response error_page(const Request& request, const RequestContext& context, int status) const;
@@ -105,7 +133,11 @@ class Renderer {
     std::shared_ptr<const TemplateSet> set;
     const Template* layout = nullptr;
     std::optional<std::pair<Template, Template>> layout_parts;  // before and after content
+    std::set<std::string, std::less<>> impersonal_pages;        // "catalog/service", ...
   };
+  // The document title and description every page's layout shows, into `base`.
+  void add_document_fields(boost::json::object& base, const boost::json::object& model,
+                           std::string_view name, Locale locale) const;
   static LocaleTemplates specialize(const TemplateSet& source, const boost::json::value& globals);
   /// The meta description: the model's own, the page's from the locale, or the site's.
   std::string description(const boost::json::object& model, std::string_view name,

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 
 #include "support/temp_dir.hpp"
@@ -13,6 +14,7 @@ namespace pratu::web {
 namespace {
 
 namespace fs = std::filesystem;
+namespace json = boost::json;
 
 class FixedAssets final : public AssetUrls {
  public:
@@ -122,6 +124,103 @@ TEST_F(RendererTest, PageWithoutItsOwnDescriptionGetsTheSiteOne) {
   ASSERT_NE(expected, "site.description");
   EXPECT_NE(html.find("<meta name=\"description\" content=\"" + expected + "\">"),
             std::string::npos);
+}
+
+// The catalogue's pages are the same for everyone: a signed-in person's copy renders only the
+// layout (see ContentCacheTest), which is what keeps such a page fast.
+TEST_F(RendererTest, CatalogPagesShowNothingOfThePersonInTheirContent) {
+  for (const char* page :
+       {"catalog/home", "catalog/agencies", "catalog/agency", "catalog/service"}) {
+    EXPECT_TRUE(renderer_->is_impersonal(page)) << page;
+  }
+  EXPECT_FALSE(renderer_->is_impersonal("accounts/login"));  // its form carries the CSRF token
+}
+
+// Templates of its own: a layout that shows the person, pages that do and do not.
+class ContentCacheTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto t = Translations::load(PRATU_SOURCE_DIR "/locales");
+    ASSERT_TRUE(t.has_value()) << t.error().detail;
+    translations_ = std::move(*t);
+    dir_.write("layouts/main.mustache",
+               "<h>{{#user}}{{display_name}}|{{csrf_token}}{{/user}}{{^user}}visitor{{/user}}</h>"
+               "<t>{{document_title}}</t><m>{{{content}}}</m>");
+    dir_.write("pages/x/plain.mustache", "<p>{{body}}</p>");
+    dir_.write("pages/x/personal.mustache", "<p>{{body}} {{csrf_token}}</p>");
+    dir_.write("pages/x/nested.mustache", "{{#items}}<i>{{name}} {{path}}</i>{{/items}}");
+    dir_.write("pages/x/through_partial.mustache", "<p>{{body}}</p>{{> greeting}}");
+    dir_.write("partials/greeting.mustache", "{{#user}}hello {{display_name}}{{/user}}");
+    auto r = Renderer::load(dir_.path().string(), translations_, assets_);
+    ASSERT_TRUE(r.has_value()) << r.error().detail;
+    renderer_ = std::move(*r);
+  }
+  static RequestContext person(std::string name, std::string token) {
+    RequestContext c;
+    c.user = Principal{1, std::move(name), Role::applicant, ""};
+    c.csrf_token = std::move(token);
+    return c;
+  }
+  test::TempDir dir_;
+  Translations translations_;
+  FixedAssets assets_;
+  std::unique_ptr<Renderer> renderer_;
+  Request request_;
+  ContentCache contents_{16, std::chrono::seconds(60)};
+};
+
+TEST_F(ContentCacheTest, OnlyPagesThatNameNothingOfTheRequestAreImpersonal) {
+  EXPECT_TRUE(renderer_->is_impersonal("x/plain"));
+  EXPECT_FALSE(renderer_->is_impersonal("x/personal"));
+  EXPECT_FALSE(renderer_->is_impersonal("x/nested"));           // {{path}} inside a section
+  EXPECT_FALSE(renderer_->is_impersonal("x/through_partial"));  // {{#user}} in a partial
+  EXPECT_FALSE(renderer_->is_impersonal("x/missing"));
+}
+
+TEST_F(ContentCacheTest, ContentIsRenderedOnceAndTheLayoutForEachPerson) {
+  const json::value first = json::object{{"title", "One"}, {"body", "first"}};
+  auto a =
+      renderer_->shared_page(request_, person("Anong", "tok-a"), "x/plain", first, contents_, "k");
+  EXPECT_NE(a.body.find("<h>Anong|tok-a</h>"), std::string::npos) << a.body;
+  EXPECT_NE(a.body.find("<m><p>first</p></m>"), std::string::npos) << a.body;
+  EXPECT_NE(a.body.find("<t>One"), std::string::npos) << a.body;
+
+  // The same key with another model: the kept content (and title) is served, so it was not
+  // rendered again; the layout still shows the second person, never the first.
+  const json::value second = json::object{{"title", "Two"}, {"body", "second"}};
+  auto b =
+      renderer_->shared_page(request_, person("Boon", "tok-b"), "x/plain", second, contents_, "k");
+  EXPECT_NE(b.body.find("<h>Boon|tok-b</h>"), std::string::npos) << b.body;
+  EXPECT_NE(b.body.find("<m><p>first</p></m>"), std::string::npos) << b.body;
+  EXPECT_NE(b.body.find("<t>One"), std::string::npos) << b.body;
+  EXPECT_EQ(b.body.find("Anong"), std::string::npos) << b.body;
+  EXPECT_EQ(b.body.find("tok-a"), std::string::npos) << b.body;
+
+  // Another key, or another language, is content of its own.
+  auto c = renderer_->shared_page(request_, person("Boon", "tok-b"), "x/plain", second, contents_,
+                                  "other");
+  EXPECT_NE(c.body.find("<p>second</p>"), std::string::npos) << c.body;
+  auto english = person("Boon", "tok-b");
+  english.locale = Locale::en;
+  auto d = renderer_->shared_page(request_, english, "x/plain", second, contents_, "k");
+  EXPECT_NE(d.body.find("<p>second</p>"), std::string::npos) << d.body;
+
+  // A visitor gets the same content in the visitor's layout.
+  auto e = renderer_->shared_page(request_, RequestContext{}, "x/plain", second, contents_, "k");
+  EXPECT_NE(e.body.find("<h>visitor</h><t>One"), std::string::npos) << e.body;
+}
+
+TEST_F(ContentCacheTest, PagesThatShowThePersonAreNeverKept) {
+  for (const char* page : {"x/personal", "x/through_partial"}) {
+    const json::value model = json::object{{"body", "b"}};
+    auto a =
+        renderer_->shared_page(request_, person("Anong", "tok-a"), page, model, contents_, "k");
+    auto b = renderer_->shared_page(request_, person("Boon", "tok-b"), page, model, contents_, "k");
+    EXPECT_NE(a.body.find("Anong"), std::string::npos) << page << ": " << a.body;
+    EXPECT_EQ(b.body.find("Anong"), std::string::npos) << page << ": " << b.body;
+    EXPECT_EQ(b.body.find("tok-a"), std::string::npos) << page << ": " << b.body;
+  }
+  EXPECT_EQ(contents_.find("th|x/personal|k"), std::nullopt);
 }
 
 // Search engines show the description under the title: every page template has its own.

@@ -329,7 +329,33 @@ void specialize_into(const Nodes& nodes, const json::value& constants, std::stri
   }
 }
 
+bool mentions_in(const Nodes& nodes, std::span<const std::string_view> roots,
+                 const TemplateSet* set, int depth) {
+  using Kind = Template::Node::Kind;
+  for (const auto& node : nodes) {
+    if (node.kind == Kind::text) continue;
+    if (node.kind == Kind::partial) {
+      const Template* tmpl = set != nullptr ? set->find(node.text) : nullptr;
+      // A partial that cannot be read, or nests deeper than rendering allows, may name anything.
+      if (tmpl == nullptr || depth >= 16) return true;
+      if (mentions_in(tmpl->nodes(), roots, set, depth + 1)) return true;
+      continue;
+    }
+    if (!node.path.empty()) {
+      for (auto root : roots) {
+        if (node.path.front() == root) return true;
+      }
+    }
+    if (mentions_in(node.children, roots, set, depth)) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+bool Template::mentions(std::span<const std::string_view> roots, const TemplateSet* set) const {
+  return mentions_in(*nodes_, roots, set, 0);
+}
 
 Template Template::specialize(const json::value& constants, std::string_view root,
                               const TemplateSet* set) const {

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -45,6 +46,11 @@ class Template {
   /// caller can write what goes there straight into the output; nullopt when the template
   /// has no such tag at its top level.
   std::optional<std::pair<Template, Template>> split_at(std::string_view name) const;
+
+  /// Whether any tag, section or partial (looked up in `set`, as render would) names one of
+  /// `roots` as its first part: {{user.display_name}} and {{#user}} both name "user". A tag
+  /// resolves up the context stack, so a name inside a section counts too.
+  bool mentions(std::span<const std::string_view> roots, const TemplateSet* set) const;
 
   const std::string& name() const { return name_; }
   /// The parsed nodes (for partial expansion inside the engine).

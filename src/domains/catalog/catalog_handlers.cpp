@@ -57,8 +57,9 @@ std::string api_page_json(const CatalogViews& views, const ServicePage& page) {
 
 }  // namespace
 
-CatalogHandlers::CatalogHandlers(CatalogService& service, const web::Renderer& renderer)
-    : service_(service), renderer_(renderer) {
+CatalogHandlers::CatalogHandlers(CatalogService& service, const web::Renderer& renderer,
+                                 ContentCacheSettings contents)
+    : service_(service), renderer_(renderer), contents_(contents) {
   views();  // built now rather than on the first request
 }
 
@@ -67,20 +68,22 @@ std::shared_ptr<const CatalogViews> CatalogHandlers::views() const {
   auto current = views_.load();
   if (current && &current->snapshot() == snapshot.get()) return current;
   // Two threads may both build after a reload; either result is the same, so the last wins.
-  auto built = std::make_shared<const CatalogViews>(std::move(snapshot), renderer_.translations());
+  auto built = std::make_shared<const CatalogViews>(std::move(snapshot), renderer_.translations(),
+                                                    contents_);
   views_.store(built);
   return built;
 }
 
 Result<Response> CatalogHandlers::home(const Request& request, RequestContext& context) const {
   auto v = views();
-  return renderer_.shared_page(request, context, "catalog/home", v->in(context.locale).home);
+  return renderer_.shared_page(request, context, "catalog/home", v->in(context.locale).home,
+                               v->contents(), "");
 }
 
 Result<Response> CatalogHandlers::agencies(const Request& request, RequestContext& context) const {
   auto v = views();
-  return renderer_.shared_page(request, context, "catalog/agencies",
-                               v->in(context.locale).agencies);
+  return renderer_.shared_page(request, context, "catalog/agencies", v->in(context.locale).agencies,
+                               v->contents(), "");
 }
 
 Result<Response> CatalogHandlers::agency(const Request& request, RequestContext& context) const {
@@ -88,7 +91,8 @@ Result<Response> CatalogHandlers::agency(const Request& request, RequestContext&
   const auto& pages = v->in(context.locale).agency_pages;
   auto it = pages.find(request.path_param("code"));
   if (it == pages.end()) return Error::not_found("agency");
-  return renderer_.shared_page(request, context, "catalog/agency", it->second);
+  return renderer_.shared_page(request, context, "catalog/agency", it->second, v->contents(),
+                               it->first);
 }
 
 Result<Response> CatalogHandlers::service(const Request& request, RequestContext& context) const {
@@ -96,7 +100,8 @@ Result<Response> CatalogHandlers::service(const Request& request, RequestContext
   const auto& pages = v->in(context.locale).service_pages;
   auto it = pages.find(request.path_param("slug"));
   if (it == pages.end()) return Error::not_found("service");
-  return renderer_.shared_page(request, context, "catalog/service", it->second);
+  return renderer_.shared_page(request, context, "catalog/service", it->second, v->contents(),
+                               it->first);
 }
 
 Result<Response> CatalogHandlers::search(const Request& request, RequestContext& context) const {

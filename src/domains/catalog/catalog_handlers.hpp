@@ -16,7 +16,8 @@ namespace pratu::catalog {
 
 class CatalogHandlers {
  public:
-  CatalogHandlers(CatalogService& service, const web::Renderer& renderer);
+  CatalogHandlers(CatalogService& service, const web::Renderer& renderer,
+                  ContentCacheSettings contents = {});
 
   /// GET / — search box, most used services, agencies, the e-Service levels explained.
   Result<web::Response> home(const web::Request& request, web::RequestContext& context) const;
@@ -51,6 +52,7 @@ class CatalogHandlers {
 
   CatalogService& service_;
   const web::Renderer& renderer_;
+  ContentCacheSettings contents_;
   mutable std::atomic<std::shared_ptr<const CatalogViews>> views_;
 };
 

@@ -52,7 +52,9 @@ Result<void> CatalogModule::start(platform::Shared& shared) {
       *repository_, SearchCacheSettings{static_cast<std::size_t>(settings_.search_entries),
                                         shared.settings.cache_ttl});
   PRATU_CHECK(service_->load_directory(settings_.directory));
-  handlers_ = std::make_unique<CatalogHandlers>(*service_, *shared.renderer);
+  handlers_ = std::make_unique<CatalogHandlers>(
+      *service_, *shared.renderer,
+      ContentCacheSettings{shared.settings.page_entries, shared.settings.cache_ttl});
   return shared.services.offer<platform::AgencyDirectory>(name(), *this);
 }
 

@@ -210,10 +210,11 @@ std::string format_working_days(const Translations& t, Locale locale, int days) 
 }
 
 CatalogViews::CatalogViews(std::shared_ptr<const CatalogSnapshot> snapshot,
-                           const Translations& translations)
+                           const Translations& translations, ContentCacheSettings contents)
     : snapshot_(std::move(snapshot)),
       th_(build(translations, Locale::th, *snapshot_)),
-      en_(build(translations, Locale::en, *snapshot_)) {
+      en_(build(translations, Locale::en, *snapshot_)),
+      contents_(contents.entries, contents.ttl) {
   for (const Service& service : snapshot_->catalog().services) {
     json::object full = to_json(service);
     full["url"] = service_url(service.slug);

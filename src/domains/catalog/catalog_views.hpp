@@ -5,6 +5,7 @@
 #include <boost/json/object.hpp>
 
 #include <array>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -35,12 +36,18 @@ struct LocaleViews {
   std::map<std::string, boost::json::object, std::less<>> cards;         // by slug
 };
 
+/// How many rendered page contents the views of one snapshot keep, and for how long.
+struct ContentCacheSettings {
+  std::size_t entries = 4096;
+  std::chrono::seconds ttl{60};
+};
+
 /// Every view of one snapshot, in both locales, plus the API's JSON.
 class CatalogViews {
  public:
   /// Builds all models of `snapshot` with `translations`.
   CatalogViews(std::shared_ptr<const CatalogSnapshot> snapshot,
-               const web::Translations& translations);
+               const web::Translations& translations, ContentCacheSettings contents = {});
 
   const CatalogSnapshot& snapshot() const { return *snapshot_; }
   /// The models for `locale`.
@@ -51,6 +58,9 @@ class CatalogViews {
   const std::string& agencies_json() const { return agencies_json_; }
   /// The API's summary of a service: {slug, name, agency, level, url}.
   const boost::json::object* api_item(std::string_view slug) const;
+  /// The rendered contents of this snapshot's pages (web::Renderer::shared_page with a
+  /// cache): dropped with the views when the catalogue changes.
+  web::ContentCache& contents() const { return contents_; }
 
  private:
   std::shared_ptr<const CatalogSnapshot> snapshot_;
@@ -58,6 +68,7 @@ class CatalogViews {
   std::map<std::string, std::string, std::less<>> service_json_;
   std::map<std::string, boost::json::object, std::less<>> api_items_;
   std::string agencies_json_;
+  mutable web::ContentCache contents_;
 };
 
 /// The public URL of a service page.

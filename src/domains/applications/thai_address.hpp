@@ -1,6 +1,6 @@
 #pragma once
 /// Thailand's provinces, districts and subdistricts with their postcodes, read once at start
-/// from data/thai-address/ (its README.md says where they come from): the choices of a Thai
+/// from datasets/thai-address/ (its README.md says where they come from): the choices of a Thai
 /// address field, and the check of a submitted one. Answers store codes; names are for showing.
 
 #include <cstddef>

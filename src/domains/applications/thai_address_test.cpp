@@ -15,10 +15,10 @@
 namespace pratu::applications {
 namespace {
 
-// The bundled data set (data/thai-address), loaded once for every test that reads it.
+// The bundled data set (datasets/thai-address), loaded once for every test that reads it.
 const ThaiAddressBook& bundled() {
   static const ThaiAddressBook book = [] {
-    auto loaded = ThaiAddressBook::load(PRATU_SOURCE_DIR "/data/thai-address");
+    auto loaded = ThaiAddressBook::load(PRATU_SOURCE_DIR "/datasets/thai-address");
     if (!loaded) throw std::runtime_error(loaded.error().detail);
     return *loaded;
   }();
@@ -35,7 +35,7 @@ TEST(ThaiAddressBook, LoadsTheBundledCounts) {
   const auto& book = bundled();
   EXPECT_EQ(book.provinces().size(), 77u);
   EXPECT_EQ(book.district_count(), 928u);
-  // 82 fewer than forms.md's 7,436: data/thai-address/README.md says why.
+  // 82 fewer than forms.md's 7,436: datasets/thai-address/README.md says why.
   EXPECT_EQ(book.subdistrict_count(), 7354u);
   EXPECT_EQ(book.postcode_count(), 956u);
 }

@@ -48,6 +48,7 @@ struct Application::Parts {
   std::unique_ptr<http::StaticAssets> assets;
   std::unique_ptr<web::Renderer> renderer;
   platform::Services services;
+  platform::EarnedFeatures earned;
   std::unique_ptr<platform::Shared> shared;
   Modules modules;                       // after what they borrow: they go before it
   web::SessionGate* sessions = nullptr;  // offered by a module
@@ -81,6 +82,18 @@ Result<std::unique_ptr<storage::Database>> open_and_migrate(const Config& config
 // Whether people reach Pratu over HTTPS (then cookies are __Host- and Secure, and HSTS is sent).
 bool served_over_https(const Config& config) {
   return config.server.public_url.rfind("https://", 0) == 0;
+}
+
+// Every module's prepare(), in list order, before any starts; an error names the module.
+Result<void> prepare_modules(const Modules& modules, platform::Shared& shared) {
+  for (const auto& module : modules) {
+    if (auto prepared = module->prepare(shared); !prepared) {
+      Error error = prepared.error();
+      error.detail = "module " + std::string(module->name()) + ": " + error.detail;
+      return error;
+    }
+  }
+  return ok();
 }
 
 platform::SharedSettings shared_settings(const Config& config) {
@@ -356,8 +369,9 @@ Result<std::unique_ptr<Application>> Application::create(const Config& config, M
 
   p->shared.reset(new platform::Shared{p->clock, p->random, p->metrics, *p->db, *p->blobs,
                                        p->translations, p->renderer.get(), p->services,
-                                       shared_settings(config)});
+                                       shared_settings(config), p->earned});
   p->modules = std::move(modules);
+  PRATU_CHECK(prepare_modules(p->modules, *p->shared));
   for (const auto& module : p->modules) {
     if (auto started = module->start(*p->shared); !started) {
       Error error = started.error();
@@ -509,10 +523,13 @@ int run_command(const Config& config, const Modules& modules, const platform::Co
   crypto::SecureRandom random;
   metrics::Registry metrics;
   platform::Services services;
+  platform::EarnedFeatures earned;
   storage::BlobStore blobs(config.paths.blobs);
   platform::Shared shared{clock,   random,   metrics,
                           **db,    blobs,    *translations,
-                          nullptr, services, shared_settings(config)};
+                          nullptr, services, shared_settings(config),
+                          earned};
+  if (auto prepared = prepare_modules(modules, shared); !prepared) return fail(prepared.error());
   return command.run(shared);
 }
 

@@ -24,6 +24,7 @@
 #include "common/clock.hpp"
 #include "common/metrics.hpp"
 #include "common/result.hpp"
+#include "platform/earned_features.hpp"
 #include "platform/services.hpp"
 #include "platform/settings.hpp"
 #include "storage/blob_store.hpp"
@@ -55,6 +56,7 @@ struct Shared {
   const web::Renderer* renderer;  // null for commands, which render no pages
   Services& services;
   SharedSettings settings;
+  EarnedFeatures& earned;  // what modules run for each service (see Module::prepare)
 };
 
 /// Work done every `interval` on one background thread of each node; several nodes doing it
@@ -82,6 +84,11 @@ class Module {
   virtual std::vector<SettingsSection> settings() { return {}; }
   /// Adds its subcommands under `cli` (usually one named after the module).
   virtual std::vector<Command> add_commands(CLI::App& /*cli*/) { return {}; }
+  /// Reads the module's own files before any module starts (also before a command runs): it
+  /// may offer what needs no database to later modules through shared.services (the catalogue
+  /// offers the service directory) and declare in shared.earned what it runs for which service
+  /// (a form earns "e_form"). No database access here.
+  virtual Result<void> prepare(Shared& /*shared*/) { return ok(); }
   /// Builds its services; may offer interfaces to later modules through shared.services.
   virtual Result<void> start(Shared& shared) = 0;
   /// Demo data for a fresh database; returns text for the console (may be empty).

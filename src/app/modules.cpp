@@ -1,6 +1,7 @@
 #include "app/modules.hpp"
 
 #include "domains/accounts/accounts_module.hpp"
+#include "domains/applications/applications_module.hpp"
 #include "domains/catalog/catalog_module.hpp"
 #include "domains/feedback/feedback_module.hpp"
 
@@ -12,6 +13,7 @@ Modules modules() {
   m.push_back(std::make_unique<catalog::CatalogModule>());
   m.push_back(std::make_unique<accounts::AccountsModule>());
   m.push_back(std::make_unique<feedback::FeedbackModule>());
+  m.push_back(std::make_unique<applications::ApplicationsModule>());
   return m;
 }
 

@@ -37,6 +37,7 @@ struct Agency {
 
 /// A document the applicant brings or attaches.
 struct RequiredDocument {
+  std::string key;  // how a form names it ("house_registration"); empty when none does
   LocalizedText name;
   LocalizedText note;    // empty when there is nothing to add
   int originals = 0;     // original copies

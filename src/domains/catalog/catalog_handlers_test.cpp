@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "domains/catalog/catalog_loader.hpp"
+#include "domains/catalog/earned_for_tests.hpp"
 #include "support/test_databases.hpp"
 #include "web/problem.hpp"
 
@@ -46,7 +47,8 @@ class CatalogHandlersTest : public ::testing::Test {
     db_ = std::move(*db);
     repository_ = std::make_unique<CatalogRepository>(db_->db());
     service_ = std::make_unique<CatalogService>(*repository_);
-    auto loaded = service_->load_directory(fs::path(PRATU_SOURCE_DIR) / "services");
+    const auto demo = fs::path(PRATU_SOURCE_DIR) / "services";
+    auto loaded = service_->load_directory(demo, earned_by_forms_in(demo));
     ASSERT_TRUE(loaded) << loaded.error().detail;
     handlers_ = std::make_unique<CatalogHandlers>(*service_, *renderer_);
   }

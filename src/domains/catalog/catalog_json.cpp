@@ -49,6 +49,7 @@ boost::json::object to_json(const Service& service) {
                              {"copies", document.copies},
                              {"required", document.required}};
     if (!document.note.th.empty()) item["note"] = to_json(document.note);
+    if (!document.key.empty()) item["key"] = document.key;
     documents.push_back(std::move(item));
   }
   boost::json::array fees;
@@ -235,6 +236,7 @@ Result<Service> service_from_json(const boost::json::value& json) {
     if (!item.is_object()) return Error::internal("service " + service.slug + ": bad document");
     const auto& d = item.as_object();
     RequiredDocument document;
+    document.key = r.optional_text(d, "key");
     document.name = r.localized(d, "name");
     document.note = r.optional_localized(d, "note");
     document.originals = static_cast<int>(r.integer(d, "originals"));

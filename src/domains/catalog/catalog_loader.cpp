@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -31,6 +32,19 @@ std::string child(const std::string& path, std::string_view key) {
 
 std::string item(const std::string& path, std::size_t index) {
   return path + "[" + std::to_string(index) + "]";
+}
+
+// Applying online, and the e-Form it is, are earned by a form Pratu runs (see apply_earned).
+constexpr std::string_view kEarnedByAForm =
+    "is earned by a form Pratu runs (services/<agency>/<slug>/form.yaml), not declared";
+
+bool is_earned(Criterion criterion) { return criterion == Criterion::e_form; }
+
+bool is_document_key(std::string_view key) {
+  if (key.empty() || key.size() > 40 || key.front() < 'a' || key.front() > 'z') return false;
+  return std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
 }
 
 std::string trimmed(std::string_view text) { return std::string(trim(text, kAsciiWhitespace)); }
@@ -371,10 +385,24 @@ void CatalogLoader::add_service(const std::string& file, std::string_view yaml) 
     for (std::size_t i = 0; i < documents.size(); ++i) {
       const std::string path = item("documents", i);
       const YAML::Node node = documents[i];
-      if (!reader.expect_map(node, path, {"name", "note", "originals", "copies", "required"})) {
+      if (!reader.expect_map(node, path,
+                             {"key", "name", "note", "originals", "copies", "required"})) {
         continue;
       }
       RequiredDocument document;
+      document.key = reader.text(node["key"], child(path, "key"), false);
+      if (!document.key.empty()) {
+        if (!is_document_key(document.key)) {
+          reader.problem(child(path, "key"),
+                         "must be lower-case letters, digits and '_', starting with a letter "
+                         "(at most 40)");
+        }
+        for (const auto& earlier : service.documents) {
+          if (earlier.key == document.key) {
+            reader.problem(child(path, "key"), "'" + document.key + "' names an earlier document");
+          }
+        }
+      }
       document.name = reader.localized(node["name"], child(path, "name"), true);
       document.note = reader.localized(node["note"], child(path, "note"), false);
       document.originals = static_cast<int>(
@@ -415,7 +443,9 @@ void CatalogLoader::add_service(const std::string& file, std::string_view yaml) 
       const std::string key = reader.text(channels[i], path, true);
       auto channel = parse_channel(key);
       if (!channel) {
-        if (!key.empty()) reader.problem(path, "must be one of: online, counter, post");
+        if (!key.empty()) reader.problem(path, "must be one of: counter, post");
+      } else if (*channel == Channel::online) {
+        reader.problem(path, std::string(kEarnedByAForm));
       } else if (service.has_channel(*channel)) {
         reader.problem(path, "lists '" + key + "' twice");
       } else {
@@ -432,15 +462,13 @@ void CatalogLoader::add_service(const std::string& file, std::string_view yaml) 
                          "e_license", "ca_signature", "pdf_a3"})) {
     for (Criterion criterion : kAllCriteria) {
       const std::string key(criterion_key(criterion));
+      if (is_earned(criterion)) {
+        if (online[key].IsDefined())
+          reader.problem(child("online", key), std::string(kEarnedByAForm));
+        continue;
+      }
       service.online.offered[criterion] = reader.boolean(online[key], child("online", key), false);
     }
-  }
-  // Applying online is what the e-Form is; the two must agree.
-  if (service.online.has(Criterion::e_form) != service.has_channel(Channel::online) &&
-      !service.channels.empty()) {
-    reader.problem("online.e_form", service.has_channel(Channel::online)
-                                        ? "must be true when channels include online"
-                                        : "needs 'online' in channels");
   }
   catalog_.services.push_back(std::move(service));
 }
@@ -551,6 +579,36 @@ Result<Catalog> load_catalog(const std::filesystem::path& services_dir) {
   parts.resize(runs);
   for (CatalogLoader& part : parts) loader.append(std::move(part));
   return loader.finish();
+}
+
+}  // namespace pratu::catalog
+
+namespace pratu::catalog {
+
+Result<void> apply_earned(Catalog& catalog, const platform::EarnedFeatures& earned) {
+  std::map<std::string_view, Service*> by_slug;
+  for (Service& service : catalog.services) by_slug.emplace(service.slug, &service);
+  for (const auto& entry : earned.entries()) {
+    auto service = by_slug.find(entry.slug);
+    if (service == by_slug.end()) {
+      return Error::internal("module " + entry.module + " runs " + entry.criterion +
+                             " for the service " + entry.slug + ", which the catalogue lacks");
+    }
+    std::optional<Criterion> criterion;
+    for (Criterion c : kAllCriteria) {
+      if (criterion_key(c) == entry.criterion) criterion = c;
+    }
+    if (!criterion) {
+      return Error::internal("module " + entry.module + " runs " + entry.criterion +
+                             ", which is no criterion of an e-Service level");
+    }
+    Service& s = *service->second;
+    s.online.offered[*criterion] = true;
+    if (*criterion == Criterion::e_form && !s.has_channel(Channel::online)) {
+      s.channels.insert(s.channels.begin(), Channel::online);  // kAllChannels order
+    }
+  }
+  return ok();
 }
 
 }  // namespace pratu::catalog

@@ -9,6 +9,7 @@
 
 #include "common/result.hpp"
 #include "domains/catalog/catalog.hpp"
+#include "platform/earned_features.hpp"
 
 namespace pratu::catalog {
 
@@ -47,5 +48,10 @@ class CatalogLoader {
 /// Loads every file under `services_dir`. Problems name files relative to the directory's
 /// parent ("services/dbd/commercial-registration.yaml").
 Result<Catalog> load_catalog(const std::filesystem::path& services_dir);
+
+/// Marks in `catalog` what modules run for its services: a form earns the e-Form criterion
+/// and the online channel. Fails naming the module when it runs something for a service the
+/// catalogue lacks, or names no criterion.
+Result<void> apply_earned(Catalog& catalog, const platform::EarnedFeatures& earned);
 
 }  // namespace pratu::catalog

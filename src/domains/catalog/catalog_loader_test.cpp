@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "domains/catalog/earned_for_tests.hpp"
 #include "support/temp_dir.hpp"
 
 namespace pratu::catalog {
@@ -34,7 +35,8 @@ category: business
 who_may_apply:
   - {th: ผู้ประกอบพาณิชยกิจ, en: Traders}
 documents:
-  - name: {th: แบบ ทพ., en: Form TP}
+  - key: form_tp
+    name: {th: แบบ ทพ., en: Form TP}
     originals: 1
 fees:
   - label: {th: ค่าจดทะเบียน, en: Registration}
@@ -44,9 +46,9 @@ fees:
 time_limit_working_days: 1
 legal_basis:
   - {th: พระราชบัญญัติทะเบียนพาณิชย์ พ.ศ. 2499, en: Commercial Registration Act B.E. 2499}
-channels: [online, counter]
+channels: [counter]
 online:
-  e_form: true
+  prefill: true
 )";
 
 // A catalogue folder named "services" in a fresh temporary directory.
@@ -91,8 +93,54 @@ TEST(CatalogLoader, LoadsAValidCatalogue) {
   EXPECT_EQ(service.slug, "commercial-registration");
   EXPECT_EQ(service.name.th, "การจดทะเบียนพาณิชย์");
   EXPECT_EQ(service.source_file, "services/dbd/commercial-registration.yaml");
+  EXPECT_EQ(service.documents[0].key, "form_tp");
+  EXPECT_EQ(service.channels, (std::vector<Channel>{Channel::counter}));
+  // Without a form Pratu runs, no e-Form: level 0.
+  EXPECT_FALSE(service.online.has(Criterion::e_form));
+  EXPECT_EQ(assess_level(service).level, Level::l0);
+}
+
+TEST(CatalogLoader, AFormPratuRunsEarnsTheEFormAndTheOnlineChannel) {
+  auto catalog = load_with_service(kService);
+  ASSERT_TRUE(catalog) << problems(catalog);
+  platform::EarnedFeatures earned;
+  earned.earn("commercial-registration", "e_form", "applications");
+  ASSERT_TRUE(apply_earned(*catalog, earned));
+  const Service& service = catalog->services[0];
+  EXPECT_TRUE(service.online.has(Criterion::e_form));
   EXPECT_EQ(service.channels, (std::vector<Channel>{Channel::online, Channel::counter}));
   EXPECT_EQ(assess_level(service).level, Level::l1);
+}
+
+TEST(CatalogLoader, EarningForAServiceOrCriterionThatDoesNotExistIsAnError) {
+  auto catalog = load_with_service(kService);
+  ASSERT_TRUE(catalog) << problems(catalog);
+  platform::EarnedFeatures ghost;
+  ghost.earn("ghost-service", "e_form", "applications");
+  auto refused = apply_earned(*catalog, ghost);
+  ASSERT_FALSE(refused);
+  EXPECT_THAT(refused.error().detail,
+              HasSubstr("module applications runs e_form for the service ghost-service"));
+  platform::EarnedFeatures unknown;
+  unknown.earn("commercial-registration", "teleportation", "applications");
+  EXPECT_FALSE(apply_earned(*catalog, unknown));
+}
+
+TEST(CatalogLoader, TheEFormAndTheOnlineChannelCannotBeDeclared) {
+  auto declared = load_with_service(replace(kService, "  prefill: true", "  e_form: true"));
+  EXPECT_THAT(problems(declared), HasSubstr("online.e_form: is earned by a form Pratu runs"));
+  auto channel =
+      load_with_service(replace(kService, "channels: [counter]", "channels: [online, counter]"));
+  EXPECT_THAT(problems(channel), HasSubstr("channels[0]: is earned by a form Pratu runs"));
+}
+
+TEST(CatalogLoader, DocumentKeysAreIdentifiersUniqueInTheirService) {
+  auto bad = load_with_service(replace(kService, "key: form_tp", "key: Form TP"));
+  EXPECT_THAT(problems(bad), HasSubstr("documents[0].key: must be lower-case letters"));
+  auto twice = load_with_service(replace(
+      kService, "    originals: 1\nfees:",
+      "    originals: 1\n  - key: form_tp\n    name: {th: สำเนา, en: Copy}\n    copies: 1\nfees:"));
+  EXPECT_THAT(problems(twice), HasSubstr("documents[1].key: 'form_tp' names an earlier document"));
 }
 
 TEST(CatalogLoader, KeepsAmountsExactInSatang) {
@@ -119,7 +167,7 @@ TEST(CatalogLoader, RejectsUnknownKeysAtAnyDepth) {
   auto top = load_with_service(std::string(kService) + "colour: red\n");
   EXPECT_THAT(problems(top), HasSubstr("commercial-registration.yaml: colour: unknown key"));
   auto nested =
-      load_with_service(replace(kService, "e_form: true", "e_form: true\n  e_licence: true"));
+      load_with_service(replace(kService, "prefill: true", "prefill: true\n  e_licence: true"));
   EXPECT_THAT(problems(nested), HasSubstr("online.e_licence: unknown key"));
 }
 
@@ -185,12 +233,6 @@ TEST(CatalogLoader, RejectsAnAgencyCodeThatIsNotLowerCaseAscii) {
   EXPECT_THAT(problems(catalog), HasSubstr("services/agencies/DBD.yaml: code: must be lower-case"));
 }
 
-TEST(CatalogLoader, NeedsTheEFormAndTheOnlineChannelTogether) {
-  auto catalog =
-      load_with_service(replace(kService, "channels: [online, counter]", "channels: [counter]"));
-  EXPECT_THAT(problems(catalog), HasSubstr("online.e_form: needs 'online' in channels"));
-}
-
 TEST(CatalogLoader, ReportsYamlSyntaxErrorsWithTheLine) {
   auto catalog = load_with_service("slug: [unclosed\n");
   EXPECT_THAT(problems(catalog), HasSubstr("commercial-registration.yaml: line "));
@@ -247,8 +289,10 @@ TEST(DemoCatalogue, LoadsWithoutProblems) {
 }
 
 TEST(DemoCatalogue, HasServicesAtEveryLevel) {
-  auto catalog = load_catalog(fs::path(PRATU_SOURCE_DIR) / "services");
+  const auto demo = fs::path(PRATU_SOURCE_DIR) / "services";
+  auto catalog = load_catalog(demo);
   ASSERT_TRUE(catalog) << problems(catalog);
+  ASSERT_TRUE(apply_earned(*catalog, earned_by_forms_in(demo)));
   std::set<Level> levels;
   for (const auto& service : catalog->services) levels.insert(assess_level(service).level);
   EXPECT_EQ(levels, (std::set<Level>{Level::l0, Level::l1, Level::l2, Level::l3}));

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "domains/catalog/catalog_handlers.hpp"
+#include "domains/catalog/catalog_loader.hpp"
 #include "domains/catalog/catalog_repository.hpp"
 #include "domains/catalog/catalog_service.hpp"
 
@@ -31,18 +32,47 @@ std::vector<platform::Command> CatalogModule::add_commands(CLI::App& cli) {
   return {{load, [this](platform::Shared& shared) {
              CatalogRepository repository(shared.db);
              CatalogService service(repository);
-             const auto& dir = load_dir_.empty() ? settings_.directory : load_dir_;
-             auto stored = service.load_directory(dir);
+             auto stored = publish(service, shared);
              if (!stored) {
                std::cerr << "pratu catalog load: " << stored.error().detail << "\n";
                return 1;
              }
              std::cout << "Loaded " << stored->agencies << " agencies and " << stored->services
-                       << " services from " << dir << " (removed " << stored->agencies_removed
-                       << " agencies and " << stored->services_removed
+                       << " services from " << directory_.string() << " (removed "
+                       << stored->agencies_removed << " agencies and " << stored->services_removed
                        << " services no longer there).\n";
              return 0;
            }}};
+}
+
+Result<void> CatalogModule::prepare(platform::Shared& shared) {
+  directory_ = load_dir_.empty() ? settings_.directory : load_dir_;
+  PRATU_TRY(catalog, load_catalog(directory_));
+  services_.clear();
+  for (const Service& service : catalog.services) {
+    platform::ServiceInfo info{service.slug,
+                               service.agency_code,
+                               service.name.th,
+                               service.name.en,
+                               service.time_limit_working_days,
+                               {},
+                               service.source_file};
+    for (const RequiredDocument& document : service.documents) {
+      info.documents.push_back(
+          {document.key, document.name.th, document.name.en, document.required});
+    }
+    services_.emplace(service.slug, std::move(info));
+  }
+  parsed_ = std::move(catalog);
+  return shared.services.offer<platform::ServiceDirectory>(name(), *this);
+}
+
+Result<ReplaceSummary> CatalogModule::publish(CatalogService& service, platform::Shared& shared) {
+  if (!parsed_) return Error::internal("catalog: published before it was prepared");
+  Catalog catalog = std::move(*parsed_);
+  parsed_.reset();
+  PRATU_CHECK(apply_earned(catalog, shared.earned));
+  return service.publish(std::move(catalog));
 }
 
 Result<void> CatalogModule::start(platform::Shared& shared) {
@@ -51,7 +81,7 @@ Result<void> CatalogModule::start(platform::Shared& shared) {
   service_ = std::make_unique<CatalogService>(
       *repository_, SearchCacheSettings{static_cast<std::size_t>(settings_.search_entries),
                                         shared.settings.cache_ttl});
-  PRATU_CHECK(service_->load_directory(settings_.directory));
+  PRATU_CHECK(publish(*service_, shared));
   handlers_ = std::make_unique<CatalogHandlers>(
       *service_, *shared.renderer,
       ContentCacheSettings{shared.settings.page_entries, shared.settings.cache_ttl});
@@ -66,5 +96,19 @@ std::string CatalogModule::agency_name(std::string_view code, web::Locale locale
 }
 
 std::vector<std::string> CatalogModule::agency_codes() const { return service_->agency_codes(); }
+
+std::filesystem::path CatalogModule::directory() const { return directory_; }
+
+const platform::ServiceInfo* CatalogModule::service(std::string_view slug) const {
+  auto it = services_.find(slug);
+  return it == services_.end() ? nullptr : &it->second;
+}
+
+std::vector<const platform::ServiceInfo*> CatalogModule::services() const {
+  std::vector<const platform::ServiceInfo*> out;
+  out.reserve(services_.size());
+  for (const auto& [slug, info] : services_) out.push_back(&info);
+  return out;
+}
 
 }  // namespace pratu::catalog

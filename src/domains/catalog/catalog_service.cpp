@@ -95,8 +95,10 @@ Result<void> CatalogService::reload() {
   return ok();
 }
 
-Result<ReplaceSummary> CatalogService::load_directory(const std::filesystem::path& services_dir) {
+Result<ReplaceSummary> CatalogService::load_directory(const std::filesystem::path& services_dir,
+                                                      const platform::EarnedFeatures& earned) {
   PRATU_TRY(catalog, load_catalog(services_dir));
+  PRATU_CHECK(apply_earned(catalog, earned));
   return publish(std::move(catalog));
 }
 

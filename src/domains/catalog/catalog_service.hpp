@@ -18,6 +18,7 @@
 #include "domains/catalog/catalog.hpp"
 #include "domains/catalog/catalog_repository.hpp"
 #include "domains/catalog/catalog_search_index.hpp"
+#include "platform/earned_features.hpp"
 
 namespace pratu::catalog {
 
@@ -81,9 +82,10 @@ class CatalogService {
 
   /// Serves what the database holds now (after `pratu catalog load`, or another node's load).
   Result<void> reload();
-  /// Reads and validates `services_dir`, stores it and serves it from now on. Nothing changes
-  /// when the files have a problem.
-  Result<ReplaceSummary> load_directory(const std::filesystem::path& services_dir);
+  /// Reads and validates `services_dir`, marks what modules run for its services (`earned`),
+  /// stores it and serves it from now on. Nothing changes when the files have a problem.
+  Result<ReplaceSummary> load_directory(const std::filesystem::path& services_dir,
+                                        const platform::EarnedFeatures& earned = {});
   /// Stores `catalog` (one transaction) and serves it from now on.
   Result<ReplaceSummary> publish(Catalog catalog);
 

@@ -1,4 +1,5 @@
 #include "domains/catalog/catalog_service.hpp"
+#include "domains/catalog/earned_for_tests.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -42,7 +43,7 @@ TEST_P(CatalogServiceTest, ServesNothingBeforeTheFirstLoad) {
 }
 
 TEST_P(CatalogServiceTest, ServesTheFilesItLoaded) {
-  ASSERT_TRUE(service_->load_directory(kDemo));
+  ASSERT_TRUE(service_->load_directory(kDemo, earned_by_forms_in(kDemo)));
   auto snapshot = service_->snapshot();
   const Service* food = snapshot->service("food-premises-licence");
   ASSERT_NE(food, nullptr);
@@ -55,7 +56,7 @@ TEST_P(CatalogServiceTest, ServesTheFilesItLoaded) {
 
 TEST_P(CatalogServiceTest, ReloadServesWhatAnotherNodeStored) {
   CatalogService other_node(*repository_);
-  ASSERT_TRUE(other_node.load_directory(kDemo));
+  ASSERT_TRUE(other_node.load_directory(kDemo, earned_by_forms_in(kDemo)));
   EXPECT_EQ(service_->snapshot()->service("company-certificate"), nullptr);
   auto reloaded = service_->reload();
   ASSERT_TRUE(reloaded) << reloaded.error().detail;
@@ -65,7 +66,7 @@ TEST_P(CatalogServiceTest, ReloadServesWhatAnotherNodeStored) {
 }
 
 TEST_P(CatalogServiceTest, KeepsServingTheOldCatalogueWhenFilesAreBroken) {
-  ASSERT_TRUE(service_->load_directory(kDemo));
+  ASSERT_TRUE(service_->load_directory(kDemo, earned_by_forms_in(kDemo)));
   const auto before = service_->snapshot();
   const test::TempDir broken("pratu-broken-");
   broken.write("agencies/x.yaml", "code: x\n");
@@ -76,7 +77,7 @@ TEST_P(CatalogServiceTest, KeepsServingTheOldCatalogueWhenFilesAreBroken) {
 }
 
 TEST_P(CatalogServiceTest, SearchGivesServicesOfTheSnapshot) {
-  ASSERT_TRUE(service_->load_directory(kDemo));
+  ASSERT_TRUE(service_->load_directory(kDemo, earned_by_forms_in(kDemo)));
   auto found = service_->search("  ใบอนุญาตขายสุรา ", 1);
   ASSERT_TRUE(found) << found.error().detail;
   ASSERT_FALSE(found->services.empty());
@@ -87,7 +88,7 @@ TEST_P(CatalogServiceTest, SearchGivesServicesOfTheSnapshot) {
 // A search made lately is answered from memory: another node may change the database, and
 // this node keeps giving the answer of the catalogue it serves until it reloads.
 TEST_P(CatalogServiceTest, RemembersASearchUntilTheCatalogueChanges) {
-  ASSERT_TRUE(service_->load_directory(kDemo));
+  ASSERT_TRUE(service_->load_directory(kDemo, earned_by_forms_in(kDemo)));
   EXPECT_FALSE(service_->search_cached("ขายสุรา", 1));
   auto first = service_->search("ขายสุรา", 1);
   ASSERT_TRUE(first) << first.error().detail;
@@ -121,20 +122,20 @@ TEST_P(CatalogServiceTest, RemembersASearchUntilTheCatalogueChanges) {
 
 TEST_P(CatalogServiceTest, WithoutACacheEverySearchIsMadeAfresh) {
   CatalogService uncached(*repository_, SearchCacheSettings{0, std::chrono::seconds(60)});
-  ASSERT_TRUE(uncached.load_directory(kDemo));
+  ASSERT_TRUE(uncached.load_directory(kDemo, earned_by_forms_in(kDemo)));
   ASSERT_TRUE(uncached.search("ขายสุรา", 1));
   EXPECT_FALSE(uncached.search_cached("ขายสุรา", 1));
 }
 
 TEST_P(CatalogServiceTest, DoesNotKeepOverlongSearches) {
-  ASSERT_TRUE(service_->load_directory(kDemo));
+  ASSERT_TRUE(service_->load_directory(kDemo, earned_by_forms_in(kDemo)));
   const std::string long_text(SearchQuery::kMaxInputBytes + 1, 'a');
   ASSERT_TRUE(service_->search(long_text, 1));
   EXPECT_FALSE(service_->search_cached(long_text, 1));
 }
 
 TEST_P(CatalogServiceTest, ListsEveryServiceInSlugOrderAPageAtATime) {
-  ASSERT_TRUE(service_->load_directory(kDemo));
+  ASSERT_TRUE(service_->load_directory(kDemo, earned_by_forms_in(kDemo)));
   const ServicePage first = service_->list(1);
   EXPECT_EQ(first.total, 10);
   ASSERT_EQ(first.services.size(), 10u);

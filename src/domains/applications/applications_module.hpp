@@ -1,0 +1,42 @@
+#pragma once
+/// Applications as a module: each service's form (services/<agency>/<slug>/form.yaml), read
+/// while the modules prepare, earns the service its e-Form; applicants fill it in, and the API
+/// serves its definition.
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "domains/applications/form.hpp"
+#include "domains/applications/thai_address.hpp"
+#include "platform/module.hpp"
+
+namespace pratu::applications {
+
+/// The `applications` configuration section.
+struct ApplicationsSettings {
+  std::string address_data = "datasets/thai-address";  // provinces, districts, subdistricts
+};
+
+class ApplicationsModule final : public platform::Module {
+ public:
+  std::string_view name() const override { return "applications"; }
+  std::vector<platform::SettingsSection> settings() override;
+  /// Reads every service's form; a problem in any stops the start, naming file, line, page
+  /// and field. Each form read earns its service the "e_form" criterion.
+  Result<void> prepare(platform::Shared& shared) override;
+  /// Loads the Thai address book (a problem in it stops the start) and serialises the forms.
+  Result<void> start(platform::Shared& shared) override;
+  web::Routes routes() override;
+
+  /// The forms read, by service slug.
+  const std::map<std::string, Form, std::less<>>& forms() const { return forms_; }
+
+ private:
+  ApplicationsSettings settings_;
+  std::optional<ThaiAddressBook> addresses_;
+  std::map<std::string, Form, std::less<>> forms_;
+  std::map<std::string, std::string, std::less<>> form_json_;  // serialised, by slug
+};
+
+}  // namespace pratu::applications

@@ -1,0 +1,643 @@
+#include "domains/applications/form_loader.hpp"
+
+#include <unicode/regex.h>
+#include <unicode/unistr.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <initializer_list>
+#include <set>
+
+#include "common/files.hpp"
+#include "common/text.hpp"
+#include "crypto/digest.hpp"
+
+namespace pratu::applications {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t kMaxIdLength = 40;
+constexpr std::int64_t kMaxTextLength = 100'000;
+constexpr std::int64_t kMaxInteger = 9'007'199'254'740'991;  // what a JavaScript reader keeps exact
+constexpr std::int64_t kMaxBaht = kMaxInteger / 100;
+constexpr std::size_t kMaxChoices = 200;
+
+// Page ids a URL under /applications/{id}/ uses for itself.
+constexpr std::array<std::string_view, 5> kReservedPageIds = {"check", "submit", "documents",
+                                                              "confirmation", "receipt"};
+
+bool is_id(std::string_view id) {
+  if (id.empty() || id.size() > kMaxIdLength || id.front() < 'a' || id.front() > 'z') return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string join(std::initializer_list<std::string_view> words) {
+  std::string out;
+  for (auto word : words) {
+    if (!out.empty()) out += ", ";
+    out += word;
+  }
+  return out;
+}
+
+// The expression type of a field's answer.
+Symbol symbol_of(const Field& field) {
+  Symbol s;
+  switch (field.type) {
+    case FieldType::text:
+    case FieldType::long_text:
+    case FieldType::citizen_id:
+    case FieldType::juristic_id:
+    case FieldType::phone:
+    case FieldType::email: s.type = ValueType::text; break;
+    case FieldType::integer:
+    case FieldType::money: s.type = ValueType::integer; break;
+    case FieldType::date: s.type = ValueType::date; break;
+    case FieldType::choice:
+    case FieldType::choices:
+      s.type = field.type == FieldType::choice ? ValueType::code : ValueType::codes;
+      for (const auto& c : field.choices) s.codes.push_back(c.code);
+      break;
+    case FieldType::address:
+      s.type = ValueType::record;
+      for (const char* part : {"house_no", "moo", "village", "soi", "road", "province", "district",
+                               "subdistrict", "postcode"}) {
+        s.fields.emplace(part, Symbol{ValueType::text, {}, {}});
+      }
+      break;
+    case FieldType::document:
+      s.type = ValueType::record;
+      s.fields.emplace("name", Symbol{ValueType::text, {}, {}});
+      s.fields.emplace("media_type", Symbol{ValueType::text, {}, {}});
+      s.fields.emplace("bytes", Symbol{ValueType::integer, {}, {}});
+      break;
+    case FieldType::group:
+      s.type = ValueType::items;
+      for (const auto& inner : field.fields) s.fields.emplace(inner.id, symbol_of(inner));
+      break;
+    case FieldType::declaration: s.type = ValueType::boolean; break;
+  }
+  return s;
+}
+
+// Reads one form file, recording its problems with their line and place.
+class FormReader {
+ public:
+  FormReader(std::string file, const platform::ServiceInfo& service)
+      : file_(std::move(file)), service_(service) {}
+
+  Form read(std::string_view yaml);
+  const std::vector<FormProblem>& problems() const { return problems_; }
+
+ private:
+  void problem(const YAML::Node& node, std::string message) {
+    const int line = node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
+    problems_.push_back({file_, line, where_, std::move(message)});
+  }
+  void problem_at(const YAML::Node& node, std::string_view key, std::string message) {
+    problem(node, std::string(key) + ": " + std::move(message));
+  }
+
+  bool expect_map(const YAML::Node& node, std::initializer_list<std::string_view> allowed);
+  std::string text(const YAML::Node& map, std::string_view key, bool required);
+  Text localized(const YAML::Node& map, std::string_view key, bool required);
+  std::optional<std::int64_t> integer(const YAML::Node& map, std::string_view key, std::int64_t min,
+                                      std::int64_t max);
+  bool boolean(const YAML::Node& map, std::string_view key, bool fallback);
+  std::optional<Expression> expression(const YAML::Node& map, std::string_view key,
+                                       const Symbol* item);
+
+  Page read_page(const YAML::Node& node, std::size_t index);
+  Field read_field(const YAML::Node& node, std::size_t index, bool in_group);
+  void read_type_settings(const YAML::Node& node, Field& field, bool in_group);
+  void read_choices(const YAML::Node& node, Field& field);
+  std::string date_bound(const YAML::Node& node, std::string_view key);
+
+  std::string file_;
+  const platform::ServiceInfo& service_;
+  std::vector<FormProblem> problems_;
+  std::string where_;  // "page x, field y"
+  // What an expression may name: fields of earlier pages and above on this page (top level),
+  // and the current group's fields above (inside a group).
+  std::map<std::string, Symbol, std::less<>> visible_;
+  std::optional<Symbol> item_;
+  std::set<std::string> ids_;  // lower-cased, of the whole form (or the current group)
+};
+
+// Whether `node` is a map (a problem when not); records keys outside `allowed`.
+bool FormReader::expect_map(const YAML::Node& node,
+                            std::initializer_list<std::string_view> allowed) {
+  if (!node.IsMap()) {
+    problem(node, "must be a map of keys to values");
+    return false;
+  }
+  // Unknown or repeated keys are problems, but the rest is still read, so one slip does not
+  // hide the problems after it nor raise false ones about what it would have declared.
+  std::set<std::string> seen;
+  for (const auto& entry : node) {
+    const auto key = entry.first.as<std::string>();
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      problem(entry.first, key + ": unknown key (expected one of: " + join(allowed) + ")");
+    } else if (!seen.insert(key).second) {
+      problem(entry.first, key + ": appears twice");
+    }
+  }
+  return true;
+}
+
+std::string FormReader::text(const YAML::Node& map, std::string_view key, bool required) {
+  const YAML::Node node = map[std::string(key)];
+  if (!node.IsDefined() || node.IsNull()) {
+    if (required) problem_at(map, key, "is required");
+    return {};
+  }
+  if (!node.IsScalar()) {
+    problem_at(node, key, "must be text");
+    return {};
+  }
+  std::string value(trim(node.Scalar(), kAsciiWhitespace));
+  if (value.empty() && required) problem_at(node, key, "must not be empty");
+  return value;
+}
+
+Text FormReader::localized(const YAML::Node& map, std::string_view key, bool required) {
+  const YAML::Node node = map[std::string(key)];
+  if (!node.IsDefined() || node.IsNull()) {
+    if (required) problem_at(map, key, "is required, with th and en");
+    return {};
+  }
+  if (!node.IsMap()) {
+    problem_at(node, key, "must have th and en");
+    return {};
+  }
+  Text out;
+  for (const auto& entry : node) {
+    const auto lang = entry.first.as<std::string>();
+    if (lang != "th" && lang != "en") problem_at(entry.first, key, lang + ": must be th or en");
+  }
+  out.th = text(node, "th", false);
+  out.en = text(node, "en", false);
+  if (out.th.empty() || out.en.empty()) problem_at(node, key, "needs both th and en");
+  return out;
+}
+
+std::optional<std::int64_t> FormReader::integer(const YAML::Node& map, std::string_view key,
+                                                std::int64_t min, std::int64_t max) {
+  const YAML::Node node = map[std::string(key)];
+  if (!node.IsDefined() || node.IsNull()) return std::nullopt;
+  std::int64_t value = 0;
+  const std::string_view raw = node.IsScalar() ? trim(node.Scalar(), kAsciiWhitespace) : "";
+  const auto [end, error] = std::from_chars(raw.data(), raw.data() + raw.size(), value);
+  if (raw.empty() || error != std::errc() || end != raw.data() + raw.size()) {
+    problem_at(node, key, "must be a whole number");
+    return std::nullopt;
+  }
+  if (value < min || value > max) {
+    problem_at(node, key, "must be from " + std::to_string(min) + " to " + std::to_string(max));
+    return std::nullopt;
+  }
+  return value;
+}
+
+bool FormReader::boolean(const YAML::Node& map, std::string_view key, bool fallback) {
+  const YAML::Node node = map[std::string(key)];
+  if (!node.IsDefined() || node.IsNull()) return fallback;
+  if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false")) {
+    return node.Scalar() == "true";
+  }
+  problem_at(node, key, "must be true or false");
+  return fallback;
+}
+
+std::optional<Expression> FormReader::expression(const YAML::Node& map, std::string_view key,
+                                                 const Symbol* item) {
+  const std::string source = text(map, key, false);
+  if (source.empty()) return std::nullopt;
+  SymbolLookup lookup = [this](std::string_view id) -> const Symbol* {
+    auto it = visible_.find(id);
+    return it == visible_.end() ? nullptr : &it->second;
+  };
+  auto compiled = Expression::compile(source, lookup, item, ValueType::boolean);
+  if (!compiled) {
+    problem_at(map[std::string(key)], key,
+               compiled.error().detail +
+                   " (an expression may name only fields above it, on this page or earlier ones)");
+    return std::nullopt;
+  }
+  return std::move(*compiled);
+}
+
+std::string FormReader::date_bound(const YAML::Node& node, std::string_view key) {
+  std::string value = text(node, key, false);
+  if (value.empty() || value == "today") return value;
+  int y = 0, m = 0, d = 0;
+  if (value.size() != 10 || value[4] != '-' || value[7] != '-' ||
+      std::sscanf(value.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+      !std::chrono::year_month_day(std::chrono::year(y), std::chrono::month(m), std::chrono::day(d))
+           .ok()) {
+    problem_at(node[std::string(key)], key, "must be \"today\" or a date as YYYY-MM-DD");
+    return {};
+  }
+  return value;
+}
+
+void FormReader::read_choices(const YAML::Node& node, Field& field) {
+  const YAML::Node list = node["choices"];
+  if (!list.IsDefined() || !list.IsSequence() || list.size() == 0) {
+    problem_at(node, "choices", "is required: a list of {code, th, en}");
+    return;
+  }
+  if (list.size() > kMaxChoices) {
+    problem_at(list, "choices", "has more than " + std::to_string(kMaxChoices));
+  }
+  std::set<std::string> codes;
+  for (const auto& item : list) {
+    if (!expect_map(item, {"code", "th", "en"})) continue;
+    Choice c;
+    c.code = text(item, "code", true);
+    c.label.th = text(item, "th", true);
+    c.label.en = text(item, "en", true);
+    if (!c.code.empty() && !is_id(c.code)) {
+      problem_at(item, "code", "'" + c.code + "' must be lower-case letters, digits and '_'");
+    } else if (!c.code.empty() && !codes.insert(c.code).second) {
+      problem_at(item, "code", "'" + c.code + "' appears twice");
+    }
+    field.choices.push_back(std::move(c));
+  }
+}
+
+void FormReader::read_type_settings(const YAML::Node& node, Field& field, bool in_group) {
+  const bool text_like = field.type == FieldType::text || field.type == FieldType::long_text;
+  const bool numeric = field.type == FieldType::integer || field.type == FieldType::money;
+  auto only = [&](std::string_view key, bool allowed, std::string_view types) {
+    if (!allowed && node[std::string(key)].IsDefined()) {
+      problem_at(node[std::string(key)], key, "applies only to " + std::string(types));
+    }
+  };
+  only("min_length", text_like, "text and long_text");
+  only("max_length", text_like, "text and long_text");
+  only("pattern", text_like, "text and long_text");
+  only("pattern_message", text_like, "text and long_text");
+  only("min", numeric || field.type == FieldType::date, "integer, money and date");
+  only("max", numeric || field.type == FieldType::date, "integer, money and date");
+  only("choices", field.type == FieldType::choice || field.type == FieldType::choices,
+       "choice and choices");
+  only("document", field.type == FieldType::document, "document");
+  only("max_megabytes", field.type == FieldType::document, "document");
+  only("fields", field.type == FieldType::group, "group");
+  only("min_items", field.type == FieldType::group || field.type == FieldType::choices,
+       "group and choices");
+  only("max_items", field.type == FieldType::group || field.type == FieldType::choices,
+       "group and choices");
+  only("item_label", field.type == FieldType::group, "group");
+
+  if (text_like) {
+    field.min_length = integer(node, "min_length", 1, kMaxTextLength);
+    field.max_length = integer(node, "max_length", 1, kMaxTextLength);
+    if (!field.max_length) field.max_length = field.type == FieldType::text ? 200 : 5000;
+    if (field.min_length && *field.min_length > *field.max_length) {
+      problem_at(node, "min_length", "is more than max_length");
+    }
+    field.pattern = text(node, "pattern", false);
+    if (!field.pattern.empty()) {
+      UErrorCode status = U_ZERO_ERROR;
+      UParseError parse_error{};
+      std::unique_ptr<icu::RegexPattern> compiled(icu::RegexPattern::compile(
+          icu::UnicodeString::fromUTF8(field.pattern), 0, parse_error, status));
+      if (U_FAILURE(status)) {
+        problem_at(node["pattern"], "pattern",
+                   std::string("does not compile (") + u_errorName(status) + ")");
+      }
+      field.pattern_message = localized(node, "pattern_message", true);
+    }
+  }
+  if (numeric) {
+    const std::int64_t limit = field.type == FieldType::money ? kMaxBaht : kMaxInteger;
+    field.min = integer(node, "min", -limit, limit);
+    field.max = integer(node, "max", -limit, limit);
+    if (field.type == FieldType::money) {
+      // Typed in baht; kept, like every amount, in satang.
+      if (field.min) *field.min *= 100;
+      if (field.max) *field.max *= 100;
+      if (!field.min) field.min = 0;
+    }
+    if (field.min && field.max && *field.min > *field.max) {
+      problem_at(node, "min", "is more than max");
+    }
+  }
+  if (field.type == FieldType::date) {
+    field.min_date = date_bound(node, "min");
+    field.max_date = date_bound(node, "max");
+    if (!field.min_date.empty() && !field.max_date.empty() && field.min_date != "today" &&
+        field.max_date != "today" && field.min_date > field.max_date) {
+      problem_at(node, "min", "is after max");
+    }
+  }
+  if (field.type == FieldType::choice || field.type == FieldType::choices) {
+    read_choices(node, field);
+  }
+  if (field.type == FieldType::choices) {
+    field.min_items = integer(node, "min_items", 0, kMaxChoices).value_or(0);
+    field.max_items = integer(node, "max_items", 1, kMaxChoices)
+                          .value_or(static_cast<std::int64_t>(field.choices.size()));
+  }
+  if (field.type == FieldType::document) {
+    field.document = text(node, "document", true);
+    if (!field.document.empty()) {
+      const bool listed =
+          std::any_of(service_.documents.begin(), service_.documents.end(),
+                      [&](const platform::ServiceDocument& d) { return d.key == field.document; });
+      if (!listed) {
+        std::string keys;
+        for (const auto& d : service_.documents) {
+          if (d.key.empty()) continue;
+          if (!keys.empty()) keys += ", ";
+          keys += d.key;
+        }
+        problem_at(node["document"], "document",
+                   "'" + field.document + "' is not a document of " + service_.source_file +
+                       (keys.empty() ? " (its documents have no key)" : " (keys: " + keys + ")"));
+      }
+    }
+    field.max_bytes =
+        integer(node, "max_megabytes", 1, kMaxDocumentBytes / (1024 * 1024)).value_or(0) * 1024 *
+        1024;
+    if (field.max_bytes == 0) field.max_bytes = kDefaultDocumentBytes;
+  }
+  if (field.type == FieldType::group) {
+    if (in_group) {
+      problem(node, "a group cannot hold another group");
+      return;
+    }
+    field.item_label = localized(node, "item_label", true);
+    field.min_items = integer(node, "min_items", 0, kMaxGroupItems).value_or(0);
+    field.max_items = integer(node, "max_items", 1, kMaxGroupItems).value_or(kMaxGroupItems);
+    if (field.min_items > field.max_items) problem_at(node, "min_items", "is more than max_items");
+    const YAML::Node inner = node["fields"];
+    if (!inner.IsDefined() || !inner.IsSequence() || inner.size() == 0) {
+      problem_at(node, "fields", "is required: the questions of one item");
+      return;
+    }
+    // Inside the group: ids of its own, and ${item.x} for the fields above in the item.
+    const std::string outer_where = where_;
+    auto outer_ids = std::move(ids_);
+    ids_.clear();
+    item_ = Symbol{ValueType::items, {}, {}};
+    for (std::size_t i = 0; i < inner.size(); ++i) {
+      Field f = read_field(inner[i], i, true);
+      where_ = outer_where;
+      if (!f.id.empty()) item_->fields.insert_or_assign(f.id, symbol_of(f));
+      field.fields.push_back(std::move(f));
+    }
+    item_.reset();
+    ids_ = std::move(outer_ids);
+  }
+}
+
+Field FormReader::read_field(const YAML::Node& node, std::size_t index, bool in_group) {
+  Field field;
+  const std::string outer_where = where_;
+  where_ = outer_where + ", field " + std::to_string(index + 1);
+  if (node.IsMap() && node["id"].IsScalar() && is_id(node["id"].Scalar())) {
+    where_ = outer_where + ", field " + node["id"].Scalar();  // named in every problem below
+  }
+  if (!expect_map(node, {"id",         "type",       "label",         "hint",
+                         "required",   "show_if",    "valid_if",      "message",
+                         "min_length", "max_length", "pattern",       "pattern_message",
+                         "min",        "max",        "choices",       "prefill",
+                         "locked",     "document",   "max_megabytes", "fields",
+                         "min_items",  "max_items",  "item_label"})) {
+    return field;
+  }
+  field.id = text(node, "id", true);
+  if (!field.id.empty()) {
+    where_ = outer_where + ", field " + field.id;
+    if (!is_id(field.id)) {
+      problem_at(node["id"], "id",
+                 "must be lower-case letters, digits and '_', starting with a letter (at most 40)");
+    } else if (!ids_.insert(lower(field.id)).second) {
+      problem_at(node["id"], "id", "'" + field.id + "' is used by an earlier field");
+    }
+  }
+  const std::string type_key = text(node, "type", true);
+  if (auto type = field_type_of(type_key)) {
+    field.type = *type;
+  } else if (!type_key.empty()) {
+    problem_at(node["type"], "type", "'" + type_key + "' is not one of: " + field_type_list());
+  }
+  field.label = localized(node, "label", true);
+  field.hint = localized(node, "hint", false);
+  field.required = boolean(node, "required", false);
+  if (field.type == FieldType::declaration) {
+    if (node["required"].IsDefined() && !field.required) {
+      problem_at(node["required"], "required", "a declaration is always required");
+    }
+    field.required = true;
+  }
+  const Symbol* item = item_ ? &*item_ : nullptr;
+  field.show_if = expression(node, "show_if", item);
+
+  read_type_settings(node, field, in_group);
+
+  // valid_if may name the field itself, besides what is above it.
+  const Symbol self = symbol_of(field);
+  if (!field.id.empty()) {
+    if (item_) {
+      item_->fields.insert_or_assign(field.id, self);
+    } else {
+      visible_.insert_or_assign(field.id, self);
+    }
+  }
+  if (auto rule = expression(node, "valid_if", item_ ? &*item_ : nullptr)) {
+    field.rules.push_back({std::move(*rule), localized(node, "message", true)});
+  } else if (node["message"].IsDefined() && !node["valid_if"].IsDefined()) {
+    problem_at(node["message"], "message", "goes with valid_if");
+  }
+
+  const std::string prefill = text(node, "prefill", false);
+  if (!prefill.empty()) {
+    field.prefill = profile_field_of(prefill);
+    if (!field.prefill) {
+      problem_at(node["prefill"], "prefill",
+                 "'" + prefill + "' is not one of: " + profile_field_list());
+    }
+  }
+  field.locked = boolean(node, "locked", false);
+  if (field.locked && !field.prefill) problem_at(node["locked"], "locked", "goes with prefill");
+  where_ = outer_where;
+  return field;
+}
+
+Page FormReader::read_page(const YAML::Node& node, std::size_t index) {
+  Page page;
+  where_ = "page " + std::to_string(index + 1);
+  if (node.IsMap() && node["id"].IsScalar() && is_id(node["id"].Scalar())) {
+    where_ = "page " + node["id"].Scalar();
+  }
+  if (!expect_map(node, {"id", "title", "intro", "show_if", "fields"})) return page;
+  page.id = text(node, "id", true);
+  if (!page.id.empty()) {
+    where_ = "page " + page.id;
+    if (!is_id(page.id)) {
+      problem_at(node["id"], "id",
+                 "must be lower-case letters, digits and '_', starting with a letter (at most 40)");
+    } else if (std::find(kReservedPageIds.begin(), kReservedPageIds.end(), page.id) !=
+               kReservedPageIds.end()) {
+      problem_at(node["id"], "id", "'" + page.id + "' is a name Pratu's pages use");
+    }
+  }
+  page.title = localized(node, "title", true);
+  page.intro = localized(node, "intro", false);
+  // A page's condition names earlier pages only: the fields above on this page are none yet.
+  page.show_if = expression(node, "show_if", nullptr);
+  const YAML::Node fields = node["fields"];
+  if (!fields.IsDefined() || !fields.IsSequence() || fields.size() == 0) {
+    problem_at(node, "fields", "is required: a list of at least one question");
+    return page;
+  }
+  if (fields.size() > kMaxFieldsPerPage) {
+    problem_at(fields, "fields", "has more than " + std::to_string(kMaxFieldsPerPage));
+  }
+  const std::string page_where = where_;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    page.fields.push_back(read_field(fields[i], i, false));
+    where_ = page_where;
+  }
+  return page;
+}
+
+Form FormReader::read(std::string_view yaml) {
+  Form form;
+  form.service = service_.slug;
+  form.agency = service_.agency;
+  form.source_file = file_;
+  form.version = "sha256:" + crypto::sha256_hex(yaml);
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    problems_.push_back({file_, e.mark.line >= 0 ? e.mark.line + 1 : 0, "", e.msg});
+    return form;
+  }
+  if (!expect_map(root, {"title", "pages"})) return form;
+  form.title = localized(root, "title", false);
+  if (form.title.empty()) form.title = Text{service_.name_th, service_.name_en};
+  const YAML::Node pages = root["pages"];
+  if (!pages.IsDefined() || !pages.IsSequence() || pages.size() == 0) {
+    problem_at(root, "pages", "is required: a list of at least one page");
+    return form;
+  }
+  if (pages.size() > kMaxPages) {
+    problem_at(pages, "pages", "has more than " + std::to_string(kMaxPages));
+  }
+  std::set<std::string> page_ids;
+  for (std::size_t i = 0; i < pages.size(); ++i) {
+    Page page = read_page(pages[i], i);
+    if (!page.id.empty() && !page_ids.insert(page.id).second) {
+      problem_at(pages[i]["id"], "id", "'" + page.id + "' is used by an earlier page");
+    }
+    form.pages.push_back(std::move(page));
+  }
+  where_.clear();
+  return form;
+}
+
+}  // namespace
+
+std::string FormProblem::to_string() const {
+  std::string out = file;
+  if (line > 0) out += ":" + std::to_string(line);
+  if (!where.empty()) out += ": " + where;
+  return out + ": " + message;
+}
+
+Result<Form> parse_form(std::string_view yaml, const std::string& file,
+                        const platform::ServiceInfo& service) {
+  FormReader reader(file, service);
+  Form form;
+  std::vector<FormProblem> problems;
+  try {
+    form = reader.read(yaml);
+    problems = reader.problems();
+  } catch (const YAML::Exception& e) {
+    // yaml-cpp throws from its accessors on some malformed trees (found by fuzzing): the
+    // file is refused with what was found before, and where the tree broke.
+    problems = reader.problems();
+    problems.push_back({file, e.mark.line >= 0 ? e.mark.line + 1 : 0, "",
+                        "cannot be read as a form (" + std::string(e.what()) + ")"});
+  }
+  if (problems.empty()) return form;
+  std::string detail;
+  for (const auto& p : problems) {
+    if (!detail.empty()) detail += "\n";
+    detail += p.to_string();
+  }
+  return Error{ErrorCode::invalid_input, "errors.invalid_input", std::move(detail), {}, 0};
+}
+
+Result<std::map<std::string, Form, std::less<>>> load_forms(
+    const platform::ServiceDirectory& directory) {
+  std::map<std::string, Form, std::less<>> forms;
+  std::vector<std::string> problems;
+  const fs::path root = directory.directory();
+  const std::string shown_root = root.filename().string();
+  std::error_code ec;
+  for (const auto& agency : fs::directory_iterator(root, ec)) {
+    if (!agency.is_directory() || agency.path().filename() == "agencies") continue;
+    for (const auto& folder : fs::directory_iterator(agency.path(), ec)) {
+      if (!folder.is_directory()) continue;
+      const std::string slug = folder.path().filename().string();
+      const std::string agency_code = agency.path().filename().string();
+      const std::string shown = shown_root + "/" + agency_code + "/" + slug;
+      const platform::ServiceInfo* service = directory.service(slug);
+      if (service == nullptr) {
+        problems.push_back(shown + "/: no service " + slug + " in the catalogue (" + shown +
+                           ".yaml is missing)");
+        continue;
+      }
+      if (service->agency != agency_code) {
+        problems.push_back(shown + "/: the service " + slug + " belongs to " + service->agency +
+                           ", not " + agency_code);
+        continue;
+      }
+      const fs::path file = folder.path() / "form.yaml";
+      if (!fs::exists(file)) continue;
+      auto text = read_file(file);
+      if (!text) {
+        problems.push_back(shown + "/form.yaml: " + text.error().detail);
+        continue;
+      }
+      auto form = parse_form(*text, shown + "/form.yaml", *service);
+      if (!form) {
+        problems.push_back(form.error().detail);
+        continue;
+      }
+      forms.emplace(slug, std::move(*form));
+    }
+  }
+  if (ec) problems.push_back(root.string() + ": " + ec.message());
+  if (problems.empty()) return forms;
+  std::sort(problems.begin(), problems.end());
+  std::string detail;
+  for (const auto& p : problems) {
+    if (!detail.empty()) detail += "\n";
+    detail += p;
+  }
+  return Error{ErrorCode::invalid_input, "errors.invalid_input", std::move(detail), {}, 0};
+}
+
+}  // namespace pratu::applications

@@ -1,0 +1,47 @@
+#pragma once
+/// Reads services/<agency>/<slug>/form.yaml: every key checked, every expression compiled and
+/// type-checked against the fields before it, every document type looked up in the service's
+/// catalogue entry. A form with a problem does not load, and the problem names the file, the
+/// line, the page and the field. The format is described in docs/forms.md.
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+#include "domains/applications/form.hpp"
+#include "platform/service_directory.hpp"
+
+namespace pratu::applications {
+
+/// One problem in one form file.
+struct FormProblem {
+  std::string file;   // "services/bma/food-premises-licence/form.yaml"
+  int line = 0;       // 1-based; 0 for the file as a whole
+  std::string where;  // "page premises, field floor_area"; empty for the file as a whole
+  std::string message;
+
+  /// "file:line: where: message".
+  std::string to_string() const;
+};
+
+/// The limits a form must keep to.
+inline constexpr std::size_t kMaxPages = 50;
+inline constexpr std::size_t kMaxFieldsPerPage = 60;
+inline constexpr std::int64_t kMaxGroupItems = 50;
+inline constexpr std::int64_t kMaxDocumentBytes = 20 * 1024 * 1024;
+inline constexpr std::int64_t kDefaultDocumentBytes = 10 * 1024 * 1024;
+
+/// Parses and checks the form of `service` from `yaml`; `file` names it in problems. On a
+/// problem: an invalid_input error whose detail lists every problem found, one a line.
+Result<Form> parse_form(std::string_view yaml, const std::string& file,
+                        const platform::ServiceInfo& service);
+
+/// The forms of every service in `directory` (services/<agency>/<slug>/form.yaml), by slug.
+/// A service without the file has no form; a form folder of a service the catalogue lacks,
+/// or in the wrong agency's folder, is a problem.
+Result<std::map<std::string, Form, std::less<>>> load_forms(
+    const platform::ServiceDirectory& directory);
+
+}  // namespace pratu::applications

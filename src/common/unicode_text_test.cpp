@@ -31,5 +31,18 @@ TEST(UnicodeText, CountsCharactersNotBytes) {
   EXPECT_EQ(code_point_count("\U0001F600"), 1u);
 }
 
+TEST(NfcTrimmed, ComposesAndTrimsAnyWhiteSpace) {
+  EXPECT_EQ(nfc_trimmed("Cafe\xcc\x81"), "Caf\xc3\xa9");
+  EXPECT_EQ(nfc_trimmed("\xc2\xa0 \t\xe3\x80\x80สมชาย\n"), "สมชาย");  // NBSP, ideographic space
+  EXPECT_EQ(nfc_trimmed(" \t "), "");
+  EXPECT_EQ(nfc_trimmed("a\xff"), std::nullopt);
+}
+
+TEST(WithAsciiDigits, ReadsThaiDigitsAndLeavesTheRest) {
+  EXPECT_EQ(with_ascii_digits("๐๑๒๓๔๕๖๗๘๙"), "0123456789");
+  EXPECT_EQ(with_ascii_digits("บ้านเลขที่ ๙๙/๑"), "บ้านเลขที่ 99/1");
+  EXPECT_EQ(with_ascii_digits("\xe0\xb9"), "\xe0\xb9");  // cut short: left alone
+}
+
 }  // namespace
 }  // namespace pratu

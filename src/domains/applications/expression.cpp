@@ -38,30 +38,9 @@ bool is_true(const Value& v) {
 // Text as expressions compare it: NFC without surrounding white space; nullopt when nothing is
 // left (whitespace alone is unanswered) or the bytes are not UTF-8.
 std::optional<std::string> comparable_text(std::string_view raw) {
-  if (raw.size() > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()) ||
-      !is_valid_utf8(raw)) {
-    return std::nullopt;
-  }
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
-  if (U_FAILURE(status)) return std::nullopt;
-  const icu::UnicodeString text =
-      nfc->normalize(icu::UnicodeString::fromUTF8(
-                         icu::StringPiece(raw.data(), static_cast<std::int32_t>(raw.size()))),
-                     status);
-  if (U_FAILURE(status)) return std::nullopt;
-  std::int32_t start = 0;
-  std::int32_t end = text.length();
-  while (start < end && u_isUWhiteSpace(text.char32At(start))) start = text.moveIndex32(start, 1);
-  while (end > start) {
-    const std::int32_t before = text.moveIndex32(end, -1);
-    if (!u_isUWhiteSpace(text.char32At(before))) break;
-    end = before;
-  }
-  if (start == end) return std::nullopt;
-  std::string out;
-  text.tempSubStringBetween(start, end).toUTF8String(out);
-  return out;
+  auto text = nfc_trimmed(raw);
+  if (!text || text->empty()) return std::nullopt;
+  return text;
 }
 
 // "YYYY-MM-DD", a real calendar date; nullopt otherwise.

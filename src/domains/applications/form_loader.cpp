@@ -14,6 +14,7 @@
 #include <set>
 
 #include "common/files.hpp"
+#include "common/parallel_runs.hpp"
 #include "common/text.hpp"
 #include "crypto/digest.hpp"
 
@@ -591,10 +592,17 @@ Result<Form> parse_form(std::string_view yaml, const std::string& file,
 
 Result<std::map<std::string, Form, std::less<>>> load_forms(
     const platform::ServiceDirectory& directory) {
-  std::map<std::string, Form, std::less<>> forms;
   std::vector<std::string> problems;
   const fs::path root = directory.directory();
   const std::string shown_root = root.filename().string();
+  // The files first (a quick walk), then the parsing, which thousands of forms share out over
+  // the cores as the catalogue's files are.
+  struct Found {
+    fs::path file;
+    std::string shown;
+    const platform::ServiceInfo* service;
+  };
+  std::vector<Found> found;
   std::error_code ec;
   for (const auto& agency : fs::directory_iterator(root, ec)) {
     if (!agency.is_directory() || agency.path().filename() == "agencies") continue;
@@ -615,21 +623,38 @@ Result<std::map<std::string, Form, std::less<>>> load_forms(
         continue;
       }
       const fs::path file = folder.path() / "form.yaml";
-      if (!fs::exists(file)) continue;
-      auto text = read_file(file);
-      if (!text) {
-        problems.push_back(shown + "/form.yaml: " + text.error().detail);
-        continue;
-      }
-      auto form = parse_form(*text, shown + "/form.yaml", *service);
-      if (!form) {
-        problems.push_back(form.error().detail);
-        continue;
-      }
-      forms.emplace(slug, std::move(*form));
+      if (fs::exists(file)) found.push_back({file, shown + "/form.yaml", service});
     }
   }
   if (ec) problems.push_back(root.string() + ": " + ec.message());
+
+  constexpr std::size_t kMinFormsPerThread = 32;
+  constexpr std::size_t kMaxThreads = 8;
+  std::vector<std::vector<Form>> forms_by_run(kMaxThreads);
+  std::vector<std::vector<std::string>> problems_by_run(kMaxThreads);
+  for_each_run(
+      found.size(), kMinFormsPerThread,
+      [&](std::size_t run, std::size_t first, std::size_t last) {
+    for (std::size_t i = first; i < last; ++i) {
+      auto text = read_file(found[i].file);
+      if (!text) {
+        problems_by_run[run].push_back(found[i].shown + ": " + text.error().detail);
+        continue;
+      }
+      auto form = parse_form(*text, found[i].shown, *found[i].service);
+      if (!form) {
+        problems_by_run[run].push_back(form.error().detail);
+        continue;
+      }
+      forms_by_run[run].push_back(std::move(*form));
+    }
+      },
+      kMaxThreads);
+  std::map<std::string, Form, std::less<>> forms;
+  for (std::size_t run = 0; run < forms_by_run.size(); ++run) {
+    for (auto& form : forms_by_run[run]) forms.emplace(form.service, std::move(form));
+    problems.insert(problems.end(), problems_by_run[run].begin(), problems_by_run[run].end());
+  }
   if (problems.empty()) return forms;
   std::sort(problems.begin(), problems.end());
   std::string detail;

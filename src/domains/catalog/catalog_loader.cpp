@@ -11,8 +11,8 @@
 #include <sstream>
 
 #include "common/files.hpp"
+#include "common/parallel_runs.hpp"
 #include "common/text.hpp"
-#include "domains/catalog/parallel_runs.hpp"
 
 namespace pratu::catalog {
 namespace {

@@ -10,11 +10,11 @@
 #include <set>
 #include <span>
 
+#include "common/parallel_runs.hpp"
 #include "common/text_segmenter.hpp"
 #include "crypto/digest.hpp"
 #include "domains/catalog/catalog_json.hpp"
 #include "domains/catalog/catalog_search_index.hpp"
-#include "domains/catalog/parallel_runs.hpp"
 
 namespace pratu::catalog {
 namespace {

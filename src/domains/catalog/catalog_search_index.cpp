@@ -6,8 +6,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "common/parallel_runs.hpp"
 #include "common/text_segmenter.hpp"
-#include "domains/catalog/parallel_runs.hpp"
 
 namespace pratu::catalog {
 namespace {

@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-namespace pratu::catalog {
+namespace pratu {
 
 /// Calls `work(run, first, last)` for runs of [0, count) on up to one thread a core (at most
 /// `max_threads`, and none with fewer than `min_per_run` items); returns when all are done.
@@ -32,4 +32,4 @@ std::size_t for_each_run(std::size_t count, std::size_t min_per_run, Work&& work
   return runs;
 }
 
-}  // namespace pratu::catalog
+}  // namespace pratu

@@ -1,0 +1,98 @@
+#include "platform/holiday_file.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace pratu::platform {
+namespace {
+
+namespace chr = std::chrono;
+
+std::optional<chr::year_month_day> iso_date(const std::string& text) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  char tail = 0;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' ||
+      std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) {
+    return std::nullopt;
+  }
+  const chr::year_month_day date{chr::year(y), chr::month(m), chr::day(d)};
+  if (!date.ok()) return std::nullopt;
+  return date;
+}
+
+// yaml-cpp throws when asked the type of a key that is not there: ask whether it is first.
+bool is_scalar(const YAML::Node& node) { return node.IsDefined() && node.IsScalar(); }
+bool is_sequence(const YAML::Node& node) { return node.IsDefined() && node.IsSequence(); }
+
+}  // namespace
+
+Result<WorkingDayCalendar> load_holiday_file(const std::filesystem::path& file) {
+  const std::string name = file.string();
+  std::vector<std::string> problems;
+  auto problem = [&](const YAML::Node& node, const std::string& message) {
+    const int line = node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
+    problems.push_back(name + ":" + std::to_string(line) + ": " + message);
+  };
+  std::map<int, HolidayYear> years;
+  try {
+    const YAML::Node root = YAML::LoadFile(name);
+    if (!root.IsMap() || !is_sequence(root["years"]) || root["years"].size() == 0) {
+      return Error::internal(name + ": must have years, a list of {year, provisional, holidays}");
+    }
+    for (const auto& entry : root) {
+      const auto key = entry.first.as<std::string>();
+      if (key != "calendar" && key != "years") problem(entry.first, key + ": unknown key");
+    }
+    for (const auto& node : root["years"]) {
+      if (!node.IsMap() || !is_scalar(node["year"]) || !is_sequence(node["holidays"])) {
+        problem(node, "a year needs year and holidays");
+        continue;
+      }
+      const int year = node["year"].as<int>(0);
+      if (year < 2000 || year > 2200) {
+        problem(node["year"], "year must be from 2000 to 2200");
+        continue;
+      }
+      if (!years.empty() && year != years.rbegin()->first + 1) {
+        problem(node["year"],
+                std::to_string(year) + " does not follow " + std::to_string(years.rbegin()->first));
+      }
+      HolidayYear& out = years[year];
+      out.provisional = node["provisional"].IsDefined() && node["provisional"].as<bool>(true);
+      for (const auto& holiday : node["holidays"]) {
+        const std::string date_text =
+            is_scalar(holiday["date"]) ? holiday["date"].Scalar() : std::string();
+        const auto date = iso_date(date_text);
+        if (!date) {
+          problem(holiday, "date must be YYYY-MM-DD, a real date");
+          continue;
+        }
+        if (static_cast<int>(date->year()) != year) {
+          problem(holiday, date_text + " is not in " + std::to_string(year));
+        }
+        if (!out.holidays.insert(chr::sys_days(*date)).second) {
+          problem(holiday, date_text + " is given twice");
+        }
+        for (const char* lang : {"th", "en"}) {
+          if (!is_scalar(holiday[lang]) || holiday[lang].Scalar().empty()) {
+            problem(holiday, date_text + ": needs its name in " + lang);
+          }
+        }
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    return Error::internal(name + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  if (!problems.empty()) {
+    std::string detail;
+    for (const auto& p : problems) detail += (detail.empty() ? "" : "\n") + p;
+    return Error::internal(detail);
+  }
+  return WorkingDayCalendar(std::move(years));
+}
+
+}  // namespace pratu::platform

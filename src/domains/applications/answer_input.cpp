@@ -102,7 +102,7 @@ json::value decode_address(const TypedInput& typed) {
       value = with_ascii_digits(value);
     }
     any = any || !value.empty();
-    address[name] = std::move(value);
+    address[name] = value;
   }
   if (!any) return nullptr;
   return address;
@@ -137,7 +137,7 @@ std::optional<std::string> parse_thai_phone(std::string_view typed) {
     national = text.substr(3);
   } else if (text.rfind("0066", 0) == 0) {
     national = text.substr(4);
-  } else if (text.rfind("0", 0) == 0) {
+  } else if (text.rfind('0', 0) == 0) {
     national = text.substr(1);
   } else {
     return std::nullopt;

@@ -22,6 +22,7 @@ struct Text {
   std::string en;
   const std::string& in(web::Locale locale) const { return locale == web::Locale::en ? en : th; }
   bool empty() const { return th.empty() && en.empty(); }
+  bool operator==(const Text&) const = default;
 };
 
 /// What a question asks for; the stored answer of each is described in docs/forms.md.

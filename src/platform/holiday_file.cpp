@@ -2,7 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <cstdio>
+#include "common/civil_date.hpp"
+
 #include <string>
 #include <vector>
 
@@ -10,19 +11,6 @@ namespace pratu::platform {
 namespace {
 
 namespace chr = std::chrono;
-
-std::optional<chr::year_month_day> iso_date(const std::string& text) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  char tail = 0;
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-' ||
-      std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) {
-    return std::nullopt;
-  }
-  const chr::year_month_day date{chr::year(y), chr::month(m), chr::day(d)};
-  if (!date.ok()) return std::nullopt;
-  return date;
-}
 
 // yaml-cpp throws when asked the type of a key that is not there: ask whether it is first.
 bool is_scalar(const YAML::Node& node) { return node.IsDefined() && node.IsScalar(); }
@@ -66,7 +54,7 @@ Result<WorkingDayCalendar> load_holiday_file(const std::filesystem::path& file) 
       for (const auto& holiday : node["holidays"]) {
         const std::string date_text =
             is_scalar(holiday["date"]) ? holiday["date"].Scalar() : std::string();
-        const auto date = iso_date(date_text);
+        const auto date = parse_iso_date(date_text);
         if (!date) {
           problem(holiday, "date must be YYYY-MM-DD, a real date");
           continue;

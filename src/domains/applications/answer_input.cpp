@@ -12,6 +12,7 @@
 
 #include "common/thai_id.hpp"
 #include "common/unicode_text.hpp"
+#include "web/components.hpp"
 
 namespace pratu::applications {
 namespace {
@@ -50,12 +51,6 @@ std::optional<Int> number(std::string_view text) {
   return value;
 }
 
-template <class Int>
-bool read_number(std::string_view text, Int& out) {
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return error == std::errc() && end == text.data() + text.size();
-}
-
 std::string part(const TypedInput& typed, const std::string& name) {
   auto it = typed.parts.find(name);
   return it == typed.parts.end() ? std::string() : clean(it->second);
@@ -71,21 +66,10 @@ json::value decode_date(const TypedInput& typed, web::Locale locale) {
   const std::string year = with_ascii_digits(part(typed, "year"));
   if (day.empty() && month.empty() && year.empty()) return nullptr;
   const bool buddhist = locale == web::Locale::th;
-  int y = 0;
-  unsigned m = 0, d = 0;
-  const bool parsed = all_digits(day) && day.size() <= 2 && all_digits(month) &&
-                      month.size() <= 2 && all_digits(year) && year.size() == 4 &&
-                      read_number(day, d) && read_number(month, m) && read_number(year, y);
-  if (parsed) {
-    const int gregorian = buddhist ? y - kBuddhistEraOffset : y;
-    // A Christian-era year typed on a Thai page would read as 1,500 years ago: refused below.
-    const bool plausible = !buddhist || y >= 2400;
-    const chr::year_month_day date{chr::year(gregorian), chr::month(m), chr::day(d)};
-    if (plausible && date.ok()) {
-      char buffer[32];
-      std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", gregorian, m, d);
-      return json::string(buffer);
-    }
+  // The date input's own reading (web/components): the year in the Buddhist era in Thai, or
+  // above 2400 in either language.
+  if (auto iso = web::parse_date(web::DateParts{day, month, year}, locale, "date")) {
+    return json::string(*iso);
   }
   // Kept as typed, with the era it was typed in, for the evaluation to say what is wrong.
   return json::object{

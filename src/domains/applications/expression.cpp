@@ -11,6 +11,7 @@
 #include <utility>
 #include <variant>
 
+#include "common/civil_date.hpp"
 #include "common/unicode_text.hpp"
 
 namespace pratu::applications {
@@ -41,38 +42,6 @@ std::optional<std::string> comparable_text(std::string_view raw) {
   auto text = nfc_trimmed(raw);
   if (!text || text->empty()) return std::nullopt;
   return text;
-}
-
-// "YYYY-MM-DD", a real calendar date; nullopt otherwise.
-std::optional<year_month_day> parse_iso_date(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  auto number = [&](std::size_t from, std::size_t length) -> std::optional<int> {
-    int out = 0;
-    for (std::size_t i = from; i < from + length; ++i) {
-      if (text[i] < '0' || text[i] > '9') return std::nullopt;
-      out = out * 10 + (text[i] - '0');
-    }
-    return out;
-  };
-  const auto y = number(0, 4);
-  const auto m = number(5, 2);
-  const auto d = number(8, 2);
-  if (!y || !m || !d) return std::nullopt;
-  const year_month_day date{std::chrono::year{*y}, std::chrono::month{static_cast<unsigned>(*m)},
-                            std::chrono::day{static_cast<unsigned>(*d)}};
-  if (!date.ok()) return std::nullopt;
-  return date;
-}
-
-std::string iso_date(year_month_day date) {
-  auto padded = [](long value, std::size_t width) {
-    std::string digits = std::to_string(value < 0 ? -value : value);
-    if (digits.size() < width) digits.insert(0, width - digits.size(), '0');
-    return value < 0 ? "-" + digits : digits;
-  };
-  return padded(static_cast<int>(date.year()), 4) + "-" +
-         padded(static_cast<unsigned>(date.month()), 2) + "-" +
-         padded(static_cast<unsigned>(date.day()), 2);
 }
 
 // Whole years from `from` to `to`, counted as birthdays are: negative when `to` is earlier.

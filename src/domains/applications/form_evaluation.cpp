@@ -11,6 +11,7 @@
 #include <memory>
 #include <set>
 
+#include "common/civil_date.hpp"
 #include "common/text.hpp"
 #include "common/thai_id.hpp"
 #include "common/unicode_text.hpp"
@@ -30,30 +31,6 @@ AnswerProblem problem(std::string field, std::string_view key,
 }
 
 bool blank(std::string_view text) { return trim(text, std::string_view(" \t\r\n\f\v")).empty(); }
-
-std::optional<chr::year_month_day> parse_date(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  int y = 0;
-  unsigned m = 0, d = 0;
-  auto digits = [](std::string_view part, auto& out) {
-    auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), out);
-    return error == std::errc() && end == part.data() + part.size();
-  };
-  if (!digits(text.substr(0, 4), y) || !digits(text.substr(5, 2), m) ||
-      !digits(text.substr(8, 2), d)) {
-    return std::nullopt;
-  }
-  chr::year_month_day date{chr::year(y), chr::month(m), chr::day(d)};
-  if (!date.ok()) return std::nullopt;
-  return date;
-}
-
-std::string iso(chr::year_month_day date) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-  return buffer;
-}
 
 // "1,234.50": an amount in satang as baht, for messages.
 std::string baht(std::int64_t satang) {
@@ -341,7 +318,7 @@ void FormEvaluation::check_value(const Field& field, const json::value& value,
         }
         return;
       }
-      const auto date = value.is_string() ? parse_date(value.get_string()) : std::nullopt;
+      const auto date = value.is_string() ? parse_iso_date(value.get_string()) : std::nullopt;
       if (!date) {
         out.push_back(problem(path, "not_date"));
         return;
@@ -349,15 +326,15 @@ void FormEvaluation::check_value(const Field& field, const json::value& value,
       auto bound = [&](const std::string& written) -> std::optional<chr::year_month_day> {
         if (written.empty()) return std::nullopt;
         if (written == "today") return today_;
-        return parse_date(written);
+        return parse_iso_date(written);
       };
       if (auto min = bound(field.min_date); min && chr::sys_days(*date) < chr::sys_days(*min)) {
         out.push_back(problem(path, field.min_date == "today" ? "date_in_past" : "date_too_early",
-                              {{"date", iso(*min)}}));
+                              {{"date", iso_date(*min)}}));
       } else if (auto max = bound(field.max_date);
                  max && chr::sys_days(*date) > chr::sys_days(*max)) {
         out.push_back(problem(path, field.max_date == "today" ? "date_in_future" : "date_too_late",
-                              {{"date", iso(*max)}}));
+                              {{"date", iso_date(*max)}}));
       }
       return;
     }

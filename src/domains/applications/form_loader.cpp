@@ -13,6 +13,7 @@
 #include <initializer_list>
 #include <set>
 
+#include "common/civil_date.hpp"
 #include "common/files.hpp"
 #include "common/parallel_runs.hpp"
 #include "common/text.hpp"
@@ -245,11 +246,7 @@ std::optional<Expression> FormReader::expression(const YAML::Node& map, std::str
 std::string FormReader::date_bound(const YAML::Node& node, std::string_view key) {
   std::string value = text(node, key, false);
   if (value.empty() || value == "today") return value;
-  int y = 0, m = 0, d = 0;
-  if (value.size() != 10 || value[4] != '-' || value[7] != '-' ||
-      std::sscanf(value.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3 ||
-      !std::chrono::year_month_day(std::chrono::year(y), std::chrono::month(m), std::chrono::day(d))
-           .ok()) {
+  if (!parse_iso_date(value)) {
     problem_at(node[std::string(key)], key, "must be \"today\" or a date as YYYY-MM-DD");
     return {};
   }

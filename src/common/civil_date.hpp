@@ -1,0 +1,18 @@
+#pragma once
+/// Civil dates as ISO 8601 text ("2026-12-02"), as answers, holiday files and form definitions
+/// write them.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pratu {
+
+/// "YYYY-MM-DD", a real calendar date; nullopt otherwise.
+std::optional<std::chrono::year_month_day> parse_iso_date(std::string_view text);
+
+/// The date as "YYYY-MM-DD".
+std::string iso_date(std::chrono::year_month_day date);
+
+}  // namespace pratu

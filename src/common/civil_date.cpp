@@ -34,4 +34,10 @@ std::string iso_date(std::chrono::year_month_day date) {
          padded(static_cast<unsigned>(date.day()), 2);
 }
 
+std::chrono::year_month_day thai_date(std::int64_t epoch_seconds) {
+  constexpr std::int64_t kThaiOffset = 7 * 3600;
+  const std::chrono::sys_seconds at{std::chrono::seconds(epoch_seconds + kThaiOffset)};
+  return std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(at)};
+}
+
 }  // namespace pratu

@@ -3,6 +3,7 @@
 /// write them.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,5 +15,8 @@ std::optional<std::chrono::year_month_day> parse_iso_date(std::string_view text)
 
 /// The date as "YYYY-MM-DD".
 std::string iso_date(std::chrono::year_month_day date);
+
+/// The date in Thailand (UTC+7, no daylight saving) at `epoch_seconds`.
+std::chrono::year_month_day thai_date(std::int64_t epoch_seconds);
 
 }  // namespace pratu

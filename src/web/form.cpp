@@ -38,6 +38,14 @@ std::string Form::value(std::string_view name) const {
   return std::string(trim(raw(name), kAsciiWhitespace));
 }
 
+std::vector<std::string> Form::values(std::string_view name) const {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : fields_) {
+    if (key == name) out.emplace_back(trim(value, kAsciiWhitespace));
+  }
+  return out;
+}
+
 bool Form::has(std::string_view name) const {
   for (const auto& field : fields_) {
     if (field.first == name) return true;

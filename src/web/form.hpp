@@ -25,6 +25,10 @@ class Form {
   /// The value untrimmed (passwords).
   std::string raw(std::string_view name) const;
   bool has(std::string_view name) const;
+  /// Every trimmed value of `name`, in order (ticked checkboxes).
+  std::vector<std::string> values(std::string_view name) const;
+  /// Every name and value as sent.
+  const std::vector<Header>& fields() const { return fields_; }
 
  private:
   std::vector<Header> fields_;

@@ -138,7 +138,16 @@ Result<void> AccountsModule::start(platform::Shared& shared) {
   };
   handlers_ = std::make_unique<AccountsHandlers>(*accounts_, *sessions_, *shared.renderer,
                                                  std::move(pages));
-  return shared.services.offer<web::SessionGate>(name(), *sessions_);
+  PRATU_CHECK(shared.services.offer<web::SessionGate>(name(), *sessions_));
+  return shared.services.offer<platform::ProfileDirectory>(name(), *this);
+}
+
+Result<std::optional<platform::Profile>> AccountsModule::profile(std::int64_t user_id) {
+  PRATU_TRY(user, accounts_->find_user(user_id));
+  if (!user || user->disabled) return std::optional<platform::Profile>{};
+  return std::optional<platform::Profile>(
+      platform::Profile{user->title, user->given_name, user->family_name,
+                        user->national_id.value_or(""), user->email.value_or(""), user->mobile});
 }
 
 Result<std::string> AccountsModule::seed_demo(platform::Shared&) {

@@ -1,7 +1,7 @@
 #pragma once
 /// Accounts as a module: registration, login, sessions and the account page. Needs the agency
 /// directory (for officers' agencies and the demo accounts); offers the session gate the
-/// middleware asks who is signed in.
+/// middleware asks who is signed in, and the profile directory forms are prefilled from.
 
 #include <memory>
 #include <optional>
@@ -13,6 +13,7 @@
 #include "domains/accounts/session_service.hpp"
 #include "platform/agency_directory.hpp"
 #include "platform/module.hpp"
+#include "platform/profile_directory.hpp"
 
 namespace pratu::accounts {
 
@@ -26,7 +27,7 @@ struct PasswordSettings {
   int parallelism = 1;
 };
 
-class AccountsModule final : public platform::Module {
+class AccountsModule final : public platform::Module, public platform::ProfileDirectory {
  public:
   AccountsModule();
   ~AccountsModule() override;
@@ -38,6 +39,7 @@ class AccountsModule final : public platform::Module {
   Result<std::string> seed_demo(platform::Shared& shared) override;
   web::Routes routes() override;
   std::vector<platform::PeriodicTask> housekeeping() override;
+  Result<std::optional<platform::Profile>> profile(std::int64_t user_id) override;
 
  private:
   // The services every use needs, for the server and for commands alike.

@@ -1,0 +1,31 @@
+#pragma once
+/// Who an applicant is, as other modules may read it to fill in a form: offered by the
+/// accounts module. Only what a form may be prefilled with; never the password or the roles.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/result.hpp"
+
+namespace pratu::platform {
+
+/// An applicant's profile; an empty text is "not known".
+struct Profile {
+  std::string title;  // "mr" | "mrs" | "miss" | "ms"
+  std::string given_name;
+  std::string family_name;
+  std::string national_id;  // 13 digits
+  std::string email;
+  std::string mobile;  // 10 digits, as registered ("0812345678")
+};
+
+class ProfileDirectory {
+ public:
+  static constexpr const char* kServiceName = "the profile directory";
+  virtual ~ProfileDirectory() = default;
+  /// The profile of account `user_id`, or nullopt when there is none.
+  virtual Result<std::optional<Profile>> profile(std::int64_t user_id) = 0;
+};
+
+}  // namespace pratu::platform

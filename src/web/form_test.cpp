@@ -24,6 +24,14 @@ TEST(Form, DecodesPlusAsSpaceAndTrimsValues) {
   EXPECT_FALSE(form->has("email"));
 }
 
+TEST(Form, KeepsEveryValueOfANameInOrder) {
+  auto form = Form::parse(form_post("kinds=food&other=x&kinds=+drink+&kinds="));
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form->values("kinds"), (std::vector<std::string>{"food", "drink", ""}));
+  EXPECT_TRUE(form->values("none").empty());
+  EXPECT_EQ(form->fields().size(), 4u);
+}
+
 TEST(Form, RefusesABodyWithAMalformedEscape) {
   for (const char* body : {"name=100%", "name=%zz", "name=a&email=%4"}) {
     auto form = Form::parse(form_post(body));

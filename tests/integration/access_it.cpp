@@ -51,6 +51,8 @@ const std::map<std::string, std::string>& sample_parameters() {
   static const std::map<std::string, std::string> samples = {
       {"slug", "commercial-registration"},
       {"code", "bma"},
+      {"id", "00000000000000000000000000000000"},  // no such application: 404, never 403
+      {"page", "trader"},
   };
   return samples;
 }

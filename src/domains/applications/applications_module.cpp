@@ -2,11 +2,17 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "domains/applications/application_handlers.hpp"
 #include "domains/applications/form_json.hpp"
 #include "domains/applications/form_loader.hpp"
+#include "platform/holiday_file.hpp"
+#include "platform/profile_directory.hpp"
 #include "platform/service_directory.hpp"
 
 namespace pratu::applications {
+
+ApplicationsModule::ApplicationsModule() = default;
+ApplicationsModule::~ApplicationsModule() = default;
 
 Result<void> ApplicationsModule::prepare(platform::Shared& shared) {
   PRATU_TRY(directory, shared.services.need<platform::ServiceDirectory>("the applications module"));
@@ -17,20 +23,49 @@ Result<void> ApplicationsModule::prepare(platform::Shared& shared) {
 }
 
 std::vector<platform::SettingsSection> ApplicationsModule::settings() {
-  return {{"applications",
-           {platform::text("address_data",
-                           "Directory of Thailand's provinces, districts and subdistricts (TSV)",
-                           settings_.address_data)},
-           {}}};
+  using platform::integer;
+  using platform::text;
+  auto& s = settings_;
+  return {
+      {"applications",
+       {text("address_data", "Directory of Thailand's provinces, districts and subdistricts (TSV)",
+             s.address_data),
+        text("holidays", "The government's holidays, for due dates in working days (YAML)",
+             s.holidays),
+        integer("keep_draft_days", "Days an untouched draft is kept before it may be deleted",
+                s.keep_draft_days, 90, 3650),
+        integer("warn_days", "Days before deleting a draft that its applicant is told", s.warn_days,
+                1, 60),
+        integer("max_drafts", "Drafts one applicant may hold at once", s.max_drafts, 1, 1000)},
+       {}}};
 }
 
-Result<void> ApplicationsModule::start(platform::Shared&) {
+Result<void> ApplicationsModule::start(platform::Shared& shared) {
+  if (shared.renderer == nullptr)
+    return Error::internal("applications: started without a renderer");
+  PRATU_TRY(directory, shared.services.need<platform::ServiceDirectory>("the applications module"));
+  PRATU_TRY(profiles, shared.services.need<platform::ProfileDirectory>("the applications module"));
   PRATU_TRY(addresses, ThaiAddressBook::load(settings_.address_data));
   addresses_ = std::move(addresses);
+  PRATU_TRY(calendar, platform::load_holiday_file(settings_.holidays));
   for (const auto& [slug, form] : forms_) {
     form_json_.insert_or_assign(slug, boost::json::serialize(form_json(form)));
   }
+  service_ = std::make_unique<ApplicationService>(shared.db, shared.clock, shared.random, forms_,
+                                                  *directory, &*addresses_, std::move(calendar),
+                                                  profiles, settings_);
+  handlers_ =
+      std::make_unique<ApplicationHandlers>(*service_, *shared.renderer, *directory, shared.random);
   return ok();
+}
+
+std::vector<platform::PeriodicTask> ApplicationsModule::housekeeping() {
+  // One statement per step, idempotent: several nodes running it at once is harmless.
+  return {{"applications: tell of and delete old drafts", std::chrono::hours(1),
+           [this]() -> Result<void> {
+             PRATU_CHECK(service_->sweep_drafts());
+             return ok();
+           }}};
 }
 
 web::Routes ApplicationsModule::routes() {
@@ -49,7 +84,7 @@ web::Routes ApplicationsModule::routes() {
     }
     return web::Response::json(it->second);
   };
-  web::Routes routes;
+  web::Routes routes = handlers_->routes();
   routes.push_back(std::move(form));
   return routes;
 }

@@ -4,30 +4,33 @@
 /// serves its definition.
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "domains/applications/application_service.hpp"
 #include "domains/applications/form.hpp"
 #include "domains/applications/thai_address.hpp"
 #include "platform/module.hpp"
 
 namespace pratu::applications {
 
-/// The `applications` configuration section.
-struct ApplicationsSettings {
-  std::string address_data = "datasets/thai-address";  // provinces, districts, subdistricts
-};
+class ApplicationHandlers;
 
 class ApplicationsModule final : public platform::Module {
  public:
+  ApplicationsModule();
+  ~ApplicationsModule() override;
   std::string_view name() const override { return "applications"; }
   std::vector<platform::SettingsSection> settings() override;
   /// Reads every service's form; a problem in any stops the start, naming file, line, page
   /// and field. Each form read earns its service the "e_form" criterion.
   Result<void> prepare(platform::Shared& shared) override;
-  /// Loads the Thai address book (a problem in it stops the start) and serialises the forms.
+  /// Loads the Thai address book and the holiday calendar (a problem in either stops the
+  /// start), serialises the forms and builds the applicant's pages.
   Result<void> start(platform::Shared& shared) override;
   web::Routes routes() override;
+  std::vector<platform::PeriodicTask> housekeeping() override;
 
   /// The forms read, by service slug.
   const std::map<std::string, Form, std::less<>>& forms() const { return forms_; }
@@ -37,6 +40,8 @@ class ApplicationsModule final : public platform::Module {
   std::optional<ThaiAddressBook> addresses_;
   std::map<std::string, Form, std::less<>> forms_;
   std::map<std::string, std::string, std::less<>> form_json_;  // serialised, by slug
+  std::unique_ptr<ApplicationService> service_;
+  std::unique_ptr<ApplicationHandlers> handlers_;
 };
 
 }  // namespace pratu::applications

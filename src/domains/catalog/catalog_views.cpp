@@ -133,6 +133,10 @@ json::object service_page_model(const Translations& t, Locale locale,
       {"fees", std::move(fees)},
       {"legal_basis", std::move(laws)},
       {"criteria", std::move(criteria)},
+      // Earned, never declared: the applications module runs a form for this service.
+      {"apply_url", service.online.has(Criterion::e_form)
+                        ? json::value("/services/" + service.slug + "/apply")
+                        : json::value(nullptr)},
   };
 }
 

@@ -1,0 +1,47 @@
+#pragma once
+/// An application as it is kept: a draft while the applicant fills it in, then the application
+/// submitted, with its reference number and due date. Plain types, no I/O.
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pratu::applications {
+
+/// Where an application stands. Later steps of the journey (review, decision) add theirs.
+enum class Status { draft, submitted };
+/// "draft" | "submitted": what the database and the API hold.
+std::string_view status_key(Status status);
+std::optional<Status> status_of(std::string_view key);
+
+struct Application {
+  std::int64_t id = 0;
+  std::string public_id;  // random; what URLs and the API name
+  std::int64_t user_id = 0;
+  std::string service;  // the service's slug
+  std::string agency;   // its agency's code
+  std::string form_version;
+  Status status = Status::draft;
+  /// A draft's raw answers, every one kept; a submission's, pruned to what was asked.
+  boost::json::object answers;
+  std::int64_t revision = 0;  // counts saves
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+  // Submitted only.
+  std::int64_t submitted_at = 0;
+  std::string submission_key;
+  std::string reference;
+  std::string due_date;  // YYYY-MM-DD
+  bool due_date_provisional = false;
+};
+
+/// One entry of an application's timeline.
+struct TimelineEvent {
+  std::int64_t at = 0;
+  std::string kind;  // started | submitted
+};
+
+}  // namespace pratu::applications

@@ -1,0 +1,1049 @@
+#include "domains/applications/application_handlers.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+
+#include "common/civil_date.hpp"
+#include "domains/applications/answer_input.hpp"
+#include "web/components.hpp"
+#include "web/dates.hpp"
+#include "web/form.hpp"
+
+namespace pratu::applications {
+
+namespace json = boost::json;
+using web::Locale;
+
+namespace {
+
+constexpr std::size_t kMaxPageBody = 256 * 1024;  // a page of answers, a group of 50 items
+constexpr std::size_t kMaxRadios = 8;             // more choices than this: a drop-down
+constexpr std::string_view kApplications = "/applications";
+
+std::string app_url(const Application& a, std::string_view rest = {}) {
+  return std::string(kApplications) + "/" + a.public_id + std::string(rest);
+}
+
+std::string page_url(const Application& a, std::string_view page, bool return_to_check = false) {
+  return app_url(a, "/pages/" + std::string(page)) + (return_to_check ? "?return=check" : "");
+}
+
+// "{name}" placeholders filled from `args`.
+std::string fill(std::string text, const std::vector<std::pair<std::string, std::string>>& args) {
+  for (const auto& [name, value] : args) {
+    const std::string placeholder = "{" + name + "}";
+    for (auto at = text.find(placeholder); at != std::string::npos;
+         at = text.find(placeholder, at + value.size())) {
+      text.replace(at, placeholder.size(), value);
+    }
+  }
+  return text;
+}
+
+std::string problem_message(const web::Translations& t, Locale locale, const AnswerProblem& p) {
+  if (p.text) return p.text->in(locale);
+  return fill(t.text(locale, p.key), p.args);
+}
+
+// A page made only of declarations is asked on the check-your-answers page, after the answers.
+bool is_declaration_page(const Page& page) {
+  return !page.fields.empty() &&
+         std::all_of(page.fields.begin(), page.fields.end(),
+                     [](const Field& f) { return f.type == FieldType::declaration; });
+}
+
+// The pages asked now that are pages of questions (not declarations), in order.
+std::vector<const Page*> question_pages(const FormEvaluation& evaluation) {
+  std::vector<const Page*> out;
+  for (const Page* page : evaluation.asked_pages()) {
+    if (!is_declaration_page(*page)) out.push_back(page);
+  }
+  return out;
+}
+
+// Where a draft carries on: its first page of questions with a problem, else the check page.
+std::string carry_on_url(const Application& a, const FormEvaluation& evaluation,
+                         bool return_to_check = false) {
+  const Page* incomplete = evaluation.first_incomplete();
+  if (incomplete != nullptr && !is_declaration_page(*incomplete)) {
+    return page_url(a, incomplete->id, return_to_check);
+  }
+  return app_url(a, "/check");
+}
+
+std::string date_text(Locale locale, std::string_view iso) {
+  auto date = parse_iso_date(iso);
+  if (!date) return std::string(iso);
+  const auto seconds = std::chrono::sys_days(*date).time_since_epoch();
+  return web::format_date(locale,
+                          std::chrono::duration_cast<std::chrono::seconds>(seconds).count());
+}
+
+std::string baht_text(std::int64_t satang) {
+  const bool negative = satang < 0;
+  std::uint64_t value =
+      negative ? static_cast<std::uint64_t>(-(satang + 1)) + 1 : static_cast<std::uint64_t>(satang);
+  std::string whole = std::to_string(value / 100);
+  for (int at = static_cast<int>(whole.size()) - 3; at > 0; at -= 3) whole.insert(at, ",");
+  char cents[8];
+  std::snprintf(cents, sizeof cents, ".%02u", static_cast<unsigned>(value % 100));
+  return (negative ? "-" : "") + whole + cents;
+}
+
+// What pages show, and the language they show it in.
+struct View {
+  Locale locale;
+  const web::Translations& t;
+  const ThaiAddressBook* addresses;
+  const std::map<std::string, std::string>& errors;  // input path -> its message
+
+  std::string text(std::string_view key) const { return t.text(locale, key); }
+  std::string error(const std::string& path) const {
+    auto it = errors.find(path);
+    return it == errors.end() ? std::string() : it->second;
+  }
+};
+
+const json::value* member(const json::object* object, std::string_view key) {
+  return object == nullptr ? nullptr : object->if_contains(key);
+}
+
+std::string part_of(const TypedInput& shown, const std::string& name) {
+  auto it = shown.parts.find(name);
+  return it == shown.parts.end() ? std::string() : it->second;
+}
+
+json::object input_model(const Field& field, const std::string& path, const json::value* raw,
+                         const View& v);
+
+json::object address_model(const Field& field, const std::string& path, const json::value* raw,
+                           const View& v) {
+  const TypedInput shown = show_answer(field, raw, v.locale);
+  const std::string province = part_of(shown, "province");
+  const std::string district = part_of(shown, "district");
+  const std::string subdistrict = part_of(shown, "subdistrict");
+  json::array inputs;
+  auto text = [&](const char* part, std::string_view width, std::string_view autocomplete) {
+    web::TextInputOptions options;
+    options.width = width;
+    options.autocomplete = autocomplete;
+    const std::string id = path + "." + part;
+    inputs.push_back(json::object{
+        {"text_input",
+         web::text_input({id, v.text(std::string("applications.address.") + part), "", v.error(id)},
+                         part_of(shown, part), options)}});
+  };
+  auto select = [&](const char* part, std::vector<web::Choice> choices, const std::string& chosen,
+                    std::string_view placeholder) {
+    const std::string id = path + "." + part;
+    inputs.push_back(json::object{
+        {"select",
+         web::select({id, v.text(std::string("applications.address.") + part), "", v.error(id)},
+                     choices, chosen, placeholder)}});
+  };
+  text("house_no", "short", "");
+  text("moo", "short", "");
+  text("village", "", "");
+  text("soi", "", "");
+  text("road", "", "");
+  std::vector<web::Choice> provinces, districts, subdistricts;
+  const bool english = v.locale == Locale::en;
+  if (v.addresses != nullptr) {
+    for (const auto& p : v.addresses->provinces()) {
+      provinces.push_back({p.code, english ? p.en : p.th, ""});
+    }
+    for (const auto& d : v.addresses->districts(province)) {
+      districts.push_back({d.code, english ? d.en : d.th, ""});
+    }
+    for (const auto& s : v.addresses->subdistricts(district)) {
+      subdistricts.push_back({s.code, english ? s.en_or_th() : s.th, ""});
+    }
+  }
+  select("province", std::move(provinces), province, v.text("applications.address.choose"));
+  select("district", std::move(districts), district,
+         v.text(province.empty() ? "applications.address.choose_province_first"
+                                 : "applications.address.choose"));
+  select("subdistrict", std::move(subdistricts), subdistrict,
+         v.text(district.empty() ? "applications.address.choose_district_first"
+                                 : "applications.address.choose"));
+  text("postcode", "short", "postal-code");
+  json::object model{{"id", path},
+                     {"legend", field.label.in(v.locale)},
+                     {"legend_hint", field.hint.in(v.locale)},
+                     {"inputs", std::move(inputs)},
+                     {"update_label", v.text("applications.address.update")},
+                     {"update_hint", v.text("applications.address.update_hint")}};
+  if (auto e = v.error(path); !e.empty()) model["address_error"] = e;
+  return model;
+}
+
+json::object group_model(const Field& group, const std::string& path, const json::value* raw,
+                         const View& v) {
+  json::array items;
+  const std::string item_name =
+      group.item_label.empty() ? v.text("applications.group.item") : group.item_label.in(v.locale);
+  if (raw != nullptr && raw->is_array()) {
+    int n = 0;
+    for (const auto& item : raw->get_array()) {
+      if (!item.is_object()) continue;
+      const auto* key = item.get_object().if_contains("_key");
+      if (key == nullptr || !key->is_string()) continue;
+      ++n;
+      const std::string item_path = path + "." + std::string(key->get_string());
+      json::array fields;
+      for (const auto& f : group.fields) {
+        fields.push_back(
+            input_model(f, item_path + "." + f.id, member(&item.get_object(), f.id), v));
+      }
+      const std::string number = std::to_string(n);
+      items.push_back(json::object{
+          {"heading", item_name + " " + number},
+          {"key", key->get_string()},
+          {"fields", std::move(fields)},
+          {"remove_value", "remove:" + path + ":" + std::string(key->get_string())},
+          {"remove_label",
+           fill(v.text("applications.group.remove"), {{"item", item_name}, {"n", number}})}});
+    }
+  }
+  json::object model{{"id", path},
+                     {"legend", group.label.in(v.locale)},
+                     {"legend_hint", group.hint.in(v.locale)},
+                     {"none", items.empty()},
+                     {"none_text", fill(v.text("applications.group.none"), {{"item", item_name}})},
+                     {"items", std::move(items)},
+                     {"add_value", "add:" + path},
+                     {"add_label", fill(v.text("applications.group.add"), {{"item", item_name}})}};
+  if (auto e = v.error(path); !e.empty()) model["group_error"] = e;
+  return model;
+}
+
+json::object input_model(const Field& field, const std::string& path, const json::value* raw,
+                         const View& v) {
+  const TypedInput shown = show_answer(field, raw, v.locale);
+  const std::string value = shown.values.empty() ? std::string() : shown.values.front();
+  web::Control control{path, field.label.in(v.locale), field.hint.in(v.locale), v.error(path)};
+  // Every kind named, the unused ones false: a template looking up a kind this field lacks
+  // must not find an enclosing group's, and render that group inside itself.
+  json::object out{{"path", path},        {"text_input", false}, {"textarea", false},
+                   {"date_input", false}, {"radios", false},     {"checkboxes", false},
+                   {"select", false},     {"address", false},    {"group", false},
+                   {"document", false}};
+  auto text_input = [&](std::string_view type, std::string_view inputmode, std::string_view width,
+                        std::string_view autocomplete, bool spellcheck) {
+    web::TextInputOptions options;
+    options.type = type;
+    options.inputmode = inputmode;
+    options.width = width;
+    options.autocomplete = autocomplete;
+    options.spellcheck = spellcheck;
+    out["text_input"] = web::text_input(control, value, options);
+  };
+  auto autocomplete_of = [&]() -> std::string_view {
+    if (!field.prefill) return {};
+    switch (*field.prefill) {
+      case ProfileField::title: return "honorific-prefix";
+      case ProfileField::given_name: return "given-name";
+      case ProfileField::family_name: return "family-name";
+      case ProfileField::email: return "email";
+      case ProfileField::mobile: return "tel-national";
+      case ProfileField::national_id: return "off";
+    }
+    return {};
+  };
+  switch (field.type) {
+    case FieldType::text: text_input("text", "", "", autocomplete_of(), true); break;
+    case FieldType::long_text: out["textarea"] = web::textarea(control, value, 5); break;
+    case FieldType::integer: text_input("text", "numeric", "short", "", false); break;
+    case FieldType::money: text_input("text", "decimal", "medium", "", false); break;
+    case FieldType::citizen_id:
+    case FieldType::juristic_id: text_input("text", "numeric", "medium", "off", false); break;
+    case FieldType::phone: text_input("tel", "tel", "medium", autocomplete_of(), false); break;
+    case FieldType::email: text_input("email", "email", "", "email", false); break;
+    case FieldType::date:
+      out["date_input"] = web::date_input(
+          control,
+          web::DateParts{part_of(shown, "day"), part_of(shown, "month"), part_of(shown, "year")},
+          web::DateLabels{v.text("applications.date.day"), v.text("applications.date.month"),
+                          v.text("applications.date.year")});
+      break;
+    case FieldType::choice:
+    case FieldType::choices: {
+      std::vector<web::Choice> choices;
+      for (const auto& c : field.choices) choices.push_back({c.code, c.label.in(v.locale), ""});
+      if (field.type == FieldType::choices) {
+        out["checkboxes"] = web::checkboxes(control, choices, shown.values);
+      } else if (choices.size() > kMaxRadios) {
+        out["select"] = web::select(control, choices, value, v.text("applications.address.choose"));
+      } else {
+        out["radios"] = web::radios(control, choices, value, choices.size() == 2);
+      }
+      break;
+    }
+    case FieldType::declaration:
+      out["checkboxes"] = web::checkboxes(
+          control, {{"yes", v.text("applications.page.declaration_agree"), ""}}, shown.values);
+      break;
+    case FieldType::address: out["address"] = address_model(field, path, raw, v); break;
+    case FieldType::group: out["group"] = group_model(field, path, raw, v); break;
+    case FieldType::document: {
+      json::object document{{"id", path},
+                            {"label", field.label.in(v.locale)},
+                            {"legend_hint", field.hint.in(v.locale)}};
+      if (raw != nullptr && raw->is_object()) {
+        if (const auto* name = raw->get_object().if_contains("name"); name && name->is_string()) {
+          document["file"] = name->get_string();
+        }
+      }
+      if (auto e = v.error(path); !e.empty()) document["document_error"] = e;
+      out["document"] = std::move(document);
+      break;
+    }
+  }
+  return out;
+}
+
+// What the page's form sent for `field` at `path`.
+TypedInput typed_input(const web::Form& form, const Field& field, const std::string& path) {
+  TypedInput typed;
+  switch (field.type) {
+    case FieldType::date:
+      for (const char* part : {"day", "month", "year"}) {
+        typed.parts[part] = form.raw(path + "-" + part);
+      }
+      break;
+    case FieldType::address:
+      for (const char* part : kAddressParts) typed.parts[part] = form.raw(path + "." + part);
+      break;
+    case FieldType::choices:
+    case FieldType::declaration: typed.values = form.values(path); break;
+    default:
+      if (form.has(path)) typed.values.push_back(form.raw(path));
+      break;
+  }
+  return typed;
+}
+
+// An address as typed, its lower parts cleared where they no longer belong to the part above
+// (a new province empties the district, subdistrict and postcode), and the postcode filled in
+// from the subdistrict when it has only one.
+void settle_address(json::value& answer, const ThaiAddressBook* addresses) {
+  if (!answer.is_object()) return;
+  auto& a = answer.get_object();
+  auto code = [&](const char* part) {
+    const auto* value = a.if_contains(part);
+    return value != nullptr && value->is_string() ? std::string(value->get_string()) : "";
+  };
+  const std::string province = code("province"), district = code("district"),
+                    subdistrict = code("subdistrict");
+  if (!district.empty() && !district.starts_with(province)) {
+    a.erase("district");
+    a.erase("subdistrict");
+    a.erase("postcode");
+    return;
+  }
+  if (!subdistrict.empty() && (district.empty() || !subdistrict.starts_with(district))) {
+    a.erase("subdistrict");
+    a.erase("postcode");
+    return;
+  }
+  if (addresses != nullptr && !subdistrict.empty() && code("postcode").empty()) {
+    if (const auto* place = addresses->subdistrict(subdistrict)) {
+      a["postcode"] = place->subdistrict->postcode;
+    }
+  }
+}
+
+json::value decode_field(const web::Form& form, const Field& field, const std::string& path,
+                         Locale locale, const ThaiAddressBook* addresses) {
+  json::value answer = decode_input(field, typed_input(form, field, path), locale);
+  if (field.type == FieldType::address) settle_address(answer, addresses);
+  return answer;
+}
+
+}  // namespace
+
+namespace {
+
+// An answer as a person reads it.
+std::string answer_text(const Field& field, const json::value* value, const View& v) {
+  if (value == nullptr || value->is_null()) return v.text("applications.check.not_provided");
+  switch (field.type) {
+    case FieldType::money:
+      if (value->is_int64()) {
+        return fill(v.text("applications.check.baht"), {{"amount", baht_text(value->get_int64())}});
+      }
+      break;
+    case FieldType::date:
+      if (value->is_string()) return date_text(v.locale, value->get_string());
+      break;
+    case FieldType::choice:
+      if (value->is_string()) {
+        if (const auto* c = field.choice(value->get_string())) return c->label.in(v.locale);
+      }
+      break;
+    case FieldType::choices:
+      if (value->is_array()) {
+        std::string out;
+        for (const auto& code : value->get_array()) {
+          if (!code.is_string()) continue;
+          const auto* c = field.choice(code.get_string());
+          if (!out.empty()) out += ", ";
+          out += c != nullptr ? c->label.in(v.locale) : std::string(code.get_string());
+        }
+        return out;
+      }
+      break;
+    case FieldType::declaration: return v.text("applications.page.declaration_agree");
+    case FieldType::phone:
+    case FieldType::integer: {
+      auto shown = show_answer(field, value, v.locale);
+      if (!shown.values.empty()) return shown.values.front();
+      break;
+    }
+    case FieldType::address:
+      if (value->is_object()) {
+        const auto& a = value->get_object();
+        auto part = [&](const char* name) {
+          const auto* p = a.if_contains(name);
+          return p != nullptr && p->is_string() ? std::string(p->get_string()) : "";
+        };
+        std::vector<std::string> parts;
+        auto add = [&](std::string text, const char* word = nullptr) {
+          if (text.empty()) return;
+          parts.push_back(
+              word == nullptr
+                  ? text
+                  : fill(v.text(std::string("applications.address.") + word), {{"name", text}}));
+        };
+        add(part("house_no"));
+        add(part("moo"), "moo_as");
+        add(part("village"));
+        add(part("soi"), "soi_as");
+        add(part("road"), "road_as");
+        const bool english = v.locale == Locale::en;
+        const SubdistrictPlace* place =
+            v.addresses != nullptr ? v.addresses->subdistrict(part("subdistrict")) : nullptr;
+        if (place != nullptr) {
+          add(english ? place->subdistrict->en_or_th() : place->subdistrict->th);
+          add(english ? place->district->en : place->district->th);
+          add(english ? place->province->en : place->province->th);
+        }
+        add(part("postcode"));
+        std::string out;
+        for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+        return out;
+      }
+      break;
+    case FieldType::document:
+      if (value->is_object()) {
+        if (const auto* name = value->get_object().if_contains("name"); name && name->is_string()) {
+          return std::string(name->get_string());
+        }
+      }
+      break;
+    case FieldType::group:
+      if (value->is_array()) {
+        return fill(v.text("applications.check.items"),
+                    {{"count", std::to_string(value->get_array().size())}});
+      }
+      break;
+    default: break;
+  }
+  if (value->is_string()) return std::string(value->get_string());
+  if (value->is_int64()) return std::to_string(value->get_int64());
+  return v.text("applications.check.not_provided");
+}
+
+// The rows of a page's answers (only the questions asked), with Change links when `change`.
+std::vector<web::SummaryRow> answer_rows(const Application& a, const Page& page,
+                                         const FormEvaluation& evaluation,
+                                         const json::object& answers, const View& v, bool change,
+                                         bool pruned) {
+  std::vector<web::SummaryRow> rows;
+  auto row = [&](std::string key, std::string value, const std::string& anchor) {
+    web::SummaryRow r{std::move(key), std::move(value), "", "", ""};
+    if (change) {
+      r.change_href = page_url(a, page.id, true) + "#" + anchor;
+      r.change_label = v.text("applications.check.change");
+      r.change_what = r.key;
+    }
+    rows.push_back(std::move(r));
+  };
+  for (const auto& field : page.fields) {
+    if (field.type == FieldType::declaration) continue;
+    if (!pruned && !evaluation.asked(field)) continue;
+    const json::value* value =
+        pruned ? answers.if_contains(field.id) : evaluation.effective(field.id);
+    if (pruned && value == nullptr) continue;
+    row(field.label.in(v.locale), answer_text(field, value, v), field.id);
+    if (field.type != FieldType::group || value == nullptr || !value->is_array()) continue;
+    const std::string item_name = field.item_label.empty() ? v.text("applications.group.item")
+                                                           : field.item_label.in(v.locale);
+    int n = 0;
+    for (const auto& item : value->get_array()) {
+      if (!item.is_object()) continue;
+      ++n;
+      for (const auto& f : field.fields) {
+        const auto* answer = item.get_object().if_contains(f.id);
+        if (answer == nullptr) continue;
+        row(item_name + " " + std::to_string(n) + ": " + f.label.in(v.locale),
+            answer_text(f, answer, v), field.id);
+      }
+    }
+  }
+  return rows;
+}
+
+std::map<std::string, std::string> error_map(const web::Translations& t, Locale locale,
+                                             const std::vector<AnswerProblem>& problems,
+                                             json::array& summary) {
+  std::map<std::string, std::string> out;
+  for (const auto& p : problems) {
+    auto message = problem_message(t, locale, p);
+    summary.push_back(json::object{{"field", p.field}, {"message", message}});
+    out.try_emplace(p.field, std::move(message));
+  }
+  return out;
+}
+
+bool is_item_key(std::string_view key) {
+  return !key.empty() && key.size() <= 16 && std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  });
+}
+
+}  // namespace
+
+ApplicationHandlers::ApplicationHandlers(ApplicationService& service, const web::Renderer& renderer,
+                                         const platform::ServiceDirectory& services, Random& random)
+    : service_(service), renderer_(renderer), services_(services), random_(random) {}
+
+Result<web::Response> ApplicationHandlers::refusal(const web::Request& request,
+                                                   web::RequestContext& context,
+                                                   const Error& error) {
+  int status = 0;
+  switch (error.code) {
+    case ErrorCode::not_found: status = 404; break;
+    case ErrorCode::conflict: status = 409; break;
+    default: return error;
+  }
+  const auto& t = renderer_.translations();
+  json::object model{{"title", t.text(context.locale, error.message_key + "_title")},
+                     {"message", t.text(context.locale, error.message_key)},
+                     {"list_url", std::string(kApplications)}};
+  return renderer_.page(request, context, "applications/refused", std::move(model), status);
+}
+
+Result<web::Response> ApplicationHandlers::before_start(const web::Request& request,
+                                                        web::RequestContext& context) {
+  const auto& t = renderer_.translations();
+  const Locale locale = context.locale;
+  const auto slug = request.path_param("slug");
+  const Form* form = service_.form(slug);
+  const auto* info = services_.service(slug);
+  if (form == nullptr || info == nullptr) {
+    return refusal(
+        request, context,
+        Error{ErrorCode::not_found, "applications.errors.service_closed", "service", {}, 0});
+  }
+  json::array documents;
+  for (const auto& d : info->documents) {
+    documents.emplace_back(locale == Locale::en ? d.name_en : d.name_th);
+  }
+  json::array pages;
+  for (const auto& page : form->pages) {
+    if (!is_declaration_page(page)) pages.emplace_back(page.title.in(locale));
+  }
+  json::object model{{"title", form->title.in(locale)},
+                     {"service", locale == Locale::en ? info->name_en : info->name_th},
+                     {"service_url", "/services/" + std::string(slug)},
+                     {"action", "/services/" + std::string(slug) + "/apply"},
+                     {"pages", std::move(pages)},
+                     {"has_documents", !documents.empty()},
+                     {"documents", std::move(documents)}};
+  if (info->time_limit_working_days > 0) {
+    model["time_limit"] = fill(t.text(locale, "applications.start.time_limit"),
+                               {{"days", std::to_string(info->time_limit_working_days)}});
+  }
+  return renderer_.page(request, context, "applications/start", std::move(model));
+}
+
+Result<web::Response> ApplicationHandlers::start(const web::Request& request,
+                                                 web::RequestContext& context) {
+  auto started = service_.start(context.user->user_id, request.path_param("slug"));
+  if (!started) return refusal(request, context, started.error());
+  const Form* form = service_.form(started->service);
+  if (form == nullptr)
+    return refusal(
+        request, context,
+        Error{ErrorCode::not_found, "applications.errors.service_closed", "service", {}, 0});
+  return web::Response::redirect(
+      carry_on_url(*started, service_.evaluate(*form, started->answers)));
+}
+
+Result<web::Response> ApplicationHandlers::resume(const web::Request& request,
+                                                  web::RequestContext& context) {
+  auto found = service_.find(context.user->user_id, request.path_param("id"));
+  if (!found) return refusal(request, context, found.error());
+  if (found->status != Status::draft) {
+    return render_submitted(request, context, *found, "applications/show");
+  }
+  const Form* form = service_.form(found->service);
+  if (form == nullptr) {
+    return refusal(
+        request, context,
+        Error{ErrorCode::conflict, "applications.errors.service_closed", "service", {}, 0});
+  }
+  return web::Response::redirect(carry_on_url(*found, service_.evaluate(*form, found->answers)));
+}
+
+web::Response ApplicationHandlers::render_page(const web::Request& request,
+                                               web::RequestContext& context, const Application& a,
+                                               const Form& form, const Page& page,
+                                               const std::vector<AnswerProblem>& problems,
+                                               int status) {
+  const auto& t = renderer_.translations();
+  const Locale locale = context.locale;
+  json::array summary;
+  const auto errors = error_map(t, locale, problems, summary);
+  const View v{locale, t, service_.addresses(), errors};
+  FormEvaluation evaluation = service_.evaluate(form, a.answers);
+  json::array fields;
+  for (const auto& field : page.fields) {
+    if (!evaluation.asked(field)) continue;
+    fields.push_back(input_model(field, field.id, a.answers.if_contains(field.id), v));
+  }
+  const auto pages = question_pages(evaluation);
+  const auto at = std::find(pages.begin(), pages.end(), &page);
+  const bool return_to_check = request.query_param("return").value_or("") == "check";
+  std::string back = std::string(kApplications);
+  if (return_to_check) {
+    back = app_url(a, "/check");
+  } else if (at != pages.end() && at != pages.begin()) {
+    back = page_url(a, (*std::prev(at))->id);
+  }
+  json::object model{
+      {"title", page.title.in(locale) + " – " + form.title.in(locale)},
+      {"heading", page.title.in(locale)},
+      {"intro", page.intro.in(locale)},
+      {"service", form.title.in(locale)},
+      {"errors", std::move(summary)},
+      {"fields", std::move(fields)},
+      {"action", page_url(a, page.id, return_to_check)},
+      {"back_url", back},
+      {"step",
+       fill(t.text(locale, "applications.page.step"),
+            {{"n", std::to_string(at == pages.end() ? pages.size() : (at - pages.begin()) + 1)},
+             {"count", std::to_string(pages.size())}})},
+      {"saved", fill(t.text(locale, "applications.page.saved_at"),
+                     {{"time", web::format_date_time(locale, a.updated_at)}})}};
+  return renderer_.page(request, context, "applications/page", std::move(model), status);
+}
+
+Result<web::Response> ApplicationHandlers::page(const web::Request& request,
+                                                web::RequestContext& context) {
+  auto found = service_.find(context.user->user_id, request.path_param("id"));
+  if (!found) return refusal(request, context, found.error());
+  if (found->status != Status::draft) return web::Response::redirect(app_url(*found));
+  const Form* form = service_.form(found->service);
+  if (form == nullptr) {
+    return refusal(
+        request, context,
+        Error{ErrorCode::conflict, "applications.errors.service_closed", "service", {}, 0});
+  }
+  const Page* page = form->page(request.path_param("page"));
+  FormEvaluation evaluation = service_.evaluate(*form, found->answers);
+  if (page == nullptr || is_declaration_page(*page) || !evaluation.asked(*page)) {
+    // Not a page of this form, or not one asked with the answers given: where to carry on.
+    return web::Response::redirect(carry_on_url(*found, evaluation));
+  }
+  return render_page(request, context, *found, *form, *page, {}, 200);
+}
+
+Result<web::Response> ApplicationHandlers::save_page(const web::Request& request,
+                                                     web::RequestContext& context) {
+  const auto user = context.user->user_id;
+  auto form_body = web::Form::parse(request);
+  if (!form_body) return renderer_.error_page(request, context, 400);
+  auto found = service_.find(user, request.path_param("id"));
+  if (!found) return refusal(request, context, found.error());
+  if (found->status != Status::draft) {
+    return refusal(request, context,
+                   Error{ErrorCode::conflict, "applications.errors.already_submitted", "", {}, 0});
+  }
+  const Form* form = service_.form(found->service);
+  if (form == nullptr) {
+    return refusal(
+        request, context,
+        Error{ErrorCode::conflict, "applications.errors.service_closed", "service", {}, 0});
+  }
+  const Page* page = form->page(request.path_param("page"));
+  if (page == nullptr || is_declaration_page(*page))
+    return renderer_.error_page(request, context, 404);
+
+  // The answers of the fields the page showed; a field it did not show keeps its answer.
+  const auto shown = form_body->values("_shown");
+  const std::string action = form_body->value("action");
+  json::object changes;
+  for (const auto& field : page->fields) {
+    if (std::find(shown.begin(), shown.end(), field.id) == shown.end()) continue;
+    if (field.type == FieldType::document) continue;  // attached by upload, not typed
+    if (field.type != FieldType::group) {
+      changes[field.id] =
+          decode_field(*form_body, field, field.id, context.locale, service_.addresses());
+      continue;
+    }
+    json::array items;
+    for (const auto& key : form_body->values(field.id + "._items")) {
+      if (!is_item_key(key) || action == "remove:" + field.id + ":" + key) continue;
+      json::object item{{"_key", key}};
+      const json::object* kept = nullptr;
+      if (const auto* before = found->answers.if_contains(field.id); before && before->is_array()) {
+        for (const auto& old : before->get_array()) {
+          if (old.is_object() && old.get_object().if_contains("_key") &&
+              old.get_object().at("_key") == json::value(key)) {
+            kept = &old.get_object();
+          }
+        }
+      }
+      for (const auto& f : field.fields) {
+        if (f.type == FieldType::document) {
+          if (const auto* d = member(kept, f.id)) item[f.id] = *d;
+          continue;
+        }
+        auto answer = decode_field(*form_body, f, field.id + "." + key + "." + f.id, context.locale,
+                                   service_.addresses());
+        if (!answer.is_null()) item[f.id] = std::move(answer);
+      }
+      items.push_back(std::move(item));
+    }
+    const auto max_items = field.max_items > 0 ? field.max_items : 50;
+    if (action == "add:" + field.id && static_cast<std::int64_t>(items.size()) < max_items) {
+      items.push_back(json::object{{"_key", random_.token(4)}});
+    }
+    changes[field.id] = std::move(items);
+  }
+  auto saved = service_.save(user, found->public_id, changes);
+  if (!saved) return refusal(request, context, saved.error());
+
+  const bool return_to_check = request.query_param("return").value_or("") == "check";
+  if (action == "save_and_exit") {
+    return web::Response::redirect(std::string(kApplications) + "?saved=" + saved->public_id);
+  }
+  if (!action.empty() && action != "continue") {
+    // Updating a list, adding or removing an item: the same page again, where it was.
+    std::string anchor;
+    if (auto colon = action.find(':'); colon != std::string::npos) {
+      anchor = action.substr(colon + 1);
+      anchor = anchor.substr(0, anchor.find(':'));
+    }
+    return web::Response::redirect(page_url(*saved, page->id, return_to_check) +
+                                   (anchor.empty() ? "" : "#" + anchor));
+  }
+  FormEvaluation evaluation = service_.evaluate(*form, saved->answers);
+  auto problems = evaluation.problems(*page);
+  if (!problems.empty()) {
+    return render_page(request, context, *saved, *form, *page, problems, 422);
+  }
+  if (return_to_check) return web::Response::redirect(carry_on_url(*saved, evaluation, true));
+  const auto pages = question_pages(evaluation);
+  auto at = std::find(pages.begin(), pages.end(), page);
+  if (at != pages.end() && std::next(at) != pages.end()) {
+    return web::Response::redirect(page_url(*saved, (*std::next(at))->id));
+  }
+  return web::Response::redirect(carry_on_url(*saved, evaluation));
+}
+
+web::Response ApplicationHandlers::render_check(const web::Request& request,
+                                                web::RequestContext& context, const Application& a,
+                                                const Form& form,
+                                                const std::vector<AnswerProblem>& problems,
+                                                int status, const std::string& notice) {
+  const auto& t = renderer_.translations();
+  const Locale locale = context.locale;
+  json::array summary;
+  const auto errors = error_map(t, locale, problems, summary);
+  const View v{locale, t, service_.addresses(), errors};
+  FormEvaluation evaluation = service_.evaluate(form, a.answers);
+  json::array sections, declarations;
+  for (const Page* page : evaluation.asked_pages()) {
+    if (is_declaration_page(*page)) {
+      for (const auto& field : page->fields) {
+        if (evaluation.asked(field)) {
+          declarations.push_back(input_model(field, field.id, a.answers.if_contains(field.id), v));
+        }
+      }
+      continue;
+    }
+    auto rows = answer_rows(a, *page, evaluation, a.answers, v, true, false);
+    if (rows.empty()) continue;
+    sections.push_back(
+        json::object{{"heading", page->title.in(locale)}, {"list", web::summary_list(rows)}});
+  }
+  json::object model{{"title", t.text(locale, "applications.check.title")},
+                     {"service", form.title.in(locale)},
+                     {"errors", std::move(summary)},
+                     {"sections", std::move(sections)},
+                     {"declarations", std::move(declarations)},
+                     {"action", app_url(a, "/submit")},
+                     {"submission_key", random_.token(16)}};
+  if (!notice.empty()) model["notice"] = notice;
+  return renderer_.page(request, context, "applications/check", std::move(model), status);
+}
+
+Result<web::Response> ApplicationHandlers::check(const web::Request& request,
+                                                 web::RequestContext& context) {
+  auto found = service_.find(context.user->user_id, request.path_param("id"));
+  if (!found) return refusal(request, context, found.error());
+  if (found->status != Status::draft) return web::Response::redirect(app_url(*found));
+  const Form* form = service_.form(found->service);
+  if (form == nullptr) {
+    return refusal(
+        request, context,
+        Error{ErrorCode::conflict, "applications.errors.service_closed", "service", {}, 0});
+  }
+  FormEvaluation evaluation = service_.evaluate(*form, found->answers);
+  const Page* incomplete = evaluation.first_incomplete();
+  if (incomplete != nullptr && !is_declaration_page(*incomplete)) {
+    // Only a complete set of answers is checked (forms.md §4.2): the first gap first.
+    return web::Response::redirect(page_url(*found, incomplete->id, true));
+  }
+  return render_check(request, context, *found, *form, {}, 200);
+}
+
+Result<web::Response> ApplicationHandlers::submit(const web::Request& request,
+                                                  web::RequestContext& context) {
+  const auto user = context.user->user_id;
+  auto body = web::Form::parse(request);
+  if (!body) return renderer_.error_page(request, context, 400);
+  const std::string key = body->value("submission_key");
+  if (key.empty() || key.size() > 64) return renderer_.error_page(request, context, 400);
+  auto found = service_.find(user, request.path_param("id"));
+  if (!found) return refusal(request, context, found.error());
+  if (found->status == Status::draft) {
+    const Form* form = service_.form(found->service);
+    if (form == nullptr) {
+      return refusal(
+          request, context,
+          Error{ErrorCode::conflict, "applications.errors.service_closed", "service", {}, 0});
+    }
+    // The declarations ticked on the check page are answers like any other.
+    json::object changes;
+    const auto shown = body->values("_shown");
+    for (const auto& page : form->pages) {
+      if (!is_declaration_page(page)) continue;
+      for (const auto& field : page.fields) {
+        if (std::find(shown.begin(), shown.end(), field.id) == shown.end()) continue;
+        changes[field.id] =
+            decode_field(*body, field, field.id, context.locale, service_.addresses());
+      }
+    }
+    if (!changes.empty()) {
+      auto saved = service_.save(user, found->public_id, changes);
+      // Submitted meanwhile (a double click): the submit below answers as for a repeat.
+      if (saved) {
+        found = std::move(saved);
+      } else if (saved.error().message_key != "applications.errors.already_submitted") {
+        return refusal(request, context, saved.error());
+      }
+    }
+  }
+  auto submitted = service_.submit(user, found->public_id, key);
+  if (!submitted) {
+    const Error& e = submitted.error();
+    if (e.code != ErrorCode::invalid_input) return refusal(request, context, e);
+    const Form* form = service_.form(found->service);
+    FormEvaluation evaluation = service_.evaluate(*form, found->answers);
+    const Page* incomplete = evaluation.first_incomplete();
+    if (incomplete != nullptr && !is_declaration_page(*incomplete)) {
+      return render_page(request, context, *found, *form, *incomplete,
+                         evaluation.problems(*incomplete), 422);
+    }
+    return render_check(
+        request, context, *found, *form,
+        incomplete != nullptr ? evaluation.problems(*incomplete) : std::vector<AnswerProblem>{},
+        422);
+  }
+  std::string to = app_url(submitted->application, "/confirmation");
+  if (!submitted->now && !submitted->same_key) to += "?again=1";
+  return web::Response::redirect(to);
+}
+
+web::Response ApplicationHandlers::render_submitted(const web::Request& request,
+                                                    web::RequestContext& context,
+                                                    const Application& a,
+                                                    std::string_view template_name,
+                                                    const std::string& notice) {
+  const auto& t = renderer_.translations();
+  const Locale locale = context.locale;
+  const std::map<std::string, std::string> no_errors;
+  const View v{locale, t, service_.addresses(), no_errors};
+  const auto* info = services_.service(a.service);
+  const std::string service_name =
+      info == nullptr ? a.service : (locale == Locale::en ? info->name_en : info->name_th);
+  json::object model{
+      {"title", fill(t.text(locale, "applications.show.title"), {{"reference", a.reference}})},
+      {"service", service_name},
+      {"reference", a.reference},
+      {"status", t.text(locale, "applications.status." + std::string(status_key(a.status)))},
+      {"submitted_on", web::format_date_time(locale, a.submitted_at)},
+      {"receipt_url", app_url(a, "/receipt")},
+      {"application_url", app_url(a)},
+      {"list_url", std::string(kApplications)}};
+  if (!a.due_date.empty()) {
+    model["due_date"] = date_text(locale, a.due_date);
+    model["due_date_provisional"] = a.due_date_provisional;
+    if (info != nullptr) {
+      model["due_text"] = fill(
+          t.text(locale, info->time_limit_working_days == 1 ? "applications.confirmation.due_one"
+                                                            : "applications.confirmation.due"),
+          {{"date", date_text(locale, a.due_date)},
+           {"days", std::to_string(info->time_limit_working_days)}});
+    }
+  }
+  if (!notice.empty()) model["notice"] = notice;
+  if (template_name == "applications/show") {
+    json::array sections;
+    if (const Form* form = service_.form(a.service)) {
+      FormEvaluation evaluation = service_.evaluate(*form, a.answers);
+      for (const auto& page : form->pages) {
+        auto rows = answer_rows(a, page, evaluation, a.answers, v, false, true);
+        if (rows.empty()) continue;
+        sections.push_back(
+            json::object{{"heading", page.title.in(locale)}, {"list", web::summary_list(rows)}});
+      }
+    }
+    model["sections"] = std::move(sections);
+    json::array timeline;
+    if (auto events = service_.timeline(a)) {
+      for (const auto& e : *events) {
+        timeline.push_back(
+            json::object{{"when", web::format_date_time(locale, e.at)},
+                         {"what", t.text(locale, "applications.timeline." + e.kind)}});
+      }
+    }
+    model["timeline"] = std::move(timeline);
+  }
+  return renderer_.page(request, context, template_name, std::move(model));
+}
+
+Result<web::Response> ApplicationHandlers::confirmation(const web::Request& request,
+                                                        web::RequestContext& context) {
+  auto found = service_.find(context.user->user_id, request.path_param("id"));
+  if (!found) return refusal(request, context, found.error());
+  if (found->status == Status::draft) return web::Response::redirect(app_url(*found));
+  std::string notice;
+  if (request.query_param("again").has_value()) {
+    notice = fill(renderer_.translations().text(context.locale, "applications.confirmation.again"),
+                  {{"date", web::format_date_time(context.locale, found->submitted_at)}});
+  }
+  return render_submitted(request, context, *found, "applications/confirmation", notice);
+}
+
+Result<web::Response> ApplicationHandlers::receipt(const web::Request& request,
+                                                   web::RequestContext& context) {
+  auto found = service_.find(context.user->user_id, request.path_param("id"));
+  if (!found) return refusal(request, context, found.error());
+  if (found->status == Status::draft) return web::Response::redirect(app_url(*found));
+  return render_submitted(request, context, *found, "applications/receipt");
+}
+
+Result<web::Response> ApplicationHandlers::list(const web::Request& request,
+                                                web::RequestContext& context) {
+  const auto& t = renderer_.translations();
+  const Locale locale = context.locale;
+  PRATU_TRY(applications, service_.list(context.user->user_id));
+  json::array drafts, submitted;
+  std::string saved_notice;
+  const auto saved = request.query_param("saved");
+  for (const auto& a : applications) {
+    const auto* info = services_.service(a.service);
+    const std::string name =
+        info == nullptr ? a.service : (locale == Locale::en ? info->name_en : info->name_th);
+    if (a.status == Status::draft) {
+      int done = 0, count = 0;
+      if (const Form* form = service_.form(a.service)) {
+        FormEvaluation evaluation = service_.evaluate(*form, a.answers);
+        for (const Page* page : question_pages(evaluation)) {
+          ++count;
+          if (evaluation.problems(*page).empty()) ++done;
+        }
+      }
+      drafts.push_back(json::object{
+          {"service", name},
+          {"url", app_url(a)},
+          {"progress", fill(t.text(locale, "applications.list.progress"),
+                            {{"done", std::to_string(done)}, {"count", std::to_string(count)}})},
+          {"updated", web::format_date_time(locale, a.updated_at)},
+          {"kept_until", fill(t.text(locale, "applications.list.kept_until"),
+                              {{"date", web::format_date(locale, service_.deletable_after(a))}})}});
+      if (saved && *saved == a.public_id) {
+        saved_notice = fill(t.text(locale, "applications.list.saved"), {{"service", name}});
+      }
+    } else {
+      json::object row{
+          {"service", name},
+          {"url", app_url(a)},
+          {"reference", a.reference},
+          {"status", t.text(locale, "applications.status." + std::string(status_key(a.status)))},
+          {"submitted_on", web::format_date(locale, a.submitted_at)}};
+      if (!a.due_date.empty()) row["due_date"] = date_text(locale, a.due_date);
+      submitted.push_back(std::move(row));
+    }
+  }
+  json::object model{{"title", t.text(locale, "applications.list.title")},
+                     {"has_drafts", !drafts.empty()},
+                     {"drafts", std::move(drafts)},
+                     {"has_submitted", !submitted.empty()},
+                     {"submitted", std::move(submitted)},
+                     {"none", applications.empty()}};
+  if (!saved_notice.empty()) {
+    model["banner"] = web::notification_banner(
+        web::BannerKind::success, t.text(locale, "applications.list.saved_title"), saved_notice);
+  }
+  return renderer_.page(request, context, "applications/list", std::move(model));
+}
+
+web::Routes ApplicationHandlers::routes() {
+  using web::Access;
+  auto bind = [this](auto method) {
+    return [this, method](const web::Request& request, web::RequestContext& context) {
+      return (this->*method)(request, context);
+    };
+  };
+  web::Routes r;
+  auto route = [&](std::string method, std::string pattern, std::string name, web::Handler h) {
+    web::RouteSpec s;
+    s.method = std::move(method);
+    s.pattern = std::move(pattern);
+    s.access = Access::applicant;
+    s.surface = web::Surface::page;
+    s.name = std::move(name);
+    s.handler = std::move(h);
+    if (s.method == "POST") s.body_limit = kMaxPageBody;
+    r.push_back(std::move(s));
+  };
+  route("GET", "/services/{slug}/apply", "application_before_start",
+        bind(&ApplicationHandlers::before_start));
+  route("POST", "/services/{slug}/apply", "application_start", bind(&ApplicationHandlers::start));
+  route("GET", "/applications", "applications_list", bind(&ApplicationHandlers::list));
+  route("GET", "/applications/{id}", "application", bind(&ApplicationHandlers::resume));
+  route("GET", "/applications/{id}/pages/{page}", "application_page",
+        bind(&ApplicationHandlers::page));
+  route("POST", "/applications/{id}/pages/{page}", "application_page_save",
+        bind(&ApplicationHandlers::save_page));
+  route("GET", "/applications/{id}/check", "application_check", bind(&ApplicationHandlers::check));
+  route("POST", "/applications/{id}/submit", "application_submit",
+        bind(&ApplicationHandlers::submit));
+  route("GET", "/applications/{id}/confirmation", "application_confirmation",
+        bind(&ApplicationHandlers::confirmation));
+  route("GET", "/applications/{id}/receipt", "application_receipt",
+        bind(&ApplicationHandlers::receipt));
+  return r;
+}
+
+}  // namespace pratu::applications

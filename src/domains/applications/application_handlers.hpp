@@ -1,0 +1,68 @@
+#pragma once
+/// The applicant's pages: start a service's form, fill it in page by page (each page saved on
+/// the server as the person moves on, without JavaScript), check the answers, submit once, and
+/// read the confirmation, the receipt and "My applications".
+///
+///   GET  /services/{slug}/apply                  what the form asks for, and the Start button
+///   POST /services/{slug}/apply                  start, or carry on with the draft one has
+///   GET  /applications                           My applications
+///   GET  /applications/{id}                      a draft: its first unanswered page; else the
+///   application GET  /applications/{id}/pages/{page}         one page of questions POST
+///   /applications/{id}/pages/{page}         save it; continue, update a list, add or remove an
+///   item GET  /applications/{id}/check                check your answers and the declaration POST
+///   /applications/{id}/submit               submit (a one-time key makes a repeat harmless) GET
+///   /applications/{id}/confirmation         reference, what happens next, by when GET
+///   /applications/{id}/receipt              the same, to print
+
+#include <boost/json/object.hpp>
+
+#include <string>
+#include <vector>
+
+#include "domains/applications/application_service.hpp"
+#include "platform/service_directory.hpp"
+#include "web/render.hpp"
+#include "web/route.hpp"
+
+namespace pratu::applications {
+
+class ApplicationHandlers {
+ public:
+  ApplicationHandlers(ApplicationService& service, const web::Renderer& renderer,
+                      const platform::ServiceDirectory& services, Random& random);
+  web::Routes routes();
+
+ private:
+  Result<web::Response> before_start(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> start(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> list(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> resume(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> page(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> save_page(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> check(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> submit(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> confirmation(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> receipt(const web::Request& request, web::RequestContext& context);
+
+  // The page of questions, with what is kept or was typed and the problems to show.
+  web::Response render_page(const web::Request& request, web::RequestContext& context,
+                            const Application& application, const Form& form, const Page& page,
+                            const std::vector<AnswerProblem>& problems, int status);
+  web::Response render_check(const web::Request& request, web::RequestContext& context,
+                             const Application& application, const Form& form,
+                             const std::vector<AnswerProblem>& problems, int status,
+                             const std::string& notice = {});
+  web::Response render_submitted(const web::Request& request, web::RequestContext& context,
+                                 const Application& application, std::string_view template_name,
+                                 const std::string& notice = {});
+  // An error of the service as the page the person sees: its own message, never a generic one.
+  Result<web::Response> refusal(const web::Request& request, web::RequestContext& context,
+                                const Error& error);
+
+  ApplicationService& service_;
+  const web::Renderer& renderer_;
+  const platform::ServiceDirectory& services_;
+  Random& random_;
+};
+
+}  // namespace pratu::applications

@@ -1,0 +1,178 @@
+#include "domains/applications/application_repository.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace pratu::applications::repository {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kColumns =
+    "id, public_id, user_id, service, agency, form_version, status, answers, revision, "
+    "created_at, updated_at, submitted_at, submission_key, reference, due_date, "
+    "due_date_provisional";
+
+Result<Application> read_application(const storage::Row& row) {
+  Application a;
+  a.id = row.int64(0);
+  a.public_id = row.text(1);
+  a.user_id = row.int64(2);
+  a.service = row.text(3);
+  a.agency = row.text(4);
+  a.form_version = row.text(5);
+  auto status = status_of(row.text(6));
+  if (!status) return Error::internal("applications: unknown status in row " + a.public_id);
+  a.status = *status;
+  boost::system::error_code ec;
+  auto answers = json::parse(row.text(7), ec);
+  if (ec || !answers.is_object()) {
+    return Error::internal("applications: unreadable answers in row " + a.public_id);
+  }
+  a.answers = std::move(answers.as_object());
+  a.revision = row.int64(8);
+  a.created_at = row.int64(9);
+  a.updated_at = row.int64(10);
+  a.submitted_at = row.int64(11);
+  a.submission_key = row.text(12);
+  a.reference = row.text(13);
+  a.due_date = row.text(14);
+  a.due_date_provisional = row.int64(15) != 0;
+  return a;
+}
+
+Result<std::vector<Application>> read_all(const std::vector<storage::Row>& rows) {
+  std::vector<Application> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) {
+    PRATU_TRY(application, read_application(row));
+    out.push_back(std::move(application));
+  }
+  return out;
+}
+
+std::string select_where(std::string_view condition) {
+  return "SELECT " + std::string(kColumns) + " FROM applications WHERE " + std::string(condition);
+}
+
+}  // namespace
+
+Result<std::int64_t> insert_application(storage::Connection& c, const Application& a) {
+  PRATU_TRY(row, c.query_one("INSERT INTO applications (public_id, user_id, service, agency, "
+                             "form_version, status, answers, revision, created_at, updated_at) "
+                             "VALUES ($1, $2, $3, $4, $5, 'draft', $6, 0, $7, $7) RETURNING id",
+                             {a.public_id, a.user_id, a.service, a.agency, a.form_version,
+                              json::serialize(a.answers), a.created_at}));
+  if (!row) return Error::internal("applications insert returned no row");
+  return row->int64(0);
+}
+
+Result<std::optional<Application>> find_application(storage::Connection& c,
+                                                    std::string_view public_id, bool for_update) {
+  std::string sql = select_where("public_id = $1");
+  if (for_update && c.dialect() == storage::Dialect::postgres) sql += " FOR UPDATE";
+  PRATU_TRY(row, c.query_one(sql, {std::string(public_id)}));
+  if (!row) return std::optional<Application>{};
+  PRATU_TRY(application, read_application(*row));
+  return std::optional<Application>(std::move(application));
+}
+
+Result<std::optional<Application>> find_draft(storage::Connection& c, std::int64_t user_id,
+                                              std::string_view service) {
+  PRATU_TRY(row, c.query_one(select_where("user_id = $1 AND service = $2 AND status = 'draft' "
+                                          "ORDER BY updated_at DESC, id DESC LIMIT 1"),
+                             {user_id, std::string(service)}));
+  if (!row) return std::optional<Application>{};
+  PRATU_TRY(application, read_application(*row));
+  return std::optional<Application>(std::move(application));
+}
+
+Result<std::vector<Application>> applications_of(storage::Connection& c, std::int64_t user_id,
+                                                 std::optional<Status> status, int limit) {
+  if (status) {
+    PRATU_TRY(rows, c.query(select_where("user_id = $1 AND status = $2 "
+                                         "ORDER BY updated_at DESC, id DESC LIMIT $3"),
+                            {user_id, std::string(status_key(*status)), std::int64_t{limit}}));
+    return read_all(rows);
+  }
+  PRATU_TRY(rows, c.query(select_where("user_id = $1 ORDER BY updated_at DESC, id DESC LIMIT $2"),
+                          {user_id, std::int64_t{limit}}));
+  return read_all(rows);
+}
+
+Result<std::int64_t> update_answers(storage::Connection& c, std::int64_t id,
+                                    const json::object& answers, std::int64_t revision,
+                                    std::int64_t now) {
+  return c.execute(
+      "UPDATE applications SET answers = $1, revision = revision + 1, updated_at = $2, "
+      "expiry_warned_at = NULL WHERE id = $3 AND status = 'draft' AND revision = $4",
+      {json::serialize(answers), now, id, revision});
+}
+
+Result<std::int64_t> next_sequence(storage::Connection& c, std::string_view agency, int year) {
+  PRATU_TRY(row, c.query_one("INSERT INTO application_sequences (agency, year, last) "
+                             "VALUES ($1, $2, 1) ON CONFLICT (agency, year) DO UPDATE SET "
+                             "last = application_sequences.last + 1 RETURNING last",
+                             {std::string(agency), std::int64_t{year}}));
+  if (!row) return Error::internal("application_sequences upsert returned no row");
+  return row->int64(0);
+}
+
+Result<std::int64_t> mark_submitted(storage::Connection& c, const Application& a) {
+  return c.execute(
+      "UPDATE applications SET status = 'submitted', answers = $1, form_version = $2, "
+      "revision = revision + 1, updated_at = $3, submitted_at = $3, submission_key = $4, "
+      "reference = $5, due_date = $6, due_date_provisional = $7, expiry_warned_at = NULL "
+      "WHERE id = $8 AND status = 'draft'",
+      {json::serialize(a.answers), a.form_version, a.submitted_at, a.submission_key, a.reference,
+       a.due_date, std::int64_t{a.due_date_provisional ? 1 : 0}, a.id});
+}
+
+Result<void> add_event(storage::Connection& c, std::int64_t application_id, std::int64_t at,
+                       std::string_view kind) {
+  PRATU_CHECK(
+      c.execute("INSERT INTO application_events (application_id, at, kind) "
+                "VALUES ($1, $2, $3)",
+                {application_id, at, std::string(kind)}));
+  return ok();
+}
+
+Result<std::vector<TimelineEvent>> events(storage::Connection& c, std::int64_t application_id) {
+  PRATU_TRY(rows, c.query("SELECT at, kind FROM application_events WHERE application_id = $1 "
+                          "ORDER BY at, id",
+                          {application_id}));
+  std::vector<TimelineEvent> out;
+  for (const auto& row : rows) out.push_back({row.int64(0), row.text(1)});
+  return out;
+}
+
+Result<std::vector<StaleDraft>> drafts_to_warn(storage::Connection& c, std::int64_t cutoff,
+                                               int limit) {
+  PRATU_TRY(rows, c.query("SELECT id, user_id, public_id, service, updated_at FROM applications "
+                          "WHERE status = 'draft' AND updated_at < $1 AND expiry_warned_at IS NULL "
+                          "ORDER BY updated_at LIMIT $2",
+                          {cutoff, std::int64_t{limit}}));
+  std::vector<StaleDraft> out;
+  for (const auto& row : rows) {
+    out.push_back({row.int64(0), row.int64(1), row.text(2), row.text(3), row.int64(4)});
+  }
+  return out;
+}
+
+Result<std::int64_t> mark_warned(storage::Connection& c, std::int64_t id, std::int64_t now) {
+  return c.execute(
+      "UPDATE applications SET expiry_warned_at = $1 "
+      "WHERE id = $2 AND status = 'draft' AND expiry_warned_at IS NULL",
+      {now, id});
+}
+
+Result<std::int64_t> delete_drafts(storage::Connection& c, std::int64_t cutoff,
+                                   std::int64_t warned_before) {
+  return c.execute(
+      "DELETE FROM applications WHERE status = 'draft' AND updated_at < $1 "
+      "AND expiry_warned_at IS NOT NULL AND expiry_warned_at <= $2",
+      {cutoff, warned_before});
+}
+
+}  // namespace pratu::applications::repository

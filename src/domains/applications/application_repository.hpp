@@ -1,0 +1,65 @@
+#pragma once
+/// SQL for applications, the same on both engines. Functions take a connection inside a
+/// transaction; the service decides the transactions.
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+#include "domains/applications/application.hpp"
+#include "storage/database.hpp"
+
+namespace pratu::applications::repository {
+
+/// Inserts `application` (a draft); returns its id.
+Result<std::int64_t> insert_application(storage::Connection& c, const Application& application);
+
+/// The application `public_id`, if any; `for_update` locks its row until the transaction ends
+/// (PostgreSQL; SQLite's writer is alone anyway).
+Result<std::optional<Application>> find_application(storage::Connection& c,
+                                                    std::string_view public_id,
+                                                    bool for_update = false);
+
+/// `user_id`'s latest draft of `service`, if any.
+Result<std::optional<Application>> find_draft(storage::Connection& c, std::int64_t user_id,
+                                              std::string_view service);
+
+/// `user_id`'s applications, the latest change first; only those in `status` when given.
+Result<std::vector<Application>> applications_of(storage::Connection& c, std::int64_t user_id,
+                                                 std::optional<Status> status, int limit);
+
+/// Writes a draft's answers as the save after `revision`; returns the rows changed (0 when the
+/// draft is gone, submitted, or another save came first).
+Result<std::int64_t> update_answers(storage::Connection& c, std::int64_t id,
+                                    const boost::json::object& answers, std::int64_t revision,
+                                    std::int64_t now);
+
+/// The next reference sequence of `agency` in `year`, counted in the transaction.
+Result<std::int64_t> next_sequence(storage::Connection& c, std::string_view agency, int year);
+
+/// Turns the draft `id` into the submitted `application`; 0 rows when it was no draft.
+Result<std::int64_t> mark_submitted(storage::Connection& c, const Application& application);
+
+Result<void> add_event(storage::Connection& c, std::int64_t application_id, std::int64_t at,
+                       std::string_view kind);
+Result<std::vector<TimelineEvent>> events(storage::Connection& c, std::int64_t application_id);
+
+/// Drafts last changed before `cutoff` and not yet warned about: (id, user id, service).
+struct StaleDraft {
+  std::int64_t id = 0;
+  std::int64_t user_id = 0;
+  std::string public_id;
+  std::string service;
+  std::int64_t updated_at = 0;
+};
+Result<std::vector<StaleDraft>> drafts_to_warn(storage::Connection& c, std::int64_t cutoff,
+                                               int limit);
+/// Records that the applicant of draft `id` was told; 0 rows when another node already did.
+Result<std::int64_t> mark_warned(storage::Connection& c, std::int64_t id, std::int64_t now);
+/// Deletes drafts last changed before `cutoff` that were warned at least `warned_before` ago.
+Result<std::int64_t> delete_drafts(storage::Connection& c, std::int64_t cutoff,
+                                   std::int64_t warned_before);
+
+}  // namespace pratu::applications::repository

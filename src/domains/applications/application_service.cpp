@@ -1,0 +1,249 @@
+#include "domains/applications/application_service.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include "common/civil_date.hpp"
+#include "domains/applications/answer_input.hpp"
+#include "domains/applications/application_repository.hpp"
+#include "domains/applications/reference_number.hpp"
+
+namespace pratu::applications {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::int64_t kDay = 24 * 3600;
+constexpr int kBuddhistEraOffset = 543;
+
+Error not_found() {
+  return Error{ErrorCode::not_found, "applications.errors.not_found", "application", {}, 0};
+}
+
+// What the profile holds for `field`, as the answer is kept; null when nothing fits.
+json::value profile_answer(const Field& field, const platform::Profile& p) {
+  auto text = [](const std::string& s) { return s.empty() ? json::value() : json::value(s); };
+  switch (*field.prefill) {
+    case ProfileField::title:
+      // Only a code the question offers.
+      return field.choice(p.title) != nullptr ? json::value(p.title) : json::value();
+    case ProfileField::given_name: return text(p.given_name);
+    case ProfileField::family_name: return text(p.family_name);
+    case ProfileField::national_id: return text(p.national_id);
+    case ProfileField::email: return text(p.email);
+    case ProfileField::mobile: {
+      if (field.type != FieldType::phone) return text(p.mobile);
+      auto e164 = parse_thai_phone(p.mobile);
+      return e164 ? json::value(*e164) : json::value();
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+ApplicationService::ApplicationService(storage::Database& db, const Clock& clock, Random& random,
+                                       const Forms& forms,
+                                       const platform::ServiceDirectory& services,
+                                       const ThaiAddressBook* addresses,
+                                       WorkingDayCalendar calendar,
+                                       platform::ProfileDirectory* profiles,
+                                       ApplicationsSettings settings)
+    : db_(db),
+      clock_(clock),
+      random_(random),
+      forms_(forms),
+      services_(services),
+      addresses_(addresses),
+      calendar_(std::move(calendar)),
+      profiles_(profiles),
+      settings_(std::move(settings)) {}
+
+const Form* ApplicationService::form(std::string_view service) const {
+  auto it = forms_.find(service);
+  return it == forms_.end() ? nullptr : &it->second;
+}
+
+std::chrono::year_month_day ApplicationService::today() const {
+  return thai_date(clock_.now_seconds());
+}
+
+FormEvaluation ApplicationService::evaluate(const Form& form, const json::object& answers) const {
+  return FormEvaluation(form, answers, today(), addresses_);
+}
+
+std::int64_t ApplicationService::deletable_after(const Application& draft) const {
+  return draft.updated_at + std::int64_t{settings_.keep_draft_days} * kDay;
+}
+
+Result<json::object> ApplicationService::prefilled(const Form& form, std::int64_t user_id) {
+  json::object answers;
+  if (profiles_ == nullptr) return answers;
+  PRATU_TRY(profile, profiles_->profile(user_id));
+  if (!profile) return answers;
+  for (const auto& [page, field] : form.fields()) {
+    if (!field->prefill) continue;
+    auto value = profile_answer(*field, *profile);
+    if (!value.is_null()) answers[field->id] = std::move(value);
+  }
+  return answers;
+}
+
+Result<Application> ApplicationService::start(std::int64_t user_id, std::string_view service) {
+  const Form* f = form(service);
+  if (f == nullptr) {
+    return Error{ErrorCode::not_found, "applications.errors.service_closed", "service", {}, 0};
+  }
+  // Read before the write transaction: the profile comes from another module.
+  PRATU_TRY(answers, prefilled(*f, user_id));
+  const std::int64_t now = clock_.now_seconds();
+  return db_.write_value<Application>([&](storage::Connection& c) -> Result<Application> {
+    PRATU_TRY(existing, repository::find_draft(c, user_id, service));
+    if (existing) return std::move(*existing);
+    PRATU_TRY(count, c.query_one("SELECT COUNT(*) FROM applications "
+                                 "WHERE user_id = $1 AND status = 'draft'",
+                                 {user_id}));
+    if (count && count->int64(0) >= settings_.max_drafts) {
+      return Error{ErrorCode::conflict, "applications.errors.too_many_drafts", "drafts", {}, 0};
+    }
+    Application a;
+    a.public_id = random_.token(16);
+    a.user_id = user_id;
+    a.service = f->service;
+    a.agency = f->agency;
+    a.form_version = f->version;
+    a.answers = answers;
+    a.created_at = a.updated_at = now;
+    PRATU_TRY(id, repository::insert_application(c, a));
+    a.id = id;
+    PRATU_CHECK(repository::add_event(c, id, now, "started"));
+    return a;
+  });
+}
+
+Result<Application> ApplicationService::find(std::int64_t user_id, std::string_view public_id) {
+  PRATU_TRY(found, db_.read_value<std::optional<Application>>([&](storage::Connection& c) {
+    return repository::find_application(c, public_id);
+  }));
+  if (!found || found->user_id != user_id) return not_found();
+  return std::move(*found);
+}
+
+Result<Application> ApplicationService::save(std::int64_t user_id, std::string_view public_id,
+                                             const json::object& changes,
+                                             std::optional<std::int64_t> revision) {
+  const std::int64_t now = clock_.now_seconds();
+  return db_.write_value<Application>([&](storage::Connection& c) -> Result<Application> {
+    PRATU_TRY(found, repository::find_application(c, public_id, true));
+    if (!found || found->user_id != user_id) return not_found();
+    Application a = std::move(*found);
+    if (a.status != Status::draft) {
+      return Error{
+          ErrorCode::conflict, "applications.errors.already_submitted", "application", {}, 0};
+    }
+    if (revision && *revision != a.revision) {
+      return Error{ErrorCode::conflict, "applications.errors.saved_elsewhere", "revision", {}, 0};
+    }
+    for (const auto& [id, value] : changes) {
+      if (value.is_null()) {
+        a.answers.erase(id);
+      } else {
+        a.answers[id] = value;
+      }
+    }
+    PRATU_TRY(changed, repository::update_answers(c, a.id, a.answers, a.revision, now));
+    if (changed != 1) return Error::internal("applications: a locked draft changed under a save");
+    ++a.revision;
+    a.updated_at = now;
+    return a;
+  });
+}
+
+Result<Submitted> ApplicationService::submit(std::int64_t user_id, std::string_view public_id,
+                                             std::string_view key) {
+  const std::int64_t now = clock_.now_seconds();
+  const auto date = thai_date(now);
+  return db_.write_value<Submitted>([&](storage::Connection& c) -> Result<Submitted> {
+    PRATU_TRY(found, repository::find_application(c, public_id, true));
+    if (!found || found->user_id != user_id) return not_found();
+    Submitted out{std::move(*found), false, false};
+    Application& a = out.application;
+    if (a.status != Status::draft) {
+      out.same_key = !key.empty() && a.submission_key == key;
+      return out;
+    }
+    const Form* f = form(a.service);
+    if (f == nullptr) {
+      return Error{ErrorCode::conflict, "applications.errors.service_closed", "service", {}, 0};
+    }
+    // From scratch against the form as it is now: never against an older version.
+    FormEvaluation evaluation(*f, a.answers, date, addresses_);
+    if (const Page* page = evaluation.first_incomplete()) {
+      return Error{ErrorCode::invalid_input, "applications.errors.incomplete", page->id, {}, 0};
+    }
+    const int year = static_cast<int>(date.year()) + kBuddhistEraOffset;
+    PRATU_TRY(sequence, repository::next_sequence(c, a.agency, year));
+    a.reference = reference_number(a.agency, year, sequence);
+    a.answers = evaluation.pruned();
+    a.form_version = f->version;
+    a.submitted_at = now;
+    a.submission_key = std::string(key);
+    const auto* info = services_.service(a.service);
+    if (info != nullptr && info->time_limit_working_days > 0) {
+      // A limit past the years the calendar covers gives no date rather than a guess.
+      if (auto due = calendar_.add_working_days(date, info->time_limit_working_days)) {
+        a.due_date = iso_date(due->date);
+        a.due_date_provisional = due->provisional;
+      }
+    }
+    PRATU_TRY(changed, repository::mark_submitted(c, a));
+    if (changed != 1) return Error::internal("applications: a locked draft changed under submit");
+    PRATU_CHECK(repository::add_event(c, a.id, now, "submitted"));
+    a.status = Status::submitted;
+    a.updated_at = now;
+    ++a.revision;
+    out.now = true;
+    out.same_key = true;
+    return out;
+  });
+}
+
+Result<std::vector<Application>> ApplicationService::list(std::int64_t user_id,
+                                                          std::optional<Status> status, int limit) {
+  return db_.read_value<std::vector<Application>>([&](storage::Connection& c) {
+    return repository::applications_of(c, user_id, status, limit);
+  });
+}
+
+Result<std::vector<TimelineEvent>> ApplicationService::timeline(const Application& application) {
+  return db_.read_value<std::vector<TimelineEvent>>(
+      [&](storage::Connection& c) { return repository::events(c, application.id); });
+}
+
+Result<std::int64_t> ApplicationService::sweep_drafts() {
+  const std::int64_t now = clock_.now_seconds();
+  const std::int64_t keep = std::int64_t{settings_.keep_draft_days} * kDay;
+  const std::int64_t warn = std::int64_t{settings_.warn_days} * kDay;
+  auto told = db_.write([&](storage::Connection& c) -> Result<void> {
+    PRATU_TRY(stale, repository::drafts_to_warn(c, now - (keep - warn), 500));
+    for (const auto& draft : stale) {
+      PRATU_TRY(claimed, repository::mark_warned(c, draft.id, now));
+      if (claimed != 1) continue;  // another node told them
+      // The notifier tells the applicant; nothing personal but whom and which draft.
+      json::object payload{{"user_id", draft.user_id},
+                           {"application", draft.public_id},
+                           {"service", draft.service},
+                           {"deleted_after", draft.updated_at + keep}};
+      PRATU_CHECK(
+          c.execute("INSERT INTO outbox (topic, payload, created_at, available_at) "
+                    "VALUES ('applications.draft_expiring', $1, $2, $2)",
+                    {json::serialize(payload), now}));
+    }
+    return ok();
+  });
+  if (!told) return told.error();
+  return db_.write_value<std::int64_t>(
+      [&](storage::Connection& c) { return repository::delete_drafts(c, now - keep, now - warn); });
+}
+
+}  // namespace pratu::applications

@@ -1,0 +1,101 @@
+#pragma once
+/// The applicant's side of an application: start a draft (prefilled from the profile), save
+/// answers as they go, submit exactly once, list and read their own. Every call names the
+/// person; an application that is not theirs is not found, whether or not it exists.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "common/working_days.hpp"
+#include "domains/applications/application.hpp"
+#include "domains/applications/form.hpp"
+#include "domains/applications/form_evaluation.hpp"
+#include "domains/applications/thai_address.hpp"
+#include "platform/profile_directory.hpp"
+#include "platform/service_directory.hpp"
+#include "storage/database.hpp"
+
+namespace pratu::applications {
+
+/// The `applications` configuration section.
+struct ApplicationsSettings {
+  std::string address_data = "datasets/thai-address";  // provinces, districts, subdistricts
+  std::string holidays = "datasets/holidays/th-government.yaml";
+  int keep_draft_days = 90;  // a draft untouched this long may be deleted...
+  int warn_days = 14;        // ...once its applicant was told this many days before
+  int max_drafts = 20;       // drafts one applicant may hold at once
+};
+
+using Forms = std::map<std::string, Form, std::less<>>;
+
+/// A submission's outcome.
+struct Submitted {
+  Application application;
+  bool now = false;       // this call submitted it; false: it had been submitted before
+  bool same_key = false;  // the call carried the key of the submit that won
+};
+
+class ApplicationService {
+ public:
+  ApplicationService(storage::Database& db, const Clock& clock, Random& random, const Forms& forms,
+                     const platform::ServiceDirectory& services, const ThaiAddressBook* addresses,
+                     WorkingDayCalendar calendar, platform::ProfileDirectory* profiles,
+                     ApplicationsSettings settings);
+
+  /// `user_id`'s draft of `service`: the one they already have, else a new one with the
+  /// profile's answers filled in. not_found when the service takes no applications online.
+  Result<Application> start(std::int64_t user_id, std::string_view service);
+  /// The application `public_id` if it is `user_id`'s; not_found otherwise.
+  Result<Application> find(std::int64_t user_id, std::string_view public_id);
+  /// Sets the answers in `changes` (a null erases one) on `user_id`'s draft; `revision`, when
+  /// given, must be the draft's (conflict otherwise: another device saved since).
+  Result<Application> save(std::int64_t user_id, std::string_view public_id,
+                           const boost::json::object& changes,
+                           std::optional<std::int64_t> revision = std::nullopt);
+  /// Submits the draft, once: all or nothing in one transaction, durable when it returns. A
+  /// repeat returns the application as first submitted. Fails with invalid_input
+  /// (applications.errors.incomplete) while an asked question lacks a valid answer.
+  Result<Submitted> submit(std::int64_t user_id, std::string_view public_id, std::string_view key);
+  /// `user_id`'s applications, the latest change first.
+  Result<std::vector<Application>> list(std::int64_t user_id, std::optional<Status> status = {},
+                                        int limit = 200);
+  Result<std::vector<TimelineEvent>> timeline(const Application& application);
+
+  /// The form of `service`, or nullptr when it has none (any more).
+  const Form* form(std::string_view service) const;
+  /// The application's answers evaluated against its service's current form.
+  FormEvaluation evaluate(const Form& form, const boost::json::object& answers) const;
+  /// The civil date in Thailand now.
+  std::chrono::year_month_day today() const;
+  /// When an untouched draft may be deleted.
+  std::int64_t deletable_after(const Application& draft) const;
+
+  /// Housekeeping: tells applicants of drafts about to go (an outbox message each) and deletes
+  /// those told long enough ago. Returns the drafts deleted.
+  Result<std::int64_t> sweep_drafts();
+
+  const ApplicationsSettings& settings() const { return settings_; }
+  const ThaiAddressBook* addresses() const { return addresses_; }
+
+ private:
+  Result<boost::json::object> prefilled(const Form& form, std::int64_t user_id);
+
+  storage::Database& db_;
+  const Clock& clock_;
+  Random& random_;
+  const Forms& forms_;
+  const platform::ServiceDirectory& services_;
+  const ThaiAddressBook* addresses_;
+  WorkingDayCalendar calendar_;
+  platform::ProfileDirectory* profiles_;
+  ApplicationsSettings settings_;
+};
+
+}  // namespace pratu::applications

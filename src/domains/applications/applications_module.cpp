@@ -2,8 +2,12 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <chrono>
+
+#include "common/log.hpp"
 #include "domains/applications/form_json.hpp"
 #include "domains/applications/form_loader.hpp"
+#include "domains/applications/form_schema.hpp"
 #include "platform/service_directory.hpp"
 
 namespace pratu::applications {
@@ -24,11 +28,19 @@ std::vector<platform::SettingsSection> ApplicationsModule::settings() {
            {}}};
 }
 
-Result<void> ApplicationsModule::start(platform::Shared&) {
+Result<void> ApplicationsModule::start(platform::Shared& shared) {
   PRATU_TRY(addresses, ThaiAddressBook::load(settings_.address_data));
   addresses_ = std::move(addresses);
+  // The schemas' examples are dated from the day Pratu starts, in Thailand (UTC+7).
+  const std::chrono::year_month_day today{
+      std::chrono::floor<std::chrono::days>(shared.clock.now() + std::chrono::hours(7))};
   for (const auto& [slug, form] : forms_) {
     form_json_.insert_or_assign(slug, boost::json::serialize(form_json(form)));
+    const auto schema = answer_schema(form, today, &*addresses_);
+    if (!schema.contains("examples")) {
+      log::warn("form schema without an example", {}, {{"service", slug}});
+    }
+    form_schema_.insert_or_assign(slug, boost::json::serialize(schema));
   }
   return ok();
 }
@@ -49,8 +61,24 @@ web::Routes ApplicationsModule::routes() {
     }
     return web::Response::json(it->second);
   };
+  web::RouteSpec schema;
+  schema.method = "GET";
+  schema.pattern = "/api/v1/services/{slug}/form/schema";
+  schema.access = web::Access::anyone;
+  schema.surface = web::Surface::api;
+  schema.name = "api_service_form_schema";
+  schema.runs = web::Runs::io_thread;  // from memory
+  schema.handler = [this](const web::Request& request,
+                          web::RequestContext&) -> Result<web::Response> {
+    auto it = form_schema_.find(request.path_param("slug"));
+    if (it == form_schema_.end()) {
+      return Error{ErrorCode::not_found, "applications.api.form_not_found", "form", {}, 0};
+    }
+    return web::Response::json(it->second);
+  };
   web::Routes routes;
   routes.push_back(std::move(form));
+  routes.push_back(std::move(schema));
   return routes;
 }
 

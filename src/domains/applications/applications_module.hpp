@@ -37,6 +37,8 @@ class ApplicationsModule final : public platform::Module {
   std::optional<ThaiAddressBook> addresses_;
   std::map<std::string, Form, std::less<>> forms_;
   std::map<std::string, std::string, std::less<>> form_json_;  // serialised, by slug
+  // The JSON Schema of each form's answers, serialised, by slug.
+  std::map<std::string, std::string, std::less<>> form_schema_;
 };
 
 }  // namespace pratu::applications

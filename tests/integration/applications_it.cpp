@@ -81,6 +81,21 @@ TEST_P(ApplicationsIT, TheFormDefinitionCarriesWhatAClientBuildsItsScreensFrom) 
   EXPECT_EQ(juristic_id->at("label").at("th"), "เลขทะเบียนนิติบุคคล");
 }
 
+TEST_P(ApplicationsIT, EveryDemoFormServesTheSchemaOfItsAnswersWithAnExample) {
+  for (auto slug : kWithForms) {
+    auto response = client_->get("/api/v1/services/" + std::string(slug) + "/form/schema");
+    ASSERT_EQ(response.status, 200) << slug << ": " << response.body;
+    auto schema = json::parse(response.body).as_object();
+    EXPECT_EQ(schema.at("$schema"), "https://json-schema.org/draft/2020-12/schema");
+    EXPECT_EQ(schema.at("additionalProperties"), false);
+    EXPECT_EQ(schema.at("examples").as_array().size(), 1u) << slug;
+  }
+  auto none = client_->get("/api/v1/services/id-card-replacement/form/schema");
+  EXPECT_EQ(none.status, 404);
+  EXPECT_EQ(none.header("Content-Type"), "application/problem+json");
+  EXPECT_EQ(client_->get("/api/v1/services/no-such-service/form/schema").status, 404);
+}
+
 // A copy of the demo catalogue in a temporary folder, to break one form in.
 class CatalogueCopy {
  public:

@@ -2,9 +2,14 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <chrono>
+
+#include "common/civil_date.hpp"
+#include "common/log.hpp"
 #include "domains/applications/application_handlers.hpp"
 #include "domains/applications/form_json.hpp"
 #include "domains/applications/form_loader.hpp"
+#include "domains/applications/form_schema.hpp"
 #include "platform/holiday_file.hpp"
 #include "platform/profile_directory.hpp"
 #include "platform/service_directory.hpp"
@@ -48,8 +53,15 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
   PRATU_TRY(addresses, ThaiAddressBook::load(settings_.address_data));
   addresses_ = std::move(addresses);
   PRATU_TRY(calendar, platform::load_holiday_file(settings_.holidays));
+  // The schemas' examples are dated from the day Pratu starts, in Thailand.
+  const std::chrono::year_month_day today = thai_date(shared.clock.now_seconds());
   for (const auto& [slug, form] : forms_) {
     form_json_.insert_or_assign(slug, boost::json::serialize(form_json(form)));
+    const auto schema = answer_schema(form, today, &*addresses_);
+    if (!schema.contains("examples")) {
+      log::warn("form schema without an example", {}, {{"service", slug}});
+    }
+    form_schema_.insert_or_assign(slug, boost::json::serialize(schema));
   }
   service_ = std::make_unique<ApplicationService>(shared.db, shared.clock, shared.random, forms_,
                                                   *directory, &*addresses_, std::move(calendar),
@@ -84,8 +96,24 @@ web::Routes ApplicationsModule::routes() {
     }
     return web::Response::json(it->second);
   };
+  web::RouteSpec schema;
+  schema.method = "GET";
+  schema.pattern = "/api/v1/services/{slug}/form/schema";
+  schema.access = web::Access::anyone;
+  schema.surface = web::Surface::api;
+  schema.name = "api_service_form_schema";
+  schema.runs = web::Runs::io_thread;  // from memory
+  schema.handler = [this](const web::Request& request,
+                          web::RequestContext&) -> Result<web::Response> {
+    auto it = form_schema_.find(request.path_param("slug"));
+    if (it == form_schema_.end()) {
+      return Error{ErrorCode::not_found, "applications.api.form_not_found", "form", {}, 0};
+    }
+    return web::Response::json(it->second);
+  };
   web::Routes routes = handlers_->routes();
   routes.push_back(std::move(form));
+  routes.push_back(std::move(schema));
   return routes;
 }
 

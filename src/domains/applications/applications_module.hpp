@@ -42,6 +42,8 @@ class ApplicationsModule final : public platform::Module {
   std::map<std::string, std::string, std::less<>> form_json_;  // serialised, by slug
   std::unique_ptr<ApplicationService> service_;
   std::unique_ptr<ApplicationHandlers> handlers_;
+  // The JSON Schema of each form's answers, serialised, by slug.
+  std::map<std::string, std::string, std::less<>> form_schema_;
 };
 
 }  // namespace pratu::applications

@@ -234,7 +234,11 @@ void FormEvaluation::check_field(const Field& field, const json::value* value,
                                  const std::string& path, const json::object* item,
                                  std::vector<AnswerProblem>& out) const {
   if (!is_answered(field, value)) {
-    if (field.type == FieldType::group) return;  // a missing list is checked as no items
+    if (field.type == FieldType::group) {
+      // A missing list is checked as no items: too few when the group may not be empty.
+      check_group(field, json::value(json::array()), path, out);
+      return;
+    }
     if (field.required) {
       out.push_back(
           problem(path, field.type == FieldType::declaration ? "declaration_required"

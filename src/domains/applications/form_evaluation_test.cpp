@@ -267,6 +267,15 @@ TEST_F(FormEvaluationTest, GroupsCountTheirItemsAndCheckEachByItsKey) {
   EXPECT_THAT(problems(raw, "company"), ElementsAre("partners " + e + "group_invalid"));
 }
 
+TEST_F(FormEvaluationTest, AMissingListIsCheckedAsAnEmptyOne) {
+  // partners takes at least two items: no list at all is as short of them as [] is.
+  EXPECT_THAT(problems(answers(R"({"kind": "company", "capital": 500000})"), "company"),
+              ElementsAre("partners " + e + "too_few_items"));
+  EXPECT_THAT(
+      problems(answers(R"({"kind": "company", "capital": 500000, "partners": []})"), "company"),
+      ElementsAre("partners " + e + "too_few_items"));
+}
+
 TEST_F(FormEvaluationTest, SumsOverAGroupSeeOnlyWhatIsAsked) {
   auto raw = answers(R"({"kind": "company", "partners": [
       {"_key": "a", "share": 6}, {"_key": "b", "share": 6}]})");

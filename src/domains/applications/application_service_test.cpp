@@ -1,0 +1,353 @@
+// The applicant's side of applications on both engines: drafts, saves, one submission however
+// many arrive at once, and nobody else's application within reach.
+
+#include "domains/applications/application_service.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "common/civil_date.hpp"
+#include "domains/applications/form_loader.hpp"
+#include "domains/applications/reference_number.hpp"
+#include "platform/holiday_file.hpp"
+#include "support/test_databases.hpp"
+
+namespace pratu::applications {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kForm = R"(pages:
+  - id: who
+    title: {th: ผู้ยื่น, en: You}
+    fields:
+      - id: given_name
+        type: text
+        label: {th: ชื่อ, en: Given name}
+        required: true
+        prefill: profile.given_name
+      - id: mobile
+        type: phone
+        label: {th: มือถือ, en: Mobile}
+        required: true
+        prefill: profile.mobile
+  - id: shop
+    title: {th: ร้าน, en: Shop}
+    fields:
+      - id: shop_name
+        type: text
+        label: {th: ชื่อร้าน, en: Shop name}
+        required: true
+      - id: delivery
+        type: choice
+        label: {th: ส่ง, en: Delivery}
+        choices:
+          - {code: "yes", th: ใช่, en: "Yes"}
+          - {code: "no", th: ไม่, en: "No"}
+      - id: riders
+        type: integer
+        label: {th: คนส่ง, en: Riders}
+        required: true
+        show_if: "${delivery} = 'yes'"
+  - id: declaration
+    title: {th: คำรับรอง, en: Declaration}
+    fields:
+      - id: declaration
+        type: declaration
+        label: {th: จริง, en: True}
+)";
+
+class Directory final : public platform::ServiceDirectory {
+ public:
+  Directory() {
+    info_.slug = "shop";
+    info_.agency = "bma";
+    info_.name_th = "ร้าน";
+    info_.name_en = "Shop";
+    info_.time_limit_working_days = 15;
+    info_.source_file = "services/bma/shop.yaml";
+  }
+  std::filesystem::path directory() const override { return "services"; }
+  const platform::ServiceInfo* service(std::string_view slug) const override {
+    return slug == info_.slug ? &info_ : nullptr;
+  }
+  std::vector<const platform::ServiceInfo*> services() const override { return {&info_}; }
+  platform::ServiceInfo info_;
+};
+
+class Profiles final : public platform::ProfileDirectory {
+ public:
+  Result<std::optional<platform::Profile>> profile(std::int64_t) override {
+    return std::optional<platform::Profile>(
+        platform::Profile{"ms", "สมหญิง", "ใจดี", "1234567890121", "", "0812345678"});
+  }
+};
+
+class SequenceRandom final : public Random {
+ public:
+  std::string bytes(std::size_t n) override {
+    std::string out(n, '\0');
+    const auto k = next_++;
+    for (std::size_t i = 0; i < n && i < 8; ++i) out[i] = static_cast<char>((k >> (8 * i)) & 0xff);
+    return out;
+  }
+
+ private:
+  std::atomic<std::uint64_t> next_{1};
+};
+
+class ApplicationServiceTest : public pratu::test::DatabaseTest {
+ protected:
+  void SetUp() override {
+    pratu::test::DatabaseTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    auto form = parse_form(kForm, "services/bma/shop/form.yaml", directory_.info_);
+    ASSERT_TRUE(form) << form.error().detail;
+    forms_.emplace("shop", std::move(*form));
+    auto calendar =
+        platform::load_holiday_file(PRATU_SOURCE_DIR "/datasets/holidays/th-government.yaml");
+    ASSERT_TRUE(calendar) << calendar.error().detail;
+    service_ = std::make_unique<ApplicationService>(database(), clock_, random_, forms_, directory_,
+                                                    nullptr, std::move(*calendar), &profiles_,
+                                                    ApplicationsSettings{});
+    alice_ = add_user("1234567890121");
+    bob_ = add_user("1000000000009");
+  }
+
+  std::int64_t add_user(const std::string& national_id) {
+    auto id =
+        database().write_value<std::int64_t>([&](storage::Connection& c) -> Result<std::int64_t> {
+          PRATU_TRY(row,
+                    c.query_one("INSERT INTO users (role, national_id, password_hash, created_at, "
+                                "updated_at, password_changed_at) "
+                                "VALUES ('applicant', $1, 'x', 0, 0, 0) RETURNING id",
+                                {national_id}));
+          return row->int64(0);
+        });
+    EXPECT_TRUE(id) << id.error().detail;
+    return id ? *id : 0;
+  }
+
+  // A draft of alice's, every question answered but the declaration.
+  Application filled_draft() {
+    auto draft = service_->start(alice_, "shop");
+    EXPECT_TRUE(draft) << draft.error().detail;
+    auto saved = service_->save(alice_, draft->public_id,
+                                json::object{{"shop_name", "ร้านป้าศรี"}, {"delivery", "no"}});
+    EXPECT_TRUE(saved) << saved.error().detail;
+    return *saved;
+  }
+
+  FakeClock clock_{1'796'186'400};  // Wednesday 2 December 2026, 11:40 in Bangkok
+  SequenceRandom random_;
+  Directory directory_;
+  Profiles profiles_;
+  Forms forms_;
+  std::unique_ptr<ApplicationService> service_;
+  std::int64_t alice_ = 0, bob_ = 0;
+};
+
+TEST_P(ApplicationServiceTest, ADraftStartsWithWhatTheProfileKnowsAndIsReopenedNotDoubled) {
+  auto draft = service_->start(alice_, "shop");
+  ASSERT_TRUE(draft) << draft.error().detail;
+  EXPECT_EQ(draft->status, Status::draft);
+  EXPECT_EQ(draft->answers.at("given_name"), "สมหญิง");
+  EXPECT_EQ(draft->answers.at("mobile"), "+66812345678");  // kept as the form keeps phones
+  EXPECT_EQ(draft->form_version, forms_.at("shop").version);
+  EXPECT_EQ(draft->public_id.size(), 32u);
+  auto again = service_->start(alice_, "shop");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->public_id, draft->public_id);
+  auto closed = service_->start(alice_, "no-such-service");
+  ASSERT_FALSE(closed);
+  EXPECT_EQ(closed.error().message_key, "applications.errors.service_closed");
+}
+
+TEST_P(ApplicationServiceTest, SavesKeepEveryAnswerAndRefuseAStaleRevision) {
+  auto draft = filled_draft();
+  auto more = service_->save(alice_, draft.public_id, json::object{{"delivery", "yes"}});
+  ASSERT_TRUE(more);
+  auto back = service_->save(alice_, draft.public_id, json::object{{"delivery", "no"}});
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->answers.at("shop_name"), "ร้านป้าศรี");
+  EXPECT_EQ(back->revision, draft.revision + 2);
+  auto erased = service_->save(alice_, draft.public_id, json::object{{"shop_name", nullptr}});
+  ASSERT_TRUE(erased);
+  EXPECT_FALSE(erased->answers.contains("shop_name"));
+  auto stale =
+      service_->save(alice_, draft.public_id, json::object{{"shop_name", "x"}}, draft.revision);
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().message_key, "applications.errors.saved_elsewhere");
+  auto found = service_->find(alice_, draft.public_id);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->answers, erased->answers);  // the stale save changed nothing
+}
+
+TEST_P(ApplicationServiceTest, NobodyElseCanReadChangeOrSubmitADraft) {
+  auto draft = filled_draft();
+  auto read = service_->find(bob_, draft.public_id);
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().code, ErrorCode::not_found);
+  // The same answer as for an application that does not exist: nothing to learn from it.
+  auto absent = service_->find(bob_, "00000000000000000000000000000000");
+  ASSERT_FALSE(absent);
+  EXPECT_EQ(absent.error().message_key, read.error().message_key);
+  auto changed = service_->save(bob_, draft.public_id, json::object{{"shop_name", "x"}});
+  ASSERT_FALSE(changed);
+  EXPECT_EQ(changed.error().code, ErrorCode::not_found);
+  auto submitted = service_->submit(bob_, draft.public_id, "key");
+  ASSERT_FALSE(submitted);
+  EXPECT_EQ(submitted.error().code, ErrorCode::not_found);
+  auto listed = service_->list(bob_);
+  ASSERT_TRUE(listed);
+  EXPECT_TRUE(listed->empty());
+  auto mine = service_->find(alice_, draft.public_id);
+  ASSERT_TRUE(mine);
+  EXPECT_EQ(mine->answers.at("shop_name"), "ร้านป้าศรี");
+  EXPECT_EQ(mine->status, Status::draft);
+}
+
+TEST_P(ApplicationServiceTest, AnIncompleteDraftIsNotSubmittedAndSaysWhereTheGapIs) {
+  auto draft = filled_draft();
+  auto saved = service_->save(alice_, draft.public_id, json::object{{"delivery", "yes"}});
+  ASSERT_TRUE(saved);
+  auto refused = service_->submit(alice_, draft.public_id, "key");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::invalid_input);
+  EXPECT_EQ(refused.error().detail, "shop");  // riders, now asked, is unanswered
+  auto still = service_->find(alice_, draft.public_id);
+  ASSERT_TRUE(still);
+  EXPECT_EQ(still->status, Status::draft);
+}
+
+TEST_P(ApplicationServiceTest, SubmittingPrunesFixesTheReferenceAndTheDueDate) {
+  auto draft = filled_draft();
+  // Answered while delivery was yes, then no: kept in the draft, never submitted.
+  ASSERT_TRUE(service_->save(alice_, draft.public_id, json::object{{"riders", 3}}));
+  ASSERT_TRUE(service_->save(alice_, draft.public_id, json::object{{"declaration", true}}));
+  auto submitted = service_->submit(alice_, draft.public_id, "key-1");
+  ASSERT_TRUE(submitted) << submitted.error().detail;
+  const Application& a = submitted->application;
+  EXPECT_TRUE(submitted->now);
+  EXPECT_EQ(a.status, Status::submitted);
+  EXPECT_FALSE(a.answers.contains("riders"));
+  EXPECT_EQ(a.answers.at("shop_name"), "ร้านป้าศรี");
+  EXPECT_EQ(a.reference.substr(0, 16), "BMA-2569-000001-");
+  EXPECT_EQ(read_reference(a.reference), a.reference);
+  // 15 working days from Wednesday 2 December 2026: the weekends, Monday 7 December (Father's
+  // Day falls on a Saturday, so it is made up) and 10 December are not working days
+  // (datasets/holidays/th-government.yaml).
+  EXPECT_EQ(a.due_date, "2026-12-25");
+  EXPECT_FALSE(a.due_date_provisional);
+  auto found = service_->find(alice_, a.public_id);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->reference, a.reference);
+  EXPECT_EQ(found->answers, a.answers);
+  auto timeline = service_->timeline(*found);
+  ASSERT_TRUE(timeline);
+  ASSERT_EQ(timeline->size(), 2u);
+  EXPECT_EQ((*timeline)[0].kind, "started");
+  EXPECT_EQ((*timeline)[1].kind, "submitted");
+  auto change = service_->save(alice_, a.public_id, json::object{{"shop_name", "x"}});
+  ASSERT_FALSE(change);
+  EXPECT_EQ(change.error().message_key, "applications.errors.already_submitted");
+  // The next application of the agency that year takes the next number.
+  auto second = service_->start(bob_, "shop");
+  ASSERT_TRUE(second);
+  ASSERT_TRUE(service_->save(bob_, second->public_id,
+                             json::object{{"shop_name", "b"}, {"declaration", true}}));
+  auto next = service_->submit(bob_, second->public_id, "k");
+  ASSERT_TRUE(next) << next.error().detail;
+  EXPECT_EQ(next->application.reference.substr(0, 16), "BMA-2569-000002-");
+}
+
+// 100 submits of one draft with one key, all at once: one application, 100 identical answers.
+TEST_P(ApplicationServiceTest, AHundredConcurrentSubmitsMakeOneApplication) {
+  auto draft = filled_draft();
+  ASSERT_TRUE(service_->save(alice_, draft.public_id, json::object{{"declaration", true}}));
+  constexpr int kSubmits = 100;
+  std::vector<Result<Submitted>> results(kSubmits, Error::internal("not run"));
+  std::vector<std::thread> threads;
+  std::atomic<bool> go{false};
+  for (int i = 0; i < kSubmits; ++i) {
+    threads.emplace_back([&, i] {
+      while (!go.load()) std::this_thread::yield();
+      results[i] = service_->submit(alice_, draft.public_id, "one-key");
+    });
+  }
+  go = true;
+  for (auto& t : threads) t.join();
+  int now = 0;
+  std::set<std::string> references;
+  for (const auto& r : results) {
+    ASSERT_TRUE(r) << r.error().detail;
+    now += r->now ? 1 : 0;
+    EXPECT_TRUE(r->same_key);
+    references.insert(r->application.reference);
+    EXPECT_EQ(r->application.answers, results[0]->application.answers);
+    EXPECT_EQ(r->application.due_date, results[0]->application.due_date);
+  }
+  EXPECT_EQ(now, 1);
+  EXPECT_EQ(references.size(), 1u);
+  auto all = service_->list(alice_);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ(all->front().status, Status::submitted);
+  auto count =
+      database().read_value<std::int64_t>([](storage::Connection& c) -> Result<std::int64_t> {
+        PRATU_TRY(row, c.query_one("SELECT last FROM application_sequences"));
+        return row->int64(0);
+      });
+  ASSERT_TRUE(count);
+  EXPECT_EQ(*count, 1);  // no number was spent on a repeat
+  // Another key later: the same application, and the caller learns it was a repeat.
+  auto later = service_->submit(alice_, draft.public_id, "other-key");
+  ASSERT_TRUE(later);
+  EXPECT_FALSE(later->now);
+  EXPECT_FALSE(later->same_key);
+  EXPECT_EQ(later->application.reference, *references.begin());
+}
+
+TEST_P(ApplicationServiceTest, AnOldDraftIsDeletedOnlyAfterItsApplicantWasTold) {
+  auto draft = filled_draft();
+  auto outbox = [&] {
+    return database().read_value<std::int64_t>([](storage::Connection& c) -> Result<std::int64_t> {
+      PRATU_TRY(row, c.query_one("SELECT COUNT(*) FROM outbox "
+                                 "WHERE topic = 'applications.draft_expiring'"));
+      return row->int64(0);
+    });
+  };
+  clock_.advance(std::chrono::days(80));  // within the 90 days, past 90 - 14
+  auto swept = service_->sweep_drafts();
+  ASSERT_TRUE(swept) << swept.error().detail;
+  EXPECT_EQ(*swept, 0);
+  EXPECT_EQ(*outbox(), 1);
+  ASSERT_TRUE(service_->sweep_drafts());
+  EXPECT_EQ(*outbox(), 1);                // told once
+  clock_.advance(std::chrono::days(16));  // 96 days untouched, told 16 days ago
+  swept = service_->sweep_drafts();
+  ASSERT_TRUE(swept);
+  EXPECT_EQ(*swept, 1);
+  EXPECT_FALSE(service_->find(alice_, draft.public_id));
+}
+
+TEST_P(ApplicationServiceTest, ADraftTouchedAfterTheWarningIsKept) {
+  auto draft = filled_draft();
+  clock_.advance(std::chrono::days(80));
+  ASSERT_TRUE(service_->sweep_drafts());
+  ASSERT_TRUE(service_->save(alice_, draft.public_id, json::object{{"shop_name", "ใหม่"}}));
+  clock_.advance(std::chrono::days(20));
+  auto swept = service_->sweep_drafts();
+  ASSERT_TRUE(swept);
+  EXPECT_EQ(*swept, 0);
+  EXPECT_TRUE(service_->find(alice_, draft.public_id));
+}
+
+PRATU_INSTANTIATE_ENGINE_TESTS(ApplicationServiceTest);
+
+}  // namespace
+}  // namespace pratu::applications

@@ -33,6 +33,7 @@ struct RequestContext {
   std::optional<Principal> user;
   std::string session_id;                // database session id (not the cookie secret), if any
   std::string csrf_token;                // to embed in forms
+  bool bearer = false;                   // the API: identified by an Authorization header
   std::int64_t session_expires_at = 0;   // idle expiry, seconds since epoch; 0: no session
   int session_warning_seconds = 0;       // warn this long before session_expires_at
   std::vector<std::string> set_cookies;  // Set-Cookie values to add to the response

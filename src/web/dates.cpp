@@ -1,5 +1,6 @@
 #include "web/dates.hpp"
 
+#include <ctime>
 #include <unicode/datefmt.h>
 #include <unicode/locid.h>
 #include <unicode/timezone.h>
@@ -47,6 +48,16 @@ std::string format_date(Locale locale, std::int64_t epoch_seconds) {
 
 std::string format_date_time(Locale locale, std::int64_t epoch_seconds) {
   return format(locale, Style::date_time, epoch_seconds);
+}
+
+std::string iso_date_time(std::int64_t epoch_seconds) {
+  constexpr std::int64_t kThaiOffset = 7 * 3600;
+  const std::time_t t = static_cast<std::time_t>(epoch_seconds + kThaiOffset);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[40];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S+07:00", &tm);
+  return text;
 }
 
 }  // namespace pratu::web

@@ -14,4 +14,7 @@ std::string format_date(Locale locale, std::int64_t epoch_seconds);
 /// Date and time in Asia/Bangkok, e.g. "24 พ.ย. 2569 14:05" or "24 Nov 2026, 14:05".
 std::string format_date_time(Locale locale, std::int64_t epoch_seconds);
 
+/// For machines: ISO 8601 in Thai time with its offset, "2026-12-02T14:05:00+07:00".
+std::string iso_date_time(std::int64_t epoch_seconds);
+
 }  // namespace pratu::web

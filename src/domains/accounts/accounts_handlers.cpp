@@ -9,6 +9,7 @@
 #include "web/components.hpp"
 #include "web/dates.hpp"
 #include "web/form.hpp"
+#include "web/json_body.hpp"
 #include "web/problem.hpp"
 
 namespace pratu::accounts {
@@ -433,6 +434,49 @@ Result<web::Response> AccountsHandlers::extend_session(const web::Request& reque
   return web::Response::redirect(std::string(kAccountPath));
 }
 
+// ---- API tokens
+
+Result<web::Response> AccountsHandlers::api_create_token(const web::Request& request,
+                                                         web::RequestContext& context) {
+  PRATU_TRY(body, web::parse_json_body(request.body, {4096, 4}));
+  const auto* object = body.if_object();
+  auto text = [&](std::string_view key) -> std::optional<std::string> {
+    const auto* value = object != nullptr ? object->if_contains(key) : nullptr;
+    if (value == nullptr || !value->is_string()) return std::nullopt;
+    return std::string(value->get_string());
+  };
+  auto login = text("login");
+  auto password = text("password");
+  if (!login || !password) {
+    std::vector<FieldError> fields;
+    if (!login) fields.push_back({"login", "accounts.errors.login_required"});
+    if (!password) fields.push_back({"password", "accounts.errors.password_required"});
+    return Error{ErrorCode::invalid_input, "errors.invalid_input", "token request", fields, 0};
+  }
+  // The same checks and throttle as the login page: a client is no way around them.
+  PRATU_TRY(logged_in, accounts_.log_in(Credentials{*login, *password, request.remote_address,
+                                                    context.request_id},
+                                        sessions_, "", request.secure));
+  boost::json::object out{
+      {"token", logged_in.session.token},
+      {"token_type", "Bearer"},
+      {"expires_at", web::iso_date_time(logged_in.session.session.idle_expires_at)}};
+  auto response = web::Response::json(boost::json::serialize(out), 201);
+  response.set_header("Cache-Control", "no-store");
+  return response;
+}
+
+Result<web::Response> AccountsHandlers::api_revoke_token(const web::Request&,
+                                                         web::RequestContext& context) {
+  if (!context.bearer) {
+    return Error{ErrorCode::invalid_input, "accounts.errors.not_a_token", "revoke", {}, 0};
+  }
+  PRATU_CHECK(sessions_.end(context.session_id));
+  web::Response response;
+  response.status = 204;
+  return response;
+}
+
 web::Routes AccountsHandlers::routes() {
   using web::Access;
   auto bind = [this](auto method) {
@@ -480,6 +524,13 @@ web::Routes AccountsHandlers::routes() {
   password_post.work = web::Work::password_hashing;
   add("POST", "/session/extend", Access::signed_in, "session_extend",
       bind(&AccountsHandlers::extend_session));
+  auto& token = add("POST", "/api/v1/tokens", Access::anyone, "api_tokens",
+                    bind(&AccountsHandlers::api_create_token));
+  token.surface = web::Surface::api;
+  token.work = web::Work::password_hashing;
+  auto& revoke = add("DELETE", "/api/v1/tokens/current", Access::signed_in, "api_token_revoke",
+                     bind(&AccountsHandlers::api_revoke_token));
+  revoke.surface = web::Surface::api;
   return r;
 }
 

@@ -62,6 +62,9 @@ class AccountsHandlers {
   /// POST /session/extend — "stay logged in" before the idle timeout: JSON for the page's
   /// script, a redirect without it.
   Result<web::Response> extend_session(const web::Request& request, web::RequestContext& context);
+  // The API's sign-in: POST /api/v1/tokens, DELETE /api/v1/tokens/current.
+  Result<web::Response> api_create_token(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> api_revoke_token(const web::Request& request, web::RequestContext& context);
 
   /// The domain's routes, each with its access rule.
   web::Routes routes();

@@ -155,7 +155,8 @@ StartedSession SessionService::prepare(UserId user_id, bool secure) {
   s.absolute_expires_at = now + std::int64_t{settings_.absolute_hours} * 3600;
   s.idle_expires_at =
       std::min(now + std::int64_t{settings_.idle_minutes} * 60, s.absolute_expires_at);
-  return StartedSession{std::move(s), session_cookie(secret, secure)};
+  return StartedSession{std::move(s), session_cookie(secret, secure),
+                        signed_value(kSessionPurpose, secret)};
 }
 
 Result<void> SessionService::store(storage::Connection& c, const Session& session,
@@ -309,6 +310,21 @@ Result<void> SessionService::attach(const web::Request& request, web::RequestCon
 }
 
 Result<void> SessionService::identify(const web::Request& request, web::RequestContext& context) {
+  const auto authorization = request.header("Authorization");
+  if (!authorization.empty()) {
+    constexpr std::string_view kBearer = "Bearer ";
+    // A malformed or unknown token is nobody: the route's rule then answers 401.
+    if (!authorization.starts_with(kBearer)) return ok();
+    auto secret = verified_value(kSessionPurpose, authorization.substr(kBearer.size()));
+    if (!secret) return ok();
+    PRATU_TRY(by_token, resolve_id(session_id_of(*secret)));
+    if (by_token) {
+      context.user = std::move(by_token->principal);
+      context.session_id = by_token->session.id;
+      context.bearer = true;
+    }
+    return ok();
+  }
   PRATU_TRY(active, resolve_request(request));
   if (active) {
     context.user = std::move(active->principal);

@@ -72,6 +72,7 @@ struct ActiveSession {
 struct StartedSession {
   Session session;
   std::string set_cookie;
+  std::string token;  // the cookie's value: what an API client sends as a bearer token
 };
 
 /// The anonymous CSRF token of a request; `set_cookie` is set when the token is new.
@@ -130,7 +131,9 @@ class SessionService final : public web::SessionGate {
   Result<void> attach(const web::Request& request, web::RequestContext& context) override;
 
   /// For the API: the person, session id and CSRF token of the request's session, if any; no
-  /// cookies.
+  /// cookies. A request with `Authorization: Bearer <token>` (a token from POST
+  /// /api/v1/tokens) is identified by it alone, and needs no CSRF token: no other site can
+  /// make a browser send that header.
   Result<void> identify(const web::Request& request, web::RequestContext& context) override;
 
   /// True if a submitted CSRF token matches the expected one (constant time; empty never

@@ -60,16 +60,6 @@ std::string totals_json(const RatingTotals& totals, std::string_view since = {})
   return out + "]}";
 }
 
-std::string iso_date_time(std::int64_t epoch_seconds) {
-  // Thai time, written with its offset.
-  const std::time_t t = static_cast<std::time_t>(epoch_seconds + kThaiUtcOffsetSeconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[40];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S+07:00", &tm);
-  return text;
-}
-
 }  // namespace
 
 FeedbackHandlers::FeedbackHandlers(FeedbackService& service, const web::Renderer& renderer)
@@ -195,7 +185,7 @@ Result<web::Response> FeedbackHandlers::statistics(const web::Request& request,
 Result<web::Response> FeedbackHandlers::api_statistics(const web::Request&, web::RequestContext&) {
   PRATU_TRY(stats, service_.statistics());
   return web::Response::json(
-      "{\"this_month\":" + totals_json(stats.this_month, iso_date_time(stats.month_start)) +
+      "{\"this_month\":" + totals_json(stats.this_month, web::iso_date_time(stats.month_start)) +
       ",\"all_time\":" + totals_json(stats.all_time) + "}");
 }
 

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 
 #include "support/http_client.hpp"
 #include "support/temp_dir.hpp"
@@ -332,6 +333,17 @@ TEST_P(ApplyIT, ADraftResumesFromAnotherDeviceAtItsFirstUnansweredPage) {
   EXPECT_EQ(resumed.header("Location"), app + "/pages/request");
   // Starting the service again reopens the draft rather than making a second.
   EXPECT_EQ(start(*laptop, "company-certificate"), app);
+  // Saved as the phone types, even half-typed: the laptop sees it, and the script is told when.
+  auto typed = post(*phone, app + "/pages/request?lang=en",
+                    {{"_shown", "copies"}, {"copies", "10000"}, {"action", "autosave"}});
+  ASSERT_EQ(typed.status, 200) << typed.body.substr(0, 500);
+  EXPECT_EQ(typed.header("Content-Type"), "application/json");
+  const auto status = json::parse(typed.body);
+  EXPECT_TRUE(status.at("saved").as_string().starts_with(
+      "Your answers are saved on the server. Last saved "))
+      << typed.body;
+  EXPECT_GE(status.at("revision").as_int64(), 2);
+  EXPECT_NE(laptop->get(app + "/pages/request").body.find("value=\"10000\""), std::string::npos);
 }
 
 TEST_P(ApplyIT, NobodyElseCanSeeChangeOrSubmitSomeonesDraft) {
@@ -433,6 +445,205 @@ TEST_P(ApplyIT, AddressListsFollowTheChoiceAboveAndGroupsGrowAndShrink) {
 }
 
 PRATU_INSTANTIATE_ENGINE_TESTS(ApplyIT);
+
+// ---- The API ---------------------------------------------------------------------------------
+
+class ApplyApiIT : public AppTest {
+ protected:
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+
+  std::string token_for(const std::string& login, const std::string& password) {
+    auto created =
+        client_->request("POST", "/api/v1/tokens",
+                         json::serialize(json::object{{"login", login}, {"password", password}}),
+                         {{"Content-Type", "application/json"}});
+    EXPECT_EQ(created.status, 201) << created.body;
+    if (created.status != 201) return {};
+    auto body = json::parse(created.body).as_object();
+    EXPECT_TRUE(body.at("expires_at").as_string().ends_with("+07:00"));
+    return std::string(body.at("token").as_string());
+  }
+
+  HttpResponse call(const std::string& token, const std::string& method, const std::string& target,
+                    const json::value& body = nullptr, Headers extra = {}) {
+    HttpClient fresh(app_->port());  // no cookies: the token alone
+    extra.emplace_back("Authorization", "Bearer " + token);
+    std::string text;
+    if (!body.is_null()) {
+      text = json::serialize(body);
+      extra.emplace_back("Content-Type", "application/json");
+    }
+    return fresh.request(method, target, text, extra);
+  }
+
+  static json::object parsed(const HttpResponse& response) {
+    return json::parse(response.body).as_object();
+  }
+};
+
+TEST_P(ApplyApiIT, AProgramAppliesFromTokenToSubmissionExactlyOnce) {
+  const auto token = token_for("1234567890121", "pratu-demo-applicant");
+  ASSERT_FALSE(token.empty());
+  auto created =
+      call(token, "POST", "/api/v1/applications", json::object{{"service", "company-certificate"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto draft = parsed(created);
+  const std::string id(draft.at("id").as_string());
+  EXPECT_EQ(created.header("Location"), "/api/v1/applications/" + id);
+  EXPECT_EQ(draft.at("status"), "draft");
+  EXPECT_EQ(draft.at("answers").at("mobile"), "+66812345678");  // from the profile
+  EXPECT_EQ(draft.at("complete"), false);
+  // Asking again gives the same draft, not a second.
+  auto again =
+      call(token, "POST", "/api/v1/applications", json::object{{"service", "company-certificate"}});
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(parsed(again).at("id").as_string(), id);
+
+  // Wrong answers: 422, each field's problem, nothing saved.
+  auto wrong = call(token, "PATCH", "/api/v1/applications/" + id + "?lang=en",
+                    json::object{{"answers", json::object{{"juristic_id", "0105555000001"},
+                                                          {"copies", 99},
+                                                          {"requester_name", "สมชาย"},
+                                                          {"colour", "red"}}}});
+  ASSERT_EQ(wrong.status, 422) << wrong.body;
+  EXPECT_EQ(wrong.header("Content-Type"), "application/problem+json");
+  std::map<std::string, std::string> problems;
+  const json::value wrong_body = parsed(wrong);
+  for (const auto& e : wrong_body.at("errors").as_array()) {
+    problems[std::string(e.at("field").as_string())] = e.at("code").as_string();
+  }
+  EXPECT_EQ(problems["juristic_id"], "id_check_digit");
+  EXPECT_EQ(problems["copies"], "too_large");
+  EXPECT_EQ(problems["colour"], "unknown_field");
+  EXPECT_FALSE(problems.contains("requester_name"));
+  EXPECT_FALSE(parsed(call(token, "GET", "/api/v1/applications/" + id))
+                   .at("answers")
+                   .as_object()
+                   .contains("requester_name"));
+
+  // Right answers, one revision after another; a stale revision is refused.
+  auto saved = call(token, "PATCH", "/api/v1/applications/" + id,
+                    json::object{{"answers", json::object{{"juristic_id", "0105555000005"},
+                                                          {"requester_name", "สมชาย"}}},
+                                 {"revision", draft.at("revision")}});
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  EXPECT_EQ(parsed(saved).at("next_page"), "request");
+  auto stale = call(
+      token, "PATCH", "/api/v1/applications/" + id,
+      json::object{{"answers", json::object{{"copies", 1}}}, {"revision", draft.at("revision")}});
+  EXPECT_EQ(stale.status, 409);
+  // Submitting before it is complete: 422 naming what is missing.
+  auto early = call(token, "POST", "/api/v1/applications/" + id + "/submit", nullptr,
+                    {{"Idempotency-Key", "k-early"}});
+  EXPECT_EQ(early.status, 422);
+  EXPECT_NE(early.body.find("\"field\":\"kinds\""), std::string::npos);
+  ASSERT_EQ(call(token, "PATCH", "/api/v1/applications/" + id,
+                 json::object{{"answers", json::object{{"kinds", json::array{"certificate"}},
+                                                       {"language", "th"},
+                                                       {"copies", 1},
+                                                       {"declaration", true}}}})
+                .status,
+            200);
+  auto no_key = call(token, "POST", "/api/v1/applications/" + id + "/submit");
+  EXPECT_EQ(no_key.status, 422);
+  auto first = call(token, "POST", "/api/v1/applications/" + id + "/submit", nullptr,
+                    {{"Idempotency-Key", "key-1"}});
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto submission = parsed(first);
+  EXPECT_EQ(submission.at("status"), "submitted");
+  EXPECT_TRUE(submission.at("reference").as_string().starts_with("DBD-25"));
+  EXPECT_TRUE(submission.at("due_date").is_string());
+  auto repeat = call(token, "POST", "/api/v1/applications/" + id + "/submit", nullptr,
+                     {{"Idempotency-Key", "key-1"}});
+  EXPECT_EQ(repeat.status, 201);
+  EXPECT_EQ(repeat.body, first.body);
+  auto other_key = call(token, "POST", "/api/v1/applications/" + id + "/submit", nullptr,
+                        {{"Idempotency-Key", "key-2"}});
+  EXPECT_EQ(other_key.status, 409);
+  auto late = call(token, "PATCH", "/api/v1/applications/" + id,
+                   json::object{{"answers", json::object{{"copies", 2}}}});
+  EXPECT_EQ(late.status, 409);
+
+  auto listed = parsed(call(token, "GET", "/api/v1/applications?status=submitted"));
+  ASSERT_EQ(listed.at("applications").as_array().size(), 1u);
+  EXPECT_EQ(listed.at("applications").at(0).at("reference"), submission.at("reference"));
+  EXPECT_TRUE(parsed(call(token, "GET", "/api/v1/applications?status=draft"))
+                  .at("applications")
+                  .as_array()
+                  .empty());
+  EXPECT_EQ(call(token, "GET", "/api/v1/applications?status=lost").status, 422);
+  auto shown = parsed(call(token, "GET", "/api/v1/applications/" + id));
+  EXPECT_EQ(shown.at("timeline").as_array().size(), 2u);
+  EXPECT_FALSE(shown.at("answers").as_object().contains("declaration") &&
+               shown.at("answers").at("declaration") != true);
+
+  // Revoked, the token opens nothing.
+  EXPECT_EQ(call(token, "DELETE", "/api/v1/tokens/current").status, 204);
+  EXPECT_EQ(call(token, "GET", "/api/v1/applications").status, 401);
+}
+
+TEST_P(ApplyApiIT, TokensAndSessionsAreCheckedAndNobodyElsesApplicationIsReachable) {
+  const auto token = token_for("1234567890121", "pratu-demo-applicant");
+  auto created =
+      call(token, "POST", "/api/v1/applications", json::object{{"service", "company-certificate"}});
+  const std::string id(parsed(created).at("id").as_string());
+  // A wrong password: the login page's answer, no token.
+  auto refused = client_->request(
+      "POST", "/api/v1/tokens",
+      json::serialize(json::object{{"login", "1234567890121"}, {"password", "wrong one here"}}),
+      {{"Content-Type", "application/json"}});
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_EQ(refused.body.find("token\""), std::string::npos);
+  // A forged or malformed token is nobody.
+  EXPECT_EQ(call(token + "x", "GET", "/api/v1/applications").status, 401);
+  EXPECT_EQ(call("", "GET", "/api/v1/applications").status, 401);
+  // An officer is no applicant.
+  const auto officer = token_for("officer.dbd@demo.pratu.example", "pratu-demo-officer");
+  EXPECT_EQ(call(officer, "GET", "/api/v1/applications/" + id).status, 403);
+  // Someone else's draft: not found, whatever they try.
+  HttpClient browser(app_->port());
+  auto form = browser.get("/register");
+  ASSERT_EQ(browser
+                .post_form("/register", {{"national_id", "1101700203034"},
+                                         {"title", "mr"},
+                                         {"given_name", "สมปอง"},
+                                         {"family_name", "ดีงาม"},
+                                         {"email", "sompong@example.org"},
+                                         {"mobile", "0811111111"},
+                                         {"password", "another long passphrase"},
+                                         {"password_confirmation", "another long passphrase"},
+                                         {"csrf_token", extract_csrf_token(form.body)}})
+                .status,
+            303);
+  const auto stranger = token_for("1101700203034", "another long passphrase");
+  EXPECT_EQ(call(stranger, "GET", "/api/v1/applications/" + id).status, 404);
+  EXPECT_EQ(call(stranger, "PATCH", "/api/v1/applications/" + id,
+                 json::object{{"answers", json::object{{"copies", 1}}}})
+                .status,
+            404);
+  EXPECT_EQ(call(stranger, "POST", "/api/v1/applications/" + id + "/submit", nullptr,
+                 {{"Idempotency-Key", "k"}})
+                .status,
+            404);
+  EXPECT_TRUE(
+      parsed(call(stranger, "GET", "/api/v1/applications")).at("applications").as_array().empty());
+  // With the session cookie instead of a token, a change needs the session's CSRF header.
+  auto page = browser.get("/applications");
+  const auto csrf = extract_csrf_token(page.body);
+  auto no_csrf =
+      browser.request("POST", "/api/v1/applications", R"({"service":"company-certificate"})",
+                      {{"Content-Type", "application/json"}});
+  EXPECT_EQ(no_csrf.status, 403);
+  auto with_csrf =
+      browser.request("POST", "/api/v1/applications", R"({"service":"company-certificate"})",
+                      {{"Content-Type", "application/json"}, {"X-CSRF-Token", csrf}});
+  EXPECT_EQ(with_csrf.status, 201);
+  // Revoking needs a token: a cookie session is ended by logging out.
+  auto revoke = browser.request("DELETE", "/api/v1/tokens/current", {}, {{"X-CSRF-Token", csrf}});
+  EXPECT_EQ(revoke.status, 422);
+}
+
+PRATU_INSTANTIATE_ENGINE_TESTS(ApplyApiIT);
 
 PRATU_INSTANTIATE_ENGINE_TESTS(ApplicationsStartIT);
 

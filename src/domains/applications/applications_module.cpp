@@ -6,6 +6,7 @@
 
 #include "common/civil_date.hpp"
 #include "common/log.hpp"
+#include "domains/applications/application_api.hpp"
 #include "domains/applications/application_handlers.hpp"
 #include "domains/applications/form_json.hpp"
 #include "domains/applications/form_loader.hpp"
@@ -68,6 +69,7 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
                                                   profiles, settings_);
   handlers_ =
       std::make_unique<ApplicationHandlers>(*service_, *shared.renderer, *directory, shared.random);
+  api_ = std::make_unique<ApplicationApi>(*service_, shared.translations, *directory);
   return ok();
 }
 
@@ -112,6 +114,7 @@ web::Routes ApplicationsModule::routes() {
     return web::Response::json(it->second);
   };
   web::Routes routes = handlers_->routes();
+  for (auto& route : api_->routes()) routes.push_back(std::move(route));
   routes.push_back(std::move(form));
   routes.push_back(std::move(schema));
   return routes;

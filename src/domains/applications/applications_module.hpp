@@ -15,6 +15,7 @@
 
 namespace pratu::applications {
 
+class ApplicationApi;
 class ApplicationHandlers;
 
 class ApplicationsModule final : public platform::Module {
@@ -42,6 +43,7 @@ class ApplicationsModule final : public platform::Module {
   std::map<std::string, std::string, std::less<>> form_json_;  // serialised, by slug
   std::unique_ptr<ApplicationService> service_;
   std::unique_ptr<ApplicationHandlers> handlers_;
+  std::unique_ptr<ApplicationApi> api_;
   // The JSON Schema of each form's answers, serialised, by slug.
   std::map<std::string, std::string, std::less<>> form_schema_;
 };

@@ -1,0 +1,277 @@
+#include "domains/applications/application_api.hpp"
+
+#include <boost/json.hpp>
+
+#include "web/dates.hpp"
+#include "web/json_body.hpp"
+
+namespace pratu::applications {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::size_t kMaxPatchBody = 256 * 1024;
+constexpr std::size_t kMaxKey = 200;  // an Idempotency-Key: a UUID is 36
+
+Error invalid(std::string key, std::string detail, std::vector<FieldError> fields = {}) {
+  return Error{ErrorCode::invalid_input, std::move(key), std::move(detail), std::move(fields), 0};
+}
+
+std::string message_of(const web::Translations& t, web::Locale locale, const AnswerProblem& p) {
+  if (p.text) return p.text->in(locale);
+  std::string text = t.text(locale, p.key);
+  for (const auto& [name, value] : p.args) {
+    const std::string placeholder = "{" + name + "}";
+    for (auto at = text.find(placeholder); at != std::string::npos;
+         at = text.find(placeholder, at + value.size())) {
+      text.replace(at, placeholder.size(), value);
+    }
+  }
+  return text;
+}
+
+bool concerns(const AnswerProblem& p, const std::string& field) {
+  return p.field == field || p.field.starts_with(field + ".");
+}
+
+}  // namespace
+
+ApplicationApi::ApplicationApi(ApplicationService& service, const web::Translations& translations,
+                               const platform::ServiceDirectory& services)
+    : service_(service), translations_(translations), services_(services) {}
+
+json::object ApplicationApi::view(const Application& a, bool full) {
+  json::object out{{"id", a.public_id},
+                   {"service", a.service},
+                   {"agency", a.agency},
+                   {"status", status_key(a.status)},
+                   {"form_version", a.form_version},
+                   {"revision", a.revision},
+                   {"created_at", web::iso_date_time(a.created_at)},
+                   {"updated_at", web::iso_date_time(a.updated_at)}};
+  if (a.status == Status::draft) {
+    if (const Form* form = service_.form(a.service)) {
+      FormEvaluation evaluation = service_.evaluate(*form, a.answers);
+      out["answers"] = evaluation.pruned();  // what expressions and a submission would see
+      const Page* incomplete = evaluation.first_incomplete();
+      out["complete"] = incomplete == nullptr;
+      out["next_page"] = incomplete == nullptr ? json::value(nullptr) : json::value(incomplete->id);
+    } else {
+      out["answers"] = a.answers;
+      out["complete"] = false;
+      out["next_page"] = nullptr;
+    }
+  } else {
+    out["answers"] = a.answers;
+    out["reference"] = a.reference;
+    out["submitted_at"] = web::iso_date_time(a.submitted_at);
+    out["due_date"] = a.due_date.empty() ? json::value(nullptr) : json::value(a.due_date);
+    out["due_date_provisional"] = a.due_date_provisional;
+  }
+  if (full) {
+    json::array timeline;
+    if (auto events = service_.timeline(a)) {
+      for (const auto& e : *events) {
+        timeline.push_back(json::object{{"at", web::iso_date_time(e.at)}, {"event", e.kind}});
+      }
+    }
+    out["timeline"] = std::move(timeline);
+  }
+  return out;
+}
+
+web::Response ApplicationApi::problems(const web::RequestContext& context,
+                                       const std::vector<AnswerProblem>& found,
+                                       std::string_view detail_key) {
+  json::array errors;
+  for (const auto& p : found) {
+    std::string code = p.key;
+    if (auto dot = code.rfind('.'); dot != std::string::npos) code = code.substr(dot + 1);
+    errors.push_back(json::object{{"field", p.field},
+                                  {"code", p.text ? std::string("rule") : code},
+                                  {"message", message_of(translations_, context.locale, p)}});
+  }
+  json::object body{{"type", "/problems/invalid-input"},
+                    {"title", translations_.text(context.locale, "errors.invalid_input")},
+                    {"status", 422},
+                    {"detail", translations_.text(context.locale, detail_key)},
+                    {"instance", "urn:pratu:request:" + context.request_id},
+                    {"errors", std::move(errors)}};
+  auto response = web::Response::json(json::serialize(body), 422);
+  response.content_type = "application/problem+json";
+  return response;
+}
+
+Result<web::Response> ApplicationApi::create(const web::Request& request,
+                                             web::RequestContext& context) {
+  PRATU_TRY(body, web::parse_json_body(request.body, {4096, 4}));
+  const auto* service = body.is_object() ? body.as_object().if_contains("service") : nullptr;
+  if (service == nullptr || !service->is_string()) {
+    return invalid("errors.invalid_input", "no service",
+                   {{"service", "applications.errors.service_required"}});
+  }
+  const std::int64_t user = context.user->user_id;
+  PRATU_TRY(before, service_.list(user, Status::draft));
+  PRATU_TRY(draft, service_.start(user, service->get_string()));
+  bool existed = false;
+  for (const auto& a : before) existed |= a.public_id == draft.public_id;
+  auto response = web::Response::json(json::serialize(view(draft, false)), existed ? 200 : 201);
+  response.set_header("Location", "/api/v1/applications/" + draft.public_id);
+  return response;
+}
+
+Result<web::Response> ApplicationApi::list(const web::Request& request,
+                                           web::RequestContext& context) {
+  std::optional<Status> status;
+  if (auto wanted = request.query_param("status"); wanted && !wanted->empty()) {
+    status = status_of(*wanted);
+    if (!status) {
+      return invalid("applications.errors.unknown_status", "status",
+                     {{"status", "applications.errors.unknown_status"}});
+    }
+  }
+  PRATU_TRY(found, service_.list(context.user->user_id, status));
+  json::array items;
+  for (const auto& a : found) {
+    json::object item{{"id", a.public_id},
+                      {"service", a.service},
+                      {"status", status_key(a.status)},
+                      {"updated_at", web::iso_date_time(a.updated_at)}};
+    if (a.status != Status::draft) {
+      item["reference"] = a.reference;
+      item["due_date"] = a.due_date.empty() ? json::value(nullptr) : json::value(a.due_date);
+    }
+    items.push_back(std::move(item));
+  }
+  return web::Response::json(json::serialize(json::object{{"applications", std::move(items)}}));
+}
+
+Result<web::Response> ApplicationApi::show(const web::Request& request,
+                                           web::RequestContext& context) {
+  PRATU_TRY(found, service_.find(context.user->user_id, request.path_param("id")));
+  return web::Response::json(json::serialize(view(found, true)));
+}
+
+Result<web::Response> ApplicationApi::patch(const web::Request& request,
+                                            web::RequestContext& context) {
+  PRATU_TRY(body, web::parse_json_body(request.body, {kMaxPatchBody, 8}));
+  const auto* object = body.if_object();
+  const auto* answers = object != nullptr ? object->if_contains("answers") : nullptr;
+  if (answers == nullptr || !answers->is_object()) {
+    return invalid("applications.errors.answers_required", "no answers",
+                   {{"answers", "applications.errors.answers_required"}});
+  }
+  std::optional<std::int64_t> revision;
+  if (const auto* r = object->if_contains("revision")) {
+    if (!r->is_int64()) {
+      return invalid("errors.invalid_input", "revision",
+                     {{"revision", "applications.errors.revision_number"}});
+    }
+    revision = r->get_int64();
+  }
+  const std::int64_t user = context.user->user_id;
+  PRATU_TRY(draft, service_.find(user, request.path_param("id")));
+  if (draft.status != Status::draft) {
+    return Error{ErrorCode::conflict, "applications.errors.already_submitted", "patch", {}, 0};
+  }
+  const Form* form = service_.form(draft.service);
+  if (form == nullptr) {
+    return Error{ErrorCode::conflict, "applications.errors.service_closed", "patch", {}, 0};
+  }
+  // Only the form's own questions, and no problem in any answer given: all or nothing.
+  std::vector<AnswerProblem> found;
+  json::object merged = draft.answers;
+  for (const auto& [id, value] : answers->get_object()) {
+    if (form->field(id).second == nullptr) {
+      found.push_back({std::string(id), "applications.errors.unknown_field", {}, std::nullopt});
+      continue;
+    }
+    if (value.is_null()) {
+      merged.erase(id);
+    } else {
+      merged[id] = value;
+    }
+  }
+  // Unknown questions are left out of the merge, so the rest are still checked: every
+  // problem of the change is reported at once.
+  FormEvaluation evaluation = service_.evaluate(*form, merged);
+  for (const auto& p : evaluation.problems()) {
+    const bool required_gap = p.key.ends_with("_required") || p.key.ends_with(".required") ||
+                              p.key.ends_with("group_empty");
+    for (const auto& [id, value] : answers->get_object()) {
+      // A question left unanswered is not an error of this change, only of a submission.
+      if (concerns(p, std::string(id)) && !(required_gap && value.is_null())) {
+        found.push_back(p);
+      }
+    }
+  }
+  if (!found.empty()) return problems(context, found, "applications.errors.answers_invalid");
+  PRATU_TRY(saved, service_.save(user, draft.public_id, answers->get_object(), revision));
+  return web::Response::json(json::serialize(view(saved, false)));
+}
+
+Result<web::Response> ApplicationApi::submit(const web::Request& request,
+                                             web::RequestContext& context) {
+  const std::string key(request.header("Idempotency-Key"));
+  if (key.empty() || key.size() > kMaxKey) {
+    return invalid("applications.errors.idempotency_key", "Idempotency-Key",
+                   {{"Idempotency-Key", "applications.errors.idempotency_key"}});
+  }
+  const std::int64_t user = context.user->user_id;
+  auto submitted = service_.submit(user, request.path_param("id"), key);
+  if (!submitted) {
+    const Error& e = submitted.error();
+    if (e.code != ErrorCode::invalid_input) return e;
+    PRATU_TRY(draft, service_.find(user, request.path_param("id")));
+    const Form* form = service_.form(draft.service);
+    if (form == nullptr) return e;
+    return problems(context, service_.evaluate(*form, draft.answers).problems(),
+                    "applications.errors.incomplete");
+  }
+  if (!submitted->same_key) {
+    return Error{ErrorCode::conflict, "applications.errors.already_submitted", "submit", {}, 0};
+  }
+  const Application& a = submitted->application;
+  json::object out{
+      {"id", a.public_id},
+      {"service", a.service},
+      {"reference", a.reference},
+      {"status", status_key(a.status)},
+      {"submitted_at", web::iso_date_time(a.submitted_at)},
+      {"due_date", a.due_date.empty() ? json::value(nullptr) : json::value(a.due_date)},
+      {"due_date_provisional", a.due_date_provisional}};
+  auto response = web::Response::json(json::serialize(out), 201);
+  response.set_header("Location", "/api/v1/applications/" + a.public_id);
+  return response;
+}
+
+web::Routes ApplicationApi::routes() {
+  auto bind = [this](auto method) {
+    return [this, method](const web::Request& request, web::RequestContext& context) {
+      return (this->*method)(request, context);
+    };
+  };
+  web::Routes r;
+  auto route = [&](std::string method, std::string pattern, std::string name, web::Handler h) {
+    web::RouteSpec s;
+    s.method = std::move(method);
+    s.pattern = std::move(pattern);
+    s.access = web::Access::applicant;
+    s.surface = web::Surface::api;
+    s.name = std::move(name);
+    s.handler = std::move(h);
+    s.body_limit = s.method == "GET" ? 0 : kMaxPatchBody;
+    r.push_back(std::move(s));
+  };
+  route("POST", "/api/v1/applications", "api_applications_create", bind(&ApplicationApi::create));
+  route("GET", "/api/v1/applications", "api_applications", bind(&ApplicationApi::list));
+  route("GET", "/api/v1/applications/{id}", "api_application", bind(&ApplicationApi::show));
+  route("PATCH", "/api/v1/applications/{id}", "api_application_patch",
+        bind(&ApplicationApi::patch));
+  route("POST", "/api/v1/applications/{id}/submit", "api_application_submit",
+        bind(&ApplicationApi::submit));
+  return r;
+}
+
+}  // namespace pratu::applications

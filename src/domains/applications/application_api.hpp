@@ -1,0 +1,44 @@
+#pragma once
+/// The same journey for programs, in the OpenAPI document (src/domains/applications/openapi.json):
+///
+///   POST  /api/v1/applications                 {"service": slug} → 201 a draft (200: the one they
+///   have) GET   /api/v1/applications?status=…        the caller's applications GET
+///   /api/v1/applications/{id}            one, with its effective answers and what is missing PATCH
+///   /api/v1/applications/{id}            {"answers": {…}, "revision"?: n}; 422 lists each field's
+///   problem POST  /api/v1/applications/{id}/submit     Idempotency-Key: the same body on every
+///   repetition
+///
+/// Signed in with a bearer token (POST /api/v1/tokens) or the session cookie and X-CSRF-Token.
+
+#include "domains/applications/application_service.hpp"
+#include "platform/service_directory.hpp"
+#include "web/render.hpp"
+#include "web/route.hpp"
+
+namespace pratu::applications {
+
+class ApplicationApi {
+ public:
+  ApplicationApi(ApplicationService& service, const web::Translations& translations,
+                 const platform::ServiceDirectory& services);
+  web::Routes routes();
+
+ private:
+  Result<web::Response> create(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> list(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> show(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> patch(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> submit(const web::Request& request, web::RequestContext& context);
+
+  // The application as the API shows it; `full` adds the timeline.
+  boost::json::object view(const Application& application, bool full);
+  // 422 problem+json naming each field's problem in the caller's language.
+  web::Response problems(const web::RequestContext& context,
+                         const std::vector<AnswerProblem>& problems, std::string_view detail_key);
+
+  ApplicationService& service_;
+  const web::Translations& translations_;
+  const platform::ServiceDirectory& services_;
+};
+
+}  // namespace pratu::applications

@@ -731,6 +731,15 @@ Result<web::Response> ApplicationHandlers::save_page(const web::Request& request
   if (!saved) return refusal(request, context, saved.error());
 
   const bool return_to_check = request.query_param("return").value_or("") == "check";
+  if (action == "autosave") {
+    // Saved as the person types (static/js/pratu.js): say when, nothing else.
+    const auto& t = renderer_.translations();
+    json::object out{
+        {"saved", fill(t.text(context.locale, "applications.page.saved_at"),
+                       {{"time", web::format_date_time(context.locale, saved->updated_at)}})},
+        {"revision", saved->revision}};
+    return web::Response::json(json::serialize(out));
+  }
   if (action == "save_and_exit") {
     return web::Response::redirect(std::string(kApplications) + "?saved=" + saved->public_id);
   }

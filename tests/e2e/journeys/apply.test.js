@@ -119,6 +119,8 @@ function applicant(tab) {
     main: () => page.locator('main').innerText(),
     button: (key) => page.getByRole('button', { name: t('th', key), exact: true }),
     field: (label) => page.getByLabel(label, { exact: true }),
+    checkbox: (name) => page.getByRole('checkbox', { name, exact: true }),
+    radio: (name) => page.getByRole('radio', { name, exact: true }),
     errorSummary: () => page.getByRole('alert').filter({ hasText: t('th', 'errors.summary_title') }),
 
     /** Clicks and waits for the page the click leads to. */
@@ -181,15 +183,15 @@ function applicant(tab) {
 
     /** Answers the second page (a certificate and the shareholders, in English, 3 copies). */
     async fillRequest(copies = '3') {
-      await page.getByRole('checkbox', { name: certificate.choice('kinds', 'certificate'), exact: true }).check();
-      await page.getByRole('checkbox', { name: certificate.choice('kinds', 'shareholders'), exact: true }).check();
-      await page.getByRole('radio', { name: certificate.choice('language', 'en'), exact: true }).check();
+      await api.checkbox(certificate.choice('kinds', 'certificate')).check();
+      await api.checkbox(certificate.choice('kinds', 'shareholders')).check();
+      await api.radio(certificate.choice('language', 'en')).check();
       await api.field(certificate.label('copies')).fill(copies);
       await api.press(api.button('applications.page.continue'));
     },
 
     /** The declaration's box on the check page. */
-    declaration: () => page.getByRole('checkbox', { name: t('th', 'applications.page.declaration_agree'), exact: true }),
+    declaration: () => api.checkbox(t('th', 'applications.page.declaration_agree')),
     sendButton: () => page.locator('button[data-submit-once]'),
 
     /** On the check page: ticks the declaration, sends, lands on the confirmation; its reference. */
@@ -315,10 +317,11 @@ for (const javaScriptEnabled of [true, false]) {
         const summary = you.errorSummary();
         assert.equal((await summary.getByRole('link').allInnerTexts()).map((s) => s.trim()).join('|'),
           tf('applications.errors.too_large', { max: 20 }));
-        assert.ok(await page.getByRole('checkbox', { name: certificate.choice('kinds', 'certificate'), exact: true }).isChecked());
-        assert.ok(await page.getByRole('checkbox', { name: certificate.choice('kinds', 'shareholders'), exact: true }).isChecked());
-        assert.ok(!(await page.getByRole('checkbox', { name: certificate.choice('kinds', 'objectives'), exact: true }).isChecked()));
-        assert.ok(await page.getByRole('radio', { name: certificate.choice('language', 'en'), exact: true }).isChecked());
+        const kind = (code) => you.checkbox(certificate.choice('kinds', code));
+        assert.ok(await kind('certificate').isChecked());
+        assert.ok(await kind('shareholders').isChecked());
+        assert.ok(!(await kind('objectives').isChecked()));
+        assert.ok(await you.radio(certificate.choice('language', 'en')).isChecked());
         assert.equal(await you.field(certificate.label('copies')).inputValue(), '25');
         await tab.audit();
       });
@@ -378,10 +381,11 @@ for (const javaScriptEnabled of [true, false]) {
         await page.getByRole('heading', { level: 1, name: t('th', 'applications.confirmation.title') }).waitFor();
         assertWellFormedReference(reference, 'dbd');
         const due = (await page.locator('[data-due-date]').innerText()).trim();
-        assert.match(due, pattern('th', certificate.days === 1 ? 'applications.confirmation.due_one' : 'applications.confirmation.due'));
+        const dueKey = certificate.days === 1 ? 'due_one' : 'due';
+        assert.match(due, pattern('th', `applications.confirmation.${dueKey}`));
         assert.match(due, /25\d\d/, `the due date "${due}" has no Buddhist-Era year`);
-        assert.equal(await page.getByRole('status').filter({ hasText: pattern('th', 'applications.confirmation.again') }).count(), 0,
-          'a first send is called a repeat');
+        const again = page.getByRole('status').filter({ hasText: pattern('th', 'applications.confirmation.again') });
+        assert.equal(await again.count(), 0, 'a first send is called a repeat');
         await tab.audit();
       });
 
@@ -430,14 +434,22 @@ test('an applicant starts on one device and carries on on another', async (journ
   let id;
   const step = stepsOf(journey);
 
-  await step('on the first device: registers, starts and answers page 1', async () => {
+  await step('on the first device: answers page 1, then saves and comes back later', async () => {
     const tab = await Tab.open(browser, { javaScriptEnabled: true });
+    const { page } = tab;
     try {
       const you = applicant(tab);
       await you.register(person);
       id = await you.start(certificate);
       await tab.audit();
-      await you.fillCompany(name);
+      await you.field(certificate.label('juristic_id')).fill(juristicId);
+      await you.field(certificate.label('requester_name')).fill(name);
+      await you.press(you.button('applications.page.save_and_exit'));
+      assert.match(page.url(), new RegExp(`/applications\\?saved=${id}$`));
+      assert.equal(tab.status(), 200);
+      const banner = page.getByRole('alert', { name: t('th', 'applications.list.saved_title') });
+      assert.ok((await banner.innerText()).includes(tf('applications.list.saved', { service: certificate.name })),
+        `no notice that the answers were saved: ${await you.main()}`);
       await tab.audit();
     } finally {
       await tab.close();
@@ -588,7 +600,8 @@ test('an applicant who sends twice has sent once', async (journey) => {
     });
 
     await step('sends from the second tab: the same confirmation, saying it was sent before', async () => {
-      await other.getByRole('checkbox', { name: t('th', 'applications.page.declaration_agree'), exact: true }).check();
+      const agree = t('th', 'applications.page.declaration_agree');
+      await other.getByRole('checkbox', { name: agree, exact: true }).check();
       await other.locator('button[data-submit-once]').click();
       await other.waitForURL(new RegExp(`/applications/${id}/confirmation\\?again=1$`));
       assert.equal((await other.locator('[data-reference]').innerText()).trim(), references[1]);
@@ -613,8 +626,12 @@ test('an applicant gives a change of address without JavaScript: address lists a
   const step = stepsOf(journey);
   // From datasets/thai-address: Chiang Mai › Mueang Chiang Mai › Hai Ya (50100), and
   // Bangkok › Phra Nakhon › Phra Borom Maha Ratchawang (10200).
-  const newPlace = { province: 'เชียงใหม่', district: 'เมืองเชียงใหม่', subdistrict: 'หายยา', postcode: '50100' };
-  const oldPlace = { province: 'กรุงเทพมหานคร', district: 'พระนคร', subdistrict: 'พระบรมมหาราชวัง', postcode: '10200' };
+  const newPlace = {
+    province: 'เชียงใหม่', district: 'เมืองเชียงใหม่', subdistrict: 'หายยา', postcode: '50100',
+  };
+  const oldPlace = {
+    province: 'กรุงเทพมหานคร', district: 'พระนคร', subdistrict: 'พระบรมมหาราชวัง', postcode: '10200',
+  };
   const people = [
     { name: 'นายหนึ่ง ย้ายตาม', citizenId: randomCitizenId(), relation: 'spouse' },
     { name: 'เด็กหญิงสอง ย้ายตาม', citizenId: randomCitizenId(), relation: 'child' },
@@ -623,7 +640,8 @@ test('an applicant gives a change of address without JavaScript: address lists a
   // An address is a fieldset of its own, its parts labelled alike in each.
   const address = (id) => page.locator(`fieldset[id="${id}"]`);
   const addressPart = (id, part) => address(id).getByLabel(t('th', `applications.address.${part}`), { exact: true });
-  const select = (id, part) => address(id).getByRole('combobox', { name: t('th', `applications.address.${part}`), exact: true });
+  const select = (id, part) =>
+    address(id).getByRole('combobox', { name: t('th', `applications.address.${part}`), exact: true });
   const update = (id) => address(id).getByRole('button', { name: t('th', 'applications.address.update'), exact: true });
 
   /** Chooses a place in an address's lists, pressing "Update the lists" between them. */
@@ -675,7 +693,8 @@ test('an applicant gives a change of address without JavaScript: address lists a
       assert.equal(await addressPart('new_address', 'postcode').inputValue(), newPlace.postcode);
       assert.equal(await addressPart('new_address', 'house_no').inputValue(), '99/9');
       assert.equal((await select('new_address', 'subdistrict').locator('option:checked').innerText()).trim(), newPlace.subdistrict);
-      const problems = await you.errorSummary().getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+      const problems = await you.errorSummary().getByRole('link')
+        .evaluateAll((links) => links.map((a) => a.getAttribute('href')));
       assert.ok(problems.some((href) => href.startsWith('#old_address')), `no problem with the old address: ${problems}`);
       assert.ok(!problems.some((href) => href.startsWith('#new_address')), `the new address has a problem: ${problems}`);
       await tab.audit();
@@ -689,7 +708,7 @@ test('an applicant gives a change of address without JavaScript: address lists a
       await you.field(t('th', 'applications.date.day')).fill(String(Number(today[2])));
       await you.field(t('th', 'applications.date.month')).fill(String(Number(today[1])));
       await you.field(t('th', 'applications.date.year')).fill(String(Number(today[0]) + 543));
-      await page.getByRole('radio', { name: form.choice('reason', 'work'), exact: true }).check();
+      await you.radio(form.choice('reason', 'work')).check();
       await you.press(you.button('applications.page.continue'));
       assert.equal(tab.status(), 200, await you.main());
       assert.match(page.url(), /\/pages\/household$/);
@@ -700,13 +719,15 @@ test('an applicant gives a change of address without JavaScript: address lists a
     const itemName = form.itemLabel('members');
     const items = () => page.getByRole('region', { name: new RegExp(`^${escapeRegExp(itemName)} \\d+$`) });
     const item = (n) => page.getByRole('region', { name: `${itemName} ${n}`, exact: true });
-    const addButton = () => page.getByRole('button', { name: tf('applications.group.add', { item: itemName }), exact: true });
-    const removeButton = (n) => page.getByRole('button', { name: tf('applications.group.remove', { item: itemName, n }), exact: true });
+    const addButton = () =>
+      page.getByRole('button', { name: tf('applications.group.add', { item: itemName }), exact: true });
+    const removeButton = (n) =>
+      page.getByRole('button', { name: tf('applications.group.remove', { item: itemName, n }), exact: true });
 
     await step('says people move too: the group is asked for, with none added yet', async () => {
       await you.field(form.label('head_citizen_id')).fill(randomCitizenId());
       await you.field(form.label('head_name')).fill('นายเจ้าบ้าน ใจดี');
-      await page.getByRole('radio', { name: form.choice('others_moving', 'yes'), exact: true }).check();
+      await you.radio(form.choice('others_moving', 'yes')).check();
       await you.press(you.button('applications.page.continue'));
       assert.equal(tab.status(), 422);
       assert.ok((await you.errorSummary().innerText()).includes(t('th', 'applications.errors.group_empty')));

@@ -8,7 +8,7 @@
 # killing the server with SIGKILL, that the applications submitted are exactly the ones
 # acknowledged, each once.
 #   bench/apply.sh [--applicants N] [--duration S] [--warmup S] [--rate R] [--postgres URL]
-#                  [--no-sqlite] [--sqlite-dir DIR] [--perf] [--no-build] [--strict]
+#                  [--no-sqlite] [--sqlite-dir DIR] [--perf] [--keep DIR] [--no-build] [--strict]
 #     --applicants  concurrent applicants, one connection each (default 500)
 #     --duration    seconds measured (default 30), after --warmup seconds (default 5)
 #     --rate        begin R journeys a second in all, each by a free applicant (an open loop);
@@ -20,6 +20,9 @@
 #     --no-sqlite   only PostgreSQL
 #     --perf        record the server with `perf record -g` for 10 s inside each window and
 #                   print the top of the profile
+#     --keep        copy the raw figures there: per engine the generator's output, its timeline
+#                   (a line a second: seconds, submits acknowledged, server VmRSS KiB), the
+#                   server's log and, with --perf, perf.data
 #     --no-build    use build/release/pratu and build/release/pratu_apply_load as they are
 #     --strict      exit 1 when a target is missed (default: report only)
 set -euo pipefail
@@ -33,6 +36,7 @@ rate=0
 sqlite=1
 sqlite_dir=""
 perf=0
+keep=""
 build=1
 strict=0
 while (($#)); do
@@ -45,9 +49,10 @@ while (($#)); do
     --rate) rate=$2; shift 2 ;;
     --sqlite-dir) sqlite_dir=$2; shift 2 ;;
     --perf) perf=1; shift ;;
+    --keep) keep=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     --strict) strict=1; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "apply: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -157,6 +162,14 @@ run_engine() {
         grep '%' | head -n 12
       perf report -i "$work/perf-$name.data" --no-children --stdio -g none --sort dso,sym 2>/dev/null |
         grep '%' | head -n 30; } || true
+  fi
+  if [[ -n $keep ]]; then
+    mkdir -p "$keep"
+    cp "$work/$name.out" "$keep/$name.out"
+    cp "$work/timeline-$name" "$keep/timeline-$name"
+    cp "$work/pratu-$name.out" "$keep/server-$name.out"
+    cp "$work/pratu-$name.err" "$keep/server-$name.err"
+    [[ ! -f $work/perf-$name.data ]] || cp "$work/perf-$name.data" "$keep/perf-$name.data"
   fi
   engines+=("$name")
 }

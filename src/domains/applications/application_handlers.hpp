@@ -3,16 +3,20 @@
 /// the server as the person moves on, without JavaScript), check the answers, submit once, and
 /// read the confirmation, the receipt and "My applications".
 ///
+// clang-format off
 ///   GET  /services/{slug}/apply                  what the form asks for, and the Start button
 ///   POST /services/{slug}/apply                  start, or carry on with the draft one has
 ///   GET  /applications                           My applications
 ///   GET  /applications/{id}                      a draft: its first unanswered page; else the
-///   application GET  /applications/{id}/pages/{page}         one page of questions POST
-///   /applications/{id}/pages/{page}         save it; continue, update a list, add or remove an
-///   item GET  /applications/{id}/check                check your answers and the declaration POST
-///   /applications/{id}/submit               submit (a one-time key makes a repeat harmless) GET
-///   /applications/{id}/confirmation         reference, what happens next, by when GET
-///   /applications/{id}/receipt              the same, to print
+///                                                application
+///   GET  /applications/{id}/pages/{page}         one page of questions
+///   POST /applications/{id}/pages/{page}         save it; continue, update a list, add or
+///                                                remove an item, or autosave (JSON answer)
+///   GET  /applications/{id}/check                check your answers and the declaration
+///   POST /applications/{id}/submit               submit (a one-time key makes a repeat harmless)
+///   GET  /applications/{id}/confirmation         reference, what happens next, by when
+///   GET  /applications/{id}/receipt              the same, to print
+// clang-format on
 
 #include <boost/json/object.hpp>
 

@@ -833,6 +833,7 @@ Result<web::Response> ApplicationHandlers::submit(const web::Request& request,
   if (key.empty() || key.size() > 64) return renderer_.error_page(request, context, 400);
   auto found = service_.find(user, request.path_param("id"));
   if (!found) return refusal(request, context, found.error());
+  json::object changes;
   if (found->status == Status::draft) {
     const Form* form = service_.form(found->service);
     if (form == nullptr) {
@@ -840,8 +841,8 @@ Result<web::Response> ApplicationHandlers::submit(const web::Request& request,
           request, context,
           Error{ErrorCode::conflict, "applications.errors.service_closed", "service", {}, 0});
     }
-    // The declarations ticked on the check page are answers like any other.
-    json::object changes;
+    // The declarations ticked on the check page are answers like any other, saved with the
+    // submission in one transaction.
     const auto shown = body->values("_shown");
     for (const auto& page : form->pages) {
       if (!is_declaration_page(page)) continue;
@@ -851,20 +852,13 @@ Result<web::Response> ApplicationHandlers::submit(const web::Request& request,
             decode_field(*body, field, field.id, context.locale, service_.addresses());
       }
     }
-    if (!changes.empty()) {
-      auto saved = service_.save(user, found->public_id, changes);
-      // Submitted meanwhile (a double click): the submit below answers as for a repeat.
-      if (saved) {
-        found = std::move(saved);
-      } else if (saved.error().message_key != "applications.errors.already_submitted") {
-        return refusal(request, context, saved.error());
-      }
-    }
   }
-  auto submitted = service_.submit(user, found->public_id, key);
-  if (!submitted) {
-    const Error& e = submitted.error();
-    if (e.code != ErrorCode::invalid_input) return refusal(request, context, e);
+  auto submitted = service_.submit(user, found->public_id, key, changes);
+  if (!submitted || !submitted->incomplete.empty()) {
+    if (!submitted && submitted.error().code != ErrorCode::invalid_input) {
+      return refusal(request, context, submitted.error());
+    }
+    if (submitted) found = std::move(submitted->application);
     const Form* form = service_.form(found->service);
     FormEvaluation evaluation = service_.evaluate(*form, found->answers);
     const Page* incomplete = evaluation.first_incomplete();

@@ -20,6 +20,17 @@ Error not_found() {
   return Error{ErrorCode::not_found, "applications.errors.not_found", "application", {}, 0};
 }
 
+// Sets each answer in `changes` on `answers`; a null erases one.
+void merge(json::object& answers, const json::object& changes) {
+  for (const auto& [id, value] : changes) {
+    if (value.is_null()) {
+      answers.erase(id);
+    } else {
+      answers[id] = value;
+    }
+  }
+}
+
 // What the profile holds for `field`, as the answer is kept; null when nothing fits.
 json::value profile_answer(const Field& field, const platform::Profile& p) {
   auto text = [](const std::string& s) { return s.empty() ? json::value() : json::value(s); };
@@ -144,13 +155,7 @@ Result<Application> ApplicationService::save(std::int64_t user_id, std::string_v
     if (revision && *revision != a.revision) {
       return Error{ErrorCode::conflict, "applications.errors.saved_elsewhere", "revision", {}, 0};
     }
-    for (const auto& [id, value] : changes) {
-      if (value.is_null()) {
-        a.answers.erase(id);
-      } else {
-        a.answers[id] = value;
-      }
-    }
+    merge(a.answers, changes);
     PRATU_TRY(changed, repository::update_answers(c, a.id, a.answers, a.revision, now));
     if (changed != 1) return Error::internal("applications: a locked draft changed under a save");
     ++a.revision;
@@ -160,13 +165,13 @@ Result<Application> ApplicationService::save(std::int64_t user_id, std::string_v
 }
 
 Result<Submitted> ApplicationService::submit(std::int64_t user_id, std::string_view public_id,
-                                             std::string_view key) {
+                                             std::string_view key, const json::object& changes) {
   const std::int64_t now = clock_.now_seconds();
   const auto date = thai_date(now);
   return db_.write_value<Submitted>([&](storage::Connection& c) -> Result<Submitted> {
     PRATU_TRY(found, repository::find_application(c, public_id, true));
     if (!found || found->user_id != user_id) return not_found();
-    Submitted out{std::move(*found), false, false};
+    Submitted out{std::move(*found), false, false, {}};
     Application& a = out.application;
     if (a.status != Status::draft) {
       out.same_key = !key.empty() && a.submission_key == key;
@@ -176,10 +181,21 @@ Result<Submitted> ApplicationService::submit(std::int64_t user_id, std::string_v
     if (f == nullptr) {
       return Error{ErrorCode::conflict, "applications.errors.service_closed", "service", {}, 0};
     }
+    if (!changes.empty()) {
+      merge(a.answers, changes);
+      PRATU_TRY(changed, repository::update_answers(c, a.id, a.answers, a.revision, now));
+      if (changed != 1) return Error::internal("applications: a locked draft changed under submit");
+      ++a.revision;
+      a.updated_at = now;
+    }
     // From scratch against the form as it is now: never against an older version.
     FormEvaluation evaluation(*f, a.answers, date, addresses_);
     if (const Page* page = evaluation.first_incomplete()) {
-      return Error{ErrorCode::invalid_input, "applications.errors.incomplete", page->id, {}, 0};
+      if (changes.empty()) {
+        return Error{ErrorCode::invalid_input, "applications.errors.incomplete", page->id, {}, 0};
+      }
+      out.incomplete = page->id;  // committed: what was ticked is kept
+      return out;
     }
     const int year = static_cast<int>(date.year()) + kBuddhistEraOffset;
     PRATU_TRY(sequence, repository::next_sequence(c, a.agency, year));

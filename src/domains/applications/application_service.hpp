@@ -38,8 +38,9 @@ using Forms = std::map<std::string, Form, std::less<>>;
 /// A submission's outcome.
 struct Submitted {
   Application application;
-  bool now = false;       // this call submitted it; false: it had been submitted before
-  bool same_key = false;  // the call carried the key of the submit that won
+  bool now = false;        // this call submitted it; false: it had been submitted before
+  bool same_key = false;   // the call carried the key of the submit that won
+  std::string incomplete;  // not submitted: the changes were saved, this page lacks answers
 };
 
 class ApplicationService {
@@ -62,7 +63,11 @@ class ApplicationService {
   /// Submits the draft, once: all or nothing in one transaction, durable when it returns. A
   /// repeat returns the application as first submitted. Fails with invalid_input
   /// (applications.errors.incomplete) while an asked question lacks a valid answer.
-  Result<Submitted> submit(std::int64_t user_id, std::string_view public_id, std::string_view key);
+  /// `changes` (the declaration ticked with the submit) are saved in the same transaction, so
+  /// a submission costs one commit; when they leave the draft incomplete they are saved all
+  /// the same and the result names the first incomplete page in `incomplete` instead.
+  Result<Submitted> submit(std::int64_t user_id, std::string_view public_id, std::string_view key,
+                           const boost::json::object& changes = {});
   /// `user_id`'s applications, the latest change first.
   Result<std::vector<Application>> list(std::int64_t user_id, std::optional<Status> status = {},
                                         int limit = 200);

@@ -224,6 +224,37 @@ TEST_P(ApplicationServiceTest, AnIncompleteDraftIsNotSubmittedAndSaysWhereTheGap
   EXPECT_EQ(still->status, Status::draft);
 }
 
+TEST_P(ApplicationServiceTest, TheDeclarationTickedWithTheSubmitIsSavedInTheSameTransaction) {
+  auto draft = filled_draft();
+  ASSERT_TRUE(service_->save(alice_, draft.public_id, json::object{{"delivery", "yes"}}));
+  // Incomplete elsewhere: nothing submitted, but the tick is kept and the gap named.
+  auto gap = service_->submit(alice_, draft.public_id, "key", json::object{{"declaration", true}});
+  ASSERT_TRUE(gap) << gap.error().detail;
+  EXPECT_EQ(gap->incomplete, "shop");
+  EXPECT_FALSE(gap->now);
+  EXPECT_EQ(gap->application.status, Status::draft);
+  auto kept = service_->find(alice_, draft.public_id);
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->answers.at("declaration"), true);
+  EXPECT_EQ(kept->revision, draft.revision + 2);
+  // Complete: the tick and the submission are one commit.
+  ASSERT_TRUE(service_->save(alice_, draft.public_id,
+                             json::object{{"riders", 3}, {"declaration", nullptr}}));
+  auto sent = service_->submit(alice_, draft.public_id, "key", json::object{{"declaration", true}});
+  ASSERT_TRUE(sent) << sent.error().detail;
+  EXPECT_TRUE(sent->now);
+  EXPECT_TRUE(sent->incomplete.empty());
+  EXPECT_EQ(sent->application.status, Status::submitted);
+  EXPECT_EQ(sent->application.answers.at("declaration"), true);
+  // Without the tick: refused as incomplete, on the declaration's page.
+  auto other = service_->start(bob_, "shop");
+  ASSERT_TRUE(other);
+  auto undeclared = service_->submit(bob_, other->public_id, "k", json::object{{"shop_name", "b"}});
+  ASSERT_TRUE(undeclared);
+  EXPECT_FALSE(undeclared->incomplete.empty());
+  EXPECT_EQ(service_->find(bob_, other->public_id)->answers.at("shop_name"), "b");
+}
+
 TEST_P(ApplicationServiceTest, SubmittingPrunesFixesTheReferenceAndTheDueDate) {
   auto draft = filled_draft();
   // Answered while delivery was yes, then no: kept in the draft, never submitted.

@@ -27,7 +27,8 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var data = new URLSearchParams(new FormData(form));
-      fetch(form.action, {
+      // The attribute: a field named "action" (the page buttons) shadows form.action.
+      fetch(form.getAttribute("action"), {
         method: "POST",
         body: data,
         credentials: "same-origin",
@@ -60,7 +61,8 @@
       pending = false;
       var data = new URLSearchParams(new FormData(form));
       data.set("action", "autosave");
-      fetch(form.action, {
+      // The attribute: a field named "action" (the page buttons) shadows form.action.
+      fetch(form.getAttribute("action"), {
         method: "POST",
         body: data,
         credentials: "same-origin",

@@ -45,7 +45,7 @@ fi
 passed=0
 failed=0
 echo "e2e [$label]: starting $binary on ${database%%\?*}"
-if ! pratu_start "$binary" "$work/pratu" --demo --database "$database"; then
+if ! pratu_start "$binary" "$work/pratu" --demo --config tests/e2e/pratu.yaml --database "$database"; then
   echo "0 passed, 1 failed"
   exit 1
 fi

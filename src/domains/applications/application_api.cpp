@@ -177,7 +177,7 @@ Result<web::Response> ApplicationApi::patch(const web::Request& request,
   }
   const Form* form = service_.form(draft.service);
   if (form == nullptr) {
-    return Error{ErrorCode::conflict, "applications.errors.service_closed", "patch", {}, 0};
+    return service_closed();
   }
   // Only the form's own questions, and no problem in any answer given: all or nothing.
   std::vector<AnswerProblem> found;

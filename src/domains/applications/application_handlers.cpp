@@ -546,9 +546,7 @@ Result<web::Response> ApplicationHandlers::before_start(const web::Request& requ
   const Form* form = service_.form(slug);
   const auto* info = services_.service(slug);
   if (form == nullptr || info == nullptr) {
-    return refusal(
-        request, context,
-        Error{ErrorCode::not_found, "applications.errors.service_closed", "service", {}, 0});
+    return refusal(request, context, service_closed(ErrorCode::not_found));
   }
   json::array documents;
   for (const auto& d : info->documents) {
@@ -577,10 +575,7 @@ Result<web::Response> ApplicationHandlers::start(const web::Request& request,
   auto started = service_.start(context.user->user_id, request.path_param("slug"));
   if (!started) return refusal(request, context, started.error());
   const Form* form = service_.form(started->service);
-  if (form == nullptr)
-    return refusal(
-        request, context,
-        Error{ErrorCode::not_found, "applications.errors.service_closed", "service", {}, 0});
+  if (form == nullptr) return refusal(request, context, service_closed(ErrorCode::not_found));
   return web::Response::redirect(
       carry_on_url(*started, service_.evaluate(*form, started->answers)));
 }
@@ -594,9 +589,7 @@ Result<web::Response> ApplicationHandlers::resume(const web::Request& request,
   }
   const Form* form = service_.form(found->service);
   if (form == nullptr) {
-    return refusal(
-        request, context,
-        Error{ErrorCode::conflict, "applications.errors.service_closed", "service", {}, 0});
+    return refusal(request, context, service_closed());
   }
   return web::Response::redirect(carry_on_url(*found, service_.evaluate(*form, found->answers)));
 }
@@ -651,9 +644,7 @@ Result<web::Response> ApplicationHandlers::page(const web::Request& request,
   if (found->status != Status::draft) return web::Response::redirect(app_url(*found));
   const Form* form = service_.form(found->service);
   if (form == nullptr) {
-    return refusal(
-        request, context,
-        Error{ErrorCode::conflict, "applications.errors.service_closed", "service", {}, 0});
+    return refusal(request, context, service_closed());
   }
   const Page* page = form->page(request.path_param("page"));
   FormEvaluation evaluation = service_.evaluate(*form, found->answers);
@@ -677,9 +668,7 @@ Result<web::Response> ApplicationHandlers::save_page(const web::Request& request
   }
   const Form* form = service_.form(found->service);
   if (form == nullptr) {
-    return refusal(
-        request, context,
-        Error{ErrorCode::conflict, "applications.errors.service_closed", "service", {}, 0});
+    return refusal(request, context, service_closed());
   }
   const Page* page = form->page(request.path_param("page"));
   if (page == nullptr || is_declaration_page(*page))
@@ -811,9 +800,7 @@ Result<web::Response> ApplicationHandlers::check(const web::Request& request,
   if (found->status != Status::draft) return web::Response::redirect(app_url(*found));
   const Form* form = service_.form(found->service);
   if (form == nullptr) {
-    return refusal(
-        request, context,
-        Error{ErrorCode::conflict, "applications.errors.service_closed", "service", {}, 0});
+    return refusal(request, context, service_closed());
   }
   FormEvaluation evaluation = service_.evaluate(*form, found->answers);
   const Page* incomplete = evaluation.first_incomplete();
@@ -837,9 +824,7 @@ Result<web::Response> ApplicationHandlers::submit(const web::Request& request,
   if (found->status == Status::draft) {
     const Form* form = service_.form(found->service);
     if (form == nullptr) {
-      return refusal(
-          request, context,
-          Error{ErrorCode::conflict, "applications.errors.service_closed", "service", {}, 0});
+      return refusal(request, context, service_closed());
     }
     // The declarations ticked on the check page are answers like any other, saved with the
     // submission in one transaction.

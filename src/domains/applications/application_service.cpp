@@ -103,7 +103,7 @@ Result<json::object> ApplicationService::prefilled(const Form& form, std::int64_
 Result<Application> ApplicationService::start(std::int64_t user_id, std::string_view service) {
   const Form* f = form(service);
   if (f == nullptr) {
-    return Error{ErrorCode::not_found, "applications.errors.service_closed", "service", {}, 0};
+    return service_closed(ErrorCode::not_found);
   }
   // Read before the write transaction: the profile comes from another module.
   PRATU_TRY(answers, prefilled(*f, user_id));
@@ -179,7 +179,7 @@ Result<Submitted> ApplicationService::submit(std::int64_t user_id, std::string_v
     }
     const Form* f = form(a.service);
     if (f == nullptr) {
-      return Error{ErrorCode::conflict, "applications.errors.service_closed", "service", {}, 0};
+      return service_closed();
     }
     if (!changes.empty()) {
       merge(a.answers, changes);

@@ -36,6 +36,12 @@ struct ApplicationsSettings {
 using Forms = std::map<std::string, Form, std::less<>>;
 
 /// A submission's outcome.
+/// The service's form is no longer offered (its form was removed): `code` is not_found where
+/// nothing was started yet, conflict where a draft exists.
+inline Error service_closed(ErrorCode code = ErrorCode::conflict) {
+  return Error{code, "applications.errors.service_closed", "service", {}, 0};
+}
+
 struct Submitted {
   Application application;
   bool now = false;        // this call submitted it; false: it had been submitted before

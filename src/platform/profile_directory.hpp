@@ -26,6 +26,10 @@ class ProfileDirectory {
   virtual ~ProfileDirectory() = default;
   /// The profile of account `user_id`, or nullopt when there is none.
   virtual Result<std::optional<Profile>> profile(std::int64_t user_id) = 0;
+  /// Sets the account's mobile number, as the applicant asked (any form a Thai mobile number is
+  /// typed in, or E.164); invalid_input when it is not one. The only profile field a form may
+  /// change: names come from proofing, and the e-mail is a login that needs its own check.
+  virtual Result<void> set_mobile(std::int64_t user_id, std::string_view mobile) = 0;
 };
 
 }  // namespace pratu::platform

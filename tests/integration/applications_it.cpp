@@ -320,6 +320,44 @@ TEST_P(ApplyIT, AFormIsFilledPageByPageCheckedAndSubmittedOnce) {
   EXPECT_NE(client->get(app + "/receipt").body.find(reference), std::string::npos);
 }
 
+TEST_P(ApplyIT, AMobileNumberGivenInAnApplicationIsOfferedBackToTheProfile) {
+  auto client = applicant();
+  const auto app = start(*client, "company-certificate");
+  auto fields = company_page();
+  fields[5].second = "089-111-2222";  // the profile has 081-234-5678
+  ASSERT_EQ(post(*client, app + "/pages/company", fields).status, 303);
+  ASSERT_EQ(post(*client, app + "/pages/request", request_page()).status, 303);
+  // Nothing is offered, nor taken, before the application is sent.
+  EXPECT_EQ(post(*client, app + "/profile", {}).status, 409);
+  ASSERT_EQ(post(*client, app + "/submit", submit_fields("k")).status, 303);
+  auto confirmation = client->get(app + "/confirmation?lang=en");
+  ASSERT_NE(confirmation.body.find("data-profile-offer"), std::string::npos);
+  EXPECT_NE(confirmation.body.find("your mobile number is 0891112222; your profile has "
+                                   "0812345678"),
+            std::string::npos)
+      << confirmation.body.substr(confirmation.body.find("data-profile-offer"), 600);
+  // Another applicant can neither see the offer nor take it.
+  auto other = applicant("1101700203034", "a-long-pass-phrase-2569");
+  EXPECT_EQ(post(*other, app + "/profile", {}).status, 404);
+  EXPECT_NE(client->get("/account").body.find("081-234-5678"), std::string::npos);
+  // Taken: the profile has the new number, the page says so, and offers nothing more.
+  auto taken = post(*client, app + "/profile", {});
+  ASSERT_EQ(taken.status, 303);
+  EXPECT_EQ(taken.header("Location"), app + "/confirmation?profile=updated");
+  auto told = client->get(app + "/confirmation?profile=updated&lang=en");
+  EXPECT_NE(told.body.find("mobile number is now 0891112222."), std::string::npos);
+  EXPECT_EQ(told.body.find("data-profile-offer"), std::string::npos);
+  EXPECT_NE(client->get("/account").body.find("089-111-2222"), std::string::npos);
+  auto again = post(*client, app + "/profile?lang=en", {});
+  EXPECT_EQ(again.status, 409);
+  EXPECT_NE(again.body.find("Your profile already has the details this application gave"),
+            std::string::npos);
+  // The next form fills in the new number.
+  const auto next = start(*client, "company-certificate");
+  EXPECT_NE(client->get(next + "/pages/company").body.find("value=\"0891112222\""),
+            std::string::npos);
+}
+
 TEST_P(ApplyIT, ADraftResumesFromAnotherDeviceAtItsFirstUnansweredPage) {
   auto phone = applicant();
   const auto app = start(*phone, "company-certificate");

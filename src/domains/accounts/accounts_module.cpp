@@ -150,6 +150,10 @@ Result<std::optional<platform::Profile>> AccountsModule::profile(std::int64_t us
                         user->national_id.value_or(""), user->email.value_or(""), user->mobile});
 }
 
+Result<void> AccountsModule::set_mobile(std::int64_t user_id, std::string_view mobile) {
+  return accounts_->change_mobile(user_id, mobile);
+}
+
 Result<std::string> AccountsModule::seed_demo(platform::Shared&) {
   PRATU_TRY(seeded, accounts_->seed_demo_accounts(agencies_->agency_codes()));
   if (seeded.empty()) return std::string();

@@ -40,6 +40,7 @@ class AccountsModule final : public platform::Module, public platform::ProfileDi
   web::Routes routes() override;
   std::vector<platform::PeriodicTask> housekeeping() override;
   Result<std::optional<platform::Profile>> profile(std::int64_t user_id) override;
+  Result<void> set_mobile(std::int64_t user_id, std::string_view mobile) override;
 
  private:
   // The services every use needs, for the server and for commands alike.

@@ -97,6 +97,14 @@ Result<UserId> insert_user(storage::Connection& c, const User& u) {
   return row->int64(0);
 }
 
+Result<void> update_mobile(storage::Connection& c, UserId id, std::string_view mobile,
+                           std::int64_t now) {
+  PRATU_TRY(changed, c.execute("UPDATE users SET mobile = $1, updated_at = $2 WHERE id = $3",
+                               {std::string(mobile), now, id}));
+  if (changed != 1) return Error::not_found("user to update the mobile number of");
+  return ok();
+}
+
 Result<void> update_password(storage::Connection& c, UserId id, std::string_view hash,
                              std::int64_t now) {
   PRATU_TRY(changed, c.execute("UPDATE users SET password_hash = $1, password_changed_at = $2, "

@@ -27,6 +27,9 @@ Result<std::int64_t> count_users(storage::Connection& c);
 /// Inserts `user` (its id is ignored); returns the new id. Unique violations are conflicts.
 Result<UserId> insert_user(storage::Connection& c, const User& user);
 /// Sets a new password (hash) for `id`, recording when it changed.
+/// Sets the user's mobile number (10 digits); not_found if there is no such user.
+Result<void> update_mobile(storage::Connection& c, UserId id, std::string_view mobile,
+                           std::int64_t now);
 Result<void> update_password(storage::Connection& c, UserId id, std::string_view hash,
                              std::int64_t now);
 /// Re-encodes the same password with new hashing parameters (password_changed_at stays).

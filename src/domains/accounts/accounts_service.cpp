@@ -273,6 +273,20 @@ Result<User> AccountService::check_credentials(const Credentials& credentials,
   return std::move(*user);
 }
 
+Result<void> AccountService::change_mobile(UserId user_id, std::string_view typed) {
+  auto mobile = normalize_mobile(typed);
+  if (!mobile) {
+    return Error{ErrorCode::invalid_input,
+                 "errors.invalid_input",
+                 "mobile",
+                 {FieldError{"mobile", "accounts.errors.mobile_invalid"}},
+                 0};
+  }
+  const std::int64_t now = clock_.now_seconds();
+  return db_.write(
+      [&](storage::Connection& c) { return repository::update_mobile(c, user_id, *mobile, now); });
+}
+
 Result<void> AccountService::change_password(UserId user_id, std::string_view keep_session_id,
                                              const PasswordChange& change,
                                              SessionService& sessions) {

@@ -74,6 +74,10 @@ class AccountService {
   Result<void> change_password(UserId user_id, std::string_view keep_session_id,
                                const PasswordChange& change, SessionService& sessions);
 
+  /// Sets the mobile number of `user_id` from `typed` (spaces, dashes or +66 allowed); a field
+  /// error on mobile when it is not a Thai mobile number.
+  Result<void> change_mobile(UserId user_id, std::string_view typed);
+
   /// Creates a user from the CLI: `login` is an email or a national ID; officers need an
   /// agency code. Field errors name role, agency_code, login, password.
   Result<UserId> create_user(Role role, std::string_view agency_code, std::string_view login,

@@ -67,6 +67,17 @@ TEST_P(AccountServiceTest, RegistersACitizenWithNormalisedDetails) {
   EXPECT_EQ((*user)->created_at, clock_.now_seconds());
 }
 
+TEST_P(AccountServiceTest, ChangesTheMobileNumberOnlyToAThaiMobileNumber) {
+  UserId id = register_valid();
+  auto wrong = accounts_->change_mobile(id, "02-123-4567");  // a landline
+  ASSERT_FALSE(wrong);
+  EXPECT_THAT(field_keys(wrong.error()), ElementsAre("mobile=accounts.errors.mobile_invalid"));
+  EXPECT_EQ((*accounts_->find_user(id))->mobile, "0891234567");
+  ASSERT_TRUE(accounts_->change_mobile(id, "+66891112222"));  // as a form keeps phones
+  EXPECT_EQ((*accounts_->find_user(id))->mobile, "0891112222");
+  EXPECT_EQ(accounts_->change_mobile(id + 1000, "0891112222").error().code, ErrorCode::not_found);
+}
+
 TEST_P(AccountServiceTest, RefusesANationalIdWithAWrongCheckDigit) {
   auto r = valid_registration();
   r.national_id = "1-2345-45678-78-9";

@@ -865,7 +865,7 @@ web::Response ApplicationHandlers::render_submitted(const web::Request& request,
                                                     web::RequestContext& context,
                                                     const Application& a,
                                                     std::string_view template_name,
-                                                    const std::string& notice) {
+                                                    const std::string& notice, json::object extra) {
   const auto& t = renderer_.translations();
   const Locale locale = context.locale;
   const std::map<std::string, std::string> no_errors;
@@ -894,6 +894,7 @@ web::Response ApplicationHandlers::render_submitted(const web::Request& request,
     }
   }
   if (!notice.empty()) model["notice"] = notice;
+  for (auto& [k, value] : extra) model[k] = std::move(value);
   if (template_name == "applications/show") {
     json::array sections;
     if (const Form* form = service_.form(a.service)) {
@@ -929,7 +930,47 @@ Result<web::Response> ApplicationHandlers::confirmation(const web::Request& requ
     notice = fill(renderer_.translations().text(context.locale, "applications.confirmation.again"),
                   {{"date", web::format_date_time(context.locale, found->submitted_at)}});
   }
-  return render_submitted(request, context, *found, "applications/confirmation", notice);
+  const auto& t = renderer_.translations();
+  const Locale locale = context.locale;
+  auto shown = [&](const Field& field, const json::value& value) {
+    auto s = show_answer(field, &value, locale);
+    return s.values.empty() ? std::string() : s.values.front();
+  };
+  json::object extra;
+  const Form* form = service_.form(found->service);
+  if (request.query_param("profile").value_or("") == "updated" && form != nullptr) {
+    // The number the application gave, now the profile's.
+    for (const auto& page : form->pages) {
+      for (const auto& field : page.fields) {
+        const auto* answer = found->answers.if_contains(field.id);
+        if (field.prefill == ProfileField::mobile && answer != nullptr) {
+          notice = fill(t.text(locale, "applications.confirmation.profile_updated"),
+                        {{"value", shown(field, *answer)}});
+        }
+      }
+    }
+  }
+  auto offer = service_.profile_offer(context.user->user_id, *found);
+  if (offer && *offer) {
+    const auto& o = **offer;
+    extra["profile_offer"] = json::object{
+        {"text", fill(t.text(locale, "applications.confirmation.profile_mobile"),
+                      {{"value", shown(*o.field, o.answer)},
+                       {"old", o.current.is_null() ? "-" : shown(*o.field, o.current)}})},
+        {"action", app_url(*found, "/profile")}};
+  }
+  return render_submitted(request, context, *found, "applications/confirmation", notice,
+                          std::move(extra));
+}
+
+Result<web::Response> ApplicationHandlers::update_profile(const web::Request& request,
+                                                          web::RequestContext& context) {
+  const auto user = context.user->user_id;
+  const std::string id(request.path_param("id"));
+  auto taken = service_.accept_profile_offer(user, id);
+  if (!taken) return refusal(request, context, taken.error());
+  return web::Response::redirect(std::string(kApplications) + "/" + id +
+                                 "/confirmation?profile=updated");
 }
 
 Result<web::Response> ApplicationHandlers::receipt(const web::Request& request,
@@ -1029,6 +1070,8 @@ web::Routes ApplicationHandlers::routes() {
         bind(&ApplicationHandlers::submit));
   route("GET", "/applications/{id}/confirmation", "application_confirmation",
         bind(&ApplicationHandlers::confirmation));
+  route("POST", "/applications/{id}/profile", "application_profile_update",
+        bind(&ApplicationHandlers::update_profile));
   route("GET", "/applications/{id}/receipt", "application_receipt",
         bind(&ApplicationHandlers::receipt));
   return r;

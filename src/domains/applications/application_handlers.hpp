@@ -15,6 +15,7 @@
 ///   GET  /applications/{id}/check                check your answers and the declaration
 ///   POST /applications/{id}/submit               submit (a one-time key makes a repeat harmless)
 ///   GET  /applications/{id}/confirmation         reference, what happens next, by when
+///   POST /applications/{id}/profile              take the mobile number it gave into the profile
 ///   GET  /applications/{id}/receipt              the same, to print
 // clang-format on
 
@@ -46,6 +47,7 @@ class ApplicationHandlers {
   Result<web::Response> check(const web::Request& request, web::RequestContext& context);
   Result<web::Response> submit(const web::Request& request, web::RequestContext& context);
   Result<web::Response> confirmation(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> update_profile(const web::Request& request, web::RequestContext& context);
   Result<web::Response> receipt(const web::Request& request, web::RequestContext& context);
 
   // The page of questions, with what is kept or was typed and the problems to show.
@@ -58,7 +60,7 @@ class ApplicationHandlers {
                              const std::string& notice = {});
   web::Response render_submitted(const web::Request& request, web::RequestContext& context,
                                  const Application& application, std::string_view template_name,
-                                 const std::string& notice = {});
+                                 const std::string& notice = {}, boost::json::object extra = {});
   // An error of the service as the page the person sees: its own message, never a generic one.
   Result<web::Response> refusal(const web::Request& request, web::RequestContext& context,
                                 const Error& error);

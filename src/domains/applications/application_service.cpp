@@ -224,6 +224,35 @@ Result<Submitted> ApplicationService::submit(std::int64_t user_id, std::string_v
   });
 }
 
+Result<std::optional<ProfileOffer>> ApplicationService::profile_offer(std::int64_t user_id,
+                                                                      const Application& a) {
+  std::optional<ProfileOffer> none;
+  const Form* f = form(a.service);
+  if (a.status == Status::draft || f == nullptr || profiles_ == nullptr) return none;
+  PRATU_TRY(profile, profiles_->profile(user_id));
+  if (!profile) return none;
+  for (const auto& page : f->pages) {
+    for (const auto& field : page.fields) {
+      if (!field.prefill || *field.prefill != ProfileField::mobile) continue;
+      const auto* answer = a.answers.if_contains(field.id);
+      if (answer == nullptr || !answer->is_string() || answer->get_string().empty()) continue;
+      auto current = profile_answer(field, *profile);
+      if (*answer != current) return ProfileOffer{&field, *answer, std::move(current)};
+    }
+  }
+  return none;
+}
+
+Result<void> ApplicationService::accept_profile_offer(std::int64_t user_id,
+                                                      std::string_view public_id) {
+  PRATU_TRY(a, find(user_id, public_id));
+  PRATU_TRY(offer, profile_offer(user_id, a));
+  if (!offer) {
+    return Error{ErrorCode::conflict, "applications.errors.nothing_to_update", "profile", {}, 0};
+  }
+  return profiles_->set_mobile(user_id, offer->answer.get_string());
+}
+
 Result<std::vector<Application>> ApplicationService::list(std::int64_t user_id,
                                                           std::optional<Status> status, int limit) {
   return db_.read_value<std::vector<Application>>([&](storage::Connection& c) {

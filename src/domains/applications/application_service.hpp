@@ -42,6 +42,14 @@ inline Error service_closed(ErrorCode code = ErrorCode::conflict) {
   return Error{code, "applications.errors.service_closed", "service", {}, 0};
 }
 
+/// A profile detail a submitted application gave differently from the profile, which the
+/// applicant may take into it: only the mobile number (platform::ProfileDirectory::set_mobile).
+struct ProfileOffer {
+  const Field* field = nullptr;  // the question that asked it
+  boost::json::value answer;     // as answered
+  boost::json::value current;    // what the profile holds, as the question keeps it
+};
+
 struct Submitted {
   Application application;
   bool now = false;        // this call submitted it; false: it had been submitted before
@@ -74,6 +82,11 @@ class ApplicationService {
   /// the same and the result names the first incomplete page in `incomplete` instead.
   Result<Submitted> submit(std::int64_t user_id, std::string_view public_id, std::string_view key,
                            const boost::json::object& changes = {});
+  /// The mobile number submitted application `a` gave, when it differs from `user_id`'s profile.
+  Result<std::optional<ProfileOffer>> profile_offer(std::int64_t user_id, const Application& a);
+  /// Takes that number into the profile; conflict when there is none to take (already taken,
+  /// or the application is still a draft).
+  Result<void> accept_profile_offer(std::int64_t user_id, std::string_view public_id);
   /// `user_id`'s applications, the latest change first.
   Result<std::vector<Application>> list(std::int64_t user_id, std::optional<Status> status = {},
                                         int limit = 200);

@@ -83,8 +83,13 @@ class Profiles final : public platform::ProfileDirectory {
  public:
   Result<std::optional<platform::Profile>> profile(std::int64_t) override {
     return std::optional<platform::Profile>(
-        platform::Profile{"ms", "สมหญิง", "ใจดี", "1234567890121", "", "0812345678"});
+        platform::Profile{"ms", "สมหญิง", "ใจดี", "1234567890121", "", mobile});
   }
+  Result<void> set_mobile(std::int64_t, std::string_view typed) override {
+    mobile = "0" + std::string(typed.substr(3));  // "+66…" as the form keeps it
+    return ok();
+  }
+  std::string mobile = "0812345678";
 };
 
 class SequenceRandom final : public Random {
@@ -253,6 +258,33 @@ TEST_P(ApplicationServiceTest, TheDeclarationTickedWithTheSubmitIsSavedInTheSame
   ASSERT_TRUE(undeclared);
   EXPECT_FALSE(undeclared->incomplete.empty());
   EXPECT_EQ(service_->find(bob_, other->public_id)->answers.at("shop_name"), "b");
+}
+
+TEST_P(ApplicationServiceTest, AMobileNumberGivenDifferentlyIsOfferedBackToTheProfileOnce) {
+  auto draft = filled_draft();
+  ASSERT_TRUE(service_->save(alice_, draft.public_id,
+                             json::object{{"mobile", "+66891112222"}, {"declaration", true}}));
+  auto unsent = service_->find(alice_, draft.public_id);
+  ASSERT_TRUE(unsent);
+  // Nothing is offered from a draft.
+  EXPECT_FALSE(service_->profile_offer(alice_, *unsent).value());
+  auto sent = service_->submit(alice_, draft.public_id, "key");
+  ASSERT_TRUE(sent) << sent.error().detail;
+  auto offer = service_->profile_offer(alice_, sent->application);
+  ASSERT_TRUE(offer);
+  ASSERT_TRUE(offer->has_value());
+  EXPECT_EQ((*offer)->field->id, "mobile");
+  EXPECT_EQ((*offer)->answer, "+66891112222");
+  ASSERT_TRUE(service_->accept_profile_offer(alice_, draft.public_id));
+  EXPECT_EQ(profiles_.mobile, "0891112222");
+  EXPECT_FALSE(service_->profile_offer(alice_, sent->application).value());
+  auto again = service_->accept_profile_offer(alice_, draft.public_id);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().message_key, "applications.errors.nothing_to_update");
+  // Someone else's application offers them nothing and changes nothing.
+  auto stranger = service_->accept_profile_offer(bob_, draft.public_id);
+  ASSERT_FALSE(stranger);
+  EXPECT_EQ(stranger.error().code, ErrorCode::not_found);
 }
 
 TEST_P(ApplicationServiceTest, SubmittingPrunesFixesTheReferenceAndTheDueDate) {

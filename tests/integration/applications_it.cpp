@@ -358,6 +358,34 @@ TEST_P(ApplyIT, AMobileNumberGivenInAnApplicationIsOfferedBackToTheProfile) {
             std::string::npos);
 }
 
+TEST_P(ApplyIT, AQuestionCommonToSeveralServicesIsAskedOnce) {
+  auto client = applicant();
+  // The juristic-person number each draft holds, once its form asks it (the owner is a company).
+  auto juristic_id = [&](const std::string& app, const std::string& kind_field) -> std::string {
+    auto asked = client->request(
+        "PATCH", "/api/v1" + app, R"({"answers": {")" + kind_field + R"(": "juristic"}})",
+        {{"Content-Type", "application/json"}, {"X-CSRF-Token", token(*client)}});
+    EXPECT_EQ(asked.status, 200) << asked.body;
+    const auto draft = json::parse(client->get("/api/v1" + app).body);
+    const auto* id = draft.at("answers").as_object().if_contains("juristic_id");
+    return id != nullptr && id->is_string() ? std::string(id->as_string()) : "none";
+  };
+  // Nothing submitted yet: nothing to reuse.
+  const auto food = start(*client, "food-premises-licence");
+  const auto app = start(*client, "company-certificate");
+  ASSERT_EQ(post(*client, app + "/pages/company", company_page()).status, 303);
+  ASSERT_EQ(post(*client, app + "/pages/request", request_page()).status, 303);
+  // A draft's answer is not reused; only what was submitted.
+  const auto liquor = start(*client, "liquor-sale-licence");
+  EXPECT_EQ(juristic_id(liquor, "applicant_type"), "none");
+  ASSERT_EQ(post(*client, app + "/submit", submit_fields("k")).status, 303);
+  // Submitted to the company certificate: another agency's form that asks it starts with it.
+  const auto signboard = start(*client, "signboard-tax");
+  EXPECT_EQ(juristic_id(signboard, "owner_type"), "0105555000005");
+  // A draft begun before keeps what it had.
+  EXPECT_EQ(juristic_id(food, "applicant_type"), "none");
+}
+
 TEST_P(ApplyIT, ADraftResumesFromAnotherDeviceAtItsFirstUnansweredPage) {
   auto phone = applicant();
   const auto app = start(*phone, "company-certificate");

@@ -92,10 +92,32 @@ Result<json::object> ApplicationService::prefilled(const Form& form, std::int64_
   if (profiles_ == nullptr) return answers;
   PRATU_TRY(profile, profiles_->profile(user_id));
   if (!profile) return answers;
+  bool reused = false;
   for (const auto& [page, field] : form.fields()) {
+    reused = reused || !field->reuse.empty();
     if (!field->prefill) continue;
     auto value = profile_answer(*field, *profile);
     if (!value.is_null()) answers[field->id] = std::move(value);
+  }
+  if (!reused) return answers;
+  // A question common to several services is asked once: the answer last submitted to any of
+  // them, from the applicant's latest applications.
+  PRATU_TRY(earlier, list(user_id, Status::submitted, 50));
+  for (const auto& [page, field] : form.fields()) {
+    if (field->reuse.empty()) continue;
+    for (const auto& a : earlier) {
+      const Form* other = this->form(a.service);
+      if (other == nullptr) continue;
+      const Field* same = nullptr;
+      for (const auto& [other_page, f] : other->fields()) {
+        if (f->reuse == field->reuse && f->type == field->type) same = f;
+      }
+      const auto* answer = same != nullptr ? a.answers.if_contains(same->id) : nullptr;
+      if (answer != nullptr && !answer->is_null()) {
+        answers[field->id] = *answer;
+        break;
+      }
+    }
   }
   return answers;
 }

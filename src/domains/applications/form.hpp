@@ -88,7 +88,10 @@ struct Field {
   std::string min_date, max_date;  // "YYYY-MM-DD", "today" or empty
   std::vector<Choice> choices;     // choice and choices
   std::optional<ProfileField> prefill;
-  bool locked = false;         // a prefilled answer the applicant may not change
+  bool locked = false;  // a prefilled answer the applicant may not change
+  // A name shared by the questions of several services that ask the same thing: a new draft
+  // takes the answer the applicant last submitted to any of them (same name and type).
+  std::string reuse;
   std::string document;        // document: the key of one of the service's document types
   std::int64_t max_bytes = 0;  // document: the largest file accepted
   std::vector<Field> fields;   // group: one item's questions

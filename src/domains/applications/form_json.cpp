@@ -50,6 +50,7 @@ json::object field_json(const Field& field) {
     out["prefill"] = profile_field_key(*field.prefill);
     out["locked"] = field.locked;
   }
+  if (!field.reuse.empty()) out["reuse"] = field.reuse;
   if (field.type == FieldType::document) {
     out["document"] = field.document;
     out["max_bytes"] = field.max_bytes;

@@ -418,7 +418,7 @@ Field FormReader::read_field(const YAML::Node& node, std::size_t index, bool in_
                          "min_length", "max_length", "pattern",       "pattern_message",
                          "min",        "max",        "choices",       "prefill",
                          "locked",     "document",   "max_megabytes", "fields",
-                         "min_items",  "max_items",  "item_label"})) {
+                         "min_items",  "max_items",  "item_label",    "reuse"})) {
     return field;
   }
   field.id = text(node, "id", true);
@@ -476,6 +476,24 @@ Field FormReader::read_field(const YAML::Node& node, std::size_t index, bool in_
   }
   field.locked = boolean(node, "locked", false);
   if (field.locked && !field.prefill) problem_at(node["locked"], "locked", "goes with prefill");
+  field.reuse = text(node, "reuse", false);
+  if (!field.reuse.empty()) {
+    const auto t = field.type;
+    if (!is_id(field.reuse)) {
+      problem_at(node["reuse"], "reuse",
+                 "must be lower-case letters, digits and '_', starting with a letter (at most 40)");
+    } else if (field.prefill) {
+      problem_at(node["reuse"], "reuse",
+                 "a field filled in from the profile is already asked once");
+    } else if (in_group) {
+      problem_at(node["reuse"], "reuse", "not inside a group: one item's answer is not everyone's");
+    } else if (t == FieldType::choice || t == FieldType::choices || t == FieldType::document ||
+               t == FieldType::group || t == FieldType::declaration) {
+      problem_at(node["reuse"], "reuse",
+                 "not for a " + text(node, "type", false) +
+                     ": its answers mean something only in its own form");
+    }
+  }
   where_ = outer_where;
   return field;
 }

@@ -235,6 +235,30 @@ TEST(FormLoader, PatternsMustCompileAndCarryAMessage) {
   EXPECT_THAT(problems, HasSubstr("pattern_message: is required"));
 }
 
+TEST(FormLoader, ReuseIsForQuestionsWhoseAnswerMeansTheSameInEveryForm) {
+  const std::string juristic = "        show_if: \"${kind} = 'juristic'\"\n      - id: area";
+  auto with = [&](std::string_view setting) {
+    return replaced(juristic, std::string(setting) + "\n" + juristic);
+  };
+  auto form =
+      parse_form(with("        reuse: juristic_id"), "services/bma/food/form.yaml", food_service());
+  ASSERT_TRUE(form) << form.error().detail;
+  EXPECT_EQ(form->field("juristic_id").second->reuse, "juristic_id");
+  EXPECT_THAT(problems_of(with("        reuse: Juristic-ID")),
+              HasSubstr("field juristic_id: reuse: must be lower-case letters"));
+  EXPECT_THAT(problems_of(with("        reuse: x\n        prefill: profile.national_id")),
+              HasSubstr("reuse: a field filled in from the profile is already asked once"));
+  EXPECT_THAT(problems_of(replaced("        required: true\n        choices:\n          - {code: "
+                                   "person",
+                                   "        required: true\n        reuse: kind\n        "
+                                   "choices:\n          - {code: person")),
+              HasSubstr("field kind: reuse: not for a choice"));
+  EXPECT_THAT(problems_of(replaced("            required: true\n          - id: role",
+                                   "            required: true\n            reuse: partner\n"
+                                   "          - id: role")),
+              HasSubstr("reuse: not inside a group"));
+}
+
 TEST(FormLoader, PrefillNamesAProfileField) {
   EXPECT_THAT(problems_of(replaced("            required: true\n          - id: role",
                                    "            required: true\n            prefill: profile.age\n"

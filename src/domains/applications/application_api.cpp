@@ -37,9 +37,8 @@ bool concerns(const AnswerProblem& p, const std::string& field) {
 
 }  // namespace
 
-ApplicationApi::ApplicationApi(ApplicationService& service, const web::Translations& translations,
-                               const platform::ServiceDirectory& services)
-    : service_(service), translations_(translations), services_(services) {}
+ApplicationApi::ApplicationApi(ApplicationService& service, const web::Translations& translations)
+    : service_(service), translations_(translations) {}
 
 json::object ApplicationApi::view(const Application& a, bool full) {
   json::object out{{"id", a.public_id},

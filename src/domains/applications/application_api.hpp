@@ -11,7 +11,6 @@
 /// Signed in with a bearer token (POST /api/v1/tokens) or the session cookie and X-CSRF-Token.
 
 #include "domains/applications/application_service.hpp"
-#include "platform/service_directory.hpp"
 #include "web/render.hpp"
 #include "web/route.hpp"
 
@@ -19,8 +18,7 @@ namespace pratu::applications {
 
 class ApplicationApi {
  public:
-  ApplicationApi(ApplicationService& service, const web::Translations& translations,
-                 const platform::ServiceDirectory& services);
+  ApplicationApi(ApplicationService& service, const web::Translations& translations);
   web::Routes routes();
 
  private:
@@ -38,7 +36,6 @@ class ApplicationApi {
 
   ApplicationService& service_;
   const web::Translations& translations_;
-  const platform::ServiceDirectory& services_;
 };
 
 }  // namespace pratu::applications

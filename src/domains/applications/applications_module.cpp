@@ -69,7 +69,7 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
                                                   profiles, settings_);
   handlers_ =
       std::make_unique<ApplicationHandlers>(*service_, *shared.renderer, *directory, shared.random);
-  api_ = std::make_unique<ApplicationApi>(*service_, shared.translations, *directory);
+  api_ = std::make_unique<ApplicationApi>(*service_, shared.translations);
   return ok();
 }
 

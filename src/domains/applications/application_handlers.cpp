@@ -137,8 +137,8 @@ json::object address_model(const Field& field, const std::string& path, const js
          web::text_input({id, v.text(std::string("applications.address.") + part), "", v.error(id)},
                          part_of(shown, part), options)}});
   };
-  auto select = [&](const char* part, std::vector<web::Choice> choices, const std::string& chosen,
-                    std::string_view placeholder) {
+  auto select = [&](const char* part, const std::vector<web::Choice>& choices,
+                    const std::string& chosen, std::string_view placeholder) {
     const std::string id = path + "." + part;
     inputs.push_back(json::object{
         {"select",

@@ -861,11 +861,9 @@ Result<web::Response> ApplicationHandlers::submit(const web::Request& request,
   return web::Response::redirect(to);
 }
 
-web::Response ApplicationHandlers::render_submitted(const web::Request& request,
-                                                    web::RequestContext& context,
-                                                    const Application& a,
-                                                    std::string_view template_name,
-                                                    const std::string& notice, json::object extra) {
+web::Response ApplicationHandlers::render_submitted(
+    const web::Request& request, web::RequestContext& context, const Application& a,
+    std::string_view template_name, const std::string& notice, const json::object& extra) {
   const auto& t = renderer_.translations();
   const Locale locale = context.locale;
   const std::map<std::string, std::string> no_errors;
@@ -894,7 +892,7 @@ web::Response ApplicationHandlers::render_submitted(const web::Request& request,
     }
   }
   if (!notice.empty()) model["notice"] = notice;
-  for (auto& [k, value] : extra) model[k] = std::move(value);
+  for (const auto& [k, value] : extra) model[k] = value;
   if (template_name == "applications/show") {
     json::array sections;
     if (const Form* form = service_.form(a.service)) {
@@ -959,8 +957,7 @@ Result<web::Response> ApplicationHandlers::confirmation(const web::Request& requ
                        {"old", o.current.is_null() ? "-" : shown(*o.field, o.current)}})},
         {"action", app_url(*found, "/profile")}};
   }
-  return render_submitted(request, context, *found, "applications/confirmation", notice,
-                          std::move(extra));
+  return render_submitted(request, context, *found, "applications/confirmation", notice, extra);
 }
 
 Result<web::Response> ApplicationHandlers::update_profile(const web::Request& request,

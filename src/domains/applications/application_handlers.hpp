@@ -60,7 +60,8 @@ class ApplicationHandlers {
                              const std::string& notice = {});
   web::Response render_submitted(const web::Request& request, web::RequestContext& context,
                                  const Application& application, std::string_view template_name,
-                                 const std::string& notice = {}, boost::json::object extra = {});
+                                 const std::string& notice = {},
+                                 const boost::json::object& extra = {});
   // An error of the service as the page the person sees: its own message, never a generic one.
   Result<web::Response> refusal(const web::Request& request, web::RequestContext& context,
                                 const Error& error);

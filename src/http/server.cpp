@@ -899,6 +899,12 @@ struct Server::Impl {
           auto [read_error, n] = co_await bhttp::async_read_some(stream, buffer, parser, kNoThrow);
           if (read_error == bhttp::error::need_buffer) break;  // the chunk is full
           if (read_error) {
+            // A body appended to a partial upload keeps what arrived before the client went
+            // away, so it can resume from there (tus); other bodies are discarded whole.
+            const std::string_view arrived(chunk.data(), chunk.size() - body.size);
+            if (options.before_body && read_error != bhttp::error::body_limit && !arrived.empty()) {
+              co_await on_pool([&] { return sink->write(arrived); });
+            }
             sink.reset();
             if (read_error == bhttp::error::body_limit) {
               co_return co_await respond_error(lane, stream, request, 413, route_name, started);

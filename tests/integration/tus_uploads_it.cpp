@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <thread>
 
 #include "crypto/digest.hpp"
 #include "support/http_client.hpp"
@@ -175,6 +176,36 @@ TEST_P(TusUploadsIT, AFileSentInTwoHalvesArrivesByteForByte) {
   // Stored under its content address, byte for byte.
   const std::string sha(document.at("sha256").as_string());
   EXPECT_EQ(read_file(app_->blobs_root() / sha.substr(0, 2) / sha.substr(2, 2) / sha), bytes);
+}
+
+// The promise of tus: a connection dropped midway loses nothing that arrived.
+TEST_P(TusUploadsIT, ADroppedConnectionResumesWhereItStopped) {
+  const auto token = applicant();
+  const std::string bytes = png() + std::string(600'000, '\x11');
+  const auto location = create(token, bytes.size());
+  const std::size_t sent = 400'000;
+  {
+    HttpConnection connection(app_->port());
+    ASSERT_TRUE(connection.send("PATCH " + location +
+                                " HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + token +
+                                "\r\nTus-Resumable: 1.0.0\r\n"
+                                "Content-Type: application/offset+octet-stream\r\n"
+                                "Upload-Offset: 0\r\nContent-Length: " +
+                                std::to_string(bytes.size()) + "\r\n\r\n" + bytes.substr(0, sent)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }  // the connection drops
+  std::string offset;
+  for (int i = 0; i < 50 && offset != std::to_string(sent); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    offset = call(token, "HEAD", location).header("Upload-Offset");
+  }
+  ASSERT_EQ(offset, std::to_string(sent));
+  auto rest = patch(token, location, sent, bytes.substr(sent));
+  EXPECT_EQ(rest.status, 204) << rest.body;
+  const auto documents =
+      json::parse(call(token, "GET", "/api/v1/wallet").body).at("documents").as_array();
+  ASSERT_EQ(documents.size(), 1u);
+  EXPECT_EQ(documents[0].at("sha256").as_string(), crypto::sha256_hex(bytes));
 }
 
 TEST_P(TusUploadsIT, SpeaksOnlyTus100AndTakesOnlyOffsetStreams) {

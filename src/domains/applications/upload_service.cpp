@@ -31,6 +31,7 @@ Error refused(ErrorCode code, std::string key, std::string detail) {
 // not run or was killed.
 int run_quietly(const std::vector<std::string>& argv) {
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   posix_spawn_file_actions_t actions;

@@ -207,13 +207,18 @@ Result<void> install_routes(Application::Parts& p, const web::Routes& routes) {
       // against the database, before the handler runs.
       if (*spec.access != web::Access::anyone) {
         const web::SessionGate* sessions = p.sessions;
-        options.admit = [sessions](const web::Request& request) -> std::optional<int> {
-          if (!sessions->may_hold_session(request) || request.header(web::kCsrfHeader).empty()) {
-            return 403;
-          }
+        // A bearer token is checked likewise; it needs no CSRF header (no browser sends one
+        // by itself).
+        // A stranger to the API is told to sign in (401), as the middleware would.
+        const int stranger = spec.surface == web::Surface::api ? 401 : 403;
+        options.admit = [sessions, stranger](const web::Request& request) -> std::optional<int> {
+          if (request.header("Authorization").starts_with("Bearer ")) return std::nullopt;
+          if (!sessions->may_hold_session(request)) return stranger;
+          if (request.header(web::kCsrfHeader).empty()) return 403;
           return std::nullopt;
         };
       }
+      if (spec.append_to) options.before_body = p.middleware->before_body(spec);
     }
     options.access = spec.access;
     options.execution =

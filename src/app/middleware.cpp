@@ -1,5 +1,7 @@
 #include "app/middleware.hpp"
 
+#include <variant>
+
 #include "common/log.hpp"
 #include "web/form.hpp"
 #include "web/locale.hpp"
@@ -161,28 +163,55 @@ http::RawHandler Middleware::api(web::RouteSpec spec) const {
     context.request_id = request.request_id;
     context.locale = web::choose_locale(request, settings_.default_locale).locale;
     auto answer = [&]() -> web::Response {
-      if (*spec.access != web::Access::anyone) {
-        // The API sets no cookies: a session is read, never started or renewed here.
-        if (auto known = sessions_.identify(request, context); !known) {
-          return failure(request, context, spec.surface, known.error());
-        }
-      }
-      if (auto refused = refuse(spec, request, context)) return std::move(*refused);
-      // A change made with a session cookie carries the session's CSRF token in a header,
-      // which another site's page cannot set: its forms reach the API with the cookie alone.
-      const bool changes = request.method != "GET" && request.method != "HEAD";
-      if (changes && context.user && !context.bearer &&
-          !web::csrf_valid(context, request.header(web::kCsrfHeader))) {
-        log::warn("csrf token rejected", request.request_id, {{"path", request.path}});
-        return failure(request, context, spec.surface,
-                       Error{ErrorCode::forbidden, "errors.pages.forbidden.message", {}, {}, 0});
-      }
+      if (auto refused = api_refusal(spec, request, context)) return std::move(*refused);
       auto response = spec.handler(request, context);
       return response ? std::move(*response)
                       : failure(request, context, spec.surface, response.error());
     };
     auto response = answer();
     response.set_header("Access-Control-Allow-Origin", "*");
+    return response;
+  };
+}
+
+std::optional<web::Response> Middleware::api_refusal(const web::RouteSpec& spec,
+                                                     const web::Request& request,
+                                                     web::RequestContext& context) const {
+  if (*spec.access != web::Access::anyone) {
+    // The API sets no cookies: a session is read, never started or renewed here.
+    if (auto known = sessions_.identify(request, context); !known) {
+      return failure(request, context, spec.surface, known.error());
+    }
+  }
+  if (auto refused = refuse(spec, request, context)) return refused;
+  // A change made with a session cookie carries the session's CSRF token in a header,
+  // which another site's page cannot set: its forms reach the API with the cookie alone.
+  const bool changes = request.method != "GET" && request.method != "HEAD";
+  if (changes && context.user && !context.bearer &&
+      !web::csrf_valid(context, request.header(web::kCsrfHeader))) {
+    log::warn("csrf token rejected", request.request_id, {{"path", request.path}});
+    return failure(request, context, spec.surface,
+                   Error{ErrorCode::forbidden, "errors.pages.forbidden.message", {}, {}, 0});
+  }
+  return std::nullopt;
+}
+
+std::function<std::optional<web::Response>(web::Request&)> Middleware::before_body(
+    const web::RouteSpec& spec) const {
+  return [this, spec](web::Request& request) -> std::optional<web::Response> {
+    web::RequestContext context;
+    context.request_id = request.request_id;
+    context.locale = web::choose_locale(request, settings_.default_locale).locale;
+    auto answer = [&]() -> std::optional<web::Response> {
+      if (auto refused = api_refusal(spec, request, context)) return refused;
+      auto target = spec.append_to(request, context);
+      if (!target) return failure(request, context, spec.surface, target.error());
+      if (auto* refusal = std::get_if<web::Response>(&*target)) return std::move(*refusal);
+      request.append_to = std::get<web::PartialUpload>(std::move(*target));
+      return std::nullopt;
+    };
+    auto response = answer();
+    if (response) response->set_header("Access-Control-Allow-Origin", "*");
     return response;
   };
 }

@@ -2,6 +2,7 @@
 /// What runs around every handler: language, session, access rules, CSRF, cookies, and the
 /// one place where a handler's error becomes an HTTP answer.
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -42,6 +43,12 @@ class Middleware {
   /// of route: an error page in the person's language, or problem+json.
   http::RawHandler wrap(const web::RouteSpec& spec, PageCache& cache) const;
 
+  /// For an API route that appends its streamed body to a partial upload
+  /// (`spec.append_to`): the api steps up to the handler (session, access rule, CSRF for a
+  /// cookie session), then `spec.append_to`, whose answer goes to `request.append_to`; a
+  /// response when the request may not go on, before any of its body is read.
+  std::function<std::optional<web::Response>(web::Request&)> before_body(
+      const web::RouteSpec& spec) const;
   /// The context for a request that reached no handler (error pages).
   web::RequestContext error_context(const web::Request& request) const;
 
@@ -53,6 +60,9 @@ class Middleware {
   http::RawHandler page(web::RouteSpec spec) const;
   http::RawHandler public_page(http::RawHandler inner, PageCache& cache) const;
   http::RawHandler api(web::RouteSpec spec) const;
+  /// The api steps before the handler: an answer when the request may not go on.
+  std::optional<web::Response> api_refusal(const web::RouteSpec& spec, const web::Request& request,
+                                           web::RequestContext& context) const;
   /// Applies the route's rule; an answer when the request may not go on.
   std::optional<web::Response> refuse(const web::RouteSpec& spec, const web::Request& request,
                                       web::RequestContext& context) const;

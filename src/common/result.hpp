@@ -11,14 +11,17 @@ namespace pratu {
 
 /// What kind of failure; decides the HTTP status in one place (web/error_response).
 enum class ErrorCode {
-  invalid_input,  // 422: the person can fix it; `fields` says where
-  not_found,      // 404
-  conflict,       // 409 (or 422 in a form, with fields)
-  unauthorized,   // 401: log in first
-  forbidden,      // 403
-  rate_limited,   // 429: `retry_after_seconds` says when
-  unavailable,    // 503: a dependency is down
-  internal,       // 500: a bug or broken invariant; detail goes to the log only
+  invalid_input,           // 422: the person can fix it; `fields` says where
+  not_found,               // 404
+  conflict,                // 409 (or 422 in a form, with fields)
+  unauthorized,            // 401: log in first
+  forbidden,               // 403
+  rate_limited,            // 429: `retry_after_seconds` says when
+  too_large,               // 413: more than a limit allows
+  precondition_failed,     // 412: a required precondition header is wrong (Tus-Resumable)
+  unsupported_media_type,  // 415: the body is not of a type the route takes
+  unavailable,             // 503: a dependency is down
+  internal,                // 500: a bug or broken invariant; detail goes to the log only
 };
 
 /// One field's problem: the field name in the form and the locale key of its message.

@@ -52,6 +52,10 @@ struct RouteOptions {
   /// the body is read or stored; a status refuses the request there and closes the
   /// connection. Must not block (no database).
   std::function<std::optional<int>(const web::Request&)> admit;
+  /// For streamed bodies: runs on the route's pool after admit, before any of the body is
+  /// read (path_params are set); a response answers the request instead, the body unread and
+  /// the connection closed. May block (database); may set request fields the sink reads.
+  std::function<std::optional<web::Response>(web::Request&)> before_body;
   /// Who may use the route, as its domain declared it (enforced by the app's middleware;
   /// kept here so the route table can be walked and checked).
   std::optional<web::Access> access;

@@ -751,6 +751,14 @@ struct Server::Impl {
         co_return co_await respond_error(lane, stream, request, *refused, route_name, started);
       }
     }
+    if (streamed && match.route->options.before_body) {
+      request.path_params = match.params;
+      if (auto answered = co_await before_body(*match.route, request, route_name)) {
+        co_await write_response(lane, stream, request, std::move(*answered), route_name, false,
+                                started);
+        co_return ServeResult{false, true};
+      }
+    }
     if (!parser.is_done()) {
       if (web::iequals(request.header("Expect"), "100-continue")) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -858,7 +866,10 @@ struct Server::Impl {
     // A failed sink call: the status its error calls for, the rest of the body unread.
     auto refuse = [&]() -> asio::awaitable<ServeResult> {
       const int status = failure->code == ErrorCode::invalid_input ? 413
+                         : failure->code == ErrorCode::too_large   ? 413
                          : failure->code == ErrorCode::unavailable ? 503
+                         : failure->code == ErrorCode::conflict    ? 409
+                         : failure->code == ErrorCode::not_found   ? 404
                                                                    : 500;
       log::error("streamed body not stored", request.request_id,
                  {{"route", route_name}, {"error", failure->detail}});
@@ -888,6 +899,12 @@ struct Server::Impl {
           auto [read_error, n] = co_await bhttp::async_read_some(stream, buffer, parser, kNoThrow);
           if (read_error == bhttp::error::need_buffer) break;  // the chunk is full
           if (read_error) {
+            // A body appended to a partial upload keeps what arrived before the client went
+            // away, so it can resume from there (tus); other bodies are discarded whole.
+            const std::string_view arrived(chunk.data(), chunk.size() - body.size);
+            if (options.before_body && read_error != bhttp::error::body_limit && !arrived.empty()) {
+              co_await on_pool([&] { return sink->write(arrived); });
+            }
             sink.reset();
             if (read_error == bhttp::error::body_limit) {
               co_return co_await respond_error(lane, stream, request, 413, route_name, started);
@@ -912,6 +929,33 @@ struct Server::Impl {
     });
     if (!finished) co_return co_await refuse();
     co_return std::nullopt;
+  }
+
+  // Runs a streamed route's before_body on its pool: the response that answers the request
+  // instead of its body, or nullopt to go on and read the body.
+  asio::awaitable<std::optional<web::Response>> before_body(const Route& route,
+                                                            web::Request& request,
+                                                            std::string_view route_name) {
+    PoolSlot& slot = pool_for(route.options.pool);
+    std::optional<web::Response> answered;
+    const bool ran = co_await run_blocking(slot, [&] {
+      try {
+        answered = route.options.before_body(request);
+      } catch (const std::exception& e) {
+        log::error("handler failed", request.request_id,
+                   {{"route", route_name}, {"error", e.what()}});
+        answered = error_page(request, 500);
+      } catch (...) {
+        answered = error_page(request, 500);
+      }
+    });
+    if (!ran) {
+      slot.rejections->inc();
+      auto busy = error_page(request, 503);
+      busy.set_header("Retry-After", "1");
+      co_return busy;
+    }
+    co_return answered;
   }
 
   web::Response invoke(const RawHandler& handler, web::Request& request,

@@ -210,6 +210,29 @@ class ServerTest : public ::testing::Test {
            EXPECT_EQ(limit, 1024U * 1024U);
            return std::unique_ptr<BodySink>(std::make_unique<HashingSink>(sinks_));
          }});
+    // A body appended to the partial upload its route names before reading it (tus PATCH).
+    router_.add(
+        "PATCH", "/append/{id}",
+        [](web::Request& request) {
+      if (!request.upload || !request.append_to) return web::Response::text("no upload", 500);
+      return web::Response::text(request.append_to->id + " " +
+                                 std::to_string(request.upload->size_bytes));
+        },
+        {.name = "append",
+         .pool = Pool::documents,
+         .body = BodyMode::streamed,
+         .stream_limit = 1024,
+         .sink = [this](const web::Request& request,
+                        std::uint64_t) -> Result<std::unique_ptr<BodySink>> {
+           EXPECT_TRUE(request.append_to.has_value()) << "the sink is opened after before_body";
+           return std::unique_ptr<BodySink>(std::make_unique<HashingSink>(sinks_));
+         },
+         .before_body = [](web::Request& request) -> std::optional<web::Response> {
+           const std::string id(request.path_param("id"));
+           if (id == "elsewhere") return web::Response::text("not yours", 404);
+           request.append_to = web::PartialUpload{id, 0, 1024};
+           return std::nullopt;
+         }});
   }
 
   void TearDown() override {
@@ -406,6 +429,27 @@ TEST_F(ServerTest, StreamsABodyToTheRouteSinkInChunks) {
   EXPECT_EQ(sinks_.discarded, 0);
   EXPECT_GT(sinks_.largest_write, 0U);
   EXPECT_LT(sinks_.largest_write, body.size()) << "the body was written in one piece";
+}
+
+// A route that names the upload its body extends is asked before any of the body is read, on
+// its pool, with the path's parameters; its refusal is the answer and nothing is stored.
+TEST_F(ServerTest, ARouteNamesThePartialUploadBeforeTheBodyIsRead) {
+  start();
+  const std::string body(300, 'p');
+  auto appended = fetch(port(), "PATCH /append/abc123 HTTP/1.1\r\nHost: t\r\nContent-Length: " +
+                                    std::to_string(body.size()) + "\r\n\r\n" + body);
+  ASSERT_TRUE(appended);
+  EXPECT_EQ(appended->status, 200);
+  EXPECT_EQ(appended->body, "abc123 300");
+
+  auto refused = fetch(port(), "PATCH /append/elsewhere HTTP/1.1\r\nHost: t\r\nContent-Length: " +
+                                   std::to_string(body.size()) + "\r\n\r\n" + body);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 404);
+  EXPECT_EQ(refused->body, "not yours");
+  EXPECT_EQ(refused->header("Connection"), "close");
+  std::lock_guard lock(sinks_.mutex);
+  EXPECT_EQ(sinks_.opened, 1) << "the refused body reached no sink";
 }
 
 TEST_F(ServerTest, StreamsChunkedAndEmptyBodies) {

@@ -22,6 +22,14 @@ struct Upload {
   std::int64_t size_bytes = 0;
 };
 
+/// A partial upload a streamed body is appended to instead of becoming a blob of its own
+/// (tus PATCH): named by the route before any of the body is read.
+struct PartialUpload {
+  std::string id;                // the BlobWriter's id
+  std::int64_t offset = 0;       // where the body must start: the bytes already stored
+  std::int64_t limit_bytes = 0;  // the most the upload may hold once the body is appended
+};
+
 /// A request as the router hands it to a handler.
 struct Request {
   std::string method;               // "GET", "POST", ...
@@ -35,6 +43,8 @@ struct Request {
   std::string request_id;
   bool secure = false;           // reached us over TLS (or a trusted proxy says so)
   std::optional<Upload> upload;  // routes with a streamed body: the stored body
+  /// Routes that append their streamed body to a partial upload: which one (see RouteSpec).
+  std::optional<PartialUpload> append_to;
   /// The session gate's reading of the session cookie, kept so that the several looks one
   /// request takes at it (cache, I/O thread, middleware) check its signature once: unset
   /// until first read; then the session id, or empty for no cookie or a forged one.

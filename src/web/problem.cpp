@@ -16,6 +16,9 @@ int http_status(ErrorCode code) {
     case ErrorCode::unauthorized: return 401;
     case ErrorCode::forbidden: return 403;
     case ErrorCode::rate_limited: return 429;
+    case ErrorCode::too_large: return 413;
+    case ErrorCode::precondition_failed: return 412;
+    case ErrorCode::unsupported_media_type: return 415;
     case ErrorCode::unavailable: return 503;
     case ErrorCode::internal: return 500;
   }
@@ -32,7 +35,9 @@ std::string_view status_slug(int status) {
     case 404: return "not-found";
     case 405: return "method-not-allowed";
     case 409: return "conflict";
+    case 412: return "precondition-failed";
     case 413: return "too-large";
+    case 415: return "unsupported-media-type";
     case 422: return "invalid-input";
     case 429: return "too-many-requests";
     case 503: return "unavailable";
@@ -48,7 +53,9 @@ std::string_view title_key(int status) {
     case 404: return "errors.pages.not_found.title";
     case 405: return "errors.pages.method_not_allowed.title";
     case 409: return "errors.pages.conflict.title";
+    case 412: return "errors.pages.precondition_failed.title";
     case 413: return "errors.pages.too_large.title";
+    case 415: return "errors.pages.unsupported_media_type.title";
     case 422: return "errors.invalid_input";
     case 429: return "errors.pages.too_many_requests.title";
     case 503: return "errors.pages.unavailable.title";

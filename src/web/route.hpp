@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "common/result.hpp"
@@ -61,6 +62,11 @@ inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
 /// Finds the agency that owns the resource a request names, for the agency access rules.
 using OwnerLookup = std::function<Result<std::string>(const Request&, const RequestContext&)>;
 
+/// Names the partial upload a streamed body extends, or answers the request without reading
+/// its body (see RouteSpec::append_to).
+using AppendTarget =
+    std::function<Result<std::variant<PartialUpload, Response>>(const Request&, RequestContext&)>;
+
 /// One route of a domain.
 struct RouteSpec {
   std::string method;
@@ -72,6 +78,11 @@ struct RouteSpec {
   std::size_t body_limit = 0;  // 0: the server's default
   Body body = Body::in_memory;
   std::uint64_t stream_limit = 0;  // Body::streamed: the largest body accepted (413 beyond)
+  /// Body::streamed: when set, the body is appended to the partial upload this names instead
+  /// of becoming a blob; it runs on the worker after the access rule and before any of the
+  /// body is read, and an error answers the request (the body unread). The handler then finds
+  /// request.upload with the partial upload's path and size (no SHA-256 yet).
+  AppendTarget append_to;
   Runs runs = Runs::worker;
   Work work = Work::pages;
   /// For worker routes: true when a request may run on the I/O thread after all.

@@ -34,7 +34,8 @@ app::Config test_config(const std::string& database_url) {
 TestApp::TestApp(const app::Config& config, app::Demo demo)
     : TestApp(config, demo, app::modules()) {}
 
-TestApp::TestApp(const app::Config& config, app::Demo demo, app::Modules modules) {
+TestApp::TestApp(const app::Config& config, app::Demo demo, app::Modules modules)
+    : blobs_root_(config.paths.blobs) {
   auto created = app::Application::create(config, std::move(modules), demo);
   if (!created) throw std::runtime_error("application failed to start: " + created.error().detail);
   app_ = std::move(*created);

@@ -3,6 +3,7 @@
 /// either engine (support/test_databases.hpp says which engines run here and how).
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -28,8 +29,11 @@ class TestApp {
   ~TestApp();
   std::uint16_t port() const { return app_->port(); }
   app::Application& app() { return *app_; }
+  /// Where the blob store keeps its files.
+  const std::filesystem::path& blobs_root() const { return blobs_root_; }
 
  private:
+  std::filesystem::path blobs_root_;
   std::unique_ptr<app::Application> app_;
   std::thread thread_;
 };

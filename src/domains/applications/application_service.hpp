@@ -28,9 +28,16 @@ namespace pratu::applications {
 struct ApplicationsSettings {
   std::string address_data = "datasets/thai-address";  // provinces, districts, subdistricts
   std::string holidays = "datasets/holidays/th-government.yaml";
-  int keep_draft_days = 90;  // a draft untouched this long may be deleted...
-  int warn_days = 14;        // ...once its applicant was told this many days before
-  int max_drafts = 20;       // drafts one applicant may hold at once
+  int keep_draft_days = 90;       // a draft untouched this long may be deleted...
+  int warn_days = 14;             // ...once its applicant was told this many days before
+  int max_drafts = 20;            // drafts one applicant may hold at once
+  int upload_max_mib = 20;        // the largest upload (Tus-Max-Size)
+  int upload_pdf_max_mib = 10;    // the largest PDF kept
+  int upload_image_max_mib = 5;   // the largest JPEG or PNG kept
+  int max_open_uploads = 10;      // unfinished uploads one applicant may hold at once
+  int open_uploads_max_mib = 60;  // what one applicant's unfinished uploads may declare in all
+  int upload_expiry_hours = 24;   // an unfinished upload is removed this long after it began
+  std::string qpdf = "qpdf";      // the qpdf program that checks PDFs
 };
 
 using Forms = std::map<std::string, Form, std::less<>>;

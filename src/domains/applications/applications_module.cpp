@@ -11,6 +11,7 @@
 #include "domains/applications/form_json.hpp"
 #include "domains/applications/form_loader.hpp"
 #include "domains/applications/form_schema.hpp"
+#include "domains/applications/upload_api.hpp"
 #include "platform/holiday_file.hpp"
 #include "platform/profile_directory.hpp"
 #include "platform/service_directory.hpp"
@@ -42,7 +43,21 @@ std::vector<platform::SettingsSection> ApplicationsModule::settings() {
                 s.keep_draft_days, 90, 3650),
         integer("warn_days", "Days before deleting a draft that its applicant is told", s.warn_days,
                 1, 60),
-        integer("max_drafts", "Drafts one applicant may hold at once", s.max_drafts, 1, 1000)},
+        integer("max_drafts", "Drafts one applicant may hold at once", s.max_drafts, 1, 1000),
+        integer("upload_max_mib", "The largest upload accepted, in MiB (Tus-Max-Size)",
+                s.upload_max_mib, 1, 4096),
+        integer("upload_pdf_max_mib", "The largest PDF kept, in MiB", s.upload_pdf_max_mib, 1,
+                4096),
+        integer("upload_image_max_mib", "The largest JPEG or PNG kept, in MiB",
+                s.upload_image_max_mib, 1, 4096),
+        integer("max_open_uploads", "Unfinished uploads one applicant may hold at once",
+                s.max_open_uploads, 1, 1000),
+        integer("open_uploads_max_mib",
+                "What one applicant's unfinished uploads may declare in all, in MiB",
+                s.open_uploads_max_mib, 1, 65536),
+        integer("upload_expiry_hours", "Hours after it began that an unfinished upload is removed",
+                s.upload_expiry_hours, 1, 720),
+        text("qpdf", "The qpdf program, which checks every PDF uploaded", s.qpdf)},
        {}}};
 }
 
@@ -70,16 +85,24 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
   handlers_ =
       std::make_unique<ApplicationHandlers>(*service_, *shared.renderer, *directory, shared.random);
   api_ = std::make_unique<ApplicationApi>(*service_, shared.translations);
+  uploads_ = std::make_unique<UploadService>(shared.db, shared.clock, shared.random, shared.blobs,
+                                             settings_);
+  upload_api_ = std::make_unique<UploadApi>(*uploads_, shared.translations);
   return ok();
 }
 
 std::vector<platform::PeriodicTask> ApplicationsModule::housekeeping() {
   // One statement per step, idempotent: several nodes running it at once is harmless.
-  return {{"applications: tell of and delete old drafts", std::chrono::hours(1),
-           [this]() -> Result<void> {
-             PRATU_CHECK(service_->sweep_drafts());
-             return ok();
-           }}};
+  return {
+      {"applications: tell of and delete old drafts", std::chrono::hours(1),
+       [this]() -> Result<void> {
+         PRATU_CHECK(service_->sweep_drafts());
+         return ok();
+       }},
+      {"applications: remove expired uploads", std::chrono::minutes(10), [this]() -> Result<void> {
+         PRATU_CHECK(uploads_->sweep_expired());
+         return ok();
+       }}};
 }
 
 web::Routes ApplicationsModule::routes() {
@@ -115,6 +138,7 @@ web::Routes ApplicationsModule::routes() {
   };
   web::Routes routes = handlers_->routes();
   for (auto& route : api_->routes()) routes.push_back(std::move(route));
+  for (auto& route : upload_api_->routes()) routes.push_back(std::move(route));
   routes.push_back(std::move(form));
   routes.push_back(std::move(schema));
   return routes;

@@ -17,6 +17,8 @@ namespace pratu::applications {
 
 class ApplicationApi;
 class ApplicationHandlers;
+class UploadApi;
+class UploadService;
 
 class ApplicationsModule final : public platform::Module {
  public:
@@ -44,6 +46,8 @@ class ApplicationsModule final : public platform::Module {
   std::unique_ptr<ApplicationService> service_;
   std::unique_ptr<ApplicationHandlers> handlers_;
   std::unique_ptr<ApplicationApi> api_;
+  std::unique_ptr<UploadService> uploads_;
+  std::unique_ptr<UploadApi> upload_api_;
   // The JSON Schema of each form's answers, serialised, by slug.
   std::map<std::string, std::string, std::less<>> form_schema_;
 };

@@ -1,0 +1,88 @@
+#pragma once
+/// Resumable uploads (tus 1.0) into the applicant's document wallet. A new upload is a partial
+/// file in the blob store; requests append to it where it stopped; the last byte has the file
+/// checked by its content (PDF, JPEG, PNG; PDFs opened by qpdf, malformed or encrypted ones
+/// refused), stored by its SHA-256 and added to the wallet. Every call names the person: an
+/// upload that is not theirs is not found.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "domains/applications/application_service.hpp"
+#include "domains/applications/upload_repository.hpp"
+#include "storage/blob_store.hpp"
+#include "storage/database.hpp"
+#include "web/message.hpp"
+
+namespace pratu::applications {
+
+/// What an upload was made with: Upload-Length and Upload-Metadata's filename and filetype.
+struct NewUpload {
+  std::int64_t length = 0;
+  std::string filename;
+  std::string filetype;
+};
+
+/// An upload's state, as HEAD and PATCH tell it.
+struct UploadState {
+  UploadRecord record;
+  std::int64_t offset = 0;                 // the bytes stored: where the next PATCH starts
+  std::optional<WalletDocument> document;  // set once complete and accepted
+};
+
+class UploadService {
+ public:
+  UploadService(storage::Database& db, const Clock& clock, Random& random,
+                const storage::BlobStore& blobs, const ApplicationsSettings& settings);
+
+  /// The largest upload accepted (Tus-Max-Size).
+  std::int64_t max_size() const;
+
+  /// Starts an upload for `user_id`: too_large past max_size() or the person's open bytes,
+  /// conflict when they hold too many unfinished uploads.
+  Result<UploadRecord> create(std::int64_t user_id, const NewUpload& upload);
+  /// The upload `public_id` of `user_id`, with its offset; not_found if not theirs or expired.
+  Result<UploadState> status(std::int64_t user_id, std::string_view public_id);
+  /// Where a PATCH starting at `offset` appends: conflict when `offset` is not the bytes
+  /// stored or the upload is complete.
+  Result<web::PartialUpload> append_target(std::int64_t user_id, std::string_view public_id,
+                                           std::int64_t offset);
+  /// After a PATCH: records the offset, and when the upload is complete checks its content,
+  /// stores it by SHA-256 and adds it to the wallet. A refused file (invalid_input, the reason
+  /// as the message key) is removed with its upload.
+  Result<UploadState> appended(std::int64_t user_id, std::string_view public_id);
+  /// Removes the upload and what it stored (tus termination).
+  Result<void> terminate(std::int64_t user_id, std::string_view public_id);
+  /// Removes uploads past their expiry, and the bytes of unfinished ones; how many.
+  Result<std::int64_t> sweep_expired();
+  /// The person's wallet, newest first.
+  Result<std::vector<WalletDocument>> wallet(std::int64_t user_id);
+
+ private:
+  Result<UploadRecord> find(std::int64_t user_id, std::string_view public_id);
+  Result<std::int64_t> stored_bytes(const UploadRecord& upload) const;
+  Result<UploadState> complete(UploadRecord upload);
+  /// Why a complete file is refused (a message key), or nullopt to keep it.
+  Result<std::optional<std::string>> refusal(const UploadRecord& upload, std::string& media_type);
+  void discard(const UploadRecord& upload);
+
+  storage::Database& db_;
+  const Clock& clock_;
+  Random& random_;
+  const storage::BlobStore& blobs_;
+  const ApplicationsSettings& settings_;
+};
+
+/// What qpdf says of the PDF at `path`.
+enum class PdfVerdict { sound, malformed, encrypted };
+
+/// Opens the PDF at `path` with the qpdf program `qpdf` (`--requires-password`, `--check`);
+/// an error when qpdf cannot be run.
+Result<PdfVerdict> check_pdf(const std::string& qpdf, const std::string& path);
+
+}  // namespace pratu::applications

@@ -14,6 +14,17 @@ namespace json = boost::json;
 
 Result<Form> Form::parse(const Request& request) {
   auto type = request.header("Content-Type");
+  if (auto boundary = multipart_boundary(type)) {
+    auto parsed = parse_multipart(request.body, *boundary);
+    if (!parsed) {
+      return Error{
+          ErrorCode::invalid_input, "errors.form_unreadable", "malformed multipart body", {}, 0};
+    }
+    Form form;
+    form.fields_ = std::move(parsed->fields);
+    form.files_ = std::move(parsed->files);
+    return form;
+  }
   if (!type.empty() && type.find("application/x-www-form-urlencoded") == std::string_view::npos) {
     return Error{
         ErrorCode::invalid_input, "errors.form_unreadable", "unexpected content type", {}, 0};
@@ -44,6 +55,13 @@ std::vector<std::string> Form::values(std::string_view name) const {
     if (key == name) out.emplace_back(trim(value, kAsciiWhitespace));
   }
   return out;
+}
+
+const FilePart* Form::file(std::string_view name) const {
+  for (const auto& f : files_) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
 }
 
 bool Form::has(std::string_view name) const {

@@ -11,11 +11,13 @@
 #include "common/result.hpp"
 #include "web/context.hpp"
 #include "web/message.hpp"
+#include "web/multipart.hpp"
 #include "web/render.hpp"
 
 namespace pratu::web {
 
-/// A decoded application/x-www-form-urlencoded body.
+/// A decoded form post: application/x-www-form-urlencoded, or multipart/form-data when it
+/// carries files (which then view the request's body: use them while the request lives).
 class Form {
  public:
   /// Decodes the request body; fails (invalid_input) if it is not a valid form.
@@ -29,9 +31,12 @@ class Form {
   std::vector<std::string> values(std::string_view name) const;
   /// Every name and value as sent.
   const std::vector<Header>& fields() const { return fields_; }
+  /// The file sent as `name`, or nullptr when none was chosen.
+  const FilePart* file(std::string_view name) const;
 
  private:
   std::vector<Header> fields_;
+  std::vector<FilePart> files_;
 };
 
 /// Model fragment for a form re-rendered after errors: `errors` for the summary (translated,

@@ -37,8 +37,38 @@ bool concerns(const AnswerProblem& p, const std::string& field) {
 
 }  // namespace
 
-ApplicationApi::ApplicationApi(ApplicationService& service, const web::Translations& translations)
-    : service_(service), translations_(translations) {}
+ApplicationApi::ApplicationApi(ApplicationService& service, UploadService& uploads,
+                               const web::Translations& translations)
+    : service_(service), uploads_(uploads), translations_(translations) {}
+
+Result<void> ApplicationApi::check_documents(std::int64_t user, const Field& field,
+                                             const std::string& path, json::value& value,
+                                             std::vector<AnswerProblem>& found) {
+  if (field.type == FieldType::group && value.is_array()) {
+    for (auto& item : value.get_array()) {
+      auto* object = item.if_object();
+      const auto* key = object != nullptr ? object->if_contains("_key") : nullptr;
+      if (key == nullptr || !key->is_string()) continue;
+      for (const auto& f : field.fields) {
+        if (auto* answer = object->if_contains(f.id)) {
+          const std::string at = path + "." + std::string(key->get_string()) + "." + f.id;
+          PRATU_CHECK(check_documents(user, f, at, *answer, found));
+        }
+      }
+    }
+    return ok();
+  }
+  if (field.type != FieldType::document || !value.is_object()) return ok();
+  const auto* blob = value.get_object().if_contains("blob");
+  if (blob == nullptr || !blob->is_string()) return ok();  // the form's own checks say why
+  PRATU_TRY(held, uploads_.document_with_blob(user, blob->get_string()));
+  if (!held) {
+    found.push_back({path, "applications.errors.document_not_in_wallet", {}, std::nullopt});
+    return ok();
+  }
+  value = document_answer(*held, "wallet");
+  return ok();
+}
 
 json::object ApplicationApi::view(const Application& a, bool full) {
   json::object out{{"id", a.public_id},
@@ -205,8 +235,14 @@ Result<web::Response> ApplicationApi::patch(const web::Request& request,
       }
     }
   }
+  json::object changes = answers->get_object();
+  for (auto& [id, value] : changes) {
+    if (const Field* field = form->field(id).second) {
+      PRATU_CHECK(check_documents(user, *field, std::string(id), value, found));
+    }
+  }
   if (!found.empty()) return problems(context, found, "applications.errors.answers_invalid");
-  PRATU_TRY(saved, service_.save(user, draft.public_id, answers->get_object(), revision));
+  PRATU_TRY(saved, service_.save(user, draft.public_id, changes, revision));
   return web::Response::json(json::serialize(view(saved, false)));
 }
 

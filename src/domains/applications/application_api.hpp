@@ -11,6 +11,7 @@
 /// Signed in with a bearer token (POST /api/v1/tokens) or the session cookie and X-CSRF-Token.
 
 #include "domains/applications/application_service.hpp"
+#include "domains/applications/upload_service.hpp"
 #include "web/render.hpp"
 #include "web/route.hpp"
 
@@ -18,7 +19,8 @@ namespace pratu::applications {
 
 class ApplicationApi {
  public:
-  ApplicationApi(ApplicationService& service, const web::Translations& translations);
+  ApplicationApi(ApplicationService& service, UploadService& uploads,
+                 const web::Translations& translations);
   web::Routes routes();
 
  private:
@@ -34,7 +36,14 @@ class ApplicationApi {
   web::Response problems(const web::RequestContext& context,
                          const std::vector<AnswerProblem>& problems, std::string_view detail_key);
 
+  // Checks each document answer in `value` (the answer to `field` at `path`) against the
+  // person's wallet, and rewrites it from what the wallet holds: a file is attached by its
+  // SHA-256 only once it has been uploaded by this person. Problems go to `found`.
+  Result<void> check_documents(std::int64_t user, const Field& field, const std::string& path,
+                               boost::json::value& value, std::vector<AnswerProblem>& found);
+
   ApplicationService& service_;
+  UploadService& uploads_;
   const web::Translations& translations_;
 };
 

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "common/civil_date.hpp"
+#include "common/log.hpp"
 #include "domains/applications/answer_input.hpp"
 #include "web/components.hpp"
 #include "web/dates.hpp"
@@ -99,7 +100,8 @@ struct View {
   Locale locale;
   const web::Translations& t;
   const ThaiAddressBook* addresses;
-  const std::map<std::string, std::string>& errors;  // input path -> its message
+  const std::map<std::string, std::string>& errors;     // input path -> its message
+  const std::vector<WalletDocument>* wallet = nullptr;  // to attach from, on a page
 
   std::string text(std::string_view key) const { return t.text(locale, key); }
   std::string error(const std::string& path) const {
@@ -119,6 +121,70 @@ std::string part_of(const TypedInput& shown, const std::string& name) {
 
 json::object input_model(const Field& field, const std::string& path, const json::value* raw,
                          const View& v);
+
+// "1.2 MB", "350 KB": a file's size as a person reads it.
+std::string size_text(const View& v, std::int64_t bytes) {
+  char number[32];
+  if (bytes >= 1024 * 1024) {
+    std::snprintf(number, sizeof number, "%.1f", static_cast<double>(bytes) / (1024.0 * 1024.0));
+    return fill(v.text("applications.document.size_mb"), {{"n", number}});
+  }
+  std::snprintf(number, sizeof number, "%lld", static_cast<long long>((bytes + 1023) / 1024));
+  return fill(v.text("applications.document.size_kb"), {{"n", number}});
+}
+
+std::string kind_text(const View& v, std::string_view media_type) {
+  if (media_type == "application/pdf") return v.text("applications.document.kind_pdf");
+  return v.text("applications.document.kind_image");
+}
+
+// A document question: what is attached (with Remove), a file input, and the wallet to pick
+// from. The page's form is then multipart; with script, static/js/pratu.js sends the file
+// ahead by resumable upload and picks it from the wallet instead.
+json::object document_model(const Field& field, const std::string& path, const json::value* raw,
+                            const View& v) {
+  json::object out{{"id", path},
+                   {"label", field.label.in(v.locale)},
+                   {"legend_hint", field.hint.in(v.locale)},
+                   {"detach_value", "detach:" + path},
+                   {"attach_value", "attach:" + path},
+                   {"wallet_name", path + ".wallet"},
+                   {"limits", fill(v.text("applications.document.limits"),
+                                   {{"max", std::to_string(field.max_bytes / (1024 * 1024))}})}};
+  const json::object* answer = raw != nullptr ? raw->if_object() : nullptr;
+  std::string attached;
+  if (answer != nullptr) {
+    if (const auto* name = answer->if_contains("name"); name && name->is_string()) {
+      out["file"] = name->get_string().empty()
+                        ? json::string(v.text("applications.document.unnamed"))
+                        : name->get_string();
+    }
+    const auto* bytes = answer->if_contains("bytes");
+    const auto* media = answer->if_contains("media_type");
+    if (bytes != nullptr && bytes->is_int64() && media != nullptr && media->is_string()) {
+      out["file_about"] =
+          size_text(v, bytes->get_int64()) + ", " + kind_text(v, media->get_string());
+    }
+    if (const auto* d = answer->if_contains("document"); d && d->is_string()) {
+      attached = d->get_string();
+    }
+  }
+  json::array wallet;
+  if (v.wallet != nullptr) {
+    for (const auto& d : *v.wallet) {
+      if (d.public_id == attached) continue;
+      wallet.push_back(json::object{
+          {"value", d.public_id},
+          {"text", (d.filename.empty() ? v.text("applications.document.unnamed") : d.filename) +
+                       " (" + size_text(v, d.size_bytes) + ", " + kind_text(v, d.media_type) +
+                       ", " + web::format_date(v.locale, d.created_at) + ")"}});
+    }
+  }
+  out["has_wallet"] = !wallet.empty();
+  out["wallet"] = std::move(wallet);
+  if (auto e = v.error(path); !e.empty()) out["document_error"] = e;
+  return out;
+}
 
 json::object address_model(const Field& field, const std::string& path, const json::value* raw,
                            const View& v) {
@@ -289,19 +355,7 @@ json::object input_model(const Field& field, const std::string& path, const json
       break;
     case FieldType::address: out["address"] = address_model(field, path, raw, v); break;
     case FieldType::group: out["group"] = group_model(field, path, raw, v); break;
-    case FieldType::document: {
-      json::object document{{"id", path},
-                            {"label", field.label.in(v.locale)},
-                            {"legend_hint", field.hint.in(v.locale)}};
-      if (raw != nullptr && raw->is_object()) {
-        if (const auto* name = raw->get_object().if_contains("name"); name && name->is_string()) {
-          document["file"] = name->get_string();
-        }
-      }
-      if (auto e = v.error(path); !e.empty()) document["document_error"] = e;
-      out["document"] = std::move(document);
-      break;
-    }
+    case FieldType::document: out["document"] = document_model(field, path, raw, v); break;
   }
   return out;
 }
@@ -518,9 +572,41 @@ bool is_item_key(std::string_view key) {
 
 }  // namespace
 
-ApplicationHandlers::ApplicationHandlers(ApplicationService& service, const web::Renderer& renderer,
+ApplicationHandlers::ApplicationHandlers(ApplicationService& service, UploadService& uploads,
+                                         const web::Renderer& renderer,
                                          const platform::ServiceDirectory& services, Random& random)
-    : service_(service), renderer_(renderer), services_(services), random_(random) {}
+    : service_(service),
+      uploads_(uploads),
+      renderer_(renderer),
+      services_(services),
+      random_(random) {}
+
+Result<std::optional<json::value>> ApplicationHandlers::attachment(
+    std::int64_t user, const web::Form& body, const std::string& path, const std::string& action,
+    const json::value* current, std::vector<AnswerProblem>& problems) {
+  using Kept = std::optional<json::value>;
+  if (action == "detach:" + path) return Kept(json::value(nullptr));
+  if (const auto* file = body.file(path)) {
+    auto stored = uploads_.store(user, file->filename, file->bytes);
+    if (stored) return Kept(document_answer(*stored, "upload"));
+    const auto code = stored.error().code;
+    if (code != ErrorCode::invalid_input && code != ErrorCode::too_large) return stored.error();
+    problems.push_back({path, stored.error().message_key, {}, std::nullopt});
+    return Kept();
+  }
+  const std::string picked = body.value(path + ".wallet");
+  if (picked.empty()) return Kept();
+  const json::object* held = current != nullptr ? current->if_object() : nullptr;
+  if (const auto* d = held != nullptr ? held->if_contains("document") : nullptr;
+      d != nullptr && *d == json::value(picked)) {
+    return Kept();  // the one attached already
+  }
+  auto document = uploads_.document(user, picked);
+  if (document) return Kept(document_answer(*document, "wallet"));
+  if (document.error().code != ErrorCode::not_found) return document.error();
+  problems.push_back({path, document.error().message_key, {}, std::nullopt});
+  return Kept();
+}
 
 Result<web::Response> ApplicationHandlers::refusal(const web::Request& request,
                                                    web::RequestContext& context,
@@ -603,7 +689,23 @@ web::Response ApplicationHandlers::render_page(const web::Request& request,
   const Locale locale = context.locale;
   json::array summary;
   const auto errors = error_map(t, locale, problems, summary);
-  const View v{locale, t, service_.addresses(), errors};
+  const bool asks_documents =
+      std::any_of(page.fields.begin(), page.fields.end(), [](const Field& f) {
+        return f.type == FieldType::document ||
+               std::any_of(f.fields.begin(), f.fields.end(),
+                           [](const Field& g) { return g.type == FieldType::document; });
+      });
+  std::vector<WalletDocument> wallet;
+  if (asks_documents) {
+    // Without the wallet the page still works: only picking an earlier file is missing.
+    if (auto held = uploads_.wallet(a.user_id)) {
+      wallet = std::move(*held);
+    } else {
+      log::warn("wallet unreadable", request.request_id, {{"error", held.error().detail}});
+    }
+  }
+  View v{locale, t, service_.addresses(), errors};
+  v.wallet = &wallet;
   FormEvaluation evaluation = service_.evaluate(form, a.answers);
   json::array fields;
   for (const auto& field : page.fields) {
@@ -626,6 +728,8 @@ web::Response ApplicationHandlers::render_page(const web::Request& request,
       {"service", form.title.in(locale)},
       {"errors", std::move(summary)},
       {"fields", std::move(fields)},
+      {"multipart", asks_documents},
+      {"uploads_url", "/api/v1/uploads"},
       {"action", page_url(a, page.id, return_to_check)},
       {"back_url", back},
       {"step",
@@ -678,9 +782,15 @@ Result<web::Response> ApplicationHandlers::save_page(const web::Request& request
   const auto shown = form_body->values("_shown");
   const std::string action = form_body->value("action");
   json::object changes;
+  std::vector<AnswerProblem> refused;  // files refused for their content
   for (const auto& field : page->fields) {
     if (std::find(shown.begin(), shown.end(), field.id) == shown.end()) continue;
-    if (field.type == FieldType::document) continue;  // attached by upload, not typed
+    if (field.type == FieldType::document) {
+      PRATU_TRY(attached, attachment(user, *form_body, field.id, action,
+                                     found->answers.if_contains(field.id), refused));
+      if (attached) changes[field.id] = std::move(*attached);
+      continue;
+    }
     if (field.type != FieldType::group) {
       changes[field.id] =
           decode_field(*form_body, field, field.id, context.locale, service_.addresses());
@@ -700,12 +810,18 @@ Result<web::Response> ApplicationHandlers::save_page(const web::Request& request
         }
       }
       for (const auto& f : field.fields) {
+        const std::string path = field.id + "." + key + "." + f.id;
         if (f.type == FieldType::document) {
-          if (const auto* d = member(kept, f.id)) item[f.id] = *d;
+          PRATU_TRY(attached,
+                    attachment(user, *form_body, path, action, member(kept, f.id), refused));
+          if (!attached) {
+            if (const auto* d = member(kept, f.id)) item[f.id] = *d;
+          } else if (!attached->is_null()) {
+            item[f.id] = std::move(*attached);
+          }
           continue;
         }
-        auto answer = decode_field(*form_body, f, field.id + "." + key + "." + f.id, context.locale,
-                                   service_.addresses());
+        auto answer = decode_field(*form_body, f, path, context.locale, service_.addresses());
         if (!answer.is_null()) item[f.id] = std::move(answer);
       }
       items.push_back(std::move(item));
@@ -720,6 +836,10 @@ Result<web::Response> ApplicationHandlers::save_page(const web::Request& request
   if (!saved) return refusal(request, context, saved.error());
 
   const bool return_to_check = request.query_param("return").value_or("") == "check";
+  if (!refused.empty()) {
+    // What was typed is saved; the file is not, and the page says why.
+    return render_page(request, context, *saved, *form, *page, refused, 422);
+  }
   if (action == "autosave") {
     // Saved as the person types (static/js/pratu.js): say when, nothing else.
     const auto& t = renderer_.translations();
@@ -1062,6 +1182,9 @@ web::Routes ApplicationHandlers::routes() {
         bind(&ApplicationHandlers::page));
   route("POST", "/applications/{id}/pages/{page}", "application_page_save",
         bind(&ApplicationHandlers::save_page));
+  // A page with a document question carries its file when script is off: room for one file
+  // of the largest size an upload may be, besides the answers.
+  r.back().body_limit = kMaxPageBody + static_cast<std::size_t>(uploads_.max_size());
   route("GET", "/applications/{id}/check", "application_check", bind(&ApplicationHandlers::check));
   route("POST", "/applications/{id}/submit", "application_submit",
         bind(&ApplicationHandlers::submit));

@@ -11,7 +11,9 @@
 ///                                                application
 ///   GET  /applications/{id}/pages/{page}         one page of questions
 ///   POST /applications/{id}/pages/{page}         save it; continue, update a list, add or
-///                                                remove an item, or autosave (JSON answer)
+///                                                remove an item, attach a document (a file
+///                                                sent multipart, or one from the wallet) or
+///                                                remove it, or autosave (JSON answer)
 ///   GET  /applications/{id}/check                check your answers and the declaration
 ///   POST /applications/{id}/submit               submit (a one-time key makes a repeat harmless)
 ///   GET  /applications/{id}/confirmation         reference, what happens next, by when
@@ -21,20 +23,27 @@
 
 #include <boost/json/object.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "domains/applications/application_service.hpp"
+#include "domains/applications/upload_service.hpp"
 #include "platform/service_directory.hpp"
 #include "web/render.hpp"
 #include "web/route.hpp"
+
+namespace pratu::web {
+class Form;
+}  // namespace pratu::web
 
 namespace pratu::applications {
 
 class ApplicationHandlers {
  public:
-  ApplicationHandlers(ApplicationService& service, const web::Renderer& renderer,
-                      const platform::ServiceDirectory& services, Random& random);
+  ApplicationHandlers(ApplicationService& service, UploadService& uploads,
+                      const web::Renderer& renderer, const platform::ServiceDirectory& services,
+                      Random& random);
   web::Routes routes();
 
  private:
@@ -62,11 +71,20 @@ class ApplicationHandlers {
                                  const Application& application, std::string_view template_name,
                                  const std::string& notice = {},
                                  const boost::json::object& extra = {});
+  // What the page's document question at `path` holds after the post: the file sent (kept
+  // in the wallet) or the wallet document picked, null when removed; nullopt keeps the
+  // answer. A file refused for its content adds its reason to `problems`.
+  Result<std::optional<boost::json::value>> attachment(std::int64_t user, const web::Form& body,
+                                                       const std::string& path,
+                                                       const std::string& action,
+                                                       const boost::json::value* current,
+                                                       std::vector<AnswerProblem>& problems);
   // An error of the service as the page the person sees: its own message, never a generic one.
   Result<web::Response> refusal(const web::Request& request, web::RequestContext& context,
                                 const Error& error);
 
   ApplicationService& service_;
+  UploadService& uploads_;
   const web::Renderer& renderer_;
   const platform::ServiceDirectory& services_;
   Random& random_;

@@ -82,11 +82,11 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
   service_ = std::make_unique<ApplicationService>(shared.db, shared.clock, shared.random, forms_,
                                                   *directory, &*addresses_, std::move(calendar),
                                                   profiles, settings_);
-  handlers_ =
-      std::make_unique<ApplicationHandlers>(*service_, *shared.renderer, *directory, shared.random);
-  api_ = std::make_unique<ApplicationApi>(*service_, shared.translations);
   uploads_ = std::make_unique<UploadService>(shared.db, shared.clock, shared.random, shared.blobs,
                                              settings_);
+  handlers_ = std::make_unique<ApplicationHandlers>(*service_, *uploads_, *shared.renderer,
+                                                    *directory, shared.random);
+  api_ = std::make_unique<ApplicationApi>(*service_, *uploads_, shared.translations);
   upload_api_ = std::make_unique<UploadApi>(*uploads_, shared.translations);
   return ok();
 }

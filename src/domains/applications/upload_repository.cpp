@@ -8,6 +8,14 @@ constexpr std::string_view kColumns =
     "id, public_id, user_id, length, upload_offset, writer_id, filename, filetype, created_at, "
     "expires_at, COALESCE(sha256, '')";
 
+constexpr std::string_view kDocumentColumns =
+    "public_id, user_id, sha256, media_type, size_bytes, filename, created_at";
+
+WalletDocument read_document(const storage::Row& row) {
+  return WalletDocument{row.text(0),  row.int64(1), row.text(2), row.text(3),
+                        row.int64(4), row.text(5),  row.int64(6)};
+}
+
 UploadRecord read_upload(const storage::Row& row) {
   return UploadRecord{row.int64(0), row.text(1),  row.int64(2), row.int64(3),
                       row.int64(4), row.text(5),  row.text(6),  row.text(7),
@@ -86,16 +94,33 @@ Result<void> insert_document(storage::Connection& c, const WalletDocument& d) {
 
 Result<std::vector<WalletDocument>> documents_of(storage::Connection& c, std::int64_t user_id,
                                                  int limit) {
-  PRATU_TRY(rows, c.query("SELECT public_id, user_id, sha256, media_type, size_bytes, filename, "
-                          "created_at FROM wallet_documents WHERE user_id = $1 "
-                          "ORDER BY created_at DESC, id DESC LIMIT $2",
+  PRATU_TRY(rows, c.query("SELECT " + std::string(kDocumentColumns) +
+                              " FROM wallet_documents WHERE user_id = $1 "
+                              "ORDER BY created_at DESC, id DESC LIMIT $2",
                           {user_id, std::int64_t{limit}}));
   std::vector<WalletDocument> out;
-  for (const auto& row : rows) {
-    out.push_back({row.text(0), row.int64(1), row.text(2), row.text(3), row.int64(4), row.text(5),
-                   row.int64(6)});
-  }
+  for (const auto& row : rows) out.push_back(read_document(row));
   return out;
+}
+
+Result<std::optional<WalletDocument>> find_document(storage::Connection& c, std::int64_t user_id,
+                                                    std::string_view public_id) {
+  PRATU_TRY(row, c.query_one("SELECT " + std::string(kDocumentColumns) +
+                                 " FROM wallet_documents WHERE public_id = $1 AND user_id = $2",
+                             {std::string(public_id), user_id}));
+  if (!row) return std::optional<WalletDocument>{};
+  return std::optional<WalletDocument>(read_document(*row));
+}
+
+Result<std::optional<WalletDocument>> document_with_blob(storage::Connection& c,
+                                                         std::int64_t user_id,
+                                                         std::string_view sha256) {
+  PRATU_TRY(row, c.query_one("SELECT " + std::string(kDocumentColumns) +
+                                 " FROM wallet_documents WHERE user_id = $1 AND sha256 = $2 "
+                                 "ORDER BY created_at DESC, id DESC LIMIT 1",
+                             {user_id, std::string(sha256)}));
+  if (!row) return std::optional<WalletDocument>{};
+  return std::optional<WalletDocument>(read_document(*row));
 }
 
 }  // namespace pratu::applications::upload_repository

@@ -63,5 +63,12 @@ Result<void> insert_blob(storage::Connection& c, std::string_view sha256, std::i
 Result<void> insert_document(storage::Connection& c, const WalletDocument& d);
 Result<std::vector<WalletDocument>> documents_of(storage::Connection& c, std::int64_t user_id,
                                                  int limit);
+/// Wallet document `public_id` of `user_id`, if there is one.
+Result<std::optional<WalletDocument>> find_document(storage::Connection& c, std::int64_t user_id,
+                                                    std::string_view public_id);
+/// The newest wallet document of `user_id` holding blob `sha256`, if there is one.
+Result<std::optional<WalletDocument>> document_with_blob(storage::Connection& c,
+                                                         std::int64_t user_id,
+                                                         std::string_view sha256);
 
 }  // namespace pratu::applications::upload_repository

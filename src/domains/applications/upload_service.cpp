@@ -241,6 +241,73 @@ Result<std::int64_t> UploadService::sweep_expired() {
   return static_cast<std::int64_t>(stale.size());
 }
 
+Result<WalletDocument> UploadService::store(std::int64_t user_id, std::string_view filename,
+                                            std::string_view bytes) {
+  const auto length = static_cast<std::int64_t>(bytes.size());
+  if (length == 0) {
+    return refused(ErrorCode::invalid_input, "applications.uploads.empty", "empty file");
+  }
+  if (length > max_size()) {
+    return refused(ErrorCode::too_large, "applications.uploads.too_large", "file");
+  }
+  PRATU_TRY(writer, storage::BlobWriter::create(blobs_, length));
+  if (auto appended = writer.append(bytes); !appended) {
+    writer.abandon();
+    return appended.error();
+  }
+  UploadRecord upload;
+  upload.writer_id = writer.id();
+  upload.length = length;
+  std::string media_type;
+  auto reason = refusal(upload, media_type);
+  if (!reason || *reason) {
+    writer.abandon();
+    if (!reason) return reason.error();
+    return refused(ErrorCode::invalid_input, **reason, "content refused");
+  }
+  PRATU_TRY(blob, writer.finish(media_type));
+  PRATU_TRY(held, document_with_blob(user_id, blob.sha256));
+  if (held) return std::move(*held);
+  WalletDocument document;
+  document.public_id = random_.token(16);
+  document.user_id = user_id;
+  document.sha256 = blob.sha256;
+  document.media_type = media_type;
+  document.size_bytes = blob.size_bytes;
+  document.filename = std::string(filename.substr(0, 255));
+  document.created_at = clock_.now_seconds();
+  auto recorded = db_.write([&](storage::Connection& c) -> Result<void> {
+    PRATU_CHECK(upload_repository::insert_blob(c, blob.sha256, blob.size_bytes, media_type,
+                                               document.created_at));
+    return upload_repository::insert_document(c, document);
+  });
+  if (!recorded) return recorded.error();
+  return document;
+}
+
+Result<WalletDocument> UploadService::document(std::int64_t user_id, std::string_view public_id) {
+  PRATU_TRY(found, db_.read_value<std::optional<WalletDocument>>([&](storage::Connection& c) {
+    return upload_repository::find_document(c, user_id, public_id);
+  }));
+  if (!found) {
+    return Error{
+        ErrorCode::not_found, "applications.uploads.document_not_found", "document", {}, 0};
+  }
+  return std::move(*found);
+}
+
+Result<std::optional<WalletDocument>> UploadService::document_with_blob(std::int64_t user_id,
+                                                                        std::string_view sha256) {
+  return db_.read_value<std::optional<WalletDocument>>([&](storage::Connection& c) {
+    return upload_repository::document_with_blob(c, user_id, sha256);
+  });
+}
+
+boost::json::object document_answer(const WalletDocument& d, std::string_view source) {
+  return {{"blob", d.sha256},      {"name", d.filename},      {"media_type", d.media_type},
+          {"bytes", d.size_bytes}, {"document", d.public_id}, {"source", source}};
+}
+
 Result<std::vector<WalletDocument>> UploadService::wallet(std::int64_t user_id) {
   return db_.read_value<std::vector<WalletDocument>>([&](storage::Connection& c) {
     return upload_repository::documents_of(c, user_id, kWalletLimit);

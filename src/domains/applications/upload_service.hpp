@@ -5,6 +5,8 @@
 /// refused), stored by its SHA-256 and added to the wallet. Every call names the person: an
 /// upload that is not theirs is not found.
 
+#include <boost/json/object.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -62,6 +64,16 @@ class UploadService {
   Result<std::int64_t> sweep_expired();
   /// The person's wallet, newest first.
   Result<std::vector<WalletDocument>> wallet(std::int64_t user_id);
+  /// Keeps a whole file sent at once (a page's file input): judged by its content as a
+  /// finished upload is, and added to the wallet (the document already there when the person
+  /// holds the same bytes). invalid_input with the reason as the key when refused.
+  Result<WalletDocument> store(std::int64_t user_id, std::string_view filename,
+                               std::string_view bytes);
+  /// Wallet document `public_id` of `user_id`; not_found if it is not theirs.
+  Result<WalletDocument> document(std::int64_t user_id, std::string_view public_id);
+  /// The person's wallet document holding blob `sha256`, if they have one.
+  Result<std::optional<WalletDocument>> document_with_blob(std::int64_t user_id,
+                                                           std::string_view sha256);
 
  private:
   Result<UploadRecord> find(std::int64_t user_id, std::string_view public_id);
@@ -77,6 +89,9 @@ class UploadService {
   const storage::BlobStore& blobs_;
   const ApplicationsSettings& settings_;
 };
+
+/// A document answer (what a form's document field holds) naming wallet document `d`.
+boost::json::object document_answer(const WalletDocument& d, std::string_view source);
 
 /// What qpdf says of the PDF at `path`.
 enum class PdfVerdict { sound, malformed, encrypted };

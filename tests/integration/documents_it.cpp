@@ -1,0 +1,235 @@
+// Documents on the form's pages, with script off, through the real server on SQLite and
+// PostgreSQL: a file sent with the page (multipart) is judged by its content and attached,
+// what was typed survives a refused file, a file from the wallet is attached without sending
+// it again, Remove takes it off, and nobody attaches what they did not upload — neither
+// through the page nor through the API.
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "support/http_client.hpp"
+#include "support/test_app.hpp"
+
+namespace pratu::test {
+namespace {
+
+namespace json = boost::json;
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+constexpr std::string_view kBoundary = "----PratuTestBoundary7MA4YWxkTrZu0gW";
+constexpr std::string_view kDocuments = "/pages/supporting_documents";
+
+// A picture by its first bytes: the platform judges files by content, not by name.
+std::string png() { return std::string("\x89PNG\r\n\x1A\n", 8) + std::string(4000, '\x42'); }
+
+struct File {
+  std::string field;
+  std::string filename;
+  std::string bytes;
+};
+
+std::string multipart(const Fields& fields, const std::vector<File>& files) {
+  std::string body;
+  for (const auto& [name, value] : fields) {
+    body += "--" + std::string(kBoundary) + "\r\nContent-Disposition: form-data; name=\"" + name +
+            "\"\r\n\r\n" + value + "\r\n";
+  }
+  for (const auto& f : files) {
+    body += "--" + std::string(kBoundary) + "\r\nContent-Disposition: form-data; name=\"" +
+            f.field + "\"; filename=\"" + f.filename +
+            "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + f.bytes + "\r\n";
+  }
+  return body + "--" + std::string(kBoundary) + "--\r\n";
+}
+
+class DocumentsIT : public AppTest {
+ protected:
+  std::unique_ptr<HttpClient> applicant(const std::string& national_id = "1234567890121",
+                                        const std::string& password = "pratu-demo-applicant") {
+    auto client = std::make_unique<HttpClient>(app_->port());
+    if (national_id != "1234567890121") {
+      auto form = client->get("/register");
+      auto registered =
+          client->post_form("/register", {{"national_id", national_id},
+                                          {"title", "mrs"},
+                                          {"given_name", "สมศรี"},
+                                          {"family_name", "มีสุข"},
+                                          {"email", "somsri@example.org"},
+                                          {"mobile", "0898765432"},
+                                          {"password", password},
+                                          {"password_confirmation", password},
+                                          {"csrf_token", extract_csrf_token(form.body)}});
+      EXPECT_EQ(registered.status, 303);
+      return client;
+    }
+    auto form = client->get("/login");
+    auto in = client->post_form("/login", {{"login", national_id},
+                                           {"password", password},
+                                           {"csrf_token", extract_csrf_token(form.body)}});
+    EXPECT_EQ(in.status, 303);
+    return client;
+  }
+
+  static std::string start(HttpClient& client, const std::string& slug) {
+    auto page = client.get("/applications");
+    auto started = client.post_form("/services/" + slug + "/apply",
+                                    {{"csrf_token", extract_csrf_token(page.body)}});
+    EXPECT_EQ(started.status, 303) << started.body.substr(0, 2000);
+    const auto location = started.header("Location");
+    return location.substr(0, location.find("/pages/"));
+  }
+
+  // Posts the documents page as a browser with script off does: multipart, with the token.
+  static HttpResponse post_page(HttpClient& client, const std::string& app, Fields fields,
+                                const std::vector<File>& files, const std::string& query = {}) {
+    const auto page = client.get(app + std::string(kDocuments));
+    fields.emplace_back("csrf_token", extract_csrf_token(page.body));
+    fields.emplace_back("_shown", "mover_id_card");
+    fields.emplace_back("_shown", "household_head_consent");
+    return client.request(
+        "POST", app + std::string(kDocuments) + query, multipart(fields, files),
+        {{"Content-Type", "multipart/form-data; boundary=" + std::string(kBoundary)}});
+  }
+
+  static std::string token(HttpClient& client) {
+    auto created = client.request("POST", "/api/v1/tokens",
+                                  R"({"login":"1234567890121","password":"pratu-demo-applicant"})",
+                                  {{"Content-Type", "application/json"}});
+    EXPECT_EQ(created.status, 201) << created.body;
+    return std::string(json::parse(created.body).at("token").as_string());
+  }
+
+  // The wallet document ids a page offers to pick from, in order.
+  static std::vector<std::string> offered(const std::string& html) {
+    std::vector<std::string> ids;
+    const std::string select = "name=\"household_head_consent.wallet\"";
+    auto at = html.find(select);
+    const auto end = html.find("</select>", at);
+    while (at != std::string::npos && (at = html.find("<option value=\"", at)) < end) {
+      at += 15;
+      const auto id = html.substr(at, html.find('"', at) - at);
+      if (!id.empty()) ids.push_back(id);
+    }
+    return ids;
+  }
+};
+
+TEST_P(DocumentsIT, AFileSentWithThePageIsJudgedByContentAttachedAndRemovable) {
+  auto client = applicant();
+  const auto app = start(*client, "change-of-address");
+  auto empty = client->get(app + std::string(kDocuments) + "?lang=en");
+  ASSERT_EQ(empty.status, 200);
+  EXPECT_NE(empty.body.find("enctype=\"multipart/form-data\""), std::string::npos);
+  EXPECT_NE(empty.body.find("type=\"file\""), std::string::npos);
+  EXPECT_NE(empty.body.find("A PDF, JPEG or PNG file, up to"), std::string::npos);
+
+  // A picture named .pdf: attached as what it is.
+  auto attached = post_page(*client, app, {{"action", "attach:mover_id_card"}},
+                            {{"mover_id_card", "บัตร.pdf", png()}});
+  ASSERT_EQ(attached.status, 303) << attached.body.substr(0, 3000);
+  EXPECT_EQ(attached.header("Location"), app + std::string(kDocuments) + "#mover_id_card");
+  auto shown = client->get(app + std::string(kDocuments) + "?lang=en");
+  EXPECT_NE(shown.body.find("<strong>บัตร.pdf</strong> (4 KB, picture)"), std::string::npos)
+      << shown.body;
+
+  // Text called .pdf is refused with its reason, on the field; the attachment above stays.
+  auto refused =
+      post_page(*client, app, {{"action", "continue"}},
+                {{"household_head_consent", "consent.pdf", "just words, no PDF"}}, "?lang=en");
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_NE(refused.body.find("<a href=\"#household_head_consent\">This file is not a PDF, JPEG"),
+            std::string::npos)
+      << refused.body.substr(0, 3000);
+  EXPECT_NE(refused.body.find("<strong>บัตร.pdf</strong>"), std::string::npos);
+
+  // The file uploaded once is offered for the other question, and attached from the wallet.
+  const auto ids = offered(refused.body);
+  ASSERT_EQ(ids.size(), 1u) << refused.body;
+  auto picked = post_page(*client, app,
+                          {{"action", "continue"}, {"household_head_consent.wallet", ids[0]}}, {});
+  EXPECT_EQ(picked.status, 303) << picked.body.substr(0, 3000);
+  auto both = client->get(app + std::string(kDocuments));
+  EXPECT_EQ(both.body.find("ยังไม่ได้แนบ"), std::string::npos) << "both attached";
+
+  // Remove takes it off again; nothing else changes.
+  auto removed = post_page(*client, app, {{"action", "detach:mover_id_card"}}, {});
+  EXPECT_EQ(removed.status, 303);
+  auto after = client->get(app + std::string(kDocuments) + "?lang=en");
+  EXPECT_NE(after.body.find("Not attached yet."), std::string::npos);
+  EXPECT_NE(after.body.find("<strong>บัตร.pdf</strong>"), std::string::npos)
+      << "the other question keeps its file";
+
+  // The form's own check: a required document missing stops Continue.
+  auto missing = post_page(*client, app, {{"action", "continue"}}, {}, "?lang=en");
+  EXPECT_EQ(missing.status, 422);
+  EXPECT_NE(missing.body.find("<a href=\"#mover_id_card\">"), std::string::npos);
+}
+
+TEST_P(DocumentsIT, NobodyAttachesAFileTheyDidNotUpload) {
+  auto owner = applicant();
+  const auto app = start(*owner, "change-of-address");
+  ASSERT_EQ(post_page(*owner, app, {{"action", "attach:mover_id_card"}},
+                      {{"mover_id_card", "id.png", png()}})
+                .status,
+            303);
+  const auto ids = offered(owner->get(app + std::string(kDocuments)).body);
+  ASSERT_EQ(ids.size(), 1u);
+
+  // Another person naming the owner's wallet document: not theirs, so not found.
+  auto stranger = applicant("1101700203034", "another long passphrase");
+  const auto theirs = start(*stranger, "change-of-address");
+  auto taken = post_page(*stranger, theirs,
+                         {{"action", "continue"}, {"household_head_consent.wallet", ids[0]}}, {},
+                         "?lang=en");
+  EXPECT_EQ(taken.status, 422);
+  EXPECT_NE(taken.body.find("That file is no longer in your documents"), std::string::npos);
+
+  // Through the API: a SHA-256 the person never uploaded is refused; their own is attached
+  // as the wallet describes it, whatever type the client claimed.
+  HttpClient api(app_->port());
+  const auto bearer = "Bearer " + token(api);
+  const auto id = app.substr(app.rfind('/') + 1);
+  auto attach = [&](const std::string& blob) {
+    json::object answer{
+        {"blob", blob}, {"name", "x.pdf"}, {"media_type", "application/pdf"}, {"bytes", 10}};
+    return api.request("PATCH", "/api/v1/applications/" + id,
+                       json::serialize(json::object{
+                           {"answers", json::object{{"household_head_consent", answer}}}}),
+                       {{"Authorization", bearer}, {"Content-Type", "application/json"}});
+  };
+  auto unknown = attach(std::string(64, 'a'));
+  EXPECT_EQ(unknown.status, 422) << unknown.body;
+  EXPECT_NE(unknown.body.find("document_not_in_wallet"), std::string::npos) << unknown.body;
+  auto wallet = api.request("GET", "/api/v1/wallet", {}, {{"Authorization", bearer}});
+  const auto documents = json::parse(wallet.body).at("documents").as_array();
+  ASSERT_EQ(documents.size(), 1u);
+  auto own = attach(std::string(documents[0].at("sha256").as_string()));
+  ASSERT_EQ(own.status, 200) << own.body;
+  const auto saved = json::parse(own.body).at("answers").at("household_head_consent");
+  EXPECT_EQ(saved.at("media_type").as_string(), "image/png");
+  EXPECT_EQ(saved.at("bytes").as_int64(), static_cast<std::int64_t>(png().size()));
+}
+
+TEST_P(DocumentsIT, APageBodyPastTheLargestFileIsRefusedUnread) {
+  auto client = applicant();
+  const auto app = start(*client, "change-of-address");
+  const auto session = client->cookie("pratu_session");
+  ASSERT_TRUE(session);
+  // Claims 200 MiB and sends none of it: refused at once, not after 200 MiB.
+  auto raw =
+      fetch(app_->port(), "POST " + app + std::string(kDocuments) +
+                              " HTTP/1.1\r\nHost: localhost\r\nCookie: pratu_session=" + *session +
+                              "\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                              "Content-Length: 209715200\r\nConnection: close\r\n\r\n");
+  ASSERT_TRUE(raw);
+  EXPECT_EQ(raw->status, 413);
+}
+
+PRATU_INSTANTIATE_ENGINE_TESTS(DocumentsIT);
+
+}  // namespace
+}  // namespace pratu::test

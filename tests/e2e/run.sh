@@ -30,6 +30,8 @@ cleanup() {
 }
 trap cleanup EXIT
 [[ -n $database ]] || database="sqlite:$work/pratu.db"
+# Documents the journeys upload go with the database, not into the checkout's data/blobs.
+export PRATU_PATHS_BLOBS="$work/blobs"
 
 if [[ ! -x $binary ]]; then
   echo "e2e: $binary is missing: build it first (cmake --preset ci && cmake --build --preset ci)" >&2

@@ -8,6 +8,7 @@
 // axe-core checks every page on the way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -53,6 +54,16 @@ function service(agency, slug) {
 
 const certificate = service('dbd', 'company-certificate');
 const changeOfAddress = service('dopa', 'change-of-address');
+
+/** A picture by its first bytes (PNG or JPEG), `size` bytes long: files are judged by content. */
+function picture(size, kind = 'png') {
+  const head = kind === 'png'
+    ? Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+    : Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]);
+  const body = Buffer.alloc(size - head.length);
+  for (let i = 0; i < body.length; i += 1) body[i] = (i * 7919 + size) % 251;
+  return Buffer.concat([head, body]);
+}
 
 function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -793,13 +804,13 @@ test('an applicant gives a change of address without JavaScript: address lists a
       await tab.audit();
     });
 
-    await step('moves on to the documents, which cannot be attached yet, and cannot reach the check page', async () => {
+    await step('moves on to the documents, and cannot reach the check page before attaching them', async () => {
       await you.press(you.button('applications.page.continue'));
       assert.equal(tab.status(), 200, await you.main());
       assert.match(page.url(), /\/pages\/supporting_documents$/);
       const main = await you.main();
       assert.equal(main.split(t('th', 'applications.document.not_attached')).length - 1, 2,
-        'each of the two documents should say it cannot be attached yet');
+        'each of the two documents should say it is not attached yet');
       await tab.audit();
       const id = page.url().match(/\/applications\/([0-9a-f]+)\//)[1];
       await tab.goto(`/applications/${id}/check`);
@@ -812,6 +823,109 @@ test('an applicant gives a change of address without JavaScript: address lists a
       assert.equal(await drafts.count(), 1);
       assert.ok((await drafts.innerText()).includes(tf('applications.list.progress', { done: 3, count: 4 })),
         await drafts.innerText());
+      await you.press(drafts.getByRole('link', { name: form.name, exact: true }));
+      assert.match(page.url(), /\/pages\/supporting_documents$/);
+    });
+
+    const fileInput = (id) => page.locator(`input[type=file][name="${id}"]`);
+    await step('attaches both files with the page: one that is no PDF is refused, the other kept', async () => {
+      await fileInput('mover_id_card').setInputFiles(
+        { name: 'บัตรประชาชน.pdf', mimeType: 'application/pdf', buffer: Buffer.from('not a PDF, only words') });
+      await fileInput('household_head_consent').setInputFiles(
+        { name: 'consent.png', mimeType: 'image/png', buffer: picture(6000) });
+      await you.press(you.button('applications.page.continue'));
+      assert.equal(tab.status(), 422);
+      const summary = await you.errorSummary().innerText();
+      assert.ok(summary.includes(t('th', 'applications.uploads.unsupported_type')), summary);
+      const main = await you.main();
+      assert.ok(main.includes('consent.png'), 'the accepted file is attached');
+      assert.equal(main.split(t('th', 'applications.document.not_attached')).length - 1, 1);
+      await tab.audit();
+    });
+
+    await step('attaches the right file and reaches the check page, which lists both', async () => {
+      await fileInput('mover_id_card').setInputFiles(
+        { name: 'บัตรประชาชน.jpg', mimeType: 'image/jpeg', buffer: picture(9000, 'jpeg') });
+      await you.press(you.button('applications.page.continue'));
+      assert.equal(tab.status(), 200, await you.main());
+      assert.match(page.url(), /\/check$/);
+      assert.equal((await you.answer(form.label('mover_id_card')).innerText()).trim().startsWith('บัตรประชาชน.jpg'), true,
+        await you.answer(form.label('mover_id_card')).innerText());
+      assert.ok((await you.answer(form.label('household_head_consent')).innerText()).includes('consent.png'));
+      await tab.audit();
+    });
+
+    await step('sends: a confirmation with its reference', async () => {
+      const reference = await you.acceptAndSend();
+      assert.match(reference, /^DOPA-25\d\d-\d{6}-[A-Z0-9]$/);
+      await tab.audit();
+    });
+  } finally {
+    await tab.close();
+  }
+});
+
+test('an applicant with JavaScript uploads a document that survives a dropped connection', async (journey) => {
+  const tab = await Tab.open(browser, { javaScriptEnabled: true });
+  const { page } = tab;
+  const you = applicant(tab);
+  const person = newPerson('upload');
+  const step = stepsOf(journey);
+  // Two and a half pieces of the 1 MiB the page sends at a time.
+  const file = picture(2.5 * 1024 * 1024);
+  let id;
+  try {
+    await step('registers and opens the documents page of a change of address', async () => {
+      await you.register(person);
+      id = await you.start(changeOfAddress);
+      await tab.goto(`/applications/${id}/pages/supporting_documents`);
+      assert.equal(tab.status(), 200);
+    });
+
+    await step('chooses a file: the connection drops on the second piece, the upload resumes and attaches', async () => {
+      const patches = [];
+      await page.route('**/api/v1/uploads/*', async (route) => {
+        const request = route.request();
+        if (request.method() === 'PATCH') {
+          patches.push(Number(request.headers()['upload-offset']));
+          if (patches.length === 2) {
+            await route.abort('connectionreset');
+            return;
+          }
+        }
+        await route.continue();
+      });
+      await Promise.all([
+        page.waitForURL(/\/pages\/supporting_documents#mover_id_card$/, { timeout: 20000 }),
+        page.locator('input[type=file][name="mover_id_card"]').setInputFiles(
+          { name: 'บัตร-ใหญ่.png', mimeType: 'image/png', buffer: file }),
+      ]);
+      // The cut piece was sent again from where the server's copy stopped, never from zero.
+      const mib = 1024 * 1024;
+      assert.deepEqual(patches, [0, mib, mib, 2 * mib], `PATCH offsets: ${patches}`);
+      await page.unroute('**/api/v1/uploads/*');
+      const main = await you.main();
+      assert.ok(main.includes('บัตร-ใหญ่.png'), main);
+      assert.equal(main.split(t('th', 'applications.document.not_attached')).length - 1, 1);
+      await tab.audit();
+    });
+
+    await step('the wallet holds exactly the bytes chosen', async () => {
+      const wallet = await page.evaluate(async () => (await fetch('/api/v1/wallet')).json());
+      assert.equal(wallet.documents.length, 1);
+      const sha256 = crypto.createHash('sha256').update(file).digest('hex');
+      assert.equal(wallet.documents[0].sha256, sha256);
+      assert.equal(wallet.documents[0].size_bytes, file.length);
+      assert.equal(wallet.documents[0].media_type, 'image/png');
+    });
+
+    await step('the second question offers the same file from the wallet, without sending it again', async () => {
+      const picker = page.locator('select[name="household_head_consent.wallet"]');
+      assert.equal(await picker.locator('option').count(), 2);
+      await picker.selectOption({ index: 1 });
+      await you.press(page.locator('button[value="attach:household_head_consent"]'));
+      const main = await you.main();
+      assert.equal(main.split(t('th', 'applications.document.not_attached')).length - 1, 0, main);
     });
   } finally {
     await tab.close();

@@ -221,6 +221,9 @@ struct BlobWriter::State {
   std::int64_t written = 0;
   std::int64_t limit = 0;
   bool spent = false;
+  // False for a resumed upload: the digest's state cannot be kept between requests, so the
+  // file is read once, when it is finished, rather than at every resume.
+  bool digest_current = true;
 };
 
 BlobWriter::BlobWriter(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -291,18 +294,11 @@ Result<BlobWriter> BlobWriter::resume(const BlobStore& store, std::string_view i
     return io_error("cannot open", state->path);
   }
   PRATU_CHECK(lock_upload(state->fd, state->path));
-  // The digest's state cannot be saved between requests: read back what is stored.
-  std::string chunk(kResumeReadBytes, '\0');
-  while (true) {
-    const ssize_t n = ::read(state->fd.get(), chunk.data(), chunk.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return io_error("cannot read", state->path);
-    if (n == 0) break;
-    if (EVP_DigestUpdate(state->digest.get(), chunk.data(), static_cast<std::size_t>(n)) != 1) {
-      return Error::internal("blob store: SHA-256 failed");
-    }
-    state->written += n;
-  }
+  // Appends go after what is stored; the digest is worked out when the upload is finished.
+  const off_t end = ::lseek(state->fd.get(), 0, SEEK_END);
+  if (end < 0) return io_error("cannot seek", state->path);
+  state->written = static_cast<std::int64_t>(end);
+  state->digest_current = false;
   return BlobWriter(std::move(state));
 }
 
@@ -325,7 +321,8 @@ Result<void> BlobWriter::append(std::string_view bytes) {
     abandon();
     return error;
   }
-  if (EVP_DigestUpdate(state_->digest.get(), bytes.data(), bytes.size()) != 1) {
+  if (state_->digest_current &&
+      EVP_DigestUpdate(state_->digest.get(), bytes.data(), bytes.size()) != 1) {
     abandon();
     return Error::internal("blob store: SHA-256 failed");
   }
@@ -341,6 +338,25 @@ Result<void> BlobWriter::append_at(std::int64_t offset, std::string_view bytes) 
 
 Result<BlobRef> BlobWriter::finish(std::string_view media_type) {
   if (!open()) return Error::internal("blob store: finish of a finished upload");
+  if (!state_->digest_current) {
+    // A resumed upload: read back, once, all it holds.
+    std::string chunk(kResumeReadBytes, '\0');
+    for (std::int64_t at = 0; at < state_->written;) {
+      const ssize_t n = ::pread(state_->fd.get(), chunk.data(), chunk.size(), static_cast<off_t>(at));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        Error error = io_error("cannot read", state_->path);
+        abandon();
+        return error;
+      }
+      if (EVP_DigestUpdate(state_->digest.get(), chunk.data(), static_cast<std::size_t>(n)) != 1) {
+        abandon();
+        return Error::internal("blob store: SHA-256 failed");
+      }
+      at += n;
+    }
+    state_->digest_current = true;
+  }
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   if (EVP_DigestFinal_ex(state_->digest.get(), digest, &length) != 1) {

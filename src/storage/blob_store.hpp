@@ -53,7 +53,8 @@ class BlobWriter {
  public:
   /// Starts a new partial upload of at most `limit_bytes`, with a fresh random id.
   static Result<BlobWriter> create(const BlobStore& store, std::int64_t limit_bytes);
-  /// Reopens partial upload `id`, re-reading what it holds to resume the digest; not_found if
+  /// Reopens partial upload `id` to append after what it holds (read back once, by finish(),
+  /// for the digest: resuming costs nothing however often an upload is cut); not_found if
   /// there is none, invalid_input if `id` is malformed, conflict if another writer holds it.
   static Result<BlobWriter> resume(const BlobStore& store, std::string_view id,
                                    std::int64_t limit_bytes);

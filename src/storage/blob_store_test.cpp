@@ -221,6 +221,34 @@ TEST_F(BlobStoreTest, ResumedWriterContinuesAPartialUploadAcrossWriters) {
   EXPECT_EQ(gone.error().code, ErrorCode::not_found);
 }
 
+TEST_F(BlobStoreTest, AnUploadCutManyTimesHashesLikeOneSentWhole) {
+  std::string whole;
+  std::string id;
+  {
+    auto writer = BlobWriter::create(store_, kLimit);
+    ASSERT_TRUE(writer);
+    id = writer->id();
+  }
+  // Pieces of uneven sizes, each by a writer of its own, one of them sending nothing.
+  for (int piece = 0; piece < 7; ++piece) {
+    const std::string bytes = piece == 3 ? std::string() : pattern(40'000 + piece * 9'973, piece);
+    auto writer = BlobWriter::resume(store_, id, kLimit);
+    ASSERT_TRUE(writer) << writer.error().detail;
+    ASSERT_EQ(writer->bytes_written(), static_cast<std::int64_t>(whole.size()));
+    ASSERT_TRUE(writer->append_at(static_cast<std::int64_t>(whole.size()), bytes));
+    whole += bytes;
+  }
+  auto last = BlobWriter::resume(store_, id, kLimit);
+  ASSERT_TRUE(last);
+  auto ref = last->finish("application/octet-stream");
+  ASSERT_TRUE(ref) << ref.error().detail;
+  EXPECT_EQ(ref->sha256, pratu::test::reference_sha256(whole));
+  EXPECT_EQ(ref->size_bytes, static_cast<std::int64_t>(whole.size()));
+  auto stored = store_.get(ref->sha256);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(*stored, whole);
+}
+
 TEST_F(BlobStoreTest, OnlyOneWriterAtATimePerUpload) {
   auto writer = BlobWriter::create(store_, kLimit);
   ASSERT_TRUE(writer);

@@ -194,8 +194,7 @@ TEST_P(DocumentsIT, NobodyAttachesAFileTheyDidNotUpload) {
   const auto bearer = "Bearer " + token(api);
   const auto id = app.substr(app.rfind('/') + 1);
   auto attach = [&](const std::string& blob) {
-    json::object answer{
-        {"blob", blob}, {"name", "x.pdf"}, {"media_type", "application/pdf"}, {"bytes", 10}};
+    json::object answer{{"blob", blob}, {"media_type", "application/pdf"}, {"bytes", 10}};
     return api.request("PATCH", "/api/v1/applications/" + id,
                        json::serialize(json::object{
                            {"answers", json::object{{"household_head_consent", answer}}}}),
@@ -209,6 +208,16 @@ TEST_P(DocumentsIT, NobodyAttachesAFileTheyDidNotUpload) {
   ASSERT_EQ(documents.size(), 1u);
   auto own = attach(std::string(documents[0].at("sha256").as_string()));
   ASSERT_EQ(own.status, 200) << own.body;
+  // The SHA-256 alone is enough: the wallet says the rest.
+  auto bare = api.request(
+      "PATCH", "/api/v1/applications/" + id,
+      json::serialize(json::object{
+          {"answers", json::object{{"mover_id_card",
+                                    json::object{{"blob", documents[0].at("sha256")}}}}}}),
+      {{"Authorization", bearer}, {"Content-Type", "application/json"}});
+  ASSERT_EQ(bare.status, 200) << bare.body;
+  EXPECT_EQ(json::parse(bare.body).at("answers").at("mover_id_card").at("name").as_string(),
+            "id.png");
   const auto saved = json::parse(own.body).at("answers").at("household_head_consent");
   EXPECT_EQ(saved.at("media_type").as_string(), "image/png");
   EXPECT_EQ(saved.at("bytes").as_int64(), static_cast<std::int64_t>(png().size()));

@@ -210,8 +210,15 @@ Result<web::Response> ApplicationApi::patch(const web::Request& request,
   }
   // Only the form's own questions, and no problem in any answer given: all or nothing.
   std::vector<AnswerProblem> found;
+  // A document is named by its SHA-256 and described by the wallet, never by the client.
+  json::object changes = answers->get_object();
+  for (auto& [id, value] : changes) {
+    if (const Field* field = form->field(id).second) {
+      PRATU_CHECK(check_documents(user, *field, std::string(id), value, found));
+    }
+  }
   json::object merged = draft.answers;
-  for (const auto& [id, value] : answers->get_object()) {
+  for (const auto& [id, value] : changes) {
     if (form->field(id).second == nullptr) {
       found.push_back({std::string(id), "applications.errors.unknown_field", {}, std::nullopt});
       continue;
@@ -228,17 +235,11 @@ Result<web::Response> ApplicationApi::patch(const web::Request& request,
   for (const auto& p : evaluation.problems()) {
     const bool required_gap = p.key.ends_with("_required") || p.key.ends_with(".required") ||
                               p.key.ends_with("group_empty");
-    for (const auto& [id, value] : answers->get_object()) {
+    for (const auto& [id, value] : changes) {
       // A question left unanswered is not an error of this change, only of a submission.
       if (concerns(p, std::string(id)) && !(required_gap && value.is_null())) {
         found.push_back(p);
       }
-    }
-  }
-  json::object changes = answers->get_object();
-  for (auto& [id, value] : changes) {
-    if (const Field* field = form->field(id).second) {
-      PRATU_CHECK(check_documents(user, *field, std::string(id), value, found));
     }
   }
   if (!found.empty()) return problems(context, found, "applications.errors.answers_invalid");

@@ -151,9 +151,11 @@ json::object document_schema(const Field& field) {
            {"bytes", json::object{{"type", "integer"},
                                   {"maximum", field.max_bytes},
                                   {"description", "The file's size in bytes"}}},
+           {"document", json::object{{"description", "The wallet document (set by Pratu)"}}},
            {"source", json::object{{"description", "Where the file came from: upload or wallet"}}},
        }},
-      {"required", json::array{"blob", "media_type", "bytes"}}};
+      // The rest is filled in from the caller's wallet, which must hold the blob.
+      {"required", json::array{"blob"}}};
 }
 
 json::object field_schema(const Field& field, const std::string* condition,

@@ -7,43 +7,26 @@
 #include <filesystem>
 
 #include "crypto/secure_random.hpp"
+#include "domains/applications/applications_test_fixture.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_databases.hpp"
 
 namespace pratu::applications {
 namespace {
 
-class UploadServiceTest : public pratu::test::DatabaseTest {
+class UploadServiceTest : public testing::ApplicantsTest {
  protected:
   void SetUp() override {
-    pratu::test::DatabaseTest::SetUp();
+    testing::ApplicantsTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     service_ = std::make_unique<UploadService>(database(), clock_, random_, blobs_, settings_);
-    alice_ = add_user("1234567890121");
-    bob_ = add_user("1000000000009");
   }
 
-  std::int64_t add_user(const std::string& national_id) {
-    auto id =
-        database().write_value<std::int64_t>([&](storage::Connection& c) -> Result<std::int64_t> {
-          PRATU_TRY(row,
-                    c.query_one("INSERT INTO users (role, national_id, password_hash, created_at, "
-                                "updated_at, password_changed_at) "
-                                "VALUES ('applicant', $1, 'x', 0, 0, 0) RETURNING id",
-                                {national_id}));
-          return row->int64(0);
-        });
-    EXPECT_TRUE(id) << id.error().detail;
-    return id ? *id : 0;
-  }
-
-  FakeClock clock_{1'796'186'400};
   crypto::SecureRandom random_;
   pratu::test::TempDir root_{"pratu-upload-service-"};
   storage::BlobStore blobs_{root_.path()};
   ApplicationsSettings settings_;
   std::unique_ptr<UploadService> service_;
-  std::int64_t alice_ = 0, bob_ = 0;
 };
 
 TEST_P(UploadServiceTest, ExpiredUploadsAreSweptWithTheirPartialFiles) {

@@ -12,6 +12,7 @@
 #include <iterator>
 #include <map>
 
+#include "support/applicants.hpp"
 #include "support/http_client.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_app.hpp"
@@ -170,21 +171,11 @@ PRATU_INSTANTIATE_ENGINE_TESTS(ApplicationsIT);
 class ApplyIT : public AppTest {
  protected:
   // A client logged in as the demo applicant, or as a newly registered one.
-  std::unique_ptr<HttpClient> applicant(const std::string& national_id = "1234567890121",
-                                        const std::string& password = "pratu-demo-applicant") {
+  std::unique_ptr<HttpClient> applicant(const std::string& national_id = kDemoApplicant,
+                                        const std::string& password = kDemoApplicantPassword) {
     auto client = std::make_unique<HttpClient>(app_->port());
-    if (national_id != "1234567890121") {
-      auto form = client->get("/register");
-      auto registered =
-          client->post_form("/register", {{"national_id", national_id},
-                                          {"title", "mrs"},
-                                          {"given_name", "สมศรี"},
-                                          {"family_name", "มีสุข"},
-                                          {"email", "somsri@example.org"},
-                                          {"mobile", "0898765432"},
-                                          {"password", password},
-                                          {"password_confirmation", password},
-                                          {"csrf_token", extract_csrf_token(form.body)}});
+    if (national_id != kDemoApplicant) {
+      auto registered = register_applicant(*client, national_id, password);
       EXPECT_EQ(registered.status, 303) << registered.body.substr(
           std::min(registered.body.find("error-summary"), registered.body.size()), 1500);
       return client;
@@ -516,30 +507,18 @@ PRATU_INSTANTIATE_ENGINE_TESTS(ApplyIT);
 
 class ApplyApiIT : public AppTest {
  protected:
-  using Headers = std::vector<std::pair<std::string, std::string>>;
-
   std::string token_for(const std::string& login, const std::string& password) {
-    auto created =
-        client_->request("POST", "/api/v1/tokens",
-                         json::serialize(json::object{{"login", login}, {"password", password}}),
-                         {{"Content-Type", "application/json"}});
-    EXPECT_EQ(created.status, 201) << created.body;
-    if (created.status != 201) return {};
-    auto body = json::parse(created.body).as_object();
-    EXPECT_TRUE(body.at("expires_at").as_string().ends_with("+07:00"));
-    return std::string(body.at("token").as_string());
+    return api_token(app_->port(), login, password);
   }
 
   HttpResponse call(const std::string& token, const std::string& method, const std::string& target,
                     const json::value& body = nullptr, Headers extra = {}) {
-    HttpClient fresh(app_->port());  // no cookies: the token alone
-    extra.emplace_back("Authorization", "Bearer " + token);
     std::string text;
     if (!body.is_null()) {
       text = json::serialize(body);
       extra.emplace_back("Content-Type", "application/json");
     }
-    return fresh.request(method, target, text, extra);
+    return bearer_request(app_->port(), token, method, target, text, std::move(extra));
   }
 
   static json::object parsed(const HttpResponse& response) {
@@ -668,19 +647,7 @@ TEST_P(ApplyApiIT, TokensAndSessionsAreCheckedAndNobodyElsesApplicationIsReachab
   EXPECT_EQ(call(officer, "GET", "/api/v1/applications/" + id).status, 403);
   // Someone else's draft: not found, whatever they try.
   HttpClient browser(app_->port());
-  auto form = browser.get("/register");
-  ASSERT_EQ(browser
-                .post_form("/register", {{"national_id", "1101700203034"},
-                                         {"title", "mr"},
-                                         {"given_name", "สมปอง"},
-                                         {"family_name", "ดีงาม"},
-                                         {"email", "sompong@example.org"},
-                                         {"mobile", "0811111111"},
-                                         {"password", "another long passphrase"},
-                                         {"password_confirmation", "another long passphrase"},
-                                         {"csrf_token", extract_csrf_token(form.body)}})
-                .status,
-            303);
+  ASSERT_EQ(register_applicant(browser, "1101700203034", "another long passphrase").status, 303);
   const auto stranger = token_for("1101700203034", "another long passphrase");
   EXPECT_EQ(call(stranger, "GET", "/api/v1/applications/" + id).status, 404);
   EXPECT_EQ(call(stranger, "PATCH", "/api/v1/applications/" + id,

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "crypto/digest.hpp"
+#include "support/applicants.hpp"
 #include "support/http_client.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_app.hpp"
@@ -22,7 +23,6 @@ namespace pratu::test {
 namespace {
 
 namespace json = boost::json;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 constexpr std::string_view kPng = "\x89PNG\r\n\x1A\n";
 
@@ -33,46 +33,25 @@ std::string read_file(const std::filesystem::path& path) {
 
 class TusUploadsIT : public AppTest {
  protected:
-  std::string token_for(const std::string& login, const std::string& password) {
-    auto created =
-        client_->request("POST", "/api/v1/tokens",
-                         json::serialize(json::object{{"login", login}, {"password", password}}),
-                         {{"Content-Type", "application/json"}});
-    EXPECT_EQ(created.status, 201) << created.body;
-    if (created.status != 201) return {};
-    return std::string(json::parse(created.body).at("token").as_string());
+  std::string applicant() {
+    return api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
   }
-
-  std::string applicant() { return token_for("1234567890121", "pratu-demo-applicant"); }
 
   // A second applicant, registered through the page.
   std::string another_applicant() {
     HttpClient browser(app_->port());
-    auto form = browser.get("/register");
     const std::string password = "another long passphrase";
-    auto registered =
-        browser.post_form("/register", {{"national_id", "1101700203034"},
-                                        {"title", "mrs"},
-                                        {"given_name", "สมศรี"},
-                                        {"family_name", "มีสุข"},
-                                        {"email", "somsri@example.org"},
-                                        {"mobile", "0898765432"},
-                                        {"password", password},
-                                        {"password_confirmation", password},
-                                        {"csrf_token", extract_csrf_token(form.body)}});
-    EXPECT_EQ(registered.status, 303);
-    return token_for("1101700203034", password);
+    EXPECT_EQ(register_applicant(browser, "1101700203034", password).status, 303);
+    return api_token(app_->port(), "1101700203034", password);
   }
 
   HttpResponse call(const std::string& token, const std::string& method, const std::string& target,
                     const std::string& body = {}, Headers extra = {}) {
-    HttpClient fresh(app_->port());
-    extra.emplace_back("Authorization", "Bearer " + token);
     extra.emplace_back("Accept-Language", "en");  // the reasons are checked in English
     bool versioned = false;
     for (const auto& [name, value] : extra) versioned |= name == "Tus-Resumable";
     if (!versioned) extra.emplace_back("Tus-Resumable", "1.0.0");
-    return fresh.request(method, target, body, extra);
+    return bearer_request(app_->port(), token, method, target, body, std::move(extra));
   }
 
   // Creates an upload of `length` bytes; its path.

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -207,6 +208,37 @@ TEST_P(TusUploadsIT, SpeaksOnlyTus100AndTakesOnlyOffsetStreams) {
   EXPECT_EQ(json_body.status, 415);
   auto too_much = patch(token, location, 0, std::string(11, 'x'));
   EXPECT_EQ(too_much.status, 413);
+}
+
+// The last bytes arriving while the same client asks where the upload stands, or sends an empty
+// PATCH at its end: every answer is sound and the wallet gets the file once.
+TEST_P(TusUploadsIT, RequestsRacingTheLastPatchGetSoundAnswersAndOneDocument) {
+  const auto token = applicant();
+  for (int round = 0; round < 3; ++round) {
+    const std::string bytes = png() + std::string(2'000'000, static_cast<char>('a' + round));
+    const auto location = create(token, bytes.size());
+    ASSERT_EQ(patch(token, location, 0, bytes.substr(0, 1000)).status, 204);
+    std::atomic<bool> done{false};
+    std::vector<int> statuses;
+    std::thread racer([&] {
+      for (int i = 0; i < 2000 && !done; ++i) {
+        statuses.push_back(call(token, "HEAD", location).status);
+        statuses.push_back(patch(token, location, bytes.size(), {}).status);
+      }
+    });
+    auto last = patch(token, location, 1000, bytes.substr(1000));
+    done = true;
+    racer.join();
+    EXPECT_TRUE(last.status == 204 || last.status == 409) << last.status << " " << last.body;
+    for (int status : statuses) EXPECT_LT(status, 500);
+    auto head = call(token, "HEAD", location);
+    EXPECT_EQ(head.status, 200);
+    EXPECT_EQ(head.header("Upload-Offset"), std::to_string(bytes.size()));
+    const auto documents =
+        json::parse(call(token, "GET", "/api/v1/wallet").body).at("documents").as_array();
+    ASSERT_EQ(documents.size(), static_cast<std::size_t>(round + 1));
+    EXPECT_EQ(documents[0].at("sha256").as_string(), crypto::sha256_hex(bytes));
+  }
 }
 
 TEST_P(TusUploadsIT, SomebodyElsesUploadDoesNotExist) {

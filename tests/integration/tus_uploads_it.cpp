@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -208,6 +209,31 @@ TEST_P(TusUploadsIT, SpeaksOnlyTus100AndTakesOnlyOffsetStreams) {
   EXPECT_EQ(json_body.status, 415);
   auto too_much = patch(token, location, 0, std::string(11, 'x'));
   EXPECT_EQ(too_much.status, 413);
+}
+
+// A PATCH whose Content-Length would pass Upload-Length is refused before any of it is read:
+// the upload keeps what it had.
+TEST_P(TusUploadsIT, APatchPastTheUploadLengthIsRefusedUnread) {
+  const auto token = applicant();
+  const auto location = create(token, 100);
+  ASSERT_EQ(patch(token, location, 0, std::string(40, 'x')).status, 204);
+  const auto started = std::chrono::steady_clock::now();
+  HttpConnection connection(app_->port(), std::chrono::milliseconds(3000));
+  ASSERT_TRUE(connection.send("PATCH " + location +
+                              " HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + token +
+                              "\r\nTus-Resumable: 1.0.0\r\n"
+                              "Content-Type: application/offset+octet-stream\r\n"
+                              "Upload-Offset: 40\r\nContent-Length: 61\r\n\r\n"));
+  auto response = connection.read_response();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 413);
+  EXPECT_EQ(response->header("Content-Type"), "application/problem+json");
+  EXPECT_EQ(response->header("Tus-Resumable"), "1.0.0");
+  EXPECT_TRUE(connection.closed_by_peer());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+  EXPECT_EQ(call(token, "HEAD", location).header("Upload-Offset"), "40");
+  // Exactly the rest is taken.
+  EXPECT_EQ(patch(token, location, 40, std::string(60, 'x')).status, 422);  // not a PNG
 }
 
 // The last bytes arriving while the same client asks where the upload stands, or sends an empty

@@ -179,6 +179,34 @@ TEST_P(AccountsIT, AnAttackerElsewhereCannotLockTheOwnerOut) {
   EXPECT_EQ(again.status, 303) << again.body.substr(0, 2000);
 }
 
+// The API is no way around the login page's throttle: guesses through either count together.
+TEST_P(AccountsIT, TokenGuessesCountWithTheLoginPagesAndAreThrottledAlike) {
+  const std::string login = "applicant@demo.pratu.example";
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(
+        post_with_token("/login", "/login", {{"login", login}, {"password", "wrong password!"}})
+            .status,
+        422);
+  }
+  EXPECT_EQ(ask_token(login, "wrong password!").status, 422);
+  auto locked = ask_token(login, "wrong password!");  // the fifth guess
+  ASSERT_EQ(locked.status, 429) << locked.body;
+  EXPECT_EQ(locked.header("Content-Type"), "application/problem+json");
+  ASSERT_FALSE(locked.header("Retry-After").empty());
+  EXPECT_GE(std::stoi(locked.header("Retry-After")), 60);
+  const auto problem = json::parse(locked.body).as_object();
+  EXPECT_EQ(problem.at("status"), 429);
+  const std::string detail(problem.at("detail").as_string());
+  EXPECT_NE(detail.find("Try again in 15 minutes"), std::string::npos) << detail;
+  EXPECT_FALSE(problem.contains("token"));
+  // Locked for the right password too, whichever way it comes.
+  EXPECT_EQ(ask_token(login, "pratu-demo-applicant").status, 429);
+  EXPECT_EQ(
+      post_with_token("/login", "/login", {{"login", login}, {"password", "pratu-demo-applicant"}})
+          .status,
+      429);
+}
+
 // A stranger flooding the token endpoint locks only themselves out, never the owner.
 TEST_P(AccountsIT, ATokenFloodFromElsewhereCannotLockTheOwnerOut) {
   trust_proxy();

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include <array>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -674,6 +675,44 @@ TEST_P(ApplyApiIT, TokensAndSessionsAreCheckedAndNobodyElsesApplicationIsReachab
   // Revoking needs a token: a cookie session is ended by logging out.
   auto revoke = browser.request("DELETE", "/api/v1/tokens/current", {}, {{"X-CSRF-Token", csrf}});
   EXPECT_EQ(revoke.status, 422);
+}
+
+// A hostile client's bodies: one that says it is far past a route's limit is answered at once
+// with 413, before any of it is read, and the connection is closed.
+TEST_P(ApplyApiIT, BodiesPastARoutesLimitAreRefusedUnread) {
+  const auto token = token_for(kDemoApplicant, kDemoApplicantPassword);
+  auto created =
+      call(token, "POST", "/api/v1/applications", json::object{{"service", "company-certificate"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id(parsed(created).at("id").as_string());
+  const std::string bearer = "Authorization: Bearer " + token + "\r\n";
+  const std::vector<std::pair<std::string, std::string>> routes = {
+      {"POST /api/v1/tokens", ""},
+      {"POST /api/v1/applications", bearer},
+      {"PATCH /api/v1/applications/" + id, bearer}};
+  for (const auto& [route, authorization] : routes) {
+    const auto started = std::chrono::steady_clock::now();
+    HttpConnection connection(app_->port(), std::chrono::milliseconds(3000));
+    ASSERT_TRUE(connection.send(route + " HTTP/1.1\r\nHost: t\r\n" + authorization +
+                                "Accept-Language: en\r\nContent-Type: application/json\r\n"
+                                "Content-Length: 1073741824\r\n\r\n{\"answers\": {\"copies\": \""));
+    auto response = connection.read_response();
+    ASSERT_TRUE(response) << route;
+    EXPECT_EQ(response->status, 413) << route;
+    EXPECT_EQ(response->header("Content-Type"), "application/problem+json") << route;
+    EXPECT_NE(response->body.find("larger than the service accepts"), std::string::npos)
+        << response->body;
+    EXPECT_TRUE(connection.closed_by_peer()) << route;
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2)) << route;
+  }
+  // Sent whole, a body just past the limit is refused all the same; the draft is untouched.
+  auto whole = call(
+      token, "PATCH", "/api/v1/applications/" + id,
+      json::object{{"answers", json::object{{"requester_name", std::string(300 * 1024, 'x')}}}});
+  EXPECT_EQ(whole.status, 413);
+  auto draft = parsed(call(token, "GET", "/api/v1/applications/" + id));
+  EXPECT_FALSE(draft.at("answers").as_object().contains("requester_name"));
+  EXPECT_EQ(draft.at("revision"), parsed(created).at("revision"));
 }
 
 PRATU_INSTANTIATE_ENGINE_TESTS(ApplyApiIT);

@@ -411,6 +411,7 @@ Result<std::unique_ptr<Application>> Application::create(const Config& config, M
     auto context = raw->middleware->error_context(request);
     if (request.path.rfind("/api/", 0) == 0) {
       std::string key = status == 404   ? "errors.not_found"
+                        : status == 413 ? "errors.pages.too_large.message"
                         : status >= 500 ? "errors.internal"
                                         : "errors.invalid_input";
       auto response = web::problem(raw->translations, context, status, key);

@@ -63,15 +63,14 @@ std::string_view title_key(int status) {
   }
 }
 
-}  // namespace
-
-Response problem(const Translations& translations, const RequestContext& context, int status,
-                 std::string_view message_key, const std::vector<FieldError>& fields) {
+Response problem_with_detail(const Translations& translations, const RequestContext& context,
+                             int status, std::string_view detail,
+                             const std::vector<FieldError>& fields) {
   json::object body{
       {"type", "/problems/" + std::string(status_slug(status))},
       {"title", translations.text(context.locale, title_key(status))},
       {"status", status},
-      {"detail", translations.text(context.locale, message_key)},
+      {"detail", detail},
       {"instance", "urn:pratu:request:" + context.request_id},
   };
   if (!fields.empty()) {
@@ -89,11 +88,24 @@ Response problem(const Translations& translations, const RequestContext& context
   return response;
 }
 
+}  // namespace
+
+Response problem(const Translations& translations, const RequestContext& context, int status,
+                 std::string_view message_key, const std::vector<FieldError>& fields) {
+  return problem_with_detail(translations, context, status,
+                             translations.text(context.locale, message_key), fields);
+}
+
 Response problem(const Translations& translations, const RequestContext& context,
                  const Error& error) {
-  int status = http_status(error.code);
   auto key = error.message_key.empty() ? std::string("errors.internal") : error.message_key;
-  auto response = problem(translations, context, status, key, error.fields);
+  return problem(translations, context, error, translations.text(context.locale, key));
+}
+
+Response problem(const Translations& translations, const RequestContext& context,
+                 const Error& error, std::string_view detail) {
+  auto response =
+      problem_with_detail(translations, context, http_status(error.code), detail, error.fields);
   if (error.retry_after_seconds > 0) {
     response.set_header("Retry-After", std::to_string(error.retry_after_seconds));
   }

@@ -22,6 +22,10 @@ Response problem(const Translations& translations, const RequestContext& context
 /// A problem+json response for an Error (internal details go only to the log).
 Response problem(const Translations& translations, const RequestContext& context,
                  const Error& error);
+/// The same with `detail` as the detail: the error's message, translated and filled in by the
+/// caller (a wait, a count).
+Response problem(const Translations& translations, const RequestContext& context,
+                 const Error& error, std::string_view detail);
 
 /// The answer to `error` on a route of kind `surface`: the error page in the person's language,
 /// problem+json, or plain text for operations; Retry-After for 429 and 503. Logs nothing.

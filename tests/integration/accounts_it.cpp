@@ -3,11 +3,16 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
+#include "support/applicants.hpp"
 #include "support/http_client.hpp"
 #include "support/test_app.hpp"
 
 namespace pratu::test {
 namespace {
+
+namespace json = boost::json;
 
 class AccountsIT : public AppTest {
  protected:
@@ -42,6 +47,17 @@ class AccountsIT : public AppTest {
     return client.request(
         "POST", action, body,
         {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Forwarded-For", address}});
+  }
+
+  // POST /api/v1/tokens, from `address` (once trust_proxy() has run) when one is given.
+  HttpResponse ask_token(const std::string& login, const std::string& password,
+                         const std::string& address = {}) {
+    Headers headers{{"Content-Type", "application/json"}, {"Accept-Language", "en"}};
+    if (!address.empty()) headers.emplace_back("X-Forwarded-For", address);
+    HttpClient client(app_->port());
+    return client.request("POST", "/api/v1/tokens",
+                          json::serialize(json::object{{"login", login}, {"password", password}}),
+                          headers);
   }
 
   std::vector<std::pair<std::string, std::string>> registration(const std::string& id) {
@@ -161,6 +177,82 @@ TEST_P(AccountsIT, AnAttackerElsewhereCannotLockTheOwnerOut) {
   }
   auto again = post_from(*client_, "203.0.113.5", "/login", "/login", owner);
   EXPECT_EQ(again.status, 303) << again.body.substr(0, 2000);
+}
+
+// The API is no way around the login page's throttle: guesses through either count together.
+TEST_P(AccountsIT, TokenGuessesCountWithTheLoginPagesAndAreThrottledAlike) {
+  const std::string login = "applicant@demo.pratu.example";
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(
+        post_with_token("/login", "/login", {{"login", login}, {"password", "wrong password!"}})
+            .status,
+        422);
+  }
+  EXPECT_EQ(ask_token(login, "wrong password!").status, 422);
+  auto locked = ask_token(login, "wrong password!");  // the fifth guess
+  ASSERT_EQ(locked.status, 429) << locked.body;
+  EXPECT_EQ(locked.header("Content-Type"), "application/problem+json");
+  ASSERT_FALSE(locked.header("Retry-After").empty());
+  EXPECT_GE(std::stoi(locked.header("Retry-After")), 60);
+  const auto problem = json::parse(locked.body).as_object();
+  EXPECT_EQ(problem.at("status"), 429);
+  const std::string detail(problem.at("detail").as_string());
+  EXPECT_NE(detail.find("Try again in 15 minutes"), std::string::npos) << detail;
+  EXPECT_FALSE(problem.contains("token"));
+  // Locked for the right password too, whichever way it comes.
+  EXPECT_EQ(ask_token(login, "pratu-demo-applicant").status, 429);
+  EXPECT_EQ(
+      post_with_token("/login", "/login", {{"login", login}, {"password", "pratu-demo-applicant"}})
+          .status,
+      429);
+}
+
+// A stranger flooding the token endpoint locks only themselves out, never the owner.
+TEST_P(AccountsIT, ATokenFloodFromElsewhereCannotLockTheOwnerOut) {
+  trust_proxy();
+  const std::string login = "applicant@demo.pratu.example";
+  ASSERT_EQ(ask_token(login, "pratu-demo-applicant", "203.0.113.5").status, 201);
+  HttpResponse last;
+  for (int i = 0; i < 6; ++i) last = ask_token(login, "a wrong guess!", "198.51.100.66");
+  EXPECT_EQ(last.status, 429);
+  for (int i = 0; i < 20; ++i) {
+    ask_token(login, "a wrong guess!", "198.51." + std::to_string(i) + ".9");
+  }
+  auto again = ask_token(login, "pratu-demo-applicant", "203.0.113.5");
+  EXPECT_EQ(again.status, 201) << again.body;
+  auto page = post_from(*client_, "203.0.113.5", "/login", "/login",
+                        {{"login", login}, {"password", "pratu-demo-applicant"}});
+  EXPECT_EQ(page.status, 303);
+}
+
+// Nothing in an answer tells whether an account exists: a wrong password and an unknown ID or
+// email are refused alike, through the API and the page.
+TEST_P(AccountsIT, AWrongPasswordAndAnUnknownLoginAreRefusedAlike) {
+  auto without_instance = [](const HttpResponse& response) {
+    auto body = json::parse(response.body).as_object();
+    body.erase("instance");  // the request's id
+    return body;
+  };
+  const auto known = ask_token("1234567890121", "wrong password!");
+  ASSERT_EQ(known.status, 422) << known.body;
+  EXPECT_EQ(known.header("Content-Type"), "application/problem+json");
+  auto page = [&](const std::string& login) {
+    auto answer = post_with_token("/login?lang=en", "/login",
+                                  {{"login", login}, {"password", "wrong password!"}});
+    EXPECT_EQ(answer.status, 422) << login;
+    EXPECT_NE(answer.body.find("The national ID number, email address or password is not correct"),
+              std::string::npos)
+        << login;
+  };
+  page("1234567890121");
+  for (const std::string unknown : {"1101700203034", "nobody@example.org"}) {
+    const auto answer = ask_token(unknown, "wrong password!");
+    EXPECT_EQ(answer.status, known.status) << unknown;
+    EXPECT_EQ(answer.header("Content-Type"), known.header("Content-Type")) << unknown;
+    EXPECT_EQ(answer.has_header("Retry-After"), known.has_header("Retry-After")) << unknown;
+    EXPECT_EQ(without_instance(answer), without_instance(known)) << answer.body;
+    page(unknown);
+  }
 }
 
 TEST_P(AccountsIT, RegisteringFromOneAddressIsThrottledAndKeepsWhatWasTyped) {

@@ -7,11 +7,13 @@
 #include <boost/json.hpp>
 
 #include <array>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
 
+#include "support/applicants.hpp"
 #include "support/http_client.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_app.hpp"
@@ -170,21 +172,11 @@ PRATU_INSTANTIATE_ENGINE_TESTS(ApplicationsIT);
 class ApplyIT : public AppTest {
  protected:
   // A client logged in as the demo applicant, or as a newly registered one.
-  std::unique_ptr<HttpClient> applicant(const std::string& national_id = "1234567890121",
-                                        const std::string& password = "pratu-demo-applicant") {
+  std::unique_ptr<HttpClient> applicant(const std::string& national_id = kDemoApplicant,
+                                        const std::string& password = kDemoApplicantPassword) {
     auto client = std::make_unique<HttpClient>(app_->port());
-    if (national_id != "1234567890121") {
-      auto form = client->get("/register");
-      auto registered =
-          client->post_form("/register", {{"national_id", national_id},
-                                          {"title", "mrs"},
-                                          {"given_name", "สมศรี"},
-                                          {"family_name", "มีสุข"},
-                                          {"email", "somsri@example.org"},
-                                          {"mobile", "0898765432"},
-                                          {"password", password},
-                                          {"password_confirmation", password},
-                                          {"csrf_token", extract_csrf_token(form.body)}});
+    if (national_id != kDemoApplicant) {
+      auto registered = register_applicant(*client, national_id, password);
       EXPECT_EQ(registered.status, 303) << registered.body.substr(
           std::min(registered.body.find("error-summary"), registered.body.size()), 1500);
       return client;
@@ -516,30 +508,18 @@ PRATU_INSTANTIATE_ENGINE_TESTS(ApplyIT);
 
 class ApplyApiIT : public AppTest {
  protected:
-  using Headers = std::vector<std::pair<std::string, std::string>>;
-
   std::string token_for(const std::string& login, const std::string& password) {
-    auto created =
-        client_->request("POST", "/api/v1/tokens",
-                         json::serialize(json::object{{"login", login}, {"password", password}}),
-                         {{"Content-Type", "application/json"}});
-    EXPECT_EQ(created.status, 201) << created.body;
-    if (created.status != 201) return {};
-    auto body = json::parse(created.body).as_object();
-    EXPECT_TRUE(body.at("expires_at").as_string().ends_with("+07:00"));
-    return std::string(body.at("token").as_string());
+    return api_token(app_->port(), login, password);
   }
 
   HttpResponse call(const std::string& token, const std::string& method, const std::string& target,
                     const json::value& body = nullptr, Headers extra = {}) {
-    HttpClient fresh(app_->port());  // no cookies: the token alone
-    extra.emplace_back("Authorization", "Bearer " + token);
     std::string text;
     if (!body.is_null()) {
       text = json::serialize(body);
       extra.emplace_back("Content-Type", "application/json");
     }
-    return fresh.request(method, target, text, extra);
+    return bearer_request(app_->port(), token, method, target, text, std::move(extra));
   }
 
   static json::object parsed(const HttpResponse& response) {
@@ -668,19 +648,7 @@ TEST_P(ApplyApiIT, TokensAndSessionsAreCheckedAndNobodyElsesApplicationIsReachab
   EXPECT_EQ(call(officer, "GET", "/api/v1/applications/" + id).status, 403);
   // Someone else's draft: not found, whatever they try.
   HttpClient browser(app_->port());
-  auto form = browser.get("/register");
-  ASSERT_EQ(browser
-                .post_form("/register", {{"national_id", "1101700203034"},
-                                         {"title", "mr"},
-                                         {"given_name", "สมปอง"},
-                                         {"family_name", "ดีงาม"},
-                                         {"email", "sompong@example.org"},
-                                         {"mobile", "0811111111"},
-                                         {"password", "another long passphrase"},
-                                         {"password_confirmation", "another long passphrase"},
-                                         {"csrf_token", extract_csrf_token(form.body)}})
-                .status,
-            303);
+  ASSERT_EQ(register_applicant(browser, "1101700203034", "another long passphrase").status, 303);
   const auto stranger = token_for("1101700203034", "another long passphrase");
   EXPECT_EQ(call(stranger, "GET", "/api/v1/applications/" + id).status, 404);
   EXPECT_EQ(call(stranger, "PATCH", "/api/v1/applications/" + id,
@@ -707,6 +675,44 @@ TEST_P(ApplyApiIT, TokensAndSessionsAreCheckedAndNobodyElsesApplicationIsReachab
   // Revoking needs a token: a cookie session is ended by logging out.
   auto revoke = browser.request("DELETE", "/api/v1/tokens/current", {}, {{"X-CSRF-Token", csrf}});
   EXPECT_EQ(revoke.status, 422);
+}
+
+// A hostile client's bodies: one that says it is far past a route's limit is answered at once
+// with 413, before any of it is read, and the connection is closed.
+TEST_P(ApplyApiIT, BodiesPastARoutesLimitAreRefusedUnread) {
+  const auto token = token_for(kDemoApplicant, kDemoApplicantPassword);
+  auto created =
+      call(token, "POST", "/api/v1/applications", json::object{{"service", "company-certificate"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id(parsed(created).at("id").as_string());
+  const std::string bearer = "Authorization: Bearer " + token + "\r\n";
+  const std::vector<std::pair<std::string, std::string>> routes = {
+      {"POST /api/v1/tokens", ""},
+      {"POST /api/v1/applications", bearer},
+      {"PATCH /api/v1/applications/" + id, bearer}};
+  for (const auto& [route, authorization] : routes) {
+    const auto started = std::chrono::steady_clock::now();
+    HttpConnection connection(app_->port(), std::chrono::milliseconds(3000));
+    ASSERT_TRUE(connection.send(route + " HTTP/1.1\r\nHost: t\r\n" + authorization +
+                                "Accept-Language: en\r\nContent-Type: application/json\r\n"
+                                "Content-Length: 1073741824\r\n\r\n{\"answers\": {\"copies\": \""));
+    auto response = connection.read_response();
+    ASSERT_TRUE(response) << route;
+    EXPECT_EQ(response->status, 413) << route;
+    EXPECT_EQ(response->header("Content-Type"), "application/problem+json") << route;
+    EXPECT_NE(response->body.find("larger than the service accepts"), std::string::npos)
+        << response->body;
+    EXPECT_TRUE(connection.closed_by_peer()) << route;
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2)) << route;
+  }
+  // Sent whole, a body just past the limit is refused all the same; the draft is untouched.
+  auto whole = call(
+      token, "PATCH", "/api/v1/applications/" + id,
+      json::object{{"answers", json::object{{"requester_name", std::string(300 * 1024, 'x')}}}});
+  EXPECT_EQ(whole.status, 413);
+  auto draft = parsed(call(token, "GET", "/api/v1/applications/" + id));
+  EXPECT_FALSE(draft.at("answers").as_object().contains("requester_name"));
+  EXPECT_EQ(draft.at("revision"), parsed(created).at("revision"));
 }
 
 PRATU_INSTANTIATE_ENGINE_TESTS(ApplyApiIT);

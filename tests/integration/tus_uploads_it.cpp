@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +16,7 @@
 #include <thread>
 
 #include "crypto/digest.hpp"
+#include "support/applicants.hpp"
 #include "support/http_client.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_app.hpp"
@@ -22,7 +25,6 @@ namespace pratu::test {
 namespace {
 
 namespace json = boost::json;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 constexpr std::string_view kPng = "\x89PNG\r\n\x1A\n";
 
@@ -33,46 +35,25 @@ std::string read_file(const std::filesystem::path& path) {
 
 class TusUploadsIT : public AppTest {
  protected:
-  std::string token_for(const std::string& login, const std::string& password) {
-    auto created =
-        client_->request("POST", "/api/v1/tokens",
-                         json::serialize(json::object{{"login", login}, {"password", password}}),
-                         {{"Content-Type", "application/json"}});
-    EXPECT_EQ(created.status, 201) << created.body;
-    if (created.status != 201) return {};
-    return std::string(json::parse(created.body).at("token").as_string());
+  std::string applicant() {
+    return api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
   }
-
-  std::string applicant() { return token_for("1234567890121", "pratu-demo-applicant"); }
 
   // A second applicant, registered through the page.
   std::string another_applicant() {
     HttpClient browser(app_->port());
-    auto form = browser.get("/register");
     const std::string password = "another long passphrase";
-    auto registered =
-        browser.post_form("/register", {{"national_id", "1101700203034"},
-                                        {"title", "mrs"},
-                                        {"given_name", "สมศรี"},
-                                        {"family_name", "มีสุข"},
-                                        {"email", "somsri@example.org"},
-                                        {"mobile", "0898765432"},
-                                        {"password", password},
-                                        {"password_confirmation", password},
-                                        {"csrf_token", extract_csrf_token(form.body)}});
-    EXPECT_EQ(registered.status, 303);
-    return token_for("1101700203034", password);
+    EXPECT_EQ(register_applicant(browser, "1101700203034", password).status, 303);
+    return api_token(app_->port(), "1101700203034", password);
   }
 
   HttpResponse call(const std::string& token, const std::string& method, const std::string& target,
                     const std::string& body = {}, Headers extra = {}) {
-    HttpClient fresh(app_->port());
-    extra.emplace_back("Authorization", "Bearer " + token);
     extra.emplace_back("Accept-Language", "en");  // the reasons are checked in English
     bool versioned = false;
     for (const auto& [name, value] : extra) versioned |= name == "Tus-Resumable";
     if (!versioned) extra.emplace_back("Tus-Resumable", "1.0.0");
-    return fresh.request(method, target, body, extra);
+    return bearer_request(app_->port(), token, method, target, body, std::move(extra));
   }
 
   // Creates an upload of `length` bytes; its path.
@@ -228,6 +209,62 @@ TEST_P(TusUploadsIT, SpeaksOnlyTus100AndTakesOnlyOffsetStreams) {
   EXPECT_EQ(json_body.status, 415);
   auto too_much = patch(token, location, 0, std::string(11, 'x'));
   EXPECT_EQ(too_much.status, 413);
+}
+
+// A PATCH whose Content-Length would pass Upload-Length is refused before any of it is read:
+// the upload keeps what it had.
+TEST_P(TusUploadsIT, APatchPastTheUploadLengthIsRefusedUnread) {
+  const auto token = applicant();
+  const auto location = create(token, 100);
+  ASSERT_EQ(patch(token, location, 0, std::string(40, 'x')).status, 204);
+  const auto started = std::chrono::steady_clock::now();
+  HttpConnection connection(app_->port(), std::chrono::milliseconds(3000));
+  ASSERT_TRUE(connection.send("PATCH " + location +
+                              " HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + token +
+                              "\r\nTus-Resumable: 1.0.0\r\n"
+                              "Content-Type: application/offset+octet-stream\r\n"
+                              "Upload-Offset: 40\r\nContent-Length: 61\r\n\r\n"));
+  auto response = connection.read_response();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 413);
+  EXPECT_EQ(response->header("Content-Type"), "application/problem+json");
+  EXPECT_EQ(response->header("Tus-Resumable"), "1.0.0");
+  EXPECT_TRUE(connection.closed_by_peer());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+  EXPECT_EQ(call(token, "HEAD", location).header("Upload-Offset"), "40");
+  // Exactly the rest is taken.
+  EXPECT_EQ(patch(token, location, 40, std::string(60, 'x')).status, 422);  // not a PNG
+}
+
+// The last bytes arriving while the same client asks where the upload stands, or sends an empty
+// PATCH at its end: every answer is sound and the wallet gets the file once.
+TEST_P(TusUploadsIT, RequestsRacingTheLastPatchGetSoundAnswersAndOneDocument) {
+  const auto token = applicant();
+  for (int round = 0; round < 3; ++round) {
+    const std::string bytes = png() + std::string(2'000'000, static_cast<char>('a' + round));
+    const auto location = create(token, bytes.size());
+    ASSERT_EQ(patch(token, location, 0, bytes.substr(0, 1000)).status, 204);
+    std::atomic<bool> done{false};
+    std::vector<int> statuses;
+    std::thread racer([&] {
+      for (int i = 0; i < 2000 && !done; ++i) {
+        statuses.push_back(call(token, "HEAD", location).status);
+        statuses.push_back(patch(token, location, bytes.size(), {}).status);
+      }
+    });
+    auto last = patch(token, location, 1000, bytes.substr(1000));
+    done = true;
+    racer.join();
+    EXPECT_TRUE(last.status == 204 || last.status == 409) << last.status << " " << last.body;
+    for (int status : statuses) EXPECT_LT(status, 500);
+    auto head = call(token, "HEAD", location);
+    EXPECT_EQ(head.status, 200);
+    EXPECT_EQ(head.header("Upload-Offset"), std::to_string(bytes.size()));
+    const auto documents =
+        json::parse(call(token, "GET", "/api/v1/wallet").body).at("documents").as_array();
+    ASSERT_EQ(documents.size(), static_cast<std::size_t>(round + 1));
+    EXPECT_EQ(documents[0].at("sha256").as_string(), crypto::sha256_hex(bytes));
+  }
 }
 
 TEST_P(TusUploadsIT, SomebodyElsesUploadDoesNotExist) {

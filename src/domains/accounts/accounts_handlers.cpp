@@ -454,13 +454,20 @@ Result<web::Response> AccountsHandlers::api_create_token(const web::Request& req
     return Error{ErrorCode::invalid_input, "errors.invalid_input", "token request", fields, 0};
   }
   // The same checks and throttle as the login page: a client is no way around them.
-  PRATU_TRY(logged_in, accounts_.log_in(Credentials{*login, *password, request.remote_address,
-                                                    context.request_id},
-                                        sessions_, "", request.secure));
+  auto logged_in =
+      accounts_.log_in(Credentials{*login, *password, request.remote_address, context.request_id},
+                       sessions_, "", request.secure);
+  if (!logged_in && logged_in.error().code == ErrorCode::rate_limited) {
+    // The login page's words with the wait filled in; the service has logged it.
+    const Error& e = logged_in.error();
+    return web::problem(renderer_.translations(), context, e,
+                        locked_text(context.locale, e.message_key, e));
+  }
+  if (!logged_in) return logged_in.error();
   boost::json::object out{
-      {"token", logged_in.session.token},
+      {"token", logged_in->session.token},
       {"token_type", "Bearer"},
-      {"expires_at", web::iso_date_time(logged_in.session.session.idle_expires_at)}};
+      {"expires_at", web::iso_date_time(logged_in->session.session.idle_expires_at)}};
   auto response = web::Response::json(boost::json::serialize(out), 201);
   response.set_header("Cache-Control", "no-store");
   return response;

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "common/civil_date.hpp"
+#include "domains/applications/applications_test_fixture.hpp"
 #include "domains/applications/form_loader.hpp"
 #include "domains/applications/reference_number.hpp"
 #include "platform/holiday_file.hpp"
@@ -105,10 +106,10 @@ class SequenceRandom final : public Random {
   std::atomic<std::uint64_t> next_{1};
 };
 
-class ApplicationServiceTest : public pratu::test::DatabaseTest {
+class ApplicationServiceTest : public testing::ApplicantsTest {
  protected:
   void SetUp() override {
-    pratu::test::DatabaseTest::SetUp();
+    testing::ApplicantsTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     auto form = parse_form(kForm, "services/bma/shop/form.yaml", directory_.info_);
     ASSERT_TRUE(form) << form.error().detail;
@@ -119,22 +120,6 @@ class ApplicationServiceTest : public pratu::test::DatabaseTest {
     service_ = std::make_unique<ApplicationService>(database(), clock_, random_, forms_, directory_,
                                                     nullptr, std::move(*calendar), &profiles_,
                                                     ApplicationsSettings{});
-    alice_ = add_user("1234567890121");
-    bob_ = add_user("1000000000009");
-  }
-
-  std::int64_t add_user(const std::string& national_id) {
-    auto id =
-        database().write_value<std::int64_t>([&](storage::Connection& c) -> Result<std::int64_t> {
-          PRATU_TRY(row,
-                    c.query_one("INSERT INTO users (role, national_id, password_hash, created_at, "
-                                "updated_at, password_changed_at) "
-                                "VALUES ('applicant', $1, 'x', 0, 0, 0) RETURNING id",
-                                {national_id}));
-          return row->int64(0);
-        });
-    EXPECT_TRUE(id) << id.error().detail;
-    return id ? *id : 0;
   }
 
   // A draft of alice's, every question answered but the declaration.
@@ -147,13 +132,11 @@ class ApplicationServiceTest : public pratu::test::DatabaseTest {
     return *saved;
   }
 
-  FakeClock clock_{1'796'186'400};  // Wednesday 2 December 2026, 11:40 in Bangkok
   SequenceRandom random_;
   Directory directory_;
   Profiles profiles_;
   Forms forms_;
   std::unique_ptr<ApplicationService> service_;
-  std::int64_t alice_ = 0, bob_ = 0;
 };
 
 TEST_P(ApplicationServiceTest, ADraftStartsWithWhatTheProfileKnowsAndIsReopenedNotDoubled) {

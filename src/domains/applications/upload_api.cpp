@@ -139,6 +139,12 @@ Result<std::variant<web::PartialUpload, web::Response>> UploadApi::append_to(
   }
   auto target = service_.append_target(context.user->user_id, request.path_param("id"), *offset);
   if (!target) return refusal(target.error());
+  // A body that says it would pass Upload-Length is refused before any of it is stored.
+  if (const auto sent = tus::parse_size(request.header("Content-Length"));
+      sent && *sent > target->limit_bytes - target->offset) {
+    return refusal(
+        tus_error(ErrorCode::too_large, "applications.uploads.past_length", "Content-Length"));
+  }
   return Answer(std::move(*target));
 }
 

@@ -55,10 +55,11 @@ Result<void> record_offset(storage::Connection& c, std::int64_t id, std::int64_t
   return ok();
 }
 
-Result<void> mark_finished(storage::Connection& c, std::int64_t id, std::string_view sha256) {
-  PRATU_CHECK(c.execute("UPDATE uploads SET upload_offset = length, sha256 = $1 WHERE id = $2",
-                        {std::string(sha256), id}));
-  return ok();
+Result<bool> mark_finished(storage::Connection& c, std::int64_t id, std::string_view sha256) {
+  PRATU_TRY(changed, c.execute("UPDATE uploads SET upload_offset = length, sha256 = $1 "
+                               "WHERE id = $2 AND sha256 IS NULL",
+                               {std::string(sha256), id}));
+  return changed == 1;
 }
 
 Result<void> delete_upload(storage::Connection& c, std::int64_t id) {

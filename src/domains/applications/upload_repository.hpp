@@ -53,7 +53,9 @@ Result<std::optional<UploadRecord>> find_upload(storage::Connection& c, std::str
 /// Unfinished, unexpired uploads of `user_id` at `now`.
 Result<OpenUploads> open_uploads(storage::Connection& c, std::int64_t user_id, std::int64_t now);
 Result<void> record_offset(storage::Connection& c, std::int64_t id, std::int64_t offset);
-Result<void> mark_finished(storage::Connection& c, std::int64_t id, std::string_view sha256);
+/// Marks upload `id` finished as blob `sha256`: false when it was finished already or is gone,
+/// so only one of two requests completing it at once adds a document.
+Result<bool> mark_finished(storage::Connection& c, std::int64_t id, std::string_view sha256);
 Result<void> delete_upload(storage::Connection& c, std::int64_t id);
 /// Uploads expired before `now`, oldest first.
 Result<std::vector<UploadRecord>> expired(storage::Connection& c, std::int64_t now, int limit);

@@ -27,6 +27,10 @@ Error refused(ErrorCode code, std::string key, std::string detail) {
   return Error{code, std::move(key), std::move(detail), {}, 0};
 }
 
+Error no_such_upload() {
+  return refused(ErrorCode::not_found, "applications.uploads.not_found", "upload");
+}
+
 // Runs `argv` with no input or output and waits for it: its exit status, or -1 when it could
 // not run or was killed.
 int run_quietly(const std::vector<std::string>& argv) {
@@ -109,7 +113,7 @@ Result<UploadRecord> UploadService::find(std::int64_t user_id, std::string_view 
   }));
   // Somebody else's upload, or one past its expiry, does not exist.
   if (!found || found->user_id != user_id || found->expires_at <= clock_.now_seconds()) {
-    return Error{ErrorCode::not_found, "applications.uploads.not_found", "upload", {}, 0};
+    return no_such_upload();
   }
   return std::move(*found);
 }
@@ -119,35 +123,52 @@ Result<std::int64_t> UploadService::stored_bytes(const UploadRecord& upload) con
   // The partial file is the truth: a PATCH cut off midway kept what it wrote.
   std::error_code ec;
   const auto size = std::filesystem::file_size(blobs_.uploads_dir() / upload.writer_id, ec);
+  if (ec == std::errc::no_such_file_or_directory) {
+    return Error::not_found("upload " + upload.public_id + ": partial file gone");
+  }
   if (ec) return Error::internal("upload " + upload.public_id + ": partial file unreadable");
   return static_cast<std::int64_t>(size);
 }
 
-Result<UploadState> UploadService::status(std::int64_t user_id, std::string_view public_id) {
+Result<UploadState> UploadService::current(std::int64_t user_id, std::string_view public_id) {
   PRATU_TRY(upload, find(user_id, public_id));
-  PRATU_TRY(offset, stored_bytes(upload));
-  return UploadState{std::move(upload), offset, std::nullopt};
+  auto offset = stored_bytes(upload);
+  if (!offset && offset.error().code == ErrorCode::not_found) return settled(user_id, public_id);
+  if (!offset) return offset.error();
+  return UploadState{std::move(upload), *offset, std::nullopt};
+}
+
+Result<UploadState> UploadService::settled(std::int64_t user_id, std::string_view public_id) {
+  PRATU_TRY(upload, find(user_id, public_id));
+  // Gone and not finished: removed (refused, terminated, swept), or still being finished.
+  if (upload.sha256.empty()) return no_such_upload();
+  const std::int64_t length = upload.length;
+  return UploadState{std::move(upload), length, std::nullopt};
+}
+
+Result<UploadState> UploadService::status(std::int64_t user_id, std::string_view public_id) {
+  return current(user_id, public_id);
 }
 
 Result<web::PartialUpload> UploadService::append_target(std::int64_t user_id,
                                                         std::string_view public_id,
                                                         std::int64_t offset) {
-  PRATU_TRY(upload, find(user_id, public_id));
-  PRATU_TRY(stored, stored_bytes(upload));
-  if (!upload.sha256.empty() || offset != stored) {
+  PRATU_TRY(state, current(user_id, public_id));
+  if (!state.record.sha256.empty() || offset != state.offset) {
     return refused(ErrorCode::conflict, "applications.uploads.offset_mismatch", "Upload-Offset");
   }
-  return web::PartialUpload{upload.writer_id, stored, upload.length};
+  return web::PartialUpload{state.record.writer_id, state.offset, state.record.length};
 }
 
 Result<UploadState> UploadService::appended(std::int64_t user_id, std::string_view public_id) {
-  PRATU_TRY(upload, find(user_id, public_id));
-  PRATU_TRY(offset, stored_bytes(upload));
-  if (upload.sha256.empty() && offset == upload.length) return complete(std::move(upload));
+  PRATU_TRY(state, current(user_id, public_id));
+  // Finished already, by this request's predecessor or one running beside it.
+  if (!state.record.sha256.empty()) return state;
+  if (state.offset == state.record.length) return complete(std::move(state.record));
   PRATU_CHECK(db_.write([&](storage::Connection& c) {
-    return upload_repository::record_offset(c, upload.id, offset);
+    return upload_repository::record_offset(c, state.record.id, state.offset);
   }));
-  return UploadState{std::move(upload), offset, std::nullopt};
+  return state;
 }
 
 Result<std::optional<std::string>> UploadService::refusal(const UploadRecord& upload,
@@ -191,16 +212,29 @@ void UploadService::discard(const UploadRecord& upload) {
 }
 
 Result<UploadState> UploadService::complete(UploadRecord upload) {
+  // The writer's lock first: while this request holds it, no other can finish, refuse or move
+  // the file it checks.
+  auto writer = storage::BlobWriter::resume(blobs_, upload.writer_id, upload.length);
+  if (!writer && writer.error().code == ErrorCode::not_found) {
+    return settled(upload.user_id, upload.public_id);
+  }
+  if (!writer && writer.error().code == ErrorCode::conflict) {
+    return refused(ErrorCode::conflict, "applications.uploads.busy", "another writer");
+  }
+  if (!writer) return writer.error();
+  // Opened just before another request moved it to its content address, locked just after.
+  if (!std::filesystem::exists(blobs_.uploads_dir() / upload.writer_id)) {
+    return settled(upload.user_id, upload.public_id);
+  }
   std::string media_type;
   PRATU_TRY(reason, refusal(upload, media_type));
   if (reason) {
-    discard(upload);
+    writer->abandon();
     PRATU_CHECK(db_.write(
         [&](storage::Connection& c) { return upload_repository::delete_upload(c, upload.id); }));
     return refused(ErrorCode::invalid_input, *reason, "content refused");
   }
-  PRATU_TRY(writer, storage::BlobWriter::resume(blobs_, upload.writer_id, upload.length));
-  PRATU_TRY(blob, writer.finish(media_type));
+  PRATU_TRY(blob, writer->finish(media_type));
   WalletDocument document;
   document.public_id = random_.token(16);
   document.user_id = upload.user_id;
@@ -209,13 +243,18 @@ Result<UploadState> UploadService::complete(UploadRecord upload) {
   document.size_bytes = blob.size_bytes;
   document.filename = upload.filename;
   document.created_at = clock_.now_seconds();
-  auto recorded = db_.write([&](storage::Connection& c) -> Result<void> {
+  auto recorded = db_.write_value<bool>([&](storage::Connection& c) -> Result<bool> {
     PRATU_CHECK(upload_repository::insert_blob(c, blob.sha256, blob.size_bytes, media_type,
                                                document.created_at));
-    PRATU_CHECK(upload_repository::insert_document(c, document));
-    return upload_repository::mark_finished(c, upload.id, blob.sha256);
+    PRATU_TRY(marked, upload_repository::mark_finished(c, upload.id, blob.sha256));
+    if (marked) {
+      PRATU_CHECK(upload_repository::insert_document(c, document));
+    }
+    return marked;
   });
   if (!recorded) return recorded.error();
+  // Terminated meanwhile, or finished by another request: one document at most.
+  if (!*recorded) return settled(upload.user_id, upload.public_id);
   upload.sha256 = blob.sha256;
   const std::int64_t length = upload.length;
   return UploadState{std::move(upload), length, std::move(document)};

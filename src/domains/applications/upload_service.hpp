@@ -77,7 +77,12 @@ class UploadService {
 
  private:
   Result<UploadRecord> find(std::int64_t user_id, std::string_view public_id);
+  /// The bytes stored; not_found when the partial file has gone (finished or removed since).
   Result<std::int64_t> stored_bytes(const UploadRecord& upload) const;
+  /// The upload with its offset, read again if its partial file went meanwhile.
+  Result<UploadState> current(std::int64_t user_id, std::string_view public_id);
+  /// Once its partial file is gone: the upload as another request finished it, or not_found.
+  Result<UploadState> settled(std::int64_t user_id, std::string_view public_id);
   Result<UploadState> complete(UploadRecord upload);
   /// Why a complete file is refused (a message key), or nullopt to keep it.
   Result<std::optional<std::string>> refusal(const UploadRecord& upload, std::string& media_type);

@@ -1,0 +1,45 @@
+#include "support/applicants.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+namespace pratu::test {
+
+namespace json = boost::json;
+
+HttpResponse register_applicant(HttpClient& browser, const std::string& national_id,
+                                const std::string& password) {
+  auto form = browser.get("/register");
+  return browser.post_form("/register", {{"national_id", national_id},
+                                         {"title", "mrs"},
+                                         {"given_name", "สมศรี"},
+                                         {"family_name", "มีสุข"},
+                                         {"email", "somsri@example.org"},
+                                         {"mobile", "0898765432"},
+                                         {"password", password},
+                                         {"password_confirmation", password},
+                                         {"csrf_token", extract_csrf_token(form.body)}});
+}
+
+std::string api_token(std::uint16_t port, const std::string& login, const std::string& password) {
+  HttpClient client(port);
+  auto created =
+      client.request("POST", "/api/v1/tokens",
+                     json::serialize(json::object{{"login", login}, {"password", password}}),
+                     {{"Content-Type", "application/json"}});
+  EXPECT_EQ(created.status, 201) << created.body;
+  if (created.status != 201) return {};
+  auto body = json::parse(created.body).as_object();
+  EXPECT_TRUE(body.at("expires_at").as_string().ends_with("+07:00"));
+  return std::string(body.at("token").as_string());
+}
+
+HttpResponse bearer_request(std::uint16_t port, const std::string& token, const std::string& method,
+                            const std::string& target, const std::string& body, Headers extra) {
+  HttpClient fresh(port);
+  extra.emplace_back("Authorization", "Bearer " + token);
+  return fresh.request(method, target, body, extra);
+}
+
+}  // namespace pratu::test

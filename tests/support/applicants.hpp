@@ -1,0 +1,34 @@
+#pragma once
+/// Applicants for integration tests through the real server: registered through the page,
+/// tokens from POST /api/v1/tokens, and API calls that carry a token and no cookies.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "support/http_client.hpp"
+
+namespace pratu::test {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+/// The demo applicant's login and password.
+inline const std::string kDemoApplicant = "1234567890121";
+inline const std::string kDemoApplicantPassword = "pratu-demo-applicant";
+
+/// Registers an applicant with `national_id` and `password` through the page in `browser`,
+/// which then holds their session; the answer (303 when registered).
+HttpResponse register_applicant(HttpClient& browser, const std::string& national_id,
+                                const std::string& password);
+
+/// A token for `login` from POST /api/v1/tokens on `port`; empty, with a test failure, when
+/// none is given.
+std::string api_token(std::uint16_t port, const std::string& login, const std::string& password);
+
+/// Sends a request with `token` as its bearer on a fresh connection, with no cookies.
+HttpResponse bearer_request(std::uint16_t port, const std::string& token, const std::string& method,
+                            const std::string& target, const std::string& body = {},
+                            Headers extra = {});
+
+}  // namespace pratu::test

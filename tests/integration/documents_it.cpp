@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "support/applicants.hpp"
 #include "support/http_client.hpp"
 #include "support/test_app.hpp"
 
@@ -48,22 +49,11 @@ std::string multipart(const Fields& fields, const std::vector<File>& files) {
 
 class DocumentsIT : public AppTest {
  protected:
-  std::unique_ptr<HttpClient> applicant(const std::string& national_id = "1234567890121",
-                                        const std::string& password = "pratu-demo-applicant") {
+  std::unique_ptr<HttpClient> applicant(const std::string& national_id = kDemoApplicant,
+                                        const std::string& password = kDemoApplicantPassword) {
     auto client = std::make_unique<HttpClient>(app_->port());
-    if (national_id != "1234567890121") {
-      auto form = client->get("/register");
-      auto registered =
-          client->post_form("/register", {{"national_id", national_id},
-                                          {"title", "mrs"},
-                                          {"given_name", "สมศรี"},
-                                          {"family_name", "มีสุข"},
-                                          {"email", "somsri@example.org"},
-                                          {"mobile", "0898765432"},
-                                          {"password", password},
-                                          {"password_confirmation", password},
-                                          {"csrf_token", extract_csrf_token(form.body)}});
-      EXPECT_EQ(registered.status, 303);
+    if (national_id != kDemoApplicant) {
+      EXPECT_EQ(register_applicant(*client, national_id, password).status, 303);
       return client;
     }
     auto form = client->get("/login");
@@ -93,14 +83,6 @@ class DocumentsIT : public AppTest {
     return client.request(
         "POST", app + std::string(kDocuments) + query, multipart(fields, files),
         {{"Content-Type", "multipart/form-data; boundary=" + std::string(kBoundary)}});
-  }
-
-  static std::string token(HttpClient& client) {
-    auto created = client.request("POST", "/api/v1/tokens",
-                                  R"({"login":"1234567890121","password":"pratu-demo-applicant"})",
-                                  {{"Content-Type", "application/json"}});
-    EXPECT_EQ(created.status, 201) << created.body;
-    return std::string(json::parse(created.body).at("token").as_string());
   }
 
   // The wallet document ids a page offers to pick from, in order.
@@ -190,31 +172,28 @@ TEST_P(DocumentsIT, NobodyAttachesAFileTheyDidNotUpload) {
 
   // Through the API: a SHA-256 the person never uploaded is refused; their own is attached
   // as the wallet describes it, whatever type the client claimed.
-  HttpClient api(app_->port());
-  const auto bearer = "Bearer " + token(api);
+  const auto token = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
   const auto id = app.substr(app.rfind('/') + 1);
+  auto patch = [&](const std::string& question, const json::object& answer) {
+    return bearer_request(
+        app_->port(), token, "PATCH", "/api/v1/applications/" + id,
+        json::serialize(json::object{{"answers", json::object{{question, answer}}}}),
+        {{"Content-Type", "application/json"}});
+  };
   auto attach = [&](const std::string& blob) {
-    json::object answer{{"blob", blob}, {"media_type", "application/pdf"}, {"bytes", 10}};
-    return api.request("PATCH", "/api/v1/applications/" + id,
-                       json::serialize(json::object{
-                           {"answers", json::object{{"household_head_consent", answer}}}}),
-                       {{"Authorization", bearer}, {"Content-Type", "application/json"}});
+    return patch("household_head_consent",
+                 {{"blob", blob}, {"media_type", "application/pdf"}, {"bytes", 10}});
   };
   auto unknown = attach(std::string(64, 'a'));
   EXPECT_EQ(unknown.status, 422) << unknown.body;
   EXPECT_NE(unknown.body.find("document_not_in_wallet"), std::string::npos) << unknown.body;
-  auto wallet = api.request("GET", "/api/v1/wallet", {}, {{"Authorization", bearer}});
+  auto wallet = bearer_request(app_->port(), token, "GET", "/api/v1/wallet");
   const auto documents = json::parse(wallet.body).at("documents").as_array();
   ASSERT_EQ(documents.size(), 1u);
   auto own = attach(std::string(documents[0].at("sha256").as_string()));
   ASSERT_EQ(own.status, 200) << own.body;
   // The SHA-256 alone is enough: the wallet says the rest.
-  auto bare = api.request(
-      "PATCH", "/api/v1/applications/" + id,
-      json::serialize(json::object{
-          {"answers", json::object{{"mover_id_card",
-                                    json::object{{"blob", documents[0].at("sha256")}}}}}}),
-      {{"Authorization", bearer}, {"Content-Type", "application/json"}});
+  auto bare = patch("mover_id_card", {{"blob", documents[0].at("sha256")}});
   ASSERT_EQ(bare.status, 200) << bare.body;
   EXPECT_EQ(json::parse(bare.body).at("answers").at("mover_id_card").at("name").as_string(),
             "id.png");

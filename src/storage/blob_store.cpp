@@ -342,7 +342,8 @@ Result<BlobRef> BlobWriter::finish(std::string_view media_type) {
     // A resumed upload: read back, once, all it holds.
     std::string chunk(kResumeReadBytes, '\0');
     for (std::int64_t at = 0; at < state_->written;) {
-      const ssize_t n = ::pread(state_->fd.get(), chunk.data(), chunk.size(), static_cast<off_t>(at));
+      const ssize_t n =
+          ::pread(state_->fd.get(), chunk.data(), chunk.size(), static_cast<off_t>(at));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
         Error error = io_error("cannot read", state_->path);

@@ -3,7 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
 
 #include "storage/core_migrations_for_tests.hpp"
 #include "storage/sqlite/placeholder_rewrite.hpp"
@@ -146,6 +153,124 @@ TEST_F(SqliteEngine, NestedWriteOnOneThreadFailsInsteadOfHanging) {
   ASSERT_TRUE(outer);
   ASSERT_FALSE(inner);
   EXPECT_EQ(inner.error().code, ErrorCode::internal);
+}
+
+// Writers queued behind a running write are committed together, each in a savepoint: one
+// writer's failure — an error it returns, a statement that failed though it said ok, or an
+// exception — undoes only its own work, and every other writer's rows are committed.
+TEST_F(SqliteEngine, QueuedWritersShareACommitAndFailAlone) {
+  ASSERT_TRUE(database().write([](Connection& c) {
+    return c.execute_script("CREATE TABLE group_commit (id INTEGER PRIMARY KEY, v TEXT) STRICT");
+  }));
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool holding = false;
+  bool release = false;
+  std::thread holder([&] {
+    (void)database().write([&](Connection&) -> Result<void> {
+      std::unique_lock lock(mutex);
+      holding = true;
+      changed.notify_all();
+      changed.wait(lock, [&] { return release; });
+      return ok();
+    });
+  });
+  {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return holding; });
+  }
+  auto insert = [](Connection& c, int id) -> Result<void> {
+    PRATU_CHECK(c.execute("INSERT INTO group_commit (id, v) VALUES ($1, 'x')", {std::int64_t{id}}));
+    return ok();
+  };
+  constexpr int kWriters = 6;
+  std::vector<Result<void>> results(kWriters, ok());
+  std::vector<std::thread> writers;
+  std::atomic<int> queued = 0;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      ++queued;
+      results[w] = database().write([&, w](Connection& c) -> Result<void> {
+        const int id = 10 * (w + 1);
+        PRATU_CHECK(insert(c, id));
+        switch (w) {
+          case 1: return Error::invalid({{"v", "errors.invalid_input"}});  // its row undone
+          case 3:
+            // A duplicate key it ignores: the failed statement still fails the unit.
+            (void)insert(c, id);
+            return ok();
+          case 4: throw std::runtime_error("work threw");
+          default: return insert(c, id + 1);
+        }
+      });
+    });
+  }
+  // Let every writer queue behind the holder before it lets go.
+  while (queued.load() < kWriters) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  {
+    std::lock_guard lock(mutex);
+    release = true;
+  }
+  changed.notify_all();
+  holder.join();
+  for (auto& t : writers) t.join();
+
+  EXPECT_TRUE(results[0]);
+  EXPECT_EQ(results[1].error().code, ErrorCode::invalid_input);
+  EXPECT_TRUE(results[2]);
+  EXPECT_FALSE(results[3]);
+  ASSERT_FALSE(results[4]);
+  EXPECT_NE(results[4].error().detail.find("work threw"), std::string::npos);
+  EXPECT_TRUE(results[5]);
+  std::vector<std::int64_t> ids;
+  ASSERT_TRUE(database().read([&](Connection& c) -> Result<void> {
+    PRATU_TRY(rows, c.query("SELECT id FROM group_commit ORDER BY id", {}));
+    for (const auto& row : rows) ids.push_back(row.int64(0));
+    return ok();
+  }));
+  EXPECT_EQ(ids, (std::vector<std::int64_t>{10, 11, 30, 31, 60, 61}));
+  // And the writer goes on as before.
+  EXPECT_TRUE(database().write([&](Connection& c) { return insert(c, 99); }));
+}
+
+// Many writers at once, each acknowledged only for what was committed: every row that was
+// acknowledged is there, and no other.
+TEST_F(SqliteEngine, ConcurrentWritersAreEachCommittedOnce) {
+  ASSERT_TRUE(database().write([](Connection& c) {
+    return c.execute_script("CREATE TABLE acknowledged (id INTEGER PRIMARY KEY) STRICT");
+  }));
+  constexpr int kThreads = 8;
+  constexpr int kEach = 40;
+  std::atomic<int> acknowledged = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const std::int64_t id = t * 1000 + i;
+        auto done = database().write([&](Connection& c) -> Result<void> {
+          PRATU_CHECK(c.execute("INSERT INTO acknowledged (id) VALUES ($1)", {id}));
+          // Every fifth fails after writing: its row must not stay.
+          if (i % 5 == 4) return Error::invalid({{"id", "errors.invalid_input"}});
+          return ok();
+        });
+        if (done) ++acknowledged;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(acknowledged.load(), kThreads * kEach * 4 / 5);
+  std::int64_t count = 0;
+  std::int64_t failed_rows = -1;
+  ASSERT_TRUE(database().read([&](Connection& c) -> Result<void> {
+    PRATU_TRY(all, c.query_one("SELECT COUNT(*) FROM acknowledged", {}));
+    count = all->int64(0);
+    PRATU_TRY(bad, c.query_one("SELECT COUNT(*) FROM acknowledged WHERE id % 1000 % 5 = 4", {}));
+    failed_rows = bad->int64(0);
+    return ok();
+  }));
+  EXPECT_EQ(count, acknowledged.load());
+  EXPECT_EQ(failed_rows, 0);
 }
 
 TEST(SqliteOpen, CreatesTheParentDirectory) {

@@ -266,4 +266,26 @@ void SqliteConnection::rollback() {
   aborted_ = false;
 }
 
+Result<void> SqliteConnection::savepoint() {
+  if (aborted_) return Error::internal("savepoint after a failed statement");
+  return run_plain("SAVEPOINT pratu_unit");
+}
+
+Result<void> SqliteConnection::release_savepoint() {
+  if (aborted_) return Error::internal("work rolled back: a statement in it failed");
+  return run_plain("RELEASE pratu_unit");
+}
+
+Result<void> SqliteConnection::rollback_to_savepoint() {
+  aborted_ = false;
+  // Some failures (a full disk, an I/O error) roll the whole transaction back on their own.
+  if (sqlite3_get_autocommit(db_) != 0) {
+    return Error::unavailable("sqlite rolled the shared transaction back");
+  }
+  auto undone = run_plain("ROLLBACK TO pratu_unit");
+  if (undone) undone = run_plain("RELEASE pratu_unit");
+  if (!undone) aborted_ = true;
+  return undone;
+}
+
 }  // namespace pratu::storage::sqlite

@@ -41,6 +41,16 @@ class SqliteConnection final : public Connection {
   /// Rolls back whatever is open; never fails (a failure leaves nothing to undo).
   void rollback();
 
+  /// Inside a transaction, marks where one unit of work begins (several writers' work shares
+  /// one transaction and one commit: see sqlite_database.cpp).
+  Result<void> savepoint();
+  /// Keeps the unit's work; fails when a statement in it failed (roll back to the savepoint
+  /// then).
+  Result<void> release_savepoint();
+  /// Undoes the unit's work and forgets its failure; the transaction goes on. An error means
+  /// the transaction itself is lost (SQLite rolled it back) and must be rolled back whole.
+  Result<void> rollback_to_savepoint();
+
  private:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
 

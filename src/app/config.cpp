@@ -73,8 +73,10 @@ const std::vector<KeySpec>& specs() {
     s.push_back(integer("server.io_threads", "Threads reading and writing sockets", &C::server,
                         &ServerConfig::io_threads, 1, 64));
     s.push_back(integer("server.worker_threads",
-                        "Threads for pages and the API: database and rendering", &C::server,
-                        &ServerConfig::worker_threads, 1, 256));
+                        "Threads for pages and the API: database and rendering (most of "
+                        "their time waits on commits, which are shared: more threads, more "
+                        "commits in each)",
+                        &C::server, &ServerConfig::worker_threads, 1, 256));
     s.push_back(integer("server.worker_queue_limit",
                         "Page and API requests waiting for a worker before new ones get 503",
                         &C::server, &ServerConfig::worker_queue_limit, 1, 1000000));

@@ -38,6 +38,34 @@ TEST_F(PostgresEngine, ConvertsColumnsByType) {
   EXPECT_EQ((*row)->values(), expected);
 }
 
+// A statement with parameters is prepared once per connection and then only bound and run;
+// one that does not parse is reported as before and not kept.
+TEST_F(PostgresEngine, StatementsWithParametersArePreparedOncePerConnection) {
+  auto r = database().read([](Connection& c) -> Result<void> {
+    for (std::int64_t n = 1; n <= 3; ++n) {
+      PRATU_TRY(row, c.query_one("SELECT $1::bigint * 2 AS twice", {n}));
+      EXPECT_EQ(row->int64(0), 2 * n);
+    }
+    PRATU_TRY(kept, c.query("SELECT statement FROM pg_prepared_statements "
+                            "WHERE statement = $1",
+                            {std::string("SELECT $1::bigint * 2 AS twice")}));
+    EXPECT_EQ(kept.size(), 1u) << "prepared once, however often it ran";
+    return ok();
+  });
+  ASSERT_TRUE(r) << r.error().detail;
+  auto broken = database().read([](Connection& c) -> Result<void> {
+    PRATU_CHECK(c.query("SELEKT $1::int", {std::int64_t{1}}));
+    return ok();
+  });
+  ASSERT_FALSE(broken);
+  EXPECT_NE(broken.error().detail.find("42601"), std::string::npos) << broken.error().detail;
+  EXPECT_TRUE(database().read([](Connection& c) -> Result<void> {
+    PRATU_TRY(row, c.query_one("SELECT $1::bigint + 1", {std::int64_t{41}}));
+    EXPECT_EQ(row->int64(0), 42);
+    return ok();
+  }));
+}
+
 TEST_F(PostgresEngine, NumberParametersReachTypedColumns) {
   auto row = database().read_value<std::optional<Row>>([](Connection& c) {
     return c.query_one("SELECT $1::int8 + 1, $2::float8 * 2, $3::boolean",

@@ -131,12 +131,29 @@ Result<PostgresConnection::ResultPtr> PostgresConnection::run(std::string_view s
       values[i] = s->c_str();
     }
   }
-  ResultPtr result(PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr,
-                                values.data(), nullptr, nullptr, 0),
+  PRATU_TRY(name, prepared(text, static_cast<int>(params.size())));
+  ResultPtr result(name != nullptr
+                       ? PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()),
+                                        values.data(), nullptr, nullptr, 0)
+                       : PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr,
+                                      values.data(), nullptr, nullptr, 0),
                    &PQclear);
   ExecStatusType status = PQresultStatus(result.get());
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return failure(result.get(), sql);
   return result;
+}
+
+Result<const std::string*> PostgresConnection::prepared(const std::string& text, int parameters) {
+  // The same few dozen statements run again and again: parse and plan each once per
+  // connection. Statements with nothing to bind (BEGIN, COMMIT, SET) gain nothing.
+  constexpr std::size_t kMaxPrepared = 512;
+  if (parameters == 0) return nullptr;
+  if (auto it = prepared_.find(text); it != prepared_.end()) return &it->second;
+  if (prepared_.size() >= kMaxPrepared) return nullptr;
+  std::string name = "pratu_" + std::to_string(prepared_.size());
+  ResultPtr made(PQprepare(conn_, name.c_str(), text.c_str(), parameters, nullptr), &PQclear);
+  if (PQresultStatus(made.get()) != PGRES_COMMAND_OK) return failure(made.get(), text);
+  return &prepared_.emplace(text, std::move(name)).first->second;
 }
 
 Result<std::vector<Row>> PostgresConnection::query(std::string_view sql,

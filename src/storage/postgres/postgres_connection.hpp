@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "storage/database.hpp"
 
@@ -46,8 +47,13 @@ class PostgresConnection final : public Connection {
   using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
   Result<ResultPtr> run(std::string_view sql, std::span<const Value> params);
   Error failure(const PGresult* result, std::string_view sql) const;
+  /// The name under which this connection prepared `text` (parsed and planned once, then
+  /// only bound and run), preparing it now if need be; null for a statement not worth
+  /// preparing or past the cap.
+  Result<const std::string*> prepared(const std::string& text, int parameters);
 
   PGconn* conn_;
+  std::unordered_map<std::string, std::string> prepared_;  // statement text -> its name
 };
 
 }  // namespace pratu::storage::postgres

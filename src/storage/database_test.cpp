@@ -13,6 +13,7 @@
 
 #include "storage/core_migrations_for_tests.hpp"
 #include "support/test_databases.hpp"
+#include "support/writer_hold.hpp"
 
 namespace pratu::storage {
 namespace {
@@ -426,31 +427,10 @@ TEST_P(StoragePoolOfOne, ExhaustedPoolTimesOutAsUnavailable) {
 }
 
 TEST_P(StoragePoolOfOne, BusyWriterTimesOutAsUnavailable) {
-  std::mutex mutex;
-  std::condition_variable changed;
-  bool holding = false;
-  bool release = false;
   // PostgreSQL's pool is shared by reads and writes; SQLite's writer is one connection.
-  std::thread holder([&] {
-    (void)database().write([&](Connection&) -> Result<void> {
-      std::unique_lock lock(mutex);
-      holding = true;
-      changed.notify_all();
-      changed.wait(lock, [&] { return release; });
-      return ok();
-    });
-  });
-  {
-    std::unique_lock lock(mutex);
-    changed.wait(lock, [&] { return holding; });
-  }
+  test::WriterHold hold(database());
   auto blocked = database().write([](Connection&) { return ok(); });
-  {
-    std::lock_guard lock(mutex);
-    release = true;
-  }
-  changed.notify_all();
-  holder.join();
+  hold.release();
   ASSERT_FALSE(blocked);
   EXPECT_EQ(blocked.error().code, ErrorCode::unavailable);
   EXPECT_TRUE(database().write([](Connection&) { return ok(); }));

@@ -16,6 +16,7 @@
 #include "storage/sqlite/placeholder_rewrite.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_databases.hpp"
+#include "support/writer_hold.hpp"
 
 namespace pratu::storage {
 namespace {
@@ -162,23 +163,7 @@ TEST_F(SqliteEngine, QueuedWritersShareACommitAndFailAlone) {
   ASSERT_TRUE(database().write([](Connection& c) {
     return c.execute_script("CREATE TABLE group_commit (id INTEGER PRIMARY KEY, v TEXT) STRICT");
   }));
-  std::mutex mutex;
-  std::condition_variable changed;
-  bool holding = false;
-  bool release = false;
-  std::thread holder([&] {
-    (void)database().write([&](Connection&) -> Result<void> {
-      std::unique_lock lock(mutex);
-      holding = true;
-      changed.notify_all();
-      changed.wait(lock, [&] { return release; });
-      return ok();
-    });
-  });
-  {
-    std::unique_lock lock(mutex);
-    changed.wait(lock, [&] { return holding; });
-  }
+  test::WriterHold hold(database());
   auto insert = [](Connection& c, int id) -> Result<void> {
     PRATU_CHECK(c.execute("INSERT INTO group_commit (id, v) VALUES ($1, 'x')", {std::int64_t{id}}));
     return ok();
@@ -208,12 +193,7 @@ TEST_F(SqliteEngine, QueuedWritersShareACommitAndFailAlone) {
   // Let every writer queue behind the holder before it lets go.
   while (queued.load() < kWriters) std::this_thread::yield();
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  {
-    std::lock_guard lock(mutex);
-    release = true;
-  }
-  changed.notify_all();
-  holder.join();
+  hold.release();
   for (auto& t : writers) t.join();
 
   EXPECT_TRUE(results[0]);

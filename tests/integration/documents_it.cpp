@@ -85,6 +85,26 @@ class DocumentsIT : public AppTest {
         {{"Content-Type", "multipart/form-data; boundary=" + std::string(kBoundary)}});
   }
 
+  // Adds a sign to the signs page of signboard-tax draft `app` as the page's Add button does;
+  // its item key.
+  static std::string add_sign(HttpClient& client, const std::string& app) {
+    const std::string signs = app + "/pages/signs";
+    auto empty = client.get(signs);
+    auto added = client.request(
+        "POST", signs,
+        multipart({{"csrf_token", extract_csrf_token(empty.body)},
+                   {"_shown", "signs"},
+                   {"action", "add:signs"}},
+                  {}),
+        {{"Content-Type", "multipart/form-data; boundary=" + std::string(kBoundary)}});
+    EXPECT_EQ(added.status, 303) << added.body.substr(0, 2000);
+    const auto one = client.get(signs).body;
+    const std::string marker = "name=\"signs._items\" value=\"";
+    const auto at = one.find(marker);
+    if (at == std::string::npos) return {};
+    return one.substr(at + marker.size(), one.find('"', at + marker.size()) - at - marker.size());
+  }
+
   // The wallet document ids a page offers to pick from, in order.
   static std::vector<std::string> offered(const std::string& html) {
     std::vector<std::string> ids;
@@ -200,6 +220,88 @@ TEST_P(DocumentsIT, NobodyAttachesAFileTheyDidNotUpload) {
   const auto saved = json::parse(own.body).at("answers").at("household_head_consent");
   EXPECT_EQ(saved.at("media_type").as_string(), "image/png");
   EXPECT_EQ(saved.at("bytes").as_int64(), static_cast<std::int64_t>(png().size()));
+}
+
+TEST_P(DocumentsIT, TheOwnerOpensAnAttachedFileAndNobodyElseFindsIt) {
+  auto owner = applicant();
+  const auto app = start(*owner, "change-of-address");
+  ASSERT_EQ(post_page(*owner, app, {{"action", "attach:mover_id_card"}},
+                      {{"mover_id_card", "บัตร.png", png()}})
+                .status,
+            303);
+  const std::string url = app + "/documents/mover_id_card";
+  auto page = owner->get(app + std::string(kDocuments) + "?lang=en");
+  EXPECT_NE(page.body.find("<a href=\"" + url +
+                           "\" target=\"_blank\" rel=\"noopener noreferrer\">"
+                           "View the file"),
+            std::string::npos)
+      << page.body;
+
+  auto file = owner->get(url);
+  ASSERT_EQ(file.status, 200) << file.body.substr(0, 2000);
+  EXPECT_EQ(file.body, png());
+  EXPECT_EQ(file.header("Content-Type"), "image/png");
+  EXPECT_EQ(file.header("Content-Disposition"),
+            "inline; filename*=UTF-8''%E0%B8%9A%E0%B8%B1%E0%B8%95%E0%B8%A3.png");
+  EXPECT_EQ(file.header("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(file.header("Content-Security-Policy").rfind("sandbox; default-src 'none'", 0), 0u)
+      << file.header("Content-Security-Policy");
+  EXPECT_EQ(file.header("Cache-Control"), "private, no-store");
+  EXPECT_EQ(file.header("Cross-Origin-Resource-Policy"), "same-origin");
+
+  // Another applicant, knowing the address: the same 404 as an application that is not there.
+  auto stranger = applicant("1101700203034", "another long passphrase");
+  auto taken = stranger->get(url + "?lang=en");
+  auto nowhere = stranger->get("/applications/0123456789abcdef/documents/mover_id_card?lang=en");
+  EXPECT_EQ(taken.status, 404);
+  EXPECT_EQ(nowhere.status, 404);
+  EXPECT_NE(taken.body.find("File not found"), std::string::npos) << taken.body.substr(0, 2000);
+  EXPECT_NE(nowhere.body.find("File not found"), std::string::npos);
+  EXPECT_EQ(taken.body.find(png()), std::string::npos);
+
+  // The owner, at a question with nothing attached, one that is no document, or none at all.
+  for (const char* path :
+       {"household_head_consent", "citizen_id", "nothing", "mover_id_card.a.b"}) {
+    EXPECT_EQ(owner->get(app + "/documents/" + path).status, 404) << path;
+  }
+
+  // The same file from the wallet, over the API with a token.
+  const auto token = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  auto wallet = json::parse(bearer_request(app_->port(), token, "GET", "/api/v1/wallet").body);
+  const std::string id(wallet.at("documents").at(0).at("id").as_string());
+  auto content = bearer_request(app_->port(), token, "GET", "/api/v1/wallet/" + id + "/content");
+  ASSERT_EQ(content.status, 200);
+  EXPECT_EQ(content.body, png());
+  EXPECT_EQ(content.header("Content-Security-Policy"), file.header("Content-Security-Policy"));
+  const auto other = api_token(app_->port(), "1101700203034", "another long passphrase");
+  auto refused = bearer_request(app_->port(), other, "GET", "/api/v1/wallet/" + id + "/content");
+  EXPECT_EQ(refused.status, 404);
+  EXPECT_EQ(refused.header("Content-Type"), "application/problem+json");
+}
+
+TEST_P(DocumentsIT, AFileInAnItemOfAListOpensByItsItemsPath) {
+  auto client = applicant();
+  const auto app = start(*client, "signboard-tax");
+  const std::string signs = app + "/pages/signs";
+  const auto key = add_sign(*client, app);
+  ASSERT_FALSE(key.empty());
+  const std::string path = "signs." + key + ".photograph";
+  auto attached = client->request(
+      "POST", signs,
+      multipart({{"csrf_token", extract_csrf_token(client->get(signs).body)},
+                 {"_shown", "signs"},
+                 {"signs._items", key},
+                 {"action", "attach:" + path}},
+                {{path, "sign.png", png()}}),
+      {{"Content-Type", "multipart/form-data; boundary=" + std::string(kBoundary)}});
+  ASSERT_EQ(attached.status, 303) << attached.body.substr(0, 2000);
+  auto shown = client->get(signs);
+  EXPECT_NE(shown.body.find("href=\"" + app + "/documents/" + path + "\""), std::string::npos)
+      << shown.body;
+  auto file = client->get(app + "/documents/" + path);
+  EXPECT_EQ(file.status, 200);
+  EXPECT_EQ(file.body, png());
+  EXPECT_EQ(client->get(app + "/documents/signs.nokey.photograph").status, 404);
 }
 
 TEST_P(DocumentsIT, APageBodyPastTheLargestFileIsRefusedUnread) {

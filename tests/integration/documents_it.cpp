@@ -105,6 +105,23 @@ class DocumentsIT : public AppTest {
     return one.substr(at + marker.size(), one.find('"', at + marker.size()) - at - marker.size());
   }
 
+  // Uploads `bytes` as `filename` over tus with `token`, sending only `send` bytes of it when
+  // given; the upload's URL.
+  std::string upload(const std::string& token, const std::string& bytes, std::size_t send) {
+    auto created = bearer_request(app_->port(), token, "POST", "/api/v1/uploads", {},
+                                  {{"Tus-Resumable", "1.0.0"},
+                                   {"Upload-Length", std::to_string(bytes.size())},
+                                   {"Upload-Metadata", "filename aWQucG5n"}});  // id.png
+    EXPECT_EQ(created.status, 201) << created.body;
+    const auto url = created.header("Location");
+    auto sent = bearer_request(app_->port(), token, "PATCH", url, bytes.substr(0, send),
+                               {{"Tus-Resumable", "1.0.0"},
+                                {"Upload-Offset", "0"},
+                                {"Content-Type", "application/offset+octet-stream"}});
+    EXPECT_EQ(sent.status, 204) << sent.body;
+    return url;
+  }
+
   // The wallet document ids a page offers to pick from, in order.
   static std::vector<std::string> offered(const std::string& html) {
     std::vector<std::string> ids;
@@ -302,6 +319,152 @@ TEST_P(DocumentsIT, AFileInAnItemOfAListOpensByItsItemsPath) {
   EXPECT_EQ(file.status, 200);
   EXPECT_EQ(file.body, png());
   EXPECT_EQ(client->get(app + "/documents/signs.nokey.photograph").status, 404);
+}
+
+TEST_P(DocumentsIT, AProgramAttachesAWalletDocumentOrAFinishedUploadToItsOwnDraft) {
+  const auto token = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  auto call = [&](const std::string& token_, const std::string& method, const std::string& target,
+                  const json::value& body = nullptr) {
+    return bearer_request(app_->port(), token_, method, target + "?lang=en",
+                          body.is_null() ? std::string() : json::serialize(body),
+                          {{"Content-Type", "application/json"}});
+  };
+  auto created =
+      call(token, "POST", "/api/v1/applications", json::object{{"service", "change-of-address"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string documents = "/api/v1/applications/" +
+                                std::string(json::parse(created.body).at("id").as_string()) +
+                                "/documents";
+  // What a refusal names: its status and the code of its one problem.
+  auto refusal = [](const HttpResponse& r) {
+    if (r.header("Content-Type") != "application/problem+json") return std::to_string(r.status);
+    const auto body = json::parse(r.body);
+    const auto* errors = body.as_object().if_contains("errors");
+    return std::to_string(r.status) +
+           (errors != nullptr ? " " + std::string(errors->at(0).at("code").as_string()) : "");
+  };
+
+  // By the finished upload's URL: the answer is the wallet's, with where it came from.
+  const auto url = upload(token, png(), png().size());
+  auto by_upload =
+      call(token, "POST", documents, json::object{{"question", "mover_id_card"}, {"upload", url}});
+  ASSERT_EQ(by_upload.status, 200) << by_upload.body;
+  const auto answer = json::parse(by_upload.body).at("answers").at("mover_id_card");
+  EXPECT_EQ(answer.at("name"), "id.png");
+  EXPECT_EQ(answer.at("media_type"), "image/png");
+  EXPECT_EQ(answer.at("source"), "upload");
+  // By the wallet document's id, to another question.
+  const std::string id(answer.at("document").as_string());
+  auto by_id = call(token, "POST", documents,
+                    json::object{{"question", "household_head_consent"}, {"document", id}});
+  ASSERT_EQ(by_id.status, 200) << by_id.body;
+  EXPECT_EQ(json::parse(by_id.body).at("answers").at("household_head_consent").at("source"),
+            "wallet");
+
+  // Refusals, each with its own code.
+  auto attach = [&](const json::object& body) {
+    return refusal(call(token, "POST", documents, body));
+  };
+  EXPECT_EQ(attach({{"question", "nothing"}, {"document", id}}), "422 document_question");
+  EXPECT_EQ(attach({{"question", "citizen_id"}, {"document", id}}), "422 document_question");
+  EXPECT_EQ(attach({{"document", id}}), "422 question_required");
+  EXPECT_EQ(attach({{"question", "mover_id_card"}}), "422 document_or_upload");
+  EXPECT_EQ(attach({{"question", "mover_id_card"}, {"document", id}, {"upload", url}}),
+            "422 document_or_upload");
+  EXPECT_EQ(attach({{"question", "mover_id_card"}, {"document", "nope"}}),
+            "422 wallet_document_unknown");
+  EXPECT_EQ(attach({{"question", "mover_id_card"}, {"upload", "/api/v1/uploads/nope"}}),
+            "422 upload_unknown");
+  const auto half = upload(token, png(), 100);
+  auto unfinished =
+      call(token, "POST", documents, json::object{{"question", "mover_id_card"}, {"upload", half}});
+  EXPECT_EQ(unfinished.status, 409);
+  EXPECT_NE(unfinished.body.find("This upload has not finished"), std::string::npos)
+      << unfinished.body;
+
+  // Another applicant: the owner's draft is not found, and the owner's files are not theirs.
+  auto stranger = std::make_unique<HttpClient>(app_->port());
+  ASSERT_EQ(register_applicant(*stranger, "1101700203034", "another long passphrase").status, 303);
+  const auto other = api_token(app_->port(), "1101700203034", "another long passphrase");
+  EXPECT_EQ(refusal(call(other, "POST", documents,
+                         json::object{{"question", "mover_id_card"}, {"document", id}})),
+            "404");
+  auto theirs =
+      call(other, "POST", "/api/v1/applications", json::object{{"service", "change-of-address"}});
+  const std::string their_documents = "/api/v1/applications/" +
+                                      std::string(json::parse(theirs.body).at("id").as_string()) +
+                                      "/documents";
+  EXPECT_EQ(refusal(call(other, "POST", their_documents,
+                         json::object{{"question", "mover_id_card"}, {"document", id}})),
+            "422 wallet_document_unknown");
+  EXPECT_EQ(refusal(call(other, "POST", their_documents,
+                         json::object{{"question", "mover_id_card"}, {"upload", url}})),
+            "422 upload_unknown");
+  EXPECT_EQ(refusal(call(other, "DELETE", documents + "/mover_id_card")), "404");
+
+  // DELETE takes it off, and the other stays; a question that is no document's is refused.
+  auto removed = call(token, "DELETE", documents + "/mover_id_card");
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  const auto left = json::parse(removed.body).at("answers").as_object();
+  EXPECT_FALSE(left.contains("mover_id_card"));
+  EXPECT_TRUE(left.contains("household_head_consent"));
+  EXPECT_EQ(call(token, "DELETE", documents + "/mover_id_card").status, 200) << "idempotent";
+  EXPECT_EQ(refusal(call(token, "DELETE", documents + "/citizen_id")), "422 document_question");
+}
+
+TEST_P(DocumentsIT, AProgramAttachesToAnItemOfAListAndNotToASubmittedApplication) {
+  auto browser = applicant();
+  const auto app = start(*browser, "signboard-tax");
+  const auto key = add_sign(*browser, app);
+  ASSERT_FALSE(key.empty());
+  const auto token = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const std::string documents = "/api/v1" + app + "/documents";
+  const auto url = upload(token, png(), png().size());
+  auto attach = [&](const std::string& question) {
+    return bearer_request(app_->port(), token, "POST", documents + "?lang=en",
+                          json::serialize(json::object{{"question", question}, {"upload", url}}),
+                          {{"Content-Type", "application/json"}});
+  };
+  // The item's other questions still unanswered are no problem of this file.
+  auto attached = attach("signs." + key + ".photograph");
+  ASSERT_EQ(attached.status, 200) << attached.body;
+  const auto items = json::parse(attached.body).at("answers").at("signs").as_array();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].at("photograph").at("name"), "id.png");
+  EXPECT_EQ(browser->get(app + "/documents/signs." + key + ".photograph").body, png());
+  EXPECT_EQ(attach("signs.nokey.photograph").status, 422);
+  EXPECT_EQ(attach("signs." + key + ".sign_type").status, 422);
+  auto removed =
+      bearer_request(app_->port(), token, "DELETE", documents + "/signs." + key + ".photograph");
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  EXPECT_FALSE(
+      json::parse(removed.body).at("answers").at("signs").at(0).as_object().contains("photograph"));
+
+  // A submitted application's answers are kept as sent.
+  auto call = [&](const std::string& method, const std::string& target, const json::value& body,
+                  Headers extra = {{"Content-Type", "application/json"}}) {
+    return bearer_request(app_->port(), token, method, target + "?lang=en",
+                          body.is_null() ? std::string() : json::serialize(body), std::move(extra));
+  };
+  auto created =
+      call("POST", "/api/v1/applications", json::object{{"service", "company-certificate"}});
+  const std::string sent =
+      "/api/v1/applications/" + std::string(json::parse(created.body).at("id").as_string());
+  ASSERT_EQ(call("PATCH", sent,
+                 json::object{{"answers", json::object{{"juristic_id", "0105555000005"},
+                                                       {"requester_name", "สมชาย"},
+                                                       {"kinds", json::array{"certificate"}},
+                                                       {"language", "th"},
+                                                       {"copies", 1},
+                                                       {"declaration", true}}}})
+                .status,
+            200);
+  ASSERT_EQ(call("POST", sent + "/submit", nullptr, {{"Idempotency-Key", "k"}}).status, 201);
+  auto late =
+      call("POST", sent + "/documents", json::object{{"question", "anything"}, {"upload", url}});
+  EXPECT_EQ(late.status, 409);
+  EXPECT_NE(late.body.find("has already been submitted"), std::string::npos) << late.body;
+  EXPECT_EQ(call("DELETE", sent + "/documents/anything", nullptr).status, 409);
 }
 
 TEST_P(DocumentsIT, APageBodyPastTheLargestFileIsRefusedUnread) {

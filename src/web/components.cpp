@@ -198,6 +198,7 @@ json::object summary_list(const std::vector<SummaryRow>& rows) {
   json::array items;
   for (const auto& row : rows) {
     json::object item{{"key", row.key}, {"value", row.value}};
+    if (!row.value_href.empty()) item["link"] = json::object{{"href", row.value_href}};
     if (!row.change_href.empty()) {
       item["change"] = json::object{
           {"href", row.change_href}, {"label", row.change_label}, {"what", row.change_what}};

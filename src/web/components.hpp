@@ -92,9 +92,10 @@ Result<std::string> parse_date(const DateParts& parts, Locale locale, std::strin
 struct SummaryRow {
   std::string key;
   std::string value;
-  std::string change_href;   // optional: a "Change" link
-  std::string change_label;  // the visible word ("Change")
-  std::string change_what;   // visually hidden rest of the link text ("your email")
+  std::string change_href;      // optional: a "Change" link
+  std::string change_label;     // the visible word ("Change")
+  std::string change_what;      // visually hidden rest of the link text ("your email")
+  std::string value_href = {};  // optional: the value is a link to this (a file to open)
 };
 /// Model of partials/summary_list.
 boost::json::object summary_list(const std::vector<SummaryRow>& rows);

@@ -157,6 +157,15 @@ TEST(Components, SummaryListChangeLinksSayWhatTheyChange) {
   EXPECT_THAT(html, HasSubstr("<dd class=\"summary-list__value\">1 January 2026</dd>"));
 }
 
+TEST(Components, SummaryListValueMayBeALink) {
+  SummaryRow file{"ID card", "card & co.pdf", "", "", ""};
+  file.value_href = "/applications/a1/documents/card";
+  auto html = render("summary_list", summary_list({file}));
+  EXPECT_THAT(html,
+              HasSubstr(R"(<dd class="summary-list__value"><a )"
+                        R"(href="/applications/a1/documents/card">card &amp; co.pdf</a></dd>)"));
+}
+
 TEST(Components, SuccessBannersAreAnnounced) {
   auto success =
       render("notification_banner",

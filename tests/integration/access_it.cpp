@@ -53,6 +53,8 @@ const std::map<std::string, std::string>& sample_parameters() {
       {"code", "bma"},
       {"id", "00000000000000000000000000000000"},  // no such application: 404, never 403
       {"page", "trader"},
+      {"path", "mover_id_card"},      // a document of that application: 404 as well
+      {"question", "mover_id_card"},  // the same, over the API
       // /api/v1/uploads/{id} shares {id}: no such upload, 404 as well (or 412 without tus)
   };
   return samples;

@@ -85,6 +85,43 @@ class DocumentsIT : public AppTest {
         {{"Content-Type", "multipart/form-data; boundary=" + std::string(kBoundary)}});
   }
 
+  // Adds a sign to the signs page of signboard-tax draft `app` as the page's Add button does;
+  // its item key.
+  static std::string add_sign(HttpClient& client, const std::string& app) {
+    const std::string signs = app + "/pages/signs";
+    auto empty = client.get(signs);
+    auto added = client.request(
+        "POST", signs,
+        multipart({{"csrf_token", extract_csrf_token(empty.body)},
+                   {"_shown", "signs"},
+                   {"action", "add:signs"}},
+                  {}),
+        {{"Content-Type", "multipart/form-data; boundary=" + std::string(kBoundary)}});
+    EXPECT_EQ(added.status, 303) << added.body.substr(0, 2000);
+    const auto one = client.get(signs).body;
+    const std::string marker = "name=\"signs._items\" value=\"";
+    const auto at = one.find(marker);
+    if (at == std::string::npos) return {};
+    return one.substr(at + marker.size(), one.find('"', at + marker.size()) - at - marker.size());
+  }
+
+  // Uploads `bytes` as `filename` over tus with `token`, sending only `send` bytes of it when
+  // given; the upload's URL.
+  std::string upload(const std::string& token, const std::string& bytes, std::size_t send) {
+    auto created = bearer_request(app_->port(), token, "POST", "/api/v1/uploads", {},
+                                  {{"Tus-Resumable", "1.0.0"},
+                                   {"Upload-Length", std::to_string(bytes.size())},
+                                   {"Upload-Metadata", "filename aWQucG5n"}});  // id.png
+    EXPECT_EQ(created.status, 201) << created.body;
+    const auto url = created.header("Location");
+    auto sent = bearer_request(app_->port(), token, "PATCH", url, bytes.substr(0, send),
+                               {{"Tus-Resumable", "1.0.0"},
+                                {"Upload-Offset", "0"},
+                                {"Content-Type", "application/offset+octet-stream"}});
+    EXPECT_EQ(sent.status, 204) << sent.body;
+    return url;
+  }
+
   // The wallet document ids a page offers to pick from, in order.
   static std::vector<std::string> offered(const std::string& html) {
     std::vector<std::string> ids;
@@ -200,6 +237,234 @@ TEST_P(DocumentsIT, NobodyAttachesAFileTheyDidNotUpload) {
   const auto saved = json::parse(own.body).at("answers").at("household_head_consent");
   EXPECT_EQ(saved.at("media_type").as_string(), "image/png");
   EXPECT_EQ(saved.at("bytes").as_int64(), static_cast<std::int64_t>(png().size()));
+}
+
+TEST_P(DocumentsIT, TheOwnerOpensAnAttachedFileAndNobodyElseFindsIt) {
+  auto owner = applicant();
+  const auto app = start(*owner, "change-of-address");
+  ASSERT_EQ(post_page(*owner, app, {{"action", "attach:mover_id_card"}},
+                      {{"mover_id_card", "บัตร.png", png()}})
+                .status,
+            303);
+  const std::string url = app + "/documents/mover_id_card";
+  auto page = owner->get(app + std::string(kDocuments) + "?lang=en");
+  EXPECT_NE(page.body.find("<a href=\"" + url +
+                           "\" target=\"_blank\" rel=\"noopener noreferrer\">"
+                           "View the file"),
+            std::string::npos)
+      << page.body;
+
+  auto file = owner->get(url);
+  ASSERT_EQ(file.status, 200) << file.body.substr(0, 2000);
+  EXPECT_EQ(file.body, png());
+  EXPECT_EQ(file.header("Content-Type"), "image/png");
+  EXPECT_EQ(file.header("Content-Disposition"),
+            "inline; filename*=UTF-8''%E0%B8%9A%E0%B8%B1%E0%B8%95%E0%B8%A3.png");
+  EXPECT_EQ(file.header("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(file.header("Content-Security-Policy").rfind("sandbox; default-src 'none'", 0), 0u)
+      << file.header("Content-Security-Policy");
+  EXPECT_EQ(file.header("Cache-Control"), "private, no-store");
+  EXPECT_EQ(file.header("Cross-Origin-Resource-Policy"), "same-origin");
+
+  // Another applicant, knowing the address: the same 404 as an application that is not there.
+  auto stranger = applicant("1101700203034", "another long passphrase");
+  auto taken = stranger->get(url + "?lang=en");
+  auto nowhere = stranger->get("/applications/0123456789abcdef/documents/mover_id_card?lang=en");
+  EXPECT_EQ(taken.status, 404);
+  EXPECT_EQ(nowhere.status, 404);
+  EXPECT_NE(taken.body.find("File not found"), std::string::npos) << taken.body.substr(0, 2000);
+  EXPECT_NE(nowhere.body.find("File not found"), std::string::npos);
+  EXPECT_EQ(taken.body.find(png()), std::string::npos);
+
+  // The owner, at a question with nothing attached, one that is no document, or none at all.
+  for (const char* path :
+       {"household_head_consent", "citizen_id", "nothing", "mover_id_card.a.b"}) {
+    EXPECT_EQ(owner->get(app + "/documents/" + path).status, 404) << path;
+  }
+
+  // The same file from the wallet, over the API with a token.
+  const auto token = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  auto wallet = json::parse(bearer_request(app_->port(), token, "GET", "/api/v1/wallet").body);
+  const std::string id(wallet.at("documents").at(0).at("id").as_string());
+  auto content = bearer_request(app_->port(), token, "GET", "/api/v1/wallet/" + id + "/content");
+  ASSERT_EQ(content.status, 200);
+  EXPECT_EQ(content.body, png());
+  EXPECT_EQ(content.header("Content-Security-Policy"), file.header("Content-Security-Policy"));
+  const auto other = api_token(app_->port(), "1101700203034", "another long passphrase");
+  auto refused = bearer_request(app_->port(), other, "GET", "/api/v1/wallet/" + id + "/content");
+  EXPECT_EQ(refused.status, 404);
+  EXPECT_EQ(refused.header("Content-Type"), "application/problem+json");
+}
+
+TEST_P(DocumentsIT, AFileInAnItemOfAListOpensByItsItemsPath) {
+  auto client = applicant();
+  const auto app = start(*client, "signboard-tax");
+  const std::string signs = app + "/pages/signs";
+  const auto key = add_sign(*client, app);
+  ASSERT_FALSE(key.empty());
+  const std::string path = "signs." + key + ".photograph";
+  auto attached = client->request(
+      "POST", signs,
+      multipart({{"csrf_token", extract_csrf_token(client->get(signs).body)},
+                 {"_shown", "signs"},
+                 {"signs._items", key},
+                 {"action", "attach:" + path}},
+                {{path, "sign.png", png()}}),
+      {{"Content-Type", "multipart/form-data; boundary=" + std::string(kBoundary)}});
+  ASSERT_EQ(attached.status, 303) << attached.body.substr(0, 2000);
+  auto shown = client->get(signs);
+  EXPECT_NE(shown.body.find("href=\"" + app + "/documents/" + path + "\""), std::string::npos)
+      << shown.body;
+  auto file = client->get(app + "/documents/" + path);
+  EXPECT_EQ(file.status, 200);
+  EXPECT_EQ(file.body, png());
+  EXPECT_EQ(client->get(app + "/documents/signs.nokey.photograph").status, 404);
+}
+
+TEST_P(DocumentsIT, AProgramAttachesAWalletDocumentOrAFinishedUploadToItsOwnDraft) {
+  const auto token = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  auto call = [&](const std::string& token_, const std::string& method, const std::string& target,
+                  const json::value& body = nullptr) {
+    return bearer_request(app_->port(), token_, method, target + "?lang=en",
+                          body.is_null() ? std::string() : json::serialize(body),
+                          {{"Content-Type", "application/json"}});
+  };
+  auto created =
+      call(token, "POST", "/api/v1/applications", json::object{{"service", "change-of-address"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string documents = "/api/v1/applications/" +
+                                std::string(json::parse(created.body).at("id").as_string()) +
+                                "/documents";
+  // What a refusal names: its status and the code of its one problem.
+  auto refusal = [](const HttpResponse& r) {
+    if (r.header("Content-Type") != "application/problem+json") return std::to_string(r.status);
+    const auto body = json::parse(r.body);
+    const auto* errors = body.as_object().if_contains("errors");
+    return std::to_string(r.status) +
+           (errors != nullptr ? " " + std::string(errors->at(0).at("code").as_string()) : "");
+  };
+
+  // By the finished upload's URL: the answer is the wallet's, with where it came from.
+  const auto url = upload(token, png(), png().size());
+  auto by_upload =
+      call(token, "POST", documents, json::object{{"question", "mover_id_card"}, {"upload", url}});
+  ASSERT_EQ(by_upload.status, 200) << by_upload.body;
+  const auto answer = json::parse(by_upload.body).at("answers").at("mover_id_card");
+  EXPECT_EQ(answer.at("name"), "id.png");
+  EXPECT_EQ(answer.at("media_type"), "image/png");
+  EXPECT_EQ(answer.at("source"), "upload");
+  // By the wallet document's id, to another question.
+  const std::string id(answer.at("document").as_string());
+  auto by_id = call(token, "POST", documents,
+                    json::object{{"question", "household_head_consent"}, {"document", id}});
+  ASSERT_EQ(by_id.status, 200) << by_id.body;
+  EXPECT_EQ(json::parse(by_id.body).at("answers").at("household_head_consent").at("source"),
+            "wallet");
+
+  // Refusals, each with its own code.
+  auto attach = [&](const json::object& body) {
+    return refusal(call(token, "POST", documents, body));
+  };
+  EXPECT_EQ(attach({{"question", "nothing"}, {"document", id}}), "422 document_question");
+  EXPECT_EQ(attach({{"question", "citizen_id"}, {"document", id}}), "422 document_question");
+  EXPECT_EQ(attach({{"document", id}}), "422 question_required");
+  EXPECT_EQ(attach({{"question", "mover_id_card"}}), "422 document_or_upload");
+  EXPECT_EQ(attach({{"question", "mover_id_card"}, {"document", id}, {"upload", url}}),
+            "422 document_or_upload");
+  EXPECT_EQ(attach({{"question", "mover_id_card"}, {"document", "nope"}}),
+            "422 wallet_document_unknown");
+  EXPECT_EQ(attach({{"question", "mover_id_card"}, {"upload", "/api/v1/uploads/nope"}}),
+            "422 upload_unknown");
+  const auto half = upload(token, png(), 100);
+  auto unfinished =
+      call(token, "POST", documents, json::object{{"question", "mover_id_card"}, {"upload", half}});
+  EXPECT_EQ(unfinished.status, 409);
+  EXPECT_NE(unfinished.body.find("This upload has not finished"), std::string::npos)
+      << unfinished.body;
+
+  // Another applicant: the owner's draft is not found, and the owner's files are not theirs.
+  auto stranger = std::make_unique<HttpClient>(app_->port());
+  ASSERT_EQ(register_applicant(*stranger, "1101700203034", "another long passphrase").status, 303);
+  const auto other = api_token(app_->port(), "1101700203034", "another long passphrase");
+  EXPECT_EQ(refusal(call(other, "POST", documents,
+                         json::object{{"question", "mover_id_card"}, {"document", id}})),
+            "404");
+  auto theirs =
+      call(other, "POST", "/api/v1/applications", json::object{{"service", "change-of-address"}});
+  const std::string their_documents = "/api/v1/applications/" +
+                                      std::string(json::parse(theirs.body).at("id").as_string()) +
+                                      "/documents";
+  EXPECT_EQ(refusal(call(other, "POST", their_documents,
+                         json::object{{"question", "mover_id_card"}, {"document", id}})),
+            "422 wallet_document_unknown");
+  EXPECT_EQ(refusal(call(other, "POST", their_documents,
+                         json::object{{"question", "mover_id_card"}, {"upload", url}})),
+            "422 upload_unknown");
+  EXPECT_EQ(refusal(call(other, "DELETE", documents + "/mover_id_card")), "404");
+
+  // DELETE takes it off, and the other stays; a question that is no document's is refused.
+  auto removed = call(token, "DELETE", documents + "/mover_id_card");
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  const auto left = json::parse(removed.body).at("answers").as_object();
+  EXPECT_FALSE(left.contains("mover_id_card"));
+  EXPECT_TRUE(left.contains("household_head_consent"));
+  EXPECT_EQ(call(token, "DELETE", documents + "/mover_id_card").status, 200) << "idempotent";
+  EXPECT_EQ(refusal(call(token, "DELETE", documents + "/citizen_id")), "422 document_question");
+}
+
+TEST_P(DocumentsIT, AProgramAttachesToAnItemOfAListAndNotToASubmittedApplication) {
+  auto browser = applicant();
+  const auto app = start(*browser, "signboard-tax");
+  const auto key = add_sign(*browser, app);
+  ASSERT_FALSE(key.empty());
+  const auto token = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const std::string documents = "/api/v1" + app + "/documents";
+  const auto url = upload(token, png(), png().size());
+  auto attach = [&](const std::string& question) {
+    return bearer_request(app_->port(), token, "POST", documents + "?lang=en",
+                          json::serialize(json::object{{"question", question}, {"upload", url}}),
+                          {{"Content-Type", "application/json"}});
+  };
+  // The item's other questions still unanswered are no problem of this file.
+  auto attached = attach("signs." + key + ".photograph");
+  ASSERT_EQ(attached.status, 200) << attached.body;
+  const auto items = json::parse(attached.body).at("answers").at("signs").as_array();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].at("photograph").at("name"), "id.png");
+  EXPECT_EQ(browser->get(app + "/documents/signs." + key + ".photograph").body, png());
+  EXPECT_EQ(attach("signs.nokey.photograph").status, 422);
+  EXPECT_EQ(attach("signs." + key + ".sign_type").status, 422);
+  auto removed =
+      bearer_request(app_->port(), token, "DELETE", documents + "/signs." + key + ".photograph");
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  EXPECT_FALSE(
+      json::parse(removed.body).at("answers").at("signs").at(0).as_object().contains("photograph"));
+
+  // A submitted application's answers are kept as sent.
+  auto call = [&](const std::string& method, const std::string& target, const json::value& body,
+                  Headers extra = {{"Content-Type", "application/json"}}) {
+    return bearer_request(app_->port(), token, method, target + "?lang=en",
+                          body.is_null() ? std::string() : json::serialize(body), std::move(extra));
+  };
+  auto created =
+      call("POST", "/api/v1/applications", json::object{{"service", "company-certificate"}});
+  const std::string sent =
+      "/api/v1/applications/" + std::string(json::parse(created.body).at("id").as_string());
+  ASSERT_EQ(call("PATCH", sent,
+                 json::object{{"answers", json::object{{"juristic_id", "0105555000005"},
+                                                       {"requester_name", "สมชาย"},
+                                                       {"kinds", json::array{"certificate"}},
+                                                       {"language", "th"},
+                                                       {"copies", 1},
+                                                       {"declaration", true}}}})
+                .status,
+            200);
+  ASSERT_EQ(call("POST", sent + "/submit", nullptr, {{"Idempotency-Key", "k"}}).status, 201);
+  auto late =
+      call("POST", sent + "/documents", json::object{{"question", "anything"}, {"upload", url}});
+  EXPECT_EQ(late.status, 409);
+  EXPECT_NE(late.body.find("has already been submitted"), std::string::npos) << late.body;
+  EXPECT_EQ(call("DELETE", sent + "/documents/anything", nullptr).status, 409);
 }
 
 TEST_P(DocumentsIT, APageBodyPastTheLargestFileIsRefusedUnread) {

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "domains/applications/document_path.hpp"
 #include "web/dates.hpp"
 #include "web/json_body.hpp"
 
@@ -33,6 +34,27 @@ std::string message_of(const web::Translations& t, web::Locale locale, const Ans
 
 bool concerns(const AnswerProblem& p, const std::string& field) {
   return p.field == field || p.field.starts_with(field + ".");
+}
+
+Error already_submitted(std::string detail) {
+  return Error{
+      ErrorCode::conflict, "applications.errors.already_submitted", std::move(detail), {}, 0};
+}
+
+// A document path whose group has no such item.
+Error no_such_item() {
+  return invalid("applications.errors.document_question", "item",
+                 {{"question", "applications.errors.document_question"}});
+}
+
+// The document question `text` names in `form`, or the 422 that says it names none.
+Result<DocumentPath> document_path_in(const Form& form, std::string_view text) {
+  auto path = parse_document_path(text);
+  if (!path || document_question(form, *path) == nullptr) {
+    return invalid("applications.errors.document_question", "question",
+                   {{"question", "applications.errors.document_question"}});
+  }
+  return std::move(*path);
 }
 
 }  // namespace
@@ -201,9 +223,7 @@ Result<web::Response> ApplicationApi::patch(const web::Request& request,
   }
   const std::int64_t user = context.user->user_id;
   PRATU_TRY(draft, service_.find(user, request.path_param("id")));
-  if (draft.status != Status::draft) {
-    return Error{ErrorCode::conflict, "applications.errors.already_submitted", "patch", {}, 0};
-  }
+  if (draft.status != Status::draft) return already_submitted("patch");
   const Form* form = service_.form(draft.service);
   if (form == nullptr) {
     return service_closed();
@@ -244,6 +264,104 @@ Result<web::Response> ApplicationApi::patch(const web::Request& request,
   }
   if (!found.empty()) return problems(context, found, "applications.errors.answers_invalid");
   PRATU_TRY(saved, service_.save(user, draft.public_id, changes, revision));
+  return web::Response::json(json::serialize(view(saved, false)));
+}
+
+Result<web::Response> ApplicationApi::refusal(const web::RequestContext& context,
+                                              const Error& error) {
+  if (error.code != ErrorCode::invalid_input || error.fields.empty()) return error;
+  std::vector<AnswerProblem> found;
+  for (const auto& f : error.fields) found.push_back({f.field, f.message_key, {}, std::nullopt});
+  return problems(context, found, error.message_key);
+}
+
+Result<WalletDocument> ApplicationApi::chosen_document(std::int64_t user,
+                                                       const json::string* document,
+                                                       const json::string* upload) {
+  if (document != nullptr) {
+    auto held = uploads_.document(user, *document);
+    if (!held && held.error().code == ErrorCode::not_found) {
+      return invalid("applications.errors.wallet_document_unknown", "document",
+                     {{"document", "applications.errors.wallet_document_unknown"}});
+    }
+    return held;
+  }
+  const auto unknown = invalid("applications.errors.upload_unknown", "upload",
+                               {{"upload", "applications.errors.upload_unknown"}});
+  // The upload's URL, as its creation answered in Location, or its id alone.
+  std::string_view id = *upload;
+  if (const auto slash = id.rfind('/'); slash != std::string_view::npos)
+    id.remove_prefix(slash + 1);
+  auto state = uploads_.status(user, id);
+  if (!state && state.error().code == ErrorCode::not_found) return unknown;
+  if (!state) return state.error();
+  if (state->record.sha256.empty()) {
+    return Error{ErrorCode::conflict, "applications.errors.upload_unfinished", "upload", {}, 0};
+  }
+  PRATU_TRY(held, uploads_.document_with_blob(user, state->record.sha256));
+  if (!held) return unknown;
+  return std::move(*held);
+}
+
+Result<web::Response> ApplicationApi::attach(const web::Request& request,
+                                             web::RequestContext& context) {
+  PRATU_TRY(body, web::parse_json_body(request.body, {4096, 4}));
+  const auto* object = body.if_object();
+  auto text = [&](std::string_view key) -> const json::string* {
+    const auto* v = object != nullptr ? object->if_contains(key) : nullptr;
+    return v != nullptr ? v->if_string() : nullptr;
+  };
+  const json::string* question = text("question");
+  if (question == nullptr) {
+    return refusal(context, invalid("applications.errors.question_required", "no question",
+                                    {{"question", "applications.errors.question_required"}}));
+  }
+  const json::string* document = text("document");
+  const json::string* upload = text("upload");
+  if ((document == nullptr) == (upload == nullptr)) {
+    return refusal(context, invalid("applications.errors.document_or_upload", "document or upload",
+                                    {{"document", "applications.errors.document_or_upload"}}));
+  }
+  const std::int64_t user = context.user->user_id;
+  PRATU_TRY(draft, service_.find(user, request.path_param("id")));
+  if (draft.status != Status::draft) return already_submitted("attach");
+  const Form* form = service_.form(draft.service);
+  if (form == nullptr) return service_closed();
+  auto path = document_path_in(*form, *question);
+  if (!path) return refusal(context, path.error());
+  auto held = chosen_document(user, document, upload);
+  if (!held) return refusal(context, held.error());
+  auto change = change_at(draft.answers, *path,
+                          document_answer(*held, upload != nullptr ? "upload" : "wallet"));
+  if (!change) return refusal(context, no_such_item());
+  // The form's own checks of this file (its size, its kind), as a PATCH would make them.
+  json::object merged = draft.answers;
+  merged[path->question] = change->at(path->question);
+  std::vector<AnswerProblem> found;
+  for (const auto& p : service_.evaluate(*form, merged).problems()) {
+    if (concerns(p, path->text())) found.push_back(p);
+  }
+  if (!found.empty()) return problems(context, found, "applications.errors.answers_invalid");
+  // A group's items are rewritten whole: refused if another save changed them meanwhile.
+  const auto revision = path->item.empty() ? std::nullopt : std::optional(draft.revision);
+  PRATU_TRY(saved, service_.save(user, draft.public_id, *change, revision));
+  return web::Response::json(json::serialize(view(saved, false)));
+}
+
+Result<web::Response> ApplicationApi::detach(const web::Request& request,
+                                             web::RequestContext& context) {
+  const std::int64_t user = context.user->user_id;
+  PRATU_TRY(draft, service_.find(user, request.path_param("id")));
+  if (draft.status != Status::draft) return already_submitted("detach");
+  const Form* form = service_.form(draft.service);
+  if (form == nullptr) return service_closed();
+  auto path = document_path_in(*form, request.path_param("question"));
+  if (!path) return refusal(context, path.error());
+  auto change = change_at(draft.answers, *path, nullptr);
+  if (!change) return refusal(context, no_such_item());
+  // A required document left unattached is a gap for the submission to name, not an error.
+  const auto revision = path->item.empty() ? std::nullopt : std::optional(draft.revision);
+  PRATU_TRY(saved, service_.save(user, draft.public_id, *change, revision));
   return web::Response::json(json::serialize(view(saved, false)));
 }
 
@@ -307,6 +425,10 @@ web::Routes ApplicationApi::routes() {
         bind(&ApplicationApi::patch));
   route("POST", "/api/v1/applications/{id}/submit", "api_application_submit",
         bind(&ApplicationApi::submit));
+  route("POST", "/api/v1/applications/{id}/documents", "api_application_attach",
+        bind(&ApplicationApi::attach));
+  route("DELETE", "/api/v1/applications/{id}/documents/{question}", "api_application_detach",
+        bind(&ApplicationApi::detach));
   return r;
 }
 

@@ -1,12 +1,20 @@
 #pragma once
 /// The same journey for programs, in the OpenAPI document (src/domains/applications/openapi.json):
 ///
-///   POST  /api/v1/applications                 {"service": slug} → 201 a draft (200: the one they
-///   have) GET   /api/v1/applications?status=…        the caller's applications GET
-///   /api/v1/applications/{id}            one, with its effective answers and what is missing PATCH
-///   /api/v1/applications/{id}            {"answers": {…}, "revision"?: n}; 422 lists each field's
-///   problem POST  /api/v1/applications/{id}/submit     Idempotency-Key: the same body on every
-///   repetition
+// clang-format off
+///   POST   /api/v1/applications                 {"service": slug} → 201 a draft (200: the one
+///                                               they have)
+///   GET    /api/v1/applications?status=…        the caller's applications
+///   GET    /api/v1/applications/{id}            one, with its effective answers and what is
+///                                               missing
+///   PATCH  /api/v1/applications/{id}            {"answers": {…}, "revision"?: n}; 422 lists each
+///                                               field's problem
+///   POST   /api/v1/applications/{id}/documents  {"question", "document" | "upload"}: attach a
+///                                               wallet document or a finished upload
+///   DELETE /api/v1/applications/{id}/documents/{question}   take the file off again
+///   POST   /api/v1/applications/{id}/submit     Idempotency-Key: the same body on every
+///                                               repetition
+// clang-format on
 ///
 /// Signed in with a bearer token (POST /api/v1/tokens) or the session cookie and X-CSRF-Token.
 
@@ -29,6 +37,8 @@ class ApplicationApi {
   Result<web::Response> show(const web::Request& request, web::RequestContext& context);
   Result<web::Response> patch(const web::Request& request, web::RequestContext& context);
   Result<web::Response> submit(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> attach(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> detach(const web::Request& request, web::RequestContext& context);
 
   // The application as the API shows it; `full` adds the timeline.
   boost::json::object view(const Application& application, bool full);
@@ -36,11 +46,20 @@ class ApplicationApi {
   web::Response problems(const web::RequestContext& context,
                          const std::vector<AnswerProblem>& problems, std::string_view detail_key);
 
+  // `error` as the answer to a document request: a refusal naming its field is 422 in the shape
+  // of the answers' problems (field, code, message), so a program reads every 422 alike.
+  Result<web::Response> refusal(const web::RequestContext& context, const Error& error);
+
   // Checks each document answer in `value` (the answer to `field` at `path`) against the
   // person's wallet, and rewrites it from what the wallet holds: a file is attached by its
   // SHA-256 only once it has been uploaded by this person. Problems go to `found`.
   Result<void> check_documents(std::int64_t user, const Field& field, const std::string& path,
                                boost::json::value& value, std::vector<AnswerProblem>& found);
+
+  // The caller's wallet document named by its id (`document`) or by the upload that made it
+  // (`upload`: its URL or id): 422 when they hold none such, 409 while the upload is unfinished.
+  Result<WalletDocument> chosen_document(std::int64_t user, const boost::json::string* document,
+                                         const boost::json::string* upload);
 
   ApplicationService& service_;
   UploadService& uploads_;

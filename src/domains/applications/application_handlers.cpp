@@ -12,6 +12,7 @@
 #include "domains/applications/answer_input.hpp"
 #include "web/components.hpp"
 #include "web/dates.hpp"
+#include "web/file_response.hpp"
 #include "web/form.hpp"
 
 namespace pratu::applications {
@@ -102,6 +103,7 @@ struct View {
   const ThaiAddressBook* addresses;
   const std::map<std::string, std::string>& errors;     // input path -> its message
   const std::vector<WalletDocument>* wallet = nullptr;  // to attach from, on a page
+  std::string documents_url = {};  // "/applications/{id}/documents/": where attached files open
 
   std::string text(std::string_view key) const { return t.text(locale, key); }
   std::string error(const std::string& path) const {
@@ -131,6 +133,12 @@ std::string size_text(const View& v, std::int64_t bytes) {
   }
   std::snprintf(number, sizeof number, "%lld", static_cast<long long>((bytes + 1023) / 1024));
   return fill(v.text("applications.document.size_kb"), {{"n", number}});
+}
+
+// Where the file attached at `path` opens, when it is one Pratu would show.
+std::string document_url(const View& v, const std::string& path, const json::value* answer) {
+  if (v.documents_url.empty() || answer == nullptr || !attached_file(*answer)) return {};
+  return v.documents_url + web::percent_encode(path);
 }
 
 std::string kind_text(const View& v, std::string_view media_type) {
@@ -168,6 +176,7 @@ json::object document_model(const Field& field, const std::string& path, const j
     if (const auto* d = answer->if_contains("document"); d && d->is_string()) {
       attached = d->get_string();
     }
+    if (auto url = document_url(v, path, raw); !url.empty()) out["view_url"] = url;
   }
   json::array wallet;
   if (v.wallet != nullptr) {
@@ -518,8 +527,10 @@ std::vector<web::SummaryRow> answer_rows(const Application& a, const Page& page,
                                          const json::object& answers, const View& v, bool change,
                                          bool pruned) {
   std::vector<web::SummaryRow> rows;
-  auto row = [&](std::string key, std::string value, const std::string& anchor) {
+  auto row =
+      [&](std::string key, std::string value, const std::string& anchor, std::string href = {}) {
     web::SummaryRow r{std::move(key), std::move(value), "", "", ""};
+    r.value_href = std::move(href);
     if (change) {
       r.change_href = page_url(a, page.id, true) + "#" + anchor;
       r.change_label = v.text("applications.check.change");
@@ -533,7 +544,8 @@ std::vector<web::SummaryRow> answer_rows(const Application& a, const Page& page,
     const json::value* value =
         pruned ? answers.if_contains(field.id) : evaluation.effective(field.id);
     if (pruned && value == nullptr) continue;
-    row(field.label.in(v.locale), answer_text(field, value, v), field.id);
+    row(field.label.in(v.locale), answer_text(field, value, v), field.id,
+        field.type == FieldType::document ? document_url(v, field.id, value) : "");
     if (field.type != FieldType::group || value == nullptr || !value->is_array()) continue;
     const std::string item_name = field.item_label.empty() ? v.text("applications.group.item")
                                                            : field.item_label.in(v.locale);
@@ -541,11 +553,17 @@ std::vector<web::SummaryRow> answer_rows(const Application& a, const Page& page,
     for (const auto& item : value->get_array()) {
       if (!item.is_object()) continue;
       ++n;
+      const auto* key = item.get_object().if_contains("_key");
       for (const auto& f : field.fields) {
         const auto* answer = item.get_object().if_contains(f.id);
         if (answer == nullptr) continue;
+        std::string href;
+        if (f.type == FieldType::document && key != nullptr && key->is_string()) {
+          href =
+              document_url(v, field.id + "." + std::string(key->get_string()) + "." + f.id, answer);
+        }
         row(item_name + " " + std::to_string(n) + ": " + f.label.in(v.locale),
-            answer_text(f, answer, v), field.id);
+            answer_text(f, answer, v), field.id, std::move(href));
       }
     }
   }
@@ -706,6 +724,7 @@ web::Response ApplicationHandlers::render_page(const web::Request& request,
   }
   View v{locale, t, service_.addresses(), errors};
   v.wallet = &wallet;
+  v.documents_url = app_url(a, "/documents/");
   FormEvaluation evaluation = service_.evaluate(form, a.answers);
   json::array fields;
   for (const auto& field : page.fields) {
@@ -885,7 +904,8 @@ web::Response ApplicationHandlers::render_check(const web::Request& request,
   const Locale locale = context.locale;
   json::array summary;
   const auto errors = error_map(t, locale, problems, summary);
-  const View v{locale, t, service_.addresses(), errors};
+  View v{locale, t, service_.addresses(), errors};
+  v.documents_url = app_url(a, "/documents/");
   FormEvaluation evaluation = service_.evaluate(form, a.answers);
   json::array sections, declarations;
   for (const Page* page : evaluation.asked_pages()) {
@@ -987,7 +1007,8 @@ web::Response ApplicationHandlers::render_submitted(
   const auto& t = renderer_.translations();
   const Locale locale = context.locale;
   const std::map<std::string, std::string> no_errors;
-  const View v{locale, t, service_.addresses(), no_errors};
+  View v{locale, t, service_.addresses(), no_errors};
+  v.documents_url = app_url(a, "/documents/");
   const auto* info = services_.service(a.service);
   const std::string service_name =
       info == nullptr ? a.service : (locale == Locale::en ? info->name_en : info->name_th);
@@ -1098,6 +1119,15 @@ Result<web::Response> ApplicationHandlers::receipt(const web::Request& request,
   return render_submitted(request, context, *found, "applications/receipt");
 }
 
+Result<web::Response> ApplicationHandlers::document(const web::Request& request,
+                                                    web::RequestContext& context) {
+  auto file = service_.attached(context.user->user_id, request.path_param("id"),
+                                request.path_param("path"));
+  if (!file) return refusal(request, context, file.error());
+  PRATU_TRY(bytes, uploads_.content(file->sha256));
+  return web::file_response(std::move(bytes), file->media_type, file->name);
+}
+
 Result<web::Response> ApplicationHandlers::list(const web::Request& request,
                                                 web::RequestContext& context) {
   const auto& t = renderer_.translations();
@@ -1194,6 +1224,9 @@ web::Routes ApplicationHandlers::routes() {
         bind(&ApplicationHandlers::update_profile));
   route("GET", "/applications/{id}/receipt", "application_receipt",
         bind(&ApplicationHandlers::receipt));
+  route("GET", "/applications/{id}/documents/{path}", "application_document",
+        bind(&ApplicationHandlers::document));
+  r.back().work = web::Work::documents;  // a whole file read into memory
   return r;
 }
 

@@ -19,6 +19,8 @@
 ///   GET  /applications/{id}/confirmation         reference, what happens next, by when
 ///   POST /applications/{id}/profile              take the mobile number it gave into the profile
 ///   GET  /applications/{id}/receipt              the same, to print
+///   GET  /applications/{id}/documents/{path}     a file attached to it, shown in the browser
+///                                                (path: question, or group.item.question)
 // clang-format on
 
 #include <boost/json/object.hpp>
@@ -58,6 +60,7 @@ class ApplicationHandlers {
   Result<web::Response> confirmation(const web::Request& request, web::RequestContext& context);
   Result<web::Response> update_profile(const web::Request& request, web::RequestContext& context);
   Result<web::Response> receipt(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> document(const web::Request& request, web::RequestContext& context);
 
   // The page of questions, with what is kept or was typed and the problems to show.
   web::Response render_page(const web::Request& request, web::RequestContext& context,

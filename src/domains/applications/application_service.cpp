@@ -287,6 +287,24 @@ Result<std::vector<TimelineEvent>> ApplicationService::timeline(const Applicatio
       [&](storage::Connection& c) { return repository::events(c, application.id); });
 }
 
+Result<AttachedFile> ApplicationService::attached(std::int64_t user_id, std::string_view public_id,
+                                                  std::string_view path) {
+  // One answer for every miss, so that nobody learns whether another's application exists.
+  const Error missing{
+      ErrorCode::not_found, "applications.errors.document_missing", "document", {}, 0};
+  auto found = find(user_id, public_id);
+  if (!found) return found.error().code == ErrorCode::not_found ? missing : found.error();
+  const auto parsed = parse_document_path(path);
+  const Form* f = form(found->service);
+  // Only a document question's answer, which Pratu wrote from the person's own wallet, names
+  // a file that is theirs; any other answer is the client's word.
+  if (!parsed || f == nullptr || document_question(*f, *parsed) == nullptr) return missing;
+  const json::value* answer = answer_at(found->answers, *parsed);
+  auto file = answer != nullptr ? attached_file(*answer) : std::nullopt;
+  if (!file) return missing;
+  return std::move(*file);
+}
+
 Result<std::int64_t> ApplicationService::sweep_drafts() {
   const std::int64_t now = clock_.now_seconds();
   const std::int64_t keep = std::int64_t{settings_.keep_draft_days} * kDay;

@@ -15,6 +15,7 @@
 #include "common/result.hpp"
 #include "common/working_days.hpp"
 #include "domains/applications/application.hpp"
+#include "domains/applications/document_path.hpp"
 #include "domains/applications/form.hpp"
 #include "domains/applications/form_evaluation.hpp"
 #include "domains/applications/thai_address.hpp"
@@ -98,6 +99,12 @@ class ApplicationService {
   Result<std::vector<Application>> list(std::int64_t user_id, std::optional<Status> status = {},
                                         int limit = 200);
   Result<std::vector<TimelineEvent>> timeline(const Application& application);
+  /// The file attached at document question `path` of `user_id`'s application `public_id`,
+  /// a draft or submitted: not_found (applications.errors.document_missing) alike when the
+  /// application is not theirs, its form is gone, `path` names no document question of it or
+  /// nothing is attached there.
+  Result<AttachedFile> attached(std::int64_t user_id, std::string_view public_id,
+                                std::string_view path);
 
   /// The form of `service`, or nullptr when it has none (any more).
   const Form* form(std::string_view service) const;

@@ -14,6 +14,7 @@
 #include "domains/applications/applications_test_fixture.hpp"
 #include "domains/applications/form_loader.hpp"
 #include "domains/applications/reference_number.hpp"
+#include "domains/applications/upload_service.hpp"
 #include "platform/holiday_file.hpp"
 #include "support/test_databases.hpp"
 
@@ -54,6 +55,10 @@ constexpr std::string_view kForm = R"(pages:
         label: {th: คนส่ง, en: Riders}
         required: true
         show_if: "${delivery} = 'yes'"
+      - id: licence
+        type: document
+        document: licence
+        label: {th: ใบอนุญาต, en: Licence}
   - id: declaration
     title: {th: คำรับรอง, en: Declaration}
     fields:
@@ -71,6 +76,7 @@ class Directory final : public platform::ServiceDirectory {
     info_.name_en = "Shop";
     info_.time_limit_working_days = 15;
     info_.source_file = "services/bma/shop.yaml";
+    info_.documents = {{"licence", "ใบอนุญาต", "Licence", false}};
   }
   std::filesystem::path directory() const override { return "services"; }
   const platform::ServiceInfo* service(std::string_view slug) const override {
@@ -356,6 +362,38 @@ TEST_P(ApplicationServiceTest, AHundredConcurrentSubmitsMakeOneApplication) {
   EXPECT_FALSE(later->now);
   EXPECT_FALSE(later->same_key);
   EXPECT_EQ(later->application.reference, *references.begin());
+}
+
+TEST_P(ApplicationServiceTest, AnAttachedFileIsFoundForItsOwnerAloneAndAfterSubmission) {
+  Application draft = filled_draft();
+  const std::string sha(64, 'e');
+  WalletDocument licence;
+  licence.public_id = "d1";
+  licence.sha256 = sha;
+  licence.media_type = "application/pdf";
+  licence.size_bytes = 2000;
+  licence.filename = "ใบ.pdf";
+  ASSERT_TRUE(service_->save(alice_, draft.public_id,
+                             json::object{{"licence", document_answer(licence, "wallet")}}));
+  auto missing = [&](const Result<AttachedFile>& r) {
+    return !r && r.error().code == ErrorCode::not_found &&
+           r.error().message_key == "applications.errors.document_missing";
+  };
+  auto mine = service_->attached(alice_, draft.public_id, "licence");
+  ASSERT_TRUE(mine) << mine.error().detail;
+  EXPECT_EQ(mine->sha256, sha);
+  EXPECT_EQ(mine->name, "ใบ.pdf");
+  EXPECT_TRUE(missing(service_->attached(bob_, draft.public_id, "licence")));
+  EXPECT_TRUE(missing(service_->attached(alice_, "no-such-application", "licence")));
+  EXPECT_TRUE(missing(service_->attached(alice_, draft.public_id, "shop_name")));
+  EXPECT_TRUE(missing(service_->attached(alice_, draft.public_id, "licence.a.b")));
+
+  ASSERT_TRUE(
+      service_->submit(alice_, draft.public_id, "key", json::object{{"declaration", true}}));
+  auto submitted = service_->attached(alice_, draft.public_id, "licence");
+  ASSERT_TRUE(submitted) << submitted.error().detail;
+  EXPECT_EQ(submitted->media_type, "application/pdf");
+  EXPECT_TRUE(missing(service_->attached(bob_, draft.public_id, "licence")));
 }
 
 TEST_P(ApplicationServiceTest, AnOldDraftIsDeletedOnlyAfterItsApplicantWasTold) {

@@ -6,6 +6,7 @@
 
 #include "domains/applications/tus.hpp"
 #include "web/dates.hpp"
+#include "web/file_response.hpp"
 #include "web/problem.hpp"
 
 namespace pratu::applications {
@@ -186,6 +187,13 @@ Result<web::Response> UploadApi::wallet(const web::Request&, web::RequestContext
   return response;
 }
 
+Result<web::Response> UploadApi::content(const web::Request& request,
+                                         web::RequestContext& context) {
+  PRATU_TRY(document, service_.document(context.user->user_id, request.path_param("id")));
+  PRATU_TRY(bytes, service_.content(document.sha256));
+  return web::file_response(std::move(bytes), document.media_type, document.filename);
+}
+
 web::Routes UploadApi::routes() {
   auto bind = [this](auto method) {
     return [this, method](const web::Request& request, web::RequestContext& context) {
@@ -218,6 +226,8 @@ web::Routes UploadApi::routes() {
   };
   route("DELETE", uploads + "/{id}", "api_upload_delete", bind(&UploadApi::terminate));
   route("GET", "/api/v1/wallet", "api_wallet", bind(&UploadApi::wallet));
+  route("GET", "/api/v1/wallet/{id}/content", "api_wallet_content", bind(&UploadApi::content));
+  r.back().work = web::Work::documents;  // a whole file read into memory
   return r;
 }
 

@@ -11,7 +11,8 @@ namespace pratu::applications {
 class UploadApi {
  public:
   UploadApi(UploadService& service, const web::Translations& translations);
-  /// OPTIONS, POST /api/v1/uploads; HEAD, PATCH, DELETE /api/v1/uploads/{id}; GET /api/v1/wallet.
+  /// OPTIONS, POST /api/v1/uploads; HEAD, PATCH, DELETE /api/v1/uploads/{id}; GET
+  /// /api/v1/wallet; GET /api/v1/wallet/{id}/content (the file itself).
   web::Routes routes();
 
  private:
@@ -21,6 +22,7 @@ class UploadApi {
   Result<web::Response> patch(const web::Request& request, web::RequestContext& context);
   Result<web::Response> terminate(const web::Request& request, web::RequestContext& context);
   Result<web::Response> wallet(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> content(const web::Request& request, web::RequestContext& context);
   /// Before a PATCH body is read: the partial upload it extends, or the refusal.
   Result<std::variant<web::PartialUpload, web::Response>> append_to(const web::Request& request,
                                                                     web::RequestContext& context);

@@ -335,6 +335,15 @@ Result<WalletDocument> UploadService::document(std::int64_t user_id, std::string
   return std::move(*found);
 }
 
+Result<std::string> UploadService::content(std::string_view sha256) const {
+  auto bytes = blobs_.get(sha256);
+  if (!bytes && bytes.error().code != ErrorCode::internal) {
+    return Error::internal("blob of a document unreadable: " + std::string(sha256) + ": " +
+                           bytes.error().detail);
+  }
+  return bytes;
+}
+
 Result<std::optional<WalletDocument>> UploadService::document_with_blob(std::int64_t user_id,
                                                                         std::string_view sha256) {
   return db_.read_value<std::optional<WalletDocument>>([&](storage::Connection& c) {

@@ -852,12 +852,29 @@ test('an applicant gives a change of address without JavaScript: address lists a
       assert.equal((await you.answer(form.label('mover_id_card')).innerText()).trim().startsWith('บัตรประชาชน.jpg'), true,
         await you.answer(form.label('mover_id_card')).innerText());
       assert.ok((await you.answer(form.label('household_head_consent')).innerText()).includes('consent.png'));
+      const link = you.answer(form.label('mover_id_card')).getByRole('link', { name: 'บัตรประชาชน.jpg' });
+      assert.match(await link.getAttribute('href'), /\/applications\/[0-9a-f]+\/documents\/mover_id_card$/);
       await tab.audit();
     });
 
+    let id;
     await step('sends: a confirmation with its reference', async () => {
+      id = page.url().match(/\/applications\/([0-9a-f]+)\//)[1];
       const reference = await you.acceptAndSend();
       assert.match(reference, /^DOPA-25\d\d-\d{6}-[A-Z0-9]$/);
+      await tab.audit();
+    });
+
+    await step('the page of the sent application opens each file it carries, as it was sent', async () => {
+      await tab.goto(`/applications/${id}`);
+      const href = await you.answer(form.label('mover_id_card')).getByRole('link').getAttribute('href');
+      assert.equal(href, `/applications/${id}/documents/mover_id_card`);
+      const file = await page.request.get(new URL(href, page.url()).href);
+      assert.equal(file.status(), 200);
+      assert.equal(file.headers()['content-type'], 'image/jpeg');
+      assert.match(file.headers()['content-security-policy'], /^sandbox; default-src 'none'/);
+      assert.match(file.headers()['content-disposition'], /^inline; filename\*=UTF-8''/);
+      assert.ok((await file.body()).equals(picture(9000, 'jpeg')), 'the bytes sent come back');
       await tab.audit();
     });
   } finally {

@@ -174,19 +174,7 @@ class ApplyIT : public AppTest {
   // A client logged in as the demo applicant, or as a newly registered one.
   std::unique_ptr<HttpClient> applicant(const std::string& national_id = kDemoApplicant,
                                         const std::string& password = kDemoApplicantPassword) {
-    auto client = std::make_unique<HttpClient>(app_->port());
-    if (national_id != kDemoApplicant) {
-      auto registered = register_applicant(*client, national_id, password);
-      EXPECT_EQ(registered.status, 303) << registered.body.substr(
-          std::min(registered.body.find("error-summary"), registered.body.size()), 1500);
-      return client;
-    }
-    auto form = client->get("/login");
-    auto in = client->post_form("/login", {{"login", national_id},
-                                           {"password", password},
-                                           {"csrf_token", extract_csrf_token(form.body)}});
-    EXPECT_EQ(in.status, 303);
-    return client;
+    return signed_in_applicant(app_->port(), national_id, password);
   }
 
   static std::string token(HttpClient& client) {

@@ -51,17 +51,7 @@ class DocumentsIT : public AppTest {
  protected:
   std::unique_ptr<HttpClient> applicant(const std::string& national_id = kDemoApplicant,
                                         const std::string& password = kDemoApplicantPassword) {
-    auto client = std::make_unique<HttpClient>(app_->port());
-    if (national_id != kDemoApplicant) {
-      EXPECT_EQ(register_applicant(*client, national_id, password).status, 303);
-      return client;
-    }
-    auto form = client->get("/login");
-    auto in = client->post_form("/login", {{"login", national_id},
-                                           {"password", password},
-                                           {"csrf_token", extract_csrf_token(form.body)}});
-    EXPECT_EQ(in.status, 303);
-    return client;
+    return signed_in_applicant(app_->port(), national_id, password);
   }
 
   static std::string start(HttpClient& client, const std::string& slug) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 namespace pratu::test {
@@ -20,6 +22,23 @@ HttpResponse register_applicant(HttpClient& browser, const std::string& national
                                          {"password", password},
                                          {"password_confirmation", password},
                                          {"csrf_token", extract_csrf_token(form.body)}});
+}
+
+std::unique_ptr<HttpClient> signed_in_applicant(std::uint16_t port, const std::string& national_id,
+                                                const std::string& password) {
+  auto client = std::make_unique<HttpClient>(port);
+  if (national_id != kDemoApplicant) {
+    auto registered = register_applicant(*client, national_id, password);
+    EXPECT_EQ(registered.status, 303) << registered.body.substr(
+        std::min(registered.body.find("error-summary"), registered.body.size()), 1500);
+    return client;
+  }
+  auto form = client->get("/login");
+  auto in = client->post_form("/login", {{"login", national_id},
+                                         {"password", password},
+                                         {"csrf_token", extract_csrf_token(form.body)}});
+  EXPECT_EQ(in.status, 303);
+  return client;
 }
 
 std::string api_token(std::uint16_t port, const std::string& login, const std::string& password) {

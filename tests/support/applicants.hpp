@@ -3,6 +3,7 @@
 /// tokens from POST /api/v1/tokens, and API calls that carry a token and no cookies.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,12 @@ inline const std::string kDemoApplicantPassword = "pratu-demo-applicant";
 /// which then holds their session; the answer (303 when registered).
 HttpResponse register_applicant(HttpClient& browser, const std::string& national_id,
                                 const std::string& password);
+
+/// A browser-like client on `port` signed in as the demo applicant, or as a new applicant
+/// registered with `national_id` and `password`; a test failure when that does not work.
+std::unique_ptr<HttpClient> signed_in_applicant(
+    std::uint16_t port, const std::string& national_id = kDemoApplicant,
+    const std::string& password = kDemoApplicantPassword);
 
 /// A token for `login` from POST /api/v1/tokens on `port`; empty, with a test failure, when
 /// none is given.

@@ -63,6 +63,15 @@ ApplicationApi::ApplicationApi(ApplicationService& service, UploadService& uploa
                                const web::Translations& translations)
     : service_(service), uploads_(uploads), translations_(translations) {}
 
+Result<std::pair<Application, const Form*>> ApplicationApi::editable_draft(
+    std::int64_t user, std::string_view id, std::string_view change) {
+  PRATU_TRY(draft, service_.find(user, id));
+  if (draft.status != Status::draft) return already_submitted(std::string(change));
+  const Form* form = service_.form(draft.service);
+  if (form == nullptr) return service_closed();
+  return std::pair<Application, const Form*>(std::move(draft), form);
+}
+
 Result<void> ApplicationApi::check_documents(std::int64_t user, const Field& field,
                                              const std::string& path, json::value& value,
                                              std::vector<AnswerProblem>& found) {
@@ -222,12 +231,8 @@ Result<web::Response> ApplicationApi::patch(const web::Request& request,
     revision = r->get_int64();
   }
   const std::int64_t user = context.user->user_id;
-  PRATU_TRY(draft, service_.find(user, request.path_param("id")));
-  if (draft.status != Status::draft) return already_submitted("patch");
-  const Form* form = service_.form(draft.service);
-  if (form == nullptr) {
-    return service_closed();
-  }
+  PRATU_TRY(editable, editable_draft(user, request.path_param("id"), "patch"));
+  auto& [draft, form] = editable;
   // Only the form's own questions, and no problem in any answer given: all or nothing.
   std::vector<AnswerProblem> found;
   // A document is named by its SHA-256 and described by the wallet, never by the client.
@@ -323,10 +328,8 @@ Result<web::Response> ApplicationApi::attach(const web::Request& request,
                                     {{"document", "applications.errors.document_or_upload"}}));
   }
   const std::int64_t user = context.user->user_id;
-  PRATU_TRY(draft, service_.find(user, request.path_param("id")));
-  if (draft.status != Status::draft) return already_submitted("attach");
-  const Form* form = service_.form(draft.service);
-  if (form == nullptr) return service_closed();
+  PRATU_TRY(editable, editable_draft(user, request.path_param("id"), "attach"));
+  auto& [draft, form] = editable;
   auto path = document_path_in(*form, *question);
   if (!path) return refusal(context, path.error());
   auto held = chosen_document(user, document, upload);
@@ -351,10 +354,8 @@ Result<web::Response> ApplicationApi::attach(const web::Request& request,
 Result<web::Response> ApplicationApi::detach(const web::Request& request,
                                              web::RequestContext& context) {
   const std::int64_t user = context.user->user_id;
-  PRATU_TRY(draft, service_.find(user, request.path_param("id")));
-  if (draft.status != Status::draft) return already_submitted("detach");
-  const Form* form = service_.form(draft.service);
-  if (form == nullptr) return service_closed();
+  PRATU_TRY(editable, editable_draft(user, request.path_param("id"), "detach"));
+  auto& [draft, form] = editable;
   auto path = document_path_in(*form, request.path_param("question"));
   if (!path) return refusal(context, path.error());
   auto change = change_at(draft.answers, *path, nullptr);

@@ -50,6 +50,10 @@ class ApplicationApi {
   // of the answers' problems (field, code, message), so a program reads every 422 alike.
   Result<web::Response> refusal(const web::RequestContext& context, const Error& error);
 
+  // The caller's draft `id` and its form, to change: not_found if not theirs, conflict once
+  // submitted (`change` names the attempt), the service's closure when its form is gone.
+  Result<std::pair<Application, const Form*>> editable_draft(std::int64_t user, std::string_view id,
+                                                             std::string_view change);
   // Checks each document answer in `value` (the answer to `field` at `path`) against the
   // person's wallet, and rewrites it from what the wallet holds: a file is attached by its
   // SHA-256 only once it has been uploaded by this person. Problems go to `found`.

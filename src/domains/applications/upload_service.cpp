@@ -107,6 +107,19 @@ Result<UploadRecord> UploadService::create(std::int64_t user_id, const NewUpload
   return record;
 }
 
+WalletDocument UploadService::new_document(std::int64_t user_id, const storage::BlobRef& blob,
+                                           std::string_view filename) {
+  WalletDocument document;
+  document.public_id = random_.token(16);
+  document.user_id = user_id;
+  document.sha256 = blob.sha256;
+  document.media_type = blob.media_type;
+  document.size_bytes = blob.size_bytes;
+  document.filename = std::string(filename.substr(0, 255));
+  document.created_at = clock_.now_seconds();
+  return document;
+}
+
 Result<UploadRecord> UploadService::find(std::int64_t user_id, std::string_view public_id) {
   PRATU_TRY(found, db_.read_value<std::optional<UploadRecord>>([&](storage::Connection& c) {
     return upload_repository::find_upload(c, public_id);
@@ -235,14 +248,7 @@ Result<UploadState> UploadService::complete(UploadRecord upload) {
     return refused(ErrorCode::invalid_input, *reason, "content refused");
   }
   PRATU_TRY(blob, writer->finish(media_type));
-  WalletDocument document;
-  document.public_id = random_.token(16);
-  document.user_id = upload.user_id;
-  document.sha256 = blob.sha256;
-  document.media_type = media_type;
-  document.size_bytes = blob.size_bytes;
-  document.filename = upload.filename;
-  document.created_at = clock_.now_seconds();
+  WalletDocument document = new_document(upload.user_id, blob, upload.filename);
   auto recorded = db_.write_value<bool>([&](storage::Connection& c) -> Result<bool> {
     PRATU_CHECK(upload_repository::insert_blob(c, blob.sha256, blob.size_bytes, media_type,
                                                document.created_at));
@@ -307,14 +313,7 @@ Result<WalletDocument> UploadService::store(std::int64_t user_id, std::string_vi
   PRATU_TRY(blob, writer.finish(media_type));
   PRATU_TRY(held, document_with_blob(user_id, blob.sha256));
   if (held) return std::move(*held);
-  WalletDocument document;
-  document.public_id = random_.token(16);
-  document.user_id = user_id;
-  document.sha256 = blob.sha256;
-  document.media_type = media_type;
-  document.size_bytes = blob.size_bytes;
-  document.filename = std::string(filename.substr(0, 255));
-  document.created_at = clock_.now_seconds();
+  WalletDocument document = new_document(user_id, blob, filename);
   auto recorded = db_.write([&](storage::Connection& c) -> Result<void> {
     PRATU_CHECK(upload_repository::insert_blob(c, blob.sha256, blob.size_bytes, media_type,
                                                document.created_at));

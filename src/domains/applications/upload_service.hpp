@@ -90,6 +90,9 @@ class UploadService {
   /// Why a complete file is refused (a message key), or nullopt to keep it.
   Result<std::optional<std::string>> refusal(const UploadRecord& upload, std::string& media_type);
   void discard(const UploadRecord& upload);
+  /// A wallet document, with a fresh public id, for `blob` as stored for `user_id`.
+  WalletDocument new_document(std::int64_t user_id, const storage::BlobRef& blob,
+                              std::string_view filename);
 
   storage::Database& db_;
   const Clock& clock_;

@@ -221,6 +221,8 @@ struct BlobWriter::State {
   std::int64_t written = 0;
   std::int64_t limit = 0;
   bool spent = false;
+  // Published at its content address, the partial upload kept until release().
+  bool published = false;
   // False for a resumed upload: the digest's state cannot be kept between requests, so the
   // file is read once, when it is finished, rather than at every resume.
   bool digest_current = true;
@@ -276,6 +278,14 @@ Result<BlobWriter> BlobWriter::create(const BlobStore& store, std::int64_t limit
       FileDescriptor(::open(state->path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (state->fd.get() < 0) return io_error("cannot create", state->path);
   PRATU_CHECK(lock_upload(state->fd, state->path));
+  // Opened just before its last writer released it: the name is gone (or another file's), and
+  // what this descriptor holds is a published blob, never to be appended to.
+  struct stat opened {};
+  struct stat named {};
+  if (::fstat(state->fd.get(), &opened) != 0 || ::stat(state->path.c_str(), &named) != 0 ||
+      opened.st_ino != named.st_ino || opened.st_dev != named.st_dev) {
+    return Error::not_found("upload " + state->id);
+  }
   return BlobWriter(std::move(state));
 }
 
@@ -294,6 +304,14 @@ Result<BlobWriter> BlobWriter::resume(const BlobStore& store, std::string_view i
     return io_error("cannot open", state->path);
   }
   PRATU_CHECK(lock_upload(state->fd, state->path));
+  // Opened just before its last writer released it: the name is gone (or another file's), and
+  // what this descriptor holds is a published blob, never to be appended to.
+  struct stat opened {};
+  struct stat named {};
+  if (::fstat(state->fd.get(), &opened) != 0 || ::stat(state->path.c_str(), &named) != 0 ||
+      opened.st_ino != named.st_ino || opened.st_dev != named.st_dev) {
+    return Error::not_found("upload " + state->id);
+  }
   // Appends go after what is stored; the digest is worked out when the upload is finished.
   const off_t end = ::lseek(state->fd.get(), 0, SEEK_END);
   if (end < 0) return io_error("cannot seek", state->path);
@@ -337,6 +355,12 @@ Result<void> BlobWriter::append_at(std::int64_t offset, std::string_view bytes) 
 }
 
 Result<BlobRef> BlobWriter::finish(std::string_view media_type) {
+  PRATU_TRY(ref, publish(media_type));
+  release();
+  return ref;
+}
+
+Result<BlobRef> BlobWriter::publish(std::string_view media_type) {
   if (!open()) return Error::internal("blob store: finish of a finished upload");
   if (!state_->digest_current) {
     // A resumed upload: read back, once, all it holds.
@@ -366,19 +390,36 @@ Result<BlobRef> BlobWriter::finish(std::string_view media_type) {
   }
   BlobRef ref{to_hex(digest, length), state_->written, std::string(media_type)};
   const std::filesystem::path target = state_->store->path_of(ref.sha256);
+  if (!state_->store->exists(ref.sha256)) {
+    auto made = make_directories(target.parent_path());
+    if (!made) {
+      abandon();
+      return made.error();
+    }
+    // A second name for the same bytes: the partial upload stays where it is until release(),
+    // and a concurrent publish of the same bytes (EEXIST) left identical content.
+    if (::fsync(state_->fd.get()) != 0 ||
+        (::link(state_->path.c_str(), target.c_str()) != 0 && errno != EEXIST)) {
+      Error error = io_error("cannot link into", target);
+      abandon();
+      return error;
+    }
+    if (!sync_directory(target.parent_path())) {
+      return io_error("cannot sync", target.parent_path());
+    }
+  }
   state_->spent = true;
-  if (state_->store->exists(ref.sha256)) {
-    ::unlink(state_->path.c_str());
-    state_->fd = FileDescriptor(-1);
-    return ref;
-  }
-  auto made = make_directories(target.parent_path());
-  if (!made) {
-    ::unlink(state_->path.c_str());
-    return made.error();
-  }
-  PRATU_CHECK(publish(state_->fd, state_->path, target));
+  state_->published = true;
   return ref;
+}
+
+void BlobWriter::release() {
+  if (!state_ || !state_->published) return;
+  state_->published = false;
+  ::unlink(state_->path.c_str());
+  // Once it has no other name the blob is immutable: readable by all, writable by none.
+  ::fchmod(state_->fd.get(), 0444);
+  state_->fd = FileDescriptor(-1);
 }
 
 void BlobWriter::abandon() {

@@ -78,11 +78,22 @@ class BlobWriter {
   /// (errors.upload_offset_conflict) otherwise, as a resumed upload that lost track would be.
   Result<void> append_at(std::int64_t offset, std::string_view bytes);
   /// Makes the bytes durable, moves them to their content address (a blob already stored is
-  /// kept as it is) and returns its reference; the writer is then spent.
+  /// kept as it is) and returns its reference; the writer is then spent. publish() then
+  /// release().
   Result<BlobRef> finish(std::string_view media_type);
+  /// Makes the bytes durable at their content address (hard-linked; a blob already stored is
+  /// kept as it is) and returns its reference, keeping the partial upload and this writer's
+  /// lock: until release(), another request finds the upload whole and busy, never gone, so a
+  /// caller can record the blob before the partial upload disappears. Nothing more can be
+  /// appended. Dropped without release(), the partial upload stays and a later writer can
+  /// finish it again.
+  Result<BlobRef> publish(std::string_view media_type);
+  /// After publish(): removes the partial upload and lets go of its lock; the writer is then
+  /// spent.
+  void release();
   /// Removes the partial upload; the writer is then spent. Idempotent.
   void abandon();
-  /// True until finish() or abandon().
+  /// True until finish(), publish() or abandon().
   bool open() const;
 
   /// True if `text` is a well-formed upload id.

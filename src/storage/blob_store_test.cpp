@@ -257,6 +257,60 @@ TEST_F(BlobStoreTest, OnlyOneWriterAtATimePerUpload) {
   EXPECT_EQ(second.error().code, ErrorCode::conflict);
 }
 
+// Between publish() and release() the blob is readable at its address while the partial
+// upload is still there and still locked: another writer finds it busy, never gone.
+TEST_F(BlobStoreTest, APublishedUploadStaysWholeAndBusyUntilReleased) {
+  const std::string bytes = pattern(70'000, 5);
+  auto writer = BlobWriter::create(store_, kLimit);
+  ASSERT_TRUE(writer);
+  const std::string id = writer->id();
+  const auto partial = store_.uploads_dir() / id;
+  ASSERT_TRUE(writer->append(bytes));
+  auto ref = writer->publish("application/octet-stream");
+  ASSERT_TRUE(ref) << ref.error().detail;
+  EXPECT_EQ(*store_.get(ref->sha256), bytes);
+  EXPECT_TRUE(std::filesystem::exists(partial));
+  EXPECT_EQ(std::filesystem::file_size(partial), bytes.size());
+  auto beside = BlobWriter::resume(store_, id, kLimit);
+  ASSERT_FALSE(beside);
+  EXPECT_EQ(beside.error().code, ErrorCode::conflict);
+  EXPECT_FALSE(writer->append("more")) << "a published upload took more bytes";
+
+  writer->release();
+  EXPECT_FALSE(std::filesystem::exists(partial));
+  EXPECT_EQ(BlobWriter::resume(store_, id, kLimit).error().code, ErrorCode::not_found);
+  const auto perms = std::filesystem::status(store_.path_of(ref->sha256)).permissions();
+  EXPECT_EQ(perms & std::filesystem::perms::all, std::filesystem::perms::owner_read |
+                                                     std::filesystem::perms::group_read |
+                                                     std::filesystem::perms::others_read);
+  EXPECT_EQ(*store_.get(ref->sha256), bytes);
+}
+
+// A writer dropped after publish() without release() (the caller could not record the blob)
+// leaves the partial upload for a later writer, which finishes it again to the same blob.
+TEST_F(BlobStoreTest, AnUploadPublishedButNeverReleasedCanBeFinishedAgain) {
+  const std::string bytes = pattern(50'000, 6);
+  std::string id;
+  std::string sha256;
+  {
+    auto writer = BlobWriter::create(store_, kLimit);
+    ASSERT_TRUE(writer);
+    id = writer->id();
+    ASSERT_TRUE(writer->append(bytes));
+    auto ref = writer->publish("application/octet-stream");
+    ASSERT_TRUE(ref);
+    sha256 = ref->sha256;
+  }
+  auto again = BlobWriter::resume(store_, id, kLimit);
+  ASSERT_TRUE(again) << again.error().detail;
+  EXPECT_EQ(again->bytes_written(), static_cast<std::int64_t>(bytes.size()));
+  auto ref = again->finish("application/octet-stream");
+  ASSERT_TRUE(ref) << ref.error().detail;
+  EXPECT_EQ(ref->sha256, sha256);
+  EXPECT_FALSE(std::filesystem::exists(store_.uploads_dir() / id));
+  EXPECT_EQ(*store_.get(sha256), bytes);
+}
+
 TEST_F(BlobStoreTest, ResumingKeepsTheLimit) {
   std::string id;
   {

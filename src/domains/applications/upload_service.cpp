@@ -235,10 +235,6 @@ Result<UploadState> UploadService::complete(UploadRecord upload) {
     return refused(ErrorCode::conflict, "applications.uploads.busy", "another writer");
   }
   if (!writer) return writer.error();
-  // Opened just before another request moved it to its content address, locked just after.
-  if (!std::filesystem::exists(blobs_.uploads_dir() / upload.writer_id)) {
-    return settled(upload.user_id, upload.public_id);
-  }
   std::string media_type;
   PRATU_TRY(reason, refusal(upload, media_type));
   if (reason) {
@@ -247,7 +243,9 @@ Result<UploadState> UploadService::complete(UploadRecord upload) {
         [&](storage::Connection& c) { return upload_repository::delete_upload(c, upload.id); }));
     return refused(ErrorCode::invalid_input, *reason, "content refused");
   }
-  PRATU_TRY(blob, writer->finish(media_type));
+  // Published, not yet moved: until the row below is committed the partial upload stays and
+  // stays locked, so a request beside this one finds it whole and busy, never gone.
+  PRATU_TRY(blob, writer->publish(media_type));
   WalletDocument document = new_document(upload.user_id, blob, upload.filename);
   auto recorded = db_.write_value<bool>([&](storage::Connection& c) -> Result<bool> {
     PRATU_CHECK(upload_repository::insert_blob(c, blob.sha256, blob.size_bytes, media_type,
@@ -259,6 +257,7 @@ Result<UploadState> UploadService::complete(UploadRecord upload) {
     return marked;
   });
   if (!recorded) return recorded.error();
+  writer->release();
   // Terminated meanwhile, or finished by another request: one document at most.
   if (!*recorded) return settled(upload.user_id, upload.public_id);
   upload.sha256 = blob.sha256;

@@ -23,12 +23,14 @@ class InterleavedDatabase final : public storage::Database {
   explicit InterleavedDatabase(storage::Database& db) : db_(db) {}
   void after_next_read(std::function<void()> then) { after_read_ = std::move(then); }
   void before_next_write(std::function<void()> then) { before_write_ = std::move(then); }
+  void fail_next_write() { fail_write_ = true; }
 
   storage::Dialect dialect() const override { return db_.dialect(); }
   using storage::Database::write;
   Result<void> write(const std::function<Result<void>(storage::Connection&)>& work,
                      storage::Durability durability) override {
     if (auto then = std::exchange(before_write_, nullptr)) then();
+    if (std::exchange(fail_write_, false)) return Error::unavailable("database away");
     return db_.write(work, durability);
   }
   Result<void> read(const std::function<Result<void>(storage::Connection&)>& work) override {
@@ -42,6 +44,7 @@ class InterleavedDatabase final : public storage::Database {
   storage::Database& db_;
   std::function<void()> after_read_;
   std::function<void()> before_write_;
+  bool fail_write_ = false;
 };
 
 class UploadServiceTest : public testing::ApplicantsTest {
@@ -138,6 +141,46 @@ TEST_P(UploadServiceTest, AnUploadTerminatedAsItIsStoredAddsNoDocument) {
   ASSERT_FALSE(state);
   EXPECT_EQ(state.error().code, ErrorCode::not_found);
   EXPECT_EQ(documents(), 0u);
+}
+
+// The file is at its content address and not yet recorded: a HEAD beside it finds the upload
+// whole, and another last PATCH finds it busy. Neither may find it gone (a tus client told 404
+// starts over).
+TEST_P(UploadServiceTest, RequestsBesideAnUploadBeingRecordedFindItWholeAndBusy) {
+  const auto upload = arrived();
+  interleaved_->before_next_write([&] {
+    auto head = other_->status(alice_, upload.public_id);
+    ASSERT_TRUE(head) << head.error().detail;
+    EXPECT_EQ(head->offset, upload.length);
+    auto patch = other_->appended(alice_, upload.public_id);
+    ASSERT_FALSE(patch);
+    EXPECT_EQ(patch.error().code, ErrorCode::conflict);
+    EXPECT_EQ(patch.error().message_key, "applications.uploads.busy");
+  });
+  auto state = service_->appended(alice_, upload.public_id);
+  ASSERT_TRUE(state) << state.error().detail;
+  EXPECT_TRUE(state->document);
+  EXPECT_FALSE(std::filesystem::exists(blobs_.uploads_dir() / upload.writer_id));
+  EXPECT_EQ(documents(), 1u);
+}
+
+// Recording the finished file fails (the database is away): the partial upload is kept, and
+// the next try records it, once.
+TEST_P(UploadServiceTest, AnUploadWhoseRecordFailedIsFinishedByTheNextTry) {
+  const auto upload = arrived();
+  interleaved_->fail_next_write();
+  auto failed = service_->appended(alice_, upload.public_id);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(documents(), 0u);
+  EXPECT_TRUE(std::filesystem::exists(blobs_.uploads_dir() / upload.writer_id));
+  auto head = service_->status(alice_, upload.public_id);
+  ASSERT_TRUE(head) << head.error().detail;
+  EXPECT_EQ(head->offset, upload.length);
+  auto retried = service_->appended(alice_, upload.public_id);
+  ASSERT_TRUE(retried) << retried.error().detail;
+  EXPECT_TRUE(retried->document);
+  EXPECT_EQ(documents(), 1u);
+  EXPECT_FALSE(std::filesystem::exists(blobs_.uploads_dir() / upload.writer_id));
 }
 
 TEST_P(UploadServiceTest, ExpiredUploadsAreSweptWithTheirPartialFiles) {

@@ -402,6 +402,8 @@ Result<std::unique_ptr<Application>> Application::create(const Config& config, M
                           ? SecureCookies::always
                       : config.server.secure_cookies == "never" ? SecureCookies::never
                                                                 : SecureCookies::automatic;
+  mw.writes_per_second = config.server.writes_per_user_per_second;
+  mw.write_burst = config.server.write_burst_per_user;
   p->middleware = std::make_unique<Middleware>(*p->renderer, *p->sessions, mw);
   PRATU_CHECK(add_routes(*p));
 

@@ -125,6 +125,13 @@ const std::vector<KeySpec>& specs() {
                         "Open connections from one client address (trusted proxies excepted); "
                         "beyond it new ones are closed",
                         &C::server, &ServerConfig::max_connections_per_address, 1, 1000000));
+    s.push_back(integer("server.writes_per_user_per_second",
+                        "Changes (POST, PATCH, DELETE) one signed-in person may make a second on "
+                        "average before 429 (uploads' bytes excepted); 0: no limit",
+                        &C::server, &ServerConfig::writes_per_user_per_second, 0, 1000000));
+    s.push_back(integer("server.write_burst_per_user",
+                        "Of those changes, how many one person may make at once", &C::server,
+                        &ServerConfig::write_burst_per_user, 1, 1000000));
     s.push_back({"server.trusted_proxies",
                  "Reverse proxies (addresses or CIDR networks, comma-separated) whose "
                  "X-Forwarded-For/-Proto are believed; empty: no one's",

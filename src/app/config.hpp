@@ -33,6 +33,8 @@ struct ServerConfig {
   int max_requests_per_connection = 10000;
   int max_connections = 4096;
   int max_connections_per_address = 256;
+  int writes_per_user_per_second = 20;
+  int write_burst_per_user = 120;
   std::string trusted_proxies;  // addresses and CIDR networks, comma-separated; empty: none
   std::string public_url = "http://localhost:8080";  // https: Secure __Host- cookies and HSTS
   std::string secure_cookies = "auto";               // auto: when the request came over TLS

@@ -98,6 +98,21 @@ std::optional<web::Response> Middleware::refuse(const web::RouteSpec& spec,
                  Error{ErrorCode::forbidden, "errors.pages.forbidden.message", {}, {}, 0});
 }
 
+std::optional<web::Response> Middleware::over_budget(const web::RouteSpec& spec,
+                                                     const web::Request& request,
+                                                     const web::RequestContext& context) const {
+  const bool changes = request.method != "GET" && request.method != "HEAD";
+  if (!changes || !context.user || spec.body == web::Body::streamed) return std::nullopt;
+  const auto wait = budget_.take(context.user->user_id);
+  if (!wait) return std::nullopt;
+  return failure(request, context, spec.surface,
+                 Error{ErrorCode::rate_limited,
+                       "errors.pages.too_many_requests.message",
+                       "changes by one person past their budget",
+                       {},
+                       *wait});
+}
+
 http::RawHandler Middleware::page(web::RouteSpec spec) const {
   return [this, spec = std::move(spec)](web::Request& request) {
     if (settings_.secure_cookies == SecureCookies::always) request.secure = true;
@@ -122,6 +137,7 @@ http::RawHandler Middleware::page(web::RouteSpec spec) const {
       return response;
     };
     if (auto refused = refuse(spec, request, context)) return finished(std::move(*refused));
+    if (auto waits = over_budget(spec, request, context)) return finished(std::move(*waits));
     if (is_post) {
       std::string submitted;
       if (spec.body == web::Body::streamed) {
@@ -184,6 +200,7 @@ std::optional<web::Response> Middleware::api_refusal(const web::RouteSpec& spec,
     }
   }
   if (auto refused = refuse(spec, request, context)) return refused;
+  if (auto waits = over_budget(spec, request, context)) return waits;
   // A change made with a session cookie carries the session's CSRF token in a header,
   // which another site's page cannot set: its forms reach the API with the cookie alone.
   const bool changes = request.method != "GET" && request.method != "HEAD";

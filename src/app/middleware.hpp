@@ -12,6 +12,7 @@
 #include "web/render.hpp"
 #include "web/route.hpp"
 #include "web/session_gate.hpp"
+#include "web/write_budget.hpp"
 
 namespace pratu::app {
 
@@ -22,22 +23,30 @@ struct MiddlewareSettings {
   web::Locale default_locale = web::Locale::th;
   SecureCookies secure_cookies = SecureCookies::automatic;
   std::string login_path = "/login";  // where a page that needs a login sends the visitor
+  int writes_per_second = 20;         // changes one signed-in person may make (0: no limit)
+  int write_burst = 120;              // ... of which this many at once
 };
 
 /// Wraps declared routes with the steps of their kind.
 class Middleware {
  public:
   Middleware(const web::Renderer& renderer, web::SessionGate& sessions, MiddlewareSettings settings)
-      : renderer_(renderer), sessions_(sessions), settings_(std::move(settings)) {}
+      : renderer_(renderer),
+        sessions_(sessions),
+        settings_(std::move(settings)),
+        budget_(settings_.writes_per_second, settings_.write_burst) {}
 
   /// The router entry of `spec`:
   /// - page: chooses the language (remembering `?lang=`), resolves the session, applies the
   ///   access rule (a visitor who must log in is sent to the login page and back; anyone else
   ///   not allowed gets 403), checks the CSRF token of every POST (a failed one goes to
   ///   `spec.expired`, which shows the form again with what was typed, or to the 403 page),
+  ///   takes every change a signed-in person makes from their budget (429 with Retry-After
+  ///   past it; streamed bodies, bounded by their own caps, excepted),
   ///   runs the handler, adds the cookies it asked for and marks pages for logged-in people
   ///   `no-store`; a public page comes from `cache` for visitors without a session.
-  /// - api: language, session only when the rule needs one, 401/403 as problem+json.
+  /// - api: language, session only when the rule needs one, 401/403 as problem+json, the
+  ///   same budget for changes.
   /// - operations: the handler alone.
   /// Any error a handler returns is logged once with the request id and answered by the kind
   /// of route: an error page in the person's language, or problem+json.
@@ -63,6 +72,9 @@ class Middleware {
   /// The api steps before the handler: an answer when the request may not go on.
   std::optional<web::Response> api_refusal(const web::RouteSpec& spec, const web::Request& request,
                                            web::RequestContext& context) const;
+  /// Takes a change by a signed-in person from their budget; an answer when they must wait.
+  std::optional<web::Response> over_budget(const web::RouteSpec& spec, const web::Request& request,
+                                           const web::RequestContext& context) const;
   /// Applies the route's rule; an answer when the request may not go on.
   std::optional<web::Response> refuse(const web::RouteSpec& spec, const web::Request& request,
                                       web::RequestContext& context) const;
@@ -70,6 +82,7 @@ class Middleware {
   const web::Renderer& renderer_;
   web::SessionGate& sessions_;
   MiddlewareSettings settings_;
+  mutable web::WriteBudget budget_;  // thread-safe
 };
 
 }  // namespace pratu::app

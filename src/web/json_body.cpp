@@ -9,17 +9,18 @@
 namespace pratu::web {
 namespace {
 
-Error json_error(std::string key, std::string detail) {
-  return Error{ErrorCode::invalid_input, std::move(key), std::move(detail), {}, 0};
+Error json_error(std::string key, std::string detail, ErrorCode code = ErrorCode::invalid_input) {
+  return Error{code, std::move(key), std::move(detail), {}, 0};
 }
 
 }  // namespace
 
 Result<boost::json::value> parse_json_body(std::string_view body, const JsonLimits& limits) {
   if (body.size() > limits.max_bytes) {
-    return json_error("http.json.too_large", "JSON body of " + std::to_string(body.size()) +
-                                                 " bytes exceeds " +
-                                                 std::to_string(limits.max_bytes));
+    return json_error("http.json.too_large",
+                      "JSON body of " + std::to_string(body.size()) + " bytes exceeds " +
+                          std::to_string(limits.max_bytes),
+                      ErrorCode::too_large);
   }
   boost::json::parse_options options;
   options.max_depth = limits.max_depth;

@@ -17,7 +17,8 @@ struct JsonLimits {
 };
 
 /// Parses `body` as one JSON value (UTF-8 checked, no trailing data, no comments); fails
-/// with invalid_input and a message key when it is malformed, too large or too deep.
+/// with too_large (413) past max_bytes, and invalid_input with a message key when it is
+/// malformed or too deep.
 Result<boost::json::value> parse_json_body(std::string_view body, const JsonLimits& limits = {});
 
 }  // namespace pratu::web

@@ -36,6 +36,7 @@ TEST(ParseJsonBody, RejectsBodiesOverTheSizeLimit) {
   auto value = parse_json_body("[1,2,3,4,5]", limits);
   ASSERT_FALSE(value);
   EXPECT_EQ(value.error().message_key, "http.json.too_large");
+  EXPECT_EQ(value.error().code, ErrorCode::too_large);  // 413, not 422
 }
 
 TEST(ParseJsonBody, RejectsNestingDeeperThanTheLimit) {

@@ -23,7 +23,10 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <array>
 #include <atomic>
@@ -41,6 +44,7 @@
 
 #include "common/log.hpp"
 #include "common/text.hpp"
+#include "http/byte_range.hpp"
 #include "http/compression.hpp"
 #include "http/static_assets.hpp"
 #include "http/worker_pool.hpp"
@@ -63,6 +67,9 @@ constexpr std::size_t kHeadSlackBytes = 1024;
 constexpr std::chrono::seconds kLingerTime{2};
 // What a streamed body is read in: the most of it in memory at once, per request.
 constexpr std::size_t kStreamChunkBytes = 256 * 1024;
+// A file body is sent this much at a time: what one response holds in memory, however large
+// the file.
+constexpr std::size_t kFileChunkBytes = 64 * 1024;
 constexpr std::string_view kCsp =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -1073,7 +1080,12 @@ struct Server::Impl {
       }
     }
 
-    std::string head = response_head(request, response, status, bodiless, keep_alive);
+    if (!response.body_file.empty() && !bodiless) {
+      co_return co_await write_file_response(lane, stream, request, std::move(response), route_name,
+                                             keep_alive, started);
+    }
+    std::string head =
+        response_head(request, response, status, bodiless, keep_alive, response.body.size());
     const bool send_body = request.method != "HEAD" && !response.body.empty();
     const std::size_t body_bytes = response.body.size();
     stream.expires_after(settings.write_timeout);
@@ -1084,10 +1096,95 @@ struct Server::Impl {
     co_return !write_error;
   }
 
+  // A response whose body is a file: the whole file, or the one part a Range asks for (206;
+  // 416 outside it), read and written a piece at a time. The pieces are read on the I/O
+  // thread: the files are the server's own, on local disk and mostly in the page cache.
+  asio::awaitable<bool> write_file_response(Lane& lane, beast::tcp_stream& stream,
+                                            const web::Request& request, web::Response response,
+                                            std::string_view route_name, bool keep_alive,
+                                            std::chrono::steady_clock::time_point started) {
+    struct Fd {
+      int fd;
+      ~Fd() {
+        if (fd >= 0) ::close(fd);
+      }
+    } file{::open(response.body_file.c_str(), O_RDONLY | O_CLOEXEC)};
+    struct stat info {};
+    if (file.fd < 0 || ::fstat(file.fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+      log::error("file body unreadable", request.request_id, {{"route", route_name}});
+      co_return co_await write_response(lane, stream, request, error_page(request, 500), route_name,
+                                        keep_alive, started);
+    }
+    const auto size = static_cast<std::uint64_t>(info.st_size);
+    response.body.clear();
+    response.set_header("Accept-Ranges", "bytes");
+    std::uint64_t offset = 0;
+    std::uint64_t length = size;
+    // If-Range names a version this server does not track: the whole file, as the RFC says.
+    if (response.status == 200 && request.method == "GET" && request.header("If-Range").empty()) {
+      const ByteRange range = parse_byte_range(request.header("Range"), size);
+      if (range.kind == ByteRange::Kind::part) {
+        response.status = 206;
+        offset = range.first;
+        length = range.last - range.first + 1;
+        response.set_header("Content-Range", "bytes " + std::to_string(range.first) + "-" +
+                                                 std::to_string(range.last) + "/" +
+                                                 std::to_string(size));
+      } else if (range.kind == ByteRange::Kind::unsatisfiable) {
+        response.status = 416;
+        length = 0;
+        response.set_header("Content-Range", "bytes */" + std::to_string(size));
+      }
+    }
+    const int status = response.status;
+    std::string head = response_head(request, response, status, false, keep_alive, length);
+    const bool send_body = request.method != "HEAD" && length > 0;
+    std::vector<char> chunk(send_body ? std::min<std::uint64_t>(kFileChunkBytes, length) : 0);
+    // Reads the next piece into `chunk`; 0 when the file ended early (it cannot: blobs are
+    // never rewritten) or failed.
+    auto next = [&](std::uint64_t at, std::uint64_t left) -> std::size_t {
+      const std::size_t want =
+          static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), left));
+      for (;;) {
+        const ssize_t n = ::pread(file.fd, chunk.data(), want, static_cast<off_t>(at));
+        if (n < 0 && errno == EINTR) continue;
+        return n > 0 ? static_cast<std::size_t>(n) : 0;
+      }
+    };
+    std::uint64_t sent = 0;
+    bool ok = true;
+    std::size_t piece = send_body ? next(offset, length) : 0;
+    if (send_body && piece == 0) ok = false;
+    stream.expires_after(settings.write_timeout);
+    const std::array<asio::const_buffer, 2> first = {asio::buffer(head),
+                                                     asio::buffer(chunk.data(), piece)};
+    auto [write_error, written] = co_await asio::async_write(stream, first, kNoThrow);
+    ok = ok && !write_error;
+    sent += piece;
+    while (ok && send_body && sent < length) {
+      piece = next(offset + sent, length - sent);
+      if (piece == 0) {
+        ok = false;
+        break;
+      }
+      stream.expires_after(settings.write_timeout);
+      auto [error, n] =
+          co_await asio::async_write(stream, asio::buffer(chunk.data(), piece), kNoThrow);
+      ok = !error;
+      sent += piece;
+    }
+    if (!ok && send_body && sent < length) {
+      log::error("file body cut short", request.request_id, {{"route", route_name}});
+    }
+    access_log(lane, request, route_name, status, send_body ? sent : 0, started);
+    // A body cut short cannot be mended on this connection: the caller closes it.
+    co_return ok;
+  }
+
   // The status line and header block of `response`, with the transport's own headers and
   // the security defaults the handler did not set.
   std::string response_head(const web::Request& request, const web::Response& response, int status,
-                            bool bodiless, bool keep_alive) {
+                            bool bodiless, bool keep_alive, std::uint64_t body_length) {
     struct Default {
       std::string_view name;
       std::string_view value;
@@ -1149,7 +1246,7 @@ struct Server::Impl {
     if (!bodiless) {
       std::array<char, 24> length{};
       const auto length_end =
-          std::to_chars(length.data(), length.data() + length.size(), response.body.size()).ptr;
+          std::to_chars(length.data(), length.data() + length.size(), body_length).ptr;
       field("Content-Length", std::string_view(length.data(), length_end - length.data()));
     }
     head += "\r\n";

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstdlib>
+#include <fstream>
 #include <future>
 #include <malloc.h>
 #include <mutex>
@@ -677,6 +678,75 @@ TEST_F(ServerTest, HeadIsGetWithoutTheBody) {
   auto next = connection.read_response();  // the connection stays in sync
   ASSERT_TRUE(next);
   EXPECT_EQ(next->body, "home");
+}
+
+// A file body is streamed from disk a piece at a time, whole or the one part a Range asks for.
+TEST_F(ServerTest, StreamsAFileBodyWholeOrTheRangeAskedFor) {
+  test::TempDir dir("pratu-file-body-");
+  std::string bytes(1024 * 1024 + 7, '\0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>((i * 131) % 251);
+  const auto path = dir.path() / "file.pdf";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << bytes;
+  }
+  router_.add("GET", "/file/{name}", [&dir](web::Request& request) {
+    web::Response response;
+    response.content_type = "application/pdf";
+    response.body_file = (dir.path() / std::string(request.path_param("name"))).string();
+    return response;
+  });
+  start(test_settings(), echoing_error_hook());
+
+  auto whole = fetch(port(), get("/file/file.pdf"));
+  ASSERT_TRUE(whole);
+  EXPECT_EQ(whole->status, 200);
+  EXPECT_EQ(whole->header("Accept-Ranges"), "bytes");
+  EXPECT_EQ(whole->header("Content-Length"), std::to_string(bytes.size()));
+  EXPECT_TRUE(whole->body == bytes) << "the file arrived changed";
+
+  auto part = fetch(port(), get("/file/file.pdf", "Range: bytes=100000-300000\r\n"));
+  ASSERT_TRUE(part);
+  EXPECT_EQ(part->status, 206);
+  EXPECT_EQ(part->header("Content-Range"), "bytes 100000-300000/" + std::to_string(bytes.size()));
+  EXPECT_TRUE(part->body == bytes.substr(100000, 200001));
+
+  auto tail = fetch(port(), get("/file/file.pdf", "Range: bytes=-7\r\n"));
+  ASSERT_TRUE(tail);
+  EXPECT_EQ(tail->status, 206);
+  EXPECT_EQ(tail->body, bytes.substr(bytes.size() - 7));
+
+  auto outside = fetch(port(), get("/file/file.pdf", "Range: bytes=99999999-\r\n"));
+  ASSERT_TRUE(outside);
+  EXPECT_EQ(outside->status, 416);
+  EXPECT_EQ(outside->header("Content-Range"), "bytes */" + std::to_string(bytes.size()));
+  EXPECT_TRUE(outside->body.empty());
+
+  // Several ranges, or a version to check (If-Range): the whole file.
+  auto several = fetch(port(), get("/file/file.pdf", "Range: bytes=0-1,5-6\r\n"));
+  ASSERT_TRUE(several);
+  EXPECT_EQ(several->status, 200);
+  EXPECT_EQ(several->body.size(), bytes.size());
+  auto if_range = fetch(port(), get("/file/file.pdf", "Range: bytes=0-1\r\nIf-Range: \"abc\"\r\n"));
+  ASSERT_TRUE(if_range);
+  EXPECT_EQ(if_range->status, 200);
+
+  // HEAD: the length, no body, and the connection stays in sync.
+  Connection connection(port());
+  ASSERT_TRUE(connection.send("HEAD /file/file.pdf HTTP/1.1\r\nHost: t\r\n\r\n" + get("/")));
+  auto head = connection.read_response(test::ResponseTo::head);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->header("Content-Length"), std::to_string(bytes.size()));
+  EXPECT_TRUE(head->body.empty());
+  auto next = connection.read_response();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body, "home");
+
+  // A file that is not there is the server's fault, said without its path.
+  auto missing = fetch(port(), get("/file/gone.pdf"));
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 500);
+  EXPECT_EQ(missing->body.find(dir.path().string()), std::string::npos);
 }
 
 TEST_F(ServerTest, EchoesAWellFormedRequestIdAndReplacesOthers) {

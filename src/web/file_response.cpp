@@ -4,10 +4,10 @@ namespace pratu::web {
 
 std::string rfc8187_value(std::string_view name) { return "UTF-8''" + percent_encode(name); }
 
-Response file_response(std::string bytes, std::string_view media_type, std::string_view filename) {
+Response file_response(std::string path, std::string_view media_type, std::string_view filename) {
   Response response;
   response.content_type = std::string(media_type);
-  response.body = std::move(bytes);
+  response.body_file = std::move(path);
   response.set_header("Content-Disposition", filename.empty()
                                                  ? std::string("inline")
                                                  : "inline; filename*=" + rfc8187_value(filename));

@@ -17,8 +17,9 @@ inline constexpr std::string_view kFileCsp = "sandbox; default-src 'none'; frame
 /// Percent-encodes `name` as an RFC 8187 ext-value: `UTF-8''` and the escaped bytes.
 std::string rfc8187_value(std::string_view name);
 
-/// `bytes` as a file of `media_type` to show inline under `filename` (omitted when empty):
-/// sandboxed, never sniffed, never cached, not embeddable by other sites, no Referer from it.
-Response file_response(std::string bytes, std::string_view media_type, std::string_view filename);
+/// The file at `path` (streamed from disk by the transport, a Range answered) as a file of
+/// `media_type` to show inline under `filename` (omitted when empty): sandboxed, never
+/// sniffed, never cached, not embeddable by other sites, no Referer from it.
+Response file_response(std::string path, std::string_view media_type, std::string_view filename);
 
 }  // namespace pratu::web

@@ -66,6 +66,10 @@ struct Response {
   std::string content_type = "text/html; charset=utf-8";
   std::vector<Header> headers;
   std::string body;
+  /// When set, the body is this file (and `body` stays empty): the transport streams it from
+  /// disk a piece at a time, so a large file costs no more memory than a small one, and
+  /// answers a Range for one part of it (206, or 416 outside it).
+  std::string body_file;
 
   void set_header(std::string name, std::string value);
   std::string_view header(std::string_view name) const;

@@ -280,6 +280,13 @@ TEST_P(DocumentsIT, TheOwnerOpensAnAttachedFileAndNobodyElseFindsIt) {
   ASSERT_EQ(content.status, 200);
   EXPECT_EQ(content.body, png());
   EXPECT_EQ(content.header("Content-Security-Policy"), file.header("Content-Security-Policy"));
+  // Streamed from the blob store: a viewer may ask for one part of it.
+  EXPECT_EQ(content.header("Accept-Ranges"), "bytes");
+  auto part = bearer_request(app_->port(), token, "GET", "/api/v1/wallet/" + id + "/content", {},
+                             {{"Range", "bytes=1-3"}});
+  ASSERT_EQ(part.status, 206);
+  EXPECT_EQ(part.body, png().substr(1, 3));
+  EXPECT_EQ(part.header("Content-Range"), "bytes 1-3/" + std::to_string(png().size()));
   const auto other = api_token(app_->port(), "1101700203034", "another long passphrase");
   auto refused = bearer_request(app_->port(), other, "GET", "/api/v1/wallet/" + id + "/content");
   EXPECT_EQ(refused.status, 404);

@@ -1124,8 +1124,8 @@ Result<web::Response> ApplicationHandlers::document(const web::Request& request,
   auto file = service_.attached(context.user->user_id, request.path_param("id"),
                                 request.path_param("path"));
   if (!file) return refusal(request, context, file.error());
-  PRATU_TRY(bytes, uploads_.content(file->sha256));
-  return web::file_response(std::move(bytes), file->media_type, file->name);
+  PRATU_TRY(path, uploads_.content_file(file->sha256));
+  return web::file_response(std::move(path), file->media_type, file->name);
 }
 
 Result<web::Response> ApplicationHandlers::list(const web::Request& request,

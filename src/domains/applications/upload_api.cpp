@@ -190,8 +190,8 @@ Result<web::Response> UploadApi::wallet(const web::Request&, web::RequestContext
 Result<web::Response> UploadApi::content(const web::Request& request,
                                          web::RequestContext& context) {
   PRATU_TRY(document, service_.document(context.user->user_id, request.path_param("id")));
-  PRATU_TRY(bytes, service_.content(document.sha256));
-  return web::file_response(std::move(bytes), document.media_type, document.filename);
+  PRATU_TRY(path, service_.content_file(document.sha256));
+  return web::file_response(std::move(path), document.media_type, document.filename);
 }
 
 web::Routes UploadApi::routes() {

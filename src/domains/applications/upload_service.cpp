@@ -333,13 +333,11 @@ Result<WalletDocument> UploadService::document(std::int64_t user_id, std::string
   return std::move(*found);
 }
 
-Result<std::string> UploadService::content(std::string_view sha256) const {
-  auto bytes = blobs_.get(sha256);
-  if (!bytes && bytes.error().code != ErrorCode::internal) {
-    return Error::internal("blob of a document unreadable: " + std::string(sha256) + ": " +
-                           bytes.error().detail);
+Result<std::string> UploadService::content_file(std::string_view sha256) const {
+  if (!blobs_.exists(sha256)) {
+    return Error::internal("blob of a document missing: " + std::string(sha256));
   }
-  return bytes;
+  return blobs_.path_of(sha256).string();
 }
 
 Result<std::optional<WalletDocument>> UploadService::document_with_blob(std::int64_t user_id,

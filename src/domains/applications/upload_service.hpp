@@ -71,9 +71,10 @@ class UploadService {
                                std::string_view bytes);
   /// Wallet document `public_id` of `user_id`; not_found if it is not theirs.
   Result<WalletDocument> document(std::int64_t user_id, std::string_view public_id);
-  /// The bytes of blob `sha256`, which the caller found in the person's wallet or answers;
-  /// internal when they are missing (the blob of a document is never removed).
-  Result<std::string> content(std::string_view sha256) const;
+  /// Where the bytes of blob `sha256` are, which the caller found in the person's wallet or
+  /// answers, to be streamed from; internal when they are missing (the blob of a document is
+  /// never removed).
+  Result<std::string> content_file(std::string_view sha256) const;
   /// The person's wallet document holding blob `sha256`, if they have one.
   Result<std::optional<WalletDocument>> document_with_blob(std::int64_t user_id,
                                                            std::string_view sha256);

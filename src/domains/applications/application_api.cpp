@@ -268,7 +268,7 @@ Result<web::Response> ApplicationApi::patch(const web::Request& request,
     }
   }
   if (!found.empty()) return problems(context, found, "applications.errors.answers_invalid");
-  PRATU_TRY(saved, service_.save(user, draft.public_id, changes, revision));
+  PRATU_TRY(saved, service_.save(user, draft, changes, revision));
   return web::Response::json(json::serialize(view(saved, false)));
 }
 
@@ -347,7 +347,7 @@ Result<web::Response> ApplicationApi::attach(const web::Request& request,
   if (!found.empty()) return problems(context, found, "applications.errors.answers_invalid");
   // A group's items are rewritten whole: refused if another save changed them meanwhile.
   const auto revision = path->item.empty() ? std::nullopt : std::optional(draft.revision);
-  PRATU_TRY(saved, service_.save(user, draft.public_id, *change, revision));
+  PRATU_TRY(saved, service_.save(user, draft, *change, revision));
   return web::Response::json(json::serialize(view(saved, false)));
 }
 
@@ -362,7 +362,7 @@ Result<web::Response> ApplicationApi::detach(const web::Request& request,
   if (!change) return refusal(context, no_such_item());
   // A required document left unattached is a gap for the submission to name, not an error.
   const auto revision = path->item.empty() ? std::nullopt : std::optional(draft.revision);
-  PRATU_TRY(saved, service_.save(user, draft.public_id, *change, revision));
+  PRATU_TRY(saved, service_.save(user, draft, *change, revision));
   return web::Response::json(json::serialize(view(saved, false)));
 }
 

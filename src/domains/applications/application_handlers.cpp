@@ -851,7 +851,7 @@ Result<web::Response> ApplicationHandlers::save_page(const web::Request& request
     }
     changes[field.id] = std::move(items);
   }
-  auto saved = service_.save(user, found->public_id, changes);
+  auto saved = service_.save(user, *found, changes);
   if (!saved) return refusal(request, context, saved.error());
 
   const bool return_to_check = request.query_param("return").value_or("") == "check";

@@ -186,6 +186,30 @@ Result<Application> ApplicationService::save(std::int64_t user_id, std::string_v
   });
 }
 
+Result<Application> ApplicationService::save(std::int64_t user_id, const Application& read,
+                                             const json::object& changes,
+                                             std::optional<std::int64_t> revision) {
+  const bool current = read.user_id == user_id && read.status == Status::draft &&
+                       (!revision || *revision == read.revision);
+  if (current) {
+    const std::int64_t now = clock_.now_seconds();
+    Application a = read;
+    merge(a.answers, changes);
+    auto saved = db_.write_value<bool>([&](storage::Connection& c) -> Result<bool> {
+      PRATU_TRY(changed, repository::update_answers(c, a.id, a.answers, a.revision, now));
+      return changed == 1;
+    });
+    if (!saved) return saved.error();
+    if (*saved) {
+      ++a.revision;
+      a.updated_at = now;
+      return a;
+    }
+  }
+  // Saved or submitted since it was read (or not the caller's): the locked path says which.
+  return save(user_id, read.public_id, changes, revision);
+}
+
 Result<Submitted> ApplicationService::submit(std::int64_t user_id, std::string_view public_id,
                                              std::string_view key, const json::object& changes) {
   const std::int64_t now = clock_.now_seconds();

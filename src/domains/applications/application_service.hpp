@@ -82,6 +82,12 @@ class ApplicationService {
   Result<Application> save(std::int64_t user_id, std::string_view public_id,
                            const boost::json::object& changes,
                            std::optional<std::int64_t> revision = std::nullopt);
+  /// The same, on `read`, the draft as the caller just found it for `user_id`: when nobody
+  /// saved it since, one UPDATE guarded by its revision (nothing read or locked inside the
+  /// write); otherwise as above.
+  Result<Application> save(std::int64_t user_id, const Application& read,
+                           const boost::json::object& changes,
+                           std::optional<std::int64_t> revision = std::nullopt);
   /// Submits the draft, once: all or nothing in one transaction, durable when it returns. A
   /// repeat returns the application as first submitted. Fails with invalid_input
   /// (applications.errors.incomplete) while an asked question lacks a valid answer.

@@ -181,6 +181,46 @@ TEST_P(ApplicationServiceTest, SavesKeepEveryAnswerAndRefuseAStaleRevision) {
   EXPECT_EQ(found->answers, erased->answers);  // the stale save changed nothing
 }
 
+// A save over the draft as the caller read it: one guarded UPDATE when nobody saved since;
+// otherwise nothing saved meanwhile is lost, a submitted draft is not changed, and somebody
+// else's is not found.
+TEST_P(ApplicationServiceTest, ASaveOverWhatWasReadLosesNothingSavedMeanwhile) {
+  auto read = filled_draft();
+  auto quick = service_->save(alice_, read, json::object{{"delivery", "yes"}});
+  ASSERT_TRUE(quick) << quick.error().detail;
+  EXPECT_EQ(quick->revision, read.revision + 1);
+  EXPECT_EQ(quick->answers.at("shop_name"), "ร้านป้าศรี");
+
+  // `read` is now one revision behind: the other device's answer stays.
+  auto late = service_->save(alice_, read, json::object{{"shop_name", "ร้านลุงมา"}});
+  ASSERT_TRUE(late) << late.error().detail;
+  EXPECT_EQ(late->revision, read.revision + 2);
+  EXPECT_EQ(late->answers.at("delivery"), "yes");
+  EXPECT_EQ(late->answers.at("shop_name"), "ร้านลุงมา");
+  auto stored = service_->find(alice_, read.public_id);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->answers, late->answers);
+  EXPECT_EQ(stored->revision, late->revision);
+
+  // A revision the caller insists on is still checked.
+  auto stale = service_->save(alice_, read, json::object{{"shop_name", "x"}}, read.revision);
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().message_key, "applications.errors.saved_elsewhere");
+
+  auto theirs = service_->save(bob_, *stored, json::object{{"shop_name", "x"}});
+  ASSERT_FALSE(theirs);
+  EXPECT_EQ(theirs.error().code, ErrorCode::not_found);
+
+  auto fresh = *service_->find(alice_, read.public_id);
+  auto sent = service_->submit(alice_, fresh.public_id, "k",
+                               json::object{{"declaration", true}, {"delivery", "no"}});
+  ASSERT_TRUE(sent) << sent.error().detail;
+  ASSERT_TRUE(sent->now) << sent->incomplete;
+  auto after = service_->save(alice_, fresh, json::object{{"shop_name", "x"}});
+  ASSERT_FALSE(after);
+  EXPECT_EQ(after.error().message_key, "applications.errors.already_submitted");
+}
+
 TEST_P(ApplicationServiceTest, NobodyElseCanReadChangeOrSubmitADraft) {
   auto draft = filled_draft();
   auto read = service_->find(bob_, draft.public_id);

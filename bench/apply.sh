@@ -11,8 +11,10 @@
 #                  [--no-sqlite] [--sqlite-dir DIR] [--perf] [--keep DIR] [--no-build] [--strict]
 #     --applicants  concurrent applicants, one connection each (default 500)
 #     --duration    seconds measured (default 30), after --warmup seconds (default 5)
-#     --rate        begin R journeys a second in all, each by a free applicant (an open loop);
-#                   default: each applicant starts again as soon as it has submitted (closed)
+#     --rate        begin R journeys a second in all, each by a free applicant (an open loop;
+#                   default 1050: the 1,000/s target and a margin for the window's edges);
+#                   0: each applicant starts again as soon as it has submitted (a closed loop,
+#                   the most the server sustains, its latency the queue of 500)
 #     --sqlite-dir  where the SQLite database goes (default: a new directory in /tmp); e.g.
 #                   /dev/shm to see what the server does when the disk costs nothing
 #     --postgres    a PostgreSQL server (e.g. bin/postgres-test-server's URL) on which to
@@ -32,7 +34,7 @@ applicants=500
 duration=30
 warmup=5
 postgres_url=""
-rate=0
+rate=1050
 sqlite=1
 sqlite_dir=""
 perf=0

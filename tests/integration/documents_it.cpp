@@ -293,6 +293,76 @@ TEST_P(DocumentsIT, TheOwnerOpensAnAttachedFileAndNobodyElseFindsIt) {
   EXPECT_EQ(refused.header("Content-Type"), "application/problem+json");
 }
 
+// "My documents": what the person uploaded, to open or take out of the wallet; an application
+// it is attached to keeps its copy, and nobody else reaches it, on the pages or the API.
+TEST_P(DocumentsIT, MyDocumentsListsOpensAndRemovesWhatThePersonUploaded) {
+  auto owner = applicant();
+  const auto app = start(*owner, "change-of-address");
+  ASSERT_EQ(post_page(*owner, app, {{"action", "attach:mover_id_card"}},
+                      {{"mover_id_card", "บัตร.png", png()}})
+                .status,
+            303);
+  auto listed = owner->get("/documents?lang=en");
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_NE(listed.body.find("My documents"), std::string::npos);
+  EXPECT_NE(listed.body.find("บัตร.png"), std::string::npos) << listed.body.substr(0, 3000);
+  EXPECT_NE(owner->get("/applications?lang=en").body.find("href=\"/documents\""),
+            std::string::npos);
+
+  const auto token = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  auto wallet = json::parse(bearer_request(app_->port(), token, "GET", "/api/v1/wallet").body);
+  ASSERT_EQ(wallet.at("documents").as_array().size(), 1u);
+  const std::string id(wallet.at("documents").at(0).at("id").as_string());
+  EXPECT_NE(listed.body.find("href=\"/documents/" + id + "\""), std::string::npos);
+  auto file = owner->get("/documents/" + id);
+  ASSERT_EQ(file.status, 200);
+  EXPECT_EQ(file.body, png());
+  EXPECT_EQ(file.header("Content-Security-Policy").rfind("sandbox", 0), 0u);
+
+  // Somebody else: not found, and nothing of the owner's changes.
+  auto stranger = applicant("1101700203034", "another long passphrase");
+  EXPECT_EQ(stranger->get("/documents/" + id).status, 404);
+  const auto theirs = stranger->get("/documents");
+  EXPECT_EQ(theirs.body.find("บัตร.png"), std::string::npos);
+  EXPECT_EQ(stranger
+                ->post_form("/documents/" + id + "/remove",
+                            {{"csrf_token", extract_csrf_token(theirs.body)}})
+                .status,
+            404);
+  const auto other = api_token(app_->port(), "1101700203034", "another long passphrase");
+  EXPECT_EQ(bearer_request(app_->port(), other, "DELETE", "/api/v1/wallet/" + id).status, 404);
+  // Without the form's token the remove is refused.
+  EXPECT_EQ(owner->post_form("/documents/" + id + "/remove", {}).status, 403);
+
+  auto removed = owner->post_form("/documents/" + id + "/remove",
+                                  {{"csrf_token", extract_csrf_token(listed.body)}});
+  ASSERT_EQ(removed.status, 303);
+  EXPECT_EQ(removed.header("Location"), "/documents?removed=1");
+  auto after = owner->get("/documents?removed=1&lang=en");
+  EXPECT_NE(after.body.find("no longer in your documents"), std::string::npos);
+  EXPECT_EQ(after.body.find("บัตร.png"), std::string::npos);
+  EXPECT_TRUE(json::parse(bearer_request(app_->port(), token, "GET", "/api/v1/wallet").body)
+                  .at("documents")
+                  .as_array()
+                  .empty());
+  EXPECT_EQ(owner->get("/documents/" + id).status, 404);
+  // The draft keeps what was attached to it.
+  auto kept = owner->get(app + "/documents/mover_id_card");
+  ASSERT_EQ(kept.status, 200);
+  EXPECT_EQ(kept.body, png());
+
+  // Over the API: 204, then gone.
+  ASSERT_EQ(post_page(*owner, app, {{"action", "attach:mover_id_card"}},
+                      {{"mover_id_card", "again.png", png() + "2"}})
+                .status,
+            303);
+  wallet = json::parse(bearer_request(app_->port(), token, "GET", "/api/v1/wallet").body);
+  ASSERT_EQ(wallet.at("documents").as_array().size(), 1u);
+  const std::string second(wallet.at("documents").at(0).at("id").as_string());
+  EXPECT_EQ(bearer_request(app_->port(), token, "DELETE", "/api/v1/wallet/" + second).status, 204);
+  EXPECT_EQ(bearer_request(app_->port(), token, "DELETE", "/api/v1/wallet/" + second).status, 404);
+}
+
 TEST_P(DocumentsIT, AFileInAnItemOfAListOpensByItsItemsPath) {
   auto client = applicant();
   const auto app = start(*client, "signboard-tax");

@@ -10,6 +10,7 @@
 #include "common/civil_date.hpp"
 #include "common/log.hpp"
 #include "domains/applications/answer_input.hpp"
+#include "domains/applications/document_text.hpp"
 #include "web/components.hpp"
 #include "web/dates.hpp"
 #include "web/file_response.hpp"
@@ -124,15 +125,8 @@ std::string part_of(const TypedInput& shown, const std::string& name) {
 json::object input_model(const Field& field, const std::string& path, const json::value* raw,
                          const View& v);
 
-// "1.2 MB", "350 KB": a file's size as a person reads it.
 std::string size_text(const View& v, std::int64_t bytes) {
-  char number[32];
-  if (bytes >= 1024 * 1024) {
-    std::snprintf(number, sizeof number, "%.1f", static_cast<double>(bytes) / (1024.0 * 1024.0));
-    return fill(v.text("applications.document.size_mb"), {{"n", number}});
-  }
-  std::snprintf(number, sizeof number, "%lld", static_cast<long long>((bytes + 1023) / 1024));
-  return fill(v.text("applications.document.size_kb"), {{"n", number}});
+  return file_size_text(v.t, v.locale, bytes);
 }
 
 // Where the file attached at `path` opens, when it is one Pratu would show.
@@ -142,8 +136,7 @@ std::string document_url(const View& v, const std::string& path, const json::val
 }
 
 std::string kind_text(const View& v, std::string_view media_type) {
-  if (media_type == "application/pdf") return v.text("applications.document.kind_pdf");
-  return v.text("applications.document.kind_image");
+  return file_kind_text(v.t, v.locale, media_type);
 }
 
 // A document question: what is attached (with Remove), a file input, and the wallet to pick

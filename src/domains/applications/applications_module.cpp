@@ -12,6 +12,7 @@
 #include "domains/applications/form_loader.hpp"
 #include "domains/applications/form_schema.hpp"
 #include "domains/applications/upload_api.hpp"
+#include "domains/applications/wallet_handlers.hpp"
 #include "platform/holiday_file.hpp"
 #include "platform/profile_directory.hpp"
 #include "platform/service_directory.hpp"
@@ -88,6 +89,7 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
                                                     *directory, shared.random);
   api_ = std::make_unique<ApplicationApi>(*service_, *uploads_, shared.translations);
   upload_api_ = std::make_unique<UploadApi>(*uploads_, shared.translations);
+  wallet_handlers_ = std::make_unique<WalletHandlers>(*uploads_, *shared.renderer);
   return ok();
 }
 
@@ -139,6 +141,7 @@ web::Routes ApplicationsModule::routes() {
   web::Routes routes = handlers_->routes();
   for (auto& route : api_->routes()) routes.push_back(std::move(route));
   for (auto& route : upload_api_->routes()) routes.push_back(std::move(route));
+  for (auto& route : wallet_handlers_->routes()) routes.push_back(std::move(route));
   routes.push_back(std::move(form));
   routes.push_back(std::move(schema));
   return routes;

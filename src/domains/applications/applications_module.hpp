@@ -19,6 +19,7 @@ class ApplicationApi;
 class ApplicationHandlers;
 class UploadApi;
 class UploadService;
+class WalletHandlers;
 
 class ApplicationsModule final : public platform::Module {
  public:
@@ -48,6 +49,7 @@ class ApplicationsModule final : public platform::Module {
   std::unique_ptr<ApplicationApi> api_;
   std::unique_ptr<UploadService> uploads_;
   std::unique_ptr<UploadApi> upload_api_;
+  std::unique_ptr<WalletHandlers> wallet_handlers_;
   // The JSON Schema of each form's answers, serialised, by slug.
   std::map<std::string, std::string, std::less<>> form_schema_;
 };

@@ -194,6 +194,15 @@ Result<web::Response> UploadApi::content(const web::Request& request,
   return web::file_response(std::move(path), document.media_type, document.filename);
 }
 
+Result<web::Response> UploadApi::remove(const web::Request& request, web::RequestContext& context) {
+  auto removed = service_.remove_document(context.user->user_id, request.path_param("id"));
+  if (!removed) return refuse(context, removed.error());
+  web::Response response;
+  response.status = 204;
+  response.content_type.clear();
+  return response;
+}
+
 web::Routes UploadApi::routes() {
   auto bind = [this](auto method) {
     return [this, method](const web::Request& request, web::RequestContext& context) {
@@ -227,7 +236,8 @@ web::Routes UploadApi::routes() {
   route("DELETE", uploads + "/{id}", "api_upload_delete", bind(&UploadApi::terminate));
   route("GET", "/api/v1/wallet", "api_wallet", bind(&UploadApi::wallet));
   route("GET", "/api/v1/wallet/{id}/content", "api_wallet_content", bind(&UploadApi::content));
-  r.back().work = web::Work::documents;  // a whole file read into memory
+  r.back().work = web::Work::documents;
+  route("DELETE", "/api/v1/wallet/{id}", "api_wallet_delete", bind(&UploadApi::remove));
   return r;
 }
 

@@ -12,7 +12,8 @@ class UploadApi {
  public:
   UploadApi(UploadService& service, const web::Translations& translations);
   /// OPTIONS, POST /api/v1/uploads; HEAD, PATCH, DELETE /api/v1/uploads/{id}; GET
-  /// /api/v1/wallet; GET /api/v1/wallet/{id}/content (the file itself).
+  /// /api/v1/wallet; GET /api/v1/wallet/{id}/content (the file itself); DELETE
+  /// /api/v1/wallet/{id} (out of the wallet; applications keep their copy).
   web::Routes routes();
 
  private:
@@ -23,6 +24,7 @@ class UploadApi {
   Result<web::Response> terminate(const web::Request& request, web::RequestContext& context);
   Result<web::Response> wallet(const web::Request& request, web::RequestContext& context);
   Result<web::Response> content(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> remove(const web::Request& request, web::RequestContext& context);
   /// Before a PATCH body is read: the partial upload it extends, or the refusal.
   Result<std::variant<web::PartialUpload, web::Response>> append_to(const web::Request& request,
                                                                     web::RequestContext& context);

@@ -113,6 +113,12 @@ Result<std::optional<WalletDocument>> find_document(storage::Connection& c, std:
   return std::optional<WalletDocument>(read_document(*row));
 }
 
+Result<std::int64_t> delete_document(storage::Connection& c, std::int64_t user_id,
+                                     std::string_view public_id) {
+  return c.execute("DELETE FROM wallet_documents WHERE public_id = $1 AND user_id = $2",
+                   {std::string(public_id), user_id});
+}
+
 Result<std::optional<WalletDocument>> document_with_blob(storage::Connection& c,
                                                          std::int64_t user_id,
                                                          std::string_view sha256) {

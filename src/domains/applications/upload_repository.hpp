@@ -69,6 +69,9 @@ Result<std::vector<WalletDocument>> documents_of(storage::Connection& c, std::in
 Result<std::optional<WalletDocument>> find_document(storage::Connection& c, std::int64_t user_id,
                                                     std::string_view public_id);
 /// The newest wallet document of `user_id` holding blob `sha256`, if there is one.
+/// Removes wallet document `public_id` of `user_id`; the rows removed (0 or 1).
+Result<std::int64_t> delete_document(storage::Connection& c, std::int64_t user_id,
+                                     std::string_view public_id);
 Result<std::optional<WalletDocument>> document_with_blob(storage::Connection& c,
                                                          std::int64_t user_id,
                                                          std::string_view sha256);

@@ -333,6 +333,17 @@ Result<WalletDocument> UploadService::document(std::int64_t user_id, std::string
   return std::move(*found);
 }
 
+Result<void> UploadService::remove_document(std::int64_t user_id, std::string_view public_id) {
+  PRATU_TRY(removed, db_.write_value<std::int64_t>([&](storage::Connection& c) {
+    return upload_repository::delete_document(c, user_id, public_id);
+  }));
+  if (removed == 0) {
+    return Error{
+        ErrorCode::not_found, "applications.uploads.document_not_found", "document", {}, 0};
+  }
+  return ok();
+}
+
 Result<std::string> UploadService::content_file(std::string_view sha256) const {
   if (!blobs_.exists(sha256)) {
     return Error::internal("blob of a document missing: " + std::string(sha256));

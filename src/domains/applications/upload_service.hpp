@@ -69,6 +69,9 @@ class UploadService {
   /// holds the same bytes). invalid_input with the reason as the key when refused.
   Result<WalletDocument> store(std::int64_t user_id, std::string_view filename,
                                std::string_view bytes);
+  /// Takes wallet document `public_id` out of `user_id`'s wallet; not_found if it is not
+  /// theirs. Applications it is attached to keep their copy: a sent application is a record.
+  Result<void> remove_document(std::int64_t user_id, std::string_view public_id);
   /// Wallet document `public_id` of `user_id`; not_found if it is not theirs.
   Result<WalletDocument> document(std::int64_t user_id, std::string_view public_id);
   /// Where the bytes of blob `sha256` are, which the caller found in the person's wallet or

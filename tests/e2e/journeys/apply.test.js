@@ -877,6 +877,27 @@ test('an applicant gives a change of address without JavaScript: address lists a
       assert.ok((await file.body()).equals(picture(9000, 'jpeg')), 'the bytes sent come back');
       await tab.audit();
     });
+
+    await step('"My documents" lists the files, and removing one leaves the sent application whole', async () => {
+      await you.myApplications();
+      await you.press(page.locator('a[data-wallet-link]'));
+      assert.match(page.url(), /\/documents$/);
+      await page.getByRole('heading', { level: 1, name: t('th', 'applications.wallet.title'), exact: true }).waitFor();
+      const names = (await page.locator('[data-wallet] li h2').allInnerTexts()).map((s) => s.trim());
+      for (const name of ['บัตรประชาชน.jpg', 'consent.png']) {
+        assert.ok(names.some((n) => n.startsWith(name)), `${name} is not among ${names.join(', ')}`);
+      }
+      await tab.audit();
+      const card = page.locator('[data-wallet] li').filter({ hasText: 'บัตรประชาชน.jpg' });
+      await you.press(card.getByRole('button'));
+      assert.match(page.url(), /\/documents\?removed=1$/);
+      await page.getByRole('alert').filter({ hasText: t('th', 'applications.wallet.removed_title') }).waitFor();
+      assert.equal(await page.locator('[data-wallet] li').filter({ hasText: 'บัตรประชาชน.jpg' }).count(), 0);
+      await tab.audit();
+      const kept = await page.request.get(new URL(`/applications/${id}/documents/mover_id_card`, page.url()).href);
+      assert.equal(kept.status(), 200);
+      assert.ok((await kept.body()).equals(picture(9000, 'jpeg')), 'the sent application lost its file');
+    });
   } finally {
     await tab.close();
   }

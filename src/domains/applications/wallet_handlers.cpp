@@ -1,0 +1,97 @@
+#include "domains/applications/wallet_handlers.hpp"
+
+#include <boost/json.hpp>
+
+#include "domains/applications/document_text.hpp"
+#include "web/components.hpp"
+#include "web/dates.hpp"
+#include "web/file_response.hpp"
+
+namespace pratu::applications {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kWallet = "/documents";
+
+std::string filled(std::string text, std::string_view name, std::string_view value) {
+  const std::string placeholder = "{" + std::string(name) + "}";
+  if (const auto at = text.find(placeholder); at != std::string::npos) {
+    text.replace(at, placeholder.size(), value);
+  }
+  return text;
+}
+
+}  // namespace
+
+Result<web::Response> WalletHandlers::list(const web::Request& request,
+                                           web::RequestContext& context) {
+  const auto& t = renderer_.translations();
+  const auto locale = context.locale;
+  PRATU_TRY(documents, uploads_.wallet(context.user->user_id));
+  json::array items;
+  for (const auto& d : documents) {
+    const std::string name =
+        d.filename.empty() ? t.text(locale, "applications.document.unnamed") : d.filename;
+    const std::string url = std::string(kWallet) + "/" + d.public_id;
+    items.push_back(
+        json::object{{"name", name},
+                     {"url", url},
+                     {"remove_action", url + "/remove"},
+                     {"remove_hidden",
+                      filled(t.text(locale, "applications.wallet.remove_hidden"), "name", name)},
+                     {"kind", file_kind_text(t, locale, d.media_type)},
+                     {"size", file_size_text(t, locale, d.size_bytes)},
+                     {"uploaded", web::format_date(locale, d.created_at)}});
+  }
+  json::object model{{"title", t.text(locale, "applications.wallet.title")},
+                     {"has_documents", !items.empty()},
+                     {"documents", std::move(items)}};
+  if (const auto removed = request.query_param("removed")) {
+    model["banner"] = web::notification_banner(web::BannerKind::success,
+                                               t.text(locale, "applications.wallet.removed_title"),
+                                               t.text(locale, "applications.wallet.removed"));
+  }
+  return renderer_.page(request, context, "applications/wallet", std::move(model));
+}
+
+Result<web::Response> WalletHandlers::view(const web::Request& request,
+                                           web::RequestContext& context) {
+  PRATU_TRY(document, uploads_.document(context.user->user_id, request.path_param("id")));
+  PRATU_TRY(path, uploads_.content_file(document.sha256));
+  return web::file_response(std::move(path), document.media_type, document.filename);
+}
+
+Result<web::Response> WalletHandlers::remove(const web::Request& request,
+                                             web::RequestContext& context) {
+  PRATU_CHECK(uploads_.remove_document(context.user->user_id, request.path_param("id")));
+  return web::Response::redirect(std::string(kWallet) + "?removed=1");
+}
+
+web::Routes WalletHandlers::routes() {
+  auto bind = [this](auto method) {
+    return [this, method](const web::Request& request, web::RequestContext& context) {
+      return (this->*method)(request, context);
+    };
+  };
+  web::Routes r;
+  auto route = [&](std::string method, std::string pattern, std::string name, web::Handler h) {
+    web::RouteSpec s;
+    s.method = std::move(method);
+    s.pattern = std::move(pattern);
+    s.access = web::Access::applicant;
+    s.surface = web::Surface::page;
+    s.name = std::move(name);
+    s.handler = std::move(h);
+    r.push_back(std::move(s));
+  };
+  const std::string wallet(kWallet);
+  route("GET", wallet, "wallet", bind(&WalletHandlers::list));
+  route("GET", wallet + "/{id}", "wallet_document", bind(&WalletHandlers::view));
+  r.back().work = web::Work::documents;
+  route("POST", wallet + "/{id}/remove", "wallet_document_remove", bind(&WalletHandlers::remove));
+  return r;
+}
+
+}  // namespace pratu::applications

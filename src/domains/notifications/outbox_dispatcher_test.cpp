@@ -10,6 +10,8 @@
 #include "domains/notifications/draft_expiry_mail.hpp"
 #include "domains/notifications/mail_test_support.hpp"
 #include "domains/notifications/outbox_repository.hpp"
+#include "domains/notifications/smtp_test_sink.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_databases.hpp"
 
 namespace pratu::notifications {
@@ -135,7 +137,7 @@ TEST_P(OutboxDispatcherTest, SendsADueRowInThaiAndMarksItDone) {
   const auto& message = transport_.messages[0];
   const auto subject_at = message.find("\r\nSubject: ") + 11;
   const auto subject = message.substr(subject_at, message.find("\r\nDate:") - subject_at);
-  EXPECT_EQ(test::decode_header(subject), "ร่างคำขอshop-permitของท่านจะถูกลบ");
+  EXPECT_EQ(test::decode_header(subject), "ร่างคำขอ shop-permit ของท่านจะถูกลบ");
   // The text part: the Buddhist-era date and the link, nothing of the person.
   const auto text_at = message.find("base64\r\n\r\n") + 10;
   const std::string text =
@@ -286,6 +288,39 @@ TEST_P(OutboxDispatcherTest, AnAccountWithoutAnEmailAddressIsDoneWithoutSending)
   const auto state = row(id);
   EXPECT_TRUE(state.done);
   EXPECT_EQ(state.last_error, "no e-mail address");
+}
+
+TEST_P(OutboxDispatcherTest, DeliversThroughARealSmtpServerToTheRightRecipient) {
+  if (auto why = test::smtp_sink_unavailable()) {
+    if (pratu::test::running_in_ci()) FAIL() << *why;
+    GTEST_SKIP() << *why;
+  }
+  pratu::test::TempDir dir("pratu-smtp-");
+  test::SmtpSink sink(dir.path());
+  ASSERT_GT(sink.port(), 0) << "the SMTP test server did not start (is node installed?)";
+  settings_.smtp.url = "smtp://127.0.0.1:" + std::to_string(sink.port());
+  auto smtp = make_smtp_transport(settings_.smtp);
+  OutboxDispatcher d(database(), clock_, random_, *smtp, settings_, "key", "a");
+  d.add_topic(kDraftExpiringTopic, [this](const OutboxJob& job) { return mail_->compose(job); });
+  const auto id = enqueue(1);
+  auto counts = d.run_once();
+  ASSERT_TRUE(counts) << counts.error().detail;
+  EXPECT_EQ(counts->sent, 1) << row(id).last_error.value_or("");
+  EXPECT_TRUE(row(id).done);
+  const auto mail = test::received_mail(dir.path(), 1);
+  ASSERT_FALSE(mail.empty()) << "the SMTP server got no message";
+  ASSERT_EQ(mail.at("rcptTo").as_array().size(), 1u);
+  EXPECT_EQ(mail.at("rcptTo").as_array()[0].as_string(), "somchai@example.com");
+  EXPECT_EQ(mail.at("to").as_array()[0].as_object().at("name").as_string(), "สมชาย ใจดี");
+  EXPECT_EQ(mail.at("subject").as_string(), "ร่างคำขอ shop-permit ของท่านจะถูกลบ");
+  EXPECT_EQ(mail.at("messageId").as_string(), "<" + d.message_id(id) + ">");
+  const std::string text(mail.at("text").as_string());
+  EXPECT_NE(text.find("ร่างคำขอนี้จะถูกลบหลังวันที่ 9 มิถุนายน 2569"), std::string::npos) << text;
+  EXPECT_NE(text.find("https://pratu.example.go.th/applications/AB12CD34"), std::string::npos);
+  const std::string html(mail.at("html").as_string());
+  EXPECT_NE(html.find("<a href=\"https://pratu.example.go.th/applications/AB12CD34\">"),
+            std::string::npos)
+      << html;
 }
 
 PRATU_INSTANTIATE_ENGINE_TESTS(OutboxDispatcherTest);

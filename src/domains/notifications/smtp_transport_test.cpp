@@ -1,115 +1,39 @@
 // The SMTP transport against a real SMTP server nobody in Pratu wrote: npm's smtp-server,
 // with the message read back by npm's mailparser (tests/e2e/lib/smtp_sink.js).
-#include <csignal>
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <boost/json.hpp>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "domains/notifications/mail_message.hpp"
 #include "domains/notifications/mail_transport.hpp"
+#include "domains/notifications/smtp_test_sink.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_databases.hpp"
-
-extern char** environ;
 
 namespace pratu::notifications {
 namespace {
 
 namespace json = boost::json;
-namespace fs = std::filesystem;
-
-const fs::path kSink = PRATU_SOURCE_DIR "/tests/e2e/lib/smtp_sink.js";
-const fs::path kPackages = PRATU_SOURCE_DIR "/tests/e2e/node_modules";
-
-// The sink as a child process of this test, stopped (by its own id) when this goes away.
-class SmtpSink {
- public:
-  explicit SmtpSink(const fs::path& out_dir) {
-    int pipe_fds[2];
-    if (pipe(pipe_fds) != 0) return;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
-    const std::string script = kSink.string();
-    const std::string out = out_dir.string();
-    char* argv[] = {const_cast<char*>("node"), const_cast<char*>(script.c_str()),
-                    const_cast<char*>(out.c_str()), nullptr};
-    const int spawned = posix_spawnp(&pid_, "node", &actions, nullptr, argv, environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(pipe_fds[1]);
-    if (spawned != 0) {
-      pid_ = -1;
-      close(pipe_fds[0]);
-      return;
-    }
-    // Its first line: {"port": N}.
-    std::string line;
-    char c = 0;
-    while (read(pipe_fds[0], &c, 1) == 1 && c != '\n') line += c;
-    close(pipe_fds[0]);
-    boost::system::error_code ec;
-    auto parsed = json::parse(line, ec);
-    if (!ec && parsed.is_object() && parsed.as_object().contains("port")) {
-      port_ = static_cast<int>(parsed.at("port").to_number<std::int64_t>());
-    }
-  }
-  ~SmtpSink() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  SmtpSink(const SmtpSink&) = delete;
-  SmtpSink& operator=(const SmtpSink&) = delete;
-
-  /// The port it listens on, or 0 when it did not start.
-  int port() const { return port_; }
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
 
 class SmtpTransportTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!fs::exists(kPackages / "smtp-server") || !fs::exists(kPackages / "mailparser")) {
-      const std::string why =
-          "the SMTP test server is not installed: run `npm ci` in tests/e2e (bin/test does)";
-      if (test::running_in_ci()) FAIL() << why;
-      GTEST_SKIP() << why;
+    if (auto why = test::smtp_sink_unavailable()) {
+      if (pratu::test::running_in_ci()) FAIL() << *why;
+      GTEST_SKIP() << *why;
     }
-    sink_ = std::make_unique<SmtpSink>(dir_.path());
+    sink_ = std::make_unique<test::SmtpSink>(dir_.path());
     ASSERT_GT(sink_->port(), 0) << "the SMTP test server did not start (is node installed?)";
     settings_.url = "smtp://127.0.0.1:" + std::to_string(sink_->port());
     settings_.connect_timeout_seconds = 5;
     settings_.timeout_seconds = 20;
   }
 
-  // The n-th message the sink accepted, as it parsed it; waits for it a little.
-  json::object received(int n) {
-    const auto file = dir_.path() / (std::to_string(n) + ".json");
-    for (int i = 0; i < 100 && !fs::exists(file); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    std::ifstream in(file);
-    std::stringstream text;
-    text << in.rdbuf();
-    boost::system::error_code ec;
-    auto parsed = json::parse(text.str(), ec);
-    return !ec && parsed.is_object() ? parsed.as_object() : json::object{};
-  }
+  json::object received(int n) { return test::received_mail(dir_.path(), n); }
 
   static MailMessage thai_message(std::string to) {
     return {.from = {"no-reply@pratu.example.go.th", "ประตู"},
@@ -129,8 +53,8 @@ class SmtpTransportTest : public ::testing::Test {
                            bytes ? *bytes : "");
   }
 
-  test::TempDir dir_{"pratu-smtp-"};
-  std::unique_ptr<SmtpSink> sink_;
+  pratu::test::TempDir dir_{"pratu-smtp-"};
+  std::unique_ptr<test::SmtpSink> sink_;
   SmtpSettings settings_;
 };
 
@@ -180,7 +104,7 @@ TEST_F(SmtpTransportTest, NoServerListeningIsRetryable) {
 }
 
 TEST(SpoolTransport, WritesEachMessageAsAnEmlFileNamedByItsMessageId) {
-  test::TempDir dir("pratu-spool-");
+  pratu::test::TempDir dir("pratu-spool-");
   auto spool = make_spool_transport(dir.path() / "mail");
   const auto result =
       spool->send({"a@b.c", "d@e.f", "ob-3.abc@pratu.go.th"}, "Subject: x\r\n\r\nx\r\n");

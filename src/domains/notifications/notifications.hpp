@@ -35,6 +35,7 @@ struct OutboxJob {
   std::string topic;
   std::string payload;  // JSON
   int attempts = 0;
+  std::int64_t claimed_until = 0;  // when the lease ends (epoch seconds)
 };
 
 /// An e-mail to send for a row, in the recipient's language.

@@ -64,11 +64,13 @@ Result<std::vector<OutboxJob>> OutboxDispatcher::claim() {
 Result<DispatchCounts> OutboxDispatcher::deliver(const std::vector<OutboxJob>& jobs) {
   DispatchCounts counts;
   counts.claimed = static_cast<int>(jobs.size());
-  const std::int64_t lease_end = clock_.now_seconds() + settings_.lease_seconds;
   for (const auto& job : jobs) {
     // A lease that could end while sending would let another node send it too: leave the
-    // rest of the batch to be claimed again.
-    if (clock_.now_seconds() + settings_.smtp.timeout_seconds >= lease_end) break;
+    // row to be claimed again.
+    if (clock_.now_seconds() + settings_.smtp.timeout_seconds >= job.claimed_until) {
+      ++counts.left;
+      continue;
+    }
     if (job.attempts > kMaxAttempts) {
       // Its last attempt's lease ran out without a finish (a crash mid-send).
       PRATU_CHECK(finish(job, Delivery::permanent, "attempts exhausted", counts));

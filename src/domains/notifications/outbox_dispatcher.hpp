@@ -28,6 +28,7 @@ struct DispatchCounts {
   int retried = 0;
   int dead = 0;
   int lost = 0;  // finished by nobody: the lease had passed to another sender
+  int left = 0;  // not sent: too little of the lease was left (claimed again when it ends)
 };
 
 class OutboxDispatcher {

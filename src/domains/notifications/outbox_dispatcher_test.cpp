@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "domains/notifications/draft_expiry_mail.hpp"
 #include "domains/notifications/mail_test_support.hpp"
@@ -34,12 +36,15 @@ class CountingRandom final : public Random {
 class FakeTransport final : public MailTransport {
  public:
   SendResult send(const Envelope& envelope, std::string_view message) override {
+    // Once only, and moved out first: the hook may claim, which sends nothing.
+    if (auto hook = std::exchange(during_send, nullptr)) hook();
     std::lock_guard lock(mutex_);
     envelopes.push_back(envelope);
     messages.emplace_back(message);
     return answer;
   }
   SendResult answer{Delivery::sent, {}};
+  std::function<void()> during_send;  // runs once, while the next message is "sent"
   std::vector<Envelope> envelopes;
   std::vector<std::string> messages;
 
@@ -192,7 +197,7 @@ TEST_P(OutboxDispatcherTest, TwoSendersClaimingAtOnceNeverBothGetARow) {
   EXPECT_EQ(std::set<std::int64_t>(claimed.begin(), claimed.end()), all);
 }
 
-TEST_P(OutboxDispatcherTest, ALapsedLeaseIsClaimedAgainAndItsOldHolderCannotFinish) {
+TEST_P(OutboxDispatcherTest, ALapsedLeaseIsClaimedAgainAndItsOldHolderCanNeitherSendNorFinish) {
   const auto id = enqueue(1);
   auto a = dispatcher("a");
   auto b = dispatcher("b");
@@ -207,20 +212,64 @@ TEST_P(OutboxDispatcherTest, ALapsedLeaseIsClaimedAgainAndItsOldHolderCannotFini
   ASSERT_TRUE(second);
   ASSERT_EQ(second->size(), 1u);
   EXPECT_EQ((*second)[0].attempts, 2);
-  // A's send finishes late: its lease has passed to B, so its finish changes nothing.
-  auto late = a->deliver(*first);
-  ASSERT_TRUE(late);
-  EXPECT_EQ(late->lost, 1);
-  EXPECT_FALSE(row(id).done);
-  EXPECT_EQ(row(id).claimed_by, "b");
+  // A, whose lease has lapsed, no longer sends what it claimed...
+  auto stale = a->deliver(*first);
+  ASSERT_TRUE(stale);
+  EXPECT_EQ(stale->left, 1);
+  EXPECT_TRUE(transport_.messages.empty());
+  // ...and could it finish (a send that outlived its lease), nothing would change.
+  for (auto delivery : {Delivery::sent, Delivery::retryable, Delivery::permanent}) {
+    auto finished = database().write_value<bool>([&](storage::Connection& c) -> Result<bool> {
+      const auto now = clock_.now_seconds();
+      switch (delivery) {
+        case Delivery::sent: return repository::finish_sent(c, (*first)[0], "a", now);
+        case Delivery::retryable:
+          return repository::finish_retry(c, (*first)[0], "a", now + 30, "smtp 451");
+        case Delivery::permanent: break;
+      }
+      return repository::finish_dead(c, (*first)[0], "a", now, "smtp 550");
+    });
+    ASSERT_TRUE(finished) << finished.error().detail;
+    EXPECT_FALSE(*finished) << "a stale lease holder finished the row";
+  }
+  auto state = row(id);
+  EXPECT_FALSE(state.done);
+  EXPECT_EQ(state.claimed_by, "b");
+  EXPECT_FALSE(state.last_error);
   auto finished = b->deliver(*second);
   ASSERT_TRUE(finished);
   EXPECT_EQ(finished->sent, 1);
   EXPECT_TRUE(row(id).done);
-  // Both attempts carried the same Message-ID, so the duplicate is recognisable.
+  ASSERT_EQ(transport_.envelopes.size(), 1u);
+  EXPECT_EQ(transport_.envelopes[0].message_id, b->message_id(id));
+  EXPECT_EQ(a->message_id(id), b->message_id(id)) << "every sender names a row alike";
+}
+
+TEST_P(OutboxDispatcherTest, ASendThatOutlivesItsLeaseLeavesTheNewClaimAlone) {
+  const auto id = enqueue(1);
+  auto a = dispatcher("a");
+  auto b = dispatcher("b");
+  std::vector<OutboxJob> taken_over;
+  transport_.during_send = [&] {
+    clock_.advance(std::chrono::seconds(settings_.lease_seconds + 1));
+    auto claimed = b->claim();
+    ASSERT_TRUE(claimed);
+    taken_over = *claimed;
+  };
+  auto counts = a->run_once();
+  ASSERT_TRUE(counts) << counts.error().detail;
+  EXPECT_EQ(counts->lost, 1);
+  EXPECT_EQ(counts->sent, 0);
+  ASSERT_EQ(taken_over.size(), 1u);
+  auto state = row(id);
+  EXPECT_FALSE(state.done);
+  EXPECT_EQ(state.claimed_by, "b");
+  auto finished = b->deliver(taken_over);
+  ASSERT_TRUE(finished);
+  EXPECT_EQ(finished->sent, 1);
+  // Sent twice (at least once), both times as the same message.
   ASSERT_EQ(transport_.envelopes.size(), 2u);
   EXPECT_EQ(transport_.envelopes[0].message_id, transport_.envelopes[1].message_id);
-  EXPECT_EQ(transport_.envelopes[0].message_id, a->message_id(id));
 }
 
 TEST_P(OutboxDispatcherTest, ARetryableFailureWaitsWithBackoffAndKeepsTheMessageId) {

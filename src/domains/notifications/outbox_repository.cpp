@@ -37,20 +37,23 @@ Result<std::vector<OutboxJob>> claim_due(storage::Connection& c,
           in_topics +
           " ORDER BY available_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) "
           "UPDATE outbox o SET attempts = o.attempts + 1, claimed_by = $2, claimed_until = $3 "
-          "FROM due WHERE o.id = due.id RETURNING o.id, o.topic, o.payload, o.attempts";
+          "FROM due WHERE o.id = due.id RETURNING o.id, o.topic, o.payload, o.attempts, "
+          "o.claimed_until";
   } else {
     // One statement in the single writer's transaction (BEGIN IMMEDIATE): nobody claims beside it.
     sql =
         "UPDATE outbox SET attempts = attempts + 1, claimed_by = $2, claimed_until = $3 "
         "WHERE id IN (SELECT id FROM outbox WHERE " +
         std::string(kDue) + " AND " + in_topics +
-        " ORDER BY available_at, id LIMIT $4) RETURNING id, topic, payload, attempts";
+        " ORDER BY available_at, id LIMIT $4) RETURNING id, topic, payload, attempts, "
+        "claimed_until";
   }
   PRATU_TRY(rows, c.query(sql, std::span<const storage::Value>(params)));
   std::vector<OutboxJob> out;
   out.reserve(rows.size());
   for (const auto& row : rows) {
-    out.push_back({row.int64(0), row.text(1), row.text(2), static_cast<int>(row.int64(3))});
+    out.push_back(
+        {row.int64(0), row.text(1), row.text(2), static_cast<int>(row.int64(3)), row.int64(4)});
   }
   // RETURNING gives no order; the oldest go first.
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });

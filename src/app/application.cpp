@@ -99,7 +99,8 @@ Result<void> prepare_modules(const Modules& modules, platform::Shared& shared) {
 platform::SharedSettings shared_settings(const Config& config) {
   return {.cache_ttl = std::chrono::seconds(config.cache.seconds),
           .page_entries = static_cast<std::size_t>(config.cache.page_entries),
-          .https = served_over_https(config)};
+          .https = served_over_https(config),
+          .public_url = config.server.public_url};
 }
 
 // Merges the object `from` into `into`; a name both have is an error naming `origin`.

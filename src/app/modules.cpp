@@ -4,6 +4,7 @@
 #include "domains/applications/applications_module.hpp"
 #include "domains/catalog/catalog_module.hpp"
 #include "domains/feedback/feedback_module.hpp"
+#include "domains/notifications/notifications_module.hpp"
 
 namespace pratu::app {
 
@@ -14,6 +15,7 @@ Modules modules() {
   m.push_back(std::make_unique<accounts::AccountsModule>());
   m.push_back(std::make_unique<feedback::FeedbackModule>());
   m.push_back(std::make_unique<applications::ApplicationsModule>());
+  m.push_back(std::make_unique<notifications::NotificationsModule>());
   return m;
 }
 

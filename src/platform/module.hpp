@@ -43,6 +43,7 @@ struct SharedSettings {
   std::chrono::seconds cache_ttl{60};  // how long a cached page or result may be served
   std::size_t page_entries = 4096;     // pages (or their contents) a cache may keep
   bool https = false;                  // people reach Pratu over HTTPS (server.public_url)
+  std::string public_url;              // where people reach Pratu, for links in e-mails
 };
 
 /// What the app lends a module while it starts and runs. Outlives the module's services.

@@ -18,6 +18,7 @@ struct Profile {
   std::string national_id;  // 13 digits
   std::string email;
   std::string mobile;  // 10 digits, as registered ("0812345678")
+  std::string locale;  // the language they chose for what Pratu sends: "th", "en", or "" (Thai)
 };
 
 class ProfileDirectory {

@@ -27,6 +27,9 @@ app::Config test_config(const std::string& database_url) {
   // Made only when something is stored; each test its own.
   config.paths.blobs =
       (std::filesystem::temp_directory_path() / unique_name("pratu-blobs-")).string();
+  // Mail the app sends lands here, not in the checkout's data/mail.
+  config.modules["notifications.spool_dir"] =
+      (std::filesystem::temp_directory_path() / unique_name("pratu-mail-")).string();
   config.log.level = "warn";
   return config;
 }

@@ -90,7 +90,7 @@ class Profiles final : public platform::ProfileDirectory {
  public:
   Result<std::optional<platform::Profile>> profile(std::int64_t) override {
     return std::optional<platform::Profile>(
-        platform::Profile{"ms", "สมหญิง", "ใจดี", "1234567890121", "", mobile});
+        platform::Profile{"ms", "สมหญิง", "ใจดี", "1234567890121", "", mobile, ""});
   }
   Result<void> set_mobile(std::int64_t, std::string_view typed) override {
     mobile = "0" + std::string(typed.substr(3));  // "+66…" as the form keeps it

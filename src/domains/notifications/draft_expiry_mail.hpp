@@ -1,0 +1,40 @@
+#pragma once
+/// The mail of topic `applications.draft_expiring`: an applicant's unfinished draft will be
+/// deleted. Says which service, by what date, and links to the draft; nothing else personal.
+
+#include <string>
+
+#include "common/result.hpp"
+#include "domains/notifications/notifications.hpp"
+#include "platform/profile_directory.hpp"
+#include "platform/service_directory.hpp"
+#include "web/render.hpp"
+
+namespace pratu::notifications {
+
+inline constexpr const char* kDraftExpiringTopic = "applications.draft_expiring";
+
+class DraftExpiryMail {
+ public:
+  /// `services` may be null (then the service is named by its slug); `public_url` is where
+  /// people reach Pratu ("https://pratu.go.th").
+  DraftExpiryMail(platform::ProfileDirectory& profiles, const platform::ServiceDirectory* services,
+                  const web::Translations& translations, std::string public_url);
+
+  /// The letter for a row's payload {"user_id", "application", "service", "deleted_after"}.
+  Result<Letter> compose(const OutboxJob& job) const;
+
+ private:
+  platform::ProfileDirectory& profiles_;
+  const platform::ServiceDirectory* services_;
+  const web::Translations& translations_;
+  std::string public_url_;
+};
+
+/// Subject, text and HTML of a letter from the locale keys `<key>.subject`, `<key>.text` and
+/// `<key>.html`, with `{name}` placeholders filled in (escaped for the HTML part); the HTML
+/// part is a whole document in the letter's language.
+void fill_letter(Letter& letter, const web::Translations& translations, std::string_view key,
+                 std::initializer_list<std::pair<std::string_view, std::string>> args);
+
+}  // namespace pratu::notifications

@@ -1,0 +1,62 @@
+#pragma once
+/// Notifications: outbox rows of known topics, delivered by e-mail (docs/adr/0018). Types
+/// only; no I/O.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "domains/notifications/mail_transport.hpp"
+#include "web/context.hpp"
+
+namespace pratu::notifications {
+
+/// Attempts at one row before it is given up (dead), as reference/workflows.md §4.3 fixes.
+inline constexpr int kMaxAttempts = 16;
+
+/// The `notifications` configuration section.
+struct NotificationSettings {
+  bool enabled = true;
+  std::string transport = "spool";      // spool | smtp
+  std::string spool_dir = "data/mail";  // where the spool transport writes .eml files
+  SmtpSettings smtp;
+  std::string from_address = "no-reply@localhost";
+  std::string from_name = "ประตู";               // the sender's display name, as Thai readers see it
+  std::string message_id_domain = "localhost";  // the right side of every Message-ID
+  int batch_size = 10;                          // rows claimed at once
+  int lease_seconds = 600;  // how long a claim holds; must outlast a whole batch's sending
+  int poll_seconds = 15;    // how often each node looks for due rows
+};
+
+/// A claimed outbox row: its `attempts` count this claim, and with `claimed_by` they name
+/// the lease that alone may finish it.
+struct OutboxJob {
+  std::int64_t id = 0;
+  std::string topic;
+  std::string payload;  // JSON
+  int attempts = 0;
+  std::int64_t claimed_until = 0;  // when the lease ends (epoch seconds)
+};
+
+/// An e-mail to send for a row, in the recipient's language.
+struct Letter {
+  std::string to_address;
+  std::string to_name;
+  web::Locale locale = web::Locale::th;
+  std::string subject;
+  std::string text;
+  std::string html;
+};
+
+/// How long to wait before attempt `attempt` + 1, for `attempt` >= 1:
+/// min(6 h, 30 s · 2^(attempt−1)) · (0.5 + 0.5·`unit`), `unit` in [0, 1).
+std::chrono::seconds retry_delay(int attempt, double unit);
+
+/// An error a topic's composer returns when the row can never be delivered (no e-mail
+/// address, a payload it cannot read): the row is finished as dead, not retried. `why` goes
+/// to the row's last_error and must hold no personal data.
+Error undeliverable(std::string why);
+/// Whether `error` is one of those.
+bool is_undeliverable(const Error& error);
+
+}  // namespace pratu::notifications

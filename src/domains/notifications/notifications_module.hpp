@@ -1,0 +1,33 @@
+#pragma once
+/// Notifications as a module: delivers outbox rows by e-mail, in the recipient's language.
+/// A new kind of mail is a topic, a composer and its strings (docs/adr/0018).
+
+#include <memory>
+
+#include "domains/notifications/notifications.hpp"
+#include "platform/module.hpp"
+
+namespace pratu::notifications {
+
+class MailTransport;
+class OutboxDispatcher;
+class DraftExpiryMail;
+
+class NotificationsModule final : public platform::Module {
+ public:
+  NotificationsModule();
+  ~NotificationsModule() override;
+
+  std::string_view name() const override { return "notifications"; }
+  std::vector<platform::SettingsSection> settings() override;
+  Result<void> start(platform::Shared& shared) override;
+  std::vector<platform::PeriodicTask> housekeeping() override;
+
+ private:
+  NotificationSettings settings_;
+  std::unique_ptr<MailTransport> transport_;
+  std::unique_ptr<DraftExpiryMail> draft_expiry_;
+  std::unique_ptr<OutboxDispatcher> dispatcher_;
+};
+
+}  // namespace pratu::notifications

@@ -1,0 +1,90 @@
+#include "domains/notifications/outbox_repository.hpp"
+
+namespace pratu::notifications::repository {
+
+namespace {
+
+// "$first, $first+1, ..." for `count` parameters.
+std::string placeholders(std::size_t first, std::size_t count) {
+  std::string out;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0) out += ", ";
+    out += "$" + std::to_string(first + i);
+  }
+  return out;
+}
+
+// Due: pending and available, or leased to someone whose lease has ended.
+constexpr std::string_view kDue =
+    "done_at IS NULL AND ((claimed_until IS NULL AND available_at <= $1) "
+    "OR claimed_until < $1)";
+
+}  // namespace
+
+Result<std::vector<OutboxJob>> claim_due(storage::Connection& c,
+                                         const std::vector<std::string>& topics,
+                                         const std::string& worker, std::int64_t now,
+                                         std::int64_t lease_until, int limit) {
+  if (topics.empty() || limit <= 0) return std::vector<OutboxJob>{};
+  std::vector<storage::Value> params{now, worker, lease_until, std::int64_t{limit}};
+  for (const auto& topic : topics) params.emplace_back(topic);
+  const std::string in_topics = "topic IN (" + placeholders(5, topics.size()) + ")";
+  std::string sql;
+  if (c.dialect() == storage::Dialect::postgres) {
+    // The fence keeps the planner from running the LIMITed subquery more than once (which
+    // could claim more rows than asked); SKIP LOCKED lets nodes claim side by side.
+    sql = "WITH due AS MATERIALIZED (SELECT id FROM outbox WHERE " + std::string(kDue) + " AND " +
+          in_topics +
+          " ORDER BY available_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) "
+          "UPDATE outbox o SET attempts = o.attempts + 1, claimed_by = $2, claimed_until = $3 "
+          "FROM due WHERE o.id = due.id RETURNING o.id, o.topic, o.payload, o.attempts, "
+          "o.claimed_until";
+  } else {
+    // One statement in the single writer's transaction (BEGIN IMMEDIATE): nobody claims beside it.
+    sql =
+        "UPDATE outbox SET attempts = attempts + 1, claimed_by = $2, claimed_until = $3 "
+        "WHERE id IN (SELECT id FROM outbox WHERE " +
+        std::string(kDue) + " AND " + in_topics +
+        " ORDER BY available_at, id LIMIT $4) RETURNING id, topic, payload, attempts, "
+        "claimed_until";
+  }
+  PRATU_TRY(rows, c.query(sql, std::span<const storage::Value>(params)));
+  std::vector<OutboxJob> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) {
+    out.push_back(
+        {row.int64(0), row.text(1), row.text(2), static_cast<int>(row.int64(3)), row.int64(4)});
+  }
+  // RETURNING gives no order; the oldest go first.
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return out;
+}
+
+Result<bool> finish_sent(storage::Connection& c, const OutboxJob& job, const std::string& worker,
+                         std::int64_t now) {
+  PRATU_TRY(changed, c.execute("UPDATE outbox SET done_at = $1, claimed_until = NULL, "
+                               "last_error = NULL WHERE id = $2 AND claimed_by = $3 "
+                               "AND attempts = $4 AND done_at IS NULL",
+                               {now, job.id, worker, std::int64_t{job.attempts}}));
+  return changed == 1;
+}
+
+Result<bool> finish_retry(storage::Connection& c, const OutboxJob& job, const std::string& worker,
+                          std::int64_t available_at, const std::string& error) {
+  PRATU_TRY(changed, c.execute("UPDATE outbox SET available_at = $1, claimed_by = NULL, "
+                               "claimed_until = NULL, last_error = $2 WHERE id = $3 "
+                               "AND claimed_by = $4 AND attempts = $5 AND done_at IS NULL",
+                               {available_at, error, job.id, worker, std::int64_t{job.attempts}}));
+  return changed == 1;
+}
+
+Result<bool> finish_dead(storage::Connection& c, const OutboxJob& job, const std::string& worker,
+                         std::int64_t now, const std::string& error) {
+  PRATU_TRY(changed, c.execute("UPDATE outbox SET done_at = $1, claimed_until = NULL, "
+                               "last_error = $2 WHERE id = $3 AND claimed_by = $4 "
+                               "AND attempts = $5 AND done_at IS NULL",
+                               {now, error, job.id, worker, std::int64_t{job.attempts}}));
+  return changed == 1;
+}
+
+}  // namespace pratu::notifications::repository

@@ -1,0 +1,65 @@
+// An SMTP server for the C++ tests (src/domains/notifications/smtp_transport_test.cpp), made of
+// npm's smtp-server and read back with mailparser: code nobody in Pratu wrote.
+//   node tests/e2e/lib/smtp_sink.js OUT_DIR
+// Listens on 127.0.0.1 on a free port, prints {"port": N} on one line, and writes each message
+// it accepts to OUT_DIR/<n>.json: envelope, parsed headers and bodies. Recipients beginning
+// "refuse" get 550 and "later" 451. Accepts AUTH PLAIN/LOGIN as pratu/secret (without TLS).
+// Stops on SIGTERM.
+import { writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { SMTPServer } from 'smtp-server';
+import { simpleParser } from 'mailparser';
+
+const outDir = process.argv[2];
+let count = 0;
+
+const server = new SMTPServer({
+  disabledCommands: ['STARTTLS'],
+  authOptional: true,
+  allowInsecureAuth: true,
+  logger: false,
+  onAuth(auth, session, callback) {
+    if (auth.username === 'pratu' && auth.password === 'secret') return callback(null, { user: 'pratu' });
+    return callback(new Error('Invalid username or password'));
+  },
+  onRcptTo(address, session, callback) {
+    const error = (code, text) => Object.assign(new Error(text), { responseCode: code });
+    if (address.address.startsWith('refuse')) return callback(error(550, 'No such user here'));
+    if (address.address.startsWith('later')) return callback(error(451, 'Try again later'));
+    return callback();
+  },
+  onData(stream, session, callback) {
+    const chunks = [];
+    stream.on('data', (chunk) => chunks.push(chunk));
+    stream.on('end', async () => {
+      try {
+        const raw = Buffer.concat(chunks);
+        const mail = await simpleParser(raw);
+        const record = {
+          user: session.user ?? null,
+          mailFrom: session.envelope.mailFrom.address,
+          rcptTo: session.envelope.rcptTo.map((r) => r.address),
+          from: mail.from?.value ?? [],
+          to: mail.to?.value ?? [],
+          subject: mail.subject,
+          messageId: mail.messageId,
+          date: mail.date?.toISOString() ?? null,
+          text: mail.text,
+          html: mail.html,
+          headerLines: mail.headerLines.map((h) => h.key),
+        };
+        const name = join(outDir, `${++count}.json`);
+        writeFileSync(`${name}.tmp`, JSON.stringify(record));
+        renameSync(`${name}.tmp`, name);
+        callback();
+      } catch (e) {
+        callback(e);
+      }
+    });
+  },
+});
+
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`${JSON.stringify({ port: server.server.address().port })}\n`);
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -1,0 +1,108 @@
+// Notifications in the real app on SQLite and PostgreSQL: a draft-expiry row in the outbox
+// becomes a Thai e-mail in the spool directory (the demo's transport) within a poll or two,
+// and the row is done.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "domains/notifications/mail_test_support.hpp"
+#include "support/temp_dir.hpp"
+#include "support/test_app.hpp"
+
+namespace pratu::test {
+namespace {
+
+class NotificationsIT : public ::testing::TestWithParam<Engine> {
+ protected:
+  void SetUp() override {
+    PRATU_REQUIRE_ENGINE(GetParam());
+    auto fresh = FreshDatabase::create(GetParam());
+    ASSERT_TRUE(fresh) << fresh.error().detail;
+    db_ = std::move(*fresh);
+    auto config = test_config(db_->url());
+    config.modules["notifications.poll_seconds"] = "1";
+    config.modules["notifications.spool_dir"] = spool_.path().string();
+    config.server.public_url = "https://pratu.example.go.th";
+    app_ = std::make_unique<TestApp>(config, app::Demo::load);
+    storage::DatabaseSettings settings;
+    settings.url = db_->url();
+    settings.pool_size = 1;
+    auto opened = storage::open_database(settings);
+    ASSERT_TRUE(opened) << opened.error().detail;
+    handle_ = std::move(*opened);
+  }
+  void TearDown() override {
+    handle_.reset();
+    app_.reset();
+    db_.reset();
+  }
+
+  TempDir spool_{"pratu-mail-"};
+  std::unique_ptr<FreshDatabase> db_;
+  std::unique_ptr<TestApp> app_;
+  std::unique_ptr<storage::Database> handle_;
+};
+
+TEST_P(NotificationsIT, ADraftAboutToBeDeletedIsMailedToItsApplicantInThai) {
+  auto id = handle_->write_value<std::int64_t>([](storage::Connection& c) -> Result<std::int64_t> {
+    PRATU_TRY(user, c.query_one("SELECT id FROM users WHERE email = $1",
+                                {std::string("applicant@demo.pratu.example")}));
+    if (!user) return Error::not_found("the demo applicant");
+    const std::string payload = "{\"user_id\":" + std::to_string(user->int64(0)) +
+                                ",\"application\":\"AB12CD34\",\"service\":\"building-permit\","
+                                "\"deleted_after\":1781000000}";
+    PRATU_TRY(row, c.query_one("INSERT INTO outbox (topic, payload, created_at, available_at) "
+                               "VALUES ('applications.draft_expiring', $1, 0, 0) RETURNING id",
+                               {payload}));
+    return row->int64(0);
+  });
+  ASSERT_TRUE(id) << id.error().detail;
+
+  std::filesystem::path eml;
+  for (int i = 0; i < 100 && eml.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (const auto& entry : std::filesystem::directory_iterator(spool_.path())) {
+      if (entry.path().extension() == ".eml") eml = entry.path();
+    }
+  }
+  ASSERT_FALSE(eml.empty()) << "no message was spooled";
+  EXPECT_EQ(eml.filename().string().rfind("ob-" + std::to_string(*id) + ".", 0), 0u);
+  std::ifstream in(eml);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  const std::string message = bytes.str();
+  EXPECT_NE(message.find("\r\n <applicant@demo.pratu.example>\r\n"), std::string::npos)
+      << message.substr(0, 400);
+  const auto subject_at = message.find("\r\nSubject: ") + 11;
+  const auto subject = message.substr(subject_at, message.find("\r\nDate: ") - subject_at);
+  EXPECT_EQ(notifications::test::decode_header(subject),
+            "ร่างคำขอ การขออนุญาตก่อสร้างอาคาร (ใบอนุญาต อ.1) ของท่านจะถูกลบ");
+  const auto text_at = message.find("base64\r\n\r\n") + 10;
+  const auto text = notifications::test::base64_decode(
+      message.substr(text_at, message.find("\r\n--", text_at) - text_at));
+  EXPECT_NE(text.find("https://pratu.example.go.th/applications/AB12CD34"), std::string::npos);
+  EXPECT_NE(text.find("9 มิถุนายน 2569"), std::string::npos);
+
+  // The row is finished just after the file is written.
+  bool done = false;
+  for (int i = 0; i < 50 && !done; ++i) {
+    auto sent = handle_->read_value<bool>([&](storage::Connection& c) -> Result<bool> {
+      PRATU_TRY(row, c.query_one("SELECT done_at, last_error FROM outbox WHERE id = $1", {*id}));
+      return row && !row->is_null(0) && row->is_null(1);
+    });
+    ASSERT_TRUE(sent) << sent.error().detail;
+    done = *sent;
+    if (!done) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(done) << "the outbox row is not finished as sent";
+}
+
+PRATU_INSTANTIATE_ENGINE_TESTS(NotificationsIT);
+
+}  // namespace
+}  // namespace pratu::test

@@ -17,7 +17,7 @@ struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 8080;
   int io_threads = 2;
-  int worker_threads = 16;
+  int worker_threads = 48;
   int worker_queue_limit = 1024;
   int hashing_threads = 2;
   int hashing_queue_limit = 256;

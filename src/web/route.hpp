@@ -98,4 +98,26 @@ struct RouteSpec {
 
 using Routes = std::vector<RouteSpec>;
 
+/// Member `method` of `self` as a route's handler.
+template <class Handlers>
+Handler bound(Handlers* self,
+              Result<Response> (Handlers::*method)(const Request&, RequestContext&)) {
+  return [self, method](const Request& request, RequestContext& context) {
+    return (self->*method)(request, context);
+  };
+}
+
+/// A route for `access` on `surface`, everything else as RouteSpec's defaults.
+inline RouteSpec route(std::string method, std::string pattern, Access access, Surface surface,
+                       std::string name, Handler handler) {
+  RouteSpec s;
+  s.method = std::move(method);
+  s.pattern = std::move(pattern);
+  s.access = access;
+  s.surface = surface;
+  s.name = std::move(name);
+  s.handler = std::move(handler);
+  return s;
+}
+
 }  // namespace pratu::web

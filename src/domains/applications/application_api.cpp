@@ -402,34 +402,22 @@ Result<web::Response> ApplicationApi::submit(const web::Request& request,
 }
 
 web::Routes ApplicationApi::routes() {
-  auto bind = [this](auto method) {
-    return [this, method](const web::Request& request, web::RequestContext& context) {
-      return (this->*method)(request, context);
-    };
-  };
   web::Routes r;
-  auto route = [&](std::string method, std::string pattern, std::string name, web::Handler h) {
-    web::RouteSpec s;
-    s.method = std::move(method);
-    s.pattern = std::move(pattern);
-    s.access = web::Access::applicant;
-    s.surface = web::Surface::api;
-    s.name = std::move(name);
-    s.handler = std::move(h);
-    s.body_limit = s.method == "GET" ? 0 : kMaxPatchBody;
-    r.push_back(std::move(s));
+  auto route = [&](std::string method, std::string pattern, std::string name, auto member) {
+    r.push_back(web::route(std::move(method), std::move(pattern), web::Access::applicant,
+                           web::Surface::api, std::move(name), web::bound(this, member)));
+    r.back().body_limit = r.back().method == "GET" ? 0 : kMaxPatchBody;
   };
-  route("POST", "/api/v1/applications", "api_applications_create", bind(&ApplicationApi::create));
-  route("GET", "/api/v1/applications", "api_applications", bind(&ApplicationApi::list));
-  route("GET", "/api/v1/applications/{id}", "api_application", bind(&ApplicationApi::show));
-  route("PATCH", "/api/v1/applications/{id}", "api_application_patch",
-        bind(&ApplicationApi::patch));
+  route("POST", "/api/v1/applications", "api_applications_create", &ApplicationApi::create);
+  route("GET", "/api/v1/applications", "api_applications", &ApplicationApi::list);
+  route("GET", "/api/v1/applications/{id}", "api_application", &ApplicationApi::show);
+  route("PATCH", "/api/v1/applications/{id}", "api_application_patch", &ApplicationApi::patch);
   route("POST", "/api/v1/applications/{id}/submit", "api_application_submit",
-        bind(&ApplicationApi::submit));
+        &ApplicationApi::submit);
   route("POST", "/api/v1/applications/{id}/documents", "api_application_attach",
-        bind(&ApplicationApi::attach));
+        &ApplicationApi::attach);
   route("DELETE", "/api/v1/applications/{id}/documents/{question}", "api_application_detach",
-        bind(&ApplicationApi::detach));
+        &ApplicationApi::detach);
   return r;
 }
 

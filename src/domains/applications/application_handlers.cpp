@@ -1179,46 +1179,32 @@ Result<web::Response> ApplicationHandlers::list(const web::Request& request,
 
 web::Routes ApplicationHandlers::routes() {
   using web::Access;
-  auto bind = [this](auto method) {
-    return [this, method](const web::Request& request, web::RequestContext& context) {
-      return (this->*method)(request, context);
-    };
-  };
   web::Routes r;
-  auto route = [&](std::string method, std::string pattern, std::string name, web::Handler h) {
-    web::RouteSpec s;
-    s.method = std::move(method);
-    s.pattern = std::move(pattern);
-    s.access = Access::applicant;
-    s.surface = web::Surface::page;
-    s.name = std::move(name);
-    s.handler = std::move(h);
-    if (s.method == "POST") s.body_limit = kMaxPageBody;
-    r.push_back(std::move(s));
+  auto route = [&](std::string method, std::string pattern, std::string name, auto member) {
+    r.push_back(web::route(std::move(method), std::move(pattern), Access::applicant,
+                           web::Surface::page, std::move(name), web::bound(this, member)));
+    if (r.back().method == "POST") r.back().body_limit = kMaxPageBody;
   };
   route("GET", "/services/{slug}/apply", "application_before_start",
-        bind(&ApplicationHandlers::before_start));
-  route("POST", "/services/{slug}/apply", "application_start", bind(&ApplicationHandlers::start));
-  route("GET", "/applications", "applications_list", bind(&ApplicationHandlers::list));
-  route("GET", "/applications/{id}", "application", bind(&ApplicationHandlers::resume));
-  route("GET", "/applications/{id}/pages/{page}", "application_page",
-        bind(&ApplicationHandlers::page));
+        &ApplicationHandlers::before_start);
+  route("POST", "/services/{slug}/apply", "application_start", &ApplicationHandlers::start);
+  route("GET", "/applications", "applications_list", &ApplicationHandlers::list);
+  route("GET", "/applications/{id}", "application", &ApplicationHandlers::resume);
+  route("GET", "/applications/{id}/pages/{page}", "application_page", &ApplicationHandlers::page);
   route("POST", "/applications/{id}/pages/{page}", "application_page_save",
-        bind(&ApplicationHandlers::save_page));
+        &ApplicationHandlers::save_page);
   // A page with a document question carries its file when script is off: room for one file
   // of the largest size an upload may be, besides the answers.
   r.back().body_limit = kMaxPageBody + static_cast<std::size_t>(uploads_.max_size());
-  route("GET", "/applications/{id}/check", "application_check", bind(&ApplicationHandlers::check));
-  route("POST", "/applications/{id}/submit", "application_submit",
-        bind(&ApplicationHandlers::submit));
+  route("GET", "/applications/{id}/check", "application_check", &ApplicationHandlers::check);
+  route("POST", "/applications/{id}/submit", "application_submit", &ApplicationHandlers::submit);
   route("GET", "/applications/{id}/confirmation", "application_confirmation",
-        bind(&ApplicationHandlers::confirmation));
+        &ApplicationHandlers::confirmation);
   route("POST", "/applications/{id}/profile", "application_profile_update",
-        bind(&ApplicationHandlers::update_profile));
-  route("GET", "/applications/{id}/receipt", "application_receipt",
-        bind(&ApplicationHandlers::receipt));
+        &ApplicationHandlers::update_profile);
+  route("GET", "/applications/{id}/receipt", "application_receipt", &ApplicationHandlers::receipt);
   route("GET", "/applications/{id}/documents/{path}", "application_document",
-        bind(&ApplicationHandlers::document));
+        &ApplicationHandlers::document);
   r.back().work = web::Work::documents;  // a whole file read into memory
   return r;
 }

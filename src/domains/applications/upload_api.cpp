@@ -204,40 +204,29 @@ Result<web::Response> UploadApi::remove(const web::Request& request, web::Reques
 }
 
 web::Routes UploadApi::routes() {
-  auto bind = [this](auto method) {
-    return [this, method](const web::Request& request, web::RequestContext& context) {
-      return (this->*method)(request, context);
-    };
-  };
   web::Routes r;
-  auto route = [&](std::string method, std::string pattern, std::string name, web::Handler h) {
-    web::RouteSpec s;
-    s.method = std::move(method);
-    s.pattern = std::move(pattern);
-    s.access = web::Access::applicant;
-    s.surface = web::Surface::api;
-    s.name = std::move(name);
-    s.handler = std::move(h);
-    r.push_back(std::move(s));
+  auto route = [&](std::string method, std::string pattern, std::string name, auto member) {
+    r.push_back(web::route(std::move(method), std::move(pattern), web::Access::applicant,
+                           web::Surface::api, std::move(name), web::bound(this, member)));
   };
   const std::string uploads(kUploads);
-  route("OPTIONS", uploads, "api_uploads_options", bind(&UploadApi::options));
+  route("OPTIONS", uploads, "api_uploads_options", &UploadApi::options);
   r.back().access = web::Access::anyone;  // discovery, before signing in
   r.back().runs = web::Runs::io_thread;
-  route("POST", uploads, "api_uploads_create", bind(&UploadApi::create));
-  route("HEAD", uploads + "/{id}", "api_upload_head", bind(&UploadApi::head));
-  route("PATCH", uploads + "/{id}", "api_upload_patch", bind(&UploadApi::patch));
+  route("POST", uploads, "api_uploads_create", &UploadApi::create);
+  route("HEAD", uploads + "/{id}", "api_upload_head", &UploadApi::head);
+  route("PATCH", uploads + "/{id}", "api_upload_patch", &UploadApi::patch);
   r.back().body = web::Body::streamed;
   r.back().stream_limit = static_cast<std::uint64_t>(service_.max_size());
   r.back().work = web::Work::documents;
   r.back().append_to = [this](const web::Request& request, web::RequestContext& context) {
     return append_to(request, context);
   };
-  route("DELETE", uploads + "/{id}", "api_upload_delete", bind(&UploadApi::terminate));
-  route("GET", "/api/v1/wallet", "api_wallet", bind(&UploadApi::wallet));
-  route("GET", "/api/v1/wallet/{id}/content", "api_wallet_content", bind(&UploadApi::content));
+  route("DELETE", uploads + "/{id}", "api_upload_delete", &UploadApi::terminate);
+  route("GET", "/api/v1/wallet", "api_wallet", &UploadApi::wallet);
+  route("GET", "/api/v1/wallet/{id}/content", "api_wallet_content", &UploadApi::content);
   r.back().work = web::Work::documents;
-  route("DELETE", "/api/v1/wallet/{id}", "api_wallet_delete", bind(&UploadApi::remove));
+  route("DELETE", "/api/v1/wallet/{id}", "api_wallet_delete", &UploadApi::remove);
   return r;
 }
 

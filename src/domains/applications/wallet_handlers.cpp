@@ -70,27 +70,16 @@ Result<web::Response> WalletHandlers::remove(const web::Request& request,
 }
 
 web::Routes WalletHandlers::routes() {
-  auto bind = [this](auto method) {
-    return [this, method](const web::Request& request, web::RequestContext& context) {
-      return (this->*method)(request, context);
-    };
-  };
   web::Routes r;
-  auto route = [&](std::string method, std::string pattern, std::string name, web::Handler h) {
-    web::RouteSpec s;
-    s.method = std::move(method);
-    s.pattern = std::move(pattern);
-    s.access = web::Access::applicant;
-    s.surface = web::Surface::page;
-    s.name = std::move(name);
-    s.handler = std::move(h);
-    r.push_back(std::move(s));
+  auto route = [&](std::string method, std::string pattern, std::string name, auto member) {
+    r.push_back(web::route(std::move(method), std::move(pattern), web::Access::applicant,
+                           web::Surface::page, std::move(name), web::bound(this, member)));
   };
   const std::string wallet(kWallet);
-  route("GET", wallet, "wallet", bind(&WalletHandlers::list));
-  route("GET", wallet + "/{id}", "wallet_document", bind(&WalletHandlers::view));
+  route("GET", wallet, "wallet", &WalletHandlers::list);
+  route("GET", wallet + "/{id}", "wallet_document", &WalletHandlers::view);
   r.back().work = web::Work::documents;
-  route("POST", wallet + "/{id}/remove", "wallet_document_remove", bind(&WalletHandlers::remove));
+  route("POST", wallet + "/{id}/remove", "wallet_document_remove", &WalletHandlers::remove);
   return r;
 }
 

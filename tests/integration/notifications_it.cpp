@@ -17,18 +17,16 @@
 namespace pratu::test {
 namespace {
 
-class NotificationsIT : public ::testing::TestWithParam<Engine> {
+class NotificationsIT : public AppTest {
  protected:
-  void SetUp() override {
-    PRATU_REQUIRE_ENGINE(GetParam());
-    auto fresh = FreshDatabase::create(GetParam());
-    ASSERT_TRUE(fresh) << fresh.error().detail;
-    db_ = std::move(*fresh);
-    auto config = test_config(db_->url());
+  void configure(app::Config& config) override {
     config.modules["notifications.poll_seconds"] = "1";
     config.modules["notifications.spool_dir"] = spool_.path().string();
     config.server.public_url = "https://pratu.example.go.th";
-    app_ = std::make_unique<TestApp>(config, app::Demo::load);
+  }
+  void SetUp() override {
+    AppTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     storage::DatabaseSettings settings;
     settings.url = db_->url();
     settings.pool_size = 1;
@@ -38,13 +36,10 @@ class NotificationsIT : public ::testing::TestWithParam<Engine> {
   }
   void TearDown() override {
     handle_.reset();
-    app_.reset();
-    db_.reset();
+    AppTest::TearDown();
   }
 
   TempDir spool_{"pratu-mail-"};
-  std::unique_ptr<FreshDatabase> db_;
-  std::unique_ptr<TestApp> app_;
   std::unique_ptr<storage::Database> handle_;
 };
 

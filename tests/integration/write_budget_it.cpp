@@ -19,17 +19,11 @@ namespace {
 
 namespace json = boost::json;
 
-class WriteBudgetIT : public ::testing::TestWithParam<Engine> {
+class WriteBudgetIT : public AppTest {
  protected:
-  void SetUp() override {
-    PRATU_REQUIRE_ENGINE(GetParam());
-    auto fresh = FreshDatabase::create(GetParam());
-    ASSERT_TRUE(fresh) << fresh.error().detail;
-    db_ = std::move(*fresh);
-    auto config = test_config(db_->url());
+  void configure(app::Config& config) override {
     config.server.writes_per_user_per_second = 1;
     config.server.write_burst_per_user = 3;
-    app_ = std::make_unique<TestApp>(config, app::Demo::load);
   }
 
   HttpResponse start_draft(const std::string& token) {
@@ -37,9 +31,6 @@ class WriteBudgetIT : public ::testing::TestWithParam<Engine> {
                           R"({"service": "company-certificate"})",
                           {{"Content-Type", "application/json"}, {"Accept-Language", "en"}});
   }
-
-  std::unique_ptr<FreshDatabase> db_;
-  std::unique_ptr<TestApp> app_;
 };
 
 TEST_P(WriteBudgetIT, APersonPastTheirBudgetWaitsAndNobodyElseDoes) {

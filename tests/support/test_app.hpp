@@ -48,9 +48,13 @@ class AppTest : public ::testing::TestWithParam<Engine> {
     ASSERT_TRUE(fresh) << "cannot create a test database on " << engine_name(GetParam()) << ": "
                        << fresh.error().detail;
     db_ = std::move(*fresh);
-    app_ = std::make_unique<TestApp>(test_config(db_->url()), app::Demo::load);
+    auto config = test_config(db_->url());
+    configure(config);
+    app_ = std::make_unique<TestApp>(config, app::Demo::load);
     client_ = std::make_unique<HttpClient>(app_->port());
   }
+  /// What a fixture changes in the configuration before the application starts.
+  virtual void configure(app::Config&) {}
   void TearDown() override {
     app_.reset();
     db_.reset();

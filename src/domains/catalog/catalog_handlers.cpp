@@ -44,15 +44,27 @@ json::object pagination_model(const web::Translations& t, Locale locale, std::st
   return model;
 }
 
+// {"items":[...],"page":N,"page_size":N,"total":N}, the items joined from their ready-made
+// JSON when the page's services come from the snapshot the views were built from (a reload
+// between the two makes them afresh).
 std::string api_page_json(const CatalogViews& views, const ServicePage& page) {
-  json::array items;
-  for (const Service* service : page.services) {
-    if (const json::object* item = views.api_item(service->slug)) items.push_back(*item);
+  const bool same_snapshot = &views.snapshot() == page.snapshot.get();
+  std::string out;
+  out.reserve(96 + page.services.size() * 256);
+  out += "{\"items\":[";
+  for (std::size_t i = 0; i < page.services.size(); ++i) {
+    if (i > 0) out += ',';
+    const Service& service = *page.services[i];
+    if (same_snapshot) {
+      out += views.api_item(service);
+    } else {
+      out += CatalogViews::api_item_json(*page.snapshot, service);
+    }
   }
-  return json::serialize(json::object{{"items", std::move(items)},
-                                      {"page", page.page},
-                                      {"page_size", page.page_size},
-                                      {"total", page.total}});
+  out += "],\"page\":" + std::to_string(page.page);
+  out += ",\"page_size\":" + std::to_string(page.page_size);
+  out += ",\"total\":" + std::to_string(page.total) + "}";
+  return out;
 }
 
 }  // namespace
@@ -140,17 +152,16 @@ Result<Response> CatalogHandlers::api_services(const Request& request,
   const auto page = web::page_param(request, CatalogRepository::kMaxPage);
   if (!page) return web::problem(t, context, 400, "catalog.api.invalid_page");
   const std::string query = query_param(request);
-  auto v = views();
-  if (query.empty()) return Response::json(api_page_json(*v, service_.list(*page)));
+  if (query.empty()) return Response::json(api_page_json(*views(), service_.list(*page)));
   PRATU_TRY(found, service_.search(query, *page));
-  return Response::json(api_page_json(*v, found));
+  return Response::json(api_page_json(*views(), found));
 }
 
-bool CatalogHandlers::api_services_from_memory(const Request& request) const {
+bool CatalogHandlers::api_services_quick(const Request& request) const {
   const auto page = web::page_param(request, CatalogRepository::kMaxPage);
   if (!page) return true;
   const std::string query = query_param(request);
-  return query.empty() || service_.search_cached(query, *page);
+  return query.empty() || service_.search_is_quick(query, *page);
 }
 
 Result<Response> CatalogHandlers::api_service(const Request& request, RequestContext&) const {
@@ -203,12 +214,12 @@ web::Routes CatalogHandlers::routes() const {
   r.push_back(page("/agencies/{code}", "agency", bind(&CatalogHandlers::agency)));
   r.push_back(page("/services/{slug}", "service", bind(&CatalogHandlers::service)));
   r.push_back(spec("/search", web::Surface::page, "search", bind(&CatalogHandlers::search)));
-  // The listing, and a search made lately, come from memory; other searches need a worker.
+  // The listing, a search made lately and a search reading little of the index are answered
+  // on the I/O thread; a search reading much of it (many short words) goes to a worker, so it
+  // never holds up the other connections of its thread.
   auto services = api("/api/v1/services", "api_services", bind(&CatalogHandlers::api_services));
   services.runs = web::Runs::worker;
-  services.inline_when = [this](const Request& request) {
-    return api_services_from_memory(request);
-  };
+  services.inline_when = [this](const Request& request) { return api_services_quick(request); };
   r.push_back(std::move(services));
   r.push_back(api("/api/v1/services/{slug}", "api_service", bind(&CatalogHandlers::api_service)));
   r.push_back(api("/api/v1/agencies", "api_agencies", bind(&CatalogHandlers::api_agencies)));

@@ -33,9 +33,10 @@ class CatalogHandlers {
   /// GET /api/v1/services?q=&page= — {items, page, page_size, total}; all services without q.
   Result<web::Response> api_services(const web::Request& request,
                                      web::RequestContext& context) const;
-  /// Whether api_services answers `request` from memory (a listing, a bad page number, or a
-  /// search made lately), so the route may run on an I/O thread without waiting for a worker.
-  bool api_services_from_memory(const web::Request& request) const;
+  /// Whether api_services answers `request` quickly (a listing, a bad page number, a search
+  /// made lately or one reading little of the index), so the route may run on an I/O thread
+  /// without waiting for a worker.
+  bool api_services_quick(const web::Request& request) const;
   /// GET /api/v1/services/{slug}
   Result<web::Response> api_service(const web::Request& request,
                                     web::RequestContext& context) const;

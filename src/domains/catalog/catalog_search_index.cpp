@@ -113,9 +113,33 @@ SearchIndex::SearchIndex(const std::vector<Service>& services,
   std::sort(words_.begin(), words_.end());
   postings_.reserve(words_.size());
   for (const auto& word : words_) postings_.push_back(std::move(postings[word]));
+  postings_before_.reserve(words_.size() + 1);
+  postings_before_.push_back(0);
+  for (const auto& list : postings_)
+    postings_before_.push_back(postings_before_.back() + list.size());
   if (!services.empty()) {
     average_length_ = static_cast<double>(total_length) / static_cast<double>(services.size());
   }
+}
+
+std::pair<std::size_t, std::size_t> SearchIndex::words_starting(const std::string& prefix) const {
+  // The words starting with `prefix` follow one another in sorted order, from the first word
+  // not less than it.
+  const auto first = std::lower_bound(words_.begin(), words_.end(), prefix);
+  const auto last = std::partition_point(
+      first, words_.end(), [&prefix](const std::string& word) { return word.starts_with(prefix); });
+  return {static_cast<std::size_t>(first - words_.begin()),
+          static_cast<std::size_t>(last - words_.begin())};
+}
+
+std::size_t SearchIndex::work(const SearchQuery& query) const {
+  if (words_.empty()) return 0;
+  std::size_t total = 0;
+  for (const std::string& prefix : query.words) {
+    const auto [first, last] = words_starting(prefix);
+    total += postings_before_[last] - postings_before_[first] + slugs_.size();
+  }
+  return total;
 }
 
 SearchPage SearchIndex::search(const SearchQuery& query, int page, int page_size) const {
@@ -138,9 +162,9 @@ SearchPage SearchIndex::search(const SearchQuery& query, int page, int page_size
     const std::string& prefix = query.words[phrase];
     std::uint32_t* freq = frequency.data() + phrase * count;
     std::int64_t hits = 0;
-    for (auto word = std::lower_bound(words_.begin(), words_.end(), prefix);
-         word != words_.end() && word->starts_with(prefix); ++word) {
-      for (const Posting& posting : postings_[static_cast<std::size_t>(word - words_.begin())]) {
+    const auto [first_word, last_word] = words_starting(prefix);
+    for (std::size_t word = first_word; word < last_word; ++word) {
+      for (const Posting& posting : postings_[word]) {
         std::uint32_t& f = freq[posting.service];
         if (f == 0) {
           ++hits;

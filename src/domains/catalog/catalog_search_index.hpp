@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "domains/catalog/catalog.hpp"
@@ -46,14 +47,22 @@ class SearchIndex {
   /// One page of the services matching every word of `query` as a prefix of one of theirs,
   /// best first (bm25; ties to the more used service, then by slug), and how many match.
   SearchPage search(const SearchQuery& query, int page, int page_size) const;
+  /// How much a search of `query` reads: the postings of every word its words are prefixes
+  /// of, plus a pass over every service per word. Cheap to tell (no posting is read), so a
+  /// caller can choose where to run the search before it does.
+  std::size_t work(const SearchQuery& query) const;
 
  private:
+  /// The indexes in words_ of the words starting with `prefix`: [first, last).
+  std::pair<std::size_t, std::size_t> words_starting(const std::string& prefix) const;
+
   struct Posting {
     std::uint32_t service;
     std::array<std::uint16_t, 4> counts;  // appearances per column
   };
   std::vector<std::string> words_;              // sorted, so a prefix is a range
   std::vector<std::vector<Posting>> postings_;  // per word, by service
+  std::vector<std::size_t> postings_before_;    // postings of the words before each, and all
   std::vector<std::uint32_t> lengths_;          // words per service, all columns
   std::vector<std::int64_t> popularity_;
   std::vector<std::string> slugs_;

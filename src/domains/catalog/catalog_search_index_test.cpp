@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
+#include <sstream>
 
 #include "domains/catalog/catalog_loader.hpp"
 #include "support/test_databases.hpp"
@@ -121,6 +123,39 @@ TEST(SearchIndex, CountsEveryMatchAndPagesTenAtATime) {
   EXPECT_THAT(beyond.slugs, IsEmpty());
   EXPECT_EQ(beyond.total, first.total);
   EXPECT_GT(first.total, 10);
+}
+
+// The work of a search is what it reads: every posting of the words a query word begins, and a
+// pass over the services per query word. Counted here from the services' texts.
+TEST(SearchIndex, TellsHowMuchOfTheIndexASearchReads) {
+  const Catalog catalog = varied_catalog();
+  const SearchIndex index(catalog.services, catalog.agencies);
+  const auto texts = search_texts(catalog.services, catalog.agencies);
+  // Services with a word of their text starting with `prefix`, as postings count them: one
+  // per distinct word of a service.
+  auto postings_of = [&texts](const std::string& prefix) {
+    std::size_t count = 0;
+    for (const SearchText& text : texts) {
+      std::set<std::string> words;
+      for (const std::string& column : text.columns) {
+        std::istringstream in(column);
+        for (std::string word; in >> word;) {
+          if (word.starts_with(prefix)) words.insert(word);
+        }
+      }
+      count += words.size();
+    }
+    return count;
+  };
+  const std::size_t services = catalog.services.size();
+  EXPECT_EQ(index.work(SearchQuery::parse("hotel")), postings_of("hotel") + services);
+  EXPECT_EQ(index.work(SearchQuery::parse("h")), postings_of("h") + services);
+  EXPECT_GT(postings_of("h"), postings_of("hotel"));
+  EXPECT_EQ(index.work(SearchQuery::parse("hotel lorry")),
+            postings_of("hotel") + postings_of("lorry") + 2 * services);
+  EXPECT_EQ(index.work(SearchQuery::parse("zebra")), services);
+  EXPECT_EQ(index.work(SearchQuery::parse("")), 0u);
+  EXPECT_EQ(SearchIndex().work(SearchQuery::parse("hotel")), 0u);
 }
 
 TEST(SearchIndex, FindsNothingInAnEmptyCatalogueOrForAnEmptyQuery) {

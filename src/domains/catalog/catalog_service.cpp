@@ -8,6 +8,22 @@
 
 namespace pratu::catalog {
 
+namespace {
+
+// What `text` asks for, segmented; the thread's last answer is kept, as the route asks
+// whether a search is quick and then makes it on the same thread.
+const SearchQuery& parsed(std::string_view text) {
+  thread_local std::string last_text;
+  thread_local SearchQuery last = SearchQuery::parse("");
+  if (text != last_text) {
+    last = SearchQuery::parse(text);
+    last_text.assign(text);
+  }
+  return last;
+}
+
+}  // namespace
+
 CatalogSnapshot::CatalogSnapshot(Catalog catalog, std::uint64_t version,
                                  std::vector<SearchText> texts)
     : catalog_(std::move(catalog)), version_(version) {
@@ -79,7 +95,8 @@ int ServicePage::page_count() const {
 CatalogService::CatalogService(CatalogRepository& repository, SearchCacheSettings cache)
     : repository_(repository),
       snapshot_(std::make_shared<const CatalogSnapshot>(Catalog{}, 0)),
-      searches_(cache.entries, cache.ttl) {}
+      searches_(cache.entries, cache.ttl),
+      quick_work_(cache.quick_work) {}
 
 void CatalogService::serve(Catalog catalog, std::vector<SearchText> texts) {
   snapshot_.store(std::make_shared<const CatalogSnapshot>(std::move(catalog), next_version_++,
@@ -128,14 +145,21 @@ bool CatalogService::search_cached(std::string_view text, int page) const {
   return !key.empty() && searches_.contains(key);
 }
 
+bool CatalogService::search_is_quick(std::string_view text, int page) const {
+  const auto current = snapshot();
+  const std::string key = search_key(*current, text, page);
+  if (!key.empty() && searches_.contains(key)) return true;
+  return current->search_index().work(parsed(text)) <= quick_work_;
+}
+
 Result<ServicePage> CatalogService::search(std::string_view text, int page) const {
   ServicePage out;
   out.snapshot = snapshot();
   const std::string key = search_key(*out.snapshot, text, page);
   std::optional<SearchPage> cached = key.empty() ? std::nullopt : searches_.find(key);
   if (!cached) {
-    SearchPage fresh = out.snapshot->search_index().search(SearchQuery::parse(text), page,
-                                                           CatalogRepository::kPageSize);
+    SearchPage fresh =
+        out.snapshot->search_index().search(parsed(text), page, CatalogRepository::kPageSize);
     if (!key.empty()) searches_.store(key, fresh);
     cached = std::move(fresh);
   }

@@ -72,8 +72,11 @@ struct ServicePage {
 /// How long searches are remembered: the same words on the same page of the same catalogue
 /// give the same answer, and a rush searches for the same few words.
 struct SearchCacheSettings {
-  std::size_t entries = 1024;  // 0: every search goes to the database
+  std::size_t entries = 1024;  // 0: every search is made afresh
   std::chrono::seconds ttl{60};
+  // A search reading at most this much of the index (SearchIndex::work) is quick: a few
+  // hundred microseconds at most, cheaper to make than to hand to another thread.
+  std::size_t quick_work = 50'000;
 };
 
 class CatalogService {
@@ -95,8 +98,11 @@ class CatalogService {
   /// Ranked search of what a person typed; an empty or punctuation-only query finds nothing.
   /// Answers from memory when the same search of this catalogue was made lately.
   Result<ServicePage> search(std::string_view text, int page) const;
-  /// Whether search(text, page) would be answered from memory, without the database.
+  /// Whether search(text, page) would be answered from the cache of recent searches.
   bool search_cached(std::string_view text, int page) const;
+  /// Whether search(text, page) is cached or reads little enough of the index to be made on
+  /// the thread that asks (SearchCacheSettings::quick_work).
+  bool search_is_quick(std::string_view text, int page) const;
   /// Every service in slug order, one page at a time.
   ServicePage list(int page) const;
   /// Codes of the agencies being served, sorted.
@@ -110,6 +116,7 @@ class CatalogService {
   CatalogRepository& repository_;
   std::atomic<std::shared_ptr<const CatalogSnapshot>> snapshot_;
   mutable TtlCache<SearchPage> searches_;
+  std::size_t quick_work_;
   std::mutex publish_mutex_;
   std::uint64_t next_version_ = 1;  // guarded by publish_mutex_
 };

@@ -127,6 +127,19 @@ TEST_P(CatalogServiceTest, WithoutACacheEverySearchIsMadeAfresh) {
   EXPECT_FALSE(uncached.search_cached("ขายสุรา", 1));
 }
 
+// A search is made on the asking thread when it reads little of the index, or was made lately.
+TEST_P(CatalogServiceTest, TellsAQuickSearchFromOneReadingMuchOfTheIndex) {
+  SearchCacheSettings settings;
+  settings.quick_work = 40;  // the demo catalogue has 10 services: one word, a few postings
+  CatalogService service(*repository_, settings);
+  ASSERT_TRUE(service.load_directory(kDemo, earned_by_forms_in(kDemo)));
+  EXPECT_TRUE(service.search_is_quick("ขายสุรา", 1));
+  EXPECT_FALSE(service.search_is_quick("a b c d e", 1));  // 5 passes of 10, and postings
+  ASSERT_TRUE(service.search("a b c d e", 1));
+  EXPECT_TRUE(service.search_is_quick("a b c d e", 1));  // answered from the cache now
+  EXPECT_FALSE(service.search_is_quick("a b c d e", 2));
+}
+
 TEST_P(CatalogServiceTest, DoesNotKeepOverlongSearches) {
   ASSERT_TRUE(service_->load_directory(kDemo, earned_by_forms_in(kDemo)));
   const std::string long_text(SearchQuery::kMaxInputBytes + 1, 'a');

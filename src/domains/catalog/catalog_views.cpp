@@ -223,12 +223,7 @@ CatalogViews::CatalogViews(std::shared_ptr<const CatalogSnapshot> snapshot,
     json::object full = to_json(service);
     full["url"] = service_url(service.slug);
     service_json_.emplace(service.slug, json::serialize(full));
-    api_items_.emplace(service.slug,
-                       json::object{{"slug", service.slug},
-                                    {"name", to_json(service.name)},
-                                    {"agency", service.agency_code},
-                                    {"level", level_code(snapshot_->assessment(service).level)},
-                                    {"url", service_url(service.slug)}});
+    api_items_.push_back(api_item_json(*snapshot_, service));
   }
   json::array agencies;
   for (const Agency& agency : snapshot_->catalog().agencies) {
@@ -245,9 +240,17 @@ const std::string* CatalogViews::service_json(std::string_view slug) const {
   return it == service_json_.end() ? nullptr : &it->second;
 }
 
-const json::object* CatalogViews::api_item(std::string_view slug) const {
-  auto it = api_items_.find(slug);
-  return it == api_items_.end() ? nullptr : &it->second;
+std::string CatalogViews::api_item_json(const CatalogSnapshot& snapshot, const Service& service) {
+  return json::serialize(json::object{{"slug", service.slug},
+                                      {"name", to_json(service.name)},
+                                      {"agency", service.agency_code},
+                                      {"level", level_code(snapshot.assessment(service).level)},
+                                      {"url", service_url(service.slug)}});
+}
+
+const std::string& CatalogViews::api_item(const Service& service) const {
+  // `service` lives in the snapshot's catalogue, so its index is its offset.
+  return api_items_[static_cast<std::size_t>(&service - snapshot_->catalog().services.data())];
 }
 
 }  // namespace pratu::catalog

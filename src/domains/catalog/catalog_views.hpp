@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domains/catalog/catalog_service.hpp"
 #include "web/context.hpp"
@@ -56,8 +57,11 @@ class CatalogViews {
   const std::string* service_json(std::string_view slug) const;
   /// The serialised JSON of /api/v1/agencies.
   const std::string& agencies_json() const { return agencies_json_; }
-  /// The API's summary of a service: {slug, name, agency, level, url}.
-  const boost::json::object* api_item(std::string_view slug) const;
+  /// The API's summary of `service`, one of this snapshot's services, serialised: {slug,
+  /// name, agency, level, url}. A search's page is these joined, so none is built per request.
+  const std::string& api_item(const Service& service) const;
+  /// The same summary of a service of any snapshot, built now.
+  static std::string api_item_json(const CatalogSnapshot& snapshot, const Service& service);
   /// The rendered contents of this snapshot's pages (web::Renderer::shared_page with a
   /// cache): dropped with the views when the catalogue changes.
   web::ContentCache& contents() const { return contents_; }
@@ -66,7 +70,7 @@ class CatalogViews {
   std::shared_ptr<const CatalogSnapshot> snapshot_;
   LocaleViews th_, en_;
   std::map<std::string, std::string, std::less<>> service_json_;
-  std::map<std::string, boost::json::object, std::less<>> api_items_;
+  std::vector<std::string> api_items_;  // in the catalogue's order
   std::string agencies_json_;
   mutable web::ContentCache contents_;
 };

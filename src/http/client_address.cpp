@@ -129,10 +129,21 @@ std::string client_address(std::string_view peer, std::string_view forwarded_for
 
 std::string address_for_log(std::string_view address, AddressLogging mode) {
   if (mode == AddressLogging::none) return {};
+  // A connection's requests come from one address: the thread's last answer is kept.
+  thread_local std::string last_address;
+  thread_local AddressLogging last_mode = AddressLogging::none;
+  thread_local std::string last_logged;
+  if (mode == last_mode && address == last_address) return last_logged;
   auto parsed = IpAddress::parse(address);
-  if (!parsed) return {};
-  if (mode == AddressLogging::truncated) parsed = masked(*parsed, parsed->v4 ? 24 : 48);
-  return parsed->to_string();
+  std::string logged;
+  if (parsed) {
+    if (mode == AddressLogging::truncated) parsed = masked(*parsed, parsed->v4 ? 24 : 48);
+    logged = parsed->to_string();
+  }
+  last_address.assign(address);
+  last_mode = mode;
+  last_logged = logged;
+  return logged;
 }
 
 }  // namespace pratu::http

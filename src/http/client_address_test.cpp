@@ -75,6 +75,12 @@ TEST(AddressForLog, TruncatesIpv4To24AndIpv6To48) {
   EXPECT_EQ(address_for_log("::ffff:203.0.113.77", AddressLogging::truncated), "203.0.113.0");
   EXPECT_EQ(address_for_log("203.0.113.77", AddressLogging::full), "203.0.113.77");
   EXPECT_EQ(address_for_log("203.0.113.77", AddressLogging::none), "");
+  // The thread keeps its last answer: asked again, in another way or for another address.
+  EXPECT_EQ(address_for_log("203.0.113.77", AddressLogging::truncated), "203.0.113.0");
+  EXPECT_EQ(address_for_log("203.0.113.77", AddressLogging::truncated), "203.0.113.0");
+  EXPECT_EQ(address_for_log("203.0.113.77", AddressLogging::full), "203.0.113.77");
+  EXPECT_EQ(address_for_log("198.51.100.9", AddressLogging::full), "198.51.100.9");
+  EXPECT_EQ(address_for_log("not an address", AddressLogging::full), "");
   EXPECT_EQ(address_for_log("", AddressLogging::full), "");
 }
 

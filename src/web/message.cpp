@@ -146,13 +146,52 @@ std::string_view Request::path_param(std::string_view name) const {
   return {};
 }
 
+namespace {
+
+// Calls visit(name, value) for each well-formed cookie of a Cookie header, in order, until it
+// returns false or kMaxCookies were seen: a name of token characters, a value of cookie octets
+// (its double quotes removed); anything else is skipped.
+template <typename Visit>
+void for_each_cookie(std::string_view header, Visit visit) {
+  std::size_t seen = 0;
+  while (!header.empty() && seen < kMaxCookies) {
+    const std::size_t semi = header.find(';');
+    std::string_view pair = trim(header.substr(0, semi));
+    header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
+
+    const std::size_t eq = pair.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string_view name = trim(pair.substr(0, eq));
+    std::string_view value = trim(pair.substr(eq + 1));
+    if (name.empty()) continue;
+    if (!std::all_of(name.begin(), name.end(),
+                     [](char c) { return is_token_char(static_cast<unsigned char>(c)); })) {
+      continue;
+    }
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    if (!std::all_of(value.begin(), value.end(),
+                     [](char c) { return is_cookie_octet(static_cast<unsigned char>(c)); })) {
+      continue;
+    }
+    ++seen;
+    if (!visit(name, value)) return;
+  }
+}
+
+}  // namespace
+
 std::optional<std::string> Request::cookie(std::string_view name) const {
   // A client may split cookies over several Cookie headers (HTTP/2 proxies do).
   for (const auto& [key, value] : headers) {
     if (!iequals(key, "cookie")) continue;
-    for (auto& [cookie_name, cookie_value] : parse_cookie_header(value)) {
-      if (cookie_name == name) return std::move(cookie_value);
-    }
+    std::optional<std::string> found;
+    for_each_cookie(value, [&](std::string_view cookie_name, std::string_view cookie_value) {
+      if (cookie_name == name) found.emplace(cookie_value);
+      return !found;
+    });
+    if (found) return found;
   }
   return std::nullopt;
 }
@@ -234,29 +273,10 @@ std::string set_cookie_value(std::string_view name, std::string_view value,
 
 std::vector<Header> parse_cookie_header(std::string_view header) {
   std::vector<Header> cookies;
-  while (!header.empty() && cookies.size() < kMaxCookies) {
-    const std::size_t semi = header.find(';');
-    std::string_view pair = trim(header.substr(0, semi));
-    header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
-
-    const std::size_t eq = pair.find('=');
-    if (eq == std::string_view::npos) continue;
-    std::string_view name = trim(pair.substr(0, eq));
-    std::string_view value = trim(pair.substr(eq + 1));
-    if (name.empty()) continue;
-    if (!std::all_of(name.begin(), name.end(),
-                     [](char c) { return is_token_char(static_cast<unsigned char>(c)); })) {
-      continue;
-    }
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-      value = value.substr(1, value.size() - 2);
-    }
-    if (!std::all_of(value.begin(), value.end(),
-                     [](char c) { return is_cookie_octet(static_cast<unsigned char>(c)); })) {
-      continue;
-    }
+  for_each_cookie(header, [&cookies](std::string_view name, std::string_view value) {
     cookies.emplace_back(std::string(name), std::string(value));
-  }
+    return true;
+  });
   return cookies;
 }
 

@@ -228,27 +228,34 @@ Renderer::LocaleTemplates Renderer::specialize(const TemplateSet& source,
   return out;
 }
 
-json::object Renderer::base_model(const Request& request, const RequestContext& context) const {
-  json::object m;
+json::object Renderer::base_model(const Request& request, const RequestContext& context,
+                                  json::storage_ptr storage) const {
+  json::object m(storage);
+  m.reserve(10);
   bool en = context.locale == Locale::en;
-  m["lang"] = locale_code(context.locale);
-  m["other_lang"] = en ? "th" : "en";
-  m["other_lang_url"] = language_url(request, en ? "th" : "en");
-  m["path"] = request.path;
-  m["request_id"] = context.request_id;
-  m["csrf_token"] = context.csrf_token;
+  m.emplace("lang", locale_code(context.locale));
+  m.emplace("other_lang", en ? "th" : "en");
+  m.emplace("other_lang_url", language_url(request, en ? "th" : "en"));
+  m.emplace("path", request.path);
+  m.emplace("request_id", context.request_id);
+  m.emplace("csrf_token", context.csrf_token);
   if (context.user) {
     const auto& u = *context.user;
-    m["user"] = json::object{{"display_name", u.display_name},
-                             {"role", role_name(u.role)},
-                             {"agency_code", u.agency_code},
-                             {"is_officer", is_agency_role(u.role)},
-                             {"is_supervisor", u.role == Role::supervisor},
-                             {"is_admin", u.role == Role::admin}};
+    json::object user(storage);
+    user.reserve(6);
+    user.emplace("display_name", u.display_name);
+    user.emplace("role", role_name(u.role));
+    user.emplace("agency_code", u.agency_code);
+    user.emplace("is_officer", is_agency_role(u.role));
+    user.emplace("is_supervisor", u.role == Role::supervisor);
+    user.emplace("is_admin", u.role == Role::admin);
+    m.emplace("user", std::move(user));
   }
   if (context.session_expires_at > 0) {
-    m["session"] = json::object{{"expires_at", context.session_expires_at},
-                                {"warning_seconds", context.session_warning_seconds}};
+    json::object session(storage);
+    session.emplace("expires_at", context.session_expires_at);
+    session.emplace("warning_seconds", context.session_warning_seconds);
+    m.emplace("session", std::move(session));
   }
   return m;
 }
@@ -294,8 +301,11 @@ std::string Renderer::render_shared(const Request& request, const RequestContext
   static const json::object kNoModel;
   const json::object& model = shared_model.is_object() ? shared_model.get_object() : kNoModel;
   // The context stack: the language's globals, what every page has, then the page's own
-  // model (which wins over both, as a merged model would).
-  json::value base(base_model(request, context));
+  // model (which wins over both, as a merged model would). What every page has lives as long
+  // as the rendering, in an arena on the stack.
+  alignas(std::max_align_t) std::array<unsigned char, kBaseModelBytes> arena_bytes;
+  json::monotonic_resource arena(arena_bytes.data(), arena_bytes.size());
+  json::value base(base_model(request, context, &arena));
   add_document_fields(base.get_object(), model, name, context.locale);
 
   const bool en = context.locale == Locale::en;
@@ -335,7 +345,9 @@ Response Renderer::shared_page(const Request& request, const RequestContext& con
   if (!templates.layout_parts || !templates.impersonal_pages.contains(name)) {
     return shared_page(request, context, name, shared_model, status);
   }
-  json::value base(base_model(request, context));
+  alignas(std::max_align_t) std::array<unsigned char, kBaseModelBytes> arena_bytes;
+  json::monotonic_resource arena(arena_bytes.data(), arena_bytes.size());
+  json::value base(base_model(request, context, &arena));
   const json::value& globals = en ? en_globals_ : th_globals_;
   const std::vector<const json::value*> frames{&globals, &base, &shared_model};
 

@@ -124,7 +124,11 @@ class Renderer {
  private:
   Renderer(const Translations& translations, const AssetUrls& assets)
       : translations_(translations), assets_(assets) {}
-  boost::json::object base_model(const Request& request, const RequestContext& context) const;
+  /// What every page has (see the class comment), allocated from `storage`.
+  boost::json::object base_model(const Request& request, const RequestContext& context,
+                                 boost::json::storage_ptr storage) const;
+  /// Room on the stack for the base model of one page: its strings rarely need more.
+  static constexpr std::size_t kBaseModelBytes = 4096;
 
   /// The templates of one language, with its strings (`t`) and the asset URLs written in at
   /// load time, and the layout split around {{{content}}} so a page renders straight into

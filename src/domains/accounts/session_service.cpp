@@ -1,6 +1,7 @@
 #include "domains/accounts/session_service.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <stdexcept>
 
 #include "crypto/digest.hpp"
@@ -53,6 +54,15 @@ web::Principal principal_of(const User& user) {
   return p;
 }
 
+namespace {
+
+std::uint64_t next_instance() {
+  static std::atomic<std::uint64_t> count{0};
+  return ++count;
+}
+
+}  // namespace
+
 SessionService::SessionService(storage::Database& db, const Clock& clock, Random& random,
                                std::string signing_key, SessionSettings settings)
     : db_(db),
@@ -64,7 +74,8 @@ SessionService::SessionService(storage::Database& db, const Clock& clock, Random
                            std::string(kSessionCookie)),
       csrf_cookie_name_((settings.host_prefix ? std::string(kHostPrefix) : std::string()) +
                         std::string(kCsrfCookie)),
-      unknown_sessions_(kUnknownSessionsRemembered, kUnknownSessionsFor) {}
+      unknown_sessions_(kUnknownSessionsRemembered, kUnknownSessionsFor),
+      instance_(next_instance()) {}
 
 web::CookieOptions SessionService::cookie_options(bool secure) const {
   web::CookieOptions options;
@@ -102,10 +113,31 @@ void SessionService::remember_unknown(const std::string& session_id) const {
 const std::string& SessionService::session_id_from(const web::Request& request) const {
   if (!request.session_id_memo) {
     auto cookie = request.cookie(session_cookie_name_);
-    auto secret = cookie ? verified_value(kSessionPurpose, *cookie) : std::nullopt;
-    request.session_id_memo = secret ? session_id_of(*secret) : std::string();
+    request.session_id_memo = cookie ? session_id_of_cookie(*cookie) : std::string();
   }
   return *request.session_id_memo;
+}
+
+std::string SessionService::session_id_of_cookie(const std::string& cookie) const {
+  // Checking the signature and hashing the secret cost more than the rest of a page served
+  // from memory. The answer depends on nothing but the cookie and this service's key, so
+  // each thread keeps the answers for the cookies it saw lately (a forged cookie answers ""
+  // again; sessions ended since are told by the caller, which looks the id up).
+  struct Seen {
+    std::uint64_t owner = 0;
+    std::unordered_map<std::string, std::string> ids;
+  };
+  thread_local Seen seen;
+  if (seen.owner != instance_) {
+    seen.ids.clear();
+    seen.owner = instance_;
+  }
+  if (auto it = seen.ids.find(cookie); it != seen.ids.end()) return it->second;
+  auto secret = verified_value(kSessionPurpose, cookie);
+  std::string id = secret ? session_id_of(*secret) : std::string();
+  if (seen.ids.size() >= kSeenCookiesPerThread) seen.ids.clear();
+  seen.ids.emplace(cookie, id);
+  return id;
 }
 
 bool SessionService::may_hold_session(const web::Request& request) const {

@@ -178,6 +178,10 @@ class SessionService final : public web::SessionGate {
   web::CookieOptions cookie_options(bool secure) const;
   // The session id the request's signed session cookie names, or empty; read once per request.
   const std::string& session_id_from(const web::Request& request) const;
+  // The session id a session cookie's value names, or empty when it is not one of ours.
+  std::string session_id_of_cookie(const std::string& cookie) const;
+  // Cookies whose session id each thread keeps (session_id_of_cookie).
+  static constexpr std::size_t kSeenCookiesPerThread = 256;
   // `resolve` after the cookie's signature has been checked.
   Result<std::optional<ActiveSession>> resolve_id(const std::string& id);
   void remember_unknown(const std::string& session_id) const;
@@ -207,6 +211,8 @@ class SessionService final : public web::SessionGate {
   std::string csrf_cookie_name_;
   // Sessions found ended or unknown lately: a replayed old cookie costs no database read.
   mutable TtlCache<bool> unknown_sessions_;
+  // Tells this service from an earlier one at the same address (per-thread memos key on it).
+  const std::uint64_t instance_;
   mutable std::shared_mutex live_mutex_;
   std::unordered_map<std::string, LiveSession> live_sessions_;
   std::uint64_t live_epoch_ = 0;  // counts forgets; see remember_live

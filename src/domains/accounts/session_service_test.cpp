@@ -268,6 +268,20 @@ TEST_P(SessionServiceTest, ForgedSessionCookiesAreTurnedAwayWithoutTheDatabase) 
   EXPECT_FALSE(sessions_->may_hold_session(request_with_cookie("pratu_session=" + real)));
 }
 
+// Each thread remembers the session ids of the cookies it checked lately: a service keyed
+// otherwise, on the same thread and even at the same address, still checks for itself.
+TEST_P(SessionServiceTest, ACookieCheckedOnceIsNotTakenByAServiceWithAnotherKey) {
+  auto started = start_session();
+  const std::string cookie = "pratu_session=" + secret_of(started.set_cookie);
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_TRUE(sessions_->may_hold_session(request_with_cookie(cookie)));
+    auto other =
+        std::make_unique<SessionService>(database(), clock_, random_, std::string(40, 'k'));
+    EXPECT_FALSE(other->may_hold_session(request_with_cookie(cookie))) << "round " << round;
+  }
+  EXPECT_TRUE(sessions_->may_hold_session(request_with_cookie(cookie)));
+}
+
 TEST_P(SessionServiceTest, OverHttpsCookiesCarryTheHostPrefixAndAreAlwaysSecure) {
   SessionSettings settings;
   settings.host_prefix = true;

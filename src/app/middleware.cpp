@@ -13,7 +13,8 @@ namespace {
 
 constexpr int kLanguageCookieSeconds = 365 * 24 * 3600;
 
-void add_language(const web::Request& request, web::RequestContext& context, web::Locale fallback) {
+// Sets the page's language; true when the request chose it (?lang=), so it is remembered.
+bool add_language(const web::Request& request, web::RequestContext& context, web::Locale fallback) {
   auto choice = web::choose_locale(request, fallback);
   context.locale = choice.locale;
   if (choice.remember) {
@@ -23,6 +24,7 @@ void add_language(const web::Request& request, web::RequestContext& context, web
     context.set_cookies.push_back(
         web::set_cookie_value(web::kLanguageCookie, web::locale_code(choice.locale), options));
   }
+  return choice.remember;
 }
 
 void finish(web::Response& response, const web::RequestContext& context) {
@@ -119,7 +121,7 @@ http::RawHandler Middleware::page(web::RouteSpec spec) const {
     if (settings_.secure_cookies == SecureCookies::never) request.secure = false;
     web::RequestContext context;
     context.request_id = request.request_id;
-    add_language(request, context, settings_.default_locale);
+    const bool chose_language = add_language(request, context, settings_.default_locale);
 
     const bool is_post = request.method == "POST";
     const bool needs_session = sessions_.may_hold_session(request) || is_post ||
@@ -136,6 +138,16 @@ http::RawHandler Middleware::page(web::RouteSpec spec) const {
       finish(response, context);
       return response;
     };
+    // A signed-in person who chooses a language is written to in it from now on (a change
+    // of theirs: it comes out of their budget, and past it is only not remembered).
+    if (chose_language && context.user &&
+        context.user->locale != web::locale_code(context.locale) &&
+        !budget_.take(context.user->user_id)) {
+      if (auto remembered = sessions_.remember_language(context, context.locale); !remembered) {
+        log::warn("language not remembered", request.request_id,
+                  {{"detail", remembered.error().detail}});
+      }
+    }
     if (auto refused = refuse(spec, request, context)) return finished(std::move(*refused));
     if (auto waits = over_budget(spec, request, context)) return finished(std::move(*waits));
     if (is_post) {

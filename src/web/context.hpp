@@ -24,6 +24,7 @@ struct Principal {
   std::string display_name;
   Role role = Role::applicant;
   std::string agency_code;  // officers and supervisors only
+  std::string locale;       // the language Pratu writes to them in: "th", "en", or "" (Thai)
 };
 
 /// Per-request state shared by middleware and the handler.

@@ -33,6 +33,12 @@ class SessionGate {
   /// For the API: fills only the person, session id and the session's CSRF token (which a
   /// change must send back in the X-CSRF-Token header); sets and renews no cookie.
   virtual Result<void> identify(const Request& request, RequestContext& context) = 0;
+
+  /// Records `locale` as the language Pratu writes to the signed-in person of `context` in
+  /// (they chose it on a page); their next request sees it in Principal::locale.
+  virtual Result<void> remember_language(const RequestContext& /*context*/, Locale /*locale*/) {
+    return ok();
+  }
 };
 
 }  // namespace pratu::web

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "storage/database.hpp"
 #include "support/applicants.hpp"
 #include "support/http_client.hpp"
 #include "support/test_app.hpp"
@@ -60,6 +61,19 @@ class AccountsIT : public AppTest {
                           headers);
   }
 
+  // The language the account of `national_id` is written to in, as stored.
+  std::string stored_locale(const std::string& national_id) {
+    auto opened = storage::open_database({.url = db_->url()});
+    if (!opened) return "(no database: " + opened.error().detail + ")";
+    auto locale =
+        (*opened)->read_value<std::string>([&](storage::Connection& c) -> Result<std::string> {
+          PRATU_TRY(row,
+                    c.query_one("SELECT locale FROM users WHERE national_id = $1", {national_id}));
+          return row ? row->text(0) : std::string("(no account)");
+        });
+    return locale ? *locale : "(" + locale.error().detail + ")";
+  }
+
   std::vector<std::pair<std::string, std::string>> registration(const std::string& id) {
     return {{"national_id", id},
             {"title", "mr"},
@@ -110,6 +124,36 @@ TEST_P(AccountsIT, CitizenRegistersLogsOutAndLogsInByIdAndEmail) {
                       {{"login", "SOMCHAI@example.org"}, {"password", "correct horse battery"}});
   EXPECT_EQ(by_email.status, 303);
   EXPECT_EQ(client_->get("/account").status, 200);
+}
+
+// Pratu writes to a person in the language they registered in, then in the one they last
+// chose while signed in; choosing it again, or as a visitor, writes nothing.
+TEST_P(AccountsIT, MessagesGoInTheLanguageChosenLast) {
+  auto registered =
+      post_with_token("/register?lang=en", "/register", registration("1234545678781"));
+  ASSERT_EQ(registered.status, 303) << registered.body.substr(0, 3000);
+  EXPECT_EQ(stored_locale("1234545678781"), "en");
+
+  ASSERT_EQ(client_->get("/?lang=th").status, 200);
+  EXPECT_EQ(stored_locale("1234545678781"), "th");
+  ASSERT_EQ(client_->get("/account").status, 200);  // the language cookie alone changes nothing
+  EXPECT_EQ(stored_locale("1234545678781"), "th");
+  ASSERT_EQ(client_->get("/agencies?lang=en").status, 200);
+  EXPECT_EQ(stored_locale("1234545678781"), "en");
+
+  // Signed out, a choice is the browser's alone.
+  ASSERT_EQ(post_with_token("/account", "/logout", {}).status, 303);
+  ASSERT_EQ(client_->get("/?lang=th").status, 200);
+  EXPECT_EQ(stored_locale("1234545678781"), "en");
+
+  // Registered in Thai.
+  HttpClient other(app_->port());
+  auto form = other.get("/register?lang=th");
+  auto fields = registration("3100600445635");
+  fields[4].second = "somsri@example.org";
+  fields.emplace_back("csrf_token", extract_csrf_token(form.body));
+  ASSERT_EQ(other.post_form("/register", fields).status, 303);
+  EXPECT_EQ(stored_locale("3100600445635"), "th");
 }
 
 TEST_P(AccountsIT, SessionIsRotatedAtLogin) {

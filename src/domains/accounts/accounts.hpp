@@ -38,6 +38,7 @@ struct User {
   std::int64_t updated_at = 0;
   std::int64_t password_changed_at = 0;
   bool disabled = false;
+  std::string locale;  // the language Pratu writes to them in: "th", "en", or "" (Thai)
 
   /// "given family", else the email, else the masked national ID.
   std::string display_name() const;
@@ -65,6 +66,7 @@ struct Registration {
   std::string password;
   std::string password_confirmation;
   std::string client_address;  // counted by the registration throttle, never stored
+  std::string locale;          // "th" | "en": the language they registered in
 };
 
 /// A login attempt: `login` is a national ID or an email.

@@ -204,6 +204,7 @@ Result<web::Response> AccountsHandlers::register_submit(const web::Request& requ
   if (!form) return renderer_.error_page(request, context, 400);
   Registration r = typed_registration(*form);
   r.client_address = request.remote_address;
+  r.locale = web::locale_code(context.locale);
   auto registered = accounts_.register_citizen(r);
   if (!registered) {
     if (registered.error().code == ErrorCode::rate_limited) {

@@ -145,10 +145,9 @@ Result<void> AccountsModule::start(platform::Shared& shared) {
 Result<std::optional<platform::Profile>> AccountsModule::profile(std::int64_t user_id) {
   PRATU_TRY(user, accounts_->find_user(user_id));
   if (!user || user->disabled) return std::optional<platform::Profile>{};
-  return std::optional<platform::Profile>(
-      platform::Profile{user->title, user->given_name, user->family_name,
-                        user->national_id.value_or(""), user->email.value_or(""), user->mobile,
-                        /*locale=*/""});  // accounts keep no language yet: Thai
+  return std::optional<platform::Profile>(platform::Profile{
+      user->title, user->given_name, user->family_name, user->national_id.value_or(""),
+      user->email.value_or(""), user->mobile, user->locale});
 }
 
 Result<void> AccountsModule::set_mobile(std::int64_t user_id, std::string_view mobile) {

@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::string_view kUserColumns =
     "id, role, agency_code, national_id, email, mobile, title, given_name, family_name, "
-    "password_hash, created_at, updated_at, password_changed_at, disabled";
+    "password_hash, created_at, updated_at, password_changed_at, disabled, locale";
 
 Value optional_value(const std::optional<std::string>& v) {
   if (v) return *v;
@@ -40,6 +40,7 @@ User user_from_row(const Row& row, std::size_t first) {
   u.updated_at = row.int64(first + 11);
   u.password_changed_at = row.int64(first + 12);
   u.disabled = row.int64(first + 13) != 0;
+  u.locale = row.text(first + 14);
   return u;
 }
 
@@ -85,12 +86,13 @@ Result<UserId> insert_user(storage::Connection& c, const User& u) {
                                u.created_at,
                                u.updated_at,
                                u.password_changed_at,
-                               std::int64_t{u.disabled ? 1 : 0}};
+                               std::int64_t{u.disabled ? 1 : 0},
+                               u.locale};
   PRATU_TRY(row,
             c.query_one("INSERT INTO users (role, agency_code, national_id, email, mobile, title, "
                         "given_name, family_name, password_hash, created_at, updated_at, "
-                        "password_changed_at, disabled) "
-                        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+                        "password_changed_at, disabled, locale) "
+                        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
                         "RETURNING id",
                         params));
   if (!row) return Error::internal("INSERT INTO users returned no id");
@@ -102,6 +104,13 @@ Result<void> update_mobile(storage::Connection& c, UserId id, std::string_view m
   PRATU_TRY(changed, c.execute("UPDATE users SET mobile = $1, updated_at = $2 WHERE id = $3",
                                {std::string(mobile), now, id}));
   if (changed != 1) return Error::not_found("user to update the mobile number of");
+  return ok();
+}
+
+Result<void> update_locale(storage::Connection& c, UserId id, std::string_view locale,
+                           std::int64_t now) {
+  PRATU_CHECK(c.execute("UPDATE users SET locale = $1, updated_at = $2 WHERE id = $3",
+                        {std::string(locale), now, id}));
   return ok();
 }
 
@@ -138,7 +147,7 @@ Result<std::optional<SessionWithUser>> find_session(storage::Connection& c, std:
                         "s.idle_expires_at, s.absolute_expires_at, "
                         "u.id, u.role, u.agency_code, u.national_id, u.email, u.mobile, u.title, "
                         "u.given_name, u.family_name, '', u.created_at, u.updated_at, "
-                        "u.password_changed_at, u.disabled "
+                        "u.password_changed_at, u.disabled, u.locale "
                         "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
                         {std::string(id)}));
   if (!row) return std::optional<SessionWithUser>();

@@ -26,10 +26,13 @@ Result<std::optional<User>> find_user_by_email(storage::Connection& c, std::stri
 Result<std::int64_t> count_users(storage::Connection& c);
 /// Inserts `user` (its id is ignored); returns the new id. Unique violations are conflicts.
 Result<UserId> insert_user(storage::Connection& c, const User& user);
-/// Sets a new password (hash) for `id`, recording when it changed.
 /// Sets the user's mobile number (10 digits); not_found if there is no such user.
 Result<void> update_mobile(storage::Connection& c, UserId id, std::string_view mobile,
                            std::int64_t now);
+/// Sets the language Pratu writes to the user in ("th" or "en").
+Result<void> update_locale(storage::Connection& c, UserId id, std::string_view locale,
+                           std::int64_t now);
+/// Sets a new password (hash) for `id`, recording when it changed.
 Result<void> update_password(storage::Connection& c, UserId id, std::string_view hash,
                              std::int64_t now);
 /// Re-encodes the same password with new hashing parameters (password_changed_at stays).

@@ -185,6 +185,7 @@ Result<UserId> AccountService::register_citizen(const Registration& r) {
   user.title = title;
   user.given_name = std::move(given.value);
   user.family_name = std::move(family.value);
+  user.locale = r.locale == "en" ? "en" : "th";
   return insert_new_user(std::move(user), r.password, "national_id", "email");
 }
 

@@ -51,6 +51,7 @@ web::Principal principal_of(const User& user) {
   p.display_name = user.display_name();
   p.role = user.role;
   p.agency_code = user.agency_code;
+  p.locale = user.locale;
   return p;
 }
 
@@ -138,6 +139,20 @@ std::string SessionService::session_id_of_cookie(const std::string& cookie) cons
   if (seen.ids.size() >= kSeenCookiesPerThread) seen.ids.clear();
   seen.ids.emplace(cookie, id);
   return id;
+}
+
+Result<void> SessionService::remember_language(const web::RequestContext& context,
+                                               web::Locale locale) {
+  if (!context.user) return ok();
+  const std::string code = web::locale_code(locale);
+  PRATU_CHECK(db_.write(
+      [&](storage::Connection& c) {
+    return repository::update_locale(c, context.user->user_id, code, clock_.now_seconds());
+      },
+      storage::Durability::relaxed));
+  // The person's sessions kept in memory carry the old language.
+  forget_live_of_user(context.user->user_id, {});
+  return ok();
 }
 
 bool SessionService::may_hold_session(const web::Request& request) const {

@@ -135,6 +135,7 @@ class SessionService final : public web::SessionGate {
   /// /api/v1/tokens) is identified by it alone, and needs no CSRF token: no other site can
   /// make a browser send that header.
   Result<void> identify(const web::Request& request, web::RequestContext& context) override;
+  Result<void> remember_language(const web::RequestContext& context, web::Locale locale) override;
 
   /// True if a submitted CSRF token matches the expected one (constant time; empty never
   /// matches).

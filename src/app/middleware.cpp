@@ -180,7 +180,14 @@ http::RawHandler Middleware::public_page(http::RawHandler inner, PageCache& cach
     if (auto hit = cache.find(key)) return std::move(*hit);
     auto response = inner(request);
     bool sets_cookie = !response.header("Set-Cookie").empty();
-    if (response.status == 200 && !sets_cookie) cache.store(key, response);
+    if (response.status == 200 && !sets_cookie && response.body_file.empty()) {
+      // Kept and answered from one shared text: a hit copies the headers only.
+      if (!response.shared_body) {
+        response.shared_body = std::make_shared<const std::string>(std::move(response.body));
+        response.body.clear();
+      }
+      cache.store(key, response);
+    }
     return response;
   };
 }

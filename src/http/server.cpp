@@ -1058,9 +1058,12 @@ struct Server::Impl {
                                        std::chrono::steady_clock::time_point started) {
     const int status = response.status;
     const bool bodiless = status == 204 || status == 304 || (status >= 100 && status < 200);
-    if (bodiless) response.body.clear();
+    if (bodiless) {
+      response.body.clear();
+      response.shared_body.reset();
+    }
 
-    const bool compressible = !bodiless && response.body.size() >= settings.gzip_min_bytes &&
+    const bool compressible = !bodiless && response.text().size() >= settings.gzip_min_bytes &&
                               is_compressible(response.content_type) &&
                               response.header("Content-Encoding").empty();
     if (compressible) {
@@ -1071,7 +1074,8 @@ struct Server::Impl {
         response.set_header("Vary", std::string(vary) + ", Accept-Encoding");
       }
       if (accepts_gzip(request.header("Accept-Encoding"))) {
-        response.body = gzip_compress(response.body, kGzipLevel);
+        response.body = gzip_compress(response.text(), kGzipLevel);
+        response.shared_body.reset();
         response.set_header("Content-Encoding", "gzip");
         // The compressed bytes are a different representation: a strong ETag would lie.
         const std::string_view etag = response.header("ETag");
@@ -1084,13 +1088,13 @@ struct Server::Impl {
       co_return co_await write_file_response(lane, stream, request, std::move(response), route_name,
                                              keep_alive, started);
     }
-    std::string head =
-        response_head(request, response, status, bodiless, keep_alive, response.body.size());
-    const bool send_body = request.method != "HEAD" && !response.body.empty();
-    const std::size_t body_bytes = response.body.size();
+    const std::string& text = response.text();
+    std::string head = response_head(request, response, status, bodiless, keep_alive, text.size());
+    const bool send_body = request.method != "HEAD" && !text.empty();
+    const std::size_t body_bytes = text.size();
     stream.expires_after(settings.write_timeout);
     const std::array<asio::const_buffer, 2> buffers = {
-        asio::buffer(head), send_body ? asio::buffer(response.body) : asio::const_buffer()};
+        asio::buffer(head), send_body ? asio::buffer(text) : asio::const_buffer()};
     auto [write_error, written] = co_await asio::async_write(stream, buffers, kNoThrow);
     access_log(lane, request, route_name, status, send_body ? body_bytes : 0, started);
     co_return !write_error;

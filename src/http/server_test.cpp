@@ -134,6 +134,16 @@ class ServerTest : public ::testing::Test {
       for (int i = 0; i < 100; ++i) response.body += "<p>ประตูบริการภาครัฐ</p>\n";
       return response;
     });
+    router_.add("GET", "/shared", [](web::Request&) {
+      static const auto text = std::make_shared<const std::string>([] {
+        std::string t;
+        for (int i = 0; i < 100; ++i) t += "<p>ประตูบริการภาครัฐ</p>\n";
+        return t;
+      }());
+      web::Response response;
+      response.shared_body = text;
+      return response;
+    });
     router_.add("GET", "/cached", [](web::Request&) {
       auto response = web::Response::text("public");
       response.set_header("Cache-Control", "public, max-age=60");
@@ -678,6 +688,32 @@ TEST_F(ServerTest, HeadIsGetWithoutTheBody) {
   auto next = connection.read_response();  // the connection stays in sync
   ASSERT_TRUE(next);
   EXPECT_EQ(next->body, "home");
+}
+
+// A body shared with a cache goes out as an owned one would: whole, gzipped, or only its length.
+TEST_F(ServerTest, SendsASharedBodyAsItsOwn) {
+  start();
+  auto owned = fetch(port(), get("/big"));
+  auto shared = fetch(port(), get("/shared"));
+  ASSERT_TRUE(owned && shared);
+  EXPECT_EQ(shared->status, 200);
+  EXPECT_EQ(shared->body, owned->body);
+  EXPECT_EQ(shared->header("Content-Length"), std::to_string(owned->body.size()));
+  auto gzipped = fetch(port(), get("/shared", "Accept-Encoding: gzip\r\n"));
+  ASSERT_TRUE(gzipped);
+  EXPECT_EQ(gzipped->header("Content-Encoding"), "gzip");
+  EXPECT_EQ(test::gunzip(gzipped->body), owned->body);
+  EXPECT_EQ(gzipped->header("Content-Length"), std::to_string(gzipped->body.size()));
+
+  Connection connection(port());
+  ASSERT_TRUE(connection.send("HEAD /shared HTTP/1.1\r\nHost: t\r\n\r\n" + get("/shared")));
+  auto head = connection.read_response(test::ResponseTo::head);
+  ASSERT_TRUE(head);
+  EXPECT_TRUE(head->body.empty());
+  EXPECT_EQ(head->header("Content-Length"), std::to_string(owned->body.size()));
+  auto next = connection.read_response();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body, owned->body);
 }
 
 // A file body is streamed from disk a piece at a time, whole or the one part a Range asks for.

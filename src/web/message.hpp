@@ -2,6 +2,7 @@
 /// Transport-free HTTP request and response: handlers see these, never Beast types.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -70,6 +71,12 @@ struct Response {
   /// disk a piece at a time, so a large file costs no more memory than a small one, and
   /// answers a Range for one part of it (206, or 416 outside it).
   std::string body_file;
+  /// When set (and `body` empty), the body is this text, shared with whoever keeps it (the
+  /// page cache): answering from it copies nothing.
+  std::shared_ptr<const std::string> shared_body;
+
+  /// The body's text, wherever it is kept (not a body_file).
+  const std::string& text() const { return shared_body ? *shared_body : body; }
 
   void set_header(std::string name, std::string value);
   std::string_view header(std::string_view name) const;

@@ -11,6 +11,7 @@
 #include "web/components.hpp"
 #include "web/dates.hpp"
 #include "web/form.hpp"
+#include "web/route.hpp"
 
 namespace pratu::feedback {
 
@@ -222,22 +223,8 @@ Result<web::Response> FeedbackHandlers::comments(const web::Request& request,
 
 web::Routes FeedbackHandlers::routes() {
   using web::Access;
-  auto bind = [this](auto method) {
-    return [this, method](const web::Request& request, web::RequestContext& context) {
-      return (this->*method)(request, context);
-    };
-  };
-  auto route = [&](std::string method, std::string pattern, Access access, web::Surface surface,
-                   std::string name, web::Handler handler) {
-    web::RouteSpec s;
-    s.method = std::move(method);
-    s.pattern = std::move(pattern);
-    s.access = access;
-    s.surface = surface;
-    s.name = std::move(name);
-    s.handler = std::move(handler);
-    return s;
-  };
+  auto bind = [this](auto method) { return web::bound(this, method); };
+  using web::route;
   web::Routes r;
   auto form = route("GET", std::string(kFormPath), Access::anyone, web::Surface::page,
                     "feedback_form", bind(&FeedbackHandlers::form));

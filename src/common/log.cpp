@@ -372,9 +372,10 @@ std::string redact(std::string_view text) {
 namespace {
 
 // One line; `verbatim` writes the message and the field values as they are (see
-// event_verbatim), the request id, which may come from a client's header, is redacted always.
+// event_verbatim); the request id, which may come from a client's header, is redacted unless
+// `own_id` (the server made it).
 void write_event(spdlog::level::level_enum level, std::string_view msg, std::string_view request_id,
-                 std::initializer_list<Field> fields, bool verbatim) {
+                 std::initializer_list<Field> fields, bool verbatim, bool own_id) {
   spdlog::logger* logger = spdlog::default_logger_raw();
   if (logger == nullptr || !logger->should_log(level)) return;
 
@@ -387,7 +388,7 @@ void write_event(spdlog::level::level_enum level, std::string_view msg, std::str
     append_json_string(line, verbatim ? std::string(msg) : redact(msg));
     if (!request_id.empty()) {
       line += ",\"request_id\":";
-      append_json_string(line, redact(request_id));
+      append_json_string(line, own_id ? std::string(request_id) : redact(request_id));
     }
     for (const auto& [key, value] : fields) {
       line.push_back(',');
@@ -411,7 +412,7 @@ void write_event(spdlog::level::level_enum level, std::string_view msg, std::str
     append_text(line, verbatim ? std::string(msg) : redact(msg));
     if (!request_id.empty()) {
       line += " request_id=";
-      append_text(line, redact(request_id));
+      append_text(line, own_id ? std::string(request_id) : redact(request_id));
     }
     for (const auto& [key, value] : fields) {
       line.push_back(' ');
@@ -429,12 +430,13 @@ void write_event(spdlog::level::level_enum level, std::string_view msg, std::str
 
 void event(spdlog::level::level_enum level, std::string_view msg, std::string_view request_id,
            std::initializer_list<Field> fields) {
-  write_event(level, msg, request_id, fields, false);
+  write_event(level, msg, request_id, fields, false, false);
 }
 
 void event_verbatim(spdlog::level::level_enum level, std::string_view msg,
-                    std::string_view request_id, std::initializer_list<Field> fields) {
-  write_event(level, msg, request_id, fields, true);
+                    std::string_view request_id, std::initializer_list<Field> fields,
+                    RequestId id) {
+  write_event(level, msg, request_id, fields, true, id == RequestId::own);
 }
 
 }  // namespace pratu::log

@@ -31,9 +31,12 @@ void event(spdlog::level::level_enum level, std::string_view msg, std::string_vi
 /// `event` for a message and values the program made itself, never from a request or the
 /// database (route names, status codes, durations, counts): written as they are, since
 /// redacting them would cost every request and could only garble them (a byte count that
-/// looks like a phone number). The request id is still redacted.
+/// looks like a phone number). The request id is still redacted, unless it is the server's
+/// own: a random id carries nothing personal, and checking it would cost every request.
+enum class RequestId { from_client, own };
 void event_verbatim(spdlog::level::level_enum level, std::string_view msg,
-                    std::string_view request_id, std::initializer_list<Field> fields = {});
+                    std::string_view request_id, std::initializer_list<Field> fields = {},
+                    RequestId id = RequestId::from_client);
 
 inline void info(std::string_view msg, std::string_view request_id = {},
                  std::initializer_list<Field> fields = {}) {

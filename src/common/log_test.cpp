@@ -126,6 +126,15 @@ TEST_F(CapturedLog, VerbatimEventsKeepTheProgramsValuesButRedactTheRequestId) {
   EXPECT_EQ(json.at("route").as_string(), "catalog.service");
   EXPECT_EQ(json.at("token").as_string(), "[redacted]");
 
+  // An id the server made is written as it is (it carries nothing personal); the same text
+  // from a client is checked like anything a client sends.
+  out_.str("");
+  event_verbatim(spdlog::level::info, "request", "f00d-0812345678", {}, RequestId::own);
+  EXPECT_EQ(boost::json::parse(out_.str()).at("request_id").as_string(), "f00d-0812345678");
+  out_.str("");
+  event_verbatim(spdlog::level::info, "request", "f00d-0812345678", {});
+  EXPECT_NE(boost::json::parse(out_.str()).at("request_id").as_string(), "f00d-0812345678");
+
   out_.str("");
   info("request", "", {{"bytes", "0812345678"}});
   EXPECT_EQ(boost::json::parse(out_.str()).as_object().at("bytes").as_string(), "[phone]");

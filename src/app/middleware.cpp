@@ -184,8 +184,10 @@ http::RawHandler Middleware::public_page(http::RawHandler inner, PageCache& cach
       // Kept and answered from one shared text: a hit copies the headers only.
       if (!response.shared_body) {
         response.shared_body = std::make_shared<const std::string>(std::move(response.body));
-        response.body.clear();
+      } else if (!response.body.empty()) {
+        response.shared_body = std::make_shared<const std::string>(response.text());
       }
+      response.body.clear();
       cache.store(key, response);
     }
     return response;

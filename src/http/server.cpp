@@ -1063,7 +1063,7 @@ struct Server::Impl {
       response.shared_body.reset();
     }
 
-    const bool compressible = !bodiless && response.text().size() >= settings.gzip_min_bytes &&
+    const bool compressible = !bodiless && response.text_size() >= settings.gzip_min_bytes &&
                               is_compressible(response.content_type) &&
                               response.header("Content-Encoding").empty();
     if (compressible) {
@@ -1074,7 +1074,11 @@ struct Server::Impl {
         response.set_header("Vary", std::string(vary) + ", Accept-Encoding");
       }
       if (accepts_gzip(request.header("Accept-Encoding"))) {
-        response.body = gzip_compress(response.text(), kGzipLevel);
+        if (response.shared_body) {
+          response.body = gzip_compress(response.text(), kGzipLevel);
+        } else {
+          response.body = gzip_compress(response.body, kGzipLevel);
+        }
         response.shared_body.reset();
         response.set_header("Content-Encoding", "gzip");
         // The compressed bytes are a different representation: a strong ETag would lie.
@@ -1088,13 +1092,15 @@ struct Server::Impl {
       co_return co_await write_file_response(lane, stream, request, std::move(response), route_name,
                                              keep_alive, started);
     }
-    const std::string& text = response.text();
-    std::string head = response_head(request, response, status, bodiless, keep_alive, text.size());
-    const bool send_body = request.method != "HEAD" && !text.empty();
-    const std::size_t body_bytes = text.size();
+    const std::size_t body_bytes = response.text_size();
+    std::string head = response_head(request, response, status, bodiless, keep_alive, body_bytes);
+    const bool send_body = request.method != "HEAD" && body_bytes > 0;
     stream.expires_after(settings.write_timeout);
-    const std::array<asio::const_buffer, 2> buffers = {
-        asio::buffer(head), send_body ? asio::buffer(text) : asio::const_buffer()};
+    // The head, then the body's own part and its shared part (a kept page's contents).
+    const std::array<asio::const_buffer, 3> buffers = {
+        asio::buffer(head), send_body ? asio::buffer(response.body) : asio::const_buffer(),
+        send_body && response.shared_body ? asio::buffer(*response.shared_body)
+                                          : asio::const_buffer()};
     auto [write_error, written] = co_await asio::async_write(stream, buffers, kNoThrow);
     access_log(lane, request, route_name, status, send_body ? body_bytes : 0, started);
     co_return !write_error;
@@ -1300,14 +1306,19 @@ struct Server::Impl {
     const std::string client =
         address_for_log(request.remote_address, settings.client_address_logging);
     // Every value here is the server's own (route names from the table, a method from a fixed
-    // list, numbers): written as they are; the request id is redacted still.
+    // list, numbers): written as they are. So is the request id when the server made it (one
+    // sent in X-Request-Id is kept as sent, and then redacted like anything a client sends).
+    const auto id = request.request_id != request.header("X-Request-Id")
+                        ? log::RequestId::own
+                        : log::RequestId::from_client;
     if (client.empty()) {
       log::event_verbatim(spdlog::level::info, "request", request.request_id,
                           {{"method", method},
                            {"route", route_name},
                            {"status", status_text},
                            {"duration_ms", duration_text},
-                           {"bytes", bytes_text}});
+                           {"bytes", bytes_text}},
+                          id);
     } else {
       log::event_verbatim(spdlog::level::info, "request", request.request_id,
                           {{"method", method},
@@ -1315,7 +1326,8 @@ struct Server::Impl {
                            {"status", status_text},
                            {"duration_ms", duration_text},
                            {"bytes", bytes_text},
-                           {"client", client}});
+                           {"client", client}},
+                          id);
     }
   }
 

@@ -209,6 +209,14 @@ void Response::set_header(std::string name, std::string value) {
   headers.emplace_back(std::move(name), std::move(value));
 }
 
+std::string Response::text() const {
+  if (!shared_body) return body;
+  std::string joined;
+  joined.reserve(text_size());
+  joined.append(body).append(*shared_body);
+  return joined;
+}
+
 std::string_view Response::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
     if (iequals(key, name)) return value;

@@ -71,12 +71,14 @@ struct Response {
   /// disk a piece at a time, so a large file costs no more memory than a small one, and
   /// answers a Range for one part of it (206, or 416 outside it).
   std::string body_file;
-  /// When set (and `body` empty), the body is this text, shared with whoever keeps it (the
-  /// page cache): answering from it copies nothing.
+  /// When set, the body is `body` (often empty) followed by this text, shared with whoever
+  /// keeps it (the page cache, a page's kept contents): answering from it copies nothing.
   std::shared_ptr<const std::string> shared_body;
 
-  /// The body's text, wherever it is kept (not a body_file).
-  const std::string& text() const { return shared_body ? *shared_body : body; }
+  /// The body's text, wherever it is kept (not a body_file): joined, so a copy.
+  std::string text() const;
+  /// The body's length in bytes (not a body_file).
+  std::size_t text_size() const { return body.size() + (shared_body ? shared_body->size() : 0); }
 
   void set_header(std::string name, std::string value);
   std::string_view header(std::string_view name) const;

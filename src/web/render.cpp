@@ -224,6 +224,8 @@ Renderer::LocaleTemplates Renderer::specialize(const TemplateSet& source,
   });
   out.layout = set->find("layouts/main");
   out.layout_parts = out.layout->split_at("content");
+  out.impersonal_end =
+      out.layout_parts && !out.layout_parts->second.mentions(kPersonalNames, set.get());
   out.set = std::move(set);
   return out;
 }
@@ -367,6 +369,13 @@ Response Renderer::shared_page(const Request& request, const RequestContext& con
                      {}};
     made.body.reserve(16 * 1024);
     page->render(frames, templates.set.get(), made.body);
+    if (templates.impersonal_end) {
+      // The layout's end is then the same for everyone who reads these contents: kept with them.
+      base.get_object()["document_title"] = made.document_title;
+      base.get_object()["document_description"] = made.document_description;
+      templates.layout_parts->second.render(frames, templates.set.get(), made.body);
+      made.ends_page = true;
+    }
     content = std::make_shared<const PageContent>(std::move(made));
     contents.store(cache_key, content);
   }
@@ -374,8 +383,13 @@ Response Renderer::shared_page(const Request& request, const RequestContext& con
   base.get_object()["document_description"] = content->document_description;
   Response response;
   response.status = status;
-  response.body.reserve(content->body.size() + 8 * 1024);
+  response.body.reserve(content->ends_page ? 4 * 1024 : content->body.size() + 8 * 1024);
   templates.layout_parts->first.render(frames, templates.set.get(), response.body);
+  if (content->ends_page) {
+    // Shares the kept text (the aliasing constructor: kept alive by `content`), copying none.
+    response.shared_body = std::shared_ptr<const std::string>(content, &content->body);
+    return response;
+  }
   response.body += content->body;
   templates.layout_parts->second.render(frames, templates.set.get(), response.body);
   return response;

@@ -57,7 +57,10 @@ class AssetUrls {
 /// of pages that read the same for everyone in a language; see Renderer::shared_page.
 struct PageContent {
   std::string document_title, document_description;  // what the layout's head shows
-  std::string body;                                  // what goes inside <main>
+  /// What goes inside <main>; when `ends_page`, followed by the rest of the layout, which
+  /// names nothing of the request's, so the page's response shares this text to its end.
+  std::string body;
+  bool ends_page = false;
 };
 using ContentCache = TtlCache<std::shared_ptr<const PageContent>>;
 
@@ -95,9 +98,10 @@ class Renderer {
   /// `shared_page` for a page whose content is the same for everyone who reads it in a
   /// language: the content is rendered once per `key` and language and kept in `contents`,
   /// and only the layout (the person's name, their CSRF token, the session notice) is rendered
-  /// per request. `key` must name everything the model depends on besides the language; the
-  /// owner drops `contents` when its models change. A page template that names anything of
-  /// the request's (see kPersonalNames) is rendered in full every time instead.
+  /// per request; the response shares the kept text (see Response::shared_body). `key` must name
+  /// everything the model depends on besides the language; the owner drops `contents` when its
+  /// models change. A page template that names anything of the request's (see kPersonalNames) is
+  /// rendered in full every time instead.
   Response shared_page(const Request& request, const RequestContext& context, std::string_view name,
                        const boost::json::value& shared_model, ContentCache& contents,
                        std::string_view key, int status = 200) const;
@@ -138,6 +142,7 @@ class Renderer {
     const Template* layout = nullptr;
     std::optional<std::pair<Template, Template>> layout_parts;  // before and after content
     std::set<std::string, std::less<>> impersonal_pages;        // "catalog/service", ...
+    bool impersonal_end = false;  // the layout after content names nothing of the request's
   };
   // The document title and description every page's layout shows, into `base`.
   void add_document_fields(boost::json::object& base, const boost::json::object& model,

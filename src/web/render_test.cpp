@@ -71,9 +71,9 @@ TEST_F(RendererTest, ErrorPageShowsStatusTextAndRequestId) {
   context_.locale = Locale::en;
   auto response = renderer_->error_page(request_, context_, 404);
   EXPECT_EQ(response.status, 404);
-  EXPECT_NE(response.body.find("Page not found"), std::string::npos);
-  EXPECT_NE(response.body.find("req-1234"), std::string::npos);
-  EXPECT_NE(response.body.find("<html lang=\"en\">"), std::string::npos);
+  EXPECT_NE(response.text().find("Page not found"), std::string::npos);
+  EXPECT_NE(response.text().find("req-1234"), std::string::npos);
+  EXPECT_NE(response.text().find("<html lang=\"en\">"), std::string::npos);
 }
 
 TEST_F(RendererTest, TitleIsPrefixedWhenTheFormHasErrors) {
@@ -181,33 +181,66 @@ TEST_F(ContentCacheTest, ContentIsRenderedOnceAndTheLayoutForEachPerson) {
   const json::value first = json::object{{"title", "One"}, {"body", "first"}};
   auto a =
       renderer_->shared_page(request_, person("Anong", "tok-a"), "x/plain", first, contents_, "k");
-  EXPECT_NE(a.body.find("<h>Anong|tok-a</h>"), std::string::npos) << a.body;
-  EXPECT_NE(a.body.find("<m><p>first</p></m>"), std::string::npos) << a.body;
-  EXPECT_NE(a.body.find("<t>One"), std::string::npos) << a.body;
+  EXPECT_NE(a.text().find("<h>Anong|tok-a</h>"), std::string::npos) << a.text();
+  EXPECT_NE(a.text().find("<m><p>first</p></m>"), std::string::npos) << a.text();
+  EXPECT_NE(a.text().find("<t>One"), std::string::npos) << a.text();
 
   // The same key with another model: the kept content (and title) is served, so it was not
   // rendered again; the layout still shows the second person, never the first.
   const json::value second = json::object{{"title", "Two"}, {"body", "second"}};
   auto b =
       renderer_->shared_page(request_, person("Boon", "tok-b"), "x/plain", second, contents_, "k");
-  EXPECT_NE(b.body.find("<h>Boon|tok-b</h>"), std::string::npos) << b.body;
-  EXPECT_NE(b.body.find("<m><p>first</p></m>"), std::string::npos) << b.body;
-  EXPECT_NE(b.body.find("<t>One"), std::string::npos) << b.body;
-  EXPECT_EQ(b.body.find("Anong"), std::string::npos) << b.body;
-  EXPECT_EQ(b.body.find("tok-a"), std::string::npos) << b.body;
+  EXPECT_NE(b.text().find("<h>Boon|tok-b</h>"), std::string::npos) << b.text();
+  EXPECT_NE(b.text().find("<m><p>first</p></m>"), std::string::npos) << b.text();
+  EXPECT_NE(b.text().find("<t>One"), std::string::npos) << b.text();
+  EXPECT_EQ(b.text().find("Anong"), std::string::npos) << b.text();
+  EXPECT_EQ(b.text().find("tok-a"), std::string::npos) << b.text();
 
   // Another key, or another language, is content of its own.
   auto c = renderer_->shared_page(request_, person("Boon", "tok-b"), "x/plain", second, contents_,
                                   "other");
-  EXPECT_NE(c.body.find("<p>second</p>"), std::string::npos) << c.body;
+  EXPECT_NE(c.text().find("<p>second</p>"), std::string::npos) << c.text();
   auto english = person("Boon", "tok-b");
   english.locale = Locale::en;
   auto d = renderer_->shared_page(request_, english, "x/plain", second, contents_, "k");
-  EXPECT_NE(d.body.find("<p>second</p>"), std::string::npos) << d.body;
+  EXPECT_NE(d.text().find("<p>second</p>"), std::string::npos) << d.text();
 
   // A visitor gets the same content in the visitor's layout.
   auto e = renderer_->shared_page(request_, RequestContext{}, "x/plain", second, contents_, "k");
-  EXPECT_NE(e.body.find("<h>visitor</h><t>One"), std::string::npos) << e.body;
+  EXPECT_NE(e.text().find("<h>visitor</h><t>One"), std::string::npos) << e.text();
+}
+
+// The layout after the content names nothing of the request's here ("</m>"): it is kept with
+// the content, and every response shares that one text instead of copying it.
+TEST_F(ContentCacheTest, ResponsesShareTheKeptContentToTheEndOfThePage) {
+  const json::value model = json::object{{"title", "One"}, {"body", "first"}};
+  auto a =
+      renderer_->shared_page(request_, person("Anong", "tok-a"), "x/plain", model, contents_, "k");
+  auto b =
+      renderer_->shared_page(request_, person("Boon", "tok-b"), "x/plain", model, contents_, "k");
+  ASSERT_TRUE(a.shared_body && b.shared_body);
+  EXPECT_EQ(a.shared_body.get(), b.shared_body.get());
+  EXPECT_EQ(*a.shared_body, "<p>first</p></m>");
+  EXPECT_EQ(b.text(), "<h>Boon|tok-b</h><t>One – " + translations_.text(Locale::th, "site.name") +
+                          "</t><m><p>first</p></m>");
+  EXPECT_EQ(b.text(),
+            renderer_->render_shared(request_, person("Boon", "tok-b"), "x/plain", model));
+}
+
+// A layout whose end shows the person is rendered for each request after the kept content.
+TEST_F(ContentCacheTest, ALayoutEndThatShowsThePersonIsRenderedForEach) {
+  test::TempDir dir;
+  dir.write("layouts/main.mustache",
+            "<m>{{{content}}}</m><f>{{#user}}{{display_name}}{{/user}}</f>");
+  dir.write("pages/x/plain.mustache", "<p>{{body}}</p>");
+  auto r = Renderer::load(dir.path().string(), translations_, assets_);
+  ASSERT_TRUE(r.has_value()) << r.error().detail;
+  const json::value model = json::object{{"body", "first"}};
+  auto a = (*r)->shared_page(request_, person("Anong", "tok-a"), "x/plain", model, contents_, "k");
+  auto b = (*r)->shared_page(request_, person("Boon", "tok-b"), "x/plain", model, contents_, "k");
+  EXPECT_EQ(a.text(), "<m><p>first</p></m><f>Anong</f>");
+  EXPECT_EQ(b.text(), "<m><p>first</p></m><f>Boon</f>");
+  EXPECT_FALSE(b.shared_body);
 }
 
 TEST_F(ContentCacheTest, PagesThatShowThePersonAreNeverKept) {
@@ -216,9 +249,9 @@ TEST_F(ContentCacheTest, PagesThatShowThePersonAreNeverKept) {
     auto a =
         renderer_->shared_page(request_, person("Anong", "tok-a"), page, model, contents_, "k");
     auto b = renderer_->shared_page(request_, person("Boon", "tok-b"), page, model, contents_, "k");
-    EXPECT_NE(a.body.find("Anong"), std::string::npos) << page << ": " << a.body;
-    EXPECT_EQ(b.body.find("Anong"), std::string::npos) << page << ": " << b.body;
-    EXPECT_EQ(b.body.find("tok-a"), std::string::npos) << page << ": " << b.body;
+    EXPECT_NE(a.text().find("Anong"), std::string::npos) << page << ": " << a.text();
+    EXPECT_EQ(b.text().find("Anong"), std::string::npos) << page << ": " << b.text();
+    EXPECT_EQ(b.text().find("tok-a"), std::string::npos) << page << ": " << b.text();
   }
   EXPECT_EQ(contents_.find("th|x/personal|k"), std::nullopt);
 }

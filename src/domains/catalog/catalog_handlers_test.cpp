@@ -85,7 +85,7 @@ class CatalogHandlersTest : public ::testing::Test {
     return web::error_response(*renderer_, request, context, surface, response.error());
   }
 
-  json::value json_of(const web::Response& response) { return json::parse(response.body); }
+  json::value json_of(const web::Response& response) { return json::parse(response.text()); }
 
   web::Translations translations_;
   FixedAssets assets_;
@@ -100,7 +100,7 @@ TEST_F(CatalogHandlersTest, HomeOffersSearchMostUsedServicesAgenciesAndLevelsInT
   auto response = call(&CatalogHandlers::home, "/");
   EXPECT_EQ(response.status, 200);
   EXPECT_THAT(
-      response.body,
+      response.text(),
       AllOf(HasSubstr("<html lang=\"th\">"), HasSubstr("action=\"/search\""),
             HasSubstr("บริการที่มีผู้ใช้มากที่สุด"), HasSubstr("การทำบัตรประจำตัวประชาชน กรณีบัตรหายหรือถูกทำลาย"),
             HasSubstr("กรมพัฒนาธุรกิจการค้า"), HasSubstr("เสร็จสิ้นออนไลน์"), HasSubstr("tag--l3")));
@@ -109,17 +109,18 @@ TEST_F(CatalogHandlersTest, HomeOffersSearchMostUsedServicesAgenciesAndLevelsInT
 TEST_F(CatalogHandlersTest, HomeSpeaksEnglishWhenAskedTo) {
   auto response = call(&CatalogHandlers::home, "/", Locale::en);
   EXPECT_EQ(response.status, 200);
-  EXPECT_THAT(response.body, AllOf(HasSubstr("<html lang=\"en\">"), HasSubstr("Most used services"),
-                                   HasSubstr("National ID card replacement"),
-                                   HasSubstr("Department of Business Development"),
-                                   Not(HasSubstr("บริการที่มีผู้ใช้มากที่สุด"))));
+  EXPECT_THAT(
+      response.text(),
+      AllOf(HasSubstr("<html lang=\"en\">"), HasSubstr("Most used services"),
+            HasSubstr("National ID card replacement"),
+            HasSubstr("Department of Business Development"), Not(HasSubstr("บริการที่มีผู้ใช้มากที่สุด"))));
 }
 
 TEST_F(CatalogHandlersTest, ServicePageSaysWhoWhatHowMuchHowLongAndWhyInThai) {
   auto response = call(&CatalogHandlers::service, "/services/commercial-registration", Locale::th,
                        {{"slug", "commercial-registration"}});
   EXPECT_EQ(response.status, 200);
-  EXPECT_THAT(response.body,
+  EXPECT_THAT(response.text(),
               AllOf(HasSubstr("<h1>การจดทะเบียนพาณิชย์ (ตั้งใหม่)</h1>"), HasSubstr("ผู้มีสิทธิ์ยื่นคำขอ"),
                     HasSubstr("แบบคำขอจดทะเบียนพาณิชย์ (แบบ ทพ.)"), HasSubstr("50 บาท"),
                     HasSubstr("1 วันทำการ"), HasSubstr("พระราชบัญญัติทะเบียนพาณิชย์ พ.ศ. 2499"),
@@ -132,7 +133,7 @@ TEST_F(CatalogHandlersTest, ServicePageSpeaksEnglish) {
   auto response = call(&CatalogHandlers::service, "/services/commercial-registration", Locale::en,
                        {{"slug", "commercial-registration"}});
   EXPECT_EQ(response.status, 200);
-  EXPECT_THAT(response.body,
+  EXPECT_THAT(response.text(),
               AllOf(HasSubstr("Commercial registration (new business)"), HasSubstr("50 baht"),
                     HasSubstr("1 working day"), HasSubstr("Commercial Registration Act B.E. 2499"),
                     HasSubstr("Who may apply"), Not(HasSubstr("วันทำการ"))));
@@ -141,16 +142,16 @@ TEST_F(CatalogHandlersTest, ServicePageSpeaksEnglish) {
 TEST_F(CatalogHandlersTest, ServicePageFormatsMoneyAndPluralDays) {
   auto food = call(&CatalogHandlers::service, "/services/food-premises-licence", Locale::en,
                    {{"slug", "food-premises-licence"}});
-  EXPECT_THAT(food.body, AllOf(HasSubstr("2,000 baht"), HasSubstr("30 working days")));
+  EXPECT_THAT(food.text(), AllOf(HasSubstr("2,000 baht"), HasSubstr("30 working days")));
   auto building = call(&CatalogHandlers::service, "/services/building-permit", Locale::th,
                        {{"slug", "building-permit"}});
-  EXPECT_THAT(building.body, HasSubstr("0.50 บาท"));
+  EXPECT_THAT(building.text(), HasSubstr("0.50 บาท"));
 }
 
 TEST_F(CatalogHandlersTest, ServicePageShowsWhichLevelCriteriaAreMetAndMissing) {
   auto response = call(&CatalogHandlers::service, "/services/liquor-sale-licence", Locale::en,
                        {{"slug", "liquor-sale-licence"}});
-  EXPECT_THAT(response.body,
+  EXPECT_THAT(response.text(),
               AllOf(HasSubstr("This service is at level L2"),
                     HasSubstr("An electronic licence or document (e-License)</th>"),
                     HasSubstr("Verifiable PDF/A-3 documents</th>"), HasSubstr("Not yet offered"),
@@ -160,7 +161,7 @@ TEST_F(CatalogHandlersTest, ServicePageShowsWhichLevelCriteriaAreMetAndMissing) 
 TEST_F(CatalogHandlersTest, FreeServiceSaysThereIsNoFee) {
   auto response = call(&CatalogHandlers::service, "/services/change-of-address", Locale::th,
                        {{"slug", "change-of-address"}});
-  EXPECT_THAT(response.body,
+  EXPECT_THAT(response.text(),
               AllOf(HasSubstr("ไม่มีค่าธรรมเนียม"), HasSubstr("ไม่ต้องใช้ เนื่องจากไม่มีค่าธรรมเนียม")));
 }
 
@@ -168,13 +169,13 @@ TEST_F(CatalogHandlersTest, UnknownServiceIsNotFound) {
   auto response = call(&CatalogHandlers::service, "/services/no-such-thing", Locale::th,
                        {{"slug", "no-such-thing"}});
   EXPECT_EQ(response.status, 404);
-  EXPECT_THAT(response.body, HasSubstr("req-catalog-1"));
+  EXPECT_THAT(response.text(), HasSubstr("req-catalog-1"));
 }
 
 TEST_F(CatalogHandlersTest, AgenciesPageListsEveryAgency) {
   auto response = call(&CatalogHandlers::agencies, "/agencies", Locale::en);
   EXPECT_EQ(response.status, 200);
-  EXPECT_THAT(response.body,
+  EXPECT_THAT(response.text(),
               AllOf(HasSubstr("href=\"/agencies/dbd\""), HasSubstr("href=\"/agencies/excise\""),
                     HasSubstr("href=\"/agencies/dopa\""), HasSubstr("href=\"/agencies/bma\""),
                     HasSubstr("3 services")));
@@ -184,7 +185,7 @@ TEST_F(CatalogHandlersTest, AgencyPageListsItsServicesAndContact) {
   auto response = call(&CatalogHandlers::agency, "/agencies/bma", Locale::th, {{"code", "bma"}});
   EXPECT_EQ(response.status, 200);
   EXPECT_THAT(
-      response.body,
+      response.text(),
       AllOf(HasSubstr("<h1>กรุงเทพมหานคร</h1>"), HasSubstr("การขอรับใบอนุญาตจัดตั้งสถานที่จำหน่ายอาหาร"),
             HasSubstr("href=\"/services/signboard-tax\""), HasSubstr("1555")));
   EXPECT_EQ(call(&CatalogHandlers::agency, "/agencies/nasa", Locale::th, {{"code", "nasa"}}).status,
@@ -195,33 +196,33 @@ TEST_F(CatalogHandlersTest, SearchFindsThaiWordsAndKeepsTheQueryInTheBox) {
   auto response =
       call(&CatalogHandlers::search, "/search?q=%E0%B8%AD%E0%B8%B2%E0%B8%AB%E0%B8%B2%E0%B8%A3");
   EXPECT_EQ(response.status, 200);
-  EXPECT_THAT(response.body,
+  EXPECT_THAT(response.text(),
               AllOf(HasSubstr("value=\"อาหาร\""), HasSubstr("การขอรับใบอนุญาตจัดตั้งสถานที่จำหน่ายอาหาร"),
                     HasSubstr("บริการที่ตรงกับ “อาหาร”")));
 }
 
 TEST_F(CatalogHandlersTest, SearchInEnglishCountsResults) {
   auto response = call(&CatalogHandlers::search, "/search?q=commercial", Locale::en);
-  EXPECT_THAT(response.body, AllOf(HasSubstr("Commercial registration (new business)"),
-                                   HasSubstr("match “commercial”")));
+  EXPECT_THAT(response.text(), AllOf(HasSubstr("Commercial registration (new business)"),
+                                     HasSubstr("match “commercial”")));
 }
 
 TEST_F(CatalogHandlersTest, SearchSaysSoWhenNothingMatches) {
   auto response = call(&CatalogHandlers::search, "/search?q=zzzzqqq", Locale::en);
   EXPECT_EQ(response.status, 200);
-  EXPECT_THAT(response.body, HasSubstr("No service matches “zzzzqqq”"));
+  EXPECT_THAT(response.text(), HasSubstr("No service matches “zzzzqqq”"));
 }
 
 TEST_F(CatalogHandlersTest, SearchWithoutAQueryAsksForOne) {
   auto response = call(&CatalogHandlers::search, "/search", Locale::en);
   EXPECT_EQ(response.status, 200);
-  EXPECT_THAT(response.body, HasSubstr("Type what you are looking for"));
+  EXPECT_THAT(response.text(), HasSubstr("Type what you are looking for"));
 }
 
 TEST_F(CatalogHandlersTest, SearchEscapesWhatWasTyped) {
   auto response = call(&CatalogHandlers::search, "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E");
   EXPECT_EQ(response.status, 200);
-  EXPECT_THAT(response.body, AllOf(HasSubstr("&lt;script&gt;"), Not(HasSubstr("<script>alert"))));
+  EXPECT_THAT(response.text(), AllOf(HasSubstr("&lt;script&gt;"), Not(HasSubstr("<script>alert"))));
 }
 
 TEST_F(CatalogHandlersTest, SearchLinksToTheOtherPages) {
@@ -236,22 +237,23 @@ TEST_F(CatalogHandlersTest, SearchLinksToTheOtherPages) {
   }
   ASSERT_TRUE(service_->publish(*catalog));
   auto first = call(&CatalogHandlers::search, "/search?q=harbour", Locale::en);
-  EXPECT_THAT(first.body, AllOf(HasSubstr("25 services match"), HasSubstr("Page 1 of 3"),
-                                HasSubstr("href=\"/search?q=harbour&amp;page=2\" rel=\"next\""),
-                                Not(HasSubstr("rel=\"prev\""))));
+  EXPECT_THAT(first.text(), AllOf(HasSubstr("25 services match"), HasSubstr("Page 1 of 3"),
+                                  HasSubstr("href=\"/search?q=harbour&amp;page=2\" rel=\"next\""),
+                                  Not(HasSubstr("rel=\"prev\""))));
   auto second = call(&CatalogHandlers::search, "/search?q=harbour&page=2", Locale::en);
-  EXPECT_THAT(second.body, AllOf(HasSubstr("Page 2 of 3"), HasSubstr("rel=\"prev\""),
-                                 HasSubstr("href=\"/search?q=harbour&amp;page=3\" rel=\"next\"")));
+  EXPECT_THAT(second.text(),
+              AllOf(HasSubstr("Page 2 of 3"), HasSubstr("rel=\"prev\""),
+                    HasSubstr("href=\"/search?q=harbour&amp;page=3\" rel=\"next\"")));
 }
 
 TEST_F(CatalogHandlersTest, PagesShowANewCatalogueOnceItIsPublished) {
   auto catalog = load_catalog(fs::path(PRATU_SOURCE_DIR) / "services");
   ASSERT_TRUE(catalog);
-  EXPECT_THAT(call(&CatalogHandlers::home, "/", Locale::en).body, HasSubstr("National ID card"));
+  EXPECT_THAT(call(&CatalogHandlers::home, "/", Locale::en).text(), HasSubstr("National ID card"));
   std::erase_if(catalog->services,
                 [](const Service& s) { return s.slug == "id-card-replacement"; });
   ASSERT_TRUE(service_->publish(*catalog));
-  EXPECT_THAT(call(&CatalogHandlers::home, "/", Locale::en).body,
+  EXPECT_THAT(call(&CatalogHandlers::home, "/", Locale::en).text(),
               Not(HasSubstr("National ID card")));
   EXPECT_EQ(call(&CatalogHandlers::service, "/services/id-card-replacement", Locale::en,
                  {{"slug", "id-card-replacement"}})

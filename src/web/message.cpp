@@ -327,8 +327,29 @@ std::optional<Target> parse_target(std::string_view target) {
   if (target.empty() || target.front() != '/') return std::nullopt;
   // "//host/..." would turn into an open redirect wherever a path is echoed back.
   if (target.size() > 1 && target[1] == '/') return std::nullopt;
+  bool plain = true;  // no escape and no query
   for (char c : target) {
     if (!is_target_char(static_cast<unsigned char>(c))) return std::nullopt;
+    plain = plain && c != '%' && c != '?';
+  }
+  // Reject dot segments (also when they arrive percent-encoded, so checked after decoding).
+  const auto has_dot_segment = [](std::string_view rest) {
+    while (!rest.empty()) {
+      rest.remove_prefix(1);  // the '/'
+      const std::size_t slash = rest.find('/');
+      const std::string_view segment = rest.substr(0, slash);
+      if (segment == "." || segment == "..") return true;
+      rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+    }
+    return false;
+  };
+  if (plain) {
+    // Every other character allowed above is a path character or "/": the target is its own
+    // decoded path (most requests; the grammar below could only agree).
+    if (has_dot_segment(target)) return std::nullopt;
+    Target out;
+    out.path.assign(target);
+    return out;
   }
   // Boost.URL checks the grammar of an origin-form target (RFC 9112 §3.2.1), escapes
   // included: a "%" not followed by two hex digits is refused, not passed on as text.
@@ -351,15 +372,7 @@ std::optional<Target> parse_target(std::string_view target) {
   out.path = std::move(*path);
   if (out.path.find('\0') != std::string::npos || !valid_utf8(out.path)) return std::nullopt;
 
-  // Reject dot segments (also when they arrive percent-encoded).
-  std::string_view rest = out.path;
-  while (!rest.empty()) {
-    rest.remove_prefix(1);  // the '/'
-    const std::size_t slash = rest.find('/');
-    const std::string_view segment = rest.substr(0, slash);
-    if (segment == "." || segment == "..") return std::nullopt;
-    rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
-  }
+  if (has_dot_segment(out.path)) return std::nullopt;
 
   auto query = parse_urlencoded(raw_query);
   if (!query) return std::nullopt;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 namespace pratu::web {
@@ -119,6 +120,33 @@ TEST(ParseTarget, RejectsNonOriginForms) {
   EXPECT_FALSE(parse_target("*"));
   EXPECT_FALSE(parse_target("http://example.com/"));
   EXPECT_FALSE(parse_target("//evil.example/path"));
+}
+
+// A target without escapes or a query is taken as its own path without the full grammar:
+// on random such targets it must agree with the same target read through the grammar
+// (forced by an empty query, which changes nothing else).
+TEST(ParseTarget, APlainTargetReadsAsTheGrammarWouldReadIt) {
+  static constexpr std::string_view kChars = "abcXYZ019-._~!$&'()*+,;=:@/";
+  std::mt19937 random(20261203);
+  int accepted = 0, refused = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string target = "/";
+    const int length = static_cast<int>(random() % 12);
+    for (int j = 0; j < length; ++j) target.push_back(kChars[random() % kChars.size()]);
+    const auto plain = parse_target(target);
+    const auto through_grammar = parse_target(target + "?");
+    ASSERT_EQ(plain.has_value(), through_grammar.has_value()) << target;
+    if (!plain) {
+      ++refused;
+      continue;
+    }
+    ++accepted;
+    EXPECT_EQ(plain->path, through_grammar->path) << target;
+    EXPECT_EQ(plain->path, target);
+    EXPECT_TRUE(plain->query.empty());
+  }
+  EXPECT_GT(accepted, 1000);
+  EXPECT_GT(refused, 100);  // "//..." and dot segments
 }
 
 TEST(ParseTarget, RejectsDotSegmentsEvenWhenEncoded) {

@@ -57,12 +57,14 @@ class SqliteDatabase final : public Database {
   // failure undoes only that unit, and commits them with one fsync. Each writer gets its
   // own unit's result only after the commit: what is acknowledged is durable, exactly as
   // with a transaction of its own. The batch is made of whoever is waiting; nobody waits
-  // for a batch to fill.
+  // for a batch to fill. Each writer sleeps on its own condition: a commit wakes the
+  // writers it answered and the first one queued (who leads the next batch), not every
+  // waiting thread only for most to sleep again.
   Result<void> write(const Work& work, Durability durability) override {
     if (writer_owner_.load(std::memory_order_relaxed) == std::this_thread::get_id()) {
       return Error::internal("write transaction started inside another on the same thread");
     }
-    Unit unit{&work, durability, false, std::nullopt};
+    Unit unit{&work, durability, false, std::nullopt, {}};
     std::unique_lock lock(writer_mutex_);
     queue_.push_back(&unit);
     const auto deadline = std::chrono::steady_clock::now() + wait_;
@@ -72,10 +74,10 @@ class SqliteDatabase final : public Database {
         continue;
       }
       if (unit.taken) {
-        writer_free_.wait(lock);  // in the batch running now: its result comes with the commit
+        unit.wake.wait(lock);  // in the batch running now: its result comes with the commit
         continue;
       }
-      if (writer_free_.wait_until(lock, deadline) == std::cv_status::timeout && !unit.taken &&
+      if (unit.wake.wait_until(lock, deadline) == std::cv_status::timeout && !unit.taken &&
           !unit.result && batch_running_) {
         std::erase(queue_, &unit);
         return Error::unavailable("sqlite writer busy for longer than " +
@@ -124,6 +126,7 @@ class SqliteDatabase final : public Database {
     Durability durability;
     bool taken = false;                  // in the batch running now
     std::optional<Result<void>> result;  // set once that batch has committed or failed
+    std::condition_variable wake;        // its writer's sleep, under writer_mutex_
   };
 
   // Takes the queue (up to kMaxBatch units) and runs it as one transaction; `lock` is held
@@ -140,9 +143,13 @@ class SqliteDatabase final : public Database {
     auto results = run_batch(batch);
     writer_owner_.store(std::thread::id(), std::memory_order_relaxed);
     lock.lock();
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(results[i]);
+    // Under the lock, so no writer can return and take its unit away while it is woken.
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      batch[i]->result = std::move(results[i]);
+      batch[i]->wake.notify_one();
+    }
     batch_running_ = false;
-    writer_free_.notify_all();
+    if (!queue_.empty()) queue_.front()->wake.notify_one();  // the next batch's leader
   }
 
   // One unit's work, an exception turned into an error: it must not unwind the thread that
@@ -216,7 +223,6 @@ class SqliteDatabase final : public Database {
   // Flags under a mutex rather than a timed_mutex: waits time out the same way as the
   // readers' and ThreadSanitizer understands them.
   std::mutex writer_mutex_;
-  std::condition_variable writer_free_;
   std::deque<Unit*> queue_;
   bool batch_running_ = false;
   std::atomic<std::thread::id> writer_owner_;

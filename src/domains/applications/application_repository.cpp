@@ -101,6 +101,28 @@ Result<std::vector<Application>> applications_of(storage::Connection& c, std::in
   return read_all(rows);
 }
 
+Result<std::vector<SubmittedRef>> submitted_of(storage::Connection& c, std::int64_t user_id,
+                                               int limit) {
+  PRATU_TRY(rows, c.query("SELECT id, service FROM applications WHERE user_id = $1 AND "
+                          "status = 'submitted' ORDER BY updated_at DESC, id DESC LIMIT $2",
+                          {user_id, std::int64_t{limit}}));
+  std::vector<SubmittedRef> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) out.push_back({row.int64(0), row.text(1)});
+  return out;
+}
+
+Result<json::object> answers_of(storage::Connection& c, std::int64_t id) {
+  PRATU_TRY(row, c.query_one("SELECT answers FROM applications WHERE id = $1", {id}));
+  if (!row) return Error::not_found("application " + std::to_string(id));
+  boost::system::error_code ec;
+  auto answers = json::parse(row->text(0), ec);
+  if (ec || !answers.is_object()) {
+    return Error::internal("applications: unreadable answers in row " + std::to_string(id));
+  }
+  return std::move(answers.as_object());
+}
+
 Result<std::int64_t> update_answers(storage::Connection& c, std::int64_t id,
                                     const json::object& answers, std::int64_t revision,
                                     std::int64_t now) {

@@ -26,6 +26,17 @@ Result<std::optional<Application>> find_application(storage::Connection& c,
 Result<std::optional<Application>> find_draft(storage::Connection& c, std::int64_t user_id,
                                               std::string_view service);
 
+/// One of an applicant's submitted applications, as far as reusing its answers needs.
+struct SubmittedRef {
+  std::int64_t id = 0;
+  std::string service;
+};
+/// `user_id`'s submitted applications, the latest change first, without their answers.
+Result<std::vector<SubmittedRef>> submitted_of(storage::Connection& c, std::int64_t user_id,
+                                               int limit);
+/// The answers of application `id` (not_found when there is none).
+Result<boost::json::object> answers_of(storage::Connection& c, std::int64_t id);
+
 /// `user_id`'s applications, the latest change first; only those in `status` when given.
 Result<std::vector<Application>> applications_of(storage::Connection& c, std::int64_t user_id,
                                                  std::optional<Status> status, int limit);

@@ -1,5 +1,6 @@
 #include "domains/applications/application_service.hpp"
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 
 #include "common/civil_date.hpp"
@@ -101,24 +102,41 @@ Result<json::object> ApplicationService::prefilled(const Form& form, std::int64_
   }
   if (!reused) return answers;
   // A question common to several services is asked once: the answer last submitted to any of
-  // them, from the applicant's latest applications.
-  PRATU_TRY(earlier, list(user_id, Status::submitted, 50));
+  // them, from the applicant's latest applications. Only the answers of an application whose
+  // form asks one of the questions still open are read, the latest first, until none is open.
+  std::vector<const Field*> open;
   for (const auto& [page, field] : form.fields()) {
-    if (field->reuse.empty()) continue;
-    for (const auto& a : earlier) {
-      const Form* other = this->form(a.service);
-      if (other == nullptr) continue;
-      const Field* same = nullptr;
-      for (const auto& [other_page, f] : other->fields()) {
-        if (f->reuse == field->reuse && f->type == field->type) same = f;
-      }
-      const auto* answer = same != nullptr ? a.answers.if_contains(same->id) : nullptr;
-      if (answer != nullptr && !answer->is_null()) {
-        answers[field->id] = *answer;
-        break;
-      }
-    }
+    if (!field->reuse.empty()) open.push_back(field);
   }
+  // The field of `other` that asks what `field` asks (the last, if it asks it twice).
+  auto same_in = [](const Form& other, const Field& field) {
+    const Field* same = nullptr;
+    for (const auto& [other_page, f] : other.fields()) {
+      if (f->reuse == field.reuse && f->type == field.type) same = f;
+    }
+    return same;
+  };
+  PRATU_CHECK(db_.read([&](storage::Connection& c) -> Result<void> {
+    PRATU_TRY(earlier, repository::submitted_of(c, user_id, kReuseLookback));
+    for (const auto& e : earlier) {
+      if (open.empty()) break;
+      const Form* other = this->form(e.service);
+      if (other == nullptr || std::none_of(open.begin(), open.end(), [&](const Field* f) {
+            return same_in(*other, *f) != nullptr;
+          })) {
+        continue;
+      }
+      PRATU_TRY(given, repository::answers_of(c, e.id));
+      std::erase_if(open, [&](const Field* field) {
+        const Field* same = same_in(*other, *field);
+        const auto* answer = same != nullptr ? given.if_contains(same->id) : nullptr;
+        if (answer == nullptr || answer->is_null()) return false;
+        answers[field->id] = *answer;
+        return true;
+      });
+    }
+    return ok();
+  }));
   return answers;
 }
 

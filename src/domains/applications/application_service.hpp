@@ -130,6 +130,8 @@ class ApplicationService {
 
  private:
   Result<boost::json::object> prefilled(const Form& form, std::int64_t user_id);
+  /// How many of an applicant's latest submitted applications a reused answer is looked for in.
+  static constexpr int kReuseLookback = 50;
 
   storage::Database& db_;
   const Clock& clock_;

@@ -204,6 +204,10 @@ login_status=$(curl -sS -m 10 -o /dev/null -w '%{http_code}' -c "$work/session.j
 [[ $login_status == 303 ]] || { echo "bench: logging in answered $login_status, not 303"; exit 1; }
 session_cookie=$(jar_cookies "$work/session.jar")
 
+# The machine's pace drifts by a fifth within minutes here: the logged-in page is compared with
+# nginx measured again just before it, as well as with the first baseline.
+baseline_again=${#names[@]}
+measure "nginx static baseline, again" "http://127.0.0.1:$nginx_port/"
 burst_first=${#names[@]}
 measure "service page, alone" "$PRATU_URL/services/$slug" "/services/$slug"
 measure_cookie=$session_cookie
@@ -296,7 +300,8 @@ for i in "${!login_names[@]}"; do
     "($(awk "BEGIN{printf \"%.1f\", 100 * ${login_rates[$i]:-0} / ${login_limits[$i]}}") %)," \
     "p99 ${login_p99s[$i]:-?}, ${login_errors[$i]} errors"
 done
-echo "logged-in service page: $(awk "BEGIN{printf \"%.1f\", 100 * ${rps[$((burst_first + 1))]} / ${rps[0]}}") % of the static baseline's requests/s"
+echo "logged-in service page: $(awk "BEGIN{printf \"%.1f\", 100 * ${rps[$((burst_first + 1))]} / ${rps[baseline_again]}}") % of the static baseline's requests/s measured just before it," \
+  "$(awk "BEGIN{printf \"%.1f\", 100 * ${rps[$((burst_first + 1))]} / ${rps[0]}}") % of the first"
 echo
 echo "Catalogue of $services services (SQLite, wall-clock seconds of the whole command):"
 printf '  %-52s %6s s\n' "pratu catalog load, empty database" "$load_first" \
@@ -324,9 +329,9 @@ verdict "search p99 with $services services, varied queries, no cache ${p99[6]} 
   "$(awk "BEGIN{print (${p99[6]} < 10) ? 1 : 0}")"
 verdict "RSS $(awk "BEGIN{printf \"%.1f\", $rss_kib/1024}") MiB after the run (target < 100 MiB)" \
   "$(awk "BEGIN{print ($rss_kib < 100 * 1024) ? 1 : 0}")"
-logged_in_ratio=$(awk "BEGIN{printf \"%.1f\", 100 * ${rps[$((burst_first + 1))]} / ${rps[0]}}")
-verdict "logged-in service page at ${logged_in_ratio} % of the static baseline's requests/s (target >= 45 %)" \
-  "$(awk "BEGIN{print (${rps[$((burst_first + 1))]} >= 0.45 * ${rps[0]}) ? 1 : 0}")"
+logged_in_ratio=$(awk "BEGIN{printf \"%.1f\", 100 * ${rps[$((burst_first + 1))]} / ${rps[baseline_again]}}")
+verdict "logged-in service page at ${logged_in_ratio} % of the static baseline's requests/s measured just before it (target >= 45 %)" \
+  "$(awk "BEGIN{print (${rps[$((burst_first + 1))]} >= 0.45 * ${rps[baseline_again]}) ? 1 : 0}")"
 for i in "${!login_names[@]}"; do
   verdict "logins on ${login_names[$i]} at $(awk "BEGIN{printf \"%.1f\", 100 * ${login_rates[$i]:-0} / ${login_limits[$i]}}") % of the hash limit (target >= 90 %)" \
     "$(awk "BEGIN{print (${login_rates[$i]:-0} >= 0.9 * ${login_limits[$i]}) ? 1 : 0}")"

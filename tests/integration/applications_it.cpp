@@ -297,7 +297,28 @@ TEST_P(ApplyIT, AFormIsFilledPageByPageCheckedAndSubmittedOnce) {
   auto shown = client->get(app + "?lang=en");
   EXPECT_NE(shown.body.find("Submitted</strong>"), std::string::npos);
   EXPECT_NE(shown.body.find("<strong>Started</strong>"), std::string::npos);
-  EXPECT_NE(client->get(app + "/receipt").body.find(reference), std::string::npos);
+  // The confirmation and the printable receipt say the same: what happens next, by when the
+  // agency must reply, and how to ask about it, quoting the reference.
+  auto receipt = client->get(app + "/receipt?lang=en");
+  ASSERT_EQ(receipt.status, 200);
+  EXPECT_NE(receipt.body.find(reference), std::string::npos);
+  for (const auto& page : {confirmation.body, receipt.body}) {
+    EXPECT_NE(page.find("The agency checks your application."), std::string::npos);
+    EXPECT_NE(page.find("Quote your reference number when you contact the agency."),
+              std::string::npos);
+  }
+  EXPECT_NE(confirmation.body.find("href=\"/help\""), std::string::npos);
+  const std::string due_label = "Reply due by</dt><dd class=\"summary-list__value\">";
+  const auto due_at = receipt.body.find(due_label);
+  ASSERT_NE(due_at, std::string::npos) << receipt.body;
+  const auto due_from = due_at + due_label.size();
+  const std::string due_date =
+      receipt.body.substr(due_from, receipt.body.find('<', due_from) - due_from);
+  ASSERT_FALSE(due_date.empty());
+  const auto due_text_at = confirmation.body.find("<p data-due-date>");
+  ASSERT_NE(due_text_at, std::string::npos);
+  EXPECT_NE(confirmation.body.substr(due_text_at, 200).find("by " + due_date), std::string::npos)
+      << due_date;
 }
 
 TEST_P(ApplyIT, AMobileNumberGivenInAnApplicationIsOfferedBackToTheProfile) {

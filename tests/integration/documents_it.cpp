@@ -175,7 +175,8 @@ TEST_P(DocumentsIT, AFileSentWithThePageIsJudgedByContentAttachedAndRemovable) {
   // The form's own check: a required document missing stops Continue.
   auto missing = post_page(*client, app, {{"action", "continue"}}, {}, "?lang=en");
   EXPECT_EQ(missing.status, 422);
-  EXPECT_NE(missing.body.find("<a href=\"#mover_id_card\">"), std::string::npos);
+  EXPECT_NE(missing.body.find("<a href=\"#mover_id_card\">Attach the document"), std::string::npos)
+      << missing.body.substr(0, 3000);
 }
 
 TEST_P(DocumentsIT, NobodyAttachesAFileTheyDidNotUpload) {

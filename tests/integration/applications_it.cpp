@@ -11,7 +11,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <latch>
 #include <map>
+#include <thread>
+#include <vector>
 
 #include "support/applicants.hpp"
 #include "support/http_client.hpp"
@@ -535,6 +538,50 @@ class ApplyApiIT : public AppTest {
     return json::parse(response.body).as_object();
   }
 };
+
+// A hundred submits of one complete draft at the same moment, with one Idempotency-Key (a
+// program retrying in a hurry, or a hundred copies of it): one application, and every one of
+// the hundred gets the same answer, byte for byte.
+TEST_P(ApplyApiIT, AHundredConcurrentSubmitsWithOneKeyMakeOneApplicationAndOneAnswer) {
+  const auto token = token_for("1234567890121", "pratu-demo-applicant");
+  ASSERT_FALSE(token.empty());
+  auto created =
+      call(token, "POST", "/api/v1/applications", json::object{{"service", "company-certificate"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id(parsed(created).at("id").as_string());
+  ASSERT_EQ(call(token, "PATCH", "/api/v1/applications/" + id,
+                 json::object{{"answers", json::object{{"juristic_id", "0105555000005"},
+                                                       {"requester_name", "สมชาย"},
+                                                       {"kinds", json::array{"certificate"}},
+                                                       {"language", "th"},
+                                                       {"copies", 1},
+                                                       {"declaration", true}}}})
+                .status,
+            200);
+
+  constexpr int kSubmits = 100;
+  std::vector<HttpResponse> answers(kSubmits);
+  std::latch ready(kSubmits);
+  std::vector<std::thread> programs;
+  for (int i = 0; i < kSubmits; ++i) {
+    programs.emplace_back([&, i] {
+      ready.arrive_and_wait();
+      answers[i] = call(token, "POST", "/api/v1/applications/" + id + "/submit", nullptr,
+                        {{"Idempotency-Key", "one-key"}});
+    });
+  }
+  for (auto& program : programs) program.join();
+
+  ASSERT_EQ(answers[0].status, 201) << answers[0].body;
+  EXPECT_EQ(parsed(answers[0]).at("status"), "submitted");
+  for (int i = 1; i < kSubmits; ++i) {
+    EXPECT_EQ(answers[i].status, 201) << i << ": " << answers[i].body;
+    EXPECT_EQ(answers[i].body, answers[0].body) << i;
+  }
+  auto listed = parsed(call(token, "GET", "/api/v1/applications?status=submitted"));
+  ASSERT_EQ(listed.at("applications").as_array().size(), 1u);
+  EXPECT_EQ(listed.at("applications").at(0).at("reference"), parsed(answers[0]).at("reference"));
+}
 
 TEST_P(ApplyApiIT, AProgramAppliesFromTokenToSubmissionExactlyOnce) {
   const auto token = token_for("1234567890121", "pratu-demo-applicant");

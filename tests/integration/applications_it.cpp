@@ -550,12 +550,7 @@ TEST_P(ApplyApiIT, AHundredConcurrentSubmitsWithOneKeyMakeOneApplicationAndOneAn
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string id(parsed(created).at("id").as_string());
   ASSERT_EQ(call(token, "PATCH", "/api/v1/applications/" + id,
-                 json::object{{"answers", json::object{{"juristic_id", "0105555000005"},
-                                                       {"requester_name", "สมชาย"},
-                                                       {"kinds", json::array{"certificate"}},
-                                                       {"language", "th"},
-                                                       {"copies", 1},
-                                                       {"declaration", true}}}})
+                 json::object{{"answers", complete_company_certificate_answers()}})
                 .status,
             200);
 

@@ -518,15 +518,9 @@ TEST_P(DocumentsIT, AProgramAttachesToAnItemOfAListAndNotToASubmittedApplication
       call("POST", "/api/v1/applications", json::object{{"service", "company-certificate"}});
   const std::string sent =
       "/api/v1/applications/" + std::string(json::parse(created.body).at("id").as_string());
-  ASSERT_EQ(call("PATCH", sent,
-                 json::object{{"answers", json::object{{"juristic_id", "0105555000005"},
-                                                       {"requester_name", "สมชาย"},
-                                                       {"kinds", json::array{"certificate"}},
-                                                       {"language", "th"},
-                                                       {"copies", 1},
-                                                       {"declaration", true}}}})
-                .status,
-            200);
+  ASSERT_EQ(
+      call("PATCH", sent, json::object{{"answers", complete_company_certificate_answers()}}).status,
+      200);
   ASSERT_EQ(call("POST", sent + "/submit", nullptr, {{"Idempotency-Key", "k"}}).status, 201);
   auto late =
       call("POST", sent + "/documents", json::object{{"question", "anything"}, {"upload", url}});

@@ -61,4 +61,13 @@ HttpResponse bearer_request(std::uint16_t port, const std::string& token, const 
   return fresh.request(method, target, body, extra);
 }
 
+boost::json::object complete_company_certificate_answers() {
+  return boost::json::object{{"juristic_id", "0105555000005"},
+                             {"requester_name", "สมชาย"},
+                             {"kinds", boost::json::array{"certificate"}},
+                             {"language", "th"},
+                             {"copies", 1},
+                             {"declaration", true}};
+}
+
 }  // namespace pratu::test

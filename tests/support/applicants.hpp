@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/json/object.hpp>
+
 #include "support/http_client.hpp"
 
 namespace pratu::test {
@@ -37,5 +39,9 @@ std::string api_token(std::uint16_t port, const std::string& login, const std::s
 HttpResponse bearer_request(std::uint16_t port, const std::string& token, const std::string& method,
                             const std::string& target, const std::string& body = {},
                             Headers extra = {});
+
+/// Every answer the demo service company-certificate needs before it can be submitted, as
+/// the API takes them (`PATCH /api/v1/applications/{id}` with {"answers": ...}).
+boost::json::object complete_company_certificate_answers();
 
 }  // namespace pratu::test

@@ -127,6 +127,7 @@ TEST_P(TusUploadsIT, AFileSentInTwoHalvesArrivesByteForByte) {
   EXPECT_EQ(head.header("Upload-Length"), std::to_string(bytes.size()));
   EXPECT_EQ(head.header("Cache-Control"), "no-store");
   EXPECT_FALSE(head.header("Upload-Expires").empty());
+  EXPECT_EQ(head.header("Upload-Document"), "");
 
   const std::size_t half = bytes.size() / 2;
   auto first = patch(token, location, 0, bytes.substr(0, half));
@@ -154,6 +155,11 @@ TEST_P(TusUploadsIT, AFileSentInTwoHalvesArrivesByteForByte) {
   EXPECT_EQ(document.at("size_bytes").as_int64(), static_cast<std::int64_t>(bytes.size()));
   EXPECT_EQ(document.at("filename").as_string(), "passport.png");
   EXPECT_EQ(document.at("id").as_string(), second.header("Upload-Document"));
+  // A client that lost the last PATCH's answer learns the document from HEAD.
+  auto finished = call(token, "HEAD", location);
+  EXPECT_EQ(finished.status, 200);
+  EXPECT_EQ(finished.header("Upload-Offset"), std::to_string(bytes.size()));
+  EXPECT_EQ(finished.header("Upload-Document"), document.at("id").as_string());
   // Stored under its content address, byte for byte.
   const std::string sha(document.at("sha256").as_string());
   EXPECT_EQ(read_file(app_->blobs_root() / sha.substr(0, 2) / sha.substr(2, 2) / sha), bytes);
@@ -264,6 +270,7 @@ TEST_P(TusUploadsIT, RequestsRacingTheLastPatchGetSoundAnswersAndOneDocument) {
         json::parse(call(token, "GET", "/api/v1/wallet").body).at("documents").as_array();
     ASSERT_EQ(documents.size(), static_cast<std::size_t>(round + 1));
     EXPECT_EQ(documents[0].at("sha256").as_string(), crypto::sha256_hex(bytes));
+    EXPECT_EQ(head.header("Upload-Document"), documents[0].at("id").as_string());
   }
 }
 

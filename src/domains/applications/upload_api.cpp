@@ -118,6 +118,12 @@ Result<web::Response> UploadApi::head(const web::Request& request, web::RequestC
   if (!state) return refuse(context, state.error());
   auto response = tus_response(200);
   describe(response, *state);
+  // A finished upload names the wallet document it became, as its last PATCH did: a client
+  // whose answer to that PATCH was lost learns it here.
+  if (!state->record.sha256.empty()) {
+    PRATU_TRY(held, service_.document_with_blob(context.user->user_id, state->record.sha256));
+    if (held) response.set_header("Upload-Document", held->public_id);
+  }
   return response;
 }
 

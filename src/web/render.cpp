@@ -198,6 +198,7 @@ Result<std::unique_ptr<Renderer>> Renderer::load(const std::string& templates_di
   std::unique_ptr<Renderer> r(new Renderer(translations, assets));
   const json::object asset_urls{{"css", assets.url("css/pratu.css")},
                                 {"js", assets.url("js/pratu.js")},
+                                {"upload_js", assets.url("vendor/tus-js-client/tus.min.js")},
                                 {"favicon_ico", assets.url("favicon.ico")},
                                 {"favicon_svg", assets.url("favicon.svg")}};
   r->th_globals_ = json::object{{"t", translations.tree(Locale::th)}, {"assets", asset_urls}};

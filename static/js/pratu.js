@@ -96,122 +96,98 @@
     form.addEventListener("change", changed);
   }
 
-  // Send a chosen document ahead of the page by resumable upload (tus 1.0, the same API a
-  // program uses): when the connection drops, it carries on from the last byte the server
-  // holds. Once the file is in the wallet the page is posted to attach it, as Attach does
-  // with script off; a file the server refuses says why, beside the question.
+  // Send a chosen document ahead of the page by resumable upload: tus 1.0 through tus-js-client
+  // (static/vendor/tus-js-client), the same API a program uses. When the connection drops it
+  // asks the server where its copy stops and carries on from that byte; offline, it waits for
+  // the browser to come back online. Once the file is in the wallet the page is posted to
+  // attach it, as Attach does with script off; a file the server refuses says why, beside the
+  // question.
   function uploads() {
     var form = document.querySelector("form[data-uploads]");
-    if (!form || !window.fetch || !window.Blob) return;
+    if (!form || !window.tus || !window.tus.isSupported) return;
     var endpoint = form.getAttribute("data-uploads");
     var token = form.querySelector("input[name=csrf_token]").value;
-    var chunkBytes = 1024 * 1024;
-    function headers(extra) {
-      var out = { "Tus-Resumable": "1.0.0", "X-CSRF-Token": token, "Accept": "application/json" };
-      Object.keys(extra).forEach(function (key) { out[key] = extra[key]; });
-      return out;
-    }
-    function base64(text) {
-      var bytes = new TextEncoder().encode(text);
-      var binary = "";
-      bytes.forEach(function (b) { binary += String.fromCharCode(b); });
-      return window.btoa(binary);
-    }
+    // 0: each file in one request (the fastest); a proxy that limits bodies needs pieces.
+    var chunkBytes = Number(form.getAttribute("data-upload-chunk-bytes")) || Infinity;
     function fill(text, values) {
       return text.replace(/\{(\w+)\}/g, function (all, key) {
         return key in values ? values[key] : all;
       });
     }
-    function wait(ms) {
-      return new Promise(function (resolve) { window.setTimeout(resolve, ms); });
-    }
     function send(input, group, status) {
       var file = input.files && input.files[0];
       if (!file) return;
-      var location = null;
-      var offset = 0;
-      var attempts = 0;
+      var documentId = null;
       function say(attribute, values, alert) {
         status.textContent = fill(status.getAttribute(attribute), values);
         if (alert) status.setAttribute("role", "alert"); else status.removeAttribute("role");
       }
-      function progress() {
-        var percent = file.size ? Math.floor((offset * 100) / file.size) : 100;
-        say("data-uploading-text", { name: file.name, percent: percent });
-      }
-      function refused(response) {
-        return response.json().then(function (problem) {
-          return problem.detail || problem.title;
-        }, function () {
-          return String(response.status);
-        }).then(function (reason) {
-          input.value = "";
-          say("data-failed-text", { reason: reason }, true);
-        });
-      }
-      function retry() {
-        attempts += 1;
-        if (attempts > 8) {
-          say("data-failed-text", { reason: status.getAttribute("data-offline-text") }, true);
-          return null;
-        }
-        say("data-resuming-text", {});
-        return wait(Math.min(30000, 500 * Math.pow(2, attempts))).then(location ? ask : create);
-      }
-      function create() {
-        return fetch(endpoint, {
-          method: "POST",
-          credentials: "same-origin",
-          headers: headers({
-            "Upload-Length": String(file.size),
-            "Upload-Metadata": "filename " + base64(file.name) + ",filetype " + base64(file.type || "")
-          })
-        }).then(function (response) {
-          if (response.status !== 201) return refused(response);
-          location = response.headers.get("Location");
-          return next();
-        }, retry);
-      }
-      // Where the server's copy stops (after a dropped connection or a conflicting offset).
-      function ask() {
-        return fetch(location, { method: "HEAD", credentials: "same-origin", headers: headers({}) })
-          .then(function (response) {
-            if (response.status !== 200) return refused(response);
-            offset = Number(response.headers.get("Upload-Offset"));
-            return next();
-          }, retry);
-      }
-      function next() {
-        progress();
-        var end = Math.min(offset + chunkBytes, file.size);
-        return fetch(location, {
-          method: "PATCH",
-          credentials: "same-origin",
-          headers: headers({
-            "Content-Type": "application/offset+octet-stream",
-            "Upload-Offset": String(offset)
-          }),
-          body: file.slice(offset, end)
-        }).then(function (response) {
-          if (response.status === 409) return ask();
-          if (response.status !== 204) return refused(response);
-          attempts = 0;
-          offset = Number(response.headers.get("Upload-Offset"));
-          var kept = response.headers.get("Upload-Document");
-          if (kept) return attach(kept, file.name);
-          return next();
-        }, retry);
-      }
-      function attach(id, name) {
-        say("data-uploaded-text", { name: name });
+      function attach() {
+        say("data-uploaded-text", { name: file.name });
         var wallet = group.querySelector("[data-wallet]");
-        if (wallet.tagName === "SELECT") wallet.add(new Option(name, id, true, true));
-        else wallet.value = id;
+        if (wallet.tagName === "SELECT") wallet.add(new Option(file.name, documentId, true, true));
+        else wallet.value = documentId;
         input.value = "";  // in the wallet now: the page need not carry it again
         var button = group.querySelector("[data-attach]");
         if (form.requestSubmit) form.requestSubmit(button); else button.click();
       }
-      create();
+      var upload = new window.tus.Upload(file, {
+        endpoint: endpoint,
+        chunkSize: chunkBytes,
+        retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000, 30000],
+        headers: { "X-CSRF-Token": token, "Accept": "application/json" },
+        metadata: { filename: file.name, filetype: file.type || "" },
+        // A file's name is the person's: nothing of it is left behind in the browser.
+        storeFingerprintForResuming: false,
+        onProgress: function (sent, total) {
+          var percent = total ? Math.floor((sent * 100) / total) : 100;
+          say("data-uploading-text", { name: file.name, percent: percent });
+        },
+        // The wallet document the finished upload became (on the last PATCH, or on the HEAD
+        // that finds the upload finished after that PATCH's answer was lost).
+        onAfterResponse: function (request, response) {
+          var kept = response.getHeader("Upload-Document");
+          if (kept) documentId = kept;
+        },
+        onShouldRetry: function (error, attempt) {
+          var answer = error.originalResponse;
+          var code = answer ? answer.getStatus() : 0;
+          if (code === 0 || code >= 500 || code === 409 || code === 423 || code === 429) {
+            say("data-resuming-text", {});
+            return navigator.onLine !== false;
+          }
+          return false;
+        },
+        onError: function (error) {
+          var answer = error.originalResponse;
+          if (!answer || answer.getStatus() === 0) {
+            // Out of retries or offline: start again (from where the server stopped) when the
+            // browser says it is back online, or in a minute, whichever comes first.
+            say("data-failed-text", { reason: status.getAttribute("data-offline-text") }, true);
+            var again = function () {
+              window.removeEventListener("online", again);
+              window.clearTimeout(timer);
+              upload.start();
+            };
+            var timer = window.setTimeout(again, 60000);
+            window.addEventListener("online", again);
+            return;
+          }
+          var reason = String(answer.getStatus());
+          try {
+            var problem = JSON.parse(answer.getBody());
+            reason = problem.detail || problem.title || reason;
+          } catch (ignored) { /* not a problem document: the status says enough */ }
+          input.value = "";
+          say("data-failed-text", { reason: reason }, true);
+        },
+        onSuccess: function () {
+          if (documentId) attach();
+          else say("data-failed-text", { reason: status.getAttribute("data-offline-text") }, true);
+        }
+      });
+      say("data-uploading-text", { name: file.name, percent: 0 });
+      upload.start();
     }
     form.querySelectorAll("input[data-upload]").forEach(function (input) {
       var group = input.closest("[data-document]");

@@ -38,6 +38,7 @@ struct ApplicationsSettings {
   int max_open_uploads = 10;      // unfinished uploads one applicant may hold at once
   int open_uploads_max_mib = 60;  // what one applicant's unfinished uploads may declare in all
   int upload_expiry_hours = 24;   // an unfinished upload is removed this long after it began
+  int upload_chunk_mib = 0;       // what a page sends in one PATCH; 0: each file whole
   std::string qpdf = "qpdf";      // the qpdf program that checks PDFs
 };
 

@@ -58,6 +58,10 @@ std::vector<platform::SettingsSection> ApplicationsModule::settings() {
                 s.open_uploads_max_mib, 1, 65536),
         integer("upload_expiry_hours", "Hours after it began that an unfinished upload is removed",
                 s.upload_expiry_hours, 1, 720),
+        integer("upload_chunk_mib",
+                "MiB a page sends in one upload request; 0 sends each file whole (set it under "
+                "a proxy that limits request bodies)",
+                s.upload_chunk_mib, 0, 4096),
         text("qpdf", "The qpdf program, which checks every PDF uploaded", s.qpdf)},
        {}}};
 }

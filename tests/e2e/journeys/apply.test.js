@@ -426,6 +426,18 @@ for (const javaScriptEnabled of [true, false]) {
         await tab.audit();
       });
 
+      await step('the receipt to keep or print names the application, its status and its due date', async () => {
+        await tab.goto(`/applications/${id}/receipt`);
+        assert.equal(tab.status(), 200);
+        await page.getByRole('heading', { level: 1, name: t('th', 'applications.receipt.title') }).waitFor();
+        assert.equal((await page.locator('[data-reference]').innerText()).trim(), reference);
+        const main = await you.main();
+        assert.ok(main.includes(t('th', 'applications.status.submitted')), main);
+        assert.match(main, /25\d\d/, 'no Buddhist-Era date on the receipt');
+        assert.equal(await page.getByRole('button', { name: t('th', 'applications.receipt.print') }).count(), 1);
+        await tab.audit();
+      });
+
       await step('a sent application can no longer be changed: its pages lead to it', async () => {
         await tab.goto(`/applications/${id}/pages/company`);
         assert.match(page.url(), new RegExp(`/applications/${id}$`));
@@ -647,9 +659,36 @@ test('an applicant who sends twice has sent once', async (journey) => {
       assert.equal((await other.locator('[data-reference]').innerText()).trim(), references[1]);
       assert.match((await other.getByRole('status').innerText()).trim(), pattern('th', 'applications.confirmation.again'));
       await other.close();
+      await tab.goto(`/applications/${id}/confirmation?again=1`);
+      assert.equal(tab.status(), 200);
+      await tab.audit();
     });
 
-    await step('"My applications" lists the two applications, each once', async () => {
+    await step('sends a third; the connection drops with the answer on its way, and the retry gets that application', async () => {
+      await toCheckPage();
+      let reached;
+      await page.route('**/submit', async (route) => {
+        const response = await route.fetch({ maxRedirects: 0 });  // Pratu takes it...
+        reached = response;
+        await route.abort('connectionreset');                    // ...the answer is lost
+      }, { times: 1 });
+      await you.declaration().check();
+      const failed = page.waitForEvent('requestfailed', (request) => request.url().endsWith('/submit'));
+      await you.sendButton().click({ noWaitAfter: true });
+      await failed;
+      assert.equal(reached.status(), 303);
+      assert.match(reached.headers().location, new RegExp(`/applications/${id}/confirmation$`));
+      // The retry: the same page sent again, as the browser kept it (its key included).
+      await page.route(`**/applications/${id}/check`, (route) =>
+        route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: keptCheckPage }), { times: 1 });
+      await tab.goto(`/applications/${id}/check`);
+      references.push(await you.acceptAndSend());
+      assert.match(page.url(), new RegExp(`/applications/${id}/confirmation$`));
+      assert.equal(new Set(references).size, 3, 'the retry got an earlier application');
+      await tab.audit();
+    });
+
+    await step('"My applications" lists the three applications, each once', async () => {
       assert.deepEqual((await sentReferences()).sort(), [...references].sort());
     });
   } finally {
@@ -903,13 +942,77 @@ test('an applicant gives a change of address without JavaScript: address lists a
   }
 });
 
+test('an applicant with JavaScript is told why a file is refused, and an upload waits out going offline', async (journey) => {
+  const tab = await Tab.open(browser, { javaScriptEnabled: true });
+  const { page } = tab;
+  const you = applicant(tab);
+  const person = newPerson('offline');
+  const step = stepsOf(journey);
+  const file = picture(1.5 * 1024 * 1024);
+  const chooser = page.locator('input[type=file][name="mover_id_card"]');
+  const status = page.locator('[data-document]', { has: chooser }).locator('[data-upload-status]');
+  try {
+    await step('registers and opens the documents page of a change of address', async () => {
+      await you.register(person);
+      const id = await you.start(changeOfAddress);
+      await tab.goto(`/applications/${id}/pages/supporting_documents`);
+      assert.equal(tab.status(), 200);
+    });
+
+    await step('a text file named like a picture is refused by its content, and the reason shows beside the question', async () => {
+      await chooser.setInputFiles({ name: 'รูป.png', mimeType: 'image/png', buffer: Buffer.from('not a picture at all\n'.repeat(50)) });
+      await page.locator('[data-upload-status][role=alert]').waitFor({ timeout: 15000 });
+      const reason = t('th', 'applications.uploads.unsupported_type');
+      assert.equal((await status.innerText()).trim(),
+        t('th', 'applications.document.upload_failed').replace('{reason}', reason));
+      assert.equal(await chooser.evaluate((input) => input.files.length), 0, 'the refused file stays chosen');
+      const wallet = await page.evaluate(async () => (await fetch('/api/v1/wallet')).json());
+      assert.equal(wallet.documents.length, 0);
+      await tab.audit();
+    });
+
+    await step('the browser goes offline during the upload: the page says so, then carries on by itself', async () => {
+      const patches = [];
+      await page.route('**/api/v1/uploads/*', async (route) => {
+        const request = route.request();
+        if (request.method() === 'PATCH') patches.push(Number(request.headers()['upload-offset']));
+        if (request.method() === 'PATCH' && patches.length === 1) {
+          await tab.context.setOffline(true);
+          await route.abort('internetdisconnected');
+          return;
+        }
+        await route.continue();
+      });
+      await chooser.setInputFiles({ name: 'บัตร.png', mimeType: 'image/png', buffer: file });
+      await page.locator('[data-upload-status][role=alert]').waitFor({ timeout: 15000 });
+      assert.equal((await status.innerText()).trim(), t('th', 'applications.document.upload_failed')
+        .replace('{reason}', t('th', 'applications.document.offline')));
+      await Promise.all([
+        page.waitForURL(/\/pages\/supporting_documents#mover_id_card$/, { timeout: 30000 }),
+        tab.context.setOffline(false),
+      ]);
+      await page.unroute('**/api/v1/uploads/*');
+      // The piece cut by going offline is sent again, then the rest (1 MiB pieces in tests).
+      assert.deepEqual(patches, [0, 0, 1024 * 1024], `PATCH offsets: ${patches}`);
+      const main = await you.main();
+      assert.ok(main.includes('บัตร.png'), main);
+      const wallet = await page.evaluate(async () => (await fetch('/api/v1/wallet')).json());
+      assert.equal(wallet.documents.length, 1);
+      assert.equal(wallet.documents[0].sha256, crypto.createHash('sha256').update(file).digest('hex'));
+      await tab.audit();
+    });
+  } finally {
+    await tab.close();
+  }
+});
+
 test('an applicant with JavaScript uploads a document that survives a dropped connection', async (journey) => {
   const tab = await Tab.open(browser, { javaScriptEnabled: true });
   const { page } = tab;
   const you = applicant(tab);
   const person = newPerson('upload');
   const step = stepsOf(journey);
-  // Two and a half pieces of the 1 MiB the page sends at a time.
+  // Two and a half pieces of the 1 MiB tests/e2e/pratu.yaml has the page send at a time.
   const file = picture(2.5 * 1024 * 1024);
   let id;
   try {
@@ -918,30 +1021,57 @@ test('an applicant with JavaScript uploads a document that survives a dropped co
       id = await you.start(changeOfAddress);
       await tab.goto(`/applications/${id}/pages/supporting_documents`);
       assert.equal(tab.status(), 200);
+      await tab.audit();
     });
 
-    await step('chooses a file: the connection drops on the second piece, the upload resumes and attaches', async () => {
-      const patches = [];
-      await page.route('**/api/v1/uploads/*', async (route) => {
+    await step('the page sends files with the published tus-js-client, byte for byte', async () => {
+      const src = await page.locator('script[src*="/vendor/tus-js-client/"]').getAttribute('src');
+      const served = await page.evaluate(async (url) => {
+        const response = await fetch(url);
+        return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
+      }, src);
+      assert.equal(served.status, 200);
+      assert.match(served.type, /^text\/javascript/);
+      const published = fs.readFileSync(path.join(repoRoot, 'tests/e2e/node_modules/tus-js-client/dist/tus.min.js'), 'utf8');
+      assert.ok(served.text === published, 'static/vendor/tus-js-client/tus.min.js differs from the npm package');
+      const pinned = JSON.parse(fs.readFileSync(path.join(repoRoot, 'tests/e2e/package.json'), 'utf8'));
+      const licence = fs.readFileSync(path.join(repoRoot, 'static/vendor/tus-js-client/LICENSE.txt'), 'utf8');
+      assert.ok(licence.includes(`tus-js-client ${pinned.devDependencies['tus-js-client']}`), 'LICENSE.txt names another version');
+      assert.equal(await page.evaluate(() => typeof window.tus.Upload === 'function' && window.tus.isSupported), true);
+    });
+
+    await step('chooses a file: the connection drops on the second piece and the last answer is lost; the upload resumes and attaches', async () => {
+      const sent = [];
+      await page.route('**/api/v1/uploads**', async (route) => {
         const request = route.request();
-        if (request.method() === 'PATCH') {
-          patches.push(Number(request.headers()['upload-offset']));
-          if (patches.length === 2) {
-            await route.abort('connectionreset');
-            return;
-          }
+        const method = request.method();
+        sent.push({ method, offset: request.headers()['upload-offset'], by: request.resourceType() });
+        const patches = sent.filter((r) => r.method === 'PATCH').length;
+        if (method === 'PATCH' && patches === 2) {
+          await route.abort('connectionreset');  // cut before the server hears of it
+          return;
+        }
+        if (method === 'PATCH' && patches === 4) {
+          await route.fetch();                    // the server stores the last piece...
+          await route.abort('connectionreset');  // ...and its answer never comes back
+          return;
         }
         await route.continue();
       });
       await Promise.all([
-        page.waitForURL(/\/pages\/supporting_documents#mover_id_card$/, { timeout: 20000 }),
+        page.waitForURL(/\/pages\/supporting_documents#mover_id_card$/, { timeout: 30000 }),
         page.locator('input[type=file][name="mover_id_card"]').setInputFiles(
           { name: 'บัตร-ใหญ่.png', mimeType: 'image/png', buffer: file }),
       ]);
-      // The cut piece was sent again from where the server's copy stopped, never from zero.
+      await page.unroute('**/api/v1/uploads**');
+      // The cut piece went again from where the server's copy stopped, never from zero; after
+      // the lost answer, HEAD found the upload finished and named its wallet document.
       const mib = 1024 * 1024;
-      assert.deepEqual(patches, [0, mib, mib, 2 * mib], `PATCH offsets: ${patches}`);
-      await page.unroute('**/api/v1/uploads/*');
+      assert.deepEqual(sent.map((r) => `${r.method} ${r.offset ?? ''}`.trim()),
+        ['POST', 'PATCH 0', `PATCH ${mib}`, 'HEAD', `PATCH ${mib}`, `PATCH ${2 * mib}`, 'HEAD'],
+        JSON.stringify(sent));
+      // tus-js-client speaks through XMLHttpRequest; the page's own code uses fetch.
+      assert.ok(sent.every((r) => r.by === 'xhr'), JSON.stringify(sent));
       const main = await you.main();
       assert.ok(main.includes('บัตร-ใหญ่.png'), main);
       assert.equal(main.split(t('th', 'applications.document.not_attached')).length - 1, 1);

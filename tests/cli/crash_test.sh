@@ -1,18 +1,40 @@
 #!/usr/bin/env bash
 # An application acknowledged as submitted survives the server being killed (SIGKILL) the
 # moment the acknowledgement arrives: after a restart it is there, submitted, with its
-# reference, exactly once. Usage: crash_test.sh PRATU_BINARY
+# reference, exactly once. Usage: crash_test.sh PRATU_BINARY [sqlite|postgres]
+# On postgres it needs PRATU_TEST_POSTGRES_URL (bin/test starts the server), makes a database
+# of its own and drops it after; without the URL it is skipped (exit 77).
 set -uo pipefail
 pratu=$1
+engine=${2:-sqlite}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
+postgres_database=
 cleanup() {
-  [ -n "${server:-}" ] && kill -9 "$server" 2>/dev/null
+  [ -n "${server:-}" ] && kill -9 "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  if [ -n "$postgres_database" ]; then
+    psql -X -q -d "${PRATU_TEST_POSTGRES_URL%/*}/postgres" \
+      -c "DROP DATABASE IF EXISTS $postgres_database WITH (FORCE)" >/dev/null
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 cd "$root"
-db="sqlite:$work/pratu.db"
+case "$engine" in
+  sqlite) db="sqlite:$work/pratu.db" ;;
+  postgres)
+    if [ -z "${PRATU_TEST_POSTGRES_URL:-}" ]; then
+      echo "crash test: PRATU_TEST_POSTGRES_URL is not set: skipped"
+      exit 77
+    fi
+    postgres_database=pratu_crash_$$
+    psql -X -q -v ON_ERROR_STOP=1 -d "${PRATU_TEST_POSTGRES_URL%/*}/postgres" \
+      -c "CREATE DATABASE $postgres_database" || { echo "could not create $postgres_database"; exit 1; }
+    db="${PRATU_TEST_POSTGRES_URL%/*}/$postgres_database"
+    ;;
+  *) echo "usage: crash_test.sh PRATU_BINARY [sqlite|postgres]" >&2; exit 2 ;;
+esac
+echo "crash test on $engine"
 jar="$work/jar"
 failed=0
 

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "storage/database.hpp"
 #include "support/applicants.hpp"
 #include "support/http_client.hpp"
 #include "support/temp_dir.hpp"
@@ -322,6 +323,88 @@ TEST_P(ApplyIT, AFormIsFilledPageByPageCheckedAndSubmittedOnce) {
   ASSERT_NE(due_text_at, std::string::npos);
   EXPECT_NE(confirmation.body.substr(due_text_at, 200).find("by " + due_date), std::string::npos)
       << due_date;
+}
+
+// A submit is all or nothing: when its last write fails, nothing of it stays (no reference
+// number spent, no event, not even the declaration ticked with it), the person is not told it
+// was sent, and sending again once the fault is gone works with the same key.
+TEST_P(ApplyIT, ASubmitThatFailsPartWayLeavesTheDraftAsItWas) {
+  auto client = applicant();
+  const auto app = start(*client, "company-certificate");
+  ASSERT_EQ(post(*client, app + "/pages/company", company_page()).status, 303);
+  ASSERT_EQ(post(*client, app + "/pages/request", request_page()).status, 303);
+  const std::string public_id = app.substr(std::string_view("/applications/").size());
+
+  auto opened = storage::open_database({.url = db_->url()});
+  ASSERT_TRUE(opened) << opened.error().detail;
+  storage::Database& db = **opened;
+  // The submit's last write, its timeline event, is refused by the database itself.
+  const bool sqlite = db.dialect() == storage::Dialect::sqlite;
+  const std::string refuse =
+      sqlite ? "CREATE TRIGGER refuse_submitted BEFORE INSERT ON application_events "
+               "WHEN NEW.kind = 'submitted' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+             : "CREATE FUNCTION refuse_submitted() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+               "IF NEW.kind = 'submitted' THEN RAISE EXCEPTION 'refused by the test'; END IF; "
+               "RETURN NEW; END $$; CREATE TRIGGER refuse_submitted BEFORE INSERT ON "
+               "application_events FOR EACH ROW EXECUTE FUNCTION refuse_submitted();";
+  ASSERT_TRUE(db.write([&](storage::Connection& c) { return c.execute_script(refuse); }));
+
+  struct Stored {
+    std::string status, reference, answers;
+    std::int64_t revision = 0, submitted_events = 0, sequences = 0;
+  };
+  auto stored = [&]() {
+    Stored out;
+    auto read = db.read([&](storage::Connection& c) -> Result<void> {
+      PRATU_TRY(row, c.query_one("SELECT status, reference, answers, revision FROM applications "
+                                 "WHERE public_id = $1",
+                                 {public_id}));
+      if (!row) return Error::not_found("the application");
+      out.status = row->text(0);
+      out.reference = row->text(1);
+      out.answers = row->text(2);
+      out.revision = row->int64(3);
+      PRATU_TRY(events, c.query_one("SELECT count(*) FROM application_events "
+                                    "WHERE kind = 'submitted'"));
+      out.submitted_events = events->int64(0);
+      PRATU_TRY(sequences, c.query_one("SELECT count(*) FROM application_sequences"));
+      out.sequences = sequences->int64(0);
+      return ok();
+    });
+    EXPECT_TRUE(read) << read.error().detail;
+    return out;
+  };
+  const Stored before = stored();
+  ASSERT_EQ(before.status, "draft");
+
+  auto failed = post(*client, app + "/submit?lang=en", submit_fields("k1"));
+  EXPECT_EQ(failed.status, 500) << failed.body.substr(0, 500);
+  EXPECT_EQ(failed.header("Location"), "");
+  EXPECT_EQ(failed.body.find("data-reference"), std::string::npos);
+  const Stored after = stored();
+  EXPECT_EQ(after.status, "draft");
+  EXPECT_EQ(after.reference, "");
+  EXPECT_EQ(after.answers, before.answers);  // the declaration ticked with it is not kept
+  EXPECT_EQ(after.revision, before.revision);
+  EXPECT_EQ(after.submitted_events, 0);
+  EXPECT_EQ(after.sequences, 0);  // no reference number spent
+  // Still a draft for the person: the check page, not a confirmation.
+  EXPECT_EQ(client->get(app + "/confirmation").status, 303);
+  EXPECT_EQ(client->get(app + "/check").status, 200);
+
+  const std::string repair = sqlite ? "DROP TRIGGER refuse_submitted;"
+                                    : "DROP TRIGGER refuse_submitted ON application_events; "
+                                      "DROP FUNCTION refuse_submitted();";
+  ASSERT_TRUE(db.write([&](storage::Connection& c) { return c.execute_script(repair); }));
+  auto sent = post(*client, app + "/submit", submit_fields("k1"));
+  ASSERT_EQ(sent.status, 303) << sent.body.substr(0, 500);
+  EXPECT_EQ(sent.header("Location"), app + "/confirmation");
+  const Stored submitted = stored();
+  EXPECT_EQ(submitted.status, "submitted");
+  // The first number of the year: the failed submit took none.
+  EXPECT_EQ(submitted.reference.substr(0, 4), "DBD-");
+  EXPECT_EQ(submitted.reference.substr(9, 7), "000001-") << submitted.reference;
+  EXPECT_EQ(submitted.submitted_events, 1);
 }
 
 TEST_P(ApplyIT, AMobileNumberGivenInAnApplicationIsOfferedBackToTheProfile) {

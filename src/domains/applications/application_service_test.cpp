@@ -459,6 +459,51 @@ TEST_P(ApplicationServiceTest, AnOldDraftIsDeletedOnlyAfterItsApplicantWasTold) 
   EXPECT_FALSE(service_->find(alice_, draft.public_id));
 }
 
+// The limits to the second: told when 76 days (90 - 14) have passed since the last change,
+// deleted when 90 have, and never sooner than 14 days after being told, however late that was.
+TEST_P(ApplicationServiceTest, ADraftGoesNinetyDaysAfterItsLastChangeAndTwoWeeksAfterTheWarning) {
+  using std::chrono::days;
+  using std::chrono::seconds;
+  auto told = [&] {
+    return *database().read_value<std::int64_t>([](storage::Connection& c) -> Result<std::int64_t> {
+      PRATU_TRY(row, c.query_one("SELECT COUNT(*) FROM outbox "
+                                 "WHERE topic = 'applications.draft_expiring'"));
+      return row->int64(0);
+    });
+  };
+  auto sweep = [&] {
+    auto swept = service_->sweep_drafts();
+    EXPECT_TRUE(swept) << swept.error().detail;
+    return swept ? *swept : -1;
+  };
+  auto draft = filled_draft();
+  clock_.advance(days(76));
+  EXPECT_EQ(sweep(), 0);
+  EXPECT_EQ(told(), 0) << "told on the 76th day exactly, not after it";
+  clock_.advance(seconds(1));
+  EXPECT_EQ(sweep(), 0);
+  EXPECT_EQ(told(), 1);
+  clock_.advance(days(14) - seconds(1));  // 90 days since the change, to the second
+  EXPECT_EQ(sweep(), 0);
+  EXPECT_TRUE(service_->find(alice_, draft.public_id));
+  clock_.advance(seconds(1));
+  EXPECT_EQ(sweep(), 1);
+  EXPECT_FALSE(service_->find(alice_, draft.public_id));
+
+  // Pratu was not running to tell the applicant in time: told on day 85, the draft stays
+  // until 14 days after that, day 99.
+  auto late = filled_draft();
+  clock_.advance(days(85));
+  EXPECT_EQ(sweep(), 0);
+  EXPECT_EQ(told(), 2);
+  clock_.advance(days(14) - seconds(1));
+  EXPECT_EQ(sweep(), 0);
+  EXPECT_TRUE(service_->find(alice_, late.public_id));
+  clock_.advance(seconds(1));
+  EXPECT_EQ(sweep(), 1);
+  EXPECT_FALSE(service_->find(alice_, late.public_id));
+}
+
 TEST_P(ApplicationServiceTest, ADraftTouchedAfterTheWarningIsKept) {
   auto draft = filled_draft();
   clock_.advance(std::chrono::days(80));

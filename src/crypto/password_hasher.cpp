@@ -4,6 +4,10 @@
 #include <unicode/normalizer2.h>
 #include <unicode/unistr.h>
 
+#include <charconv>
+#include <cstring>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -14,6 +18,113 @@ namespace {
 std::string parameters_prefix(const PasswordHashSettings& s) {
   return "$argon2id$v=19$m=" + std::to_string(s.memory_kib) + ",t=" + std::to_string(s.iterations) +
          ",p=" + std::to_string(s.parallelism) + "$";
+}
+
+// Argon2's working memory (memory_kib: 19 MiB by default), kept by each thread that verifies
+// and lent to libargon2 for every verification. Taking 19 MiB afresh for each login costs
+// thousands of page faults whenever the allocator gives such a block back to the system, as
+// mimalloc does (docs/adr/0019); libargon2 wipes the memory before handing it back.
+struct WorkingMemory {
+  std::unique_ptr<std::uint8_t[]> bytes;
+  std::size_t size = 0;
+  bool lent = false;
+};
+thread_local WorkingMemory working_memory;
+
+int lend_memory(std::uint8_t** memory, std::size_t bytes) {
+  WorkingMemory& kept = working_memory;
+  if (kept.lent) {  // not expected (one verification at a time per thread): go without
+    *memory = static_cast<std::uint8_t*>(std::malloc(bytes));
+    return *memory == nullptr ? ARGON2_MEMORY_ALLOCATION_ERROR : ARGON2_OK;
+  }
+  if (kept.size < bytes) {
+    kept.bytes.reset();
+    kept.bytes.reset(new (std::nothrow) std::uint8_t[bytes]);
+    kept.size = kept.bytes ? bytes : 0;
+    if (!kept.bytes) return ARGON2_MEMORY_ALLOCATION_ERROR;
+  }
+  kept.lent = true;
+  *memory = kept.bytes.get();
+  return ARGON2_OK;
+}
+
+void take_back_memory(std::uint8_t* memory, std::size_t) {
+  WorkingMemory& kept = working_memory;
+  if (kept.lent && memory == kept.bytes.get()) {
+    kept.lent = false;
+  } else {
+    std::free(memory);
+  }
+}
+
+// Standard base64 without padding, as PHC strings write salts and hashes; nullopt if `text`
+// holds anything else (or leftover bits that are not zero).
+std::optional<std::string> unbase64(std::string_view text) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  if (text.size() % 4 == 1) return std::nullopt;
+  std::string out;
+  out.reserve(text.size() * 3 / 4);
+  std::uint32_t bits = 0;
+  int count = 0;
+  for (char c : text) {
+    const int v = value(c);
+    if (v < 0) return std::nullopt;
+    bits = (bits << 6) | static_cast<std::uint32_t>(v);
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out.push_back(static_cast<char>((bits >> count) & 0xFF));
+    }
+  }
+  if ((bits & ((1u << count) - 1)) != 0) return std::nullopt;
+  return out;
+}
+
+// "$argon2id$v=19$m=M,t=T,p=P$SALT$HASH", with its parameters in libargon2's ranges.
+struct PhcArgon2id {
+  std::uint32_t memory_kib = 0, iterations = 0, parallelism = 0;
+  std::string salt, hash;
+};
+
+std::optional<PhcArgon2id> parse_phc(std::string_view text) {
+  auto take = [&](std::string_view prefix) {
+    if (!text.starts_with(prefix)) return false;
+    text.remove_prefix(prefix.size());
+    return true;
+  };
+  auto number = [&](std::uint32_t& out) {
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
+    if (error != std::errc{} || end == text.data() || text.front() == '0') return false;
+    text.remove_prefix(static_cast<std::size_t>(end - text.data()));
+    return true;
+  };
+  PhcArgon2id out;
+  if (!take("$argon2id$v=19$m=") || !number(out.memory_kib) || !take(",t=") ||
+      !number(out.iterations) || !take(",p=") || !number(out.parallelism) || !take("$")) {
+    return std::nullopt;
+  }
+  const auto dollar = text.find('$');
+  if (dollar == std::string_view::npos) return std::nullopt;
+  auto salt = unbase64(text.substr(0, dollar));
+  auto hash = unbase64(text.substr(dollar + 1));
+  if (!salt || !hash) return std::nullopt;
+  out.salt = std::move(*salt);
+  out.hash = std::move(*hash);
+  if (out.parallelism < ARGON2_MIN_LANES || out.parallelism > 255 ||
+      out.iterations < ARGON2_MIN_TIME || out.iterations > 1024 ||
+      out.memory_kib < 8 * out.parallelism || out.memory_kib > (1u << 22) ||
+      out.salt.size() < ARGON2_MIN_SALT_LENGTH || out.salt.size() > 64 ||
+      out.hash.size() < ARGON2_MIN_OUTLEN || out.hash.size() > 64) {
+    return std::nullopt;
+  }
+  return out;
 }
 
 }  // namespace
@@ -85,9 +196,27 @@ bool PasswordHasher::verify(std::string_view encoded, std::string_view password)
   if (password.size() > kMaxPasswordBytes) return false;
   // Only verify Argon2id strings: another type would silently lower the cost.
   if (encoded.rfind("$argon2id$", 0) != 0) return false;
+  auto phc = parse_phc(encoded);
+  if (!phc) return false;
   std::string normalized = normalize_password(password);
-  std::string encoded_z(encoded);  // libargon2 wants a NUL-terminated string
-  return argon2id_verify(encoded_z.c_str(), normalized.data(), normalized.size()) == ARGON2_OK;
+  std::vector<std::uint8_t> computed(phc->hash.size());
+  argon2_context context{};
+  context.out = computed.data();
+  context.outlen = static_cast<std::uint32_t>(computed.size());
+  context.pwd = reinterpret_cast<std::uint8_t*>(normalized.data());
+  context.pwdlen = static_cast<std::uint32_t>(normalized.size());
+  context.salt = reinterpret_cast<std::uint8_t*>(phc->salt.data());
+  context.saltlen = static_cast<std::uint32_t>(phc->salt.size());
+  context.t_cost = phc->iterations;
+  context.m_cost = phc->memory_kib;
+  context.lanes = phc->parallelism;
+  context.threads = phc->parallelism;
+  context.version = ARGON2_VERSION_13;
+  context.allocate_cbk = lend_memory;
+  context.free_cbk = take_back_memory;
+  context.flags = ARGON2_DEFAULT_FLAGS;
+  // The comparison takes the same time wherever the hashes differ.
+  return argon2_verify_ctx(&context, phc->hash.data(), Argon2_id) == ARGON2_OK;
 }
 
 void PasswordHasher::verify_dummy(std::string_view password) const {

@@ -2,9 +2,11 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -482,8 +484,31 @@ std::vector<storage::MigrationSource> migration_sources(const Config& config,
   return sources;
 }
 
+namespace {
+
+// Which allocator answers malloc: "mimalloc 2.0.9" when the executable links it and its malloc
+// is the one in use (docs/adr/0019), "glibc" otherwise. Asked of the running program, not of
+// the build, so a library loaded ahead of it cannot make the log say what is not so.
+std::string allocator_in_use() {
+  using InHeap = bool (*)(const void*);
+  using Version = int (*)();
+  auto* in_heap = reinterpret_cast<InHeap>(dlsym(RTLD_DEFAULT, "mi_is_in_heap_region"));
+  auto* version = reinterpret_cast<Version>(dlsym(RTLD_DEFAULT, "mi_version"));
+  if (in_heap == nullptr || version == nullptr) return "glibc";
+  void* probe = std::malloc(64);
+  const bool ours = in_heap(probe);
+  std::free(probe);
+  if (!ours) return "glibc";
+  const int v = version();  // 209: 2.0.9
+  return "mimalloc " + std::to_string(v / 100) + "." + std::to_string(v / 10 % 10) + "." +
+         std::to_string(v % 10);
+}
+
+}  // namespace
+
 int serve(const Config& config, Modules modules, Demo demo) {
   init_logging(config);
+  log::info("starting", {}, {{"allocator", allocator_in_use()}});
   auto app = Application::create(config, std::move(modules), demo);
   if (!app) {
     std::cerr << "pratu: cannot start: " << app.error().detail << "\n";

@@ -78,6 +78,8 @@ wait "$pid"
 status=$?
 check "serve exits 0 on SIGTERM" test "$status" -eq 0
 check "logs are JSON lines" sh -c "head -n 1 '$work/serve.err' | grep -q '^{\"ts\"'"
+# The server's malloc is mimalloc's (docs/adr/0019), as the running program finds it.
+check "serve allocates with mimalloc" grep -q '"msg":"starting","allocator":"mimalloc 2\.' "$work/serve.err"
 
 # SIGTERM while a client has sent only half a request head, waited out past the grace period.
 PRATU_SERVER_SHUTDOWN_GRACE_SECONDS=1 "$pratu" serve --database "sqlite:$work/serve.db" \

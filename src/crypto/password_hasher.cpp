@@ -5,11 +5,13 @@
 #include <unicode/unistr.h>
 
 #include <charconv>
-#include <cstring>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <vector>
+
+#include "crypto/base64.hpp"
 
 namespace pratu::crypto {
 
@@ -57,36 +59,6 @@ void take_back_memory(std::uint8_t* memory, std::size_t) {
   }
 }
 
-// Standard base64 without padding, as PHC strings write salts and hashes; nullopt if `text`
-// holds anything else (or leftover bits that are not zero).
-std::optional<std::string> unbase64(std::string_view text) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
-  std::uint32_t bits = 0;
-  int count = 0;
-  for (char c : text) {
-    const int v = value(c);
-    if (v < 0) return std::nullopt;
-    bits = (bits << 6) | static_cast<std::uint32_t>(v);
-    count += 6;
-    if (count >= 8) {
-      count -= 8;
-      out.push_back(static_cast<char>((bits >> count) & 0xFF));
-    }
-  }
-  if ((bits & ((1u << count) - 1)) != 0) return std::nullopt;
-  return out;
-}
-
 // "$argon2id$v=19$m=M,t=T,p=P$SALT$HASH", with its parameters in libargon2's ranges.
 struct PhcArgon2id {
   std::uint32_t memory_kib = 0, iterations = 0, parallelism = 0;
@@ -112,8 +84,8 @@ std::optional<PhcArgon2id> parse_phc(std::string_view text) {
   }
   const auto dollar = text.find('$');
   if (dollar == std::string_view::npos) return std::nullopt;
-  auto salt = unbase64(text.substr(0, dollar));
-  auto hash = unbase64(text.substr(dollar + 1));
+  auto salt = decode_base64(text.substr(0, dollar), Base64Padding::none);
+  auto hash = decode_base64(text.substr(dollar + 1), Base64Padding::none);
   if (!salt || !hash) return std::nullopt;
   out.salt = std::move(*salt);
   out.hash = std::move(*hash);

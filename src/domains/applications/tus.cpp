@@ -3,18 +3,11 @@
 #include <array>
 #include <limits>
 
+#include "crypto/base64.hpp"
+
 namespace pratu::applications::tus {
 
 namespace {
-
-int base64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
 
 bool valid_key(std::string_view key) {
   if (key.empty()) return false;
@@ -26,37 +19,6 @@ bool valid_key(std::string_view key) {
 }
 
 }  // namespace
-
-std::optional<std::string> decode_base64(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  for (std::size_t i = 0; i < text.size(); i += 4) {
-    const bool last = i + 4 == text.size();
-    std::array<int, 4> v{};
-    int padding = 0;
-    for (std::size_t j = 0; j < 4; ++j) {
-      const char c = text[i + j];
-      if (c == '=') {
-        // Padding only at the end of the last quantum, in its last two places.
-        if (!last || j < 2) return std::nullopt;
-        ++padding;
-        v[j] = 0;
-        continue;
-      }
-      if (padding > 0) return std::nullopt;
-      v[j] = base64_value(c);
-      if (v[j] < 0) return std::nullopt;
-    }
-    const unsigned bits = (static_cast<unsigned>(v[0]) << 18) |
-                          (static_cast<unsigned>(v[1]) << 12) | (static_cast<unsigned>(v[2]) << 6) |
-                          static_cast<unsigned>(v[3]);
-    out.push_back(static_cast<char>((bits >> 16) & 0xFF));
-    if (padding < 2) out.push_back(static_cast<char>((bits >> 8) & 0xFF));
-    if (padding < 1) out.push_back(static_cast<char>(bits & 0xFF));
-  }
-  return out;
-}
 
 std::optional<std::vector<MetadataPair>> parse_metadata(std::string_view header) {
   std::vector<MetadataPair> pairs;
@@ -73,7 +35,7 @@ std::optional<std::vector<MetadataPair>> parse_metadata(std::string_view header)
     if (!valid_key(key)) return std::nullopt;
     MetadataPair pair{std::string(key), {}};
     if (space != std::string_view::npos) {
-      auto value = decode_base64(item.substr(space + 1));
+      auto value = crypto::decode_base64(item.substr(space + 1), crypto::Base64Padding::required);
       if (!value) return std::nullopt;
       pair.value = std::move(*value);
     }

@@ -27,9 +27,6 @@ struct MetadataPair {
 /// a space or comma, repeats, or its value is not valid base64.
 std::optional<std::vector<MetadataPair>> parse_metadata(std::string_view header);
 
-/// Decodes standard base64 (padding required, no whitespace); nullopt when malformed.
-std::optional<std::string> decode_base64(std::string_view text);
-
 /// Parses Upload-Offset or Upload-Length: decimal digits only, no sign, fits in int64.
 std::optional<std::int64_t> parse_size(std::string_view header);
 

@@ -308,7 +308,8 @@ std::string_view level_name(spdlog::level::level_enum level) {
   }
 }
 
-std::string timestamp() {
+// Appends the time as 2026-12-04T16:20:31.123Z.
+void append_timestamp(std::string& out) {
   const auto now = std::chrono::system_clock::now();
   const auto seconds = std::chrono::system_clock::to_time_t(now);
   const auto millis =
@@ -316,20 +317,21 @@ std::string timestamp() {
   // The date and time up to the second, formatted once a second per thread.
   thread_local std::time_t formatted_for = -1;
   thread_local std::array<char, 80> prefix{};
+  thread_local std::size_t prefix_size = 0;
   if (seconds != formatted_for) {
     std::tm utc{};
     gmtime_r(&seconds, &utc);
-    std::snprintf(prefix.data(), prefix.size(), "%04d-%02d-%02dT%02d:%02d:%02d.",
-                  utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
-                  utc.tm_sec);
+    const int written = std::snprintf(
+        prefix.data(), prefix.size(), "%04d-%02d-%02dT%02d:%02d:%02d.", utc.tm_year + 1900,
+        utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
+    prefix_size = written > 0 ? static_cast<std::size_t>(written) : 0;
     formatted_for = seconds;
   }
-  std::string out(prefix.data());
+  out.append(prefix.data(), prefix_size);
   out.push_back(static_cast<char>('0' + millis / 100));
   out.push_back(static_cast<char>('0' + millis / 10 % 10));
   out.push_back(static_cast<char>('0' + millis % 10));
   out.push_back('Z');
-  return out;
 }
 
 }  // namespace
@@ -340,10 +342,13 @@ namespace {
 // per request under one lock. Warnings and errors still flush at once, the rest every second.
 class BufferedStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
  protected:
+  // Each line is made whole by write_event (its own time and level included): written as it
+  // is, without a pattern's formatting.
   void sink_it_(const spdlog::details::log_msg& msg) override {
-    spdlog::memory_buf_t formatted;
-    formatter_->format(msg, formatted);
-    std::fwrite(formatted.data(), 1, formatted.size(), stderr);
+    flockfile(stderr);
+    fwrite_unlocked(msg.payload.data(), 1, msg.payload.size(), stderr);
+    putc_unlocked('\n', stderr);
+    funlockfile(stderr);
   }
   void flush_() override { std::fflush(stderr); }
 };
@@ -356,7 +361,6 @@ void init(std::string_view level, Format format) {
   std::setvbuf(stderr, stderr_buffer.data(), _IOFBF, stderr_buffer.size());
   auto sink = std::make_shared<BufferedStderrSink>();
   auto logger = std::make_shared<spdlog::logger>("pratu", std::move(sink));
-  logger->set_pattern("%v");
   logger->set_level(spdlog::level::from_str(std::string(level)));
   logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(std::move(logger));
@@ -379,51 +383,60 @@ void write_event(spdlog::level::level_enum level, std::string_view msg, std::str
   spdlog::logger* logger = spdlog::default_logger_raw();
   if (logger == nullptr || !logger->should_log(level)) return;
 
-  std::string line;
-  line.reserve(160);
+  // The line is built in this thread's buffer, which keeps its capacity between lines (an
+  // access-log line per request); only what a client sent is copied, to be redacted.
+  thread_local std::string line;
+  line.clear();
+  // A value as it goes into the line: as it is, or redacted (into `scratch`).
+  std::string scratch;
+  auto clean = [&](std::string_view value, bool as_is) -> std::string_view {
+    if (as_is) return value;
+    scratch = redact(value);
+    return scratch;
+  };
   if (g_format.load() == Format::json) {
-    line += "{\"ts\":\"" + timestamp() + "\",\"level\":\"";
+    line += "{\"ts\":\"";
+    append_timestamp(line);
+    line += "\",\"level\":\"";
     line += level_name(level);
     line += "\",\"msg\":";
-    append_json_string(line, verbatim ? std::string(msg) : redact(msg));
+    append_json_string(line, clean(msg, verbatim));
     if (!request_id.empty()) {
       line += ",\"request_id\":";
-      append_json_string(line, own_id ? std::string(request_id) : redact(request_id));
+      append_json_string(line, clean(request_id, own_id));
     }
     for (const auto& [key, value] : fields) {
       line.push_back(',');
       append_json_string(line, key);
       line.push_back(':');
-      const std::string clean = is_secret_key(key) ? std::string("[redacted]")
-                                : verbatim         ? std::string(value)
-                                                   : redact(value);
-      if (is_json_number(clean)) {
-        line += clean;
+      const std::string_view shown =
+          is_secret_key(key) ? std::string_view("[redacted]") : clean(value, verbatim);
+      if (is_json_number(shown)) {
+        line += shown;
       } else {
-        append_json_string(line, clean);
+        append_json_string(line, shown);
       }
     }
     line.push_back('}');
   } else {
-    line += timestamp();
+    append_timestamp(line);
     line.push_back(' ');
     line += level_name(level);
     line.push_back(' ');
-    append_text(line, verbatim ? std::string(msg) : redact(msg));
+    append_text(line, clean(msg, verbatim));
     if (!request_id.empty()) {
       line += " request_id=";
-      append_text(line, own_id ? std::string(request_id) : redact(request_id));
+      append_text(line, clean(request_id, own_id));
     }
     for (const auto& [key, value] : fields) {
       line.push_back(' ');
       append_text(line, key);
       line.push_back('=');
-      append_text(line, is_secret_key(key) ? std::string("[redacted]")
-                        : verbatim         ? std::string(value)
-                                           : redact(value));
+      append_text(line,
+                  is_secret_key(key) ? std::string_view("[redacted]") : clean(value, verbatim));
     }
   }
-  logger->log(level, "{}", line);
+  logger->log(level, spdlog::string_view_t(line.data(), line.size()));
 }
 
 }  // namespace

@@ -24,7 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::size_t kMaxIdLength = 40;
 constexpr std::int64_t kMaxTextLength = 100'000;
 constexpr std::int64_t kMaxInteger = 9'007'199'254'740'991;  // what a JavaScript reader keeps exact
 constexpr std::int64_t kMaxBaht = kMaxInteger / 100;
@@ -34,25 +33,9 @@ constexpr std::size_t kMaxChoices = 200;
 constexpr std::array<std::string_view, 5> kReservedPageIds = {"check", "submit", "documents",
                                                               "confirmation", "receipt"};
 
-bool is_id(std::string_view id) {
-  if (id.empty() || id.size() > kMaxIdLength || id.front() < 'a' || id.front() > 'z') return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
-
 std::string lower(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string join(std::initializer_list<std::string_view> words) {
-  std::string out;
-  for (auto word : words) {
-    if (!out.empty()) out += ", ";
-    out += word;
-  }
   return out;
 }
 
@@ -97,29 +80,14 @@ Symbol symbol_of(const Field& field) {
 }
 
 // Reads one form file, recording its problems with their line and place.
-class FormReader {
+class FormReader : public DefinitionReader {
  public:
   FormReader(std::string file, const platform::ServiceInfo& service)
-      : file_(std::move(file)), service_(service) {}
+      : DefinitionReader(std::move(file)), service_(service) {}
 
   Form read(std::string_view yaml);
-  const std::vector<FormProblem>& problems() const { return problems_; }
 
  private:
-  void problem(const YAML::Node& node, std::string message) {
-    const int line = node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
-    problems_.push_back({file_, line, where_, std::move(message)});
-  }
-  void problem_at(const YAML::Node& node, std::string_view key, std::string message) {
-    problem(node, std::string(key) + ": " + std::move(message));
-  }
-
-  bool expect_map(const YAML::Node& node, std::initializer_list<std::string_view> allowed);
-  std::string text(const YAML::Node& map, std::string_view key, bool required);
-  Text localized(const YAML::Node& map, std::string_view key, bool required);
-  std::optional<std::int64_t> integer(const YAML::Node& map, std::string_view key, std::int64_t min,
-                                      std::int64_t max);
-  bool boolean(const YAML::Node& map, std::string_view key, bool fallback);
   std::optional<Expression> expression(const YAML::Node& map, std::string_view key,
                                        const Symbol* item);
 
@@ -129,101 +97,13 @@ class FormReader {
   void read_choices(const YAML::Node& node, Field& field);
   std::string date_bound(const YAML::Node& node, std::string_view key);
 
-  std::string file_;
   const platform::ServiceInfo& service_;
-  std::vector<FormProblem> problems_;
-  std::string where_;  // "page x, field y"
   // What an expression may name: fields of earlier pages and above on this page (top level),
   // and the current group's fields above (inside a group).
   std::map<std::string, Symbol, std::less<>> visible_;
   std::optional<Symbol> item_;
   std::set<std::string> ids_;  // lower-cased, of the whole form (or the current group)
 };
-
-// Whether `node` is a map (a problem when not); records keys outside `allowed`.
-bool FormReader::expect_map(const YAML::Node& node,
-                            std::initializer_list<std::string_view> allowed) {
-  if (!node.IsMap()) {
-    problem(node, "must be a map of keys to values");
-    return false;
-  }
-  // Unknown or repeated keys are problems, but the rest is still read, so one slip does not
-  // hide the problems after it nor raise false ones about what it would have declared.
-  std::set<std::string> seen;
-  for (const auto& entry : node) {
-    const auto key = entry.first.as<std::string>();
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      problem(entry.first, key + ": unknown key (expected one of: " + join(allowed) + ")");
-    } else if (!seen.insert(key).second) {
-      problem(entry.first, key + ": appears twice");
-    }
-  }
-  return true;
-}
-
-std::string FormReader::text(const YAML::Node& map, std::string_view key, bool required) {
-  const YAML::Node node = map[std::string(key)];
-  if (!node.IsDefined() || node.IsNull()) {
-    if (required) problem_at(map, key, "is required");
-    return {};
-  }
-  if (!node.IsScalar()) {
-    problem_at(node, key, "must be text");
-    return {};
-  }
-  std::string value(trim(node.Scalar(), kAsciiWhitespace));
-  if (value.empty() && required) problem_at(node, key, "must not be empty");
-  return value;
-}
-
-Text FormReader::localized(const YAML::Node& map, std::string_view key, bool required) {
-  const YAML::Node node = map[std::string(key)];
-  if (!node.IsDefined() || node.IsNull()) {
-    if (required) problem_at(map, key, "is required, with th and en");
-    return {};
-  }
-  if (!node.IsMap()) {
-    problem_at(node, key, "must have th and en");
-    return {};
-  }
-  Text out;
-  for (const auto& entry : node) {
-    const auto lang = entry.first.as<std::string>();
-    if (lang != "th" && lang != "en") problem_at(entry.first, key, lang + ": must be th or en");
-  }
-  out.th = text(node, "th", false);
-  out.en = text(node, "en", false);
-  if (out.th.empty() || out.en.empty()) problem_at(node, key, "needs both th and en");
-  return out;
-}
-
-std::optional<std::int64_t> FormReader::integer(const YAML::Node& map, std::string_view key,
-                                                std::int64_t min, std::int64_t max) {
-  const YAML::Node node = map[std::string(key)];
-  if (!node.IsDefined() || node.IsNull()) return std::nullopt;
-  std::int64_t value = 0;
-  const std::string_view raw = node.IsScalar() ? trim(node.Scalar(), kAsciiWhitespace) : "";
-  const auto [end, error] = std::from_chars(raw.data(), raw.data() + raw.size(), value);
-  if (raw.empty() || error != std::errc() || end != raw.data() + raw.size()) {
-    problem_at(node, key, "must be a whole number");
-    return std::nullopt;
-  }
-  if (value < min || value > max) {
-    problem_at(node, key, "must be from " + std::to_string(min) + " to " + std::to_string(max));
-    return std::nullopt;
-  }
-  return value;
-}
-
-bool FormReader::boolean(const YAML::Node& map, std::string_view key, bool fallback) {
-  const YAML::Node node = map[std::string(key)];
-  if (!node.IsDefined() || node.IsNull()) return fallback;
-  if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false")) {
-    return node.Scalar() == "true";
-  }
-  problem_at(node, key, "must be true or false");
-  return fallback;
-}
 
 std::optional<Expression> FormReader::expression(const YAML::Node& map, std::string_view key,
                                                  const Symbol* item) {
@@ -269,7 +149,7 @@ void FormReader::read_choices(const YAML::Node& node, Field& field) {
     c.code = text(item, "code", true);
     c.label.th = text(item, "th", true);
     c.label.en = text(item, "en", true);
-    if (!c.code.empty() && !is_id(c.code)) {
+    if (!c.code.empty() && !is_definition_id(c.code)) {
       problem_at(item, "code", "'" + c.code + "' must be lower-case letters, digits and '_'");
     } else if (!c.code.empty() && !codes.insert(c.code).second) {
       problem_at(item, "code", "'" + c.code + "' appears twice");
@@ -410,7 +290,7 @@ Field FormReader::read_field(const YAML::Node& node, std::size_t index, bool in_
   Field field;
   const std::string outer_where = where_;
   where_ = outer_where + ", field " + std::to_string(index + 1);
-  if (node.IsMap() && node["id"].IsScalar() && is_id(node["id"].Scalar())) {
+  if (node.IsMap() && node["id"].IsScalar() && is_definition_id(node["id"].Scalar())) {
     where_ = outer_where + ", field " + node["id"].Scalar();  // named in every problem below
   }
   if (!expect_map(node, {"id",         "type",       "label",         "hint",
@@ -424,7 +304,7 @@ Field FormReader::read_field(const YAML::Node& node, std::size_t index, bool in_
   field.id = text(node, "id", true);
   if (!field.id.empty()) {
     where_ = outer_where + ", field " + field.id;
-    if (!is_id(field.id)) {
+    if (!is_definition_id(field.id)) {
       problem_at(node["id"], "id",
                  "must be lower-case letters, digits and '_', starting with a letter (at most 40)");
     } else if (!ids_.insert(lower(field.id)).second) {
@@ -479,7 +359,7 @@ Field FormReader::read_field(const YAML::Node& node, std::size_t index, bool in_
   field.reuse = text(node, "reuse", false);
   if (!field.reuse.empty()) {
     const auto t = field.type;
-    if (!is_id(field.reuse)) {
+    if (!is_definition_id(field.reuse)) {
       problem_at(node["reuse"], "reuse",
                  "must be lower-case letters, digits and '_', starting with a letter (at most 40)");
     } else if (field.prefill) {
@@ -501,14 +381,14 @@ Field FormReader::read_field(const YAML::Node& node, std::size_t index, bool in_
 Page FormReader::read_page(const YAML::Node& node, std::size_t index) {
   Page page;
   where_ = "page " + std::to_string(index + 1);
-  if (node.IsMap() && node["id"].IsScalar() && is_id(node["id"].Scalar())) {
+  if (node.IsMap() && node["id"].IsScalar() && is_definition_id(node["id"].Scalar())) {
     where_ = "page " + node["id"].Scalar();
   }
   if (!expect_map(node, {"id", "title", "intro", "show_if", "fields"})) return page;
   page.id = text(node, "id", true);
   if (!page.id.empty()) {
     where_ = "page " + page.id;
-    if (!is_id(page.id)) {
+    if (!is_definition_id(page.id)) {
       problem_at(node["id"], "id",
                  "must be lower-case letters, digits and '_', starting with a letter (at most 40)");
     } else if (std::find(kReservedPageIds.begin(), kReservedPageIds.end(), page.id) !=
@@ -574,74 +454,31 @@ Form FormReader::read(std::string_view yaml) {
 
 }  // namespace
 
-std::string FormProblem::to_string() const {
-  std::string out = file;
-  if (line > 0) out += ":" + std::to_string(line);
-  if (!where.empty()) out += ": " + where;
-  return out + ": " + message;
-}
-
 Result<Form> parse_form(std::string_view yaml, const std::string& file,
                         const platform::ServiceInfo& service) {
   FormReader reader(file, service);
   Form form;
-  std::vector<FormProblem> problems;
-  try {
-    form = reader.read(yaml);
-    problems = reader.problems();
-  } catch (const YAML::Exception& e) {
-    // yaml-cpp throws from its accessors on some malformed trees (found by fuzzing): the
-    // file is refused with what was found before, and where the tree broke.
-    problems = reader.problems();
-    problems.push_back({file, e.mark.line >= 0 ? e.mark.line + 1 : 0, "",
-                        "cannot be read as a form (" + std::string(e.what()) + ")"});
-  }
+  const auto problems = reader.run([&] { form = reader.read(yaml); }, "a form");
   if (problems.empty()) return form;
-  std::string detail;
-  for (const auto& p : problems) {
-    if (!detail.empty()) detail += "\n";
-    detail += p.to_string();
-  }
-  return Error{ErrorCode::invalid_input, "errors.invalid_input", std::move(detail), {}, 0};
+  std::vector<std::string> lines;
+  for (const auto& p : problems) lines.push_back(p.to_string());
+  return definition_error(lines);
 }
 
 Result<std::map<std::string, Form, std::less<>>> load_forms(
     const platform::ServiceDirectory& directory) {
   std::vector<std::string> problems;
-  const fs::path root = directory.directory();
-  const std::string shown_root = root.filename().string();
-  // The files first (a quick walk), then the parsing, which thousands of forms share out over
-  // the cores as the catalogue's files are.
+  const auto folders = service_folders(directory, problems);
   struct Found {
     fs::path file;
     std::string shown;
     const platform::ServiceInfo* service;
   };
   std::vector<Found> found;
-  std::error_code ec;
-  for (const auto& agency : fs::directory_iterator(root, ec)) {
-    if (!agency.is_directory() || agency.path().filename() == "agencies") continue;
-    for (const auto& folder : fs::directory_iterator(agency.path(), ec)) {
-      if (!folder.is_directory()) continue;
-      const std::string slug = folder.path().filename().string();
-      const std::string agency_code = agency.path().filename().string();
-      const std::string shown = shown_root + "/" + agency_code + "/" + slug;
-      const platform::ServiceInfo* service = directory.service(slug);
-      if (service == nullptr) {
-        problems.push_back(shown + "/: no service " + slug + " in the catalogue (" + shown +
-                           ".yaml is missing)");
-        continue;
-      }
-      if (service->agency != agency_code) {
-        problems.push_back(shown + "/: the service " + slug + " belongs to " + service->agency +
-                           ", not " + agency_code);
-        continue;
-      }
-      const fs::path file = folder.path() / "form.yaml";
-      if (fs::exists(file)) found.push_back({file, shown + "/form.yaml", service});
-    }
+  for (const auto& folder : folders) {
+    const fs::path file = folder.path / "form.yaml";
+    if (fs::exists(file)) found.push_back({file, folder.shown + "/form.yaml", folder.service});
   }
-  if (ec) problems.push_back(root.string() + ": " + ec.message());
 
   constexpr std::size_t kMinFormsPerThread = 32;
   constexpr std::size_t kMaxThreads = 8;
@@ -672,12 +509,7 @@ Result<std::map<std::string, Form, std::less<>>> load_forms(
   }
   if (problems.empty()) return forms;
   std::sort(problems.begin(), problems.end());
-  std::string detail;
-  for (const auto& p : problems) {
-    if (!detail.empty()) detail += "\n";
-    detail += p;
-  }
-  return Error{ErrorCode::invalid_input, "errors.invalid_input", std::move(detail), {}, 0};
+  return definition_error(problems);
 }
 
 }  // namespace pratu::applications

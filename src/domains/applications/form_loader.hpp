@@ -10,21 +10,11 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "domains/applications/definition_reader.hpp"
 #include "domains/applications/form.hpp"
 #include "platform/service_directory.hpp"
 
 namespace pratu::applications {
-
-/// One problem in one form file.
-struct FormProblem {
-  std::string file;   // "services/bma/food-premises-licence/form.yaml"
-  int line = 0;       // 1-based; 0 for the file as a whole
-  std::string where;  // "page premises, field floor_area"; empty for the file as a whole
-  std::string message;
-
-  /// "file:line: where: message".
-  std::string to_string() const;
-};
 
 /// The limits a form must keep to.
 inline constexpr std::size_t kMaxPages = 50;

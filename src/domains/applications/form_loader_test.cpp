@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "crypto/digest.hpp"
+#include "domains/applications/fake_service_directory.hpp"
 #include "support/temp_dir.hpp"
 
 namespace pratu::applications {
@@ -282,27 +283,6 @@ TEST(FormLoader, BrokenYamlNamesItsLine) {
 }
 
 // The service directory of a test: services by slug, in a folder of its own.
-class FakeDirectory final : public platform::ServiceDirectory {
- public:
-  explicit FakeDirectory(std::filesystem::path dir) : dir_(std::move(dir)) {}
-  std::filesystem::path directory() const override { return dir_; }
-  const platform::ServiceInfo* service(std::string_view slug) const override {
-    for (const auto& s : services_) {
-      if (s.slug == slug) return &s;
-    }
-    return nullptr;
-  }
-  std::vector<const platform::ServiceInfo*> services() const override {
-    std::vector<const platform::ServiceInfo*> out;
-    for (const auto& s : services_) out.push_back(&s);
-    return out;
-  }
-  std::vector<platform::ServiceInfo> services_;
-
- private:
-  std::filesystem::path dir_;
-};
-
 TEST(LoadForms, ReadsEachServicesFolderAndRefusesStrayOnes) {
   test::TempDir dir;
   dir.write("services/bma/food/form.yaml", kForm);

@@ -44,6 +44,15 @@ TEST_P(ApplicationsIT, EveryDemoFormIsServedAndEarnsItsServiceTheEForm) {
     EXPECT_TRUE(definition.at("version").as_string().starts_with("sha256:"));
     EXPECT_FALSE(definition.at("pages").as_array().empty()) << slug;
 
+    // Its workflow: what happens after submission, entered in a state of its own.
+    auto workflow = client_->get("/api/v1/services/" + std::string(slug) + "/workflow");
+    ASSERT_EQ(workflow.status, 200) << slug << ": " << workflow.body;
+    auto steps = json::parse(workflow.body).as_object();
+    EXPECT_EQ(steps.at("service").as_string(), slug);
+    EXPECT_EQ(steps.at("initial").as_string(), "submitted") << slug;
+    EXPECT_TRUE(steps.at("version").as_string().starts_with("sha256:"));
+    EXPECT_GE(steps.at("transitions").as_array().size(), 4u) << slug;
+
     auto service = json::parse(client_->get("/api/v1/services/" + std::string(slug)).body);
     const auto& criteria = service.at("criteria").as_array();
     bool e_form_met = false;
@@ -66,6 +75,9 @@ TEST_P(ApplicationsIT, AServiceWithoutAFormIsNotAppliedForOnline) {
   EXPECT_EQ(service.at("level").as_string(), "L0");
   for (const auto& channel : service.at("channels").as_array()) EXPECT_NE(channel, "online");
   EXPECT_EQ(client_->get("/api/v1/services/no-such-service/form").status, 404);
+  auto workflow = client_->get("/api/v1/services/id-card-replacement/workflow");
+  EXPECT_EQ(workflow.status, 404);
+  EXPECT_EQ(workflow.header("Content-Type"), "application/problem+json");
 }
 
 TEST_P(ApplicationsIT, TheFormDefinitionCarriesWhatAClientBuildsItsScreensFrom) {
@@ -609,17 +621,10 @@ class ApplyApiIT : public AppTest {
 
   HttpResponse call(const std::string& token, const std::string& method, const std::string& target,
                     const json::value& body = nullptr, Headers extra = {}) {
-    std::string text;
-    if (!body.is_null()) {
-      text = json::serialize(body);
-      extra.emplace_back("Content-Type", "application/json");
-    }
-    return bearer_request(app_->port(), token, method, target, text, std::move(extra));
+    return bearer_json(app_->port(), token, method, target, body, std::move(extra));
   }
 
-  static json::object parsed(const HttpResponse& response) {
-    return json::parse(response.body).as_object();
-  }
+  static json::object parsed(const HttpResponse& response) { return json_object(response); }
 };
 
 // A hundred submits of one complete draft at the same moment, with one Idempotency-Key (a

@@ -61,6 +61,20 @@ HttpResponse bearer_request(std::uint16_t port, const std::string& token, const 
   return fresh.request(method, target, body, extra);
 }
 
+HttpResponse bearer_json(std::uint16_t port, const std::string& token, const std::string& method,
+                         const std::string& target, const boost::json::value& body, Headers extra) {
+  std::string text;
+  if (!body.is_null()) {
+    text = boost::json::serialize(body);
+    extra.emplace_back("Content-Type", "application/json");
+  }
+  return bearer_request(port, token, method, target, text, std::move(extra));
+}
+
+boost::json::object json_object(const HttpResponse& response) {
+  return boost::json::parse(response.body).as_object();
+}
+
 boost::json::object complete_company_certificate_answers() {
   return boost::json::object{{"juristic_id", "0105555000005"},
                              {"requester_name", "สมชาย"},

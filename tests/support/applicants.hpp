@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include "support/http_client.hpp"
 
@@ -39,6 +40,14 @@ std::string api_token(std::uint16_t port, const std::string& login, const std::s
 HttpResponse bearer_request(std::uint16_t port, const std::string& token, const std::string& method,
                             const std::string& target, const std::string& body = {},
                             Headers extra = {});
+
+/// The same with `body` as JSON (none when null).
+HttpResponse bearer_json(std::uint16_t port, const std::string& token, const std::string& method,
+                         const std::string& target, const boost::json::value& body = nullptr,
+                         Headers extra = {});
+
+/// The body of `response` as a JSON object (throws when it is not one).
+boost::json::object json_object(const HttpResponse& response);
 
 /// Every answer the demo service company-certificate needs before it can be submitted, as
 /// the API takes them (`PATCH /api/v1/applications/{id}` with {"answers": ...}).

@@ -36,12 +36,22 @@ struct Application {
   std::string reference;
   std::string due_date;  // YYYY-MM-DD
   bool due_date_provisional = false;
+  std::string workflow_version;  // "sha256:<hex>" of the workflow it is submitted under
+  std::string state;             // the workflow's state (docs/workflows.md)
+  std::int64_t state_since = 0;  // when it entered that state
 };
 
 /// One entry of an application's timeline.
 struct TimelineEvent {
   std::int64_t at = 0;
-  std::string kind;  // started | submitted
+  std::string kind;  // started | submitted | transition
+  // A transition of the workflow (kind "transition"):
+  std::string transition;
+  std::string from_state, to_state;
+  std::string actor_role;  // applicant | officer | supervisor: the applicant sees the agency
+  std::int64_t actor_user_id = 0;
+  std::string reason;
+  boost::json::object detail;  // {"items": [...], "checklist": n}
 };
 
 }  // namespace pratu::applications

@@ -128,12 +128,23 @@ json::object ApplicationApi::view(const Application& a, bool full) {
     out["submitted_at"] = web::iso_date_time(a.submitted_at);
     out["due_date"] = a.due_date.empty() ? json::value(nullptr) : json::value(a.due_date);
     out["due_date_provisional"] = a.due_date_provisional;
+    out["state"] = a.state;  // in the service's workflow: GET …/steps gives its label
+    out["state_since"] = web::iso_date_time(a.state_since);
   }
   if (full) {
     json::array timeline;
     if (auto events = service_.timeline(a)) {
       for (const auto& e : *events) {
-        timeline.push_back(json::object{{"at", web::iso_date_time(e.at)}, {"event", e.kind}});
+        json::object entry{{"at", web::iso_date_time(e.at)}, {"event", e.kind}};
+        if (e.kind == "transition") {
+          entry["transition"] = e.transition;
+          entry["state"] = e.to_state;
+          // The applicant sees that the agency acted, never which officer.
+          entry["by"] = e.actor_role == "applicant" ? "applicant" : "agency";
+          if (!e.reason.empty()) entry["reason"] = e.reason;
+          if (const auto* items = e.detail.if_contains("items")) entry["items"] = *items;
+        }
+        timeline.push_back(std::move(entry));
       }
     }
     out["timeline"] = std::move(timeline);

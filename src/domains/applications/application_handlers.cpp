@@ -584,13 +584,27 @@ bool is_item_key(std::string_view key) {
 }  // namespace
 
 ApplicationHandlers::ApplicationHandlers(ApplicationService& service, UploadService& uploads,
-                                         const web::Renderer& renderer,
+                                         WorkflowService& workflows, const web::Renderer& renderer,
                                          const platform::ServiceDirectory& services, Random& random)
     : service_(service),
       uploads_(uploads),
+      workflows_(workflows),
       renderer_(renderer),
       services_(services),
       random_(random) {}
+
+std::pair<std::string, bool> ApplicationHandlers::status_of(const Application& a, Locale locale) {
+  if (a.status != Status::draft) {
+    if (auto workflow = workflows_.workflow_of(a)) {
+      if (const WorkflowState* state = (*workflow)->state(a.state)) {
+        return {state->label.in(locale), state->terminal};
+      }
+    }
+  }
+  return {renderer_.translations().text(locale,
+                                        "applications.status." + std::string(status_key(a.status))),
+          false};
+}
 
 Result<std::optional<json::value>> ApplicationHandlers::attachment(
     std::int64_t user, const web::Form& body, const std::string& path, const std::string& action,
@@ -1011,7 +1025,7 @@ web::Response ApplicationHandlers::render_submitted(
       {"title", fill(t.text(locale, "applications.show.title"), {{"reference", a.reference}})},
       {"service", service_name},
       {"reference", a.reference},
-      {"status", t.text(locale, "applications.status." + std::string(status_key(a.status)))},
+      {"status", status_of(a, locale).first},
       {"submitted_on", web::format_date_time(locale, a.submitted_at)},
       {"receipt_url", app_url(a, "/receipt")},
       {"application_url", app_url(a)},
@@ -1042,11 +1056,44 @@ web::Response ApplicationHandlers::render_submitted(
     }
     model["sections"] = std::move(sections);
     json::array timeline;
+    auto workflow = workflows_.workflow_of(a);
+    const Workflow* w = workflow ? workflow->get() : nullptr;
     if (auto events = service_.timeline(a)) {
       for (const auto& e : *events) {
-        timeline.push_back(
-            json::object{{"when", web::format_date_time(locale, e.at)},
-                         {"what", t.text(locale, "applications.timeline." + e.kind)}});
+        json::object entry{{"when", web::format_date_time(locale, e.at)}};
+        if (e.kind != "transition") {
+          entry["what"] = t.text(locale, "applications.timeline." + e.kind);
+          timeline.push_back(std::move(entry));
+          continue;
+        }
+        // A step of the workflow: what it was, who acted (the agency, never which officer),
+        // why, and what the applicant was asked to change.
+        const Transition* step = w != nullptr ? w->transition(e.transition) : nullptr;
+        const WorkflowState* to = w != nullptr ? w->state(e.to_state) : nullptr;
+        entry["what"] = to != nullptr ? to->label.in(locale) : e.to_state;
+        if (step != nullptr) entry["step"] = step->label.in(locale);
+        entry["by"] =
+            t.text(locale, e.actor_role == "applicant" ? "applications.timeline.by_you"
+                                                       : "applications.timeline.by_agency");
+        if (!e.reason.empty()) entry["reason"] = e.reason;
+        if (const auto* items = e.detail.if_contains("items");
+            items != nullptr && items->is_array()) {
+          json::array asked;
+          const Form* form = service_.form(a.service);
+          for (const auto& item : items->get_array()) {
+            if (!item.is_string()) continue;
+            const Field* field = form != nullptr ? form->field(item.get_string()).second : nullptr;
+            asked.push_back(field != nullptr ? json::value(field->label.in(locale))
+                                             : json::value(item.get_string()));
+          }
+          if (!asked.empty()) entry["items"] = std::move(asked);
+        }
+        timeline.push_back(std::move(entry));
+      }
+    }
+    if (w != nullptr) {
+      if (const WorkflowState* now = w->state(a.state); now != nullptr && !now->next.empty()) {
+        model["next"] = now->next.in(locale);
       }
     }
     model["timeline"] = std::move(timeline);
@@ -1128,7 +1175,7 @@ Result<web::Response> ApplicationHandlers::list(const web::Request& request,
   const auto& t = renderer_.translations();
   const Locale locale = context.locale;
   PRATU_TRY(applications, service_.list(context.user->user_id));
-  json::array drafts, submitted;
+  json::array drafts, submitted, done_ones;
   std::string saved_notice;
   const auto saved = request.query_param("saved");
   for (const auto& a : applications) {
@@ -1156,14 +1203,19 @@ Result<web::Response> ApplicationHandlers::list(const web::Request& request,
         saved_notice = fill(t.text(locale, "applications.list.saved"), {{"service", name}});
       }
     } else {
-      json::object row{
-          {"service", name},
-          {"url", app_url(a)},
-          {"reference", a.reference},
-          {"status", t.text(locale, "applications.status." + std::string(status_key(a.status)))},
-          {"submitted_on", web::format_date(locale, a.submitted_at)}};
-      if (!a.due_date.empty()) row["due_date"] = date_text(locale, a.due_date);
-      submitted.push_back(std::move(row));
+      const auto [status, finished] = status_of(a, locale);
+      json::object row{{"service", name},
+                       {"url", app_url(a)},
+                       {"reference", a.reference},
+                       {"status", status},
+                       {"submitted_on", web::format_date(locale, a.submitted_at)}};
+      if (finished) {
+        row["finished_on"] = web::format_date(locale, a.state_since);
+        done_ones.push_back(std::move(row));
+      } else {
+        if (!a.due_date.empty()) row["due_date"] = date_text(locale, a.due_date);
+        submitted.push_back(std::move(row));
+      }
     }
   }
   json::object model{{"title", t.text(locale, "applications.list.title")},
@@ -1171,6 +1223,8 @@ Result<web::Response> ApplicationHandlers::list(const web::Request& request,
                      {"drafts", std::move(drafts)},
                      {"has_submitted", !submitted.empty()},
                      {"submitted", std::move(submitted)},
+                     {"has_finished", !done_ones.empty()},
+                     {"finished", std::move(done_ones)},
                      {"none", applications.empty()}};
   if (!saved_notice.empty()) {
     model["banner"] = web::notification_banner(

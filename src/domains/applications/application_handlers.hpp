@@ -31,6 +31,7 @@
 
 #include "domains/applications/application_service.hpp"
 #include "domains/applications/upload_service.hpp"
+#include "domains/applications/workflow_service.hpp"
 #include "platform/service_directory.hpp"
 #include "web/render.hpp"
 #include "web/route.hpp"
@@ -44,8 +45,8 @@ namespace pratu::applications {
 class ApplicationHandlers {
  public:
   ApplicationHandlers(ApplicationService& service, UploadService& uploads,
-                      const web::Renderer& renderer, const platform::ServiceDirectory& services,
-                      Random& random);
+                      WorkflowService& workflows, const web::Renderer& renderer,
+                      const platform::ServiceDirectory& services, Random& random);
   web::Routes routes();
 
  private:
@@ -86,8 +87,13 @@ class ApplicationHandlers {
   Result<web::Response> refusal(const web::Request& request, web::RequestContext& context,
                                 const Error& error);
 
+  // The status of submitted application `a` as its workflow names it in `locale`, and whether
+  // it is decided (a final state).
+  std::pair<std::string, bool> status_of(const Application& a, web::Locale locale);
+
   ApplicationService& service_;
   UploadService& uploads_;
+  WorkflowService& workflows_;
   const web::Renderer& renderer_;
   const platform::ServiceDirectory& services_;
   Random& random_;

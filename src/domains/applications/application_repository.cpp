@@ -12,7 +12,7 @@ namespace {
 constexpr std::string_view kColumns =
     "id, public_id, user_id, service, agency, form_version, status, answers, revision, "
     "created_at, updated_at, submitted_at, submission_key, reference, due_date, "
-    "due_date_provisional";
+    "due_date_provisional, workflow_version, state, state_since";
 
 Result<Application> read_application(const storage::Row& row) {
   Application a;
@@ -39,6 +39,9 @@ Result<Application> read_application(const storage::Row& row) {
   a.reference = row.text(13);
   a.due_date = row.text(14);
   a.due_date_provisional = row.int64(15) != 0;
+  a.workflow_version = row.text(16);
+  a.state = row.text(17);
+  a.state_since = row.int64(18);
   return a;
 }
 
@@ -145,10 +148,12 @@ Result<std::int64_t> mark_submitted(storage::Connection& c, const Application& a
   return c.execute(
       "UPDATE applications SET status = 'submitted', answers = $1, form_version = $2, "
       "revision = revision + 1, updated_at = $3, submitted_at = $3, submission_key = $4, "
-      "reference = $5, due_date = $6, due_date_provisional = $7, expiry_warned_at = NULL "
-      "WHERE id = $8 AND status = 'draft'",
+      "reference = $5, due_date = $6, due_date_provisional = $7, expiry_warned_at = NULL, "
+      "workflow_version = $8, state = $9, state_since = $3 "
+      "WHERE id = $10 AND status = 'draft'",
       {json::serialize(a.answers), a.form_version, a.submitted_at, a.submission_key, a.reference,
-       a.due_date, std::int64_t{a.due_date_provisional ? 1 : 0}, a.id});
+       a.due_date, std::int64_t{a.due_date_provisional ? 1 : 0}, a.workflow_version, a.state,
+       a.id});
 }
 
 Result<void> add_event(storage::Connection& c, std::int64_t application_id, std::int64_t at,
@@ -161,12 +166,74 @@ Result<void> add_event(storage::Connection& c, std::int64_t application_id, std:
 }
 
 Result<std::vector<TimelineEvent>> events(storage::Connection& c, std::int64_t application_id) {
-  PRATU_TRY(rows, c.query("SELECT at, kind FROM application_events WHERE application_id = $1 "
-                          "ORDER BY at, id",
+  PRATU_TRY(rows, c.query("SELECT at, kind, transition, from_state, to_state, actor_role, "
+                          "actor_user_id, reason, detail FROM application_events "
+                          "WHERE application_id = $1 ORDER BY at, id",
                           {application_id}));
   std::vector<TimelineEvent> out;
-  for (const auto& row : rows) out.push_back({row.int64(0), row.text(1)});
+  for (const auto& row : rows) {
+    TimelineEvent e;
+    e.at = row.int64(0);
+    e.kind = row.text(1);
+    e.transition = row.text(2);
+    e.from_state = row.text(3);
+    e.to_state = row.text(4);
+    e.actor_role = row.text(5);
+    e.actor_user_id = row.int64(6);
+    e.reason = row.text(7);
+    if (!row.is_null(8)) {
+      boost::system::error_code ec;
+      auto detail = json::parse(row.text(8), ec);
+      if (!ec && detail.is_object()) e.detail = std::move(detail.as_object());
+    }
+    out.push_back(std::move(e));
+  }
   return out;
+}
+
+Result<std::int64_t> move_state(storage::Connection& c, const Application& a, std::string_view to,
+                                std::int64_t now) {
+  return c.execute(
+      "UPDATE applications SET state = $1, state_since = $2, updated_at = $2, "
+      "revision = revision + 1 WHERE id = $3 AND revision = $4 AND state = $5",
+      {std::string(to), now, a.id, a.revision, a.state});
+}
+
+Result<void> add_transition_event(storage::Connection& c, std::int64_t application_id,
+                                  std::int64_t at, const TimelineEvent& e) {
+  PRATU_CHECK(
+      c.execute("INSERT INTO application_events (application_id, at, kind, transition, from_state, "
+                "to_state, actor_role, actor_user_id, reason, detail) "
+                "VALUES ($1, $2, 'transition', $3, $4, $5, $6, $7, $8, $9)",
+                {application_id, at, e.transition, e.from_state, e.to_state, e.actor_role,
+                 e.actor_user_id, e.reason, json::serialize(e.detail)}));
+  return ok();
+}
+
+Result<std::int64_t> times_taken(storage::Connection& c, std::int64_t application_id,
+                                 std::string_view transition) {
+  PRATU_TRY(row, c.query_one("SELECT COUNT(*) FROM application_events "
+                             "WHERE application_id = $1 AND transition = $2",
+                             {application_id, std::string(transition)}));
+  return row ? row->int64(0) : 0;
+}
+
+Result<void> record_workflow_version(storage::Connection& c, std::string_view version,
+                                     std::string_view service, std::string_view source,
+                                     std::int64_t now) {
+  PRATU_CHECK(
+      c.execute("INSERT INTO workflow_versions (version, service, source, first_seen_at) "
+                "VALUES ($1, $2, $3, $4) ON CONFLICT (version) DO NOTHING",
+                {std::string(version), std::string(service), std::string(source), now}));
+  return ok();
+}
+
+Result<std::optional<std::string>> workflow_source(storage::Connection& c,
+                                                   std::string_view version) {
+  PRATU_TRY(row, c.query_one("SELECT source FROM workflow_versions WHERE version = $1",
+                             {std::string(version)}));
+  if (!row) return std::optional<std::string>{};
+  return std::optional<std::string>(row->text(0));
 }
 
 Result<std::vector<StaleDraft>> drafts_to_warn(storage::Connection& c, std::int64_t cutoff,

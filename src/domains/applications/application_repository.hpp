@@ -57,6 +57,24 @@ Result<void> add_event(storage::Connection& c, std::int64_t application_id, std:
                        std::string_view kind);
 Result<std::vector<TimelineEvent>> events(storage::Connection& c, std::int64_t application_id);
 
+/// Moves `a` from its state to `to` if nobody changed it since it was read (its revision and
+/// state as `a` holds them); the rows changed: 0 when someone else did.
+Result<std::int64_t> move_state(storage::Connection& c, const Application& a, std::string_view to,
+                                std::int64_t now);
+/// Records a transition taken (`e`: transition, states, actor, reason, detail).
+Result<void> add_transition_event(storage::Connection& c, std::int64_t application_id,
+                                  std::int64_t at, const TimelineEvent& e);
+/// How often `transition` was taken on the application.
+Result<std::int64_t> times_taken(storage::Connection& c, std::int64_t application_id,
+                                 std::string_view transition);
+/// Keeps the text of a workflow version (once).
+Result<void> record_workflow_version(storage::Connection& c, std::string_view version,
+                                     std::string_view service, std::string_view source,
+                                     std::int64_t now);
+/// The text of workflow version `version`, if kept.
+Result<std::optional<std::string>> workflow_source(storage::Connection& c,
+                                                   std::string_view version);
+
 /// Drafts last changed before `cutoff` and not yet warned about: (id, user id, service).
 struct StaleDraft {
   std::int64_t id = 0;

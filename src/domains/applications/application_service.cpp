@@ -55,7 +55,7 @@ json::value profile_answer(const Field& field, const platform::Profile& p) {
 }  // namespace
 
 ApplicationService::ApplicationService(storage::Database& db, const Clock& clock, Random& random,
-                                       const Forms& forms,
+                                       const Forms& forms, const Workflows& workflows,
                                        const platform::ServiceDirectory& services,
                                        const ThaiAddressBook* addresses,
                                        WorkingDayCalendar calendar,
@@ -65,6 +65,7 @@ ApplicationService::ApplicationService(storage::Database& db, const Clock& clock
       clock_(clock),
       random_(random),
       forms_(forms),
+      workflows_(workflows),
       services_(services),
       addresses_(addresses),
       calendar_(std::move(calendar)),
@@ -242,7 +243,8 @@ Result<Submitted> ApplicationService::submit(std::int64_t user_id, std::string_v
       return out;
     }
     const Form* f = form(a.service);
-    if (f == nullptr) {
+    const auto workflow = workflows_.find(a.service);
+    if (f == nullptr || workflow == workflows_.end()) {
       return service_closed();
     }
     if (!changes.empty()) {
@@ -268,6 +270,10 @@ Result<Submitted> ApplicationService::submit(std::int64_t user_id, std::string_v
     a.form_version = f->version;
     a.submitted_at = now;
     a.submission_key = std::string(key);
+    // It enters its workflow's first state, under the workflow's version of today.
+    a.workflow_version = workflow->second.version;
+    a.state = workflow->second.initial;
+    a.state_since = now;
     const auto* info = services_.service(a.service);
     if (info != nullptr && info->time_limit_working_days > 0) {
       // A limit past the years the calendar covers gives no date rather than a guess.

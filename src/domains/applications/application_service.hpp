@@ -19,6 +19,7 @@
 #include "domains/applications/form.hpp"
 #include "domains/applications/form_evaluation.hpp"
 #include "domains/applications/thai_address.hpp"
+#include "domains/applications/workflow.hpp"
 #include "platform/profile_directory.hpp"
 #include "platform/service_directory.hpp"
 #include "storage/database.hpp"
@@ -69,9 +70,9 @@ struct Submitted {
 class ApplicationService {
  public:
   ApplicationService(storage::Database& db, const Clock& clock, Random& random, const Forms& forms,
-                     const platform::ServiceDirectory& services, const ThaiAddressBook* addresses,
-                     WorkingDayCalendar calendar, platform::ProfileDirectory* profiles,
-                     ApplicationsSettings settings);
+                     const Workflows& workflows, const platform::ServiceDirectory& services,
+                     const ThaiAddressBook* addresses, WorkingDayCalendar calendar,
+                     platform::ProfileDirectory* profiles, ApplicationsSettings settings);
 
   /// `user_id`'s draft of `service`: the one they already have, else a new one with the
   /// profile's answers filled in. not_found when the service takes no applications online.
@@ -138,6 +139,7 @@ class ApplicationService {
   const Clock& clock_;
   Random& random_;
   const Forms& forms_;
+  const Workflows& workflows_;
   const platform::ServiceDirectory& services_;
   const ThaiAddressBook* addresses_;
   WorkingDayCalendar calendar_;

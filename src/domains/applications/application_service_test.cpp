@@ -15,6 +15,7 @@
 #include "domains/applications/form_loader.hpp"
 #include "domains/applications/reference_number.hpp"
 #include "domains/applications/upload_service.hpp"
+#include "domains/applications/workflow_loader.hpp"
 #include "platform/holiday_file.hpp"
 #include "support/test_databases.hpp"
 
@@ -65,6 +66,15 @@ constexpr std::string_view kForm = R"(pages:
       - id: declaration
         type: declaration
         label: {th: จริง, en: True}
+)";
+
+// The smallest workflow: a submission is decided.
+constexpr std::string_view kWorkflow = R"(initial: submitted
+states:
+  - {id: submitted, label: {th: ยื่นแล้ว, en: Submitted}, clock: running}
+  - {id: decided, label: {th: แล้ว, en: Decided}, terminal: true}
+transitions:
+  - {id: decide, label: {th: ตัดสิน, en: Decide}, from: submitted, to: decided, by: officer}
 )";
 
 class Directory final : public platform::ServiceDirectory {
@@ -120,12 +130,15 @@ class ApplicationServiceTest : public testing::ApplicantsTest {
     auto form = parse_form(kForm, "services/bma/shop/form.yaml", directory_.info_);
     ASSERT_TRUE(form) << form.error().detail;
     forms_.emplace("shop", std::move(*form));
+    auto workflow = parse_workflow(kWorkflow, "services/bma/shop/workflow.yaml", directory_.info_);
+    ASSERT_TRUE(workflow) << workflow.error().detail;
+    workflows_.emplace("shop", std::move(*workflow));
     auto calendar =
         platform::load_holiday_file(PRATU_SOURCE_DIR "/datasets/holidays/th-government.yaml");
     ASSERT_TRUE(calendar) << calendar.error().detail;
-    service_ = std::make_unique<ApplicationService>(database(), clock_, random_, forms_, directory_,
-                                                    nullptr, std::move(*calendar), &profiles_,
-                                                    ApplicationsSettings{});
+    service_ = std::make_unique<ApplicationService>(database(), clock_, random_, forms_, workflows_,
+                                                    directory_, nullptr, std::move(*calendar),
+                                                    &profiles_, ApplicationsSettings{});
   }
 
   // A draft of alice's, every question answered but the declaration.
@@ -142,6 +155,7 @@ class ApplicationServiceTest : public testing::ApplicantsTest {
   Directory directory_;
   Profiles profiles_;
   Forms forms_;
+  Workflows workflows_;
   std::unique_ptr<ApplicationService> service_;
 };
 
@@ -280,6 +294,14 @@ TEST_P(ApplicationServiceTest, TheDeclarationTickedWithTheSubmitIsSavedInTheSame
   EXPECT_TRUE(sent->incomplete.empty());
   EXPECT_EQ(sent->application.status, Status::submitted);
   EXPECT_EQ(sent->application.answers.at("declaration"), true);
+  // It enters its workflow's first state, pinned to the workflow's version, and so it reads.
+  EXPECT_EQ(sent->application.state, "submitted");
+  EXPECT_EQ(sent->application.workflow_version, workflows_.at("shop").version);
+  auto read = service_->find(alice_, draft.public_id);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->state, "submitted");
+  EXPECT_EQ(read->state_since, sent->application.submitted_at);
+  EXPECT_EQ(read->workflow_version, workflows_.at("shop").version);
   // Without the tick: refused as incomplete, on the declaration's page.
   auto other = service_->start(bob_, "shop");
   ASSERT_TRUE(other);

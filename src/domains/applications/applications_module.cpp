@@ -13,6 +13,9 @@
 #include "domains/applications/form_schema.hpp"
 #include "domains/applications/upload_api.hpp"
 #include "domains/applications/wallet_handlers.hpp"
+#include "domains/applications/workflow_api.hpp"
+#include "domains/applications/workflow_loader.hpp"
+#include "domains/applications/workflow_service.hpp"
 #include "platform/holiday_file.hpp"
 #include "platform/profile_directory.hpp"
 #include "platform/service_directory.hpp"
@@ -26,6 +29,8 @@ Result<void> ApplicationsModule::prepare(platform::Shared& shared) {
   PRATU_TRY(directory, shared.services.need<platform::ServiceDirectory>("the applications module"));
   PRATU_TRY(forms, load_forms(*directory));
   forms_ = std::move(forms);
+  PRATU_TRY(workflows, load_workflows(*directory, forms_));
+  workflows_ = std::move(workflows);
   for (const auto& [slug, form] : forms_) shared.earned.earn(slug, "e_form", name());
   return ok();
 }
@@ -84,16 +89,24 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
     }
     form_schema_.insert_or_assign(slug, boost::json::serialize(schema));
   }
+  for (const auto& [slug, workflow] : workflows_) {
+    workflow_json_.insert_or_assign(slug, boost::json::serialize(workflow_json(workflow)));
+  }
   service_ = std::make_unique<ApplicationService>(shared.db, shared.clock, shared.random, forms_,
-                                                  *directory, &*addresses_, std::move(calendar),
-                                                  profiles, settings_);
+                                                  workflows_, *directory, &*addresses_,
+                                                  std::move(calendar), profiles, settings_);
   uploads_ = std::make_unique<UploadService>(shared.db, shared.clock, shared.random, shared.blobs,
                                              settings_);
-  handlers_ = std::make_unique<ApplicationHandlers>(*service_, *uploads_, *shared.renderer,
-                                                    *directory, shared.random);
+  workflow_service_ =
+      std::make_unique<WorkflowService>(shared.db, shared.clock, forms_, workflows_, *directory);
+  // Every version of a workflow an application may be under is kept (once).
+  PRATU_CHECK(workflow_service_->record_versions());
+  handlers_ = std::make_unique<ApplicationHandlers>(*service_, *uploads_, *workflow_service_,
+                                                    *shared.renderer, *directory, shared.random);
   api_ = std::make_unique<ApplicationApi>(*service_, *uploads_, shared.translations);
   upload_api_ = std::make_unique<UploadApi>(*uploads_, shared.translations);
   wallet_handlers_ = std::make_unique<WalletHandlers>(*uploads_, *shared.renderer);
+  workflow_api_ = std::make_unique<WorkflowApi>(*workflow_service_);
   return ok();
 }
 
@@ -142,12 +155,29 @@ web::Routes ApplicationsModule::routes() {
     }
     return web::Response::json(it->second);
   };
+  web::RouteSpec workflow;
+  workflow.method = "GET";
+  workflow.pattern = "/api/v1/services/{slug}/workflow";
+  workflow.access = web::Access::anyone;
+  workflow.surface = web::Surface::api;
+  workflow.name = "api_service_workflow";
+  workflow.runs = web::Runs::io_thread;  // from memory
+  workflow.handler = [this](const web::Request& request,
+                            web::RequestContext&) -> Result<web::Response> {
+    auto it = workflow_json_.find(request.path_param("slug"));
+    if (it == workflow_json_.end()) {
+      return Error{ErrorCode::not_found, "applications.api.workflow_not_found", "workflow", {}, 0};
+    }
+    return web::Response::json(it->second);
+  };
   web::Routes routes = handlers_->routes();
   for (auto& route : api_->routes()) routes.push_back(std::move(route));
   for (auto& route : upload_api_->routes()) routes.push_back(std::move(route));
   for (auto& route : wallet_handlers_->routes()) routes.push_back(std::move(route));
+  for (auto& route : workflow_api_->routes()) routes.push_back(std::move(route));
   routes.push_back(std::move(form));
   routes.push_back(std::move(schema));
+  routes.push_back(std::move(workflow));
   return routes;
 }
 

@@ -11,6 +11,7 @@
 #include "domains/applications/application_service.hpp"
 #include "domains/applications/form.hpp"
 #include "domains/applications/thai_address.hpp"
+#include "domains/applications/workflow.hpp"
 #include "platform/module.hpp"
 
 namespace pratu::applications {
@@ -20,6 +21,8 @@ class ApplicationHandlers;
 class UploadApi;
 class UploadService;
 class WalletHandlers;
+class WorkflowService;
+class WorkflowApi;
 
 class ApplicationsModule final : public platform::Module {
  public:
@@ -38,18 +41,23 @@ class ApplicationsModule final : public platform::Module {
 
   /// The forms read, by service slug.
   const std::map<std::string, Form, std::less<>>& forms() const { return forms_; }
+  const Workflows& workflows() const { return workflows_; }
 
  private:
   ApplicationsSettings settings_;
   std::optional<ThaiAddressBook> addresses_;
   std::map<std::string, Form, std::less<>> forms_;
   std::map<std::string, std::string, std::less<>> form_json_;  // serialised, by slug
+  Workflows workflows_;                                        // by slug: the services with a form
+  std::map<std::string, std::string, std::less<>> workflow_json_;  // serialised, by slug
   std::unique_ptr<ApplicationService> service_;
   std::unique_ptr<ApplicationHandlers> handlers_;
   std::unique_ptr<ApplicationApi> api_;
   std::unique_ptr<UploadService> uploads_;
   std::unique_ptr<UploadApi> upload_api_;
   std::unique_ptr<WalletHandlers> wallet_handlers_;
+  std::unique_ptr<WorkflowService> workflow_service_;
+  std::unique_ptr<WorkflowApi> workflow_api_;
   // The JSON Schema of each form's answers, serialised, by slug.
   std::map<std::string, std::string, std::less<>> form_schema_;
 };

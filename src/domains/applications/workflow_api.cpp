@@ -1,0 +1,119 @@
+#include "domains/applications/workflow_api.hpp"
+
+#include <boost/json.hpp>
+
+#include "web/dates.hpp"
+#include "web/json_body.hpp"
+
+namespace pratu::applications {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::size_t kMaxStepBody = 16 * 1024;
+constexpr std::size_t kMaxItems = 200;
+
+json::object text_json(const Text& text) { return {{"th", text.th}, {"en", text.en}}; }
+
+Error invalid_field(std::string field, std::string detail) {
+  return Error{ErrorCode::invalid_input,
+               "errors.invalid_input",
+               std::move(detail),
+               {{field, "applications.errors.step_field_" + field}},
+               0};
+}
+
+}  // namespace
+
+WorkflowApi::WorkflowApi(WorkflowService& service) : service_(service) {}
+
+Result<json::object> WorkflowApi::view(const web::Principal& who, const Application& a) {
+  PRATU_TRY(workflow, service_.workflow_of(a));
+  json::object state{{"id", a.state}, {"since", web::iso_date_time(a.state_since)}};
+  if (const WorkflowState* s = workflow->state(a.state)) {
+    state["label"] = text_json(s->label);
+    if (!s->next.empty()) state["next"] = text_json(s->next);
+    state["terminal"] = s->terminal;
+    if (!s->terminal) state["clock"] = s->clock == LegalClock::running ? "running" : "paused";
+  }
+  json::array steps;
+  for (const Transition* t : service_.steps_for(who, a, *workflow)) {
+    json::array requires_;
+    if (t->needs_reason) requires_.push_back("reason");
+    if (t->names_items) requires_.push_back("items");
+    json::array checklist;
+    for (const auto& line : t->checklist) checklist.push_back(text_json(line));
+    steps.push_back(json::object{{"transition", t->id},
+                                 {"label", text_json(t->label)},
+                                 {"to", t->to},
+                                 {"requires", std::move(requires_)},
+                                 {"checklist", std::move(checklist)}});
+  }
+  return json::object{{"id", a.public_id},
+                      {"reference", a.reference},
+                      {"service", a.service},
+                      {"agency", a.agency},
+                      {"workflow_version", workflow->version},
+                      {"revision", a.revision},
+                      {"state", std::move(state)},
+                      {"steps", std::move(steps)}};
+}
+
+Result<web::Response> WorkflowApi::show(const web::Request& request, web::RequestContext& context) {
+  PRATU_TRY(found, service_.find_for(*context.user, request.path_param("id")));
+  PRATU_TRY(body, view(*context.user, found));
+  return web::Response::json(json::serialize(body));
+}
+
+Result<web::Response> WorkflowApi::take(const web::Request& request, web::RequestContext& context) {
+  PRATU_TRY(parsed, web::parse_json_body(request.body, {kMaxStepBody, 4}));
+  if (!parsed.is_object()) return invalid_field("transition", "not an object");
+  const json::object& body = parsed.as_object();
+  StepRequest step;
+  const auto* transition = body.if_contains("transition");
+  if (transition == nullptr || !transition->is_string()) {
+    return invalid_field("transition", "transition");
+  }
+  step.transition = transition->get_string();
+  const auto* revision = body.if_contains("revision");
+  if (revision == nullptr || !revision->is_int64()) return invalid_field("revision", "revision");
+  step.revision = revision->get_int64();
+  if (const auto* reason = body.if_contains("reason"); reason != nullptr && !reason->is_null()) {
+    if (!reason->is_string()) return invalid_field("reason", "reason");
+    step.reason = reason->get_string();
+  }
+  if (const auto* items = body.if_contains("items"); items != nullptr && !items->is_null()) {
+    if (!items->is_array() || items->get_array().size() > kMaxItems) {
+      return invalid_field("items", "items");
+    }
+    for (const auto& item : items->get_array()) {
+      if (!item.is_string()) return invalid_field("items", "items");
+      step.items.emplace_back(item.get_string());
+    }
+  }
+  if (const auto* confirmed = body.if_contains("checklist_confirmed");
+      confirmed != nullptr && !confirmed->is_null()) {
+    if (!confirmed->is_int64() || confirmed->get_int64() < 0) {
+      return invalid_field("checklist_confirmed", "checklist_confirmed");
+    }
+    step.confirmed = static_cast<std::size_t>(confirmed->get_int64());
+  }
+  PRATU_TRY(moved, service_.take(*context.user, request.path_param("id"), step));
+  PRATU_TRY(answer, view(*context.user, moved));
+  return web::Response::json(json::serialize(answer));
+}
+
+web::Routes WorkflowApi::routes() {
+  web::Routes r;
+  r.push_back(web::route("GET", "/api/v1/applications/{id}/steps", web::Access::signed_in,
+                         web::Surface::api, "api_application_steps",
+                         web::bound(this, &WorkflowApi::show)));
+  r.back().body_limit = 0;
+  r.push_back(web::route("POST", "/api/v1/applications/{id}/steps", web::Access::signed_in,
+                         web::Surface::api, "api_application_step",
+                         web::bound(this, &WorkflowApi::take)));
+  r.back().body_limit = kMaxStepBody;
+  return r;
+}
+
+}  // namespace pratu::applications

@@ -1,0 +1,232 @@
+#include "domains/applications/workflow_service.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+#include "common/unicode_text.hpp"
+#include "domains/applications/application_repository.hpp"
+#include "domains/applications/workflow_loader.hpp"
+#include "web/access.hpp"
+
+namespace pratu::applications {
+namespace {
+
+namespace json = boost::json;
+
+Error not_found() {
+  return Error{ErrorCode::not_found, "applications.errors.not_found", "application", {}, 0};
+}
+
+Error refused(ErrorCode code, std::string key, std::string detail) {
+  return Error{code, "applications.errors." + std::move(key), std::move(detail), {}, 0};
+}
+
+std::string_view role_key(web::Role role) {
+  switch (role) {
+    case web::Role::applicant: return "applicant";
+    case web::Role::officer: return "officer";
+    case web::Role::supervisor: return "supervisor";
+    case web::Role::admin: return "admin";
+  }
+  return "applicant";
+}
+
+}  // namespace
+
+WorkflowService::WorkflowService(storage::Database& db, const Clock& clock,
+                                 const std::map<std::string, Form, std::less<>>& forms,
+                                 const Workflows& workflows,
+                                 const platform::ServiceDirectory& services)
+    : db_(db), clock_(clock), forms_(forms), workflows_(workflows), services_(services) {}
+
+Result<void> WorkflowService::record_versions() {
+  // Read first: a start with unchanged workflows writes nothing.
+  PRATU_TRY(missing, db_.read_value<std::vector<const Workflow*>>(
+                         [&](storage::Connection& c) -> Result<std::vector<const Workflow*>> {
+                           std::vector<const Workflow*> out;
+                           for (const auto& [slug, workflow] : workflows_) {
+                             PRATU_TRY(kept, repository::workflow_source(c, workflow.version));
+                             if (!kept) out.push_back(&workflow);
+                           }
+                           return out;
+                         }));
+  if (missing.empty()) return ok();
+  const std::int64_t now = clock_.now_seconds();
+  return db_.write([&](storage::Connection& c) -> Result<void> {
+    for (const Workflow* workflow : missing) {
+      PRATU_CHECK(repository::record_workflow_version(c, workflow->version, workflow->service,
+                                                      workflow->source, now));
+    }
+    return ok();
+  });
+}
+
+Result<Application> WorkflowService::find_for(const web::Principal& who,
+                                              std::string_view public_id) {
+  PRATU_TRY(found, db_.read_value<std::optional<Application>>([&](storage::Connection& c) {
+    return repository::find_application(c, public_id, false);
+  }));
+  if (!found || found->status != Status::submitted) return not_found();
+  const bool own = who.role == web::Role::applicant && found->user_id == who.user_id;
+  const bool agency =
+      web::is_agency_role(who.role) && !who.agency_code.empty() && who.agency_code == found->agency;
+  if (!own && !agency) return not_found();
+  return std::move(*found);
+}
+
+Result<std::shared_ptr<const Workflow>> WorkflowService::workflow_of(const Application& a) {
+  auto current = workflows_.find(a.service);
+  if (current != workflows_.end() &&
+      (a.workflow_version.empty() || a.workflow_version == current->second.version)) {
+    // The current workflow lives as long as the module: shared without owning it.
+    return std::shared_ptr<const Workflow>(std::shared_ptr<const Workflow>{}, &current->second);
+  }
+  {
+    std::lock_guard lock(older_mutex_);
+    if (auto it = older_.find(a.workflow_version); it != older_.end()) return it->second;
+  }
+  PRATU_TRY(source, db_.read_value<std::optional<std::string>>([&](storage::Connection& c) {
+    return repository::workflow_source(c, a.workflow_version);
+  }));
+  const platform::ServiceInfo* info = services_.service(a.service);
+  if (!source || info == nullptr) {
+    return Error::internal("applications: no workflow " + a.workflow_version + " for " +
+                           a.public_id);
+  }
+  PRATU_TRY(parsed, parse_workflow(*source, a.service + " " + a.workflow_version, *info));
+  auto kept = std::make_shared<const Workflow>(std::move(parsed));
+  std::lock_guard lock(older_mutex_);
+  return older_.try_emplace(a.workflow_version, std::move(kept)).first->second;
+}
+
+bool WorkflowService::may_take(const web::Principal& who, const Application& a,
+                               const Transition& t) {
+  switch (t.actor) {
+    case Actor::applicant: return who.role == web::Role::applicant && who.user_id == a.user_id;
+    case Actor::officer:
+      return web::is_agency_role(who.role) && !who.agency_code.empty() &&
+             who.agency_code == a.agency;
+    case Actor::supervisor:
+      return who.role == web::Role::supervisor && !who.agency_code.empty() &&
+             who.agency_code == a.agency;
+  }
+  return false;
+}
+
+std::vector<const Transition*> WorkflowService::steps_for(const web::Principal& who,
+                                                          const Application& a,
+                                                          const Workflow& w) const {
+  std::vector<const Transition*> out;
+  for (const Transition* t : w.exits(a.state)) {
+    if (may_take(who, a, *t)) out.push_back(t);
+  }
+  return out;
+}
+
+Result<Application> WorkflowService::take(const web::Principal& who, std::string_view public_id,
+                                          const StepRequest& request) {
+  PRATU_TRY(a, find_for(who, public_id));
+  PRATU_TRY(workflow, workflow_of(a));
+  const Transition* t = workflow->transition(request.transition);
+  if (t == nullptr) {
+    return Error{ErrorCode::invalid_input,
+                 "applications.errors.step_unknown",
+                 request.transition,
+                 {{"transition", "applications.errors.step_unknown"}},
+                 0};
+  }
+  if (!may_take(who, a, *t)) {
+    return refused(ErrorCode::forbidden, "step_not_yours", t->id);
+  }
+  // A step chosen on an application that has changed since is refused as such, whatever it
+  // is now: the person decided on what they saw.
+  if (request.revision != a.revision) {
+    return refused(ErrorCode::conflict, "step_changed_meanwhile", t->id);
+  }
+  if (std::find(t->from.begin(), t->from.end(), a.state) == t->from.end()) {
+    return refused(ErrorCode::conflict, "step_not_now", t->id + " from " + a.state);
+  }
+
+  // What the step needs, each problem with its field.
+  std::vector<FieldError> problems;
+  std::string reason;
+  if (!request.reason.empty()) {
+    auto clean = nfc_trimmed(request.reason);
+    if (!clean) {
+      problems.push_back({"reason", "applications.errors.reason_unreadable"});
+    } else if (code_point_count(*clean) > kMaxReasonCharacters) {
+      problems.push_back({"reason", "applications.errors.reason_too_long"});
+    } else {
+      reason = std::move(*clean);
+    }
+  }
+  if (t->needs_reason && reason.empty() &&
+      std::none_of(problems.begin(), problems.end(), [](auto& p) { return p.field == "reason"; })) {
+    problems.push_back({"reason", "applications.errors.reason_required"});
+  }
+  json::array items;
+  if (t->names_items) {
+    const auto form = forms_.find(a.service);
+    if (request.items.empty()) {
+      problems.push_back({"items", "applications.errors.items_required"});
+    } else {
+      for (const auto& item : request.items) {
+        const bool known = form != forms_.end() && form->second.field(item).second != nullptr;
+        if (!known) {
+          problems.push_back({"items", "applications.errors.item_unknown"});
+          break;
+        }
+        if (std::find(items.begin(), items.end(), json::value(item)) == items.end()) {
+          items.push_back(json::value(item));
+        }
+      }
+    }
+  }
+  if (request.confirmed < t->checklist.size()) {
+    problems.push_back({"checklist", "applications.errors.checklist_incomplete"});
+  }
+  if (!problems.empty()) return Error::invalid(std::move(problems));
+
+  const std::int64_t now = clock_.now_seconds();
+  TimelineEvent event;
+  event.kind = "transition";
+  event.transition = t->id;
+  event.from_state = a.state;
+  event.to_state = t->to;
+  event.actor_role = std::string(role_key(who.role));
+  event.actor_user_id = who.user_id;
+  event.reason = reason;
+  if (!items.empty()) event.detail["items"] = std::move(items);
+  if (!t->checklist.empty()) event.detail["checklist"] = t->checklist.size();
+
+  auto moved = db_.write([&](storage::Connection& c) -> Result<void> {
+    if (t->max_times) {
+      PRATU_TRY(taken, repository::times_taken(c, a.id, t->id));
+      if (taken >= *t->max_times) return refused(ErrorCode::conflict, "step_used_up", t->id);
+    }
+    PRATU_TRY(changed, repository::move_state(c, a, t->to, now));
+    // Nobody moved it between the read and now, or the step is refused: never both succeed.
+    if (changed != 1) return refused(ErrorCode::conflict, "step_changed_meanwhile", t->id);
+    PRATU_CHECK(repository::add_transition_event(c, a.id, now, event));
+    // The applicant is told (the notifier composes it; nothing personal here but whom).
+    json::object payload{{"user_id", a.user_id},
+                         {"application", a.public_id},
+                         {"service", a.service},
+                         {"transition", t->id},
+                         {"state", t->to}};
+    PRATU_CHECK(
+        c.execute("INSERT INTO outbox (topic, payload, created_at, available_at) "
+                  "VALUES ('applications.step_taken', $1, $2, $2)",
+                  {json::serialize(payload), now}));
+    return ok();
+  });
+  if (!moved) return moved.error();
+  a.state = t->to;
+  a.state_since = now;
+  a.updated_at = now;
+  ++a.revision;
+  return a;
+}
+
+}  // namespace pratu::applications

@@ -1,0 +1,87 @@
+#pragma once
+/// A submitted application's way through its service's workflow (docs/workflows.md): who may
+/// see it, which steps each person may take now, and taking one, once, with whatever it needs.
+/// The applicant reaches only their own applications; an officer or supervisor only their
+/// agency's; for anyone else an application is not found, whether or not it exists.
+///
+/// Taking a step is one transaction that moves the application only if nobody moved it since
+/// the actor read it (its revision), so two officers acting at once cannot both succeed; it
+/// records the step on the timeline and queues a notification for the applicant in the outbox.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "domains/applications/application.hpp"
+#include "domains/applications/form.hpp"
+#include "domains/applications/workflow.hpp"
+#include "platform/service_directory.hpp"
+#include "storage/database.hpp"
+#include "web/context.hpp"
+
+namespace pratu::applications {
+
+/// What the person taking a step gives.
+struct StepRequest {
+  std::string transition;          // the workflow transition's id
+  std::int64_t revision = 0;       // the application's revision as they saw it
+  std::string reason;              // when the transition requires one
+  std::vector<std::string> items;  // when it names items: ids of the form's questions
+  std::size_t confirmed = 0;       // checklist lines confirmed (all are needed)
+};
+
+/// The longest reason, in characters.
+inline constexpr std::size_t kMaxReasonCharacters = 2000;
+
+class WorkflowService {
+ public:
+  WorkflowService(storage::Database& db, const Clock& clock,
+                  const std::map<std::string, Form, std::less<>>& forms, const Workflows& workflows,
+                  const platform::ServiceDirectory& services);
+
+  /// Keeps the text of every workflow version in use (once each), so that an application
+  /// goes on under the version it was submitted under after the file changes.
+  Result<void> record_versions();
+
+  /// The submitted application `public_id` if `who` may see it: its applicant, or an officer
+  /// or supervisor of its agency. not_found otherwise.
+  Result<Application> find_for(const web::Principal& who, std::string_view public_id);
+
+  /// The workflow `application` runs under: the version it was submitted under.
+  Result<std::shared_ptr<const Workflow>> workflow_of(const Application& application);
+
+  /// The steps `who` may take on `application` now, in the workflow's order.
+  std::vector<const Transition*> steps_for(const web::Principal& who,
+                                           const Application& application,
+                                           const Workflow& workflow) const;
+
+  /// Takes a step: the application as it is after it. Fails with not_found (not theirs to
+  /// see), forbidden (applications.errors.step_not_yours), conflict (step_not_now: the
+  /// application is no longer in a state the step leaves; step_changed_meanwhile: someone
+  /// changed it since `request.revision`; step_used_up), or invalid_input with the fields at
+  /// fault (reason, items, checklist).
+  Result<Application> take(const web::Principal& who, std::string_view public_id,
+                           const StepRequest& request);
+
+ private:
+  // Whether `who` is the one `transition` is for, on `application`.
+  static bool may_take(const web::Principal& who, const Application& application,
+                       const Transition& transition);
+
+  storage::Database& db_;
+  const Clock& clock_;
+  const std::map<std::string, Form, std::less<>>& forms_;
+  const Workflows& workflows_;
+  const platform::ServiceDirectory& services_;
+  // Workflow versions no longer current, read back from workflow_versions as needed.
+  std::mutex older_mutex_;
+  std::map<std::string, std::shared_ptr<const Workflow>, std::less<>> older_;
+};
+
+}  // namespace pratu::applications

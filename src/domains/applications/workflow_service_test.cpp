@@ -1,0 +1,436 @@
+#include "domains/applications/workflow_service.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "domains/applications/application_repository.hpp"
+#include "domains/applications/applications_test_fixture.hpp"
+#include "domains/applications/fake_service_directory.hpp"
+#include "domains/applications/form_loader.hpp"
+#include "domains/applications/workflow_loader.hpp"
+
+namespace pratu::applications {
+namespace {
+
+using ::testing::ElementsAre;
+
+constexpr std::string_view kForm = R"(pages:
+  - id: premises
+    title: {th: สถานที่, en: Premises}
+    fields:
+      - id: shop_name
+        type: text
+        label: {th: ชื่อร้าน, en: Shop name}
+      - id: plan
+        type: document
+        document: plan
+        label: {th: แผนผัง, en: Plan}
+)";
+
+// The default shape, with a supervisor's sign-off on approval.
+constexpr std::string_view kWorkflow = R"(initial: submitted
+states:
+  - id: submitted
+    label: {th: ยื่นแล้ว, en: Submitted}
+    clock: running
+  - id: in_review
+    label: {th: พิจารณา, en: In review}
+    clock: running
+  - id: information_requested
+    label: {th: ขอข้อมูล, en: More information requested}
+    clock: paused
+  - id: resubmitted
+    label: {th: ส่งใหม่, en: Resubmitted}
+    clock: running
+  - id: recommended
+    label: {th: รอลงนาม, en: Awaiting sign-off}
+    clock: running
+  - id: approved
+    label: {th: อนุมัติ, en: Approved}
+    terminal: true
+  - id: rejected
+    label: {th: ไม่อนุมัติ, en: Rejected}
+    terminal: true
+transitions:
+  - id: start_review
+    label: {th: เริ่ม, en: Start}
+    from: [submitted, resubmitted]
+    to: in_review
+    by: officer
+  - id: request_information
+    label: {th: ขอ, en: Request}
+    from: in_review
+    to: information_requested
+    by: officer
+    requires: [reason, items]
+    max_times: 1
+  - id: resubmit
+    label: {th: ส่ง, en: Send}
+    from: information_requested
+    to: resubmitted
+    by: applicant
+  - id: recommend
+    label: {th: เสนอ, en: Recommend}
+    from: in_review
+    to: recommended
+    by: officer
+    checklist:
+      - {th: ครบ, en: Complete}
+      - {th: ถูกต้อง, en: Correct}
+  - id: approve
+    label: {th: อนุมัติ, en: Approve}
+    from: recommended
+    to: approved
+    by: supervisor
+  - id: reject
+    label: {th: ไม่อนุมัติ, en: Reject}
+    from: in_review
+    to: rejected
+    by: officer
+    requires: reason
+)";
+
+platform::ServiceInfo shop() {
+  platform::ServiceInfo info;
+  info.slug = "shop";
+  info.agency = "bma";
+  info.name_th = "ร้าน";
+  info.name_en = "Shop";
+  info.time_limit_working_days = 15;
+  info.source_file = "services/bma/shop.yaml";
+  info.documents = {{"plan", "แผนผัง", "Plan", false}};
+  return info;
+}
+
+class WorkflowServiceTest : public testing::ApplicantsTest {
+ protected:
+  void SetUp() override {
+    testing::ApplicantsTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    directory_.services_.push_back(shop());
+    auto form = parse_form(kForm, "services/bma/shop/form.yaml", directory_.services_.front());
+    ASSERT_TRUE(form) << form.error().detail;
+    forms_.emplace("shop", std::move(*form));
+    auto workflow =
+        parse_workflow(kWorkflow, "services/bma/shop/workflow.yaml", directory_.services_.front());
+    ASSERT_TRUE(workflow) << workflow.error().detail;
+    workflows_.emplace("shop", std::move(*workflow));
+    service_ =
+        std::make_unique<WorkflowService>(database(), clock_, forms_, workflows_, directory_);
+    ASSERT_TRUE(service_->record_versions());
+
+    alice_as_ = {alice_, "Alice", web::Role::applicant, "", ""};
+    bob_as_ = {bob_, "Bob", web::Role::applicant, "", ""};
+    officer_ = {add_staff("officer", "bma", "o1@bma.example"), "O1", web::Role::officer, "bma", ""};
+    colleague_ = {add_staff("officer", "bma", "o2@bma.example"), "O2", web::Role::officer, "bma",
+                  ""};
+    stranger_ = {add_staff("officer", "dbd", "o@dbd.example"), "D", web::Role::officer, "dbd", ""};
+    supervisor_ = {add_staff("supervisor", "bma", "s@bma.example"), "S", web::Role::supervisor,
+                   "bma", ""};
+    admin_ = {add_staff("admin", "", "a@pratu.example"), "A", web::Role::admin, "", ""};
+  }
+
+  std::int64_t add_staff(const std::string& role, const std::string& agency,
+                         const std::string& email) {
+    auto id =
+        database().write_value<std::int64_t>([&](storage::Connection& c) -> Result<std::int64_t> {
+          PRATU_TRY(
+              row,
+              c.query_one("INSERT INTO users (role, agency_code, email, password_hash, "
+                          "created_at, updated_at, password_changed_at) "
+                          "VALUES ($1, $2, $3, 'x', 0, 0, 0) RETURNING id",
+                          {role, agency.empty() ? storage::Value{nullptr} : storage::Value{agency},
+                           email}));
+          return row->int64(0);
+        });
+    EXPECT_TRUE(id) << id.error().detail;
+    return id ? *id : 0;
+  }
+
+  // An application of alice's, submitted and in the workflow's first state.
+  Application submitted(std::int64_t user_id) {
+    Application a;
+    a.public_id = "app-" + std::to_string(++made_);
+    a.user_id = user_id;
+    a.service = "shop";
+    a.agency = "bma";
+    a.form_version = forms_.at("shop").version;
+    a.created_at = clock_.now_seconds();
+    auto done =
+        database().write_value<Application>([&](storage::Connection& c) -> Result<Application> {
+          PRATU_TRY(id, repository::insert_application(c, a));
+          a.id = id;
+          a.submitted_at = a.created_at;
+          a.reference = "BMA-2569-00000" + std::to_string(made_) + "-K";
+          a.workflow_version = workflows_.at("shop").version;
+          a.state = "submitted";
+          PRATU_CHECK(repository::mark_submitted(c, a));
+          return a;
+        });
+    EXPECT_TRUE(done) << done.error().detail;
+    auto found =
+        service_->find_for(web::Principal{user_id, "", web::Role::applicant, "", ""}, a.public_id);
+    EXPECT_TRUE(found) << found.error().detail;
+    return found ? *found : a;
+  }
+
+  Result<Application> take(const web::Principal& who, const Application& a, std::string step,
+                           StepRequest request = {}) {
+    request.transition = std::move(step);
+    if (request.revision == 0) request.revision = a.revision;
+    return service_->take(who, a.public_id, request);
+  }
+
+  std::vector<std::string> step_ids(const web::Principal& who, const Application& a) {
+    auto workflow = service_->workflow_of(a);
+    EXPECT_TRUE(workflow);
+    std::vector<std::string> out;
+    if (!workflow) return out;
+    for (const Transition* t : service_->steps_for(who, a, **workflow)) out.push_back(t->id);
+    return out;
+  }
+
+  std::int64_t outbox_rows(std::string_view topic) {
+    auto n =
+        database().read_value<std::int64_t>([&](storage::Connection& c) -> Result<std::int64_t> {
+          PRATU_TRY(row, c.query_one("SELECT COUNT(*) FROM outbox WHERE topic = $1",
+                                     {std::string(topic)}));
+          return row->int64(0);
+        });
+    return n ? *n : -1;
+  }
+
+  FakeDirectory directory_{"services"};
+  std::map<std::string, Form, std::less<>> forms_;
+  Workflows workflows_;
+  std::unique_ptr<WorkflowService> service_;
+  web::Principal alice_as_, bob_as_, officer_, colleague_, stranger_, supervisor_, admin_;
+  int made_ = 0;
+};
+
+TEST_P(WorkflowServiceTest, AnApplicationTravelsFromSubmissionToADecision) {
+  Application a = submitted(alice_);
+  EXPECT_EQ(a.state, "submitted");
+  EXPECT_THAT(step_ids(officer_, a), ElementsAre("start_review"));
+  EXPECT_TRUE(step_ids(alice_as_, a).empty());
+
+  auto reviewing = take(officer_, a, "start_review");
+  ASSERT_TRUE(reviewing) << reviewing.error().detail;
+  EXPECT_EQ(reviewing->state, "in_review");
+  EXPECT_EQ(reviewing->revision, a.revision + 1);
+  EXPECT_THAT(step_ids(officer_, *reviewing),
+              ElementsAre("request_information", "recommend", "reject"));
+
+  StepRequest ask;
+  ask.reason = "  แผนผังไม่ชัด  ";
+  ask.items = {"plan", "plan"};
+  auto asked = take(officer_, *reviewing, "request_information", ask);
+  ASSERT_TRUE(asked) << asked.error().detail;
+  EXPECT_EQ(asked->state, "information_requested");
+  // Now it is the applicant's move, and theirs alone.
+  EXPECT_THAT(step_ids(alice_as_, *asked), ElementsAre("resubmit"));
+  EXPECT_TRUE(step_ids(officer_, *asked).empty());
+
+  auto resent = take(alice_as_, *asked, "resubmit");
+  ASSERT_TRUE(resent) << resent.error().detail;
+  auto again = take(officer_, *resent, "start_review");
+  ASSERT_TRUE(again) << again.error().detail;
+  StepRequest checked;
+  checked.confirmed = 2;
+  auto recommended = take(officer_, *again, "recommend", checked);
+  ASSERT_TRUE(recommended) << recommended.error().detail;
+  // Signing is the supervisor's: the officer who recommended cannot approve.
+  EXPECT_TRUE(step_ids(officer_, *recommended).empty());
+  EXPECT_EQ(take(officer_, *recommended, "approve").error().code, ErrorCode::forbidden);
+  auto approved = take(supervisor_, *recommended, "approve");
+  ASSERT_TRUE(approved) << approved.error().detail;
+  EXPECT_EQ(approved->state, "approved");
+  EXPECT_TRUE(step_ids(supervisor_, *approved).empty());
+
+  // The timeline holds every step, with who (by role) and why; the applicant is told of each.
+  auto timeline = database().read_value<std::vector<TimelineEvent>>(
+      [&](storage::Connection& c) { return repository::events(c, a.id); });
+  ASSERT_TRUE(timeline) << timeline.error().detail;
+  std::vector<std::string> steps;
+  for (const auto& e : *timeline) steps.push_back(e.kind == "transition" ? e.transition : e.kind);
+  EXPECT_THAT(steps, ElementsAre("start_review", "request_information", "resubmit", "start_review",
+                                 "recommend", "approve"));
+  const TimelineEvent& request = (*timeline)[1];
+  EXPECT_EQ(request.from_state, "in_review");
+  EXPECT_EQ(request.to_state, "information_requested");
+  EXPECT_EQ(request.actor_role, "officer");
+  EXPECT_EQ(request.actor_user_id, officer_.user_id);
+  EXPECT_EQ(request.reason, "แผนผังไม่ชัด");                               // trimmed
+  EXPECT_EQ(request.detail.at("items"), (boost::json::array{"plan"}));  // once
+  EXPECT_EQ((*timeline)[2].actor_role, "applicant");
+  EXPECT_EQ((*timeline)[4].detail.at("checklist").as_int64(), 2);
+  EXPECT_EQ(outbox_rows("applications.step_taken"), 6);
+}
+
+TEST_P(WorkflowServiceTest, NobodyButTheApplicantAndTheAgencySeesAnApplication) {
+  Application a = submitted(alice_);
+  EXPECT_TRUE(service_->find_for(alice_as_, a.public_id));
+  EXPECT_TRUE(service_->find_for(officer_, a.public_id));
+  EXPECT_TRUE(service_->find_for(supervisor_, a.public_id));
+  for (const auto* who : {&bob_as_, &stranger_, &admin_}) {
+    auto seen = service_->find_for(*who, a.public_id);
+    ASSERT_FALSE(seen) << who->display_name;
+    EXPECT_EQ(seen.error().code, ErrorCode::not_found) << who->display_name;
+    // Acting on it is the same: not found, never "forbidden", which would tell it exists.
+    EXPECT_EQ(take(*who, a, "start_review").error().code, ErrorCode::not_found);
+  }
+  EXPECT_EQ(service_->find_for(officer_, "no-such-application").error().code, ErrorCode::not_found);
+  // The applicant cannot take the agency's steps on their own application.
+  EXPECT_EQ(take(alice_as_, a, "start_review").error().code, ErrorCode::forbidden);
+}
+
+TEST_P(WorkflowServiceTest, AStepTheApplicationIsNotAtOrThatIsUnknownIsRefused) {
+  Application a = submitted(alice_);
+  auto early = take(officer_, a, "reject", StepRequest{{}, 0, "ไม่ครบ", {}, 0});
+  ASSERT_FALSE(early);
+  EXPECT_EQ(early.error().message_key, "applications.errors.step_not_now");
+  EXPECT_EQ(early.error().code, ErrorCode::conflict);
+  auto unknown = take(officer_, a, "escalate");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().message_key, "applications.errors.step_unknown");
+}
+
+TEST_P(WorkflowServiceTest, AStepGetsWhatItRequiresOrSaysWhatIsMissing) {
+  Application a = submitted(alice_);
+  auto reviewing = take(officer_, a, "start_review");
+  ASSERT_TRUE(reviewing);
+  auto bare = take(officer_, *reviewing, "request_information");
+  ASSERT_FALSE(bare);
+  ASSERT_EQ(bare.error().fields.size(), 2u);
+  EXPECT_EQ(bare.error().fields[0].message_key, "applications.errors.reason_required");
+  EXPECT_EQ(bare.error().fields[1].message_key, "applications.errors.items_required");
+
+  StepRequest wrong;
+  wrong.reason = std::string(kMaxReasonCharacters + 1, 'x');
+  wrong.items = {"owner_name"};
+  auto refused = take(officer_, *reviewing, "request_information", wrong);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().fields[0].message_key, "applications.errors.reason_too_long");
+  EXPECT_EQ(refused.error().fields[1].message_key, "applications.errors.item_unknown");
+  wrong.reason = "\xff\xfe";
+  EXPECT_EQ(take(officer_, *reviewing, "request_information", wrong).error().fields[0].message_key,
+            "applications.errors.reason_unreadable");
+  // A reason of spaces is no reason.
+  EXPECT_EQ(take(officer_, *reviewing, "reject", StepRequest{{}, 0, "   ", {}, 0})
+                .error()
+                .fields[0]
+                .message_key,
+            "applications.errors.reason_required");
+
+  StepRequest half;
+  half.confirmed = 1;
+  auto unchecked = take(officer_, *reviewing, "recommend", half);
+  ASSERT_FALSE(unchecked);
+  EXPECT_EQ(unchecked.error().fields[0].message_key, "applications.errors.checklist_incomplete");
+
+  // Nothing moved.
+  auto now = service_->find_for(officer_, a.public_id);
+  ASSERT_TRUE(now);
+  EXPECT_EQ(now->state, "in_review");
+  EXPECT_EQ(now->revision, reviewing->revision);
+}
+
+TEST_P(WorkflowServiceTest, MoreInformationIsAskedForOnlyAsOftenAsTheWorkflowAllows) {
+  Application a = submitted(alice_);
+  StepRequest ask;
+  ask.reason = "ขอแผนผังใหม่";
+  ask.items = {"plan"};
+  auto r1 = take(officer_, a, "start_review");
+  ASSERT_TRUE(r1);
+  auto asked = take(officer_, *r1, "request_information", ask);
+  ASSERT_TRUE(asked);
+  auto resent = take(alice_as_, *asked, "resubmit");
+  ASSERT_TRUE(resent);
+  auto r2 = take(officer_, *resent, "start_review");
+  ASSERT_TRUE(r2);
+  auto twice = take(officer_, *r2, "request_information", ask);
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().message_key, "applications.errors.step_used_up");
+  EXPECT_EQ(twice.error().code, ErrorCode::conflict);
+}
+
+TEST_P(WorkflowServiceTest, OfTwoOfficersActingOnWhatTheyBothSawOnlyOneSucceeds) {
+  Application a = submitted(alice_);
+  auto reviewing = take(officer_, a, "start_review");
+  ASSERT_TRUE(reviewing);
+  // Both read the application at this revision; one rejects, the other recommends.
+  auto rejected = take(officer_, *reviewing, "reject", StepRequest{{}, 0, "ไม่ผ่าน", {}, 0});
+  ASSERT_TRUE(rejected) << rejected.error().detail;
+  StepRequest checked;
+  checked.confirmed = 2;
+  auto late = take(colleague_, *reviewing, "recommend", checked);
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, ErrorCode::conflict);
+
+  // At the same moment, from many threads: exactly one step is taken.
+  Application b = submitted(alice_);
+  std::atomic<int> won{0}, conflicts{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      auto taken = take(i % 2 == 0 ? officer_ : colleague_, b, "start_review");
+      if (taken) {
+        ++won;
+      } else if (taken.error().code == ErrorCode::conflict) {
+        ++conflicts;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(won.load(), 1);
+  EXPECT_EQ(conflicts.load(), 7);
+  auto events = database().read_value<std::vector<TimelineEvent>>(
+      [&](storage::Connection& c) { return repository::events(c, b.id); });
+  ASSERT_TRUE(events);
+  EXPECT_EQ(events->size(), 1u);
+}
+
+TEST_P(WorkflowServiceTest, AnApplicationGoesOnUnderTheWorkflowItWasSubmittedUnder) {
+  Application a = submitted(alice_);
+  // The file changes: the sign-off step is gone, an officer approves. The application keeps
+  // its version.
+  std::string changed(kWorkflow);
+  auto cut = [&](std::string_view from, std::string_view to) {
+    const auto at = changed.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    changed.replace(at, from.size(), to);
+  };
+  cut("  - id: recommended\n    label: {th: รอลงนาม, en: Awaiting sign-off}\n    clock: running\n",
+      "");
+  cut("    to: recommended\n", "    to: approved\n");
+  cut("  - id: approve\n    label: {th: อนุมัติ, en: Approve}\n    from: recommended\n    to: "
+      "approved\n    by: supervisor\n",
+      "");
+  auto next =
+      parse_workflow(changed, "services/bma/shop/workflow.yaml", directory_.services_.front());
+  ASSERT_TRUE(next) << next.error().detail;
+  workflows_.insert_or_assign("shop", std::move(*next));
+  Application fresh = submitted(bob_);
+  EXPECT_NE(fresh.workflow_version, a.workflow_version);
+  auto reviewing = take(officer_, a, "start_review");
+  ASSERT_TRUE(reviewing) << reviewing.error().detail;
+  StepRequest checked;
+  checked.confirmed = 2;
+  auto recommended = take(officer_, *reviewing, "recommend", checked);
+  ASSERT_TRUE(recommended) << recommended.error().detail;
+  EXPECT_EQ(recommended->state, "recommended");
+  // One submitted now runs under the new file.
+  auto direct = take(officer_, fresh, "start_review");
+  ASSERT_TRUE(direct);
+  auto approved = take(officer_, *direct, "recommend", checked);
+  ASSERT_TRUE(approved) << approved.error().detail;
+  EXPECT_EQ(approved->state, "approved");
+}
+
+PRATU_INSTANTIATE_ENGINE_TESTS(WorkflowServiceTest);
+
+}  // namespace
+}  // namespace pratu::applications

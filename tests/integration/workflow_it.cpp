@@ -1,0 +1,231 @@
+// A submitted application's steps over the API, through the real server on both engines: the
+// officer of the owning agency moves it along the demo workflow, asks for more information,
+// the applicant answers, the officer decides; the timeline shows each step without naming the
+// officer; nobody else sees the application; two officers acting on one revision cannot both
+// succeed.
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <latch>
+#include <thread>
+
+#include "domains/accounts/accounts_service.hpp"
+#include "support/applicants.hpp"
+#include "support/test_app.hpp"
+
+namespace pratu::test {
+namespace {
+
+namespace json = boost::json;
+
+class WorkflowIT : public AppTest {
+ protected:
+  HttpResponse call(const std::string& token, const std::string& method, const std::string& target,
+                    const json::value& body = nullptr) {
+    return bearer_json(app_->port(), token, method, target, body);
+  }
+
+  static json::object parsed(const HttpResponse& response) { return json_object(response); }
+
+  std::string officer_token(const std::string& agency) {
+    return api_token(app_->port(), accounts::demo_officer_email(agency),
+                     std::string(accounts::kDemoOfficerPassword));
+  }
+
+  // A company-certificate application (the DBD's) of the demo applicant, submitted.
+  std::string submitted(const std::string& applicant) {
+    auto created = call(applicant, "POST", "/api/v1/applications",
+                        json::object{{"service", "company-certificate"}});
+    EXPECT_EQ(created.status, 201) << created.body;
+    const std::string id(parsed(created).at("id").as_string());
+    EXPECT_EQ(call(applicant, "PATCH", "/api/v1/applications/" + id,
+                   json::object{{"answers", complete_company_certificate_answers()}})
+                  .status,
+              200);
+    auto sent =
+        bearer_request(app_->port(), applicant, "POST", "/api/v1/applications/" + id + "/submit",
+                       "", {{"Idempotency-Key", "k-" + id}});
+    EXPECT_EQ(sent.status, 201) << sent.body;
+    return id;
+  }
+
+  // Takes `transition` as `token` at the application's current revision.
+  HttpResponse step(const std::string& token, const std::string& id, const std::string& transition,
+                    json::object extra = {}) {
+    auto now = call(token, "GET", "/api/v1/applications/" + id + "/steps");
+    EXPECT_EQ(now.status, 200) << now.body;
+    extra["transition"] = transition;
+    extra["revision"] = parsed(now).at("revision");
+    return call(token, "POST", "/api/v1/applications/" + id + "/steps", extra);
+  }
+
+  static std::vector<std::string> steps_in(const json::object& view) {
+    std::vector<std::string> out;
+    for (const auto& s : view.at("steps").as_array()) {
+      out.emplace_back(s.at("transition").as_string());
+    }
+    return out;
+  }
+};
+
+TEST_P(WorkflowIT, AnOfficerAndTheApplicantTakeAnApplicationToADecision) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const auto officer = officer_token("dbd");
+  ASSERT_FALSE(applicant.empty());
+  ASSERT_FALSE(officer.empty());
+  const std::string id = submitted(applicant);
+
+  auto mine = call(applicant, "GET", "/api/v1/applications/" + id + "/steps");
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  auto view = parsed(mine);
+  EXPECT_EQ(view.at("state").at("id"), "submitted");
+  EXPECT_EQ(view.at("state").at("label").at("th"), "ยื่นคำขอแล้ว");
+  EXPECT_EQ(view.at("state").at("clock"), "running");
+  EXPECT_TRUE(view.at("steps").as_array().empty());  // the agency's move
+  auto theirs = parsed(call(officer, "GET", "/api/v1/applications/" + id + "/steps"));
+  EXPECT_EQ(steps_in(theirs), std::vector<std::string>{"start_review"});
+
+  auto reviewing = step(officer, id, "start_review");
+  ASSERT_EQ(reviewing.status, 200) << reviewing.body;
+  EXPECT_EQ(parsed(reviewing).at("state").at("id"), "in_review");
+  EXPECT_EQ(steps_in(parsed(reviewing)),
+            (std::vector<std::string>{"request_information", "approve", "reject"}));
+
+  // Asking for more information needs a reason and the questions to change.
+  auto bare = step(officer, id, "request_information", {{"reason", ""}});
+  ASSERT_EQ(bare.status, 422) << bare.body;
+  EXPECT_EQ(bare.header("Content-Type"), "application/problem+json");
+  auto errors = parsed(bare).at("errors").as_array();
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].at("field"), "reason");
+  EXPECT_EQ(errors[1].at("field"), "items");
+  auto asked = step(officer, id, "request_information",
+                    {{"reason", "กรุณาระบุจำนวนชุดให้ถูกต้อง"}, {"items", json::array{"copies"}}});
+  ASSERT_EQ(asked.status, 200) << asked.body;
+  EXPECT_EQ(parsed(asked).at("state").at("clock"), "paused");
+
+  auto answered = step(applicant, id, "resubmit");
+  ASSERT_EQ(answered.status, 200) << answered.body;
+  ASSERT_EQ(step(officer, id, "start_review").status, 200);
+  auto unchecked = step(officer, id, "approve");
+  ASSERT_EQ(unchecked.status, 422) << unchecked.body;
+  EXPECT_EQ(parsed(unchecked).at("errors").at(0).at("field"), "checklist");
+  auto approved = step(officer, id, "approve", {{"checklist_confirmed", 1}});
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(parsed(approved).at("state").at("id"), "approved");
+  EXPECT_EQ(parsed(approved).at("state").at("terminal"), true);
+
+  // The applicant's timeline: every step, the agency (never the officer) and the reason.
+  auto full = parsed(call(applicant, "GET", "/api/v1/applications/" + id));
+  EXPECT_EQ(full.at("state"), "approved");
+  const auto& timeline = full.at("timeline").as_array();
+  std::vector<std::string> seen;
+  for (const auto& e : timeline) {
+    seen.emplace_back(e.at("event") == "transition" ? e.at("transition").as_string()
+                                                    : e.at("event").as_string());
+  }
+  EXPECT_EQ(seen,
+            (std::vector<std::string>{"started", "submitted", "start_review", "request_information",
+                                      "resubmit", "start_review", "approve"}));
+  const auto& request = timeline[3].as_object();
+  EXPECT_EQ(request.at("by"), "agency");
+  EXPECT_EQ(request.at("reason"), "กรุณาระบุจำนวนชุดให้ถูกต้อง");
+  EXPECT_EQ(request.at("items"), (json::array{"copies"}));
+  EXPECT_EQ(timeline[4].at("by"), "applicant");
+  EXPECT_EQ(json::serialize(full).find(accounts::demo_officer_email("dbd")), std::string::npos);
+
+  // The applicant's pages: My applications lists it as decided, with the workflow's status;
+  // the application shows each step, the agency as the one who acted, the reason and the
+  // question asked about by its label.
+  auto browser = signed_in_applicant(app_->port());
+  ASSERT_TRUE(browser);
+  auto listed = browser->get("/applications");
+  ASSERT_EQ(listed.status, 200);
+  const auto finished = listed.body.find("data-finished");
+  ASSERT_NE(finished, std::string::npos) << listed.body;
+  const std::string reference(full.at("reference").as_string());
+  EXPECT_NE(listed.body.find(reference, finished), std::string::npos);
+  EXPECT_NE(listed.body.find("อนุมัติ", finished), std::string::npos);
+  auto shown = browser->get("/applications/" + id);
+  ASSERT_EQ(shown.status, 200);
+  EXPECT_NE(shown.body.find("data-status>อนุมัติ<"), std::string::npos) << shown.body;
+  EXPECT_NE(shown.body.find("รอข้อมูลเพิ่มเติมจากผู้ยื่นคำขอ"), std::string::npos);
+  EXPECT_NE(shown.body.find("โดยหน่วยงาน"), std::string::npos);
+  EXPECT_NE(shown.body.find("เหตุผล: กรุณาระบุจำนวนชุดให้ถูกต้อง"), std::string::npos);
+  EXPECT_NE(shown.body.find("จำนวนชุด"), std::string::npos) << "the question's label";
+  EXPECT_EQ(shown.body.find(accounts::demo_officer_email("dbd")), std::string::npos);
+}
+
+TEST_P(WorkflowIT, NobodyElseSeesOrMovesTheApplication) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const std::string id = submitted(applicant);
+  const auto other_agency = officer_token("bma");
+  ASSERT_FALSE(other_agency.empty());
+  for (const auto* method : {"GET", "POST"}) {
+    auto seen =
+        call(other_agency, method, "/api/v1/applications/" + id + "/steps",
+             std::string(method) == "POST"
+                 ? json::value(json::object{{"transition", "start_review"}, {"revision", 2}})
+                 : json::value(nullptr));
+    EXPECT_EQ(seen.status, 404) << method << ": " << seen.body;
+    EXPECT_EQ(seen.header("Content-Type"), "application/problem+json");
+  }
+  // Another applicant, and nobody at all.
+  auto stranger = signed_in_applicant(app_->port(), "1000000000009", "a-long-passphrase-9");
+  ASSERT_TRUE(stranger);
+  const auto other = api_token(app_->port(), "1000000000009", "a-long-passphrase-9");
+  EXPECT_EQ(call(other, "GET", "/api/v1/applications/" + id + "/steps").status, 404);
+  EXPECT_EQ(call("", "GET", "/api/v1/applications/" + id + "/steps").status, 401);
+  // The applicant cannot take the agency's step on their own application.
+  auto own = step(applicant, id, "start_review");
+  EXPECT_EQ(own.status, 403) << own.body;
+  // A bad body names its field.
+  auto wrong = call(applicant, "POST", "/api/v1/applications/" + id + "/steps",
+                    json::object{{"transition", "resubmit"}, {"revision", "2"}});
+  ASSERT_EQ(wrong.status, 422) << wrong.body;
+  EXPECT_EQ(parsed(wrong).at("errors").at(0).at("field"), "revision");
+}
+
+TEST_P(WorkflowIT, TwoOfficersActingOnOneRevisionCannotBothSucceed) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const std::string id = submitted(applicant);
+  const auto officer = officer_token("dbd");
+  const auto supervisor = api_token(app_->port(), accounts::demo_supervisor_email("dbd"),
+                                    std::string(accounts::kDemoOfficerPassword));
+  ASSERT_FALSE(supervisor.empty());
+  ASSERT_EQ(step(officer, id, "start_review").status, 200);
+  const auto revision =
+      parsed(call(officer, "GET", "/api/v1/applications/" + id + "/steps")).at("revision");
+  std::vector<HttpResponse> answers(2);
+  std::latch ready(2);
+  std::thread first([&] {
+    ready.arrive_and_wait();
+    answers[0] = call(
+        officer, "POST", "/api/v1/applications/" + id + "/steps",
+        json::object{{"transition", "reject"}, {"revision", revision}, {"reason", "ไม่มีสิทธิ์ยื่น"}});
+  });
+  std::thread second([&] {
+    ready.arrive_and_wait();
+    answers[1] =
+        call(supervisor, "POST", "/api/v1/applications/" + id + "/steps",
+             json::object{
+                 {"transition", "approve"}, {"revision", revision}, {"checklist_confirmed", 1}});
+  });
+  first.join();
+  second.join();
+  const int won = (answers[0].status == 200) + (answers[1].status == 200);
+  const int lost = (answers[0].status == 409) + (answers[1].status == 409);
+  EXPECT_EQ(won, 1) << answers[0].body << "\n" << answers[1].body;
+  EXPECT_EQ(lost, 1);
+  const auto& loser = answers[0].status == 409 ? answers[0] : answers[1];
+  EXPECT_EQ(loser.header("Content-Type"), "application/problem+json");
+  // In the person's language (Thai unless they ask otherwise): someone else just acted.
+  EXPECT_NE(parsed(loser).at("detail").as_string().find("มีผู้อื่นเพิ่งดำเนินการ"), std::string::npos)
+      << loser.body;
+}
+
+PRATU_INSTANTIATE_ENGINE_TESTS(WorkflowIT);
+
+}  // namespace
+}  // namespace pratu::test

@@ -225,6 +225,84 @@ TEST_P(WorkflowIT, TwoOfficersActingOnOneRevisionCannotBothSucceed) {
       << loser.body;
 }
 
+// The agency's pages: the queue, one application with a form per step, and a step taken
+// without JavaScript; a refused step is shown again with what was typed, a stale one says that
+// someone else acted; another agency's officer and the applicant cannot reach these pages.
+TEST_P(WorkflowIT, AnOfficerWorksThroughTheQueueOnThePages) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const std::string id = submitted(applicant);
+  const std::string reference(
+      parsed(call(applicant, "GET", "/api/v1/applications/" + id)).at("reference").as_string());
+  auto officer = signed_in(app_->port(), accounts::demo_officer_email("dbd"),
+                           std::string(accounts::kDemoOfficerPassword));
+
+  auto queue = officer->get("/agency/applications");
+  ASSERT_EQ(queue.status, 200) << queue.body;
+  EXPECT_NE(queue.body.find(reference), std::string::npos);
+  EXPECT_NE(queue.body.find("/agency/applications/" + id), std::string::npos);
+  auto found = officer->get("/agency/applications?q=" + reference);
+  EXPECT_NE(found.body.find(reference), std::string::npos);
+  auto none = officer->get("/agency/applications?q=DBD-2500-000001-X");
+  EXPECT_EQ(none.body.find(reference), std::string::npos);
+  EXPECT_NE(none.body.find("data-queue-empty"), std::string::npos);
+  auto by_state = officer->get("/agency/applications?state=approved");
+  EXPECT_EQ(by_state.body.find(reference), std::string::npos);
+
+  auto page = officer->get("/agency/applications/" + id);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("data-step=\"start_review\""), std::string::npos) << page.body;
+  const std::string token = extract_csrf_token(page.body);
+  auto revision = [&] {
+    return std::to_string(parsed(call(applicant, "GET", "/api/v1/applications/" + id + "/steps"))
+                              .at("revision")
+                              .as_int64());
+  };
+  const std::string seen = revision();
+  auto started =
+      officer->post_form("/agency/applications/" + id + "/steps",
+                         {{"csrf_token", token}, {"step", "start_review"}, {"revision", seen}});
+  ASSERT_EQ(started.status, 303) << started.body;
+  auto done = officer->get(started.header("Location"));
+  EXPECT_NE(done.body.find("อยู่ระหว่างพิจารณา"), std::string::npos);
+
+  // More information without saying what: shown again, what was typed kept.
+  auto refused = officer->post_form("/agency/applications/" + id + "/steps",
+                                    {{"csrf_token", token},
+                                     {"step", "request_information"},
+                                     {"revision", revision()},
+                                     {"request_information-reason", "โปรดแก้จำนวนชุด"}});
+  ASSERT_EQ(refused.status, 422) << refused.body;
+  EXPECT_NE(refused.body.find("error-summary"), std::string::npos);
+  EXPECT_NE(refused.body.find("href=\"#request_information-items\""), std::string::npos);
+  EXPECT_NE(refused.body.find(">โปรดแก้จำนวนชุด</textarea>"), std::string::npos) << refused.body;
+  auto asked = officer->post_form("/agency/applications/" + id + "/steps",
+                                  {{"csrf_token", token},
+                                   {"step", "request_information"},
+                                   {"revision", revision()},
+                                   {"request_information-reason", "โปรดแก้จำนวนชุด"},
+                                   {"request_information-items", "copies"}});
+  ASSERT_EQ(asked.status, 303) << asked.body;
+  // A step chosen on the page as it was before: someone else just acted.
+  auto stale = officer->post_form(
+      "/agency/applications/" + id + "/steps",
+      {{"csrf_token", token}, {"step", "reject"}, {"revision", seen}, {"reject-reason", "ไม่ผ่าน"}});
+  EXPECT_EQ(stale.status, 409) << stale.body;
+  EXPECT_NE(stale.body.find("มีผู้อื่นเพิ่งดำเนินการ"), std::string::npos);
+  // Without a CSRF token nothing happens.
+  auto forged =
+      officer->post_form("/agency/applications/" + id + "/steps",
+                         {{"step", "reject"}, {"revision", revision()}, {"reject-reason", "x"}});
+  EXPECT_EQ(forged.status, 403);
+
+  auto other = signed_in(app_->port(), accounts::demo_officer_email("bma"),
+                         std::string(accounts::kDemoOfficerPassword));
+  EXPECT_EQ(other->get("/agency/applications/" + id).status, 404);
+  EXPECT_EQ(other->get("/agency/applications").body.find(reference), std::string::npos);
+  auto citizen = signed_in_applicant(app_->port());
+  EXPECT_EQ(citizen->get("/agency/applications").status, 403);
+  EXPECT_EQ(citizen->get("/agency/applications/" + id).status, 403);  // by role, for any id
+}
+
 PRATU_INSTANTIATE_ENGINE_TESTS(WorkflowIT);
 
 }  // namespace

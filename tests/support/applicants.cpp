@@ -33,11 +33,17 @@ std::unique_ptr<HttpClient> signed_in_applicant(std::uint16_t port, const std::s
         std::min(registered.body.find("error-summary"), registered.body.size()), 1500);
     return client;
   }
+  return signed_in(port, national_id, password);
+}
+
+std::unique_ptr<HttpClient> signed_in(std::uint16_t port, const std::string& login,
+                                      const std::string& password) {
+  auto client = std::make_unique<HttpClient>(port);
   auto form = client->get("/login");
-  auto in = client->post_form("/login", {{"login", national_id},
-                                         {"password", password},
-                                         {"csrf_token", extract_csrf_token(form.body)}});
-  EXPECT_EQ(in.status, 303);
+  auto in = client->post_form(
+      "/login",
+      {{"login", login}, {"password", password}, {"csrf_token", extract_csrf_token(form.body)}});
+  EXPECT_EQ(in.status, 303) << login;
   return client;
 }
 

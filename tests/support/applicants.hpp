@@ -32,6 +32,11 @@ std::unique_ptr<HttpClient> signed_in_applicant(
     std::uint16_t port, const std::string& national_id = kDemoApplicant,
     const std::string& password = kDemoApplicantPassword);
 
+/// A browser-like client on `port` signed in through the login page as `login` (any account:
+/// an applicant, an officer, a supervisor); a test failure when that does not work.
+std::unique_ptr<HttpClient> signed_in(std::uint16_t port, const std::string& login,
+                                      const std::string& password);
+
 /// A token for `login` from POST /api/v1/tokens on `port`; empty, with a test failure, when
 /// none is given.
 std::string api_token(std::uint16_t port, const std::string& login, const std::string& password);

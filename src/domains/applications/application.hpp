@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pratu::applications {
 
@@ -39,6 +40,30 @@ struct Application {
   std::string workflow_version;  // "sha256:<hex>" of the workflow it is submitted under
   std::string state;             // the workflow's state (docs/workflows.md)
   std::int64_t state_since = 0;  // when it entered that state
+};
+
+/// One line of an agency's work queue.
+struct QueueRow {
+  std::string public_id;
+  std::string reference;
+  std::string service;
+  std::string state;
+  std::string due_date;  // YYYY-MM-DD, or empty
+  std::int64_t submitted_at = 0;
+  std::int64_t state_since = 0;
+  std::string applicant;  // given and family name
+};
+
+/// What an agency's work queue shows.
+struct QueueFilter {
+  std::string agency;
+  std::string service;                 // one service's, or all
+  std::string state;                   // one state's, or all
+  std::vector<std::string> leave_out;  // states not shown (the final ones, unless asked)
+  std::string reference;               // the one application with this reference
+  std::string name;                    // applicants whose given or family name starts so
+  int limit = 50;
+  int offset = 0;
 };
 
 /// One entry of an application's timeline.

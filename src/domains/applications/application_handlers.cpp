@@ -3,18 +3,24 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
+#include <set>
 
 #include "common/civil_date.hpp"
 #include "common/log.hpp"
+#include "common/text.hpp"
 #include "domains/applications/answer_input.hpp"
 #include "domains/applications/document_text.hpp"
+#include "web/access.hpp"
 #include "web/components.hpp"
 #include "web/dates.hpp"
 #include "web/file_response.hpp"
 #include "web/form.hpp"
+#include "web/problem.hpp"
 
 namespace pratu::applications {
 
@@ -1043,7 +1049,7 @@ web::Response ApplicationHandlers::render_submitted(
   }
   if (!notice.empty()) model["notice"] = notice;
   for (const auto& [k, value] : extra) model[k] = value;
-  if (template_name == "applications/show") {
+  if (template_name == "applications/show" || template_name == "applications/agency_show") {
     json::array sections;
     if (const Form* form = service_.form(a.service)) {
       FormEvaluation evaluation = service_.evaluate(*form, a.answers);
@@ -1233,6 +1239,232 @@ Result<web::Response> ApplicationHandlers::list(const web::Request& request,
   return renderer_.page(request, context, "applications/list", std::move(model));
 }
 
+// ---- The agency's side -------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view kAgencyApplications = "/agency/applications";
+constexpr int kQueuePage = 50;
+
+std::string agency_url(std::string_view public_id, std::string_view rest = {}) {
+  return std::string(kAgencyApplications) + "/" + std::string(public_id) + std::string(rest);
+}
+
+}  // namespace
+
+Result<web::Response> ApplicationHandlers::queue(const web::Request& request,
+                                                 web::RequestContext& context) {
+  const auto& t = renderer_.translations();
+  const Locale locale = context.locale;
+  const web::Principal& who = *context.user;
+  QueueFilter filter;
+  filter.service = request.query_param("service").value_or("");
+  filter.state = request.query_param("state").value_or("");
+  const std::string q(trim(request.query_param("q").value_or(""), kAsciiWhitespace));
+  const bool decided = request.query_param("decided").value_or("") == "1";
+  // A reference names one application; anything else is the start of a name.
+  if (!q.empty()) {
+    if (q.find('-') != std::string::npos) {
+      filter.reference = q;
+      for (char& ch : filter.reference)
+        ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    } else {
+      filter.name = q.substr(0, 100);
+    }
+  }
+  int page = 1;
+  if (auto wanted = request.query_param("page")) {
+    page = std::clamp(std::atoi(wanted->c_str()), 1, 10000);
+  }
+  filter.limit = kQueuePage + 1;  // one more tells whether there is a next page
+  filter.offset = (page - 1) * kQueuePage;
+
+  // The agency's services that take applications, for the filters.
+  std::vector<web::Choice> services, states;
+  std::set<std::string> state_ids;
+  for (const auto* info : services_.services()) {
+    if (info->agency != who.agency_code || service_.form(info->slug) == nullptr) continue;
+    services.push_back({info->slug, locale == Locale::en ? info->name_en : info->name_th, {}});
+    for (const WorkflowState* s : workflows_.states_of(info->slug)) {
+      if (state_ids.insert(s->id).second) states.push_back({s->id, s->label.in(locale), {}});
+    }
+  }
+  const bool known_service =
+      filter.service.empty() || std::any_of(services.begin(), services.end(),
+                                            [&](auto& c) { return c.value == filter.service; });
+  if (!known_service) filter.service.clear();
+  if (!filter.state.empty() && !state_ids.contains(filter.state)) filter.state.clear();
+
+  PRATU_TRY(rows, workflows_.queue(who, filter, decided));
+  const bool more = rows.size() > static_cast<std::size_t>(kQueuePage);
+  if (more) rows.pop_back();
+  const std::string today = iso_date(service_.today());
+  json::array items;
+  for (const auto& row : rows) {
+    const auto* info = services_.service(row.service);
+    std::string status = row.state;
+    for (const WorkflowState* s : workflows_.states_of(row.service)) {
+      if (s->id == row.state) status = s->label.in(locale);
+    }
+    bool final_state = false;
+    for (const WorkflowState* s : workflows_.states_of(row.service)) {
+      if (s->id == row.state) final_state = s->terminal;
+    }
+    json::object item{
+        {"url", agency_url(row.public_id)},
+        {"reference", row.reference},
+        {"service",
+         info == nullptr ? row.service : (locale == Locale::en ? info->name_en : info->name_th)},
+        {"applicant", row.applicant},
+        {"status", status},
+        {"submitted_on", web::format_date(locale, row.submitted_at)},
+        {"overdue", !final_state && !row.due_date.empty() && row.due_date < today}};
+    if (!row.due_date.empty()) item["due_date"] = date_text(locale, row.due_date);
+    items.push_back(std::move(item));
+  }
+  auto page_url = [&](int n) {
+    std::string url = std::string(kAgencyApplications) + "?page=" + std::to_string(n);
+    if (!filter.service.empty()) url += "&service=" + web::percent_encode(filter.service);
+    if (!filter.state.empty()) url += "&state=" + web::percent_encode(filter.state);
+    if (!q.empty()) url += "&q=" + web::percent_encode(q);
+    if (decided) url += "&decided=1";
+    return url;
+  };
+  json::object model{
+      {"title", t.text(locale, "applications.queue.title")},
+      {"items", std::move(items)},
+      {"none", rows.empty()},
+      {"service_select",
+       web::select({"service", t.text(locale, "applications.queue.service"), {}, {}}, services,
+                   filter.service, t.text(locale, "applications.queue.any_service"))},
+      {"state_select",
+       web::select({"state", t.text(locale, "applications.queue.state"), {}, {}}, states,
+                   filter.state, t.text(locale, "applications.queue.any_state"))},
+      {"search", web::text_input({"q",
+                                  t.text(locale, "applications.queue.search"),
+                                  t.text(locale, "applications.queue.search_hint"),
+                                  {}},
+                                 q)},
+      {"decided", decided}};
+  if (page > 1) model["previous_url"] = page_url(page - 1);
+  if (more) model["next_url"] = page_url(page + 1);
+  return renderer_.page(request, context, "applications/queue", std::move(model));
+}
+
+web::Response ApplicationHandlers::render_agency_view(
+    const web::Request& request, web::RequestContext& context, const Application& a,
+    const std::string& failed_step, const std::map<std::string, std::string>& errors,
+    const web::Form* typed, const json::object& banner, int status) {
+  const auto& t = renderer_.translations();
+  const Locale locale = context.locale;
+  json::array steps;
+  json::array summary;
+  if (auto workflow = workflows_.workflow_of(a)) {
+    const Form* form = service_.form(a.service);
+    for (const Transition* step : workflows_.steps_for(*context.user, a, **workflow)) {
+      const bool again = step->id == failed_step && typed != nullptr;
+      auto error_of = [&](const std::string& field) {
+        if (step->id != failed_step) return std::string();
+        auto it = errors.find(field);
+        return it == errors.end() ? std::string() : it->second;
+      };
+      const std::string prefix = step->id + "-";
+      json::object model{{"id", step->id},
+                         {"label", step->label.in(locale)},
+                         {"action", agency_url(a.public_id, "/steps")},
+                         {"revision", a.revision}};
+      if (step->needs_reason) {
+        model["reason"] =
+            web::textarea({prefix + "reason", t.text(locale, "applications.officer.reason"),
+                           t.text(locale, "applications.officer.reason_hint"), error_of("reason")},
+                          again ? typed->value(prefix + "reason") : std::string());
+      }
+      if (step->names_items && form != nullptr) {
+        std::vector<web::Choice> questions;
+        for (const auto& page : form->pages) {
+          for (const auto& field : page.fields) {
+            if (field.type == FieldType::declaration) continue;
+            questions.push_back({field.id, field.label.in(locale), page.title.in(locale)});
+          }
+        }
+        model["items"] = web::checkboxes(
+            {prefix + "items", t.text(locale, "applications.officer.items"),
+             t.text(locale, "applications.officer.items_hint"), error_of("items")},
+            questions, again ? typed->values(prefix + "items") : std::vector<std::string>{});
+      }
+      if (!step->checklist.empty()) {
+        std::vector<web::Choice> lines;
+        for (std::size_t i = 0; i < step->checklist.size(); ++i) {
+          lines.push_back({std::to_string(i + 1), step->checklist[i].in(locale), {}});
+        }
+        model["checklist"] = web::checkboxes(
+            {prefix + "checklist",
+             t.text(locale, "applications.officer.checklist"),
+             {},
+             error_of("checklist")},
+            lines, again ? typed->values(prefix + "checklist") : std::vector<std::string>{});
+      }
+      steps.push_back(std::move(model));
+    }
+  }
+  for (const auto& [field, message] : errors) {
+    summary.push_back(json::object{{"field", failed_step + "-" + field}, {"message", message}});
+  }
+  json::object extra{{"steps", std::move(steps)},
+                     {"errors", std::move(summary)},
+                     {"queue_url", std::string(kAgencyApplications)}};
+  if (!banner.empty()) extra["banner"] = banner;
+  auto response = render_submitted(request, context, a, "applications/agency_show", "", extra);
+  response.status = status;
+  return response;
+}
+
+Result<web::Response> ApplicationHandlers::agency_application(const web::Request& request,
+                                                              web::RequestContext& context) {
+  PRATU_TRY(found, workflows_.find_for(*context.user, request.path_param("id")));
+  json::object banner;
+  if (request.query_param("done").value_or("") == "1") {
+    const auto& t = renderer_.translations();
+    banner = web::notification_banner(web::BannerKind::success,
+                                      t.text(context.locale, "applications.officer.done_title"),
+                                      status_of(found, context.locale).first);
+  }
+  return render_agency_view(request, context, found, {}, {}, nullptr, banner, 200);
+}
+
+Result<web::Response> ApplicationHandlers::take_step(const web::Request& request,
+                                                     web::RequestContext& context) {
+  const auto& t = renderer_.translations();
+  PRATU_TRY(body, web::Form::parse(request));
+  const std::string id(request.path_param("id"));
+  StepRequest step;
+  step.transition = body.value("step");
+  step.revision = std::atoll(body.value("revision").c_str());
+  step.reason = body.value(step.transition + "-reason");
+  step.items = body.values(step.transition + "-items");
+  step.confirmed = body.values(step.transition + "-checklist").size();
+  auto taken = workflows_.take(*context.user, id, step);
+  if (taken) return web::Response::redirect(agency_url(id, "?done=1"));
+  const Error& error = taken.error();
+  if (error.code == ErrorCode::not_found) return error;
+  PRATU_TRY(now, workflows_.find_for(*context.user, id));
+  if (error.code == ErrorCode::invalid_input && !error.fields.empty()) {
+    // Shown again with what was typed, each problem by its field.
+    std::map<std::string, std::string> errors;
+    for (const auto& f : error.fields) {
+      errors.emplace(f.field, t.text(context.locale, f.message_key));
+    }
+    return render_agency_view(request, context, now, step.transition, errors, &body, {}, 422);
+  }
+  // Refused as a whole: someone else moved it, or the step is no longer open. The page shows
+  // the application as it is now, and why.
+  json::object banner = web::notification_banner(
+      web::BannerKind::important, t.text(context.locale, "applications.officer.refused_title"),
+      t.text(context.locale, error.message_key));
+  return render_agency_view(request, context, now, {}, {}, nullptr, banner,
+                            web::http_status(error.code));
+}
+
 web::Routes ApplicationHandlers::routes() {
   using web::Access;
   web::Routes r;
@@ -1245,6 +1477,28 @@ web::Routes ApplicationHandlers::routes() {
         &ApplicationHandlers::before_start);
   route("POST", "/services/{slug}/apply", "application_start", &ApplicationHandlers::start);
   route("GET", "/applications", "applications_list", &ApplicationHandlers::list);
+  // The agency's side: its officers and supervisors; an application of another agency's, or
+  // none, is not found for them.
+  auto agency = [&](std::string method, std::string pattern, std::string name, auto member) {
+    r.push_back(web::route(std::move(method), std::move(pattern), Access::agency_officer,
+                           web::Surface::page, std::move(name), web::bound(this, member)));
+    if (r.back().method == "POST") r.back().body_limit = kMaxPageBody;
+    if (r.back().pattern.find("{id}") != std::string::npos) {
+      r.back().owner = [this](const web::Request& request,
+                              const web::RequestContext& context) -> Result<std::string> {
+        // Only the agency's people are looked for: anyone else is refused by role (403) for
+        // every id alike, so nothing is learnt about which exist.
+        if (!web::is_agency_role(context.user->role)) return std::string();
+        PRATU_TRY(found, workflows_.find_for(*context.user, request.path_param("id")));
+        return found.agency;
+      };
+    }
+  };
+  agency("GET", "/agency/applications", "agency_queue", &ApplicationHandlers::queue);
+  agency("GET", "/agency/applications/{id}", "agency_application",
+         &ApplicationHandlers::agency_application);
+  agency("POST", "/agency/applications/{id}/steps", "agency_application_step",
+         &ApplicationHandlers::take_step);
   route("GET", "/applications/{id}", "application", &ApplicationHandlers::resume);
   route("GET", "/applications/{id}/pages/{page}", "application_page", &ApplicationHandlers::page);
   route("POST", "/applications/{id}/pages/{page}", "application_page_save",

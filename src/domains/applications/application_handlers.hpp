@@ -21,10 +21,19 @@
 ///   GET  /applications/{id}/receipt              the same, to print
 ///   GET  /applications/{id}/documents/{path}     a file attached to it, shown in the browser
 ///                                                (path: question, or group.item.question)
+///
+/// And the agency's side, for its officers and supervisors:
+///   GET  /agency/applications                    the work queue: earliest due first, by
+///                                                service and state, a reference or a name
+///   GET  /agency/applications/{id}               one application, its timeline, and a form
+///                                                for each step they may take
+///   POST /agency/applications/{id}/steps         take one (refused when someone else moved
+///                                                it since the page was shown)
 // clang-format on
 
 #include <boost/json/object.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -86,6 +95,18 @@ class ApplicationHandlers {
   // An error of the service as the page the person sees: its own message, never a generic one.
   Result<web::Response> refusal(const web::Request& request, web::RequestContext& context,
                                 const Error& error);
+
+  Result<web::Response> queue(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> agency_application(const web::Request& request,
+                                           web::RequestContext& context);
+  Result<web::Response> take_step(const web::Request& request, web::RequestContext& context);
+  // The agency's view of `a` with a form per step; `errors` (field → message) and `typed`
+  // show a refused step again, `banner` what just happened.
+  web::Response render_agency_view(const web::Request& request, web::RequestContext& context,
+                                   const Application& a, const std::string& failed_step,
+                                   const std::map<std::string, std::string>& errors,
+                                   const web::Form* typed, const boost::json::object& banner,
+                                   int status);
 
   // The status of submitted application `a` as its workflow names it in `locale`, and whether
   // it is decided (a final state).

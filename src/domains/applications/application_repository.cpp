@@ -191,6 +191,57 @@ Result<std::vector<TimelineEvent>> events(storage::Connection& c, std::int64_t a
   return out;
 }
 
+Result<std::vector<QueueRow>> queue(storage::Connection& c, const QueueFilter& f) {
+  std::string sql =
+      "SELECT a.public_id, a.reference, a.service, a.state, a.due_date, a.submitted_at, "
+      "a.state_since, u.given_name, u.family_name FROM applications a "
+      "JOIN users u ON u.id = a.user_id WHERE a.agency = $1 AND a.status = 'submitted'";
+  std::vector<storage::Value> params{f.agency};
+  auto param = [&](std::string value) {
+    params.emplace_back(std::move(value));
+    return "$" + std::to_string(params.size());
+  };
+  if (!f.service.empty()) sql += " AND a.service = " + param(f.service);
+  if (!f.state.empty()) sql += " AND a.state = " + param(f.state);
+  if (!f.leave_out.empty()) {
+    sql += " AND a.state NOT IN (";
+    for (std::size_t i = 0; i < f.leave_out.size(); ++i) {
+      sql += (i == 0 ? "" : ", ") + param(f.leave_out[i]);
+    }
+    sql += ")";
+  }
+  if (!f.reference.empty()) sql += " AND a.reference = " + param(f.reference);
+  if (!f.name.empty()) {
+    // A prefix, its LIKE wildcards taken literally.
+    std::string prefix;
+    for (char ch : f.name) {
+      if (ch == '%' || ch == '_' || ch == '\\') prefix.push_back('\\');
+      prefix.push_back(ch);
+    }
+    const std::string like = param(prefix + "%");
+    sql += " AND (u.given_name LIKE " + like + " ESCAPE '\\' OR u.family_name LIKE " + like +
+           " ESCAPE '\\')";
+  }
+  sql += " ORDER BY a.due_date IS NULL, a.due_date, a.submitted_at, a.id LIMIT " +
+         std::to_string(f.limit) + " OFFSET " + std::to_string(f.offset);
+  PRATU_TRY(rows, c.query(sql, params));
+  std::vector<QueueRow> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) {
+    QueueRow q;
+    q.public_id = row.text(0);
+    q.reference = row.text(1);
+    q.service = row.text(2);
+    q.state = row.text(3);
+    q.due_date = row.text(4);
+    q.submitted_at = row.int64(5);
+    q.state_since = row.int64(6);
+    q.applicant = row.text(7) + (row.text(8).empty() ? "" : " " + row.text(8));
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
 Result<std::int64_t> move_state(storage::Connection& c, const Application& a, std::string_view to,
                                 std::int64_t now) {
   return c.execute(

@@ -57,6 +57,10 @@ Result<void> add_event(storage::Connection& c, std::int64_t application_id, std:
                        std::string_view kind);
 Result<std::vector<TimelineEvent>> events(storage::Connection& c, std::int64_t application_id);
 
+/// A page of an agency's work queue: the earliest due first (those without a due date last),
+/// then the earliest submitted.
+Result<std::vector<QueueRow>> queue(storage::Connection& c, const QueueFilter& filter);
+
 /// Moves `a` from its state to `to` if nobody changed it since it was read (its revision and
 /// state as `a` holds them); the rows changed: 0 when someone else did.
 Result<std::int64_t> move_state(storage::Connection& c, const Application& a, std::string_view to,

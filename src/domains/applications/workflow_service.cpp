@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <set>
 
 #include "common/unicode_text.hpp"
 #include "domains/applications/application_repository.hpp"
@@ -98,6 +99,36 @@ Result<std::shared_ptr<const Workflow>> WorkflowService::workflow_of(const Appli
   auto kept = std::make_shared<const Workflow>(std::move(parsed));
   std::lock_guard lock(older_mutex_);
   return older_.try_emplace(a.workflow_version, std::move(kept)).first->second;
+}
+
+Result<std::vector<QueueRow>> WorkflowService::queue(const web::Principal& who, QueueFilter filter,
+                                                     bool include_decided) {
+  if (!web::is_agency_role(who.role) || who.agency_code.empty()) return std::vector<QueueRow>{};
+  filter.agency = who.agency_code;
+  if (!include_decided && filter.state.empty() && filter.reference.empty()) {
+    // The final states of the agency's services' workflows (the current ones; an application
+    // under an older version ends in a state of the same name in every demo workflow).
+    std::set<std::string> final_states;
+    for (const auto& [slug, workflow] : workflows_) {
+      const platform::ServiceInfo* info = services_.service(slug);
+      if (info == nullptr || info->agency != who.agency_code) continue;
+      if (!filter.service.empty() && filter.service != slug) continue;
+      for (const auto& s : workflow.states) {
+        if (s.terminal) final_states.insert(s.id);
+      }
+    }
+    filter.leave_out.assign(final_states.begin(), final_states.end());
+  }
+  return db_.read_value<std::vector<QueueRow>>(
+      [&](storage::Connection& c) { return repository::queue(c, filter); });
+}
+
+std::vector<const WorkflowState*> WorkflowService::states_of(std::string_view service) const {
+  std::vector<const WorkflowState*> out;
+  if (auto it = workflows_.find(service); it != workflows_.end()) {
+    for (const auto& s : it->second.states) out.push_back(&s);
+  }
+  return out;
 }
 
 bool WorkflowService::may_take(const web::Principal& who, const Application& a,

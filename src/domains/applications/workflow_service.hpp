@@ -61,6 +61,15 @@ class WorkflowService {
                                            const Application& application,
                                            const Workflow& workflow) const;
 
+  /// A page of the work queue of `who`'s agency (officers and supervisors only: empty for
+  /// anyone else); the decided ones are left out unless `include_decided` or a state or a
+  /// reference is asked for.
+  Result<std::vector<QueueRow>> queue(const web::Principal& who, QueueFilter filter,
+                                      bool include_decided);
+
+  /// The states of `service`'s current workflow, in order (for a filter).
+  std::vector<const WorkflowState*> states_of(std::string_view service) const;
+
   /// Takes a step: the application as it is after it. Fails with not_found (not theirs to
   /// see), forbidden (applications.errors.step_not_yours), conflict (step_not_now: the
   /// application is no longer in a state the step leaves; step_changed_meanwhile: someone

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "domains/accounts/accounts_service.hpp"
+#include "storage/database.hpp"
 #include "support/applicants.hpp"
 #include "support/http_client.hpp"
 #include "support/test_app.hpp"
@@ -292,6 +294,50 @@ TEST_P(DocumentsIT, TheOwnerOpensAnAttachedFileAndNobodyElseFindsIt) {
   auto refused = bearer_request(app_->port(), other, "GET", "/api/v1/wallet/" + id + "/content");
   EXPECT_EQ(refused.status, 404);
   EXPECT_EQ(refused.header("Content-Type"), "application/problem+json");
+}
+
+// The agency that owns a submitted application opens its files on its own pages, as the
+// applicant does; another agency's officer finds nothing and an applicant is refused by role.
+TEST_P(DocumentsIT, TheAgencyOpensTheFilesOfAnApplicationSubmittedToIt) {
+  auto owner = applicant();
+  const auto app = start(*owner, "change-of-address");
+  ASSERT_EQ(post_page(*owner, app, {{"action", "attach:mover_id_card"}},
+                      {{"mover_id_card", "id.png", png()}})
+                .status,
+            303);
+  const std::string public_id = app.substr(std::string_view("/applications/").size());
+  const std::string url = "/agency/applications/" + public_id + "/documents/mover_id_card";
+  auto officer = signed_in(app_->port(), accounts::demo_officer_email("dopa"),
+                           std::string(accounts::kDemoOfficerPassword));
+  // A draft is the applicant's alone.
+  EXPECT_EQ(officer->get(url).status, 404);
+
+  // Sent (as a submission leaves it: status, reference, the workflow's first state).
+  auto opened = storage::open_database({.url = db_->url()});
+  ASSERT_TRUE(opened) << opened.error().detail;
+  ASSERT_TRUE((*opened)->write([&](storage::Connection& c) -> Result<void> {
+    PRATU_CHECK(
+        c.execute("UPDATE applications SET status = 'submitted', reference = 'DOPA-2569-000001-K', "
+                  "submitted_at = 1, state = 'submitted', state_since = 1 WHERE public_id = $1",
+                  {public_id}));
+    return ok();
+  }));
+  auto page = officer->get("/agency/applications/" + public_id);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("href=\"" + url + "\""), std::string::npos) << page.body;
+  auto file = officer->get(url);
+  ASSERT_EQ(file.status, 200) << file.body.substr(0, 2000);
+  EXPECT_EQ(file.body, png());
+  EXPECT_EQ(file.header("Content-Type"), "image/png");
+  EXPECT_EQ(file.header("Content-Security-Policy").rfind("sandbox; default-src 'none'", 0), 0u);
+  EXPECT_EQ(officer->get("/agency/applications/" + public_id + "/documents/household_head_consent")
+                .status,
+            404);
+
+  auto other = signed_in(app_->port(), accounts::demo_officer_email("bma"),
+                         std::string(accounts::kDemoOfficerPassword));
+  EXPECT_EQ(other->get(url).status, 404);
+  EXPECT_EQ(owner->get(url).status, 403);
 }
 
 // "My documents": what the person uploaded, to open or take out of the wallet; an application

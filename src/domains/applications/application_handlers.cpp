@@ -37,6 +37,14 @@ std::string app_url(const Application& a, std::string_view rest = {}) {
   return std::string(kApplications) + "/" + a.public_id + std::string(rest);
 }
 
+// The agency's pages: the work queue, and one application.
+constexpr std::string_view kAgencyApplications = "/agency/applications";
+constexpr int kQueuePage = 50;
+
+std::string agency_url(std::string_view public_id, std::string_view rest = {}) {
+  return std::string(kAgencyApplications) + "/" + std::string(public_id) + std::string(rest);
+}
+
 std::string page_url(const Application& a, std::string_view page, bool return_to_check = false) {
   return app_url(a, "/pages/" + std::string(page)) + (return_to_check ? "?return=check" : "");
 }
@@ -1023,7 +1031,9 @@ web::Response ApplicationHandlers::render_submitted(
   const Locale locale = context.locale;
   const std::map<std::string, std::string> no_errors;
   View v{locale, t, service_.addresses(), no_errors};
-  v.documents_url = app_url(a, "/documents/");
+  v.documents_url = template_name == "applications/agency_show"
+                        ? agency_url(a.public_id, "/documents/")
+                        : app_url(a, "/documents/");
   const auto* info = services_.service(a.service);
   const std::string service_name =
       info == nullptr ? a.service : (locale == Locale::en ? info->name_en : info->name_th);
@@ -1241,17 +1251,6 @@ Result<web::Response> ApplicationHandlers::list(const web::Request& request,
 
 // ---- The agency's side -------------------------------------------------------------------
 
-namespace {
-
-constexpr std::string_view kAgencyApplications = "/agency/applications";
-constexpr int kQueuePage = 50;
-
-std::string agency_url(std::string_view public_id, std::string_view rest = {}) {
-  return std::string(kAgencyApplications) + "/" + std::string(public_id) + std::string(rest);
-}
-
-}  // namespace
-
 Result<web::Response> ApplicationHandlers::queue(const web::Request& request,
                                                  web::RequestContext& context) {
   const auto& t = renderer_.translations();
@@ -1432,6 +1431,15 @@ Result<web::Response> ApplicationHandlers::agency_application(const web::Request
   return render_agency_view(request, context, found, {}, {}, nullptr, banner, 200);
 }
 
+Result<web::Response> ApplicationHandlers::agency_document(const web::Request& request,
+                                                           web::RequestContext& context) {
+  PRATU_TRY(found, workflows_.find_for(*context.user, request.path_param("id")));
+  auto file = service_.attached_to(found, request.path_param("path"));
+  if (!file) return file.error();
+  PRATU_TRY(path, uploads_.content_file(file->sha256));
+  return web::file_response(std::move(path), file->media_type, file->name);
+}
+
 Result<web::Response> ApplicationHandlers::take_step(const web::Request& request,
                                                      web::RequestContext& context) {
   const auto& t = renderer_.translations();
@@ -1499,6 +1507,10 @@ web::Routes ApplicationHandlers::routes() {
          &ApplicationHandlers::agency_application);
   agency("POST", "/agency/applications/{id}/steps", "agency_application_step",
          &ApplicationHandlers::take_step);
+  // The applicant's documents, opened in the browser as they are for the applicant.
+  agency("GET", "/agency/applications/{id}/documents/{path}", "agency_application_document",
+         &ApplicationHandlers::agency_document);
+  r.back().work = web::Work::documents;
   route("GET", "/applications/{id}", "application", &ApplicationHandlers::resume);
   route("GET", "/applications/{id}/pages/{page}", "application_page", &ApplicationHandlers::page);
   route("POST", "/applications/{id}/pages/{page}", "application_page_save",

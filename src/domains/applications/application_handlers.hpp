@@ -29,6 +29,7 @@
 ///                                                for each step they may take
 ///   POST /agency/applications/{id}/steps         take one (refused when someone else moved
 ///                                                it since the page was shown)
+///   GET  /agency/applications/{id}/documents/{path}   a file attached to it
 // clang-format on
 
 #include <boost/json/object.hpp>
@@ -100,6 +101,7 @@ class ApplicationHandlers {
   Result<web::Response> agency_application(const web::Request& request,
                                            web::RequestContext& context);
   Result<web::Response> take_step(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> agency_document(const web::Request& request, web::RequestContext& context);
   // The agency's view of `a` with a form per step; `errors` (field → message) and `typed`
   // show a refused step again, `banner` what just happened.
   web::Response render_agency_view(const web::Request& request, web::RequestContext& context,

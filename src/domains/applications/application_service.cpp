@@ -342,12 +342,18 @@ Result<AttachedFile> ApplicationService::attached(std::int64_t user_id, std::str
       ErrorCode::not_found, "applications.errors.document_missing", "document", {}, 0};
   auto found = find(user_id, public_id);
   if (!found) return found.error().code == ErrorCode::not_found ? missing : found.error();
+  return attached_to(*found, path);
+}
+
+Result<AttachedFile> ApplicationService::attached_to(const Application& a, std::string_view path) {
+  const Error missing{
+      ErrorCode::not_found, "applications.errors.document_missing", "document", {}, 0};
   const auto parsed = parse_document_path(path);
-  const Form* f = form(found->service);
-  // Only a document question's answer, which Pratu wrote from the person's own wallet, names
-  // a file that is theirs; any other answer is the client's word.
+  const Form* f = form(a.service);
+  // Only a document question's answer, which Pratu wrote from the applicant's own wallet,
+  // names a file that is theirs; any other answer is the client's word.
   if (!parsed || f == nullptr || document_question(*f, *parsed) == nullptr) return missing;
-  const json::value* answer = answer_at(found->answers, *parsed);
+  const json::value* answer = answer_at(a.answers, *parsed);
   auto file = answer != nullptr ? attached_file(*answer) : std::nullopt;
   if (!file) return missing;
   return std::move(*file);

@@ -113,6 +113,9 @@ class ApplicationService {
   /// nothing is attached there.
   Result<AttachedFile> attached(std::int64_t user_id, std::string_view public_id,
                                 std::string_view path);
+  /// The same on application `a` as already found (by whoever may read it: the agency's
+  /// officers read it through WorkflowService::find_for).
+  Result<AttachedFile> attached_to(const Application& a, std::string_view path);
 
   /// The form of `service`, or nullptr when it has none (any more).
   const Form* form(std::string_view service) const;

@@ -157,6 +157,49 @@ TEST_P(WorkflowIT, AnOfficerAndTheApplicantTakeAnApplicationToADecision) {
   EXPECT_EQ(shown.body.find(accounts::demo_officer_email("dbd")), std::string::npos);
 }
 
+TEST_P(WorkflowIT, TheQueueApiListsTheAgencysApplicationsEarliestDueFirst) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const std::string first = submitted(applicant);
+  const std::string second = submitted(applicant);
+  const auto officer = officer_token("dbd");
+  auto listed = call(officer, "GET", "/api/v1/agency/applications");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  auto page = parsed(listed);
+  const auto& items = page.at("applications").as_array();
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].at("id").as_string(), first);  // the same due date: the earlier submitted first
+  EXPECT_EQ(items[0].at("state"), "submitted");
+  EXPECT_EQ(items[0].at("state_label").at("en"), "Submitted");
+  EXPECT_EQ(items[0].at("overdue"), false);
+  EXPECT_TRUE(page.at("next_page").is_null());
+  const std::string reference(items[1].at("reference").as_string());
+  auto one = parsed(call(officer, "GET", "/api/v1/agency/applications?q=" + reference));
+  ASSERT_EQ(one.at("applications").as_array().size(), 1u);
+  EXPECT_EQ(one.at("applications").at(0).at("id").as_string(), second);
+
+  // Decided ones leave the queue unless asked for.
+  ASSERT_EQ(step(officer, first, "start_review").status, 200);
+  ASSERT_EQ(step(officer, first, "reject", {{"reason", "ไม่มีสิทธิ์"}}).status, 200);
+  EXPECT_EQ(parsed(call(officer, "GET", "/api/v1/agency/applications"))
+                .at("applications")
+                .as_array()
+                .size(),
+            1u);
+  EXPECT_EQ(parsed(call(officer, "GET", "/api/v1/agency/applications?decided=1"))
+                .at("applications")
+                .as_array()
+                .size(),
+            2u);
+  EXPECT_EQ(call(officer, "GET", "/api/v1/agency/applications?page=0").status, 422);
+
+  // Another agency's queue holds none of them; an applicant has no queue.
+  auto other = parsed(call(officer_token("bma"), "GET", "/api/v1/agency/applications?decided=1"));
+  EXPECT_TRUE(other.at("applications").as_array().empty());
+  auto refused = call(applicant, "GET", "/api/v1/agency/applications");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(refused.header("Content-Type"), "application/problem+json");
+}
+
 TEST_P(WorkflowIT, NobodyElseSeesOrMovesTheApplication) {
   const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
   const std::string id = submitted(applicant);

@@ -106,7 +106,7 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
   api_ = std::make_unique<ApplicationApi>(*service_, *uploads_, shared.translations);
   upload_api_ = std::make_unique<UploadApi>(*uploads_, shared.translations);
   wallet_handlers_ = std::make_unique<WalletHandlers>(*uploads_, *shared.renderer);
-  workflow_api_ = std::make_unique<WorkflowApi>(*workflow_service_);
+  workflow_api_ = std::make_unique<WorkflowApi>(*workflow_service_, shared.clock);
   return ok();
 }
 

@@ -2,6 +2,12 @@
 
 #include <boost/json.hpp>
 
+#include <cctype>
+#include <charconv>
+
+#include "common/civil_date.hpp"
+#include "common/text.hpp"
+
 #include "web/dates.hpp"
 #include "web/json_body.hpp"
 
@@ -25,7 +31,64 @@ Error invalid_field(std::string field, std::string detail) {
 
 }  // namespace
 
-WorkflowApi::WorkflowApi(WorkflowService& service) : service_(service) {}
+WorkflowApi::WorkflowApi(WorkflowService& service, const Clock& clock)
+    : service_(service), clock_(clock) {}
+
+Result<web::Response> WorkflowApi::queue(const web::Request& request,
+                                         web::RequestContext& context) {
+  constexpr int kPage = 50;
+  QueueFilter filter;
+  filter.service = request.query_param("service").value_or("");
+  filter.state = request.query_param("state").value_or("");
+  const std::string q(trim(request.query_param("q").value_or(""), kAsciiWhitespace));
+  if (q.find('-') != std::string::npos) {
+    filter.reference = q;
+    for (char& ch : filter.reference) {
+      ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    }
+  } else {
+    filter.name = q.substr(0, 100);
+  }
+  int page = 1;
+  if (auto wanted = request.query_param("page"); wanted && !wanted->empty()) {
+    const auto [end, error] =
+        std::from_chars(wanted->data(), wanted->data() + wanted->size(), page);
+    if (error != std::errc() || end != wanted->data() + wanted->size() || page < 1 ||
+        page > 10000) {
+      return invalid_field("page", "page");
+    }
+  }
+  filter.limit = kPage + 1;  // one more tells whether there is a next page
+  filter.offset = (page - 1) * kPage;
+  PRATU_TRY(rows, service_.queue(*context.user, filter,
+                                 request.query_param("decided").value_or("") == "1"));
+  const bool more = rows.size() > static_cast<std::size_t>(kPage);
+  if (more) rows.pop_back();
+  const std::string today = iso_date(thai_date(clock_.now_seconds()));
+  json::array items;
+  for (const auto& row : rows) {
+    json::object item{
+        {"id", row.public_id},
+        {"reference", row.reference},
+        {"service", row.service},
+        {"applicant", row.applicant},
+        {"submitted_at", web::iso_date_time(row.submitted_at)},
+        {"state", row.state},
+        {"state_since", web::iso_date_time(row.state_since)},
+        {"due_date", row.due_date.empty() ? json::value(nullptr) : json::value(row.due_date)}};
+    bool decided = false;
+    for (const WorkflowState* s : service_.states_of(row.service)) {
+      if (s->id != row.state) continue;
+      item["state_label"] = text_json(s->label);
+      decided = s->terminal;
+    }
+    item["overdue"] = !decided && !row.due_date.empty() && row.due_date < today;
+    items.push_back(std::move(item));
+  }
+  return web::Response::json(json::serialize(
+      json::object{{"applications", std::move(items)},
+                   {"next_page", more ? json::value(page + 1) : json::value(nullptr)}}));
+}
 
 Result<json::object> WorkflowApi::view(const web::Principal& who, const Application& a) {
   PRATU_TRY(workflow, service_.workflow_of(a));
@@ -113,6 +176,10 @@ web::Routes WorkflowApi::routes() {
                          web::Surface::api, "api_application_step",
                          web::bound(this, &WorkflowApi::take)));
   r.back().body_limit = kMaxStepBody;
+  r.push_back(web::route("GET", "/api/v1/agency/applications", web::Access::agency_officer,
+                         web::Surface::api, "api_agency_queue",
+                         web::bound(this, &WorkflowApi::queue)));
+  r.back().body_limit = 0;
   return r;
 }
 

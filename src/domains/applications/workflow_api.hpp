@@ -7,6 +7,9 @@
 ///   POST /api/v1/applications/{id}/steps   {"transition", "revision", "reason"?, "items"?,
 ///                                          "checklist_confirmed"?}: takes one; 409 when
 ///                                          someone else moved it since `revision`
+///   GET  /api/v1/agency/applications       the caller's agency's work queue (officers and
+///                                          supervisors): ?service, ?state, ?q (a reference
+///                                          or the start of a name), ?decided=1, ?page
 // clang-format on
 ///
 /// For the applicant (their own applications) and the officers and supervisors of the agency
@@ -20,17 +23,19 @@ namespace pratu::applications {
 
 class WorkflowApi {
  public:
-  explicit WorkflowApi(WorkflowService& service);
+  WorkflowApi(WorkflowService& service, const Clock& clock);
   web::Routes routes();
 
  private:
   Result<web::Response> show(const web::Request& request, web::RequestContext& context);
   Result<web::Response> take(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> queue(const web::Request& request, web::RequestContext& context);
 
   // Where `application` stands and what `who` may do now.
   Result<boost::json::object> view(const web::Principal& who, const Application& application);
 
   WorkflowService& service_;
+  const Clock& clock_;
 };
 
 }  // namespace pratu::applications

@@ -167,7 +167,8 @@ TEST_P(WorkflowIT, TheQueueApiListsTheAgencysApplicationsEarliestDueFirst) {
   auto page = parsed(listed);
   const auto& items = page.at("applications").as_array();
   ASSERT_EQ(items.size(), 2u);
-  EXPECT_EQ(items[0].at("id").as_string(), first);  // the same due date: the earlier submitted first
+  EXPECT_EQ(items[0].at("id").as_string(),
+            first);  // the same due date: the earlier submitted first
   EXPECT_EQ(items[0].at("state"), "submitted");
   EXPECT_EQ(items[0].at("state_label").at("en"), "Submitted");
   EXPECT_EQ(items[0].at("overdue"), false);

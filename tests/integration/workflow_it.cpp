@@ -63,7 +63,7 @@ class WorkflowIT : public AppTest {
   static std::vector<std::string> steps_in(const json::object& view) {
     std::vector<std::string> out;
     for (const auto& s : view.at("steps").as_array()) {
-      out.emplace_back(s.at("transition").as_string());
+      out.emplace_back(s.at("id").as_string());
     }
     return out;
   }

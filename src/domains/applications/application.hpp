@@ -66,6 +66,10 @@ struct QueueFilter {
   int offset = 0;
 };
 
+/// Sets what `filter` searches for from `q` as a person types it: a reference (it has a "-")
+/// names one application, anything else is the start of a name (at most 100 bytes).
+void search_for(QueueFilter& filter, std::string_view q);
+
 /// One entry of an application's timeline.
 struct TimelineEvent {
   std::int64_t at = 0;

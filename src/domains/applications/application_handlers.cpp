@@ -1261,16 +1261,7 @@ Result<web::Response> ApplicationHandlers::queue(const web::Request& request,
   filter.state = request.query_param("state").value_or("");
   const std::string q(trim(request.query_param("q").value_or(""), kAsciiWhitespace));
   const bool decided = request.query_param("decided").value_or("") == "1";
-  // A reference names one application; anything else is the start of a name.
-  if (!q.empty()) {
-    if (q.find('-') != std::string::npos) {
-      filter.reference = q;
-      for (char& ch : filter.reference)
-        ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    } else {
-      filter.name = q.substr(0, 100);
-    }
-  }
+  search_for(filter, q);
   int page = 1;
   if (auto wanted = request.query_param("page")) {
     page = std::clamp(std::atoi(wanted->c_str()), 1, 10000);
@@ -1301,23 +1292,16 @@ Result<web::Response> ApplicationHandlers::queue(const web::Request& request,
   json::array items;
   for (const auto& row : rows) {
     const auto* info = services_.service(row.service);
-    std::string status = row.state;
-    for (const WorkflowState* s : workflows_.states_of(row.service)) {
-      if (s->id == row.state) status = s->label.in(locale);
-    }
-    bool final_state = false;
-    for (const WorkflowState* s : workflows_.states_of(row.service)) {
-      if (s->id == row.state) final_state = s->terminal;
-    }
+    const WorkflowState* state = workflows_.current_state(row.service, row.state);
     json::object item{
         {"url", agency_url(row.public_id)},
         {"reference", row.reference},
         {"service",
          info == nullptr ? row.service : (locale == Locale::en ? info->name_en : info->name_th)},
         {"applicant", row.applicant},
-        {"status", status},
+        {"status", state != nullptr ? state->label.in(locale) : row.state},
         {"submitted_on", web::format_date(locale, row.submitted_at)},
-        {"overdue", !final_state && !row.due_date.empty() && row.due_date < today}};
+        {"overdue", is_overdue(row, state, today)}};
     if (!row.due_date.empty()) item["due_date"] = date_text(locale, row.due_date);
     items.push_back(std::move(item));
   }

@@ -41,42 +41,42 @@ std::vector<const Transition*> Workflow::exits(std::string_view state) const {
   return out;
 }
 
-namespace {
-
 boost::json::object text_json(const Text& text) { return {{"th", text.th}, {"en", text.en}}; }
 
-}  // namespace
+boost::json::object state_json(const WorkflowState& s) {
+  boost::json::object state{{"id", s.id}, {"label", text_json(s.label)}, {"terminal", s.terminal}};
+  if (!s.next.empty()) state["next"] = text_json(s.next);
+  if (!s.terminal) {
+    state["clock"] = s.clock == LegalClock::running ? "running" : "paused";
+    if (s.limit_working_days) state["limit_working_days"] = *s.limit_working_days;
+  }
+  return state;
+}
+
+boost::json::object transition_json(const Transition& t) {
+  namespace json = boost::json;
+  json::array requires_;
+  if (t.needs_reason) requires_.push_back("reason");
+  if (t.names_items) requires_.push_back("items");
+  json::array checklist;
+  for (const auto& item : t.checklist) checklist.push_back(text_json(item));
+  json::object transition{{"id", t.id},
+                          {"label", text_json(t.label)},
+                          {"from", json::array(t.from.begin(), t.from.end())},
+                          {"to", t.to},
+                          {"by", actor_key(t.actor)},
+                          {"requires", std::move(requires_)},
+                          {"checklist", std::move(checklist)}};
+  if (t.max_times) transition["max_times"] = *t.max_times;
+  return transition;
+}
 
 boost::json::object workflow_json(const Workflow& workflow) {
   namespace json = boost::json;
   json::array states;
-  for (const auto& s : workflow.states) {
-    json::object state{{"id", s.id}, {"label", text_json(s.label)}, {"terminal", s.terminal}};
-    if (!s.next.empty()) state["next"] = text_json(s.next);
-    if (!s.terminal) {
-      state["clock"] = s.clock == LegalClock::running ? "running" : "paused";
-      if (s.limit_working_days) state["limit_working_days"] = *s.limit_working_days;
-    }
-    states.push_back(std::move(state));
-  }
+  for (const auto& s : workflow.states) states.push_back(state_json(s));
   json::array transitions;
-  for (const auto& t : workflow.transitions) {
-    json::array from(t.from.begin(), t.from.end());
-    json::array requires_;
-    if (t.needs_reason) requires_.push_back("reason");
-    if (t.names_items) requires_.push_back("items");
-    json::array checklist;
-    for (const auto& item : t.checklist) checklist.push_back(text_json(item));
-    json::object transition{{"id", t.id},
-                            {"label", text_json(t.label)},
-                            {"from", std::move(from)},
-                            {"to", t.to},
-                            {"by", actor_key(t.actor)},
-                            {"requires", std::move(requires_)},
-                            {"checklist", std::move(checklist)}};
-    if (t.max_times) transition["max_times"] = *t.max_times;
-    transitions.push_back(std::move(transition));
-  }
+  for (const auto& t : workflow.transitions) transitions.push_back(transition_json(t));
   return {{"service", workflow.service},
           {"version", workflow.version},
           {"initial", workflow.initial},

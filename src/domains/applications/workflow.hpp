@@ -73,7 +73,10 @@ struct Workflow {
 /// The workflows of the services that take applications, by slug.
 using Workflows = std::map<std::string, Workflow, std::less<>>;
 
-/// The workflow as the API gives it (docs/openapi: WorkflowDefinition).
+/// The workflow as the API gives it (docs/openapi: WorkflowDefinition), and its parts.
 boost::json::object workflow_json(const Workflow& workflow);
+boost::json::object state_json(const WorkflowState& state);
+boost::json::object transition_json(const Transition& transition);
+boost::json::object text_json(const Text& text);
 
 }  // namespace pratu::applications

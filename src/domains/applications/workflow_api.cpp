@@ -2,7 +2,6 @@
 
 #include <boost/json.hpp>
 
-#include <cctype>
 #include <charconv>
 
 #include "common/civil_date.hpp"
@@ -18,8 +17,6 @@ namespace json = boost::json;
 
 constexpr std::size_t kMaxStepBody = 16 * 1024;
 constexpr std::size_t kMaxItems = 200;
-
-json::object text_json(const Text& text) { return {{"th", text.th}, {"en", text.en}}; }
 
 Error invalid_field(std::string field, std::string detail) {
   return Error{ErrorCode::invalid_input,
@@ -40,15 +37,7 @@ Result<web::Response> WorkflowApi::queue(const web::Request& request,
   QueueFilter filter;
   filter.service = request.query_param("service").value_or("");
   filter.state = request.query_param("state").value_or("");
-  const std::string q(trim(request.query_param("q").value_or(""), kAsciiWhitespace));
-  if (q.find('-') != std::string::npos) {
-    filter.reference = q;
-    for (char& ch : filter.reference) {
-      ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    }
-  } else {
-    filter.name = q.substr(0, 100);
-  }
+  search_for(filter, request.query_param("q").value_or(""));
   int page = 1;
   if (auto wanted = request.query_param("page"); wanted && !wanted->empty()) {
     const auto [end, error] =
@@ -76,13 +65,9 @@ Result<web::Response> WorkflowApi::queue(const web::Request& request,
         {"state", row.state},
         {"state_since", web::iso_date_time(row.state_since)},
         {"due_date", row.due_date.empty() ? json::value(nullptr) : json::value(row.due_date)}};
-    bool decided = false;
-    for (const WorkflowState* s : service_.states_of(row.service)) {
-      if (s->id != row.state) continue;
-      item["state_label"] = text_json(s->label);
-      decided = s->terminal;
-    }
-    item["overdue"] = !decided && !row.due_date.empty() && row.due_date < today;
+    const WorkflowState* state = service_.current_state(row.service, row.state);
+    if (state != nullptr) item["state_label"] = text_json(state->label);
+    item["overdue"] = is_overdue(row, state, today);
     items.push_back(std::move(item));
   }
   return web::Response::json(json::serialize(
@@ -92,25 +77,12 @@ Result<web::Response> WorkflowApi::queue(const web::Request& request,
 
 Result<json::object> WorkflowApi::view(const web::Principal& who, const Application& a) {
   PRATU_TRY(workflow, service_.workflow_of(a));
-  json::object state{{"id", a.state}, {"since", web::iso_date_time(a.state_since)}};
-  if (const WorkflowState* s = workflow->state(a.state)) {
-    state["label"] = text_json(s->label);
-    if (!s->next.empty()) state["next"] = text_json(s->next);
-    state["terminal"] = s->terminal;
-    if (!s->terminal) state["clock"] = s->clock == LegalClock::running ? "running" : "paused";
-  }
+  json::object state{{"id", a.state}};
+  if (const WorkflowState* s = workflow->state(a.state)) state = state_json(*s);
+  state["since"] = web::iso_date_time(a.state_since);
   json::array steps;
   for (const Transition* t : service_.steps_for(who, a, *workflow)) {
-    json::array requires_;
-    if (t->needs_reason) requires_.push_back("reason");
-    if (t->names_items) requires_.push_back("items");
-    json::array checklist;
-    for (const auto& line : t->checklist) checklist.push_back(text_json(line));
-    steps.push_back(json::object{{"transition", t->id},
-                                 {"label", text_json(t->label)},
-                                 {"to", t->to},
-                                 {"requires", std::move(requires_)},
-                                 {"checklist", std::move(checklist)}});
+    steps.push_back(transition_json(*t));
   }
   return json::object{{"id", a.public_id},
                       {"reference", a.reference},

@@ -123,6 +123,17 @@ Result<std::vector<QueueRow>> WorkflowService::queue(const web::Principal& who, 
       [&](storage::Connection& c) { return repository::queue(c, filter); });
 }
 
+bool is_overdue(const QueueRow& row, const WorkflowState* state, std::string_view today) {
+  const bool decided = state != nullptr && state->terminal;
+  return !decided && !row.due_date.empty() && row.due_date < today;
+}
+
+const WorkflowState* WorkflowService::current_state(std::string_view service,
+                                                    std::string_view state) const {
+  auto it = workflows_.find(service);
+  return it == workflows_.end() ? nullptr : it->second.state(state);
+}
+
 std::vector<const WorkflowState*> WorkflowService::states_of(std::string_view service) const {
   std::vector<const WorkflowState*> out;
   if (auto it = workflows_.find(service); it != workflows_.end()) {

@@ -39,6 +39,10 @@ struct StepRequest {
 /// The longest reason, in characters.
 inline constexpr std::size_t kMaxReasonCharacters = 2000;
 
+/// Whether `row`, in `state` (of its workflow; nullptr when unknown), is past its due date on
+/// `today` (YYYY-MM-DD): a decided one never is.
+bool is_overdue(const QueueRow& row, const WorkflowState* state, std::string_view today);
+
 class WorkflowService {
  public:
   WorkflowService(storage::Database& db, const Clock& clock,
@@ -67,6 +71,8 @@ class WorkflowService {
   Result<std::vector<QueueRow>> queue(const web::Principal& who, QueueFilter filter,
                                       bool include_decided);
 
+  /// State `state` of `service`'s current workflow, or nullptr.
+  const WorkflowState* current_state(std::string_view service, std::string_view state) const;
   /// The states of `service`'s current workflow, in order (for a filter).
   std::vector<const WorkflowState*> states_of(std::string_view service) const;
 

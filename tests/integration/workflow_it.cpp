@@ -224,6 +224,25 @@ TEST_P(WorkflowIT, NobodyElseSeesOrMovesTheApplication) {
   // The applicant cannot take the agency's step on their own application.
   auto own = step(applicant, id, "start_review");
   EXPECT_EQ(own.status, 403) << own.body;
+  // A body past the route's limit is refused unread, one that is not JSON or lists too many
+  // items is refused with what is wrong, and nothing moves.
+  const std::string steps = "/api/v1/applications/" + id + "/steps";
+  auto huge =
+      call(applicant, "POST", steps,
+           json::object{
+               {"transition", "resubmit"}, {"revision", 2}, {"reason", std::string(20'000, 'x')}});
+  EXPECT_EQ(huge.status, 413) << huge.body;
+  auto garbage = bearer_request(app_->port(), applicant, "POST", steps,
+                                "{\"transition\": ", {{"Content-Type", "application/json"}});
+  EXPECT_EQ(garbage.status, 422) << garbage.body;
+  EXPECT_EQ(garbage.header("Content-Type"), "application/problem+json");
+  json::array many;
+  for (int i = 0; i < 201; ++i) many.push_back(json::value("copies"));
+  auto crowded = call(applicant, "POST", steps,
+                      json::object{{"transition", "resubmit"}, {"revision", 2}, {"items", many}});
+  ASSERT_EQ(crowded.status, 422) << crowded.body;
+  EXPECT_EQ(parsed(crowded).at("errors").at(0).at("field"), "items");
+  EXPECT_EQ(parsed(call(applicant, "GET", steps)).at("state").at("id"), "submitted");
   // A bad body names its field.
   auto wrong = call(applicant, "POST", "/api/v1/applications/" + id + "/steps",
                     json::object{{"transition", "resubmit"}, {"revision", "2"}});

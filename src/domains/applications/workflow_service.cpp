@@ -251,12 +251,18 @@ Result<Application> WorkflowService::take(const web::Principal& who, std::string
     // Nobody moved it between the read and now, or the step is refused: never both succeed.
     if (changed != 1) return refused(ErrorCode::conflict, "step_changed_meanwhile", t->id);
     PRATU_CHECK(repository::add_transition_event(c, a.id, now, event));
-    // The applicant is told (the notifier composes it; nothing personal here but whom).
+    // The applicant is told (the notifier composes it; nothing personal here but whom). The
+    // status and what to do next travel with it, as the workflow version says them.
+    const WorkflowState* to = workflow->state(t->to);
     json::object payload{{"user_id", a.user_id},
                          {"application", a.public_id},
                          {"service", a.service},
                          {"transition", t->id},
-                         {"state", t->to}};
+                         {"state", t->to},
+                         {"status", text_json(to->label)},
+                         {"next", text_json(to->next)},
+                         {"terminal", to->terminal},
+                         {"by_applicant", t->actor == Actor::applicant}};
     PRATU_CHECK(
         c.execute("INSERT INTO outbox (topic, payload, created_at, available_at) "
                   "VALUES ('applications.step_taken', $1, $2, $2)",

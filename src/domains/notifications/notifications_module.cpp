@@ -5,6 +5,7 @@
 #include "domains/notifications/mail_message.hpp"
 #include "domains/notifications/mail_transport.hpp"
 #include "domains/notifications/outbox_dispatcher.hpp"
+#include "domains/notifications/step_taken_mail.hpp"
 #include "storage/server_secrets.hpp"
 
 namespace pratu::notifications {
@@ -33,6 +34,19 @@ platform::Setting address(std::string key, std::string description, std::string&
           }};
 }
 
+// A bearer token: may be empty; goes into a header, so no spaces or control characters.
+platform::Setting header_token(std::string key, std::string description, std::string& field) {
+  return {std::move(key), std::move(description), [&field] { return field; },
+          [&field](const std::string& v) -> std::optional<std::string> {
+            // Never echo the value: it is a secret.
+            for (char c : v) {
+              if (c <= ' ' || c == 0x7f) return "must not contain spaces or control characters";
+            }
+            field = v;
+            return std::nullopt;
+          }};
+}
+
 }  // namespace
 
 NotificationsModule::NotificationsModule() = default;
@@ -43,6 +57,7 @@ std::vector<platform::SettingsSection> NotificationsModule::settings() {
   using platform::integer;
   using platform::text;
   auto& s = settings_;
+  auto& sms = sms_settings_;
   return {
       {"notifications",
        {boolean("enabled", "Deliver notifications from the outbox (off: they wait there)",
@@ -70,14 +85,27 @@ std::vector<platform::SettingsSection> NotificationsModule::settings() {
                 "How long a claim holds before another node may take the rows over",
                 s.lease_seconds, 10, 86400),
         integer("poll_seconds", "How often each node looks for mail to send", s.poll_seconds, 1,
-                3600)},
-       [&s]() -> std::optional<std::string> {
+                3600),
+        text("sms_provider",
+             "How text messages leave: none, log (a log line without the number or the text) or "
+             "http (sms_url)",
+             sms.provider, {"none", "log", "http"}),
+        optional_text("sms_url",
+                      "SMS gateway endpoint (http:// or https://) that is POSTed JSON {to, text}",
+                      sms.url),
+        header_token("sms_token", "Bearer token for the SMS gateway (empty: none)", sms.token)},
+       [&s, &sms]() -> std::optional<std::string> {
          // Each claimed row must be sent before its lease ends, or another node sends it too.
          if (s.lease_seconds <= s.batch_size * s.smtp.timeout_seconds) {
            return "notifications.lease_seconds must exceed batch_size x smtp_timeout_seconds";
          }
          if (s.message_id_domain.find_first_of("@<> \t\r\n") != std::string::npos) {
            return "notifications.message_id_domain must be a domain name";
+         }
+         if (sms.provider == "http" && sms.url.rfind("http://", 0) != 0 &&
+             sms.url.rfind("https://", 0) != 0) {
+           return "notifications.sms_url must be an http:// or https:// URL when sms_provider is "
+                  "http";
          }
          return std::nullopt;
        }}};
@@ -95,13 +123,18 @@ Result<void> NotificationsModule::start(platform::Shared& shared) {
   } else {
     transport_ = make_spool_transport(settings_.spool_dir);
   }
+  sms_ = make_sms_provider(sms_settings_);
   draft_expiry_ = std::make_unique<DraftExpiryMail>(*profiles, services, shared.translations,
                                                     shared.settings.public_url);
+  step_taken_ = std::make_unique<StepTakenMail>(*profiles, services, shared.translations,
+                                                shared.settings.public_url);
   dispatcher_ =
       std::make_unique<OutboxDispatcher>(shared.db, shared.clock, shared.random, *transport_,
                                          settings_, std::move(key), worker_name(shared.random));
   dispatcher_->add_topic(kDraftExpiringTopic,
                          [this](const OutboxJob& job) { return draft_expiry_->compose(job); });
+  dispatcher_->add_topic(kStepTakenTopic,
+                         [this](const OutboxJob& job) { return step_taken_->compose(job); });
   return ok();
 }
 

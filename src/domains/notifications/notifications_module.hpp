@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "domains/notifications/notifications.hpp"
+#include "domains/notifications/sms.hpp"
 #include "platform/module.hpp"
 
 namespace pratu::notifications {
@@ -12,6 +13,7 @@ namespace pratu::notifications {
 class MailTransport;
 class OutboxDispatcher;
 class DraftExpiryMail;
+class StepTakenMail;
 
 class NotificationsModule final : public platform::Module {
  public:
@@ -25,8 +27,13 @@ class NotificationsModule final : public platform::Module {
 
  private:
   NotificationSettings settings_;
+  SmsSettings sms_settings_;
   std::unique_ptr<MailTransport> transport_;
+  // The text-message channel, made at start; nothing sends through it yet (the dispatcher
+  // delivers mail only).
+  std::unique_ptr<SmsProvider> sms_;
   std::unique_ptr<DraftExpiryMail> draft_expiry_;
+  std::unique_ptr<StepTakenMail> step_taken_;
   std::unique_ptr<OutboxDispatcher> dispatcher_;
 };
 

@@ -366,6 +366,101 @@ TEST_P(WorkflowIT, AnOfficerWorksThroughTheQueueOnThePages) {
   EXPECT_EQ(citizen->get("/agency/applications/" + id).status, 403);  // by role, for any id
 }
 
+TEST_P(WorkflowIT, TheApplicantChangesWhatWasAskedForOnThePagesAndSendsItBack) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const auto officer = officer_token("dbd");
+  const std::string id = submitted(applicant);
+  ASSERT_EQ(step(officer, id, "start_review").status, 200);
+  auto asked =
+      step(officer, id, "request_information",
+           {{"reason", "จำนวนชุดไม่ตรงกับค่าธรรมเนียมที่ชำระ"}, {"items", json::array{"copies"}}});
+  ASSERT_EQ(asked.status, 200) << asked.body;
+  auto answers = [&] {
+    return parsed(call(applicant, "GET", "/api/v1/applications/" + id)).at("answers").as_object();
+  };
+
+  auto citizen = signed_in_applicant(app_->port());
+  const std::string url = "/applications/" + id;
+  auto shown = citizen->get(url);
+  ASSERT_EQ(shown.status, 200);
+  EXPECT_NE(shown.body.find("data-asked"), std::string::npos) << shown.body;
+  EXPECT_NE(shown.body.find("จำนวนชุดไม่ตรงกับค่าธรรมเนียมที่ชำระ"), std::string::npos);
+  EXPECT_NE(shown.body.find("href=\"" + url + "/amend\""), std::string::npos);
+  EXPECT_NE(shown.body.find("data-step=\"resubmit\""), std::string::npos);
+
+  auto page = citizen->get(url + "/amend");
+  ASSERT_EQ(page.status, 200) << page.body;
+  // Only the question asked about, holding the answer given.
+  EXPECT_NE(page.body.find("name=\"copies\""), std::string::npos) << page.body;
+  EXPECT_EQ(page.body.find("name=\"juristic_id\""), std::string::npos);
+  const std::string token = extract_csrf_token(page.body);
+  const std::string revision =
+      std::to_string(parsed(call(applicant, "GET", "/api/v1/applications/" + id + "/steps"))
+                         .at("revision")
+                         .as_int64());
+
+  // Without a CSRF token, nothing.
+  EXPECT_EQ(
+      citizen
+          ->post_form(
+              url + "/amend",
+              {{"revision", revision}, {"_shown", "copies"}, {"copies", "3"}, {"action", "send"}})
+          .status,
+      403);
+  // A wrong answer: shown again as typed, with why, and nothing saved or sent.
+  auto wrong = citizen->post_form(url + "/amend", {{"csrf_token", token},
+                                                   {"revision", revision},
+                                                   {"_shown", "copies"},
+                                                   {"copies", "99"},
+                                                   {"action", "send"}});
+  ASSERT_EQ(wrong.status, 422) << wrong.body;
+  EXPECT_NE(wrong.body.find("error-summary"), std::string::npos);
+  EXPECT_NE(wrong.body.find("value=\"99\""), std::string::npos);
+  EXPECT_EQ(answers().at("copies").as_int64(), 1);
+  // A question not asked about stays as it was, whatever is posted.
+  auto sneaky = citizen->post_form(url + "/amend", {{"csrf_token", token},
+                                                    {"revision", revision},
+                                                    {"_shown", "copies"},
+                                                    {"_shown", "juristic_id"},
+                                                    {"juristic_id", "0105555000013"},
+                                                    {"copies", "3"},
+                                                    {"action", "save"}});
+  ASSERT_EQ(sneaky.status, 303) << sneaky.body;
+  EXPECT_EQ(answers().at("copies").as_int64(), 3);
+  EXPECT_EQ(answers().at("juristic_id").as_string(), "0105555000005");
+  // The page as it was before that save: refused, not overwritten.
+  auto stale = citizen->post_form(url + "/amend", {{"csrf_token", token},
+                                                   {"revision", revision},
+                                                   {"_shown", "copies"},
+                                                   {"copies", "4"},
+                                                   {"action", "send"}});
+  EXPECT_EQ(stale.status, 409) << stale.body;
+
+  auto again = citizen->get(url + "/amend");
+  ASSERT_EQ(again.status, 200);
+  EXPECT_NE(again.body.find("value=\"3\""), std::string::npos);
+  const std::string now =
+      std::to_string(parsed(call(applicant, "GET", "/api/v1/applications/" + id + "/steps"))
+                         .at("revision")
+                         .as_int64());
+  auto sent = citizen->post_form(url + "/amend", {{"csrf_token", extract_csrf_token(again.body)},
+                                                  {"revision", now},
+                                                  {"_shown", "copies"},
+                                                  {"copies", "2"},
+                                                  {"action", "send"}});
+  ASSERT_EQ(sent.status, 303) << sent.body;
+  EXPECT_EQ(sent.header("Location"), url + "?sent=1");
+  EXPECT_EQ(answers().at("copies").as_int64(), 2);
+  auto view = parsed(call(officer, "GET", "/api/v1/applications/" + id + "/steps"));
+  EXPECT_EQ(view.at("state").at("id").as_string(), "resubmitted");
+  auto after = citizen->get(url + "?sent=1");
+  EXPECT_NE(after.body.find("ส่งถึงหน่วยงานแล้ว"), std::string::npos);
+  EXPECT_NE(after.body.find("แก้ไขคำตอบ"), std::string::npos);  // on the timeline
+  EXPECT_EQ(after.body.find("data-asked"), std::string::npos);
+  // Nothing is asked any more: the page goes back to the application.
+  EXPECT_EQ(citizen->get(url + "/amend").status, 303);
+}
+
 PRATU_INSTANTIATE_ENGINE_TESTS(WorkflowIT);
 
 }  // namespace

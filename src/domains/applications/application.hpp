@@ -73,14 +73,14 @@ void search_for(QueueFilter& filter, std::string_view q);
 /// One entry of an application's timeline.
 struct TimelineEvent {
   std::int64_t at = 0;
-  std::string kind;  // started | submitted | transition
+  std::string kind;  // started | submitted | transition | amended (answers the agency asked for)
   // A transition of the workflow (kind "transition"):
   std::string transition;
   std::string from_state, to_state;
   std::string actor_role;  // applicant | officer | supervisor: the applicant sees the agency
   std::int64_t actor_user_id = 0;
   std::string reason;
-  boost::json::object detail;  // {"items": [...], "checklist": n}
+  boost::json::object detail;  // {"items": [...], "checklist": n}; amended: {"items", "previous"}
 };
 
 }  // namespace pratu::applications

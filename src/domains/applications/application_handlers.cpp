@@ -710,7 +710,40 @@ Result<web::Response> ApplicationHandlers::resume(const web::Request& request,
   auto found = service_.find(context.user->user_id, request.path_param("id"));
   if (!found) return refusal(request, context, found.error());
   if (found->status != Status::draft) {
-    return render_submitted(request, context, *found, "applications/show");
+    const auto& t = renderer_.translations();
+    const Locale locale = context.locale;
+    json::object extra;
+    // Waiting for the applicant: what the agency asked, where to change it, and the step that
+    // sends it back.
+    PRATU_TRY(asked, workflows_.open_request(*found));
+    if (asked) {
+      json::object box;
+      if (!asked->reason.empty()) box["reason"] = asked->reason;
+      json::array items;
+      const Form* form = service_.form(found->service);
+      for (const auto& id : asked->items) {
+        const Field* field = form != nullptr ? form->field(id).second : nullptr;
+        items.push_back(json::value(field != nullptr ? field->label.in(locale) : id));
+      }
+      if (!items.empty()) box["amend_url"] = app_url(*found, "/amend");
+      box["items"] = std::move(items);
+      extra["asked"] = std::move(box);
+    }
+    PRATU_TRY(workflow, workflows_.workflow_of(*found));
+    json::array steps;
+    for (const Transition* step : workflows_.steps_for(*context.user, *found, *workflow)) {
+      steps.push_back(json::object{{"id", step->id},
+                                   {"label", step->label.in(locale)},
+                                   {"action", app_url(*found, "/steps")},
+                                   {"revision", found->revision}});
+    }
+    extra["steps"] = std::move(steps);
+    if (request.query_param("sent").value_or("") == "1") {
+      extra["banner"] = web::notification_banner(web::BannerKind::success,
+                                                 t.text(locale, "applications.show.sent_title"),
+                                                 status_of(*found, locale).first);
+    }
+    return render_submitted(request, context, *found, "applications/show", {}, extra);
   }
   const Form* form = service_.form(found->service);
   if (form == nullptr) {
@@ -801,6 +834,65 @@ Result<web::Response> ApplicationHandlers::page(const web::Request& request,
   return render_page(request, context, *found, *form, *page, {}, 200);
 }
 
+Result<json::object> ApplicationHandlers::posted_answers(std::int64_t user, const web::Form& body,
+                                                         const std::vector<const Field*>& fields,
+                                                         const Application& found, Locale locale,
+                                                         std::vector<AnswerProblem>& refused) {
+  // The answers of the fields the page showed; a field it did not show keeps its answer.
+  const auto shown = body.values("_shown");
+  const std::string action = body.value("action");
+  json::object changes;
+  for (const Field* each : fields) {
+    const Field& field = *each;
+    if (std::find(shown.begin(), shown.end(), field.id) == shown.end()) continue;
+    if (field.type == FieldType::document) {
+      PRATU_TRY(attached, attachment(user, body, field.id, action,
+                                     found.answers.if_contains(field.id), refused));
+      if (attached) changes[field.id] = std::move(*attached);
+      continue;
+    }
+    if (field.type != FieldType::group) {
+      changes[field.id] = decode_field(body, field, field.id, locale, service_.addresses());
+      continue;
+    }
+    json::array items;
+    for (const auto& key : body.values(field.id + "._items")) {
+      if (!is_item_key(key) || action == "remove:" + field.id + ":" + key) continue;
+      json::object item{{"_key", key}};
+      const json::object* kept = nullptr;
+      if (const auto* before = found.answers.if_contains(field.id); before && before->is_array()) {
+        for (const auto& old : before->get_array()) {
+          if (old.is_object() && old.get_object().if_contains("_key") &&
+              old.get_object().at("_key") == json::value(key)) {
+            kept = &old.get_object();
+          }
+        }
+      }
+      for (const auto& f : field.fields) {
+        const std::string path = field.id + "." + key + "." + f.id;
+        if (f.type == FieldType::document) {
+          PRATU_TRY(attached, attachment(user, body, path, action, member(kept, f.id), refused));
+          if (!attached) {
+            if (const auto* d = member(kept, f.id)) item[f.id] = *d;
+          } else if (!attached->is_null()) {
+            item[f.id] = std::move(*attached);
+          }
+          continue;
+        }
+        auto answer = decode_field(body, f, path, locale, service_.addresses());
+        if (!answer.is_null()) item[f.id] = std::move(answer);
+      }
+      items.push_back(std::move(item));
+    }
+    const auto max_items = field.max_items > 0 ? field.max_items : 50;
+    if (action == "add:" + field.id && static_cast<std::int64_t>(items.size()) < max_items) {
+      items.push_back(json::object{{"_key", random_.token(4)}});
+    }
+    changes[field.id] = std::move(items);
+  }
+  return changes;
+}
+
 Result<web::Response> ApplicationHandlers::save_page(const web::Request& request,
                                                      web::RequestContext& context) {
   const auto user = context.user->user_id;
@@ -820,60 +912,11 @@ Result<web::Response> ApplicationHandlers::save_page(const web::Request& request
   if (page == nullptr || is_declaration_page(*page))
     return renderer_.error_page(request, context, 404);
 
-  // The answers of the fields the page showed; a field it did not show keeps its answer.
-  const auto shown = form_body->values("_shown");
   const std::string action = form_body->value("action");
-  json::object changes;
+  std::vector<const Field*> fields;
+  for (const auto& field : page->fields) fields.push_back(&field);
   std::vector<AnswerProblem> refused;  // files refused for their content
-  for (const auto& field : page->fields) {
-    if (std::find(shown.begin(), shown.end(), field.id) == shown.end()) continue;
-    if (field.type == FieldType::document) {
-      PRATU_TRY(attached, attachment(user, *form_body, field.id, action,
-                                     found->answers.if_contains(field.id), refused));
-      if (attached) changes[field.id] = std::move(*attached);
-      continue;
-    }
-    if (field.type != FieldType::group) {
-      changes[field.id] =
-          decode_field(*form_body, field, field.id, context.locale, service_.addresses());
-      continue;
-    }
-    json::array items;
-    for (const auto& key : form_body->values(field.id + "._items")) {
-      if (!is_item_key(key) || action == "remove:" + field.id + ":" + key) continue;
-      json::object item{{"_key", key}};
-      const json::object* kept = nullptr;
-      if (const auto* before = found->answers.if_contains(field.id); before && before->is_array()) {
-        for (const auto& old : before->get_array()) {
-          if (old.is_object() && old.get_object().if_contains("_key") &&
-              old.get_object().at("_key") == json::value(key)) {
-            kept = &old.get_object();
-          }
-        }
-      }
-      for (const auto& f : field.fields) {
-        const std::string path = field.id + "." + key + "." + f.id;
-        if (f.type == FieldType::document) {
-          PRATU_TRY(attached,
-                    attachment(user, *form_body, path, action, member(kept, f.id), refused));
-          if (!attached) {
-            if (const auto* d = member(kept, f.id)) item[f.id] = *d;
-          } else if (!attached->is_null()) {
-            item[f.id] = std::move(*attached);
-          }
-          continue;
-        }
-        auto answer = decode_field(*form_body, f, path, context.locale, service_.addresses());
-        if (!answer.is_null()) item[f.id] = std::move(answer);
-      }
-      items.push_back(std::move(item));
-    }
-    const auto max_items = field.max_items > 0 ? field.max_items : 50;
-    if (action == "add:" + field.id && static_cast<std::int64_t>(items.size()) < max_items) {
-      items.push_back(json::object{{"_key", random_.token(4)}});
-    }
-    changes[field.id] = std::move(items);
-  }
+  PRATU_TRY(changes, posted_answers(user, *form_body, fields, *found, context.locale, refused));
   auto saved = service_.save(user, *found, changes);
   if (!saved) return refusal(request, context, saved.error());
 
@@ -1077,20 +1120,21 @@ web::Response ApplicationHandlers::render_submitted(
     if (auto events = service_.timeline(a)) {
       for (const auto& e : *events) {
         json::object entry{{"when", web::format_date_time(locale, e.at)}};
-        if (e.kind != "transition") {
+        if (e.kind == "transition") {
+          // A step of the workflow: what it was, who acted (the agency, never which
+          // officer), why, and what the applicant was asked to change.
+          const Transition* step = w != nullptr ? w->transition(e.transition) : nullptr;
+          const WorkflowState* to = w != nullptr ? w->state(e.to_state) : nullptr;
+          entry["what"] = to != nullptr ? to->label.in(locale) : e.to_state;
+          if (step != nullptr) entry["step"] = step->label.in(locale);
+        } else {
           entry["what"] = t.text(locale, "applications.timeline." + e.kind);
-          timeline.push_back(std::move(entry));
-          continue;
         }
-        // A step of the workflow: what it was, who acted (the agency, never which officer),
-        // why, and what the applicant was asked to change.
-        const Transition* step = w != nullptr ? w->transition(e.transition) : nullptr;
-        const WorkflowState* to = w != nullptr ? w->state(e.to_state) : nullptr;
-        entry["what"] = to != nullptr ? to->label.in(locale) : e.to_state;
-        if (step != nullptr) entry["step"] = step->label.in(locale);
-        entry["by"] =
-            t.text(locale, e.actor_role == "applicant" ? "applications.timeline.by_you"
-                                                       : "applications.timeline.by_agency");
+        if (!e.actor_role.empty()) {
+          entry["by"] =
+              t.text(locale, e.actor_role == "applicant" ? "applications.timeline.by_you"
+                                                         : "applications.timeline.by_agency");
+        }
         if (!e.reason.empty()) entry["reason"] = e.reason;
         if (const auto* items = e.detail.if_contains("items");
             items != nullptr && items->is_array()) {
@@ -1102,7 +1146,12 @@ web::Response ApplicationHandlers::render_submitted(
             asked.push_back(field != nullptr ? json::value(field->label.in(locale))
                                              : json::value(item.get_string()));
           }
-          if (!asked.empty()) entry["items"] = std::move(asked);
+          if (!asked.empty()) {
+            entry["items"] = std::move(asked);
+            entry["items_label"] =
+                t.text(locale, e.kind == "amended" ? "applications.timeline.changed"
+                                                   : "applications.timeline.asked");
+          }
         }
         timeline.push_back(std::move(entry));
       }
@@ -1457,6 +1506,143 @@ Result<web::Response> ApplicationHandlers::take_step(const web::Request& request
                             web::http_status(error.code));
 }
 
+Result<web::Response> ApplicationHandlers::amend(const web::Request& request,
+                                                 web::RequestContext& context) {
+  auto found = service_.find(context.user->user_id, request.path_param("id"));
+  if (!found) return refusal(request, context, found.error());
+  if (found->status == Status::draft) return web::Response::redirect(app_url(*found));
+  PRATU_TRY(asked, workflows_.open_request(*found));
+  // Nothing to change (no longer waiting, or nothing named): the application says where it is.
+  if (!asked || asked->items.empty()) return web::Response::redirect(app_url(*found));
+  return render_amend(request, context, *found, *asked, {}, 200);
+}
+
+web::Response ApplicationHandlers::render_amend(const web::Request& request,
+                                                web::RequestContext& context, const Application& a,
+                                                const InformationRequest& asked,
+                                                const std::vector<AnswerProblem>& problems,
+                                                int status) {
+  const auto& t = renderer_.translations();
+  const Locale locale = context.locale;
+  json::array summary;
+  const auto errors = error_map(t, locale, problems, summary);
+  std::vector<WalletDocument> wallet;
+  if (auto held = uploads_.wallet(a.user_id)) {
+    wallet = std::move(*held);
+  } else {
+    log::warn("wallet unreadable", request.request_id, {{"error", held.error().detail}});
+  }
+  View v{locale, t, service_.addresses(), errors};
+  v.wallet = &wallet;
+  v.documents_url = app_url(a, "/documents/");
+  json::array fields;
+  bool multipart = false;
+  std::string service_name = a.service;
+  if (const Form* form = service_.form(a.service)) {
+    service_name = form->title.in(locale);
+    FormEvaluation evaluation = service_.evaluate(*form, a.answers);
+    for (const auto& id : asked.items) {
+      const Field* field = form->field(id).second;
+      if (field == nullptr || !evaluation.asked(*field)) continue;
+      multipart = multipart || field->type == FieldType::document ||
+                  std::any_of(field->fields.begin(), field->fields.end(),
+                              [](const Field& g) { return g.type == FieldType::document; });
+      fields.push_back(input_model(*field, field->id, a.answers.if_contains(field->id), v));
+    }
+  }
+  json::object model{
+      {"title", t.text(locale, "applications.amend.title")},
+      {"service", service_name},
+      {"reference", a.reference},
+      {"errors", std::move(summary)},
+      {"fields", std::move(fields)},
+      {"multipart", multipart},
+      {"uploads_url", "/api/v1/uploads"},
+      {"upload_chunk_bytes",
+       static_cast<std::int64_t>(service_.settings().upload_chunk_mib) * 1024 * 1024},
+      {"action", app_url(a, "/amend")},
+      {"revision", a.revision},
+      {"back_url", app_url(a)}};
+  if (!asked.reason.empty()) model["reason"] = asked.reason;
+  if (request.query_param("saved").value_or("") == "1") {
+    model["banner"] = web::notification_banner(web::BannerKind::success,
+                                               t.text(locale, "applications.amend.saved_title"),
+                                               t.text(locale, "applications.amend.saved"));
+  }
+  return renderer_.page(request, context, "applications/amend", std::move(model), status);
+}
+
+Result<web::Response> ApplicationHandlers::save_amendment(const web::Request& request,
+                                                          web::RequestContext& context) {
+  const auto user = context.user->user_id;
+  auto body = web::Form::parse(request);
+  if (!body) return renderer_.error_page(request, context, 400);
+  auto found = service_.find(user, request.path_param("id"));
+  if (!found) return refusal(request, context, found.error());
+  if (found->status == Status::draft) return web::Response::redirect(app_url(*found));
+  const Form* form = service_.form(found->service);
+  if (form == nullptr) return refusal(request, context, service_closed());
+  PRATU_TRY(asked, workflows_.open_request(*found));
+  if (!asked || asked->items.empty()) {
+    return refusal(request, context,
+                   Error{ErrorCode::conflict, "applications.errors.step_not_now", "", {}, 0});
+  }
+  // The page was for the revision it was shown at: a change since (another device, or the
+  // agency) is not overwritten unseen.
+  if (body->value("revision") != std::to_string(found->revision)) {
+    return refusal(
+        request, context,
+        Error{ErrorCode::conflict, "applications.errors.step_changed_meanwhile", "", {}, 0});
+  }
+  std::vector<const Field*> fields;
+  for (const auto& id : asked->items) {
+    if (const Field* field = form->field(id).second) fields.push_back(field);
+  }
+  std::vector<AnswerProblem> refused;
+  PRATU_TRY(changes, posted_answers(user, *body, fields, *found, context.locale, refused));
+  auto amended = service_.amend(user, *found, changes, asked->items);
+  if (!amended) return refusal(request, context, amended.error());
+  const std::string action = body->value("action");
+  auto problems = std::move(refused);
+  // A list changed or a file detached is shown again before anything is checked.
+  const bool editing = action != "send" && action != "save";
+  if (!editing) {
+    problems.insert(problems.end(), amended->problems.begin(), amended->problems.end());
+  }
+  if (!problems.empty() || (editing && !amended->problems.empty())) {
+    // Nothing saved: the page again with what was given and what is wrong.
+    return render_amend(request, context, amended->application, *asked, problems, 422);
+  }
+  if (action != "send") {
+    return web::Response::redirect(app_url(amended->application, "/amend?saved=1"));
+  }
+  // Sent back: the applicant's step out of this state (the workflow has one).
+  auto workflow = workflows_.workflow_of(amended->application);
+  if (!workflow) return workflow.error();
+  const auto steps = workflows_.steps_for(*context.user, amended->application, **workflow);
+  if (steps.empty()) {
+    return refusal(request, context,
+                   Error{ErrorCode::conflict, "applications.errors.step_not_now", "", {}, 0});
+  }
+  StepRequest step;
+  step.transition = steps.front()->id;
+  step.revision = amended->application.revision;
+  auto taken = workflows_.take(*context.user, found->public_id, step);
+  if (!taken) return refusal(request, context, taken.error());
+  return web::Response::redirect(app_url(*taken, "?sent=1"));
+}
+
+Result<web::Response> ApplicationHandlers::applicant_step(const web::Request& request,
+                                                          web::RequestContext& context) {
+  PRATU_TRY(body, web::Form::parse(request));
+  StepRequest step;
+  step.transition = body.value("step");
+  step.revision = std::atoll(body.value("revision").c_str());
+  auto taken = workflows_.take(*context.user, request.path_param("id"), step);
+  if (!taken) return refusal(request, context, taken.error());
+  return web::Response::redirect(app_url(*taken, "?sent=1"));
+}
+
 web::Routes ApplicationHandlers::routes() {
   using web::Access;
   web::Routes r;
@@ -1512,6 +1698,12 @@ web::Routes ApplicationHandlers::routes() {
   route("GET", "/applications/{id}/documents/{path}", "application_document",
         &ApplicationHandlers::document);
   r.back().work = web::Work::documents;  // a whole file read into memory
+  route("GET", "/applications/{id}/amend", "application_amend", &ApplicationHandlers::amend);
+  route("POST", "/applications/{id}/amend", "application_amend_save",
+        &ApplicationHandlers::save_amendment);
+  r.back().body_limit = kMaxPageBody + static_cast<std::size_t>(uploads_.max_size());
+  route("POST", "/applications/{id}/steps", "application_step",
+        &ApplicationHandlers::applicant_step);
   return r;
 }
 

@@ -21,6 +21,9 @@
 ///   GET  /applications/{id}/receipt              the same, to print
 ///   GET  /applications/{id}/documents/{path}     a file attached to it, shown in the browser
 ///                                                (path: question, or group.item.question)
+///   GET  /applications/{id}/amend                the answers the agency asked to change
+///   POST /applications/{id}/amend                save them; with "send", send them back too
+///   POST /applications/{id}/steps                take a step of the applicant's (send back)
 ///
 /// And the agency's side, for its officers and supervisors:
 ///   GET  /agency/applications                    the work queue: earliest due first, by
@@ -72,6 +75,18 @@ class ApplicationHandlers {
   Result<web::Response> update_profile(const web::Request& request, web::RequestContext& context);
   Result<web::Response> receipt(const web::Request& request, web::RequestContext& context);
   Result<web::Response> document(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> amend(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> save_amendment(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> applicant_step(const web::Request& request, web::RequestContext& context);
+  // The questions the agency asked to change, with what is kept or was given and what is wrong.
+  web::Response render_amend(const web::Request& request, web::RequestContext& context,
+                             const Application& application, const InformationRequest& asked,
+                             const std::vector<AnswerProblem>& problems, int status);
+  // The answers `fields` hold in a posted page (those it showed), files attached included.
+  Result<boost::json::object> posted_answers(std::int64_t user, const web::Form& body,
+                                             const std::vector<const Field*>& fields,
+                                             const Application& found, web::Locale locale,
+                                             std::vector<AnswerProblem>& refused);
 
   // The page of questions, with what is kept or was typed and the problems to show.
   web::Response render_page(const web::Request& request, web::RequestContext& context,

@@ -255,10 +255,19 @@ Result<void> add_transition_event(storage::Connection& c, std::int64_t applicati
   PRATU_CHECK(
       c.execute("INSERT INTO application_events (application_id, at, kind, transition, from_state, "
                 "to_state, actor_role, actor_user_id, reason, detail) "
-                "VALUES ($1, $2, 'transition', $3, $4, $5, $6, $7, $8, $9)",
-                {application_id, at, e.transition, e.from_state, e.to_state, e.actor_role,
-                 e.actor_user_id, e.reason, json::serialize(e.detail)}));
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                {application_id, at, e.kind.empty() ? std::string("transition") : e.kind,
+                 e.transition, e.from_state, e.to_state, e.actor_role, e.actor_user_id, e.reason,
+                 json::serialize(e.detail)}));
   return ok();
+}
+
+Result<std::int64_t> amend_answers(storage::Connection& c, const Application& a,
+                                   const json::object& answers, std::int64_t now) {
+  return c.execute(
+      "UPDATE applications SET answers = $1, revision = revision + 1, updated_at = $2 "
+      "WHERE id = $3 AND status = 'submitted' AND revision = $4 AND state = $5",
+      {json::serialize(answers), now, a.id, a.revision, a.state});
 }
 
 Result<std::int64_t> times_taken(storage::Connection& c, std::int64_t application_id,

@@ -65,7 +65,12 @@ Result<std::vector<QueueRow>> queue(storage::Connection& c, const QueueFilter& f
 /// state as `a` holds them); the rows changed: 0 when someone else did.
 Result<std::int64_t> move_state(storage::Connection& c, const Application& a, std::string_view to,
                                 std::int64_t now);
-/// Records a transition taken (`e`: transition, states, actor, reason, detail).
+/// Sets the answers of the submitted application `a` if nobody changed it since it was read
+/// (its revision and state as `a` holds them); the rows changed: 0 when someone else did.
+Result<std::int64_t> amend_answers(storage::Connection& c, const Application& a,
+                                   const boost::json::object& answers, std::int64_t now);
+/// Records a step on the timeline (`e`: its kind, "transition" when empty; transition,
+/// states, actor, reason, detail).
 Result<void> add_transition_event(storage::Connection& c, std::int64_t application_id,
                                   std::int64_t at, const TimelineEvent& e);
 /// How often `transition` was taken on the application.

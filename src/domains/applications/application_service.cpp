@@ -229,6 +229,61 @@ Result<Application> ApplicationService::save(std::int64_t user_id, const Applica
   return save(user_id, read.public_id, changes, revision);
 }
 
+Result<Amended> ApplicationService::amend(std::int64_t user_id, const Application& read,
+                                          const json::object& changes,
+                                          const std::vector<std::string>& asked) {
+  if (read.user_id != user_id) return not_found();
+  if (read.status == Status::draft) {
+    return Error{ErrorCode::conflict, "applications.errors.not_submitted", "application", {}, 0};
+  }
+  for (const auto& [id, value] : changes) {
+    if (std::find(asked.begin(), asked.end(), std::string_view(id)) == asked.end()) {
+      return Error::invalid({{std::string(id), "applications.errors.amend_not_asked"}});
+    }
+  }
+  const Form* f = form(read.service);
+  if (f == nullptr) return service_closed();
+  Amended out{read, {}, {}};
+  Application& a = out.application;
+  json::object previous;
+  for (const auto& [id, value] : changes) {
+    const json::value* before = read.answers.if_contains(id);
+    if (before != nullptr ? *before == value : value.is_null()) continue;
+    out.changed.emplace_back(id);
+    previous[id] = before != nullptr ? *before : json::value();
+  }
+  merge(a.answers, changes);
+  // The whole form again, as at submission: a changed answer may ask a question it did not.
+  FormEvaluation evaluation(*f, a.answers, today(), addresses_);
+  out.problems = evaluation.problems();
+  if (!out.problems.empty() || out.changed.empty()) return out;
+  a.answers = evaluation.pruned();
+
+  const std::int64_t now = clock_.now_seconds();
+  TimelineEvent event;
+  event.kind = "amended";
+  event.from_state = a.state;
+  event.to_state = a.state;
+  event.actor_role = "applicant";
+  event.actor_user_id = user_id;
+  json::array items;
+  for (const auto& id : out.changed) items.push_back(json::value(id));
+  event.detail["items"] = std::move(items);
+  event.detail["previous"] = std::move(previous);
+  auto saved = db_.write([&](storage::Connection& c) -> Result<void> {
+    PRATU_TRY(changed, repository::amend_answers(c, a, a.answers, now));
+    if (changed != 1) {
+      return Error{
+          ErrorCode::conflict, "applications.errors.step_changed_meanwhile", "revision", {}, 0};
+    }
+    return repository::add_transition_event(c, a.id, now, event);
+  });
+  if (!saved) return saved.error();
+  ++a.revision;
+  a.updated_at = now;
+  return out;
+}
+
 Result<Submitted> ApplicationService::submit(std::int64_t user_id, std::string_view public_id,
                                              std::string_view key, const json::object& changes) {
   const std::int64_t now = clock_.now_seconds();

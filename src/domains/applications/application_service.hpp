@@ -67,6 +67,14 @@ struct Submitted {
   std::string incomplete;  // not submitted: the changes were saved, this page lacks answers
 };
 
+/// An amendment's outcome: saved, or (with problems) nothing saved and `application` holding
+/// the answers as given, so that the page shows them again with what is wrong.
+struct Amended {
+  Application application;
+  std::vector<AnswerProblem> problems;
+  std::vector<std::string> changed;  // the questions whose answers it changed
+};
+
 class ApplicationService {
  public:
   ApplicationService(storage::Database& db, const Clock& clock, Random& random, const Forms& forms,
@@ -103,6 +111,14 @@ class ApplicationService {
   /// Takes that number into the profile; conflict when there is none to take (already taken,
   /// or the application is still a draft).
   Result<void> accept_profile_offer(std::int64_t user_id, std::string_view public_id);
+  /// Changes answers of `user_id`'s submitted application `read` (as the caller just found it)
+  /// that the agency asked to have changed: every key of `changes` must be in `asked`
+  /// (applications.errors.amend_not_asked otherwise). The whole form is checked again with
+  /// them; with problems nothing is saved. Saved only if nobody changed the application since
+  /// `read` (conflict: applications.errors.step_changed_meanwhile), with an "amended" event
+  /// on the timeline that keeps the answers it replaced.
+  Result<Amended> amend(std::int64_t user_id, const Application& read,
+                        const boost::json::object& changes, const std::vector<std::string>& asked);
   /// `user_id`'s applications, the latest change first.
   Result<std::vector<Application>> list(std::int64_t user_id, std::optional<Status> status = {},
                                         int limit = 200);

@@ -156,6 +156,30 @@ bool WorkflowService::may_take(const web::Principal& who, const Application& a,
   return false;
 }
 
+Result<std::optional<InformationRequest>> WorkflowService::open_request(const Application& a) {
+  std::optional<InformationRequest> out;
+  PRATU_TRY(workflow, workflow_of(a));
+  const WorkflowState* state = workflow->state(a.state);
+  if (state == nullptr || state->terminal || state->clock != LegalClock::paused) return out;
+  PRATU_TRY(events, db_.read_value<std::vector<TimelineEvent>>(
+                        [&](storage::Connection& c) { return repository::events(c, a.id); }));
+  out.emplace();
+  // The step that brought it into this state, the latest: what it asked is what is asked.
+  for (auto e = events.rbegin(); e != events.rend(); ++e) {
+    if (e->kind != "transition" || e->to_state != a.state) continue;
+    out->transition = e->transition;
+    out->reason = e->reason;
+    out->at = e->at;
+    if (const auto* items = e->detail.if_contains("items"); items && items->is_array()) {
+      for (const auto& item : items->get_array()) {
+        if (item.is_string()) out->items.emplace_back(item.get_string());
+      }
+    }
+    break;
+  }
+  return out;
+}
+
 std::vector<const Transition*> WorkflowService::steps_for(const web::Principal& who,
                                                           const Application& a,
                                                           const Workflow& w) const {

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,14 @@ struct StepRequest {
   std::string reason;              // when the transition requires one
   std::vector<std::string> items;  // when it names items: ids of the form's questions
   std::size_t confirmed = 0;       // checklist lines confirmed (all are needed)
+};
+
+/// What the agency asked the applicant for, on an application waiting for them.
+struct InformationRequest {
+  std::string transition;          // the step that asked
+  std::string reason;              // as the officer wrote it
+  std::vector<std::string> items;  // ids of the questions to change; may be none
+  std::int64_t at = 0;
 };
 
 /// The longest reason, in characters.
@@ -64,6 +73,11 @@ class WorkflowService {
   std::vector<const Transition*> steps_for(const web::Principal& who,
                                            const Application& application,
                                            const Workflow& workflow) const;
+
+  /// What the agency asked of the applicant, when `application` waits for them (a paused
+  /// state): the step that brought it there, with its reason and the questions it named.
+  /// nullopt when it does not wait for the applicant.
+  Result<std::optional<InformationRequest>> open_request(const Application& application);
 
   /// A page of the work queue of `who`'s agency (officers and supervisors only: empty for
   /// anyone else); the decided ones are left out unless `include_decided` or a state or a

@@ -6,7 +6,9 @@
 #include <atomic>
 #include <thread>
 
+#include "crypto/secure_random.hpp"
 #include "domains/applications/application_repository.hpp"
+#include "domains/applications/application_service.hpp"
 #include "domains/applications/applications_test_fixture.hpp"
 #include "domains/applications/fake_service_directory.hpp"
 #include "domains/applications/form_loader.hpp"
@@ -24,6 +26,7 @@ constexpr std::string_view kForm = R"(pages:
       - id: shop_name
         type: text
         label: {th: ชื่อร้าน, en: Shop name}
+        max_length: 40
       - id: plan
         type: document
         document: plan
@@ -151,8 +154,9 @@ class WorkflowServiceTest : public testing::ApplicantsTest {
   }
 
   // An application of alice's, submitted and in the workflow's first state.
-  Application submitted(std::int64_t user_id) {
+  Application submitted(std::int64_t user_id, boost::json::object answers = {}) {
     Application a;
+    a.answers = std::move(answers);
     a.public_id = "app-" + std::to_string(++made_);
     a.user_id = user_id;
     a.service = "shop";
@@ -428,6 +432,82 @@ TEST_P(WorkflowServiceTest, AnApplicationGoesOnUnderTheWorkflowItWasSubmittedUnd
   auto approved = take(officer_, *direct, "recommend", checked);
   ASSERT_TRUE(approved) << approved.error().detail;
   EXPECT_EQ(approved->state, "approved");
+}
+
+TEST_P(WorkflowServiceTest, TheApplicantChangesOnlyWhatWasAskedForAndSendsItBack) {
+  crypto::SecureRandom random;
+  ApplicationService applications(database(), clock_, random, forms_, workflows_, directory_,
+                                  nullptr, WorkingDayCalendar{}, nullptr, {});
+  Application a = submitted(alice_, {{"shop_name", "ร้านเดิม"}});
+  // Nothing is asked while the agency has the application.
+  auto nothing = service_->open_request(a);
+  ASSERT_TRUE(nothing) << nothing.error().detail;
+  EXPECT_FALSE(*nothing);
+  auto reviewing = take(officer_, a, "start_review");
+  ASSERT_TRUE(reviewing);
+  auto asked = take(officer_, *reviewing, "request_information",
+                    StepRequest{{}, 0, "ชื่อร้านไม่ตรงกับทะเบียน", {"shop_name"}, 0});
+  ASSERT_TRUE(asked) << asked.error().detail;
+  auto request = service_->open_request(*asked);
+  ASSERT_TRUE(request) << request.error().detail;
+  ASSERT_TRUE(*request);
+  EXPECT_EQ((*request)->transition, "request_information");
+  EXPECT_EQ((*request)->reason, "ชื่อร้านไม่ตรงกับทะเบียน");
+  EXPECT_THAT((*request)->items, ElementsAre("shop_name"));
+  const auto& items = (*request)->items;
+
+  // Only what was asked may change, and only by the applicant.
+  auto other = applications.amend(alice_, *asked, {{"plan", nullptr}}, items);
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, ErrorCode::invalid_input);
+  EXPECT_EQ(other.error().fields.at(0).message_key, "applications.errors.amend_not_asked");
+  EXPECT_EQ(applications.amend(bob_, *asked, {{"shop_name", "x"}}, items).error().code,
+            ErrorCode::not_found);
+  // A wrong answer saves nothing and says why.
+  auto wrong = applications.amend(alice_, *asked, {{"shop_name", std::string(41, 'x')}}, items);
+  ASSERT_TRUE(wrong) << wrong.error().detail;
+  ASSERT_EQ(wrong->problems.size(), 1u);
+  EXPECT_EQ(wrong->problems[0].field, "shop_name");
+  auto unchanged = service_->find_for(alice_as_, a.public_id);
+  ASSERT_TRUE(unchanged);
+  EXPECT_EQ(unchanged->revision, asked->revision);
+  EXPECT_EQ(unchanged->answers.at("shop_name"), "ร้านเดิม");
+
+  auto amended = applications.amend(alice_, *asked, {{"shop_name", "ร้านใหม่"}}, items);
+  ASSERT_TRUE(amended) << amended.error().detail;
+  EXPECT_TRUE(amended->problems.empty());
+  EXPECT_THAT(amended->changed, ElementsAre("shop_name"));
+  EXPECT_EQ(amended->application.revision, asked->revision + 1);
+  EXPECT_EQ(amended->application.state, "information_requested");
+  // From a page shown before that change: refused, not overwritten.
+  auto stale = applications.amend(alice_, *asked, {{"shop_name", "ร้านอื่น"}}, items);
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().message_key, "applications.errors.step_changed_meanwhile");
+  // The officer, acting on what they saw before the change, is refused too.
+  EXPECT_EQ(take(officer_, *asked, "reject", StepRequest{{}, 0, "x", {}, 0}).error().message_key,
+            "applications.errors.step_changed_meanwhile");
+
+  auto resent = take(alice_as_, amended->application, "resubmit");
+  ASSERT_TRUE(resent) << resent.error().detail;
+  auto done = service_->open_request(*resent);
+  ASSERT_TRUE(done);
+  EXPECT_FALSE(*done);
+  auto now = service_->find_for(officer_, a.public_id);
+  ASSERT_TRUE(now);
+  EXPECT_EQ(now->answers.at("shop_name"), "ร้านใหม่");
+
+  // The timeline keeps what changed and what it replaced, between the request and the return.
+  auto timeline = database().read_value<std::vector<TimelineEvent>>(
+      [&](storage::Connection& c) { return repository::events(c, a.id); });
+  ASSERT_TRUE(timeline) << timeline.error().detail;
+  std::vector<std::string> kinds;
+  for (const auto& e : *timeline) kinds.push_back(e.kind == "transition" ? e.transition : e.kind);
+  EXPECT_THAT(kinds, ElementsAre("start_review", "request_information", "amended", "resubmit"));
+  const TimelineEvent& change = (*timeline)[2];
+  EXPECT_EQ(change.actor_role, "applicant");
+  EXPECT_EQ(change.actor_user_id, alice_);
+  EXPECT_EQ(change.detail.at("items"), (boost::json::array{"shop_name"}));
+  EXPECT_EQ(change.detail.at("previous").at("shop_name"), "ร้านเดิม");
 }
 
 PRATU_INSTANTIATE_ENGINE_TESTS(WorkflowServiceTest);

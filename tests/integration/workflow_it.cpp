@@ -461,6 +461,110 @@ TEST_P(WorkflowIT, TheApplicantChangesWhatWasAskedForOnThePagesAndSendsItBack) {
   EXPECT_EQ(citizen->get(url + "/amend").status, 303);
 }
 
+TEST_P(WorkflowIT, OfficersTakeAndHandOverApplicationsAndKeepNotesTheApplicantNeverSees) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const auto officer = officer_token("dbd");
+  const auto supervisor = api_token(app_->port(), accounts::demo_supervisor_email("dbd"),
+                                    std::string(accounts::kDemoOfficerPassword));
+  const std::string id = submitted(applicant);
+  const std::string api = "/api/v1/applications/" + id;
+  auto seen = parsed(call(officer, "GET", api + "/steps"));
+  EXPECT_TRUE(seen.at("assigned_to").is_null());
+  // The applicant is not told who has it.
+  EXPECT_FALSE(parsed(call(applicant, "GET", api + "/steps")).contains("assigned_to"));
+
+  // The officer takes it from the unassigned pool.
+  auto pool = parsed(call(officer, "GET", "/api/v1/agency/applications?assigned=none"));
+  ASSERT_FALSE(pool.at("applications").as_array().empty());
+  auto me = call(officer, "POST", api + "/assignment",
+                 json::object{{"assignee", nullptr}, {"expected", nullptr}});
+  EXPECT_EQ(me.status, 200) << me.body;  // nobody to nobody: nothing changes
+  std::int64_t officer_id = 0;
+  const auto staff = parsed(call(officer, "GET", "/api/v1/agency/staff"));
+  for (const auto& m : staff.at("staff").as_array()) {
+    if (m.at("you").as_bool()) officer_id = m.at("id").as_int64();
+  }
+  ASSERT_NE(officer_id, 0);
+  EXPECT_EQ(call(applicant, "GET", "/api/v1/agency/staff").status, 403);
+  auto taken = call(officer, "POST", api + "/assignment",
+                    json::object{{"assignee", officer_id}, {"expected", nullptr}});
+  ASSERT_EQ(taken.status, 200) << taken.body;
+  EXPECT_EQ(parsed(taken).at("assigned_to").as_int64(), officer_id);
+  auto mine = parsed(call(officer, "GET", "/api/v1/agency/applications?assigned=me"));
+  bool listed = false;
+  for (const auto& row : mine.at("applications").as_array()) {
+    if (row.at("id").as_string() == id) {
+      listed = true;
+      EXPECT_EQ(row.at("assigned_to").at("id").as_int64(), officer_id);
+    }
+  }
+  EXPECT_TRUE(listed);
+  EXPECT_EQ(call(officer, "GET", "/api/v1/agency/applications?assigned=someone").status, 422);
+  // From a stale view: refused.
+  EXPECT_EQ(call(officer, "POST", api + "/assignment",
+                 json::object{{"assignee", nullptr}, {"expected", nullptr}})
+                .status,
+            409);
+  EXPECT_EQ(call(officer, "POST", api + "/assignment", json::object{{"assignee", "me"}}).status,
+            422);
+
+  // Notes: the agency's alone.
+  auto noted =
+      call(officer, "POST", api + "/notes", json::object{{"body", "ตรวจทะเบียนนิติบุคคลแล้ว ถูกต้อง"}});
+  ASSERT_EQ(noted.status, 201) << noted.body;
+  auto notes = parsed(call(supervisor, "GET", api + "/notes")).at("notes").as_array();
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0].at("body").as_string(), "ตรวจทะเบียนนิติบุคคลแล้ว ถูกต้อง");
+  EXPECT_EQ(call(officer, "POST", api + "/notes", json::object{{"body", " "}}).status, 422);
+  EXPECT_EQ(call(applicant, "GET", api + "/notes").status, 403);
+  EXPECT_EQ(call(applicant, "POST", api + "/notes", json::object{{"body", "x"}}).status, 403);
+  EXPECT_EQ(call(officer_token("bma"), "GET", api + "/notes").status, 404);
+  EXPECT_EQ(call(officer_token("bma"), "POST", api + "/assignment",
+                 json::object{{"assignee", nullptr}, {"expected", officer_id}})
+                .status,
+            404);
+
+  // On the pages: the supervisor sees who has it and gives it back to the pool.
+  auto boss = signed_in(app_->port(), accounts::demo_supervisor_email("dbd"),
+                        std::string(accounts::kDemoOfficerPassword));
+  auto page = boss->get("/agency/applications/" + id);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("data-reassign"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("ตรวจทะเบียนนิติบุคคลแล้ว ถูกต้อง"), std::string::npos);
+  const std::string token = extract_csrf_token(page.body);
+  auto given = boss->post_form(
+      "/agency/applications/" + id + "/assignment",
+      {{"csrf_token", token}, {"expected", std::to_string(officer_id)}, {"assignee", ""}});
+  ASSERT_EQ(given.status, 303) << given.body;
+  EXPECT_TRUE(parsed(call(officer, "GET", api + "/steps")).at("assigned_to").is_null());
+  auto again = boss->post_form(
+      "/agency/applications/" + id + "/assignment",
+      {{"csrf_token", token}, {"expected", std::to_string(officer_id)}, {"assignee", ""}});
+  EXPECT_EQ(again.status, 409);
+  auto note = boss->post_form("/agency/applications/" + id + "/notes",
+                              {{"csrf_token", token}, {"note", "ส่งต่อให้ทีมตรวจสอบ"}});
+  ASSERT_EQ(note.status, 303) << note.body;
+  auto blank = boss->post_form("/agency/applications/" + id + "/notes",
+                               {{"csrf_token", token}, {"note", ""}});
+  EXPECT_EQ(blank.status, 422);
+  EXPECT_NE(blank.body.find("error-summary"), std::string::npos);
+  EXPECT_EQ(boss->post_form("/agency/applications/" + id + "/notes", {{"note", "x"}}).status,
+            403);  // no CSRF token
+
+  // The applicant's page shows neither the notes nor who has it.
+  auto citizen = signed_in_applicant(app_->port());
+  auto own = citizen->get("/applications/" + id);
+  ASSERT_EQ(own.status, 200);
+  EXPECT_EQ(own.body.find("ส่งต่อให้ทีมตรวจสอบ"), std::string::npos);
+  EXPECT_EQ(own.body.find("ตรวจทะเบียนนิติบุคคลแล้ว"), std::string::npos);
+  EXPECT_EQ(own.body.find("data-assignment"), std::string::npos);
+  EXPECT_EQ(citizen
+                ->post_form("/agency/applications/" + id + "/notes",
+                            {{"csrf_token", extract_csrf_token(own.body)}, {"note", "x"}})
+                .status,
+            403);
+}
+
 PRATU_INSTANTIATE_ENGINE_TESTS(WorkflowIT);
 
 }  // namespace

@@ -40,6 +40,8 @@ struct Application {
   std::string workflow_version;  // "sha256:<hex>" of the workflow it is submitted under
   std::string state;             // the workflow's state (docs/workflows.md)
   std::int64_t state_since = 0;  // when it entered that state
+  std::int64_t assigned_to = 0;  // the officer who has it (a user id), 0: nobody yet
+  std::int64_t assigned_at = 0;
 };
 
 /// One line of an agency's work queue.
@@ -51,17 +53,20 @@ struct QueueRow {
   std::string due_date;  // YYYY-MM-DD, or empty
   std::int64_t submitted_at = 0;
   std::int64_t state_since = 0;
-  std::string applicant;  // given and family name
+  std::string applicant;         // given and family name
+  std::int64_t assigned_to = 0;  // the officer who has it, 0: nobody
+  std::string assignee;          // their name
 };
 
 /// What an agency's work queue shows.
 struct QueueFilter {
   std::string agency;
-  std::string service;                 // one service's, or all
-  std::string state;                   // one state's, or all
-  std::vector<std::string> leave_out;  // states not shown (the final ones, unless asked)
-  std::string reference;               // the one application with this reference
-  std::string name;                    // applicants whose given or family name starts so
+  std::string service;                      // one service's, or all
+  std::string state;                        // one state's, or all
+  std::vector<std::string> leave_out;       // states not shown (the final ones, unless asked)
+  std::string reference;                    // the one application with this reference
+  std::string name;                         // applicants whose given or family name starts so
+  std::optional<std::int64_t> assigned_to;  // only those this officer has; 0: nobody has
   int limit = 50;
   int offset = 0;
 };
@@ -73,14 +78,32 @@ void search_for(QueueFilter& filter, std::string_view q);
 /// One entry of an application's timeline.
 struct TimelineEvent {
   std::int64_t at = 0;
-  std::string kind;  // started | submitted | transition | amended (answers the agency asked for)
+  // started | submitted | transition | amended (answers the agency asked for) | assigned (to an
+  // officer: the agency's own, never shown to the applicant)
+  std::string kind;
   // A transition of the workflow (kind "transition"):
   std::string transition;
   std::string from_state, to_state;
   std::string actor_role;  // applicant | officer | supervisor: the applicant sees the agency
   std::int64_t actor_user_id = 0;
   std::string reason;
-  boost::json::object detail;  // {"items": [...], "checklist": n}; amended: {"items", "previous"}
+  // {"items": [...], "checklist": n}; amended: {"items", "previous"}; assigned: {"to", "from"}
+  boost::json::object detail;
+};
+
+/// A note an officer or supervisor keeps on an application: the agency's alone.
+struct Note {
+  std::int64_t at = 0;
+  std::int64_t author_user_id = 0;
+  std::string author;  // their name
+  std::string body;
+};
+
+/// One of an agency's people to whom work may be given.
+struct StaffMember {
+  std::int64_t user_id = 0;
+  std::string name;
+  std::string role;  // officer | supervisor
 };
 
 }  // namespace pratu::applications

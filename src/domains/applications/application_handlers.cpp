@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -1117,8 +1118,14 @@ web::Response ApplicationHandlers::render_submitted(
     json::array timeline;
     auto workflow = workflows_.workflow_of(a);
     const Workflow* w = workflow ? workflow->get() : nullptr;
+    std::vector<StaffMember> staff;
+    if (template_name == "applications/agency_show") {
+      if (auto people = workflows_.staff(*context.user)) staff = std::move(*people);
+    }
     if (auto events = service_.timeline(a)) {
       for (const auto& e : *events) {
+        const bool agency_view = template_name == "applications/agency_show";
+        if (e.kind == "assigned" && !agency_view) continue;  // the agency's own
         json::object entry{{"when", web::format_date_time(locale, e.at)}};
         if (e.kind == "transition") {
           // A step of the workflow: what it was, who acted (the agency, never which
@@ -1127,6 +1134,16 @@ web::Response ApplicationHandlers::render_submitted(
           const WorkflowState* to = w != nullptr ? w->state(e.to_state) : nullptr;
           entry["what"] = to != nullptr ? to->label.in(locale) : e.to_state;
           if (step != nullptr) entry["step"] = step->label.in(locale);
+        } else if (e.kind == "assigned") {
+          const auto* to = e.detail.if_contains("to");
+          const std::int64_t id = to != nullptr && to->is_int64() ? to->get_int64() : 0;
+          std::string name;
+          for (const auto& m : staff) {
+            if (m.user_id == id) name = m.name;
+          }
+          entry["what"] =
+              id == 0 ? t.text(locale, "applications.timeline.unassigned")
+                      : fill(t.text(locale, "applications.timeline.assigned"), {{"name", name}});
         } else {
           entry["what"] = t.text(locale, "applications.timeline." + e.kind);
         }
@@ -1310,6 +1327,15 @@ Result<web::Response> ApplicationHandlers::queue(const web::Request& request,
   filter.state = request.query_param("state").value_or("");
   const std::string q(trim(request.query_param("q").value_or(""), kAsciiWhitespace));
   const bool decided = request.query_param("decided").value_or("") == "1";
+  // Whose: "me" (what this person has) or "none" (what nobody has yet); else everyone's.
+  std::string assigned = request.query_param("assigned").value_or("");
+  if (assigned == "me") {
+    filter.assigned_to = who.user_id;
+  } else if (assigned == "none") {
+    filter.assigned_to = 0;
+  } else {
+    assigned.clear();
+  }
   search_for(filter, q);
   int page = 1;
   if (auto wanted = request.query_param("page")) {
@@ -1350,8 +1376,10 @@ Result<web::Response> ApplicationHandlers::queue(const web::Request& request,
         {"applicant", row.applicant},
         {"status", state != nullptr ? state->label.in(locale) : row.state},
         {"submitted_on", web::format_date(locale, row.submitted_at)},
-        {"overdue", is_overdue(row, state, today)}};
+        {"overdue", is_overdue(row, state, today)},
+        {"mine", row.assigned_to == who.user_id}};
     if (!row.due_date.empty()) item["due_date"] = date_text(locale, row.due_date);
+    if (row.assigned_to != 0) item["assignee"] = row.assignee;
     items.push_back(std::move(item));
   }
   auto page_url = [&](int n) {
@@ -1360,6 +1388,7 @@ Result<web::Response> ApplicationHandlers::queue(const web::Request& request,
     if (!filter.state.empty()) url += "&state=" + web::percent_encode(filter.state);
     if (!q.empty()) url += "&q=" + web::percent_encode(q);
     if (decided) url += "&decided=1";
+    if (!assigned.empty()) url += "&assigned=" + assigned;
     return url;
   };
   json::object model{
@@ -1377,6 +1406,11 @@ Result<web::Response> ApplicationHandlers::queue(const web::Request& request,
                                   t.text(locale, "applications.queue.search_hint"),
                                   {}},
                                  q)},
+      {"assigned_select",
+       web::select({"assigned", t.text(locale, "applications.queue.assigned"), {}, {}},
+                   {{"me", t.text(locale, "applications.queue.assigned_me"), {}},
+                    {"none", t.text(locale, "applications.queue.assigned_none"), {}}},
+                   assigned, t.text(locale, "applications.queue.assigned_any"))},
       {"decided", decided}};
   if (page > 1) model["previous_url"] = page_url(page - 1);
   if (more) model["next_url"] = page_url(page + 1);
@@ -1440,26 +1474,127 @@ web::Response ApplicationHandlers::render_agency_view(
     }
   }
   for (const auto& [field, message] : errors) {
-    summary.push_back(json::object{{"field", failed_step + "-" + field}, {"message", message}});
+    summary.push_back(
+        json::object{{"field", failed_step == "note" ? field : failed_step + "-" + field},
+                     {"message", message}});
   }
   json::object extra{{"steps", std::move(steps)},
                      {"errors", std::move(summary)},
                      {"queue_url", std::string(kAgencyApplications)}};
+  extra["assignment"] = assignment_model(context, a);
+  // The agency's notes, and a box for one more (typed text kept when it was refused).
+  json::array notes;
+  if (auto kept = workflows_.notes(*context.user, a)) {
+    for (const auto& note : *kept) {
+      notes.push_back(json::object{{"author", note.author},
+                                   {"when", web::format_date_time(locale, note.at)},
+                                   {"body", note.body}});
+    }
+  }
+  extra["notes"] = std::move(notes);
+  const bool note_refused = failed_step == "note";
+  extra["note_action"] = agency_url(a.public_id, "/notes");
+  extra["note_input"] =
+      web::textarea({"note", t.text(locale, "applications.officer.note"),
+                     t.text(locale, "applications.officer.note_hint"),
+                     note_refused && errors.contains("note") ? errors.at("note") : std::string()},
+                    note_refused && typed != nullptr ? typed->value("note") : std::string());
   if (!banner.empty()) extra["banner"] = banner;
   auto response = render_submitted(request, context, a, "applications/agency_show", "", extra);
   response.status = status;
   return response;
 }
 
+json::object ApplicationHandlers::assignment_model(web::RequestContext& context,
+                                                   const Application& a) {
+  const auto& t = renderer_.translations();
+  const Locale locale = context.locale;
+  const web::Principal& who = *context.user;
+  json::object model{
+      {"action", agency_url(a.public_id, "/assignment")},
+      {"expected", a.assigned_to == 0 ? std::string() : std::to_string(a.assigned_to)}};
+  std::vector<StaffMember> people;
+  if (auto found = workflows_.staff(who)) people = std::move(*found);
+  std::string holder;
+  for (const auto& m : people) {
+    if (m.user_id == a.assigned_to) holder = m.name;
+  }
+  model["holder"] = a.assigned_to == 0             ? t.text(locale, "applications.officer.nobody")
+                    : a.assigned_to == who.user_id ? t.text(locale, "applications.officer.you")
+                                                   : holder;
+  auto decided = status_of(a, locale).second;
+  if (decided) return model;
+  if (who.role == web::Role::supervisor) {
+    std::vector<web::Choice> choices;
+    for (const auto& m : people) {
+      choices.push_back({std::to_string(m.user_id), m.name, {}});
+    }
+    model["select"] =
+        web::select({"assignee", t.text(locale, "applications.officer.give_to"), {}, {}}, choices,
+                    a.assigned_to == 0 ? std::string() : std::to_string(a.assigned_to),
+                    t.text(locale, "applications.officer.nobody"));
+  } else if (a.assigned_to == 0) {
+    model["take"] = std::to_string(who.user_id);
+  } else if (a.assigned_to == who.user_id) {
+    model["give_back"] = true;
+  }
+  return model;
+}
+
+Result<web::Response> ApplicationHandlers::assign(const web::Request& request,
+                                                  web::RequestContext& context) {
+  const auto& t = renderer_.translations();
+  PRATU_TRY(body, web::Form::parse(request));
+  const std::string id(request.path_param("id"));
+  auto number = [](const std::string& text) -> std::optional<std::int64_t> {
+    if (text.empty()) return 0;
+    std::int64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || end != text.data() + text.size() || n <= 0) return std::nullopt;
+    return n;
+  };
+  const auto to = number(body.value("assignee"));
+  const auto expected = number(body.value("expected"));
+  if (!to || !expected) return renderer_.error_page(request, context, 400);
+  auto done = workflows_.assign(*context.user, id, *to, *expected);
+  if (done) return web::Response::redirect(agency_url(id, "?assigned=1"));
+  const Error& error = done.error();
+  if (error.code == ErrorCode::not_found) return error;
+  PRATU_TRY(now, workflows_.find_for(*context.user, id));
+  json::object banner = web::notification_banner(
+      web::BannerKind::important, t.text(context.locale, "applications.officer.refused_title"),
+      t.text(context.locale, error.message_key));
+  return render_agency_view(request, context, now, {}, {}, nullptr, banner,
+                            web::http_status(error.code));
+}
+
+Result<web::Response> ApplicationHandlers::add_note(const web::Request& request,
+                                                    web::RequestContext& context) {
+  const auto& t = renderer_.translations();
+  PRATU_TRY(body, web::Form::parse(request));
+  const std::string id(request.path_param("id"));
+  auto kept = workflows_.add_note(*context.user, id, body.value("note"));
+  if (kept) return web::Response::redirect(agency_url(id, "#notes"));
+  const Error& error = kept.error();
+  if (error.code != ErrorCode::invalid_input) return error;
+  PRATU_TRY(now, workflows_.find_for(*context.user, id));
+  std::map<std::string, std::string> errors{{"note", t.text(context.locale, error.message_key)}};
+  return render_agency_view(request, context, now, "note", errors, &body, {}, 422);
+}
+
 Result<web::Response> ApplicationHandlers::agency_application(const web::Request& request,
                                                               web::RequestContext& context) {
   PRATU_TRY(found, workflows_.find_for(*context.user, request.path_param("id")));
   json::object banner;
+  const auto& t = renderer_.translations();
   if (request.query_param("done").value_or("") == "1") {
-    const auto& t = renderer_.translations();
     banner = web::notification_banner(web::BannerKind::success,
                                       t.text(context.locale, "applications.officer.done_title"),
                                       status_of(found, context.locale).first);
+  } else if (request.query_param("assigned").value_or("") == "1") {
+    banner = web::notification_banner(web::BannerKind::success,
+                                      t.text(context.locale, "applications.officer.assigned_title"),
+                                      assignment_model(context, found).at("holder").as_string());
   }
   return render_agency_view(request, context, found, {}, {}, nullptr, banner, 200);
 }
@@ -1677,6 +1812,10 @@ web::Routes ApplicationHandlers::routes() {
          &ApplicationHandlers::agency_application);
   agency("POST", "/agency/applications/{id}/steps", "agency_application_step",
          &ApplicationHandlers::take_step);
+  agency("POST", "/agency/applications/{id}/assignment", "agency_application_assignment",
+         &ApplicationHandlers::assign);
+  agency("POST", "/agency/applications/{id}/notes", "agency_application_notes",
+         &ApplicationHandlers::add_note);
   // The applicant's documents, opened in the browser as they are for the applicant.
   agency("GET", "/agency/applications/{id}/documents/{path}", "agency_application_document",
          &ApplicationHandlers::agency_document);

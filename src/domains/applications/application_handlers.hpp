@@ -32,6 +32,9 @@
 ///                                                for each step they may take
 ///   POST /agency/applications/{id}/steps         take one (refused when someone else moved
 ///                                                it since the page was shown)
+///   POST /agency/applications/{id}/assignment    take it, give it back, or (a supervisor)
+///                                                give it to one of the agency's people
+///   POST /agency/applications/{id}/notes         keep a note the applicant never sees
 ///   GET  /agency/applications/{id}/documents/{path}   a file attached to it
 // clang-format on
 
@@ -117,6 +120,10 @@ class ApplicationHandlers {
                                            web::RequestContext& context);
   Result<web::Response> take_step(const web::Request& request, web::RequestContext& context);
   Result<web::Response> agency_document(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> assign(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> add_note(const web::Request& request, web::RequestContext& context);
+  // Who has `a`, and the buttons `context`'s person may press about it.
+  boost::json::object assignment_model(web::RequestContext& context, const Application& a);
   // The agency's view of `a` with a form per step; `errors` (field → message) and `typed`
   // show a refused step again, `banner` what just happened.
   web::Response render_agency_view(const web::Request& request, web::RequestContext& context,

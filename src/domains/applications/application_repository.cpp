@@ -12,7 +12,7 @@ namespace {
 constexpr std::string_view kColumns =
     "id, public_id, user_id, service, agency, form_version, status, answers, revision, "
     "created_at, updated_at, submitted_at, submission_key, reference, due_date, "
-    "due_date_provisional, workflow_version, state, state_since";
+    "due_date_provisional, workflow_version, state, state_since, assigned_to, assigned_at";
 
 Result<Application> read_application(const storage::Row& row) {
   Application a;
@@ -42,6 +42,8 @@ Result<Application> read_application(const storage::Row& row) {
   a.workflow_version = row.text(16);
   a.state = row.text(17);
   a.state_since = row.int64(18);
+  a.assigned_to = row.int64(19);
+  a.assigned_at = row.int64(20);
   return a;
 }
 
@@ -194,8 +196,10 @@ Result<std::vector<TimelineEvent>> events(storage::Connection& c, std::int64_t a
 Result<std::vector<QueueRow>> queue(storage::Connection& c, const QueueFilter& f) {
   std::string sql =
       "SELECT a.public_id, a.reference, a.service, a.state, a.due_date, a.submitted_at, "
-      "a.state_since, u.given_name, u.family_name FROM applications a "
-      "JOIN users u ON u.id = a.user_id WHERE a.agency = $1 AND a.status = 'submitted'";
+      "a.state_since, u.given_name, u.family_name, a.assigned_to, o.given_name, o.family_name "
+      "FROM applications a JOIN users u ON u.id = a.user_id "
+      "LEFT JOIN users o ON o.id = a.assigned_to "
+      "WHERE a.agency = $1 AND a.status = 'submitted'";
   std::vector<storage::Value> params{f.agency};
   auto param = [&](std::string value) {
     params.emplace_back(std::move(value));
@@ -211,6 +215,14 @@ Result<std::vector<QueueRow>> queue(storage::Connection& c, const QueueFilter& f
     sql += ")";
   }
   if (!f.reference.empty()) sql += " AND a.reference = " + param(f.reference);
+  if (f.assigned_to) {
+    if (*f.assigned_to == 0) {
+      sql += " AND a.assigned_to IS NULL";
+    } else {
+      params.emplace_back(*f.assigned_to);
+      sql += " AND a.assigned_to = $" + std::to_string(params.size());
+    }
+  }
   if (!f.name.empty()) {
     // A prefix, its LIKE wildcards taken literally.
     std::string prefix;
@@ -237,6 +249,8 @@ Result<std::vector<QueueRow>> queue(storage::Connection& c, const QueueFilter& f
     q.submitted_at = row.int64(5);
     q.state_since = row.int64(6);
     q.applicant = row.text(7) + (row.text(8).empty() ? "" : " " + row.text(8));
+    q.assigned_to = row.int64(9);
+    q.assignee = row.text(10) + (row.text(11).empty() ? "" : " " + row.text(11));
     out.push_back(std::move(q));
   }
   return out;
@@ -322,6 +336,57 @@ Result<std::int64_t> delete_drafts(storage::Connection& c, std::int64_t cutoff,
       "DELETE FROM applications WHERE status = 'draft' AND updated_at < $1 "
       "AND expiry_warned_at IS NOT NULL AND expiry_warned_at <= $2",
       {cutoff, warned_before});
+}
+
+Result<std::int64_t> assign(storage::Connection& c, const Application& a, std::int64_t to,
+                            std::int64_t now) {
+  const storage::Value assignee = to == 0 ? storage::Value{nullptr} : storage::Value{to};
+  if (a.assigned_to == 0) {
+    return c.execute(
+        "UPDATE applications SET assigned_to = $1, assigned_at = $2 "
+        "WHERE id = $3 AND status = 'submitted' AND assigned_to IS NULL",
+        {assignee, now, a.id});
+  }
+  return c.execute(
+      "UPDATE applications SET assigned_to = $1, assigned_at = $2 "
+      "WHERE id = $3 AND status = 'submitted' AND assigned_to = $4",
+      {assignee, now, a.id, a.assigned_to});
+}
+
+Result<void> add_note(storage::Connection& c, std::int64_t application_id, std::int64_t at,
+                      std::int64_t author, std::string_view body) {
+  PRATU_CHECK(
+      c.execute("INSERT INTO application_notes (application_id, at, author_user_id, body) "
+                "VALUES ($1, $2, $3, $4)",
+                {application_id, at, author, std::string(body)}));
+  return ok();
+}
+
+Result<std::vector<Note>> notes(storage::Connection& c, std::int64_t application_id) {
+  PRATU_TRY(rows, c.query("SELECT n.at, n.author_user_id, u.given_name, u.family_name, n.body "
+                          "FROM application_notes n LEFT JOIN users u ON u.id = n.author_user_id "
+                          "WHERE n.application_id = $1 ORDER BY n.at, n.id",
+                          {application_id}));
+  std::vector<Note> out;
+  for (const auto& row : rows) {
+    out.push_back(Note{row.int64(0), row.int64(1),
+                       row.text(2) + (row.text(3).empty() ? "" : " " + row.text(3)), row.text(4)});
+  }
+  return out;
+}
+
+Result<std::vector<StaffMember>> staff(storage::Connection& c, std::string_view agency) {
+  PRATU_TRY(rows, c.query("SELECT id, given_name, family_name, email, role FROM users "
+                          "WHERE agency_code = $1 AND role IN ('officer', 'supervisor') "
+                          "ORDER BY given_name, family_name, id",
+                          {std::string(agency)}));
+  std::vector<StaffMember> out;
+  for (const auto& row : rows) {
+    std::string name = row.text(1) + (row.text(2).empty() ? "" : " " + row.text(2));
+    if (name.empty()) name = row.text(3);  // an account with no name yet: its e-mail
+    out.push_back(StaffMember{row.int64(0), std::move(name), row.text(4)});
+  }
+  return out;
 }
 
 }  // namespace pratu::applications::repository

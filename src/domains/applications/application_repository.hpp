@@ -100,4 +100,15 @@ Result<std::int64_t> mark_warned(storage::Connection& c, std::int64_t id, std::i
 Result<std::int64_t> delete_drafts(storage::Connection& c, std::int64_t cutoff,
                                    std::int64_t warned_before);
 
+/// Gives `a` to officer `to` (0: to nobody) if it is still with whom `a` says it is; the rows
+/// changed: 0 when someone else gave it to another meanwhile.
+Result<std::int64_t> assign(storage::Connection& c, const Application& a, std::int64_t to,
+                            std::int64_t now);
+Result<void> add_note(storage::Connection& c, std::int64_t application_id, std::int64_t at,
+                      std::int64_t author, std::string_view body);
+/// The application's notes, the oldest first, with their authors' names.
+Result<std::vector<Note>> notes(storage::Connection& c, std::int64_t application_id);
+/// The officers and supervisors of `agency`, by name.
+Result<std::vector<StaffMember>> staff(storage::Connection& c, std::string_view agency);
+
 }  // namespace pratu::applications::repository

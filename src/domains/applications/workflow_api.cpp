@@ -17,6 +17,8 @@ namespace json = boost::json;
 
 constexpr std::size_t kMaxStepBody = 16 * 1024;
 constexpr std::size_t kMaxItems = 200;
+// A note of kMaxNoteCharacters, each up to 4 bytes, and some JSON around it.
+constexpr std::size_t kMaxNoteBody = 20 * 1024;
 
 Error invalid_field(std::string field, std::string detail) {
   return Error{ErrorCode::invalid_input,
@@ -38,6 +40,15 @@ Result<web::Response> WorkflowApi::queue(const web::Request& request,
   filter.service = request.query_param("service").value_or("");
   filter.state = request.query_param("state").value_or("");
   search_for(filter, request.query_param("q").value_or(""));
+  if (auto assigned = request.query_param("assigned")) {
+    if (*assigned == "me") {
+      filter.assigned_to = context.user->user_id;
+    } else if (*assigned == "none") {
+      filter.assigned_to = 0;
+    } else {
+      return invalid_field("assigned", "assigned");
+    }
+  }
   int page = 1;
   if (auto wanted = request.query_param("page"); wanted && !wanted->empty()) {
     const auto [end, error] =
@@ -68,6 +79,10 @@ Result<web::Response> WorkflowApi::queue(const web::Request& request,
     const WorkflowState* state = service_.current_state(row.service, row.state);
     if (state != nullptr) item["state_label"] = text_json(state->label);
     item["overdue"] = is_overdue(row, state, today);
+    item["assigned_to"] =
+        row.assigned_to == 0
+            ? json::value(nullptr)
+            : json::value(json::object{{"id", row.assigned_to}, {"name", row.assignee}});
     items.push_back(std::move(item));
   }
   return web::Response::json(json::serialize(
@@ -94,9 +109,18 @@ Result<json::object> WorkflowApi::view(const web::Principal& who, const Applicat
                       {"steps", std::move(steps)}};
 }
 
+Result<json::object> WorkflowApi::agency_view(const web::Principal& who, const Application& a) {
+  PRATU_TRY(out, view(who, a));
+  // Which officer has it is the agency's to know, not the applicant's.
+  if (web::is_agency_role(who.role)) {
+    out["assigned_to"] = a.assigned_to == 0 ? json::value(nullptr) : json::value(a.assigned_to);
+  }
+  return out;
+}
+
 Result<web::Response> WorkflowApi::show(const web::Request& request, web::RequestContext& context) {
   PRATU_TRY(found, service_.find_for(*context.user, request.path_param("id")));
-  PRATU_TRY(body, view(*context.user, found));
+  PRATU_TRY(body, agency_view(*context.user, found));
   return web::Response::json(json::serialize(body));
 }
 
@@ -134,8 +158,65 @@ Result<web::Response> WorkflowApi::take(const web::Request& request, web::Reques
     step.confirmed = static_cast<std::size_t>(confirmed->get_int64());
   }
   PRATU_TRY(moved, service_.take(*context.user, request.path_param("id"), step));
-  PRATU_TRY(answer, view(*context.user, moved));
+  PRATU_TRY(answer, agency_view(*context.user, moved));
   return web::Response::json(json::serialize(answer));
+}
+
+Result<web::Response> WorkflowApi::assign(const web::Request& request,
+                                          web::RequestContext& context) {
+  PRATU_TRY(parsed, web::parse_json_body(request.body, {kMaxStepBody, 4}));
+  if (!parsed.is_object()) return invalid_field("assignee", "not an object");
+  const json::object& body = parsed.as_object();
+  // A user id, or null for nobody; each must be there, so that nothing is assumed.
+  auto person = [&](std::string_view name) -> std::optional<std::int64_t> {
+    const auto* v = body.if_contains(name);
+    if (v == nullptr) return std::nullopt;
+    if (v->is_null()) return 0;
+    if (!v->is_int64() || v->get_int64() <= 0) return std::nullopt;
+    return v->get_int64();
+  };
+  const auto to = person("assignee");
+  if (!to) return invalid_field("assignee", "assignee");
+  const auto expected = person("expected");
+  if (!expected) return invalid_field("expected", "expected");
+  PRATU_TRY(done, service_.assign(*context.user, request.path_param("id"), *to, *expected));
+  PRATU_TRY(answer, agency_view(*context.user, done));
+  return web::Response::json(json::serialize(answer));
+}
+
+Result<web::Response> WorkflowApi::staff(const web::Request&, web::RequestContext& context) {
+  PRATU_TRY(people, service_.staff(*context.user));
+  json::array out;
+  for (const auto& m : people) {
+    out.push_back(json::object{{"id", m.user_id},
+                               {"name", m.name},
+                               {"role", m.role},
+                               {"you", m.user_id == context.user->user_id}});
+  }
+  return web::Response::json(json::serialize(json::object{{"staff", std::move(out)}}));
+}
+
+Result<web::Response> WorkflowApi::notes(const web::Request& request,
+                                         web::RequestContext& context) {
+  PRATU_TRY(found, service_.find_for(*context.user, request.path_param("id")));
+  PRATU_TRY(kept, service_.notes(*context.user, found));
+  json::array out;
+  for (const auto& note : kept) {
+    out.push_back(json::object{
+        {"at", web::iso_date_time(note.at)}, {"author", note.author}, {"body", note.body}});
+  }
+  return web::Response::json(json::serialize(json::object{{"notes", std::move(out)}}));
+}
+
+Result<web::Response> WorkflowApi::add_note(const web::Request& request,
+                                            web::RequestContext& context) {
+  PRATU_TRY(parsed, web::parse_json_body(request.body, {kMaxNoteBody, 4}));
+  const auto* body = parsed.is_object() ? parsed.as_object().if_contains("body") : nullptr;
+  if (body == nullptr || !body->is_string()) return invalid_field("note", "body");
+  PRATU_CHECK(service_.add_note(*context.user, request.path_param("id"), body->get_string()));
+  auto listed = notes(request, context);
+  if (listed) listed->status = 201;
+  return listed;
 }
 
 web::Routes WorkflowApi::routes() {
@@ -148,6 +229,29 @@ web::Routes WorkflowApi::routes() {
                          web::Surface::api, "api_application_step",
                          web::bound(this, &WorkflowApi::take)));
   r.back().body_limit = kMaxStepBody;
+  // The agency's own: its officers and supervisors; anyone else is refused by role (403) for
+  // every id alike, so nothing is learnt about which exist.
+  auto agency = [&](std::string method, std::string pattern, std::string name, auto member) {
+    r.push_back(web::route(std::move(method), std::move(pattern), web::Access::agency_officer,
+                           web::Surface::api, std::move(name), web::bound(this, member)));
+    r.back().owner = [this](const web::Request& request,
+                            const web::RequestContext& context) -> Result<std::string> {
+      if (!web::is_agency_role(context.user->role)) return std::string();
+      PRATU_TRY(found, service_.find_for(*context.user, request.path_param("id")));
+      return found.agency;
+    };
+  };
+  agency("POST", "/api/v1/applications/{id}/assignment", "api_application_assignment",
+         &WorkflowApi::assign);
+  r.back().body_limit = kMaxStepBody;
+  agency("GET", "/api/v1/applications/{id}/notes", "api_application_notes", &WorkflowApi::notes);
+  r.back().body_limit = 0;
+  agency("POST", "/api/v1/applications/{id}/notes", "api_application_note", &WorkflowApi::add_note);
+  r.back().body_limit = kMaxNoteBody;
+  r.push_back(web::route("GET", "/api/v1/agency/staff", web::Access::agency_officer,
+                         web::Surface::api, "api_agency_staff",
+                         web::bound(this, &WorkflowApi::staff)));
+  r.back().body_limit = 0;
   r.push_back(web::route("GET", "/api/v1/agency/applications", web::Access::agency_officer,
                          web::Surface::api, "api_agency_queue",
                          web::bound(this, &WorkflowApi::queue)));

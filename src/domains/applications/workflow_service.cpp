@@ -142,13 +142,18 @@ std::vector<const WorkflowState*> WorkflowService::states_of(std::string_view se
   return out;
 }
 
+bool WorkflowService::held_by_another(const web::Principal& who, const Application& a) {
+  return who.role == web::Role::officer && a.assigned_to != 0 && a.assigned_to != who.user_id;
+}
+
 bool WorkflowService::may_take(const web::Principal& who, const Application& a,
                                const Transition& t) {
   switch (t.actor) {
     case Actor::applicant: return who.role == web::Role::applicant && who.user_id == a.user_id;
     case Actor::officer:
+      // Once an officer has it, it is theirs (and their supervisor's) to act on.
       return web::is_agency_role(who.role) && !who.agency_code.empty() &&
-             who.agency_code == a.agency;
+             who.agency_code == a.agency && !held_by_another(who, a);
     case Actor::supervisor:
       return who.role == web::Role::supervisor && !who.agency_code.empty() &&
              who.agency_code == a.agency;
@@ -203,6 +208,14 @@ Result<Application> WorkflowService::take(const web::Principal& who, std::string
                  0};
   }
   if (!may_take(who, a, *t)) {
+    if (t->actor == Actor::officer && held_by_another(who, a)) {
+      // Taken by another since the page was read: that is what happened, so that is what is
+      // said; on what they saw, another officer has it.
+      if (request.revision != a.revision) {
+        return refused(ErrorCode::conflict, "step_changed_meanwhile", t->id);
+      }
+      return refused(ErrorCode::forbidden, "assigned_to_another", t->id);
+    }
     return refused(ErrorCode::forbidden, "step_not_yours", t->id);
   }
   // A step chosen on an application that has changed since is refused as such, whatever it
@@ -275,6 +288,12 @@ Result<Application> WorkflowService::take(const web::Principal& who, std::string
     // Nobody moved it between the read and now, or the step is refused: never both succeed.
     if (changed != 1) return refused(ErrorCode::conflict, "step_changed_meanwhile", t->id);
     PRATU_CHECK(repository::add_transition_event(c, a.id, now, event));
+    // The first officer to act on it has it from then on (it comes back to them).
+    const bool claims = who.role == web::Role::officer && a.assigned_to == 0;
+    if (claims) {
+      PRATU_TRY(taken, repository::assign(c, a, who.user_id, now));
+      if (taken != 1) return refused(ErrorCode::conflict, "step_changed_meanwhile", t->id);
+    }
     // The applicant is told (the notifier composes it; nothing personal here but whom). The
     // status and what to do next travel with it, as the workflow version says them.
     const WorkflowState* to = workflow->state(t->to);
@@ -294,11 +313,103 @@ Result<Application> WorkflowService::take(const web::Principal& who, std::string
     return ok();
   });
   if (!moved) return moved.error();
+  if (who.role == web::Role::officer && a.assigned_to == 0) {
+    a.assigned_to = who.user_id;
+    a.assigned_at = now;
+  }
   a.state = t->to;
   a.state_since = now;
   a.updated_at = now;
   ++a.revision;
   return a;
+}
+
+Result<std::vector<StaffMember>> WorkflowService::staff(const web::Principal& who) {
+  if (!web::is_agency_role(who.role) || who.agency_code.empty()) {
+    return std::vector<StaffMember>{};
+  }
+  return db_.read_value<std::vector<StaffMember>>(
+      [&](storage::Connection& c) { return repository::staff(c, who.agency_code); });
+}
+
+Result<Application> WorkflowService::assign(const web::Principal& who, std::string_view public_id,
+                                            std::int64_t to, std::int64_t expected) {
+  if (!web::is_agency_role(who.role)) return refused(ErrorCode::not_found, "not_found", "");
+  PRATU_TRY(a, find_for(who, public_id));
+  PRATU_TRY(workflow, workflow_of(a));
+  if (const WorkflowState* s = workflow->state(a.state); s != nullptr && s->terminal) {
+    return refused(ErrorCode::conflict, "assign_decided", a.state);
+  }
+  // Decided on what the person saw: if it went to someone else since, they are told so.
+  if (a.assigned_to != expected) return refused(ErrorCode::conflict, "assigned_meanwhile", "");
+  if (to == a.assigned_to) return a;
+  if (who.role == web::Role::officer) {
+    // An officer takes what nobody has, and gives back what they have; no more.
+    const bool takes = to == who.user_id && a.assigned_to == 0;
+    const bool gives_back = to == 0 && a.assigned_to == who.user_id;
+    if (!takes && !gives_back) return refused(ErrorCode::forbidden, "assign_not_yours", "");
+  } else if (who.role != web::Role::supervisor) {
+    return refused(ErrorCode::forbidden, "assign_not_yours", "");
+  }
+  if (to != 0) {
+    PRATU_TRY(people, staff(who));
+    if (std::none_of(people.begin(), people.end(),
+                     [to](const StaffMember& m) { return m.user_id == to; })) {
+      return Error{ErrorCode::invalid_input,
+                   "applications.errors.assignee_unknown",
+                   std::to_string(to),
+                   {{"assignee", "applications.errors.assignee_unknown"}},
+                   0};
+    }
+  }
+  const std::int64_t now = clock_.now_seconds();
+  TimelineEvent event;
+  event.kind = "assigned";
+  event.from_state = a.state;
+  event.to_state = a.state;
+  event.actor_role = std::string(role_key(who.role));
+  event.actor_user_id = who.user_id;
+  event.detail["to"] = to == 0 ? json::value(nullptr) : json::value(to);
+  event.detail["from"] = a.assigned_to == 0 ? json::value(nullptr) : json::value(a.assigned_to);
+  auto done = db_.write([&](storage::Connection& c) -> Result<void> {
+    PRATU_TRY(changed, repository::assign(c, a, to, now));
+    if (changed != 1) return refused(ErrorCode::conflict, "assigned_meanwhile", "");
+    return repository::add_transition_event(c, a.id, now, event);
+  });
+  if (!done) return done.error();
+  a.assigned_to = to;
+  a.assigned_at = now;
+  return a;
+}
+
+Result<void> WorkflowService::add_note(const web::Principal& who, std::string_view public_id,
+                                       std::string_view body) {
+  if (!web::is_agency_role(who.role)) return refused(ErrorCode::not_found, "not_found", "");
+  PRATU_TRY(a, find_for(who, public_id));
+  auto clean = nfc_trimmed(body);
+  std::string_view problem;
+  if (!clean) {
+    problem = "note_unreadable";
+  } else if (clean->empty()) {
+    problem = "note_required";
+  } else if (code_point_count(*clean) > kMaxNoteCharacters) {
+    problem = "note_too_long";
+  }
+  if (!problem.empty()) {
+    const std::string key = "applications.errors." + std::string(problem);
+    return Error{ErrorCode::invalid_input, key, "", {{"note", key}}, 0};
+  }
+  const std::int64_t now = clock_.now_seconds();
+  return db_.write([&](storage::Connection& c) -> Result<void> {
+    return repository::add_note(c, a.id, now, who.user_id, *clean);
+  });
+}
+
+Result<std::vector<Note>> WorkflowService::notes(const web::Principal& who, const Application& a) {
+  // The agency's alone: nobody else is told there are any.
+  if (!web::is_agency_role(who.role) || who.agency_code != a.agency) return std::vector<Note>{};
+  return db_.read_value<std::vector<Note>>(
+      [&](storage::Connection& c) { return repository::notes(c, a.id); });
 }
 
 }  // namespace pratu::applications

@@ -47,6 +47,8 @@ struct InformationRequest {
 
 /// The longest reason, in characters.
 inline constexpr std::size_t kMaxReasonCharacters = 2000;
+/// The longest note, in characters.
+inline constexpr std::size_t kMaxNoteCharacters = 4000;
 
 /// Whether `row`, in `state` (of its workflow; nullptr when unknown), is past its due date on
 /// `today` (YYYY-MM-DD): a decided one never is.
@@ -98,7 +100,24 @@ class WorkflowService {
   Result<Application> take(const web::Principal& who, std::string_view public_id,
                            const StepRequest& request);
 
+  /// Gives the application to officer `to` of the agency (0: to nobody), if it is still with
+  /// `expected` (0: nobody), as the person saw it (conflict: assigned_meanwhile). An officer
+  /// takes one nobody has, or gives back their own; a supervisor gives any to anyone of the
+  /// agency (invalid_input: assignee_unknown otherwise). A decided one stays as it is.
+  /// Recorded on the timeline as the agency's ("assigned"), never shown to the applicant.
+  Result<Application> assign(const web::Principal& who, std::string_view public_id, std::int64_t to,
+                             std::int64_t expected);
+  /// The officers and supervisors of `who`'s agency (none for anyone else).
+  Result<std::vector<StaffMember>> staff(const web::Principal& who);
+  /// Keeps a note on the application, for the agency's eyes only (invalid_input: note).
+  Result<void> add_note(const web::Principal& who, std::string_view public_id,
+                        std::string_view body);
+  /// The notes on `application`: none unless `who` is of its agency.
+  Result<std::vector<Note>> notes(const web::Principal& who, const Application& application);
+
  private:
+  // An officer's, on an application another officer has.
+  static bool held_by_another(const web::Principal& who, const Application& application);
   // Whether `who` is the one `transition` is for, on `application`.
   static bool may_take(const web::Principal& who, const Application& application,
                        const Transition& transition);

@@ -510,6 +510,104 @@ TEST_P(WorkflowServiceTest, TheApplicantChangesOnlyWhatWasAskedForAndSendsItBack
   EXPECT_EQ(change.detail.at("previous").at("shop_name"), "ร้านเดิม");
 }
 
+TEST_P(WorkflowServiceTest, AnOfficerHasWhatTheyTakeUpAndGetsItBackWhenTheApplicantReplies) {
+  Application a = submitted(alice_);
+  EXPECT_EQ(a.assigned_to, 0);
+  // Taking it up explicitly, from what the person saw.
+  auto stale = service_->assign(officer_, a.public_id, officer_.user_id, colleague_.user_id);
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().message_key, "applications.errors.assigned_meanwhile");
+  auto taken = service_->assign(officer_, a.public_id, officer_.user_id, 0);
+  ASSERT_TRUE(taken) << taken.error().detail;
+  EXPECT_EQ(taken->assigned_to, officer_.user_id);
+  // Another officer can neither take it over nor act on it, nor give it away.
+  auto grab = service_->assign(colleague_, a.public_id, colleague_.user_id, officer_.user_id);
+  ASSERT_FALSE(grab);
+  EXPECT_EQ(grab.error().message_key, "applications.errors.assign_not_yours");
+  EXPECT_TRUE(step_ids(colleague_, *taken).empty());
+  auto act = take(colleague_, *taken, "start_review");
+  ASSERT_FALSE(act);
+  EXPECT_EQ(act.error().message_key, "applications.errors.assigned_to_another");
+  EXPECT_EQ(act.error().code, ErrorCode::forbidden);
+  // Nobody outside the agency learns it exists; the applicant cannot assign.
+  for (const auto* who : {&stranger_, &alice_as_, &admin_}) {
+    auto seen = service_->assign(*who, a.public_id, who->user_id, officer_.user_id);
+    ASSERT_FALSE(seen);
+    EXPECT_EQ(seen.error().code, ErrorCode::not_found) << who->display_name;
+  }
+
+  auto reviewing = take(officer_, *taken, "start_review");
+  ASSERT_TRUE(reviewing);
+  auto asked = take(officer_, *reviewing, "request_information",
+                    StepRequest{{}, 0, "ขอแผนผังใหม่", {"plan"}, 0});
+  ASSERT_TRUE(asked);
+  auto back = take(alice_as_, *asked, "resubmit");
+  ASSERT_TRUE(back);
+  // Back with the same officer, not in the pool.
+  EXPECT_EQ(back->assigned_to, officer_.user_id);
+  QueueFilter mine;
+  mine.assigned_to = officer_.user_id;
+  auto listed = service_->queue(officer_, mine, false);
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].public_id, a.public_id);
+  EXPECT_EQ((*listed)[0].assigned_to, officer_.user_id);
+  QueueFilter theirs;
+  theirs.assigned_to = colleague_.user_id;
+  EXPECT_TRUE(service_->queue(colleague_, theirs, false)->empty());
+
+  // The supervisor gives it to the colleague, who then acts; only to the agency's people.
+  auto outsider = service_->assign(supervisor_, a.public_id, stranger_.user_id, officer_.user_id);
+  ASSERT_FALSE(outsider);
+  EXPECT_EQ(outsider.error().message_key, "applications.errors.assignee_unknown");
+  auto given = service_->assign(supervisor_, a.public_id, colleague_.user_id, officer_.user_id);
+  ASSERT_TRUE(given) << given.error().detail;
+  EXPECT_EQ(given->assigned_to, colleague_.user_id);
+  auto review = take(colleague_, *given, "start_review");
+  ASSERT_TRUE(review) << review.error().detail;
+  // The colleague gives it back; then the first officer may take it again.
+  ASSERT_TRUE(service_->assign(colleague_, a.public_id, 0, colleague_.user_id));
+  QueueFilter nobody;
+  nobody.assigned_to = 0;
+  auto pool = service_->queue(officer_, nobody, false);
+  ASSERT_TRUE(pool);
+  ASSERT_EQ(pool->size(), 1u);
+
+  // Every change of hands is on the timeline, as the agency's.
+  auto timeline = database().read_value<std::vector<TimelineEvent>>(
+      [&](storage::Connection& c) { return repository::events(c, a.id); });
+  ASSERT_TRUE(timeline);
+  int handovers = 0;
+  for (const auto& e : *timeline) handovers += e.kind == "assigned" ? 1 : 0;
+  EXPECT_EQ(handovers, 3);
+}
+
+TEST_P(WorkflowServiceTest, NotesAreTheAgencysAlone) {
+  Application a = submitted(alice_);
+  ASSERT_TRUE(service_->add_note(officer_, a.public_id, "  โทรสอบถามผู้ยื่นแล้ว  "));
+  ASSERT_TRUE(service_->add_note(supervisor_, a.public_id, "เห็นด้วย"));
+  auto notes = service_->notes(colleague_, a);
+  ASSERT_TRUE(notes);
+  ASSERT_EQ(notes->size(), 2u);
+  EXPECT_EQ((*notes)[0].body, "โทรสอบถามผู้ยื่นแล้ว");
+  EXPECT_EQ((*notes)[0].author_user_id, officer_.user_id);
+  // The applicant and other agencies see none and cannot add any.
+  EXPECT_TRUE(service_->notes(alice_as_, a)->empty());
+  EXPECT_TRUE(service_->notes(stranger_, a)->empty());
+  EXPECT_EQ(service_->add_note(alice_as_, a.public_id, "x").error().code, ErrorCode::not_found);
+  EXPECT_EQ(service_->add_note(stranger_, a.public_id, "x").error().code, ErrorCode::not_found);
+  // Empty or too long: said so, with the field.
+  auto empty = service_->add_note(officer_, a.public_id, "   ");
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().fields.at(0).message_key, "applications.errors.note_required");
+  std::string longest;
+  for (std::size_t i = 0; i < kMaxNoteCharacters; ++i) longest += "ก";
+  EXPECT_TRUE(service_->add_note(officer_, a.public_id, longest));
+  auto too_long = service_->add_note(officer_, a.public_id, longest + "ก");
+  ASSERT_FALSE(too_long);
+  EXPECT_EQ(too_long.error().fields.at(0).message_key, "applications.errors.note_too_long");
+}
+
 PRATU_INSTANTIATE_ENGINE_TESTS(WorkflowServiceTest);
 
 }  // namespace

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the end-to-end journeys in Debian's Chromium against a freshly started pratu server
 # (axe on every page, Lighthouse on the main ones), then checks the server's /metrics with
-# promtool and that SIGTERM stops it cleanly.
+# promtool and that SIGTERM stops it cleanly. The server's mail goes by SMTP to lib/smtp_sink.js
+# (npm's smtp-server), which keeps each message in a directory the journeys read (MAIL_DIR).
 #   tests/e2e/run.sh [--binary PATH] [--database URL] [--label NAME]
 # Defaults: build/ci/pratu, a new SQLite database in a temporary directory (with --demo data).
 # The last line printed is "N passed, N failed, N skipped" (tests + metrics check + clean stop);
@@ -24,8 +25,13 @@ done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pratu-e2e.XXXXXX")
 source tests/e2e/server.sh
+smtp_pid=""
 cleanup() {
   pratu_stop >/dev/null 2>&1 || true
+  if [[ -n $smtp_pid ]]; then
+    kill -TERM "$smtp_pid" 2>/dev/null || true
+    wait "$smtp_pid" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -44,6 +50,28 @@ if [[ ! -f tests/e2e/node_modules/.package-lock.json ||
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# The SMTP server first, so that the server can be given its port: each message it receives
+# becomes $work/mail/<n>.eml (and <n>.json). Mail leaves a second after the step that caused it.
+mail_dir=$work/mail
+mkdir -p "$mail_dir"
+node tests/e2e/lib/smtp_sink.js "$mail_dir" >"$work/smtp.out" 2>"$work/smtp.err" </dev/null &
+smtp_pid=$!
+smtp_port=""
+for _ in $(seq 100); do
+  smtp_port=$(sed -n 's/^{"port": *\([0-9]*\)}$/\1/p' "$work/smtp.out" 2>/dev/null || true)
+  if [[ -n $smtp_port ]] || ! kill -0 "$smtp_pid" 2>/dev/null; then break; fi
+  sleep 0.1
+done
+if [[ -z $smtp_port ]]; then
+  echo "e2e [$label]: the SMTP server (tests/e2e/lib/smtp_sink.js) did not start:" >&2
+  cat "$work/smtp.err" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export PRATU_NOTIFICATIONS_TRANSPORT=smtp
+export PRATU_NOTIFICATIONS_SMTP_URL="smtp://127.0.0.1:$smtp_port"
+export PRATU_NOTIFICATIONS_POLL_SECONDS=1
+
 passed=0
 failed=0
 echo "e2e [$label]: starting $binary on ${database%%\?*}"
@@ -51,13 +79,13 @@ if ! pratu_start "$binary" "$work/pratu" --demo --config tests/e2e/pratu.yaml --
   echo "0 passed, 1 failed"
   exit 1
 fi
-echo "e2e [$label]: server ready at $PRATU_URL"
+echo "e2e [$label]: server ready at $PRATU_URL, sending mail to $PRATU_NOTIFICATIONS_SMTP_URL"
 
 # The journeys, JavaScript on and off, with axe on every page, and the Lighthouse audits;
 # screenshots into artifacts/.
 tap=$work/results.tap
 journeys_status=0
-(cd tests/e2e && BASE_URL=$PRATU_URL E2E_LABEL=$label ARTIFACTS_DIR="$root/tests/e2e/artifacts/$label" \
+(cd tests/e2e && BASE_URL=$PRATU_URL MAIL_DIR=$mail_dir E2E_LABEL=$label ARTIFACTS_DIR="$root/tests/e2e/artifacts/$label" \
   timeout 900 node --test --test-concurrency=1 \
     --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$tap" \

@@ -1,10 +1,11 @@
-// An SMTP server for the C++ tests (src/domains/notifications/smtp_transport_test.cpp), made of
-// npm's smtp-server and read back with mailparser: code nobody in Pratu wrote.
+// An SMTP server for the C++ tests (src/domains/notifications/smtp_transport_test.cpp) and the
+// browser journeys (run.sh points pratu at it), made of npm's smtp-server and read back with
+// mailparser: code nobody in Pratu wrote.
 //   node tests/e2e/lib/smtp_sink.js OUT_DIR
 // Listens on 127.0.0.1 on a free port, prints {"port": N} on one line, and writes each message
-// it accepts to OUT_DIR/<n>.json: envelope, parsed headers and bodies. Recipients beginning
-// "refuse" get 550 and "later" 451. Accepts AUTH PLAIN/LOGIN as pratu/secret (without TLS).
-// Stops on SIGTERM.
+// it accepts to OUT_DIR as <n>.eml (the bytes received) and then <n>.json (envelope, parsed
+// headers and bodies). Recipients beginning "refuse" get 550 and "later" 451. Accepts AUTH
+// PLAIN/LOGIN as pratu/secret (without TLS). Stops on SIGTERM.
 import { writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -48,9 +49,12 @@ const server = new SMTPServer({
           html: mail.html,
           headerLines: mail.headerLines.map((h) => h.key),
         };
-        const name = join(outDir, `${++count}.json`);
-        writeFileSync(`${name}.tmp`, JSON.stringify(record));
-        renameSync(`${name}.tmp`, name);
+        const name = join(outDir, String(++count));
+        // Each file appears whole (written aside, then renamed), the raw message first.
+        writeFileSync(`${name}.eml.tmp`, raw);
+        renameSync(`${name}.eml.tmp`, `${name}.eml`);
+        writeFileSync(`${name}.json.tmp`, JSON.stringify(record));
+        renameSync(`${name}.json.tmp`, `${name}.json`);
         callback();
       } catch (e) {
         callback(e);

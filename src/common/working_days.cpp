@@ -36,6 +36,19 @@ Result<DueDate> WorkingDayCalendar::add_working_days(chr::year_month_day start, 
   return due;
 }
 
+std::optional<int> WorkingDayCalendar::working_days_between(chr::year_month_day after,
+                                                            chr::year_month_day through) const {
+  if (!after.ok() || !through.ok()) return std::nullopt;
+  int counted = 0;
+  for (chr::sys_days day = chr::sys_days(after) + chr::days(1); day <= chr::sys_days(through);
+       day += chr::days(1)) {
+    const auto working = is_working_day(chr::year_month_day(day));
+    if (!working) return std::nullopt;
+    counted += *working ? 1 : 0;
+  }
+  return counted;
+}
+
 std::optional<std::pair<int, int>> WorkingDayCalendar::years() const {
   if (years_.empty()) return std::nullopt;
   return std::make_pair(years_.begin()->first, years_.rbegin()->first);

@@ -40,6 +40,11 @@ class WorkingDayCalendar {
   /// guessed from an unknown year.
   Result<DueDate> add_working_days(std::chrono::year_month_day start, int n) const;
 
+  /// The working days after `after` up to and including `through` (0 when `through` is not
+  /// later); nullopt when a day between lies outside the years covered.
+  std::optional<int> working_days_between(std::chrono::year_month_day after,
+                                          std::chrono::year_month_day through) const;
+
   /// The first and last year covered, or nullopt when empty.
   std::optional<std::pair<int, int>> years() const;
 

@@ -72,6 +72,20 @@ TEST(WorkingDays, NothingIsCountedPastTheYearsCovered) {
   EXPECT_EQ(government().is_working_day(ymd(2026, 12, 12)), false);  // a Saturday
 }
 
+TEST(WorkingDays, TheDaysBetweenTwoDatesCountOnlyWorkingDays) {
+  // Fri 10 Apr 2026 → Wed 22 Apr: Songkran (13–15 Apr) and two weekends left out.
+  EXPECT_EQ(government().working_days_between(ymd(2026, 4, 10), ymd(2026, 4, 22)), 5);
+  // What add_working_days adds, working_days_between counts back.
+  auto due = government().add_working_days(ymd(2026, 7, 27), 3);
+  ASSERT_TRUE(due);
+  EXPECT_EQ(government().working_days_between(ymd(2026, 7, 27), due->date), 3);
+  EXPECT_EQ(government().working_days_between(ymd(2026, 4, 10), ymd(2026, 4, 10)), 0);
+  EXPECT_EQ(government().working_days_between(ymd(2026, 4, 22), ymd(2026, 4, 10)), 0);
+  // A Saturday to the Sunday after: none.
+  EXPECT_EQ(government().working_days_between(ymd(2026, 4, 18), ymd(2026, 4, 19)), 0);
+  EXPECT_FALSE(government().working_days_between(ymd(2026, 4, 10), ymd(2031, 1, 5)));
+}
+
 TEST(HolidayFile, RefusesWhatCannotBeACalendar) {
   test::TempDir dir;
   auto refused = [&](const std::string& text) {

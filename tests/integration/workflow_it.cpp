@@ -384,6 +384,7 @@ TEST_P(WorkflowIT, TheApplicantChangesWhatWasAskedForOnThePagesAndSendsItBack) {
   auto shown = citizen->get(url);
   ASSERT_EQ(shown.status, 200);
   EXPECT_NE(shown.body.find("data-asked"), std::string::npos) << shown.body;
+  EXPECT_NE(shown.body.find("data-clock-paused"), std::string::npos);  // the time limit waits
   EXPECT_NE(shown.body.find("จำนวนชุดไม่ตรงกับค่าธรรมเนียมที่ชำระ"), std::string::npos);
   EXPECT_NE(shown.body.find("href=\"" + url + "/amend\""), std::string::npos);
   EXPECT_NE(shown.body.find("data-step=\"resubmit\""), std::string::npos);
@@ -457,6 +458,7 @@ TEST_P(WorkflowIT, TheApplicantChangesWhatWasAskedForOnThePagesAndSendsItBack) {
   EXPECT_NE(after.body.find("ส่งถึงหน่วยงานแล้ว"), std::string::npos);
   EXPECT_NE(after.body.find("แก้ไขคำตอบ"), std::string::npos);  // on the timeline
   EXPECT_EQ(after.body.find("data-asked"), std::string::npos);
+  EXPECT_EQ(after.body.find("data-clock-paused"), std::string::npos);
   // Nothing is asked any more: the page goes back to the application.
   EXPECT_EQ(citizen->get(url + "/amend").status, 303);
 }

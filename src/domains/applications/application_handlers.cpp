@@ -1153,6 +1153,14 @@ web::Response ApplicationHandlers::render_submitted(
                                                          : "applications.timeline.by_agency");
         }
         if (!e.reason.empty()) entry["reason"] = e.reason;
+        if (const auto* moved = e.detail.if_contains("due_date"); moved && moved->is_string()) {
+          const auto* waited = e.detail.if_contains("waited_working_days");
+          entry["due_moved"] = fill(t.text(locale, "applications.timeline.due_moved"),
+                                    {{"date", date_text(locale, moved->get_string())},
+                                     {"days", waited != nullptr && waited->is_int64()
+                                                  ? std::to_string(waited->get_int64())
+                                                  : std::string("0")}});
+        }
         if (const auto* items = e.detail.if_contains("items");
             items != nullptr && items->is_array()) {
           json::array asked;
@@ -1174,8 +1182,12 @@ web::Response ApplicationHandlers::render_submitted(
       }
     }
     if (w != nullptr) {
-      if (const WorkflowState* now = w->state(a.state); now != nullptr && !now->next.empty()) {
-        model["next"] = now->next.in(locale);
+      if (const WorkflowState* now = w->state(a.state); now != nullptr) {
+        if (!now->next.empty()) model["next"] = now->next.in(locale);
+        // Waiting for the applicant: the time limit stands still until they answer.
+        if (!now->terminal && now->clock == LegalClock::paused && !a.due_date.empty()) {
+          model["clock_paused"] = t.text(locale, "applications.show.clock_paused");
+        }
       }
     }
     model["timeline"] = std::move(timeline);

@@ -338,6 +338,14 @@ Result<std::int64_t> delete_drafts(storage::Connection& c, std::int64_t cutoff,
       {cutoff, warned_before});
 }
 
+Result<void> set_due_date(storage::Connection& c, std::int64_t id, const std::string& due_date,
+                          bool provisional) {
+  PRATU_CHECK(
+      c.execute("UPDATE applications SET due_date = $1, due_date_provisional = $2 WHERE id = $3",
+                {due_date, std::int64_t{provisional ? 1 : 0}, id}));
+  return ok();
+}
+
 Result<std::int64_t> assign(storage::Connection& c, const Application& a, std::int64_t to,
                             std::int64_t now) {
   const storage::Value assignee = to == 0 ? storage::Value{nullptr} : storage::Value{to};

@@ -100,6 +100,9 @@ Result<std::int64_t> mark_warned(storage::Connection& c, std::int64_t id, std::i
 Result<std::int64_t> delete_drafts(storage::Connection& c, std::int64_t cutoff,
                                    std::int64_t warned_before);
 
+/// Sets the application's due date (the legal clock stood still while it waited).
+Result<void> set_due_date(storage::Connection& c, std::int64_t id, const std::string& due_date,
+                          bool provisional);
 /// Gives `a` to officer `to` (0: to nobody) if it is still with whom `a` says it is; the rows
 /// changed: 0 when someone else gave it to another meanwhile.
 Result<std::int64_t> assign(storage::Connection& c, const Application& a, std::int64_t to,

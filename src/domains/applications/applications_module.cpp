@@ -93,12 +93,12 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
     workflow_json_.insert_or_assign(slug, boost::json::serialize(workflow_json(workflow)));
   }
   service_ = std::make_unique<ApplicationService>(shared.db, shared.clock, shared.random, forms_,
-                                                  workflows_, *directory, &*addresses_,
-                                                  std::move(calendar), profiles, settings_);
+                                                  workflows_, *directory, &*addresses_, calendar,
+                                                  profiles, settings_);
   uploads_ = std::make_unique<UploadService>(shared.db, shared.clock, shared.random, shared.blobs,
                                              settings_);
-  workflow_service_ =
-      std::make_unique<WorkflowService>(shared.db, shared.clock, forms_, workflows_, *directory);
+  workflow_service_ = std::make_unique<WorkflowService>(shared.db, shared.clock, forms_, workflows_,
+                                                        *directory, std::move(calendar));
   // Every version of a workflow an application may be under is kept (once).
   PRATU_CHECK(workflow_service_->record_versions());
   handlers_ = std::make_unique<ApplicationHandlers>(*service_, *uploads_, *workflow_service_,

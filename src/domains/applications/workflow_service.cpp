@@ -1,5 +1,7 @@
 #include "domains/applications/workflow_service.hpp"
 
+#include "common/civil_date.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -38,8 +40,14 @@ std::string_view role_key(web::Role role) {
 WorkflowService::WorkflowService(storage::Database& db, const Clock& clock,
                                  const std::map<std::string, Form, std::less<>>& forms,
                                  const Workflows& workflows,
-                                 const platform::ServiceDirectory& services)
-    : db_(db), clock_(clock), forms_(forms), workflows_(workflows), services_(services) {}
+                                 const platform::ServiceDirectory& services,
+                                 WorkingDayCalendar calendar)
+    : db_(db),
+      clock_(clock),
+      forms_(forms),
+      workflows_(workflows),
+      services_(services),
+      calendar_(std::move(calendar)) {}
 
 Result<void> WorkflowService::record_versions() {
   // Read first: a start with unchanged workflows writes nothing.
@@ -268,6 +276,23 @@ Result<Application> WorkflowService::take(const web::Principal& who, std::string
   if (!problems.empty()) return Error::invalid(std::move(problems));
 
   const std::int64_t now = clock_.now_seconds();
+  // Back from waiting for the applicant: the legal clock stood still, so the due date moves
+  // on by the working days it waited (after the day it began waiting, through today).
+  std::optional<DueDate> due;
+  int waited = 0;
+  const WorkflowState* leaving = workflow->state(a.state);
+  const WorkflowState* entering = workflow->state(t->to);
+  if (leaving != nullptr && leaving->clock == LegalClock::paused && entering != nullptr &&
+      !entering->terminal && entering->clock == LegalClock::running && !a.due_date.empty()) {
+    const auto was_due = parse_iso_date(a.due_date);
+    const auto days = calendar_.working_days_between(thai_date(a.state_since), thai_date(now));
+    if (was_due && days && *days > 0) {
+      if (auto moved = calendar_.add_working_days(*was_due, *days)) {
+        due = *moved;
+        waited = *days;
+      }
+    }
+  }
   TimelineEvent event;
   event.kind = "transition";
   event.transition = t->id;
@@ -278,6 +303,10 @@ Result<Application> WorkflowService::take(const web::Principal& who, std::string
   event.reason = reason;
   if (!items.empty()) event.detail["items"] = std::move(items);
   if (!t->checklist.empty()) event.detail["checklist"] = t->checklist.size();
+  if (due) {
+    event.detail["waited_working_days"] = waited;
+    event.detail["due_date"] = iso_date(due->date);
+  }
 
   auto moved = db_.write([&](storage::Connection& c) -> Result<void> {
     if (t->max_times) {
@@ -288,6 +317,7 @@ Result<Application> WorkflowService::take(const web::Principal& who, std::string
     // Nobody moved it between the read and now, or the step is refused: never both succeed.
     if (changed != 1) return refused(ErrorCode::conflict, "step_changed_meanwhile", t->id);
     PRATU_CHECK(repository::add_transition_event(c, a.id, now, event));
+    if (due) PRATU_CHECK(repository::set_due_date(c, a.id, iso_date(due->date), due->provisional));
     // The first officer to act on it has it from then on (it comes back to them).
     const bool claims = who.role == web::Role::officer && a.assigned_to == 0;
     if (claims) {
@@ -316,6 +346,10 @@ Result<Application> WorkflowService::take(const web::Principal& who, std::string
   if (who.role == web::Role::officer && a.assigned_to == 0) {
     a.assigned_to = who.user_id;
     a.assigned_at = now;
+  }
+  if (due) {
+    a.due_date = iso_date(due->date);
+    a.due_date_provisional = due->provisional;
   }
   a.state = t->to;
   a.state_since = now;

@@ -19,6 +19,7 @@
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
+#include "common/working_days.hpp"
 #include "domains/applications/application.hpp"
 #include "domains/applications/form.hpp"
 #include "domains/applications/workflow.hpp"
@@ -56,9 +57,11 @@ bool is_overdue(const QueueRow& row, const WorkflowState* state, std::string_vie
 
 class WorkflowService {
  public:
+  /// `calendar` counts the working days the legal clock stood still (an empty one: the due
+  /// date never moves).
   WorkflowService(storage::Database& db, const Clock& clock,
                   const std::map<std::string, Form, std::less<>>& forms, const Workflows& workflows,
-                  const platform::ServiceDirectory& services);
+                  const platform::ServiceDirectory& services, WorkingDayCalendar calendar = {});
 
   /// Keeps the text of every workflow version in use (once each), so that an application
   /// goes on under the version it was submitted under after the file changes.
@@ -127,6 +130,7 @@ class WorkflowService {
   const std::map<std::string, Form, std::less<>>& forms_;
   const Workflows& workflows_;
   const platform::ServiceDirectory& services_;
+  WorkingDayCalendar calendar_;
   // Workflow versions no longer current, read back from workflow_versions as needed.
   std::mutex older_mutex_;
   std::map<std::string, std::shared_ptr<const Workflow>, std::less<>> older_;

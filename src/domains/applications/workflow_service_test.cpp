@@ -13,6 +13,7 @@
 #include "domains/applications/fake_service_directory.hpp"
 #include "domains/applications/form_loader.hpp"
 #include "domains/applications/workflow_loader.hpp"
+#include "platform/holiday_file.hpp"
 
 namespace pratu::applications {
 namespace {
@@ -580,6 +581,47 @@ TEST_P(WorkflowServiceTest, AnOfficerHasWhatTheyTakeUpAndGetsItBackWhenTheApplic
   int handovers = 0;
   for (const auto& e : *timeline) handovers += e.kind == "assigned" ? 1 : 0;
   EXPECT_EQ(handovers, 3);
+}
+
+TEST_P(WorkflowServiceTest, TheDueDateMovesOnByTheWorkingDaysSpentWaitingForTheApplicant) {
+  auto calendar =
+      platform::load_holiday_file(PRATU_SOURCE_DIR "/datasets/holidays/th-government.yaml");
+  ASSERT_TRUE(calendar) << calendar.error().detail;
+  WorkflowService counting(database(), clock_, forms_, workflows_, directory_, *calendar);
+  ASSERT_TRUE(counting.record_versions());
+  Application a = submitted(alice_);
+  ASSERT_TRUE(database().write([&](storage::Connection& c) {
+    return repository::set_due_date(c, a.id, "2026-12-23", false);
+  }));
+  auto step = [&](const web::Principal& who, const std::string& id, StepRequest r = {}) {
+    auto now = counting.find_for(who, a.public_id);
+    EXPECT_TRUE(now);
+    r.transition = id;
+    r.revision = now->revision;
+    return counting.take(who, a.public_id, r);
+  };
+  ASSERT_TRUE(step(officer_, "start_review"));
+  // Asked on Wednesday 2 December 2026; answered on Wednesday the 9th. Between them: Thursday,
+  // Friday, the weekend, Monday 7 December (a substitution holiday), Tuesday and Wednesday.
+  ASSERT_TRUE(step(officer_, "request_information", StepRequest{{}, 0, "ขอแผนผัง", {"plan"}, 0}));
+  clock_.advance(std::chrono::days(7));
+  auto back = step(alice_as_, "resubmit");
+  ASSERT_TRUE(back) << back.error().detail;
+  // Four working days waited: 23 December moves to Tuesday the 29th.
+  EXPECT_EQ(back->due_date, "2026-12-29");
+  auto stored = counting.find_for(officer_, a.public_id);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->due_date, "2026-12-29");
+  auto timeline = database().read_value<std::vector<TimelineEvent>>(
+      [&](storage::Connection& c) { return repository::events(c, a.id); });
+  ASSERT_TRUE(timeline);
+  EXPECT_EQ(timeline->back().detail.at("waited_working_days").as_int64(), 4);
+  EXPECT_EQ(timeline->back().detail.at("due_date").as_string(), "2026-12-29");
+  // While the agency has it, the clock runs: a step between running states moves nothing.
+  clock_.advance(std::chrono::days(1));
+  auto reviewing = step(officer_, "start_review");
+  ASSERT_TRUE(reviewing);
+  EXPECT_EQ(reviewing->due_date, "2026-12-29");
 }
 
 TEST_P(WorkflowServiceTest, NotesAreTheAgencysAlone) {

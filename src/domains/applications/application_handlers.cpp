@@ -1125,7 +1125,9 @@ web::Response ApplicationHandlers::render_submitted(
     if (auto events = service_.timeline(a)) {
       for (const auto& e : *events) {
         const bool agency_view = template_name == "applications/agency_show";
-        if (e.kind == "assigned" && !agency_view) continue;  // the agency's own
+        if ((e.kind == "assigned" || e.kind == "escalated") && !agency_view) {
+          continue;  // the agency's own
+        }
         json::object entry{{"when", web::format_date_time(locale, e.at)}};
         if (e.kind == "transition") {
           // A step of the workflow: what it was, who acted (the agency, never which

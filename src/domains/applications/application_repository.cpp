@@ -271,8 +271,10 @@ Result<void> add_transition_event(storage::Connection& c, std::int64_t applicati
                 "to_state, actor_role, actor_user_id, reason, detail) "
                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 {application_id, at, e.kind.empty() ? std::string("transition") : e.kind,
-                 e.transition, e.from_state, e.to_state, e.actor_role, e.actor_user_id, e.reason,
-                 json::serialize(e.detail)}));
+                 e.transition, e.from_state, e.to_state, e.actor_role,
+                 // Pratu's own steps (an escalation) have no actor.
+                 e.actor_user_id == 0 ? storage::Value{nullptr} : storage::Value{e.actor_user_id},
+                 e.reason, json::serialize(e.detail)}));
   return ok();
 }
 
@@ -336,6 +338,42 @@ Result<std::int64_t> delete_drafts(storage::Connection& c, std::int64_t cutoff,
       "DELETE FROM applications WHERE status = 'draft' AND updated_at < $1 "
       "AND expiry_warned_at IS NOT NULL AND expiry_warned_at <= $2",
       {cutoff, warned_before});
+}
+
+Result<std::vector<Application>> overdue(storage::Connection& c, const std::string& today,
+                                         const std::set<std::string>& final_states, int limit) {
+  std::vector<storage::Value> params{today};
+  std::string sql = select_where(
+      "status = 'submitted' AND due_date IS NOT NULL AND due_date <> '' AND due_date < $1");
+  if (!final_states.empty()) {
+    sql += " AND state NOT IN (";
+    for (const auto& s : final_states) {
+      params.emplace_back(s);
+      sql += (params.size() == 2 ? "$" : ", $") + std::to_string(params.size());
+    }
+    sql += ")";
+  }
+  sql +=
+      " AND NOT EXISTS (SELECT 1 FROM application_events e WHERE e.application_id = "
+      "applications.id AND e.kind = 'escalated' AND e.at >= applications.state_since) "
+      "ORDER BY due_date, id LIMIT " +
+      std::to_string(limit);
+  PRATU_TRY(rows, c.query(sql, params));
+  return read_all(rows);
+}
+
+Result<std::int64_t> hold(storage::Connection& c, const Application& a) {
+  return c.execute(
+      "UPDATE applications SET revision = revision WHERE id = $1 AND state = $2 AND due_date = $3",
+      {a.id, a.state, a.due_date});
+}
+
+Result<bool> escalated_since(storage::Connection& c, std::int64_t application_id,
+                             std::int64_t since) {
+  PRATU_TRY(row, c.query_one("SELECT COUNT(*) FROM application_events WHERE application_id = $1 "
+                             "AND kind = 'escalated' AND at >= $2",
+                             {application_id, since}));
+  return row && row->int64(0) > 0;
 }
 
 Result<void> set_due_date(storage::Connection& c, std::int64_t id, const std::string& due_date,

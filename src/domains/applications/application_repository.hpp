@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -100,6 +102,16 @@ Result<std::int64_t> mark_warned(storage::Connection& c, std::int64_t id, std::i
 Result<std::int64_t> delete_drafts(storage::Connection& c, std::int64_t cutoff,
                                    std::int64_t warned_before);
 
+/// Submitted applications due before `today` (YYYY-MM-DD), in no state of `final_states`, not
+/// escalated since they entered their state; the longest overdue first.
+Result<std::vector<Application>> overdue(storage::Connection& c, const std::string& today,
+                                         const std::set<std::string>& final_states, int limit);
+/// Locks the application's row for the transaction if it is still in the state and due date
+/// `a` holds; the rows held: 0 when it moved on.
+Result<std::int64_t> hold(storage::Connection& c, const Application& a);
+/// Whether the application was escalated at or after `since`.
+Result<bool> escalated_since(storage::Connection& c, std::int64_t application_id,
+                             std::int64_t since);
 /// Sets the application's due date (the legal clock stood still while it waited).
 Result<void> set_due_date(storage::Connection& c, std::int64_t id, const std::string& due_date,
                           bool provisional);

@@ -118,10 +118,16 @@ std::vector<platform::PeriodicTask> ApplicationsModule::housekeeping() {
          PRATU_CHECK(service_->sweep_drafts());
          return ok();
        }},
-      {"applications: remove expired uploads", std::chrono::minutes(10), [this]() -> Result<void> {
-         PRATU_CHECK(uploads_->sweep_expired());
-         return ok();
-       }}};
+      {"applications: remove expired uploads", std::chrono::minutes(10),
+           [this]() -> Result<void> {
+             PRATU_CHECK(uploads_->sweep_expired());
+             return ok();
+           }},
+          {"applications: tell supervisors of overdue applications", std::chrono::minutes(15),
+           [this]() -> Result<void> {
+             PRATU_CHECK(workflow_service_->escalate_overdue());
+             return ok();
+           }}};
 }
 
 web::Routes ApplicationsModule::routes() {

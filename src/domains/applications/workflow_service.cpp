@@ -446,4 +446,52 @@ Result<std::vector<Note>> WorkflowService::notes(const web::Principal& who, cons
       [&](storage::Connection& c) { return repository::notes(c, a.id); });
 }
 
+Result<std::int64_t> WorkflowService::escalate_overdue(int limit) {
+  const std::int64_t now = clock_.now_seconds();
+  const std::string today = iso_date(thai_date(now));
+  std::set<std::string> final_states;
+  for (const auto& [slug, workflow] : workflows_) {
+    for (const auto& s : workflow.states) {
+      if (s.terminal) final_states.insert(s.id);
+    }
+  }
+  PRATU_TRY(candidates, db_.read_value<std::vector<Application>>([&](storage::Connection& c) {
+    return repository::overdue(c, today, final_states, limit);
+  }));
+  std::int64_t escalated = 0;
+  for (const Application& a : candidates) {
+    PRATU_TRY(workflow, workflow_of(a));
+    const WorkflowState* state = workflow->state(a.state);
+    // Waiting for the applicant is not the agency's delay (its clock stands still).
+    if (state == nullptr || state->terminal || state->clock == LegalClock::paused) continue;
+    TimelineEvent event;
+    event.kind = "escalated";
+    event.from_state = a.state;
+    event.to_state = a.state;
+    event.detail["due_date"] = a.due_date;
+    PRATU_TRY(told, db_.write_value<bool>([&](storage::Connection& c) -> Result<bool> {
+      // Another node may be at the same application: the row's lock decides who tells.
+      PRATU_TRY(held, repository::hold(c, a));
+      if (held != 1) return false;
+      PRATU_TRY(already, repository::escalated_since(c, a.id, a.state_since));
+      if (already) return false;
+      PRATU_CHECK(repository::add_transition_event(c, a.id, now, event));
+      PRATU_TRY(people, repository::staff(c, a.agency));
+      for (const auto& person : people) {
+        if (person.role != "supervisor") continue;
+        json::object payload{{"user_id", person.user_id}, {"application", a.public_id},
+                             {"reference", a.reference},  {"service", a.service},
+                             {"due_date", a.due_date},    {"status", text_json(state->label)}};
+        PRATU_CHECK(
+            c.execute("INSERT INTO outbox (topic, payload, created_at, available_at) "
+                      "VALUES ('applications.overdue', $1, $2, $2)",
+                      {json::serialize(payload), now}));
+      }
+      return true;
+    }));
+    escalated += told ? 1 : 0;
+  }
+  return escalated;
+}
+
 }  // namespace pratu::applications

@@ -115,6 +115,12 @@ class WorkflowService {
   /// Keeps a note on the application, for the agency's eyes only (invalid_input: note).
   Result<void> add_note(const web::Principal& who, std::string_view public_id,
                         std::string_view body);
+  /// Housekeeping: tells the supervisors of each agency (an outbox row each, topic
+  /// applications.overdue) of an application past its due date while the agency has it, once
+  /// per state it is in; recorded on the agency's timeline ("escalated"). Safe to run on
+  /// several nodes at once. Returns the applications escalated.
+  Result<std::int64_t> escalate_overdue(int limit = 200);
+
   /// The notes on `application`: none unless `who` is of its agency.
   Result<std::vector<Note>> notes(const web::Principal& who, const Application& application);
 

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
+
 #include <atomic>
 #include <thread>
 
@@ -622,6 +624,62 @@ TEST_P(WorkflowServiceTest, TheDueDateMovesOnByTheWorkingDaysSpentWaitingForTheA
   auto reviewing = step(officer_, "start_review");
   ASSERT_TRUE(reviewing);
   EXPECT_EQ(reviewing->due_date, "2026-12-29");
+}
+
+TEST_P(WorkflowServiceTest, SupervisorsAreToldOnceOfAnApplicationPastItsDueDate) {
+  auto due = [&](const Application& a, const std::string& date) {
+    ASSERT_TRUE(database().write(
+        [&](storage::Connection& c) { return repository::set_due_date(c, a.id, date, false); }));
+  };
+  // Today is 2 December 2026: due yesterday, with the agency.
+  Application late = submitted(alice_);
+  due(late, "2026-12-01");
+  Application on_time = submitted(alice_);
+  due(on_time, "2026-12-02");
+  // Waiting for the applicant: not the agency's delay.
+  Application waiting = submitted(alice_);
+  due(waiting, "2026-11-30");
+  auto w1 = take(officer_, *service_->find_for(officer_, waiting.public_id), "start_review");
+  ASSERT_TRUE(w1);
+  ASSERT_TRUE(take(officer_, *w1, "request_information", StepRequest{{}, 0, "x", {"plan"}, 0}));
+  // Decided: nothing to tell.
+  Application decided = submitted(alice_);
+  due(decided, "2026-11-30");
+  auto d1 = take(officer_, *service_->find_for(officer_, decided.public_id), "start_review");
+  ASSERT_TRUE(d1);
+  ASSERT_TRUE(take(officer_, *d1, "reject", StepRequest{{}, 0, "ไม่ครบ", {}, 0}));
+
+  auto told = service_->escalate_overdue();
+  ASSERT_TRUE(told) << told.error().detail;
+  EXPECT_EQ(*told, 1);
+  EXPECT_EQ(outbox_rows("applications.overdue"), 1);  // the agency's one supervisor
+  auto payload =
+      database().read_value<std::string>([&](storage::Connection& c) -> Result<std::string> {
+        PRATU_TRY(row,
+                  c.query_one("SELECT payload FROM outbox WHERE topic = 'applications.overdue'"));
+        return row->text(0);
+      });
+  ASSERT_TRUE(payload);
+  auto fields = boost::json::parse(*payload).as_object();
+  EXPECT_EQ(fields.at("user_id").as_int64(), supervisor_.user_id);
+  EXPECT_EQ(fields.at("application").as_string(), late.public_id);
+  EXPECT_EQ(fields.at("due_date").as_string(), "2026-12-01");
+  // Once: a second round, or another node, tells nobody again.
+  EXPECT_EQ(*service_->escalate_overdue(), 0);
+  EXPECT_EQ(outbox_rows("applications.overdue"), 1);
+  // In the next state, still overdue: told again.
+  clock_.advance(std::chrono::seconds(1));
+  auto moved = take(officer_, *service_->find_for(officer_, late.public_id), "start_review");
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(*service_->escalate_overdue(), 1);
+  EXPECT_EQ(outbox_rows("applications.overdue"), 2);
+  // The applicant's timeline does not hold it; the agency's does.
+  auto timeline = database().read_value<std::vector<TimelineEvent>>(
+      [&](storage::Connection& c) { return repository::events(c, late.id); });
+  ASSERT_TRUE(timeline);
+  int escalations = 0;
+  for (const auto& e : *timeline) escalations += e.kind == "escalated" ? 1 : 0;
+  EXPECT_EQ(escalations, 2);
 }
 
 TEST_P(WorkflowServiceTest, NotesAreTheAgencysAlone) {

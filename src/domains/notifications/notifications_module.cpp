@@ -5,6 +5,7 @@
 #include "domains/notifications/mail_message.hpp"
 #include "domains/notifications/mail_transport.hpp"
 #include "domains/notifications/outbox_dispatcher.hpp"
+#include "domains/notifications/overdue_mail.hpp"
 #include "domains/notifications/step_taken_mail.hpp"
 #include "storage/server_secrets.hpp"
 
@@ -135,6 +136,10 @@ Result<void> NotificationsModule::start(platform::Shared& shared) {
                          [this](const OutboxJob& job) { return draft_expiry_->compose(job); });
   dispatcher_->add_topic(kStepTakenTopic,
                          [this](const OutboxJob& job) { return step_taken_->compose(job); });
+  overdue_ = std::make_unique<OverdueMail>(*profiles, services, shared.translations,
+                                           shared.settings.public_url);
+  dispatcher_->add_topic(kOverdueTopic,
+                         [this](const OutboxJob& job) { return overdue_->compose(job); });
   return ok();
 }
 

@@ -14,6 +14,7 @@ class MailTransport;
 class OutboxDispatcher;
 class DraftExpiryMail;
 class StepTakenMail;
+class OverdueMail;
 
 class NotificationsModule final : public platform::Module {
  public:
@@ -34,6 +35,7 @@ class NotificationsModule final : public platform::Module {
   std::unique_ptr<SmsProvider> sms_;
   std::unique_ptr<DraftExpiryMail> draft_expiry_;
   std::unique_ptr<StepTakenMail> step_taken_;
+  std::unique_ptr<OverdueMail> overdue_;
   std::unique_ptr<OutboxDispatcher> dispatcher_;
 };
 

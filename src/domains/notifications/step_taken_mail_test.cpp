@@ -9,6 +9,7 @@
 
 #include "domains/notifications/mail_test_support.hpp"
 #include "domains/notifications/outbox_dispatcher.hpp"
+#include "domains/notifications/overdue_mail.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_databases.hpp"
 
@@ -114,6 +115,44 @@ class StepTakenMailTest : public ::testing::Test {
   FakeServices services_;
   StepTakenMail mail_{profiles_, &services_, translations(), "https://pratu.example.go.th/"};
 };
+
+// The supervisors' mail of an overdue application (topic applications.overdue).
+TEST(OverdueMail, TellsASupervisorWhichApplicationIsOverdueAndSinceWhen) {
+  FakeProfiles profiles;
+  FakeServices services;
+  OverdueMail mail(profiles, &services, translations(), "https://pratu.example.go.th");
+  const std::string payload =
+      "{\"user_id\":1,\"application\":\"AB12CD34\",\"reference\":\"BMA-2569-000042-K\","
+      "\"service\":\"food-premises-licence\",\"due_date\":\"2026-12-01\","
+      "\"status\":{\"th\":\"อยู่ระหว่างพิจารณา\",\"en\":\"In review\"}}";
+  auto letter = mail.compose(job(payload));
+  ASSERT_TRUE(letter) << letter.error().detail;
+  EXPECT_EQ(letter->to_address, "somchai@example.com");
+  EXPECT_EQ(letter->subject,
+            "เกินกำหนด: คำขอเลขที่ BMA-2569-000042-K "
+            "(ใบอนุญาตจัดตั้งสถานที่จำหน่ายอาหาร)");
+  for (const auto* part : {&letter->text, &letter->html}) {
+    EXPECT_TRUE(contains(*part, "1 ธันวาคม 2569")) << *part;  // the Buddhist era
+    EXPECT_TRUE(contains(*part, "อยู่ระหว่างพิจารณา")) << *part;
+    EXPECT_TRUE(contains(*part, "https://pratu.example.go.th/agency/applications/AB12CD34"))
+        << *part;
+  }
+  FakeProfiles english;
+  auto in_english = OverdueMail(english, &services, translations(), "https://x.example")
+                        .compose(job(std::string(payload).replace(11, 1, "2")));
+  ASSERT_TRUE(in_english) << in_english.error().detail;
+  EXPECT_TRUE(contains(in_english->text, "1 December 2026")) << in_english->text;
+  EXPECT_TRUE(contains(in_english->text, "In review"));
+
+  for (const std::string bad :
+       {std::string("not json"), std::string("{\"user_id\":1}"),
+        std::string(payload).replace(payload.find("2026-12-01"), 10, "yesterday"),
+        std::string(payload).replace(11, 1, "3")}) {  // the last: no e-mail address
+    auto refused = mail.compose(job(bad));
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_TRUE(is_undeliverable(refused.error())) << bad;
+  }
+}
 
 TEST_F(StepTakenMailTest, TellsAThaiApplicantTheServiceStatusAndWhatIsNextInThai) {
   auto letter = compose({});

@@ -61,9 +61,10 @@ struct QueueRow {
 /// What an agency's work queue shows.
 struct QueueFilter {
   std::string agency;
-  std::string service;                      // one service's, or all
-  std::string state;                        // one state's, or all
-  std::vector<std::string> leave_out;       // states not shown (the final ones, unless asked)
+  std::string service;  // one service's, or all
+  std::string state;    // one state's, or all
+  // When not empty, only these states (the open ones, unless the decided are asked for).
+  std::vector<std::string> only_states;
   std::string reference;                    // the one application with this reference
   std::string name;                         // applicants whose given or family name starts so
   std::optional<std::int64_t> assigned_to;  // only those this officer has; 0: nobody has

@@ -114,18 +114,20 @@ Result<std::vector<QueueRow>> WorkflowService::queue(const web::Principal& who, 
   if (!web::is_agency_role(who.role) || who.agency_code.empty()) return std::vector<QueueRow>{};
   filter.agency = who.agency_code;
   if (!include_decided && filter.state.empty() && filter.reference.empty()) {
-    // The final states of the agency's services' workflows (the current ones; an application
-    // under an older version ends in a state of the same name in every demo workflow).
-    std::set<std::string> final_states;
+    // The open states of the agency's services' workflows, named (an index reads a list of
+    // states as ranges; it cannot leave some out). The current ones: an application under an
+    // older version is in a state of the same name in every demo workflow.
+    std::set<std::string> open_states;
     for (const auto& [slug, workflow] : workflows_) {
       const platform::ServiceInfo* info = services_.service(slug);
       if (info == nullptr || info->agency != who.agency_code) continue;
       if (!filter.service.empty() && filter.service != slug) continue;
       for (const auto& s : workflow.states) {
-        if (s.terminal) final_states.insert(s.id);
+        if (!s.terminal) open_states.insert(s.id);
       }
     }
-    filter.leave_out.assign(final_states.begin(), final_states.end());
+    if (open_states.empty()) return std::vector<QueueRow>{};
+    filter.only_states.assign(open_states.begin(), open_states.end());
   }
   return db_.read_value<std::vector<QueueRow>>(
       [&](storage::Connection& c) { return repository::queue(c, filter); });

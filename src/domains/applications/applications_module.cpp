@@ -8,6 +8,7 @@
 #include "common/log.hpp"
 #include "domains/applications/application_api.hpp"
 #include "domains/applications/application_handlers.hpp"
+#include "domains/applications/dashboard_handlers.hpp"
 #include "domains/applications/form_json.hpp"
 #include "domains/applications/form_loader.hpp"
 #include "domains/applications/form_schema.hpp"
@@ -98,7 +99,7 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
   uploads_ = std::make_unique<UploadService>(shared.db, shared.clock, shared.random, shared.blobs,
                                              settings_);
   workflow_service_ = std::make_unique<WorkflowService>(shared.db, shared.clock, forms_, workflows_,
-                                                        *directory, std::move(calendar));
+                                                        *directory, calendar);
   // Every version of a workflow an application may be under is kept (once).
   PRATU_CHECK(workflow_service_->record_versions());
   handlers_ = std::make_unique<ApplicationHandlers>(*service_, *uploads_, *workflow_service_,
@@ -107,6 +108,10 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
   upload_api_ = std::make_unique<UploadApi>(*uploads_, shared.translations);
   wallet_handlers_ = std::make_unique<WalletHandlers>(*uploads_, *shared.renderer);
   workflow_api_ = std::make_unique<WorkflowApi>(*workflow_service_, shared.clock);
+  // The dashboard counts working days by the same holiday file.
+  dashboard_handlers_ = std::make_unique<DashboardHandlers>(
+      Dashboard(shared.db, *workflow_service_, *directory, std::move(calendar)), *service_,
+      *directory, *shared.renderer);
   return ok();
 }
 
@@ -181,6 +186,7 @@ web::Routes ApplicationsModule::routes() {
   for (auto& route : upload_api_->routes()) routes.push_back(std::move(route));
   for (auto& route : wallet_handlers_->routes()) routes.push_back(std::move(route));
   for (auto& route : workflow_api_->routes()) routes.push_back(std::move(route));
+  for (auto& route : dashboard_handlers_->routes()) routes.push_back(std::move(route));
   routes.push_back(std::move(form));
   routes.push_back(std::move(schema));
   routes.push_back(std::move(workflow));

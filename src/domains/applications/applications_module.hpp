@@ -18,6 +18,7 @@ namespace pratu::applications {
 
 class ApplicationApi;
 class ApplicationHandlers;
+class DashboardHandlers;
 class UploadApi;
 class UploadService;
 class WalletHandlers;
@@ -58,6 +59,7 @@ class ApplicationsModule final : public platform::Module {
   std::unique_ptr<WalletHandlers> wallet_handlers_;
   std::unique_ptr<WorkflowService> workflow_service_;
   std::unique_ptr<WorkflowApi> workflow_api_;
+  std::unique_ptr<DashboardHandlers> dashboard_handlers_;
   // The JSON Schema of each form's answers, serialised, by slug.
   std::map<std::string, std::string, std::less<>> form_schema_;
 };

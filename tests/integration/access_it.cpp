@@ -55,6 +55,7 @@ const std::map<std::string, std::string>& sample_parameters() {
       {"page", "trader"},
       {"path", "mover_id_card"},      // a document of that application: 404 as well
       {"question", "mover_id_card"},  // the same, over the API
+      {"message", "1"},               // a message of that application: 404 as well
       // /api/v1/uploads/{id} shares {id}: no such upload, 404 as well (or 412 without tus)
   };
   return samples;

@@ -567,6 +567,110 @@ TEST_P(WorkflowIT, OfficersTakeAndHandOverApplicationsAndKeepNotesTheApplicantNe
             403);
 }
 
+TEST_P(WorkflowIT, TheApplicantAndTheAgencyWriteToEachOtherOnTheApplication) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const auto officer = officer_token("dbd");
+  const std::string id = submitted(applicant);
+  const std::string api = "/api/v1/applications/" + id + "/messages";
+
+  // The agency writes; the applicant has one unread, then none once read.
+  auto written = call(officer, "POST", api, json::object{{"body", "โปรดยืนยันชื่อผู้ติดต่อ"}});
+  ASSERT_EQ(written.status, 201) << written.body;
+  auto first = parsed(call(applicant, "GET", api));
+  EXPECT_EQ(first.at("unread").as_int64(), 1);
+  const auto& thread = first.at("messages").as_array();
+  ASSERT_EQ(thread.size(), 1u);
+  EXPECT_EQ(thread[0].at("from").as_string(), "agency");
+  EXPECT_EQ(thread[0].at("body").as_string(), "โปรดยืนยันชื่อผู้ติดต่อ");
+  EXPECT_FALSE(thread[0].as_object().contains("author_user_id"));  // which officer: not theirs
+  EXPECT_EQ(parsed(call(applicant, "GET", api)).at("unread").as_int64(), 0);
+
+  // The applicant answers with a file of their own wallet; someone else's id is refused.
+  const std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(4000, '\x42');
+  auto created = bearer_request(app_->port(), applicant, "POST", "/api/v1/uploads", {},
+                                {{"Tus-Resumable", "1.0.0"},
+                                 {"Upload-Length", std::to_string(png.size())},
+                                 {"Upload-Metadata", "filename aWQucG5n"}});  // id.png
+  ASSERT_EQ(created.status, 201) << created.body;
+  ASSERT_EQ(bearer_request(app_->port(), applicant, "PATCH", created.header("Location"), png,
+                           {{"Tus-Resumable", "1.0.0"},
+                            {"Upload-Offset", "0"},
+                            {"Content-Type", "application/offset+octet-stream"}})
+                .status,
+            204);
+  const auto wallet = parsed(call(applicant, "GET", "/api/v1/wallet"));
+  const std::string document(wallet.at("documents").as_array().at(0).at("id").as_string());
+  EXPECT_EQ(
+      call(applicant, "POST", api, json::object{{"body", "แนบบัตร"}, {"document", "nope"}}).status,
+      422);
+  auto answered =
+      call(applicant, "POST", api, json::object{{"body", "แนบบัตรแล้ว"}, {"document", document}});
+  ASSERT_EQ(answered.status, 201) << answered.body;
+  // The queue says there is something to read.
+  const auto queue = parsed(call(officer, "GET", "/api/v1/agency/applications"));
+  bool flagged = false;
+  for (const auto& row : queue.at("applications").as_array()) {
+    if (row.at("id").as_string() == id) flagged = row.at("unread_messages").as_int64() == 1;
+  }
+  EXPECT_TRUE(flagged);
+  auto seen = parsed(call(officer, "GET", api));
+  EXPECT_EQ(seen.at("unread").as_int64(), 1);
+  const auto& last = seen.at("messages").as_array().back();
+  EXPECT_EQ(last.at("from").as_string(), "applicant");
+  EXPECT_EQ(last.at("file").at("name").as_string(), "id.png");
+  EXPECT_TRUE(seen.at("messages").as_array().front().as_object().contains("author_user_id"));
+
+  // Empty, too long, or from outside: refused.
+  EXPECT_EQ(call(officer, "POST", api, json::object{{"body", "  "}}).status, 422);
+  std::string longest;
+  for (int i = 0; i < 4001; ++i) longest += "ก";
+  EXPECT_EQ(call(officer, "POST", api, json::object{{"body", longest}}).status, 422);
+  EXPECT_EQ(call(officer_token("bma"), "GET", api).status, 404);
+  EXPECT_EQ(call(officer_token("bma"), "POST", api, json::object{{"body", "x"}}).status, 404);
+
+  // On the pages: the officer sees the file and writes back; the applicant reads it.
+  auto desk = signed_in(app_->port(), accounts::demo_officer_email("dbd"),
+                        std::string(accounts::kDemoOfficerPassword));
+  auto page = desk->get("/agency/applications/" + id);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("แนบบัตรแล้ว"), std::string::npos);
+  const std::string file_url = "/agency/applications/" + id + "/messages/";
+  const auto at = page.body.find(file_url);
+  ASSERT_NE(at, std::string::npos) << page.body;
+  const std::string link = page.body.substr(at, page.body.find('"', at) - at);
+  auto file = desk->get(link);
+  EXPECT_EQ(file.status, 200);
+  EXPECT_EQ(file.body, png);
+  EXPECT_EQ(desk->get("/agency/applications/" + id + "/messages/999999/file").status, 404);
+  const std::string token = extract_csrf_token(page.body);
+  auto blank = desk->post_form("/agency/applications/" + id + "/messages",
+                               {{"csrf_token", token}, {"message", " "}});
+  EXPECT_EQ(blank.status, 422);
+  EXPECT_NE(blank.body.find("error-summary"), std::string::npos);
+  auto reply = desk->post_form("/agency/applications/" + id + "/messages",
+                               {{"csrf_token", token}, {"message", "ได้รับแล้ว ขอบคุณครับ"}});
+  ASSERT_EQ(reply.status, 303) << reply.body;
+
+  auto citizen = signed_in_applicant(app_->port());
+  auto own = citizen->get("/applications/" + id);
+  ASSERT_EQ(own.status, 200);
+  EXPECT_NE(own.body.find("ได้รับแล้ว ขอบคุณครับ"), std::string::npos);
+  EXPECT_NE(own.body.find("data-messages"), std::string::npos);
+  const std::string mine = extract_csrf_token(own.body);
+  // What was written is kept when it is refused.
+  std::string too_long;
+  for (int i = 0; i < 4001; ++i) too_long += "ข";
+  auto refused = citizen->post_form("/applications/" + id + "/messages",
+                                    {{"csrf_token", mine}, {"message", too_long}});
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_NE(refused.body.find(too_long), std::string::npos);
+  auto sent = citizen->post_form("/applications/" + id + "/messages",
+                                 {{"csrf_token", mine}, {"message", "ขอบคุณค่ะ"}});
+  EXPECT_EQ(sent.status, 303) << sent.body;
+  EXPECT_EQ(citizen->post_form("/applications/" + id + "/messages", {{"message", "x"}}).status,
+            403);  // no CSRF token
+}
+
 PRATU_INSTANTIATE_ENGINE_TESTS(WorkflowIT);
 
 }  // namespace

@@ -53,9 +53,10 @@ struct QueueRow {
   std::string due_date;  // YYYY-MM-DD, or empty
   std::int64_t submitted_at = 0;
   std::int64_t state_since = 0;
-  std::string applicant;         // given and family name
-  std::int64_t assigned_to = 0;  // the officer who has it, 0: nobody
-  std::string assignee;          // their name
+  std::string applicant;             // given and family name
+  std::int64_t assigned_to = 0;      // the officer who has it, 0: nobody
+  std::string assignee;              // their name
+  std::int64_t unread_messages = 0;  // the applicant's, not yet read by the agency
 };
 
 /// What an agency's work queue shows.

@@ -599,11 +599,13 @@ bool is_item_key(std::string_view key) {
 }  // namespace
 
 ApplicationHandlers::ApplicationHandlers(ApplicationService& service, UploadService& uploads,
-                                         WorkflowService& workflows, const web::Renderer& renderer,
+                                         WorkflowService& workflows, MessageService& messages,
+                                         const web::Renderer& renderer,
                                          const platform::ServiceDirectory& services, Random& random)
     : service_(service),
       uploads_(uploads),
       workflows_(workflows),
+      messages_(messages),
       renderer_(renderer),
       services_(services),
       random_(random) {}
@@ -706,45 +708,53 @@ Result<web::Response> ApplicationHandlers::start(const web::Request& request,
       carry_on_url(*started, service_.evaluate(*form, started->answers)));
 }
 
+Result<web::Response> ApplicationHandlers::applicant_view(const web::Request& request,
+                                                          web::RequestContext& context,
+                                                          const Application& a, json::object extra,
+                                                          int status) {
+  const auto& t = renderer_.translations();
+  const Locale locale = context.locale;
+  // Waiting for the applicant: what the agency asked, where to change it, and the step that
+  // sends it back.
+  PRATU_TRY(asked, workflows_.open_request(a));
+  if (asked) {
+    json::object box;
+    if (!asked->reason.empty()) box["reason"] = asked->reason;
+    json::array items;
+    const Form* form = service_.form(a.service);
+    for (const auto& id : asked->items) {
+      const Field* field = form != nullptr ? form->field(id).second : nullptr;
+      items.push_back(json::value(field != nullptr ? field->label.in(locale) : id));
+    }
+    if (!items.empty()) box["amend_url"] = app_url(a, "/amend");
+    box["items"] = std::move(items);
+    extra["asked"] = std::move(box);
+  }
+  PRATU_TRY(workflow, workflows_.workflow_of(a));
+  json::array steps;
+  for (const Transition* step : workflows_.steps_for(*context.user, a, *workflow)) {
+    steps.push_back(json::object{{"id", step->id},
+                                 {"label", step->label.in(locale)},
+                                 {"action", app_url(a, "/steps")},
+                                 {"revision", a.revision}});
+  }
+  extra["steps"] = std::move(steps);
+  if (request.query_param("sent").value_or("") == "1") {
+    extra["banner"] = web::notification_banner(web::BannerKind::success,
+                                               t.text(locale, "applications.show.sent_title"),
+                                               status_of(a, locale).first);
+  }
+  auto response = render_submitted(request, context, a, "applications/show", {}, extra);
+  response.status = status;
+  return response;
+}
+
 Result<web::Response> ApplicationHandlers::resume(const web::Request& request,
                                                   web::RequestContext& context) {
   auto found = service_.find(context.user->user_id, request.path_param("id"));
   if (!found) return refusal(request, context, found.error());
   if (found->status != Status::draft) {
-    const auto& t = renderer_.translations();
-    const Locale locale = context.locale;
-    json::object extra;
-    // Waiting for the applicant: what the agency asked, where to change it, and the step that
-    // sends it back.
-    PRATU_TRY(asked, workflows_.open_request(*found));
-    if (asked) {
-      json::object box;
-      if (!asked->reason.empty()) box["reason"] = asked->reason;
-      json::array items;
-      const Form* form = service_.form(found->service);
-      for (const auto& id : asked->items) {
-        const Field* field = form != nullptr ? form->field(id).second : nullptr;
-        items.push_back(json::value(field != nullptr ? field->label.in(locale) : id));
-      }
-      if (!items.empty()) box["amend_url"] = app_url(*found, "/amend");
-      box["items"] = std::move(items);
-      extra["asked"] = std::move(box);
-    }
-    PRATU_TRY(workflow, workflows_.workflow_of(*found));
-    json::array steps;
-    for (const Transition* step : workflows_.steps_for(*context.user, *found, *workflow)) {
-      steps.push_back(json::object{{"id", step->id},
-                                   {"label", step->label.in(locale)},
-                                   {"action", app_url(*found, "/steps")},
-                                   {"revision", found->revision}});
-    }
-    extra["steps"] = std::move(steps);
-    if (request.query_param("sent").value_or("") == "1") {
-      extra["banner"] = web::notification_banner(web::BannerKind::success,
-                                                 t.text(locale, "applications.show.sent_title"),
-                                                 status_of(*found, locale).first);
-    }
-    return render_submitted(request, context, *found, "applications/show", {}, extra);
+    return applicant_view(request, context, *found, {}, 200);
   }
   const Form* form = service_.form(found->service);
   if (form == nullptr) {
@@ -1193,6 +1203,8 @@ web::Response ApplicationHandlers::render_submitted(
       }
     }
     model["timeline"] = std::move(timeline);
+    model["messages"] =
+        messages_model(context, a, template_name == "applications/agency_show", staff, model);
   }
   return renderer_.page(request, context, template_name, std::move(model));
 }
@@ -1392,6 +1404,10 @@ Result<web::Response> ApplicationHandlers::queue(const web::Request& request,
         {"submitted_on", web::format_date(locale, row.submitted_at)},
         {"overdue", is_overdue(row, state, today)},
         {"mine", row.assigned_to == who.user_id}};
+    if (row.unread_messages > 0) {
+      item["unread"] = fill(t.text(locale, "applications.messages.unread"),
+                            {{"count", std::to_string(row.unread_messages)}});
+    }
     if (!row.due_date.empty()) item["due_date"] = date_text(locale, row.due_date);
     if (row.assigned_to != 0) item["assignee"] = row.assignee;
     items.push_back(std::move(item));
@@ -1488,9 +1504,10 @@ web::Response ApplicationHandlers::render_agency_view(
     }
   }
   for (const auto& [field, message] : errors) {
-    summary.push_back(
-        json::object{{"field", failed_step == "note" ? field : failed_step + "-" + field},
-                     {"message", message}});
+    summary.push_back(json::object{
+        {"field",
+         failed_step == "note" || failed_step == "message" ? field : failed_step + "-" + field},
+        {"message", message}});
   }
   json::object extra{{"steps", std::move(steps)},
                      {"errors", std::move(summary)},
@@ -1507,6 +1524,13 @@ web::Response ApplicationHandlers::render_agency_view(
   }
   extra["notes"] = std::move(notes);
   const bool note_refused = failed_step == "note";
+  if (failed_step == "message" && typed != nullptr) {
+    extra["message_input"] =
+        web::textarea({"message", t.text(locale, "applications.messages.write"),
+                       t.text(locale, "applications.messages.write_hint_agency"),
+                       errors.contains("message") ? errors.at("message") : std::string()},
+                      typed->value("message"));
+  }
   extra["note_action"] = agency_url(a.public_id, "/notes");
   extra["note_input"] =
       web::textarea({"note", t.text(locale, "applications.officer.note"),
@@ -1594,6 +1618,122 @@ Result<web::Response> ApplicationHandlers::add_note(const web::Request& request,
   PRATU_TRY(now, workflows_.find_for(*context.user, id));
   std::map<std::string, std::string> errors{{"note", t.text(context.locale, error.message_key)}};
   return render_agency_view(request, context, now, "note", errors, &body, {}, 422);
+}
+
+json::array ApplicationHandlers::messages_model(web::RequestContext& context, const Application& a,
+                                                bool agency_view,
+                                                const std::vector<StaffMember>& staff,
+                                                json::object& model) {
+  const auto& t = renderer_.translations();
+  const Locale locale = context.locale;
+  json::array thread;
+  // Read now: shown, so no longer unread for this side.
+  if (auto listed = messages_.thread(*context.user, a, true)) {
+    for (const auto& m : *listed) {
+      std::string who;
+      if (m.from_agency) {
+        who = t.text(locale, "applications.messages.agency");
+        // The agency's people see which of them wrote; the applicant sees the agency.
+        for (const auto& person : staff) {
+          if (agency_view && person.user_id == m.author_user_id) who = person.name;
+        }
+      } else {
+        who = t.text(locale,
+                     agency_view ? "applications.messages.applicant" : "applications.messages.you");
+      }
+      json::object entry{{"who", who},
+                         {"when", web::format_date_time(locale, m.at)},
+                         {"body", m.body},
+                         {"mine", m.from_agency == agency_view}};
+      if (!m.file_sha256.empty()) {
+        const std::string file = "/messages/" + std::to_string(m.id) + "/file";
+        entry["file"] =
+            json::object{{"url", agency_view ? agency_url(a.public_id, file) : app_url(a, file)},
+                         {"name", m.file_name},
+                         {"size", file_size_text(t, locale, m.file_size)}};
+      }
+      thread.push_back(std::move(entry));
+    }
+  } else {
+    log::warn("message thread unreadable", {}, {{"error", listed.error().detail}});
+  }
+  model["message_action"] =
+      agency_view ? agency_url(a.public_id, "/messages") : app_url(a, "/messages");
+  if (!model.contains("message_input")) {
+    model["message_input"] =
+        web::textarea({"message",
+                       t.text(locale, "applications.messages.write"),
+                       t.text(locale, agency_view ? "applications.messages.write_hint_agency"
+                                                  : "applications.messages.write_hint"),
+                       {}},
+                      {});
+  }
+  if (!agency_view && !model.contains("message_document")) {
+    std::vector<web::Choice> documents;
+    if (auto held = uploads_.wallet(a.user_id)) {
+      for (const auto& d : *held) documents.push_back({d.public_id, d.filename, {}});
+    }
+    if (!documents.empty()) {
+      model["message_document"] =
+          web::select({"document",
+                       t.text(locale, "applications.messages.attach"),
+                       t.text(locale, "applications.messages.attach_hint"),
+                       {}},
+                      documents, {}, t.text(locale, "applications.messages.no_file"));
+    }
+  }
+  return thread;
+}
+
+Result<web::Response> ApplicationHandlers::post_message(const web::Request& request,
+                                                        web::RequestContext& context) {
+  const auto& t = renderer_.translations();
+  PRATU_TRY(body, web::Form::parse(request));
+  const std::string id(request.path_param("id"));
+  auto posted = messages_.post(*context.user, id, body.value("message"), body.value("document"));
+  if (posted) return web::Response::redirect("/applications/" + id + "#messages");
+  const Error& error = posted.error();
+  if (error.code != ErrorCode::invalid_input || error.fields.empty()) return error;
+  PRATU_TRY(found, workflows_.find_for(*context.user, id));
+  // Shown again with what was written, and why it was not sent.
+  const std::string message = t.text(context.locale, error.fields.front().message_key);
+  const std::string field = error.fields.front().field;
+  json::object extra{{"errors", json::array{json::object{{"field", field}, {"message", message}}}}};
+  extra["message_input"] =
+      web::textarea({"message", t.text(context.locale, "applications.messages.write"),
+                     t.text(context.locale, "applications.messages.write_hint"),
+                     field == "message" ? message : std::string()},
+                    body.value("message"));
+  return applicant_view(request, context, found, std::move(extra), 422);
+}
+
+Result<web::Response> ApplicationHandlers::agency_post_message(const web::Request& request,
+                                                               web::RequestContext& context) {
+  const auto& t = renderer_.translations();
+  PRATU_TRY(body, web::Form::parse(request));
+  const std::string id(request.path_param("id"));
+  auto posted = messages_.post(*context.user, id, body.value("message"), {});
+  if (posted) return web::Response::redirect(agency_url(id, "#messages"));
+  const Error& error = posted.error();
+  if (error.code != ErrorCode::invalid_input || error.fields.empty()) return error;
+  PRATU_TRY(now, workflows_.find_for(*context.user, id));
+  std::map<std::string, std::string> errors{
+      {"message", t.text(context.locale, error.fields.front().message_key)}};
+  return render_agency_view(request, context, now, "message", errors, &body, {}, 422);
+}
+
+Result<web::Response> ApplicationHandlers::message_file(const web::Request& request,
+                                                        web::RequestContext& context) {
+  PRATU_TRY(found, workflows_.find_for(*context.user, request.path_param("id")));
+  std::int64_t message_id = 0;
+  const auto text = request.path_param("message");
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), message_id);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    return Error{ErrorCode::not_found, "applications.errors.document_missing", "message", {}, 0};
+  }
+  PRATU_TRY(m, messages_.attached(found, message_id));
+  PRATU_TRY(path, uploads_.content_file(m.file_sha256));
+  return web::file_response(std::move(path), m.file_media_type, m.file_name);
 }
 
 Result<web::Response> ApplicationHandlers::agency_application(const web::Request& request,
@@ -1830,6 +1970,11 @@ web::Routes ApplicationHandlers::routes() {
          &ApplicationHandlers::assign);
   agency("POST", "/agency/applications/{id}/notes", "agency_application_notes",
          &ApplicationHandlers::add_note);
+  agency("POST", "/agency/applications/{id}/messages", "agency_application_messages",
+         &ApplicationHandlers::agency_post_message);
+  agency("GET", "/agency/applications/{id}/messages/{message}/file",
+         "agency_application_message_file", &ApplicationHandlers::message_file);
+  r.back().work = web::Work::documents;
   // The applicant's documents, opened in the browser as they are for the applicant.
   agency("GET", "/agency/applications/{id}/documents/{path}", "agency_application_document",
          &ApplicationHandlers::agency_document);
@@ -1857,6 +2002,11 @@ web::Routes ApplicationHandlers::routes() {
   r.back().body_limit = kMaxPageBody + static_cast<std::size_t>(uploads_.max_size());
   route("POST", "/applications/{id}/steps", "application_step",
         &ApplicationHandlers::applicant_step);
+  route("POST", "/applications/{id}/messages", "application_messages",
+        &ApplicationHandlers::post_message);
+  route("GET", "/applications/{id}/messages/{message}/file", "application_message_file",
+        &ApplicationHandlers::message_file);
+  r.back().work = web::Work::documents;
   return r;
 }
 

@@ -24,6 +24,8 @@
 ///   GET  /applications/{id}/amend                the answers the agency asked to change
 ///   POST /applications/{id}/amend                save them; with "send", send them back too
 ///   POST /applications/{id}/steps                take a step of the applicant's (send back)
+///   POST /applications/{id}/messages             write to the agency (a wallet file if liked)
+///   GET  /applications/{id}/messages/{n}/file    the file attached to message n
 ///
 /// And the agency's side, for its officers and supervisors:
 ///   GET  /agency/applications                    the work queue: earliest due first, by
@@ -35,6 +37,8 @@
 ///   POST /agency/applications/{id}/assignment    take it, give it back, or (a supervisor)
 ///                                                give it to one of the agency's people
 ///   POST /agency/applications/{id}/notes         keep a note the applicant never sees
+///   POST /agency/applications/{id}/messages      write to the applicant
+///   GET  /agency/applications/{id}/messages/{n}/file   the file the applicant attached
 ///   GET  /agency/applications/{id}/documents/{path}   a file attached to it
 // clang-format on
 
@@ -46,6 +50,7 @@
 #include <vector>
 
 #include "domains/applications/application_service.hpp"
+#include "domains/applications/message_service.hpp"
 #include "domains/applications/upload_service.hpp"
 #include "domains/applications/workflow_service.hpp"
 #include "platform/service_directory.hpp"
@@ -61,8 +66,9 @@ namespace pratu::applications {
 class ApplicationHandlers {
  public:
   ApplicationHandlers(ApplicationService& service, UploadService& uploads,
-                      WorkflowService& workflows, const web::Renderer& renderer,
-                      const platform::ServiceDirectory& services, Random& random);
+                      WorkflowService& workflows, MessageService& messages,
+                      const web::Renderer& renderer, const platform::ServiceDirectory& services,
+                      Random& random);
   web::Routes routes();
 
  private:
@@ -122,6 +128,18 @@ class ApplicationHandlers {
   Result<web::Response> agency_document(const web::Request& request, web::RequestContext& context);
   Result<web::Response> assign(const web::Request& request, web::RequestContext& context);
   Result<web::Response> add_note(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> post_message(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> agency_post_message(const web::Request& request,
+                                            web::RequestContext& context);
+  Result<web::Response> message_file(const web::Request& request, web::RequestContext& context);
+  // The application's page for its applicant (`extra` over what it shows; `status`).
+  Result<web::Response> applicant_view(const web::Request& request, web::RequestContext& context,
+                                       const Application& a, boost::json::object extra, int status);
+  // The thread as the page shows it (read now, so marked read for this side), and the box to
+  // write in, into `model`.
+  boost::json::array messages_model(web::RequestContext& context, const Application& a,
+                                    bool agency_view, const std::vector<StaffMember>& staff,
+                                    boost::json::object& model);
   // Who has `a`, and the buttons `context`'s person may press about it.
   boost::json::object assignment_model(web::RequestContext& context, const Application& a);
   // The agency's view of `a` with a form per step; `errors` (field → message) and `typed`
@@ -139,6 +157,7 @@ class ApplicationHandlers {
   ApplicationService& service_;
   UploadService& uploads_;
   WorkflowService& workflows_;
+  MessageService& messages_;
   const web::Renderer& renderer_;
   const platform::ServiceDirectory& services_;
   Random& random_;

@@ -232,7 +232,9 @@ Result<std::vector<QueueRow>> queue(storage::Connection& c, const QueueFilter& f
   page += order + " LIMIT " + std::to_string(f.limit) + " OFFSET " + std::to_string(f.offset);
   const std::string sql =
       "SELECT a.public_id, a.reference, a.service, a.state, a.due_date, a.submitted_at, "
-      "a.state_since, u.given_name, u.family_name, a.assigned_to, o.given_name, o.family_name "
+      "a.state_since, u.given_name, u.family_name, a.assigned_to, o.given_name, o.family_name, "
+      "(SELECT COUNT(*) FROM application_messages m WHERE m.application_id = a.id AND "
+      "m.from_agency = 0 AND m.id > COALESCE(a.agency_read_upto, 0)) "
       "FROM applications a JOIN users u ON u.id = a.user_id "
       "LEFT JOIN users o ON o.id = a.assigned_to WHERE a.id IN (" +
       page + ")" + order;
@@ -251,6 +253,7 @@ Result<std::vector<QueueRow>> queue(storage::Connection& c, const QueueFilter& f
     q.applicant = row.text(7) + (row.text(8).empty() ? "" : " " + row.text(8));
     q.assigned_to = row.int64(9);
     q.assignee = row.text(10) + (row.text(11).empty() ? "" : " " + row.text(11));
+    q.unread_messages = row.int64(12);
     out.push_back(std::move(q));
   }
   return out;

@@ -12,6 +12,7 @@
 #include "domains/applications/form_json.hpp"
 #include "domains/applications/form_loader.hpp"
 #include "domains/applications/form_schema.hpp"
+#include "domains/applications/message_service.hpp"
 #include "domains/applications/upload_api.hpp"
 #include "domains/applications/wallet_handlers.hpp"
 #include "domains/applications/workflow_api.hpp"
@@ -102,12 +103,15 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
                                                         *directory, calendar);
   // Every version of a workflow an application may be under is kept (once).
   PRATU_CHECK(workflow_service_->record_versions());
-  handlers_ = std::make_unique<ApplicationHandlers>(*service_, *uploads_, *workflow_service_,
-                                                    *shared.renderer, *directory, shared.random);
+  messages_ =
+      std::make_unique<MessageService>(shared.db, shared.clock, *workflow_service_, *uploads_);
+  handlers_ =
+      std::make_unique<ApplicationHandlers>(*service_, *uploads_, *workflow_service_, *messages_,
+                                            *shared.renderer, *directory, shared.random);
   api_ = std::make_unique<ApplicationApi>(*service_, *uploads_, shared.translations);
   upload_api_ = std::make_unique<UploadApi>(*uploads_, shared.translations);
   wallet_handlers_ = std::make_unique<WalletHandlers>(*uploads_, *shared.renderer);
-  workflow_api_ = std::make_unique<WorkflowApi>(*workflow_service_, shared.clock);
+  workflow_api_ = std::make_unique<WorkflowApi>(*workflow_service_, *messages_, shared.clock);
   // The dashboard counts working days by the same holiday file.
   dashboard_handlers_ = std::make_unique<DashboardHandlers>(
       Dashboard(shared.db, *workflow_service_, *directory, std::move(calendar)), *service_,
@@ -117,13 +121,12 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
 
 std::vector<platform::PeriodicTask> ApplicationsModule::housekeeping() {
   // One statement per step, idempotent: several nodes running it at once is harmless.
-  return {
-      {"applications: tell of and delete old drafts", std::chrono::hours(1),
-       [this]() -> Result<void> {
-         PRATU_CHECK(service_->sweep_drafts());
-         return ok();
-       }},
-      {"applications: remove expired uploads", std::chrono::minutes(10),
+  return {{"applications: tell of and delete old drafts", std::chrono::hours(1),
+           [this]() -> Result<void> {
+             PRATU_CHECK(service_->sweep_drafts());
+             return ok();
+           }},
+          {"applications: remove expired uploads", std::chrono::minutes(10),
            [this]() -> Result<void> {
              PRATU_CHECK(uploads_->sweep_expired());
              return ok();

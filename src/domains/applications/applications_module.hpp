@@ -19,6 +19,7 @@ namespace pratu::applications {
 class ApplicationApi;
 class ApplicationHandlers;
 class DashboardHandlers;
+class MessageService;
 class UploadApi;
 class UploadService;
 class WalletHandlers;
@@ -58,6 +59,7 @@ class ApplicationsModule final : public platform::Module {
   std::unique_ptr<UploadApi> upload_api_;
   std::unique_ptr<WalletHandlers> wallet_handlers_;
   std::unique_ptr<WorkflowService> workflow_service_;
+  std::unique_ptr<MessageService> messages_;
   std::unique_ptr<WorkflowApi> workflow_api_;
   std::unique_ptr<DashboardHandlers> dashboard_handlers_;
   // The JSON Schema of each form's answers, serialised, by slug.

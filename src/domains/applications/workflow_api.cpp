@@ -30,8 +30,8 @@ Error invalid_field(std::string field, std::string detail) {
 
 }  // namespace
 
-WorkflowApi::WorkflowApi(WorkflowService& service, const Clock& clock)
-    : service_(service), clock_(clock) {}
+WorkflowApi::WorkflowApi(WorkflowService& service, MessageService& messages, const Clock& clock)
+    : service_(service), messages_(messages), clock_(clock) {}
 
 Result<web::Response> WorkflowApi::queue(const web::Request& request,
                                          web::RequestContext& context) {
@@ -79,6 +79,7 @@ Result<web::Response> WorkflowApi::queue(const web::Request& request,
     const WorkflowState* state = service_.current_state(row.service, row.state);
     if (state != nullptr) item["state_label"] = text_json(state->label);
     item["overdue"] = is_overdue(row, state, today);
+    item["unread_messages"] = row.unread_messages;
     item["assigned_to"] =
         row.assigned_to == 0
             ? json::value(nullptr)
@@ -196,6 +197,50 @@ Result<web::Response> WorkflowApi::staff(const web::Request&, web::RequestContex
   return web::Response::json(json::serialize(json::object{{"staff", std::move(out)}}));
 }
 
+Result<web::Response> WorkflowApi::messages(const web::Request& request,
+                                            web::RequestContext& context) {
+  PRATU_TRY(found, service_.find_for(*context.user, request.path_param("id")));
+  PRATU_TRY(unread, messages_.unread(*context.user, found));
+  PRATU_TRY(thread, messages_.thread(*context.user, found, true));
+  const bool agency = web::is_agency_role(context.user->role);
+  json::array out;
+  for (const auto& m : thread) {
+    json::object item{{"id", m.id},
+                      {"at", web::iso_date_time(m.at)},
+                      {"from", m.from_agency ? "agency" : "applicant"},
+                      {"body", m.body}};
+    // Which officer wrote is the agency's to know.
+    if (agency && m.from_agency) item["author_user_id"] = m.author_user_id;
+    if (!m.file_sha256.empty()) {
+      item["file"] = json::object{{"name", m.file_name},
+                                  {"media_type", m.file_media_type},
+                                  {"size", m.file_size},
+                                  {"sha256", m.file_sha256}};
+    }
+    out.push_back(std::move(item));
+  }
+  return web::Response::json(
+      json::serialize(json::object{{"messages", std::move(out)}, {"unread", unread}}));
+}
+
+Result<web::Response> WorkflowApi::post_message(const web::Request& request,
+                                                web::RequestContext& context) {
+  PRATU_TRY(parsed, web::parse_json_body(request.body, {kMaxNoteBody, 4}));
+  const json::object* body = parsed.if_object();
+  const auto* text = body != nullptr ? body->if_contains("body") : nullptr;
+  if (text == nullptr || !text->is_string()) return invalid_field("message", "body");
+  std::string document;
+  if (const auto* d = body->if_contains("document"); d != nullptr && !d->is_null()) {
+    if (!d->is_string()) return invalid_field("document", "document");
+    document = d->get_string();
+  }
+  PRATU_CHECK(
+      messages_.post(*context.user, request.path_param("id"), text->get_string(), document));
+  auto listed = messages(request, context);
+  if (listed) listed->status = 201;
+  return listed;
+}
+
 Result<web::Response> WorkflowApi::notes(const web::Request& request,
                                          web::RequestContext& context) {
   PRATU_TRY(found, service_.find_for(*context.user, request.path_param("id")));
@@ -247,6 +292,14 @@ web::Routes WorkflowApi::routes() {
   agency("GET", "/api/v1/applications/{id}/notes", "api_application_notes", &WorkflowApi::notes);
   r.back().body_limit = 0;
   agency("POST", "/api/v1/applications/{id}/notes", "api_application_note", &WorkflowApi::add_note);
+  r.back().body_limit = kMaxNoteBody;
+  r.push_back(web::route("GET", "/api/v1/applications/{id}/messages", web::Access::signed_in,
+                         web::Surface::api, "api_application_messages",
+                         web::bound(this, &WorkflowApi::messages)));
+  r.back().body_limit = 0;
+  r.push_back(web::route("POST", "/api/v1/applications/{id}/messages", web::Access::signed_in,
+                         web::Surface::api, "api_application_message",
+                         web::bound(this, &WorkflowApi::post_message)));
   r.back().body_limit = kMaxNoteBody;
   r.push_back(web::route("GET", "/api/v1/agency/staff", web::Access::agency_officer,
                          web::Surface::api, "api_agency_staff",

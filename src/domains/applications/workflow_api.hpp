@@ -13,6 +13,9 @@
 ///                                          ?decided=1, ?page
 ///   POST /api/v1/applications/{id}/assignment   {"assignee", "expected"} (user ids or null):
 ///                                          take it, give it back, or (a supervisor) give it
+///   GET  /api/v1/applications/{id}/messages      the thread (read: marked so for the caller's
+///                                          side), and how many were unread
+///   POST /api/v1/applications/{id}/messages      {"body", "document"?}: writes one
 ///   GET  /api/v1/agency/staff              the agency's officers and supervisors (user ids)
 ///   GET  /api/v1/applications/{id}/notes   the agency's notes on it (officers, supervisors)
 ///   POST /api/v1/applications/{id}/notes   {"body"}: keeps one more
@@ -21,6 +24,7 @@
 /// For the applicant (their own applications) and the officers and supervisors of the agency
 /// that owns it; to anyone else the application is not found.
 
+#include "domains/applications/message_service.hpp"
 #include "domains/applications/workflow_service.hpp"
 #include "web/render.hpp"
 #include "web/route.hpp"
@@ -29,7 +33,7 @@ namespace pratu::applications {
 
 class WorkflowApi {
  public:
-  WorkflowApi(WorkflowService& service, const Clock& clock);
+  WorkflowApi(WorkflowService& service, MessageService& messages, const Clock& clock);
   web::Routes routes();
 
  private:
@@ -39,6 +43,8 @@ class WorkflowApi {
   Result<web::Response> assign(const web::Request& request, web::RequestContext& context);
   Result<web::Response> notes(const web::Request& request, web::RequestContext& context);
   Result<web::Response> staff(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> messages(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> post_message(const web::Request& request, web::RequestContext& context);
   Result<web::Response> add_note(const web::Request& request, web::RequestContext& context);
 
   // Where `application` stands and what `who` may do now.
@@ -48,6 +54,7 @@ class WorkflowApi {
                                           const Application& application);
 
   WorkflowService& service_;
+  MessageService& messages_;
   const Clock& clock_;
 };
 

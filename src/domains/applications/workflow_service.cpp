@@ -1,12 +1,11 @@
 #include "domains/applications/workflow_service.hpp"
 
-#include "common/civil_date.hpp"
-
 #include <boost/json.hpp>
 
 #include <algorithm>
 #include <set>
 
+#include "common/civil_date.hpp"
 #include "common/unicode_text.hpp"
 #include "domains/applications/application_repository.hpp"
 #include "domains/applications/workflow_loader.hpp"

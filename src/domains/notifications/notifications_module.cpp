@@ -4,6 +4,7 @@
 #include "domains/notifications/draft_expiry_mail.hpp"
 #include "domains/notifications/mail_message.hpp"
 #include "domains/notifications/mail_transport.hpp"
+#include "domains/notifications/message_mail.hpp"
 #include "domains/notifications/outbox_dispatcher.hpp"
 #include "domains/notifications/overdue_mail.hpp"
 #include "domains/notifications/step_taken_mail.hpp"
@@ -140,6 +141,10 @@ Result<void> NotificationsModule::start(platform::Shared& shared) {
                                            shared.settings.public_url);
   dispatcher_->add_topic(kOverdueTopic,
                          [this](const OutboxJob& job) { return overdue_->compose(job); });
+  message_ = std::make_unique<MessageMail>(*profiles, services, shared.translations,
+                                           shared.settings.public_url);
+  dispatcher_->add_topic(kMessageTopic,
+                         [this](const OutboxJob& job) { return message_->compose(job); });
   return ok();
 }
 

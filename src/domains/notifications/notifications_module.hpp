@@ -15,6 +15,7 @@ class OutboxDispatcher;
 class DraftExpiryMail;
 class StepTakenMail;
 class OverdueMail;
+class MessageMail;
 
 class NotificationsModule final : public platform::Module {
  public:
@@ -36,6 +37,7 @@ class NotificationsModule final : public platform::Module {
   std::unique_ptr<DraftExpiryMail> draft_expiry_;
   std::unique_ptr<StepTakenMail> step_taken_;
   std::unique_ptr<OverdueMail> overdue_;
+  std::unique_ptr<MessageMail> message_;
   std::unique_ptr<OutboxDispatcher> dispatcher_;
 };
 

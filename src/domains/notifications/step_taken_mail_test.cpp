@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "domains/notifications/mail_test_support.hpp"
+#include "domains/notifications/message_mail.hpp"
 #include "domains/notifications/outbox_dispatcher.hpp"
 #include "domains/notifications/overdue_mail.hpp"
 #include "support/temp_dir.hpp"
@@ -115,6 +116,25 @@ class StepTakenMailTest : public ::testing::Test {
   FakeServices services_;
   StepTakenMail mail_{profiles_, &services_, translations(), "https://pratu.example.go.th/"};
 };
+
+// The applicant's mail of a message from the agency (topic applications.message).
+TEST(MessageMail, SaysThereIsAMessageButNotWhatItSays) {
+  FakeProfiles profiles;
+  FakeServices services;
+  MessageMail mail(profiles, &services, translations(), "https://pratu.example.go.th/");
+  auto letter =
+      mail.compose(job("{\"user_id\":1,\"application\":\"AB12CD34\","
+                       "\"service\":\"food-premises-licence\",\"body\":\"ZQX\"}"));
+  ASSERT_TRUE(letter) << letter.error().detail;
+  EXPECT_EQ(letter->subject, "มีข้อความใหม่เกี่ยวกับคำขอ ใบอนุญาตจัดตั้งสถานที่จำหน่ายอาหาร ของท่าน");
+  for (const auto* part : {&letter->text, &letter->html}) {
+    EXPECT_TRUE(contains(*part, "https://pratu.example.go.th/applications/AB12CD34#messages"));
+    EXPECT_FALSE(contains(*part, "ZQX")) << *part;
+  }
+  auto nobody = mail.compose(job("{\"user_id\":3,\"application\":\"A\",\"service\":\"s\"}"));
+  ASSERT_FALSE(nobody);
+  EXPECT_TRUE(is_undeliverable(nobody.error()));
+}
 
 // The supervisors' mail of an overdue application (topic applications.overdue).
 TEST(OverdueMail, TellsASupervisorWhichApplicationIsOverdueAndSinceWhen) {

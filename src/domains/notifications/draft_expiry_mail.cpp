@@ -39,15 +39,41 @@ void fill_letter(Letter& letter, const web::Translations& translations, std::str
                 "</title>\n</head>\n<body>\n" + html + "</body>\n</html>\n";
 }
 
-DraftExpiryMail::DraftExpiryMail(platform::ProfileDirectory& profiles,
-                                 const platform::ServiceDirectory* services,
-                                 const web::Translations& translations, std::string public_url)
+MailComposer::MailComposer(platform::ProfileDirectory& profiles,
+                           const platform::ServiceDirectory* services,
+                           const web::Translations& translations, std::string public_url)
     : profiles_(profiles),
       services_(services),
       translations_(translations),
       public_url_(std::move(public_url)) {
   while (!public_url_.empty() && public_url_.back() == '/') public_url_.pop_back();
 }
+
+Result<Letter> MailComposer::letter_to(std::int64_t user_id) const {
+  PRATU_TRY(profile, profiles_.profile(user_id));
+  if (!profile) return undeliverable("no account");
+  if (profile->email.empty()) return undeliverable("no e-mail address");
+  Letter letter;
+  letter.to_address = profile->email;
+  letter.to_name = profile->given_name;
+  if (!profile->family_name.empty()) {
+    letter.to_name += (letter.to_name.empty() ? "" : " ") + profile->family_name;
+  }
+  letter.locale = profile->locale == "en" ? web::Locale::en : web::Locale::th;
+  return letter;
+}
+
+std::string MailComposer::service_name(std::string_view slug, web::Locale locale) const {
+  if (const auto* info = services_ ? services_->service(slug) : nullptr) {
+    return locale == web::Locale::en ? info->name_en : info->name_th;
+  }
+  return std::string(slug);
+}
+
+DraftExpiryMail::DraftExpiryMail(platform::ProfileDirectory& profiles,
+                                 const platform::ServiceDirectory* services,
+                                 const web::Translations& translations, std::string public_url)
+    : MailComposer(profiles, services, translations, std::move(public_url)) {}
 
 Result<Letter> DraftExpiryMail::compose(const OutboxJob& job) const {
   boost::system::error_code ec;
@@ -68,23 +94,9 @@ Result<Letter> DraftExpiryMail::compose(const OutboxJob& job) const {
   if (!user_id || !deleted_after || !application || !service) {
     return undeliverable("payload unreadable");
   }
-  PRATU_TRY(profile, profiles_.profile(*user_id));
-  if (!profile) return undeliverable("no account");
-  if (profile->email.empty()) return undeliverable("no e-mail address");
-
-  Letter letter;
-  letter.to_address = profile->email;
-  letter.to_name = profile->given_name;
-  if (!profile->family_name.empty()) {
-    letter.to_name += (letter.to_name.empty() ? "" : " ") + profile->family_name;
-  }
-  letter.locale = profile->locale == "en" ? web::Locale::en : web::Locale::th;
-  std::string service_name(service->c_str());
-  if (const auto* info = services_ ? services_->service(*service) : nullptr) {
-    service_name = letter.locale == web::Locale::en ? info->name_en : info->name_th;
-  }
+  PRATU_TRY(letter, letter_to(*user_id));
   fill_letter(letter, translations_, "notifications.draft_expiring",
-              {{"service", service_name},
+              {{"service", service_name(service->c_str(), letter.locale)},
                {"date", web::format_date(letter.locale, *deleted_after)},
                {"link", public_url_ + "/applications/" + std::string(application->c_str())}});
   return letter;

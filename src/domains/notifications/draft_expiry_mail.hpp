@@ -14,7 +14,27 @@ namespace pratu::notifications {
 
 inline constexpr const char* kDraftExpiringTopic = "applications.draft_expiring";
 
-class DraftExpiryMail {
+/// What the mails of one topic share: whom they are for and the names they use.
+class MailComposer {
+ protected:
+  /// `services` may be null (then a service is named by its slug); `public_url` is where
+  /// people reach Pratu ("https://pratu.go.th"), kept without a trailing slash.
+  MailComposer(platform::ProfileDirectory& profiles, const platform::ServiceDirectory* services,
+               const web::Translations& translations, std::string public_url);
+
+  /// A letter to account `user_id`, in its language (Thai unless it chose English), with no
+  /// words yet; undeliverable() when there is no such account or it has no e-mail address.
+  Result<Letter> letter_to(std::int64_t user_id) const;
+  /// Service `slug`'s name in `locale`, or the slug when the catalogue has no such service.
+  std::string service_name(std::string_view slug, web::Locale locale) const;
+
+  platform::ProfileDirectory& profiles_;
+  const platform::ServiceDirectory* services_;
+  const web::Translations& translations_;
+  std::string public_url_;
+};
+
+class DraftExpiryMail : private MailComposer {
  public:
   /// `services` may be null (then the service is named by its slug); `public_url` is where
   /// people reach Pratu ("https://pratu.go.th").
@@ -23,12 +43,6 @@ class DraftExpiryMail {
 
   /// The letter for a row's payload {"user_id", "application", "service", "deleted_after"}.
   Result<Letter> compose(const OutboxJob& job) const;
-
- private:
-  platform::ProfileDirectory& profiles_;
-  const platform::ServiceDirectory* services_;
-  const web::Translations& translations_;
-  std::string public_url_;
 };
 
 /// Subject, text and HTML of a letter from the locale keys `<key>.subject`, `<key>.text` and

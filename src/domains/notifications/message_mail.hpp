@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/result.hpp"
+#include "domains/notifications/draft_expiry_mail.hpp"
 #include "domains/notifications/notifications.hpp"
 #include "platform/profile_directory.hpp"
 #include "platform/service_directory.hpp"
@@ -15,7 +16,7 @@ namespace pratu::notifications {
 
 inline constexpr const char* kMessageTopic = "applications.message";
 
-class MessageMail {
+class MessageMail : private MailComposer {
  public:
   /// As DraftExpiryMail: `services` may be null; `public_url` is where people reach Pratu.
   MessageMail(platform::ProfileDirectory& profiles, const platform::ServiceDirectory* services,
@@ -23,12 +24,6 @@ class MessageMail {
 
   /// The letter for a row's payload {"user_id", "application", "service"}.
   Result<Letter> compose(const OutboxJob& job) const;
-
- private:
-  platform::ProfileDirectory& profiles_;
-  const platform::ServiceDirectory* services_;
-  const web::Translations& translations_;
-  std::string public_url_;
 };
 
 }  // namespace pratu::notifications

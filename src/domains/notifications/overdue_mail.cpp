@@ -13,12 +13,7 @@ namespace json = boost::json;
 OverdueMail::OverdueMail(platform::ProfileDirectory& profiles,
                          const platform::ServiceDirectory* services,
                          const web::Translations& translations, std::string public_url)
-    : profiles_(profiles),
-      services_(services),
-      translations_(translations),
-      public_url_(std::move(public_url)) {
-  while (!public_url_.empty() && public_url_.back() == '/') public_url_.pop_back();
-}
+    : MailComposer(profiles, services, translations, std::move(public_url)) {}
 
 Result<Letter> OverdueMail::compose(const OutboxJob& job) const {
   boost::system::error_code ec;
@@ -36,22 +31,9 @@ Result<Letter> OverdueMail::compose(const OutboxJob& job) const {
       !status->is_object()) {
     return undeliverable("payload unreadable");
   }
-  PRATU_TRY(profile, profiles_.profile(user_id->get_int64()));
-  if (!profile) return undeliverable("no account");
-  if (profile->email.empty()) return undeliverable("no e-mail address");
-
-  Letter letter;
-  letter.to_address = profile->email;
-  letter.to_name = profile->given_name;
-  if (!profile->family_name.empty()) {
-    letter.to_name += (letter.to_name.empty() ? "" : " ") + profile->family_name;
-  }
-  letter.locale = profile->locale == "en" ? web::Locale::en : web::Locale::th;
+  PRATU_TRY(letter, letter_to(user_id->get_int64()));
   const bool english = letter.locale == web::Locale::en;
-  std::string service = text("service");
-  if (const auto* info = services_ ? services_->service(service) : nullptr) {
-    service = english ? info->name_en : info->name_th;
-  }
+  const std::string service = service_name(text("service"), letter.locale);
   std::string state;
   if (const auto* v = status->get_object().if_contains(english ? "en" : "th");
       v && v->is_string()) {

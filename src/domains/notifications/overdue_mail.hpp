@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/result.hpp"
+#include "domains/notifications/draft_expiry_mail.hpp"
 #include "domains/notifications/notifications.hpp"
 #include "platform/profile_directory.hpp"
 #include "platform/service_directory.hpp"
@@ -16,7 +17,7 @@ namespace pratu::notifications {
 
 inline constexpr const char* kOverdueTopic = "applications.overdue";
 
-class OverdueMail {
+class OverdueMail : private MailComposer {
  public:
   /// As DraftExpiryMail: `services` may be null; `public_url` is where people reach Pratu.
   OverdueMail(platform::ProfileDirectory& profiles, const platform::ServiceDirectory* services,
@@ -25,12 +26,6 @@ class OverdueMail {
   /// The letter for a row's payload {"user_id" (the supervisor), "application", "reference",
   /// "service", "due_date" (YYYY-MM-DD), "status": {"th", "en"}}.
   Result<Letter> compose(const OutboxJob& job) const;
-
- private:
-  platform::ProfileDirectory& profiles_;
-  const platform::ServiceDirectory* services_;
-  const web::Translations& translations_;
-  std::string public_url_;
 };
 
 }  // namespace pratu::notifications

@@ -381,6 +381,7 @@ TEST_P(WorkflowIT, TheApplicantChangesWhatWasAskedForOnThePagesAndSendsItBack) {
 
   auto citizen = signed_in_applicant(app_->port());
   const std::string url = "/applications/" + id;
+  EXPECT_NE(citizen->get("/applications").body.find("data-action-needed"), std::string::npos);
   auto shown = citizen->get(url);
   ASSERT_EQ(shown.status, 200);
   EXPECT_NE(shown.body.find("data-asked"), std::string::npos) << shown.body;
@@ -652,9 +653,13 @@ TEST_P(WorkflowIT, TheApplicantAndTheAgencyWriteToEachOtherOnTheApplication) {
   ASSERT_EQ(reply.status, 303) << reply.body;
 
   auto citizen = signed_in_applicant(app_->port());
+  // My applications says there is a message to read, until it is read.
+  auto listed = citizen->get("/applications");
+  EXPECT_NE(listed.body.find("data-unread"), std::string::npos) << listed.body;
   auto own = citizen->get("/applications/" + id);
   ASSERT_EQ(own.status, 200);
   EXPECT_NE(own.body.find("ได้รับแล้ว ขอบคุณครับ"), std::string::npos);
+  EXPECT_EQ(citizen->get("/applications").body.find("data-unread"), std::string::npos);
   EXPECT_NE(own.body.find("data-messages"), std::string::npos);
   const std::string mine = extract_csrf_token(own.body);
   // What was written is kept when it is refused.

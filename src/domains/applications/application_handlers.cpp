@@ -1283,6 +1283,7 @@ Result<web::Response> ApplicationHandlers::list(const web::Request& request,
   const auto& t = renderer_.translations();
   const Locale locale = context.locale;
   PRATU_TRY(applications, service_.list(context.user->user_id));
+  PRATU_TRY(unread, messages_.unread_by_application(context.user->user_id));
   json::array drafts, submitted, done_ones;
   std::string saved_notice;
   const auto saved = request.query_param("saved");
@@ -1317,6 +1318,17 @@ Result<web::Response> ApplicationHandlers::list(const web::Request& request,
                        {"reference", a.reference},
                        {"status", status},
                        {"submitted_on", web::format_date(locale, a.submitted_at)}};
+      if (auto n = unread.find(a.id); n != unread.end()) {
+        row["unread"] = fill(t.text(locale, "applications.messages.unread"),
+                             {{"count", std::to_string(n->second)}});
+      }
+      // Waiting for them: said on the list, not only on the application's page.
+      if (auto workflow = workflows_.workflow_of(a)) {
+        const WorkflowState* state = (*workflow)->state(a.state);
+        if (state != nullptr && !state->terminal && state->clock == LegalClock::paused) {
+          row["action_needed"] = true;
+        }
+      }
       if (finished) {
         row["finished_on"] = web::format_date(locale, a.state_since);
         done_ones.push_back(std::move(row));

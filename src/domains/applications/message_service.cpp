@@ -81,6 +81,21 @@ Result<std::int64_t> MessageService::unread(const web::Principal& who, const App
   });
 }
 
+Result<std::map<std::int64_t, std::int64_t>> MessageService::unread_by_application(
+    std::int64_t user_id) {
+  using Counts = std::map<std::int64_t, std::int64_t>;
+  return db_.read_value<Counts>([&](storage::Connection& c) -> Result<Counts> {
+    PRATU_TRY(rows, c.query("SELECT m.application_id, COUNT(*) FROM application_messages m "
+                            "JOIN applications a ON a.id = m.application_id WHERE a.user_id = $1 "
+                            "AND m.from_agency = 1 AND m.id > COALESCE(a.applicant_read_upto, 0) "
+                            "GROUP BY m.application_id",
+                            {user_id}));
+    Counts out;
+    for (const auto& row : rows) out[row.int64(0)] = row.int64(1);
+    return out;
+  });
+}
+
 Result<Message> MessageService::post(const web::Principal& who, std::string_view public_id,
                                      std::string_view body, std::string_view document) {
   PRATU_TRY(a, workflows_.find_for(who, public_id));

@@ -6,6 +6,7 @@
 /// is who may see the application (WorkflowService::find_for); to anyone else it is not found.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,9 @@ class MessageService {
                                       bool mark_read);
   /// How many messages of the other side `who` has not read yet.
   Result<std::int64_t> unread(const web::Principal& who, const Application& application);
+  /// For applicant `user_id`: the agency's messages not read yet, by application id (only
+  /// those with some).
+  Result<std::map<std::int64_t, std::int64_t>> unread_by_application(std::int64_t user_id);
   /// Writes a message on application `public_id` as `who`: `body` trimmed, NFC, 1–4,000
   /// characters (invalid_input: message); `document`, when not empty, a document of the
   /// applicant's own wallet (invalid_input: document). Officers attach nothing.

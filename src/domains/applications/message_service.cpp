@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "common/unicode_text.hpp"
 #include "web/access.hpp"
 
@@ -46,21 +48,33 @@ MessageService::MessageService(storage::Database& db, const Clock& clock,
 
 Result<std::vector<Message>> MessageService::thread(const web::Principal& who, const Application& a,
                                                     bool mark_read) {
-  PRATU_TRY(rows, db_.read_value<std::vector<storage::Row>>([&](storage::Connection& c) {
-    return c.query("SELECT " + std::string(kColumns) +
-                       " FROM application_messages WHERE application_id = $1 ORDER BY at, id",
-                   {a.id});
-  }));
+  const std::string column = as_agency(who, a) ? "agency_read_upto" : "applicant_read_upto";
+  std::int64_t read_upto = 0;
+  PRATU_TRY(rows, db_.read_value<std::vector<storage::Row>>(
+                      [&](storage::Connection& c) -> Result<std::vector<storage::Row>> {
+                        PRATU_TRY(mark, c.query_one(
+                                            "SELECT " + column + " FROM applications WHERE id = $1",
+                                            {a.id}));
+                        read_upto = mark ? mark->int64(0) : 0;
+                        return c.query("SELECT " + std::string(kColumns) +
+                                           " FROM application_messages WHERE application_id = "
+                                           "$1 ORDER BY at, id",
+                                       {a.id});
+                      }));
   std::vector<Message> out;
   out.reserve(rows.size());
-  for (const auto& row : rows) out.push_back(read_message(row));
-  if (mark_read && !out.empty()) {
-    // Read up to the last message shown (ids only grow; seconds could tie).
-    const std::string column = as_agency(who, a) ? "agency_read_upto" : "applicant_read_upto";
+  std::int64_t last = 0;
+  for (const auto& row : rows) {
+    out.push_back(read_message(row));
+    last = std::max(last, out.back().id);
+  }
+  // Read up to the last message shown (ids only grow; seconds could tie). A page shown again
+  // with nothing new writes nothing.
+  if (mark_read && last > read_upto) {
     auto marked = db_.write([&](storage::Connection& c) -> Result<void> {
       PRATU_CHECK(c.execute("UPDATE applications SET " + column + " = $1 WHERE id = $2 AND (" +
                                 column + " IS NULL OR " + column + " < $1)",
-                            {out.back().id, a.id}));
+                            {last, a.id}));
       return ok();
     });
     if (!marked) return marked.error();

@@ -1593,7 +1593,6 @@ json::object ApplicationHandlers::assignment_model(web::RequestContext& context,
 
 Result<web::Response> ApplicationHandlers::assign(const web::Request& request,
                                                   web::RequestContext& context) {
-  const auto& t = renderer_.translations();
   PRATU_TRY(body, web::Form::parse(request));
   const std::string id(request.path_param("id"));
   auto number = [](const std::string& text) -> std::optional<std::int64_t> {
@@ -1608,14 +1607,7 @@ Result<web::Response> ApplicationHandlers::assign(const web::Request& request,
   if (!to || !expected) return renderer_.error_page(request, context, 400);
   auto done = workflows_.assign(*context.user, id, *to, *expected);
   if (done) return web::Response::redirect(agency_url(id, "?assigned=1"));
-  const Error& error = done.error();
-  if (error.code == ErrorCode::not_found) return error;
-  PRATU_TRY(now, workflows_.find_for(*context.user, id));
-  json::object banner = web::notification_banner(
-      web::BannerKind::important, t.text(context.locale, "applications.officer.refused_title"),
-      t.text(context.locale, error.message_key));
-  return render_agency_view(request, context, now, {}, {}, nullptr, banner,
-                            web::http_status(error.code));
+  return agency_refusal(request, context, id, done.error());
 }
 
 Result<web::Response> ApplicationHandlers::add_note(const web::Request& request,
@@ -1798,8 +1790,18 @@ Result<web::Response> ApplicationHandlers::take_step(const web::Request& request
     }
     return render_agency_view(request, context, now, step.transition, errors, &body, {}, 422);
   }
-  // Refused as a whole: someone else moved it, or the step is no longer open. The page shows
-  // the application as it is now, and why.
+  // Refused as a whole: someone else moved it, or the step is no longer open.
+  return agency_refusal(request, context, id, error);
+}
+
+Result<web::Response> ApplicationHandlers::agency_refusal(const web::Request& request,
+                                                          web::RequestContext& context,
+                                                          const std::string& id,
+                                                          const Error& error) {
+  if (error.code == ErrorCode::not_found) return error;
+  const auto& t = renderer_.translations();
+  PRATU_TRY(now, workflows_.find_for(*context.user, id));
+  // The application as it is now, and why nothing was done.
   json::object banner = web::notification_banner(
       web::BannerKind::important, t.text(context.locale, "applications.officer.refused_title"),
       t.text(context.locale, error.message_key));

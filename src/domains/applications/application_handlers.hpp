@@ -128,6 +128,10 @@ class ApplicationHandlers {
   Result<web::Response> agency_document(const web::Request& request, web::RequestContext& context);
   Result<web::Response> assign(const web::Request& request, web::RequestContext& context);
   Result<web::Response> add_note(const web::Request& request, web::RequestContext& context);
+  // An action on application `id` refused as a whole (409, 403...): the agency's view of it as
+  // it is now with why in a banner; not found stays not found.
+  Result<web::Response> agency_refusal(const web::Request& request, web::RequestContext& context,
+                                       const std::string& id, const Error& error);
   Result<web::Response> post_message(const web::Request& request, web::RequestContext& context);
   Result<web::Response> agency_post_message(const web::Request& request,
                                             web::RequestContext& context);

@@ -628,6 +628,26 @@ TEST_P(WorkflowIT, TheApplicantAndTheAgencyWriteToEachOtherOnTheApplication) {
   EXPECT_EQ(call(officer, "POST", api, json::object{{"body", longest}}).status, 422);
   EXPECT_EQ(call(officer_token("bma"), "GET", api).status, 404);
   EXPECT_EQ(call(officer_token("bma"), "POST", api, json::object{{"body", "x"}}).status, 404);
+  // What a hostile client sends: too big, not JSON, not an object, the wrong types.
+  const std::string huge = "{\"body\":\"" + std::string(64 * 1024, 'x') + "\"}";
+  EXPECT_EQ(bearer_request(app_->port(), officer, "POST", api, huge,
+                           {{"Content-Type", "application/json"}})
+                .status,
+            413);
+  for (const std::string bad :
+       {std::string("{\"body\":"), std::string("[1,2]"), std::string("{\"body\":7}"),
+        std::string("{\"body\":\"x\",\"document\":[]}")}) {
+    const auto refused = bearer_request(app_->port(), applicant, "POST", api, bad,
+                                        {{"Content-Type", "application/json"}});
+    EXPECT_TRUE(refused.status == 400 || refused.status == 422) << bad << " " << refused.status;
+  }
+  EXPECT_EQ(bearer_request(app_->port(), officer, "POST", "/api/v1/applications/" + id + "/notes",
+                           huge, {{"Content-Type", "application/json"}})
+                .status,
+            413);
+  // A thread nobody may read looks the same whether or not the application exists.
+  EXPECT_EQ(call(applicant, "GET", "/api/v1/applications/nope/messages").status, 404);
+  EXPECT_EQ(call(officer, "GET", "/api/v1/applications/nope/messages").status, 404);
 
   // On the pages: the officer sees the file and writes back; the applicant reads it.
   auto desk = signed_in(app_->port(), accounts::demo_officer_email("dbd"),

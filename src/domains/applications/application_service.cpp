@@ -7,6 +7,7 @@
 #include "domains/applications/answer_input.hpp"
 #include "domains/applications/application_repository.hpp"
 #include "domains/applications/reference_number.hpp"
+#include "platform/notices.hpp"
 
 namespace pratu::applications {
 
@@ -428,10 +429,7 @@ Result<std::int64_t> ApplicationService::sweep_drafts() {
                            {"application", draft.public_id},
                            {"service", draft.service},
                            {"deleted_after", draft.updated_at + keep}};
-      PRATU_CHECK(
-          c.execute("INSERT INTO outbox (topic, payload, created_at, available_at) "
-                    "VALUES ('applications.draft_expiring', $1, $2, $2)",
-                    {json::serialize(payload), now}));
+      PRATU_CHECK(platform::notify(c, "applications.draft_expiring", payload, now));
     }
     return ok();
   });

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/unicode_text.hpp"
+#include "platform/notices.hpp"
 #include "web/access.hpp"
 
 namespace pratu::applications {
@@ -153,14 +154,24 @@ Result<Message> MessageService::post(const web::Principal& who, std::string_view
     const std::string column = m.from_agency ? "agency_read_upto" : "applicant_read_upto";
     PRATU_CHECK(c.execute("UPDATE applications SET " + column + " = $1 WHERE id = $2",
                           {row->int64(0), a.id}));
+    // The other side is told there is a message (never what it says: that is in the portal):
+    // the applicant in the portal and by e-mail; the officer who has the application in the
+    // portal (an unassigned one shows its unread messages in the queue).
     if (m.from_agency) {
-      // The applicant is told there is a message (never what it says: that is in the portal).
-      json::object payload{
-          {"user_id", a.user_id}, {"application", a.public_id}, {"service", a.service}};
+      json::object payload{{"user_id", a.user_id},
+                           {"application", a.public_id},
+                           {"service", a.service},
+                           {"from_agency", true}};
       PRATU_CHECK(
-          c.execute("INSERT INTO outbox (topic, payload, created_at, available_at) "
-                    "VALUES ('applications.message', $1, $2, $2)",
-                    {json::serialize(payload), m.at}));
+          platform::notify(c, "applications.message", payload, m.at, platform::kEveryChannel));
+    } else if (a.assigned_to != 0) {
+      json::object payload{{"user_id", a.assigned_to},
+                           {"application", a.public_id},
+                           {"reference", a.reference},
+                           {"service", a.service},
+                           {"from_agency", false}};
+      PRATU_CHECK(
+          platform::notify(c, "applications.message", payload, m.at, platform::kPortalOnly));
     }
     return row->int64(0);
   }));

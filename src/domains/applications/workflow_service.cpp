@@ -9,6 +9,7 @@
 #include "common/unicode_text.hpp"
 #include "domains/applications/application_repository.hpp"
 #include "domains/applications/workflow_loader.hpp"
+#include "platform/notices.hpp"
 #include "web/access.hpp"
 
 namespace pratu::applications {
@@ -338,9 +339,7 @@ Result<Application> WorkflowService::take(const web::Principal& who, std::string
                          {"terminal", to->terminal},
                          {"by_applicant", t->actor == Actor::applicant}};
     PRATU_CHECK(
-        c.execute("INSERT INTO outbox (topic, payload, created_at, available_at) "
-                  "VALUES ('applications.step_taken', $1, $2, $2)",
-                  {json::serialize(payload), now}));
+        platform::notify(c, "applications.step_taken", payload, now, platform::kEveryChannel));
     return ok();
   });
   if (!moved) return moved.error();
@@ -483,10 +482,7 @@ Result<std::int64_t> WorkflowService::escalate_overdue(int limit) {
         json::object payload{{"user_id", person.user_id}, {"application", a.public_id},
                              {"reference", a.reference},  {"service", a.service},
                              {"due_date", a.due_date},    {"status", text_json(state->label)}};
-        PRATU_CHECK(
-            c.execute("INSERT INTO outbox (topic, payload, created_at, available_at) "
-                      "VALUES ('applications.overdue', $1, $2, $2)",
-                      {json::serialize(payload), now}));
+        PRATU_CHECK(platform::notify(c, "applications.overdue", payload, now));
       }
       return true;
     }));

@@ -2,12 +2,15 @@
 
 #include "crypto/digest.hpp"
 #include "domains/notifications/draft_expiry_mail.hpp"
+#include "domains/notifications/inbox.hpp"
+#include "domains/notifications/inbox_handlers.hpp"
 #include "domains/notifications/mail_message.hpp"
 #include "domains/notifications/mail_transport.hpp"
 #include "domains/notifications/message_mail.hpp"
 #include "domains/notifications/outbox_dispatcher.hpp"
 #include "domains/notifications/overdue_mail.hpp"
 #include "domains/notifications/step_taken_mail.hpp"
+#include "domains/notifications/text_message.hpp"
 #include "storage/server_secrets.hpp"
 
 namespace pratu::notifications {
@@ -145,20 +148,43 @@ Result<void> NotificationsModule::start(platform::Shared& shared) {
                                            shared.settings.public_url);
   dispatcher_->add_topic(kMessageTopic,
                          [this](const OutboxJob& job) { return message_->compose(job); });
+  // Text messages where the operator configured a provider (sms_ is null for "none").
+  texts_ = std::make_unique<TextMessages>(*profiles, services, shared.translations);
+  for (const char* topic : {kStepTakenTextTopic, kMessageTextTopic}) {
+    dispatcher_->add_text_topic(
+        topic, [this](const OutboxJob& job) { return texts_->compose(job); }, sms_.get());
+  }
+  inbox_ = std::make_unique<Inbox>(shared.db, shared.clock);
+  if (shared.renderer != nullptr) {
+    inbox_handlers_ = std::make_unique<InboxHandlers>(*inbox_, services, *shared.renderer);
+  }
   return ok();
 }
 
+web::Routes NotificationsModule::routes() {
+  return inbox_handlers_ ? inbox_handlers_->routes() : web::Routes{};
+}
+
 std::vector<platform::PeriodicTask> NotificationsModule::housekeeping() {
-  if (!settings_.enabled) return {};
+  std::vector<platform::PeriodicTask> tasks;
+  // Old notices go whether or not mail is sent (several nodes deleting the same rows is harmless).
+  tasks.push_back(
+      {"notifications: forget old notices", std::chrono::hours(6), [this]() -> Result<void> {
+         PRATU_TRY(gone, inbox_->sweep());
+         (void)gone;
+         return ok();
+       }});
+  if (!settings_.enabled) return tasks;
   // Several nodes at once are safe: each row is claimed by one of them under a lease.
-  return {{"notifications: deliver the outbox", std::chrono::seconds(settings_.poll_seconds),
-           [this]() -> Result<void> {
-             for (int round = 0; round < kRoundsPerPoll; ++round) {
-               PRATU_TRY(counts, dispatcher_->run_once());
-               if (counts.claimed < settings_.batch_size) break;
-             }
-             return ok();
-           }}};
+  tasks.push_back({"notifications: deliver the outbox",
+                   std::chrono::seconds(settings_.poll_seconds), [this]() -> Result<void> {
+                     for (int round = 0; round < kRoundsPerPoll; ++round) {
+                       PRATU_TRY(counts, dispatcher_->run_once());
+                       if (counts.claimed < settings_.batch_size) break;
+                     }
+                     return ok();
+                   }});
+  return tasks;
 }
 
 }  // namespace pratu::notifications

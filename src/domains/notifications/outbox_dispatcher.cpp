@@ -54,6 +54,7 @@ std::string OutboxDispatcher::message_id(std::int64_t outbox_id) const {
 Result<std::vector<OutboxJob>> OutboxDispatcher::claim() {
   std::vector<std::string> topics;
   for (const auto& [topic, composer] : composers_) topics.push_back(topic);
+  for (const auto& [topic, text] : text_topics_) topics.push_back(topic);
   const std::int64_t now = clock_.now_seconds();
   return db_.write_value<std::vector<OutboxJob>>([&](storage::Connection& c) {
     return repository::claim_due(c, topics, worker_, now, now + settings_.lease_seconds,
@@ -74,6 +75,21 @@ Result<DispatchCounts> OutboxDispatcher::deliver(const std::vector<OutboxJob>& j
     if (job.attempts > kMaxAttempts) {
       // Its last attempt's lease ran out without a finish (a crash mid-send).
       PRATU_CHECK(finish(job, Delivery::permanent, "attempts exhausted", counts));
+      continue;
+    }
+    if (text_topics_.contains(job.topic)) {
+      auto sent = send_text(job);
+      if (!sent) {
+        if (is_undeliverable(sent.error())) {
+          PRATU_CHECK(finish(job, Delivery::permanent, sent.error().detail, counts));
+        } else {
+          log::warn("notifications: could not compose a text message", {},
+                    {{"outbox_id", std::to_string(job.id)}, {"error", sent.error().detail}});
+          PRATU_CHECK(finish(job, Delivery::retryable, "could not compose", counts));
+        }
+        continue;
+      }
+      PRATU_CHECK(finish(job, sent->delivery, sent->detail, counts));
       continue;
     }
     auto composer = composers_.find(job.topic);
@@ -109,6 +125,20 @@ Result<DispatchCounts> OutboxDispatcher::deliver(const std::vector<OutboxJob>& j
     PRATU_CHECK(finish(job, result.delivery, result.detail, counts));
   }
   return counts;
+}
+
+void OutboxDispatcher::add_text_topic(std::string topic, TextComposer composer,
+                                      SmsProvider* provider) {
+  text_topics_.insert_or_assign(std::move(topic), TextTopic{std::move(composer), provider});
+}
+
+Result<SendResult> OutboxDispatcher::send_text(const OutboxJob& job) {
+  const TextTopic& topic = text_topics_.find(job.topic)->second;
+  // Nothing to send is done: no provider configured, or nobody's number to send to.
+  if (topic.provider == nullptr) return SendResult{Delivery::sent, "no text-message provider"};
+  PRATU_TRY(message, topic.composer(job));
+  if (!message) return SendResult{Delivery::sent, "no mobile number"};
+  return topic.provider->send(message->to_phone, message->text);
 }
 
 Result<DispatchCounts> OutboxDispatcher::run_once() {

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,12 +15,15 @@
 #include "common/result.hpp"
 #include "domains/notifications/mail_transport.hpp"
 #include "domains/notifications/notifications.hpp"
+#include "domains/notifications/sms.hpp"
 #include "storage/database.hpp"
 
 namespace pratu::notifications {
 
 /// Turns a row of one topic into a letter; undeliverable() when it never can be.
 using Composer = std::function<Result<Letter>(const OutboxJob&)>;
+/// Turns a row into a text message; nullopt when there is nothing to send (no mobile number).
+using TextComposer = std::function<Result<std::optional<ShortMessage>>(const OutboxJob&)>;
 
 /// What one round did.
 struct DispatchCounts {
@@ -40,6 +44,9 @@ class OutboxDispatcher {
 
   /// Delivers rows of `topic` with `composer` (call before the first round).
   void add_topic(std::string topic, Composer composer);
+  /// Delivers rows of `topic` as text messages through `provider`; with no provider (none
+  /// configured) each row is finished unsent, as when the person has no mobile number.
+  void add_text_topic(std::string topic, TextComposer composer, SmsProvider* provider);
 
   /// Claims up to batch_size due rows and commits the claim.
   Result<std::vector<OutboxJob>> claim();
@@ -65,7 +72,15 @@ class OutboxDispatcher {
   const NotificationSettings& settings_;
   std::string message_id_key_;
   std::string worker_;
+  /// Sends the text message of `job`; what became of it.
+  Result<SendResult> send_text(const OutboxJob& job);
+
   std::map<std::string, Composer, std::less<>> composers_;
+  struct TextTopic {
+    TextComposer composer;
+    SmsProvider* provider = nullptr;
+  };
+  std::map<std::string, TextTopic, std::less<>> text_topics_;
 };
 
 /// A name for this process in claimed_by: host, process id and a random part.

@@ -13,6 +13,7 @@
 #include "domains/notifications/mail_test_support.hpp"
 #include "domains/notifications/outbox_repository.hpp"
 #include "domains/notifications/smtp_test_sink.hpp"
+#include "domains/notifications/text_message.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_databases.hpp"
 
@@ -60,6 +61,8 @@ class FakeProfiles final : public platform::ProfileDirectory {
     if (user_id == 2)
       return platform::Profile{"ms", "Jane", "Doe", "", "jane@example.com", "", "en"};
     if (user_id == 3) return platform::Profile{"mr", "ไม่มี", "อีเมล", "1234567890121", "", "", ""};
+    if (user_id == 4)
+      return platform::Profile{"ms", "มือ", "ถือ", "", "m@example.com", "0812345678", ""};
     return std::optional<platform::Profile>();
   }
   Result<void> set_mobile(std::int64_t, std::string_view) override { return ok(); }
@@ -154,6 +157,75 @@ TEST_P(OutboxDispatcherTest, SendsADueRowInThaiAndMarksItDone) {
   EXPECT_TRUE(state.done);
   EXPECT_EQ(state.attempts, 1);
   EXPECT_FALSE(state.last_error);
+}
+
+// Records the text messages it is given and answers as told.
+class FakeSms final : public SmsProvider {
+ public:
+  SendResult send(std::string_view phone, std::string_view text) override {
+    sent.emplace_back(std::string(phone), std::string(text));
+    return answer;
+  }
+  SendResult answer{Delivery::sent, {}};
+  std::vector<std::pair<std::string, std::string>> sent;
+};
+
+TEST_P(OutboxDispatcherTest, SendsTextMessagesOnTheirOwnRowsOnlyToThoseWithAMobile) {
+  TextMessages texts(profiles_, nullptr, *translations_);
+  FakeSms sms;
+  auto d = dispatcher("a");
+  d->add_text_topic(
+      kStepTakenTextTopic, [&](const OutboxJob& job) { return texts.compose(job); }, &sms);
+  auto enqueue_text = [&](std::int64_t user_id) {
+    const std::string payload = "{\"user_id\":" + std::to_string(user_id) +
+                                ",\"application\":\"AB12CD34\",\"service\":\"shop-permit\","
+                                "\"status\":{\"th\":\"อนุมัติแล้ว\",\"en\":\"Approved\"}}";
+    auto id =
+        database().write_value<std::int64_t>([&](storage::Connection& c) -> Result<std::int64_t> {
+          PRATU_TRY(r,
+                    c.query_one("INSERT INTO outbox (topic, payload, created_at, available_at) "
+                                "VALUES ($1, $2, $3, $3) RETURNING id",
+                                {std::string(kStepTakenTextTopic), payload, clock_.now_seconds()}));
+          return r->int64(0);
+        });
+    EXPECT_TRUE(id);
+    return id ? *id : 0;
+  };
+  const auto with_mobile = enqueue_text(4);
+  const auto without = enqueue_text(1);
+  const auto mail = enqueue(4);
+  auto counts = d->run_once();
+  ASSERT_TRUE(counts) << counts.error().detail;
+  EXPECT_EQ(counts->claimed, 3);
+  // One text, to the number in E.164, in Thai with the status and no link.
+  ASSERT_EQ(sms.sent.size(), 1u);
+  EXPECT_EQ(sms.sent[0].first, "+66812345678");
+  EXPECT_NE(sms.sent[0].second.find("อนุมัติแล้ว"), std::string::npos) << sms.sent[0].second;
+  EXPECT_EQ(sms.sent[0].second.find("http"), std::string::npos);
+  // The mail row went by mail, not by text.
+  EXPECT_EQ(transport_.messages.size(), 1u);
+  EXPECT_TRUE(row(with_mobile).done);
+  EXPECT_TRUE(row(without).done);  // nothing to send is done, not retried
+  EXPECT_TRUE(row(mail).done);
+
+  // A gateway that fails for now: the text is tried again later, the mail is not touched.
+  sms.answer = {Delivery::retryable, "http 503"};
+  const auto again = enqueue_text(4);
+  ASSERT_TRUE(d->run_once());
+  EXPECT_FALSE(row(again).done);
+  EXPECT_EQ(row(again).last_error, "http 503");
+  EXPECT_EQ(transport_.messages.size(), 1u);
+
+  // With no provider configured, a text row is finished unsent.
+  auto quiet = dispatcher("b");
+  quiet->add_text_topic(
+      kStepTakenTextTopic, [&](const OutboxJob& job) { return texts.compose(job); }, nullptr);
+  const auto unsent = enqueue_text(4);
+  const auto before = sms.sent.size();
+  clock_.advance(std::chrono::hours(7));  // past the retry of `again`, which b cannot send
+  ASSERT_TRUE(quiet->run_once());
+  EXPECT_TRUE(row(unsent).done);
+  EXPECT_EQ(sms.sent.size(), before);
 }
 
 TEST_P(OutboxDispatcherTest, WritesInEnglishForThoseWhoChoseIt) {

@@ -1,0 +1,35 @@
+#include "platform/notices.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <string>
+
+namespace pratu::platform {
+
+Result<void> notify(storage::Connection& c, std::string_view topic,
+                    const boost::json::object& payload, std::int64_t at, Channels channels) {
+  const auto* user = payload.if_contains("user_id");
+  if (user == nullptr || !user->is_int64() || user->as_int64() <= 0) {
+    return Error::internal("a notice of " + std::string(topic) + " names nobody");
+  }
+  std::string application;
+  if (const auto* a = payload.if_contains("application"); a != nullptr && a->is_string()) {
+    application = std::string(a->get_string());
+  }
+  const std::string body = boost::json::serialize(payload);
+  PRATU_CHECK(
+      c.execute("INSERT INTO notices (user_id, topic, application, payload, created_at) "
+                "VALUES ($1, $2, $3, $4, $5)",
+                {user->as_int64(), std::string(topic), application, body, at}));
+  // One row per channel, so each is retried on its own and never sent again with the other.
+  auto queue = [&](std::string row_topic) {
+    return c.execute(
+        "INSERT INTO outbox (topic, payload, created_at, available_at) VALUES ($1, $2, $3, $3)",
+        {std::move(row_topic), body, at});
+  };
+  if (channels.mail) PRATU_CHECK(queue(std::string(topic)));
+  if (channels.sms) PRATU_CHECK(queue("sms." + std::string(topic)));
+  return ok();
+}
+
+}  // namespace pratu::platform

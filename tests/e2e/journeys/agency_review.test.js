@@ -5,7 +5,8 @@
 // two browsers (contexts), each signed in. Every step the applicant is told of is a mail that
 // run.sh's SMTP server (lib/smtp_sink.js, npm's smtp-server) receives; each is read back with
 // mailparser: Thai subject and body, the service and the status, never the officer's reason.
-// axe-core checks every page on the way.
+// On the way the officer keeps a note and the two write to each other (the officer told in the
+// portal), and the supervisor sees the decision on the dashboard. axe-core checks every page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -34,6 +35,11 @@ const transition = (id) => workflow.transitions.find((s) => s.id === id);
 // The demo officer of the agency (src/domains/accounts: demo_officer_email, kDemoOfficerPassword).
 const officerAccount = { email: `officer.${agency}@demo.pratu.example`, password: 'pratu-demo-officer' };
 const reason = 'สำเนาบัตรประจำตัวประชาชนที่แนบมาไม่ชัด กรุณาแนบไฟล์ใหม่ที่เห็นเลขประจำตัวครบทั้ง 13 หลัก';
+// Its supervisor (demo_supervisor_email), with the same demo password.
+const supervisorAccount = { email: `supervisor.${agency}@demo.pratu.example`, password: 'pratu-demo-officer' };
+const note = 'ตรวจทะเบียนบ้านปลายทางแล้ว เหลือสำเนาบัตรที่ชัดกว่า';
+const question = 'โปรดยืนยันว่าย้ายเข้าคนเดียว ไม่มีสมาชิกครอบครัวย้ายตามใช่หรือไม่';
+const answer = 'ย้ายคนเดียวค่ะ';
 
 /** `t` with its "{name}" placeholders filled. */
 function tf(key, args) {
@@ -297,6 +303,52 @@ test('an officer asks for a clearer document, the applicant sends it, and the of
       await assertMailed('step_taken', 'in_review');
     });
 
+    await step('the officer keeps a note for the agency and writes to the applicant; the applicant is mailed', async () => {
+      const notes = officer.locator('[data-notes]');
+      await notes.getByLabel(t('th', 'applications.officer.note'), { exact: true }).fill(note);
+      await press(officer, notes.locator('button[data-add-note]'));
+      assert.equal(officerTab.status(), 200, await main(officer));
+      assert.ok((await officer.locator('[data-notes]').innerText()).includes(note));
+      await officerTab.audit();
+      const thread = officer.locator('[data-messages]');
+      await thread.getByLabel(t('th', 'applications.messages.write'), { exact: true }).fill(question);
+      await press(officer, thread.locator('button[data-send-message]'));
+      assert.equal(officerTab.status(), 200, await main(officer));
+      assert.ok((await officer.locator('[data-thread]').innerText()).includes(question));
+      await officerTab.audit();
+      mails += 1;
+      const received = await mailTo(person.email, mails);
+      assert.equal(received.length, mails, received.map((m) => m.mail.subject).join(' | '));
+      const { mail } = received.at(-1);
+      assert.equal(mail.subject, tf('notifications.message.subject', { service: info.name.th }));
+      for (const part of [mail.subject, mail.text, mail.html]) {
+        assert.ok(!part.includes(question) && !part.includes(note), 'what was written is in the mail');
+      }
+    });
+
+    await step('the applicant reads the message, never the note, and answers', async () => {
+      await openApplication();
+      const thread = you.locator('[data-messages]');
+      assert.ok((await thread.innerText()).includes(question));
+      assert.ok(!(await you.content()).includes(note), 'the applicant is shown the agency\'s note');
+      await thread.getByLabel(t('th', 'applications.messages.write'), { exact: true }).fill(answer);
+      await press(you, thread.locator('button[data-send-message]'));
+      assert.equal(applicantTab.status(), 200, await main(you));
+      assert.ok((await you.locator('[data-thread]').innerText()).includes(answer));
+      await applicantTab.audit();
+    });
+
+    await step('the officer finds the answer among their notifications and reads it in the thread', async () => {
+      await officerTab.goto('/notifications');
+      assert.equal(officerTab.status(), 200);
+      const told = officer.locator('[data-notice]').first();
+      assert.ok((await told.innerText()).includes(reference), await told.innerText());
+      await officerTab.audit();
+      await press(officer, told.locator('a'));
+      assert.match(officer.url(), new RegExp(`/agency/applications/${id}#messages$`));
+      assert.ok((await officer.locator('[data-thread]').innerText()).includes(answer));
+    });
+
     await step('the officer asks for a clearer ID card, with a reason; the applicant is mailed, without it', async () => {
       await takeStep('request_information', async (stepped) => {
         await stepped.getByLabel(t('th', 'applications.officer.reason'), { exact: true }).fill(reason);
@@ -380,6 +432,34 @@ test('an officer asks for a clearer document, the applicant sends it, and the of
       await assertMailed('step_taken_decided', 'approved');
     });
 
+    await step('the agency\'s supervisor sees the decision on the dashboard and who had the application', async () => {
+      const supervisorTab = await Tab.open(browser, { javaScriptEnabled: false });
+      try {
+        const boss = supervisorTab.page;
+        await supervisorTab.goto('/login');
+        await boss.getByLabel(t('th', 'accounts.fields.login.label'), { exact: true }).fill(supervisorAccount.email);
+        await boss.getByLabel(t('th', 'accounts.fields.login_password.label'), { exact: true }).fill(supervisorAccount.password);
+        await press(boss, button(boss, 'accounts.login.submit'));
+        assert.equal(supervisorTab.status(), 200, await main(boss));
+        await press(boss, boss.locator('a.site-nav__link[href="/agency/dashboard"]'));
+        assert.equal(supervisorTab.status(), 200);
+        await boss.getByRole('heading', { level: 1, name: t('th', 'dashboard.title'), exact: true }).waitFor();
+        // Each chart is a drawing with a table of the same figures beside it.
+        assert.ok(await boss.locator('[data-dashboard] figure svg').count() >= 3);
+        assert.ok(await boss.locator('[data-dashboard] table caption').count() >= 3);
+        const decided = boss.locator('[data-dashboard-decided]');
+        assert.ok((await decided.innerText()).includes(status('approved')), await decided.innerText());
+        await supervisorTab.audit();
+        await supervisorTab.goto(`/agency/applications/${id}`);
+        assert.equal(supervisorTab.status(), 200);
+        assert.ok((await boss.locator('[data-notes]').innerText()).includes(note));
+        assert.equal(await boss.locator('[data-assignment] button[data-reassign]').count(), 1);
+        await supervisorTab.audit();
+      } finally {
+        await supervisorTab.close();
+      }
+    });
+
     await step('the applicant sees the decision and every step on the timeline', async () => {
       await openApplication();
       assert.equal((await you.locator('[data-status]').innerText()).trim(), status('approved'));
@@ -390,6 +470,22 @@ test('an officer asks for a clearer document, the applicant sends it, and the of
         t('th', 'applications.timeline.amended'), status('resubmitted'), status('in_review'), status('approved'),
       ];
       assert.deepEqual(seen.slice(-expected.length), expected, seen.join(' › '));
+    });
+
+    await step('the applicant finds each step among their notifications, the newest first', async () => {
+      await press(you, you.locator('a[data-nav-notifications]'));
+      assert.equal(applicantTab.status(), 200);
+      await you.getByRole('heading', { name: t('th', 'notifications.inbox.title'), exact: true }).waitFor();
+      const first = you.locator('[data-notice]').first();
+      assert.ok((await first.innerText()).includes(status('approved')), await first.innerText());
+      assert.equal(await first.locator('a').getAttribute('href'), `/applications/${id}`);
+      assert.ok(await you.locator('[data-notice][data-unread]').count() >= 1, 'nothing is marked new');
+      await applicantTab.audit();
+      // Shown once, they are read.
+      await applicantTab.goto('/notifications');
+      assert.equal(await you.locator('[data-notice][data-unread]').count(), 0);
+      await press(you, first.locator('a'));
+      assert.match(you.url(), new RegExp(`/applications/${id}$`));
     });
 
     await step('the applicant was mailed once a step, and no more', async () => {

@@ -9,8 +9,8 @@ namespace {
 constexpr std::string_view kUndeliverableKey = "notifications.undeliverable";
 }
 
-std::chrono::seconds retry_delay(int attempt, double unit) {
-  constexpr double kBase = 30;
+std::chrono::seconds retry_delay(int attempt, double unit, int first) {
+  const double kBase = std::max(1, first);
   constexpr double kCap = 6 * 3600;
   // 2^20 is far past the cap already; bounding the exponent keeps the arithmetic finite.
   const int exponent = std::clamp(attempt - 1, 0, 20);

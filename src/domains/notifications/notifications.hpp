@@ -26,6 +26,7 @@ struct NotificationSettings {
   int batch_size = 10;                          // rows claimed at once
   int lease_seconds = 600;  // how long a claim holds; must outlast a whole batch's sending
   int poll_seconds = 15;    // how often each node looks for due rows
+  int retry_seconds = 30;   // the first retry's wait, doubling with each retry (retry_delay)
 };
 
 /// A claimed outbox row: its `attempts` count this claim, and with `claimed_by` they name
@@ -49,8 +50,8 @@ struct Letter {
 };
 
 /// How long to wait before attempt `attempt` + 1, for `attempt` >= 1:
-/// min(6 h, 30 s · 2^(attempt−1)) · (0.5 + 0.5·`unit`), `unit` in [0, 1).
-std::chrono::seconds retry_delay(int attempt, double unit);
+/// min(6 h, `first` s · 2^(attempt−1)) · (0.5 + 0.5·`unit`), `unit` in [0, 1).
+std::chrono::seconds retry_delay(int attempt, double unit, int first = 30);
 
 /// An error a topic's composer returns when the row can never be delivered (no e-mail
 /// address, a payload it cannot read): the row is finished as dead, not retried. `why` goes

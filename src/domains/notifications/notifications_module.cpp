@@ -91,6 +91,10 @@ std::vector<platform::SettingsSection> NotificationsModule::settings() {
                 s.lease_seconds, 10, 86400),
         integer("poll_seconds", "How often each node looks for mail to send", s.poll_seconds, 1,
                 3600),
+        integer("retry_seconds",
+                "Wait before the first retry of a failed send; each retry waits twice as long, "
+                "up to 6 hours",
+                s.retry_seconds, 1, 3600),
         text("sms_provider",
              "How text messages leave: none, log (a log line without the number or the text) or "
              "http (sms_url)",

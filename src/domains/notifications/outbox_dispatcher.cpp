@@ -156,7 +156,8 @@ Result<void> OutboxDispatcher::finish(const OutboxJob& job, Delivery delivery,
     switch (delivery) {
       case Delivery::sent: return repository::finish_sent(c, job, worker_, now);
       case Delivery::retryable: {
-        const auto delay = retry_delay(job.attempts, unit_interval(random_));
+        const auto delay =
+            retry_delay(job.attempts, unit_interval(random_), settings_.retry_seconds);
         return repository::finish_retry(c, job, worker_, now + delay.count(), detail);
       }
       case Delivery::permanent: break;

@@ -454,6 +454,10 @@ TEST(RetryDelay, DoublesFromThirtySecondsUpToSixHoursWithJitter) {
   EXPECT_EQ(retry_delay(11, 1.0).count(), 6 * 3600);
   EXPECT_EQ(retry_delay(16, 0.0).count(), 3 * 3600);
   EXPECT_EQ(retry_delay(1000, 1.0).count(), 6 * 3600);
+  // An operator's shorter first wait doubles the same way.
+  EXPECT_EQ(retry_delay(1, 1.0, 2).count(), 2);
+  EXPECT_EQ(retry_delay(3, 1.0, 2).count(), 8);
+  EXPECT_EQ(retry_delay(1, 0.0, 1).count(), 1);
 }
 
 TEST(SmtpReply, FiveHundredsArePermanentAndTheRestRetryable) {

@@ -31,7 +31,8 @@ inline const fs::path kPackages = PRATU_SOURCE_DIR "/tests/e2e/node_modules";
 // The sink as a child process of this test, stopped (by its own id) when this goes away.
 class SmtpSink {
  public:
-  explicit SmtpSink(const fs::path& out_dir) {
+  /// Listens on `port`, or on a free port when 0.
+  explicit SmtpSink(const fs::path& out_dir, int port = 0) {
     int pipe_fds[2];
     if (pipe(pipe_fds) != 0) return;
     posix_spawn_file_actions_t actions;
@@ -40,8 +41,9 @@ class SmtpSink {
     posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
     const std::string script = kSink.string();
     const std::string out = out_dir.string();
+    const std::string listen = std::to_string(port);
     char* argv[] = {const_cast<char*>("node"), const_cast<char*>(script.c_str()),
-                    const_cast<char*>(out.c_str()), nullptr};
+                    const_cast<char*>(out.c_str()), const_cast<char*>(listen.c_str()), nullptr};
     const int spawned = posix_spawnp(&pid_, "node", &actions, nullptr, argv, environ);
     posix_spawn_file_actions_destroy(&actions);
     close(pipe_fds[1]);

@@ -1,8 +1,8 @@
 // An SMTP server for the C++ tests (src/domains/notifications/smtp_transport_test.cpp) and the
 // browser journeys (run.sh points pratu at it), made of npm's smtp-server and read back with
 // mailparser: code nobody in Pratu wrote.
-//   node tests/e2e/lib/smtp_sink.js OUT_DIR
-// Listens on 127.0.0.1 on a free port, prints {"port": N} on one line, and writes each message
+//   node tests/e2e/lib/smtp_sink.js OUT_DIR [PORT]
+// Listens on 127.0.0.1 on PORT (a free port when not given), prints {"port": N} on one line, and writes each message
 // it accepts to OUT_DIR as <n>.eml (the bytes received) and then <n>.json (envelope, parsed
 // headers and bodies). Recipients beginning "refuse" get 550 and "later" 451. Accepts AUTH
 // PLAIN/LOGIN as pratu/secret (without TLS). Stops on SIGTERM.
@@ -63,7 +63,7 @@ const server = new SMTPServer({
   },
 });
 
-server.listen(0, '127.0.0.1', () => {
+server.listen(Number(process.argv[3] ?? 0), '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ port: server.server.address().port })}\n`);
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -4,6 +4,8 @@
 
 #include "common/civil_date.hpp"
 
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,14 +20,14 @@ bool is_sequence(const YAML::Node& node) { return node.IsDefined() && node.IsSeq
 
 }  // namespace
 
-Result<WorkingDayCalendar> load_holiday_file(const std::filesystem::path& file) {
+Result<std::vector<HolidayListYear>> read_holiday_file(const std::filesystem::path& file) {
   const std::string name = file.string();
   std::vector<std::string> problems;
   auto problem = [&](const YAML::Node& node, const std::string& message) {
     const int line = node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
     problems.push_back(name + ":" + std::to_string(line) + ": " + message);
   };
-  std::map<int, HolidayYear> years;
+  std::vector<HolidayListYear> years;
   try {
     const YAML::Node root = YAML::LoadFile(name);
     if (!root.IsMap() || !is_sequence(root["years"]) || root["years"].size() == 0) {
@@ -45,12 +47,14 @@ Result<WorkingDayCalendar> load_holiday_file(const std::filesystem::path& file) 
         problem(node["year"], "year must be from 2000 to 2200");
         continue;
       }
-      if (!years.empty() && year != years.rbegin()->first + 1) {
+      if (!years.empty() && year != years.back().year + 1) {
         problem(node["year"],
-                std::to_string(year) + " does not follow " + std::to_string(years.rbegin()->first));
+                std::to_string(year) + " does not follow " + std::to_string(years.back().year));
       }
-      HolidayYear& out = years[year];
+      HolidayListYear& out = years.emplace_back();
+      out.year = year;
       out.provisional = node["provisional"].IsDefined() && node["provisional"].as<bool>(true);
+      std::set<chr::sys_days> seen;
       for (const auto& holiday : node["holidays"]) {
         const std::string date_text =
             is_scalar(holiday["date"]) ? holiday["date"].Scalar() : std::string();
@@ -62,7 +66,7 @@ Result<WorkingDayCalendar> load_holiday_file(const std::filesystem::path& file) 
         if (static_cast<int>(date->year()) != year) {
           problem(holiday, date_text + " is not in " + std::to_string(year));
         }
-        if (!out.holidays.insert(chr::sys_days(*date)).second) {
+        if (!seen.insert(chr::sys_days(*date)).second) {
           problem(holiday, date_text + " is given twice");
         }
         for (const char* lang : {"th", "en"}) {
@@ -70,6 +74,8 @@ Result<WorkingDayCalendar> load_holiday_file(const std::filesystem::path& file) 
             problem(holiday, date_text + ": needs its name in " + lang);
           }
         }
+        out.holidays.push_back({*date, is_scalar(holiday["th"]) ? holiday["th"].Scalar() : "",
+                                is_scalar(holiday["en"]) ? holiday["en"].Scalar() : ""});
       }
     }
   } catch (const YAML::Exception& e) {
@@ -80,7 +86,22 @@ Result<WorkingDayCalendar> load_holiday_file(const std::filesystem::path& file) 
     for (const auto& p : problems) detail += (detail.empty() ? "" : "\n") + p;
     return Error::internal(detail);
   }
-  return WorkingDayCalendar(std::move(years));
+  return years;
+}
+
+WorkingDayCalendar calendar_of(const std::vector<HolidayListYear>& years) {
+  std::map<int, HolidayYear> out;
+  for (const auto& year : years) {
+    HolidayYear& days = out[year.year];
+    days.provisional = year.provisional;
+    for (const auto& holiday : year.holidays) days.holidays.insert(chr::sys_days(holiday.date));
+  }
+  return WorkingDayCalendar(std::move(out));
+}
+
+Result<WorkingDayCalendar> load_holiday_file(const std::filesystem::path& file) {
+  PRATU_TRY(years, read_holiday_file(file));
+  return calendar_of(years);
 }
 
 }  // namespace pratu::platform

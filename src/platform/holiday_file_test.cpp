@@ -109,5 +109,26 @@ TEST(HolidayFile, RefusesWhatCannotBeACalendar) {
   EXPECT_THAT(refused("calendar: x\n"), HasSubstr("must have years"));
 }
 
+TEST(HolidayFile, KeepsEachHolidaysNamesForTheDatabaseToBeSeededWith) {
+  test::TempDir dir;
+  auto years = read_holiday_file(
+      dir.write("h.yaml",
+                "years:\n  - year: 2026\n    holidays:\n"
+                "      - {date: 2026-12-10, th: วันรัฐธรรมนูญ, en: Constitution Day}\n"
+                "  - year: 2027\n    provisional: true\n    holidays: []\n"));
+  ASSERT_TRUE(years) << years.error().detail;
+  ASSERT_EQ(years->size(), 2u);
+  EXPECT_EQ((*years)[0].year, 2026);
+  EXPECT_FALSE((*years)[0].provisional);
+  ASSERT_EQ((*years)[0].holidays.size(), 1u);
+  EXPECT_EQ((*years)[0].holidays[0].date, ymd(2026, 12, 10));
+  EXPECT_EQ((*years)[0].holidays[0].name_th, "วันรัฐธรรมนูญ");
+  EXPECT_EQ((*years)[0].holidays[0].name_en, "Constitution Day");
+  EXPECT_TRUE((*years)[1].provisional);
+  const auto calendar = calendar_of(*years);
+  EXPECT_EQ(calendar.years(), std::make_pair(2026, 2027));
+  EXPECT_EQ(calendar.is_working_day(ymd(2026, 12, 10)), false);
+}
+
 }  // namespace
 }  // namespace pratu::platform

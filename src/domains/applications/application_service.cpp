@@ -59,7 +59,7 @@ ApplicationService::ApplicationService(storage::Database& db, const Clock& clock
                                        const Forms& forms, const Workflows& workflows,
                                        const platform::ServiceDirectory& services,
                                        const ThaiAddressBook* addresses,
-                                       WorkingDayCalendar calendar,
+                                       const SharedCalendar& calendar,
                                        platform::ProfileDirectory* profiles,
                                        ApplicationsSettings settings)
     : db_(db),
@@ -69,7 +69,7 @@ ApplicationService::ApplicationService(storage::Database& db, const Clock& clock
       workflows_(workflows),
       services_(services),
       addresses_(addresses),
-      calendar_(std::move(calendar)),
+      calendar_(calendar),
       profiles_(profiles),
       settings_(std::move(settings)) {}
 

@@ -13,7 +13,7 @@
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
-#include "common/working_days.hpp"
+#include "common/shared_calendar.hpp"
 #include "domains/applications/application.hpp"
 #include "domains/applications/document_path.hpp"
 #include "domains/applications/form.hpp"
@@ -79,7 +79,7 @@ class ApplicationService {
  public:
   ApplicationService(storage::Database& db, const Clock& clock, Random& random, const Forms& forms,
                      const Workflows& workflows, const platform::ServiceDirectory& services,
-                     const ThaiAddressBook* addresses, WorkingDayCalendar calendar,
+                     const ThaiAddressBook* addresses, const SharedCalendar& calendar,
                      platform::ProfileDirectory* profiles, ApplicationsSettings settings);
 
   /// `user_id`'s draft of `service`: the one they already have, else a new one with the
@@ -161,7 +161,7 @@ class ApplicationService {
   const Workflows& workflows_;
   const platform::ServiceDirectory& services_;
   const ThaiAddressBook* addresses_;
-  WorkingDayCalendar calendar_;
+  const SharedCalendar& calendar_;  // replaced as the holidays change
   platform::ProfileDirectory* profiles_;
   ApplicationsSettings settings_;
 };

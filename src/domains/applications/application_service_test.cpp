@@ -136,9 +136,10 @@ class ApplicationServiceTest : public testing::ApplicantsTest {
     auto calendar =
         platform::load_holiday_file(PRATU_SOURCE_DIR "/datasets/holidays/th-government.yaml");
     ASSERT_TRUE(calendar) << calendar.error().detail;
+    calendar_.replace(std::move(*calendar));
     service_ = std::make_unique<ApplicationService>(database(), clock_, random_, forms_, workflows_,
-                                                    directory_, nullptr, std::move(*calendar),
-                                                    &profiles_, ApplicationsSettings{});
+                                                    directory_, nullptr, calendar_, &profiles_,
+                                                    ApplicationsSettings{});
   }
 
   // A draft of alice's, every question answered but the declaration.
@@ -156,6 +157,7 @@ class ApplicationServiceTest : public testing::ApplicantsTest {
   Profiles profiles_;
   Forms forms_;
   Workflows workflows_;
+  SharedCalendar calendar_;
   std::unique_ptr<ApplicationService> service_;
 };
 

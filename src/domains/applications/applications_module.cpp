@@ -12,6 +12,8 @@
 #include "domains/applications/form_json.hpp"
 #include "domains/applications/form_loader.hpp"
 #include "domains/applications/form_schema.hpp"
+#include "domains/applications/holiday_handlers.hpp"
+#include "domains/applications/holiday_service.hpp"
 #include "domains/applications/message_service.hpp"
 #include "domains/applications/upload_api.hpp"
 #include "domains/applications/wallet_handlers.hpp"
@@ -45,7 +47,8 @@ std::vector<platform::SettingsSection> ApplicationsModule::settings() {
       {"applications",
        {text("address_data", "Directory of Thailand's provinces, districts and subdistricts (TSV)",
              s.address_data),
-        text("holidays", "The government's holidays, for due dates in working days (YAML)",
+        text("holidays",
+             "The government's holidays (YAML), copied at start for each year the database lacks",
              s.holidays),
         integer("keep_draft_days", "Days an untouched draft is kept before it may be deleted",
                 s.keep_draft_days, 90, 3650),
@@ -80,7 +83,15 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
   PRATU_TRY(profiles, shared.services.need<platform::ProfileDirectory>("the applications module"));
   PRATU_TRY(addresses, ThaiAddressBook::load(settings_.address_data));
   addresses_ = std::move(addresses);
-  PRATU_TRY(calendar, platform::load_holiday_file(settings_.holidays));
+  // The holiday file seeds the calendar in the database: a year it has and the database lacks
+  // is copied in; the administrators' changes to the years there win (docs/workflows.md).
+  PRATU_TRY(holiday_file, platform::read_holiday_file(settings_.holidays));
+  holidays_ = std::make_unique<HolidayService>(shared.db, shared.clock, calendar_);
+  PRATU_TRY(seeded, holidays_->seed(holiday_file));
+  if (seeded > 0) {
+    log::info("holiday years copied from the file", {}, {{"years", std::to_string(seeded)}});
+  }
+  holiday_handlers_ = std::make_unique<HolidayHandlers>(*holidays_, *shared.renderer);
   // The schemas' examples are dated from the day Pratu starts, in Thailand.
   const std::chrono::year_month_day today = thai_date(shared.clock.now_seconds());
   for (const auto& [slug, form] : forms_) {
@@ -95,12 +106,12 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
     workflow_json_.insert_or_assign(slug, boost::json::serialize(workflow_json(workflow)));
   }
   service_ = std::make_unique<ApplicationService>(shared.db, shared.clock, shared.random, forms_,
-                                                  workflows_, *directory, &*addresses_, calendar,
+                                                  workflows_, *directory, &*addresses_, calendar_,
                                                   profiles, settings_);
   uploads_ = std::make_unique<UploadService>(shared.db, shared.clock, shared.random, shared.blobs,
                                              settings_);
   workflow_service_ = std::make_unique<WorkflowService>(shared.db, shared.clock, forms_, workflows_,
-                                                        *directory, calendar);
+                                                        *directory, calendar_);
   // Every version of a workflow an application may be under is kept (once).
   PRATU_CHECK(workflow_service_->record_versions());
   messages_ =
@@ -112,10 +123,10 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
   upload_api_ = std::make_unique<UploadApi>(*uploads_, shared.translations);
   wallet_handlers_ = std::make_unique<WalletHandlers>(*uploads_, *shared.renderer);
   workflow_api_ = std::make_unique<WorkflowApi>(*workflow_service_, *messages_, shared.clock);
-  // The dashboard counts working days by the same holiday file.
+  // The dashboard counts working days by the same calendar.
   dashboard_handlers_ = std::make_unique<DashboardHandlers>(
-      Dashboard(shared.db, *workflow_service_, *directory, std::move(calendar)), *service_,
-      *directory, *shared.renderer);
+      Dashboard(shared.db, *workflow_service_, *directory, calendar_), *service_, *directory,
+      *shared.renderer);
   return ok();
 }
 
@@ -135,7 +146,10 @@ std::vector<platform::PeriodicTask> ApplicationsModule::housekeeping() {
            [this]() -> Result<void> {
              PRATU_CHECK(workflow_service_->escalate_overdue());
              return ok();
-           }}};
+           }},
+          // Another node's change to the holidays counts here within a minute.
+          {"applications: reload the holidays", std::chrono::minutes(1),
+           [this]() -> Result<void> { return holidays_->reload(); }}};
 }
 
 web::Routes ApplicationsModule::routes() {
@@ -190,6 +204,7 @@ web::Routes ApplicationsModule::routes() {
   for (auto& route : wallet_handlers_->routes()) routes.push_back(std::move(route));
   for (auto& route : workflow_api_->routes()) routes.push_back(std::move(route));
   for (auto& route : dashboard_handlers_->routes()) routes.push_back(std::move(route));
+  for (auto& route : holiday_handlers_->routes()) routes.push_back(std::move(route));
   routes.push_back(std::move(form));
   routes.push_back(std::move(schema));
   routes.push_back(std::move(workflow));

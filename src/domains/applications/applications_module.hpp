@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "common/shared_calendar.hpp"
 #include "domains/applications/application_service.hpp"
 #include "domains/applications/form.hpp"
 #include "domains/applications/thai_address.hpp"
@@ -19,6 +20,8 @@ namespace pratu::applications {
 class ApplicationApi;
 class ApplicationHandlers;
 class DashboardHandlers;
+class HolidayHandlers;
+class HolidayService;
 class MessageService;
 class UploadApi;
 class UploadService;
@@ -35,8 +38,9 @@ class ApplicationsModule final : public platform::Module {
   /// Reads every service's form; a problem in any stops the start, naming file, line, page
   /// and field. Each form read earns its service the "e_form" criterion.
   Result<void> prepare(platform::Shared& shared) override;
-  /// Loads the Thai address book and the holiday calendar (a problem in either stops the
-  /// start), serialises the forms and builds the applicant's pages.
+  /// Loads the Thai address book and the holiday file (a problem in either stops the start),
+  /// copies the file's years the database lacks into it and loads the calendar from there,
+  /// serialises the forms and builds the applicant's pages.
   Result<void> start(platform::Shared& shared) override;
   web::Routes routes() override;
   std::vector<platform::PeriodicTask> housekeeping() override;
@@ -48,6 +52,11 @@ class ApplicationsModule final : public platform::Module {
  private:
   ApplicationsSettings settings_;
   std::optional<ThaiAddressBook> addresses_;
+  // The working-day calendar the services count with, replaced as the holidays change; it
+  // outlives every service below, which hold it by reference.
+  SharedCalendar calendar_;
+  std::unique_ptr<HolidayService> holidays_;
+  std::unique_ptr<HolidayHandlers> holiday_handlers_;
   std::map<std::string, Form, std::less<>> forms_;
   std::map<std::string, std::string, std::less<>> form_json_;  // serialised, by slug
   Workflows workflows_;                                        // by slug: the services with a form

@@ -172,8 +172,8 @@ std::optional<double> median_of(std::vector<int> values) {
 }
 
 Dashboard::Dashboard(storage::Database& db, const WorkflowService& workflows,
-                     const platform::ServiceDirectory& services, WorkingDayCalendar calendar)
-    : db_(db), workflows_(workflows), services_(services), calendar_(std::move(calendar)) {}
+                     const platform::ServiceDirectory& services, const SharedCalendar& calendar)
+    : db_(db), workflows_(workflows), services_(services), calendar_(calendar) {}
 
 Result<DashboardFigures> Dashboard::figures(std::string_view agency,
                                             std::chrono::year_month_day today) {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "common/result.hpp"
-#include "common/working_days.hpp"
+#include "common/shared_calendar.hpp"
 #include "domains/applications/workflow.hpp"
 #include "domains/applications/workflow_service.hpp"
 #include "platform/service_directory.hpp"
@@ -87,7 +87,7 @@ class Dashboard {
   /// `calendar` counts working days between submission and decision (days outside the years
   /// it covers are not counted, and such a decision is left out of the medians).
   Dashboard(storage::Database& db, const WorkflowService& workflows,
-            const platform::ServiceDirectory& services, WorkingDayCalendar calendar);
+            const platform::ServiceDirectory& services, const SharedCalendar& calendar);
 
   /// The figures of `agency` on `today` (the civil date in Thailand).
   Result<DashboardFigures> figures(std::string_view agency, std::chrono::year_month_day today);
@@ -96,7 +96,7 @@ class Dashboard {
   storage::Database& db_;
   const WorkflowService& workflows_;
   const platform::ServiceDirectory& services_;
-  WorkingDayCalendar calendar_;
+  const SharedCalendar& calendar_;
 };
 
 /// The median of `values` (the mean of the middle two when there is an even number of them);

@@ -101,7 +101,8 @@ class DashboardTest : public testing::ApplicantsTest {
     auto calendar =
         platform::load_holiday_file(PRATU_SOURCE_DIR "/datasets/holidays/th-government.yaml");
     ASSERT_TRUE(calendar) << calendar.error().detail;
-    dashboard_ = std::make_unique<Dashboard>(database(), *workflow_service_, directory_, *calendar);
+    calendar_.replace(std::move(*calendar));
+    dashboard_ = std::make_unique<Dashboard>(database(), *workflow_service_, directory_, calendar_);
     officer_ = add_officer("Somchai", "Jaidee");
   }
 
@@ -227,6 +228,7 @@ class DashboardTest : public testing::ApplicantsTest {
   std::map<std::string, Form, std::less<>> forms_;
   Workflows workflows_;
   std::unique_ptr<WorkflowService> workflow_service_;
+  SharedCalendar calendar_;
   std::unique_ptr<Dashboard> dashboard_;
   std::int64_t officer_ = 0, overdue_first_ = 0, overdue_late_ = 0;
   int made_ = 0;

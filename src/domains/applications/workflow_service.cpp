@@ -41,13 +41,13 @@ WorkflowService::WorkflowService(storage::Database& db, const Clock& clock,
                                  const std::map<std::string, Form, std::less<>>& forms,
                                  const Workflows& workflows,
                                  const platform::ServiceDirectory& services,
-                                 WorkingDayCalendar calendar)
+                                 const SharedCalendar& calendar)
     : db_(db),
       clock_(clock),
       forms_(forms),
       workflows_(workflows),
       services_(services),
-      calendar_(std::move(calendar)) {}
+      calendar_(calendar) {}
 
 Result<void> WorkflowService::record_versions() {
   // Read first: a start with unchanged workflows writes nothing.

@@ -19,7 +19,7 @@
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
-#include "common/working_days.hpp"
+#include "common/shared_calendar.hpp"
 #include "domains/applications/application.hpp"
 #include "domains/applications/form.hpp"
 #include "domains/applications/workflow.hpp"
@@ -61,7 +61,8 @@ class WorkflowService {
   /// date never moves).
   WorkflowService(storage::Database& db, const Clock& clock,
                   const std::map<std::string, Form, std::less<>>& forms, const Workflows& workflows,
-                  const platform::ServiceDirectory& services, WorkingDayCalendar calendar = {});
+                  const platform::ServiceDirectory& services,
+                  const SharedCalendar& calendar = SharedCalendar::none());
 
   /// Keeps the text of every workflow version in use (once each), so that an application
   /// goes on under the version it was submitted under after the file changes.
@@ -136,7 +137,7 @@ class WorkflowService {
   const std::map<std::string, Form, std::less<>>& forms_;
   const Workflows& workflows_;
   const platform::ServiceDirectory& services_;
-  WorkingDayCalendar calendar_;
+  const SharedCalendar& calendar_;  // replaced as the holidays change
   // Workflow versions no longer current, read back from workflow_versions as needed.
   std::mutex older_mutex_;
   std::map<std::string, std::shared_ptr<const Workflow>, std::less<>> older_;

@@ -440,7 +440,7 @@ TEST_P(WorkflowServiceTest, AnApplicationGoesOnUnderTheWorkflowItWasSubmittedUnd
 TEST_P(WorkflowServiceTest, TheApplicantChangesOnlyWhatWasAskedForAndSendsItBack) {
   crypto::SecureRandom random;
   ApplicationService applications(database(), clock_, random, forms_, workflows_, directory_,
-                                  nullptr, WorkingDayCalendar{}, nullptr, {});
+                                  nullptr, SharedCalendar::none(), nullptr, {});
   Application a = submitted(alice_, {{"shop_name", "ร้านเดิม"}});
   // Nothing is asked while the agency has the application.
   auto nothing = service_->open_request(a);
@@ -589,7 +589,8 @@ TEST_P(WorkflowServiceTest, TheDueDateMovesOnByTheWorkingDaysSpentWaitingForTheA
   auto calendar =
       platform::load_holiday_file(PRATU_SOURCE_DIR "/datasets/holidays/th-government.yaml");
   ASSERT_TRUE(calendar) << calendar.error().detail;
-  WorkflowService counting(database(), clock_, forms_, workflows_, directory_, *calendar);
+  const SharedCalendar shared(std::move(*calendar));
+  WorkflowService counting(database(), clock_, forms_, workflows_, directory_, shared);
   ASSERT_TRUE(counting.record_versions());
   Application a = submitted(alice_);
   ASSERT_TRUE(database().write([&](storage::Connection& c) {

@@ -696,6 +696,93 @@ TEST_P(WorkflowIT, TheApplicantAndTheAgencyWriteToEachOtherOnTheApplication) {
             403);  // no CSRF token
 }
 
+TEST_P(WorkflowIT, TheApplicantChangesWhatWasAskedForOverTheApiAndSendsItBack) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const auto officer = officer_token("dbd");
+  const std::string id = submitted(applicant);
+  const std::string api = "/api/v1/applications/" + id + "/amendment";
+  auto revision = [&] {
+    return parsed(call(applicant, "GET", "/api/v1/applications/" + id + "/steps"))
+        .at("revision")
+        .as_int64();
+  };
+  // Nothing is asked yet: there is nothing to change.
+  EXPECT_EQ(call(applicant, "POST", api,
+                 json::object{{"answers", json::object{{"copies", 2}}}, {"revision", revision()}})
+                .status,
+            409);
+  ASSERT_EQ(step(officer, id, "start_review").status, 200);
+  ASSERT_EQ(step(officer, id, "request_information",
+                 {{"reason", "กรุณาระบุจำนวนชุดให้ถูกต้อง"}, {"items", json::array{"copies"}}})
+                .status,
+            200);
+
+  // The applicant's view says what was asked and why.
+  auto mine = parsed(call(applicant, "GET", "/api/v1/applications/" + id + "/steps"));
+  ASSERT_TRUE(mine.contains("information_request")) << json::serialize(mine);
+  EXPECT_EQ(mine.at("information_request").at("reason").as_string(), "กรุณาระบุจำนวนชุดให้ถูกต้อง");
+  EXPECT_EQ(mine.at("information_request").at("items").as_array(), (json::array{"copies"}));
+  const auto at = mine.at("revision").as_int64();
+
+  // Only what was asked, a valid answer, at the revision seen; each refusal changes nothing.
+  auto other =
+      call(applicant, "POST", api,
+           json::object{{"answers", json::object{{"requester_name", "x"}}}, {"revision", at}});
+  EXPECT_EQ(other.status, 422) << other.body;
+  auto wrong = call(applicant, "POST", api,
+                    json::object{{"answers", json::object{{"copies", "many"}}}, {"revision", at}});
+  ASSERT_EQ(wrong.status, 422) << wrong.body;
+  EXPECT_EQ(parsed(wrong).at("errors").at(0).at("field"), "copies");
+  EXPECT_EQ(call(applicant, "POST", api,
+                 json::object{{"answers", json::object{{"copies", 3}}}, {"revision", at - 1}})
+                .status,
+            409);
+  EXPECT_EQ(
+      call(applicant, "POST", api, json::object{{"answers", json::object{{"copies", 3}}}}).status,
+      422);
+  EXPECT_EQ(
+      call(applicant, "POST", api,
+           json::object{{"answers", json::object{{"copies", 3}}}, {"revision", at}, {"send", 1}})
+          .status,
+      422);
+  EXPECT_EQ(revision(), at);
+  // Someone else's application is not found, whoever asks.
+  auto stranger = signed_in_applicant(app_->port(), "1101700203034", "another long passphrase");
+  const auto other_applicant = api_token(app_->port(), "1101700203034", "another long passphrase");
+  EXPECT_EQ(call(other_applicant, "POST", api,
+                 json::object{{"answers", json::object{{"copies", 3}}}, {"revision", at}})
+                .status,
+            404);
+  EXPECT_EQ(call(officer, "POST", api,
+                 json::object{{"answers", json::object{{"copies", 3}}}, {"revision", at}})
+                .status,
+            403);
+
+  // Saved without sending: still with the applicant, the answer changed.
+  auto saved = call(applicant, "POST", api,
+                    json::object{{"answers", json::object{{"copies", 3}}}, {"revision", at}});
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  auto application = parsed(call(applicant, "GET", "/api/v1/applications/" + id));
+  EXPECT_EQ(application.at("answers").at("copies").as_int64(), 3);
+  EXPECT_EQ(parsed(call(applicant, "GET", "/api/v1/applications/" + id + "/steps"))
+                .at("state")
+                .at("clock"),
+            "paused");
+  // Then sent: back with the agency, and the officer's timeline has the change.
+  auto sent =
+      call(applicant, "POST", api,
+           json::object{
+               {"answers", json::object{{"copies", 4}}}, {"revision", revision()}, {"send", true}});
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  auto theirs = parsed(call(officer, "GET", "/api/v1/applications/" + id + "/steps"));
+  EXPECT_EQ(theirs.at("state").at("id"), "resubmitted");
+  EXPECT_FALSE(theirs.contains("information_request"));
+  EXPECT_EQ(call(applicant, "POST", api,
+                 json::object{{"answers", json::object{{"copies", 5}}}, {"revision", revision()}})
+                .status,
+            409);
+}
+
 PRATU_INSTANTIATE_ENGINE_TESTS(WorkflowIT);
 
 }  // namespace

@@ -60,8 +60,8 @@ Result<DocumentPath> document_path_in(const Form& form, std::string_view text) {
 }  // namespace
 
 ApplicationApi::ApplicationApi(ApplicationService& service, UploadService& uploads,
-                               const web::Translations& translations)
-    : service_(service), uploads_(uploads), translations_(translations) {}
+                               WorkflowService& workflows, const web::Translations& translations)
+    : service_(service), uploads_(uploads), workflows_(workflows), translations_(translations) {}
 
 Result<std::pair<Application, const Form*>> ApplicationApi::editable_draft(
     std::int64_t user, std::string_view id, std::string_view change) {
@@ -412,6 +412,70 @@ Result<web::Response> ApplicationApi::submit(const web::Request& request,
   return response;
 }
 
+Result<web::Response> ApplicationApi::amend(const web::Request& request,
+                                            web::RequestContext& context) {
+  PRATU_TRY(body, web::parse_json_body(request.body, {kMaxPatchBody, 8}));
+  const auto* object = body.if_object();
+  const auto* answers = object != nullptr ? object->if_contains("answers") : nullptr;
+  if (answers == nullptr || !answers->is_object()) {
+    return invalid("applications.errors.answers_required", "no answers",
+                   {{"answers", "applications.errors.answers_required"}});
+  }
+  // The application as the client last saw it: a change since is never overwritten unseen.
+  const auto* revision = object->if_contains("revision");
+  if (revision == nullptr || !revision->is_int64()) {
+    return invalid("errors.invalid_input", "revision",
+                   {{"revision", "applications.errors.revision_number"}});
+  }
+  bool send = false;
+  if (const auto* s = object->if_contains("send"); s != nullptr && !s->is_null()) {
+    if (!s->is_bool()) {
+      return invalid("errors.invalid_input", "send", {{"send", "applications.errors.send_flag"}});
+    }
+    send = s->get_bool();
+  }
+  const std::int64_t user = context.user->user_id;
+  PRATU_TRY(found, service_.find(user, request.path_param("id")));
+  const auto not_now = Error{ErrorCode::conflict, "applications.errors.step_not_now", "", {}, 0};
+  if (found.status == Status::draft) return not_now;
+  const Form* form = service_.form(found.service);
+  if (form == nullptr) return service_closed();
+  PRATU_TRY(asked, workflows_.open_request(found));
+  if (!asked || asked->items.empty()) return not_now;
+  if (revision->get_int64() != found.revision) {
+    return Error{ErrorCode::conflict, "applications.errors.step_changed_meanwhile", "", {}, 0};
+  }
+  // A document is named by its SHA-256 and described by the wallet, as on a draft.
+  json::object changes = answers->get_object();
+  std::vector<AnswerProblem> found_problems;
+  for (auto& [id, value] : changes) {
+    if (const Field* field = form->field(id).second) {
+      PRATU_CHECK(check_documents(user, *field, std::string(id), value, found_problems));
+    }
+  }
+  if (!found_problems.empty()) {
+    return problems(context, found_problems, "applications.errors.answers_invalid");
+  }
+  auto amended = service_.amend(user, found, changes, asked->items);
+  if (!amended) return refusal(context, amended.error());
+  if (!amended->problems.empty()) {
+    return problems(context, amended->problems, "applications.errors.answers_invalid");
+  }
+  Application now = std::move(amended->application);
+  if (send) {
+    // Given back: the applicant's step out of this state, at the revision just saved.
+    PRATU_TRY(workflow, workflows_.workflow_of(now));
+    const auto steps = workflows_.steps_for(*context.user, now, *workflow);
+    if (steps.empty()) return not_now;
+    StepRequest step;
+    step.transition = steps.front()->id;
+    step.revision = now.revision;
+    PRATU_TRY(taken, workflows_.take(*context.user, now.public_id, step));
+    now = std::move(taken);
+  }
+  return web::Response::json(json::serialize(view(now, false)));
+}
+
 web::Routes ApplicationApi::routes() {
   web::Routes r;
   auto route = [&](std::string method, std::string pattern, std::string name, auto member) {
@@ -429,6 +493,8 @@ web::Routes ApplicationApi::routes() {
         &ApplicationApi::attach);
   route("DELETE", "/api/v1/applications/{id}/documents/{question}", "api_application_detach",
         &ApplicationApi::detach);
+  route("POST", "/api/v1/applications/{id}/amendment", "api_application_amend",
+        &ApplicationApi::amend);
   return r;
 }
 

@@ -14,12 +14,16 @@
 ///   DELETE /api/v1/applications/{id}/documents/{question}   take the file off again
 ///   POST   /api/v1/applications/{id}/submit     Idempotency-Key: the same body on every
 ///                                               repetition
+///   POST   /api/v1/applications/{id}/amendment  {"answers": {…}, "revision": n, "send"?: bool}:
+///                                               change what the agency asked about; "send"
+///                                               gives it back to the agency
 // clang-format on
 ///
 /// Signed in with a bearer token (POST /api/v1/tokens) or the session cookie and X-CSRF-Token.
 
 #include "domains/applications/application_service.hpp"
 #include "domains/applications/upload_service.hpp"
+#include "domains/applications/workflow_service.hpp"
 #include "web/render.hpp"
 #include "web/route.hpp"
 
@@ -27,7 +31,7 @@ namespace pratu::applications {
 
 class ApplicationApi {
  public:
-  ApplicationApi(ApplicationService& service, UploadService& uploads,
+  ApplicationApi(ApplicationService& service, UploadService& uploads, WorkflowService& workflows,
                  const web::Translations& translations);
   web::Routes routes();
 
@@ -39,6 +43,7 @@ class ApplicationApi {
   Result<web::Response> submit(const web::Request& request, web::RequestContext& context);
   Result<web::Response> attach(const web::Request& request, web::RequestContext& context);
   Result<web::Response> detach(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> amend(const web::Request& request, web::RequestContext& context);
 
   // The application as the API shows it; `full` adds the timeline.
   boost::json::object view(const Application& application, bool full);
@@ -67,6 +72,7 @@ class ApplicationApi {
 
   ApplicationService& service_;
   UploadService& uploads_;
+  WorkflowService& workflows_;
   const web::Translations& translations_;
 };
 

@@ -119,7 +119,8 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
   handlers_ =
       std::make_unique<ApplicationHandlers>(*service_, *uploads_, *workflow_service_, *messages_,
                                             *shared.renderer, *directory, shared.random);
-  api_ = std::make_unique<ApplicationApi>(*service_, *uploads_, shared.translations);
+  api_ = std::make_unique<ApplicationApi>(*service_, *uploads_, *workflow_service_,
+                                          shared.translations);
   upload_api_ = std::make_unique<UploadApi>(*uploads_, shared.translations);
   wallet_handlers_ = std::make_unique<WalletHandlers>(*uploads_, *shared.renderer);
   workflow_api_ = std::make_unique<WorkflowApi>(*workflow_service_, *messages_, shared.clock);

@@ -100,14 +100,26 @@ Result<json::object> WorkflowApi::view(const web::Principal& who, const Applicat
   for (const Transition* t : service_.steps_for(who, a, *workflow)) {
     steps.push_back(transition_json(*t));
   }
-  return json::object{{"id", a.public_id},
-                      {"reference", a.reference},
-                      {"service", a.service},
-                      {"agency", a.agency},
-                      {"workflow_version", workflow->version},
-                      {"revision", a.revision},
-                      {"state", std::move(state)},
-                      {"steps", std::move(steps)}};
+  json::object out{{"id", a.public_id},
+                   {"reference", a.reference},
+                   {"service", a.service},
+                   {"agency", a.agency},
+                   {"workflow_version", workflow->version},
+                   {"revision", a.revision},
+                   {"state", std::move(state)},
+                   {"steps", std::move(steps)}};
+  // While the agency waits for the applicant: what it asked them to change, and why (the
+  // applicant answers with POST /api/v1/applications/{id}/amendment).
+  PRATU_TRY(asked, service_.open_request(a));
+  if (asked && !asked->items.empty()) {
+    json::array items;
+    for (const auto& item : asked->items) items.push_back(json::string(item));
+    out["information_request"] = json::object{{"transition", asked->transition},
+                                              {"reason", asked->reason},
+                                              {"items", std::move(items)},
+                                              {"at", web::iso_date_time(asked->at)}};
+  }
+  return out;
 }
 
 Result<json::object> WorkflowApi::agency_view(const web::Principal& who, const Application& a) {

@@ -777,6 +777,14 @@ TEST_P(WorkflowIT, TheApplicantChangesWhatWasAskedForOverTheApiAndSendsItBack) {
   auto theirs = parsed(call(officer, "GET", "/api/v1/applications/" + id + "/steps"));
   EXPECT_EQ(theirs.at("state").at("id"), "resubmitted");
   EXPECT_FALSE(theirs.contains("information_request"));
+  // The officer who has it is told in the portal.
+  auto told = parsed(call(officer, "GET", "/api/v1/notifications"));
+  const auto& newest = told.at("notifications").as_array().at(0).as_object();
+  EXPECT_EQ(newest.at("topic").as_string(), "applications.applicant_step");
+  EXPECT_NE(std::string(newest.at("text").as_string()).find(theirs.at("reference").as_string()),
+            std::string::npos)
+      << newest.at("text");
+  EXPECT_EQ(newest.at("link").as_string(), "/agency/applications/" + id);
   EXPECT_EQ(call(applicant, "POST", api,
                  json::object{{"answers", json::object{{"copies", 5}}}, {"revision", revision()}})
                 .status,

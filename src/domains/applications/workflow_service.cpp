@@ -340,6 +340,16 @@ Result<Application> WorkflowService::take(const web::Principal& who, std::string
                          {"by_applicant", t->actor == Actor::applicant}};
     PRATU_CHECK(
         platform::notify(c, "applications.step_taken", payload, now, platform::kEveryChannel));
+    // The applicant's own step (an answer to a request) is news for the officer who has it.
+    if (t->actor == Actor::applicant && a.assigned_to != 0) {
+      json::object told{{"user_id", a.assigned_to},
+                        {"application", a.public_id},
+                        {"reference", a.reference},
+                        {"service", a.service},
+                        {"status", text_json(to->label)}};
+      PRATU_CHECK(
+          platform::notify(c, "applications.applicant_step", told, now, platform::kPortalOnly));
+    }
     return ok();
   });
   if (!moved) return moved.error();

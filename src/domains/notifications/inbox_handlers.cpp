@@ -84,6 +84,11 @@ NoticeText describe(const Notice& notice, Locale locale, const web::Translations
                             : t.format(locale, "notifications.inbox.message_from_applicant",
                                        {{"service", service}, {"reference", reference}});
     if (!out.link.empty()) out.link += "#messages";
+  } else if (notice.topic == "applications.applicant_step") {
+    out.text = t.format(locale, "notifications.inbox.applicant_step",
+                        {{"service", service},
+                         {"reference", reference},
+                         {"status", localized(p, "status", locale)}});
   } else if (notice.topic == "applications.overdue") {
     out.text = t.format(
         locale, "notifications.inbox.overdue",

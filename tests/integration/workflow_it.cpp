@@ -33,31 +33,15 @@ class WorkflowIT : public AppTest {
                      std::string(accounts::kDemoOfficerPassword));
   }
 
-  // A company-certificate application (the DBD's) of the demo applicant, submitted.
+  // A company-certificate application (the DBD's) of `applicant`, submitted.
   std::string submitted(const std::string& applicant) {
-    auto created = call(applicant, "POST", "/api/v1/applications",
-                        json::object{{"service", "company-certificate"}});
-    EXPECT_EQ(created.status, 201) << created.body;
-    const std::string id(parsed(created).at("id").as_string());
-    EXPECT_EQ(call(applicant, "PATCH", "/api/v1/applications/" + id,
-                   json::object{{"answers", complete_company_certificate_answers()}})
-                  .status,
-              200);
-    auto sent =
-        bearer_request(app_->port(), applicant, "POST", "/api/v1/applications/" + id + "/submit",
-                       "", {{"Idempotency-Key", "k-" + id}});
-    EXPECT_EQ(sent.status, 201) << sent.body;
-    return id;
+    return submit_company_certificate(app_->port(), applicant);
   }
 
   // Takes `transition` as `token` at the application's current revision.
   HttpResponse step(const std::string& token, const std::string& id, const std::string& transition,
                     json::object extra = {}) {
-    auto now = call(token, "GET", "/api/v1/applications/" + id + "/steps");
-    EXPECT_EQ(now.status, 200) << now.body;
-    extra["transition"] = transition;
-    extra["revision"] = parsed(now).at("revision");
-    return call(token, "POST", "/api/v1/applications/" + id + "/steps", extra);
+    return take_step(app_->port(), token, id, transition, std::move(extra));
   }
 
   static std::vector<std::string> steps_in(const json::object& view) {

@@ -90,4 +90,30 @@ boost::json::object complete_company_certificate_answers() {
                              {"declaration", true}};
 }
 
+std::string submit_company_certificate(std::uint16_t port, const std::string& token) {
+  auto created = bearer_json(port, token, "POST", "/api/v1/applications",
+                             boost::json::object{{"service", "company-certificate"}});
+  EXPECT_EQ(created.status, 201) << created.body;
+  if (created.status != 201) return {};
+  const std::string id(json_object(created).at("id").as_string());
+  EXPECT_EQ(bearer_json(port, token, "PATCH", "/api/v1/applications/" + id,
+                        boost::json::object{{"answers", complete_company_certificate_answers()}})
+                .status,
+            200);
+  auto sent = bearer_request(port, token, "POST", "/api/v1/applications/" + id + "/submit", "",
+                             {{"Idempotency-Key", "k-" + id}});
+  EXPECT_EQ(sent.status, 201) << sent.body;
+  return id;
+}
+
+HttpResponse take_step(std::uint16_t port, const std::string& token, const std::string& id,
+                       const std::string& transition, boost::json::object extra) {
+  auto now = bearer_json(port, token, "GET", "/api/v1/applications/" + id + "/steps");
+  EXPECT_EQ(now.status, 200) << now.body;
+  if (now.status != 200) return now;
+  extra["transition"] = transition;
+  extra["revision"] = json_object(now).at("revision");
+  return bearer_json(port, token, "POST", "/api/v1/applications/" + id + "/steps", extra);
+}
+
 }  // namespace pratu::test

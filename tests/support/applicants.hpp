@@ -58,4 +58,14 @@ boost::json::object json_object(const HttpResponse& response);
 /// the API takes them (`PATCH /api/v1/applications/{id}` with {"answers": ...}).
 boost::json::object complete_company_certificate_answers();
 
+/// A company-certificate application (the DBD's) of the person holding `token`, created,
+/// answered in full and submitted over the API on `port`; its public id (test failures when a
+/// call does not answer as expected).
+std::string submit_company_certificate(std::uint16_t port, const std::string& token);
+
+/// Takes workflow step `transition` of application `id` as `token` at its current revision,
+/// with `extra` fields in the body (a reason, items, checklist_confirmed).
+HttpResponse take_step(std::uint16_t port, const std::string& token, const std::string& id,
+                       const std::string& transition, boost::json::object extra = {});
+
 }  // namespace pratu::test

@@ -3,6 +3,7 @@
 #include "domains/accounts/accounts_module.hpp"
 #include "domains/applications/applications_module.hpp"
 #include "domains/catalog/catalog_module.hpp"
+#include "domains/documents/documents_module.hpp"
 #include "domains/feedback/feedback_module.hpp"
 #include "domains/notifications/notifications_module.hpp"
 
@@ -16,6 +17,7 @@ Modules modules() {
   m.push_back(std::make_unique<feedback::FeedbackModule>());
   m.push_back(std::make_unique<applications::ApplicationsModule>());
   m.push_back(std::make_unique<notifications::NotificationsModule>());
+  m.push_back(std::make_unique<documents::DocumentsModule>());
   return m;
 }
 

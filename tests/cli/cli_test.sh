@@ -37,6 +37,10 @@ expect_output "migrate creates the schema" 0 "up to date" "$pratu" migrate --dat
 expect_output "migrate again changes nothing" 0 "up to date" "$pratu" migrate --database "$db"
 expect_output "catalog load reports what it stored" 0 "agencies" "$pratu" catalog load --database "$db"
 expect_output "feedback statistics prints the totals" 0 "All time" "$pratu" feedback statistics --database "$db"
+PRATU_DOCUMENTS_PKI_DIR="$work/pki" expect_output "documents test-pki makes a signer per agency" 0 \
+  "agency signer" "$pratu" documents test-pki --database "$db"
+check "the test root CA vouches for an agency's signer (openssl verify)" \
+  openssl verify -CAfile "$work/pki/root-ca.pem" -untrusted "$work/pki/issuing-ca.pem" "$work/pki/agencies/dbd.pem"
 
 mkdir -p "$work/broken/agencies" "$work/broken/dbd"
 cp services/agencies/*.yaml "$work/broken/agencies/"

@@ -30,6 +30,9 @@ app::Config test_config(const std::string& database_url) {
   // Mail the app sends lands here, not in the checkout's data/mail.
   config.modules["notifications.spool_dir"] =
       (std::filesystem::temp_directory_path() / unique_name("pratu-mail-")).string();
+  // The demo's test signing keys, likewise.
+  config.modules["documents.pki_dir"] =
+      (std::filesystem::temp_directory_path() / unique_name("pratu-pki-")).string();
   config.log.level = "warn";
   return config;
 }

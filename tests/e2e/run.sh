@@ -38,6 +38,8 @@ trap cleanup EXIT
 [[ -n $database ]] || database="sqlite:$work/pratu.db"
 # Documents the journeys upload go with the database, not into the checkout's data/blobs.
 export PRATU_PATHS_BLOBS="$work/blobs"
+# So do the demo's test signing keys.
+export PRATU_DOCUMENTS_PKI_DIR="$work/pki"
 
 if [[ ! -x $binary ]]; then
   echo "e2e: $binary is missing: build it first (cmake --preset ci && cmake --build --preset ci)" >&2

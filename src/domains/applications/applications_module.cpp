@@ -9,6 +9,7 @@
 #include "domains/applications/application_api.hpp"
 #include "domains/applications/application_handlers.hpp"
 #include "domains/applications/dashboard_handlers.hpp"
+#include "domains/applications/document_loader.hpp"
 #include "domains/applications/form_json.hpp"
 #include "domains/applications/form_loader.hpp"
 #include "domains/applications/form_schema.hpp"
@@ -35,7 +36,11 @@ Result<void> ApplicationsModule::prepare(platform::Shared& shared) {
   forms_ = std::move(forms);
   PRATU_TRY(workflows, load_workflows(*directory, forms_));
   workflows_ = std::move(workflows);
+  PRATU_TRY(documents, load_document_templates(*directory, forms_, workflows_));
+  documents_ = std::move(documents);
   for (const auto& [slug, form] : forms_) shared.earned.earn(slug, "e_form", name());
+  // A document template earns nothing: e_license and the other L3 criteria are to be earned
+  // by issuing signed documents (a later step of issue 10), never by a file.
   return ok();
 }
 
@@ -104,6 +109,9 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
   }
   for (const auto& [slug, workflow] : workflows_) {
     workflow_json_.insert_or_assign(slug, boost::json::serialize(workflow_json(workflow)));
+  }
+  for (const auto& [slug, document] : documents_) {
+    document_json_.insert_or_assign(slug, boost::json::serialize(document_template_json(document)));
   }
   service_ = std::make_unique<ApplicationService>(shared.db, shared.clock, shared.random, forms_,
                                                   workflows_, *directory, &*addresses_, calendar_,
@@ -199,6 +207,21 @@ web::Routes ApplicationsModule::routes() {
     }
     return web::Response::json(it->second);
   };
+  web::RouteSpec document;
+  document.method = "GET";
+  document.pattern = "/api/v1/services/{slug}/document";
+  document.access = web::Access::anyone;
+  document.surface = web::Surface::api;
+  document.name = "api_service_document";
+  document.runs = web::Runs::io_thread;  // from memory
+  document.handler = [this](const web::Request& request,
+                            web::RequestContext&) -> Result<web::Response> {
+    auto it = document_json_.find(request.path_param("slug"));
+    if (it == document_json_.end()) {
+      return Error{ErrorCode::not_found, "applications.api.document_not_found", "document", {}, 0};
+    }
+    return web::Response::json(it->second);
+  };
   web::Routes routes = handlers_->routes();
   for (auto& route : api_->routes()) routes.push_back(std::move(route));
   for (auto& route : upload_api_->routes()) routes.push_back(std::move(route));
@@ -209,6 +232,7 @@ web::Routes ApplicationsModule::routes() {
   routes.push_back(std::move(form));
   routes.push_back(std::move(schema));
   routes.push_back(std::move(workflow));
+  routes.push_back(std::move(document));
   return routes;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 /// Applications as a module: each service's form (services/<agency>/<slug>/form.yaml), read
 /// while the modules prepare, earns the service its e-Form; applicants fill it in, and the API
-/// serves its definition.
+/// serves its definition, its workflow's and the template of the document it issues.
 
 #include <map>
 #include <memory>
@@ -10,6 +10,7 @@
 
 #include "common/shared_calendar.hpp"
 #include "domains/applications/application_service.hpp"
+#include "domains/applications/document_template.hpp"
 #include "domains/applications/form.hpp"
 #include "domains/applications/thai_address.hpp"
 #include "domains/applications/workflow.hpp"
@@ -35,8 +36,9 @@ class ApplicationsModule final : public platform::Module {
   ~ApplicationsModule() override;
   std::string_view name() const override { return "applications"; }
   std::vector<platform::SettingsSection> settings() override;
-  /// Reads every service's form; a problem in any stops the start, naming file, line, page
-  /// and field. Each form read earns its service the "e_form" criterion.
+  /// Reads every service's form, workflow and document template; a problem in any stops the
+  /// start, naming file, line and place. Each form read earns its service the "e_form"
+  /// criterion.
   Result<void> prepare(platform::Shared& shared) override;
   /// Loads the Thai address book and the holiday file (a problem in either stops the start),
   /// copies the file's years the database lacks into it and loads the calendar from there,
@@ -48,6 +50,8 @@ class ApplicationsModule final : public platform::Module {
   /// The forms read, by service slug.
   const std::map<std::string, Form, std::less<>>& forms() const { return forms_; }
   const Workflows& workflows() const { return workflows_; }
+  /// The document templates read, by service slug: the services that issue a document.
+  const DocumentTemplates& document_templates() const { return documents_; }
 
  private:
   ApplicationsSettings settings_;
@@ -61,6 +65,8 @@ class ApplicationsModule final : public platform::Module {
   std::map<std::string, std::string, std::less<>> form_json_;  // serialised, by slug
   Workflows workflows_;                                        // by slug: the services with a form
   std::map<std::string, std::string, std::less<>> workflow_json_;  // serialised, by slug
+  DocumentTemplates documents_;  // by slug: the services that issue a document
+  std::map<std::string, std::string, std::less<>> document_json_;  // serialised, by slug
   std::unique_ptr<ApplicationService> service_;
   std::unique_ptr<ApplicationHandlers> handlers_;
   std::unique_ptr<ApplicationApi> api_;

@@ -9,7 +9,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 seconds="${FUZZ_SECONDS:-20}"
 targets=(target_fuzz form_fuzz cookie_fuzz json_body_fuzz accept_language_fuzz accept_encoding_fuzz
   forwarded_for_fuzz route_fuzz expression_fuzz form_definition_fuzz tus_fuzz multipart_fuzz
-  mail_header_fuzz workflow_definition_fuzz)
+  mail_header_fuzz workflow_definition_fuzz document_definition_fuzz)
 
 cd "$root"
 cmake --preset fuzz > /dev/null

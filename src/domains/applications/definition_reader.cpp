@@ -152,6 +152,32 @@ bool DefinitionReader::boolean(const YAML::Node& map, std::string_view key, bool
   return fallback;
 }
 
+std::vector<std::string> DefinitionReader::names(const YAML::Node& map, std::string_view key) {
+  const YAML::Node node = map[std::string(key)];
+  std::vector<std::string> out;
+  if (!node.IsDefined() || node.IsNull()) return out;
+  if (node.IsScalar()) {
+    if (auto name = text(map, key, true); !name.empty()) out.push_back(std::move(name));
+    return out;
+  }
+  if (!node.IsSequence()) {
+    problem_at(node, key, "must be a name or a list of names");
+    return out;
+  }
+  for (const auto& item : node) {
+    if (!item.IsScalar() || item.Scalar().empty()) {
+      problem_at(item, key, "must list names");
+      continue;
+    }
+    if (std::find(out.begin(), out.end(), item.Scalar()) != out.end()) {
+      problem_at(item, key, "names '" + item.Scalar() + "' twice");
+      continue;
+    }
+    out.push_back(item.Scalar());
+  }
+  return out;
+}
+
 std::vector<ServiceFolder> service_folders(const platform::ServiceDirectory& directory,
                                            std::vector<std::string>& problems) {
   const fs::path root = directory.directory();

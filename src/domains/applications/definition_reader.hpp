@@ -71,6 +71,9 @@ class DefinitionReader {
                                       std::int64_t max);
   /// `key` as true or false; `fallback` when absent.
   bool boolean(const YAML::Node& map, std::string_view key, bool fallback);
+  /// `key` as a list of names, or one name; problems for anything else, an empty name or a
+  /// name given twice. Empty when absent.
+  std::vector<std::string> names(const YAML::Node& map, std::string_view key);
 
   std::string file_;
   std::vector<FileProblem> problems_;

@@ -89,7 +89,6 @@ class DocumentReader : public DefinitionReader {
   DocumentHolder read_holder(const YAML::Node& root);
   std::vector<DocumentField> read_fields(const YAML::Node& root);
   std::vector<Text> read_conditions(const YAML::Node& root);
-  std::vector<std::string> names(const YAML::Node& map, std::string_view key);
   const Field* question(const YAML::Node& node, std::string_view key, const std::string& ref,
                         Reach reach);
   bool always_asked(const YAML::Node& node, std::string_view key, const std::string& ref);
@@ -200,33 +199,6 @@ void DocumentReader::read_languages(const YAML::Node& root, DocumentTemplate& d)
   if (!thai) problem_at(node, "languages", "must include th: every document is written in Thai");
   d.languages.push_back(web::Locale::th);
   if (english) d.languages.push_back(web::Locale::en);
-}
-
-// A list of names (or one name) under `key`; problems for anything else.
-std::vector<std::string> DocumentReader::names(const YAML::Node& map, std::string_view key) {
-  const YAML::Node node = map[std::string(key)];
-  std::vector<std::string> out;
-  if (!node.IsDefined() || node.IsNull()) return out;
-  if (node.IsScalar()) {
-    if (auto name = text(map, key, true); !name.empty()) out.push_back(std::move(name));
-    return out;
-  }
-  if (!node.IsSequence()) {
-    problem_at(node, key, "must be a name or a list of names");
-    return out;
-  }
-  for (const auto& item : node) {
-    if (!item.IsScalar() || item.Scalar().empty()) {
-      problem_at(item, key, "must list names");
-      continue;
-    }
-    if (std::find(out.begin(), out.end(), item.Scalar()) != out.end()) {
-      problem_at(item, key, "names '" + item.Scalar() + "' twice");
-      continue;
-    }
-    out.push_back(item.Scalar());
-  }
-  return out;
 }
 
 // The question `ref` names in the form, or nullptr after a problem at `node`: one of the

@@ -35,7 +35,6 @@ class WorkflowReader : public DefinitionReader {
  private:
   WorkflowState read_state(const YAML::Node& node, std::size_t index);
   Transition read_transition(const YAML::Node& node, std::size_t index);
-  std::vector<std::string> names(const YAML::Node& map, std::string_view key);
   void check_graph(const Workflow& workflow, const YAML::Node& states,
                    const YAML::Node& transitions);
 
@@ -105,33 +104,6 @@ WorkflowState WorkflowReader::read_state(const YAML::Node& node, std::size_t ind
     }
   }
   return state;
-}
-
-// A list of names (or one name) under `key`; problems for anything else.
-std::vector<std::string> WorkflowReader::names(const YAML::Node& map, std::string_view key) {
-  const YAML::Node node = map[std::string(key)];
-  std::vector<std::string> out;
-  if (!node.IsDefined() || node.IsNull()) return out;
-  if (node.IsScalar()) {
-    out.push_back(text(map, key, true));
-    return out;
-  }
-  if (!node.IsSequence()) {
-    problem_at(node, key, "must be a name or a list of names");
-    return out;
-  }
-  for (const auto& item : node) {
-    if (!item.IsScalar() || item.Scalar().empty()) {
-      problem_at(item, key, "must list names");
-      continue;
-    }
-    if (std::find(out.begin(), out.end(), item.Scalar()) != out.end()) {
-      problem_at(item, key, "names '" + item.Scalar() + "' twice");
-      continue;
-    }
-    out.push_back(item.Scalar());
-  }
-  return out;
 }
 
 Transition WorkflowReader::read_transition(const YAML::Node& node, std::size_t index) {

@@ -1,13 +1,9 @@
 #include "domains/notifications/draft_expiry_mail.hpp"
 
-#include <boost/json.hpp>
-
 #include "web/dates.hpp"
 #include "web/template_engine.hpp"
 
 namespace pratu::notifications {
-
-namespace json = boost::json;
 
 namespace {
 
@@ -76,29 +72,19 @@ DraftExpiryMail::DraftExpiryMail(platform::ProfileDirectory& profiles,
     : MailComposer(profiles, services, translations, std::move(public_url)) {}
 
 Result<Letter> DraftExpiryMail::compose(const OutboxJob& job) const {
-  boost::system::error_code ec;
-  const json::value payload = json::parse(job.payload, ec);
-  const json::object* fields = ec ? nullptr : payload.if_object();
-  auto int_field = [&](std::string_view name) -> const std::int64_t* {
-    const json::value* v = fields ? fields->if_contains(name) : nullptr;
-    return v ? v->if_int64() : nullptr;
-  };
-  auto string_field = [&](std::string_view name) -> const json::string* {
-    const json::value* v = fields ? fields->if_contains(name) : nullptr;
-    return v ? v->if_string() : nullptr;
-  };
-  const auto* user_id = int_field("user_id");
-  const auto* deleted_after = int_field("deleted_after");
-  const auto* application = string_field("application");
-  const auto* service = string_field("service");
-  if (!user_id || !deleted_after || !application || !service) {
+  const Payload payload = Payload::parse(job.payload);
+  const auto user_id = payload.integer("user_id");
+  const auto deleted_after = payload.integer("deleted_after");
+  const std::string application = payload.text("application");
+  const std::string service = payload.text("service");
+  if (!user_id || !deleted_after || application.empty() || service.empty()) {
     return undeliverable("payload unreadable");
   }
   PRATU_TRY(letter, letter_to(*user_id));
   fill_letter(letter, translations_, "notifications.draft_expiring",
-              {{"service", service_name(service->c_str(), letter.locale)},
+              {{"service", service_name(service, letter.locale)},
                {"date", web::format_date(letter.locale, *deleted_after)},
-               {"link", public_url_ + "/applications/" + std::string(application->c_str())}});
+               {"link", public_url_ + "/applications/" + application}});
   return letter;
 }
 

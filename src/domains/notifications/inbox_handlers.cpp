@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "common/civil_date.hpp"
+#include "domains/notifications/notifications.hpp"
 #include "web/access.hpp"
 #include "web/dates.hpp"
 #include "web/json_body.hpp"
@@ -17,19 +18,6 @@ using web::Locale;
 namespace {
 
 constexpr std::size_t kMaxReadBody = 1024;
-
-std::string text_of(const json::object& payload, std::string_view key) {
-  const auto* v = payload.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-// A {"th": …, "en": …} text of the payload in `locale` (Thai when English is missing).
-std::string localized(const json::object& payload, std::string_view key, Locale locale) {
-  const auto* v = payload.if_contains(key);
-  if (v == nullptr || !v->is_object()) return {};
-  std::string text = text_of(v->as_object(), locale == Locale::en ? "en" : "th");
-  return text.empty() ? text_of(v->as_object(), "th") : text;
-}
 
 // A positive id from a query or body, or nullopt.
 std::optional<std::int64_t> positive_id(std::string_view text) {
@@ -51,12 +39,12 @@ Error invalid(std::string field) {
 
 NoticeText describe(const Notice& notice, Locale locale, const web::Translations& t,
                     const platform::ServiceDirectory* services, bool agency) {
-  const json::object& p = notice.payload;
-  std::string service = text_of(p, "service");
+  const Payload p(notice.payload);
+  std::string service = p.text("service");
   if (const auto* info = services != nullptr ? services->service(service) : nullptr) {
     service = locale == Locale::en ? info->name_en : info->name_th;
   }
-  const std::string reference = text_of(p, "reference");
+  const std::string reference = p.text("reference");
   auto date = [&](std::string_view iso) {
     auto day = parse_iso_date(iso);
     if (!day) return std::string(iso);
@@ -70,15 +58,13 @@ NoticeText describe(const Notice& notice, Locale locale, const web::Translations
   }
   if (notice.topic == "applications.step_taken") {
     out.text = t.format(locale, "notifications.inbox.step_taken",
-                        {{"service", service}, {"status", localized(p, "status", locale)}});
-    const std::string next = localized(p, "next", locale);
+                        {{"service", service}, {"status", p.localized("status", locale)}});
+    const std::string next = p.localized("next", locale);
     if (!next.empty()) {
       out.text += " " + t.format(locale, "notifications.inbox.next", {{"next", next}});
     }
   } else if (notice.topic == "applications.message") {
-    const auto* from_agency = p.if_contains("from_agency");
-    const bool to_applicant =
-        from_agency == nullptr || !from_agency->is_bool() || from_agency->as_bool();
+    const bool to_applicant = p.flag("from_agency").value_or(true);
     out.text = to_applicant ? t.format(locale, "notifications.inbox.message_from_agency",
                                        {{"service", service}})
                             : t.format(locale, "notifications.inbox.message_from_applicant",
@@ -88,18 +74,16 @@ NoticeText describe(const Notice& notice, Locale locale, const web::Translations
     out.text = t.format(locale, "notifications.inbox.applicant_step",
                         {{"service", service},
                          {"reference", reference},
-                         {"status", localized(p, "status", locale)}});
+                         {"status", p.localized("status", locale)}});
   } else if (notice.topic == "applications.overdue") {
     out.text = t.format(
         locale, "notifications.inbox.overdue",
-        {{"service", service}, {"reference", reference}, {"due", date(text_of(p, "due_date"))}});
+        {{"service", service}, {"reference", reference}, {"due", date(p.text("due_date"))}});
   } else if (notice.topic == "applications.draft_expiring") {
-    const auto* after = p.if_contains("deleted_after");
-    out.text = t.format(locale, "notifications.inbox.draft_expiring",
-                        {{"service", service},
-                         {"date", after != nullptr && after->is_int64()
-                                      ? web::format_date(locale, after->as_int64())
-                                      : std::string()}});
+    const auto after = p.integer("deleted_after");
+    out.text = t.format(
+        locale, "notifications.inbox.draft_expiring",
+        {{"service", service}, {"date", after ? web::format_date(locale, *after) : std::string()}});
   } else {
     out.text = t.text(locale, "notifications.inbox.other");
   }

@@ -1,5 +1,7 @@
 #include "domains/notifications/notifications.hpp"
 
+#include <boost/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 
@@ -24,5 +26,45 @@ Error undeliverable(std::string why) {
 }
 
 bool is_undeliverable(const Error& error) { return error.message_key == kUndeliverableKey; }
+
+Payload Payload::parse(std::string_view json) {
+  boost::system::error_code ec;
+  boost::json::value value = boost::json::parse(json, ec);
+  if (ec || !value.is_object()) return Payload(boost::json::object{});
+  return Payload(std::move(value.as_object()));
+}
+
+Payload::Payload(boost::json::object object) : object_(std::move(object)) {}
+
+const boost::json::value* Payload::at(std::string_view key) const {
+  return object_.if_contains(key);
+}
+
+std::string Payload::text(std::string_view key) const {
+  const auto* v = at(key);
+  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+std::optional<std::int64_t> Payload::integer(std::string_view key) const {
+  const auto* v = at(key);
+  if (v == nullptr || !v->is_int64()) return std::nullopt;
+  return v->get_int64();
+}
+
+std::optional<bool> Payload::flag(std::string_view key) const {
+  const auto* v = at(key);
+  if (v == nullptr || !v->is_bool()) return std::nullopt;
+  return v->get_bool();
+}
+
+bool Payload::has(std::string_view key) const { return at(key) != nullptr; }
+
+std::string Payload::localized(std::string_view key, web::Locale locale) const {
+  const auto* v = at(key);
+  if (v == nullptr || !v->is_object()) return {};
+  const Payload text(v->get_object());
+  std::string said = text.text(web::locale_code(locale));
+  return said.empty() ? text.text(locale == web::Locale::en ? "th" : "en") : said;
+}
 
 }  // namespace pratu::notifications

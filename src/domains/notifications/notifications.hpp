@@ -2,9 +2,13 @@
 /// Notifications: outbox rows of known topics, delivered by e-mail (docs/adr/0018). Types
 /// only; no I/O.
 
+#include <boost/json/value.hpp>
+
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "domains/notifications/mail_transport.hpp"
 #include "web/context.hpp"
@@ -37,6 +41,32 @@ struct OutboxJob {
   std::string payload;  // JSON
   int attempts = 0;
   std::int64_t claimed_until = 0;  // when the lease ends (epoch seconds)
+};
+
+/// The JSON payload of an outbox row or a notice, read leniently: a field that is missing or of
+/// another type reads as absent, never as an error or an exception. Composers decide which
+/// absences make a row undeliverable.
+class Payload {
+ public:
+  /// Parses `json`; what is not a JSON object reads as empty.
+  static Payload parse(std::string_view json);
+  /// Reads `object` (copied).
+  explicit Payload(boost::json::object object);
+
+  /// The string at `key`, or "".
+  std::string text(std::string_view key) const;
+  /// The whole number at `key`, or nullopt.
+  std::optional<std::int64_t> integer(std::string_view key) const;
+  /// The true or false at `key`, or nullopt.
+  std::optional<bool> flag(std::string_view key) const;
+  /// Whether `key` is there at all.
+  bool has(std::string_view key) const;
+  /// The {"th": …, "en": …} text at `key` in `locale`, else in the other language; "".
+  std::string localized(std::string_view key, web::Locale locale) const;
+
+ private:
+  const boost::json::value* at(std::string_view key) const;
+  boost::json::object object_;
 };
 
 /// An e-mail to send for a row, in the recipient's language.

@@ -1,14 +1,10 @@
 #include "domains/notifications/overdue_mail.hpp"
 
-#include <boost/json.hpp>
-
 #include "common/civil_date.hpp"
 #include "domains/notifications/draft_expiry_mail.hpp"
 #include "web/dates.hpp"
 
 namespace pratu::notifications {
-
-namespace json = boost::json;
 
 OverdueMail::OverdueMail(platform::ProfileDirectory& profiles,
                          const platform::ServiceDirectory* services,
@@ -16,29 +12,17 @@ OverdueMail::OverdueMail(platform::ProfileDirectory& profiles,
     : MailComposer(profiles, services, translations, std::move(public_url)) {}
 
 Result<Letter> OverdueMail::compose(const OutboxJob& job) const {
-  boost::system::error_code ec;
-  const json::value payload = json::parse(job.payload, ec);
-  const json::object* fields = ec ? nullptr : payload.if_object();
-  auto text = [&](std::string_view name) -> std::string {
-    const json::value* v = fields ? fields->if_contains(name) : nullptr;
-    return v && v->is_string() ? std::string(v->get_string()) : std::string();
-  };
-  const json::value* user_id = fields ? fields->if_contains("user_id") : nullptr;
-  const json::value* status = fields ? fields->if_contains("status") : nullptr;
+  const Payload payload = Payload::parse(job.payload);
+  auto text = [&](std::string_view name) { return payload.text(name); };
+  const auto user_id = payload.integer("user_id");
   const auto due = parse_iso_date(text("due_date"));
-  if (!user_id || !user_id->is_int64() || text("application").empty() ||
-      text("reference").empty() || text("service").empty() || !due || !status ||
-      !status->is_object()) {
+  if (!user_id || text("application").empty() || text("reference").empty() ||
+      text("service").empty() || !due) {
     return undeliverable("payload unreadable");
   }
-  PRATU_TRY(letter, letter_to(user_id->get_int64()));
-  const bool english = letter.locale == web::Locale::en;
+  PRATU_TRY(letter, letter_to(*user_id));
   const std::string service = service_name(text("service"), letter.locale);
-  std::string state;
-  if (const auto* v = status->get_object().if_contains(english ? "en" : "th");
-      v && v->is_string()) {
-    state = v->get_string();
-  }
+  const std::string state = payload.localized("status", letter.locale);
   if (state.empty()) return undeliverable("payload unreadable");
   fill_letter(
       letter, translations_, "notifications.overdue",

@@ -1,12 +1,8 @@
 #include "domains/notifications/step_taken_mail.hpp"
 
-#include <boost/json.hpp>
-
 #include "domains/notifications/draft_expiry_mail.hpp"
 
 namespace pratu::notifications {
-
-namespace json = boost::json;
 
 // What a row says, read and checked, with the applicant's profile.
 struct StepTakenMail::Step {
@@ -20,22 +16,7 @@ struct StepTakenMail::Step {
   bool by_applicant = false;  // the applicant took the step
 };
 
-namespace {
-
-// A {"th", "en"} text in `locale`, else in the other language; empty when it has neither.
-std::string text_in(const json::value* value, web::Locale locale) {
-  const json::object* texts = value ? value->if_object() : nullptr;
-  if (!texts) return {};
-  auto in = [&](std::string_view code) -> std::string {
-    const json::value* v = texts->if_contains(code);
-    const json::string* s = v ? v->if_string() : nullptr;
-    return s ? std::string(s->c_str()) : std::string();
-  };
-  std::string wanted = in(web::locale_code(locale));
-  return wanted.empty() ? in(locale == web::Locale::en ? "th" : "en") : wanted;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 StepTakenMail::StepTakenMail(platform::ProfileDirectory& profiles,
                              const platform::ServiceDirectory* services,
@@ -48,45 +29,38 @@ StepTakenMail::StepTakenMail(platform::ProfileDirectory& profiles,
 }
 
 Result<StepTakenMail::Step> StepTakenMail::read(const OutboxJob& job) const {
-  boost::system::error_code ec;
-  const json::value payload = json::parse(job.payload, ec);
-  const json::object* fields = ec ? nullptr : payload.if_object();
-  auto field = [&](std::string_view name) -> const json::value* {
-    return fields ? fields->if_contains(name) : nullptr;
-  };
+  const Payload payload = Payload::parse(job.payload);
+  const auto user_id = payload.integer("user_id");
+  const std::string application = payload.text("application");
+  const std::string slug = payload.text("service");
+  // A flag is false when absent, and the row unreadable when it is there but no flag.
   auto flag = [&](std::string_view name, bool& out) {
-    const json::value* v = field(name);
-    if (!v) return true;  // absent: false
-    const bool* b = v->if_bool();
-    if (b) out = *b;
-    return b != nullptr;
+    if (!payload.has(name)) return true;
+    const auto value = payload.flag(name);
+    if (value) out = *value;
+    return value.has_value();
   };
-  const json::value* user_id = field("user_id");
-  const json::value* application = field("application");
-  const json::value* service = field("service");
   Step step;
-  if (!user_id || !user_id->if_int64() || !application || !application->if_string() ||
-      application->get_string().empty() || !service || !service->if_string() ||
-      !flag("terminal", step.terminal) || !flag("by_applicant", step.by_applicant)) {
+  if (!user_id || application.empty() || slug.empty() || !flag("terminal", step.terminal) ||
+      !flag("by_applicant", step.by_applicant)) {
     return undeliverable("payload unreadable");
   }
   // Read before the profile: a row that can never be sent need not cost a look-up.
-  if (text_in(field("status"), web::Locale::th).empty()) {
+  if (payload.localized("status", web::Locale::th).empty()) {
     return undeliverable("payload unreadable");
   }
-  PRATU_TRY(profile, profiles_.profile(user_id->get_int64()));
+  PRATU_TRY(profile, profiles_.profile(*user_id));
   if (!profile) return undeliverable("no account");
   step.profile = std::move(*profile);
   step.locale = step.profile.locale == "en" ? web::Locale::en : web::Locale::th;
-  const std::string slug(service->get_string().c_str());
   step.service = slug;
   if (const auto* info = services_ ? services_->service(slug) : nullptr) {
     const std::string& name = step.locale == web::Locale::en ? info->name_en : info->name_th;
     if (!name.empty()) step.service = name;
   }
-  step.status = text_in(field("status"), step.locale);
-  step.next = text_in(field("next"), step.locale);
-  step.link = public_url_ + "/applications/" + std::string(application->get_string().c_str());
+  step.status = payload.localized("status", step.locale);
+  step.next = payload.localized("next", step.locale);
+  step.link = public_url_ + "/applications/" + application;
   return step;
 }
 

@@ -1,5 +1,7 @@
 #include "platform/notices.hpp"
 
+#include "platform/outbox.hpp"
+
 #include <boost/json/serialize.hpp>
 
 #include <string>
@@ -22,13 +24,8 @@ Result<void> notify(storage::Connection& c, std::string_view topic,
                 "VALUES ($1, $2, $3, $4, $5)",
                 {user->as_int64(), std::string(topic), application, body, at}));
   // One row per channel, so each is retried on its own and never sent again with the other.
-  auto queue = [&](std::string row_topic) {
-    return c.execute(
-        "INSERT INTO outbox (topic, payload, created_at, available_at) VALUES ($1, $2, $3, $3)",
-        {std::move(row_topic), body, at});
-  };
-  if (channels.mail) PRATU_CHECK(queue(std::string(topic)));
-  if (channels.sms) PRATU_CHECK(queue("sms." + std::string(topic)));
+  if (channels.mail) PRATU_CHECK(outbox::enqueue(c, topic, body, at));
+  if (channels.sms) PRATU_CHECK(outbox::enqueue(c, "sms." + std::string(topic), body, at));
   return ok();
 }
 

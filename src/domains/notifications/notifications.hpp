@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "domains/notifications/mail_transport.hpp"
+#include "platform/outbox.hpp"
 #include "web/context.hpp"
 
 namespace pratu::notifications {
@@ -33,15 +34,8 @@ struct NotificationSettings {
   int retry_seconds = 30;   // the first retry's wait, doubling with each retry (retry_delay)
 };
 
-/// A claimed outbox row: its `attempts` count this claim, and with `claimed_by` they name
-/// the lease that alone may finish it.
-struct OutboxJob {
-  std::int64_t id = 0;
-  std::string topic;
-  std::string payload;  // JSON
-  int attempts = 0;
-  std::int64_t claimed_until = 0;  // when the lease ends (epoch seconds)
-};
+/// A claimed outbox row (platform/outbox.hpp).
+using platform::outbox::OutboxJob;
 
 /// The JSON payload of an outbox row or a notice, read leniently: a field that is missing or of
 /// another type reads as absent, never as an error or an exception. Composers decide which

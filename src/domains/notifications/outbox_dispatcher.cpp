@@ -7,7 +7,7 @@
 #include "common/log.hpp"
 #include "crypto/digest.hpp"
 #include "domains/notifications/mail_message.hpp"
-#include "domains/notifications/outbox_repository.hpp"
+#include "platform/outbox.hpp"
 
 namespace pratu::notifications {
 
@@ -57,8 +57,8 @@ Result<std::vector<OutboxJob>> OutboxDispatcher::claim() {
   for (const auto& [topic, text] : text_topics_) topics.push_back(topic);
   const std::int64_t now = clock_.now_seconds();
   return db_.write_value<std::vector<OutboxJob>>([&](storage::Connection& c) {
-    return repository::claim_due(c, topics, worker_, now, now + settings_.lease_seconds,
-                                 settings_.batch_size);
+    return platform::outbox::claim_due(c, topics, worker_, now, now + settings_.lease_seconds,
+                                       settings_.batch_size);
   });
 }
 
@@ -154,15 +154,15 @@ Result<void> OutboxDispatcher::finish(const OutboxJob& job, Delivery delivery,
   }
   PRATU_TRY(held, db_.write_value<bool>([&](storage::Connection& c) -> Result<bool> {
     switch (delivery) {
-      case Delivery::sent: return repository::finish_sent(c, job, worker_, now);
+      case Delivery::sent: return platform::outbox::finish_sent(c, job, worker_, now);
       case Delivery::retryable: {
         const auto delay =
             retry_delay(job.attempts, unit_interval(random_), settings_.retry_seconds);
-        return repository::finish_retry(c, job, worker_, now + delay.count(), detail);
+        return platform::outbox::finish_retry(c, job, worker_, now + delay.count(), detail);
       }
       case Delivery::permanent: break;
     }
-    return repository::finish_dead(c, job, worker_, now, detail);
+    return platform::outbox::finish_dead(c, job, worker_, now, detail);
   }));
   if (!held) {
     ++counts.lost;

@@ -11,9 +11,9 @@
 
 #include "domains/notifications/draft_expiry_mail.hpp"
 #include "domains/notifications/mail_test_support.hpp"
-#include "domains/notifications/outbox_repository.hpp"
 #include "domains/notifications/smtp_test_sink.hpp"
 #include "domains/notifications/text_message.hpp"
+#include "platform/outbox.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_databases.hpp"
 
@@ -294,12 +294,12 @@ TEST_P(OutboxDispatcherTest, ALapsedLeaseIsClaimedAgainAndItsOldHolderCanNeither
     auto finished = database().write_value<bool>([&](storage::Connection& c) -> Result<bool> {
       const auto now = clock_.now_seconds();
       switch (delivery) {
-        case Delivery::sent: return repository::finish_sent(c, (*first)[0], "a", now);
+        case Delivery::sent: return platform::outbox::finish_sent(c, (*first)[0], "a", now);
         case Delivery::retryable:
-          return repository::finish_retry(c, (*first)[0], "a", now + 30, "smtp 451");
+          return platform::outbox::finish_retry(c, (*first)[0], "a", now + 30, "smtp 451");
         case Delivery::permanent: break;
       }
-      return repository::finish_dead(c, (*first)[0], "a", now, "smtp 550");
+      return platform::outbox::finish_dead(c, (*first)[0], "a", now, "smtp 550");
     });
     ASSERT_TRUE(finished) << finished.error().detail;
     EXPECT_FALSE(*finished) << "a stale lease holder finished the row";

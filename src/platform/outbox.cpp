@@ -1,6 +1,8 @@
-#include "domains/notifications/outbox_repository.hpp"
+#include "platform/outbox.hpp"
 
-namespace pratu::notifications::repository {
+#include <algorithm>
+
+namespace pratu::platform::outbox {
 
 namespace {
 
@@ -20,6 +22,14 @@ constexpr std::string_view kDue =
     "OR claimed_until < $1)";
 
 }  // namespace
+
+Result<void> enqueue(storage::Connection& c, std::string_view topic, std::string payload,
+                     std::int64_t at) {
+  PRATU_CHECK(c.execute(
+      "INSERT INTO outbox (topic, payload, created_at, available_at) VALUES ($1, $2, $3, $3)",
+      {std::string(topic), std::move(payload), at}));
+  return ok();
+}
 
 Result<std::vector<OutboxJob>> claim_due(storage::Connection& c,
                                          const std::vector<std::string>& topics,
@@ -87,4 +97,4 @@ Result<bool> finish_dead(storage::Connection& c, const OutboxJob& job, const std
   return changed == 1;
 }
 
-}  // namespace pratu::notifications::repository
+}  // namespace pratu::platform::outbox

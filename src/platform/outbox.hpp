@@ -1,17 +1,33 @@
 #pragma once
-/// The outbox as the dispatcher uses it: claim due rows with a lease, then finish them, each
-/// finish guarded by the lease (claimed_by and attempts) so a sender whose lease lapsed and
-/// was taken over cannot overwrite the newer claim. Free functions on a connection.
+/// The outbox: work to be done after a transaction commits (a mail to send, a document to
+/// issue), queued in that transaction. A worker claims due rows of its topics with a lease,
+/// then finishes them, each finish guarded by the lease (claimed_by and attempts) so a worker
+/// whose lease lapsed and was taken over cannot overwrite the newer claim. Free functions on a
+/// connection; the notifications module sends mail this way, the documents module issues.
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
-#include "domains/notifications/notifications.hpp"
 #include "storage/database.hpp"
 
-namespace pratu::notifications::repository {
+namespace pratu::platform::outbox {
+
+/// A claimed outbox row: its `attempts` count this claim, and with `claimed_by` they name
+/// the lease that alone may finish it.
+struct OutboxJob {
+  std::int64_t id = 0;
+  std::string topic;
+  std::string payload;  // JSON
+  int attempts = 0;
+  std::int64_t claimed_until = 0;  // when the lease ends (epoch seconds)
+};
+
+/// Queues `payload` (JSON) under `topic`, available at `at`, in `c`'s transaction.
+Result<void> enqueue(storage::Connection& c, std::string_view topic, std::string payload,
+                     std::int64_t at);
 
 /// Claims at most `limit` rows of `topics` that are due at `now` (pending and available, or
 /// claimed under a lease that ended before `now`), oldest first: counts an attempt and leases
@@ -34,4 +50,4 @@ Result<bool> finish_retry(storage::Connection& c, const OutboxJob& job, const st
 Result<bool> finish_dead(storage::Connection& c, const OutboxJob& job, const std::string& worker,
                          std::int64_t now, const std::string& error);
 
-}  // namespace pratu::notifications::repository
+}  // namespace pratu::platform::outbox

@@ -1,5 +1,7 @@
 #include "platform/outbox.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 
 namespace pratu::platform::outbox {
@@ -22,6 +24,12 @@ constexpr std::string_view kDue =
     "OR claimed_until < $1)";
 
 }  // namespace
+
+std::string worker_name(Random& random) {
+  char host[256] = "";
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return std::string(host) + "/" + std::to_string(getpid()) + "/" + random.token(4);
+}
 
 Result<void> enqueue(storage::Connection& c, std::string_view topic, std::string payload,
                      std::int64_t at) {

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/clock.hpp"
 #include "common/result.hpp"
 #include "storage/database.hpp"
 
@@ -24,6 +25,9 @@ struct OutboxJob {
   int attempts = 0;
   std::int64_t claimed_until = 0;  // when the lease ends (epoch seconds)
 };
+
+/// A worker's name for claimed_by, unique among nodes and processes: host/pid/random.
+std::string worker_name(Random& random);
 
 /// Queues `payload` (JSON) under `topic`, available at `at`, in `c`'s transaction.
 Result<void> enqueue(storage::Connection& c, std::string_view topic, std::string payload,

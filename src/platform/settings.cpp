@@ -50,6 +50,14 @@ Setting text(std::string key, std::string description, std::string& field,
                  }};
 }
 
+Setting optional_text(std::string key, std::string description, std::string& field) {
+  return Setting{std::move(key), std::move(description), [&field] { return field; },
+                 [&field](const std::string& value) -> std::optional<std::string> {
+                   field = value;
+                   return std::nullopt;
+                 }};
+}
+
 Setting boolean(std::string key, std::string description, bool& field) {
   return Setting{std::move(key), std::move(description),
                  [&field] { return std::string(field ? "true" : "false"); },

@@ -48,6 +48,8 @@ Setting integer(std::string key, std::string description, int& field, int min, i
 /// Text, one of `allowed` when given, else not empty.
 Setting text(std::string key, std::string description, std::string& field,
              std::set<std::string> allowed = {});
+/// Text that may be empty (empty: the feature is off, or the default applies).
+Setting optional_text(std::string key, std::string description, std::string& field);
 /// true or false.
 Setting boolean(std::string key, std::string description, bool& field);
 

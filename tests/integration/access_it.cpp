@@ -53,9 +53,10 @@ const std::map<std::string, std::string>& sample_parameters() {
       {"code", "bma"},
       {"id", "00000000000000000000000000000000"},  // no such application: 404, never 403
       {"page", "trader"},
-      {"path", "mover_id_card"},      // a document of that application: 404 as well
-      {"question", "mover_id_card"},  // the same, over the API
-      {"message", "1"},               // a message of that application: 404 as well
+      {"path", "mover_id_card"},        // a document of that application: 404 as well
+      {"question", "mover_id_card"},    // the same, over the API
+      {"message", "1"},                 // a message of that application: 404 as well
+      {"number", "DBD-C-2569-999999"},  // no such document: 404 for whoever may look
       // /api/v1/uploads/{id} shares {id}: no such upload, 404 as well (or 412 without tus)
   };
   return samples;

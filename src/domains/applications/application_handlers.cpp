@@ -15,7 +15,9 @@
 #include "common/log.hpp"
 #include "common/text.hpp"
 #include "domains/applications/answer_input.hpp"
+#include "domains/applications/answer_text.hpp"
 #include "domains/applications/document_text.hpp"
+#include "platform/issued_documents.hpp"
 #include "web/access.hpp"
 #include "web/components.hpp"
 #include "web/dates.hpp"
@@ -50,18 +52,6 @@ std::string page_url(const Application& a, std::string_view page, bool return_to
   return app_url(a, "/pages/" + std::string(page)) + (return_to_check ? "?return=check" : "");
 }
 
-// "{name}" placeholders filled from `args`.
-std::string fill(std::string text, const std::vector<std::pair<std::string, std::string>>& args) {
-  for (const auto& [name, value] : args) {
-    const std::string placeholder = "{" + name + "}";
-    for (auto at = text.find(placeholder); at != std::string::npos;
-         at = text.find(placeholder, at + value.size())) {
-      text.replace(at, placeholder.size(), value);
-    }
-  }
-  return text;
-}
-
 std::string problem_message(const web::Translations& t, Locale locale, const AnswerProblem& p) {
   if (p.text) return p.text->in(locale);
   return fill(t.text(locale, p.key), p.args);
@@ -91,25 +81,6 @@ std::string carry_on_url(const Application& a, const FormEvaluation& evaluation,
     return page_url(a, incomplete->id, return_to_check);
   }
   return app_url(a, "/check");
-}
-
-std::string date_text(Locale locale, std::string_view iso) {
-  auto date = parse_iso_date(iso);
-  if (!date) return std::string(iso);
-  const auto seconds = std::chrono::sys_days(*date).time_since_epoch();
-  return web::format_date(locale,
-                          std::chrono::duration_cast<std::chrono::seconds>(seconds).count());
-}
-
-std::string baht_text(std::int64_t satang) {
-  const bool negative = satang < 0;
-  std::uint64_t value =
-      negative ? static_cast<std::uint64_t>(-(satang + 1)) + 1 : static_cast<std::uint64_t>(satang);
-  std::string whole = std::to_string(value / 100);
-  for (int at = static_cast<int>(whole.size()) - 3; at > 0; at -= 3) whole.insert(at, ",");
-  char cents[8];
-  std::snprintf(cents, sizeof cents, ".%02u", static_cast<unsigned>(value % 100));
-  return (negative ? "-" : "") + whole + cents;
 }
 
 // What pages show, and the language they show it in.
@@ -439,94 +410,9 @@ json::value decode_field(const web::Form& form, const Field& field, const std::s
 
 namespace {
 
-// An answer as a person reads it.
+// An answer as a person reads it (answer_text.hpp), in the page's language.
 std::string answer_text(const Field& field, const json::value* value, const View& v) {
-  if (value == nullptr || value->is_null()) return v.text("applications.check.not_provided");
-  switch (field.type) {
-    case FieldType::money:
-      if (value->is_int64()) {
-        return fill(v.text("applications.check.baht"), {{"amount", baht_text(value->get_int64())}});
-      }
-      break;
-    case FieldType::date:
-      if (value->is_string()) return date_text(v.locale, value->get_string());
-      break;
-    case FieldType::choice:
-      if (value->is_string()) {
-        if (const auto* c = field.choice(value->get_string())) return c->label.in(v.locale);
-      }
-      break;
-    case FieldType::choices:
-      if (value->is_array()) {
-        std::string out;
-        for (const auto& code : value->get_array()) {
-          if (!code.is_string()) continue;
-          const auto* c = field.choice(code.get_string());
-          if (!out.empty()) out += ", ";
-          out += c != nullptr ? c->label.in(v.locale) : std::string(code.get_string());
-        }
-        return out;
-      }
-      break;
-    case FieldType::declaration: return v.text("applications.page.declaration_agree");
-    case FieldType::phone:
-    case FieldType::integer: {
-      auto shown = show_answer(field, value, v.locale);
-      if (!shown.values.empty()) return shown.values.front();
-      break;
-    }
-    case FieldType::address:
-      if (value->is_object()) {
-        const auto& a = value->get_object();
-        auto part = [&](const char* name) {
-          const auto* p = a.if_contains(name);
-          return p != nullptr && p->is_string() ? std::string(p->get_string()) : "";
-        };
-        std::vector<std::string> parts;
-        auto add = [&](std::string text, const char* word = nullptr) {
-          if (text.empty()) return;
-          parts.push_back(
-              word == nullptr
-                  ? text
-                  : fill(v.text(std::string("applications.address.") + word), {{"name", text}}));
-        };
-        add(part("house_no"));
-        add(part("moo"), "moo_as");
-        add(part("village"));
-        add(part("soi"), "soi_as");
-        add(part("road"), "road_as");
-        const bool english = v.locale == Locale::en;
-        const SubdistrictPlace* place =
-            v.addresses != nullptr ? v.addresses->subdistrict(part("subdistrict")) : nullptr;
-        if (place != nullptr) {
-          add(english ? place->subdistrict->en_or_th() : place->subdistrict->th);
-          add(english ? place->district->en : place->district->th);
-          add(english ? place->province->en : place->province->th);
-        }
-        add(part("postcode"));
-        std::string out;
-        for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
-        return out;
-      }
-      break;
-    case FieldType::document:
-      if (value->is_object()) {
-        if (const auto* name = value->get_object().if_contains("name"); name && name->is_string()) {
-          return std::string(name->get_string());
-        }
-      }
-      break;
-    case FieldType::group:
-      if (value->is_array()) {
-        return fill(v.text("applications.check.items"),
-                    {{"count", std::to_string(value->get_array().size())}});
-      }
-      break;
-    default: break;
-  }
-  if (value->is_string()) return std::string(value->get_string());
-  if (value->is_int64()) return std::to_string(value->get_int64());
-  return v.text("applications.check.not_provided");
+  return answer_text(field, value, v.t, v.locale, v.addresses);
 }
 
 // The rows of a page's answers (only the questions asked), with Change links when `change`.
@@ -1113,6 +999,27 @@ web::Response ApplicationHandlers::render_submitted(
   }
   if (!notice.empty()) model["notice"] = notice;
   for (const auto& [k, value] : extra) model[k] = value;
+  // The document the application ended with: the applicant opens it, the agency manages it.
+  auto* issued = issued_in_ != nullptr ? issued_in_->find<platform::IssuedDocuments>() : nullptr;
+  if (issued != nullptr &&
+      (template_name == "applications/show" || template_name == "applications/agency_show")) {
+    if (auto found = issued->of_application(a.id); found && *found) {
+      const auto& d = **found;
+      const bool agency = template_name == "applications/agency_show";
+      json::object shown{
+          {"number", d.number},
+          {"title", locale == Locale::en && !d.title_en.empty() ? d.title_en : d.title_th},
+          {"state", d.status},
+          {"state_text", t.text(locale, "documents.state." + d.status)},
+          {"ready", !d.download_url.empty()},
+          {"open_url", agency ? "/agency/documents/" + d.number : d.download_url},
+          {"open_label",
+           t.text(locale, agency ? "applications.issued.manage" : "applications.issued.download")},
+          {"verify_url", d.verify_url}};
+      if (!d.valid_until.empty()) shown["valid_until"] = date_text(locale, d.valid_until);
+      model["issued"] = std::move(shown);
+    }
+  }
   if (template_name == "applications/show" || template_name == "applications/agency_show") {
     json::array sections;
     if (const Form* form = service_.form(a.service)) {

@@ -54,6 +54,7 @@
 #include "domains/applications/upload_service.hpp"
 #include "domains/applications/workflow_service.hpp"
 #include "platform/service_directory.hpp"
+#include "platform/services.hpp"
 #include "web/render.hpp"
 #include "web/route.hpp"
 
@@ -70,6 +71,9 @@ class ApplicationHandlers {
                       const web::Renderer& renderer, const platform::ServiceDirectory& services,
                       Random& random);
   web::Routes routes();
+  /// Where the documents issued for applications are found when a page shows one (the
+  /// documents module offers them once it starts).
+  void find_issued_in(const platform::Services& services) { issued_in_ = &services; }
 
  private:
   Result<web::Response> before_start(const web::Request& request, web::RequestContext& context);
@@ -164,6 +168,7 @@ class ApplicationHandlers {
   MessageService& messages_;
   const web::Renderer& renderer_;
   const platform::ServiceDirectory& services_;
+  const platform::Services* issued_in_ = nullptr;
   Random& random_;
 };
 

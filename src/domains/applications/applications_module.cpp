@@ -9,6 +9,7 @@
 #include "domains/applications/application_api.hpp"
 #include "domains/applications/application_handlers.hpp"
 #include "domains/applications/dashboard_handlers.hpp"
+#include "domains/applications/document_content.hpp"
 #include "domains/applications/document_loader.hpp"
 #include "domains/applications/form_json.hpp"
 #include "domains/applications/form_loader.hpp"
@@ -39,8 +40,10 @@ Result<void> ApplicationsModule::prepare(platform::Shared& shared) {
   PRATU_TRY(documents, load_document_templates(*directory, forms_, workflows_));
   documents_ = std::move(documents);
   for (const auto& [slug, form] : forms_) shared.earned.earn(slug, "e_form", name());
-  // A document template earns nothing: e_license and the other L3 criteria are to be earned
-  // by issuing signed documents (a later step of issue 10), never by a file.
+  // A template earns nothing here: the documents module, which issues and signs, earns the
+  // level-3 criteria of the services it issues for.
+  document_source_ = std::make_unique<ApplicationDocuments>(documents_, forms_);
+  PRATU_CHECK(shared.services.offer<platform::DocumentSource>(name(), *document_source_));
   return ok();
 }
 
@@ -120,6 +123,8 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
                                              settings_);
   workflow_service_ = std::make_unique<WorkflowService>(shared.db, shared.clock, forms_, workflows_,
                                                         *directory, calendar_);
+  workflow_service_->issue_documents(documents_);
+  document_source_->use(shared.translations, addresses_ ? &*addresses_ : nullptr);
   // Every version of a workflow an application may be under is kept (once).
   PRATU_CHECK(workflow_service_->record_versions());
   messages_ =
@@ -127,10 +132,12 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
   handlers_ =
       std::make_unique<ApplicationHandlers>(*service_, *uploads_, *workflow_service_, *messages_,
                                             *shared.renderer, *directory, shared.random);
+  handlers_->find_issued_in(shared.services);
   api_ = std::make_unique<ApplicationApi>(*service_, *uploads_, *workflow_service_,
                                           shared.translations);
   upload_api_ = std::make_unique<UploadApi>(*uploads_, shared.translations);
   wallet_handlers_ = std::make_unique<WalletHandlers>(*uploads_, *shared.renderer);
+  wallet_handlers_->find_issued_in(shared.services);
   workflow_api_ = std::make_unique<WorkflowApi>(*workflow_service_, *messages_, shared.clock);
   // The dashboard counts working days by the same calendar.
   dashboard_handlers_ = std::make_unique<DashboardHandlers>(

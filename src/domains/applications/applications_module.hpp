@@ -19,6 +19,7 @@
 namespace pratu::applications {
 
 class ApplicationApi;
+class ApplicationDocuments;
 class ApplicationHandlers;
 class DashboardHandlers;
 class HolidayHandlers;
@@ -67,6 +68,7 @@ class ApplicationsModule final : public platform::Module {
   std::map<std::string, std::string, std::less<>> workflow_json_;  // serialised, by slug
   DocumentTemplates documents_;  // by slug: the services that issue a document
   std::map<std::string, std::string, std::less<>> document_json_;  // serialised, by slug
+  std::unique_ptr<ApplicationDocuments> document_source_;  // offered to the documents module
   std::unique_ptr<ApplicationService> service_;
   std::unique_ptr<ApplicationHandlers> handlers_;
   std::unique_ptr<ApplicationApi> api_;

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "domains/applications/document_text.hpp"
+#include "platform/issued_documents.hpp"
 #include "web/components.hpp"
 #include "web/dates.hpp"
 #include "web/file_response.hpp"
@@ -45,9 +46,27 @@ Result<web::Response> WalletHandlers::list(const web::Request& request,
                      {"size", file_size_text(t, locale, d.size_bytes)},
                      {"uploaded", web::format_date(locale, d.created_at)}});
   }
+  json::array issued;
+  if (auto* registry =
+          issued_in_ != nullptr ? issued_in_->find<platform::IssuedDocuments>() : nullptr) {
+    PRATU_TRY(mine, registry->of_holder(context.user->user_id));
+    for (const auto& d : mine) {
+      json::object item{
+          {"number", d.number},
+          {"title", locale == web::Locale::en && !d.title_en.empty() ? d.title_en : d.title_th},
+          {"state", d.status},
+          {"state_text", t.text(locale, "documents.state." + d.status)},
+          {"issued", web::format_date(locale, d.issued_at)},
+          {"url", d.download_url},
+          {"verify_url", d.verify_url}};
+      issued.push_back(std::move(item));
+    }
+  }
   json::object model{{"title", t.text(locale, "applications.wallet.title")},
                      {"has_documents", !items.empty()},
-                     {"documents", std::move(items)}};
+                     {"documents", std::move(items)},
+                     {"has_issued", !issued.empty()},
+                     {"issued", std::move(issued)}};
   if (const auto removed = request.query_param("removed")) {
     model["banner"] = web::notification_banner(web::BannerKind::success,
                                                t.text(locale, "applications.wallet.removed_title"),

@@ -9,7 +9,9 @@
 #include "common/unicode_text.hpp"
 #include "domains/applications/application_repository.hpp"
 #include "domains/applications/workflow_loader.hpp"
+#include "platform/document_source.hpp"
 #include "platform/notices.hpp"
+#include "platform/outbox.hpp"
 #include "web/access.hpp"
 
 namespace pratu::applications {
@@ -349,6 +351,16 @@ Result<Application> WorkflowService::take(const web::Principal& who, std::string
                         {"status", text_json(to->label)}};
       PRATU_CHECK(
           platform::notify(c, "applications.applicant_step", told, now, platform::kPortalOnly));
+    }
+    // The state that issues the service's document: the documents module issues it once the
+    // step is committed (a rolled-back step issues nothing).
+    if (documents_ != nullptr) {
+      auto issuing = documents_->find(a.service);
+      if (issuing != documents_->end() && issuing->second.issued_in == t->to) {
+        PRATU_CHECK(platform::outbox::enqueue(
+            c, platform::kIssueDocumentTopic,
+            json::serialize(json::object{{"application", a.public_id}}), now));
+      }
     }
     return ok();
   });

@@ -21,6 +21,7 @@
 #include "common/result.hpp"
 #include "common/shared_calendar.hpp"
 #include "domains/applications/application.hpp"
+#include "domains/applications/document_template.hpp"
 #include "domains/applications/form.hpp"
 #include "domains/applications/workflow.hpp"
 #include "platform/service_directory.hpp"
@@ -63,6 +64,10 @@ class WorkflowService {
                   const std::map<std::string, Form, std::less<>>& forms, const Workflows& workflows,
                   const platform::ServiceDirectory& services,
                   const SharedCalendar& calendar = SharedCalendar::none());
+
+  /// From now on, a step into the state a service's document template names queues the
+  /// document's issue (platform/document_source.hpp) in the step's transaction.
+  void issue_documents(const DocumentTemplates& templates) { documents_ = &templates; }
 
   /// Keeps the text of every workflow version in use (once each), so that an application
   /// goes on under the version it was submitted under after the file changes.
@@ -137,7 +142,8 @@ class WorkflowService {
   const std::map<std::string, Form, std::less<>>& forms_;
   const Workflows& workflows_;
   const platform::ServiceDirectory& services_;
-  const SharedCalendar& calendar_;  // replaced as the holidays change
+  const SharedCalendar& calendar_;                // replaced as the holidays change
+  const DocumentTemplates* documents_ = nullptr;  // the services that issue a document
   // Workflow versions no longer current, read back from workflow_versions as needed.
   std::mutex older_mutex_;
   std::map<std::string, std::shared_ptr<const Workflow>, std::less<>> older_;

@@ -152,7 +152,7 @@ TEST_F(CatalogHandlersTest, ServicePageShowsWhichLevelCriteriaAreMetAndMissing) 
   auto response = call(&CatalogHandlers::service, "/services/liquor-sale-licence", Locale::en,
                        {{"slug", "liquor-sale-licence"}});
   EXPECT_THAT(response.text(),
-              AllOf(HasSubstr("This service is at level L2"),
+              AllOf(HasSubstr("This service is at level L3"),
                     HasSubstr("An electronic licence or document (e-License)</th>"),
                     HasSubstr("Verifiable PDF/A-3 documents</th>"), HasSubstr("Not yet offered"),
                     HasSubstr("<strong>Offered</strong>")));

@@ -37,8 +37,16 @@ std::string item(const std::string& path, std::size_t index) {
 // Applying online, and the e-Form it is, are earned by a form Pratu runs (see apply_earned).
 constexpr std::string_view kEarnedByAForm =
     "is earned by a form Pratu runs (services/<agency>/<slug>/form.yaml), not declared";
+// The electronic licence, its CA-certified signature and its PDF/A-3 are earned by the signed
+// documents Pratu issues (services/<agency>/<slug>/document.yaml).
+constexpr std::string_view kEarnedByADocument =
+    "is earned by the signed documents Pratu issues (services/<agency>/<slug>/document.yaml), "
+    "not declared";
 
-bool is_earned(Criterion criterion) { return criterion == Criterion::e_form; }
+bool is_earned(Criterion criterion) {
+  return criterion == Criterion::e_form || criterion == Criterion::e_license ||
+         criterion == Criterion::ca_signature || criterion == Criterion::pdf_a3;
+}
 
 bool is_document_key(std::string_view key) {
   if (key.empty() || key.size() > 40 || key.front() < 'a' || key.front() > 'z') return false;
@@ -463,8 +471,11 @@ void CatalogLoader::add_service(const std::string& file, std::string_view yaml) 
     for (Criterion criterion : kAllCriteria) {
       const std::string key(criterion_key(criterion));
       if (is_earned(criterion)) {
-        if (online[key].IsDefined())
-          reader.problem(child("online", key), std::string(kEarnedByAForm));
+        if (online[key].IsDefined()) {
+          reader.problem(
+              child("online", key),
+              std::string(criterion == Criterion::e_form ? kEarnedByAForm : kEarnedByADocument));
+        }
         continue;
       }
       service.online.offered[criterion] = reader.boolean(online[key], child("online", key), false);

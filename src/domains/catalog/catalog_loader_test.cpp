@@ -134,6 +134,15 @@ TEST(CatalogLoader, TheEFormAndTheOnlineChannelCannotBeDeclared) {
   EXPECT_THAT(problems(channel), HasSubstr("channels[0]: is earned by a form Pratu runs"));
 }
 
+TEST(CatalogLoader, LevelThreesCriteriaCannotBeDeclared) {
+  for (const char* key : {"e_license", "ca_signature", "pdf_a3"}) {
+    auto declared =
+        load_with_service(replace(kService, "  prefill: true", "  " + std::string(key) + ": true"));
+    EXPECT_THAT(problems(declared), HasSubstr("online." + std::string(key) +
+                                              ": is earned by the signed documents Pratu issues"));
+  }
+}
+
 TEST(CatalogLoader, DocumentKeysAreIdentifiersUniqueInTheirService) {
   auto bad = load_with_service(replace(kService, "key: form_tp", "key: Form TP"));
   EXPECT_THAT(problems(bad), HasSubstr("documents[0].key: must be lower-case letters"));

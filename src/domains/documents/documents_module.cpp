@@ -7,17 +7,52 @@
 
 #include "common/log.hpp"
 #include "crypto/pki.hpp"
+#include "domains/documents/document_handlers.hpp"
+#include "domains/documents/document_issuer.hpp"
+#include "domains/documents/document_service.hpp"
+#include "domains/documents/http_timestamp_client.hpp"
+#include "domains/documents/signing_keys.hpp"
+#include "domains/documents/verifier.hpp"
+#include "platform/agency_directory.hpp"
+#include "platform/document_source.hpp"
+#include "platform/issued_documents.hpp"
+#include "platform/outbox.hpp"
 #include "platform/service_directory.hpp"
 
 namespace pratu::documents {
 
+DocumentsModule::DocumentsModule() = default;
+DocumentsModule::~DocumentsModule() = default;
+
 std::vector<platform::SettingsSection> DocumentsModule::settings() {
+  using platform::integer;
+  using platform::text;
   auto& s = settings_;
   return {{"documents",
-           {platform::text("pki_dir",
-                           "Directory of the keys and certificates documents are signed with "
-                           "(the test hierarchy is made here for the demo)",
-                           s.pki_dir)},
+           {text("pki_dir",
+                 "Directory of the keys and certificates documents are signed with "
+                 "(the test hierarchy is made here for the demo)",
+                 s.pki_dir),
+            platform::optional_text(
+                "timestamp_url",
+                "The RFC 3161 timestamp authority signatures are timestamped by; empty: the "
+                "test authority of pki_dir, in this process",
+                s.timestamp_url),
+            integer("timestamp_timeout_seconds", "How long to wait for the timestamp authority",
+                    s.timestamp_timeout_seconds, 1, 120),
+            integer("issue_threads", "Documents drawn and signed at once on each node",
+                    s.issue_threads, 1, 64),
+            integer("poll_seconds", "How often each node looks for documents to issue",
+                    s.poll_seconds, 1, 3600),
+            integer("batch_size", "Documents to issue claimed at once", s.batch_size, 1, 1000),
+            integer("retry_seconds", "The first wait before a failed issue is tried again",
+                    s.retry_seconds, 1, 86400),
+            integer("verify_max_mib", "The largest PDF anyone may check at /verify, in MiB",
+                    s.verify_max_mib, 1, 100),
+            integer("verify_per_minute", "PDF checks one client address may make a minute",
+                    s.verify_per_minute, 1, 100000),
+            integer("verify_burst", "PDF checks one client address may make at once",
+                    s.verify_burst, 1, 100000)},
            nullptr}};
 }
 
@@ -46,10 +81,61 @@ Result<void> DocumentsModule::prepare(platform::Shared& shared) {
   }
   std::sort(agencies_.begin(), agencies_.end());
   agencies_.erase(std::unique(agencies_.begin(), agencies_.end()), agencies_.end());
+  // A service whose workflow issues a document earns level 3's criteria: Pratu issues it
+  // electronically, signed with a CA-certified key, as PDF/A-3.
+  if (const auto* source = shared.services.find<platform::DocumentSource>()) {
+    for (const auto& issuing : source->issuing_services()) {
+      for (auto criterion : {"e_license", "ca_signature", "pdf_a3"}) {
+        shared.earned.earn(issuing.service, criterion, name());
+      }
+    }
+  }
   return ok();
 }
 
-Result<void> DocumentsModule::start(platform::Shared& /*shared*/) { return ok(); }
+Result<void> DocumentsModule::start(platform::Shared& shared) {
+  PRATU_TRY(source, shared.services.need<platform::DocumentSource>(name()));
+  PRATU_TRY(agencies, shared.services.need<platform::AgencyDirectory>(name()));
+  std::unique_ptr<crypto::TimestampAuthority> timestamp;
+  if (!settings_.timestamp_url.empty()) {
+    HttpTimestampSettings http;
+    http.url = settings_.timestamp_url;
+    http.timeout_ms = settings_.timestamp_timeout_seconds * 1000;
+    http.connect_timeout_ms = std::min(http.timeout_ms, 5000);
+    timestamp = std::make_unique<HttpTimestampClient>(std::move(http), shared.random);
+  }
+  keys_ = std::make_unique<SigningKeys>(settings_.pki_dir, shared.clock, shared.random,
+                                        std::move(timestamp));
+  issuer_ = std::make_unique<DocumentIssuer>(
+      shared.db, shared.blobs, shared.clock, shared.random, *source, *agencies, shared.translations,
+      *keys_, shared.settings.public_url, platform::outbox::worker_name(shared.random));
+  documents_ =
+      std::make_unique<DocumentService>(shared.db, shared.clock, shared.settings.public_url);
+  PRATU_CHECK(shared.services.offer<platform::IssuedDocuments>(name(), *documents_));
+  verifier_ = std::make_unique<Verifier>(*keys_, *documents_, shared.clock);
+  limiter_ = std::make_unique<RateLimiter>(shared.clock, settings_.verify_per_minute,
+                                           settings_.verify_burst);
+  if (shared.renderer != nullptr) {
+    handlers_ = std::make_unique<DocumentHandlers>(
+        *documents_, *verifier_, shared.blobs, *shared.renderer, *limiter_,
+        static_cast<std::size_t>(settings_.verify_max_mib) * 1024 * 1024);
+  }
+  return ok();
+}
+
+std::vector<platform::PeriodicTask> DocumentsModule::housekeeping() {
+  // Several nodes at once are safe: each row is claimed by one of them under a lease.
+  return {
+      {"documents: issue", std::chrono::seconds(settings_.poll_seconds), [this]() -> Result<void> {
+         for (;;) {
+           PRATU_TRY(counts, issuer_->run_once(settings_.batch_size, settings_.issue_threads, 600,
+                                               settings_.retry_seconds));
+           if (counts.issued + counts.failed < settings_.batch_size) return ok();
+         }
+       }}};
+}
+
+web::Routes DocumentsModule::routes() { return handlers_ ? handlers_->routes() : web::Routes{}; }
 
 Result<std::string> DocumentsModule::seed_demo(platform::Shared& shared) {
   return make_test_pki(shared);

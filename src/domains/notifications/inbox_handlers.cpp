@@ -84,6 +84,16 @@ NoticeText describe(const Notice& notice, Locale locale, const web::Translations
     out.text = t.format(
         locale, "notifications.inbox.draft_expiring",
         {{"service", service}, {"date", after ? web::format_date(locale, *after) : std::string()}});
+  } else if (notice.topic == "documents.issued") {
+    out.text = t.format(locale, "notifications.inbox.document_issued",
+                        {{"service", service}, {"number", p.text("number")}});
+  } else if (notice.topic == "documents.status_changed") {
+    const std::string state = p.text("status") == "reinstated" ? "valid" : p.text("status");
+    out.text = t.format(locale, "notifications.inbox.document_status",
+                        {{"service", service},
+                         {"number", p.text("number")},
+                         {"status", t.text(locale, "documents.state." + state)}});
+    out.link = agency ? "" : "/documents";
   } else {
     out.text = t.text(locale, "notifications.inbox.other");
   }

@@ -21,15 +21,6 @@ namespace {
 // housekeeping thread for long.
 constexpr int kRoundsPerPoll = 10;
 
-// Text that may be empty (no login), unlike platform::text.
-platform::Setting optional_text(std::string key, std::string description, std::string& field) {
-  return {std::move(key), std::move(description), [&field] { return field; },
-          [&field](const std::string& v) -> std::optional<std::string> {
-            field = v;
-            return std::nullopt;
-          }};
-}
-
 platform::Setting address(std::string key, std::string description, std::string& field) {
   return {std::move(key), std::move(description), [&field] { return field; },
           [&field](const std::string& v) -> std::optional<std::string> {
@@ -75,8 +66,8 @@ std::vector<platform::SettingsSection> NotificationsModule::settings() {
              s.smtp.url),
         text("smtp_tls", "STARTTLS on an smtp:// URL: try (when offered) or require", s.smtp.tls,
              {"try", "require"}),
-        optional_text("smtp_username", "SMTP login (empty: no AUTH)", s.smtp.username),
-        optional_text("smtp_password", "SMTP password", s.smtp.password),
+        platform::optional_text("smtp_username", "SMTP login (empty: no AUTH)", s.smtp.username),
+        platform::optional_text("smtp_password", "SMTP password", s.smtp.password),
         integer("smtp_connect_timeout_seconds", "Time allowed to connect to the SMTP server",
                 s.smtp.connect_timeout_seconds, 1, 300),
         integer("smtp_timeout_seconds", "Time allowed for sending one message, all in all",
@@ -99,9 +90,9 @@ std::vector<platform::SettingsSection> NotificationsModule::settings() {
              "How text messages leave: none, log (a log line without the number or the text) or "
              "http (sms_url)",
              sms.provider, {"none", "log", "http"}),
-        optional_text("sms_url",
-                      "SMS gateway endpoint (http:// or https://) that is POSTed JSON {to, text}",
-                      sms.url),
+        platform::optional_text(
+            "sms_url", "SMS gateway endpoint (http:// or https://) that is POSTed JSON {to, text}",
+            sms.url),
         header_token("sms_token", "Bearer token for the SMS gateway (empty: none)", sms.token)},
        [&s, &sms]() -> std::optional<std::string> {
          // Each claimed row must be sent before its lease ends, or another node sends it too.

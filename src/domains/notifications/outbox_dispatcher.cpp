@@ -23,12 +23,6 @@ double unit_interval(Random& random) {
 
 }  // namespace
 
-std::string worker_name(Random& random) {
-  char host[256] = "";
-  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
-  return std::string(host) + "/" + std::to_string(getpid()) + "/" + random.token(4);
-}
-
 OutboxDispatcher::OutboxDispatcher(storage::Database& db, const Clock& clock, Random& random,
                                    MailTransport& transport, const NotificationSettings& settings,
                                    std::string message_id_key, std::string worker)

@@ -83,7 +83,6 @@ class OutboxDispatcher {
   std::map<std::string, TextTopic, std::less<>> text_topics_;
 };
 
-/// A name for this process in claimed_by: host, process id and a random part.
-std::string worker_name(Random& random);
+using platform::outbox::worker_name;
 
 }  // namespace pratu::notifications

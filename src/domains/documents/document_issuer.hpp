@@ -1,0 +1,74 @@
+#pragma once
+/// Issues the document an application ends with (docs/adr/0025): takes the outbox rows the
+/// applications module queues when an application enters the state its service's template
+/// names, and for each numbers the document (per prefix and Buddhist-era year), lays it out,
+/// draws it as PDF/A-3 with its data embedded as XML, signs it with the agency's key and a
+/// timestamp (PAdES B-T), keeps the file and tells the holder. A retried row finishes what its
+/// first try began, under the same number; an application is issued one document, ever.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "domains/documents/issued_document.hpp"
+#include "domains/documents/signing_keys.hpp"
+#include "platform/agency_directory.hpp"
+#include "platform/document_source.hpp"
+#include "storage/blob_store.hpp"
+#include "storage/database.hpp"
+#include "web/render.hpp"
+
+namespace pratu::documents {
+
+/// What a round of issue() found to do and did.
+struct IssueCounts {
+  int issued = 0;
+  int failed = 0;  // retried later
+};
+
+class DocumentIssuer {
+ public:
+  DocumentIssuer(storage::Database& db, const storage::BlobStore& blobs, const Clock& clock,
+                 Random& random, const platform::DocumentSource& source,
+                 const platform::AgencyDirectory& agencies, const web::Translations& t,
+                 SigningKeys& keys, std::string public_url, std::string worker);
+
+  /// Issues the document of application `application` (its public id) now, or gives the one
+  /// already issued. not_found when its service issues none.
+  Result<IssuedDocument> issue(std::string_view application);
+
+  /// Claims up to `batch` due issue rows and issues each on `threads` threads at once, then
+  /// finishes the rows: a failure is retried after `retry_seconds`, doubling.
+  Result<IssueCounts> run_once(int batch, int threads, int lease_seconds, int retry_seconds);
+
+  /// Where a document's QR code leads: <public_url>/verify/<number>?c=<code>.
+  std::string verify_url(const IssuedDocument& document) const;
+
+ private:
+  storage::Database& db_;
+  const storage::BlobStore& blobs_;
+  const Clock& clock_;
+  Random& random_;
+  const platform::DocumentSource& source_;
+  const platform::AgencyDirectory& agencies_;
+  const web::Translations& t_;
+  SigningKeys& keys_;
+  std::string public_url_;
+  std::string worker_;
+};
+
+/// A short code a verifier types or the QR code carries: `n` characters of Crockford's base32
+/// (no I, L, O or U).
+std::string verification_code(Random& random, std::size_t n = 10);
+
+/// The document number of the `sequence`th document of `prefix` in Buddhist-era `year`.
+std::string document_number(std::string_view prefix, int year, std::int64_t sequence);
+
+/// The last valid day of a document valid for `validity` from `from` (YYYY-MM-DD): a year from
+/// 5 December 2569 is valid through 4 December 2570. Empty for no term.
+std::string last_valid_day(std::string_view from,
+                           const std::optional<platform::DocumentValidity>& validity);
+
+}  // namespace pratu::documents

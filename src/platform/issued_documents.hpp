@@ -1,0 +1,38 @@
+#pragma once
+/// The documents Pratu issued, as other modules show them (docs/adr/0025): the document of an
+/// application on its page, and a holder's documents in their wallet. Offered by the
+/// documents module when it starts; a module that started before it looks it up when it
+/// answers a request.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace pratu::platform {
+
+/// One issued document, enough to list it and link to it.
+struct IssuedDocumentSummary {
+  std::string number;
+  std::string status;  // "issuing" | "valid" | "suspended" | "revoked" | "expired"
+  std::string title_th, title_en;
+  std::int64_t issued_at = 0;
+  std::string valid_until;   // YYYY-MM-DD; empty: no term
+  std::string download_url;  // empty while issuing
+  std::string verify_url;    // the page anyone checks it at (with its code)
+};
+
+class IssuedDocuments {
+ public:
+  static constexpr const char* kServiceName = "platform::IssuedDocuments";
+  virtual ~IssuedDocuments() = default;
+  /// The document of application `application_id`, if one was issued (or is being issued).
+  virtual Result<std::optional<IssuedDocumentSummary>> of_application(
+      std::int64_t application_id) = 0;
+  /// Every document of `user_id`, newest first.
+  virtual Result<std::vector<IssuedDocumentSummary>> of_holder(std::int64_t user_id) = 0;
+};
+
+}  // namespace pratu::platform

@@ -52,6 +52,7 @@ struct DocumentContent {
   std::string number_prefix;
   std::optional<DocumentValidity> validity;  // nullopt: no term
   std::string template_version;              // "sha256:<hex>" of the template
+  std::string postal_address;  // the application's first address, in Thai; empty: none
 };
 
 /// A service that issues a document, and its agency.

@@ -22,6 +22,11 @@ struct IssuedDocumentSummary {
   std::string valid_until;   // YYYY-MM-DD; empty: no term
   std::string download_url;  // empty while issuing
   std::string verify_url;    // the page anyone checks it at (with its code)
+  std::string delivery;      // "download" | "post" | "counter"
+  bool can_post = false;     // the application gave an address to post a copy to
+  bool delivered = false;    // the printed copy was posted or handed over
+  std::string tracking_number;
+  std::string delivery_url;  // where the holder chooses how it reaches them
 };
 
 class IssuedDocuments {

@@ -340,6 +340,128 @@ TEST_P(IssuedDocumentsTest,
   }
 }
 
+TEST_P(IssuedDocumentsTest, TheHolderAsksForAPrintedCopyAndTheAgencyRecordsItsDelivery) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  approved(applicant);
+  const auto document = issued(applicant);
+  ASSERT_FALSE(document.empty());
+  const std::string number(document.at("number").as_string());
+  const std::string path = "/api/v1/documents/" + number;
+  const auto officer = api_token(app_->port(), kOfficer, kOfficerPassword);
+
+  // The company certificate's application gives no address: no post; the counter it is.
+  auto post = bearer_json(app_->port(), applicant, "POST", path + "/delivery",
+                          json::object{{"delivery", "post"}});
+  EXPECT_EQ(post.status, 422) << post.body;
+  EXPECT_NE(post.body.find("delivery"), std::string::npos);
+  EXPECT_EQ(bearer_json(app_->port(), officer, "POST", path + "/delivered", json::object{}).status,
+            422);  // nothing asked for yet
+  auto counter = bearer_json(app_->port(), applicant, "POST", path + "/delivery",
+                             json::object{{"delivery", "counter"}});
+  ASSERT_EQ(counter.status, 200) << counter.body;
+  EXPECT_EQ(json_object(counter).at("delivery").at("method"), "counter");
+  // Only the holder chooses; only the issuing agency records.
+  const auto other = api_token(app_->port(), kOtherOfficer, kOfficerPassword);
+  EXPECT_EQ(bearer_json(app_->port(), other, "POST", path + "/delivered", json::object{}).status,
+            404);
+  EXPECT_EQ(bearer_json(app_->port(), officer, "POST", path + "/delivery",
+                        json::object{{"delivery", "post"}})
+                .status,
+            403);
+  auto handed = bearer_json(app_->port(), officer, "POST", path + "/delivered", json::object{});
+  ASSERT_EQ(handed.status, 200) << handed.body;
+  EXPECT_TRUE(json_object(handed).at("delivery").as_object().contains("delivered_at"));
+  EXPECT_EQ(bearer_json(app_->port(), officer, "POST", path + "/delivered", json::object{}).status,
+            422);
+  EXPECT_EQ(bearer_json(app_->port(), applicant, "POST", path + "/delivery",
+                        json::object{{"delivery", "download"}})
+                .status,
+            422);  // already handed over
+  const auto detail = json_object(bearer_json(app_->port(), applicant, "GET", path));
+  const auto& history = detail.at("history").as_array();
+  ASSERT_EQ(history.size(), 3u);
+  EXPECT_EQ(history[1].at("kind"), "delivery_chosen");
+  EXPECT_EQ(history[2].at("kind"), "handed_over");
+  const auto notices =
+      json_object(bearer_json(app_->port(), applicant, "GET", "/api/v1/notifications"));
+  bool told = false;
+  for (const auto& n : notices.at("notifications").as_array()) {
+    told = told || n.at("topic") == "documents.delivered";
+  }
+  EXPECT_TRUE(told);
+
+  // The pages: the holder's choice with script off, the officer's posting form.
+  auto browser = signed_in_applicant(app_->port());
+  auto wallet = browser->get("/documents");
+  EXPECT_NE(wallet.body.find("data-issued-delivery"), std::string::npos);
+  auto closed = browser->get("/documents/issued/" + number + "/delivery");
+  EXPECT_EQ(closed.status, 200);
+  EXPECT_NE(closed.body.find("data-delivery-closed"), std::string::npos);
+}
+
+TEST_P(IssuedDocumentsTest, APrintedCopyIsPostedToTheApplicationsAddressWithATrackingNumber) {
+  register_applicant(*client_, "1101700230708", "another-strong-password");
+  const auto applicant = api_token(app_->port(), "1101700230708", "another-strong-password");
+  const std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(4000, '\x42');
+  auto created = bearer_request(app_->port(), applicant, "POST", "/api/v1/uploads", {},
+                                {{"Tus-Resumable", "1.0.0"},
+                                 {"Upload-Length", std::to_string(png.size())},
+                                 {"Upload-Metadata", "filename aWQucG5n"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  ASSERT_EQ(bearer_request(app_->port(), applicant, "PATCH", created.header("Location"), png,
+                           {{"Tus-Resumable", "1.0.0"},
+                            {"Upload-Offset", "0"},
+                            {"Content-Type", "application/offset+octet-stream"}})
+                .status,
+            204);
+  const auto wallet = json_object(bearer_json(app_->port(), applicant, "GET", "/api/v1/wallet"));
+  HttpClient anyone(app_->port());
+  json::value answers =
+      json_object(anyone.get("/api/v1/services/commercial-registration/form/schema"))
+          .at("examples")
+          .as_array()
+          .at(0);
+  use_wallet_file(answers, wallet.at("documents").as_array().at(0).as_object());
+  auto made = bearer_json(app_->port(), applicant, "POST", "/api/v1/applications",
+                          json::object{{"service", "commercial-registration"}});
+  ASSERT_EQ(made.status, 201);
+  const std::string id(json_object(made).at("id").as_string());
+  ASSERT_EQ(bearer_json(app_->port(), applicant, "PATCH", "/api/v1/applications/" + id,
+                        json::object{{"answers", answers}})
+                .status,
+            200);
+  ASSERT_EQ(
+      bearer_request(app_->port(), applicant, "POST", "/api/v1/applications/" + id + "/submit", "",
+                     {{"Idempotency-Key", "k-" + id}})
+          .status,
+      201);
+  const auto officer = api_token(app_->port(), kOfficer, kOfficerPassword);
+  ASSERT_EQ(take_step(app_->port(), officer, id, "start_review").status, 200);
+  ASSERT_EQ(take_step(app_->port(), officer, id, "approve", {{"checklist_confirmed", 1}}).status,
+            200);
+  const auto document = issued(applicant);
+  ASSERT_FALSE(document.empty());
+  const std::string number(document.at("number").as_string());
+  const std::string path = "/api/v1/documents/" + number;
+  ASSERT_EQ(bearer_json(app_->port(), applicant, "POST", path + "/delivery",
+                        json::object{{"delivery", "post"}})
+                .status,
+            200);
+  // The officer sees the address the application gave; a wrong check digit is refused.
+  auto officer_browser = signed_in(app_->port(), kOfficer, kOfficerPassword);
+  auto page = officer_browser->get("/agency/documents/" + number);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("data-delivery-address"), std::string::npos);
+  EXPECT_NE(page.body.find("data-delivered-form"), std::string::npos);
+  auto wrong = bearer_json(app_->port(), officer, "POST", path + "/delivered",
+                           json::object{{"tracking_number", "EE123456784TH"}});
+  EXPECT_EQ(wrong.status, 422);
+  auto posted = bearer_json(app_->port(), officer, "POST", path + "/delivered",
+                            json::object{{"tracking_number", "ee 1234 5678 5th"}});
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  EXPECT_EQ(json_object(posted).at("delivery").at("tracking_number"), "EE123456785TH");
+}
+
 TEST_P(IssuedDocumentsTest, EachWayAFileCanFailIsToldApart) {
   const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
   approved(applicant);

@@ -1016,6 +1016,7 @@ web::Response ApplicationHandlers::render_submitted(
           {"open_label",
            t.text(locale, agency ? "applications.issued.manage" : "applications.issued.download")},
           {"verify_url", d.verify_url}};
+      if (!agency) shown["delivery_url"] = d.delivery_url;
       if (!d.valid_until.empty()) shown["valid_until"] = date_text(locale, d.valid_until);
       model["issued"] = std::move(shown);
     }

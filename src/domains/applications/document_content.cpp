@@ -80,6 +80,16 @@ Result<platform::DocumentContent> ApplicationDocuments::content(
     }
   }
 
+  // Where a printed copy is posted: the first address the application gives, in form order.
+  for (const auto& page : form->second.pages) {
+    for (const auto& field : page.fields) {
+      if (field.type != FieldType::address || !content.postal_address.empty()) continue;
+      if (const auto* value = a.answers.if_contains(field.id); value && value->is_object()) {
+        content.postal_address = answer_text(field, value, t, Locale::th, addresses_);
+      }
+    }
+  }
+
   // The answers shown, in order; an unanswered one is left out, a group's question gives one
   // line per item.
   for (const auto& shown : d.fields) {

@@ -58,7 +58,17 @@ Result<web::Response> WalletHandlers::list(const web::Request& request,
           {"state_text", t.text(locale, "documents.state." + d.status)},
           {"issued", web::format_date(locale, d.issued_at)},
           {"url", d.download_url},
-          {"verify_url", d.verify_url}};
+          {"verify_url", d.verify_url},
+          {"delivery_url", d.delivery_url}};
+      if (d.delivery != "download" && !d.delivery.empty()) {
+        item["delivery_text"] =
+            t.text(locale, std::string("documents.delivery.") +
+                               (d.delivered ? "delivered_" : "chosen_") + d.delivery);
+        if (d.delivered && !d.tracking_number.empty()) {
+          item["delivery_text"] =
+              std::string(item["delivery_text"].as_string()) + " (" + d.tracking_number + ")";
+        }
+      }
       issued.push_back(std::move(item));
     }
   }

@@ -75,6 +75,10 @@ json::object document_json(const IssuedDocument& d, const std::string& state,
       {"valid_until", d.valid_until.empty() ? json::value(nullptr) : json::value(d.valid_until)},
       {"verify_url", verify_url}};
   if (!d.status_reason.empty()) out["status_reason"] = d.status_reason;
+  json::object delivery{{"method", d.delivery}, {"can_post", !d.postal_address.empty()}};
+  if (d.delivered_at != 0) delivery["delivered_at"] = web::iso_date_time(d.delivered_at);
+  if (!d.tracking_number.empty()) delivery["tracking_number"] = d.tracking_number;
+  out["delivery"] = std::move(delivery);
   if (d.status != DocumentStatus::issuing) {
     out["file"] = "/api/v1/documents/" + d.number + "/file";
     out["sha256"] = d.sha256;
@@ -103,7 +107,8 @@ Result<web::Response> DocumentHandlers::file(const web::Request& request,
 web::Response DocumentHandlers::render_agency(const web::Request& request,
                                               web::RequestContext& context, const IssuedDocument& d,
                                               const std::string& action, const std::string& reason,
-                                              const std::vector<FieldError>& errors, int status) {
+                                              const std::vector<FieldError>& errors, int status,
+                                              const std::string& tracking) {
   const auto& t = renderer_.translations();
   const Locale locale = context.locale;
   json::array summary;
@@ -163,12 +168,136 @@ web::Response DocumentHandlers::render_agency(const web::Request& request,
       web::textarea({"reason", t.text(locale, "documents.agency.reason_label"),
                      t.text(locale, "documents.agency.reason_hint"), error_of("reason")},
                     reason, 4);
+  // How the printed copy reaches the holder, and what is left for the agency to do.
+  json::object delivery{{"text", t.text(locale, "documents.delivery.chosen_" + d.delivery)},
+                        {"method", d.delivery},
+                        {"post", d.delivery == "post"},
+                        {"address", d.postal_address},
+                        {"pending", d.delivery != "download" && d.delivered_at == 0 &&
+                                        d.status == DocumentStatus::valid},
+                        {"action_path", "/agency/documents/" + d.number + "/delivered"}};
+  if (d.delivered_at != 0) {
+    delivery["done"] = t.format(
+        locale,
+        d.delivery == "post" ? "documents.delivery.posted_on" : "documents.delivery.handed_on",
+        {{"date", web::format_date_time(locale, d.delivered_at)}, {"tracking", d.tracking_number}});
+  }
+  delivery["tracking"] = web::text_input(
+      {"tracking_number", t.text(locale, "documents.delivery.tracking_label"),
+       t.text(locale, "documents.delivery.tracking_hint"), error_of("tracking_number")},
+      tracking);
+  model["delivery"] = std::move(delivery);
   if (request.query_param("changed")) {
     model["banner"] = web::notification_banner(web::BannerKind::success,
                                                t.text(locale, "documents.agency.changed_title"),
                                                t.text(locale, "documents.agency.changed"));
   }
   return renderer_.page(request, context, "documents/agency_document", std::move(model), status);
+}
+
+Result<web::Response> DocumentHandlers::record_delivery(const web::Request& request,
+                                                        web::RequestContext& context) {
+  auto form = web::Form::parse(request);
+  if (!form) return renderer_.error_page(request, context, 400);
+  const std::string number(request.path_param("number"));
+  const std::string tracking = form->value("tracking_number");
+  PRATU_TRY(document, documents_.for_person(*context.user, number));
+  auto done = documents_.record_delivery(*context.user, number, tracking);
+  if (!done) {
+    if (done.error().code != ErrorCode::invalid_input && done.error().code != ErrorCode::conflict) {
+      return done.error();
+    }
+    std::vector<FieldError> errors = done.error().fields;
+    if (errors.empty()) errors.push_back({"tracking_number", done.error().message_key});
+    return render_agency(request, context, document, "", "", errors, 422, tracking);
+  }
+  return web::Response::redirect("/agency/documents/" + number + "?changed=1");
+}
+
+web::Response DocumentHandlers::render_delivery(const web::Request& request,
+                                                web::RequestContext& context,
+                                                const IssuedDocument& d, const std::string& chosen,
+                                                const std::vector<FieldError>& errors, int status) {
+  const auto& t = renderer_.translations();
+  const Locale locale = context.locale;
+  json::array summary;
+  std::string error;
+  for (const auto& e : errors) {
+    const std::string message = t.text(locale, e.message_key);
+    summary.push_back(json::object{{"field", e.field}, {"message", message}});
+    if (error.empty()) error = message;
+  }
+  std::vector<web::Choice> choices{{"download", t.text(locale, "documents.delivery.download"), ""}};
+  if (!d.postal_address.empty()) {
+    choices.push_back({"post", t.text(locale, "documents.delivery.post"), d.postal_address});
+  }
+  choices.push_back({"counter", t.text(locale, "documents.delivery.counter"), ""});
+  json::object model{{"title", t.text(locale, "documents.delivery.title")},
+                     {"errors", std::move(summary)},
+                     {"number", d.number},
+                     {"document_title", title_in(d, locale)},
+                     {"no_address", d.postal_address.empty()},
+                     {"closed", d.delivered_at != 0 || d.status != DocumentStatus::valid},
+                     {"action_path", "/documents/issued/" + d.number + "/delivery"}};
+  model["delivery"] =
+      web::radios({"delivery", t.text(locale, "documents.delivery.label"), "", error}, choices,
+                  chosen.empty() ? d.delivery : chosen);
+  return renderer_.page(request, context, "documents/delivery", std::move(model), status);
+}
+
+Result<web::Response> DocumentHandlers::delivery_page(const web::Request& request,
+                                                      web::RequestContext& context) {
+  PRATU_TRY(document, documents_.for_person(*context.user, request.path_param("number")));
+  if (document.holder_user_id != context.user->user_id) return Error::not_found("document");
+  return render_delivery(request, context, document, "", {}, 200);
+}
+
+Result<web::Response> DocumentHandlers::choose_delivery(const web::Request& request,
+                                                        web::RequestContext& context) {
+  auto form = web::Form::parse(request);
+  if (!form) return renderer_.error_page(request, context, 400);
+  const std::string number(request.path_param("number"));
+  PRATU_TRY(document, documents_.for_person(*context.user, number));
+  if (document.holder_user_id != context.user->user_id) return Error::not_found("document");
+  const std::string chosen = form->value("delivery");
+  auto delivery = delivery_of(chosen);
+  if (!delivery) {
+    return render_delivery(request, context, document, chosen,
+                           {{"delivery", "documents.errors.delivery_required"}}, 422);
+  }
+  auto done = documents_.choose_delivery(*context.user, number, *delivery);
+  if (!done) {
+    if (done.error().code != ErrorCode::invalid_input) return done.error();
+    return render_delivery(request, context, document, chosen, done.error().fields, 422);
+  }
+  return web::Response::redirect("/documents?delivery=" + number);
+}
+
+Result<web::Response> DocumentHandlers::api_delivery(const web::Request& request,
+                                                     web::RequestContext& context) {
+  PRATU_TRY(parsed, web::parse_json_body(request.body, {kStatusBody, 2}));
+  const auto* body = parsed.if_object();
+  const auto* value = body != nullptr ? body->if_contains("delivery") : nullptr;
+  auto delivery = value != nullptr && value->is_string() ? delivery_of(value->get_string())
+                                                         : std::optional<Delivery>();
+  if (!delivery) return Error::invalid({{"delivery", "documents.errors.delivery_required"}});
+  PRATU_TRY(d, documents_.choose_delivery(*context.user, request.path_param("number"), *delivery));
+  const std::string today = iso_date(thai_date(std::time(nullptr)));
+  return web::Response::json(json::serialize(
+      document_json(d, DocumentService::state_on(d, today), documents_.verify_url(d))));
+}
+
+Result<web::Response> DocumentHandlers::api_delivered(const web::Request& request,
+                                                      web::RequestContext& context) {
+  PRATU_TRY(parsed, web::parse_json_body(request.body, {kStatusBody, 2}));
+  const auto* body = parsed.if_object();
+  const auto* value = body != nullptr ? body->if_contains("tracking_number") : nullptr;
+  const std::string tracking =
+      value != nullptr && value->is_string() ? std::string(value->get_string()) : std::string();
+  PRATU_TRY(d, documents_.record_delivery(*context.user, request.path_param("number"), tracking));
+  const std::string today = iso_date(thai_date(std::time(nullptr)));
+  return web::Response::json(json::serialize(
+      document_json(d, DocumentService::state_on(d, today), documents_.verify_url(d))));
 }
 
 Result<web::Response> DocumentHandlers::agency_page(const web::Request& request,
@@ -451,6 +580,25 @@ web::Routes DocumentHandlers::routes() {
   r.back().owner = owner;
   r.back().body_limit = kStatusBody;
   // Anyone checks a document: no account, no enumeration beyond "unknown number".
+  r.push_back(route("POST", "/agency/documents/{number}/delivered", Access::agency_officer,
+                    Surface::page, "agency_document_delivered",
+                    web::bound(this, &DocumentHandlers::record_delivery)));
+  r.back().owner = owner;
+  r.back().body_limit = kStatusBody;
+  r.push_back(route("GET", "/documents/issued/{number}/delivery", Access::applicant, Surface::page,
+                    "document_delivery", web::bound(this, &DocumentHandlers::delivery_page)));
+  r.push_back(route("POST", "/documents/issued/{number}/delivery", Access::applicant, Surface::page,
+                    "document_delivery_choose",
+                    web::bound(this, &DocumentHandlers::choose_delivery)));
+  r.back().body_limit = kStatusBody;
+  r.push_back(route("POST", "/api/v1/documents/{number}/delivery", Access::applicant, Surface::api,
+                    "api_document_delivery", web::bound(this, &DocumentHandlers::api_delivery)));
+  r.back().body_limit = kStatusBody;
+  r.push_back(route("POST", "/api/v1/documents/{number}/delivered", Access::agency_officer,
+                    Surface::api, "api_document_delivered",
+                    web::bound(this, &DocumentHandlers::api_delivered)));
+  r.back().owner = owner;
+  r.back().body_limit = kStatusBody;
   r.push_back(route("GET", "/verify", Access::anyone, Surface::page, "verify",
                     web::bound(this, &DocumentHandlers::verify_page)));
   r.back().forms = web::Forms::anonymous;

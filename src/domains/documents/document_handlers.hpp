@@ -5,6 +5,9 @@
 ///   GET  /documents/issued/{number}              the holder or the issuing agency's staff: the signed PDF
 ///   GET  /agency/documents/{number}              the issuing agency's staff: the document, its history, its status form
 ///   POST /agency/documents/{number}/status       an officer of the issuing agency: suspend, reinstate or revoke, with a reason
+///   POST /agency/documents/{number}/delivered    an officer of the issuing agency: posted (tracking number) or handed over
+///   GET  /documents/issued/{number}/delivery     the holder: how a printed copy reaches them
+///   POST /documents/issued/{number}/delivery     the holder: post, counter or download only
 ///   GET  /verify                                 anyone: check a document by number and code, or by uploading it
 ///   GET  /verify/lookup                          anyone: the number and code typed, sent on to /verify/{number}
 ///   GET  /verify/{number}                        anyone: where the document stands (the holder's name in full with ?c=<code>)
@@ -12,6 +15,8 @@
 ///   GET  /api/v1/documents                       the person signed in: their documents
 ///   GET  /api/v1/documents/{number}              the holder or the issuing agency's staff: one document and its history
 ///   POST /api/v1/documents/{number}/status       an officer of the issuing agency: {"action", "reason"}
+///   POST /api/v1/documents/{number}/delivery     the holder: {"delivery": "post" | "counter" | "download"}
+///   POST /api/v1/documents/{number}/delivered    an officer of the issuing agency: {"tracking_number"} (post) or {}
 ///   POST /api/v1/verify                          anyone: a PDF in, a verdict out
 // clang-format on
 ///
@@ -46,6 +51,14 @@ class DocumentHandlers {
   Result<web::Response> file(const web::Request& request, web::RequestContext& context);
   Result<web::Response> agency_page(const web::Request& request, web::RequestContext& context);
   Result<web::Response> change_status(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> record_delivery(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> delivery_page(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> choose_delivery(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> api_delivery(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> api_delivered(const web::Request& request, web::RequestContext& context);
+  web::Response render_delivery(const web::Request& request, web::RequestContext& context,
+                                const IssuedDocument& document, const std::string& chosen,
+                                const std::vector<FieldError>& errors, int status);
   Result<web::Response> verify_page(const web::Request& request, web::RequestContext& context);
   Result<web::Response> lookup(const web::Request& request, web::RequestContext& context);
   Result<web::Response> status_page(const web::Request& request, web::RequestContext& context);
@@ -61,7 +74,7 @@ class DocumentHandlers {
   web::Response render_agency(const web::Request& request, web::RequestContext& context,
                               const IssuedDocument& document, const std::string& action,
                               const std::string& reason, const std::vector<FieldError>& errors,
-                              int status);
+                              int status, const std::string& tracking = {});
   /// Refuses a check when the client's address has used its share: 0 or the seconds to wait.
   std::int64_t throttled(const web::Request& request);
 

@@ -107,6 +107,7 @@ Result<IssuedDocument> DocumentIssuer::issue(std::string_view application) {
               d.issued_at = now;
               d.valid_from = iso_date(today);
               d.valid_until = last_valid_day(d.valid_from, content->validity);
+              d.postal_address = content->postal_address;
               PRATU_TRY(id, repository::insert(c, d));
               d.id = id;
               return d;

@@ -29,7 +29,8 @@ namespace {
 constexpr std::string_view kColumns =
     "id, number, code, application_id, service, agency, holder_user_id, holder_name, kind, "
     "title_th, title_en, issued_at, valid_from, valid_until, status, status_since, "
-    "status_reason, sha256, size_bytes, signer_serial, delivery";
+    "status_reason, sha256, size_bytes, signer_serial, delivery, postal_address, tracking_number, "
+    "delivered_at";
 
 IssuedDocument from_row(const storage::Row& r) {
   IssuedDocument d;
@@ -54,6 +55,9 @@ IssuedDocument from_row(const storage::Row& r) {
   d.size_bytes = r.int64(18);
   d.signer_serial = r.text(19);
   d.delivery = r.text(20);
+  d.postal_address = r.text(21);
+  d.tracking_number = r.text(22);
+  d.delivered_at = r.int64(23);
   return d;
 }
 
@@ -86,11 +90,12 @@ Result<std::int64_t> insert(storage::Connection& c, const IssuedDocument& d) {
   PRATU_TRY(row,
             c.query_one("INSERT INTO documents (number, code, application_id, service, agency, "
                         "holder_user_id, holder_name, kind, title_th, title_en, issued_at, "
-                        "valid_from, valid_until, status, status_since) VALUES ($1, $2, $3, $4, "
-                        "$5, $6, $7, $8, $9, $10, $11, $12, $13, 'issuing', $11) RETURNING id",
+                        "valid_from, valid_until, status, status_since, postal_address) VALUES ("
+                        "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'issuing', $11, "
+                        "$14) RETURNING id",
                         {d.number, d.code, d.application_id, d.service, d.agency, d.holder_user_id,
                          d.holder_name, d.kind, d.title_th, d.title_en, d.issued_at, d.valid_from,
-                         null_if_empty(d.valid_until)}));
+                         null_if_empty(d.valid_until), null_if_empty(d.postal_address)}));
   if (!row) return Error::internal("documents insert returned no id");
   return row->int64(0);
 }
@@ -111,6 +116,21 @@ Result<bool> change_status(storage::Connection& c, std::int64_t id, DocumentStat
                                "status_reason = $3 WHERE id = $4 AND status = $5",
                                {std::string(status_key(to)), now, null_if_empty(reason), id,
                                 std::string(status_key(from))}));
+  return changed == 1;
+}
+
+Result<bool> choose_delivery(storage::Connection& c, std::int64_t id, const std::string& delivery) {
+  PRATU_TRY(changed, c.execute("UPDATE documents SET delivery = $1 WHERE id = $2 AND "
+                               "delivered_at IS NULL",
+                               {delivery, id}));
+  return changed == 1;
+}
+
+Result<bool> mark_delivered(storage::Connection& c, std::int64_t id, const std::string& delivery,
+                            const std::string& tracking_number, std::int64_t now) {
+  PRATU_TRY(changed, c.execute("UPDATE documents SET tracking_number = $1, delivered_at = $2 "
+                               "WHERE id = $3 AND delivery = $4 AND delivered_at IS NULL",
+                               {null_if_empty(tracking_number), now, id, delivery}));
   return changed == 1;
 }
 

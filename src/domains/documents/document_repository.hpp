@@ -30,6 +30,15 @@ Result<bool> mark_signed(storage::Connection& c, std::int64_t id, const std::str
 Result<bool> change_status(storage::Connection& c, std::int64_t id, DocumentStatus from,
                            DocumentStatus to, std::int64_t now, const std::string& reason);
 
+/// Sets how document `id` reaches its holder ("download", "post", "counter"). False once it
+/// was posted or handed over.
+Result<bool> choose_delivery(storage::Connection& c, std::int64_t id, const std::string& delivery);
+
+/// Records that document `id` was posted (with `tracking_number`) or handed over at `now`.
+/// False unless its delivery is `delivery` and it was not delivered yet.
+Result<bool> mark_delivered(storage::Connection& c, std::int64_t id, const std::string& delivery,
+                            const std::string& tracking_number, std::int64_t now);
+
 Result<std::optional<IssuedDocument>> by_application(storage::Connection& c,
                                                      std::int64_t application_id);
 Result<std::optional<IssuedDocument>> by_number(storage::Connection& c, std::string_view number);

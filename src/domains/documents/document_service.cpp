@@ -39,6 +39,40 @@ bool is_thai_mark(std::string_view text, std::size_t at) {
 
 }  // namespace
 
+std::optional<Delivery> delivery_of(std::string_view key) {
+  for (auto d : {Delivery::download, Delivery::post, Delivery::counter}) {
+    if (delivery_key(d) == key) return d;
+  }
+  return std::nullopt;
+}
+
+std::string_view delivery_key(Delivery delivery) {
+  switch (delivery) {
+    case Delivery::download: return "download";
+    case Delivery::post: return "post";
+    case Delivery::counter: return "counter";
+  }
+  return "download";
+}
+
+bool is_tracking_number(std::string_view text) {
+  if (text.size() != 13 || text.substr(11) != "TH") return false;
+  auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (!upper(text[0]) || !upper(text[1])) return false;
+  static constexpr int kWeights[8] = {8, 6, 4, 2, 3, 5, 9, 7};
+  int sum = 0;
+  for (int i = 0; i < 8; ++i) {
+    if (!digit(text[2 + i])) return false;
+    sum += (text[2 + i] - '0') * kWeights[i];
+  }
+  if (!digit(text[10])) return false;
+  int check = 11 - sum % 11;
+  if (check == 10) check = 0;
+  if (check == 11) check = 5;
+  return text[10] - '0' == check;
+}
+
 std::optional<StatusAction> status_action_of(std::string_view key) {
   if (key == "suspend") return StatusAction::suspend;
   if (key == "reinstate") return StatusAction::reinstate;
@@ -193,6 +227,87 @@ Result<IssuedDocument> DocumentService::change_status(const web::Principal& who,
   return document;
 }
 
+void describe_delivery(const IssuedDocument& d, platform::IssuedDocumentSummary& s) {
+  s.delivery = d.delivery;
+  s.can_post = !d.postal_address.empty();
+  s.delivered = d.delivered_at != 0;
+  s.tracking_number = d.tracking_number;
+  if (d.status == DocumentStatus::valid && d.delivered_at == 0) {
+    s.delivery_url = "/documents/issued/" + d.number + "/delivery";
+  }
+}
+
+Result<IssuedDocument> DocumentService::choose_delivery(const web::Principal& who,
+                                                        std::string_view number,
+                                                        Delivery delivery) {
+  PRATU_TRY(document, for_person(who, number));
+  if (document.holder_user_id != who.user_id) return Error::not_found("document");
+  if (document.status != DocumentStatus::valid || document.delivered_at != 0) {
+    return Error::invalid({{"delivery", "documents.errors.delivery_closed"}});
+  }
+  if (delivery == Delivery::post && document.postal_address.empty()) {
+    return Error::invalid({{"delivery", "documents.errors.no_address"}});
+  }
+  const std::string key(delivery_key(delivery));
+  const std::int64_t now = clock_.now_seconds();
+  auto written = db_.write([&](storage::Connection& c) -> Result<void> {
+    PRATU_TRY(changed, repository::choose_delivery(c, document.id, key));
+    if (!changed) return Error::invalid({{"delivery", "documents.errors.delivery_closed"}});
+    json::object detail{{"delivery", key}};
+    if (delivery == Delivery::post) detail["address"] = document.postal_address;
+    return repository::add_event(
+        c, document.id, {now, "delivery_chosen", who.user_id, "", json::serialize(detail)});
+  });
+  if (!written) return written.error();
+  document.delivery = key;
+  return document;
+}
+
+Result<IssuedDocument> DocumentService::record_delivery(const web::Principal& who,
+                                                        std::string_view number,
+                                                        std::string_view tracking_number) {
+  PRATU_TRY(document, for_person(who, number));
+  if (!web::is_agency_role(who.role) || who.agency_code != document.agency) {
+    return Error::not_found("document " + std::string(number));
+  }
+  if (document.delivery == "download" || document.delivered_at != 0) {
+    return Error::invalid({{"tracking_number", "documents.errors.nothing_to_deliver"}});
+  }
+  std::string tracking;
+  if (document.delivery == "post") {
+    for (char ch : tracking_number) {
+      if (ch == ' ' || ch == '-') continue;
+      tracking += (ch >= 'a' && ch <= 'z') ? static_cast<char>(ch - 'a' + 'A') : ch;
+    }
+    if (!is_tracking_number(tracking)) {
+      return Error::invalid({{"tracking_number", "documents.errors.tracking_number"}});
+    }
+  }
+  const std::int64_t now = clock_.now_seconds();
+  const std::string kind = document.delivery == "post" ? "posted" : "handed_over";
+  auto written = db_.write([&](storage::Connection& c) -> Result<void> {
+    PRATU_TRY(changed,
+              repository::mark_delivered(c, document.id, document.delivery, tracking, now));
+    if (!changed) {
+      return Error{ErrorCode::conflict, "documents.errors.changed_meanwhile", "delivered", {}, 0};
+    }
+    json::object detail;
+    if (!tracking.empty()) detail["tracking_number"] = tracking;
+    PRATU_CHECK(repository::add_event(c, document.id,
+                                      {now, kind, who.user_id, "", json::serialize(detail)}));
+    json::object payload{{"user_id", document.holder_user_id},
+                         {"service", document.service},
+                         {"number", document.number},
+                         {"delivery", kind}};
+    if (!tracking.empty()) payload["tracking_number"] = tracking;
+    return platform::notify(c, "documents.delivered", payload, now, platform::kPortalOnly);
+  });
+  if (!written) return written.error();
+  document.tracking_number = tracking;
+  document.delivered_at = now;
+  return document;
+}
+
 platform::IssuedDocumentSummary DocumentService::summary(const IssuedDocument& d) const {
   platform::IssuedDocumentSummary s;
   s.number = d.number;
@@ -203,6 +318,7 @@ platform::IssuedDocumentSummary DocumentService::summary(const IssuedDocument& d
   s.valid_until = d.valid_until;
   if (d.status != DocumentStatus::issuing) s.download_url = download_url(d);
   s.verify_url = verify_url(d);
+  describe_delivery(d, s);
   return s;
 }
 

@@ -34,6 +34,15 @@ struct PublicView {
   std::int64_t since = 0;     // when it came to that state (expired: the day after its term)
 };
 
+/// How the holder receives the document besides downloading it.
+enum class Delivery { download, post, counter };
+std::optional<Delivery> delivery_of(std::string_view key);
+std::string_view delivery_key(Delivery delivery);
+
+/// Whether `text` is a Thai Post tracking number (UPU S10: two letters, eight digits, a check
+/// digit, "TH"), its check digit right.
+bool is_tracking_number(std::string_view text);
+
 /// "สมชาย ใจดี" as "ส••••• ใ•••": each word's first letter, the rest hidden.
 std::string masked_name(std::string_view name);
 
@@ -59,6 +68,17 @@ class DocumentService final : public platform::IssuedDocuments {
   Result<IssuedDocument> change_status(const web::Principal& who, std::string_view number,
                                        StatusAction action, std::string_view reason);
 
+  /// The holder chooses how a printed copy reaches them: by post (to the application's
+  /// address; refused when it gave none), at the counter, or none (download only). Refused
+  /// once it was posted or handed over, and for a document that is not valid.
+  Result<IssuedDocument> choose_delivery(const web::Principal& who, std::string_view number,
+                                         Delivery delivery);
+
+  /// `who` (staff of the issuing agency) records that the printed copy was posted, with its
+  /// tracking number, or handed over at the counter; the holder is told.
+  Result<IssuedDocument> record_delivery(const web::Principal& who, std::string_view number,
+                                         std::string_view tracking_number);
+
   /// Where the holder downloads it.
   static std::string download_url(const IssuedDocument& document);
   /// Where anyone checks it, with its code.
@@ -77,5 +97,8 @@ class DocumentService final : public platform::IssuedDocuments {
   const Clock& clock_;
   std::string public_url_;
 };
+
+/// The summary's delivery fields for `document`.
+void describe_delivery(const IssuedDocument& document, platform::IssuedDocumentSummary& summary);
 
 }  // namespace pratu::documents

@@ -35,7 +35,10 @@ struct IssuedDocument {
   std::string sha256;  // of the signed file; empty while issuing
   std::int64_t size_bytes = 0;
   std::string signer_serial;
-  std::string delivery = "download";
+  std::string delivery = "download";  // "download" | "post" | "counter"
+  std::string postal_address;         // where a printed copy goes; empty: none given
+  std::string tracking_number;        // post: the Thai Post number, once posted
+  std::int64_t delivered_at = 0;      // posted or handed over; 0: not yet
 
   /// Whether its term ended before `today` (YYYY-MM-DD).
   bool expired_on(std::string_view today) const {

@@ -87,6 +87,15 @@ NoticeText describe(const Notice& notice, Locale locale, const web::Translations
   } else if (notice.topic == "documents.issued") {
     out.text = t.format(locale, "notifications.inbox.document_issued",
                         {{"service", service}, {"number", p.text("number")}});
+  } else if (notice.topic == "documents.delivered") {
+    out.text = p.text("delivery") == "posted"
+                   ? t.format(locale, "notifications.inbox.document_posted",
+                              {{"service", service},
+                               {"number", p.text("number")},
+                               {"tracking", p.text("tracking_number")}})
+                   : t.format(locale, "notifications.inbox.document_handed_over",
+                              {{"service", service}, {"number", p.text("number")}});
+    out.link = agency ? "" : "/documents";
   } else if (notice.topic == "documents.status_changed") {
     const std::string state = p.text("status") == "reinstated" ? "valid" : p.text("status");
     out.text = t.format(locale, "notifications.inbox.document_status",

@@ -219,6 +219,8 @@ const std::vector<RouteRow>& route_rows() {
       {"POST", "/api/v1/applications/{id}/documents", owner, Resource::application, 0, nothing,
        nothing, R"({"question":"mover_id_card","document":"{document}"})"},
       {"DELETE", "/api/v1/applications/{id}/documents/{question}", owner, Resource::application, 0},
+      {"POST", "/applications/{id}/renew", owner, Resource::application, 0},
+      {"POST", "/api/v1/applications/{id}/renewal", owner, Resource::application, 0},
       {"POST", "/api/v1/applications/{id}/amendment", owner, Resource::application, 0, nothing,
        nothing, R"({"answers":{"head_name":"{intruder}"},"revision":{revision},"send":true})"},
       // The workflow's API: the applicant's and the agency's.

@@ -462,6 +462,104 @@ TEST_P(IssuedDocumentsTest, APrintedCopyIsPostedToTheApplicationsAddressWithATra
   EXPECT_EQ(json_object(posted).at("delivery").at("tracking_number"), "EE123456785TH");
 }
 
+TEST_P(IssuedDocumentsTest,
+       ALicenceWithATermIsRenewedFromItsAnswersAndTheNewOneSaysWhatItReplaces) {
+  register_applicant(*client_, "1101700230708", "another-strong-password");
+  const auto applicant = api_token(app_->port(), "1101700230708", "another-strong-password");
+  const std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(4000, '\x42');
+  auto created = bearer_request(app_->port(), applicant, "POST", "/api/v1/uploads", {},
+                                {{"Tus-Resumable", "1.0.0"},
+                                 {"Upload-Length", std::to_string(png.size())},
+                                 {"Upload-Metadata", "filename aWQucG5n"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  ASSERT_EQ(bearer_request(app_->port(), applicant, "PATCH", created.header("Location"), png,
+                           {{"Tus-Resumable", "1.0.0"},
+                            {"Upload-Offset", "0"},
+                            {"Content-Type", "application/offset+octet-stream"}})
+                .status,
+            204);
+  const auto wallet = json_object(bearer_json(app_->port(), applicant, "GET", "/api/v1/wallet"));
+  HttpClient anyone(app_->port());
+  json::value answers =
+      json_object(anyone.get("/api/v1/services/food-premises-licence/form/schema"))
+          .at("examples")
+          .as_array()
+          .at(0);
+  use_wallet_file(answers, wallet.at("documents").as_array().at(0).as_object());
+  const auto officer = api_token(app_->port(), "officer.bma@demo.pratu.example", kOfficerPassword);
+  auto send_and_approve = [&](const std::string& id) {
+    ASSERT_EQ(
+        bearer_request(app_->port(), applicant, "POST", "/api/v1/applications/" + id + "/submit",
+                       "", {{"Idempotency-Key", "k-" + id}})
+            .status,
+        201);
+    ASSERT_EQ(take_step(app_->port(), officer, id, "start_review").status, 200);
+    ASSERT_EQ(take_step(app_->port(), officer, id, "approve", {{"checklist_confirmed", 1}}).status,
+              200);
+  };
+  auto made = bearer_json(app_->port(), applicant, "POST", "/api/v1/applications",
+                          json::object{{"service", "food-premises-licence"}});
+  ASSERT_EQ(made.status, 201);
+  const std::string first(json_object(made).at("id").as_string());
+  ASSERT_EQ(bearer_json(app_->port(), applicant, "PATCH", "/api/v1/applications/" + first,
+                        json::object{{"answers", answers}})
+                .status,
+            200);
+  send_and_approve(first);
+  const auto original = issued(applicant);
+  ASSERT_FALSE(original.empty());
+  const std::string old_number(original.at("number").as_string());
+  EXPECT_FALSE(original.at("valid_until").is_null());
+
+  // The renewal starts from the licence's answers; someone else's application is not found.
+  const auto stranger = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  EXPECT_EQ(
+      bearer_request(app_->port(), stranger, "POST", "/api/v1/applications/" + first + "/renewal")
+          .status,
+      404);
+  auto renewal =
+      bearer_request(app_->port(), applicant, "POST", "/api/v1/applications/" + first + "/renewal");
+  ASSERT_EQ(renewal.status, 201) << renewal.body;
+  const std::string second(json_object(renewal).at("id").as_string());
+  EXPECT_EQ(json_object(renewal).at("renews").as_string(), old_number);
+  const auto draft =
+      json_object(bearer_json(app_->port(), applicant, "GET", "/api/v1/applications/" + second));
+  EXPECT_EQ(draft.at("answers").at("premises_name"), answers.at("premises_name"));
+  // A second renewal while the draft is open is refused; nothing typed is overwritten.
+  EXPECT_EQ(
+      bearer_request(app_->port(), applicant, "POST", "/api/v1/applications/" + first + "/renewal")
+          .status,
+      409);
+  send_and_approve(second);
+  const auto renewed = issued(applicant, 2);
+  ASSERT_FALSE(renewed.empty());
+  const std::string new_number(renewed.at("number").as_string());
+  EXPECT_NE(new_number, old_number);
+  const auto detail =
+      json_object(bearer_json(app_->port(), applicant, "GET", "/api/v1/documents/" + new_number));
+  EXPECT_EQ(detail.at("replaces").as_string(), old_number);
+  TempDir dir;
+  const auto path = write(dir, "renewed.pdf", file_of(applicant, new_number));
+  auto text = run_command("pdftotext -raw " + shell_quoted(path) + " -");
+  EXPECT_NE(text.output.find(old_number), std::string::npos) << text.output;
+  auto xml = run_command("cd " + shell_quoted(dir.path()) +
+                         " && pdfdetach -saveall renewed.pdf && cat pratu-document.xml");
+  EXPECT_NE(xml.output.find("<Replaces>" + old_number + "</Replaces>"), std::string::npos);
+
+  // A certificate with no term is not renewed.
+  const std::string certificate = submit_company_certificate(app_->port(), stranger);
+  const auto dbd = api_token(app_->port(), kOfficer, kOfficerPassword);
+  ASSERT_EQ(take_step(app_->port(), dbd, certificate, "start_review").status, 200);
+  ASSERT_EQ(
+      take_step(app_->port(), dbd, certificate, "approve", {{"checklist_confirmed", 1}}).status,
+      200);
+  ASSERT_FALSE(issued(stranger).empty());
+  EXPECT_EQ(bearer_request(app_->port(), stranger, "POST",
+                           "/api/v1/applications/" + certificate + "/renewal")
+                .status,
+            422);
+}
+
 TEST_P(IssuedDocumentsTest, EachWayAFileCanFailIsToldApart) {
   const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
   approved(applicant);

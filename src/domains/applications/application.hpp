@@ -42,6 +42,7 @@ struct Application {
   std::int64_t state_since = 0;  // when it entered that state
   std::int64_t assigned_to = 0;  // the officer who has it (a user id), 0: nobody yet
   std::int64_t assigned_at = 0;
+  std::string renews;  // the document number this application renews; empty: none
 };
 
 /// One line of an agency's work queue.

@@ -1017,6 +1017,9 @@ web::Response ApplicationHandlers::render_submitted(
            t.text(locale, agency ? "applications.issued.manage" : "applications.issued.download")},
           {"verify_url", d.verify_url}};
       if (!agency) shown["delivery_url"] = d.delivery_url;
+      if (!agency && !d.valid_until.empty() && (d.status == "valid" || d.status == "expired")) {
+        shown["renew_action"] = app_url(a, "/renew");
+      }
       if (!d.valid_until.empty()) shown["valid_until"] = date_text(locale, d.valid_until);
       model["issued"] = std::move(shown);
     }
@@ -1854,6 +1857,41 @@ Result<web::Response> ApplicationHandlers::applicant_step(const web::Request& re
   return web::Response::redirect(app_url(*taken, "?sent=1"));
 }
 
+Result<Application> ApplicationHandlers::renewal(const web::RequestContext& context,
+                                                 std::string_view public_id) {
+  PRATU_TRY(previous, service_.find(context.user->user_id, public_id));
+  auto* issued = issued_in_ != nullptr ? issued_in_->find<platform::IssuedDocuments>() : nullptr;
+  if (issued == nullptr) return Error::not_found("no documents module");
+  PRATU_TRY(document, issued->of_application(previous.id));
+  // Only a licence with a term is renewed; a revoked one is not.
+  if (!document || document->valid_until.empty() ||
+      (document->status != "valid" && document->status != "expired")) {
+    return Error::invalid({{"renew", "applications.errors.not_renewable"}});
+  }
+  return service_.start_renewal(context.user->user_id, previous, document->number);
+}
+
+Result<web::Response> ApplicationHandlers::renew(const web::Request& request,
+                                                 web::RequestContext& context) {
+  auto started = renewal(context, request.path_param("id"));
+  if (!started) {
+    if (started.error().code == ErrorCode::not_found) return started.error();
+    return refusal(request, context, started.error());
+  }
+  return web::Response::redirect(app_url(*started, "/check"));
+}
+
+Result<web::Response> ApplicationHandlers::api_renew(const web::Request& request,
+                                                     web::RequestContext& context) {
+  PRATU_TRY(started, renewal(context, request.path_param("id")));
+  auto response = web::Response::json(
+      json::serialize(json::object{
+          {"id", started.public_id}, {"service", started.service}, {"renews", started.renews}}),
+      201);
+  response.set_header("Location", "/api/v1/applications/" + started.public_id);
+  return response;
+}
+
 web::Routes ApplicationHandlers::routes() {
   using web::Access;
   web::Routes r;
@@ -1922,6 +1960,11 @@ web::Routes ApplicationHandlers::routes() {
   route("POST", "/applications/{id}/amend", "application_amend_save",
         &ApplicationHandlers::save_amendment);
   r.back().body_limit = kMaxPageBody + static_cast<std::size_t>(uploads_.max_size());
+  route("POST", "/applications/{id}/renew", "application_renew", &ApplicationHandlers::renew);
+  r.push_back(web::route("POST", "/api/v1/applications/{id}/renewal", Access::applicant,
+                         web::Surface::api, "api_application_renewal",
+                         web::bound(this, &ApplicationHandlers::api_renew)));
+  r.back().body_limit = 1024;
   route("POST", "/applications/{id}/steps", "application_step",
         &ApplicationHandlers::applicant_step);
   route("POST", "/applications/{id}/messages", "application_messages",

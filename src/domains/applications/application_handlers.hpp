@@ -77,6 +77,10 @@ class ApplicationHandlers {
 
  private:
   Result<web::Response> before_start(const web::Request& request, web::RequestContext& context);
+  // A renewal of the application's licence: a new draft from its answers (POST, page and API).
+  Result<Application> renewal(const web::RequestContext& context, std::string_view public_id);
+  Result<web::Response> renew(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> api_renew(const web::Request& request, web::RequestContext& context);
   Result<web::Response> start(const web::Request& request, web::RequestContext& context);
   Result<web::Response> list(const web::Request& request, web::RequestContext& context);
   Result<web::Response> resume(const web::Request& request, web::RequestContext& context);

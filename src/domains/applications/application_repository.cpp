@@ -12,7 +12,8 @@ namespace {
 constexpr std::string_view kColumns =
     "id, public_id, user_id, service, agency, form_version, status, answers, revision, "
     "created_at, updated_at, submitted_at, submission_key, reference, due_date, "
-    "due_date_provisional, workflow_version, state, state_since, assigned_to, assigned_at";
+    "due_date_provisional, workflow_version, state, state_since, assigned_to, assigned_at, "
+    "renews";
 
 Result<Application> read_application(const storage::Row& row) {
   Application a;
@@ -44,6 +45,7 @@ Result<Application> read_application(const storage::Row& row) {
   a.state_since = row.int64(18);
   a.assigned_to = row.int64(19);
   a.assigned_at = row.int64(20);
+  a.renews = row.text(21);
   return a;
 }
 
@@ -64,11 +66,14 @@ std::string select_where(std::string_view condition) {
 }  // namespace
 
 Result<std::int64_t> insert_application(storage::Connection& c, const Application& a) {
-  PRATU_TRY(row, c.query_one("INSERT INTO applications (public_id, user_id, service, agency, "
-                             "form_version, status, answers, revision, created_at, updated_at) "
-                             "VALUES ($1, $2, $3, $4, $5, 'draft', $6, 0, $7, $7) RETURNING id",
-                             {a.public_id, a.user_id, a.service, a.agency, a.form_version,
-                              json::serialize(a.answers), a.created_at}));
+  PRATU_TRY(row,
+            c.query_one("INSERT INTO applications (public_id, user_id, service, agency, "
+                        "form_version, status, answers, revision, created_at, updated_at, "
+                        "renews) VALUES ($1, $2, $3, $4, $5, 'draft', $6, 0, $7, $7, $8) "
+                        "RETURNING id",
+                        {a.public_id, a.user_id, a.service, a.agency, a.form_version,
+                         json::serialize(a.answers), a.created_at,
+                         a.renews.empty() ? storage::Value(nullptr) : storage::Value(a.renews)}));
   if (!row) return Error::internal("applications insert returned no row");
   return row->int64(0);
 }

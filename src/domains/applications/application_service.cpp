@@ -174,6 +174,35 @@ Result<Application> ApplicationService::start(std::int64_t user_id, std::string_
   });
 }
 
+Result<Application> ApplicationService::start_renewal(std::int64_t user_id,
+                                                      const Application& previous,
+                                                      std::string_view number) {
+  const Form* f = form(previous.service);
+  if (f == nullptr || previous.user_id != user_id || previous.status != Status::submitted) {
+    return service_closed(ErrorCode::not_found);
+  }
+  const std::int64_t now = clock_.now_seconds();
+  return db_.write_value<Application>([&](storage::Connection& c) -> Result<Application> {
+    PRATU_TRY(existing, repository::find_draft(c, user_id, previous.service));
+    if (existing) {
+      return Error{ErrorCode::conflict, "applications.errors.renewal_draft_exists", "draft", {}, 0};
+    }
+    Application a;
+    a.public_id = random_.token(16);
+    a.user_id = user_id;
+    a.service = f->service;
+    a.agency = f->agency;
+    a.form_version = f->version;
+    a.answers = previous.answers;  // what the licence was granted on, to check and change
+    a.renews = std::string(number);
+    a.created_at = a.updated_at = now;
+    PRATU_TRY(id, repository::insert_application(c, a));
+    a.id = id;
+    PRATU_CHECK(repository::add_event(c, id, now, "started"));
+    return a;
+  });
+}
+
 Result<Application> ApplicationService::find(std::int64_t user_id, std::string_view public_id) {
   PRATU_TRY(found, db_.read_value<std::optional<Application>>([&](storage::Connection& c) {
     return repository::find_application(c, public_id);

@@ -85,6 +85,12 @@ class ApplicationService {
   /// `user_id`'s draft of `service`: the one they already have, else a new one with the
   /// profile's answers filled in. not_found when the service takes no applications online.
   Result<Application> start(std::int64_t user_id, std::string_view service);
+  /// A renewal of `previous` (`user_id`'s submitted application whose document `number` has a
+  /// term): a new draft of the same service starting from its answers, that renews `number`.
+  /// conflict when the person already has a draft of the service (it is theirs to finish or
+  /// delete first: nothing typed is overwritten).
+  Result<Application> start_renewal(std::int64_t user_id, const Application& previous,
+                                    std::string_view number);
   /// The application `public_id` if it is `user_id`'s; not_found otherwise.
   Result<Application> find(std::int64_t user_id, std::string_view public_id);
   /// Sets the answers in `changes` (a null erases one) on `user_id`'s draft; `revision`, when

@@ -58,6 +58,7 @@ Result<platform::DocumentContent> ApplicationDocuments::content(
   content.signatory = bilingual(d.signatory);
   content.number_prefix = d.number.prefix;
   content.template_version = d.version;
+  content.replaces = a.renews;
   if (d.validity) {
     content.validity = platform::DocumentValidity{std::string(validity_unit_key(d.validity->unit)),
                                                   d.validity->count};

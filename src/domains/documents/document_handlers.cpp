@@ -75,6 +75,7 @@ json::object document_json(const IssuedDocument& d, const std::string& state,
       {"valid_until", d.valid_until.empty() ? json::value(nullptr) : json::value(d.valid_until)},
       {"verify_url", verify_url}};
   if (!d.status_reason.empty()) out["status_reason"] = d.status_reason;
+  if (!d.replaces.empty()) out["replaces"] = d.replaces;
   json::object delivery{{"method", d.delivery}, {"can_post", !d.postal_address.empty()}};
   if (d.delivered_at != 0) delivery["delivered_at"] = web::iso_date_time(d.delivered_at);
   if (!d.tracking_number.empty()) delivery["tracking_number"] = d.tracking_number;

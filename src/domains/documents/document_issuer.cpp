@@ -108,6 +108,7 @@ Result<IssuedDocument> DocumentIssuer::issue(std::string_view application) {
               d.valid_from = iso_date(today);
               d.valid_until = last_valid_day(d.valid_from, content->validity);
               d.postal_address = content->postal_address;
+              d.replaces = content->replaces;
               PRATU_TRY(id, repository::insert(c, d));
               d.id = id;
               return d;

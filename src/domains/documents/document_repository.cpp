@@ -30,7 +30,7 @@ constexpr std::string_view kColumns =
     "id, number, code, application_id, service, agency, holder_user_id, holder_name, kind, "
     "title_th, title_en, issued_at, valid_from, valid_until, status, status_since, "
     "status_reason, sha256, size_bytes, signer_serial, delivery, postal_address, tracking_number, "
-    "delivered_at";
+    "delivered_at, replaces";
 
 IssuedDocument from_row(const storage::Row& r) {
   IssuedDocument d;
@@ -58,6 +58,7 @@ IssuedDocument from_row(const storage::Row& r) {
   d.postal_address = r.text(21);
   d.tracking_number = r.text(22);
   d.delivered_at = r.int64(23);
+  d.replaces = r.text(24);
   return d;
 }
 
@@ -90,12 +91,13 @@ Result<std::int64_t> insert(storage::Connection& c, const IssuedDocument& d) {
   PRATU_TRY(row,
             c.query_one("INSERT INTO documents (number, code, application_id, service, agency, "
                         "holder_user_id, holder_name, kind, title_th, title_en, issued_at, "
-                        "valid_from, valid_until, status, status_since, postal_address) VALUES ("
-                        "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'issuing', $11, "
-                        "$14) RETURNING id",
+                        "valid_from, valid_until, status, status_since, postal_address, replaces) "
+                        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+                        "'issuing', $11, $14, $15) RETURNING id",
                         {d.number, d.code, d.application_id, d.service, d.agency, d.holder_user_id,
                          d.holder_name, d.kind, d.title_th, d.title_en, d.issued_at, d.valid_from,
-                         null_if_empty(d.valid_until), null_if_empty(d.postal_address)}));
+                         null_if_empty(d.valid_until), null_if_empty(d.postal_address),
+                         null_if_empty(d.replaces)}));
   if (!row) return Error::internal("documents insert returned no id");
   return row->int64(0);
 }

@@ -97,6 +97,7 @@ pdf::Layout document_layout(const DocumentFacts& facts, const web::Translations&
     fields.rows.push_back({label(t, "valid_until", en), label(t, "no_term", en)});
   }
   fields.rows.push_back({label(t, "application", en), c.reference});
+  if (!c.replaces.empty()) fields.rows.push_back({label(t, "replaces", en), c.replaces});
   layout.blocks.push_back(std::move(fields));
 
   if (!c.conditions.empty()) {
@@ -147,6 +148,7 @@ std::string document_xml(const DocumentFacts& facts) {
   bilingual("Title", c.title);
   element("Service", c.service);
   element("ApplicationReference", c.reference);
+  if (!c.replaces.empty()) element("Replaces", c.replaces);
   x += "  <Issuer>\n";
   element("AgencyCode", c.agency, {}, "    ");
   bilingual("Name", facts.agency, "    ");

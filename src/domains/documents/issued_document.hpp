@@ -39,6 +39,7 @@ struct IssuedDocument {
   std::string postal_address;         // where a printed copy goes; empty: none given
   std::string tracking_number;        // post: the Thai Post number, once posted
   std::int64_t delivered_at = 0;      // posted or handed over; 0: not yet
+  std::string replaces;               // a renewal: the number of the document it replaces
 
   /// Whether its term ended before `today` (YYYY-MM-DD).
   bool expired_on(std::string_view today) const {

@@ -207,6 +207,88 @@ Result<KeyAndCertificate> issue_certificate(const CertificateRequest& request,
   return out;
 }
 
+Result<std::string> make_crl(const KeyAndCertificate& issuer,
+                             const std::vector<RevokedCertificate>& revoked,
+                             std::int64_t this_update, std::int64_t next_update,
+                             std::int64_t number) {
+  PRATU_TRY(key, read_key(issuer.key_pem));
+  PRATU_TRY(cert, read_certificate(issuer.certificate_pem));
+  std::unique_ptr<X509_CRL, Deleter<X509_CRL, X509_CRL_free>> crl(X509_CRL_new());
+  if (!crl || X509_CRL_set_version(crl.get(), X509_CRL_VERSION_2) != 1 ||
+      X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(cert.get())) != 1) {
+    return openssl_error("CRL");
+  }
+  std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME, ASN1_TIME_free>> from(
+      ASN1_TIME_set(nullptr, static_cast<time_t>(this_update)));
+  std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME, ASN1_TIME_free>> until(
+      ASN1_TIME_set(nullptr, static_cast<time_t>(next_update)));
+  if (!from || !until || X509_CRL_set1_lastUpdate(crl.get(), from.get()) != 1 ||
+      X509_CRL_set1_nextUpdate(crl.get(), until.get()) != 1) {
+    return openssl_error("CRL times");
+  }
+  for (const auto& r : revoked) {
+    BIGNUM* bn = nullptr;
+    if (BN_hex2bn(&bn, r.serial_hex.c_str()) == 0) return Error::internal("bad serial");
+    std::unique_ptr<BIGNUM, Deleter<BIGNUM, BN_free>> owned(bn);
+    std::unique_ptr<ASN1_INTEGER, Deleter<ASN1_INTEGER, ASN1_INTEGER_free>> serial(
+        BN_to_ASN1_INTEGER(bn, nullptr));
+    std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME, ASN1_TIME_free>> at(
+        ASN1_TIME_set(nullptr, static_cast<time_t>(r.revoked_at)));
+    X509_REVOKED* entry = X509_REVOKED_new();
+    if (entry == nullptr || !serial || !at ||
+        X509_REVOKED_set_serialNumber(entry, serial.get()) != 1 ||
+        X509_REVOKED_set_revocationDate(entry, at.get()) != 1) {
+      X509_REVOKED_free(entry);
+      return openssl_error("CRL entry");
+    }
+    if (r.reason != 0) {
+      std::unique_ptr<ASN1_ENUMERATED, Deleter<ASN1_ENUMERATED, ASN1_ENUMERATED_free>> reason(
+          ASN1_ENUMERATED_new());
+      if (!reason || ASN1_ENUMERATED_set(reason.get(), r.reason) != 1 ||
+          X509_REVOKED_add1_ext_i2d(entry, NID_crl_reason, reason.get(), 0, 0) != 1) {
+        X509_REVOKED_free(entry);
+        return openssl_error("CRL reason");
+      }
+    }
+    if (X509_CRL_add0_revoked(crl.get(), entry) != 1) {
+      X509_REVOKED_free(entry);
+      return openssl_error("CRL entry");
+    }
+  }
+  std::unique_ptr<ASN1_INTEGER, Deleter<ASN1_INTEGER, ASN1_INTEGER_free>> crl_number(
+      ASN1_INTEGER_new());
+  if (!crl_number || ASN1_INTEGER_set_int64(crl_number.get(), number) != 1 ||
+      X509_CRL_add1_ext_i2d(crl.get(), NID_crl_number, crl_number.get(), 0, 0) != 1) {
+    return openssl_error("cRLNumber");
+  }
+  X509V3_CTX ctx;
+  X509V3_set_ctx(&ctx, cert.get(), nullptr, nullptr, crl.get(), 0);
+  Extension aki(X509V3_EXT_conf_nid(nullptr, &ctx, NID_authority_key_identifier, "keyid:always"));
+  if (!aki || X509_CRL_add_ext(crl.get(), aki.get(), -1) != 1) {
+    return openssl_error("CRL authority key identifier");
+  }
+  if (X509_CRL_sort(crl.get()) != 1 || X509_CRL_sign(crl.get(), key.get(), EVP_sha256()) <= 0) {
+    return openssl_error("signing the CRL");
+  }
+  unsigned char* der = nullptr;
+  const int size = i2d_X509_CRL(crl.get(), &der);
+  if (size <= 0) return openssl_error("CRL DER");
+  std::string out(reinterpret_cast<const char*>(der), static_cast<std::size_t>(size));
+  OPENSSL_free(der);
+  return out;
+}
+
+Result<std::string> certificate_serial(const std::string& certificate_pem) {
+  PRATU_TRY(cert, read_certificate(certificate_pem));
+  std::unique_ptr<BIGNUM, Deleter<BIGNUM, BN_free>> bn(
+      ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert.get()), nullptr));
+  if (!bn) return openssl_error("serial");
+  char* hex = BN_bn2hex(bn.get());
+  std::string out(hex != nullptr ? hex : "");
+  OPENSSL_free(hex);
+  return out;
+}
+
 Result<TestHierarchy> make_test_hierarchy(const fs::path& dir,
                                           const std::vector<std::string>& agencies,
                                           std::int64_t now) {

@@ -43,6 +43,25 @@ struct KeyAndCertificate {
 Result<KeyAndCertificate> issue_certificate(const CertificateRequest& request,
                                             const KeyAndCertificate* issuer);
 
+/// A certificate a CA withdrew before its end.
+struct RevokedCertificate {
+  std::string serial_hex;       // the certificate's serial number, hex
+  std::int64_t revoked_at = 0;  // seconds since the epoch
+  int reason = 0;               // RFC 5280 CRLReason: 0 unspecified, 1 keyCompromise, 4 superseded,
+                                // 5 cessationOfOperation
+};
+
+/// The DER of an X.509 v2 CRL by `issuer` (its key and certificate) listing `revoked`, valid
+/// from `this_update` to `next_update`, numbered `number` (cRLNumber), with the authority key
+/// identifier; signed with SHA-256.
+Result<std::string> make_crl(const KeyAndCertificate& issuer,
+                             const std::vector<RevokedCertificate>& revoked,
+                             std::int64_t this_update, std::int64_t next_update,
+                             std::int64_t number);
+
+/// The serial number of the certificate in `certificate_pem`, hex (upper case).
+Result<std::string> certificate_serial(const std::string& certificate_pem);
+
 /// Where make_test_hierarchy() writes, under one directory:
 ///   root-ca.pem, root-ca.key           the trust anchor
 ///   issuing-ca.pem, issuing-ca.key     issues the others

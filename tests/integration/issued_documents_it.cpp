@@ -560,6 +560,81 @@ TEST_P(IssuedDocumentsTest,
             422);
 }
 
+TEST_P(IssuedDocumentsTest, AWithdrawnSigningKeyIsInTheCrlAndSignsNothingMore) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  approved(applicant);
+  const auto before = issued(applicant);
+  ASSERT_FALSE(before.empty());
+  const std::string pdf = file_of(applicant, std::string(before.at("number").as_string()));
+  TempDir dir;
+
+  // Nobody withdraws DBD's key but an administrator, and only for a reason RFC 5280 knows.
+  const auto officer = api_token(app_->port(), kOfficer, kOfficerPassword);
+  const std::string path = "/api/v1/admin/signers/dbd/withdrawal";
+  EXPECT_EQ(
+      bearer_json(app_->port(), officer, "POST", path, json::object{{"reason", "key_compromise"}})
+          .status,
+      403);
+  const auto admin = api_token(app_->port(), "admin@demo.pratu.example", "pratu-demo-admin");
+  EXPECT_EQ(
+      bearer_json(app_->port(), admin, "POST", path, json::object{{"reason", "bored"}}).status,
+      422);
+  const auto crl_path = dir.path() / "issuing-ca.crl";
+  auto fetch_crl = [&] {
+    HttpClient anyone(app_->port());
+    auto crl = anyone.get("/pki/issuing-ca.crl");
+    EXPECT_EQ(crl.status, 200);
+    EXPECT_EQ(crl.header("Content-Type"), "application/pkix-crl");
+    write(dir, "issuing-ca.crl", crl.body);
+    return run_command("openssl crl -inform DER -in " + shell_quoted(crl_path) + " -CAfile " +
+                       pki_ + "/issuing-ca.pem -noout -text");
+  };
+  auto empty = fetch_crl();
+  EXPECT_NE(empty.output.find("verify OK"), std::string::npos) << empty.output;
+  EXPECT_NE(empty.output.find("No Revoked Certificates"), std::string::npos) << empty.output;
+
+  // A second later than the signature: what was signed before the withdrawal stands.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  auto withdrawn =
+      bearer_json(app_->port(), admin, "POST", path, json::object{{"reason", "key_compromise"}});
+  ASSERT_EQ(withdrawn.status, 201) << withdrawn.body;
+  const std::string serial(json_object(withdrawn).at("serial").as_string());
+  auto serial_of = run_command("openssl x509 -in " + pki_ + "/agencies/dbd.pem -noout -serial");
+  EXPECT_NE(serial_of.output.find("serial=" + serial), std::string::npos) << serial_of.output;
+  EXPECT_EQ(
+      bearer_json(app_->port(), admin, "POST", path, json::object{{"reason", "key_compromise"}})
+          .status,
+      409);
+
+  // The CRL, checked by OpenSSL against the issuing CA, lists it at once.
+  auto listed = fetch_crl();
+  EXPECT_NE(listed.output.find("verify OK"), std::string::npos) << listed.output;
+  EXPECT_NE(listed.output.find("Serial Number: " + serial), std::string::npos) << listed.output;
+  EXPECT_NE(listed.output.find("Key Compromise"), std::string::npos) << listed.output;
+  // ... and the signer's certificate fails a check that asks the CRL.
+  auto chain = run_command(
+      "cat " + pki_ + "/root-ca.pem " + pki_ + "/issuing-ca.pem > " +
+      shell_quoted(dir.path() / "cas.pem") + " && openssl crl -inform DER -in " +
+      shell_quoted(crl_path) + " -out " + shell_quoted(dir.path() / "crl.pem") +
+      " && openssl verify -crl_check -CAfile " + shell_quoted(dir.path() / "cas.pem") +
+      " -CRLfile " + shell_quoted(dir.path() / "crl.pem") + " " + pki_ + "/agencies/dbd.pem");
+  EXPECT_NE(chain.output.find("certificate revoked"), std::string::npos) << chain.output;
+
+  // What it signed before stands; nothing more is signed with it.
+  EXPECT_EQ(verify(pdf).at("outcome"), "valid");
+  const std::string second = submit_company_certificate(app_->port(), applicant);
+  ASSERT_EQ(take_step(app_->port(), officer, second, "start_review").status, 200);
+  ASSERT_EQ(
+      take_step(app_->port(), officer, second, "approve", {{"checklist_confirmed", 1}}).status,
+      200);
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // three rounds of the issuer
+  const auto list = json_object(bearer_json(app_->port(), applicant, "GET", "/api/v1/documents"));
+  const auto& documents = list.at("documents").as_array();
+  ASSERT_EQ(documents.size(), 2u);
+  EXPECT_EQ(documents[0].at("status"), "issuing");
+  EXPECT_FALSE(documents[0].as_object().contains("file"));
+}
+
 TEST_P(IssuedDocumentsTest, EachWayAFileCanFailIsToldApart) {
   const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
   approved(applicant);

@@ -555,6 +555,42 @@ Result<web::Response> DocumentHandlers::api_verify(const web::Request& request,
   return web::Response::json(json::serialize(out));
 }
 
+Result<web::Response> DocumentHandlers::crl(const web::Request& /*request*/,
+                                            web::RequestContext& /*context*/) {
+  if (keys_ == nullptr || revocations_ == nullptr) return Error::not_found("no signers");
+  PRATU_TRY(revoked, revocations_->all());
+  PRATU_TRY(der, keys_->issuing_crl(revoked, clock_->now_seconds()));
+  web::Response response;
+  response.content_type = "application/pkix-crl";
+  response.body = std::move(der);
+  // Made afresh on each request: a withdrawal shows at once.
+  response.set_header("Cache-Control", "no-cache");
+  return response;
+}
+
+Result<web::Response> DocumentHandlers::withdraw_signer(const web::Request& request,
+                                                        web::RequestContext& context) {
+  if (keys_ == nullptr || revocations_ == nullptr) return Error::not_found("no signers");
+  PRATU_TRY(parsed, web::parse_json_body(request.body, {kStatusBody, 2}));
+  const auto* body = parsed.if_object();
+  const auto* value = body != nullptr ? body->if_contains("reason") : nullptr;
+  auto reason = value != nullptr && value->is_string() ? crl_reason_of(value->get_string())
+                                                       : std::optional<int>();
+  if (!reason) return Error::invalid({{"reason", "documents.errors.withdrawal_reason"}});
+  const std::string agency(request.path_param("code"));
+  auto serial = keys_->signer_serial(agency);
+  if (!serial) return Error::not_found("no signer for agency " + agency);
+  PRATU_TRY(withdrawn, revocations_->withdraw(agency, *serial, *reason, context.user->user_id));
+  log::info("signing certificate withdrawn", context.request_id,
+            {{"agency", agency}, {"serial", withdrawn.serial_hex}});
+  return web::Response::json(
+      json::serialize(json::object{{"agency", agency},
+                                   {"serial", withdrawn.serial_hex},
+                                   {"withdrawn_at", web::iso_date_time(withdrawn.revoked_at)},
+                                   {"crl", "/pki/issuing-ca.crl"}}),
+      201);
+}
+
 web::Routes DocumentHandlers::routes() {
   using web::route;
   using web::Surface;
@@ -625,6 +661,11 @@ web::Routes DocumentHandlers::routes() {
                     Surface::api, "api_document_status",
                     web::bound(this, &DocumentHandlers::api_status)));
   r.back().owner = owner;
+  r.back().body_limit = kStatusBody;
+  r.push_back(route("GET", "/pki/issuing-ca.crl", Access::anyone, Surface::operations, "crl",
+                    web::bound(this, &DocumentHandlers::crl)));
+  r.push_back(route("POST", "/api/v1/admin/signers/{code}/withdrawal", Access::admin, Surface::api,
+                    "api_signer_withdrawal", web::bound(this, &DocumentHandlers::withdraw_signer)));
   r.back().body_limit = kStatusBody;
   r.push_back(route("POST", "/api/v1/verify", Access::anyone, Surface::api, "api_verify",
                     web::bound(this, &DocumentHandlers::api_verify)));

@@ -18,6 +18,8 @@
 ///   POST /api/v1/documents/{number}/delivery     the holder: {"delivery": "post" | "counter" | "download"}
 ///   POST /api/v1/documents/{number}/delivered    an officer of the issuing agency: {"tracking_number"} (post) or {}
 ///   POST /api/v1/verify                          anyone: a PDF in, a verdict out
+///   GET  /pki/issuing-ca.crl                     anyone: the issuing CA's CRL of withdrawn signing certificates
+///   POST /api/v1/admin/signers/{code}/withdrawal an administrator: withdraw agency {code}'s signing certificate
 // clang-format on
 ///
 /// Checking uploads is limited per client address (documents.verify_per_minute); an upload
@@ -27,6 +29,8 @@
 
 #include "common/rate_limiter.hpp"
 #include "domains/documents/document_service.hpp"
+#include "domains/documents/signer_revocations.hpp"
+#include "domains/documents/signing_keys.hpp"
 #include "domains/documents/verifier.hpp"
 #include "storage/blob_store.hpp"
 #include "web/render.hpp"
@@ -46,6 +50,12 @@ class DocumentHandlers {
         limiter_(limiter),
         verify_max_bytes_(verify_max_bytes) {}
   web::Routes routes();
+  /// Where the signing keys and their withdrawals are, for the CRL and the administrator.
+  void manage_signers(SigningKeys& keys, SignerRevocations& revocations, const Clock& clock) {
+    keys_ = &keys;
+    revocations_ = &revocations;
+    clock_ = &clock;
+  }
 
  private:
   Result<web::Response> file(const web::Request& request, web::RequestContext& context);
@@ -67,6 +77,8 @@ class DocumentHandlers {
   Result<web::Response> api_document(const web::Request& request, web::RequestContext& context);
   Result<web::Response> api_status(const web::Request& request, web::RequestContext& context);
   Result<web::Response> api_verify(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> crl(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> withdraw_signer(const web::Request& request, web::RequestContext& context);
 
   web::Response render_verify(const web::Request& request, web::RequestContext& context,
                               const std::string& number, const std::string& code,
@@ -84,6 +96,9 @@ class DocumentHandlers {
   const web::Renderer& renderer_;
   RateLimiter& limiter_;
   std::size_t verify_max_bytes_;
+  SigningKeys* keys_ = nullptr;
+  SignerRevocations* revocations_ = nullptr;
+  const Clock* clock_ = nullptr;
 };
 
 }  // namespace pratu::documents

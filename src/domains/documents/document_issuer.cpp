@@ -62,7 +62,8 @@ DocumentIssuer::DocumentIssuer(storage::Database& db, const storage::BlobStore& 
                                const platform::DocumentSource& source,
                                const platform::AgencyDirectory& agencies,
                                const web::Translations& t, SigningKeys& keys,
-                               std::string public_url, std::string worker)
+                               SignerRevocations& revocations, std::string public_url,
+                               std::string worker)
     : db_(db),
       blobs_(blobs),
       clock_(clock),
@@ -71,6 +72,7 @@ DocumentIssuer::DocumentIssuer(storage::Database& db, const storage::BlobStore& 
       agencies_(agencies),
       t_(t),
       keys_(keys),
+      revocations_(revocations),
       public_url_(std::move(public_url)),
       worker_(std::move(worker)) {
   while (!public_url_.empty() && public_url_.back() == '/') public_url_.pop_back();
@@ -115,7 +117,13 @@ Result<IssuedDocument> DocumentIssuer::issue(std::string_view application) {
             }));
   if (document.status != DocumentStatus::issuing) return document;
 
-  // 2. Drawn and signed, outside any transaction.
+  // 2. Drawn and signed, outside any transaction; never with a withdrawn key.
+  PRATU_TRY(serial, keys_.signer_serial(document.agency));
+  PRATU_TRY(withdrawn, revocations_.withdrawn_at(serial));
+  if (withdrawn) {
+    return Error::unavailable("the signing key of agency " + document.agency +
+                              " was withdrawn; install its new key");
+  }
   const platform::BilingualText agency{agencies_.agency_name(document.agency, web::Locale::th),
                                        agencies_.agency_name(document.agency, web::Locale::en)};
   const DocumentFacts facts{*content, document, verify_url(document), agency};

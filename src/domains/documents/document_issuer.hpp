@@ -13,6 +13,7 @@
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "domains/documents/issued_document.hpp"
+#include "domains/documents/signer_revocations.hpp"
 #include "domains/documents/signing_keys.hpp"
 #include "platform/agency_directory.hpp"
 #include "platform/document_source.hpp"
@@ -33,7 +34,8 @@ class DocumentIssuer {
   DocumentIssuer(storage::Database& db, const storage::BlobStore& blobs, const Clock& clock,
                  Random& random, const platform::DocumentSource& source,
                  const platform::AgencyDirectory& agencies, const web::Translations& t,
-                 SigningKeys& keys, std::string public_url, std::string worker);
+                 SigningKeys& keys, SignerRevocations& revocations, std::string public_url,
+                 std::string worker);
 
   /// Issues the document of application `application` (its public id) now, or gives the one
   /// already issued. not_found when its service issues none.
@@ -55,6 +57,7 @@ class DocumentIssuer {
   const platform::AgencyDirectory& agencies_;
   const web::Translations& t_;
   SigningKeys& keys_;
+  SignerRevocations& revocations_;
   std::string public_url_;
   std::string worker_;
 };

@@ -11,6 +11,7 @@
 #include "domains/documents/document_issuer.hpp"
 #include "domains/documents/document_service.hpp"
 #include "domains/documents/http_timestamp_client.hpp"
+#include "domains/documents/signer_revocations.hpp"
 #include "domains/documents/signing_keys.hpp"
 #include "domains/documents/verifier.hpp"
 #include "platform/agency_directory.hpp"
@@ -106,19 +107,22 @@ Result<void> DocumentsModule::start(platform::Shared& shared) {
   }
   keys_ = std::make_unique<SigningKeys>(settings_.pki_dir, shared.clock, shared.random,
                                         std::move(timestamp));
-  issuer_ = std::make_unique<DocumentIssuer>(
-      shared.db, shared.blobs, shared.clock, shared.random, *source, *agencies, shared.translations,
-      *keys_, shared.settings.public_url, platform::outbox::worker_name(shared.random));
+  revocations_ = std::make_unique<SignerRevocations>(shared.db, shared.clock);
+  issuer_ = std::make_unique<DocumentIssuer>(shared.db, shared.blobs, shared.clock, shared.random,
+                                             *source, *agencies, shared.translations, *keys_,
+                                             *revocations_, shared.settings.public_url,
+                                             platform::outbox::worker_name(shared.random));
   documents_ =
       std::make_unique<DocumentService>(shared.db, shared.clock, shared.settings.public_url);
   PRATU_CHECK(shared.services.offer<platform::IssuedDocuments>(name(), *documents_));
-  verifier_ = std::make_unique<Verifier>(*keys_, *documents_, shared.clock);
+  verifier_ = std::make_unique<Verifier>(*keys_, *documents_, *revocations_, shared.clock);
   limiter_ = std::make_unique<RateLimiter>(shared.clock, settings_.verify_per_minute,
                                            settings_.verify_burst);
   if (shared.renderer != nullptr) {
     handlers_ = std::make_unique<DocumentHandlers>(
         *documents_, *verifier_, shared.blobs, *shared.renderer, *limiter_,
         static_cast<std::size_t>(settings_.verify_max_mib) * 1024 * 1024);
+    handlers_->manage_signers(*keys_, *revocations_, shared.clock);
   }
   return ok();
 }

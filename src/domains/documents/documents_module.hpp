@@ -18,6 +18,7 @@ namespace pratu::documents {
 class DocumentHandlers;
 class DocumentIssuer;
 class DocumentService;
+class SignerRevocations;
 class SigningKeys;
 class Verifier;
 
@@ -56,6 +57,7 @@ class DocumentsModule final : public platform::Module {
   DocumentsSettings settings_;
   std::vector<std::string> agencies_;  // every agency with a service, from the catalogue
   std::unique_ptr<SigningKeys> keys_;
+  std::unique_ptr<SignerRevocations> revocations_;
   std::unique_ptr<DocumentIssuer> issuer_;
   std::unique_ptr<DocumentService> documents_;
   std::unique_ptr<Verifier> verifier_;

@@ -3,18 +3,23 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/files.hpp"
 #include "pdf/pdf_signer.hpp"
 
 namespace pratu::documents {
 
 namespace {
 
-// The hex of a DER INTEGER's value octets.
+// The hex (upper case) of a DER INTEGER's value octets, without the sign octet, as OpenSSL
+// writes a serial number.
 std::string serial_hex(std::string_view der) {
-  static constexpr char kHex[] = "0123456789abcdef";
+  static constexpr char kHex[] = "0123456789ABCDEF";
   if (der.size() < 2) return {};
   std::size_t at = 2;
   if (static_cast<unsigned char>(der[1]) & 0x80) at += static_cast<unsigned char>(der[1]) & 0x7F;
+  if (at + 1 < der.size() && der[at] == 0 && (static_cast<unsigned char>(der[at + 1]) & 0x80)) {
+    ++at;
+  }
   std::string out;
   for (; at < der.size(); ++at) {
     const auto b = static_cast<unsigned char>(der[at]);
@@ -82,6 +87,24 @@ Result<SignedPdf> SigningKeys::sign(std::string_view agency, std::string_view pd
   fields.signing_time = at;
   PRATU_TRY(signed_bytes, pdf::sign_pdf(pdf, *signer, tsa, fields));
   return SignedPdf{std::move(signed_bytes), serial_hex(signer->identity().serial_der)};
+}
+
+Result<std::string> SigningKeys::signer_serial(std::string_view agency) {
+  PRATU_TRY(signer, this->signer(agency));
+  return serial_hex(signer->identity().serial_der);
+}
+
+Result<std::string> SigningKeys::issuing_crl(const std::vector<crypto::RevokedCertificate>& revoked,
+                                             std::int64_t now) {
+  crypto::KeyAndCertificate issuer;
+  auto key = read_file(dir_ / "issuing-ca.key");
+  auto certificate = read_file(dir_ / "issuing-ca.pem");
+  if (!key || !certificate) return Error::not_found("no issuing CA key in the key directory");
+  issuer.key_pem = std::move(*key);
+  issuer.certificate_pem = std::move(*certificate);
+  // A new CRL each day at the latest; its number counts the withdrawals it lists.
+  return crypto::make_crl(issuer, revoked, now, now + 24 * 3600,
+                          static_cast<std::int64_t>(revoked.size()) + 1);
 }
 
 Result<const crypto::TrustAnchors*> SigningKeys::anchors() {

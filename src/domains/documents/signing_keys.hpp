@@ -17,6 +17,7 @@
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "crypto/cms_signature.hpp"
+#include "crypto/pki.hpp"
 #include "crypto/timestamp.hpp"
 #include "crypto/trust_anchors.hpp"
 
@@ -46,6 +47,14 @@ class SigningKeys {
   /// Signs `pdf` as agency `agency` at `at` (PAdES B-T, an incremental update).
   Result<SignedPdf> sign(std::string_view agency, std::string_view pdf, const SignatureText& text,
                          std::int64_t at);
+
+  /// The serial number (hex, upper case) of agency `agency`'s signing certificate.
+  Result<std::string> signer_serial(std::string_view agency);
+
+  /// The issuing CA's CRL (DER) listing `revoked`, made now with the CA's key in the key
+  /// directory; not_found where Pratu holds no CA key (the CA publishes its own).
+  Result<std::string> issuing_crl(const std::vector<crypto::RevokedCertificate>& revoked,
+                                  std::int64_t now);
 
   /// The roots verification trusts, loaded once.
   Result<const crypto::TrustAnchors*> anchors();

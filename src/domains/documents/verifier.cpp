@@ -24,6 +24,15 @@ Result<FileVerdict> Verifier::check(std::string_view bytes) {
     log::info("document check failed", {}, {{"outcome", out.outcome}, {"why", verdict.why}});
     return out;
   }
+  // A signature made after its certificate was withdrawn counts for nothing; one made before
+  // (its timestamp says when) stands.
+  if (const auto* last = verdict.last(); last != nullptr && last->signer) {
+    PRATU_TRY(withdrawn, revocations_.withdrawn_at(last->signer->serial_hex));
+    if (withdrawn && (out.signed_at == 0 || out.signed_at >= *withdrawn)) {
+      out.outcome = "signer_withdrawn";
+      return out;
+    }
+  }
   // A good signature says the agency signed it; only Pratu's register says it issued this
   // very file and where the document stands now.
   PRATU_TRY(document, documents_.by_file(verdict.sha256));

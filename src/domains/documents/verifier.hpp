@@ -11,6 +11,7 @@
 
 #include "common/result.hpp"
 #include "domains/documents/document_service.hpp"
+#include "domains/documents/signer_revocations.hpp"
 #include "domains/documents/signing_keys.hpp"
 
 namespace pratu::documents {
@@ -18,8 +19,9 @@ namespace pratu::documents {
 /// What a check of an uploaded file found.
 struct FileVerdict {
   /// valid, not_pdf, damaged, encrypted, no_signature, modified, changed_after_signing,
-  /// bad_signature, untrusted_signer, bad_timestamp; and not_issued: a good signature on a
-  /// file Pratu has no record of issuing.
+  /// bad_signature, untrusted_signer, bad_timestamp; signer_withdrawn: signed after the
+  /// agency's signing certificate was withdrawn; and not_issued: a good signature on a file
+  /// Pratu has no record of issuing.
   std::string outcome;
   std::string sha256;                  // of the whole file, hex
   std::string signer;                  // the signing certificate's organisation and name
@@ -29,8 +31,9 @@ struct FileVerdict {
 
 class Verifier {
  public:
-  Verifier(SigningKeys& keys, DocumentService& documents, const Clock& clock)
-      : keys_(keys), documents_(documents), clock_(clock) {}
+  Verifier(SigningKeys& keys, DocumentService& documents, SignerRevocations& revocations,
+           const Clock& clock)
+      : keys_(keys), documents_(documents), revocations_(revocations), clock_(clock) {}
 
   /// Checks `bytes`; an error only when Pratu itself fails (its trust anchors, its database).
   Result<FileVerdict> check(std::string_view bytes);
@@ -38,6 +41,7 @@ class Verifier {
  private:
   SigningKeys& keys_;
   DocumentService& documents_;
+  SignerRevocations& revocations_;
   const Clock& clock_;
 };
 

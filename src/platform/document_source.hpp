@@ -53,6 +53,7 @@ struct DocumentContent {
   std::optional<DocumentValidity> validity;  // nullopt: no term
   std::string template_version;              // "sha256:<hex>" of the template
   std::string postal_address;  // the application's first address, in Thai; empty: none
+  std::string replaces;        // the document number a renewal replaces; empty: none
 };
 
 /// A service that issues a document, and its agency.

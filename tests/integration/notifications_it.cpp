@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -95,6 +97,60 @@ TEST_P(NotificationsIT, ADraftAboutToBeDeletedIsMailedToItsApplicantInThai) {
     if (!done) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_TRUE(done) << "the outbox row is not finished as sent";
+}
+
+TEST_P(NotificationsIT, TheHolderIsMailedWhenTheirDocumentIsIssuedRevokedAndPosted) {
+  auto queued = handle_->write([](storage::Connection& c) -> Result<void> {
+    PRATU_TRY(user, c.query_one("SELECT id FROM users WHERE email = $1",
+                                {std::string("applicant@demo.pratu.example")}));
+    if (!user) return Error::not_found("the demo applicant");
+    const std::string who =
+        "{\"user_id\":" + std::to_string(user->int64(0)) +
+        ",\"service\":\"company-certificate\",\"number\":\"DBD-C-2569-000042\",";
+    for (const auto& [topic, rest] : std::vector<std::pair<std::string, std::string>>{
+             {"documents.issued", "\"application\":\"AB12CD34\"}"},
+             {"documents.status_changed", "\"status\":\"revoked\"}"},
+             {"documents.delivered",
+              "\"delivery\":\"posted\",\"tracking_number\":\"EE123456785TH\"}"}}) {
+      PRATU_CHECK(
+          c.execute("INSERT INTO outbox (topic, payload, created_at, available_at) "
+                    "VALUES ($1, $2, 0, 0)",
+                    {topic, who + rest}));
+    }
+    return ok();
+  });
+  ASSERT_TRUE(queued) << queued.error().detail;
+  std::vector<std::string> texts;
+  for (int i = 0; i < 100 && texts.size() < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    texts.clear();
+    for (const auto& entry : std::filesystem::directory_iterator(spool_.path())) {
+      if (entry.path().extension() != ".eml") continue;
+      std::ifstream in(entry.path());
+      std::stringstream bytes;
+      bytes << in.rdbuf();
+      const std::string message = bytes.str();
+      const auto subject_at = message.find("\r\nSubject: ") + 11;
+      const auto text_at = message.find("base64\r\n\r\n") + 10;
+      texts.push_back(notifications::test::decode_header(
+                          message.substr(subject_at, message.find("\r\nDate: ") - subject_at)) +
+                      "\n" +
+                      notifications::test::base64_decode(
+                          message.substr(text_at, message.find("\r\n--", text_at) - text_at)));
+    }
+  }
+  ASSERT_EQ(texts.size(), 3u) << "not every document mail was spooled";
+  std::sort(texts.begin(), texts.end());
+  auto has = [&](std::string_view part) {
+    return std::any_of(texts.begin(), texts.end(),
+                       [&](const std::string& t) { return t.find(part) != std::string::npos; });
+  };
+  EXPECT_TRUE(has("เอกสาร หนังสือรับรองนิติบุคคล ของท่านพร้อมแล้ว เลขที่ DBD-C-2569-000042") ||
+              has("ของท่านพร้อมแล้ว เลขที่ DBD-C-2569-000042"));
+  EXPECT_TRUE(has("https://pratu.example.go.th/applications/AB12CD34"));
+  EXPECT_TRUE(has("เอกสารเลขที่ DBD-C-2569-000042"));
+  EXPECT_TRUE(has("ถูกเพิกถอน"));
+  EXPECT_TRUE(has("หมายเลขพัสดุไปรษณีย์ไทย: EE123456785TH"));
 }
 
 PRATU_INSTANTIATE_ENGINE_TESTS(NotificationsIT);

@@ -172,7 +172,7 @@ Result<IssuedDocument> DocumentIssuer::issue(std::string_view application) {
                          {"application", content->application},
                          {"service", document.service},
                          {"number", document.number}};
-    return platform::notify(c, "documents.issued", payload, now, platform::kPortalOnly);
+    return platform::notify(c, "documents.issued", payload, now, platform::kPortalAndMail);
   });
   if (!kept) return kept.error();
   document.status = DocumentStatus::valid;

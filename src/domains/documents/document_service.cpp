@@ -218,7 +218,7 @@ Result<IssuedDocument> DocumentService::change_status(const web::Principal& who,
                          {"service", document.service},
                          {"number", document.number},
                          {"status", kind}};
-    return platform::notify(c, "documents.status_changed", payload, now, platform::kPortalOnly);
+    return platform::notify(c, "documents.status_changed", payload, now, platform::kPortalAndMail);
   });
   if (!written) return written.error();
   document.status = to;
@@ -300,7 +300,7 @@ Result<IssuedDocument> DocumentService::record_delivery(const web::Principal& wh
                          {"number", document.number},
                          {"delivery", kind}};
     if (!tracking.empty()) payload["tracking_number"] = tracking;
-    return platform::notify(c, "documents.delivered", payload, now, platform::kPortalOnly);
+    return platform::notify(c, "documents.delivered", payload, now, platform::kPortalAndMail);
   });
   if (!written) return written.error();
   document.tracking_number = tracking;

@@ -1,6 +1,7 @@
 #include "domains/notifications/notifications_module.hpp"
 
 #include "crypto/digest.hpp"
+#include "domains/notifications/document_mail.hpp"
 #include "domains/notifications/draft_expiry_mail.hpp"
 #include "domains/notifications/inbox.hpp"
 #include "domains/notifications/inbox_handlers.hpp"
@@ -143,6 +144,12 @@ Result<void> NotificationsModule::start(platform::Shared& shared) {
                                            shared.settings.public_url);
   dispatcher_->add_topic(kMessageTopic,
                          [this](const OutboxJob& job) { return message_->compose(job); });
+  documents_ = std::make_unique<DocumentMail>(*profiles, services, shared.translations,
+                                              shared.settings.public_url);
+  for (const char* topic : {kDocumentIssuedTopic, kDocumentStatusTopic, kDocumentDeliveredTopic}) {
+    dispatcher_->add_topic(topic,
+                           [this](const OutboxJob& job) { return documents_->compose(job); });
+  }
   // Text messages where the operator configured a provider (sms_ is null for "none").
   texts_ = std::make_unique<TextMessages>(*profiles, services, shared.translations);
   for (const char* topic : {kStepTakenTextTopic, kMessageTextTopic}) {

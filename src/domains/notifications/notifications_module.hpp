@@ -17,6 +17,7 @@ class OutboxDispatcher;
 class DraftExpiryMail;
 class StepTakenMail;
 class OverdueMail;
+class DocumentMail;
 class MessageMail;
 class Inbox;
 class TextMessages;
@@ -43,6 +44,7 @@ class NotificationsModule final : public platform::Module {
   std::unique_ptr<DraftExpiryMail> draft_expiry_;
   std::unique_ptr<StepTakenMail> step_taken_;
   std::unique_ptr<OverdueMail> overdue_;
+  std::unique_ptr<DocumentMail> documents_;
   std::unique_ptr<MessageMail> message_;
   std::unique_ptr<OutboxDispatcher> dispatcher_;
   std::unique_ptr<Inbox> inbox_;

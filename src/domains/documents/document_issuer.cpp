@@ -8,6 +8,10 @@
 #include <chrono>
 #include <cstdio>
 #include <thread>
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <vector>
 
 #include "common/civil_date.hpp"
@@ -218,10 +222,18 @@ Result<IssueCounts> DocumentIssuer::run_once(int batch, int threads, int lease_s
         errors[i] = issued.error().detail.empty() ? "issue failed" : issued.error().detail;
     }
   };
+  // Threads of their own, below the page workers' priority, so pages keep their latency while
+  // a backlog is issued.
   std::vector<std::thread> pool;
-  const int extra = std::max(0, std::min<int>(threads, static_cast<int>(jobs.size())) - 1);
-  for (int i = 0; i < extra; ++i) pool.emplace_back(work);
-  work();
+  const int count = std::max(1, std::min<int>(threads, static_cast<int>(jobs.size())));
+  for (int i = 0; i < count; ++i) {
+    pool.emplace_back([&] {
+      if (niceness_ > 0) {
+        (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), niceness_);
+      }
+      work();
+    });
+  }
   for (auto& t : pool) t.join();
 
   const std::int64_t finished = clock_.now_seconds();

@@ -45,6 +45,9 @@ class DocumentIssuer {
   /// finishes the rows: a failure is retried after `retry_seconds`, doubling.
   Result<IssueCounts> run_once(int batch, int threads, int lease_seconds, int retry_seconds);
 
+  /// The niceness of the threads run_once issues on (0: as the caller's).
+  void set_niceness(int niceness) { niceness_ = niceness; }
+
   /// Where a document's QR code leads: <public_url>/verify/<number>?c=<code>.
   std::string verify_url(const IssuedDocument& document) const;
 
@@ -60,6 +63,7 @@ class DocumentIssuer {
   SignerRevocations& revocations_;
   std::string public_url_;
   std::string worker_;
+  int niceness_ = 0;
 };
 
 /// A short code a verifier types or the QR code carries: `n` characters of Crockford's base32

@@ -43,6 +43,10 @@ std::vector<platform::SettingsSection> DocumentsModule::settings() {
                     s.timestamp_timeout_seconds, 1, 120),
             integer("issue_threads", "Documents drawn and signed at once on each node",
                     s.issue_threads, 1, 64),
+            integer("issue_niceness",
+                    "The niceness of the threads documents are issued on (0-19), below the page "
+                    "workers' so pages stay fast while a backlog is issued",
+                    s.issue_niceness, 0, 19),
             integer("poll_seconds", "How often each node looks for documents to issue",
                     s.poll_seconds, 1, 3600),
             integer("batch_size", "Documents to issue claimed at once", s.batch_size, 1, 1000),
@@ -112,6 +116,7 @@ Result<void> DocumentsModule::start(platform::Shared& shared) {
                                              *source, *agencies, shared.translations, *keys_,
                                              *revocations_, shared.settings.public_url,
                                              platform::outbox::worker_name(shared.random));
+  issuer_->set_niceness(settings_.issue_niceness);
   documents_ =
       std::make_unique<DocumentService>(shared.db, shared.clock, shared.settings.public_url);
   PRATU_CHECK(shared.services.offer<platform::IssuedDocuments>(name(), *documents_));
@@ -128,14 +133,17 @@ Result<void> DocumentsModule::start(platform::Shared& shared) {
 }
 
 std::vector<platform::PeriodicTask> DocumentsModule::housekeeping() {
-  // Several nodes at once are safe: each row is claimed by one of them under a lease.
+  // Several nodes at once are safe: each row is claimed by one of them under a lease. A backlog
+  // is drained a few batches per poll, so the other modules' periodic work is not held up.
+  constexpr int kRoundsPerPoll = 8;
   return {
       {"documents: issue", std::chrono::seconds(settings_.poll_seconds), [this]() -> Result<void> {
-         for (;;) {
+         for (int round = 0; round < kRoundsPerPoll; ++round) {
            PRATU_TRY(counts, issuer_->run_once(settings_.batch_size, settings_.issue_threads, 600,
                                                settings_.retry_seconds));
-           if (counts.issued + counts.failed < settings_.batch_size) return ok();
+           if (counts.issued + counts.failed < settings_.batch_size) break;
          }
+         return ok();
        }}};
 }
 

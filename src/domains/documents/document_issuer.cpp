@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <thread>
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -230,6 +231,9 @@ Result<IssueCounts> DocumentIssuer::run_once(int batch, int threads, int lease_s
     pool.emplace_back([&] {
       if (niceness_ > 0) {
         (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), niceness_);
+        // Linux's idle class: a page worker that wakes up takes the core at once.
+        sched_param idle{};
+        (void)sched_setscheduler(0, SCHED_IDLE, &idle);
       }
       work();
     });

@@ -134,11 +134,13 @@ Result<void> DocumentsModule::start(platform::Shared& shared) {
 
 std::vector<platform::PeriodicTask> DocumentsModule::housekeeping() {
   // Several nodes at once are safe: each row is claimed by one of them under a lease. A backlog
-  // is drained a few batches per poll, so the other modules' periodic work is not held up.
-  constexpr int kRoundsPerPoll = 8;
+  // is drained for at most a few seconds a poll, so the other modules' periodic work (mail,
+  // sweeps) waits no longer than that behind it.
+  static constexpr auto kBudget = std::chrono::seconds(5);
   return {
       {"documents: issue", std::chrono::seconds(settings_.poll_seconds), [this]() -> Result<void> {
-         for (int round = 0; round < kRoundsPerPoll; ++round) {
+         const auto until = std::chrono::steady_clock::now() + kBudget;
+         while (std::chrono::steady_clock::now() < until) {
            PRATU_TRY(counts, issuer_->run_once(settings_.batch_size, settings_.issue_threads, 600,
                                                settings_.retry_seconds));
            if (counts.issued + counts.failed < settings_.batch_size) break;

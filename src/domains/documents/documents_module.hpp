@@ -27,10 +27,10 @@ struct DocumentsSettings {
   std::string pki_dir = "data/pki";  // root-ca.pem, issuing-ca.pem, tsa.*, agencies/<code>.*
   std::string timestamp_url;         // an RFC 3161 TSA; empty: tsa.* of pki_dir, in process
   int timestamp_timeout_seconds = 10;
-  int issue_threads = 2;       // documents drawn and signed at once on each node
+  int issue_threads = 1;       // documents drawn and signed at once: one core stays for pages
   int issue_niceness = 10;     // their niceness: below the page workers, so pages stay fast
   int poll_seconds = 2;        // how often each node looks for documents to issue
-  int batch_size = 16;         // issue rows claimed at once
+  int batch_size = 32;         // issue rows claimed at once
   int retry_seconds = 30;      // the first retry's wait, doubling with each retry
   int verify_max_mib = 20;     // the largest PDF /verify checks
   int verify_per_minute = 30;  // file checks one client address may make a minute

@@ -6,6 +6,7 @@
 
 #include "common/civil_date.hpp"
 #include "common/log.hpp"
+#include "domains/documents/document_sheet.hpp"
 #include "web/access.hpp"
 #include "web/components.hpp"
 #include "web/dates.hpp"
@@ -49,15 +50,6 @@ std::string typed_code(std::string_view raw) {
 
 std::string title_in(const IssuedDocument& d, Locale locale) {
   return locale == Locale::en && !d.title_en.empty() ? d.title_en : d.title_th;
-}
-
-std::string day_in(Locale locale, const std::string& iso) {
-  auto day = parse_iso_date(iso);
-  if (!day) return iso;
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::sys_days(*day).time_since_epoch())
-                           .count();
-  return web::format_date(locale, seconds + 12 * 3600);
 }
 
 json::object document_json(const IssuedDocument& d, const std::string& state,
@@ -123,7 +115,7 @@ web::Response DocumentHandlers::render_agency(const web::Request& request,
     auto it = inline_errors.find(field);
     return it == inline_errors.end() ? std::string() : it->second;
   };
-  const std::string today = iso_date(thai_date(std::time(nullptr)));
+  const std::string today = documents_.today();
   const std::string state = DocumentService::state_on(d, today);
   json::array history;
   if (auto events = documents_.history(d)) {
@@ -154,9 +146,9 @@ web::Response DocumentHandlers::render_agency(const web::Request& request,
       {"state_text", t.text(locale, "documents.state." + state)},
       {"since", web::format_date_time(locale, d.status_since)},
       {"reason_shown", d.status_reason},
-      {"issued_on", day_in(locale, d.valid_from)},
+      {"issued_on", day_text(locale, d.valid_from)},
       {"valid_until", d.valid_until.empty() ? t.text(locale, "documents.verify.no_term")
-                                            : day_in(locale, d.valid_until)},
+                                            : day_text(locale, d.valid_until)},
       {"file_url",
        d.status == DocumentStatus::issuing ? std::string() : DocumentService::download_url(d)},
       {"history", std::move(history)},
@@ -283,7 +275,7 @@ Result<web::Response> DocumentHandlers::api_delivery(const web::Request& request
                                                          : std::optional<Delivery>();
   if (!delivery) return Error::invalid({{"delivery", "documents.errors.delivery_required"}});
   PRATU_TRY(d, documents_.choose_delivery(*context.user, request.path_param("number"), *delivery));
-  const std::string today = iso_date(thai_date(std::time(nullptr)));
+  const std::string today = documents_.today();
   return web::Response::json(json::serialize(
       document_json(d, DocumentService::state_on(d, today), documents_.verify_url(d))));
 }
@@ -296,7 +288,7 @@ Result<web::Response> DocumentHandlers::api_delivered(const web::Request& reques
   const std::string tracking =
       value != nullptr && value->is_string() ? std::string(value->get_string()) : std::string();
   PRATU_TRY(d, documents_.record_delivery(*context.user, request.path_param("number"), tracking));
-  const std::string today = iso_date(thai_date(std::time(nullptr)));
+  const std::string today = documents_.today();
   return web::Response::json(json::serialize(
       document_json(d, DocumentService::state_on(d, today), documents_.verify_url(d))));
 }
@@ -414,9 +406,9 @@ Result<web::Response> DocumentHandlers::status_page(const web::Request& request,
       {"holder", view->holder_shown},
       {"masked", !view->code_matches},
       {"agency", d.agency},
-      {"issued_on", day_in(locale, d.valid_from)},
+      {"issued_on", day_text(locale, d.valid_from)},
       {"valid_until", d.valid_until.empty() ? t.text(locale, "documents.verify.no_term")
-                                            : day_in(locale, d.valid_until)}};
+                                            : day_text(locale, d.valid_until)}};
   if (view->state == "suspended" || view->state == "revoked") {
     model["reason"] = d.status_reason;
   }
@@ -467,7 +459,7 @@ Result<web::Response> DocumentHandlers::verify_upload(const web::Request& reques
         {"since", web::format_date_time(locale, view.since)},
         {"reason", view.state == "suspended" || view.state == "revoked" ? d.status_reason : ""},
         {"valid_until", d.valid_until.empty() ? t.text(locale, "documents.verify.no_term")
-                                              : day_in(locale, d.valid_until)}};
+                                              : day_text(locale, d.valid_until)}};
   }
   return renderer_.page(request, context, "documents/file_result", std::move(model));
 }
@@ -493,7 +485,7 @@ Result<web::Response> DocumentHandlers::api_list(const web::Request& /*request*/
 Result<web::Response> DocumentHandlers::api_document(const web::Request& request,
                                                      web::RequestContext& context) {
   PRATU_TRY(d, documents_.for_person(*context.user, request.path_param("number")));
-  const std::string today = iso_date(thai_date(std::time(nullptr)));
+  const std::string today = documents_.today();
   json::object out =
       document_json(d, DocumentService::state_on(d, today), documents_.verify_url(d));
   json::array history;
@@ -519,7 +511,7 @@ Result<web::Response> DocumentHandlers::api_status(const web::Request& request,
   if (!action) return Error::invalid({{"action", "documents.errors.action_required"}});
   PRATU_TRY(d, documents_.change_status(*context.user, request.path_param("number"), *action,
                                         text("reason")));
-  const std::string today = iso_date(thai_date(std::time(nullptr)));
+  const std::string today = documents_.today();
   return web::Response::json(json::serialize(
       document_json(d, DocumentService::state_on(d, today), documents_.verify_url(d))));
 }

@@ -115,6 +115,8 @@ std::string DocumentService::verify_url(const IssuedDocument& document) const {
   return public_url_ + "/verify/" + document.number + "?c=" + document.code;
 }
 
+std::string DocumentService::today() const { return iso_date(thai_date(clock_.now_seconds())); }
+
 std::string DocumentService::state_on(const IssuedDocument& document, std::string_view today) {
   if (document.status == DocumentStatus::valid && document.expired_on(today)) return "expired";
   return std::string(status_key(document.status));
@@ -149,7 +151,7 @@ Result<PublicView> DocumentService::public_view(std::string_view number, std::st
     view.code_matches = diff == 0;
   }
   view.holder_shown = view.code_matches ? d.holder_name : masked_name(d.holder_name);
-  const std::string today = iso_date(thai_date(clock_.now_seconds()));
+  const std::string today = this->today();
   view.state = state_on(d, today);
   view.since = d.status_since;
   if (view.state == "expired") {
@@ -311,7 +313,7 @@ Result<IssuedDocument> DocumentService::record_delivery(const web::Principal& wh
 platform::IssuedDocumentSummary DocumentService::summary(const IssuedDocument& d) const {
   platform::IssuedDocumentSummary s;
   s.number = d.number;
-  s.status = state_on(d, iso_date(thai_date(clock_.now_seconds())));
+  s.status = state_on(d, today());
   s.title_th = d.title_th;
   s.title_en = d.title_en;
   s.issued_at = d.issued_at;

@@ -83,6 +83,8 @@ class DocumentService final : public platform::IssuedDocuments {
   static std::string download_url(const IssuedDocument& document);
   /// Where anyone checks it, with its code.
   std::string verify_url(const IssuedDocument& document) const;
+  /// Today in Thailand, YYYY-MM-DD.
+  std::string today() const;
   /// Its state on `today` (YYYY-MM-DD in Thailand).
   static std::string state_on(const IssuedDocument& document, std::string_view today);
 

@@ -11,17 +11,6 @@ using web::Locale;
 
 namespace {
 
-// A YYYY-MM-DD day in `locale`'s words.
-std::string day_text(Locale locale, const std::string& iso) {
-  auto day = parse_iso_date(iso);
-  if (!day) return iso;
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::sys_days(*day).time_since_epoch())
-                           .count();
-  // Noon, so that the day is the same in Thailand whatever the offset.
-  return web::format_date(locale, seconds + 12 * 3600);
-}
-
 // "ไทย\nEnglish", or the Thai alone when there is no (different) English.
 std::string both(const platform::BilingualText& text, bool english) {
   if (!english || text.en.empty() || text.en == text.th) return text.th;
@@ -54,6 +43,16 @@ std::string escaped(std::string_view text) {
 }
 
 }  // namespace
+
+std::string day_text(Locale locale, const std::string& iso) {
+  auto day = parse_iso_date(iso);
+  if (!day) return iso;
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::sys_days(*day).time_since_epoch())
+                           .count();
+  // Noon, so that the day is the same in Thailand whatever the offset.
+  return web::format_date(locale, seconds + 12 * 3600);
+}
 
 pdf::Layout document_layout(const DocumentFacts& facts, const web::Translations& t) {
   const auto& c = facts.content;

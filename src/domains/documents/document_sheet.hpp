@@ -26,6 +26,9 @@ struct DocumentFacts {
   platform::BilingualText agency;  // the issuing agency's name
 };
 
+/// A YYYY-MM-DD day in `locale`'s words ("5 ธันวาคม 2569"); `iso` itself when malformed.
+std::string day_text(web::Locale locale, const std::string& iso);
+
 /// The document's pages: Thai first, English beside it where the service writes in English.
 pdf::Layout document_layout(const DocumentFacts& facts, const web::Translations& t);
 

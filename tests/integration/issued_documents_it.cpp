@@ -792,5 +792,45 @@ TEST_P(IssuedDocumentsTest, OnlyTheHolderAndTheAgencySeeTheFileAndAVisitorSeesTh
 
 PRATU_INSTANTIATE_ENGINE_TESTS(IssuedDocumentsTest);
 
+// A stranger flooding the check: the burst is answered, then 429 with Retry-After, page and API
+// alike; the flood costs nobody else their checks, and bodies that are not a PDF or not JSON
+// get their own answers.
+class VerifyFloodTest : public AppTest {
+ protected:
+  void configure(app::Config& config) override {
+    config.modules["documents.verify_per_minute"] = "2";
+    config.modules["documents.verify_burst"] = "3";
+  }
+};
+
+TEST_P(VerifyFloodTest, AFloodOfChecksFromOneAddressIsRefusedWithRetryAfter) {
+  HttpClient stranger(app_->port());
+  int answered = 0;
+  std::string retry_after;
+  for (int i = 0; i < 6; ++i) {
+    auto response = stranger.request("POST", "/api/v1/verify", "%PDF-1.7 nothing",
+                                     {{"Content-Type", "application/pdf"}});
+    if (response.status == 200) ++answered;
+    if (response.status == 429) retry_after = response.header("Retry-After");
+  }
+  EXPECT_EQ(answered, 3);
+  EXPECT_FALSE(retry_after.empty());
+  EXPECT_GT(std::stoi(retry_after), 0);
+  // The limit comes before the body is looked at: whatever is sent, still 429.
+  auto typed =
+      stranger.request("POST", "/api/v1/verify", "{}", {{"Content-Type", "application/json"}});
+  EXPECT_EQ(typed.status, 429);
+  // Malformed JSON on the agency's status route: a clear 4xx, never a 500.
+  const auto officer =
+      api_token(app_->port(), "officer.dbd@demo.pratu.example", "pratu-demo-officer");
+  auto broken =
+      bearer_request(app_->port(), officer, "POST", "/api/v1/documents/DBD-C-2569-000001/status",
+                     "{\"action\":", {{"Content-Type", "application/json"}});
+  EXPECT_GE(broken.status, 400);
+  EXPECT_LT(broken.status, 500);
+}
+
+PRATU_INSTANTIATE_ENGINE_TESTS(VerifyFloodTest);
+
 }  // namespace
 }  // namespace pratu::test

@@ -9,7 +9,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 seconds="${FUZZ_SECONDS:-20}"
 targets=(target_fuzz form_fuzz cookie_fuzz json_body_fuzz accept_language_fuzz accept_encoding_fuzz
   forwarded_for_fuzz route_fuzz expression_fuzz form_definition_fuzz tus_fuzz multipart_fuzz
-  mail_header_fuzz workflow_definition_fuzz document_definition_fuzz signed_pdf_check_fuzz)
+  mail_header_fuzz workflow_definition_fuzz document_definition_fuzz signed_pdf_check_fuzz
+  statement_file_fuzz bank_confirmation_fuzz thai_qr_fuzz)
 # Inputs are cut at 8 KiB, except where a seed is larger: a signed PDF takes about 12 KiB.
 declare -A max_len=([signed_pdf_check_fuzz]=32768)
 

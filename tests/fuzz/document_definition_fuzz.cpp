@@ -31,7 +31,8 @@ const Service& service() {
                                       "Company certificate",
                                       1,
                                       {},
-                                      "services/dbd/company-certificate.yaml"};
+                                      "services/dbd/company-certificate.yaml",
+                                      {}};
     const std::string dir = "services/dbd/company-certificate/";
     auto form_text = pratu::read_file(dir + "form.yaml");
     auto workflow_text = pratu::read_file(dir + "workflow.yaml");

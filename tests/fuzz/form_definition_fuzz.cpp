@@ -18,7 +18,8 @@ const pratu::platform::ServiceInfo& service() {
       "Licence",
       30,
       {{"id_card", "บัตร", "Card", true}, {"plans", "แบบ", "Plans", false}},
-      "services/bma/food.yaml"};
+      "services/bma/food.yaml",
+      {}};
   return info;
 }
 

@@ -13,7 +13,7 @@ namespace {
 
 const pratu::platform::ServiceInfo& service() {
   static const pratu::platform::ServiceInfo info{
-      "food", "bma", "ใบอนุญาต", "Licence", 30, {}, "services/bma/food.yaml"};
+      "food", "bma", "ใบอนุญาต", "Licence", 30, {}, "services/bma/food.yaml", {}};
   return info;
 }
 

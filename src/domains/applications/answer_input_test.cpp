@@ -34,7 +34,7 @@ std::string date_problem(const TypedInput& typed, Locale locale) {
     fields:
       - {id: born, type: date, label: {th: เกิด, en: Born}, required: true, max: today}
 )";
-  platform::ServiceInfo service{"s", "a", "ท", "S", 1, {}, "services/a/s.yaml"};
+  platform::ServiceInfo service{"s", "a", "ท", "S", 1, {}, "services/a/s.yaml", {}};
   auto form = parse_form(kForm, "f", service);
   EXPECT_TRUE(form) << form.error().detail;
   const Field& born = form->pages[0].fields[0];

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,11 +46,27 @@ struct RequiredDocument {
   bool required = true;  // false: only when it applies ("if any")
 };
 
-/// One fee; amounts are kept in satang (1 baht = 100 satang) so they are exact.
+/// How many units a per-unit fee charges for: `of`, an integer expression over the answers,
+/// in started units of `per` (a sign of 1,200 cm² at 500 cm² a unit is 3 units).
+struct FeeQuantity {
+  std::string of;  // in the forms' expression language, e.g. "${item.width_cm} * ${item.height_cm}"
+  std::int64_t per = 1;
+  LocalizedText unit;  // the unit charged, e.g. "500 ตารางเซนติเมตร" / "500 cm²"
+};
+
+/// One fee; amounts are kept in satang (1 baht = 100 satang) so they are exact. What a bill
+/// needs beyond the label and amount (docs/adr/0026) is checked against the service's form by
+/// the applications module, which works the bill's lines out from the answers.
 struct Fee {
+  std::string code;  // how a workflow's bill names it: lower-case letters, digits, underscores
   LocalizedText label;
-  std::int64_t amount_satang = 0;
-  LocalizedText note;  // e.g. "per 500 cm²"; empty when there is nothing to add
+  std::int64_t amount_satang = 0;  // a unit's amount when `quantity` is set
+  LocalizedText note;              // e.g. "per 500 cm²"; empty when there is nothing to add
+  std::string when;                // a condition on the answers; empty: always billed
+  std::string for_each;            // a repeating group: billed once per item; empty: once
+  std::optional<FeeQuantity> quantity;
+  std::int64_t minimum_satang = 0;  // the line is never less (0: no floor)
+  bool stamp_duty = false;          // paid to the Revenue Department, its own line on a bill
 };
 
 /// Where an application can be made.

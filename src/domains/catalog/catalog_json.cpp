@@ -54,10 +54,20 @@ boost::json::object to_json(const Service& service) {
   }
   boost::json::array fees;
   for (const auto& fee : service.fees) {
-    boost::json::object item{{"label", to_json(fee.label)},
+    boost::json::object item{{"code", fee.code},
+                             {"label", to_json(fee.label)},
                              {"amount_satang", fee.amount_satang},
-                             {"amount_baht", baht_text(fee.amount_satang)}};
+                             {"amount_baht", baht_text(fee.amount_satang)},
+                             {"stamp_duty", fee.stamp_duty}};
     if (!fee.note.th.empty()) item["note"] = to_json(fee.note);
+    if (!fee.when.empty()) item["when"] = fee.when;
+    if (!fee.for_each.empty()) item["for_each"] = fee.for_each;
+    if (fee.quantity) {
+      item["quantity"] = boost::json::object{{"of", fee.quantity->of},
+                                             {"per", fee.quantity->per},
+                                             {"unit", to_json(fee.quantity->unit)}};
+    }
+    if (fee.minimum_satang > 0) item["minimum_satang"] = fee.minimum_satang;
     fees.push_back(std::move(item));
   }
   boost::json::array channels;
@@ -247,8 +257,21 @@ Result<Service> service_from_json(const boost::json::value& json) {
   for (const auto& item : r.array(o, "fees")) {
     if (!item.is_object()) return Error::internal("service " + service.slug + ": bad fee");
     const auto& f = item.as_object();
-    service.fees.push_back(
-        {r.localized(f, "label"), r.integer(f, "amount_satang"), r.optional_localized(f, "note")});
+    Fee fee;
+    fee.code = r.optional_text(f, "code");
+    fee.label = r.localized(f, "label");
+    fee.amount_satang = r.integer(f, "amount_satang");
+    fee.note = r.optional_localized(f, "note");
+    fee.when = r.optional_text(f, "when");
+    fee.for_each = r.optional_text(f, "for_each");
+    if (const auto* quantity = f.if_contains("quantity"); quantity && quantity->is_object()) {
+      const auto& q = quantity->as_object();
+      fee.quantity = FeeQuantity{r.text(q, "of"), r.integer(q, "per"), r.localized(q, "unit")};
+    }
+    if (f.contains("minimum_satang")) fee.minimum_satang = r.integer(f, "minimum_satang");
+    // Catalogues stored before fees were data have no stamp_duty (ADR 0026).
+    if (f.contains("stamp_duty")) fee.stamp_duty = r.boolean(f, "stamp_duty");
+    service.fees.push_back(std::move(fee));
   }
   service.time_limit_working_days = static_cast<int>(r.integer(o, "time_limit_working_days"));
   service.legal_basis = r.localized_list(o, "legal_basis");

@@ -22,6 +22,7 @@ namespace fs = std::filesystem;
 constexpr int kMaxCount = 100;         // originals or copies of one document
 constexpr int kMaxWorkingDays = 3650;  // a legal time limit longer than this is a typo
 constexpr std::int64_t kMaxAmountSatang = 100'000'000'000;  // one billion baht
+constexpr std::int64_t kMaxFeeUnit = 1'000'000'000;         // a per-unit fee's `per`
 constexpr std::size_t kMaxSlugLength = 80;
 constexpr std::int64_t kMaxPopularity = 1'000'000'000'000;
 constexpr std::size_t kMinFilesPerThread = 64;  // fewer are parsed sooner than a thread starts
@@ -430,11 +431,49 @@ void CatalogLoader::add_service(const std::string& file, std::string_view yaml) 
     for (std::size_t i = 0; i < fees.size(); ++i) {
       const std::string path = item("fees", i);
       const YAML::Node node = fees[i];
-      if (!reader.expect_map(node, path, {"label", "amount", "note"})) continue;
+      if (!reader.expect_map(node, path,
+                             {"code", "label", "amount", "note", "when", "for_each", "quantity",
+                              "minimum", "stamp_duty"})) {
+        continue;
+      }
       Fee fee;
+      fee.code = reader.text(node["code"], child(path, "code"), true);
+      if (!fee.code.empty()) {
+        if (!is_document_key(fee.code)) {
+          reader.problem(child(path, "code"),
+                         "must be lower-case letters, digits and '_', starting with a letter "
+                         "(at most 40)");
+        }
+        for (const auto& earlier : service.fees) {
+          if (earlier.code == fee.code) {
+            reader.problem(child(path, "code"), "'" + fee.code + "' names an earlier fee");
+          }
+        }
+      }
       fee.label = reader.localized(node["label"], child(path, "label"), true);
       fee.amount_satang = reader.amount(node["amount"], child(path, "amount"));
       fee.note = reader.localized(node["note"], child(path, "note"), false);
+      // Expressions are checked against the service's form by the applications module.
+      fee.when = reader.text(node["when"], child(path, "when"), false);
+      fee.for_each = reader.text(node["for_each"], child(path, "for_each"), false);
+      if (const YAML::Node quantity = node["quantity"]; quantity.IsDefined()) {
+        const std::string at = child(path, "quantity");
+        if (reader.expect_map(quantity, at, {"of", "per", "unit"})) {
+          FeeQuantity q;
+          q.of = reader.text(quantity["of"], child(at, "of"), true);
+          q.per = reader.integer(quantity["per"], child(at, "per"), 1, kMaxFeeUnit, 1);
+          q.unit = reader.localized(quantity["unit"], child(at, "unit"), true);
+          fee.quantity = std::move(q);
+        }
+      }
+      if (node["minimum"].IsDefined()) {
+        fee.minimum_satang = reader.amount(node["minimum"], child(path, "minimum"));
+        if (!fee.quantity) {
+          reader.problem(child(path, "minimum"),
+                         "applies only to a fee with a quantity (a floor for the line)");
+        }
+      }
+      fee.stamp_duty = reader.boolean(node["stamp_duty"], child(path, "stamp_duty"), false);
       service.fees.push_back(std::move(fee));
     }
   }

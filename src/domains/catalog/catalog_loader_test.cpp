@@ -39,9 +39,11 @@ documents:
     name: {th: แบบ ทพ., en: Form TP}
     originals: 1
 fees:
-  - label: {th: ค่าจดทะเบียน, en: Registration}
+  - code: registration
+    label: {th: ค่าจดทะเบียน, en: Registration}
     amount: 50
-  - label: {th: ค่าคัดสำเนา, en: Copy}
+  - code: copy
+    label: {th: ค่าคัดสำเนา, en: Copy}
     amount: 12.5
 time_limit_working_days: 1
 legal_basis:
@@ -157,6 +159,52 @@ TEST(CatalogLoader, KeepsAmountsExactInSatang) {
   ASSERT_TRUE(catalog) << problems(catalog);
   EXPECT_EQ(catalog->services[0].fees[0].amount_satang, 5000);
   EXPECT_EQ(catalog->services[0].fees[1].amount_satang, 1250);
+}
+
+TEST(CatalogLoader, ReadsWhatABillNeedsOfAFee) {
+  auto catalog = load_with_service(replace(kService, "    amount: 12.5\n",
+                                           "    amount: 12.5\n"
+                                           "    when: \"${copies} > 0\"\n"
+                                           "    for_each: branches\n"
+                                           "    quantity:\n"
+                                           "      of: \"${item.pages}\"\n"
+                                           "      per: 10\n"
+                                           "      unit: {th: 10 หน้า, en: 10 pages}\n"
+                                           "    minimum: 30.25\n"
+                                           "    stamp_duty: true\n"));
+  ASSERT_TRUE(catalog) << problems(catalog);
+  const Fee& copy = catalog->services[0].fees[1];
+  EXPECT_EQ(copy.code, "copy");
+  EXPECT_EQ(copy.when, "${copies} > 0");
+  EXPECT_EQ(copy.for_each, "branches");
+  ASSERT_TRUE(copy.quantity);
+  EXPECT_EQ(copy.quantity->of, "${item.pages}");
+  EXPECT_EQ(copy.quantity->per, 10);
+  EXPECT_EQ(copy.quantity->unit.en, "10 pages");
+  EXPECT_EQ(copy.minimum_satang, 3025);
+  EXPECT_TRUE(copy.stamp_duty);
+  EXPECT_FALSE(catalog->services[0].fees[0].stamp_duty);
+  EXPECT_FALSE(catalog->services[0].fees[0].quantity);
+}
+
+TEST(CatalogLoader, NamesEachProblemOfAFeesBillingKeys) {
+  auto missing = load_with_service(replace(kService, "  - code: copy\n    label:", "  - label:"));
+  EXPECT_THAT(problems(missing), HasSubstr("fees[1].code: is required"));
+  auto twice = load_with_service(replace(kService, "code: copy", "code: registration"));
+  EXPECT_THAT(problems(twice), HasSubstr("fees[1].code: 'registration' names an earlier fee"));
+  auto badly_named = load_with_service(replace(kService, "code: copy", "code: Copy-1"));
+  EXPECT_THAT(problems(badly_named), HasSubstr("fees[1].code: must be lower-case letters"));
+  auto floor_alone = load_with_service(
+      replace(kService, "    amount: 12.5\n", "    amount: 12.5\n    minimum: 5\n"));
+  EXPECT_THAT(problems(floor_alone),
+              HasSubstr("fees[1].minimum: applies only to a fee with a quantity"));
+  auto no_unit = load_with_service(replace(
+      kService, "    amount: 12.5\n", "    amount: 12.5\n    quantity: {of: \"1\", per: 0}\n"));
+  EXPECT_THAT(problems(no_unit), HasSubstr("fees[1].quantity.per: must be a whole number from 1"));
+  EXPECT_THAT(problems(no_unit), HasSubstr("fees[1].quantity.unit: is required"));
+  auto duty = load_with_service(
+      replace(kService, "    amount: 12.5\n", "    amount: 12.5\n    stamp_duty: maybe\n"));
+  EXPECT_THAT(problems(duty), HasSubstr("fees[1].stamp_duty: must be true or false"));
 }
 
 TEST(CatalogLoader, NamesTheFileAndFieldOfANegativeFee) {

@@ -56,10 +56,23 @@ Result<void> CatalogModule::prepare(platform::Shared& shared) {
                                service.name.en,
                                service.time_limit_working_days,
                                {},
-                               service.source_file};
+                               service.source_file,
+                               {}};
     for (const RequiredDocument& document : service.documents) {
       info.documents.push_back(
           {document.key, document.name.th, document.name.en, document.required});
+    }
+    for (const Fee& fee : service.fees) {
+      platform::ServiceFee out{
+          fee.code, fee.label.th, fee.label.en, fee.amount_satang,  fee.when,      fee.for_each, {},
+          1,        {},           {},           fee.minimum_satang, fee.stamp_duty};
+      if (fee.quantity) {
+        out.quantity_of = fee.quantity->of;
+        out.quantity_per = fee.quantity->per;
+        out.unit_th = fee.quantity->unit.th;
+        out.unit_en = fee.quantity->unit.en;
+      }
+      info.fees.push_back(std::move(out));
     }
     services_.emplace(service.slug, std::move(info));
   }

@@ -12,7 +12,13 @@ Service service_with(std::vector<Criterion> offered, std::int64_t fee_satang) {
   for (Criterion criterion : offered) service.online.offered[criterion] = true;
   if (service.online.has(Criterion::e_form))
     service.channels.insert(service.channels.begin(), Channel::online);
-  if (fee_satang >= 0) service.fees.push_back({{"ค่าธรรมเนียม", "Fee"}, fee_satang, {}});
+  if (fee_satang >= 0) {
+    Fee fee;
+    fee.code = "fee";
+    fee.label = {"ค่าธรรมเนียม", "Fee"};
+    fee.amount_satang = fee_satang;
+    service.fees.push_back(fee);
+  }
   return service;
 }
 

@@ -6,6 +6,7 @@
 #include "domains/documents/documents_module.hpp"
 #include "domains/feedback/feedback_module.hpp"
 #include "domains/notifications/notifications_module.hpp"
+#include "domains/payments/payments_module.hpp"
 
 namespace pratu::app {
 
@@ -18,6 +19,7 @@ Modules modules() {
   m.push_back(std::make_unique<applications::ApplicationsModule>());
   m.push_back(std::make_unique<notifications::NotificationsModule>());
   m.push_back(std::make_unique<documents::DocumentsModule>());
+  m.push_back(std::make_unique<payments::PaymentsModule>());
   return m;
 }
 

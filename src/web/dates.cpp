@@ -6,7 +6,10 @@
 #include <unicode/timezone.h>
 #include <unicode/unistr.h>
 
+#include <chrono>
 #include <memory>
+
+#include "common/civil_date.hpp"
 
 namespace pratu::web {
 
@@ -58,6 +61,16 @@ std::string iso_date_time(std::int64_t epoch_seconds) {
   char text[40];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S+07:00", &tm);
   return text;
+}
+
+std::string format_day(Locale locale, std::string_view iso_date) {
+  auto day = parse_iso_date(iso_date);
+  if (!day) return std::string(iso_date);
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::sys_days(*day).time_since_epoch())
+                           .count();
+  // Noon, so that the day is the same in Thailand whatever the offset.
+  return format_date(locale, seconds + 12 * 3600);
 }
 
 }  // namespace pratu::web

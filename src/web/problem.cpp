@@ -65,7 +65,7 @@ std::string_view title_key(int status) {
 
 Response problem_with_detail(const Translations& translations, const RequestContext& context,
                              int status, std::string_view detail,
-                             const std::vector<FieldError>& fields) {
+                             const std::vector<FieldError>& fields, std::string_view code = {}) {
   json::object body{
       {"type", "/problems/" + std::string(status_slug(status))},
       {"title", translations.text(context.locale, title_key(status))},
@@ -73,6 +73,8 @@ Response problem_with_detail(const Translations& translations, const RequestCont
       {"detail", detail},
       {"instance", "urn:pratu:request:" + context.request_id},
   };
+  // The message key, for programs: stable where the detail's words are translated.
+  if (!code.empty()) body["code"] = code;
   if (!fields.empty()) {
     json::array errors;
     for (const auto& f : fields) {
@@ -104,8 +106,8 @@ Response problem(const Translations& translations, const RequestContext& context
 
 Response problem(const Translations& translations, const RequestContext& context,
                  const Error& error, std::string_view detail) {
-  auto response =
-      problem_with_detail(translations, context, http_status(error.code), detail, error.fields);
+  auto response = problem_with_detail(translations, context, http_status(error.code), detail,
+                                      error.fields, error.message_key);
   if (error.retry_after_seconds > 0) {
     response.set_header("Retry-After", std::to_string(error.retry_after_seconds));
   }

@@ -19,7 +19,8 @@ int http_status(ErrorCode code);
 Response problem(const Translations& translations, const RequestContext& context, int status,
                  std::string_view message_key, const std::vector<FieldError>& fields = {});
 
-/// A problem+json response for an Error (internal details go only to the log).
+/// A problem+json response for an Error (internal details go only to the log), with its
+/// message key as `code`.
 Response problem(const Translations& translations, const RequestContext& context,
                  const Error& error);
 /// The same with `detail` as the detail: the error's message, translated and filled in by the

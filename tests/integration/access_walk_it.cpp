@@ -758,7 +758,9 @@ TEST_P(AccessWalkIT, NobodyReadsOrChangesAnApplicationTheyMayNot) {
   // A document number names no application: none exists here (documents_it walks them).
   const std::map<std::string, std::string> samples{{"slug", std::string(kService)},
                                                    {"code", std::string(kAgency)},
-                                                   {"number", "DBD-C-2569-999999"}};
+                                                   {"number", "DBD-C-2569-999999"},
+                                                   {"bill", "00000000000000000000000000000000"},
+                                                   {"bank", "sim"}};
   int swept = 0;
   for (const auto& route : table) {
     if (route.method != "GET" || route.pattern.find("{id}") != std::string::npos) continue;

@@ -34,21 +34,6 @@ const std::string kOtherOfficer = "officer.bma@demo.pratu.example";
 const std::string kOfficerPassword = "pratu-demo-officer";
 
 // Each answer naming a file (an object with "blob") names `file` instead, a file of the wallet.
-void use_wallet_file(json::value& answers, const json::object& file) {
-  if (answers.is_object()) {
-    auto& object = answers.as_object();
-    if (object.contains("blob")) {
-      object["blob"] = file.at("sha256");
-      object["media_type"] = file.at("media_type");
-      object["bytes"] = file.at("size_bytes");
-      return;
-    }
-    for (auto& [key, value] : object) use_wallet_file(value, file);
-  } else if (answers.is_array()) {
-    for (auto& value : answers.as_array()) use_wallet_file(value, file);
-  }
-}
-
 class IssuedDocumentsTest : public AppTest {
  protected:
   void configure(app::Config& config) override {
@@ -81,49 +66,6 @@ class IssuedDocumentsTest : public AppTest {
     }
     ADD_FAILURE() << "no document was issued within 20 seconds";
     return {};
-  }
-
-  // A picture uploaded to the wallet of the person holding `token`: the wallet's entry.
-  json::object wallet_file(const std::string& token) {
-    const std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(4000, '\x42');
-    auto created = bearer_request(app_->port(), token, "POST", "/api/v1/uploads", {},
-                                  {{"Tus-Resumable", "1.0.0"},
-                                   {"Upload-Length", std::to_string(png.size())},
-                                   {"Upload-Metadata", "filename aWQucG5n"}});
-    EXPECT_EQ(created.status, 201) << created.body;
-    EXPECT_EQ(bearer_request(app_->port(), token, "PATCH", created.header("Location"), png,
-                             {{"Tus-Resumable", "1.0.0"},
-                              {"Upload-Offset", "0"},
-                              {"Content-Type", "application/offset+octet-stream"}})
-                  .status,
-              204);
-    const auto wallet = json_object(bearer_json(app_->port(), token, "GET", "/api/v1/wallet"));
-    return wallet.at("documents").as_array().at(0).as_object();
-  }
-
-  // The service's example answers (its form's schema), every file one of the wallet.
-  json::value example_answers(const std::string& service, const json::object& file) {
-    HttpClient anyone(app_->port());
-    json::value answers = json_object(anyone.get("/api/v1/services/" + service + "/form/schema"))
-                              .at("examples")
-                              .as_array()
-                              .at(0);
-    use_wallet_file(answers, file);
-    return answers;
-  }
-
-  // A draft of `service` by the person holding `token`, with `answers`: its public id.
-  std::string draft_of(const std::string& token, const std::string& service,
-                       const json::value& answers) {
-    auto made = bearer_json(app_->port(), token, "POST", "/api/v1/applications",
-                            json::object{{"service", service}});
-    EXPECT_EQ(made.status, 201) << made.body;
-    if (made.status != 201) return {};
-    const std::string id(json_object(made).at("id").as_string());
-    auto saved = bearer_json(app_->port(), token, "PATCH", "/api/v1/applications/" + id,
-                             json::object{{"answers", answers}});
-    EXPECT_EQ(saved.status, 200) << saved.body;
-    return id;
   }
 
   std::string file_of(const std::string& token, const std::string& number) {
@@ -295,7 +237,7 @@ TEST_P(IssuedDocumentsTest,
   // Registered afresh: the demo applicant's own drafts would stand in the way.
   register_applicant(*client_, "1101700230708", "another-strong-password");
   const auto applicant = api_token(app_->port(), "1101700230708", "another-strong-password");
-  const auto file = wallet_file(applicant);
+  const auto file = wallet_picture(app_->port(), applicant);
 
   struct Case {
     std::string service, agency, condition;  // the first condition, in Thai
@@ -310,8 +252,8 @@ TEST_P(IssuedDocumentsTest,
   for (const auto& c : cases) {
     SCOPED_TRACE(c.service);
     ++count;
-    const json::value answers = example_answers(c.service, file);
-    const std::string id = draft_of(applicant, c.service, answers);
+    const json::value answers = example_answers(app_->port(), c.service, file);
+    const std::string id = draft_of(app_->port(), applicant, c.service, answers);
     auto sent =
         bearer_request(app_->port(), applicant, "POST", "/api/v1/applications/" + id + "/submit",
                        "", {{"Idempotency-Key", "k-" + id}});
@@ -422,8 +364,9 @@ TEST_P(IssuedDocumentsTest, TheHolderAsksForAPrintedCopyAndTheAgencyRecordsItsDe
 TEST_P(IssuedDocumentsTest, APrintedCopyIsPostedToTheApplicationsAddressWithATrackingNumber) {
   register_applicant(*client_, "1101700230708", "another-strong-password");
   const auto applicant = api_token(app_->port(), "1101700230708", "another-strong-password");
-  const json::value answers = example_answers("commercial-registration", wallet_file(applicant));
-  const std::string id = draft_of(applicant, "commercial-registration", answers);
+  const json::value answers = example_answers(app_->port(), "commercial-registration",
+                                              wallet_picture(app_->port(), applicant));
+  const std::string id = draft_of(app_->port(), applicant, "commercial-registration", answers);
   ASSERT_EQ(
       bearer_request(app_->port(), applicant, "POST", "/api/v1/applications/" + id + "/submit", "",
                      {{"Idempotency-Key", "k-" + id}})
@@ -460,7 +403,8 @@ TEST_P(IssuedDocumentsTest,
        ALicenceWithATermIsRenewedFromItsAnswersAndTheNewOneSaysWhatItReplaces) {
   register_applicant(*client_, "1101700230708", "another-strong-password");
   const auto applicant = api_token(app_->port(), "1101700230708", "another-strong-password");
-  const json::value answers = example_answers("food-premises-licence", wallet_file(applicant));
+  const json::value answers = example_answers(app_->port(), "food-premises-licence",
+                                              wallet_picture(app_->port(), applicant));
   const auto officer = api_token(app_->port(), "officer.bma@demo.pratu.example", kOfficerPassword);
   auto send_and_approve = [&](const std::string& id) {
     ASSERT_EQ(
@@ -472,7 +416,7 @@ TEST_P(IssuedDocumentsTest,
     ASSERT_EQ(take_step(app_->port(), officer, id, "approve", {{"checklist_confirmed", 1}}).status,
               200);
   };
-  const std::string first = draft_of(applicant, "food-premises-licence", answers);
+  const std::string first = draft_of(app_->port(), applicant, "food-premises-licence", answers);
   send_and_approve(first);
   const auto original = issued(applicant);
   ASSERT_FALSE(original.empty());

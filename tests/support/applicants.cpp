@@ -116,4 +116,66 @@ HttpResponse take_step(std::uint16_t port, const std::string& token, const std::
   return bearer_json(port, token, "POST", "/api/v1/applications/" + id + "/steps", extra);
 }
 
+namespace {
+
+// Every file answer of `answers` made file `file` of the wallet.
+void use_wallet_file(boost::json::value& answers, const boost::json::object& file) {
+  if (answers.is_object()) {
+    auto& object = answers.as_object();
+    if (object.contains("blob")) {
+      object["blob"] = file.at("sha256");
+      object["media_type"] = file.at("media_type");
+      object["bytes"] = file.at("size_bytes");
+      return;
+    }
+    for (auto& [key, value] : object) use_wallet_file(value, file);
+  } else if (answers.is_array()) {
+    for (auto& value : answers.as_array()) use_wallet_file(value, file);
+  }
+}
+
+}  // namespace
+
+boost::json::object wallet_picture(std::uint16_t port, const std::string& token) {
+  const std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(4000, '\x42');
+  auto created = bearer_request(port, token, "POST", "/api/v1/uploads", {},
+                                {{"Tus-Resumable", "1.0.0"},
+                                 {"Upload-Length", std::to_string(png.size())},
+                                 {"Upload-Metadata", "filename aWQucG5n"}});
+  EXPECT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(bearer_request(port, token, "PATCH", created.header("Location"), png,
+                           {{"Tus-Resumable", "1.0.0"},
+                            {"Upload-Offset", "0"},
+                            {"Content-Type", "application/offset+octet-stream"}})
+                .status,
+            204);
+  const auto wallet = json_object(bearer_json(port, token, "GET", "/api/v1/wallet"));
+  return wallet.at("documents").as_array().at(0).as_object();
+}
+
+boost::json::value example_answers(std::uint16_t port, const std::string& service,
+                                   const boost::json::object& file) {
+  HttpClient anyone(port);
+  boost::json::value answers =
+      json_object(anyone.get("/api/v1/services/" + service + "/form/schema"))
+          .at("examples")
+          .as_array()
+          .at(0);
+  use_wallet_file(answers, file);
+  return answers;
+}
+
+std::string draft_of(std::uint16_t port, const std::string& token, const std::string& service,
+                     const boost::json::value& answers) {
+  auto made = bearer_json(port, token, "POST", "/api/v1/applications",
+                          boost::json::object{{"service", service}});
+  EXPECT_EQ(made.status, 201) << made.body;
+  if (made.status != 201) return {};
+  const std::string id(json_object(made).at("id").as_string());
+  auto saved = bearer_json(port, token, "PATCH", "/api/v1/applications/" + id,
+                           boost::json::object{{"answers", answers}});
+  EXPECT_EQ(saved.status, 200) << saved.body;
+  return id;
+}
+
 }  // namespace pratu::test

@@ -63,6 +63,16 @@ boost::json::object complete_company_certificate_answers();
 /// call does not answer as expected).
 std::string submit_company_certificate(std::uint16_t port, const std::string& token);
 
+/// A picture uploaded to the wallet of the person holding `token` on `port`: the wallet's
+/// entry.
+boost::json::object wallet_picture(std::uint16_t port, const std::string& token);
+/// Demo service `service`'s example answers (its form's schema), every file `file` of the
+/// wallet.
+boost::json::value example_answers(std::uint16_t port, const std::string& service,
+                                   const boost::json::object& file);
+/// A draft of `service` by the person holding `token`, with `answers`: its public id.
+std::string draft_of(std::uint16_t port, const std::string& token, const std::string& service,
+                     const boost::json::value& answers);
 /// Takes workflow step `transition` of application `id` as `token` at its current revision,
 /// with `extra` fields in the body (a reason, items, checklist_confirmed).
 HttpResponse take_step(std::uint16_t port, const std::string& token, const std::string& id,

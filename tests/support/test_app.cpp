@@ -23,6 +23,7 @@ app::Config test_config(const std::string& database_url) {
   config.modules["catalog.directory"] = root + "/services";
   config.modules["applications.address_data"] = root + "/datasets/thai-address";
   config.modules["applications.holidays"] = root + "/datasets/holidays/th-government.yaml";
+  config.modules["payments.billers_file"] = root + "/config/billers.yaml";
   config.paths.openapi = root + "/docs/openapi.json";
   // Made only when something is stored; each test its own.
   config.paths.blobs =

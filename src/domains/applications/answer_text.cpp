@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/civil_date.hpp"
+#include "common/money.hpp"
 #include "domains/applications/answer_input.hpp"
 #include "web/dates.hpp"
 
@@ -46,16 +47,7 @@ std::string date_text(Locale locale, std::string_view iso) {
                           std::chrono::duration_cast<std::chrono::seconds>(seconds).count());
 }
 
-std::string baht_text(std::int64_t satang) {
-  const bool negative = satang < 0;
-  std::uint64_t value =
-      negative ? static_cast<std::uint64_t>(-(satang + 1)) + 1 : static_cast<std::uint64_t>(satang);
-  std::string whole = std::to_string(value / 100);
-  for (int at = static_cast<int>(whole.size()) - 3; at > 0; at -= 3) whole.insert(at, ",");
-  char cents[8];
-  std::snprintf(cents, sizeof cents, ".%02u", static_cast<unsigned>(value % 100));
-  return (negative ? "-" : "") + whole + cents;
-}
+std::string baht_text(std::int64_t satang) { return format_baht(satang); }
 
 std::string answer_text(const Field& field, const json::value* value, const web::Translations& t,
                         web::Locale locale, const ThaiAddressBook* addresses) {

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "domains/applications/document_path.hpp"
+#include "platform/billing.hpp"
 #include "web/dates.hpp"
 #include "web/json_body.hpp"
 
@@ -130,6 +131,23 @@ json::object ApplicationApi::view(const Application& a, bool full) {
     out["due_date_provisional"] = a.due_date_provisional;
     out["state"] = a.state;  // in the service's workflow: GET …/steps gives its label
     out["state_since"] = web::iso_date_time(a.state_since);
+    // Its bills (docs/payments.md): what to pay, and where the bill is.
+    auto* billing = bills_in_ != nullptr ? bills_in_->find<platform::Billing>() : nullptr;
+    if (full && billing != nullptr) {
+      json::array bills;
+      if (auto found = billing->bills_of(a.public_id)) {
+        for (const auto& b : *found) {
+          json::object bill{{"id", b.id},
+                            {"status", b.status},
+                            {"total_satang", b.total_satang},
+                            {"due_date", b.due_date},
+                            {"url", "/api/v1/bills/" + b.id}};
+          if (b.paid_at > 0) bill["paid_at"] = web::iso_date_time(b.paid_at);
+          bills.push_back(std::move(bill));
+        }
+      }
+      out["bills"] = std::move(bills);
+    }
   }
   if (full) {
     json::array timeline;

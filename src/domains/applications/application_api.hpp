@@ -24,6 +24,7 @@
 #include "domains/applications/application_service.hpp"
 #include "domains/applications/upload_service.hpp"
 #include "domains/applications/workflow_service.hpp"
+#include "platform/services.hpp"
 #include "web/render.hpp"
 #include "web/route.hpp"
 
@@ -34,6 +35,8 @@ class ApplicationApi {
   ApplicationApi(ApplicationService& service, UploadService& uploads, WorkflowService& workflows,
                  const web::Translations& translations);
   web::Routes routes();
+  /// Where platform::Billing is offered: a submitted application's bills go with it.
+  void find_bills_in(const platform::Services& services) { bills_in_ = &services; }
 
  private:
   Result<web::Response> create(const web::Request& request, web::RequestContext& context);
@@ -74,6 +77,7 @@ class ApplicationApi {
   UploadService& uploads_;
   WorkflowService& workflows_;
   const web::Translations& translations_;
+  const platform::Services* bills_in_ = nullptr;
 };
 
 }  // namespace pratu::applications

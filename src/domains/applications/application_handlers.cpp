@@ -13,10 +13,12 @@
 
 #include "common/civil_date.hpp"
 #include "common/log.hpp"
+#include "common/money.hpp"
 #include "common/text.hpp"
 #include "domains/applications/answer_input.hpp"
 #include "domains/applications/answer_text.hpp"
 #include "domains/applications/document_text.hpp"
+#include "platform/billing.hpp"
 #include "platform/issued_documents.hpp"
 #include "web/access.hpp"
 #include "web/components.hpp"
@@ -999,6 +1001,22 @@ web::Response ApplicationHandlers::render_submitted(
   }
   if (!notice.empty()) model["notice"] = notice;
   for (const auto& [k, value] : extra) model[k] = value;
+  // The bill it waits on, or was paid with: the applicant pays it, the agency sees it.
+  auto* billing = issued_in_ != nullptr ? issued_in_->find<platform::Billing>() : nullptr;
+  if (billing != nullptr && a.status != Status::draft &&
+      (template_name == "applications/show" || template_name == "applications/agency_show")) {
+    if (auto found = billing->bills_of(a.public_id); found && !found->empty()) {
+      const auto& b = found->front();
+      json::object shown{{"url", "/bills/" + b.id},
+                         {"status", b.status},
+                         {"awaiting", b.status == "awaiting"},
+                         {"status_text", t.text(locale, "payments.status." + b.status)},
+                         {"text", fill(t.text(locale, "payments.bill.your_bill"),
+                                       {{"total", format_baht(b.total_satang)},
+                                        {"due", date_text(locale, b.due_date)}})}};
+      model["bill"] = std::move(shown);
+    }
+  }
   // The document the application ended with: the applicant opens it, the agency manages it.
   auto* issued = issued_in_ != nullptr ? issued_in_->find<platform::IssuedDocuments>() : nullptr;
   if (issued != nullptr &&

@@ -7,6 +7,7 @@
 #include "common/civil_date.hpp"
 #include "common/log.hpp"
 #include "domains/applications/application_api.hpp"
+#include "domains/applications/application_bills.hpp"
 #include "domains/applications/application_handlers.hpp"
 #include "domains/applications/dashboard_handlers.hpp"
 #include "domains/applications/document_content.hpp"
@@ -37,6 +38,8 @@ Result<void> ApplicationsModule::prepare(platform::Shared& shared) {
   forms_ = std::move(forms);
   PRATU_TRY(workflows, load_workflows(*directory, forms_));
   workflows_ = std::move(workflows);
+  PRATU_TRY(fee_rules, load_fee_rules(*directory, forms_));
+  fee_rules_ = std::move(fee_rules);
   PRATU_TRY(documents, load_document_templates(*directory, forms_, workflows_));
   documents_ = std::move(documents);
   for (const auto& [slug, form] : forms_) shared.earned.earn(slug, "e_form", name());
@@ -44,6 +47,8 @@ Result<void> ApplicationsModule::prepare(platform::Shared& shared) {
   // level-3 criteria of the services it issues for.
   document_source_ = std::make_unique<ApplicationDocuments>(documents_, forms_);
   PRATU_CHECK(shared.services.offer<platform::DocumentSource>(name(), *document_source_));
+  bills_ = std::make_unique<ApplicationBills>(workflows_);
+  PRATU_CHECK(shared.services.offer<platform::PaidBills>(name(), *bills_));
   return ok();
 }
 
@@ -124,6 +129,8 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
   workflow_service_ = std::make_unique<WorkflowService>(shared.db, shared.clock, forms_, workflows_,
                                                         *directory, calendar_);
   workflow_service_->issue_documents(documents_);
+  workflow_service_->bill_with(fee_rules_, shared.services);
+  bills_->use(*workflow_service_);
   document_source_->use(shared.translations, addresses_ ? &*addresses_ : nullptr);
   // Every version of a workflow an application may be under is kept (once).
   PRATU_CHECK(workflow_service_->record_versions());
@@ -135,6 +142,7 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
   handlers_->find_issued_in(shared.services);
   api_ = std::make_unique<ApplicationApi>(*service_, *uploads_, *workflow_service_,
                                           shared.translations);
+  api_->find_bills_in(shared.services);
   upload_api_ = std::make_unique<UploadApi>(*uploads_, shared.translations);
   wallet_handlers_ = std::make_unique<WalletHandlers>(*uploads_, *shared.renderer);
   wallet_handlers_->find_issued_in(shared.services);

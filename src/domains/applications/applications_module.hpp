@@ -11,12 +11,15 @@
 #include "common/shared_calendar.hpp"
 #include "domains/applications/application_service.hpp"
 #include "domains/applications/document_template.hpp"
+#include "domains/applications/fee_rules.hpp"
 #include "domains/applications/form.hpp"
 #include "domains/applications/thai_address.hpp"
 #include "domains/applications/workflow.hpp"
 #include "platform/module.hpp"
 
 namespace pratu::applications {
+
+class ApplicationBills;
 
 class ApplicationApi;
 class ApplicationDocuments;
@@ -53,6 +56,8 @@ class ApplicationsModule final : public platform::Module {
   const Workflows& workflows() const { return workflows_; }
   /// The document templates read, by service slug: the services that issue a document.
   const DocumentTemplates& document_templates() const { return documents_; }
+  /// Each service's fees, checked against its form (docs/adr/0026).
+  const std::map<std::string, FeeRules, std::less<>>& fee_rules() const { return fee_rules_; }
 
  private:
   ApplicationsSettings settings_;
@@ -67,8 +72,10 @@ class ApplicationsModule final : public platform::Module {
   Workflows workflows_;                                        // by slug: the services with a form
   std::map<std::string, std::string, std::less<>> workflow_json_;  // serialised, by slug
   DocumentTemplates documents_;  // by slug: the services that issue a document
+  std::map<std::string, FeeRules, std::less<>> fee_rules_;         // by slug: every service's fees
   std::map<std::string, std::string, std::less<>> document_json_;  // serialised, by slug
   std::unique_ptr<ApplicationDocuments> document_source_;  // offered to the documents module
+  std::unique_ptr<ApplicationBills> bills_;                // offered to the payments module
   std::unique_ptr<ApplicationService> service_;
   std::unique_ptr<ApplicationHandlers> handlers_;
   std::unique_ptr<ApplicationApi> api_;

@@ -36,6 +36,11 @@ platform::ServiceInfo catalogue_service(const fs::path& entry) {
   for (const auto& document : catalogue["documents"]) {
     if (document["key"]) service.documents.push_back({document["key"].as<std::string>(), "", ""});
   }
+  for (const auto& fee : catalogue["fees"]) {
+    platform::ServiceFee f;
+    f.code = fee["code"].as<std::string>();
+    service.fees.push_back(f);
+  }
   return service;
 }
 

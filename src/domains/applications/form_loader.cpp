@@ -39,7 +39,8 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-// The expression type of a field's answer.
+}  // namespace
+
 Symbol symbol_of(const Field& field) {
   Symbol s;
   switch (field.type) {
@@ -78,6 +79,8 @@ Symbol symbol_of(const Field& field) {
   }
   return s;
 }
+
+namespace {
 
 // Reads one form file, recording its problems with their line and place.
 class FormReader : public DefinitionReader {

@@ -11,6 +11,7 @@
 
 #include "common/result.hpp"
 #include "domains/applications/definition_reader.hpp"
+#include "domains/applications/expression.hpp"
 #include "domains/applications/form.hpp"
 #include "platform/service_directory.hpp"
 
@@ -22,6 +23,9 @@ inline constexpr std::size_t kMaxFieldsPerPage = 60;
 inline constexpr std::int64_t kMaxGroupItems = 50;
 inline constexpr std::int64_t kMaxDocumentBytes = 20 * 1024 * 1024;
 inline constexpr std::int64_t kDefaultDocumentBytes = 10 * 1024 * 1024;
+
+/// The type of `field`'s answer as expressions see it (a group: its items' fields).
+Symbol symbol_of(const Field& field);
 
 /// Parses and checks the form of `service` from `yaml`; `file` names it in problems. On a
 /// problem: an invalid_input error whose detail lists every problem found, one a line.

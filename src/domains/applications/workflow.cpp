@@ -11,12 +11,13 @@ std::string_view actor_key(Actor actor) {
     case Actor::applicant: return "applicant";
     case Actor::officer: return "officer";
     case Actor::supervisor: return "supervisor";
+    case Actor::system: return "system";
   }
   return "officer";
 }
 
 std::optional<Actor> actor_of(std::string_view key) {
-  for (Actor a : {Actor::applicant, Actor::officer, Actor::supervisor}) {
+  for (Actor a : {Actor::applicant, Actor::officer, Actor::supervisor, Actor::system}) {
     if (actor_key(a) == key) return a;
   }
   return std::nullopt;
@@ -49,6 +50,11 @@ boost::json::object state_json(const WorkflowState& s) {
   if (!s.terminal) {
     state["clock"] = s.clock == LegalClock::running ? "running" : "paused";
     if (s.limit_working_days) state["limit_working_days"] = *s.limit_working_days;
+    if (s.bill) {
+      state["bill"] = boost::json::object{
+          {"fees", boost::json::array(s.bill->fees.begin(), s.bill->fees.end())},
+          {"due_working_days", s.bill->due_working_days}};
+    }
   }
   return state;
 }

@@ -24,11 +24,19 @@ namespace pratu::applications {
 /// waits for them: the clock is paused).
 enum class LegalClock { running, paused };
 
-/// Who may take a transition. An agency supervisor may also take an officer's.
-enum class Actor { applicant, officer, supervisor };
-/// "applicant" | "officer" | "supervisor", as written in workflow.yaml.
+/// Who may take a transition. An agency supervisor may also take an officer's. No person takes
+/// a system transition: Pratu does, when what its state waits for happens (a bill is paid).
+enum class Actor { applicant, officer, supervisor, system };
+/// "applicant" | "officer" | "supervisor" | "system", as written in workflow.yaml.
 std::string_view actor_key(Actor actor);
 std::optional<Actor> actor_of(std::string_view key);
+
+/// What a state that bills charges (docs/adr/0026): the service's fees by code, each billed
+/// when its condition holds, and how long the applicant has to pay.
+struct StateBill {
+  std::vector<std::string> fees;
+  int due_working_days = 7;
+};
 
 /// One state of an application after its submission.
 struct WorkflowState {
@@ -38,6 +46,7 @@ struct WorkflowState {
   bool terminal = false;
   LegalClock clock = LegalClock::running;  // non-terminal states only
   std::optional<int> limit_working_days;   // how long the state may last, if limited
+  std::optional<StateBill> bill;  // entering it bills the applicant; paid, it takes its system exit
 };
 
 /// One move from some states to another.

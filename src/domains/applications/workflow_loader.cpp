@@ -34,6 +34,7 @@ class WorkflowReader : public DefinitionReader {
 
  private:
   WorkflowState read_state(const YAML::Node& node, std::size_t index);
+  StateBill read_bill(const YAML::Node& node);
   Transition read_transition(const YAML::Node& node, std::size_t index);
   void check_graph(const Workflow& workflow, const YAML::Node& states,
                    const YAML::Node& transitions);
@@ -58,7 +59,8 @@ std::string place(std::string_view kind, const YAML::Node& node, std::size_t ind
 WorkflowState WorkflowReader::read_state(const YAML::Node& node, std::size_t index) {
   WorkflowState state;
   where_ = place("state", node, index);
-  if (!expect_map(node, {"id", "label", "next", "terminal", "clock", "limit_working_days"})) {
+  if (!expect_map(node,
+                  {"id", "label", "next", "terminal", "clock", "limit_working_days", "bill"})) {
     return state;
   }
   state.id = text(node, "id", true);
@@ -72,7 +74,9 @@ WorkflowState WorkflowReader::read_state(const YAML::Node& node, std::size_t ind
   state.next = localized(node, "next", false);
   state.terminal = boolean(node, "terminal", false);
   const std::string clock = text(node, "clock", false);
+  if (node["bill"].IsDefined()) state.bill = read_bill(node["bill"]);
   if (state.terminal) {
+    if (state.bill) problem_at(node["bill"], "bill", "a final state bills nothing");
     if (!clock.empty()) problem_at(node["clock"], "clock", "a final state has no clock");
     if (node["limit_working_days"].IsDefined()) {
       problem_at(node["limit_working_days"], "limit_working_days",
@@ -106,6 +110,42 @@ WorkflowState WorkflowReader::read_state(const YAML::Node& node, std::size_t ind
   return state;
 }
 
+StateBill WorkflowReader::read_bill(const YAML::Node& node) {
+  StateBill bill;
+  if (!node.IsMap()) {
+    problem_at(node, "bill", "must be a map: fees (codes of the service's fees), due_working_days");
+    return bill;
+  }
+  for (const auto& entry : node) {
+    const std::string key = entry.first.Scalar();
+    if (key != "fees" && key != "due_working_days") {
+      problem_at(entry.first, "bill." + key,
+                 "unknown key (expected one of: fees, due_working_days)");
+    }
+  }
+  const YAML::Node fees = node["fees"];
+  if (!fees.IsDefined() || !fees.IsSequence() || fees.size() == 0) {
+    problem_at(node, "bill.fees", "is required: a list of the codes of the service's fees");
+  } else {
+    for (const auto& code : fees) {
+      const std::string value = code.IsScalar() ? code.Scalar() : std::string();
+      if (service_.fee(value) == nullptr) {
+        problem_at(code, "bill.fees",
+                   "'" + value + "' is not the code of a fee of the service (" +
+                       service_.source_file + ")");
+      } else if (std::find(bill.fees.begin(), bill.fees.end(), value) != bill.fees.end()) {
+        problem_at(code, "bill.fees", "names '" + value + "' twice");
+      } else {
+        bill.fees.push_back(value);
+      }
+    }
+  }
+  if (auto days = integer(node, "due_working_days", 1, kMaxLimitWorkingDays)) {
+    bill.due_working_days = static_cast<int>(*days);
+  }
+  return bill;
+}
+
 Transition WorkflowReader::read_transition(const YAML::Node& node, std::size_t index) {
   Transition t;
   where_ = place("transition", node, index);
@@ -127,7 +167,8 @@ Transition WorkflowReader::read_transition(const YAML::Node& node, std::size_t i
     t.actor = *actor;
   } else {
     if (!by.empty()) {
-      problem_at(node["by"], "by", "must be applicant, officer or supervisor, not '" + by + "'");
+      problem_at(node["by"], "by",
+                 "must be applicant, officer, supervisor or system, not '" + by + "'");
     }
     unsure_.insert("transition " + t.id);
   }
@@ -187,6 +228,11 @@ void WorkflowReader::check_graph(const Workflow& w, const YAML::Node& states_nod
         problem_at(node["from"], "from", "'" + from + "' is not a state of this workflow");
       } else if (s->terminal) {
         problem_at(node["from"], "from", "'" + from + "' is final: nothing leaves it");
+      } else if (t.actor == Actor::system && !s->bill) {
+        problem_at(node["from"], "from",
+                   "'" + from +
+                       "' bills nothing: Pratu takes a system transition only when a state's "
+                       "bill is paid");
       } else if (t.actor == Actor::applicant && s->clock == LegalClock::running &&
                  !unsure_.contains("state " + from)) {
         problem_at(node["from"], "from",
@@ -252,10 +298,23 @@ void WorkflowReader::check_graph(const Workflow& w, const YAML::Node& states_nod
               "no way leads from it to a final state: an application there could never be "
               "decided");
     }
-    if (s.clock == LegalClock::paused && !unsure_.contains("state " + s.id) &&
-        std::none_of(exits.begin(), exits.end(), [&](const Transition* t) {
-          return t->actor == Actor::applicant || unsure_.contains("transition " + t->id);
-        })) {
+    if (s.bill) {
+      const auto paid = std::count_if(exits.begin(), exits.end(), [](const Transition* t) {
+        return t->actor == Actor::system;
+      });
+      if (paid != 1) {
+        problem(node,
+                "it bills, so exactly one transition out of it must be by: system (taken "
+                "when the bill is paid), not " +
+                    std::to_string(paid));
+      }
+      if (s.clock != LegalClock::paused) {
+        problem(node, "it bills, so its clock is paused: the applicant's move is to pay");
+      }
+    } else if (s.clock == LegalClock::paused && !unsure_.contains("state " + s.id) &&
+               std::none_of(exits.begin(), exits.end(), [&](const Transition* t) {
+                 return t->actor == Actor::applicant || unsure_.contains("transition " + t->id);
+               })) {
       problem(node,
               "the clock waits for the applicant here, but no transition out of it is by: "
               "applicant");
@@ -303,6 +362,12 @@ Workflow WorkflowReader::read(std::string_view yaml) {
     problem_at(root["initial"], "initial", "'" + w.initial + "' is not a state of this workflow");
   } else if (first != nullptr && first->terminal) {
     problem_at(root["initial"], "initial", "'" + w.initial + "' is final: nothing could happen");
+  } else if (first != nullptr && first->bill) {
+    // A submission enters the initial state without a step, and only a step opens a bill.
+    problem_at(root["initial"], "initial",
+               "'" + w.initial +
+                   "' bills, but a submission opens no bill yet: bill in a state a step leads "
+                   "to (after the approval)");
   }
 
   const YAML::Node transitions = root["transitions"];

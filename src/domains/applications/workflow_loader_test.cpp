@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
 #include "common/files.hpp"
 #include "crypto/digest.hpp"
@@ -145,8 +146,8 @@ TEST(WorkflowLoader, ProblemsNameTheFileTheLineAndThePlace) {
   // One slip, one problem: nothing is inferred from a value that could not be read.
   EXPECT_THAT(problems, Not(HasSubstr("\n")));
   const auto actor = problems_of(replaced("    by: applicant", "    by: citizen"));
-  EXPECT_THAT(actor, HasSubstr(":42: transition resubmit: by: must be applicant, officer or "
-                               "supervisor, not 'citizen'"));
+  EXPECT_THAT(actor, HasSubstr(":42: transition resubmit: by: must be applicant, officer, "
+                               "supervisor or system, not 'citizen'"));
   EXPECT_THAT(actor, Not(HasSubstr("\n")));
   EXPECT_THAT(problems_of(replaced("initial: submitted", "initial: submitted\nowner: bma")),
               HasSubstr(":2: owner: unknown key (expected one of: initial, states, transitions)"));
@@ -257,6 +258,107 @@ TEST(WorkflowLoader, APausedStateWaitsForTheApplicantWhoMustBeAbleToMove) {
                         "but no transition out of it is by: applicant"));
 }
 
+// The default workflow with the licence fee billed after approval: approve leads to
+// awaiting_payment, which Pratu leaves by `paid` when the bill is paid.
+std::string billing_workflow() {
+  std::string text = replaced("    to: approved\n    by: supervisor",
+                              "    to: awaiting_payment\n    by: supervisor");
+  const std::string states_end = "  - id: rejected\n";
+  text.insert(text.find(states_end),
+              "  - id: awaiting_payment\n"
+              "    label: {th: รอชำระ, en: Awaiting payment}\n"
+              "    clock: paused\n"
+              "    bill:\n"
+              "      fees: [licence, stamp]\n"
+              "      due_working_days: 5\n");
+  text +=
+      "  - id: paid\n"
+      "    label: {th: ชำระแล้ว, en: Paid}\n"
+      "    from: awaiting_payment\n"
+      "    to: approved\n"
+      "    by: system\n";
+  return text;
+}
+
+platform::ServiceInfo billing_service() {
+  platform::ServiceInfo s = food_service();
+  platform::ServiceFee licence;
+  licence.code = "licence";
+  licence.amount_satang = 200'000;
+  platform::ServiceFee stamp;
+  stamp.code = "stamp";
+  stamp.amount_satang = 3'000;
+  stamp.stamp_duty = true;
+  s.fees = {licence, stamp};
+  return s;
+}
+
+std::string billing_problems(std::string_view yaml) {
+  auto workflow = parse_workflow(yaml, std::string(kFile), billing_service());
+  return workflow ? std::string() : workflow.error().detail;
+}
+
+std::string with(std::string text, std::string_view from, std::string_view to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+TEST(WorkflowLoader, AStateBillsTheServicesFeesAndPratuTakesItsWayOut) {
+  auto workflow = parse_workflow(billing_workflow(), std::string(kFile), billing_service());
+  ASSERT_TRUE(workflow) << workflow.error().detail;
+  const WorkflowState* awaiting = workflow->state("awaiting_payment");
+  ASSERT_NE(awaiting, nullptr);
+  ASSERT_TRUE(awaiting->bill);
+  EXPECT_EQ(awaiting->bill->fees, (std::vector<std::string>{"licence", "stamp"}));
+  EXPECT_EQ(awaiting->bill->due_working_days, 5);
+  EXPECT_EQ(workflow->transition("paid")->actor, Actor::system);
+  const auto json = state_json(*awaiting);
+  EXPECT_EQ(json.at("bill").at("due_working_days").as_int64(), 5);
+  EXPECT_EQ(json.at("bill").at("fees").as_array().size(), 2u);
+}
+
+TEST(WorkflowLoader, ABillNamesOnlyTheServicesFeesAndHasOneWayOutByThePayment) {
+  EXPECT_THAT(
+      billing_problems(with(billing_workflow(), "[licence, stamp]", "[licence, permit]")),
+      HasSubstr("'permit' is not the code of a fee of the service (services/bma/food.yaml)"));
+  EXPECT_THAT(billing_problems(with(billing_workflow(), "[licence, stamp]", "[licence, licence]")),
+              HasSubstr("names 'licence' twice"));
+  EXPECT_THAT(billing_problems(with(billing_workflow(), "      fees: [licence, stamp]\n", "")),
+              HasSubstr("bill.fees: is required"));
+  EXPECT_THAT(
+      billing_problems(with(billing_workflow(), "due_working_days: 5", "due_working_days: 0")),
+      HasSubstr("due_working_days"));
+  EXPECT_THAT(billing_problems(with(billing_workflow(), "due_working_days: 5", "due_days: 5")),
+              HasSubstr("bill.due_days: unknown key"));
+  // Its way out taken by a person instead: Pratu could never move it on when paid.
+  EXPECT_THAT(billing_problems(with(billing_workflow(), "    by: system\n", "    by: officer\n")),
+              HasSubstr("exactly one transition out of it must be by: system"));
+  // A running clock: it is the applicant's move to pay.
+  EXPECT_THAT(
+      billing_problems(with(billing_workflow(),
+                            "    label: {th: รอชำระ, en: Awaiting payment}\n    clock: paused",
+                            "    label: {th: รอชำระ, en: Awaiting payment}\n    clock: running")),
+      HasSubstr("its clock is paused"));
+  // A system transition out of a state that bills nothing could never be taken.
+  EXPECT_THAT(
+      billing_problems(with(billing_workflow(), "    from: awaiting_payment\n    to: approved",
+                            "    from: in_review\n    to: approved")),
+      HasSubstr("'in_review' bills nothing"));
+  // The state a submission enters cannot bill: no step enters it.
+  EXPECT_THAT(
+      billing_problems(with(billing_workflow(), "initial: submitted", "initial: awaiting_payment")),
+      HasSubstr("a submission opens no bill yet"));
+  // A final state bills nothing.
+  EXPECT_THAT(billing_problems(with(
+                  billing_workflow(),
+                  "  - id: rejected\n    label: {th: ไม่อนุมัติ, en: Rejected}\n    terminal: true",
+                  "  - id: rejected\n    label: {th: ไม่อนุมัติ, en: Rejected}\n    terminal: true\n   "
+                  " bill: {fees: [licence]}")),
+              HasSubstr("a final state bills nothing"));
+}
+
 TEST(WorkflowLoader, BrokenYamlNamesItsLine) {
   EXPECT_THAT(problems_of("initial: [submitted\nstates: {"),
               HasSubstr("services/bma/food/workflow.yaml:"));
@@ -317,6 +419,13 @@ TEST(LoadWorkflows, TheDemoWorkflowsLoad) {
       platform::ServiceInfo service;
       service.slug = folder.path().filename().string();
       service.agency = agency.path().filename().string();
+      // The codes of its fees, which a billing state names.
+      const auto catalogue = YAML::LoadFile((agency.path() / (service.slug + ".yaml")).string());
+      for (const auto& fee : catalogue["fees"]) {
+        platform::ServiceFee f;
+        f.code = fee["code"].as<std::string>();
+        service.fees.push_back(f);
+      }
       auto text = read_file(file);
       ASSERT_TRUE(text);
       auto w = parse_workflow(*text, file.string(), service);

@@ -9,6 +9,7 @@
 #include "common/unicode_text.hpp"
 #include "domains/applications/application_repository.hpp"
 #include "domains/applications/workflow_loader.hpp"
+#include "platform/billing.hpp"
 #include "platform/document_source.hpp"
 #include "platform/notices.hpp"
 #include "platform/outbox.hpp"
@@ -169,6 +170,7 @@ bool WorkflowService::may_take(const web::Principal& who, const Application& a,
     case Actor::supervisor:
       return who.role == web::Role::supervisor && !who.agency_code.empty() &&
              who.agency_code == a.agency;
+    case Actor::system: return false;  // Pratu's own move, never a person's
   }
   return false;
 }
@@ -328,41 +330,7 @@ Result<Application> WorkflowService::take(const web::Principal& who, std::string
       PRATU_TRY(taken, repository::assign(c, a, who.user_id, now));
       if (taken != 1) return refused(ErrorCode::conflict, "step_changed_meanwhile", t->id);
     }
-    // The applicant is told (the notifier composes it; nothing personal here but whom). The
-    // status and what to do next travel with it, as the workflow version says them.
-    const WorkflowState* to = workflow->state(t->to);
-    json::object payload{{"user_id", a.user_id},
-                         {"application", a.public_id},
-                         {"service", a.service},
-                         {"transition", t->id},
-                         {"state", t->to},
-                         {"status", text_json(to->label)},
-                         {"next", text_json(to->next)},
-                         {"terminal", to->terminal},
-                         {"by_applicant", t->actor == Actor::applicant}};
-    PRATU_CHECK(
-        platform::notify(c, "applications.step_taken", payload, now, platform::kEveryChannel));
-    // The applicant's own step (an answer to a request) is news for the officer who has it.
-    if (t->actor == Actor::applicant && a.assigned_to != 0) {
-      json::object told{{"user_id", a.assigned_to},
-                        {"application", a.public_id},
-                        {"reference", a.reference},
-                        {"service", a.service},
-                        {"status", text_json(to->label)}};
-      PRATU_CHECK(
-          platform::notify(c, "applications.applicant_step", told, now, platform::kPortalOnly));
-    }
-    // The state that issues the service's document: the documents module issues it once the
-    // step is committed (a rolled-back step issues nothing).
-    if (documents_ != nullptr) {
-      auto issuing = documents_->find(a.service);
-      if (issuing != documents_->end() && issuing->second.issued_in == t->to) {
-        PRATU_CHECK(platform::outbox::enqueue(
-            c, platform::kIssueDocumentTopic,
-            json::serialize(json::object{{"application", a.public_id}}), now));
-      }
-    }
-    return ok();
+    return entered(c, a, *t, *workflow->state(t->to), now);
   });
   if (!moved) return moved.error();
   if (who.role == web::Role::officer && a.assigned_to == 0) {
@@ -511,6 +479,111 @@ Result<std::int64_t> WorkflowService::escalate_overdue(int limit) {
     escalated += told ? 1 : 0;
   }
   return escalated;
+}
+
+Result<void> WorkflowService::entered(storage::Connection& c, const Application& a,
+                                      const Transition& t, const WorkflowState& to,
+                                      std::int64_t now) {
+  // The applicant is told (the notifier composes it; nothing personal here but whom). The
+  // status and what to do next travel with it, as the workflow version says them.
+  json::object payload{{"user_id", a.user_id},
+                       {"application", a.public_id},
+                       {"service", a.service},
+                       {"transition", t.id},
+                       {"state", t.to},
+                       {"status", text_json(to.label)},
+                       {"next", text_json(to.next)},
+                       {"terminal", to.terminal},
+                       {"by_applicant", t.actor == Actor::applicant}};
+  PRATU_CHECK(
+      platform::notify(c, "applications.step_taken", payload, now, platform::kEveryChannel));
+  // The applicant's own step (an answer to a request) is news for the officer who has it.
+  if (t.actor == Actor::applicant && a.assigned_to != 0) {
+    json::object told{{"user_id", a.assigned_to},
+                      {"application", a.public_id},
+                      {"reference", a.reference},
+                      {"service", a.service},
+                      {"status", text_json(to.label)}};
+    PRATU_CHECK(
+        platform::notify(c, "applications.applicant_step", told, now, platform::kPortalOnly));
+  }
+  // The state that issues the service's document: the documents module issues it once the
+  // step is committed (a rolled-back step issues nothing).
+  if (documents_ != nullptr) {
+    auto issuing = documents_->find(a.service);
+    if (issuing != documents_->end() && issuing->second.issued_in == t.to) {
+      PRATU_CHECK(platform::outbox::enqueue(
+          c, platform::kIssueDocumentTopic,
+          json::serialize(json::object{{"application", a.public_id}}), now));
+    }
+  }
+  if (to.bill) PRATU_CHECK(open_bill(c, a, to, now));
+  return ok();
+}
+
+Result<void> WorkflowService::open_bill(storage::Connection& c, const Application& a,
+                                        const WorkflowState& to, std::int64_t now) {
+  auto* billing = billing_from_ != nullptr ? billing_from_->find<platform::Billing>() : nullptr;
+  if (billing == nullptr || fee_rules_ == nullptr) {
+    return Error::unavailable("applications: " + a.service + " bills in '" + to.id +
+                              "', but no module takes payments");
+  }
+  auto rules = fee_rules_->find(a.service);
+  if (rules == fee_rules_->end()) return Error::internal("applications: no fees of " + a.service);
+  PRATU_TRY(answers, repository::answers_of(c, a.id));
+  const auto today = thai_date(now);
+  PRATU_TRY(lines, rules->second.lines(to.bill->fees, answers, today));
+  // Nothing to pay (no fee applies, or they come to nothing): on at once, as if paid.
+  if (bill_total(lines) == 0) {
+    PRATU_TRY(moved, take_system_step(c, a.public_id, to.id, now));
+    (void)moved;
+    return ok();
+  }
+  platform::BillSpec spec;
+  spec.application_id = a.id;
+  spec.application = a.public_id;
+  spec.reference = a.reference;
+  spec.service = a.service;
+  spec.agency = a.agency;
+  spec.state = to.id;
+  spec.holder_user_id = a.user_id;
+  for (const BillLine& l : lines) {
+    spec.lines.push_back({l.code, l.label_th, l.label_en, l.unit_satang, l.quantity, l.unit_th,
+                          l.unit_en, l.amount_satang, l.stamp_duty, l.item});
+  }
+  // The last day to pay: so many working days after today (today itself when none are known).
+  const auto due = calendar_.add_working_days(today, to.bill->due_working_days);
+  spec.due_date = iso_date(due ? due->date : today);
+  PRATU_TRY(bill, billing->open(c, spec, now));
+  (void)bill;  // the application's page finds it through platform::Billing
+  return ok();
+}
+
+Result<bool> WorkflowService::take_system_step(storage::Connection& c, std::string_view public_id,
+                                               std::string_view state, std::int64_t now) {
+  PRATU_TRY(found, repository::find_application(c, public_id, true));
+  if (!found || found->state != state) return false;
+  Application& a = *found;
+  PRATU_TRY(workflow, workflow_of(a));
+  const Transition* system = nullptr;
+  for (const Transition* t : workflow->exits(a.state)) {
+    if (t->actor == Actor::system) system = t;
+  }
+  const WorkflowState* to = system != nullptr ? workflow->state(system->to) : nullptr;
+  if (to == nullptr) {
+    return Error::internal("applications: '" + a.state + "' of " + a.service +
+                           " has no system transition");
+  }
+  TimelineEvent event;
+  event.kind = "transition";
+  event.transition = system->id;
+  event.from_state = a.state;
+  event.to_state = system->to;
+  PRATU_TRY(changed, repository::move_state(c, a, system->to, now));
+  if (changed != 1) return false;
+  PRATU_CHECK(repository::add_transition_event(c, a.id, now, event));
+  PRATU_CHECK(entered(c, a, *system, *to, now));
+  return true;
 }
 
 }  // namespace pratu::applications

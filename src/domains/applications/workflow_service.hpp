@@ -22,9 +22,11 @@
 #include "common/shared_calendar.hpp"
 #include "domains/applications/application.hpp"
 #include "domains/applications/document_template.hpp"
+#include "domains/applications/fee_rules.hpp"
 #include "domains/applications/form.hpp"
 #include "domains/applications/workflow.hpp"
 #include "platform/service_directory.hpp"
+#include "platform/services.hpp"
 #include "storage/database.hpp"
 #include "web/context.hpp"
 
@@ -68,6 +70,21 @@ class WorkflowService {
   /// From now on, a step into the state a service's document template names queues the
   /// document's issue (platform/document_source.hpp) in the step's transaction.
   void issue_documents(const DocumentTemplates& templates) { documents_ = &templates; }
+
+  /// From now on, a step into a state that bills (docs/adr/0026) opens the bill, its lines
+  /// worked out by the service's `fees`, through the platform::Billing `services` offer, in the
+  /// step's transaction.
+  void bill_with(const std::map<std::string, FeeRules, std::less<>>& fees,
+                 const platform::Services& services) {
+    fee_rules_ = &fees;
+    billing_from_ = &services;
+  }
+
+  /// For the payments module (platform::PaidBills), in the transaction `c` that records the
+  /// payment of the bill application `public_id` was sent in `state`: takes the state's system
+  /// transition. False, changing nothing, when the application is no longer in that state.
+  Result<bool> take_system_step(storage::Connection& c, std::string_view public_id,
+                                std::string_view state, std::int64_t now);
 
   /// Keeps the text of every workflow version in use (once each), so that an application
   /// goes on under the version it was submitted under after the file changes.
@@ -131,6 +148,13 @@ class WorkflowService {
   Result<std::vector<Note>> notes(const web::Principal& who, const Application& application);
 
  private:
+  // What entering `to` by `t` brings, in the step's transaction: the applicant (and the officer
+  // who has it) told, the document issued, the bill opened.
+  Result<void> entered(storage::Connection& c, const Application& a, const Transition& t,
+                       const WorkflowState& to, std::int64_t now);
+  // Opens the bill of `to` for `a` (platform::Billing); a bill of nothing is not opened.
+  Result<void> open_bill(storage::Connection& c, const Application& a, const WorkflowState& to,
+                         std::int64_t now);
   // An officer's, on an application another officer has.
   static bool held_by_another(const web::Principal& who, const Application& application);
   // Whether `who` is the one `transition` is for, on `application`.
@@ -144,6 +168,8 @@ class WorkflowService {
   const platform::ServiceDirectory& services_;
   const SharedCalendar& calendar_;                // replaced as the holidays change
   const DocumentTemplates* documents_ = nullptr;  // the services that issue a document
+  const std::map<std::string, FeeRules, std::less<>>* fee_rules_ = nullptr;
+  const platform::Services* billing_from_ = nullptr;  // where platform::Billing is offered
   // Workflow versions no longer current, read back from workflow_versions as needed.
   std::mutex older_mutex_;
   std::map<std::string, std::shared_ptr<const Workflow>, std::less<>> older_;

@@ -44,15 +44,7 @@ std::string escaped(std::string_view text) {
 
 }  // namespace
 
-std::string day_text(Locale locale, const std::string& iso) {
-  auto day = parse_iso_date(iso);
-  if (!day) return iso;
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::sys_days(*day).time_since_epoch())
-                           .count();
-  // Noon, so that the day is the same in Thailand whatever the offset.
-  return web::format_date(locale, seconds + 12 * 3600);
-}
+std::string day_text(Locale locale, const std::string& iso) { return web::format_day(locale, iso); }
 
 pdf::Layout document_layout(const DocumentFacts& facts, const web::Translations& t) {
   const auto& c = facts.content;

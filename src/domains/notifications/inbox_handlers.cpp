@@ -103,6 +103,9 @@ NoticeText describe(const Notice& notice, Locale locale, const web::Translations
                          {"number", p.text("number")},
                          {"status", t.text(locale, "documents.state." + state)}});
     out.link = agency ? "" : "/documents";
+  } else if (notice.topic == "payments.paid") {
+    out.text = t.format(locale, "notifications.inbox.bill_paid",
+                        {{"service", service}, {"reference", reference}});
   } else {
     out.text = t.text(locale, "notifications.inbox.other");
   }

@@ -1,0 +1,98 @@
+#include "domains/payments/bank_simulator.hpp"
+
+#include <curl/curl.h>
+
+#include <boost/json.hpp>
+#include <memory>
+
+#include "domains/payments/bank_confirmation.hpp"
+#include "domains/payments/bill_repository.hpp"
+#include "web/dates.hpp"
+
+namespace pratu::payments {
+
+namespace {
+
+std::size_t collect(char* data, std::size_t size, std::size_t count, void* out) {
+  static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
+}
+
+}  // namespace
+
+std::string confirmation_body(const std::string& transaction_id, const std::string& biller_id,
+                              const std::string& ref1, const std::string& ref2,
+                              std::int64_t amount_satang, std::int64_t paid_at,
+                              const std::string& channel) {
+  return boost::json::serialize(
+      boost::json::object{{"bank_transaction_id", transaction_id},
+                          {"biller_id", biller_id},
+                          {"ref1", ref1},
+                          {"ref2", ref2},
+                          {"amount", format_confirmation_amount(amount_satang)},
+                          {"paid_at", web::iso_date_time(paid_at)},
+                          {"channel", channel}});
+}
+
+Result<BankAnswer> simulate_payment(storage::Database& db, const Clock& clock, Random& random,
+                                    const SimulatedPayment& payment) {
+  std::optional<Bill> bill;
+  std::optional<repository::BankConnection> bank;
+  PRATU_CHECK(db.read([&](storage::Connection& c) -> Result<void> {
+    PRATU_TRY(by_id, repository::by_public_id(c, payment.bill));
+    if (by_id) {
+      bill = std::move(by_id);
+    } else {
+      PRATU_TRY(rows, c.query("SELECT public_id FROM bills WHERE ref1 = $1", {payment.bill}));
+      if (rows.size() == 1) {
+        PRATU_TRY(found, repository::by_public_id(c, rows[0].text(0)));
+        bill = std::move(found);
+      }
+    }
+    PRATU_TRY(found_bank, repository::bank(c, payment.bank));
+    bank = std::move(found_bank);
+    return {};
+  }));
+  if (!bill) return Error::not_found("no bill " + payment.bill);
+  if (!bank) return Error::not_found("no bank connection " + payment.bank);
+
+  BankAnswer answer;
+  answer.transaction_id =
+      payment.transaction_id.empty() ? "SIM" + random.token(8) : payment.transaction_id;
+  const std::int64_t now = clock.now_seconds();
+  const std::string body = confirmation_body(
+      answer.transaction_id, bill->biller_id, bill->ref1, bill->ref2,
+      payment.amount_satang < 0 ? bill->total_satang : payment.amount_satang, now, payment.channel);
+  const auto signature =
+      sign_confirmation(bank->secret, std::chrono::sys_seconds{std::chrono::seconds{now}}, body);
+
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+  if (!curl) return Error::unavailable("bank-simulator: curl_easy_init failed");
+  const std::string url = payment.url + "/api/v1/banks/" + payment.bank + "/confirmations";
+  curl_slist* headers = nullptr;
+  const std::string timestamp = std::string(kTimestampHeader) + ": " + signature.timestamp;
+  const std::string signed_by = std::string(kSignatureHeader) + ": " + signature.signature;
+  headers = curl_slist_append(headers, "Content-Type: application/json");
+  headers = curl_slist_append(headers, timestamp.c_str());
+  headers = curl_slist_append(headers, signed_by.c_str());
+  CURL* h = curl.get();
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(h, CURLOPT_POST, 1L);
+  curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &collect);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &answer.body);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 30000L);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  const CURLcode result = curl_easy_perform(h);
+  curl_slist_free_all(headers);
+  if (result != CURLE_OK) {
+    return Error::unavailable(std::string("bank-simulator: ") + curl_easy_strerror(result));
+  }
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &answer.status);
+  return answer;
+}
+
+}  // namespace pratu::payments

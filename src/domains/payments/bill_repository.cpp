@@ -1,0 +1,172 @@
+#include "domains/payments/bill_repository.hpp"
+
+namespace pratu::payments::repository {
+
+namespace {
+
+using storage::Row;
+using storage::Value;
+
+Value null_if_zero(std::int64_t v) { return v == 0 ? Value{nullptr} : Value{v}; }
+Value null_if_empty(const std::string& s) { return s.empty() ? Value{nullptr} : Value{s}; }
+
+constexpr const char* kBillColumns =
+    "id, public_id, application_id, application, reference, service, agency, state, "
+    "holder_user_id, biller_id, ref1, ref2, total_satang, due_date, status, created_at, paid_at";
+
+Bill bill_of(const Row& r) {
+  Bill b;
+  b.id = r.int64(0);
+  b.public_id = r.text(1);
+  b.application_id = r.int64(2);
+  b.application = r.text(3);
+  b.reference = r.text(4);
+  b.service = r.text(5);
+  b.agency = r.text(6);
+  b.state = r.text(7);
+  b.holder_user_id = r.int64(8);
+  b.biller_id = r.text(9);
+  b.ref1 = r.text(10);
+  b.ref2 = r.text(11);
+  b.total_satang = r.int64(12);
+  b.due_date = r.text(13);
+  b.status = bill_status_of(r.text(14));
+  b.created_at = r.int64(15);
+  b.paid_at = r.int64(16);
+  return b;
+}
+
+Result<void> read_lines(storage::Connection& c, Bill& b) {
+  PRATU_TRY(rows, c.query("SELECT code, label_th, label_en, unit_satang, quantity, unit_th, "
+                          "unit_en, amount_satang, stamp_duty, item FROM bill_lines "
+                          "WHERE bill_id = $1 ORDER BY line",
+                          {b.id}));
+  for (const Row& r : rows) {
+    b.lines.push_back({r.text(0), r.text(1), r.text(2), r.int64(3), r.int64(4), r.text(5),
+                       r.text(6), r.int64(7), r.int64(8) != 0, static_cast<int>(r.int64(9))});
+  }
+  return {};
+}
+
+Result<std::optional<Bill>> one_bill(storage::Connection& c, const std::string& where,
+                                     std::vector<Value> params) {
+  PRATU_TRY(row, c.query_one(std::string("SELECT ") + kBillColumns + " FROM bills WHERE " + where,
+                             params));
+  if (!row) return std::optional<Bill>{};
+  Bill b = bill_of(*row);
+  PRATU_CHECK(read_lines(c, b));
+  return std::optional<Bill>(std::move(b));
+}
+
+}  // namespace
+
+Result<std::int64_t> next_sequence(storage::Connection& c, std::string_view agency, int year) {
+  PRATU_TRY(row, c.query_one("INSERT INTO bill_sequences (agency, year, last) VALUES ($1, $2, 1) "
+                             "ON CONFLICT (agency, year) DO UPDATE SET "
+                             "last = bill_sequences.last + 1 RETURNING last",
+                             {std::string(agency), std::int64_t{year}}));
+  if (!row) return Error::internal("bill_sequences upsert returned no row");
+  return row->int64(0);
+}
+
+Result<std::int64_t> insert(storage::Connection& c, const Bill& b) {
+  PRATU_TRY(row,
+            c.query_one(
+                "INSERT INTO bills (public_id, application_id, application, reference, "
+                "service, agency, state, holder_user_id, biller_id, ref1, ref2, "
+                "total_satang, due_date, status, created_at, paid_at) VALUES ($1, $2, $3, "
+                "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+                {b.public_id, b.application_id, b.application, b.reference, b.service, b.agency,
+                 b.state, b.holder_user_id, b.biller_id, b.ref1, b.ref2, b.total_satang, b.due_date,
+                 std::string(bill_status_key(b.status)), b.created_at, null_if_zero(b.paid_at)}));
+  if (!row) return Error::internal("bills insert returned no id");
+  const std::int64_t id = row->int64(0);
+  std::int64_t line = 0;
+  for (const auto& l : b.lines) {
+    PRATU_CHECK(c.execute(
+        "INSERT INTO bill_lines (bill_id, line, code, label_th, label_en, unit_satang, quantity, "
+        "unit_th, unit_en, amount_satang, stamp_duty, item) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+        "$8, $9, $10, $11, $12)",
+        {id, ++line, l.code, l.label_th, l.label_en, l.unit_satang, l.quantity, l.unit_th,
+         l.unit_en, l.amount_satang, std::int64_t{l.stamp_duty ? 1 : 0}, std::int64_t{l.item}}));
+  }
+  return id;
+}
+
+Result<std::optional<Bill>> by_public_id(storage::Connection& c, std::string_view public_id) {
+  return one_bill(c, "public_id = $1", {std::string(public_id)});
+}
+
+Result<std::optional<Bill>> by_reference(storage::Connection& c, std::string_view biller_id,
+                                         std::string_view ref1) {
+  return one_bill(c, "biller_id = $1 AND ref1 = $2", {std::string(biller_id), std::string(ref1)});
+}
+
+Result<std::vector<Bill>> of_application(storage::Connection& c, std::string_view application) {
+  PRATU_TRY(rows,
+            c.query(std::string("SELECT ") + kBillColumns +
+                        " FROM bills WHERE application = $1 ORDER BY created_at DESC, id DESC",
+                    {std::string(application)}));
+  std::vector<Bill> out;
+  for (const Row& r : rows) out.push_back(bill_of(r));
+  return out;
+}
+
+Result<bool> mark_paid(storage::Connection& c, std::int64_t id, std::int64_t now) {
+  PRATU_TRY(changed, c.execute("UPDATE bills SET status = 'paid', paid_at = $1 "
+                               "WHERE id = $2 AND status = 'awaiting'",
+                               {now, id}));
+  return changed == 1;
+}
+
+Result<std::optional<std::int64_t>> insert_message(storage::Connection& c, const BankMessage& m) {
+  PRATU_TRY(row, c.query_one("INSERT INTO bank_messages (bank, transaction_id, received_at, body, "
+                             "outcome, reason, bill_id) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                             "ON CONFLICT (bank, transaction_id) DO NOTHING RETURNING id",
+                             {m.bank, m.transaction_id, m.received_at, m.body, m.outcome,
+                              null_if_empty(m.reason), null_if_zero(m.bill_id)}));
+  if (!row) return std::optional<std::int64_t>{};
+  return std::optional<std::int64_t>(row->int64(0));
+}
+
+Result<std::optional<BankMessage>> message(storage::Connection& c, std::string_view bank,
+                                           std::string_view transaction_id) {
+  PRATU_TRY(row, c.query_one("SELECT bank, transaction_id, received_at, body, outcome, reason, "
+                             "bill_id FROM bank_messages WHERE bank = $1 AND transaction_id = $2",
+                             {std::string(bank), std::string(transaction_id)}));
+  if (!row) return std::optional<BankMessage>{};
+  return std::optional<BankMessage>(BankMessage{row->text(0), row->text(1), row->int64(2),
+                                                row->text(3), row->text(4), row->text(5),
+                                                row->int64(6)});
+}
+
+Result<std::int64_t> insert_payment(storage::Connection& c, const Payment& p) {
+  PRATU_TRY(row, c.query_one("INSERT INTO payments (bill_id, amount_satang, paid_at, recorded_at, "
+                             "channel, source, bank, transaction_id, message_id, cashier_user_id) "
+                             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                             {p.bill_id, p.amount_satang, p.paid_at, p.recorded_at, p.channel,
+                              p.source, null_if_empty(p.bank), null_if_empty(p.transaction_id),
+                              null_if_zero(p.message_id), null_if_zero(p.cashier_user_id)}));
+  if (!row) return Error::internal("payments insert returned no id");
+  return row->int64(0);
+}
+
+Result<std::optional<BankConnection>> bank(storage::Connection& c, std::string_view code) {
+  PRATU_TRY(row, c.query_one("SELECT code, name, secret, previous_secret, enabled "
+                             "FROM bank_connections WHERE code = $1",
+                             {std::string(code)}));
+  if (!row) return std::optional<BankConnection>{};
+  return std::optional<BankConnection>(
+      BankConnection{row->text(0), row->text(1), row->text(2), row->text(3), row->int64(4) != 0});
+}
+
+Result<void> put_bank(storage::Connection& c, const BankConnection& b, std::int64_t now) {
+  PRATU_CHECK(
+      c.execute("INSERT INTO bank_connections (code, name, secret, created_at, enabled) "
+                "VALUES ($1, $2, $3, $4, 1) ON CONFLICT (code) DO UPDATE SET name = excluded.name, "
+                "previous_secret = bank_connections.secret, secret = excluded.secret",
+                {b.code, b.name, b.secret, now}));
+  return {};
+}
+
+}  // namespace pratu::payments::repository

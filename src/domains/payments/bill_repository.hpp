@@ -1,0 +1,81 @@
+#pragma once
+/// The payments tables (migrations/*/0001_bills_and_payments.sql) as the payments module uses
+/// them. Free functions on a connection, inside the caller's transaction.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+#include "domains/payments/bill.hpp"
+#include "storage/database.hpp"
+
+namespace pratu::payments::repository {
+
+/// Takes the next bill number of `agency` in Buddhist-era `year`: 1, 2, ... with no gap or
+/// repeat among committed transactions.
+Result<std::int64_t> next_sequence(storage::Connection& c, std::string_view agency, int year);
+
+/// Inserts `bill` and its lines; returns its id.
+Result<std::int64_t> insert(storage::Connection& c, const Bill& bill);
+
+/// The bill with public id `public_id`, with its lines.
+Result<std::optional<Bill>> by_public_id(storage::Connection& c, std::string_view public_id);
+/// The bill of `biller_id` whose Ref. 1 is `ref1`, with its lines.
+Result<std::optional<Bill>> by_reference(storage::Connection& c, std::string_view biller_id,
+                                         std::string_view ref1);
+/// The bills of an application (its public id), newest first, without their lines.
+Result<std::vector<Bill>> of_application(storage::Connection& c, std::string_view application);
+
+/// Marks bill `id` paid at `now`. False unless it was awaiting: the one check that lets only
+/// one of many confirmations at once pay it.
+Result<bool> mark_paid(storage::Connection& c, std::int64_t id, std::int64_t now);
+
+/// A bank's confirmation as kept: the raw body under the bank's own key.
+struct BankMessage {
+  std::string bank;
+  std::string transaction_id;
+  std::int64_t received_at = 0;
+  std::string body;
+  std::string outcome;       // "paid" | "exception"
+  std::string reason;        // an exception's
+  std::int64_t bill_id = 0;  // 0: no bill matched
+};
+/// Keeps `message`; its id, or nullopt when the bank sent this transaction before (nothing is
+/// written then).
+Result<std::optional<std::int64_t>> insert_message(storage::Connection& c,
+                                                   const BankMessage& message);
+/// What came of the message the bank sent before under `transaction_id`.
+Result<std::optional<BankMessage>> message(storage::Connection& c, std::string_view bank,
+                                           std::string_view transaction_id);
+
+/// A payment of a bill.
+struct Payment {
+  std::int64_t bill_id = 0;
+  std::int64_t amount_satang = 0;
+  std::int64_t paid_at = 0;
+  std::int64_t recorded_at = 0;
+  std::string channel;
+  std::string source;  // "bank" | "statement" | "cashier"
+  std::string bank;
+  std::string transaction_id;
+  std::int64_t message_id = 0;
+  std::int64_t cashier_user_id = 0;
+};
+Result<std::int64_t> insert_payment(storage::Connection& c, const Payment& payment);
+
+/// A bank connection: the secrets its confirmations may be signed with.
+struct BankConnection {
+  std::string code;
+  std::string name;
+  std::string secret;
+  std::string previous_secret;  // empty unless the secret is being changed
+  bool enabled = true;
+};
+Result<std::optional<BankConnection>> bank(storage::Connection& c, std::string_view code);
+/// Adds bank `code` with `secret`, or gives it a new secret (keeping the old one as previous).
+Result<void> put_bank(storage::Connection& c, const BankConnection& bank, std::int64_t now);
+
+}  // namespace pratu::payments::repository

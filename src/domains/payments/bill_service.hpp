@@ -1,0 +1,58 @@
+#pragma once
+/// Bills: opened for the applications module (platform::Billing) in the transaction of the
+/// step that enters a billing state, numbered per agency and Buddhist-era year, and shown to
+/// the people who may see them: the applicant billed, and the staff of the billing agency.
+/// For anyone else a bill is not found, whether or not it exists.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "domains/payments/bill.hpp"
+#include "domains/payments/billers.hpp"
+#include "platform/billing.hpp"
+#include "storage/database.hpp"
+#include "web/context.hpp"
+
+namespace pratu::payments {
+
+/// What a bill's page and the API show of a bill: the bill, its biller and what to pay with.
+struct BillView {
+  Bill bill;
+  const Biller* biller = nullptr;
+  std::string qr_payload;  // Thai QR bill payment (tag 30) with the amount
+  std::string barcode;     // the Bank of Thailand's bill-payment barcode text
+};
+
+class BillService final : public platform::Billing {
+ public:
+  BillService(storage::Database& db, const Clock& clock, Random& random, const Billers& billers);
+
+  Result<platform::BillSummary> open(storage::Connection& c, const platform::BillSpec& spec,
+                                     std::int64_t now) override;
+  Result<std::vector<platform::BillSummary>> of_application(storage::Connection& c,
+                                                            std::string_view application) override;
+  Result<std::vector<platform::BillSummary>> bills_of(std::string_view application) override;
+
+  /// The bill `public_id` if `who` may see it (its applicant, or staff of its agency).
+  Result<BillView> find_for(const web::Principal& who, std::string_view public_id);
+  /// What a bill shows with its payment codes; for a bill already read.
+  Result<BillView> view(Bill bill) const;
+
+  const Billers& billers() const { return billers_; }
+
+ private:
+  storage::Database& db_;
+  const Clock& clock_;
+  Random& random_;
+  const Billers& billers_;
+};
+
+/// Whether `who` may see `bill`: its applicant, or an officer, supervisor or finance officer of
+/// its agency.
+bool may_see(const web::Principal& who, const Bill& bill);
+
+}  // namespace pratu::payments

@@ -1,0 +1,147 @@
+#include "domains/payments/confirmation_service.hpp"
+
+#include <boost/json.hpp>
+
+#include "platform/billing.hpp"
+#include "platform/notices.hpp"
+
+namespace pratu::payments {
+
+namespace {
+
+constexpr std::int64_t kBankCacheSeconds = 60;
+
+}  // namespace
+
+std::string_view confirmation_outcome_key(ConfirmationOutcome outcome) {
+  switch (outcome) {
+    case ConfirmationOutcome::paid: return "recorded";
+    case ConfirmationOutcome::duplicate: return "duplicate";
+    case ConfirmationOutcome::held: return "held";
+  }
+  return "held";
+}
+
+ConfirmationService::ConfirmationService(storage::Database& db, const Clock& clock,
+                                         const platform::Services& paid_bills,
+                                         std::chrono::seconds tolerance)
+    : db_(db), clock_(clock), services_(paid_bills), tolerance_(tolerance) {}
+
+Result<repository::BankConnection> ConfirmationService::connection(std::string_view bank) {
+  const std::int64_t now = clock_.now_seconds();
+  {
+    std::lock_guard lock(banks_mutex_);
+    if (auto it = banks_.find(bank);
+        it != banks_.end() && now - it->second.read_at < kBankCacheSeconds) {
+      if (!it->second.found) return Error::not_found("bank " + std::string(bank));
+      return it->second.bank;
+    }
+  }
+  PRATU_TRY(found, db_.read_value<std::optional<repository::BankConnection>>(
+                       [&](storage::Connection& c) { return repository::bank(c, bank); }));
+  Cached cached;
+  cached.read_at = now;
+  cached.found = found && found->enabled;
+  if (cached.found) cached.bank = *found;
+  {
+    std::lock_guard lock(banks_mutex_);
+    // Only known codes are kept: a stranger trying names cannot grow the map.
+    if (found) banks_.insert_or_assign(std::string(bank), cached);
+  }
+  if (!cached.found) return Error::not_found("bank " + std::string(bank));
+  return cached.bank;
+}
+
+Result<ConfirmationResult> ConfirmationService::receive(std::string_view bank,
+                                                        std::string_view timestamp_header,
+                                                        std::string_view signature_header,
+                                                        std::string_view body) {
+  PRATU_TRY(connection, this->connection(bank));
+  const std::int64_t now = clock_.now_seconds();
+  std::vector<std::string> secrets{connection.secret};
+  if (!connection.previous_secret.empty()) secrets.push_back(connection.previous_secret);
+  PRATU_CHECK(authenticate_confirmation(secrets, timestamp_header, signature_header, body,
+                                        std::chrono::sys_seconds{std::chrono::seconds{now}},
+                                        tolerance_));
+  PRATU_TRY(confirmation, parse_confirmation(body));
+  auto* paid_bills = services_.find<platform::PaidBills>();
+
+  ConfirmationResult result;
+  auto written = db_.write([&](storage::Connection& c) -> Result<void> {
+    result = {};
+    PRATU_TRY(bill, repository::by_reference(c, confirmation.biller_id, confirmation.ref1));
+    repository::BankMessage message;
+    message.bank = std::string(bank);
+    message.transaction_id = confirmation.bank_transaction_id;
+    message.received_at = now;
+    message.body = std::string(body);
+    message.outcome = "exception";
+    if (!bill) {
+      message.reason = "unknown_bill";
+    } else {
+      message.bill_id = bill->id;
+      result.bill = bill->public_id;
+      if (bill->status == BillStatus::cancelled) {
+        message.reason = "cancelled_bill";
+      } else if (bill->status == BillStatus::paid) {
+        message.reason = "already_paid";
+      } else if (confirmation.ref2 != bill->ref2) {
+        message.reason = "wrong_reference";
+      } else if (confirmation.amount_satang != bill->total_satang) {
+        message.reason = "wrong_amount";
+      } else {
+        message.outcome = "paid";
+      }
+    }
+    // Kept first, under the bank's own key: a repeat finds the first and changes nothing.
+    PRATU_TRY(kept, repository::insert_message(c, message));
+    if (!kept) {
+      PRATU_TRY(first, repository::message(c, bank, confirmation.bank_transaction_id));
+      result.outcome = ConfirmationOutcome::duplicate;
+      result.reason = first ? first->outcome : std::string();
+      return ok();
+    }
+    if (message.outcome != "paid") {
+      result.outcome = ConfirmationOutcome::held;
+      result.reason = message.reason;
+      return ok();
+    }
+    // Paid only while awaiting: of several confirmations at once, one pays it.
+    PRATU_TRY(marked, repository::mark_paid(c, bill->id, now));
+    if (!marked) {
+      PRATU_CHECK(
+          c.execute("UPDATE bank_messages SET outcome = 'exception', reason = "
+                    "'already_paid' WHERE id = $1",
+                    {*kept}));
+      result.outcome = ConfirmationOutcome::held;
+      result.reason = "already_paid";
+      return ok();
+    }
+    repository::Payment payment;
+    payment.bill_id = bill->id;
+    payment.amount_satang = confirmation.amount_satang;
+    payment.paid_at = confirmation.paid_at.time_since_epoch().count();
+    payment.recorded_at = now;
+    payment.channel = confirmation.channel;
+    payment.source = "bank";
+    payment.bank = std::string(bank);
+    payment.transaction_id = confirmation.bank_transaction_id;
+    payment.message_id = *kept;
+    PRATU_TRY(payment_id, repository::insert_payment(c, payment));
+    (void)payment_id;
+    boost::json::object told{
+        {"user_id", bill->holder_user_id}, {"application", bill->application},
+        {"reference", bill->reference},    {"service", bill->service},
+        {"bill", bill->public_id},         {"amount_satang", bill->total_satang}};
+    PRATU_CHECK(platform::notify(c, "payments.paid", told, now, platform::kPortalOnly));
+    if (paid_bills == nullptr) return Error::unavailable("payments: no module moves applications");
+    PRATU_TRY(moved, paid_bills->paid(c, bill->application, bill->state, now));
+    (void)moved;  // an application no longer in the billing state stays where it is
+    result.outcome = ConfirmationOutcome::paid;
+    return ok();
+  });
+  if (!written) return written.error();
+  return result;
+}
+
+}  // namespace pratu::payments

@@ -1,0 +1,40 @@
+#pragma once
+/// Bills and bank confirmations over pages and the API (docs/payments.md):
+///
+// clang-format off
+///   GET  /bills/{bill}                         the applicant billed, or the billing agency's staff: the bill, with its Thai QR code
+///   GET  /api/v1/bills/{bill}                  the same, as JSON
+///   POST /api/v1/banks/{bank}/confirmations    a bank: a payment confirmation, signed (docs/bank-webhook.md)
+// clang-format on
+///
+/// A bank's confirmation carries no session and no CSRF token: it is authenticated by its
+/// HMAC alone, and a body over the confirmation limit is refused before it is read.
+
+#include "domains/payments/bill_service.hpp"
+#include "domains/payments/confirmation_service.hpp"
+#include "platform/service_directory.hpp"
+#include "web/render.hpp"
+#include "web/route.hpp"
+
+namespace pratu::payments {
+
+class PaymentHandlers {
+ public:
+  PaymentHandlers(BillService& bills, ConfirmationService& confirmations,
+                  const platform::ServiceDirectory& services, const web::Renderer& renderer)
+      : bills_(bills), confirmations_(confirmations), services_(services), renderer_(renderer) {}
+
+  web::Routes routes();
+
+ private:
+  Result<web::Response> bill_page(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> api_bill(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> confirmation(const web::Request& request, web::RequestContext& context);
+
+  BillService& bills_;
+  ConfirmationService& confirmations_;
+  const platform::ServiceDirectory& services_;
+  const web::Renderer& renderer_;
+};
+
+}  // namespace pratu::payments

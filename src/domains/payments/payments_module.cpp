@@ -1,0 +1,129 @@
+#include "domains/payments/payments_module.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "domains/payments/bank_simulator.hpp"
+#include "domains/payments/bill_repository.hpp"
+#include "domains/payments/bill_service.hpp"
+#include "domains/payments/confirmation_service.hpp"
+#include "domains/payments/payment_handlers.hpp"
+#include "platform/billing.hpp"
+#include "platform/service_directory.hpp"
+
+namespace pratu::payments {
+
+PaymentsModule::PaymentsModule() = default;
+PaymentsModule::~PaymentsModule() = default;
+
+std::vector<platform::SettingsSection> PaymentsModule::settings() {
+  using platform::integer;
+  using platform::text;
+  auto& s = settings_;
+  return {{"payments",
+           {text("billers_file",
+                 "The agencies' collection accounts: each agency's Thai QR biller ID and account "
+                 "name (YAML)",
+                 s.billers_file),
+            integer("confirmation_window_seconds",
+                    "How far a bank confirmation's timestamp may be from now, either way",
+                    s.confirmation_window_seconds, 30, 3600)},
+           nullptr}};
+}
+
+std::vector<platform::Command> PaymentsModule::add_commands(CLI::App& cli) {
+  auto* simulator = cli.add_subcommand("bank-simulator",
+                                       "A bank for the demo and the tests; never for production");
+  simulator->require_subcommand(1);
+  auto* pay = simulator->add_subcommand(
+      "pay", "Pay a bill as a bank would: a signed confirmation sent to Pratu");
+  pay->add_option("bill", simulate_bill_, "The bill's id or its Ref. 1")->required();
+  pay->add_option("--url", simulate_url_, "Where Pratu is (default: server.public_url)");
+  pay->add_option("--bank", simulate_bank_, "The bank connection's code")->capture_default_str();
+  pay->add_option("--amount", simulate_amount_,
+                  "Baht paid, e.g. 40.00 (default: the bill's total)");
+  pay->add_option("--transaction", simulate_transaction_,
+                  "The bank's transaction id (default: a new one; repeat one to send it twice)");
+  return {{pay, [this](platform::Shared& shared) {
+             SimulatedPayment payment;
+             payment.bank = simulate_bank_;
+             payment.bill = simulate_bill_;
+             payment.url = simulate_url_.empty() ? shared.settings.public_url : simulate_url_;
+             payment.transaction_id = simulate_transaction_;
+             if (!simulate_amount_.empty()) {
+               const auto dot = simulate_amount_.find('.');
+               try {
+                 const std::string whole = simulate_amount_.substr(0, dot);
+                 std::string cents =
+                     dot == std::string::npos ? "00" : simulate_amount_.substr(dot + 1) + "00";
+                 payment.amount_satang = std::stoll(whole) * 100 + std::stoll(cents.substr(0, 2));
+               } catch (const std::exception&) {
+                 std::cerr << "bank-simulator: --amount must be baht, e.g. 40.00\n";
+                 return 2;
+               }
+             }
+             auto answer = simulate_payment(shared.db, shared.clock, shared.random, payment);
+             if (!answer) {
+               std::cerr << "bank-simulator: " << answer.error().detail << "\n";
+               return 1;
+             }
+             std::cout << answer->status << " " << answer->body << "\n";
+             return answer->status / 100 == 2 ? 0 : 1;
+           }}};
+}
+
+Result<void> PaymentsModule::prepare(platform::Shared& shared) {
+  PRATU_TRY(billers, load_billers(settings_.billers_file));
+  billers_ = std::move(billers);
+  // A service whose workflow bills earns level 2's bill criterion: Pratu issues the bill and
+  // takes the bank's word that it was paid. (The e-receipt is earned once receipts are issued.)
+  // Its agency must have a collection account.
+  const auto* paid_bills = shared.services.find<platform::PaidBills>();
+  const auto* directory = shared.services.find<platform::ServiceDirectory>();
+  if (paid_bills == nullptr || directory == nullptr) return ok();
+  std::string problems;
+  for (const auto& billing : paid_bills->billing_services()) {
+    const platform::ServiceInfo* service = directory->service(billing.service);
+    if (service == nullptr) continue;
+    if (!billers_.contains(service->agency)) {
+      problems += (problems.empty() ? "" : "\n") + settings_.billers_file + ": billers." +
+                  service->agency + ": is required: " + billing.service +
+                  " bills, and its agency has no collection account";
+      continue;
+    }
+    shared.earned.earn(billing.service, "bill_payment", name());
+  }
+  if (!problems.empty()) {
+    return Error{ErrorCode::invalid_input, "errors.invalid_input", std::move(problems), {}, 0};
+  }
+  return ok();
+}
+
+Result<void> PaymentsModule::start(platform::Shared& shared) {
+  PRATU_TRY(directory, shared.services.need<platform::ServiceDirectory>(name()));
+  bills_ = std::make_unique<BillService>(shared.db, shared.clock, shared.random, billers_);
+  PRATU_CHECK(shared.services.offer<platform::Billing>(name(), *bills_));
+  confirmations_ = std::make_unique<ConfirmationService>(
+      shared.db, shared.clock, shared.services,
+      std::chrono::seconds(settings_.confirmation_window_seconds));
+  if (shared.renderer != nullptr) {
+    handlers_ =
+        std::make_unique<PaymentHandlers>(*bills_, *confirmations_, *directory, *shared.renderer);
+  }
+  return ok();
+}
+
+Result<std::string> PaymentsModule::seed_demo(platform::Shared& shared) {
+  // The bank simulator's connection, with a secret of its own.
+  repository::BankConnection bank{"sim", "Bank simulator", shared.random.token(32), "", true};
+  const std::int64_t now = shared.clock.now_seconds();
+  PRATU_CHECK(shared.db.write(
+      [&](storage::Connection& c) -> Result<void> { return repository::put_bank(c, bank, now); }));
+  return std::string(
+      "Bank simulator connected (code sim): pay a bill with `pratu bank-simulator pay <bill>`\n");
+}
+
+web::Routes PaymentsModule::routes() { return handlers_ ? handlers_->routes() : web::Routes{}; }
+
+}  // namespace pratu::payments

@@ -1,0 +1,55 @@
+#pragma once
+/// Payments as a module (docs/adr/0026, docs/payments.md): bills opened when an application
+/// enters a state its workflow bills in, shown with a Thai QR code to pay in any banking app,
+/// paid by the bank's signed confirmation, which moves the application on; the agencies'
+/// collection accounts (`payments.billers_file`); the banks that confirm, each with its
+/// secret; and, for the demo and the tests, a bank simulator (`pratu bank-simulator pay`)
+/// that pays a bill the way a bank would. It earns the level-2 criteria of the services it
+/// bills for.
+
+#include <memory>
+#include <string>
+
+#include "domains/payments/billers.hpp"
+#include "platform/module.hpp"
+
+namespace pratu::payments {
+
+class BillService;
+class ConfirmationService;
+class PaymentHandlers;
+
+/// The `payments` configuration section.
+struct PaymentsSettings {
+  std::string billers_file = "config/billers.yaml";
+  int confirmation_window_seconds = 300;  // how far a confirmation's timestamp may be from now
+};
+
+class PaymentsModule final : public platform::Module {
+ public:
+  std::string_view name() const override { return "payments"; }
+  std::vector<platform::SettingsSection> settings() override;
+  std::vector<platform::Command> add_commands(CLI::App& cli) override;
+  Result<void> prepare(platform::Shared& shared) override;
+  Result<void> start(platform::Shared& shared) override;
+  Result<std::string> seed_demo(platform::Shared& shared) override;
+  web::Routes routes() override;
+
+  PaymentsModule();
+  ~PaymentsModule() override;
+
+ private:
+  PaymentsSettings settings_;
+  Billers billers_;
+  std::unique_ptr<BillService> bills_;
+  std::unique_ptr<ConfirmationService> confirmations_;
+  std::unique_ptr<PaymentHandlers> handlers_;
+  // pratu bank-simulator pay
+  std::string simulate_bill_;
+  std::string simulate_url_;
+  std::string simulate_bank_ = "sim";
+  std::string simulate_amount_;
+  std::string simulate_transaction_;
+};
+
+}  // namespace pratu::payments

@@ -1,0 +1,296 @@
+// Bills and the bank's confirmation end to end (docs/payments.md, docs/bank-webhook.md) through
+// the real server on SQLite and PostgreSQL: an officer approves a signboard-tax application,
+// its workflow bills the tax per sign, the bill carries a Thai QR payload that parses back to
+// the bill, the bank's signed confirmation pays it and moves the application on; the same
+// confirmation sent fifty times at once records one payment; each wrong confirmation gets its
+// own answer and changes nothing it should not; a bill is seen only by its applicant and its
+// agency's staff.
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "domains/payments/bank_confirmation.hpp"
+#include "domains/payments/bank_simulator.hpp"
+#include "domains/payments/thai_qr.hpp"
+#include "storage/database.hpp"
+#include "support/applicants.hpp"
+#include "support/http_client.hpp"
+#include "support/test_app.hpp"
+
+namespace pratu::test {
+namespace {
+
+namespace json = boost::json;
+namespace pay = pratu::payments;
+
+const std::string kOfficerPassword = "pratu-demo-officer";
+const std::string kBma = "officer.bma@demo.pratu.example";
+
+class PaymentsIT : public AppTest {
+ protected:
+  // A signboard-tax application of `applicant`, submitted and approved by the BMA's officer,
+  // so that it waits on its bill: its public id.
+  std::string billed(const std::string& applicant) {
+    const auto answers =
+        example_answers(app_->port(), "signboard-tax", wallet_picture(app_->port(), applicant));
+    const std::string id = draft_of(app_->port(), applicant, "signboard-tax", answers);
+    auto sent =
+        bearer_request(app_->port(), applicant, "POST", "/api/v1/applications/" + id + "/submit",
+                       "", {{"Idempotency-Key", "k-" + id}});
+    EXPECT_EQ(sent.status, 201) << sent.body;
+    const auto officer = api_token(app_->port(), kBma, kOfficerPassword);
+    EXPECT_EQ(take_step(app_->port(), officer, id, "start_review").status, 200);
+    auto done = take_step(app_->port(), officer, id, "approve", {{"checklist_confirmed", 1}});
+    EXPECT_EQ(done.status, 200) << done.body;
+    return id;
+  }
+
+  json::object application(const std::string& token, const std::string& id) {
+    return json_object(bearer_json(app_->port(), token, "GET", "/api/v1/applications/" + id));
+  }
+
+  // The bill application `id` waits on, as its applicant sees it over the API.
+  json::object bill_of(const std::string& applicant, const std::string& id) {
+    const auto shown = application(applicant, id);
+    const auto& bills = shown.at("bills").as_array();
+    EXPECT_EQ(bills.size(), 1u);
+    if (bills.empty()) return {};
+    auto bill =
+        bearer_json(app_->port(), applicant, "GET", std::string(bills[0].at("url").as_string()));
+    EXPECT_EQ(bill.status, 200) << bill.body;
+    return json_object(bill);
+  }
+
+  // The bank simulator's secret, as the demo data keeps it.
+  std::string secret() {
+    std::string out;
+    auto opened = storage::open_database({.url = db_->url()});
+    EXPECT_TRUE(opened);
+    if (!opened) return out;
+    EXPECT_TRUE((*opened)->read([&](storage::Connection& c) -> Result<void> {
+      PRATU_TRY(row, c.query_one("SELECT secret FROM bank_connections WHERE code = 'sim'"));
+      if (row) out = row->text(0);
+      return ok();
+    }));
+    EXPECT_FALSE(out.empty());
+    return out;
+  }
+
+  // How many rows `sql` counts.
+  std::int64_t count(const std::string& sql) {
+    std::int64_t out = -1;
+    auto opened = storage::open_database({.url = db_->url()});
+    if (!opened) return out;
+    EXPECT_TRUE((*opened)->read([&](storage::Connection& c) -> Result<void> {
+      PRATU_TRY(row, c.query_one(sql));
+      out = row ? row->int64(0) : -1;
+      return ok();
+    }));
+    return out;
+  }
+
+  // The confirmation body of a payment of `bill` (its API view) with `amount_satang`.
+  static std::string body_for(const json::object& bill, const std::string& transaction,
+                              std::int64_t amount_satang) {
+    return pay::confirmation_body(transaction, std::string(bill.at("biller_id").as_string()),
+                                  std::string(bill.at("ref1").as_string()),
+                                  std::string(bill.at("ref2").as_string()), amount_satang,
+                                  std::chrono::duration_cast<std::chrono::seconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count(),
+                                  "QR");
+  }
+
+  // Sends `body` to the confirmation endpoint of bank `bank`, signed with `key` at `at`.
+  HttpResponse confirm(
+      const std::string& body, const std::string& key,
+      std::chrono::sys_seconds at =
+          std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()),
+      const std::string& bank = "sim") {
+    const auto signature = pay::sign_confirmation(key, at, body);
+    HttpClient client(app_->port());
+    return client.request("POST", "/api/v1/banks/" + bank + "/confirmations", body,
+                          {{"Content-Type", "application/json"},
+                           {std::string(pay::kTimestampHeader), signature.timestamp},
+                           {std::string(pay::kSignatureHeader), signature.signature}});
+  }
+};
+
+TEST_P(PaymentsIT, ApprovalBillsTheTaxPerSignAndTheBanksWordMovesTheApplicationOn) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const std::string id = billed(applicant);
+  EXPECT_EQ(application(applicant, id).at("state").as_string(), "awaiting_payment");
+
+  const auto bill = bill_of(applicant, id);
+  ASSERT_FALSE(bill.empty());
+  EXPECT_EQ(bill.at("status").as_string(), "awaiting");
+  EXPECT_EQ(bill.at("agency").as_string(), "bma");
+  // One line a sign, each its rate times the started 500 cm² of the sign, at least 200 baht.
+  const auto answers = application(applicant, id).at("answers").as_object();
+  const auto& signs = answers.at("signs").as_array();
+  const auto& lines = bill.at("lines").as_array();
+  ASSERT_EQ(lines.size(), signs.size());
+  std::int64_t total = 0;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const auto& sign = signs[i].as_object();
+    const auto& line = lines[i].as_object();
+    const std::int64_t area = sign.at("width_cm").as_int64() * sign.at("height_cm").as_int64();
+    const std::int64_t units = (area + 499) / 500;
+    EXPECT_EQ(line.at("quantity").as_int64(), units);
+    EXPECT_EQ(line.at("amount_satang").as_int64(),
+              std::max<std::int64_t>(units * line.at("unit_satang").as_int64(), 20000));
+    total += line.at("amount_satang").as_int64();
+  }
+  EXPECT_EQ(bill.at("total_satang").as_int64(), total);
+  EXPECT_FALSE(bill.at("total_words_th").as_string().empty());
+
+  // The Thai QR code says this very bill: the agency's biller, Ref. 1, Ref. 2 and the total.
+  auto fields = pay::parse_emv_payload(std::string(bill.at("thai_qr").as_string()));
+  ASSERT_TRUE(fields) << fields.error().detail;
+  const auto* merchant = pay::find_emv_field(*fields, "30");
+  ASSERT_NE(merchant, nullptr);
+  EXPECT_EQ(pay::find_emv_field(merchant->children, "01")->value, bill.at("biller_id").as_string());
+  EXPECT_EQ(pay::find_emv_field(merchant->children, "02")->value, bill.at("ref1").as_string());
+  EXPECT_EQ(pay::find_emv_field(merchant->children, "03")->value, bill.at("ref2").as_string());
+  EXPECT_EQ(pay::find_emv_field(*fields, "54")->value, pay::format_confirmation_amount(total));
+
+  auto paid = confirm(body_for(bill, "SIM-1", total), secret());
+  ASSERT_EQ(paid.status, 200) << paid.body;
+  EXPECT_EQ(json_object(paid).at("status").as_string(), "recorded");
+  EXPECT_EQ(application(applicant, id).at("state").as_string(), "approved");
+  EXPECT_EQ(bill_of(applicant, id).at("status").as_string(), "paid");
+
+  // The bank sends it again: the same answer's kind, no second payment.
+  auto again = confirm(body_for(bill, "SIM-1", total), secret());
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(json_object(again).at("status").as_string(), "duplicate");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments"), 1);
+}
+
+TEST_P(PaymentsIT, FiftyCopiesOfOneConfirmationAtOnceRecordOnePayment) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const std::string id = billed(applicant);
+  const auto bill = bill_of(applicant, id);
+  const std::string body = body_for(bill, "SIM-50", bill.at("total_satang").as_int64());
+  const std::string key = secret();
+  std::atomic<int> recorded = 0, duplicate = 0, other = 0;
+  std::vector<std::thread> banks;
+  for (int i = 0; i < 50; ++i) {
+    banks.emplace_back([&] {
+      auto answer = confirm(body, key);
+      const std::string status =
+          answer.status == 200 ? std::string(json_object(answer).at("status").as_string()) : "";
+      if (status == "recorded") ++recorded;
+      else if (status == "duplicate") ++duplicate;
+      else ++other;
+    });
+  }
+  for (auto& t : banks) t.join();
+  EXPECT_EQ(recorded, 1);
+  EXPECT_EQ(duplicate, 49);
+  EXPECT_EQ(other, 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM bank_messages"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM application_events WHERE transition = 'paid'"), 1);
+  EXPECT_EQ(application(applicant, id).at("state").as_string(), "approved");
+}
+
+TEST_P(PaymentsIT, EachWrongConfirmationHasItsOwnAnswerAndPaysNothing) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const std::string id = billed(applicant);
+  const auto bill = bill_of(applicant, id);
+  const std::int64_t total = bill.at("total_satang").as_int64();
+  const std::string key = secret();
+  auto reason = [](const HttpResponse& r) {
+    return std::string(json_object(r).at("reason").as_string());
+  };
+
+  // Not authenticated: nothing is kept.
+  auto forged = confirm(body_for(bill, "SIM-F", total), "not-the-secret");
+  EXPECT_EQ(forged.status, 401);
+  EXPECT_NE(forged.body.find("payments.confirmation.bad_signature"), std::string::npos)
+      << forged.body;
+  auto old = confirm(body_for(bill, "SIM-O", total), key,
+                     std::chrono::time_point_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now() - std::chrono::minutes(10)));
+  EXPECT_EQ(old.status, 401);
+  EXPECT_NE(old.body.find("payments.confirmation.stale_timestamp"), std::string::npos) << old.body;
+  HttpClient client(app_->port());
+  auto unsigned_ =
+      client.request("POST", "/api/v1/banks/sim/confirmations", body_for(bill, "SIM-U", total),
+                     {{"Content-Type", "application/json"}});
+  EXPECT_EQ(unsigned_.status, 401);
+  EXPECT_EQ(confirm(body_for(bill, "SIM-B", total), key, {}, "nobank").status, 404);
+  EXPECT_EQ(confirm(std::string(9000, ' '), key).status, 413);
+  auto garbled = confirm("{\"bank_transaction_id\": 5}", key);
+  EXPECT_EQ(garbled.status, 422) << garbled.body;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM bank_messages"), 0);
+
+  // Authenticated but not this bill's payment: kept for reconciliation, the bill unpaid.
+  auto short_paid = confirm(body_for(bill, "SIM-W", total - 100), key);
+  EXPECT_EQ(short_paid.status, 202) << short_paid.body;
+  EXPECT_EQ(reason(short_paid), "wrong_amount");
+  json::object stranger = bill;
+  stranger["ref1"] = "690999999990";
+  auto unknown = confirm(body_for(stranger, "SIM-X", total), key);
+  EXPECT_EQ(unknown.status, 202) << unknown.body;
+  EXPECT_EQ(reason(unknown), "unknown_bill");
+  json::object late = bill;
+  late["ref2"] = "991231";
+  auto mismatched = confirm(body_for(late, "SIM-R", total), key);
+  EXPECT_EQ(mismatched.status, 202) << mismatched.body;
+  EXPECT_EQ(reason(mismatched), "wrong_reference");
+  EXPECT_EQ(bill_of(applicant, id).at("status").as_string(), "awaiting");
+  EXPECT_EQ(application(applicant, id).at("state").as_string(), "awaiting_payment");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments"), 0);
+
+  // Paid, then paid again under another transaction: the second is held, not a second payment.
+  ASSERT_EQ(confirm(body_for(bill, "SIM-P", total), key).status, 200);
+  auto twice = confirm(body_for(bill, "SIM-P2", total), key);
+  EXPECT_EQ(twice.status, 202) << twice.body;
+  EXPECT_EQ(reason(twice), "already_paid");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM bank_messages WHERE outcome = 'exception'"), 4);
+}
+
+TEST_P(PaymentsIT, ABillIsSeenByItsApplicantAndItsAgencysStaffOnly) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const std::string id = billed(applicant);
+  const std::string bill(bill_of(applicant, id).at("id").as_string());
+  const std::string api = "/api/v1/bills/" + bill;
+
+  auto officer = api_token(app_->port(), kBma, kOfficerPassword);
+  EXPECT_EQ(bearer_request(app_->port(), officer, "GET", api).status, 200);
+  auto other_agency = api_token(app_->port(), "officer.dbd@demo.pratu.example", kOfficerPassword);
+  EXPECT_EQ(bearer_request(app_->port(), other_agency, "GET", api).status, 404);
+  HttpClient stranger_browser(app_->port());
+  ASSERT_EQ(register_applicant(stranger_browser, "1101700230708", "another-long-password-1").status,
+            303);
+  auto stranger = api_token(app_->port(), "1101700230708", "another-long-password-1");
+  EXPECT_EQ(bearer_request(app_->port(), stranger, "GET", api).status, 404);
+  EXPECT_EQ(bearer_request(app_->port(), stranger, "GET", "/api/v1/bills/nosuchbill").status, 404);
+  EXPECT_EQ(HttpClient(app_->port()).get(api).status, 401);
+
+  // The page: the bill with its QR code, its references and the total in Thai words.
+  auto browser = signed_in_applicant(app_->port());
+  auto page = browser->get("/bills/" + bill);
+  ASSERT_EQ(page.status, 200);
+  const auto shown = bill_of(applicant, id);
+  EXPECT_NE(page.body.find(std::string(shown.at("ref1").as_string())), std::string::npos);
+  EXPECT_NE(page.body.find(std::string(shown.at("total_words_th").as_string())), std::string::npos);
+  EXPECT_NE(page.body.find("<svg"), std::string::npos);
+  auto application_page = browser->get("/applications/" + id);
+  EXPECT_NE(application_page.body.find("href=\"/bills/" + bill + "\""), std::string::npos);
+}
+
+PRATU_INSTANTIATE_ENGINE_TESTS(PaymentsIT);
+
+}  // namespace
+}  // namespace pratu::test

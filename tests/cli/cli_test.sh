@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The pratu command line as an operator uses it: migrate, catalog load, user create, serve and
-# SIGTERM, and configuration errors that name the problem. Usage: cli_test.sh PRATU_BINARY
+# SIGTERM, the bank simulator, and configuration errors that name the problem.
+# Usage: cli_test.sh PRATU_BINARY
 set -uo pipefail
 pratu=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -77,6 +78,12 @@ check "serve prints its address" test -n "$url"
 check "serve prints the demo accounts" grep -q "applicant" "$work/serve.out"
 check "serve prints a demo supervisor" grep -q "supervisor (bma)" "$work/serve.out"
 check "serve answers /healthz" curl -sf "$url/healthz"
+# The bank simulator reads the bill and its bank's secret from the server's database.
+expect_output "serve connects the bank simulator" 0 "bank-simulator pay" cat "$work/serve.out"
+expect_output "bank-simulator names a bill it cannot find" 1 "no bill 690000000019" \
+  "$pratu" bank-simulator pay 690000000019 --url "$url" --database "sqlite:$work/serve.db"
+expect_output "bank-simulator names a bank it does not know" 1 "no bank connection nobank" \
+  "$pratu" bank-simulator pay 690000000019 --bank nobank --url "$url" --database "sqlite:$work/serve.db"
 kill -TERM "$pid"
 wait "$pid"
 status=$?

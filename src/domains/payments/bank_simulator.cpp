@@ -53,8 +53,8 @@ Result<BankAnswer> simulate_payment(storage::Database& db, const Clock& clock, R
     bank = std::move(found_bank);
     return {};
   }));
-  if (!bill) return Error::not_found("no bill " + payment.bill);
   if (!bank) return Error::not_found("no bank connection " + payment.bank);
+  if (!bill) return Error::not_found("no bill " + payment.bill);
 
   BankAnswer answer;
   answer.transaction_id =

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <memory>
 
+#include "common/xml_text.hpp"
+
 namespace pratu::pdf {
 
 namespace {
@@ -23,22 +25,6 @@ using CairoPtr = std::unique_ptr<cairo_t, void (*)(cairo_t*)>;
 cairo_status_t append_png(void* closure, const unsigned char* data, unsigned int length) {
   static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
   return CAIRO_STATUS_SUCCESS;
-}
-
-// `text` with the characters that end or open markup in an attribute value escaped.
-std::string attribute_escaped(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -115,8 +101,8 @@ Result<std::string> qr_svg(std::string_view text, std::string_view aria_label) {
     }
   }
   return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + side + " " + side +
-         "\" role=\"img\" aria-label=\"" + attribute_escaped(aria_label) + "\"><rect width=\"" +
-         side + "\" height=\"" + side + "\" fill=\"#fff\"/><path fill=\"#000\" " +
+         "\" role=\"img\" aria-label=\"" + xml_escaped(aria_label) + "\"><rect width=\"" + side +
+         "\" height=\"" + side + "\" fill=\"#fff\"/><path fill=\"#000\" " +
          "shape-rendering=\"crispEdges\" d=\"" + path + "\"/></svg>";
 }
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/unicode_text.hpp"
+#include "common/xml_text.hpp"
 
 namespace pratu::pdf {
 
@@ -38,25 +39,6 @@ bool is_xml_name(std::string_view name) {
   for (char c : name)
     if (!letter(c) && !(c >= '0' && c <= '9')) return false;
   return true;
-}
-
-// Text as XML character data or an attribute value; drops the control characters XML 1.0
-// does not allow.
-std::string escaped(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
-        out += c;
-    }
-  }
-  return out;
 }
 
 Result<void> check_utf8(std::string_view text) {
@@ -105,18 +87,19 @@ Result<std::string> xmp_packet(const DocumentInfo& info, std::string_view produc
   x += "  <rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n";
   x += "   <dc:format>application/pdf</dc:format>\n";
   x += "   <dc:title><rdf:Alt>";
-  x += "<rdf:li xml:lang=\"x-default\">" + escaped(info.title) + "</rdf:li>";
-  x += "<rdf:li xml:lang=\"" + escaped(info.language) + "\">" + escaped(info.title) + "</rdf:li>";
+  x += "<rdf:li xml:lang=\"x-default\">" + xml_escaped(info.title) + "</rdf:li>";
+  x += "<rdf:li xml:lang=\"" + xml_escaped(info.language) + "\">" + xml_escaped(info.title) +
+       "</rdf:li>";
   if (!info.title_en.empty())
-    x += "<rdf:li xml:lang=\"en\">" + escaped(info.title_en) + "</rdf:li>";
+    x += "<rdf:li xml:lang=\"en\">" + xml_escaped(info.title_en) + "</rdf:li>";
   x += "</rdf:Alt></dc:title>\n";
-  x += "   <dc:creator><rdf:Seq><rdf:li>" + escaped(info.author) + "</rdf:li></rdf:Seq>";
+  x += "   <dc:creator><rdf:Seq><rdf:li>" + xml_escaped(info.author) + "</rdf:li></rdf:Seq>";
   x += "</dc:creator>\n";
   if (!info.subject.empty()) {
-    x += "   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" + escaped(info.subject);
+    x += "   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_escaped(info.subject);
     x += "</rdf:li></rdf:Alt></dc:description>\n";
   }
-  x += "   <dc:language><rdf:Bag><rdf:li>" + escaped(info.language) + "</rdf:li></rdf:Bag>";
+  x += "   <dc:language><rdf:Bag><rdf:li>" + xml_escaped(info.language) + "</rdf:li></rdf:Bag>";
   x += "</dc:language>\n";
   x += "  </rdf:Description>\n";
 
@@ -124,13 +107,13 @@ Result<std::string> xmp_packet(const DocumentInfo& info, std::string_view produc
   x += "   <xmp:CreateDate>" + date + "</xmp:CreateDate>\n";
   x += "   <xmp:ModifyDate>" + date + "</xmp:ModifyDate>\n";
   x += "   <xmp:MetadataDate>" + date + "</xmp:MetadataDate>\n";
-  x += "   <xmp:CreatorTool>" + escaped(info.creator_tool) + "</xmp:CreatorTool>\n";
+  x += "   <xmp:CreatorTool>" + xml_escaped(info.creator_tool) + "</xmp:CreatorTool>\n";
   x += "  </rdf:Description>\n";
 
   x += "  <rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n";
-  x += "   <pdf:Producer>" + escaped(producer) + "</pdf:Producer>\n";
+  x += "   <pdf:Producer>" + xml_escaped(producer) + "</pdf:Producer>\n";
   if (!info.keywords.empty())
-    x += "   <pdf:Keywords>" + escaped(info.keywords) + "</pdf:Keywords>\n";
+    x += "   <pdf:Keywords>" + xml_escaped(info.keywords) + "</pdf:Keywords>\n";
   x += "  </rdf:Description>\n";
 
   x += "  <rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n";
@@ -142,8 +125,8 @@ Result<std::string> xmp_packet(const DocumentInfo& info, std::string_view produc
     x += "  <rdf:Description rdf:about=\"\" xmlns:" + prefix + "=\"" +
          std::string(kPratuXmpNamespace) + "\">\n";
     for (const auto& property : info.properties) {
-      x += "   <" + prefix + ":" + property.name + ">" + escaped(property.value) + "</" + prefix +
-           ":" + property.name + ">\n";
+      x += "   <" + prefix + ":" + property.name + ">" + xml_escaped(property.value) + "</" +
+           prefix + ":" + property.name + ">\n";
     }
     x += "  </rdf:Description>\n";
 
@@ -163,7 +146,7 @@ Result<std::string> xmp_packet(const DocumentInfo& info, std::string_view produc
       x += "<pdfaProperty:name>" + property.name + "</pdfaProperty:name>";
       x += "<pdfaProperty:valueType>Text</pdfaProperty:valueType>";
       x += "<pdfaProperty:category>external</pdfaProperty:category>";
-      x += "<pdfaProperty:description>" + escaped(property.description) +
+      x += "<pdfaProperty:description>" + xml_escaped(property.description) +
            "</pdfaProperty:description></rdf:li>\n";
     }
     x += "    </rdf:Seq></pdfaSchema:property>\n";

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "common/civil_date.hpp"
+#include "common/xml_text.hpp"
 #include "web/dates.hpp"
 
 namespace pratu::documents {
@@ -21,25 +22,6 @@ std::string both(const platform::BilingualText& text, bool english) {
 std::string label(const web::Translations& t, std::string_view key, bool english) {
   const std::string full = "documents.sheet." + std::string(key);
   return both({t.text(Locale::th, full), t.text(Locale::en, full)}, english);
-}
-
-// `text` safe inside XML character data and attribute values.
-std::string escaped(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default:
-        // Control characters other than tab and newline are not allowed in XML 1.0.
-        if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t' && ch != '\n') break;
-        out += ch;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -127,7 +109,7 @@ std::string document_xml(const DocumentFacts& facts) {
                      std::string_view indent = "  ") {
     x += std::string(indent) + "<" + std::string(name);
     if (!lang.empty()) x += " xml:lang=\"" + std::string(lang) + "\"";
-    x += ">" + escaped(value) + "</" + std::string(name) + ">\n";
+    x += ">" + xml_escaped(value) + "</" + std::string(name) + ">\n";
   };
   auto bilingual = [&](std::string_view name, const platform::BilingualText& text,
                        std::string_view indent = "  ") {

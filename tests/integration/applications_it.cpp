@@ -128,16 +128,7 @@ class CatalogueCopy {
   TempDir dir_;
 };
 
-class ApplicationsStartIT : public ::testing::TestWithParam<Engine> {
- protected:
-  void SetUp() override {
-    PRATU_REQUIRE_ENGINE(GetParam());
-    auto fresh = FreshDatabase::create(GetParam());
-    ASSERT_TRUE(fresh) << fresh.error().detail;
-    db_ = std::move(*fresh);
-  }
-  std::unique_ptr<FreshDatabase> db_;
-};
+class ApplicationsStartIT : public FreshDatabaseTest {};
 
 TEST_P(ApplicationsStartIT, ABrokenFormStopsTheStartNamingFileLinePageAndField) {
   CatalogueCopy copy;

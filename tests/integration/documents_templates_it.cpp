@@ -16,7 +16,6 @@
 #include <string>
 
 #include "support/http_client.hpp"
-#include "support/temp_dir.hpp"
 #include "support/test_app.hpp"
 
 namespace pratu::test {
@@ -112,21 +111,7 @@ TEST_P(DocumentTemplatesIT, OnlyAServiceThatIssuesASignedDocumentEarnsLevelThree
   }
 }
 
-class DocumentTemplatesStartIT : public ::testing::TestWithParam<Engine> {
- protected:
-  void SetUp() override {
-    PRATU_REQUIRE_ENGINE(GetParam());
-    auto fresh = FreshDatabase::create(GetParam());
-    ASSERT_TRUE(fresh) << fresh.error().detail;
-    db_ = std::move(*fresh);
-    fs::copy(fs::path(PRATU_SOURCE_DIR) / "services", dir_.path() / "services",
-             fs::copy_options::recursive);
-  }
-  fs::path services() const { return dir_.path() / "services"; }
-
-  std::unique_ptr<FreshDatabase> db_;
-  TempDir dir_;
-};
+class DocumentTemplatesStartIT : public CopiedServicesTest {};
 
 TEST_P(DocumentTemplatesStartIT, ABrokenTemplateStopsTheStartNamingItsFileAndLine) {
   const fs::path file = services() / "dbd" / "company-certificate" / "document.yaml";

@@ -11,7 +11,6 @@
 #include <string>
 
 #include "support/http_client.hpp"
-#include "support/temp_dir.hpp"
 #include "support/test_app.hpp"
 
 namespace pratu::test {
@@ -40,20 +39,11 @@ TEST_P(FeesIT, TheCatalogueServesWhatABillNeedsOfEachFee) {
   EXPECT_EQ(liquor.at("fees").at(0).at("when").as_string(), "${licence_type} = 'type1'");
 }
 
-class FeesStartIT : public ::testing::TestWithParam<Engine> {
+class FeesStartIT : public CopiedServicesTest {
  protected:
-  void SetUp() override {
-    PRATU_REQUIRE_ENGINE(GetParam());
-    auto fresh = FreshDatabase::create(GetParam());
-    ASSERT_TRUE(fresh) << fresh.error().detail;
-    db_ = std::move(*fresh);
-    fs::copy(fs::path(PRATU_SOURCE_DIR) / "services", dir_.path() / "services",
-             fs::copy_options::recursive);
-  }
-
   // The start's error after `from` is replaced by `to` in the signboard tax's catalogue file.
   std::string start_after(const std::string& from, const std::string& to) {
-    const fs::path file = dir_.path() / "services" / "bma" / "signboard-tax.yaml";
+    const fs::path file = services() / "bma" / "signboard-tax.yaml";
     std::string text;
     {
       std::ifstream in(file);
@@ -64,13 +54,10 @@ class FeesStartIT : public ::testing::TestWithParam<Engine> {
     text.replace(at, from.size(), to);
     std::ofstream(file) << text;
     auto config = test_config(db_->url());
-    config.modules["catalog.directory"] = (dir_.path() / "services").string();
+    config.modules["catalog.directory"] = services().string();
     auto created = app::Application::create(config, app::modules(), app::Demo::none);
     return created ? std::string("it started") : created.error().detail;
   }
-
-  std::unique_ptr<FreshDatabase> db_;
-  TempDir dir_;
 };
 
 TEST_P(FeesStartIT, AConditionOnAnAnswerTheFormDoesNotHaveStopsTheStart) {

@@ -168,14 +168,8 @@ app::Modules with_probe(ProbeLog& log, bool probe_first = false) {
   return modules;
 }
 
-class ModulesIT : public ::testing::TestWithParam<Engine> {
+class ModulesIT : public FreshDatabaseTest {
  protected:
-  void SetUp() override {
-    PRATU_REQUIRE_ENGINE(GetParam());
-    auto fresh = FreshDatabase::create(GetParam());
-    ASSERT_TRUE(fresh) << fresh.error().detail;
-    db_ = std::move(*fresh);
-  }
   app::Config config_for(const ModulesDir& dir) {
     auto config = test_config(db_->url());
     config.paths.modules = dir.path();
@@ -191,7 +185,6 @@ class ModulesIT : public ::testing::TestWithParam<Engine> {
     EXPECT_EQ(posted.status, 303) << posted.body;
     return extract_csrf_token(client.get("/account").body);
   }
-  std::unique_ptr<FreshDatabase> db_;
 };
 
 TEST_P(ModulesIT, AnAddedModuleBringsItsTablesRoutesDocumentAndHousekeeping) {

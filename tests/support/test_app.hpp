@@ -13,6 +13,7 @@
 #include "app/application.hpp"
 #include "app/config.hpp"
 #include "support/http_client.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_databases.hpp"
 
 namespace pratu::test {
@@ -36,6 +37,37 @@ class TestApp {
   std::filesystem::path blobs_root_;
   std::unique_ptr<app::Application> app_;
   std::thread thread_;
+};
+
+/// A fixture with a fresh database of the parameter's engine and no application: for tests that
+/// start the application themselves, or see it refuse to start. Instantiate it with
+/// PRATU_INSTANTIATE_ENGINE_TESTS.
+class FreshDatabaseTest : public ::testing::TestWithParam<Engine> {
+ protected:
+  void SetUp() override {
+    PRATU_REQUIRE_ENGINE(GetParam());
+    auto fresh = FreshDatabase::create(GetParam());
+    ASSERT_TRUE(fresh) << "cannot create a test database on " << engine_name(GetParam()) << ": "
+                       << fresh.error().detail;
+    db_ = std::move(*fresh);
+  }
+  std::unique_ptr<FreshDatabase> db_;
+};
+
+/// A FreshDatabaseTest with a copy of the demo catalogue (services/) to change before starting.
+class CopiedServicesTest : public FreshDatabaseTest {
+ protected:
+  void SetUp() override {
+    FreshDatabaseTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    std::filesystem::copy(std::filesystem::path(PRATU_SOURCE_DIR) / "services", services(),
+                          std::filesystem::copy_options::recursive);
+  }
+  /// The copy's folder: what `catalog.directory` should name.
+  std::filesystem::path services() const { return dir_.path() / "services"; }
+
+ private:
+  TempDir dir_;
 };
 
 /// A fixture running the demo application on a fresh database of the parameter's engine, with

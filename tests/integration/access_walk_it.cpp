@@ -760,7 +760,8 @@ TEST_P(AccessWalkIT, NobodyReadsOrChangesAnApplicationTheyMayNot) {
                                                    {"code", std::string(kAgency)},
                                                    {"number", "DBD-C-2569-999999"},
                                                    {"bill", "00000000000000000000000000000000"},
-                                                   {"bank", "sim"}};
+                                                   {"bank", "sim"},
+                                                   {"import", "999999"}};
   int swept = 0;
   for (const auto& route : table) {
     if (route.method != "GET" || route.pattern.find("{id}") != std::string::npos) continue;

@@ -18,6 +18,7 @@
 
 #include "domains/payments/bank_confirmation.hpp"
 #include "domains/payments/bank_simulator.hpp"
+#include "domains/payments/statement_file.hpp"
 #include "domains/payments/thai_qr.hpp"
 #include "storage/database.hpp"
 #include "support/applicants.hpp"
@@ -288,6 +289,125 @@ TEST_P(PaymentsIT, ABillIsSeenByItsApplicantAndItsAgencysStaffOnly) {
   EXPECT_NE(page.body.find("<svg"), std::string::npos);
   auto application_page = browser->get("/applications/" + id);
   EXPECT_NE(application_page.body.find("href=\"/bills/" + bill + "\""), std::string::npos);
+}
+
+// A statement line of a payment of `bill` (its API view) on `paid_on`.
+pay::StatementLine statement_line(const json::object& bill, std::int64_t amount_satang,
+                                  std::chrono::year_month_day paid_on,
+                                  pay::TransactionKind kind = pay::TransactionKind::credit) {
+  pay::StatementLine line;
+  line.payment_date = paid_on;
+  line.payment_time = std::chrono::seconds(10 * 3600);
+  line.customer_name = "นาย ทดสอบ ระบบ";
+  line.ref1 = std::string(bill.at("ref1").as_string());
+  line.ref2 = std::string(bill.at("ref2").as_string());
+  line.branch = "0001";
+  line.teller = "MOBI";
+  line.kind = kind;
+  line.transaction_code = "QR ";
+  line.amount_satang = amount_satang;
+  return line;
+}
+
+TEST_P(PaymentsIT, AStatementFilePaysWhatNoConfirmationPaidAndNamesEveryException) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const auto by_bank = bill_of(applicant, billed(applicant));
+  const std::string by_statement_id = billed(applicant);
+  const auto by_statement = bill_of(applicant, by_statement_id);
+  const auto short_paid = bill_of(applicant, billed(applicant));
+  // The first was confirmed by the bank at once; the others were not.
+  ASSERT_EQ(
+      confirm(body_for(by_bank, "SIM-S1", by_bank.at("total_satang").as_int64()), secret()).status,
+      200);
+
+  const auto today = std::chrono::year_month_day(
+      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+  pay::StatementFile file;
+  file.bank_code = "014";
+  file.company_account = "1234567890";
+  pay::StatementDay day;
+  day.company_name = "BMA FEE COLLECTION";
+  day.effective_date = today;
+  day.service_code = "0001";
+  day.lines.push_back(statement_line(by_bank, by_bank.at("total_satang").as_int64(), today));
+  day.lines.push_back(
+      statement_line(by_statement, by_statement.at("total_satang").as_int64(), today));
+  day.lines.push_back(
+      statement_line(short_paid, short_paid.at("total_satang").as_int64() - 100, today));
+  json::object stranger = by_bank;
+  stranger["ref1"] = "690999999990";
+  day.lines.push_back(statement_line(stranger, 50000, today));
+  day.lines.push_back(statement_line(by_bank, 2500, today, pay::TransactionKind::debit));
+  day.lines.push_back(statement_line(by_bank, by_bank.at("total_satang").as_int64(), today));
+  file.days.push_back(day);
+  pay::number_and_total(file);
+  const auto bytes = pay::write_statement_file(file);
+  ASSERT_TRUE(bytes) << bytes.error().detail;
+
+  const auto supervisor =
+      api_token(app_->port(), "supervisor.bma@demo.pratu.example", kOfficerPassword);
+  auto imported = bearer_request(app_->port(), supervisor, "POST", "/api/v1/agency/statements",
+                                 *bytes, {{"Content-Type", "text/plain"}});
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  const auto view = json_object(imported);
+  std::vector<std::string> outcomes;
+  for (const auto& line : view.at("lines").as_array()) {
+    const auto& l = line.as_object();
+    outcomes.push_back(std::string(l.at("outcome").as_string()) +
+                       (l.contains("reason") ? ":" + std::string(l.at("reason").as_string()) : ""));
+  }
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"matched", "paid", "exception:underpaid",
+                                                "exception:unknown_bill", "exception:debit",
+                                                "exception:paid_twice"}));
+  EXPECT_EQ(view.at("matched").as_int64(), 2);
+  EXPECT_EQ(view.at("exceptions").as_int64(), 4);
+  // The statement is the bank's word: the bill no confirmation paid is paid, and its
+  // application moved on; the short one waits.
+  EXPECT_EQ(bill_of(applicant, by_statement_id).at("status").as_string(), "paid");
+  EXPECT_EQ(application(applicant, by_statement_id).at("state").as_string(), "approved");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE source = 'statement'"), 1);
+
+  // The same file again changes nothing.
+  auto again = bearer_request(app_->port(), supervisor, "POST", "/api/v1/agency/statements", *bytes,
+                              {{"Content-Type", "text/plain"}});
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_TRUE(json_object(again).at("already_imported").as_bool());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM statement_lines"), 6);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments"), 2);
+
+  auto open = json_object(
+      bearer_request(app_->port(), supervisor, "GET", "/api/v1/agency/payment-exceptions"));
+  EXPECT_EQ(open.at("items").as_array().size(), 4u);
+  const std::string at = "/api/v1/agency/statements/" + std::to_string(view.at("id").as_int64());
+  EXPECT_EQ(bearer_request(app_->port(), supervisor, "GET", at).status, 200);
+  // Another agency's supervisor finds no such import; an officer may not import.
+  auto dbd = api_token(app_->port(), "supervisor.dbd@demo.pratu.example", kOfficerPassword);
+  EXPECT_EQ(bearer_request(app_->port(), dbd, "GET", at).status, 404);
+  EXPECT_EQ(
+      json_object(bearer_request(app_->port(), dbd, "GET", "/api/v1/agency/payment-exceptions"))
+          .at("items")
+          .as_array()
+          .size(),
+      0u);
+  auto officer = api_token(app_->port(), kBma, kOfficerPassword);
+  EXPECT_EQ(bearer_request(app_->port(), officer, "POST", "/api/v1/agency/statements", *bytes,
+                           {{"Content-Type", "text/plain"}})
+                .status,
+            403);
+
+  // A file that does not add up is refused whole, naming the line and the field.
+  // The trailer's credit total (positions 40-52 of the last record) one satang off.
+  std::string broken = *bytes;
+  const auto trailer = broken.rfind('\n', broken.size() - 2) + 1;
+  ASSERT_EQ(broken[trailer], 'T');
+  char& last_digit = broken[trailer + 51];
+  last_digit = last_digit == '9' ? '8' : static_cast<char>(last_digit + 1);
+  auto refused = bearer_request(app_->port(), supervisor, "POST", "/api/v1/agency/statements",
+                                broken, {{"Content-Type", "text/plain"}});
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_NE(refused.body.find("payments.statement.trailer_total_mismatch"), std::string::npos)
+      << refused.body;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM statement_imports"), 1);
 }
 
 PRATU_INSTANTIATE_ENGINE_TESTS(PaymentsIT);

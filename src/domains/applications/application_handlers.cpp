@@ -1007,13 +1007,15 @@ web::Response ApplicationHandlers::render_submitted(
       (template_name == "applications/show" || template_name == "applications/agency_show")) {
     if (auto found = billing->bills_of(a.public_id); found && !found->empty()) {
       const auto& b = found->front();
-      json::object shown{{"url", "/bills/" + b.id},
-                         {"status", b.status},
-                         {"awaiting", b.status == "awaiting"},
-                         {"status_text", t.text(locale, "payments.status." + b.status)},
-                         {"text", fill(t.text(locale, "payments.bill.your_bill"),
-                                       {{"total", format_baht(b.total_satang)},
-                                        {"due", date_text(locale, b.due_date)}})}};
+      json::object shown{
+          {"url", "/bills/" + b.id},
+          {"status", b.status},
+          {"awaiting", b.status == "awaiting"},
+          {"status_text", t.text(locale, "payments.status." + b.status)},
+          {"text",
+           fill(t.text(locale, template_name == "applications/show" ? "payments.bill.your_bill"
+                                                                    : "payments.bill.agency_bill"),
+                {{"total", format_baht(b.total_satang)}, {"due", date_text(locale, b.due_date)}})}};
       model["bill"] = std::move(shown);
     }
   }

@@ -18,6 +18,42 @@ namespace {
 
 // A bank's confirmation is small (docs/bank-webhook.md); anything larger is refused unread.
 constexpr std::size_t kConfirmationBody = kMaxConfirmationBytes;
+// A day's statement file: 256 characters a line, so 16 MiB is some 60,000 payments.
+constexpr std::size_t kStatementBody = 16 * 1024 * 1024;
+
+json::object statement_line_json(const StatementLineView& l) {
+  json::object out{{"id", l.id},
+                   {"sequence", l.sequence},
+                   {"payment_date", l.payment_date},
+                   {"paid_at", web::iso_date_time(l.paid_at)},
+                   {"ref1", l.ref1},
+                   {"ref2", l.ref2},
+                   {"amount_satang", l.amount_satang},
+                   {"kind", l.kind == "D" ? "debit" : "credit"},
+                   {"channel", l.channel},
+                   {"outcome", l.outcome}};
+  if (!l.bill.empty()) out["bill"] = l.bill;
+  if (!l.reason.empty()) out["reason"] = l.reason;
+  if (!l.resolution.empty()) out["resolution"] = l.resolution;
+  return out;
+}
+
+json::object statement_json(const StatementImportView& v) {
+  json::array lines;
+  for (const auto& l : v.lines) lines.push_back(statement_line_json(l));
+  return {{"id", v.id},
+          {"sha256", v.sha256},
+          {"agency", v.agency},
+          {"bank_code", v.bank_code},
+          {"company_account", v.company_account},
+          {"imported_at", web::iso_date_time(v.imported_at)},
+          {"line_count", v.line_count},
+          {"credit_satang", v.credit_satang},
+          {"matched", v.matched},
+          {"exceptions", v.exceptions},
+          {"already_imported", v.already},
+          {"lines", std::move(lines)}};
+}
 
 std::string service_name(const platform::ServiceDirectory& services, std::string_view slug,
                          Locale locale) {
@@ -53,6 +89,15 @@ web::Routes PaymentHandlers::routes() {
   r.push_back(route("POST", "/api/v1/banks/{bank}/confirmations", Access::anyone, Surface::api,
                     "api_bank_confirmation", web::bound(this, &PaymentHandlers::confirmation)));
   r.back().body_limit = kConfirmationBody;
+  // The agency's finance side: its supervisors (who import, and see what did not match).
+  r.push_back(route("POST", "/api/v1/agency/statements", Access::agency_supervisor, Surface::api,
+                    "api_statement_import", web::bound(this, &PaymentHandlers::import_statement)));
+  r.back().body_limit = kStatementBody;
+  r.push_back(route("GET", "/api/v1/agency/statements/{import}", Access::agency_supervisor,
+                    Surface::api, "api_statement", web::bound(this, &PaymentHandlers::statement)));
+  r.push_back(route("GET", "/api/v1/agency/payment-exceptions", Access::agency_supervisor,
+                    Surface::api, "api_payment_exceptions",
+                    web::bound(this, &PaymentHandlers::exceptions)));
   return r;
 }
 
@@ -101,7 +146,11 @@ Result<web::Response> PaymentHandlers::bill_page(const web::Request& request,
       {"ref2", b.ref2},
       {"qr_svg", qr},
       {"qr_payload", view.qr_payload}};
-  if (b.paid_at > 0) model["paid_at"] = web::format_date_time(locale, b.paid_at);
+  if (b.paid_at > 0) {
+    model["paid_at"] = t.format(locale, "payments.bill.paid_on",
+                                {{"date", web::format_date_time(locale, b.paid_at)}});
+  }
+  model["cancelled"] = b.status == BillStatus::cancelled;
   return renderer_.page(request, context, "payments/bill", std::move(model));
 }
 
@@ -148,6 +197,35 @@ Result<web::Response> PaymentHandlers::confirmation(const web::Request& request,
   // Held for reconciliation: accepted, not applied.
   const int status = result->outcome == ConfirmationOutcome::held ? 202 : 200;
   return web::Response::json(json::serialize(out), status);
+}
+
+Result<web::Response> PaymentHandlers::import_statement(const web::Request& request,
+                                                        web::RequestContext& context) {
+  PRATU_TRY(imported, statements_.import(*context.user, request.body));
+  const int status = imported.already ? 200 : 201;
+  auto response = web::Response::json(json::serialize(statement_json(imported)), status);
+  response.set_header("Location", "/api/v1/agency/statements/" + std::to_string(imported.id));
+  return response;
+}
+
+Result<web::Response> PaymentHandlers::statement(const web::Request& request,
+                                                 web::RequestContext& context) {
+  const std::string_view raw = request.path_param("import");
+  std::int64_t id = 0;
+  for (char c : raw) {
+    if (c < '0' || c > '9' || id > 100'000'000'000) return Error::not_found("statement import");
+    id = id * 10 + (c - '0');
+  }
+  PRATU_TRY(found, statements_.find(*context.user, id));
+  return web::Response::json(json::serialize(statement_json(found)));
+}
+
+Result<web::Response> PaymentHandlers::exceptions(const web::Request& /*request*/,
+                                                  web::RequestContext& context) {
+  PRATU_TRY(open, statements_.open_exceptions(*context.user));
+  json::array items;
+  for (const auto& l : open) items.push_back(statement_line_json(l));
+  return web::Response::json(json::serialize(json::object{{"items", std::move(items)}}));
 }
 
 }  // namespace pratu::payments

@@ -9,6 +9,7 @@
 #include "domains/payments/bill_service.hpp"
 #include "domains/payments/confirmation_service.hpp"
 #include "domains/payments/payment_handlers.hpp"
+#include "domains/payments/statement_import.hpp"
 #include "platform/billing.hpp"
 #include "platform/service_directory.hpp"
 
@@ -107,9 +108,11 @@ Result<void> PaymentsModule::start(platform::Shared& shared) {
   confirmations_ = std::make_unique<ConfirmationService>(
       shared.db, shared.clock, shared.services,
       std::chrono::seconds(settings_.confirmation_window_seconds));
+  statements_ =
+      std::make_unique<StatementImports>(shared.db, shared.clock, billers_, shared.services);
   if (shared.renderer != nullptr) {
-    handlers_ =
-        std::make_unique<PaymentHandlers>(*bills_, *confirmations_, *directory, *shared.renderer);
+    handlers_ = std::make_unique<PaymentHandlers>(*bills_, *confirmations_, *statements_,
+                                                  *directory, *shared.renderer);
   }
   return ok();
 }

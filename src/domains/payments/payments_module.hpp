@@ -18,6 +18,7 @@ namespace pratu::payments {
 class BillService;
 class ConfirmationService;
 class PaymentHandlers;
+class StatementImports;
 
 /// The `payments` configuration section.
 struct PaymentsSettings {
@@ -43,6 +44,7 @@ class PaymentsModule final : public platform::Module {
   Billers billers_;
   std::unique_ptr<BillService> bills_;
   std::unique_ptr<ConfirmationService> confirmations_;
+  std::unique_ptr<StatementImports> statements_;
   std::unique_ptr<PaymentHandlers> handlers_;
   // pratu bank-simulator pay
   std::string simulate_bill_;

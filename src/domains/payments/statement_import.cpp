@@ -1,0 +1,226 @@
+#include "domains/payments/statement_import.hpp"
+
+#include <boost/json.hpp>
+
+#include "common/civil_date.hpp"
+#include "crypto/digest.hpp"
+#include "domains/payments/bill_repository.hpp"
+#include "domains/payments/statement_file.hpp"
+#include "platform/billing.hpp"
+#include "platform/notices.hpp"
+#include "web/access.hpp"
+
+namespace pratu::payments {
+
+namespace {
+
+using storage::Row;
+
+constexpr const char* kLineColumns =
+    "l.id, l.sequence, l.payment_date, l.paid_at, l.ref1, l.ref2, l.amount_satang, l.kind, "
+    "l.channel, COALESCE(b.public_id, ''), l.outcome, COALESCE(l.reason, ''), "
+    "COALESCE(l.resolution, '')";
+
+StatementLineView line_of(const Row& r) {
+  return {r.int64(0), r.int64(1), r.text(2), r.int64(3), r.text(4),  r.text(5), r.int64(6),
+          r.text(7),  r.text(8),  r.text(9), r.text(10), r.text(11), r.text(12)};
+}
+
+StatementImportView import_of(const Row& r) {
+  StatementImportView v;
+  v.id = r.int64(0);
+  v.sha256 = r.text(1);
+  v.agency = r.text(2);
+  v.bank_code = r.text(3);
+  v.company_account = r.text(4);
+  v.imported_at = r.int64(5);
+  v.line_count = r.int64(6);
+  v.credit_satang = r.int64(7);
+  v.matched = r.int64(8);
+  v.exceptions = r.int64(9);
+  return v;
+}
+
+constexpr const char* kImportColumns =
+    "id, sha256, agency, bank_code, company_account, imported_at, line_count, credit_satang, "
+    "matched, exceptions";
+
+Result<std::optional<StatementImportView>> read_import(storage::Connection& c,
+                                                       const std::string& where,
+                                                       std::vector<storage::Value> params) {
+  PRATU_TRY(row, c.query_one(std::string("SELECT ") + kImportColumns +
+                                 " FROM statement_imports WHERE " + where,
+                             params));
+  if (!row) return std::optional<StatementImportView>{};
+  StatementImportView v = import_of(*row);
+  PRATU_TRY(rows, c.query(std::string("SELECT ") + kLineColumns +
+                              " FROM statement_lines l LEFT JOIN bills b ON b.id = l.bill_id "
+                              "WHERE l.import_id = $1 ORDER BY l.id",
+                          {v.id}));
+  for (const Row& r : rows) v.lines.push_back(line_of(r));
+  return std::optional<StatementImportView>(std::move(v));
+}
+
+Error statement_refused(const StatementError& e) {
+  Error out = e.to_error();
+  return out;
+}
+
+}  // namespace
+
+StatementImports::StatementImports(storage::Database& db, const Clock& clock,
+                                   const Billers& billers, const platform::Services& paid_bills)
+    : db_(db), clock_(clock), billers_(billers), services_(paid_bills) {}
+
+Result<StatementImportView> StatementImports::import(const web::Principal& who,
+                                                     std::string_view bytes) {
+  if (!web::is_agency_role(who.role) || who.agency_code.empty()) {
+    return Error{ErrorCode::forbidden, "errors.pages.forbidden.message", "not agency staff", {}, 0};
+  }
+  auto biller = billers_.find(who.agency_code);
+  if (biller == billers_.end()) {
+    return Error{ErrorCode::invalid_input,
+                 "payments.statement.no_account",
+                 "agency " + who.agency_code + " has no collection account",
+                 {},
+                 0};
+  }
+  auto parsed = parse_statement_file(bytes);
+  if (!parsed) return statement_refused(parsed.error());
+  const StatementFile& file = *parsed;
+  const std::string sha256 = crypto::sha256_hex(bytes);
+  const std::int64_t now = clock_.now_seconds();
+  auto* paid_bills = services_.find<platform::PaidBills>();
+
+  StatementImportView out;
+  auto written = db_.write([&](storage::Connection& c) -> Result<void> {
+    PRATU_TRY(earlier, read_import(c, "sha256 = $1", {sha256}));
+    if (earlier) {
+      out = std::move(*earlier);
+      out.already = true;
+      return ok();
+    }
+    PRATU_TRY(inserted,
+              c.query_one("INSERT INTO statement_imports (sha256, agency, bank_code, "
+                          "company_account, imported_by, imported_at, line_count, credit_satang, "
+                          "matched, exceptions) VALUES ($1, $2, $3, $4, $5, $6, 0, 0, 0, 0) "
+                          "RETURNING id",
+                          {sha256, who.agency_code, file.bank_code, file.company_account,
+                           who.user_id, now}));
+    if (!inserted) return Error::internal("statement_imports insert returned no id");
+    const std::int64_t import_id = inserted->int64(0);
+    std::int64_t lines = 0, credit = 0, matched = 0, exceptions = 0;
+    for (const StatementDay& day : file.days) {
+      for (const StatementLine& line : day.lines) {
+        ++lines;
+        const std::int64_t paid_at = paid_at_epoch_seconds(line);
+        std::string outcome = "exception", reason;
+        std::int64_t bill_id = 0;
+        if (line.kind == TransactionKind::debit) {
+          reason = "debit";
+        } else {
+          credit += line.amount_satang;
+          PRATU_TRY(bill, repository::by_reference(c, biller->second.biller_id(), line.ref1));
+          if (bill) bill_id = bill->id;
+          if (!bill) {
+            reason = "unknown_bill";
+          } else if (bill->status == BillStatus::cancelled) {
+            reason = "cancelled_bill";
+          } else if (line.ref2 != bill->ref2) {
+            reason = "wrong_reference";
+          } else if (line.amount_satang < bill->total_satang) {
+            reason = "underpaid";
+          } else if (line.amount_satang > bill->total_satang) {
+            reason = "overpaid";
+          } else if (bill->status == BillStatus::paid) {
+            // The money for a payment already recorded, unless a line already brought it.
+            PRATU_TRY(seen, c.query_one("SELECT COUNT(*) FROM statement_lines WHERE bill_id = $1 "
+                                        "AND outcome IN ('matched', 'paid')",
+                                        {bill->id}));
+            if (seen && seen->int64(0) > 0) {
+              reason = "paid_twice";
+            } else {
+              outcome = "matched";
+            }
+          } else if (iso_date(line.payment_date) > bill->due_date) {
+            reason = "late";
+          } else {
+            // No confirmation came: the bank's file is its word that the bill was paid.
+            PRATU_TRY(marked, repository::mark_paid(c, bill->id, now));
+            if (!marked) return Error::internal("bill " + bill->public_id + " changed meanwhile");
+            repository::Payment payment;
+            payment.bill_id = bill->id;
+            payment.amount_satang = line.amount_satang;
+            payment.paid_at = paid_at;
+            payment.recorded_at = now;
+            payment.channel = line.transaction_code;
+            payment.source = "statement";
+            payment.bank = file.bank_code;
+            PRATU_CHECK(repository::insert_payment(c, payment));
+            boost::json::object told{
+                {"user_id", bill->holder_user_id}, {"application", bill->application},
+                {"reference", bill->reference},    {"service", bill->service},
+                {"bill", bill->public_id},         {"amount_satang", bill->total_satang}};
+            PRATU_CHECK(platform::notify(c, "payments.paid", told, now, platform::kPortalOnly));
+            if (paid_bills == nullptr) {
+              return Error::unavailable("payments: no module moves applications");
+            }
+            PRATU_TRY(moved, paid_bills->paid(c, bill->application, bill->state, now));
+            (void)moved;
+            outcome = "paid";
+          }
+        }
+        if (outcome == "exception") ++exceptions;
+        else ++matched;
+        PRATU_CHECK(c.execute(
+            "INSERT INTO statement_lines (import_id, sequence, payment_date, paid_at, ref1, ref2, "
+            "amount_satang, kind, channel, bill_id, outcome, reason) VALUES ($1, $2, $3, $4, $5, "
+            "$6, $7, $8, $9, $10, $11, $12)",
+            {import_id, line.sequence, iso_date(line.payment_date), paid_at, line.ref1, line.ref2,
+             line.amount_satang, std::string(1, static_cast<char>(line.kind)),
+             line.transaction_code,
+             bill_id == 0 ? storage::Value{nullptr} : storage::Value{bill_id}, outcome,
+             reason.empty() ? storage::Value{nullptr} : storage::Value{reason}}));
+      }
+    }
+    PRATU_CHECK(
+        c.execute("UPDATE statement_imports SET line_count = $1, credit_satang = $2, "
+                  "matched = $3, exceptions = $4 WHERE id = $5",
+                  {lines, credit, matched, exceptions, import_id}));
+    PRATU_TRY(stored, read_import(c, "id = $1", {import_id}));
+    if (!stored) return Error::internal("statement import vanished");
+    out = std::move(*stored);
+    return ok();
+  });
+  if (!written) return written.error();
+  return out;
+}
+
+Result<StatementImportView> StatementImports::find(const web::Principal& who, std::int64_t id) {
+  PRATU_TRY(found, db_.read_value<std::optional<StatementImportView>>([&](storage::Connection& c) {
+    return read_import(c, "id = $1 AND agency = $2", {id, who.agency_code});
+  }));
+  if (!found || who.agency_code.empty() || !web::is_agency_role(who.role)) {
+    return Error::not_found("statement import " + std::to_string(id));
+  }
+  return std::move(*found);
+}
+
+Result<std::vector<StatementLineView>> StatementImports::open_exceptions(
+    const web::Principal& who) {
+  std::vector<StatementLineView> out;
+  if (!web::is_agency_role(who.role) || who.agency_code.empty()) return out;
+  PRATU_CHECK(db_.read([&](storage::Connection& c) -> Result<void> {
+    PRATU_TRY(rows, c.query(std::string("SELECT ") + kLineColumns +
+                                " FROM statement_lines l JOIN statement_imports i ON i.id = "
+                                "l.import_id LEFT JOIN bills b ON b.id = l.bill_id WHERE i.agency "
+                                "= $1 AND l.outcome = 'exception' AND l.resolution IS NULL ORDER "
+                                "BY l.id LIMIT 500",
+                            {who.agency_code}));
+    for (const Row& r : rows) out.push_back(line_of(r));
+    return ok();
+  }));
+  return out;
+}
+
+}  // namespace pratu::payments

@@ -1,0 +1,78 @@
+#pragma once
+/// An agency's import of its bank's daily statement file (docs/payments.md, docs/adr/0026,
+/// shared/reference/payments.md §1.7): read whole or refused at its first problem, imported
+/// once (its SHA-256), and every line matched to one of the agency's bills by Ref. 1:
+///   matched   the bill was paid by the bank's confirmation (or a cashier), and this line is
+///             the money for it;
+///   paid      the bill was awaiting and no confirmation came: the statement is the bank's
+///             word, so the line pays it and the application moves on;
+///   exception for an officer: unknown_bill, cancelled_bill, wrong_reference, underpaid,
+///             overpaid, paid_twice, late (paid after the last day), debit (a D line).
+/// Every line is kept with its outcome; nothing is deleted.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "domains/payments/billers.hpp"
+#include "platform/services.hpp"
+#include "storage/database.hpp"
+#include "web/context.hpp"
+
+namespace pratu::payments {
+
+struct StatementLineView {
+  std::int64_t id = 0;
+  std::int64_t sequence = 0;
+  std::string payment_date;
+  std::int64_t paid_at = 0;
+  std::string ref1, ref2;
+  std::int64_t amount_satang = 0;
+  std::string kind;  // "C" | "D"
+  std::string channel;
+  std::string bill;  // the bill's public id; empty when none matched
+  std::string outcome;
+  std::string reason;
+  std::string resolution;
+};
+
+struct StatementImportView {
+  std::int64_t id = 0;
+  std::string sha256;
+  std::string agency;
+  std::string bank_code;
+  std::string company_account;
+  std::int64_t imported_at = 0;
+  std::int64_t line_count = 0;
+  std::int64_t credit_satang = 0;
+  std::int64_t matched = 0;
+  std::int64_t exceptions = 0;
+  bool already = false;  // this file was imported before: nothing changed
+  std::vector<StatementLineView> lines;
+};
+
+class StatementImports {
+ public:
+  StatementImports(storage::Database& db, const Clock& clock, const Billers& billers,
+                   const platform::Services& paid_bills);
+
+  /// Imports `bytes` for `who`'s agency (its staff only: forbidden otherwise). invalid_input
+  /// with key payments.statement.<code> and the line and field in the detail for a file that
+  /// cannot be read; the import as it stands, `already` when the same file came before.
+  Result<StatementImportView> import(const web::Principal& who, std::string_view bytes);
+  /// Import `id` with its lines, if it is `who`'s agency's.
+  Result<StatementImportView> find(const web::Principal& who, std::int64_t id);
+  /// The agency's lines still waiting for an officer, oldest first.
+  Result<std::vector<StatementLineView>> open_exceptions(const web::Principal& who);
+
+ private:
+  storage::Database& db_;
+  const Clock& clock_;
+  const Billers& billers_;
+  const platform::Services& services_;
+};
+
+}  // namespace pratu::payments

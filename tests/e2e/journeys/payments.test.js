@@ -1,0 +1,359 @@
+// A tax billed and paid, with JavaScript on and then off: an applicant's signboard-tax return
+// for two signs is submitted over the API (filling the form in is other journeys' subject);
+// the BMA's officer starts the review and approves, which bills the tax per sign. The applicant
+// opens the bill from the application: the lines, the total in figures and in Thai words, Ref. 1
+// and a Thai QR code, which zbarimg reads back as the bill's payload. The bank simulator pays
+// it, as a bank confirms a payment, and says so again: the second is a duplicate. The bill now
+// says paid, and the application has moved on by itself to "Tax paid".
+// axe-core checks every page on the way.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import {
+  apiToken, draftOf, exampleAnswers, registerApplicant, signIn, submitApplication, walletPicture,
+} from '../lib/applicants.js';
+import { baseUrl, launchBrowser, Tab } from '../lib/browser.js';
+import { stepsOf } from '../lib/journey.js';
+import { repoRoot, t } from '../lib/locales.js';
+
+// The service, its fees and workflow, read from services/ so the journey follows them.
+const agency = 'bma';
+const slug = 'signboard-tax';
+const read = (file) => YAML.parse(fs.readFileSync(path.join(repoRoot, 'services', agency, file), 'utf8'));
+const info = read(`${slug}.yaml`);
+const workflow = read(`${slug}/workflow.yaml`);
+const fee = (code) => info.fees.find((f) => f.code === code);
+const status = (id) => workflow.states.find((s) => s.id === id).label.th;
+const transition = (id) => workflow.transitions.find((s) => s.id === id);
+
+// The demo officer of the agency (src/domains/accounts: demo_officer_email, kDemoOfficerPassword).
+const officerAccount = { email: `officer.${agency}@demo.pratu.example`, password: 'pratu-demo-officer' };
+
+// Two signs, and their tax at the catalogue's rates per started 500 cm²: a Thai-only sign of
+// 100 × 150 cm is 30 units at 5 baht, 150, raised to the minimum of 200; a mixed one of
+// 200 × 300 cm is 120 units at 52 baht, 6,240. The bill is 6,440 baht.
+const signs = [
+  { sign_type: 'type1', width_cm: 100, height_cm: 150, fee: 'thai_other', amount: '200.00' },
+  { sign_type: 'type2', width_cm: 200, height_cm: 300, fee: 'mixed', amount: '6,240.00' },
+];
+const total = { figures: '6,440.00', payload: '6440.00', words: 'หกพันสี่ร้อยสี่สิบบาทถ้วน' };
+
+/** The pratu serving BASE_URL, as server.sh started it: its binary, directory, options and environment. */
+function servingProcess() {
+  const port = Number(new URL(baseUrl()).port);
+  // The listening socket (state 0A) on that port, then the process holding it.
+  const inodes = new Set();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6'].filter((f) => fs.existsSync(f))) {
+    for (const line of fs.readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length > 9 && f[3] === '0A' && parseInt(f[1].split(':')[1], 16) === port) inodes.add(`socket:[${f[9]}]`);
+    }
+  }
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    let fds;
+    try {
+      fds = fs.readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;  // gone, or not ours to read
+    }
+    const holds = fds.some((fd) => {
+      try {
+        return inodes.has(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+      } catch {
+        return false;
+      }
+    });
+    if (!holds) continue;
+    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
+    const cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+    const env = Object.fromEntries(fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean)
+      .map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]));
+    const option = (name) => {
+      const at = argv.indexOf(name);
+      if (at >= 0) return argv[at + 1];
+      return argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+    };
+    const shared = ['--config', '--database'].flatMap((name) => (option(name) ? [name, option(name)] : []));
+    return { binary: path.resolve(cwd, argv[0]), cwd, env, shared };
+  }
+  throw new Error(`no process of ours listens on port ${port} (${baseUrl()})`);
+}
+
+/** `pratu bank-simulator pay BILL --url BASE_URL ...` run as the server runs: its output and exit status. */
+function bankSimulator(bill, ...options) {
+  const server = servingProcess();
+  const args = ['bank-simulator', 'pay', bill, '--url', baseUrl(), ...server.shared, ...options];
+  const run = spawnSync(server.binary, args, { cwd: server.cwd, env: server.env, encoding: 'utf8', timeout: 60000 });
+  return { status: run.status, stdout: run.stdout ?? '', said: `${server.binary} ${args.join(' ')}: ` +
+    `exit ${run.status}, stdout ${JSON.stringify(run.stdout)}, stderr ${JSON.stringify(run.stderr)}${run.error ?? ''}` };
+}
+
+/** What zbarimg reads in a PNG image. */
+function zbarimg(png) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pratu-e2e-qr-'));
+  try {
+    const file = path.join(dir, 'qr.png');
+    fs.writeFileSync(file, png);
+    const run = spawnSync('zbarimg', ['--raw', '-q', file], { encoding: 'utf8' });
+    assert.equal(run.status, 0, `zbarimg found no code (exit ${run.status}): ${run.stderr}${run.error ?? ''}`);
+    return run.stdout.replace(/\n$/, '');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** An EMVCo payload's data objects (two-digit tag, two-digit length, value), by tag. */
+function emvObjects(text) {
+  const out = new Map();
+  for (let at = 0; at < text.length;) {
+    const tag = text.slice(at, at + 2);
+    const length = Number(text.slice(at + 2, at + 4));
+    assert.ok(/^\d{2}$/.test(tag) && Number.isInteger(length) && at + 4 + length <= text.length,
+      `not an EMVCo data object at ${at} of ${text}`);
+    out.set(tag, text.slice(at + 4, at + 4 + length));
+    at += 4 + length;
+  }
+  return out;
+}
+
+/** CRC-16/CCITT-FALSE as four upper-case hex digits (the payload's tag 63). */
+function crc16(text) {
+  let crc = 0xffff;
+  for (const byte of Buffer.from(text, 'utf8')) {
+    crc ^= byte << 8;
+    for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc.toString(16).toUpperCase().padStart(4, '0');
+}
+
+/** Whether the last digit of `digits` is the Luhn check digit of the others. */
+function luhnValid(digits) {
+  let sum = 0;
+  [...digits].reverse().forEach((d, i) => {
+    const n = Number(d) * (i % 2 === 1 ? 2 : 1);
+    sum += n > 9 ? n - 9 : n;
+  });
+  return sum % 10 === 0;
+}
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+for (const javaScriptEnabled of [true, false]) {
+  const mode = javaScriptEnabled ? 'on' : 'off';
+
+  test(`a signboard tax is billed, paid by the bank and the application moves on, with JavaScript ${mode}`, async (journey) => {
+    const applicantTab = await Tab.open(browser, { javaScriptEnabled });
+    const officerTab = await Tab.open(browser, { javaScriptEnabled });
+    const you = applicantTab.page;
+    const officer = officerTab.page;
+    const step = stepsOf(journey);
+    const transaction = `E2E-${mode}-${Date.now()}`;
+    let person;
+    let id;
+    let reference;
+    let billPath;
+    let ref1;
+
+    const press = async (page, locator) => {
+      await locator.click();
+      await page.waitForLoadState();
+    };
+    const main = (page) => page.locator('main').innerText();
+    const text = async (locator) => (await locator.innerText()).trim();
+    const stepForm = (transitionId) => officer.locator(`form[data-step="${transitionId}"]`);
+
+    /** The officer takes a step with its form; the page says it is done and shows the new status. */
+    async function takeStep(transitionId, fill = async () => {}) {
+      const stepped = stepForm(transitionId);
+      assert.equal(await stepped.count(), 1, `no form for ${transitionId}: ${await main(officer)}`);
+      await fill(stepped);
+      await press(officer, stepped.getByRole('button', { name: transition(transitionId).label.th, exact: true }));
+      assert.equal(officerTab.status(), 200, `${transitionId} answered ${officerTab.status()}: ${await main(officer)}`);
+      assert.match(officer.url(), new RegExp(`/agency/applications/${id}\\?done=1$`));
+      assert.equal(await text(officer.locator('[data-status]')), status(transition(transitionId).to));
+      await officerTab.audit();
+    }
+
+    /** The bill's section of an application page: its status, and the link to the bill. */
+    async function billSection(page, billStatus) {
+      const section = page.locator('section[data-bill-summary]');
+      assert.equal(await section.count(), 1, `no bill on the application page: ${await main(page)}`);
+      assert.equal(await section.getAttribute('data-bill-status'), billStatus);
+      const said = await section.innerText();
+      assert.ok(said.includes(t('th', `payments.status.${billStatus}`)), said);
+      assert.ok(said.includes(total.figures), `the total ${total.figures} is not in: ${said}`);
+      return section;
+    }
+
+    try {
+      await step('the applicant\'s return for two signs is submitted over the API', async () => {
+        person = await registerApplicant({ givenName: 'สมหมาย', familyName: 'ติดป้าย', tag: `payments-${mode}` });
+        const token = await apiToken(person.nationalId, person.password);
+        // The form schema's example, with the applicant's own ID (the page prefills it, locked)
+        // and the signs of this journey, each photographed.
+        const answers = await exampleAnswers(slug, await walletPicture(token));
+        answers.citizen_id = person.nationalId;
+        const [example] = answers.signs;
+        answers.signs = signs.map(({ sign_type, width_cm, height_cm }, i) =>
+          ({ ...example, _key: `k${i + 1}`, sign_type, width_cm, height_cm }));
+        id = await draftOf(token, slug, answers);
+        const sent = await submitApplication(token, id);
+        assert.equal(sent.status, 'submitted');
+        reference = sent.reference;
+        assert.match(reference, /^BMA-\d{4}-\d{6}-[0-9A-Z]$/);
+      });
+
+      await step('the BMA\'s officer signs in on the way to the queue and opens it from there', async () => {
+        await officerTab.goto('/agency/applications');
+        assert.match(officer.url(), /\/login\?next=/);
+        await signIn(officerTab, officerAccount.email, officerAccount.password);
+        assert.match(officer.url(), /\/agency\/applications$/);
+        await officerTab.audit();
+        await officer.getByLabel(t('th', 'applications.queue.search'), { exact: true }).fill(reference);
+        await press(officer, officer.getByRole('button', { name: t('th', 'applications.queue.filter'), exact: true }));
+        assert.equal(officerTab.status(), 200);
+        const row = officer.locator('[data-queue] tbody tr').filter({ hasText: reference });
+        assert.equal(await row.count(), 1, `the queue does not list ${reference} once: ${await main(officer)}`);
+        await officerTab.audit();
+        await press(officer, row.getByRole('link', { name: reference, exact: true }));
+        assert.equal(officerTab.status(), 200);
+        assert.match(officer.url(), new RegExp(`/agency/applications/${id}$`));
+        assert.equal(await text(officer.locator('[data-status]')), status('submitted'));
+        assert.equal(await officer.locator('[data-bill-summary]').count(), 0, 'a bill before the decision');
+        await officerTab.audit();
+      });
+
+      await step('the officer starts the review, ticks the checklist and approves: the tax is billed', async () => {
+        await takeStep('start_review');
+        await takeStep('approve', async (stepped) => {
+          for (const line of transition('approve').checklist) {
+            await stepped.getByRole('checkbox', { name: line.th, exact: true }).check();
+          }
+        });
+        assert.equal(transition('approve').to, 'awaiting_payment');
+        await billSection(officer, 'awaiting');
+      });
+
+      await step('the applicant signs in on the way to the application: it waits on the bill', async () => {
+        await applicantTab.goto(`/applications/${id}`);
+        assert.match(you.url(), /\/login\?next=/);
+        await signIn(applicantTab, person.nationalId, person.password);
+        assert.match(you.url(), new RegExp(`/applications/${id}$`));
+        assert.equal(await text(you.locator('[data-status]')), status('awaiting_payment'));
+        const section = await billSection(you, 'awaiting');
+        assert.equal(await text(section.locator('a[data-bill-open]')), t('th', 'payments.bill.open_bill'));
+        await applicantTab.audit();
+      });
+
+      await step('opens the bill: awaiting, a line per sign, the total in figures and words, the references', async () => {
+        await press(you, you.locator('a[data-bill-open]'));
+        assert.equal(applicantTab.status(), 200, await main(you));
+        const match = you.url().match(/(\/bills\/[0-9a-f]+)$/);
+        assert.ok(match, `the bill's link led to ${you.url()}`);
+        billPath = match[1];
+        const bill = you.locator('[data-bill]');
+        assert.equal(await bill.getAttribute('data-status'), 'awaiting');
+        assert.ok((await text(you.getByRole('heading', { level: 1 }))).startsWith(t('th', 'payments.bill.title')));
+        assert.equal(await text(you.locator('[data-bill-status]')), t('th', 'payments.status.awaiting'));
+        const rows = you.locator('[data-bill-lines] tbody tr');
+        assert.equal(await rows.count(), signs.length, await text(you.locator('[data-bill-lines]')));
+        for (const [i, sign] of signs.entries()) {
+          const cells = rows.nth(i).locator('td');
+          assert.ok((await text(cells.nth(0))).startsWith(fee(sign.fee).label.th), await text(cells.nth(0)));
+          assert.equal(await text(cells.nth(1)), sign.amount);
+        }
+        assert.equal(await text(you.locator('[data-total]')), total.figures);
+        assert.equal(await text(you.locator('[data-total-words]')), total.words);
+        ref1 = await text(you.locator('[data-ref1]'));
+        assert.match(ref1, /^\d{12}$/);
+        assert.ok(luhnValid(ref1), `Ref. 1 ${ref1} has a wrong check digit`);
+        assert.match(await text(you.locator('[data-ref2]')), /^\d{6}$/);
+        assert.match(await text(you.locator('[data-biller-id]')), /^\d{15}$/);
+        assert.equal(await you.locator('[data-thai-qr] svg').count(), 1, 'no QR code on the bill');
+        await applicantTab.audit();
+      });
+
+      await step('a banking app reads the QR code: the bill\'s biller, references and total', async () => {
+        const qr = you.locator('[data-thai-qr]');
+        const payload = await qr.getAttribute('data-thai-qr');
+        const read = zbarimg(await qr.screenshot());
+        assert.equal(read, payload);
+        assert.ok(read.startsWith('000201'), read);
+        const billerId = await text(you.locator('[data-biller-id]'));
+        assert.ok(read.includes(billerId), `the biller ID ${billerId} is not in ${read}`);
+        // The Bank of Thailand's bill payment: tag 30 with its AID, the biller and both references.
+        const objects = emvObjects(read);
+        const billPayment = emvObjects(objects.get('30') ?? '');
+        assert.equal(billPayment.get('00'), 'A000000677010112');
+        assert.equal(billPayment.get('01'), billerId);
+        assert.equal(billPayment.get('02'), ref1);
+        assert.equal(billPayment.get('03'), await text(you.locator('[data-ref2]')));
+        assert.equal(objects.get('53'), '764');
+        assert.equal(objects.get('54'), total.payload);
+        assert.equal(objects.get('58'), 'TH');
+        assert.equal(objects.get('63'), crc16(read.slice(0, -4)), 'the CRC does not match');
+      });
+
+      await step('the bank pays it: Pratu records the confirmation', async () => {
+        const paid = bankSimulator(ref1, '--transaction', transaction);
+        assert.equal(paid.status, 0, paid.said);
+        const line = paid.stdout.split('\n').find((l) => l.startsWith('200 '));
+        assert.ok(line, paid.said);
+        assert.ok(line.includes('"status":"recorded"'), paid.said);
+      });
+
+      await step('the bank sends the same confirmation again: a duplicate, nothing more', async () => {
+        const again = bankSimulator(ref1, '--transaction', transaction);
+        assert.equal(again.status, 0, again.said);
+        const line = again.stdout.split('\n').find((l) => l.startsWith('200 '));
+        assert.ok(line, again.said);
+        assert.ok(line.includes('"duplicate"'), again.said);
+      });
+
+      await step('the applicant reloads the bill: paid, and no longer offering its QR code', async () => {
+        await you.reload();
+        await you.waitForLoadState();
+        assert.equal(applicantTab.status(), 200);
+        assert.ok(you.url().endsWith(billPath), you.url());
+        assert.equal(await you.locator('[data-bill]').getAttribute('data-status'), 'paid');
+        assert.ok((await text(you.locator('[data-bill-status]'))).startsWith(t('th', 'payments.status.paid')));
+        assert.equal(await text(you.locator('[data-ref1]')), ref1);
+        assert.equal(await text(you.locator('[data-total]')), total.figures);
+        assert.equal(await you.locator('[data-thai-qr]').count(), 0, 'a paid bill still offers its QR code');
+        await applicantTab.audit();
+      });
+
+      await step('goes back to the application: it has moved on by itself to tax paid', async () => {
+        await press(you, you.getByRole('link', { name: t('th', 'payments.bill.back'), exact: true }));
+        assert.equal(applicantTab.status(), 200);
+        assert.match(you.url(), new RegExp(`/applications/${id}$`));
+        assert.equal(await text(you.locator('[data-status]')), status('approved'));
+        assert.equal(status('approved'), transition('paid').label.th);
+        const section = await billSection(you, 'paid');
+        assert.equal(await text(section.locator('a[data-bill-open]')), t('th', 'payments.bill.title'));
+        await applicantTab.audit();
+      });
+
+      await step('the officer\'s page of the application says tax paid too', async () => {
+        await officerTab.goto(`/agency/applications/${id}`);
+        assert.equal(officerTab.status(), 200);
+        assert.equal(await text(officer.locator('[data-status]')), status('approved'));
+        await billSection(officer, 'paid');
+        await officerTab.audit();
+      });
+    } finally {
+      await officerTab.close();
+      await applicantTab.close();
+    }
+  });
+}

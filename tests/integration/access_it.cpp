@@ -59,8 +59,10 @@ const std::map<std::string, std::string>& sample_parameters() {
       {"number", "DBD-C-2569-999999"},               // no such document: 404 for whoever may look
       {"bill", "00000000000000000000000000000000"},  // no such bill: 404 for whoever may look
       {"bank", "sim"},
-      {"import", "999999"},  // no such statement import: 404 for its agency's supervisors  // the
-                             // demo's bank: its HMAC, not a role, admits a confirmation
+      {"import", "999999"},
+      {"line", "999999"},  // no such statement line: 404 for its agency's supervisors  // no such
+                           // statement import: 404 for its agency's supervisors  // the demo's
+                           // bank: its HMAC, not a role, admits a confirmation
       // /api/v1/uploads/{id} shares {id}: no such upload, 404 as well (or 412 without tus)
   };
   return samples;

@@ -315,6 +315,8 @@ TEST_P(PaymentsIT, AStatementFilePaysWhatNoConfirmationPaidAndNamesEveryExceptio
   const std::string by_statement_id = billed(applicant);
   const auto by_statement = bill_of(applicant, by_statement_id);
   const auto short_paid = bill_of(applicant, billed(applicant));
+  const std::string over_paid_id = billed(applicant);
+  const auto over_paid = bill_of(applicant, over_paid_id);
   // The first was confirmed by the bank at once; the others were not.
   ASSERT_EQ(
       confirm(body_for(by_bank, "SIM-S1", by_bank.at("total_satang").as_int64()), secret()).status,
@@ -339,6 +341,8 @@ TEST_P(PaymentsIT, AStatementFilePaysWhatNoConfirmationPaidAndNamesEveryExceptio
   day.lines.push_back(statement_line(stranger, 50000, today));
   day.lines.push_back(statement_line(by_bank, 2500, today, pay::TransactionKind::debit));
   day.lines.push_back(statement_line(by_bank, by_bank.at("total_satang").as_int64(), today));
+  day.lines.push_back(
+      statement_line(over_paid, over_paid.at("total_satang").as_int64() + 100, today));
   file.days.push_back(day);
   pay::number_and_total(file);
   const auto bytes = pay::write_statement_file(file);
@@ -358,9 +362,9 @@ TEST_P(PaymentsIT, AStatementFilePaysWhatNoConfirmationPaidAndNamesEveryExceptio
   }
   EXPECT_EQ(outcomes, (std::vector<std::string>{"matched", "paid", "exception:underpaid",
                                                 "exception:unknown_bill", "exception:debit",
-                                                "exception:paid_twice"}));
+                                                "exception:paid_twice", "exception:overpaid"}));
   EXPECT_EQ(view.at("matched").as_int64(), 2);
-  EXPECT_EQ(view.at("exceptions").as_int64(), 4);
+  EXPECT_EQ(view.at("exceptions").as_int64(), 5);
   // The statement is the bank's word: the bill no confirmation paid is paid, and its
   // application moved on; the short one waits.
   EXPECT_EQ(bill_of(applicant, by_statement_id).at("status").as_string(), "paid");
@@ -372,17 +376,46 @@ TEST_P(PaymentsIT, AStatementFilePaysWhatNoConfirmationPaidAndNamesEveryExceptio
                               {{"Content-Type", "text/plain"}});
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_TRUE(json_object(again).at("already_imported").as_bool());
-  EXPECT_EQ(count("SELECT COUNT(*) FROM statement_lines"), 6);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM payments"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM statement_lines"), 7);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments"), 2);  // before the overpayment is accepted
 
   auto open = json_object(
       bearer_request(app_->port(), supervisor, "GET", "/api/v1/agency/payment-exceptions"));
-  EXPECT_EQ(open.at("items").as_array().size(), 4u);
+  EXPECT_EQ(open.at("items").as_array().size(), 5u);
+  std::map<std::string, std::string> line_of;  // reason -> the resolution URL of its line
+  for (const auto& item : open.at("items").as_array()) {
+    line_of[std::string(item.at("reason").as_string())] = "/api/v1/agency/payment-exceptions/" +
+                                                          std::to_string(item.at("id").as_int64()) +
+                                                          "/resolution";
+  }
+  auto settle = [&](const std::string& token, const std::string& reason, json::object body) {
+    return bearer_json(app_->port(), token, "POST", line_of[reason], body);
+  };
+  // The short payment: the balance is asked for, once; the bill still waits.
+  auto asked = settle(supervisor, "underpaid", {{"action", "ask_balance"}});
+  EXPECT_EQ(asked.status, 200) << asked.body;
+  EXPECT_EQ(json_object(asked).at("resolution").as_string(), "ask_balance");
+  EXPECT_EQ(settle(supervisor, "underpaid", {{"action", "accept"}}).status, 409);
+  // A refund says why; the balance is only for what was short.
+  EXPECT_EQ(settle(supervisor, "unknown_bill", {{"action", "refund"}}).status, 422);
+  EXPECT_EQ(settle(supervisor, "debit", {{"action", "ask_balance"}}).status, 422);
+  EXPECT_EQ(settle(supervisor, "debit", {{"action", "pay"}}).status, 422);
+  EXPECT_EQ(settle(supervisor, "unknown_bill",
+                   {{"action", "refund"}, {"note", "ไม่พบใบแจ้งชำระ คืนเงินให้ผู้ชำระ"}})
+                .status,
+            200);
+  // Accepting the overpayment pays the bill with it and moves the application on.
+  EXPECT_EQ(settle(supervisor, "overpaid", {{"action", "accept"}}).status, 200);
+  EXPECT_EQ(application(applicant, over_paid_id).at("state").as_string(), "approved");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM statement_lines WHERE resolved_by IS NOT NULL AND "
+                  "resolved_at IS NOT NULL"),
+            3);
   const std::string at = "/api/v1/agency/statements/" + std::to_string(view.at("id").as_int64());
   EXPECT_EQ(bearer_request(app_->port(), supervisor, "GET", at).status, 200);
   // Another agency's supervisor finds no such import; an officer may not import.
   auto dbd = api_token(app_->port(), "supervisor.dbd@demo.pratu.example", kOfficerPassword);
   EXPECT_EQ(bearer_request(app_->port(), dbd, "GET", at).status, 404);
+  EXPECT_EQ(settle(dbd, "paid_twice", {{"action", "accept"}}).status, 404);
   EXPECT_EQ(
       json_object(bearer_request(app_->port(), dbd, "GET", "/api/v1/agency/payment-exceptions"))
           .at("items")

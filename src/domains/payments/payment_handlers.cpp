@@ -7,6 +7,7 @@
 #include "pdf/qr_image.hpp"
 #include "web/access.hpp"
 #include "web/dates.hpp"
+#include "web/json_body.hpp"
 
 namespace pratu::payments {
 
@@ -20,6 +21,19 @@ namespace {
 constexpr std::size_t kConfirmationBody = kMaxConfirmationBytes;
 // A day's statement file: 256 characters a line, so 16 MiB is some 60,000 payments.
 constexpr std::size_t kStatementBody = 16 * 1024 * 1024;
+// An action and a note of at most 2,000 characters (up to 4 bytes each in UTF-8).
+constexpr std::size_t kResolutionBody = 16 * 1024;
+
+// A path parameter of digits as a number; nullopt for anything else.
+std::optional<std::int64_t> id_param(std::string_view raw) {
+  if (raw.empty() || raw.size() > 15) return std::nullopt;
+  std::int64_t id = 0;
+  for (char c : raw) {
+    if (c < '0' || c > '9') return std::nullopt;
+    id = id * 10 + (c - '0');
+  }
+  return id;
+}
 
 json::object statement_line_json(const StatementLineView& l) {
   json::object out{{"id", l.id},
@@ -98,6 +112,10 @@ web::Routes PaymentHandlers::routes() {
   r.push_back(route("GET", "/api/v1/agency/payment-exceptions", Access::agency_supervisor,
                     Surface::api, "api_payment_exceptions",
                     web::bound(this, &PaymentHandlers::exceptions)));
+  r.push_back(route("POST", "/api/v1/agency/payment-exceptions/{line}/resolution",
+                    Access::agency_supervisor, Surface::api, "api_payment_exception_resolution",
+                    web::bound(this, &PaymentHandlers::resolve)));
+  r.back().body_limit = kResolutionBody;
   return r;
 }
 
@@ -210,13 +228,9 @@ Result<web::Response> PaymentHandlers::import_statement(const web::Request& requ
 
 Result<web::Response> PaymentHandlers::statement(const web::Request& request,
                                                  web::RequestContext& context) {
-  const std::string_view raw = request.path_param("import");
-  std::int64_t id = 0;
-  for (char c : raw) {
-    if (c < '0' || c > '9' || id > 100'000'000'000) return Error::not_found("statement import");
-    id = id * 10 + (c - '0');
-  }
-  PRATU_TRY(found, statements_.find(*context.user, id));
+  const auto id = id_param(request.path_param("import"));
+  if (!id) return Error::not_found("statement import");
+  PRATU_TRY(found, statements_.find(*context.user, *id));
   return web::Response::json(json::serialize(statement_json(found)));
 }
 
@@ -226,6 +240,25 @@ Result<web::Response> PaymentHandlers::exceptions(const web::Request& /*request*
   json::array items;
   for (const auto& l : open) items.push_back(statement_line_json(l));
   return web::Response::json(json::serialize(json::object{{"items", std::move(items)}}));
+}
+
+Result<web::Response> PaymentHandlers::resolve(const web::Request& request,
+                                               web::RequestContext& context) {
+  const auto line = id_param(request.path_param("line"));
+  if (!line) return Error::not_found("statement line");
+  PRATU_TRY(body, web::parse_json_body(request.body, {kResolutionBody, 4}));
+  const auto* object = body.if_object();
+  StatementImports::Resolution resolution;
+  if (object != nullptr) {
+    if (const auto* action = object->if_contains("action"); action && action->is_string()) {
+      resolution.action = std::string(action->get_string());
+    }
+    if (const auto* note = object->if_contains("note"); note && note->is_string()) {
+      resolution.note = std::string(note->get_string());
+    }
+  }
+  PRATU_TRY(resolved, statements_.resolve(*context.user, *line, resolution));
+  return web::Response::json(json::serialize(statement_line_json(resolved)));
 }
 
 }  // namespace pratu::payments

@@ -8,6 +8,7 @@
 ///   POST /api/v1/agency/statements             an agency supervisor: the bank's daily statement file, imported once
 ///   GET  /api/v1/agency/statements/{import}    an agency supervisor: an import and what each line was matched to
 ///   GET  /api/v1/agency/payment-exceptions     an agency supervisor: the lines waiting for an officer
+///   POST /api/v1/agency/payment-exceptions/{line}/resolution  an agency supervisor: {"action", "note"}
 // clang-format on
 ///
 /// A bank's confirmation carries no session and no CSRF token: it is authenticated by its
@@ -42,6 +43,7 @@ class PaymentHandlers {
   Result<web::Response> import_statement(const web::Request& request, web::RequestContext& context);
   Result<web::Response> statement(const web::Request& request, web::RequestContext& context);
   Result<web::Response> exceptions(const web::Request& request, web::RequestContext& context);
+  Result<web::Response> resolve(const web::Request& request, web::RequestContext& context);
 
   BillService& bills_;
   ConfirmationService& confirmations_;

@@ -61,6 +61,36 @@ Result<std::optional<StatementImportView>> read_import(storage::Connection& c,
   return std::optional<StatementImportView>(std::move(v));
 }
 
+// Pays `bill` (awaiting) with a statement line's money, tells the holder and moves the
+// application on, in `c`.
+Result<void> pay_by_statement(storage::Connection& c, const Bill& bill, std::int64_t amount,
+                              std::int64_t paid_at, const std::string& channel,
+                              const std::string& bank, std::int64_t now,
+                              platform::PaidBills* paid_bills) {
+  if (paid_bills == nullptr) return Error::unavailable("payments: no module moves applications");
+  PRATU_TRY(marked, repository::mark_paid(c, bill.id, now));
+  if (!marked) {
+    return Error{
+        ErrorCode::conflict, "payments.exceptions.changed", "bill " + bill.public_id, {}, 0};
+  }
+  repository::Payment payment;
+  payment.bill_id = bill.id;
+  payment.amount_satang = amount;
+  payment.paid_at = paid_at;
+  payment.recorded_at = now;
+  payment.channel = channel;
+  payment.source = "statement";
+  payment.bank = bank;
+  PRATU_CHECK(repository::insert_payment(c, payment));
+  boost::json::object told{{"user_id", bill.holder_user_id}, {"application", bill.application},
+                           {"reference", bill.reference},    {"service", bill.service},
+                           {"bill", bill.public_id},         {"amount_satang", bill.total_satang}};
+  PRATU_CHECK(platform::notify(c, "payments.paid", told, now, platform::kPortalOnly));
+  PRATU_TRY(moved, paid_bills->paid(c, bill.application, bill.state, now));
+  (void)moved;  // an application no longer in the billing state stays where it is
+  return ok();
+}
+
 Error statement_refused(const StatementError& e) {
   Error out = e.to_error();
   return out;
@@ -146,27 +176,8 @@ Result<StatementImportView> StatementImports::import(const web::Principal& who,
             reason = "late";
           } else {
             // No confirmation came: the bank's file is its word that the bill was paid.
-            PRATU_TRY(marked, repository::mark_paid(c, bill->id, now));
-            if (!marked) return Error::internal("bill " + bill->public_id + " changed meanwhile");
-            repository::Payment payment;
-            payment.bill_id = bill->id;
-            payment.amount_satang = line.amount_satang;
-            payment.paid_at = paid_at;
-            payment.recorded_at = now;
-            payment.channel = line.transaction_code;
-            payment.source = "statement";
-            payment.bank = file.bank_code;
-            PRATU_CHECK(repository::insert_payment(c, payment));
-            boost::json::object told{
-                {"user_id", bill->holder_user_id}, {"application", bill->application},
-                {"reference", bill->reference},    {"service", bill->service},
-                {"bill", bill->public_id},         {"amount_satang", bill->total_satang}};
-            PRATU_CHECK(platform::notify(c, "payments.paid", told, now, platform::kPortalOnly));
-            if (paid_bills == nullptr) {
-              return Error::unavailable("payments: no module moves applications");
-            }
-            PRATU_TRY(moved, paid_bills->paid(c, bill->application, bill->state, now));
-            (void)moved;
+            PRATU_CHECK(pay_by_statement(c, *bill, line.amount_satang, paid_at,
+                                         line.transaction_code, file.bank_code, now, paid_bills));
             outcome = "paid";
           }
         }
@@ -220,6 +231,61 @@ Result<std::vector<StatementLineView>> StatementImports::open_exceptions(
     for (const Row& r : rows) out.push_back(line_of(r));
     return ok();
   }));
+  return out;
+}
+
+Result<StatementLineView> StatementImports::resolve(const web::Principal& who, std::int64_t line,
+                                                    const Resolution& resolution) {
+  if (!web::is_agency_role(who.role) || who.agency_code.empty()) {
+    return Error::not_found("statement line");
+  }
+  std::vector<FieldError> problems;
+  if (resolution.action != "refund" && resolution.action != "ask_balance" &&
+      resolution.action != "accept") {
+    problems.push_back({"action", "payments.exceptions.action_unknown"});
+  }
+  if (resolution.note.size() > 2000) {
+    problems.push_back({"note", "payments.exceptions.note_too_long"});
+  } else if (resolution.action == "refund" && resolution.note.empty()) {
+    problems.push_back({"note", "payments.exceptions.note_required"});
+  }
+  if (!problems.empty()) return Error::invalid(std::move(problems));
+  const std::int64_t now = clock_.now_seconds();
+  auto* paid_bills = services_.find<platform::PaidBills>();
+  StatementLineView out;
+  auto written = db_.write([&](storage::Connection& c) -> Result<void> {
+    PRATU_TRY(row, c.query_one(std::string("SELECT ") + kLineColumns +
+                                   ", i.bank_code, COALESCE(l.bill_id, 0) FROM statement_lines l "
+                                   "JOIN statement_imports i ON i.id = l.import_id LEFT JOIN bills "
+                                   "b ON b.id = l.bill_id WHERE l.id = $1 AND i.agency = $2",
+                               {line, who.agency_code}));
+    if (!row || row->text(10) != "exception") return Error::not_found("statement line");
+    StatementLineView found = line_of(*row);
+    if (!found.resolution.empty()) {
+      return Error{ErrorCode::conflict, "payments.exceptions.resolved", found.resolution, {}, 0};
+    }
+    if (resolution.action == "ask_balance" && found.reason != "underpaid") {
+      return Error::invalid({{"action", "payments.exceptions.balance_only_underpaid"}});
+    }
+    if (resolution.action == "accept" && (found.reason == "overpaid" || found.reason == "late" ||
+                                          found.reason == "wrong_reference")) {
+      PRATU_TRY(bill, repository::by_public_id(c, found.bill));
+      if (bill && bill->status == BillStatus::awaiting) {
+        PRATU_CHECK(pay_by_statement(c, *bill, found.amount_satang, found.paid_at, found.channel,
+                                     row->text(13), now, paid_bills));
+      }
+    }
+    PRATU_CHECK(c.execute(
+        "UPDATE statement_lines SET resolution = $1, resolution_note = $2, "
+        "resolved_by = $3, resolved_at = $4 WHERE id = $5 AND resolution IS NULL",
+        {resolution.action,
+         resolution.note.empty() ? storage::Value{nullptr} : storage::Value{resolution.note},
+         who.user_id, now, line}));
+    found.resolution = resolution.action;
+    out = std::move(found);
+    return ok();
+  });
+  if (!written) return written.error();
   return out;
 }
 

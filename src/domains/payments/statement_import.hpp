@@ -68,6 +68,19 @@ class StatementImports {
   /// The agency's lines still waiting for an officer, oldest first.
   Result<std::vector<StatementLineView>> open_exceptions(const web::Principal& who);
 
+  /// How an officer settles an exception.
+  struct Resolution {
+    std::string action;  // "refund" | "ask_balance" | "accept"
+    std::string note;    // why; required for a refund
+  };
+  /// Settles exception line `line` of `who`'s agency, recording who and when (not_found for
+  /// another agency's or no such line; conflict, payments.exceptions.resolved, once settled;
+  /// invalid_input with the field at fault). `accept` of an overpaid, late or wrong-reference
+  /// line whose bill still awaits pays the bill with the line's money and moves the application
+  /// on; `ask_balance` is for an underpaid line; every action keeps the line as it was.
+  Result<StatementLineView> resolve(const web::Principal& who, std::int64_t line,
+                                    const Resolution& resolution);
+
  private:
   storage::Database& db_;
   const Clock& clock_;

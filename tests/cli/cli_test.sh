@@ -84,6 +84,10 @@ expect_output "bank-simulator names a bill it cannot find" 1 "no bill 6900000000
   "$pratu" bank-simulator pay 690000000019 --url "$url" --database "sqlite:$work/serve.db"
 expect_output "bank-simulator names a bank it does not know" 1 "no bank connection nobank" \
   "$pratu" bank-simulator pay 690000000019 --bank nobank --url "$url" --database "sqlite:$work/serve.db"
+check "bank-simulator writes a day's statement file" \
+  "$pratu" bank-simulator statement bma --date 2026-12-01 --out "$work/statement.txt" \
+  --database "sqlite:$work/serve.db"
+check "the statement file starts with its header record" sh -c "head -c 1 '$work/statement.txt' | grep -q H"
 kill -TERM "$pid"
 wait "$pid"
 status=$?

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/civil_date.hpp"
 #include "domains/payments/bank_confirmation.hpp"
 #include "domains/payments/bank_simulator.hpp"
 #include "domains/payments/statement_file.hpp"
@@ -441,6 +442,39 @@ TEST_P(PaymentsIT, AStatementFilePaysWhatNoConfirmationPaidAndNamesEveryExceptio
   EXPECT_NE(refused.body.find("payments.statement.trailer_total_mismatch"), std::string::npos)
       << refused.body;
   EXPECT_EQ(count("SELECT COUNT(*) FROM statement_imports"), 1);
+}
+
+TEST_P(PaymentsIT, TheBanksOwnStatementReconcilesWhatItConfirmedAndTheMoneyAddsUp) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  std::int64_t confirmed = 0;
+  for (int i = 0; i < 3; ++i) {
+    const auto bill = bill_of(applicant, billed(applicant));
+    const std::int64_t total = bill.at("total_satang").as_int64();
+    ASSERT_EQ(confirm(body_for(bill, "SIM-D" + std::to_string(i), total), secret()).status, 200);
+    confirmed += total;
+  }
+  auto opened = storage::open_database({.url = db_->url()});
+  ASSERT_TRUE(opened);
+  const auto today = iso_date(thai_date(std::chrono::duration_cast<std::chrono::seconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count()));
+  auto statement = pay::simulated_statement(**opened, "sim", "bma", today);
+  ASSERT_TRUE(statement) << statement.error().detail;
+
+  const auto supervisor =
+      api_token(app_->port(), "supervisor.bma@demo.pratu.example", kOfficerPassword);
+  auto imported = bearer_request(app_->port(), supervisor, "POST", "/api/v1/agency/statements",
+                                 *statement, {{"Content-Type", "text/plain"}});
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  const auto view = json_object(imported);
+  EXPECT_EQ(view.at("line_count").as_int64(), 3);
+  EXPECT_EQ(view.at("matched").as_int64(), 3);
+  EXPECT_EQ(view.at("exceptions").as_int64(), 0);
+  // What the bank said it paid, what Pratu recorded and what the statement brought agree.
+  EXPECT_EQ(view.at("credit_satang").as_int64(), confirmed);
+  EXPECT_EQ(count("SELECT SUM(amount_satang) FROM payments"), confirmed);
+  EXPECT_EQ(count("SELECT SUM(amount_satang) FROM statement_lines WHERE outcome = 'matched'"),
+            confirmed);
 }
 
 PRATU_INSTANTIATE_ENGINE_TESTS(PaymentsIT);

@@ -5,8 +5,10 @@
 #include <boost/json.hpp>
 #include <memory>
 
+#include "common/civil_date.hpp"
 #include "domains/payments/bank_confirmation.hpp"
 #include "domains/payments/bill_repository.hpp"
+#include "domains/payments/statement_file.hpp"
 #include "web/dates.hpp"
 
 namespace pratu::payments {
@@ -93,6 +95,52 @@ Result<BankAnswer> simulate_payment(storage::Database& db, const Clock& clock, R
   }
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &answer.status);
   return answer;
+}
+
+Result<std::string> simulated_statement(storage::Database& db, const std::string& bank,
+                                        const std::string& agency, const std::string& day) {
+  const auto date = parse_iso_date(day);
+  if (!date) return Error::invalid({{"date", "errors.invalid_input"}});
+  // The day in Bangkok, as epoch seconds.
+  const std::int64_t start = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::sys_days(*date).time_since_epoch())
+                                 .count() -
+                             7 * 3600;
+  StatementFile file;
+  file.bank_code = "999";
+  file.company_account = "0000000000";
+  StatementDay statement_day;
+  statement_day.company_name = "PRATU " + agency;
+  statement_day.effective_date = *date;
+  statement_day.service_code = "0001";
+  PRATU_CHECK(db.read([&](storage::Connection& c) -> Result<void> {
+    PRATU_TRY(rows, c.query("SELECT b.ref1, b.ref2, p.amount_satang, p.paid_at, p.channel "
+                            "FROM payments p JOIN bills b ON b.id = p.bill_id WHERE p.bank = $1 "
+                            "AND p.source = 'bank' AND b.agency = $2 AND p.paid_at >= $3 AND "
+                            "p.paid_at < $4 ORDER BY p.paid_at, p.id",
+                            {bank, agency, start, start + 86400}));
+    for (const auto& r : rows) {
+      StatementLine line;
+      const std::int64_t local = r.int64(3) + 7 * 3600;
+      line.payment_date = *date;
+      line.payment_time = std::chrono::seconds(local - (start + 7 * 3600));
+      line.customer_name = "PRATU BANK SIMULATOR";
+      line.ref1 = r.text(0);
+      line.ref2 = r.text(1);
+      line.branch = "0001";
+      line.teller = "SIM ";
+      line.kind = TransactionKind::credit;
+      line.transaction_code = r.text(4).substr(0, 3);
+      line.amount_satang = r.int64(2);
+      statement_day.lines.push_back(std::move(line));
+    }
+    return ok();
+  }));
+  file.days.push_back(std::move(statement_day));
+  number_and_total(file);
+  auto written = write_statement_file(file);
+  if (!written) return written.error().to_error();
+  return std::move(*written);
 }
 
 }  // namespace pratu::payments

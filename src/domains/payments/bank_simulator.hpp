@@ -38,4 +38,10 @@ std::string confirmation_body(const std::string& transaction_id, const std::stri
 Result<BankAnswer> simulate_payment(storage::Database& db, const Clock& clock, Random& random,
                                     const SimulatedPayment& payment);
 
+/// The statement file bank `bank` would send `agency` for Bangkok day `day` (YYYY-MM-DD): one
+/// credit line for each bill of the agency it confirmed paid that day, in the common
+/// 256-character layout (docs/statement-files.md), bank code 999 (none real).
+Result<std::string> simulated_statement(storage::Database& db, const std::string& bank,
+                                        const std::string& agency, const std::string& day);
+
 }  // namespace pratu::payments

@@ -2,7 +2,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <fstream>
 #include <iostream>
+
+#include "common/civil_date.hpp"
 
 #include "domains/payments/bank_simulator.hpp"
 #include "domains/payments/bill_repository.hpp"
@@ -46,7 +49,37 @@ std::vector<platform::Command> PaymentsModule::add_commands(CLI::App& cli) {
                   "Baht paid, e.g. 40.00 (default: the bill's total)");
   pay->add_option("--transaction", simulate_transaction_,
                   "The bank's transaction id (default: a new one; repeat one to send it twice)");
-  return {{pay, [this](platform::Shared& shared) {
+  auto* statement = simulator->add_subcommand(
+      "statement", "Write the statement file the simulator's bank sends an agency for a day");
+  statement->add_option("agency", statement_agency_, "The agency's code, e.g. bma")->required();
+  statement->add_option("--date", statement_date_, "The day, YYYY-MM-DD (default: today)");
+  statement->add_option("--bank", simulate_bank_, "The bank connection's code")
+      ->capture_default_str();
+  statement->add_option("--out", statement_out_, "The file to write (default: standard output)");
+  platform::Command statement_command{statement,
+                                      [this](platform::Shared& shared) {
+    const std::string day =
+        statement_date_.empty() ? iso_date(thai_date(shared.clock.now_seconds())) : statement_date_;
+    auto bytes = simulated_statement(shared.db, simulate_bank_, statement_agency_, day);
+    if (!bytes) {
+      std::cerr << "bank-simulator: " << bytes.error().detail << "\n";
+      return 1;
+    }
+    if (statement_out_.empty()) {
+      std::cout << *bytes;
+      return 0;
+    }
+    std::ofstream out(statement_out_, std::ios::binary | std::ios::trunc);
+    out << *bytes;
+    out.close();
+    if (!out) {
+      std::cerr << "bank-simulator: cannot write " << statement_out_ << "\n";
+      return 1;
+    }
+    return 0;
+                                      }};
+  return {statement_command,
+          {pay, [this](platform::Shared& shared) {
              SimulatedPayment payment;
              payment.bank = simulate_bank_;
              payment.bill = simulate_bill_;

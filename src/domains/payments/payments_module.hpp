@@ -52,6 +52,10 @@ class PaymentsModule final : public platform::Module {
   std::string simulate_bank_ = "sim";
   std::string simulate_amount_;
   std::string simulate_transaction_;
+  // pratu bank-simulator statement
+  std::string statement_agency_;
+  std::string statement_date_;
+  std::string statement_out_;
 };
 
 }  // namespace pratu::payments

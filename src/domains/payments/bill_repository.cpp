@@ -49,12 +49,12 @@ Result<void> read_lines(storage::Connection& c, Bill& b) {
 }
 
 Result<std::optional<Bill>> one_bill(storage::Connection& c, const std::string& where,
-                                     std::vector<Value> params) {
+                                     std::vector<Value> params, bool with_lines) {
   PRATU_TRY(row, c.query_one(std::string("SELECT ") + kBillColumns + " FROM bills WHERE " + where,
                              params));
   if (!row) return std::optional<Bill>{};
   Bill b = bill_of(*row);
-  PRATU_CHECK(read_lines(c, b));
+  if (with_lines) PRATU_CHECK(read_lines(c, b));
   return std::optional<Bill>(std::move(b));
 }
 
@@ -94,12 +94,14 @@ Result<std::int64_t> insert(storage::Connection& c, const Bill& b) {
 }
 
 Result<std::optional<Bill>> by_public_id(storage::Connection& c, std::string_view public_id) {
-  return one_bill(c, "public_id = $1", {std::string(public_id)});
+  return one_bill(c, "public_id = $1", {std::string(public_id)}, true);
 }
 
 Result<std::optional<Bill>> by_reference(storage::Connection& c, std::string_view biller_id,
                                          std::string_view ref1) {
-  return one_bill(c, "biller_id = $1 AND ref1 = $2", {std::string(biller_id), std::string(ref1)});
+  // A payment is matched on the bill's references and total: its lines are not read.
+  return one_bill(c, "biller_id = $1 AND ref1 = $2", {std::string(biller_id), std::string(ref1)},
+                  false);
 }
 
 Result<std::vector<Bill>> of_application(storage::Connection& c, std::string_view application) {

@@ -23,7 +23,8 @@ Result<std::int64_t> insert(storage::Connection& c, const Bill& bill);
 
 /// The bill with public id `public_id`, with its lines.
 Result<std::optional<Bill>> by_public_id(storage::Connection& c, std::string_view public_id);
-/// The bill of `biller_id` whose Ref. 1 is `ref1`, with its lines.
+/// The bill of `biller_id` whose Ref. 1 is `ref1`, without its lines (a payment is matched on
+/// the references and the total).
 Result<std::optional<Bill>> by_reference(storage::Connection& c, std::string_view biller_id,
                                          std::string_view ref1);
 /// The bills of an application (its public id), newest first, without their lines.

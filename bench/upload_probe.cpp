@@ -28,11 +28,14 @@ int main(int argc, char** argv) {
   upload.stream_limit = std::uint64_t{4} * 1024 * 1024 * 1024;
   upload.sink = app::blob_body_sink(store);
   http::Router router;
-  router.add("POST", "/upload", [](web::Request& request) {
+  router.add(
+      "POST", "/upload",
+      [](web::Request& request) {
     if (!request.upload) return web::Response::text("no upload\n", 500);
     return web::Response::text(request.upload->sha256 + " " +
                                std::to_string(request.upload->size_bytes) + "\n");
-  }, std::move(upload));
+      },
+      std::move(upload));
   http::ServerSettings settings;
   settings.port = 0;
   settings.io_threads = 2;

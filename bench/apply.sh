@@ -106,14 +106,7 @@ disk_probe() {
   rm -f "$db" "$db-wal" "$db-shm" "$work/probe.sql"
   awk -v n=$n -v s="$start" -v e="$end" 'BEGIN {printf "%.0f", n / (e - s)}'
 }
-# How much others want the machine: the load average, and the share of the last minute in
-# which some task waited for a processor or for I/O (pressure stall information).
-machine() {
-  local cpu io
-  cpu=$(awk '$1 == "some" {sub("avg60=", "", $3); print $3}' /proc/pressure/cpu 2>/dev/null || true)
-  io=$(awk '$1 == "some" {sub("avg60=", "", $3); print $3}' /proc/pressure/io 2>/dev/null || true)
-  echo "load average $(cut -d ' ' -f 1 /proc/loadavg), CPU pressure ${cpu:-?} %, I/O pressure ${io:-?} %"
-}
+source bench/lib.sh
 disk_before=$(disk_probe)
 machine_before=$(machine)
 echo "apply: the disk took $disk_before durable SQLite commits/s alone; $machine_before"

@@ -97,18 +97,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# How much others want the machine (as bench/apply.sh reports it).
-machine() {
-  local cpu io
-  cpu=$(awk '$1 == "some" {sub("avg60=", "", $3); print $3}' /proc/pressure/cpu 2>/dev/null || true)
-  io=$(awk '$1 == "some" {sub("avg60=", "", $3); print $3}' /proc/pressure/io 2>/dev/null || true)
-  echo "load average $(cut -d ' ' -f 1 /proc/loadavg), CPU pressure ${cpu:-?} %, I/O pressure ${io:-?} %"
-}
+source bench/lib.sh
 now() { date +%s.%N; }
-# The user + system CPU seconds of process PID so far.
-cpu_seconds() {
-  awk -v tck="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); printf "%.2f", ($12 + $13) / tck}' "/proc/$1/stat"
-}
 
 readonly officer=officer.dbd@demo.pratu.example officer_password=pratu-demo-officer
 readonly page=/services/company-certificate

@@ -91,18 +91,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# How much others want the machine (as bench/apply.sh reports it).
-machine() {
-  local cpu io
-  cpu=$(awk '$1 == "some" {sub("avg60=", "", $3); print $3}' /proc/pressure/cpu 2>/dev/null || true)
-  io=$(awk '$1 == "some" {sub("avg60=", "", $3); print $3}' /proc/pressure/io 2>/dev/null || true)
-  echo "load average $(cut -d ' ' -f 1 /proc/loadavg), CPU pressure ${cpu:-?} %, I/O pressure ${io:-?} %"
-}
-# The user + system CPU seconds of process PID so far (0 when it is not readable).
-cpu_seconds() {
-  awk -v tck="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); printf "%.2f", ($12 + $13) / tck}' "/proc/$1/stat" 2>/dev/null ||
-    echo 0
-}
+source bench/lib.sh
 # The CPU seconds of PID's children: a local PostgreSQL's backends under its postmaster.
 children_cpu_seconds() {
   local total=0 child

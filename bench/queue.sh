@@ -92,13 +92,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# How much others want the machine (as bench/apply.sh reports it).
-machine() {
-  local cpu io
-  cpu=$(awk '$1 == "some" {sub("avg60=", "", $3); print $3}' /proc/pressure/cpu 2>/dev/null || true)
-  io=$(awk '$1 == "some" {sub("avg60=", "", $3); print $3}' /proc/pressure/io 2>/dev/null || true)
-  echo "load average $(cut -d ' ' -f 1 /proc/loadavg), CPU pressure ${cpu:-?} %, I/O pressure ${io:-?} %"
-}
+source bench/lib.sh
 seconds_since() { awk -v s="$1" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}'; }
 
 today=$(TZ=Asia/Bangkok date +%F)

@@ -81,13 +81,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# How much others want the machine (as bench/apply.sh reports it).
-machine() {
-  local cpu io
-  cpu=$(awk '$1 == "some" {sub("avg60=", "", $3); print $3}' /proc/pressure/cpu 2>/dev/null || true)
-  io=$(awk '$1 == "some" {sub("avg60=", "", $3); print $3}' /proc/pressure/io 2>/dev/null || true)
-  echo "load average $(cut -d ' ' -f 1 /proc/loadavg), CPU pressure ${cpu:-?} %, I/O pressure ${io:-?} %"
-}
+source bench/lib.sh
 # The disk's own pace: the bytes of a round written by dd into the same directory, made
 # durable (conv=fsync) before dd returns, as the server makes each blob durable; in MB/s.
 disk_pace() {

@@ -40,4 +40,9 @@ std::chrono::year_month_day thai_date(std::int64_t epoch_seconds) {
   return std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(at)};
 }
 
+int thai_fiscal_year(std::chrono::year_month_day date) {
+  const int year = static_cast<int>(date.year()) + 543;
+  return date.month() >= std::chrono::October ? year + 1 : year;
+}
+
 }  // namespace pratu

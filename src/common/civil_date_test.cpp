@@ -21,5 +21,15 @@ TEST(CivilDateTest, ReadsOnlyRealDatesWrittenInFull) {
   EXPECT_FALSE(parse_iso_date("2026-1-02"));
 }
 
+TEST(CivilDateTest, FiscalYearTurnsOnTheFirstOfOctoberInBangkok) {
+  // 30 September 2026, 23:59:59 in Bangkok is the last second of fiscal year 2569.
+  const std::int64_t last = 1'790'787'599;
+  EXPECT_EQ(iso_date(thai_date(last)), "2026-09-30");
+  EXPECT_EQ(thai_fiscal_year(thai_date(last)), 2569);
+  EXPECT_EQ(thai_fiscal_year(thai_date(last + 1)), 2570);
+  EXPECT_EQ(thai_fiscal_year(year{2027} / September / 30), 2570);
+  EXPECT_EQ(thai_fiscal_year(year{2027} / January / 1), 2570);
+}
+
 }  // namespace
 }  // namespace pratu

@@ -47,4 +47,18 @@ std::int64_t RateLimiter::take(std::string_view key) {
   return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(wait_ms / 1000.0)));
 }
 
+std::int64_t RateLimiter::waiting(std::string_view key) {
+  const std::int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch())
+          .count();
+  std::lock_guard lock(mutex_);
+  auto it = buckets_.find(std::string(key));
+  if (it == buckets_.end()) return 0;
+  Bucket& bucket = it->second;
+  refill(bucket, now_ms);
+  if (bucket.tokens >= 1.0) return 0;
+  const double wait_ms = (1.0 - bucket.tokens) / per_ms_;
+  return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(wait_ms / 1000.0)));
+}
+
 }  // namespace pratu

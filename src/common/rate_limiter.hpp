@@ -27,6 +27,10 @@ class RateLimiter {
   /// Takes one action for `key`: 0 when allowed, else the seconds to wait before the next.
   std::int64_t take(std::string_view key);
 
+  /// What take() would answer for `key`, taking nothing: for limits counted only when an
+  /// action fails (a failed authentication), checked before the work is done.
+  std::int64_t waiting(std::string_view key);
+
  private:
   struct Bucket {
     double tokens = 0;

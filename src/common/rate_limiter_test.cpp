@@ -27,6 +27,19 @@ TEST(RateLimiterTest, AllowsABurstThenAsksToWaitUntilATokenReturns) {
   EXPECT_EQ(limiter.take("a"), 10);
 }
 
+TEST(RateLimiterTest, WaitingLooksWithoutTaking) {
+  SteppedClock clock;
+  RateLimiter limiter(clock, 6, 2);    // one every 10 s, two at once
+  EXPECT_EQ(limiter.waiting("a"), 0);  // never seen
+  EXPECT_EQ(limiter.waiting("a"), 0);
+  EXPECT_EQ(limiter.take("a"), 0);
+  EXPECT_EQ(limiter.waiting("a"), 0);  // one left: looking did not spend it
+  EXPECT_EQ(limiter.take("a"), 0);
+  EXPECT_EQ(limiter.waiting("a"), 10);
+  clock.at += std::chrono::seconds(10);
+  EXPECT_EQ(limiter.waiting("a"), 0);
+}
+
 TEST(RateLimiterTest, CountsEachKeyOnItsOwn) {
   SteppedClock clock;
   RateLimiter limiter(clock, 60, 1);

@@ -1,6 +1,5 @@
 #include "pdf/qr_image.hpp"
 
-#include <cairo.h>
 #include <qrencode.h>
 
 #include <cerrno>
@@ -8,6 +7,7 @@
 #include <memory>
 
 #include "common/xml_text.hpp"
+#include "pdf/raster_png.hpp"
 
 namespace pratu::pdf {
 
@@ -18,14 +18,6 @@ constexpr int kQuietZoneModules = 4;
 constexpr int kMaxModulePixels = 100;
 
 using QrPtr = std::unique_ptr<QRcode, void (*)(QRcode*)>;
-using SurfacePtr = std::unique_ptr<cairo_surface_t, void (*)(cairo_surface_t*)>;
-using CairoPtr = std::unique_ptr<cairo_t, void (*)(cairo_t*)>;
-
-// Appends what Cairo's PNG writer hands over to the std::string in `closure`.
-cairo_status_t append_png(void* closure, const unsigned char* data, unsigned int length) {
-  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-  return CAIRO_STATUS_SUCCESS;
-}
 
 }  // namespace
 
@@ -52,32 +44,16 @@ Result<std::string> qr_png(std::string_view text, int module_pixels) {
     return Error::internal("a QR code's module size is out of range");
   PRATU_TRY(matrix, qr_matrix(text));
   const int side = (matrix.width + 2 * kQuietZoneModules) * module_pixels;
-  SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, side, side),
-                     cairo_surface_destroy);
-  CairoPtr cr(cairo_create(surface.get()), cairo_destroy);
-  if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS)
-    return Error::internal(std::string("QR image not drawn: ") +
-                           cairo_status_to_string(cairo_status(cr.get())));
-  cairo_set_source_rgb(cr.get(), 1, 1, 1);
-  cairo_paint(cr.get());
-  // Whole pixels per module and no antialiasing: every module is a sharp square.
-  cairo_set_antialias(cr.get(), CAIRO_ANTIALIAS_NONE);
-  cairo_set_source_rgb(cr.get(), 0, 0, 0);
-  const double pixels = module_pixels;
+  // Whole pixels per module: every module is a sharp square.
+  std::vector<PixelRect> dark;
   for (int row = 0; row < matrix.width; ++row) {
     for (int col = 0; col < matrix.width; ++col) {
       if (!matrix.is_dark(row, col)) continue;
-      cairo_rectangle(cr.get(), (col + kQuietZoneModules) * pixels,
-                      (row + kQuietZoneModules) * pixels, pixels, pixels);
+      dark.push_back({(col + kQuietZoneModules) * module_pixels,
+                      (row + kQuietZoneModules) * module_pixels, module_pixels, module_pixels});
     }
   }
-  cairo_fill(cr.get());
-  cairo_surface_flush(surface.get());
-  std::string png;
-  const auto status = cairo_surface_write_to_png_stream(surface.get(), append_png, &png);
-  if (status != CAIRO_STATUS_SUCCESS)
-    return Error::internal(std::string("QR image not written: ") + cairo_status_to_string(status));
-  return png;
+  return black_on_white_png(side, side, dark, "QR image");
 }
 
 Result<std::string> qr_svg(std::string_view text, std::string_view aria_label) {

@@ -6,12 +6,13 @@
 #include <cmath>
 
 #include "common/civil_date.hpp"
-#include "domains/applications/svg_chart.hpp"
 #include "web/dates.hpp"
+#include "web/svg_chart.hpp"
 
 namespace pratu::applications {
 
 namespace json = boost::json;
+using web::ChartData;
 using web::Locale;
 
 namespace {
@@ -152,7 +153,7 @@ Result<web::Response> DashboardHandlers::show(const web::Request& request,
                             {"today", today},
                             {"last_from", date_text(locale, f.last_month)},
                             {"last_to", last_month_end}})},
-      {"states", json::object{{"svg", bar_chart(states)},
+      {"states", json::object{{"svg", web::bar_chart(states)},
                               {"rows", std::move(state_rows)},
                               {"total", count_text("dashboard.states.total", open_total)},
                               {"decided", std::move(decided_rows)},
@@ -165,11 +166,11 @@ Result<web::Response> DashboardHandlers::show(const web::Request& request,
                     {"caption", count_text("dashboard.overdue.caption",
                                            static_cast<std::int64_t>(overdue_rows.size()))},
                     {"rows", std::move(overdue_rows)}}},
-      {"medians", json::object{{"svg", bar_chart(medians)},
+      {"medians", json::object{{"svg", web::bar_chart(medians)},
                                {"this_month", this_month},
                                {"last_month", last_month},
                                {"rows", std::move(median_rows)}}},
-      {"received", json::object{{"svg", column_chart(received)},
+      {"received", json::object{{"svg", web::column_chart(received)},
                                 {"caption", received.title},
                                 {"total", count_text("dashboard.received.total", received_total)},
                                 {"rows", std::move(received_rows)}}}};

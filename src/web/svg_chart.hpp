@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace pratu::applications {
+namespace pratu::web {
 
 /// One row of a bar chart or one column of a column chart: a value per series.
 struct ChartGroup {
@@ -27,12 +27,16 @@ struct ChartData {
   std::string no_data;              // written instead of bars when no group has a value
   std::vector<std::string> series;  // the series' names (a legend when more than one)
   std::vector<ChartGroup> groups;
+  /// Columns only: false leaves each value's text to its column's tooltip instead of writing
+  /// it above the column, for many narrow columns whose texts would overlap.
+  bool value_labels = true;
 };
 
 /// Horizontal bars: each group's label above its bars, one bar per series.
 std::string bar_chart(const ChartData& chart);
 
-/// Vertical columns: one slot per group, its label below, its series side by side.
+/// Vertical columns: one slot per group, its label below (none when empty), its series side
+/// by side.
 std::string column_chart(const ChartData& chart);
 
-}  // namespace pratu::applications
+}  // namespace pratu::web

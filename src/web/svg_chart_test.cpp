@@ -1,4 +1,4 @@
-#include "domains/applications/svg_chart.hpp"
+#include "web/svg_chart.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 
 #include "support/temp_dir.hpp"
 
-namespace pratu::applications {
+namespace pratu::web {
 namespace {
 
 ChartData one_series(std::vector<double> values) {
@@ -207,6 +207,23 @@ TEST(SvgChart, ZerosAreFiguresDrawnAsEmptyBarsWithTheirValues) {
   }
 }
 
+TEST(SvgChart, ManyNarrowColumnsKeepTheirValuesInTheirTooltips) {
+  ChartData chart = one_series({1234, 5678, 0});
+  chart.groups[1].label.clear();
+  chart.value_labels = false;
+  const std::string svg = column_chart(chart);
+  EXPECT_EQ(bar_attribute(svg, "height").size(), 3u) << svg;
+  // Each value is its column's tooltip, never a text over the neighbours'.
+  EXPECT_NE(svg.find("<title>1234</title>"), std::string::npos) << svg;
+  EXPECT_NE(svg.find("<title>5678</title>"), std::string::npos);
+  EXPECT_EQ(svg.find(">1234</text>"), std::string::npos);
+  EXPECT_EQ(svg.find(">5678</text>"), std::string::npos);
+  // A column without a label gets no empty text; the others keep theirs.
+  EXPECT_NE(svg.find(">g0</text>"), std::string::npos);
+  EXPECT_EQ(svg.find("></text>"), std::string::npos);
+  expect_parses(svg);
+}
+
 TEST(SvgChart, WellFormednessCheckRefusesBrokenMarkup) {
   EXPECT_TRUE(well_formed("<svg a=\"1\"><g/><text>x &amp; y</text></svg>"));
   EXPECT_FALSE(well_formed("<svg><text>x</svg>"));
@@ -215,4 +232,4 @@ TEST(SvgChart, WellFormednessCheckRefusesBrokenMarkup) {
 }
 
 }  // namespace
-}  // namespace pratu::applications
+}  // namespace pratu::web

@@ -1,4 +1,4 @@
-#include "domains/applications/svg_chart.hpp"
+#include "web/svg_chart.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -6,7 +6,7 @@
 
 #include "web/template_engine.hpp"
 
-namespace pratu::applications {
+namespace pratu::web {
 
 namespace {
 
@@ -45,7 +45,7 @@ class Svg {
     out_ += ' ';
     out_ += name;
     out_ += "=\"";
-    web::append_html_escaped(value, out_);
+    append_html_escaped(value, out_);
     out_ += '"';
     return *this;
   }
@@ -59,7 +59,7 @@ class Svg {
     return *this;
   }
   Svg& text(std::string_view text) {
-    web::append_html_escaped(text, out_);
+    append_html_escaped(text, out_);
     return *this;
   }
   Svg& end(std::string_view name) {
@@ -273,9 +273,13 @@ std::string column_chart(const ChartData& chart) {
       const double h = value && *value > 0 ? *value / most * kPlotHeight : 0;
       if (value) bar(svg, chart, s, x, plot_bottom - h, column, h, value_text(group, s));
       const std::string label = value_text(group, s);
-      if (!label.empty()) text_at(svg, x + column / 2, plot_bottom - h - 4, font, "middle", label);
+      if (chart.value_labels && !label.empty()) {
+        text_at(svg, x + column / 2, plot_bottom - h - 4, font, "middle", label);
+      }
     }
-    text_at(svg, slot_x + slot / 2, plot_bottom + 15, font, "middle", group.label);
+    if (!group.label.empty()) {
+      text_at(svg, slot_x + slot / 2, plot_bottom + 15, font, "middle", group.label);
+    }
   }
   svg.open("line")
       .attr("x1", kMargin)
@@ -288,4 +292,4 @@ std::string column_chart(const ChartData& chart) {
   return svg.take();
 }
 
-}  // namespace pratu::applications
+}  // namespace pratu::web

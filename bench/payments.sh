@@ -16,8 +16,10 @@
 # a payment inserted) with Pratu's settings: SQLite in WAL mode with synchronous=FULL through
 # the sqlite3 shell, one commit each and 16 to a commit (as Pratu's group commit batches them);
 # PostgreSQL through pgbench on C connections.
+# The receipts the payments numbered are then issued (drawn, signed and timestamped as PDF/A-3)
+# by a server whose issuer looks every second, and their rate is printed.
 # Prints the figures and PASS or FAIL against the target: >= 2,000 confirmations a second on 2
-# cores, every one answered 200 recorded, and the database agreeing.
+# cores, every one answered 200 recorded, the database agreeing, and a receipt for each.
 #   bench/payments.sh [--bills N] [--connections C] [--postgres URL] [--no-sqlite] [--keep]
 #                     [--no-build] [--strict]
 #     --bills        bills made and confirmed on each engine (default 5000; 100..50000)
@@ -106,9 +108,48 @@ readonly officer=officer.bma@demo.pratu.example officer_password=pratu-demo-offi
 machine_before=$(machine)
 echo "payments: $machine_before"
 
-serve() {  # serve NAME DATABASE: a server with its keys, files and mail in the work directory
-  PRATU_DOCUMENTS_PKI_DIR=$work/pki PRATU_PATHS_BLOBS=$work/blobs-$1 PRATU_NOTIFICATIONS_SPOOL_DIR=$work/mail \
+# serve NAME DATABASE [POLL]: a server with its keys, files and mail in the work directory; its
+# receipt issuer looks every POLL seconds (default 3600: idle, so that issuing receipts does not
+# share the processor with the confirmations).
+serve() {
+  PRATU_DOCUMENTS_PKI_DIR=$work/pki PRATU_PATHS_BLOBS=$work/blobs PRATU_NOTIFICATIONS_SPOOL_DIR=$work/mail \
+    PRATU_DOCUMENTS_POLL_SECONDS=${3:-3600} \
     pratu_start "$binary" "$work/pratu-$1" --demo --config bench/payments.yaml --database "$2"
+}
+
+# receipts NAME QUERY_COMMAND...: a server whose issuer looks every second issues the receipts
+# the confirmations numbered; their rate from the first signed to the last, into $work/NAME.out.
+receipts() {
+  local name=$1
+  shift
+  local query=("$@")
+  local n first="" last="" valid cpu_first cpu_last deadline
+  n=$("${query[@]}" "SELECT COUNT(*) FROM receipts")
+  serve "$name-receipts" "$database_of_run" 1
+  deadline=$((SECONDS + 120 + n / 10))
+  while ((SECONDS < deadline)); do
+    valid=$("${query[@]}" "SELECT COUNT(*) FROM documents WHERE kind = 'receipt' AND status = 'valid'")
+    if [[ -z $first ]] && ((valid > 0)); then
+      first=$(date +%s.%N)
+      cpu_first=$(cpu_seconds "$PRATU_PID")
+    fi
+    if ((valid >= n)); then
+      last=$(date +%s.%N)
+      cpu_last=$(cpu_seconds "$PRATU_PID")
+      break
+    fi
+    sleep 0.1
+  done
+  pratu_stop || { echo "payments: pratu did not stop cleanly" >&2; exit 1; }
+  [[ -n $last ]] || { echo "payments: $name: ${valid:-0} of $n receipts signed in time" >&2; exit 1; }
+  {
+    echo "receipts $n"
+    echo "receipt_seconds $(awk -v a="$first" -v b="$last" 'BEGIN {printf "%.2f", b - a}')"
+    echo "receipts_per_second $(awk -v n="$n" -v a="$first" -v b="$last" 'BEGIN {printf "%.1f", n / (b - a)}')"
+    echo "receipt_cpu_ms $(awk -v n="$n" -v a="$cpu_first" -v b="$cpu_last" 'BEGIN {printf "%.1f", 1000 * (b - a) / n}')"
+    echo "receipt_numbers $("${query[@]}" "SELECT COUNT(DISTINCT number) FROM receipts")"
+    echo "receipt_last_sequence $("${query[@]}" "SELECT MAX(sequence) FROM receipts WHERE book = '001'")"
+  } >>"$work/$name.out"
 }
 token() {  # token LOGIN PASSWORD: a bearer token from the server at PRATU_URL
   curl -fsS -m 30 -H 'Content-Type: application/json' -d "{\"login\":\"$1\",\"password\":\"$2\"}" \
@@ -173,6 +214,9 @@ run_engine() {
     echo "paid_events $("${query[@]}" "SELECT COUNT(*) FROM application_events WHERE transition = 'paid'")"
     echo "bank_messages $(($("${query[@]}" "SELECT COUNT(*) FROM bank_messages") - before_messages))"
   } >>"$out"
+  echo "payments: $name: the receipts the confirmations numbered, signed by the issuer"
+  database_of_run=$database
+  receipts "$name" "${query[@]}"
   engines+=("$name")
 }
 
@@ -299,7 +343,8 @@ for e in "${engines[@]}"; do
     "answers" "$(value "$e" recorded) recorded, $(value "$e" duplicate) duplicate, $(value "$e" held) held, $(value "$e" errors) errors" \
     "CPU per confirmation" "server $(value "$e" server_cpu_ms) ms, load generator $(ratio "$(awk -v s="$(value "$e" load_cpu_seconds)" 'BEGIN {print 1000 * s}')" "$(value "$e" confirmations)" %.3f) ms$([[ $e == postgres ]] && ((pg_pid)) && echo ", PostgreSQL's backends $(value "$e" database_cpu_ms) ms")" \
     "in the database after SIGKILL" "$(value "$e" payments) payments, $(value "$e" bills_paid) bills paid ($(value "$e" bills_awaiting) awaiting), $(value "$e" moved_to_approved) applications moved to approved, $(value "$e" bank_messages) bank messages" \
-    "server VmRSS after" "$(awk -v k="$(value "$e" rss_kib)" 'BEGIN {printf "%.1f MiB", k / 1024}')"
+    "server VmRSS after" "$(awk -v k="$(value "$e" rss_kib)" 'BEGIN {printf "%.1f MiB", k / 1024}')" \
+    "receipts issued/s (afterwards)" "$(value "$e" receipts_per_second) ($(value "$e" receipts) signed PDF/A-3 in $(value "$e" receipt_seconds) s; server CPU $(value "$e" receipt_cpu_ms) ms a receipt)"
   if [[ $e == sqlite ]]; then
     printf '  %-40s %s\n' "the engine alone (sqlite3 shell)" \
       "$sqlite_one transactions/s one commit each, $sqlite_grouped/s 16 to a commit"
@@ -322,6 +367,8 @@ for e in "${engines[@]}"; do
     "$(( $(value "$e" recorded) == n && $(value "$e" errors) == 0 && n == $(value "$e" billed) ))"
   verdict "$e: the database agrees: payments, bills paid, applications approved and bank messages all $n" \
     "$(( $(value "$e" payments) == n && $(value "$e" bills_paid) == n && $(value "$e" moved_to_approved) == n && $(value "$e" bank_messages) == n ))"
+  verdict "$e: one receipt a payment, numbered 1 to $n without a gap, each signed" \
+    "$(( $(value "$e" receipts) == n && $(value "$e" receipt_numbers) == n && $(value "$e" receipt_last_sequence) == n ))"
 done
 if ((strict && missed > 0)); then exit 1; fi
 exit 0

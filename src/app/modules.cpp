@@ -18,8 +18,8 @@ Modules modules() {
   m.push_back(std::make_unique<feedback::FeedbackModule>());
   m.push_back(std::make_unique<applications::ApplicationsModule>());
   m.push_back(std::make_unique<notifications::NotificationsModule>());
-  m.push_back(std::make_unique<documents::DocumentsModule>());
   m.push_back(std::make_unique<payments::PaymentsModule>());
+  m.push_back(std::make_unique<documents::DocumentsModule>());
   return m;
 }
 

@@ -58,11 +58,10 @@ const std::map<std::string, std::string>& sample_parameters() {
       {"message", "1"},                              // a message of that application: 404 as well
       {"number", "DBD-C-2569-999999"},               // no such document: 404 for whoever may look
       {"bill", "00000000000000000000000000000000"},  // no such bill: 404 for whoever may look
-      {"bank", "sim"},
-      {"import", "999999"},
-      {"line", "999999"},  // no such statement line: 404 for its agency's supervisors  // no such
-                           // statement import: 404 for its agency's supervisors  // the demo's
-                           // bank: its HMAC, not a role, admits a confirmation
+      {"bank", "sim"},       // the demo's bank: its HMAC, not a role, admits a confirmation
+      {"import", "999999"},  // no such statement import: 404 for its agency's supervisors
+      {"line", "999999"},    // no such statement line: 404 for its agency's supervisors
+      {"receipt", "BMA-2570-001-999999"},  // no such receipt: 404 for whoever may look
       // /api/v1/uploads/{id} shares {id}: no such upload, 404 as well (or 412 without tus)
   };
   return samples;

@@ -23,6 +23,7 @@
 #include "domains/payments/thai_qr.hpp"
 #include "storage/database.hpp"
 #include "support/applicants.hpp"
+#include "support/bills.hpp"
 #include "support/http_client.hpp"
 #include "support/test_app.hpp"
 
@@ -40,18 +41,7 @@ class PaymentsIT : public AppTest {
   // A signboard-tax application of `applicant`, submitted and approved by the BMA's officer,
   // so that it waits on its bill: its public id.
   std::string billed(const std::string& applicant) {
-    const auto answers =
-        example_answers(app_->port(), "signboard-tax", wallet_picture(app_->port(), applicant));
-    const std::string id = draft_of(app_->port(), applicant, "signboard-tax", answers);
-    auto sent =
-        bearer_request(app_->port(), applicant, "POST", "/api/v1/applications/" + id + "/submit",
-                       "", {{"Idempotency-Key", "k-" + id}});
-    EXPECT_EQ(sent.status, 201) << sent.body;
-    const auto officer = api_token(app_->port(), kBma, kOfficerPassword);
-    EXPECT_EQ(take_step(app_->port(), officer, id, "start_review").status, 200);
-    auto done = take_step(app_->port(), officer, id, "approve", {{"checklist_confirmed", 1}});
-    EXPECT_EQ(done.status, 200) << done.body;
-    return id;
+    return billed_application(app_->port(), applicant);
   }
 
   json::object application(const std::string& token, const std::string& id) {
@@ -60,30 +50,11 @@ class PaymentsIT : public AppTest {
 
   // The bill application `id` waits on, as its applicant sees it over the API.
   json::object bill_of(const std::string& applicant, const std::string& id) {
-    const auto shown = application(applicant, id);
-    const auto& bills = shown.at("bills").as_array();
-    EXPECT_EQ(bills.size(), 1u);
-    if (bills.empty()) return {};
-    auto bill =
-        bearer_json(app_->port(), applicant, "GET", std::string(bills[0].at("url").as_string()));
-    EXPECT_EQ(bill.status, 200) << bill.body;
-    return json_object(bill);
+    return test::bill_of(app_->port(), applicant, id);
   }
 
   // The bank simulator's secret, as the demo data keeps it.
-  std::string secret() {
-    std::string out;
-    auto opened = storage::open_database({.url = db_->url()});
-    EXPECT_TRUE(opened);
-    if (!opened) return out;
-    EXPECT_TRUE((*opened)->read([&](storage::Connection& c) -> Result<void> {
-      PRATU_TRY(row, c.query_one("SELECT secret FROM bank_connections WHERE code = 'sim'"));
-      if (row) out = row->text(0);
-      return ok();
-    }));
-    EXPECT_FALSE(out.empty());
-    return out;
-  }
+  std::string secret() { return simulator_secret(db_->url()); }
 
   // How many rows `sql` counts.
   std::int64_t count(const std::string& sql) {
@@ -202,6 +173,29 @@ TEST_P(PaymentsIT, FiftyCopiesOfOneConfirmationAtOnceRecordOnePayment) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM bank_messages"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM application_events WHERE transition = 'paid'"), 1);
   EXPECT_EQ(application(applicant, id).at("state").as_string(), "approved");
+}
+
+TEST_P(PaymentsIT, AnAddressThatKeepsFailingToAuthenticateIsRefusedBeforeAnyWork) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const auto bill = bill_of(applicant, billed(applicant));
+  const std::int64_t total = bill.at("total_satang").as_int64();
+  // payments.failed_confirmations_burst (20): each guess is answered 401 or 404 until then.
+  for (int i = 0; i < 20; ++i) {
+    const auto answer = i % 2 == 0
+                            ? confirm(body_for(bill, "SIM-G" + std::to_string(i), total), "guess")
+                            : confirm(body_for(bill, "SIM-G" + std::to_string(i), total), "x",
+                                      std::chrono::time_point_cast<std::chrono::seconds>(
+                                          std::chrono::system_clock::now()),
+                                      "nobank" + std::to_string(i));
+    EXPECT_EQ(answer.status, i % 2 == 0 ? 401 : 404) << i << ": " << answer.body;
+  }
+  auto refused = confirm(body_for(bill, "SIM-G20", total), "guess");
+  EXPECT_EQ(refused.status, 429) << refused.body;
+  EXPECT_NE(refused.body.find("payments.confirmation.too_many_failures"), std::string::npos);
+  EXPECT_FALSE(refused.header("Retry-After").empty());
+  // Refused unread, even when signed: the address waits, and nothing was kept meanwhile.
+  EXPECT_EQ(confirm(body_for(bill, "SIM-OK", total), secret()).status, 429);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM bank_messages"), 0);
 }
 
 TEST_P(PaymentsIT, EachWrongConfirmationHasItsOwnAnswerAndPaysNothing) {

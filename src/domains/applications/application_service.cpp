@@ -373,6 +373,7 @@ Result<Submitted> ApplicationService::submit(std::int64_t user_id, std::string_v
     a.status = Status::submitted;
     a.updated_at = now;
     ++a.revision;
+    if (on_submitted_) PRATU_CHECK(on_submitted_(c, a, now));
     out.now = true;
     out.same_key = true;
     return out;

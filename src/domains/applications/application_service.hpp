@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -155,6 +156,12 @@ class ApplicationService {
   const ApplicationsSettings& settings() const { return settings_; }
   const ThaiAddressBook* addresses() const { return addresses_; }
 
+  /// What else a submission does in its transaction, once the application is in its
+  /// workflow's first state: an initial state that bills opens its bill (WorkflowService).
+  using OnSubmitted =
+      std::function<Result<void>(storage::Connection&, const Application&, std::int64_t)>;
+  void on_submitted(OnSubmitted then) { on_submitted_ = std::move(then); }
+
  private:
   Result<boost::json::object> prefilled(const Form& form, std::int64_t user_id);
   /// How many of an applicant's latest submitted applications a reused answer is looked for in.
@@ -170,6 +177,7 @@ class ApplicationService {
   const SharedCalendar& calendar_;  // replaced as the holidays change
   platform::ProfileDirectory* profiles_;
   ApplicationsSettings settings_;
+  OnSubmitted on_submitted_;
 };
 
 }  // namespace pratu::applications

@@ -131,6 +131,10 @@ Result<void> ApplicationsModule::start(platform::Shared& shared) {
   workflow_service_->issue_documents(documents_);
   workflow_service_->bill_with(fee_rules_, shared.services);
   bills_->use(*workflow_service_);
+  // An application fee: a workflow whose first state bills opens the bill at submission.
+  service_->on_submitted([this](storage::Connection& c, const Application& a, std::int64_t now) {
+    return workflow_service_->submitted(c, a, now);
+  });
   document_source_->use(shared.translations, addresses_ ? &*addresses_ : nullptr);
   // Every version of a workflow an application may be under is kept (once).
   PRATU_CHECK(workflow_service_->record_versions());

@@ -362,12 +362,6 @@ Workflow WorkflowReader::read(std::string_view yaml) {
     problem_at(root["initial"], "initial", "'" + w.initial + "' is not a state of this workflow");
   } else if (first != nullptr && first->terminal) {
     problem_at(root["initial"], "initial", "'" + w.initial + "' is final: nothing could happen");
-  } else if (first != nullptr && first->bill) {
-    // A submission enters the initial state without a step, and only a step opens a bill.
-    problem_at(root["initial"], "initial",
-               "'" + w.initial +
-                   "' bills, but a submission opens no bill yet: bill in a state a step leads "
-                   "to (after the approval)");
   }
 
   const YAML::Node transitions = root["transitions"];

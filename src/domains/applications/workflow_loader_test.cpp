@@ -346,10 +346,26 @@ TEST(WorkflowLoader, ABillNamesOnlyTheServicesFeesAndHasOneWayOutByThePayment) {
       billing_problems(with(billing_workflow(), "    from: awaiting_payment\n    to: approved",
                             "    from: in_review\n    to: approved")),
       HasSubstr("'in_review' bills nothing"));
-  // The state a submission enters cannot bill: no step enters it.
-  EXPECT_THAT(
-      billing_problems(with(billing_workflow(), "initial: submitted", "initial: awaiting_payment")),
-      HasSubstr("a submission opens no bill yet"));
+  // The state a submission enters may bill: an application fee, opened at submission, whose
+  // payment takes the application on to the agency.
+  std::string fee_first = with(billing_workflow(), "initial: submitted", "initial: awaiting_fee");
+  fee_first.insert(fee_first.find("  - id: rejected\n"),
+                   "  - id: awaiting_fee\n"
+                   "    label: {th: รอชำระค่าคำขอ, en: Awaiting the application fee}\n"
+                   "    clock: paused\n"
+                   "    bill:\n"
+                   "      fees: [stamp]\n");
+  fee_first +=
+      "  - id: fee_paid\n"
+      "    label: {th: ชำระค่าคำขอแล้ว, en: Application fee paid}\n"
+      "    from: awaiting_fee\n"
+      "    to: submitted\n"
+      "    by: system\n";
+  EXPECT_EQ(billing_problems(fee_first), "");
+  auto fee = parse_workflow(fee_first, std::string(kFile), billing_service());
+  ASSERT_TRUE(fee) << fee.error().detail;
+  ASSERT_NE(fee->state(fee->initial), nullptr);
+  EXPECT_TRUE(fee->state(fee->initial)->bill.has_value());
   // A final state bills nothing.
   EXPECT_THAT(billing_problems(with(
                   billing_workflow(),

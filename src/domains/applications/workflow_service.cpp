@@ -559,6 +559,14 @@ Result<void> WorkflowService::open_bill(storage::Connection& c, const Applicatio
   return ok();
 }
 
+Result<void> WorkflowService::submitted(storage::Connection& c, const Application& a,
+                                        std::int64_t now) {
+  PRATU_TRY(workflow, workflow_of(a));
+  const WorkflowState* first = workflow->state(a.state);
+  if (first == nullptr || !first->bill) return ok();
+  return open_bill(c, a, *first, now);
+}
+
 Result<bool> WorkflowService::take_system_step(storage::Connection& c, std::string_view public_id,
                                                std::string_view state, std::int64_t now) {
   PRATU_TRY(found, repository::find_application(c, public_id, true));

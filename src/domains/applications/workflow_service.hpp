@@ -86,6 +86,11 @@ class WorkflowService {
   Result<bool> take_system_step(storage::Connection& c, std::string_view public_id,
                                 std::string_view state, std::int64_t now);
 
+  /// In the submission's transaction `c`: an application fee. When the first state of the
+  /// workflow `a` was submitted under bills, opens its bill (or, with nothing to pay, takes
+  /// the state's system transition at once).
+  Result<void> submitted(storage::Connection& c, const Application& a, std::int64_t now);
+
   /// Keeps the text of every workflow version in use (once each), so that an application
   /// goes on under the version it was submitted under after the file changes.
   Result<void> record_versions();

@@ -126,14 +126,16 @@ web::Response DocumentHandlers::render_agency(const web::Request& request,
                                      {"at_iso", web::iso_date_time(e.at)}});
     }
   }
+  // A receipt is cancelled from its bill by the finance side, not suspended or revoked here.
   std::vector<web::Choice> actions;
-  if (d.status == DocumentStatus::valid) {
+  const bool licence = d.kind != "receipt";
+  if (licence && d.status == DocumentStatus::valid) {
     actions.push_back({"suspend", t.text(locale, "documents.agency.suspend"), ""});
   }
-  if (d.status == DocumentStatus::suspended) {
+  if (licence && d.status == DocumentStatus::suspended) {
     actions.push_back({"reinstate", t.text(locale, "documents.agency.reinstate"), ""});
   }
-  if (d.status == DocumentStatus::valid || d.status == DocumentStatus::suspended) {
+  if (licence && (d.status == DocumentStatus::valid || d.status == DocumentStatus::suspended)) {
     actions.push_back({"revoke", t.text(locale, "documents.agency.revoke"), ""});
   }
   json::object model{
@@ -409,7 +411,7 @@ Result<web::Response> DocumentHandlers::status_page(const web::Request& request,
       {"issued_on", day_text(locale, d.valid_from)},
       {"valid_until", d.valid_until.empty() ? t.text(locale, "documents.verify.no_term")
                                             : day_text(locale, d.valid_until)}};
-  if (view->state == "suspended" || view->state == "revoked") {
+  if (view->state == "suspended" || view->state == "revoked" || view->state == "cancelled") {
     model["reason"] = d.status_reason;
   }
   return renderer_.page(request, context, "documents/status", std::move(model));
@@ -457,7 +459,9 @@ Result<web::Response> DocumentHandlers::verify_upload(const web::Request& reques
         {"state_text", t.text(locale, "documents.state." + view.state)},
         {"current", view.state == "valid"},
         {"since", web::format_date_time(locale, view.since)},
-        {"reason", view.state == "suspended" || view.state == "revoked" ? d.status_reason : ""},
+        {"reason", view.state == "suspended" || view.state == "revoked" || view.state == "cancelled"
+                       ? d.status_reason
+                       : ""},
         {"valid_until", d.valid_until.empty() ? t.text(locale, "documents.verify.no_term")
                                               : day_text(locale, d.valid_until)}};
   }
@@ -471,6 +475,7 @@ Result<web::Response> DocumentHandlers::api_list(const web::Request& /*request*/
   for (const auto& s : mine) {
     json::object item{
         {"number", s.number},
+        {"kind", s.kind},
         {"status", s.status},
         {"title", json::object{{"th", s.title_th}, {"en", s.title_en}}},
         {"issued_at", web::iso_date_time(s.issued_at)},

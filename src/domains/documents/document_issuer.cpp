@@ -19,6 +19,7 @@
 #include "common/log.hpp"
 #include "domains/documents/document_repository.hpp"
 #include "domains/documents/document_sheet.hpp"
+#include "domains/documents/receipt_sheet.hpp"
 #include "pdf/pdf_a3.hpp"
 #include "platform/notices.hpp"
 #include "platform/outbox.hpp"
@@ -26,6 +27,23 @@
 namespace pratu::documents {
 
 namespace json = boost::json;
+
+namespace {
+
+// The XML file a document carries inside (PDF/A-3's associated file).
+pdf::Attachment xml_file(std::string name, std::string description,
+                         pdf::FileRelationship relationship, std::string bytes, std::int64_t at) {
+  pdf::Attachment file;
+  file.file_name = std::move(name);
+  file.mime_type = "application/xml";
+  file.description = std::move(description);
+  file.relationship = relationship;
+  file.bytes = std::move(bytes);
+  file.modified_at = at;
+  return file;
+}
+
+}  // namespace
 
 std::string verification_code(Random& random, std::size_t n) {
   static constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -123,45 +141,131 @@ Result<IssuedDocument> DocumentIssuer::issue(std::string_view application) {
   if (document.status != DocumentStatus::issuing) return document;
 
   // 2. Drawn and signed, outside any transaction; never with a withdrawn key.
-  PRATU_TRY(serial, keys_.signer_serial(document.agency));
+  PRATU_CHECK(check_signer(document.agency));
+  const platform::BilingualText agency = agency_name(document.agency);
+  const DocumentFacts facts{*content, document, verify_url(document), agency};
+  Drawing drawing;
+  drawing.info = document_info(document, agency.th);
+  drawing.info.properties = {
+      {"documentNumber", document.number, "The number the issuing agency gave the document"},
+      {"documentType", document.kind, "licence, certificate or permit"},
+      {"dataVersion", "1", "The version of the embedded data's schema (urn:pratu:document:1)"}};
+  drawing.data = xml_file(kDataFileName, "The document's data (urn:pratu:document:1)",
+                          pdf::FileRelationship::data, document_xml(facts), document.issued_at);
+  drawing.layout = document_layout(facts, t_);
+  drawing.notice_topic = "documents.issued";
+  drawing.notice = json::object{{"user_id", document.holder_user_id},
+                                {"application", content->application},
+                                {"service", document.service},
+                                {"number", document.number}};
+  return sign_and_keep(std::move(document), std::move(drawing));
+}
+
+Result<IssuedDocument> DocumentIssuer::issue_receipt(std::string_view number) {
+  if (receipts_ == nullptr) return Error::unavailable("no module keeps receipts");
+  // 1. The receipt as the payments module numbered it, and its row here under that number.
+  std::optional<platform::ReceiptContent> content;
+  PRATU_TRY(document,
+            db_.write_value<IssuedDocument>([&](storage::Connection& c) -> Result<IssuedDocument> {
+              PRATU_TRY(read, receipts_->receipt(c, number));
+              content = std::move(read);
+              PRATU_TRY(existing, repository::by_number(c, content->number));
+              if (existing) return *existing;
+              const std::int64_t now = clock_.now_seconds();
+              IssuedDocument d;
+              d.number = content->number;
+              d.code = verification_code(random_);
+              d.application_id = content->application_id;
+              d.service = content->service;
+              d.agency = content->agency;
+              d.holder_user_id = content->holder_user_id;
+              d.holder_name = content->payer_name;
+              d.kind = "receipt";
+              d.title_th = t_.text(web::Locale::th, "documents.receipt.title");
+              d.title_en = t_.text(web::Locale::en, "documents.receipt.title");
+              d.issued_at = now;
+              d.valid_from = iso_date(thai_date(content->paid_at));
+              PRATU_TRY(id, repository::insert(c, d));
+              d.id = id;
+              return d;
+            }));
+  if (document.status != DocumentStatus::issuing) return document;
+
+  // 2. Drawn and signed as a licence is.
+  PRATU_CHECK(check_signer(document.agency));
+  const platform::BilingualText agency = agency_name(document.agency);
+  platform::BilingualText service{content->service, content->service};
+  if (services_ != nullptr) {
+    if (const auto* info = services_->service(content->service)) {
+      service = {info->name_th, info->name_en.empty() ? info->name_th : info->name_en};
+    }
+  }
+  const ReceiptFacts facts{*content, document, verify_url(document), agency, service};
+  Drawing drawing;
+  drawing.info = document_info(document, agency.th);
+  drawing.info.properties = {
+      {"documentNumber", document.number, "The receipt's number: agency, fiscal year, book"},
+      {"documentType", "receipt", "An e-receipt for a payment to a government agency"},
+      {"dataVersion", "2", "ETDA Receipt_CrossIndustryInvoice 2 with Pratu's payment data"}};
+  drawing.data =
+      xml_file(kReceiptDataFileName, "The receipt's data (ETDA e-Tax Receipt, T01)",
+               pdf::FileRelationship::alternative, receipt_xml(facts), document.issued_at);
+  drawing.layout = receipt_layout(facts, t_);
+  drawing.notice_topic = "documents.receipt_issued";
+  drawing.notice = json::object{{"user_id", document.holder_user_id},
+                                {"application", content->application},
+                                {"service", document.service},
+                                {"number", document.number},
+                                {"amount_satang", content->total_satang}};
+  if (content->cancelled) {
+    drawing.cancelled_at = content->cancelled_at;
+    drawing.cancel_reason = content->cancel_reason;
+  }
+  return sign_and_keep(std::move(document), std::move(drawing));
+}
+
+Result<void> DocumentIssuer::check_signer(const std::string& agency) {
+  PRATU_TRY(serial, keys_.signer_serial(agency));
   PRATU_TRY(withdrawn, revocations_.withdrawn_at(serial));
   if (withdrawn) {
-    return Error::unavailable("the signing key of agency " + document.agency +
+    return Error::unavailable("the signing key of agency " + agency +
                               " was withdrawn; install its new key");
   }
-  const platform::BilingualText agency{agencies_.agency_name(document.agency, web::Locale::th),
-                                       agencies_.agency_name(document.agency, web::Locale::en)};
-  const DocumentFacts facts{*content, document, verify_url(document), agency};
+  return ok();
+}
+
+platform::BilingualText DocumentIssuer::agency_name(const std::string& agency) const {
+  return {agencies_.agency_name(agency, web::Locale::th),
+          agencies_.agency_name(agency, web::Locale::en)};
+}
+
+pdf::DocumentInfo DocumentIssuer::document_info(const IssuedDocument& document,
+                                                const std::string& agency) {
   pdf::DocumentInfo info;
   info.title = document.title_th;
-  info.author = agency.th;
+  info.author = agency;
   info.subject = document.number;
   info.keywords = document.number + ", " + document.service;
   info.title_en = document.title_en;
   info.creator_tool = "Pratu";
   info.created_at = document.issued_at;
   info.language = "th-TH";
-  info.properties = {
-      {"documentNumber", document.number, "The number the issuing agency gave the document"},
-      {"documentType", document.kind, "licence, certificate or permit"},
-      {"dataVersion", "1", "The version of the embedded data's schema (urn:pratu:document:1)"}};
-  pdf::Attachment data;
-  data.file_name = kDataFileName;
-  data.mime_type = "application/xml";
-  data.description = "The document's data (urn:pratu:document:1)";
-  data.relationship = pdf::FileRelationship::data;
-  data.bytes = document_xml(facts);
-  data.modified_at = document.issued_at;
-  PRATU_TRY(drawn, pdf::render_pdf_a3(document_layout(facts, t_), info, {data}));
+  return info;
+}
+
+Result<IssuedDocument> DocumentIssuer::sign_and_keep(IssuedDocument document, Drawing drawing) {
+  PRATU_TRY(drawn, pdf::render_pdf_a3(drawing.layout, drawing.info, {drawing.data}));
+  const std::string agency = agency_name(document.agency).th;
   SignatureText text;
-  text.name = agency.th;
+  text.name = agency;
   text.reason = document.title_th + " " + document.number;
-  text.location = agency.th;
+  text.location = agency;
   PRATU_TRY(signed_pdf, keys_.sign(document.agency, drawn, text, clock_.now_seconds()));
   PRATU_TRY(blob, blobs_.put(signed_pdf.bytes, "application/pdf"));
 
   // 3. Kept, and the holder told, in one transaction.
   const std::int64_t now = clock_.now_seconds();
+  const bool cancelled = drawing.cancelled_at != 0;
   auto kept = db_.write([&](storage::Connection& c) -> Result<void> {
     PRATU_CHECK(
         c.execute("INSERT INTO blobs (sha256, size_bytes, media_type, created_at) "
@@ -173,21 +277,26 @@ Result<IssuedDocument> DocumentIssuer::issue(std::string_view application) {
     PRATU_CHECK(repository::add_event(
         c, document.id,
         {now, "issued", 0, "", json::serialize(json::object{{"sha256", blob.sha256}})}));
-    json::object payload{{"user_id", document.holder_user_id},
-                         {"application", content->application},
-                         {"service", document.service},
-                         {"number", document.number}};
-    return platform::notify(c, "documents.issued", payload, now, platform::kPortalAndMail);
+    if (cancelled) {
+      // Cancelled before it was drawn: issued all the same, and cancelled since.
+      PRATU_CHECK(repository::change_status(c, document.id, DocumentStatus::valid,
+                                            DocumentStatus::cancelled, drawing.cancelled_at,
+                                            drawing.cancel_reason));
+      PRATU_CHECK(repository::add_event(
+          c, document.id, {drawing.cancelled_at, "cancelled", 0, drawing.cancel_reason, "{}"}));
+    }
+    return platform::notify(c, drawing.notice_topic, drawing.notice, now, platform::kPortalAndMail);
   });
   if (!kept) return kept.error();
-  document.status = DocumentStatus::valid;
-  document.status_since = now;
+  document.status = cancelled ? DocumentStatus::cancelled : DocumentStatus::valid;
+  document.status_since = cancelled ? drawing.cancelled_at : now;
   document.sha256 = blob.sha256;
   document.size_bytes = blob.size_bytes;
   document.signer_serial = signed_pdf.signer_serial;
   log::info("document issued", {},
             {{"number", document.number},
              {"agency", document.agency},
+             {"kind", document.kind},
              {"bytes", std::to_string(blob.size_bytes)}});
   return document;
 }
@@ -195,30 +304,38 @@ Result<IssuedDocument> DocumentIssuer::issue(std::string_view application) {
 Result<IssueCounts> DocumentIssuer::run_once(int batch, int threads, int lease_seconds,
                                              int retry_seconds) {
   const std::int64_t now = clock_.now_seconds();
-  PRATU_TRY(jobs,
-            db_.write_value<std::vector<platform::outbox::OutboxJob>>([&](storage::Connection& c) {
-              return platform::outbox::claim_due(c, {std::string(platform::kIssueDocumentTopic)},
-                                                 worker_, now, now + lease_seconds, batch);
-            }));
+  PRATU_TRY(jobs, db_.write_value<std::vector<platform::outbox::OutboxJob>>(
+                      [&](storage::Connection& c) {
+    return platform::outbox::claim_due(
+        c, {std::string(platform::kIssueDocumentTopic), std::string(platform::kIssueReceiptTopic)},
+        worker_, now, now + lease_seconds, batch);
+  }));
   IssueCounts counts;
   if (jobs.empty()) return counts;
   std::vector<std::string> errors(jobs.size());
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (std::size_t i = next++; i < jobs.size(); i = next++) {
-      std::string application;
+      // {"application": ...} asks for an application's document, {"receipt": ...} for a
+      // receipt.
+      std::string application, receipt;
       try {
         const auto payload = json::parse(jobs[i].payload);
-        if (const auto* a = payload.as_object().if_contains("application"); a && a->is_string()) {
+        const auto& o = payload.as_object();
+        if (const auto* a = o.if_contains("application"); a && a->is_string()) {
           application = std::string(a->get_string());
+        }
+        if (const auto* r = o.if_contains("receipt"); r && r->is_string()) {
+          receipt = std::string(r->get_string());
         }
       } catch (const std::exception&) {
       }
-      if (application.empty()) {
-        errors[i] = "payload names no application";
+      const bool wants_receipt = jobs[i].topic == platform::kIssueReceiptTopic;
+      if (wants_receipt ? receipt.empty() : application.empty()) {
+        errors[i] = wants_receipt ? "payload names no receipt" : "payload names no application";
         continue;
       }
-      auto issued = issue(application);
+      auto issued = wants_receipt ? issue_receipt(receipt) : issue(application);
       if (!issued)
         errors[i] = issued.error().detail.empty() ? "issue failed" : issued.error().detail;
     }

@@ -6,6 +6,8 @@
 /// timestamp (PAdES B-T), keeps the file and tells the holder. A retried row finishes what its
 /// first try began, under the same number; an application is issued one document, ever.
 
+#include <boost/json/object.hpp>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -15,8 +17,12 @@
 #include "domains/documents/issued_document.hpp"
 #include "domains/documents/signer_revocations.hpp"
 #include "domains/documents/signing_keys.hpp"
+#include "pdf/layout.hpp"
+#include "pdf/pdf_a3.hpp"
 #include "platform/agency_directory.hpp"
 #include "platform/document_source.hpp"
+#include "platform/receipts.hpp"
+#include "platform/service_directory.hpp"
 #include "storage/blob_store.hpp"
 #include "storage/database.hpp"
 #include "web/render.hpp"
@@ -37,9 +43,21 @@ class DocumentIssuer {
                  SigningKeys& keys, SignerRevocations& revocations, std::string public_url,
                  std::string worker);
 
+  /// Where receipts come from, and the services' names they show; without a source, receipts
+  /// are not issued (their rows wait).
+  void issue_receipts(const platform::ReceiptSource* receipts,
+                      const platform::ServiceDirectory* services) {
+    receipts_ = receipts;
+    services_ = services;
+  }
+
   /// Issues the document of application `application` (its public id) now, or gives the one
   /// already issued. not_found when its service issues none.
   Result<IssuedDocument> issue(std::string_view application);
+
+  /// Issues receipt `number` (numbered by the payments module) now, or gives the one already
+  /// issued; a receipt cancelled before it was drawn is issued and marked cancelled.
+  Result<IssuedDocument> issue_receipt(std::string_view number);
 
   /// Claims up to `batch` due issue rows and issues each on `threads` threads at once, then
   /// finishes the rows: a failure is retried after `retry_seconds`, doubling.
@@ -52,6 +70,23 @@ class DocumentIssuer {
   std::string verify_url(const IssuedDocument& document) const;
 
  private:
+  /// What a document is drawn from, and what its holder is told once it is kept.
+  struct Drawing {
+    pdf::Layout layout;
+    pdf::DocumentInfo info;
+    pdf::Attachment data;
+    std::string notice_topic;
+    boost::json::object notice;
+    std::int64_t cancelled_at = 0;  // a receipt cancelled before it was drawn
+    std::string cancel_reason;
+  };
+  /// Fails when the agency's signing key was withdrawn.
+  Result<void> check_signer(const std::string& agency);
+  platform::BilingualText agency_name(const std::string& agency) const;
+  static pdf::DocumentInfo document_info(const IssuedDocument& document, const std::string& agency);
+  /// Draws, signs and keeps `document` (issuing), and tells its holder.
+  Result<IssuedDocument> sign_and_keep(IssuedDocument document, Drawing drawing);
+
   storage::Database& db_;
   const storage::BlobStore& blobs_;
   const Clock& clock_;
@@ -64,6 +99,8 @@ class DocumentIssuer {
   std::string public_url_;
   std::string worker_;
   int niceness_ = 0;
+  const platform::ReceiptSource* receipts_ = nullptr;
+  const platform::ServiceDirectory* services_ = nullptr;
 };
 
 /// A short code a verifier types or the QR code carries: `n` characters of Crockford's base32

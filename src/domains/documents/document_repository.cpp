@@ -8,13 +8,14 @@ std::string_view status_key(DocumentStatus status) {
     case DocumentStatus::valid: return "valid";
     case DocumentStatus::suspended: return "suspended";
     case DocumentStatus::revoked: return "revoked";
+    case DocumentStatus::cancelled: return "cancelled";
   }
   return "issuing";
 }
 
 std::optional<DocumentStatus> status_of(std::string_view key) {
   for (auto s : {DocumentStatus::issuing, DocumentStatus::valid, DocumentStatus::suspended,
-                 DocumentStatus::revoked}) {
+                 DocumentStatus::revoked, DocumentStatus::cancelled}) {
     if (status_key(s) == key) return s;
   }
   return std::nullopt;
@@ -138,7 +139,7 @@ Result<bool> mark_delivered(storage::Connection& c, std::int64_t id, const std::
 
 Result<std::optional<IssuedDocument>> by_application(storage::Connection& c,
                                                      std::int64_t application_id) {
-  return one(c, "application_id", application_id);
+  return one(c, "kind <> 'receipt' AND application_id", application_id);
 }
 
 Result<std::optional<IssuedDocument>> by_number(storage::Connection& c, std::string_view number) {

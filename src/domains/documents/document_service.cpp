@@ -192,6 +192,11 @@ Result<IssuedDocument> DocumentService::change_status(const web::Principal& who,
   }
   DocumentStatus from = DocumentStatus::valid, to = DocumentStatus::suspended;
   std::string kind;
+  if (document.kind == "receipt") {
+    // A receipt is cancelled by the agency's finance side, never suspended or revoked here.
+    return Error::invalid({{"action", "documents.errors.receipt_status"}},
+                          "documents.errors.status_not_now");
+  }
   switch (action) {
     case StatusAction::suspend:
       from = DocumentStatus::valid, to = DocumentStatus::suspended, kind = "suspended";
@@ -234,6 +239,7 @@ void describe_delivery(const IssuedDocument& d, platform::IssuedDocumentSummary&
   s.can_post = !d.postal_address.empty();
   s.delivered = d.delivered_at != 0;
   s.tracking_number = d.tracking_number;
+  if (d.kind == "receipt") return;  // downloaded; no printed copy is sent
   if (d.status == DocumentStatus::valid && d.delivered_at == 0) {
     s.delivery_url = "/documents/issued/" + d.number + "/delivery";
   }
@@ -244,7 +250,8 @@ Result<IssuedDocument> DocumentService::choose_delivery(const web::Principal& wh
                                                         Delivery delivery) {
   PRATU_TRY(document, for_person(who, number));
   if (document.holder_user_id != who.user_id) return Error::not_found("document");
-  if (document.status != DocumentStatus::valid || document.delivered_at != 0) {
+  if (document.status != DocumentStatus::valid || document.delivered_at != 0 ||
+      document.kind == "receipt") {
     return Error::invalid({{"delivery", "documents.errors.delivery_closed"}});
   }
   if (delivery == Delivery::post && document.postal_address.empty()) {
@@ -313,6 +320,7 @@ Result<IssuedDocument> DocumentService::record_delivery(const web::Principal& wh
 platform::IssuedDocumentSummary DocumentService::summary(const IssuedDocument& d) const {
   platform::IssuedDocumentSummary s;
   s.number = d.number;
+  s.kind = d.kind;
   s.status = state_on(d, today());
   s.title_th = d.title_th;
   s.title_en = d.title_en;
@@ -341,6 +349,33 @@ Result<std::vector<platform::IssuedDocumentSummary>> DocumentService::of_holder(
   out.reserve(found.size());
   for (const auto& d : found) out.push_back(summary(d));
   return out;
+}
+
+Result<std::optional<platform::IssuedDocumentSummary>> DocumentService::by_number(
+    std::string_view number) {
+  PRATU_TRY(found, db_.read_value<std::optional<IssuedDocument>>(
+                       [&](storage::Connection& c) { return repository::by_number(c, number); }));
+  if (!found) return std::optional<platform::IssuedDocumentSummary>();
+  return std::optional<platform::IssuedDocumentSummary>(summary(*found));
+}
+
+Result<bool> DocumentService::cancel_receipt(storage::Connection& c, std::string_view number,
+                                             std::string_view reason, std::int64_t now) {
+  PRATU_TRY(found, repository::by_number(c, number));
+  if (!found || found->kind != "receipt" || found->status != DocumentStatus::valid) return false;
+  PRATU_TRY(changed,
+            repository::change_status(c, found->id, DocumentStatus::valid,
+                                      DocumentStatus::cancelled, now, std::string(reason)));
+  if (!changed) return false;
+  PRATU_CHECK(
+      repository::add_event(c, found->id, {now, "cancelled", 0, std::string(reason), "{}"}));
+  json::object payload{{"user_id", found->holder_user_id},
+                       {"service", found->service},
+                       {"number", found->number},
+                       {"status", "cancelled"}};
+  PRATU_CHECK(
+      platform::notify(c, "documents.status_changed", payload, now, platform::kPortalAndMail));
+  return true;
 }
 
 }  // namespace pratu::documents

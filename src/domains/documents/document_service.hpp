@@ -91,6 +91,10 @@ class DocumentService final : public platform::IssuedDocuments {
   Result<std::optional<platform::IssuedDocumentSummary>> of_application(
       std::int64_t application_id) override;
   Result<std::vector<platform::IssuedDocumentSummary>> of_holder(std::int64_t user_id) override;
+  Result<std::optional<platform::IssuedDocumentSummary>> by_number(
+      std::string_view number) override;
+  Result<bool> cancel_receipt(storage::Connection& c, std::string_view number,
+                              std::string_view reason, std::int64_t now) override;
 
  private:
   platform::IssuedDocumentSummary summary(const IssuedDocument& document) const;

@@ -18,6 +18,7 @@
 #include "platform/document_source.hpp"
 #include "platform/issued_documents.hpp"
 #include "platform/outbox.hpp"
+#include "platform/receipts.hpp"
 #include "platform/service_directory.hpp"
 
 namespace pratu::documents {
@@ -95,6 +96,13 @@ Result<void> DocumentsModule::prepare(platform::Shared& shared) {
       }
     }
   }
+  // A service whose workflow bills earns level 2's e-receipt: every payment gets a receipt,
+  // issued here signed and timestamped, as PDF/A-3 with its data inside.
+  if (const auto* receipts = shared.services.find<platform::ReceiptSource>()) {
+    for (const auto& service : receipts->receipted_services()) {
+      shared.earned.earn(service, "e_receipt", name());
+    }
+  }
   return ok();
 }
 
@@ -117,6 +125,8 @@ Result<void> DocumentsModule::start(platform::Shared& shared) {
                                              *revocations_, shared.settings.public_url,
                                              platform::outbox::worker_name(shared.random));
   issuer_->set_niceness(settings_.issue_niceness);
+  issuer_->issue_receipts(shared.services.find<platform::ReceiptSource>(),
+                          shared.services.find<platform::ServiceDirectory>());
   documents_ =
       std::make_unique<DocumentService>(shared.db, shared.clock, shared.settings.public_url);
   PRATU_CHECK(shared.services.offer<platform::IssuedDocuments>(name(), *documents_));

@@ -10,8 +10,9 @@
 
 namespace pratu::documents {
 
-/// Where a document stands. `issuing`: numbered, not yet signed.
-enum class DocumentStatus { issuing, valid, suspended, revoked };
+/// Where a document stands. `issuing`: numbered, not yet signed; `cancelled`: a receipt the
+/// agency cancelled (a licence is revoked instead).
+enum class DocumentStatus { issuing, valid, suspended, revoked, cancelled };
 std::string_view status_key(DocumentStatus status);
 std::optional<DocumentStatus> status_of(std::string_view key);
 
@@ -24,7 +25,7 @@ struct IssuedDocument {
   std::string agency;
   std::int64_t holder_user_id = 0;
   std::string holder_name;
-  std::string kind;
+  std::string kind;  // "licence" | "certificate" | "permit" | "receipt"
   std::string title_th, title_en;
   std::int64_t issued_at = 0;
   std::string valid_from;   // YYYY-MM-DD

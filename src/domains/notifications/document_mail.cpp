@@ -22,9 +22,16 @@ Result<Letter> DocumentMail::compose(const OutboxJob& job) const {
                 {{"service", service},
                  {"number", text("number")},
                  {"link", public_url_ + "/applications/" + text("application")}});
+  } else if (job.topic == kReceiptIssuedTopic) {
+    if (text("application").empty()) return undeliverable("payload unreadable");
+    fill_letter(letter, translations_, "notifications.receipt_issued",
+                {{"service", service},
+                 {"number", text("number")},
+                 {"link", public_url_ + "/applications/" + text("application")}});
   } else if (job.topic == kDocumentStatusTopic) {
     const std::string status = text("status");
-    if (status != "suspended" && status != "reinstated" && status != "revoked") {
+    if (status != "suspended" && status != "reinstated" && status != "revoked" &&
+        status != "cancelled") {
       return undeliverable("payload unreadable");
     }
     fill_letter(

@@ -19,6 +19,7 @@ namespace pratu::notifications {
 inline constexpr const char* kDocumentIssuedTopic = "documents.issued";
 inline constexpr const char* kDocumentStatusTopic = "documents.status_changed";
 inline constexpr const char* kDocumentDeliveredTopic = "documents.delivered";
+inline constexpr const char* kReceiptIssuedTopic = "documents.receipt_issued";
 
 class DocumentMail : private MailComposer {
  public:

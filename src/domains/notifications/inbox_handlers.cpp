@@ -87,6 +87,9 @@ NoticeText describe(const Notice& notice, Locale locale, const web::Translations
   } else if (notice.topic == "documents.issued") {
     out.text = t.format(locale, "notifications.inbox.document_issued",
                         {{"service", service}, {"number", p.text("number")}});
+  } else if (notice.topic == "documents.receipt_issued") {
+    out.text = t.format(locale, "notifications.inbox.receipt_issued",
+                        {{"service", service}, {"number", p.text("number")}});
   } else if (notice.topic == "documents.delivered") {
     out.text = p.text("delivery") == "posted"
                    ? t.format(locale, "notifications.inbox.document_posted",

@@ -146,7 +146,8 @@ Result<void> NotificationsModule::start(platform::Shared& shared) {
                          [this](const OutboxJob& job) { return message_->compose(job); });
   documents_ = std::make_unique<DocumentMail>(*profiles, services, shared.translations,
                                               shared.settings.public_url);
-  for (const char* topic : {kDocumentIssuedTopic, kDocumentStatusTopic, kDocumentDeliveredTopic}) {
+  for (const char* topic :
+       {kDocumentIssuedTopic, kDocumentStatusTopic, kDocumentDeliveredTopic, kReceiptIssuedTopic}) {
     dispatcher_->add_topic(topic,
                            [this](const OutboxJob& job) { return documents_->compose(job); });
   }

@@ -40,12 +40,14 @@ Result<BankAnswer> simulate_payment(storage::Database& db, const Clock& clock, R
                                     const SimulatedPayment& payment) {
   std::optional<Bill> bill;
   std::optional<repository::BankConnection> bank;
+  std::size_t same_ref1 = 0;  // Ref. 1 is unique per agency only
   PRATU_CHECK(db.read([&](storage::Connection& c) -> Result<void> {
     PRATU_TRY(by_id, repository::by_public_id(c, payment.bill));
     if (by_id) {
       bill = std::move(by_id);
     } else {
       PRATU_TRY(rows, c.query("SELECT public_id FROM bills WHERE ref1 = $1", {payment.bill}));
+      same_ref1 = rows.size();
       if (rows.size() == 1) {
         PRATU_TRY(found, repository::by_public_id(c, rows[0].text(0)));
         bill = std::move(found);
@@ -56,6 +58,14 @@ Result<BankAnswer> simulate_payment(storage::Database& db, const Clock& clock, R
     return {};
   }));
   if (!bank) return Error::not_found("no bank connection " + payment.bank);
+  if (same_ref1 > 1) {
+    return Error{ErrorCode::invalid_input,
+                 "errors.invalid_input",
+                 "Ref. 1 " + payment.bill + " is the number of bills of " +
+                     std::to_string(same_ref1) + " agencies: give the bill's id",
+                 {},
+                 0};
+  }
   if (!bill) return Error::not_found("no bill " + payment.bill);
 
   BankAnswer answer;

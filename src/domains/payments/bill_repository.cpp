@@ -144,11 +144,13 @@ Result<std::optional<BankMessage>> message(storage::Connection& c, std::string_v
 
 Result<std::int64_t> insert_payment(storage::Connection& c, const Payment& p) {
   PRATU_TRY(row, c.query_one("INSERT INTO payments (bill_id, amount_satang, paid_at, recorded_at, "
-                             "channel, source, bank, transaction_id, message_id, cashier_user_id) "
-                             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                             "channel, source, bank, transaction_id, message_id, cashier_user_id, "
+                             "method_reference) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+                             "$11) RETURNING id",
                              {p.bill_id, p.amount_satang, p.paid_at, p.recorded_at, p.channel,
                               p.source, null_if_empty(p.bank), null_if_empty(p.transaction_id),
-                              null_if_zero(p.message_id), null_if_zero(p.cashier_user_id)}));
+                              null_if_zero(p.message_id), null_if_zero(p.cashier_user_id),
+                              null_if_empty(p.method_reference)}));
   if (!row) return Error::internal("payments insert returned no id");
   return row->int64(0);
 }

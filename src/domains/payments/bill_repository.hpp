@@ -64,6 +64,7 @@ struct Payment {
   std::string transaction_id;
   std::int64_t message_id = 0;
   std::int64_t cashier_user_id = 0;
+  std::string method_reference;  // at the counter: the cheque's number or the card slip's code
 };
 Result<std::int64_t> insert_payment(storage::Connection& c, const Payment& payment);
 

@@ -73,11 +73,20 @@ Result<std::vector<platform::BillSummary>> BillService::bills_of(std::string_vie
 }
 
 Result<BillView> BillService::find_for(const web::Principal& who, std::string_view public_id) {
-  PRATU_TRY(found, db_.read_value<std::optional<Bill>>([&](storage::Connection& c) {
-    return repository::by_public_id(c, public_id);
-  }));
+  std::optional<Receipt> receipt;
+  PRATU_TRY(found, db_.read_value<std::optional<Bill>>(
+                       [&](storage::Connection& c) -> Result<std::optional<Bill>> {
+                         PRATU_TRY(bill, repository::by_public_id(c, public_id));
+                         if (bill && bill->status == BillStatus::paid) {
+                           PRATU_TRY(paid, receipt_of_bill(c, bill->id));
+                           receipt = std::move(paid);
+                         }
+                         return bill;
+                       }));
   if (!found || !may_see(who, *found)) return Error::not_found("bill " + std::string(public_id));
-  return view(std::move(*found));
+  PRATU_TRY(out, view(std::move(*found)));
+  out.receipt = std::move(receipt);
+  return out;
 }
 
 Result<BillView> BillService::view(Bill bill) const {

@@ -13,6 +13,7 @@
 #include "common/clock.hpp"
 #include "domains/payments/bill.hpp"
 #include "domains/payments/billers.hpp"
+#include "domains/payments/receipt_book.hpp"
 #include "platform/billing.hpp"
 #include "storage/database.hpp"
 #include "web/context.hpp"
@@ -23,8 +24,9 @@ namespace pratu::payments {
 struct BillView {
   Bill bill;
   const Biller* biller = nullptr;
-  std::string qr_payload;  // Thai QR bill payment (tag 30) with the amount
-  std::string barcode;     // the Bank of Thailand's bill-payment barcode text
+  std::string qr_payload;          // Thai QR bill payment (tag 30) with the amount
+  std::string barcode;             // the Bank of Thailand's bill-payment barcode text
+  std::optional<Receipt> receipt;  // a paid bill's, read by find_for
 };
 
 class BillService final : public platform::Billing {

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "domains/payments/receipt_book.hpp"
 #include "platform/billing.hpp"
 #include "platform/notices.hpp"
 
@@ -118,25 +119,15 @@ Result<ConfirmationResult> ConfirmationService::receive(std::string_view bank,
       return ok();
     }
     repository::Payment payment;
-    payment.bill_id = bill->id;
     payment.amount_satang = confirmation.amount_satang;
     payment.paid_at = confirmation.paid_at.time_since_epoch().count();
-    payment.recorded_at = now;
     payment.channel = confirmation.channel;
     payment.source = "bank";
     payment.bank = std::string(bank);
     payment.transaction_id = confirmation.bank_transaction_id;
     payment.message_id = *kept;
-    PRATU_TRY(payment_id, repository::insert_payment(c, payment));
-    (void)payment_id;
-    boost::json::object told{
-        {"user_id", bill->holder_user_id}, {"application", bill->application},
-        {"reference", bill->reference},    {"service", bill->service},
-        {"bill", bill->public_id},         {"amount_satang", bill->total_satang}};
-    PRATU_CHECK(platform::notify(c, "payments.paid", told, now, platform::kPortalOnly));
-    if (paid_bills == nullptr) return Error::unavailable("payments: no module moves applications");
-    PRATU_TRY(moved, paid_bills->paid(c, bill->application, bill->state, now));
-    (void)moved;  // an application no longer in the billing state stays where it is
+    PRATU_TRY(receipt, settle(c, *bill, std::move(payment), paid_bills, now));
+    result.receipt = receipt.number;
     result.outcome = ConfirmationOutcome::paid;
     return ok();
   });

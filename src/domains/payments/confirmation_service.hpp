@@ -30,9 +30,10 @@ std::string_view confirmation_outcome_key(ConfirmationOutcome outcome);
 
 struct ConfirmationResult {
   ConfirmationOutcome outcome = ConfirmationOutcome::held;
-  std::string reason;  // held: unknown_bill, cancelled_bill, already_paid, wrong_amount,
-                       // wrong_reference; duplicate: the first one's outcome
-  std::string bill;    // the bill's public id, when one matched
+  std::string reason;   // held: unknown_bill, cancelled_bill, already_paid, wrong_amount,
+                        // wrong_reference; duplicate: the first one's outcome
+  std::string bill;     // the bill's public id, when one matched
+  std::string receipt;  // recorded: the receipt's number
 };
 
 class ConfirmationService {

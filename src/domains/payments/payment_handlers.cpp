@@ -4,9 +4,12 @@
 
 #include "common/baht_words.hpp"
 #include "common/money.hpp"
+#include "pdf/barcode128.hpp"
 #include "pdf/qr_image.hpp"
 #include "web/access.hpp"
+#include "web/components.hpp"
 #include "web/dates.hpp"
+#include "web/form.hpp"
 #include "web/json_body.hpp"
 
 namespace pratu::payments {
@@ -23,6 +26,8 @@ constexpr std::size_t kConfirmationBody = kMaxConfirmationBytes;
 constexpr std::size_t kStatementBody = 16 * 1024 * 1024;
 // An action and a note of at most 2,000 characters (up to 4 bytes each in UTF-8).
 constexpr std::size_t kResolutionBody = 16 * 1024;
+// A counter payment's method, reference and amount, or a cancellation's reason.
+constexpr std::size_t kCounterBody = 8 * 1024;
 
 // A path parameter of digits as a number; nullopt for anything else.
 std::optional<std::int64_t> id_param(std::string_view raw) {
@@ -116,12 +121,87 @@ web::Routes PaymentHandlers::routes() {
                     Access::agency_supervisor, Surface::api, "api_payment_exception_resolution",
                     web::bound(this, &PaymentHandlers::resolve)));
   r.back().body_limit = kResolutionBody;
+  // The agency's counter (its officers and supervisors) and its finance side (supervisors).
+  // Only the people the rule admits are looked for: anyone else is refused by role alike, and
+  // another agency's staff find no such bill (404), as for one that does not exist.
+  auto owner_for = [this](bool supervisors_only) {
+    return [this, supervisors_only](const web::Request& request,
+                                    const web::RequestContext& context) -> Result<std::string> {
+      const web::Role role = context.user->role;
+      if (supervisors_only ? role != web::Role::supervisor : !web::is_agency_role(role)) {
+        return std::string();
+      }
+      PRATU_TRY(view, bills_.find_for(*context.user, request.path_param("bill")));
+      return view.bill.agency;
+    };
+  };
+  auto bill_owner = owner_for(false);
+  r.push_back(route("POST", "/bills/{bill}/counter-payment", Access::agency_officer, Surface::page,
+                    "bill_counter_payment", web::bound(this, &PaymentHandlers::counter_payment)));
+  r.back().owner = bill_owner;
+  r.back().body_limit = kCounterBody;
+  r.push_back(route("POST", "/bills/{bill}/receipt-cancellation", Access::agency_supervisor,
+                    Surface::page, "bill_receipt_cancellation",
+                    web::bound(this, &PaymentHandlers::cancel_receipt_page)));
+  r.back().owner = owner_for(true);
+  r.back().body_limit = kCounterBody;
+  r.push_back(route("POST", "/api/v1/agency/bills/{bill}/counter-payment", Access::agency_officer,
+                    Surface::api, "api_counter_payment",
+                    web::bound(this, &PaymentHandlers::api_counter_payment)));
+  r.back().owner = bill_owner;
+  r.back().body_limit = kCounterBody;
+  r.push_back(route("POST", "/api/v1/agency/receipts/{receipt}/cancellation",
+                    Access::agency_supervisor, Surface::api, "api_receipt_cancellation",
+                    web::bound(this, &PaymentHandlers::api_cancel_receipt)));
+  r.back().owner = [this](const web::Request& request,
+                          const web::RequestContext& context) -> Result<std::string> {
+    if (context.user->role != web::Role::supervisor) return std::string();
+    PRATU_TRY(agency, desk_.agency_of(request.path_param("receipt")));
+    if (agency != context.user->agency_code) return Error::not_found("receipt");
+    return agency;
+  };
+  r.back().body_limit = kCounterBody;
   return r;
+}
+
+Result<json::object> PaymentHandlers::receipt_json(const Receipt& receipt,
+                                                   std::optional<Locale> locale) const {
+  json::object out{{"number", receipt.number},
+                   {"amount_satang", receipt.amount_satang},
+                   {"fiscal_year", receipt.fiscal_year},
+                   {"book", receipt.book},
+                   {"cancelled", receipt.cancelled_at != 0}};
+  // The signed file, once the documents module has issued it.
+  std::string status = "issuing";
+  if (auto* documents = services_registry_.find<platform::IssuedDocuments>()) {
+    PRATU_TRY(issued, documents->by_number(receipt.number));
+    if (issued) {
+      status = issued->status;
+      if (!issued->download_url.empty()) out["download_url"] = issued->download_url;
+      out["verify_url"] = issued->verify_url;
+    }
+  }
+  out["status"] = status;
+  if (locale) {
+    out["status_text"] = renderer_.translations().text(*locale, "documents.state." + status);
+    out["ready"] = out.contains("download_url");
+  }
+  if (receipt.cancelled_at != 0) out["cancel_reason"] = receipt.cancel_reason;
+  return out;
 }
 
 Result<web::Response> PaymentHandlers::bill_page(const web::Request& request,
                                                  web::RequestContext& context) {
   PRATU_TRY(view, bills_.find_for(*context.user, request.path_param("bill")));
+  return render_bill(request, context, view, {}, {}, 200);
+}
+
+Result<web::Response> PaymentHandlers::render_bill(const web::Request& request,
+                                                   web::RequestContext& context,
+                                                   const BillView& view,
+                                                   const std::vector<FieldError>& errors,
+                                                   const std::map<std::string, std::string>& typed,
+                                                   int status) {
   const Locale locale = context.locale;
   const auto& t = renderer_.translations();
   const Bill& b = view.bill;
@@ -143,6 +223,8 @@ Result<web::Response> PaymentHandlers::bill_page(const web::Request& request,
   }
   const std::string total = format_baht(b.total_satang);
   PRATU_TRY(qr, pdf::qr_svg(view.qr_payload, t.text(locale, "payments.bill.qr_label")));
+  // The Bank of Thailand's bill-payment barcode, for a bank's counter to scan off the printout.
+  PRATU_TRY(barcode, pdf::code128_svg(view.barcode, t.text(locale, "payments.bill.barcode_label")));
   json::object model{
       {"title", t.text(locale, "payments.bill.title")},
       {"status", std::string(bill_status_key(b.status))},
@@ -163,13 +245,70 @@ Result<web::Response> PaymentHandlers::bill_page(const web::Request& request,
       {"ref1", b.ref1},
       {"ref2", b.ref2},
       {"qr_svg", qr},
+      {"barcode_svg", barcode},
       {"qr_payload", view.qr_payload}};
   if (b.paid_at > 0) {
     model["paid_at"] = t.format(locale, "payments.bill.paid_on",
                                 {{"date", web::format_date_time(locale, b.paid_at)}});
   }
   model["cancelled"] = b.status == BillStatus::cancelled;
-  return renderer_.page(request, context, "payments/bill", std::move(model));
+  if (view.receipt) {
+    PRATU_TRY(receipt, receipt_json(*view.receipt, locale));
+    model["receipt"] = std::move(receipt);
+  }
+  // The agency's counter: its staff take the money for an awaiting bill; its supervisors cancel
+  // a receipt. Each form keeps what was typed when it is refused.
+  json::object shown = web::form_errors_model(t, locale, errors);
+  const json::object& inline_errors = shown.at("field_errors").as_object();
+  auto error_of = [&](const std::string& field) {
+    const auto* message = inline_errors.if_contains(field);
+    return message != nullptr ? std::string(message->as_string()) : std::string();
+  };
+  auto typed_value = [&](const std::string& field) {
+    auto it = typed.find(field);
+    return it == typed.end() ? std::string() : it->second;
+  };
+  model["errors"] = shown.at("errors");
+  const web::Principal& who = *context.user;
+  const bool staff = web::is_agency_role(who.role) && who.agency_code == b.agency;
+  web::TextInputOptions reference_options;
+  reference_options.width = "medium";
+  reference_options.spellcheck = false;
+  if (staff && b.status == BillStatus::awaiting) {
+    std::vector<web::Choice> methods{{"cash", t.text(locale, "payments.counter.cash"), ""},
+                                     {"cheque", t.text(locale, "payments.counter.cheque"), ""},
+                                     {"card", t.text(locale, "payments.counter.card"), ""}};
+    model["counter"] = json::object{
+        {"action_path", "/bills/" + b.public_id + "/counter-payment"},
+        {"confirm_label", t.format(locale, "payments.counter.confirm_amount", {{"amount", total}})},
+        {"method", web::radios({"method", t.text(locale, "payments.counter.method_label"), "",
+                                error_of("method")},
+                               methods, typed_value("method"))},
+        {"reference",
+         web::text_input({"reference", t.text(locale, "payments.counter.reference_label"),
+                          t.text(locale, "payments.counter.reference_hint"), error_of("reference")},
+                         typed_value("reference"), reference_options)},
+        {"amount_error", error_of("amount")}};
+  }
+  if (staff && who.role == web::Role::supervisor && view.receipt &&
+      view.receipt->cancelled_at == 0) {
+    model["cancel_receipt"] = json::object{
+        {"action_path", "/bills/" + b.public_id + "/receipt-cancellation"},
+        {"reason",
+         web::textarea({"reason", t.text(locale, "payments.receipt.reason_label"),
+                        t.text(locale, "payments.receipt.reason_hint"), error_of("reason")},
+                       typed_value("reason"), 3)}};
+  }
+  if (request.query_param("paid")) {
+    model["banner"] = web::notification_banner(web::BannerKind::success,
+                                               t.text(locale, "payments.counter.done_title"),
+                                               t.text(locale, "payments.counter.done"));
+  } else if (request.query_param("cancelled")) {
+    model["banner"] = web::notification_banner(web::BannerKind::success,
+                                               t.text(locale, "payments.receipt.cancelled_title"),
+                                               t.text(locale, "payments.receipt.cancelled"));
+  }
+  return renderer_.page(request, context, "payments/bill", std::move(model), status);
 }
 
 Result<web::Response> PaymentHandlers::api_bill(const web::Request& request,
@@ -198,20 +337,38 @@ Result<web::Response> PaymentHandlers::api_bill(const web::Request& request,
       {"barcode", view.barcode},
       {"created_at", web::iso_date_time(b.created_at)}};
   if (b.paid_at > 0) out["paid_at"] = web::iso_date_time(b.paid_at);
+  if (view.receipt) {
+    PRATU_TRY(receipt, receipt_json(*view.receipt, std::nullopt));
+    out["receipt"] = std::move(receipt);
+  }
   return web::Response::json(json::serialize(out));
 }
 
 Result<web::Response> PaymentHandlers::confirmation(const web::Request& request,
                                                     web::RequestContext& /*context*/) {
+  // An address that keeps failing to authenticate is refused before any work: a bank signs
+  // every confirmation, so failures are someone guessing, or a bank misconfigured.
+  if (const auto wait = failed_auth_.waiting(request.remote_address)) {
+    return Error{ErrorCode::rate_limited,
+                 "payments.confirmation.too_many_failures",
+                 "",
+                 {},
+                 static_cast<int>(wait)};
+  }
   auto result = confirmations_.receive(request.path_param("bank"), request.header(kTimestampHeader),
                                        request.header(kSignatureHeader), request.body);
   if (!result) {
+    if (result.error().code == ErrorCode::unauthorized ||
+        result.error().code == ErrorCode::not_found) {
+      (void)failed_auth_.take(request.remote_address);
+    }
     // The bank's own words for what is wrong, as the problem's code (docs/bank-webhook.md).
     return result.error();
   }
   json::object out{{"status", std::string(confirmation_outcome_key(result->outcome))}};
   if (!result->reason.empty()) out["reason"] = result->reason;
   if (!result->bill.empty()) out["bill"] = result->bill;
+  if (!result->receipt.empty()) out["receipt"] = result->receipt;
   // Held for reconciliation: accepted, not applied.
   const int status = result->outcome == ConfirmationOutcome::held ? 202 : 200;
   return web::Response::json(json::serialize(out), status);
@@ -259,6 +416,124 @@ Result<web::Response> PaymentHandlers::resolve(const web::Request& request,
   }
   PRATU_TRY(resolved, statements_.resolve(*context.user, *line, resolution));
   return web::Response::json(json::serialize(statement_line_json(resolved)));
+}
+
+namespace {
+
+// The amount a cashier typed, in baht ("1,500.00", "1500" or "1500.5"), as satang.
+std::optional<std::int64_t> typed_satang(std::string_view text) {
+  std::string digits;
+  for (char ch : text) {
+    if (ch == ',' || ch == ' ') continue;
+    digits += ch;
+  }
+  const auto dot = digits.find('.');
+  const std::string whole = digits.substr(0, dot);
+  std::string fraction = dot == std::string::npos ? "" : digits.substr(dot + 1);
+  if (whole.empty() || whole.size() > 12 || fraction.size() > 2) return std::nullopt;
+  fraction.resize(2, '0');
+  std::int64_t out = 0;
+  for (char ch : whole + fraction) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    out = out * 10 + (ch - '0');
+  }
+  return out;
+}
+
+std::string body_text(const json::object* body, std::string_view key) {
+  const auto* v = body != nullptr ? body->if_contains(key) : nullptr;
+  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+json::object receipt_result_json(const Receipt& r) {
+  json::object out{{"number", r.number},
+                   {"amount_satang", r.amount_satang},
+                   {"fiscal_year", r.fiscal_year},
+                   {"book", r.book},
+                   {"cancelled", r.cancelled_at != 0}};
+  if (r.cancelled_at != 0) {
+    out["cancelled_at"] = web::iso_date_time(r.cancelled_at);
+    out["cancel_reason"] = r.cancel_reason;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<web::Response> PaymentHandlers::counter_payment(const web::Request& request,
+                                                       web::RequestContext& context) {
+  auto form = web::Form::parse(request);
+  if (!form) return renderer_.error_page(request, context, 400);
+  const std::string bill(request.path_param("bill"));
+  PRATU_TRY(view, bills_.find_for(*context.user, bill));
+  CounterPayment payment;
+  payment.method = form->value("method");
+  payment.reference = form->value("reference");
+  // The form's amount is the bill's total, shown to the cashier; they confirm it was taken.
+  payment.amount_satang =
+      form->value("confirm_amount") == "1" ? view.bill.total_satang : std::int64_t{-1};
+  auto taken = desk_.take(*context.user, bill, payment);
+  if (!taken) {
+    if (taken.error().code != ErrorCode::invalid_input &&
+        taken.error().code != ErrorCode::conflict) {
+      return taken.error();
+    }
+    std::vector<FieldError> errors = taken.error().fields;
+    if (errors.empty()) errors.push_back({"method", taken.error().message_key});
+    PRATU_TRY(fresh, bills_.find_for(*context.user, bill));
+    return render_bill(request, context, fresh, errors,
+                       {{"method", payment.method}, {"reference", payment.reference}}, 422);
+  }
+  return web::Response::redirect("/bills/" + bill + "?paid=1");
+}
+
+Result<web::Response> PaymentHandlers::cancel_receipt_page(const web::Request& request,
+                                                           web::RequestContext& context) {
+  auto form = web::Form::parse(request);
+  if (!form) return renderer_.error_page(request, context, 400);
+  const std::string bill(request.path_param("bill"));
+  PRATU_TRY(view, bills_.find_for(*context.user, bill));
+  const std::string reason = form->value("reason");
+  if (!view.receipt) return Error::not_found("receipt of bill " + bill);
+  auto cancelled = desk_.cancel(*context.user, view.receipt->number, reason);
+  if (!cancelled) {
+    if (cancelled.error().code != ErrorCode::invalid_input &&
+        cancelled.error().code != ErrorCode::conflict) {
+      return cancelled.error();
+    }
+    std::vector<FieldError> errors = cancelled.error().fields;
+    if (errors.empty()) errors.push_back({"reason", cancelled.error().message_key});
+    return render_bill(request, context, view, errors, {{"reason", reason}}, 422);
+  }
+  return web::Response::redirect("/bills/" + bill + "?cancelled=1");
+}
+
+Result<web::Response> PaymentHandlers::api_counter_payment(const web::Request& request,
+                                                           web::RequestContext& context) {
+  PRATU_TRY(parsed, web::parse_json_body(request.body, {kCounterBody, 3}));
+  const auto* body = parsed.if_object();
+  CounterPayment payment;
+  payment.method = body_text(body, "method");
+  payment.reference = body_text(body, "reference");
+  const auto* amount = body != nullptr ? body->if_contains("amount_satang") : nullptr;
+  if (amount == nullptr || !amount->is_int64()) {
+    // Also as baht text, as a till writes it.
+    auto baht = typed_satang(body_text(body, "amount_baht"));
+    if (!baht) return Error::invalid({{"amount", "payments.counter.amount"}});
+    payment.amount_satang = *baht;
+  } else {
+    payment.amount_satang = amount->as_int64();
+  }
+  PRATU_TRY(receipt, desk_.take(*context.user, request.path_param("bill"), payment));
+  return web::Response::json(json::serialize(receipt_result_json(receipt)), 201);
+}
+
+Result<web::Response> PaymentHandlers::api_cancel_receipt(const web::Request& request,
+                                                          web::RequestContext& context) {
+  PRATU_TRY(parsed, web::parse_json_body(request.body, {kCounterBody, 3}));
+  PRATU_TRY(receipt, desk_.cancel(*context.user, request.path_param("receipt"),
+                                  body_text(parsed.if_object(), "reason")));
+  return web::Response::json(json::serialize(receipt_result_json(receipt)));
 }
 
 }  // namespace pratu::payments

@@ -10,8 +10,12 @@
 #include "domains/payments/bank_simulator.hpp"
 #include "domains/payments/bill_repository.hpp"
 #include "domains/payments/bill_service.hpp"
+#include "domains/payments/collection_handlers.hpp"
+#include "domains/payments/collections.hpp"
 #include "domains/payments/confirmation_service.hpp"
+#include "domains/payments/finance_pages.hpp"
 #include "domains/payments/payment_handlers.hpp"
+#include "domains/payments/receipt_book.hpp"
 #include "domains/payments/statement_import.hpp"
 #include "platform/billing.hpp"
 #include "platform/service_directory.hpp"
@@ -32,7 +36,13 @@ std::vector<platform::SettingsSection> PaymentsModule::settings() {
                  s.billers_file),
             integer("confirmation_window_seconds",
                     "How far a bank confirmation's timestamp may be from now, either way",
-                    s.confirmation_window_seconds, 30, 3600)},
+                    s.confirmation_window_seconds, 30, 3600),
+            integer("failed_confirmations_per_minute",
+                    "Confirmations one client address may send a minute that fail to authenticate "
+                    "(an unknown bank or a wrong signature) before it is refused with 429",
+                    s.failed_confirmations_per_minute, 1, 100000),
+            integer("failed_confirmations_burst", "... and at once", s.failed_confirmations_burst,
+                    1, 100000)},
            nullptr}};
 }
 
@@ -111,12 +121,15 @@ Result<void> PaymentsModule::prepare(platform::Shared& shared) {
   PRATU_TRY(billers, load_billers(settings_.billers_file));
   billers_ = std::move(billers);
   // A service whose workflow bills earns level 2's bill criterion: Pratu issues the bill and
-  // takes the bank's word that it was paid. (The e-receipt is earned once receipts are issued.)
-  // Its agency must have a collection account.
+  // takes the bank's word that it was paid; its agency must have a collection account. (The
+  // e-receipt is earned by the module that issues receipts signed.)
+  // Every payment gets a receipt, which the documents module issues signed.
+  PRATU_CHECK(shared.services.offer<platform::ReceiptSource>(name(), receipts_));
   const auto* paid_bills = shared.services.find<platform::PaidBills>();
   const auto* directory = shared.services.find<platform::ServiceDirectory>();
   if (paid_bills == nullptr || directory == nullptr) return ok();
   std::string problems;
+  std::vector<std::string> receipted;
   for (const auto& billing : paid_bills->billing_services()) {
     const platform::ServiceInfo* service = directory->service(billing.service);
     if (service == nullptr) continue;
@@ -127,7 +140,9 @@ Result<void> PaymentsModule::prepare(platform::Shared& shared) {
       continue;
     }
     shared.earned.earn(billing.service, "bill_payment", name());
+    receipted.push_back(billing.service);
   }
+  receipts_.set_services(std::move(receipted));
   if (!problems.empty()) {
     return Error{ErrorCode::invalid_input, "errors.invalid_input", std::move(problems), {}, 0};
   }
@@ -143,9 +158,18 @@ Result<void> PaymentsModule::start(platform::Shared& shared) {
       std::chrono::seconds(settings_.confirmation_window_seconds));
   statements_ =
       std::make_unique<StatementImports>(shared.db, shared.clock, billers_, shared.services);
+  desk_ = std::make_unique<ReceiptDesk>(shared.db, shared.clock, shared.services);
+  collections_ = std::make_unique<CollectionReports>(shared.db, shared.clock);
   if (shared.renderer != nullptr) {
-    handlers_ = std::make_unique<PaymentHandlers>(*bills_, *confirmations_, *statements_,
-                                                  *directory, *shared.renderer);
+    collection_handlers_ =
+        std::make_unique<CollectionHandlers>(*collections_, *directory, *shared.renderer);
+    finance_pages_ = std::make_unique<FinancePages>(*statements_, *shared.renderer);
+  }
+  if (shared.renderer != nullptr) {
+    handlers_ = std::make_unique<PaymentHandlers>(
+        *bills_, *confirmations_, *statements_, *desk_, *directory, shared.services,
+        *shared.renderer, shared.clock, settings_.failed_confirmations_per_minute,
+        settings_.failed_confirmations_burst);
   }
   return ok();
 }
@@ -160,6 +184,15 @@ Result<std::string> PaymentsModule::seed_demo(platform::Shared& shared) {
       "Bank simulator connected (code sim): pay a bill with `pratu bank-simulator pay <bill>`\n");
 }
 
-web::Routes PaymentsModule::routes() { return handlers_ ? handlers_->routes() : web::Routes{}; }
+web::Routes PaymentsModule::routes() {
+  web::Routes r = handlers_ ? handlers_->routes() : web::Routes{};
+  if (collection_handlers_) {
+    for (auto& route : collection_handlers_->routes()) r.push_back(std::move(route));
+  }
+  if (finance_pages_) {
+    for (auto& route : finance_pages_->routes()) r.push_back(std::move(route));
+  }
+  return r;
+}
 
 }  // namespace pratu::payments

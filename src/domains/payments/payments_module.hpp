@@ -11,19 +11,25 @@
 #include <string>
 
 #include "domains/payments/billers.hpp"
+#include "domains/payments/receipt_book.hpp"
 #include "platform/module.hpp"
 
 namespace pratu::payments {
 
 class BillService;
+class CollectionHandlers;
+class CollectionReports;
 class ConfirmationService;
+class FinancePages;
 class PaymentHandlers;
 class StatementImports;
 
 /// The `payments` configuration section.
 struct PaymentsSettings {
   std::string billers_file = "config/billers.yaml";
-  int confirmation_window_seconds = 300;  // how far a confirmation's timestamp may be from now
+  int confirmation_window_seconds = 300;     // how far a confirmation's timestamp may be from now
+  int failed_confirmations_per_minute = 30;  // failed authentications one address may send
+  int failed_confirmations_burst = 20;
 };
 
 class PaymentsModule final : public platform::Module {
@@ -46,6 +52,11 @@ class PaymentsModule final : public platform::Module {
   std::unique_ptr<ConfirmationService> confirmations_;
   std::unique_ptr<StatementImports> statements_;
   std::unique_ptr<PaymentHandlers> handlers_;
+  std::unique_ptr<CollectionReports> collections_;
+  std::unique_ptr<CollectionHandlers> collection_handlers_;
+  std::unique_ptr<FinancePages> finance_pages_;
+  ReceiptBook receipts_;
+  std::unique_ptr<ReceiptDesk> desk_;
   // pratu bank-simulator pay
   std::string simulate_bill_;
   std::string simulate_url_;

@@ -5,6 +5,7 @@
 #include "common/civil_date.hpp"
 #include "crypto/digest.hpp"
 #include "domains/payments/bill_repository.hpp"
+#include "domains/payments/receipt_book.hpp"
 #include "domains/payments/statement_file.hpp"
 #include "platform/billing.hpp"
 #include "platform/notices.hpp"
@@ -67,28 +68,28 @@ Result<void> pay_by_statement(storage::Connection& c, const Bill& bill, std::int
                               std::int64_t paid_at, const std::string& channel,
                               const std::string& bank, std::int64_t now,
                               platform::PaidBills* paid_bills) {
-  if (paid_bills == nullptr) return Error::unavailable("payments: no module moves applications");
   PRATU_TRY(marked, repository::mark_paid(c, bill.id, now));
   if (!marked) {
     return Error{
         ErrorCode::conflict, "payments.exceptions.changed", "bill " + bill.public_id, {}, 0};
   }
   repository::Payment payment;
-  payment.bill_id = bill.id;
   payment.amount_satang = amount;
   payment.paid_at = paid_at;
-  payment.recorded_at = now;
   payment.channel = channel;
   payment.source = "statement";
   payment.bank = bank;
-  PRATU_CHECK(repository::insert_payment(c, payment));
-  boost::json::object told{{"user_id", bill.holder_user_id}, {"application", bill.application},
-                           {"reference", bill.reference},    {"service", bill.service},
-                           {"bill", bill.public_id},         {"amount_satang", bill.total_satang}};
-  PRATU_CHECK(platform::notify(c, "payments.paid", told, now, platform::kPortalOnly));
-  PRATU_TRY(moved, paid_bills->paid(c, bill.application, bill.state, now));
-  (void)moved;  // an application no longer in the billing state stays where it is
+  PRATU_CHECK(settle(c, bill, std::move(payment), paid_bills, now));
   return ok();
+}
+
+// How a member of staff is named on the agency's pages: their name, else their email (as
+// accounts' display name); empty when the person is no longer recorded.
+std::string staff_name(const std::string& given, const std::string& family,
+                       const std::string& email) {
+  if (given.empty() && family.empty()) return email;
+  if (given.empty() || family.empty()) return given + family;
+  return given + " " + family;
 }
 
 Error statement_refused(const StatementError& e) {
@@ -215,6 +216,71 @@ Result<StatementImportView> StatementImports::find(const web::Principal& who, st
     return Error::not_found("statement import " + std::to_string(id));
   }
   return std::move(*found);
+}
+
+Result<std::vector<StatementImportSummary>> StatementImports::recent(const web::Principal& who,
+                                                                     int limit) {
+  std::vector<StatementImportSummary> out;
+  if (!web::is_agency_role(who.role) || who.agency_code.empty() || limit <= 0) return out;
+  PRATU_CHECK(db_.read([&](storage::Connection& c) -> Result<void> {
+    PRATU_TRY(rows, c.query("SELECT i.id, i.imported_at, u.given_name, u.family_name, u.email, "
+                            "i.bank_code, i.company_account, i.line_count, i.credit_satang, "
+                            "(SELECT COUNT(*) FROM statement_lines l WHERE l.import_id = i.id AND "
+                            "l.outcome = 'matched'), "
+                            "(SELECT COUNT(*) FROM statement_lines l WHERE l.import_id = i.id AND "
+                            "l.outcome = 'paid'), i.exceptions, "
+                            "(SELECT COUNT(*) FROM statement_lines l WHERE l.import_id = i.id AND "
+                            "l.outcome = 'exception' AND l.resolution IS NULL) "
+                            "FROM statement_imports i LEFT JOIN users u ON u.id = i.imported_by "
+                            "WHERE i.agency = $1 ORDER BY i.imported_at DESC, i.id DESC LIMIT " +
+                                std::to_string(limit),
+                            {who.agency_code}));
+    for (const Row& r : rows) {
+      StatementImportSummary s;
+      s.id = r.int64(0);
+      s.imported_at = r.int64(1);
+      s.imported_by = staff_name(r.text(2), r.text(3), r.text(4));
+      s.bank_code = r.text(5);
+      s.company_account = r.text(6);
+      s.line_count = r.int64(7);
+      s.credit_satang = r.int64(8);
+      s.matched = r.int64(9);
+      s.paid = r.int64(10);
+      s.exceptions = r.int64(11);
+      s.open_exceptions = r.int64(12);
+      out.push_back(std::move(s));
+    }
+    return ok();
+  }));
+  return out;
+}
+
+Result<std::vector<SettledLineView>> StatementImports::recently_settled(const web::Principal& who,
+                                                                        int limit) {
+  std::vector<SettledLineView> out;
+  if (!web::is_agency_role(who.role) || who.agency_code.empty() || limit <= 0) return out;
+  PRATU_CHECK(db_.read([&](storage::Connection& c) -> Result<void> {
+    PRATU_TRY(
+        rows,
+        c.query(std::string("SELECT ") + kLineColumns +
+                    ", l.resolution_note, u.given_name, u.family_name, u.email, l.resolved_at "
+                    "FROM statement_lines l JOIN statement_imports i ON i.id = "
+                    "l.import_id LEFT JOIN bills b ON b.id = l.bill_id LEFT JOIN users "
+                    "u ON u.id = l.resolved_by WHERE i.agency = $1 AND l.resolution "
+                    "IS NOT NULL ORDER BY l.resolved_at DESC, l.id DESC LIMIT " +
+                    std::to_string(limit),
+                {who.agency_code}));
+    for (const Row& r : rows) {
+      SettledLineView s;
+      s.line = line_of(r);
+      s.note = r.text(13);
+      s.resolved_by = staff_name(r.text(14), r.text(15), r.text(16));
+      s.resolved_at = r.int64(17);
+      out.push_back(std::move(s));
+    }
+    return ok();
+  }));
+  return out;
 }
 
 Result<std::vector<StatementLineView>> StatementImports::open_exceptions(

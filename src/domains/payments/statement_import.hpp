@@ -54,6 +54,29 @@ struct StatementImportView {
   std::vector<StatementLineView> lines;
 };
 
+/// One import as the agency's list shows it: no lines, who imported it, its lines by outcome.
+struct StatementImportSummary {
+  std::int64_t id = 0;
+  std::int64_t imported_at = 0;
+  std::string imported_by;  // their name, else their email; empty when no longer recorded
+  std::string bank_code;
+  std::string company_account;
+  std::int64_t line_count = 0;
+  std::int64_t credit_satang = 0;
+  std::int64_t matched = 0;          // outcome matched
+  std::int64_t paid = 0;             // outcome paid
+  std::int64_t exceptions = 0;       // outcome exception
+  std::int64_t open_exceptions = 0;  // of those, not yet settled
+};
+
+/// An exception line once settled: how, why, by whom and when.
+struct SettledLineView {
+  StatementLineView line;
+  std::string note;
+  std::string resolved_by;  // their name, else their email; empty when no longer recorded
+  std::int64_t resolved_at = 0;
+};
+
 class StatementImports {
  public:
   StatementImports(storage::Database& db, const Clock& clock, const Billers& billers,
@@ -65,6 +88,10 @@ class StatementImports {
   Result<StatementImportView> import(const web::Principal& who, std::string_view bytes);
   /// Import `id` with its lines, if it is `who`'s agency's.
   Result<StatementImportView> find(const web::Principal& who, std::int64_t id);
+  /// `who`'s agency's most recent imports, newest first, at most `limit`.
+  Result<std::vector<StatementImportSummary>> recent(const web::Principal& who, int limit = 50);
+  /// `who`'s agency's settled exception lines, most recently settled first, at most `limit`.
+  Result<std::vector<SettledLineView>> recently_settled(const web::Principal& who, int limit = 50);
   /// The agency's lines still waiting for an officer, oldest first.
   Result<std::vector<StatementLineView>> open_exceptions(const web::Principal& who);
 

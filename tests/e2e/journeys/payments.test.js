@@ -4,7 +4,10 @@
 // opens the bill from the application: the lines, the total in figures and in Thai words, Ref. 1
 // and a Thai QR code, which zbarimg reads back as the bill's payload. The bank simulator pays
 // it, as a bank confirms a payment, and says so again: the second is a duplicate. The bill now
-// says paid, and the application has moved on by itself to "Tax paid".
+// says paid, and the application has moved on by itself to "Tax paid". The bill then shows its
+// receipt, numbered per agency, fiscal year and book, and the signed PDF checks valid at /verify.
+// The BMA's supervisor imports the simulator's statement file for the day, which matches the
+// payment, and sees the day's collections as a chart, a table and a CSV file.
 // axe-core checks every page on the way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +19,8 @@ import YAML from 'yaml';
 import {
   apiToken, draftOf, exampleAnswers, registerApplicant, signIn, submitApplication, walletPicture,
 } from '../lib/applicants.js';
-import { baseUrl, launchBrowser, Tab } from '../lib/browser.js';
+import { bankSimulator, bankStatement } from '../lib/bank_simulator.js';
+import { launchBrowser, Tab } from '../lib/browser.js';
 import { stepsOf } from '../lib/journey.js';
 import { repoRoot, t } from '../lib/locales.js';
 
@@ -32,6 +36,7 @@ const transition = (id) => workflow.transitions.find((s) => s.id === id);
 
 // The demo officer of the agency (src/domains/accounts: demo_officer_email, kDemoOfficerPassword).
 const officerAccount = { email: `officer.${agency}@demo.pratu.example`, password: 'pratu-demo-officer' };
+const supervisorAccount = { email: `supervisor.${agency}@demo.pratu.example`, password: 'pratu-demo-officer' };
 
 // Two signs, and their tax at the catalogue's rates per started 500 cm²: a Thai-only sign of
 // 100 × 150 cm is 30 units at 5 baht, 150, raised to the minimum of 200; a mixed one of
@@ -41,56 +46,6 @@ const signs = [
   { sign_type: 'type2', width_cm: 200, height_cm: 300, fee: 'mixed', amount: '6,240.00' },
 ];
 const total = { figures: '6,440.00', payload: '6440.00', words: 'หกพันสี่ร้อยสี่สิบบาทถ้วน' };
-
-/** The pratu serving BASE_URL, as server.sh started it: its binary, directory, options and environment. */
-function servingProcess() {
-  const port = Number(new URL(baseUrl()).port);
-  // The listening socket (state 0A) on that port, then the process holding it.
-  const inodes = new Set();
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6'].filter((f) => fs.existsSync(f))) {
-    for (const line of fs.readFileSync(table, 'utf8').split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f.length > 9 && f[3] === '0A' && parseInt(f[1].split(':')[1], 16) === port) inodes.add(`socket:[${f[9]}]`);
-    }
-  }
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    let fds;
-    try {
-      fds = fs.readdirSync(`/proc/${pid}/fd`);
-    } catch {
-      continue;  // gone, or not ours to read
-    }
-    const holds = fds.some((fd) => {
-      try {
-        return inodes.has(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
-      } catch {
-        return false;
-      }
-    });
-    if (!holds) continue;
-    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
-    const cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
-    const env = Object.fromEntries(fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean)
-      .map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]));
-    const option = (name) => {
-      const at = argv.indexOf(name);
-      if (at >= 0) return argv[at + 1];
-      return argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
-    };
-    const shared = ['--config', '--database'].flatMap((name) => (option(name) ? [name, option(name)] : []));
-    return { binary: path.resolve(cwd, argv[0]), cwd, env, shared };
-  }
-  throw new Error(`no process of ours listens on port ${port} (${baseUrl()})`);
-}
-
-/** `pratu bank-simulator pay BILL --url BASE_URL ...` run as the server runs: its output and exit status. */
-function bankSimulator(bill, ...options) {
-  const server = servingProcess();
-  const args = ['bank-simulator', 'pay', bill, '--url', baseUrl(), ...server.shared, ...options];
-  const run = spawnSync(server.binary, args, { cwd: server.cwd, env: server.env, encoding: 'utf8', timeout: 60000 });
-  return { status: run.status, stdout: run.stdout ?? '', said: `${server.binary} ${args.join(' ')}: ` +
-    `exit ${run.status}, stdout ${JSON.stringify(run.stdout)}, stderr ${JSON.stringify(run.stderr)}${run.error ?? ''}` };
-}
 
 /** What zbarimg reads in a PNG image. */
 function zbarimg(png) {
@@ -154,6 +109,8 @@ for (const javaScriptEnabled of [true, false]) {
   test(`a signboard tax is billed, paid by the bank and the application moves on, with JavaScript ${mode}`, async (journey) => {
     const applicantTab = await Tab.open(browser, { javaScriptEnabled });
     const officerTab = await Tab.open(browser, { javaScriptEnabled });
+    const supervisorTab = await Tab.open(browser, { javaScriptEnabled });
+    const supervisor = supervisorTab.page;
     const you = applicantTab.page;
     const officer = officerTab.page;
     const step = stepsOf(journey);
@@ -163,6 +120,8 @@ for (const javaScriptEnabled of [true, false]) {
     let reference;
     let billPath;
     let ref1;
+    let receiptNumber;
+    let receiptPdf;
 
     const press = async (page, locator) => {
       await locator.click();
@@ -305,7 +264,9 @@ for (const javaScriptEnabled of [true, false]) {
       });
 
       await step('the bank pays it: Pratu records the confirmation', async () => {
-        const paid = bankSimulator(ref1, '--transaction', transaction);
+        // By the bill's id: Ref. 1 is unique per biller only, and other agencies' bills of the
+        // same run may have the same one.
+        const paid = bankSimulator(billPath.split('/').pop(), '--transaction', transaction);
         assert.equal(paid.status, 0, paid.said);
         const line = paid.stdout.split('\n').find((l) => l.startsWith('200 '));
         assert.ok(line, paid.said);
@@ -313,7 +274,7 @@ for (const javaScriptEnabled of [true, false]) {
       });
 
       await step('the bank sends the same confirmation again: a duplicate, nothing more', async () => {
-        const again = bankSimulator(ref1, '--transaction', transaction);
+        const again = bankSimulator(billPath.split('/').pop(), '--transaction', transaction);
         assert.equal(again.status, 0, again.said);
         const line = again.stdout.split('\n').find((l) => l.startsWith('200 '));
         assert.ok(line, again.said);
@@ -344,6 +305,43 @@ for (const javaScriptEnabled of [true, false]) {
         await applicantTab.audit();
       });
 
+      await step('the bill shows its receipt once signed: numbered per agency, fiscal year and book', async () => {
+        await applicantTab.goto(billPath);
+        for (let i = 0; i < 60 && await you.locator('a[data-receipt-download]').count() === 0; i++) {
+          await you.waitForTimeout(500);
+          await applicantTab.goto(billPath);
+        }
+        const receipt = you.locator('[data-receipt]');
+        assert.equal(await receipt.count(), 1, await main(you));
+        receiptNumber = await receipt.getAttribute('data-receipt');
+        assert.match(receiptNumber, /^BMA-\d{4}-001-\d{6}$/);
+        assert.equal(await receipt.getAttribute('data-receipt-status'), 'valid');
+        assert.equal(await text(you.locator('[data-receipt-number]')), receiptNumber);
+        const open = you.locator('a[data-receipt-download]');
+        assert.equal(await text(open), t('th', 'payments.receipt.download'));
+        const file = await you.request.get(new URL(await open.getAttribute('href'), you.url()).href);
+        assert.equal(file.status(), 200);
+        assert.match(file.headers()['content-type'], /^application\/pdf\b/);
+        receiptPdf = await file.body();
+        assert.equal(receiptPdf.subarray(0, 5).toString('latin1'), '%PDF-', 'the receipt is not a PDF');
+        await applicantTab.audit();
+      });
+
+      await step('the receipt checks at /verify: signed, unchanged, a valid receipt', async () => {
+        await applicantTab.goto('/verify');
+        assert.equal(applicantTab.status(), 200);
+        const upload = you.locator('form[data-verify-file]');
+        await upload.locator('input[type=file][name="file"]').setInputFiles(
+          { name: `${receiptNumber}.pdf`, mimeType: 'application/pdf', buffer: receiptPdf });
+        await press(you, upload.getByRole('button', { name: t('th', 'documents.verify.check_file'), exact: true }));
+        assert.equal(applicantTab.status(), 200, await main(you));
+        const outcome = you.locator('[data-file-result]');
+        assert.equal(await outcome.getAttribute('data-outcome'), 'valid', await main(you));
+        assert.equal(await outcome.locator('[data-document-state]').getAttribute('data-document-state'), 'valid');
+        assert.equal(await text(outcome.locator('[data-number]')), receiptNumber);
+        await applicantTab.audit();
+      });
+
       await step('the officer\'s page of the application says tax paid too', async () => {
         await officerTab.goto(`/agency/applications/${id}`);
         assert.equal(officerTab.status(), 200);
@@ -351,8 +349,47 @@ for (const javaScriptEnabled of [true, false]) {
         await billSection(officer, 'paid');
         await officerTab.audit();
       });
+      await step('the BMA\'s supervisor imports the bank\'s statement: the payment is matched', async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pratu-e2e-statement-'));
+        try {
+          const file = path.join(dir, 'statement.txt');
+          const written = bankStatement(agency, file);
+          assert.equal(written.status, 0, written.said);
+          await supervisorTab.goto('/agency/statements');
+          assert.match(supervisor.url(), /\/login\?next=/);
+          await signIn(supervisorTab, supervisorAccount.email, supervisorAccount.password);
+          assert.match(supervisor.url(), /\/agency\/statements$/);
+          await supervisorTab.audit();
+          const upload = supervisor.locator('form[data-statement-upload]');
+          await upload.locator('input[type=file]').setInputFiles(file);
+          await press(supervisor, upload.getByRole('button', { name: t('th', 'payments.imports.import'), exact: true }));
+          assert.equal(supervisorTab.status(), 200, await main(supervisor));
+          assert.match(supervisor.url(), /\/agency\/statements\/\d+/);
+          const line = supervisor.locator('[data-lines] tr[data-line]').filter({ hasText: ref1 });
+          assert.equal(await line.count(), 1, await main(supervisor));
+          assert.equal(await line.getAttribute('data-outcome'), 'matched');
+          await supervisorTab.audit();
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      });
+
+      await step('the supervisor sees the day\'s collections as a chart and a table', async () => {
+        await supervisorTab.goto('/agency/collections');
+        assert.equal(supervisorTab.status(), 200, await main(supervisor));
+        assert.equal(await supervisor.locator('[data-collections-days] svg[role="img"]').count(), 1, await main(supervisor));
+        const row = supervisor.locator(`[data-collections-services] tr[data-service="${slug}"]`);
+        assert.ok(await row.count() >= 1, await main(supervisor));
+        const csv = supervisor.locator('a[data-collections-csv]');
+        const download = await supervisor.request.get(new URL(await csv.getAttribute('href'), supervisor.url()).href);
+        assert.equal(download.status(), 200);
+        assert.ok((await download.text()).includes(`,${slug},`), 'the CSV has no line for the service');
+        await supervisorTab.audit();
+      });
+
     } finally {
       await officerTab.close();
+      await supervisorTab.close();
       await applicantTab.close();
     }
   });

@@ -1,0 +1,272 @@
+#include "domains/payments/receipt_book.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <cctype>
+#include <cstdio>
+
+#include "common/civil_date.hpp"
+#include "common/unicode_text.hpp"
+#include "platform/issued_documents.hpp"
+#include "platform/notices.hpp"
+#include "platform/outbox.hpp"
+#include "web/access.hpp"
+
+namespace pratu::payments {
+
+namespace {
+
+using storage::Row;
+using storage::Value;
+
+constexpr const char* kReceiptColumns =
+    "id, number, payment_id, bill_id, agency, fiscal_year, book, amount_satang, issued_at, "
+    "cancelled_at, cancel_reason";
+
+Receipt receipt_of(const Row& r) {
+  Receipt out;
+  out.id = r.int64(0);
+  out.number = r.text(1);
+  out.payment_id = r.int64(2);
+  out.bill_id = r.int64(3);
+  out.agency = r.text(4);
+  out.fiscal_year = static_cast<int>(r.int64(5));
+  out.book = r.text(6);
+  out.amount_satang = r.int64(7);
+  out.issued_at = r.int64(8);
+  out.cancelled_at = r.int64(9);
+  out.cancel_reason = r.text(10);
+  return out;
+}
+
+Result<std::optional<Receipt>> one_receipt(storage::Connection& c, const char* where,
+                                           std::vector<Value> params) {
+  PRATU_TRY(row,
+            c.query_one(std::string("SELECT ") + kReceiptColumns + " FROM receipts WHERE " + where,
+                        params));
+  if (!row) return std::optional<Receipt>{};
+  return std::optional<Receipt>(receipt_of(*row));
+}
+
+}  // namespace
+
+std::string_view receipt_book(std::string_view source) {
+  return source == "cashier" ? "002" : "001";
+}
+
+std::string receipt_number(std::string_view agency, int fiscal_year, std::string_view book,
+                           std::int64_t sequence) {
+  std::string out;
+  for (char ch : agency) out += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  char digits[32];
+  std::snprintf(digits, sizeof digits, "%06lld", static_cast<long long>(sequence));
+  return out + "-" + std::to_string(fiscal_year) + "-" + std::string(book) + "-" + digits;
+}
+
+Result<Receipt> settle(storage::Connection& c, const Bill& bill, repository::Payment payment,
+                       platform::PaidBills* paid_bills, std::int64_t now) {
+  if (paid_bills == nullptr) return Error::unavailable("payments: no module moves applications");
+  payment.bill_id = bill.id;
+  payment.recorded_at = now;
+  PRATU_TRY(payment_id, repository::insert_payment(c, payment));
+
+  // Numbered here, in the payment's transaction: a rolled-back payment takes no number.
+  Receipt receipt;
+  receipt.payment_id = payment_id;
+  receipt.bill_id = bill.id;
+  receipt.agency = bill.agency;
+  receipt.fiscal_year = thai_fiscal_year(thai_date(payment.paid_at));
+  receipt.book = std::string(receipt_book(payment.source));
+  // What the bill charged: money over it (an overpayment accepted) is settled apart.
+  receipt.amount_satang = bill.total_satang;
+  receipt.issued_at = now;
+  PRATU_TRY(sequence,
+            c.query_one("INSERT INTO receipt_sequences (agency, fiscal_year, book, last) "
+                        "VALUES ($1, $2, $3, 1) ON CONFLICT (agency, fiscal_year, book) "
+                        "DO UPDATE SET last = receipt_sequences.last + 1 RETURNING last",
+                        {receipt.agency, std::int64_t{receipt.fiscal_year}, receipt.book}));
+  if (!sequence) return Error::internal("receipt_sequences upsert returned no row");
+  receipt.number =
+      receipt_number(receipt.agency, receipt.fiscal_year, receipt.book, sequence->int64(0));
+  PRATU_TRY(id, c.query_one("INSERT INTO receipts (number, payment_id, bill_id, agency, "
+                            "fiscal_year, book, sequence, amount_satang, issued_at) VALUES ($1, "
+                            "$2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                            {receipt.number, payment_id, bill.id, receipt.agency,
+                             std::int64_t{receipt.fiscal_year}, receipt.book, sequence->int64(0),
+                             receipt.amount_satang, now}));
+  if (!id) return Error::internal("receipts insert returned no id");
+  receipt.id = id->int64(0);
+  PRATU_CHECK(platform::outbox::enqueue(
+      c, platform::kIssueReceiptTopic,
+      boost::json::serialize(boost::json::object{{"receipt", receipt.number}}), now));
+
+  boost::json::object told{{"user_id", bill.holder_user_id}, {"application", bill.application},
+                           {"reference", bill.reference},    {"service", bill.service},
+                           {"bill", bill.public_id},         {"amount_satang", bill.total_satang},
+                           {"receipt", receipt.number}};
+  PRATU_CHECK(platform::notify(c, "payments.paid", told, now, platform::kPortalOnly));
+  PRATU_TRY(moved, paid_bills->paid(c, bill.application, bill.state, now));
+  (void)moved;  // an application no longer in the billing state stays where it is
+  return receipt;
+}
+
+Result<std::optional<Receipt>> receipt_of_bill(storage::Connection& c, std::int64_t bill_id) {
+  return one_receipt(c, "bill_id = $1 ORDER BY id DESC LIMIT 1", {bill_id});
+}
+
+Result<std::optional<Receipt>> receipt_by_number(storage::Connection& c, std::string_view number) {
+  return one_receipt(c, "number = $1", {std::string(number)});
+}
+
+Result<Receipt> cancel_receipt(storage::Connection& c, std::string_view agency,
+                               std::string_view number, std::string_view reason,
+                               std::int64_t user_id, std::int64_t now) {
+  PRATU_TRY(found, receipt_by_number(c, number));
+  if (!found || found->agency != agency) {
+    return Error{ErrorCode::not_found, "payments.receipt.not_found", std::string(number), {}, 0};
+  }
+  PRATU_TRY(changed, c.execute("UPDATE receipts SET cancelled_at = $1, cancelled_by = $2, "
+                               "cancel_reason = $3 WHERE id = $4 AND cancelled_at IS NULL",
+                               {now, user_id == 0 ? Value{nullptr} : Value{user_id},
+                                std::string(reason), found->id}));
+  if (changed != 1) {
+    return Error{
+        ErrorCode::conflict, "payments.receipt.already_cancelled", std::string(number), {}, 0};
+  }
+  found->cancelled_at = now;
+  found->cancel_reason = std::string(reason);
+  return *found;
+}
+
+Result<platform::ReceiptContent> ReceiptBook::receipt(storage::Connection& c,
+                                                      std::string_view number) const {
+  PRATU_TRY(row,
+            c.query_one("SELECT r.number, r.fiscal_year, r.book, r.agency, r.amount_satang, "
+                        "r.cancelled_at, r.cancel_reason, b.public_id, p.paid_at, p.source, "
+                        "p.channel, p.bank, p.transaction_id, p.method_reference, u.given_name, "
+                        "u.family_name, u.national_id FROM receipts r "
+                        "JOIN payments p ON p.id = r.payment_id JOIN bills b ON b.id = r.bill_id "
+                        "LEFT JOIN users u ON u.id = b.holder_user_id WHERE r.number = $1",
+                        {std::string(number)}));
+  if (!row) {
+    return Error{ErrorCode::not_found, "payments.receipt.not_found", std::string(number), {}, 0};
+  }
+  PRATU_TRY(bill, repository::by_public_id(c, row->text(7)));
+  if (!bill) return Error::internal("receipt " + std::string(number) + " has no bill");
+  platform::ReceiptContent out;
+  out.number = row->text(0);
+  out.fiscal_year = static_cast<int>(row->int64(1));
+  out.book = row->text(2);
+  out.agency = row->text(3);
+  out.total_satang = row->int64(4);
+  out.cancelled = row->int64(5) != 0;
+  out.cancelled_at = row->int64(5);
+  out.cancel_reason = row->text(6);
+  out.bill = bill->public_id;
+  out.paid_at = row->int64(8);
+  out.source = row->text(9);
+  out.channel = row->text(10);
+  out.bank = row->text(11);
+  out.transaction_id = row->text(12).empty() ? row->text(13) : row->text(12);
+  std::string name = row->text(14);
+  if (!row->text(15).empty()) name += (name.empty() ? "" : " ") + row->text(15);
+  out.payer_name = std::move(name);
+  out.payer_id = row->text(16);
+  out.service = bill->service;
+  out.application_id = bill->application_id;
+  out.application = bill->application;
+  out.reference = bill->reference;
+  out.holder_user_id = bill->holder_user_id;
+  out.ref1 = bill->ref1;
+  out.ref2 = bill->ref2;
+  out.lines = bill->lines;
+  return out;
+}
+
+namespace {
+
+constexpr std::size_t kMaxReason = 500;
+constexpr std::size_t kMaxMethodReference = 40;
+
+bool is_staff_of(const web::Principal& who, std::string_view agency) {
+  return web::is_agency_role(who.role) && who.agency_code == agency;
+}
+
+}  // namespace
+
+Result<Receipt> ReceiptDesk::take(const web::Principal& who, std::string_view bill_id,
+                                  const CounterPayment& counter) {
+  std::vector<FieldError> problems;
+  if (counter.method != "cash" && counter.method != "cheque" && counter.method != "card") {
+    problems.push_back({"method", "payments.counter.method"});
+  }
+  auto reference = nfc_trimmed(counter.reference);
+  if (!reference || code_point_count(*reference) > kMaxMethodReference) {
+    problems.push_back({"reference", "payments.counter.reference_too_long"});
+  } else if (counter.method != "cash" && reference->empty()) {
+    problems.push_back({"reference", "payments.counter.reference_required"});
+  }
+  if (!problems.empty()) return Error::invalid(std::move(problems));
+  auto* paid_bills = services_.find<platform::PaidBills>();
+  const std::int64_t now = clock_.now_seconds();
+  Receipt out;
+  auto written = db_.write([&](storage::Connection& c) -> Result<void> {
+    PRATU_TRY(bill, repository::by_public_id(c, bill_id));
+    if (!bill || !is_staff_of(who, bill->agency)) {
+      return Error::not_found("bill " + std::string(bill_id));
+    }
+    if (counter.amount_satang != bill->total_satang) {
+      return Error::invalid({{"amount", "payments.counter.amount"}});
+    }
+    PRATU_TRY(marked, repository::mark_paid(c, bill->id, now));
+    if (!marked) {
+      return Error{ErrorCode::conflict, "payments.counter.not_awaiting", bill->public_id, {}, 0};
+    }
+    repository::Payment payment;
+    payment.amount_satang = counter.amount_satang;
+    payment.paid_at = now;
+    payment.channel = counter.method;
+    payment.source = "cashier";
+    payment.cashier_user_id = who.user_id;
+    payment.method_reference = *reference;
+    PRATU_TRY(receipt, settle(c, *bill, std::move(payment), paid_bills, now));
+    out = std::move(receipt);
+    return ok();
+  });
+  if (!written) return written.error();
+  return out;
+}
+
+Result<std::string> ReceiptDesk::agency_of(std::string_view number) {
+  PRATU_TRY(found, db_.read_value<std::optional<Receipt>>(
+                       [&](storage::Connection& c) { return receipt_by_number(c, number); }));
+  if (!found) return Error{ErrorCode::not_found, "payments.receipt.not_found", "", {}, 0};
+  return found->agency;
+}
+
+Result<Receipt> ReceiptDesk::cancel(const web::Principal& who, std::string_view number,
+                                    std::string_view reason) {
+  auto text = nfc_trimmed(reason);
+  if (!text || text->empty())
+    return Error::invalid({{"reason", "payments.receipt.reason_required"}});
+  if (code_point_count(*text) > kMaxReason) {
+    return Error::invalid({{"reason", "payments.receipt.reason_too_long"}});
+  }
+  if (!web::is_agency_role(who.role)) return Error::not_found("receipt");
+  auto* documents = services_.find<platform::IssuedDocuments>();
+  const std::int64_t now = clock_.now_seconds();
+  Receipt out;
+  auto written = db_.write([&](storage::Connection& c) -> Result<void> {
+    PRATU_TRY(cancelled, cancel_receipt(c, who.agency_code, number, *text, who.user_id, now));
+    // The signed file, if issued already, is marked cancelled in the same transaction; one
+    // still being drawn is issued cancelled.
+    if (documents != nullptr) PRATU_CHECK(documents->cancel_receipt(c, number, *text, now));
+    out = std::move(cancelled);
+    return ok();
+  });
+  if (!written) return written.error();
+  return out;
+}
+
+}  // namespace pratu::payments

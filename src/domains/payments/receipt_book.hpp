@@ -1,0 +1,121 @@
+#pragma once
+/// Receipts (docs/payments.md, "Receipts"; docs/adr/0027): every payment gets one, numbered in
+/// the transaction that records the payment, per agency, Thai fiscal year and book, with no gap
+/// and no repeat; the documents module issues it as a signed PDF/A-3 from the outbox under that
+/// number (platform::ReceiptSource). A receipt is never edited: a cancelled one keeps its
+/// number and says why.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "domains/payments/bill.hpp"
+#include "domains/payments/bill_repository.hpp"
+#include "platform/billing.hpp"
+#include "platform/receipts.hpp"
+#include "platform/services.hpp"
+#include "storage/database.hpp"
+#include "web/context.hpp"
+
+namespace pratu::payments {
+
+/// The receipt book of a payment's source: "001" for money through a bank (its confirmation or
+/// its statement), "002" for money taken at the agency's counter.
+std::string_view receipt_book(std::string_view source);
+
+/// A receipt's number: the agency's code in capitals, the fiscal year, the book and the
+/// sequence in six digits: "BMA-2570-001-000001".
+std::string receipt_number(std::string_view agency, int fiscal_year, std::string_view book,
+                           std::int64_t sequence);
+
+/// A receipt as the receipts table keeps it.
+struct Receipt {
+  std::int64_t id = 0;
+  std::string number;
+  std::int64_t payment_id = 0;
+  std::int64_t bill_id = 0;
+  std::string agency;
+  int fiscal_year = 0;
+  std::string book;
+  std::int64_t amount_satang = 0;
+  std::int64_t issued_at = 0;
+  std::int64_t cancelled_at = 0;  // 0: not cancelled
+  std::string cancel_reason;
+};
+
+/// Records the payment of `bill` (already marked paid in `c`'s transaction): the payment row,
+/// its receipt (numbered, and queued for the documents module to issue), the holder's notice,
+/// and the application's move out of the billing state through `paid_bills`. Returns the
+/// receipt.
+Result<Receipt> settle(storage::Connection& c, const Bill& bill, repository::Payment payment,
+                       platform::PaidBills* paid_bills, std::int64_t now);
+
+/// The receipt of bill `bill_id`, if it was paid.
+Result<std::optional<Receipt>> receipt_of_bill(storage::Connection& c, std::int64_t bill_id);
+/// The receipt numbered `number`.
+Result<std::optional<Receipt>> receipt_by_number(storage::Connection& c, std::string_view number);
+
+/// Cancels receipt `number` of `agency` with `reason`, by `user_id`, at `now`. not_found when
+/// the agency has no such receipt; conflict when it was cancelled already.
+Result<Receipt> cancel_receipt(storage::Connection& c, std::string_view agency,
+                               std::string_view number, std::string_view reason,
+                               std::int64_t user_id, std::int64_t now);
+
+/// What the documents module draws a receipt from.
+class ReceiptBook final : public platform::ReceiptSource {
+ public:
+  /// The services whose workflow bills (set while the modules prepare).
+  void set_services(std::vector<std::string> services) { services_billed_ = std::move(services); }
+
+  std::vector<std::string> receipted_services() const override { return services_billed_; }
+  Result<platform::ReceiptContent> receipt(storage::Connection& c,
+                                           std::string_view number) const override;
+
+ private:
+  std::vector<std::string> services_billed_;
+};
+
+}  // namespace pratu::payments
+
+namespace pratu::payments {
+
+/// A payment taken at the agency's counter, as the cashier records it.
+struct CounterPayment {
+  std::string method;     // "cash" | "cheque" | "card"
+  std::string reference;  // the cheque's number or the card slip's approval code; cash: empty
+  std::int64_t amount_satang = 0;  // what was taken: must be the bill's total
+};
+
+/// The agency's counter and finance side: a cashier (an officer or supervisor of the bill's
+/// agency) records money taken at the counter, which pays the bill and gets a receipt from
+/// book 002; a supervisor cancels a receipt with a reason, which verification then shows.
+class ReceiptDesk {
+ public:
+  /// `services` finds platform::PaidBills and platform::IssuedDocuments when they are needed.
+  ReceiptDesk(storage::Database& db, const Clock& clock, const platform::Services& services)
+      : db_(db), clock_(clock), services_(services) {}
+
+  /// Pays bill `bill` (its public id, awaiting, of `who`'s agency) at the counter. not_found
+  /// for a bill of another agency; invalid_input for a bad method, a missing reference or an
+  /// amount that is not the bill's total; conflict when it is no longer awaiting.
+  Result<Receipt> take(const web::Principal& who, std::string_view bill,
+                       const CounterPayment& payment);
+
+  /// The agency whose receipt `number` is; not_found when there is none.
+  Result<std::string> agency_of(std::string_view number);
+
+  /// Cancels receipt `number` of `who`'s agency with `reason` (1-500 characters).
+  Result<Receipt> cancel(const web::Principal& who, std::string_view number,
+                         std::string_view reason);
+
+ private:
+  storage::Database& db_;
+  const Clock& clock_;
+  const platform::Services& services_;
+};
+
+}  // namespace pratu::payments

@@ -1,0 +1,348 @@
+// Receipts end to end (docs/payments.md, "Receipts"; docs/adr/0027) through the real server on
+// SQLite and PostgreSQL: the bank's confirmation of a bill numbers a receipt in the payment's
+// transaction, the documents module issues it as a signed PDF/A-3 that real tools accept (with
+// the ETDA-shaped receipt XML inside and the total in the words npm's bahttext writes), anyone
+// checks it at /verify, the agency's supervisor cancels it and every check says so; a cashier
+// takes a payment at the counter from book 002; receipts of many payments at once are numbered
+// without a gap; and the sum of the receipts equals the sum of the statement's matched lines.
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/civil_date.hpp"
+#include "storage/database.hpp"
+#include "support/applicants.hpp"
+#include "support/bills.hpp"
+#include "support/http_client.hpp"
+#include "support/run_command.hpp"
+#include "support/temp_dir.hpp"
+#include "support/test_app.hpp"
+
+namespace pratu::test {
+namespace {
+
+namespace json = boost::json;
+
+const std::string kOfficerPassword = "pratu-demo-officer";
+const std::string kBmaOfficer = "officer.bma@demo.pratu.example";
+const std::string kBmaSupervisor = "supervisor.bma@demo.pratu.example";
+const std::string kDbdSupervisor = "supervisor.dbd@demo.pratu.example";
+const std::filesystem::path kReferenceDir = PRATU_SOURCE_DIR "/tests/reference";
+
+class ReceiptsIT : public AppTest {
+ protected:
+  void configure(app::Config& config) override { config.modules["documents.poll_seconds"] = "1"; }
+
+  // Runs `sql` against the test database and gives its first row's first column as text.
+  std::string scalar(const std::string& sql) {
+    std::string out;
+    auto opened = storage::open_database({.url = db_->url()});
+    EXPECT_TRUE(opened);
+    if (!opened) return out;
+    EXPECT_TRUE((*opened)->read([&](storage::Connection& c) -> Result<void> {
+      PRATU_TRY(row, c.query_one(sql));
+      if (row) out = row->is_null(0) ? std::string() : row->text(0);
+      return ok();
+    }));
+    return out;
+  }
+
+  // The bank simulator's confirmation of `bill` (its API view) for its total, paid now.
+  HttpResponse pay(const json::object& bill, const std::string& transaction) {
+    return pay_bill(app_->port(), simulator_secret(db_->url()), bill, transaction,
+                    std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count());
+  }
+
+  // The bill `bill` (its id) once its receipt's signed file is ready, as `token` sees it.
+  json::object with_receipt(const std::string& token, const std::string& bill) {
+    for (int i = 0; i < 200; ++i) {
+      auto shown = bearer_json(app_->port(), token, "GET", "/api/v1/bills/" + bill);
+      EXPECT_EQ(shown.status, 200) << shown.body;
+      auto body = json_object(shown);
+      if (const auto* r = body.if_contains("receipt");
+          r != nullptr && r->as_object().contains("download_url")) {
+        return body;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ADD_FAILURE() << "no receipt was issued for bill " << bill << " within 20 seconds";
+    return {};
+  }
+
+  // The receipt's signed file over the API, as its holder downloads it.
+  std::string download(const std::string& token, const std::string& number) {
+    const std::string url = "/api/v1/documents/" + number + "/file";
+    auto file = bearer_request(app_->port(), token, "GET", url);
+    EXPECT_EQ(file.status, 200) << url;
+    EXPECT_EQ(file.header("Content-Type"), "application/pdf");
+    return file.body;
+  }
+
+  json::object verify(const std::string& pdf) {
+    HttpClient anyone(app_->port());
+    auto answer =
+        anyone.request("POST", "/api/v1/verify", pdf, {{"Content-Type", "application/pdf"}});
+    EXPECT_EQ(answer.status, 200) << answer.body;
+    return json_object(answer);
+  }
+};
+
+// The field a refused request's problem names first; empty when it names none.
+std::string field_of(const HttpResponse& response) {
+  const auto problem = json_object(response);
+  const auto* errors = problem.if_contains("errors");
+  if (errors == nullptr || !errors->is_array() || errors->as_array().empty()) return {};
+  return std::string(errors->as_array()[0].at("field").as_string());
+}
+
+// The words npm's bahttext writes for `satang`.
+std::string bahttext(std::int64_t satang) {
+  TempDir dir;
+  const auto in = dir.write("amount.txt", std::to_string(satang) + "\n");
+  auto out = run_command(
+      "node " + shell_quoted(kReferenceDir / "baht_texts.js") + " < " + shell_quoted(in),
+      Stderr::dropped);
+  EXPECT_EQ(out.exit_code, 0) << "run bin/install-deps --test";
+  std::string words = out.output;
+  while (!words.empty() && (words.back() == '\n' || words.back() == '\r')) words.pop_back();
+  return words;
+}
+
+// The Thai fiscal year today falls in.
+int fiscal_year_now() {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  return thai_fiscal_year(thai_date(now));
+}
+
+TEST_P(ReceiptsIT, TheBanksConfirmationIssuesASignedReceiptThatAnyoneChecksAndTheAgencyCancels) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const std::string id = billed_application(app_->port(), applicant);
+  const auto bill = bill_of(app_->port(), applicant, id);
+  ASSERT_FALSE(bill.empty());
+  const std::string bill_id(bill.at("id").as_string());
+  const std::int64_t total = bill.at("total_satang").as_int64();
+
+  // Numbered in the payment's transaction: the bank hears the number in its answer.
+  auto paid = pay(bill, "TX-RECEIPT-1");
+  ASSERT_EQ(paid.status, 200) << paid.body;
+  const std::string number(json_object(paid).at("receipt").as_string());
+  const std::string expected = "BMA-" + std::to_string(fiscal_year_now()) + "-001-000001";
+  EXPECT_EQ(number, expected);
+
+  const auto shown = with_receipt(applicant, bill_id);
+  ASSERT_FALSE(shown.empty());
+  const auto& receipt = shown.at("receipt").as_object();
+  EXPECT_EQ(receipt.at("number").as_string(), number);
+  EXPECT_EQ(receipt.at("amount_satang").as_int64(), total);
+  EXPECT_EQ(receipt.at("status").as_string(), "valid");
+  const std::string pdf = download(applicant, number);
+
+  // Real tools accept it: signed over the whole file, PDF/A-3 structure, fonts embedded.
+  TempDir dir;
+  const auto file = dir.write("receipt.pdf", pdf);
+  auto sig = run_command("pdfsig -nocert " + shell_quoted(file));
+  EXPECT_NE(sig.output.find("Signature is Valid."), std::string::npos) << sig.output;
+  EXPECT_NE(sig.output.find("Total document signed"), std::string::npos) << sig.output;
+  EXPECT_EQ(run_command("qpdf --check " + shell_quoted(file)).exit_code, 0);
+  auto fonts = run_command("pdffonts " + shell_quoted(file));
+  EXPECT_EQ(fonts.output.find(" no "), std::string::npos) << fonts.output;
+
+  // The receipt's data inside, valid against its schema, its total in bahttext's words.
+  auto detached =
+      run_command("cd " + shell_quoted(dir.path()) + " && pdfdetach -saveall receipt.pdf");
+  ASSERT_EQ(detached.exit_code, 0) << detached.output;
+  auto valid = run_command("xmllint --noout --schema " PRATU_SOURCE_DIR
+                           "/docs/schemas/receipt/receipt-rsm.xsd " +
+                           shell_quoted(dir.path() / "pratu-receipt.xml"));
+  EXPECT_EQ(valid.exit_code, 0) << valid.output;
+  std::ifstream in(dir.path() / "pratu-receipt.xml");
+  const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(xml.find("<ram:ID>" + number + "</ram:ID>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<ram:TypeCode>T01</ram:TypeCode>"), std::string::npos) << xml;
+  const std::string words = bahttext(total);
+  ASSERT_FALSE(words.empty());
+  EXPECT_NE(xml.find(words), std::string::npos) << words << "\n" << xml;
+  auto text = run_command("pdftotext -raw " + shell_quoted(file) + " - | tr -d '\\n '");
+  EXPECT_NE(text.output.find(words), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find(number), std::string::npos) << text.output;
+
+  // Anyone checks the file: valid, a receipt, in Pratu's register.
+  auto checked = verify(pdf);
+  EXPECT_EQ(checked.at("outcome").as_string(), "valid");
+  EXPECT_EQ(checked.at("document").at("kind").as_string(), "receipt");
+  EXPECT_EQ(checked.at("document").at("status").as_string(), "valid");
+
+  // It is in the holder's documents, beside nothing else of theirs.
+  auto mine = json_object(bearer_json(app_->port(), applicant, "GET", "/api/v1/documents"));
+  bool listed = false;
+  for (const auto& d : mine.at("documents").as_array()) {
+    if (d.at("number").as_string() == number) listed = d.at("kind").as_string() == "receipt";
+  }
+  EXPECT_TRUE(listed);
+
+  // A receipt is not suspended or revoked like a licence; an officer may not cancel it, nor
+  // another agency's supervisor (who finds no such receipt); its own agency's supervisor does.
+  const auto officer = api_token(app_->port(), kBmaOfficer, kOfficerPassword);
+  auto revoke =
+      bearer_request(app_->port(), officer, "POST", "/api/v1/documents/" + number + "/status",
+                     R"({"action":"revoke","reason":"x"})");
+  EXPECT_EQ(revoke.status, 422) << revoke.body;
+  const std::string cancel_path = "/api/v1/agency/receipts/" + number + "/cancellation";
+  EXPECT_EQ(bearer_request(app_->port(), officer, "POST", cancel_path, R"({"reason":"x"})").status,
+            403);
+  const auto dbd = api_token(app_->port(), kDbdSupervisor, kOfficerPassword);
+  EXPECT_EQ(bearer_request(app_->port(), dbd, "POST", cancel_path, R"({"reason":"x"})").status,
+            404);
+  const auto supervisor = api_token(app_->port(), kBmaSupervisor, kOfficerPassword);
+  auto no_reason =
+      bearer_request(app_->port(), supervisor, "POST", cancel_path, R"({"reason":""})");
+  EXPECT_EQ(no_reason.status, 422) << no_reason.body;
+  EXPECT_EQ(field_of(no_reason), "reason") << no_reason.body;
+  auto cancelled = bearer_request(app_->port(), supervisor, "POST", cancel_path,
+                                  R"({"reason":"Refunded: paid twice"})");
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_TRUE(json_object(cancelled).at("cancelled").as_bool());
+  EXPECT_EQ(
+      bearer_request(app_->port(), supervisor, "POST", cancel_path, R"({"reason":"again"})").status,
+      409);
+
+  // Every check says so at once, and the file itself is never changed.
+  auto after = verify(pdf);
+  EXPECT_EQ(after.at("outcome").as_string(), "valid");
+  EXPECT_EQ(after.at("document").at("status").as_string(), "cancelled");
+  EXPECT_EQ(after.at("document").at("status_reason").as_string(), "Refunded: paid twice");
+  HttpClient visitor(app_->port());
+  auto page = visitor.request("GET", "/verify/" + number);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("data-state=\"cancelled\""), std::string::npos);
+  EXPECT_NE(page.body.find("Refunded: paid twice"), std::string::npos);
+  EXPECT_EQ(download(applicant, number), pdf);
+}
+
+TEST_P(ReceiptsIT, ACashierTakesThePaymentAtTheCounterFromBookTwo) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const std::string id = billed_application(app_->port(), applicant);
+  const auto bill = bill_of(app_->port(), applicant, id);
+  ASSERT_FALSE(bill.empty());
+  const std::string bill_id(bill.at("id").as_string());
+  const std::int64_t total = bill.at("total_satang").as_int64();
+  const std::string path = "/api/v1/agency/bills/" + bill_id + "/counter-payment";
+  const auto officer = api_token(app_->port(), kBmaOfficer, kOfficerPassword);
+
+  // The applicant is no cashier; another agency finds no such bill.
+  EXPECT_EQ(bearer_request(app_->port(), applicant, "POST", path, R"({"method":"cash"})").status,
+            403);
+  const auto dbd = api_token(app_->port(), kDbdSupervisor, kOfficerPassword);
+  EXPECT_EQ(
+      bearer_request(app_->port(), dbd, "POST", path,
+                     json::serialize(json::object{{"method", "cash"}, {"amount_satang", total}}))
+          .status,
+      404);
+  // Each mistake has its own answer, and pays nothing.
+  auto short_paid = bearer_request(
+      app_->port(), officer, "POST", path,
+      json::serialize(json::object{{"method", "cash"}, {"amount_satang", total - 100}}));
+  EXPECT_EQ(short_paid.status, 422);
+  EXPECT_EQ(field_of(short_paid), "amount") << short_paid.body;
+  auto no_cheque =
+      bearer_request(app_->port(), officer, "POST", path,
+                     json::serialize(json::object{{"method", "cheque"}, {"amount_satang", total}}));
+  EXPECT_EQ(no_cheque.status, 422);
+  EXPECT_EQ(field_of(no_cheque), "reference") << no_cheque.body;
+  auto barter =
+      bearer_request(app_->port(), officer, "POST", path,
+                     json::serialize(json::object{{"method", "goats"}, {"amount_satang", total}}));
+  EXPECT_EQ(barter.status, 422);
+  EXPECT_EQ(field_of(barter), "method") << barter.body;
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM payments"), "0");
+
+  auto taken = bearer_request(
+      app_->port(), officer, "POST", path,
+      json::serialize(json::object{
+          {"method", "cheque"}, {"reference", "KTB 0012345"}, {"amount_satang", total}}));
+  ASSERT_EQ(taken.status, 201) << taken.body;
+  const std::string number(json_object(taken).at("number").as_string());
+  EXPECT_EQ(number, "BMA-" + std::to_string(fiscal_year_now()) + "-002-000001");
+  EXPECT_EQ(scalar("SELECT source || ':' || channel || ':' || method_reference FROM payments"),
+            "cashier:cheque:KTB 0012345");
+  // The application moved on, and a second payment is refused.
+  auto shown =
+      json_object(bearer_json(app_->port(), applicant, "GET", "/api/v1/applications/" + id));
+  EXPECT_EQ(shown.at("state").as_string(), "approved");
+  auto again =
+      bearer_request(app_->port(), officer, "POST", path,
+                     json::serialize(json::object{{"method", "cash"}, {"amount_satang", total}}));
+  EXPECT_EQ(again.status, 409);
+  // Its receipt is issued like the bank's.
+  const auto ready = with_receipt(applicant, bill_id);
+  ASSERT_FALSE(ready.empty());
+  EXPECT_EQ(ready.at("receipt").at("number").as_string(), number);
+  auto checked = verify(download(applicant, number));
+  EXPECT_EQ(checked.at("outcome").as_string(), "valid");
+}
+
+TEST_P(ReceiptsIT, ReceiptsOfPaymentsAtOnceAreNumberedWithoutAGap) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  constexpr int kBills = 8;
+  std::vector<json::object> bills;
+  for (int i = 0; i < kBills; ++i) {
+    bills.push_back(bill_of(app_->port(), applicant, billed_application(app_->port(), applicant)));
+    ASSERT_FALSE(bills.back().empty());
+  }
+  std::vector<std::string> numbers(kBills);
+  std::vector<std::thread> banks;
+  for (int i = 0; i < kBills; ++i) {
+    banks.emplace_back([&, i] {
+      auto answer = pay(bills[i], "TX-AT-ONCE-" + std::to_string(i));
+      if (answer.status == 200)
+        numbers[i] = std::string(json_object(answer).at("receipt").as_string());
+    });
+  }
+  for (auto& bank : banks) bank.join();
+  std::set<std::string> expected;
+  for (int i = 1; i <= kBills; ++i) {
+    expected.insert("BMA-" + std::to_string(fiscal_year_now()) + "-001-00000" + std::to_string(i));
+  }
+  EXPECT_EQ(std::set<std::string>(numbers.begin(), numbers.end()), expected);
+}
+
+TEST_P(ReceiptsIT, TheReceiptsOfADayAddUpToTheStatementsMatchedLines) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  std::vector<payments::StatementLine> lines;
+  std::int64_t confirmed = 0;
+  for (int i = 0; i < 3; ++i) {
+    const auto bill = bill_of(app_->port(), applicant, billed_application(app_->port(), applicant));
+    ASSERT_FALSE(bill.empty());
+    ASSERT_EQ(pay(bill, "TX-DAY-" + std::to_string(i)).status, 200);
+    confirmed += bill.at("total_satang").as_int64();
+    lines.push_back(statement_line(bill, bill.at("total_satang").as_int64(), today_utc()));
+  }
+  const auto supervisor = api_token(app_->port(), kBmaSupervisor, kOfficerPassword);
+  auto imported =
+      bearer_request(app_->port(), supervisor, "POST", "/api/v1/agency/statements",
+                     statement_file_of(lines, today_utc()), {{"Content-Type", "text/plain"}});
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  const auto matched = scalar(
+      "SELECT COALESCE(SUM(amount_satang), 0) FROM statement_lines WHERE outcome = 'matched'");
+  const auto receipted = scalar("SELECT COALESCE(SUM(amount_satang), 0) FROM receipts");
+  EXPECT_EQ(matched, std::to_string(confirmed));
+  EXPECT_EQ(receipted, matched);
+}
+
+PRATU_INSTANTIATE_ENGINE_TESTS(ReceiptsIT);
+
+}  // namespace
+}  // namespace pratu::test

@@ -6,8 +6,10 @@
 #
 # A server with the issuer idle (documents.poll_seconds 3600) is given 2N approved
 # company-certificate applications through the API (bench/documents_load.cpp approve), each
-# approval queueing its documents.issue row as an officer's does; the rows are then held (due in
-# 2100) and a server that looks for work every second is started on the same database. N rows
+# approval billing the fee and each payment at the counter queueing its documents.issue row as
+# a bank's confirmation does (and its receipt's documents.issue_receipt row); the rows are then
+# held (due in 2100; the receipts for good, so that only the certificates are measured) and a
+# server that looks for work every second is started on the same database. N rows
 # are released and timed from the first document's number to the last one valid, with nothing
 # else running: documents issued per second, the server's CPU time per document. Then, with
 # nothing issuing, the company-certificate page for a visitor and for a signed-in applicant is
@@ -201,16 +203,18 @@ run_engine() {
   applicant=$(token "$demo_login" "$demo_password")
   officer_token=$(token "$officer" "$officer_password")
   [[ -n $applicant && -n $officer_token ]] || { echo "documents: no API token for the demo accounts" >&2; exit 1; }
-  echo "documents: $name: $((2 * documents)) company certificates applied for and approved through the API"
+  echo "documents: $name: $((2 * documents)) company certificates applied for, approved and paid for through the API"
   "$load" approve --url "$PRATU_URL" --applicant-token "$applicant" --officer-token "$officer_token" \
     --count $((2 * documents)) >"$work/$name-approve.out" ||
     { echo "documents: $name: the approvals failed" >&2; exit 1; }
   pratu_stop || { echo "documents: pratu did not stop cleanly" >&2; exit 1; }
   "${query[@]}" "UPDATE outbox SET available_at = $held_until
-    WHERE topic = 'documents.issue' AND done_at IS NULL" >/dev/null
-  local queued
+    WHERE topic IN ('documents.issue', 'documents.issue_receipt') AND done_at IS NULL" >/dev/null
+  local queued receipts
   queued=$("${query[@]}" "SELECT COUNT(*) FROM outbox WHERE topic = 'documents.issue' AND done_at IS NULL")
   ((queued == 2 * documents)) || { echo "documents: $name: $queued issue rows queued, not $((2 * documents))" >&2; exit 1; }
+  receipts=$("${query[@]}" "SELECT COUNT(*) FROM outbox WHERE topic = 'documents.issue_receipt' AND done_at IS NULL")
+  ((receipts == 2 * documents)) || { echo "documents: $name: $receipts receipts queued, not $((2 * documents))" >&2; exit 1; }
 
   echo "documents: $name: the issuer looking every second; $documents documents issued alone"
   serve "$name" "$database" 1
@@ -285,7 +289,7 @@ echo "In this process, 2 threads: check $(value check check_per_second)/s ($(val
   "signature and timestamp $(value sign sign_per_second)/s ($(value sign sign_ms) ms each)"
 for e in "${engines[@]}"; do
   echo
-  echo "$e: $(value "$e-approve" approved) applications approved through the API in $(value "$e-approve" approve_seconds) s"
+  echo "$e: $(value "$e-approve" approved) applications approved and paid for through the API in $(value "$e-approve" approve_seconds) s"
   printf '  %-44s %s\n' \
     "documents issued/s, nothing else running" "$(value "$e-alone" issued_per_second) ($documents in $(value "$e-alone" issue_seconds) s; server CPU $(value "$e-alone" cpu_ms_per_document) ms a document)" \
     "documents issued/s, pages read meanwhile" "$(value "$e-issuing" issued_per_second) ($documents in $(value "$e-issuing" issue_seconds) s)" \

@@ -1,12 +1,13 @@
 // The documents benchmark's probe, for bench/documents.sh: approved applications made through
-// the API (so the approval queues the issue row as it does for an officer), pages read at a
+// the API, their fee paid at the counter (so the payment queues the issue row as it does for an
+// applicant's bank or a cashier), pages read at a
 // steady rate while documents are issued, uploads checked at /api/v1/verify as fast as the
 // server answers, and, in this process, the signature and the check alone.
 //
 //   pratu_documents_load approve --url URL --applicant-token T --officer-token T --count N
 //       N company-certificate applications by the applicant, one after another: created,
 //       answered, submitted, then start_review and approve (checklist_confirmed) by the DBD's
-//       officer.
+//       officer, who then takes the bill's payment in cash at the counter.
 //   pratu_documents_load pages --url URL --path PATH [--cookie C] [--rate R] [--seconds S]
 //                              [--connections C]
 //       GET PATH R times a second (an open loop: a request waiting for a free connection counts
@@ -32,6 +33,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -71,7 +73,7 @@ using pratu::bench::target_of;
 namespace http = pratu::bench::http;
 namespace json = boost::json;
 
-// ---- approve: N approved company-certificate applications through the API.
+// ---- approve: N approved and paid company-certificate applications through the API.
 
 class Approvals {
  public:
@@ -80,7 +82,7 @@ class Approvals {
         applicant_(std::move(applicant)),
         officer_(std::move(officer)) {}
 
-  // One application from draft to approved; an error names the step that failed.
+  // One application from draft to approved, its fee paid; an error names the step that failed.
   std::optional<std::string> approve_one(Connection& c) {
     const auto as = [](const std::string& token) {
       return std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + token},
@@ -122,6 +124,24 @@ class Approvals {
       auto taken = c.send(http::verb::post, path + "/steps", json::serialize(step), as(officer_));
       if (taken.status != 200) return failed(transition, taken);
     }
+    // The approval billed the certificate's fee: the officer takes it at the counter, and the
+    // payment moves the application on to approved, which queues the issue.
+    auto shown = c.send(http::verb::get, path, "", as(applicant_));
+    if (shown.status != 200) return failed("application", shown);
+    std::string bill;
+    std::int64_t total = 0;
+    try {
+      const json::value application = json::parse(shown.body);
+      const auto& first = application.as_object().at("bills").as_array().at(0);
+      bill = std::string(first.at("id").as_string());
+      total = first.at("total_satang").as_int64();
+    } catch (const std::exception&) {
+      return failed("application (no bill)", shown);
+    }
+    auto paid = c.send(http::verb::post, "/api/v1/agency/bills/" + bill + "/counter-payment",
+                       json::serialize(json::object{{"method", "cash"}, {"amount_satang", total}}),
+                       as(officer_));
+    if (paid.status != 201) return failed("counter-payment", paid);
     return std::nullopt;
   }
 

@@ -1,6 +1,7 @@
 // Fees as data (docs/adr/0026) through the real server on SQLite and PostgreSQL: the catalogue
-// serves what a bill needs of each fee, and a fee whose condition or quantity does not fit the
-// service's form stops the start, naming the catalogue file and the fee.
+// serves what a bill needs of each fee, level 2's payment criteria are earned only by a workflow
+// that bills, and a fee whose condition or quantity does not fit the service's form, or a
+// catalogue file that declares a payment criterion, stops the start, naming the file.
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -8,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <string>
 
 #include "support/http_client.hpp"
@@ -37,6 +39,27 @@ TEST_P(FeesIT, TheCatalogueServesWhatABillNeedsOfEachFee) {
 
   auto liquor = json::parse(client_->get("/api/v1/services/liquor-sale-licence").body);
   EXPECT_EQ(liquor.at("fees").at(0).at("when").as_string(), "${licence_type} = 'type1'");
+}
+
+TEST_P(FeesIT, OnlyAServiceWhoseWorkflowBillsEarnsLevelTwosPaymentCriteria) {
+  auto criteria_of = [&](const std::string& slug) {
+    std::map<std::string, std::string> out;
+    auto service = json::parse(client_->get("/api/v1/services/" + slug).body);
+    for (const auto& c : service.at("criteria").as_array()) {
+      out[std::string(c.at("criterion").as_string())] = std::string(c.at("status").as_string());
+    }
+    return out;
+  };
+  for (const std::string slug : {"signboard-tax", "company-certificate", "commercial-registration",
+                                 "food-premises-licence", "liquor-sale-licence"}) {
+    auto criteria = criteria_of(slug);
+    EXPECT_EQ(criteria["bill_payment"], "met") << slug;
+    EXPECT_EQ(criteria["e_receipt"], "met") << slug;
+  }
+  // Fees, a form, no state that bills: the fees are still paid at the counter.
+  auto company = criteria_of("company-registration");
+  EXPECT_EQ(company["bill_payment"], "missing");
+  EXPECT_EQ(company["e_receipt"], "missing");
 }
 
 class FeesStartIT : public CopiedServicesTest {
@@ -77,6 +100,18 @@ TEST_P(FeesStartIT, AQuantityOverAFieldThatIsNotARepeatingGroupStopsTheStart) {
                         "not a repeating group of the service's form"),
             std::string::npos)
       << broken;
+}
+
+TEST_P(FeesStartIT, ACatalogueFileThatDeclaresAPaymentCriterionStopsTheStart) {
+  const std::string detail =
+      start_after("channels: [counter, post]\n",
+                  "channels: [counter, post]\nonline:\n  bill_payment: true\n  e_receipt: true\n");
+  for (const std::string key : {"bill_payment", "e_receipt"}) {
+    EXPECT_NE(detail.find("services/bma/signboard-tax.yaml: online." + key +
+                          ": is earned by a workflow that bills through Pratu"),
+              std::string::npos)
+        << detail;
+  }
 }
 
 PRATU_INSTANTIATE_ENGINE_TESTS(FeesIT);

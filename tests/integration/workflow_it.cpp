@@ -1,8 +1,8 @@
 // A submitted application's steps over the API, through the real server on both engines: the
 // officer of the owning agency moves it along the demo workflow, asks for more information,
-// the applicant answers, the officer decides; the timeline shows each step without naming the
-// officer; nobody else sees the application; two officers acting on one revision cannot both
-// succeed.
+// the applicant answers, the officer decides and the fee is paid; the timeline shows each step
+// without naming the officer; nobody else sees the application; two officers acting on one
+// revision cannot both succeed.
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -12,6 +12,7 @@
 
 #include "domains/accounts/accounts_service.hpp"
 #include "support/applicants.hpp"
+#include "support/bills.hpp"
 #include "support/test_app.hpp"
 
 namespace pratu::test {
@@ -97,8 +98,20 @@ TEST_P(WorkflowIT, AnOfficerAndTheApplicantTakeAnApplicationToADecision) {
   EXPECT_EQ(parsed(unchecked).at("errors").at(0).at("field"), "checklist");
   auto approved = step(officer, id, "approve", {{"checklist_confirmed", 1}});
   ASSERT_EQ(approved.status, 200) << approved.body;
-  EXPECT_EQ(parsed(approved).at("state").at("id"), "approved");
-  EXPECT_EQ(parsed(approved).at("state").at("terminal"), true);
+  // The approval bills the certificate's fee: the application waits on the applicant, and no
+  // person takes the step that follows the payment.
+  EXPECT_EQ(parsed(approved).at("state").at("id"), "awaiting_payment");
+  EXPECT_EQ(parsed(approved).at("state").at("clock"), "paused");
+  EXPECT_EQ(parsed(approved).at("state").at("terminal"), false);
+  EXPECT_TRUE(steps_in(parsed(approved)).empty());
+  EXPECT_NE(step(officer, id, "paid").status, 200);
+  const auto bill = bill_of(app_->port(), applicant, id);
+  ASSERT_FALSE(bill.empty());
+  EXPECT_EQ(bill.at("total_satang").as_int64(), 4000);  // one copy at 40 baht
+  ASSERT_FALSE(pay_bill_at_counter(app_->port(), applicant, officer, id).empty());
+  auto decided = parsed(call(applicant, "GET", "/api/v1/applications/" + id + "/steps"));
+  EXPECT_EQ(decided.at("state").at("id"), "approved");
+  EXPECT_EQ(decided.at("state").at("terminal"), true);
 
   // The applicant's timeline: every step, the agency (never the officer) and the reason.
   auto full = parsed(call(applicant, "GET", "/api/v1/applications/" + id));
@@ -111,7 +124,7 @@ TEST_P(WorkflowIT, AnOfficerAndTheApplicantTakeAnApplicationToADecision) {
   }
   EXPECT_EQ(seen,
             (std::vector<std::string>{"started", "submitted", "start_review", "request_information",
-                                      "resubmit", "start_review", "approve"}));
+                                      "resubmit", "start_review", "approve", "paid"}));
   const auto& request = timeline[3].as_object();
   EXPECT_EQ(request.at("by"), "agency");
   EXPECT_EQ(request.at("reason"), "กรุณาระบุจำนวนชุดให้ถูกต้อง");

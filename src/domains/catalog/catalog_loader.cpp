@@ -43,10 +43,26 @@ constexpr std::string_view kEarnedByAForm =
 constexpr std::string_view kEarnedByADocument =
     "is earned by the signed documents Pratu issues (services/<agency>/<slug>/document.yaml), "
     "not declared";
+// The bill paid online and its electronic receipt are earned by a workflow state that bills
+// through Pratu (services/<agency>/<slug>/workflow.yaml).
+constexpr std::string_view kEarnedByABill =
+    "is earned by a workflow that bills through Pratu (services/<agency>/<slug>/workflow.yaml "
+    "`bill:`), not declared";
 
 bool is_earned(Criterion criterion) {
-  return criterion == Criterion::e_form || criterion == Criterion::e_license ||
+  return criterion == Criterion::e_form || criterion == Criterion::bill_payment ||
+         criterion == Criterion::e_receipt || criterion == Criterion::e_license ||
          criterion == Criterion::ca_signature || criterion == Criterion::pdf_a3;
+}
+
+// Why `criterion`, which is earned, may not be declared.
+std::string_view earned_by(Criterion criterion) {
+  switch (criterion) {
+    case Criterion::e_form: return kEarnedByAForm;
+    case Criterion::bill_payment:
+    case Criterion::e_receipt: return kEarnedByABill;
+    default: return kEarnedByADocument;
+  }
 }
 
 bool is_document_key(std::string_view key) {
@@ -511,9 +527,7 @@ void CatalogLoader::add_service(const std::string& file, std::string_view yaml) 
       const std::string key(criterion_key(criterion));
       if (is_earned(criterion)) {
         if (online[key].IsDefined()) {
-          reader.problem(
-              child("online", key),
-              std::string(criterion == Criterion::e_form ? kEarnedByAForm : kEarnedByADocument));
+          reader.problem(child("online", key), std::string(earned_by(criterion)));
         }
         continue;
       }

@@ -145,6 +145,35 @@ TEST(CatalogLoader, LevelThreesCriteriaCannotBeDeclared) {
   }
 }
 
+TEST(CatalogLoader, LevelTwosCriteriaCannotBeDeclared) {
+  for (const char* key : {"bill_payment", "e_receipt"}) {
+    auto declared =
+        load_with_service(replace(kService, "  prefill: true", "  " + std::string(key) + ": true"));
+    EXPECT_THAT(problems(declared),
+                HasSubstr("online." + std::string(key) +
+                          ": is earned by a workflow that bills through Pratu "
+                          "(services/<agency>/<slug>/workflow.yaml `bill:`), not declared"));
+    // Declaring it false is declaring it too.
+    auto unset = load_with_service(
+        replace(kService, "  prefill: true", "  " + std::string(key) + ": false"));
+    EXPECT_THAT(problems(unset), HasSubstr("online." + std::string(key) + ": is earned"));
+  }
+}
+
+TEST(CatalogLoader, AWorkflowThatBillsEarnsLevelTwo) {
+  auto catalog = load_with_service(kService);
+  ASSERT_TRUE(catalog) << problems(catalog);
+  platform::EarnedFeatures earned;
+  earned.earn("commercial-registration", "e_form", "applications");
+  earned.earn("commercial-registration", "bill_payment", "payments");
+  earned.earn("commercial-registration", "e_receipt", "documents");
+  ASSERT_TRUE(apply_earned(*catalog, earned));
+  const Service& service = catalog->services[0];
+  EXPECT_TRUE(service.online.has(Criterion::bill_payment));
+  EXPECT_TRUE(service.online.has(Criterion::e_receipt));
+  EXPECT_EQ(assess_level(service).level, Level::l2);
+}
+
 TEST(CatalogLoader, DocumentKeysAreIdentifiersUniqueInTheirService) {
   auto bad = load_with_service(replace(kService, "key: form_tp", "key: Form TP"));
   EXPECT_THAT(problems(bad), HasSubstr("documents[0].key: must be lower-case letters"));

@@ -1,7 +1,8 @@
 // A signed document from application to revocation, with JavaScript on and then off: an
-// applicant asks DBD for a company certificate; DBD's officer starts the review and approves;
-// the server signs the certificate within seconds and the applicant downloads the PDF from the
-// application page and finds it in My documents. Someone with no account opens the QR code's
+// applicant asks DBD for a company certificate; DBD's officer starts the review and approves,
+// which bills the certificate's fee; the applicant opens the bill and the bank simulator pays it
+// as the applicant's bank would; the server signs the certificate within seconds and the
+// applicant downloads the PDF from the application page and finds it in My documents. Someone with no account opens the QR code's
 // link (the holder's full name; masked without the code), checks the PDF itself (valid) and a
 // copy with one byte changed (modified), and looks the number up by hand. The officer revokes
 // it, first forgetting the reason; the visitor sees it revoked, with the reason, and so does
@@ -12,6 +13,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { bankSimulator } from '../lib/bank_simulator.js';
 import { launchBrowser, Tab } from '../lib/browser.js';
 import { stepsOf } from '../lib/journey.js';
 import { repoRoot, t } from '../lib/locales.js';
@@ -30,12 +32,18 @@ const label = (id) => fields.get(id).label.th;
 const choice = (id, code) => fields.get(id).choices.find((c) => c.code === code).th;
 const status = (id) => workflow.states.find((s) => s.id === id).label.th;
 const transition = (id) => workflow.transitions.find((s) => s.id === id);
+const fee = (code) => info.fees.find((f) => f.code === code);
 
 // A juristic person number with a correct check digit.
 const juristicId = '0105555000005';
 // The demo officer of the agency (src/domains/accounts: demo_officer_email, kDemoOfficerPassword).
 const officerAccount = { email: `officer.${agency}@demo.pratu.example`, password: 'pratu-demo-officer' };
 const revocation = 'บริษัทแจ้งว่าหนังสือรับรองฉบับนี้สูญหาย จึงเพิกถอนและออกฉบับใหม่แทน';
+// The copies asked for, and the bill for them: the certificate's fee per copy, in baht as a bill
+// shows it (1,234.50).
+const copies = 2;
+const billTotal = (fee('certificate').amount * copies)
+  .toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** A document number as DBD prints it: DBD-C-2569-000123 (prefix, Buddhist-era year, sequence). */
 const numberPattern = new RegExp(`^${issued.number.prefix}-25\\d\\d-\\d{6}$`);
@@ -75,6 +83,7 @@ for (const javaScriptEnabled of [true, false]) {
     let number;
     let verifyPath;
     let pdf;
+    let billId;
 
     const press = async (page, locator) => {
       await locator.click();
@@ -150,7 +159,7 @@ for (const javaScriptEnabled of [true, false]) {
         await you.getByRole('checkbox', { name: choice('kinds', 'certificate'), exact: true }).check();
         await you.getByRole('checkbox', { name: choice('kinds', 'objectives'), exact: true }).check();
         await you.getByRole('radio', { name: choice('language', 'th'), exact: true }).check();
-        await you.getByLabel(label('copies'), { exact: true }).fill('2');
+        await you.getByLabel(label('copies'), { exact: true }).fill(String(copies));
         await press(you, button(you, 'applications.page.continue'));
         assert.equal(applicantTab.status(), 200, await main(you));
         assert.match(you.url(), new RegExp(`/applications/${id}/check$`));
@@ -190,13 +199,48 @@ for (const javaScriptEnabled of [true, false]) {
         await officerTab.audit();
       });
 
-      await step('the officer starts the review, ticks the checklist and approves', async () => {
+      await step('the officer starts the review, ticks the checklist and approves: the fee is billed', async () => {
         await takeStep('start_review');
         await takeStep('approve', async (stepped) => {
           for (const line of transition('approve').checklist) {
             await stepped.getByRole('checkbox', { name: line.th, exact: true }).check();
           }
         });
+        assert.equal(transition('approve').to, 'awaiting_payment');
+        assert.equal(await officer.locator('section[data-issued]').count(), 0, 'a document before the fee is paid');
+      });
+
+      await step('the applicant\'s application waits on the fee: the bill is for the copies asked for', async () => {
+        await applicantTab.goto(`/applications/${id}`);
+        assert.equal(applicantTab.status(), 200);
+        assert.equal((await you.locator('[data-status]').innerText()).trim(), status('awaiting_payment'));
+        assert.equal(await you.locator('section[data-issued]').count(), 0, 'a document before the fee is paid');
+        const section = you.locator('section[data-bill-summary]');
+        assert.equal(await section.count(), 1, `no bill on the application page: ${await main(you)}`);
+        assert.equal(await section.getAttribute('data-bill-status'), 'awaiting');
+        await applicantTab.audit();
+        await press(you, section.locator('a[data-bill-open]'));
+        assert.equal(applicantTab.status(), 200, await main(you));
+        const match = you.url().match(/\/bills\/([0-9a-f]+)$/);
+        assert.ok(match, `the bill's link led to ${you.url()}`);
+        billId = match[1];
+        assert.equal(await you.locator('[data-bill]').getAttribute('data-status'), 'awaiting');
+        const lines = you.locator('[data-bill-lines] tbody tr');
+        assert.equal(await lines.count(), 1, await main(you));
+        assert.ok((await lines.first().innerText()).startsWith(fee('certificate').label.th), await lines.first().innerText());
+        assert.equal((await you.locator('[data-total]').innerText()).trim(), billTotal);
+        assert.match((await you.locator('[data-ref1]').innerText()).trim(), /^\d{12}$/);
+        await applicantTab.audit();
+      });
+
+      await step('the applicant\'s bank pays the bill: Pratu records it', async () => {
+        // By the bill's id: Ref. 1 is unique per biller only, and other agencies' bills of the
+        // same run may have the same one.
+        const paid = bankSimulator(billId, '--transaction', `E2E-LICENCE-${mode}-${Date.now()}`);
+        assert.equal(paid.status, 0, paid.said);
+        const line = paid.stdout.split('\n').find((l) => l.startsWith('200 '));
+        assert.ok(line, paid.said);
+        assert.ok(line.includes('"status":"recorded"'), paid.said);
       });
 
       await step('the applicant\'s application page offers the signed certificate within seconds', async () => {
@@ -211,7 +255,7 @@ for (const javaScriptEnabled of [true, false]) {
             preparing = true;
             await applicantTab.audit();  // the "being prepared" state is a page too
           }
-          assert.ok(Date.now() < deadline, `no signed document 20 s after approval: ${await main(you)}`);
+          assert.ok(Date.now() < deadline, `no signed document 20 s after payment: ${await main(you)}`);
           await new Promise((resolve) => setTimeout(resolve, 500));
         }
         assert.equal((await you.locator('[data-status]').innerText()).trim(), status('approved'));

@@ -70,8 +70,16 @@ Result<Receipt> settle(storage::Connection& c, const Bill& bill, repository::Pay
   payment.bill_id = bill.id;
   payment.recorded_at = now;
   PRATU_TRY(payment_id, repository::insert_payment(c, payment));
+  boost::json::object told{{"user_id", bill.holder_user_id}, {"application", bill.application},
+                           {"reference", bill.reference},    {"service", bill.service},
+                           {"bill", bill.public_id},         {"amount_satang", bill.total_satang}};
+  PRATU_CHECK(platform::notify(c, "payments.paid", told, now, platform::kPortalOnly));
+  PRATU_TRY(moved, paid_bills->paid(c, bill.application, bill.state, now));
+  (void)moved;  // an application no longer in the billing state stays where it is
 
-  // Numbered here, in the payment's transaction: a rolled-back payment takes no number.
+  // Numbered here, in the payment's transaction, so a rolled-back payment takes no number;
+  // and last, because the agency's counter row stays locked until the commit (PostgreSQL):
+  // payments at once wait on each other only for these few statements.
   Receipt receipt;
   receipt.payment_id = payment_id;
   receipt.bill_id = bill.id;
@@ -100,14 +108,6 @@ Result<Receipt> settle(storage::Connection& c, const Bill& bill, repository::Pay
   PRATU_CHECK(platform::outbox::enqueue(
       c, platform::kIssueReceiptTopic,
       boost::json::serialize(boost::json::object{{"receipt", receipt.number}}), now));
-
-  boost::json::object told{{"user_id", bill.holder_user_id}, {"application", bill.application},
-                           {"reference", bill.reference},    {"service", bill.service},
-                           {"bill", bill.public_id},         {"amount_satang", bill.total_satang},
-                           {"receipt", receipt.number}};
-  PRATU_CHECK(platform::notify(c, "payments.paid", told, now, platform::kPortalOnly));
-  PRATU_TRY(moved, paid_bills->paid(c, bill.application, bill.state, now));
-  (void)moved;  // an application no longer in the billing state stays where it is
   return receipt;
 }
 

@@ -33,6 +33,12 @@ const Service& service() {
                                       {},
                                       "services/dbd/company-certificate.yaml",
                                       {}};
+    // The fee its workflow bills on approval (the catalogue's, per copy).
+    pratu::platform::ServiceFee certificate;
+    certificate.code = "certificate";
+    certificate.amount_satang = 4'000;
+    certificate.quantity_of = "${copies}";
+    info.fees.push_back(certificate);
     const std::string dir = "services/dbd/company-certificate/";
     auto form_text = pratu::read_file(dir + "form.yaml");
     auto workflow_text = pratu::read_file(dir + "workflow.yaml");

@@ -229,6 +229,9 @@ TEST_P(ReceiptsIT, TheBanksConfirmationIssuesASignedReceiptThatAnyoneChecksAndTh
   EXPECT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("data-state=\"cancelled\""), std::string::npos);
   EXPECT_NE(page.body.find("Refunded: paid twice"), std::string::npos);
+  // A receipt has no term: its page says when it was paid, not how long it is valid.
+  EXPECT_EQ(page.body.find("ใช้ได้ถึง"), std::string::npos);
+  EXPECT_EQ(page.body.find("ไม่มีกำหนดอายุ"), std::string::npos);
   EXPECT_EQ(download(applicant, number), pdf);
 }
 

@@ -52,6 +52,13 @@ std::string title_in(const IssuedDocument& d, Locale locale) {
   return locale == Locale::en && !d.title_en.empty() ? d.title_en : d.title_th;
 }
 
+// How long `d` is valid, as its pages say it; empty for a receipt, which has no term.
+std::string valid_until_text(const IssuedDocument& d, const web::Translations& t, Locale locale) {
+  if (d.kind == "receipt") return {};
+  return d.valid_until.empty() ? t.text(locale, "documents.verify.no_term")
+                               : day_text(locale, d.valid_until);
+}
+
 json::object document_json(const IssuedDocument& d, const std::string& state,
                            const std::string& verify_url) {
   json::object out{
@@ -149,8 +156,7 @@ web::Response DocumentHandlers::render_agency(const web::Request& request,
       {"since", web::format_date_time(locale, d.status_since)},
       {"reason_shown", d.status_reason},
       {"issued_on", day_text(locale, d.valid_from)},
-      {"valid_until", d.valid_until.empty() ? t.text(locale, "documents.verify.no_term")
-                                            : day_text(locale, d.valid_until)},
+      {"valid_until", valid_until_text(d, t, locale)},
       {"file_url",
        d.status == DocumentStatus::issuing ? std::string() : DocumentService::download_url(d)},
       {"history", std::move(history)},
@@ -396,21 +402,19 @@ Result<web::Response> DocumentHandlers::status_page(const web::Request& request,
                          {{"number", "documents.errors.number_unknown"}}, 404);
   }
   const auto& d = view->document;
-  json::object model{
-      {"title", t.text(locale, "documents.verify.result_title")},
-      {"number", d.number},
-      {"document_title", title_in(d, locale)},
-      {"state", view->state},
-      {"state_text", t.text(locale, "documents.state." + view->state)},
-      {"good", view->state == "valid"},
-      {"since", web::format_date_time(locale, view->since)},
-      {"since_iso", web::iso_date_time(view->since)},
-      {"holder", view->holder_shown},
-      {"masked", !view->code_matches},
-      {"agency", d.agency},
-      {"issued_on", day_text(locale, d.valid_from)},
-      {"valid_until", d.valid_until.empty() ? t.text(locale, "documents.verify.no_term")
-                                            : day_text(locale, d.valid_until)}};
+  json::object model{{"title", t.text(locale, "documents.verify.result_title")},
+                     {"number", d.number},
+                     {"document_title", title_in(d, locale)},
+                     {"state", view->state},
+                     {"state_text", t.text(locale, "documents.state." + view->state)},
+                     {"good", view->state == "valid"},
+                     {"since", web::format_date_time(locale, view->since)},
+                     {"since_iso", web::iso_date_time(view->since)},
+                     {"holder", view->holder_shown},
+                     {"masked", !view->code_matches},
+                     {"agency", d.agency},
+                     {"issued_on", day_text(locale, d.valid_from)},
+                     {"valid_until", valid_until_text(d, t, locale)}};
   if (view->state == "suspended" || view->state == "revoked" || view->state == "cancelled") {
     model["reason"] = d.status_reason;
   }
@@ -462,8 +466,7 @@ Result<web::Response> DocumentHandlers::verify_upload(const web::Request& reques
         {"reason", view.state == "suspended" || view.state == "revoked" || view.state == "cancelled"
                        ? d.status_reason
                        : ""},
-        {"valid_until", d.valid_until.empty() ? t.text(locale, "documents.verify.no_term")
-                                              : day_text(locale, d.valid_until)}};
+        {"valid_until", valid_until_text(d, t, locale)}};
   }
   return renderer_.page(request, context, "documents/file_result", std::move(model));
 }

@@ -286,24 +286,6 @@ TEST_P(PaymentsIT, ABillIsSeenByItsApplicantAndItsAgencysStaffOnly) {
   EXPECT_NE(application_page.body.find("href=\"/bills/" + bill + "\""), std::string::npos);
 }
 
-// A statement line of a payment of `bill` (its API view) on `paid_on`.
-pay::StatementLine statement_line(const json::object& bill, std::int64_t amount_satang,
-                                  std::chrono::year_month_day paid_on,
-                                  pay::TransactionKind kind = pay::TransactionKind::credit) {
-  pay::StatementLine line;
-  line.payment_date = paid_on;
-  line.payment_time = std::chrono::seconds(10 * 3600);
-  line.customer_name = "นาย ทดสอบ ระบบ";
-  line.ref1 = std::string(bill.at("ref1").as_string());
-  line.ref2 = std::string(bill.at("ref2").as_string());
-  line.branch = "0001";
-  line.teller = "MOBI";
-  line.kind = kind;
-  line.transaction_code = "QR ";
-  line.amount_satang = amount_satang;
-  return line;
-}
-
 TEST_P(PaymentsIT, AStatementFilePaysWhatNoConfirmationPaidAndNamesEveryException) {
   const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
   const auto by_bank = bill_of(applicant, billed(applicant));

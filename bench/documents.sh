@@ -103,7 +103,8 @@ trap cleanup EXIT
 source bench/lib.sh
 now() { date +%s.%N; }
 
-readonly officer=officer.dbd@demo.pratu.example officer_password=pratu-demo-officer
+readonly officer=officer.dbd@demo.pratu.example cashier=cashier.dbd@demo.pratu.example
+readonly officer_password=pratu-demo-officer
 readonly page=/services/company-certificate
 readonly held_until=4102444800  # 2100-01-01: a row no node will claim
 machine_before=$(machine)
@@ -210,14 +211,16 @@ run_engine() {
   local query=("$@")
   echo "documents: $name: pratu serve --demo --config bench/documents.yaml --database $database (issuer idle)"
   serve "$name" "$database" 3600
-  local demo_login demo_password applicant officer_token
+  local demo_login demo_password applicant officer_token cashier_token
   read -r demo_login demo_password < <(awk '$1 == "applicant:" {print $2, $4; exit}' "$PRATU_LOG.out")
   [[ -n ${demo_password-} ]] || { echo "documents: no demo applicant in the server's output" >&2; exit 1; }
   applicant=$(token "$demo_login" "$demo_password")
   officer_token=$(token "$officer" "$officer_password")
-  [[ -n $applicant && -n $officer_token ]] || { echo "documents: no API token for the demo accounts" >&2; exit 1; }
+  cashier_token=$(token "$cashier" "$officer_password")
+  [[ -n $applicant && -n $officer_token && -n $cashier_token ]] || { echo "documents: no API token for the demo accounts" >&2; exit 1; }
   echo "documents: $name: $((2 * documents)) company certificates applied for, approved and paid for through the API"
   "$load" approve --url "$PRATU_URL" --applicant-token "$applicant" --officer-token "$officer_token" \
+    --cashier-token "$cashier_token" \
     --count $((2 * documents)) >"$work/$name-approve.out" ||
     { echo "documents: $name: the approvals failed" >&2; exit 1; }
   pratu_stop || { echo "documents: pratu did not stop cleanly" >&2; exit 1; }

@@ -4,10 +4,11 @@
 // steady rate while documents are issued, uploads checked at /api/v1/verify as fast as the
 // server answers, and, in this process, the signature and the check alone.
 //
-//   pratu_documents_load approve --url URL --applicant-token T --officer-token T --count N
+//   pratu_documents_load approve --url URL --applicant-token T --officer-token T
+//                                --cashier-token T --count N
 //       N company-certificate applications by the applicant, one after another: created,
 //       answered, submitted, then start_review and approve (checklist_confirmed) by the DBD's
-//       officer, who then takes the bill's payment in cash at the counter.
+//       officer; then the DBD's cashier takes the bill's payment in cash at the counter.
 //   pratu_documents_load pages --url URL --path PATH [--cookie C] [--rate R] [--seconds S]
 //                              [--connections C]
 //       GET PATH R times a second (an open loop: a request waiting for a free connection counts
@@ -77,10 +78,11 @@ namespace json = boost::json;
 
 class Approvals {
  public:
-  Approvals(Target target, std::string applicant, std::string officer)
+  Approvals(Target target, std::string applicant, std::string officer, std::string cashier)
       : target_(std::move(target)),
         applicant_(std::move(applicant)),
-        officer_(std::move(officer)) {}
+        officer_(std::move(officer)),
+        cashier_(std::move(cashier)) {}
 
   // One application from draft to approved, its fee paid; an error names the step that failed.
   std::optional<std::string> approve_one(Connection& c) {
@@ -124,7 +126,7 @@ class Approvals {
       auto taken = c.send(http::verb::post, path + "/steps", json::serialize(step), as(officer_));
       if (taken.status != 200) return failed(transition, taken);
     }
-    // The approval billed the certificate's fee: the officer takes it at the counter, and the
+    // The approval billed the certificate's fee: the cashier takes it at the counter, and the
     // payment moves the application on to approved, which queues the issue.
     auto shown = c.send(http::verb::get, path, "", as(applicant_));
     if (shown.status != 200) return failed("application", shown);
@@ -140,7 +142,7 @@ class Approvals {
     }
     auto paid = c.send(http::verb::post, "/api/v1/agency/bills/" + bill + "/counter-payment",
                        json::serialize(json::object{{"method", "cash"}, {"amount_satang", total}}),
-                       as(officer_));
+                       as(cashier_));
     if (paid.status != 201) return failed("counter-payment", paid);
     return std::nullopt;
   }
@@ -171,7 +173,7 @@ class Approvals {
   }
 
   Target target_;
-  std::string applicant_, officer_;
+  std::string applicant_, officer_, cashier_;
 };
 
 // ---- pages: GET a path at a steady rate.
@@ -390,7 +392,8 @@ int run(int argc, char** argv) {
   if (mode == "approve") {
     const int count = static_cast<int>(number(o, "--count", 0));
     if (count < 1) return usage();
-    return Approvals(*target, option(o, "--applicant-token"), option(o, "--officer-token"))
+    return Approvals(*target, option(o, "--applicant-token"), option(o, "--officer-token"),
+                     option(o, "--cashier-token"))
         .run(count);
   }
   if (mode == "pages") return pages(*target, o);

@@ -22,12 +22,22 @@ std::optional<Role> parse_role(std::string_view name) {
 
 bool is_agency_role(Role role) { return role == Role::officer || role == Role::supervisor; }
 
+std::string_view duty_name(Duty duty) { return duty == Duty::cashier ? "cashier" : "finance"; }
+
+std::optional<Duty> parse_duty(std::string_view name) {
+  if (name == "cashier") return Duty::cashier;
+  if (name == "finance") return Duty::finance;
+  return std::nullopt;
+}
+
 std::string_view access_name(Access access) {
   switch (access) {
     case Access::signed_in: return "signed_in";
     case Access::applicant: return "applicant";
     case Access::agency_officer: return "agency_officer";
     case Access::agency_supervisor: return "agency_supervisor";
+    case Access::agency_cashier: return "agency_cashier";
+    case Access::agency_finance: return "agency_finance";
     case Access::admin: return "admin";
     case Access::anyone: break;
   }
@@ -47,6 +57,12 @@ Verdict decide(Access access, const std::optional<Principal>& user, std::string_
     case Access::applicant: allowed = p.role == Role::applicant; break;
     case Access::agency_officer: allowed = is_agency_role(p.role) && same_agency(); break;
     case Access::agency_supervisor: allowed = p.role == Role::supervisor && same_agency(); break;
+    case Access::agency_cashier:
+      allowed = is_agency_role(p.role) && p.has(Duty::cashier) && same_agency();
+      break;
+    case Access::agency_finance:
+      allowed = is_agency_role(p.role) && p.has(Duty::finance) && same_agency();
+      break;
     case Access::admin: allowed = p.role == Role::admin; break;
     case Access::anyone: allowed = true; break;
   }

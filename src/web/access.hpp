@@ -16,6 +16,11 @@ std::optional<Role> parse_role(std::string_view name);
 /// Whether people of `role` work for one agency (and so must have an agency code).
 bool is_agency_role(Role role);
 
+/// "cashier" | "finance".
+std::string_view duty_name(Duty duty);
+/// The duty named `name`, or nullopt.
+std::optional<Duty> parse_duty(std::string_view name);
+
 /// The rule a route declares.
 enum class Access {
   anyone,             // no login needed: public pages, the login and register forms
@@ -23,6 +28,8 @@ enum class Access {
   applicant,          // a logged-in applicant (citizen or business)
   agency_officer,     // an officer or supervisor of the agency that owns the resource
   agency_supervisor,  // a supervisor of the agency that owns the resource
+  agency_cashier,     // an officer or supervisor of that agency who keeps its counter's till
+  agency_finance,     // an officer or supervisor of that agency who keeps its books
   admin,              // a platform administrator
 };
 

@@ -21,8 +21,9 @@ TEST(Access, AnyoneIsAllowedEvenWithoutALogin) {
 }
 
 TEST(Access, EveryOtherRuleAsksAnonymousVisitorsToSignIn) {
-  for (auto access : {Access::signed_in, Access::applicant, Access::agency_officer,
-                      Access::agency_supervisor, Access::admin}) {
+  for (auto access :
+       {Access::signed_in, Access::applicant, Access::agency_officer, Access::agency_supervisor,
+        Access::agency_cashier, Access::agency_finance, Access::admin}) {
     EXPECT_EQ(decide(access, std::nullopt, "bma"), Verdict::sign_in) << access_name(access);
   }
 }
@@ -60,6 +61,47 @@ TEST(Access, AgencyRulesAdmitOnlyTheOwningAgency) {
   // Administrators run the platform; an agency's applicants' data is not theirs to read.
   EXPECT_EQ(decide(Access::agency_officer, person(Role::admin), "bma"), Verdict::forbid);
   EXPECT_EQ(decide(Access::agency_officer, person(Role::applicant), "bma"), Verdict::forbid);
+}
+
+TEST(Access, TheMoneyRulesAdmitOnlyTheOwningAgencysStaffWithTheDuty) {
+  auto with = [](Role role, std::string agency, unsigned duties) {
+    Principal p = person(role, std::move(agency));
+    p.duties = duties;
+    return p;
+  };
+  const unsigned cashier = static_cast<unsigned>(Duty::cashier);
+  const unsigned finance = static_cast<unsigned>(Duty::finance);
+  // The duty, not the rank: a plain officer or supervisor keeps neither the till nor the books.
+  EXPECT_EQ(decide(Access::agency_cashier, with(Role::officer, "bma", cashier), "bma"),
+            Verdict::allow);
+  EXPECT_EQ(decide(Access::agency_cashier, with(Role::supervisor, "bma", 0), "bma"),
+            Verdict::forbid);
+  EXPECT_EQ(decide(Access::agency_cashier, with(Role::officer, "bma", finance), "bma"),
+            Verdict::forbid);
+  EXPECT_EQ(decide(Access::agency_finance, with(Role::supervisor, "bma", finance), "bma"),
+            Verdict::allow);
+  EXPECT_EQ(decide(Access::agency_finance, with(Role::officer, "bma", cashier), "bma"),
+            Verdict::forbid);
+  EXPECT_EQ(decide(Access::agency_finance, with(Role::supervisor, "bma", 0), "bma"),
+            Verdict::forbid);
+  // A small office gives one officer both duties.
+  const auto both = with(Role::officer, "bma", cashier | finance);
+  EXPECT_EQ(decide(Access::agency_cashier, both, "bma"), Verdict::allow);
+  EXPECT_EQ(decide(Access::agency_finance, both, "bma"), Verdict::allow);
+  // Another agency's, or someone whose role has no agency, never pass.
+  EXPECT_EQ(decide(Access::agency_cashier, with(Role::officer, "dbd", cashier), "bma"),
+            Verdict::forbid);
+  EXPECT_EQ(decide(Access::agency_finance, with(Role::admin, "", finance), "bma"), Verdict::forbid);
+  EXPECT_EQ(decide(Access::agency_cashier, with(Role::applicant, "", cashier), ""),
+            Verdict::forbid);
+}
+
+TEST(Access, DutyNamesRoundTrip) {
+  for (auto duty : {Duty::cashier, Duty::finance}) {
+    EXPECT_EQ(parse_duty(duty_name(duty)), duty);
+  }
+  EXPECT_FALSE(parse_duty("officer").has_value());
+  EXPECT_FALSE(parse_duty("").has_value());
 }
 
 TEST(Access, RoleNamesRoundTrip) {

@@ -18,6 +18,10 @@ const char* locale_code(Locale locale);
 /// What a person is to Pratu; the words are in web/access.hpp (role_name).
 enum class Role { applicant, officer, supervisor, admin };
 
+/// What an agency's officer or supervisor may do beside their role (docs/adr/0028): take money
+/// at the counter, or keep the agency's books. Bits of Principal::duties.
+enum class Duty : unsigned { cashier = 1, finance = 2 };
+
 /// The logged-in person, as far as pages and permission checks need.
 struct Principal {
   std::int64_t user_id = 0;
@@ -25,6 +29,9 @@ struct Principal {
   Role role = Role::applicant;
   std::string agency_code;  // officers and supervisors only
   std::string locale;       // the language Pratu writes to them in: "th", "en", or "" (Thai)
+  unsigned duties = 0;      // Duty bits; officers and supervisors only
+
+  bool has(Duty duty) const { return (duties & static_cast<unsigned>(duty)) != 0; }
 };
 
 /// Per-request state shared by middleware and the handler.

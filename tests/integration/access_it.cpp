@@ -25,11 +25,12 @@ struct Persona {
 };
 
 std::vector<Persona> personas() {
-  auto principal = [](web::Role role, std::string agency) {
+  auto principal = [](web::Role role, std::string agency, unsigned duties = 0) {
     web::Principal p;
     p.user_id = 1;
     p.role = role;
     p.agency_code = std::move(agency);
+    p.duties = duties;
     return std::optional<web::Principal>(p);
   };
   return {
@@ -43,6 +44,12 @@ std::vector<Persona> personas() {
        accounts::demo_supervisor_email("bma"), std::string(accounts::kDemoOfficerPassword)},
       {"admin", principal(web::Role::admin, ""), std::string(accounts::kDemoAdminEmail),
        std::string(accounts::kDemoAdminPassword)},
+      // Officers whose duty is the money (docs/adr/0028).
+      {"cashier", principal(web::Role::officer, "bma", static_cast<unsigned>(web::Duty::cashier)),
+       accounts::demo_cashier_email("bma"), std::string(accounts::kDemoOfficerPassword)},
+      {"finance officer",
+       principal(web::Role::officer, "bma", static_cast<unsigned>(web::Duty::finance)),
+       accounts::demo_finance_email("bma"), std::string(accounts::kDemoOfficerPassword)},
   };
 }
 
@@ -59,8 +66,8 @@ const std::map<std::string, std::string>& sample_parameters() {
       {"number", "DBD-C-2569-999999"},               // no such document: 404 for whoever may look
       {"bill", "00000000000000000000000000000000"},  // no such bill: 404 for whoever may look
       {"bank", "sim"},       // the demo's bank: its HMAC, not a role, admits a confirmation
-      {"import", "999999"},  // no such statement import: 404 for its agency's supervisors
-      {"line", "999999"},    // no such statement line: 404 for its agency's supervisors
+      {"import", "999999"},  // no such statement import: 404 for its agency's finance officers
+      {"line", "999999"},    // no such statement line: 404 for its agency's finance officers
       {"receipt", "BMA-2570-001-999999"},  // no such receipt: 404 for whoever may look
       // /api/v1/uploads/{id} shares {id}: no such upload, 404 as well (or 412 without tus)
   };

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string>
 
+#include "domains/accounts/accounts_service.hpp"
 #include "support/applicants.hpp"
 #include "support/bills.hpp"
 #include "support/http_client.hpp"
@@ -98,9 +99,12 @@ TEST_P(ApplicationFeeIT, TheSubmissionOpensTheBillAndThePaymentSendsItToTheAgenc
   const auto officer = api_token(app_->port(), kOfficer, kOfficerPassword);
   EXPECT_NE(take_step(app_->port(), officer, id, "start_review").status, 200);
 
-  // Paid at the counter: the system transition sends it to the agency, with a receipt.
+  // Paid at the counter, to the agency's cashier: the system transition sends it to the agency,
+  // with a receipt.
+  const auto cashier =
+      api_token(app_->port(), accounts::demo_cashier_email("bma"), kOfficerPassword);
   auto paid = bearer_request(
-      app_->port(), officer, "POST",
+      app_->port(), cashier, "POST",
       "/api/v1/agency/bills/" + std::string(bill.at("id").as_string()) + "/counter-payment",
       json::serialize(json::object{{"method", "cash"}, {"amount_satang", total}}));
   ASSERT_EQ(paid.status, 201) << paid.body;

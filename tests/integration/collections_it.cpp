@@ -1,7 +1,7 @@
 // An agency's daily collections (docs/payments.md) through the real server on SQLite and
 // PostgreSQL: bills of two services paid by the bank on both sides of midnight in Bangkok
 // fall on their own days in Thailand; the CSV, the JSON and the page show the same figures,
-// which add up to the payments to the satang; only the agency's supervisors see them, their
+// which add up to the payments to the satang; only the agency's finance officers see them, their
 // own agency's only; a range that cannot be read is refused with its own code, and the page
 // says why in Thai.
 
@@ -119,8 +119,8 @@ class CollectionsIT : public AppTest {
     AppTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     applicant_ = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
-    supervisor_ = api_token(app_->port(), accounts::demo_supervisor_email("bma"),
-                            std::string(accounts::kDemoOfficerPassword));
+    finance_ = api_token(app_->port(), accounts::demo_finance_email("bma"),
+                         std::string(accounts::kDemoOfficerPassword));
     secret_ = simulator_secret(db_->url());
     // Three days ago in Thailand: inside the page's default range of the last 30 days.
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
@@ -156,8 +156,8 @@ class CollectionsIT : public AppTest {
     return out;
   }
 
-  HttpResponse as_supervisor(const std::string& target) {
-    return bearer_request(app_->port(), supervisor_, "GET", target);
+  HttpResponse as_finance(const std::string& target) {
+    return bearer_request(app_->port(), finance_, "GET", target);
   }
 
   std::string day(int offset) const {
@@ -165,7 +165,7 @@ class CollectionsIT : public AppTest {
   }
 
   TempDir catalogue_{"pratu-collections-"};
-  std::string applicant_, supervisor_, secret_;
+  std::string applicant_, finance_, secret_;
   year_month_day day_;
   int transactions_ = 0;
 };
@@ -187,7 +187,7 @@ TEST_P(CollectionsIT, EachPaymentCountsOnItsDayInBangkokAndTheCsvAddsUpToTheSata
   EXPECT_EQ(paid_between(bangkok(day_, 0, 0, 0), bangkok(after, 0, 0, 0)), in_range);
 
   const std::string range = "?from=" + day(0) + "&to=" + day(1);
-  auto csv = as_supervisor("/api/v1/agency/collections.csv" + range);
+  auto csv = as_finance("/api/v1/agency/collections.csv" + range);
   ASSERT_EQ(csv.status, 200) << csv.body;
   EXPECT_EQ(csv.header("Content-Type"), kCsvMedia);
   EXPECT_EQ(csv.header("Content-Disposition"),
@@ -216,7 +216,7 @@ TEST_P(CollectionsIT, EachPaymentCountsOnItsDayInBangkokAndTheCsvAddsUpToTheSata
   EXPECT_NE(csv.body.find(",\"ภาษีป้ายชั่วคราว, \"\"ป้ายงานวัด\"\"\","), std::string::npos);
 
   // The JSON: the same figures, every day of the range with its total.
-  auto api = as_supervisor("/api/v1/agency/collections" + range);
+  auto api = as_finance("/api/v1/agency/collections" + range);
   ASSERT_EQ(api.status, 200) << api.body;
   const auto figures = json_object(api);
   EXPECT_EQ(figures.at("agency").as_string(), "bma");
@@ -234,15 +234,15 @@ TEST_P(CollectionsIT, EachPaymentCountsOnItsDayInBangkokAndTheCsvAddsUpToTheSata
 
   // A range over all of them counts each once; a day without payments is a zero.
   auto wide =
-      json_object(as_supervisor("/api/v1/agency/collections?from=" + day(-2) + "&to=" + day(3)));
+      json_object(as_finance("/api/v1/agency/collections?from=" + day(-2) + "&to=" + day(3)));
   EXPECT_EQ(wide.at("total").at("amount_satang").as_int64(), in_range + earlier + later);
   EXPECT_EQ(wide.at("total").at("payments").as_int64(), 6);
   EXPECT_EQ(wide.at("days").as_array().size(), 6u);
   EXPECT_EQ(wide.at("days").as_array()[0].at("payments").as_int64(), 0);
   EXPECT_EQ(wide.at("days").as_array()[5].at("amount_baht").as_string(), "0.00");
 
-  // Another agency's supervisor sees their own agency's collections: none of these.
-  const auto dbd = api_token(app_->port(), accounts::demo_supervisor_email("dbd"),
+  // Another agency's finance officer sees their own agency's collections: none of these.
+  const auto dbd = api_token(app_->port(), accounts::demo_finance_email("dbd"),
                              std::string(accounts::kDemoOfficerPassword));
   auto theirs = bearer_request(app_->port(), dbd, "GET", "/api/v1/agency/collections.csv" + range);
   ASSERT_EQ(theirs.status, 200) << theirs.body;
@@ -255,9 +255,9 @@ TEST_P(CollectionsIT, ThePageShowsTheChartAndTheTableToTheAgencysSupervisorsOnly
   const std::int64_t amount = paid("signboard-tax", bangkok(day_, 10, 0, 0));
   ASSERT_GT(amount, 0);
   const std::string range = "?from=" + day(0) + "&to=" + day(1);
-  auto supervisor = signed_in(app_->port(), accounts::demo_supervisor_email("bma"),
-                              std::string(accounts::kDemoOfficerPassword));
-  auto page = supervisor->get("/agency/collections" + range);
+  auto finance = signed_in(app_->port(), accounts::demo_finance_email("bma"),
+                           std::string(accounts::kDemoOfficerPassword));
+  auto page = finance->get("/agency/collections" + range);
   ASSERT_EQ(page.status, 200) << page.body;
   EXPECT_NE(page.body.find("ยอดเงินที่จัดเก็บรายวัน"), std::string::npos);
   EXPECT_NE(page.body.find("<svg"), std::string::npos);
@@ -273,18 +273,18 @@ TEST_P(CollectionsIT, ThePageShowsTheChartAndTheTableToTheAgencysSupervisorsOnly
             std::string::npos)
       << "a link to the CSV of the same range";
   // The figure as people read it, with its thousands separator.
-  auto api = json_object(as_supervisor("/api/v1/agency/collections" + range));
+  auto api = json_object(as_finance("/api/v1/agency/collections" + range));
   EXPECT_EQ(api.at("total").at("amount_satang").as_int64(), amount);
   EXPECT_NE(page.body.find("data-collections-summary>รับชำระ 1 รายการ"), std::string::npos)
       << page.body.substr(page.body.find("data-collections"), 2000);
 
   // The CSV from the page's link, over the person's session.
-  auto csv = supervisor->get("/api/v1/agency/collections.csv" + range);
+  auto csv = finance->get("/api/v1/agency/collections.csv" + range);
   EXPECT_EQ(csv.status, 200);
   EXPECT_EQ(csv.header("Content-Type"), kCsvMedia);
 
   // Without a range: the last 30 days up to today, this payment among them.
-  auto recent = supervisor->get("/agency/collections");
+  auto recent = finance->get("/agency/collections");
   ASSERT_EQ(recent.status, 200);
   EXPECT_NE(recent.body.find("data-day=\"" + day(0) + "\""), std::string::npos);
   EXPECT_NE(recent.body.find("data-service=\"signboard-tax\""), std::string::npos);
@@ -303,8 +303,8 @@ TEST_P(CollectionsIT, ThePageShowsTheChartAndTheTableToTheAgencysSupervisorsOnly
                          std::string(accounts::kDemoAdminPassword));
   EXPECT_EQ(admin->get("/agency/collections" + range).status, 403);
   EXPECT_EQ(HttpClient(app_->port()).get("/api/v1/agency/collections" + range).status, 401);
-  // Another agency's supervisor gets their own agency's page, without the BMA's payment.
-  auto dbd = signed_in(app_->port(), accounts::demo_supervisor_email("dbd"),
+  // Another agency's finance officer gets their own agency's page, without the BMA's payment.
+  auto dbd = signed_in(app_->port(), accounts::demo_finance_email("dbd"),
                        std::string(accounts::kDemoOfficerPassword));
   auto theirs = dbd->get("/agency/collections" + range);
   ASSERT_EQ(theirs.status, 200);
@@ -328,18 +328,18 @@ TEST_P(CollectionsIT, ARangeThatCannotBeReadIsRefusedWithItsCodeAndThePageSaysWh
       {"?from=" + day(0) + "&to=31%2F12%2F2569", "payments.collections.bad_date",
        "โปรดระบุวันที่ที่มีอยู่จริง"},
   };
-  auto supervisor = signed_in(app_->port(), accounts::demo_supervisor_email("bma"),
-                              std::string(accounts::kDemoOfficerPassword));
+  auto finance = signed_in(app_->port(), accounts::demo_finance_email("bma"),
+                           std::string(accounts::kDemoOfficerPassword));
   for (const Case& c : cases) {
     SCOPED_TRACE(c.query);
     for (const std::string api : {"/api/v1/agency/collections", "/api/v1/agency/collections.csv"}) {
-      auto refused = as_supervisor(api + c.query);
+      auto refused = as_finance(api + c.query);
       EXPECT_EQ(refused.status, 422) << refused.body;
       EXPECT_EQ(refused.header("Content-Type"), "application/problem+json");
       EXPECT_NE(refused.body.find("\"code\":\"" + c.code + "\""), std::string::npos)
           << refused.body;
     }
-    auto page = supervisor->get("/agency/collections" + c.query);
+    auto page = finance->get("/agency/collections" + c.query);
     EXPECT_EQ(page.status, 422);
     EXPECT_NE(page.body.find("error-summary"), std::string::npos);
     EXPECT_NE(page.body.find(c.thai), std::string::npos) << page.body;

@@ -64,7 +64,7 @@ TEST_P(DashboardIT, TheSupervisorSeesTheAgencysFiguresAsChartsWithTables) {
   const std::string decided = submitted(applicant);
   ASSERT_EQ(step(officer, decided, "start_review").status, 200);
   ASSERT_EQ(step(officer, decided, "approve", {{"checklist_confirmed", 1}}).status, 200);
-  ASSERT_FALSE(pay_bill_at_counter(app_->port(), applicant, officer, decided).empty());
+  ASSERT_FALSE(pay_bill_at_counter(app_->port(), applicant, decided).empty());
   // The one waiting was due long ago.
   auto opened = storage::open_database({.url = db_->url()});
   ASSERT_TRUE(opened) << opened.error().detail;

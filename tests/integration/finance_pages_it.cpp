@@ -1,10 +1,10 @@
 // The agency's finance pages (docs/payments.md) through the real server on SQLite and
-// PostgreSQL, as a supervisor with script off uses them: a statement file uploaded with the
-// page's form is imported and shown line by line; a malformed one is refused with where and why
-// in Thai; the same file again leads to the same import; an overpaid line waits on the
-// exceptions page and is settled there, a refund only with a note; another agency's supervisor
-// finds none of it, an applicant and an officer are refused, and a form without its CSRF token
-// changes nothing.
+// PostgreSQL, as a finance officer (docs/adr/0028) with script off uses them: a statement file
+// uploaded with the page's form is imported and shown line by line; a malformed one is refused with
+// where and why in Thai; the same file again leads to the same import; an overpaid line waits on
+// the exceptions page and is settled there, a refund only with a note; another agency's finance
+// officer finds none of it, an applicant and the agency's staff without the finance duty are
+// refused, and a form without its CSRF token changes nothing.
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -53,8 +53,8 @@ std::size_t occurrences(const std::string& text, const std::string& needle) {
 
 class FinancePagesIT : public AppTest {
  protected:
-  std::unique_ptr<HttpClient> supervisor(const std::string& agency = "bma") {
-    return signed_in(app_->port(), accounts::demo_supervisor_email(agency), kPassword);
+  std::unique_ptr<HttpClient> finance_officer(const std::string& agency = "bma") {
+    return signed_in(app_->port(), accounts::demo_finance_email(agency), kPassword);
   }
 
   // Uploads `file` with the statements page's form, with the CSRF token of the person's pages
@@ -105,15 +105,22 @@ TEST_P(FinancePagesIT, AnUploadedFileIsShownLineByLineAndTheSameFileAgainLeadsTo
   const auto exact = awaiting_bill();
   const auto over = awaiting_bill();
   const std::string file = file_paying(exact, over);
-  auto browser = supervisor();
+  auto browser = finance_officer();
 
-  // The agency's dashboard leads to both pages.
-  auto dashboard = browser->get("/agency/dashboard");
-  EXPECT_NE(dashboard.body.find("href=\"/agency/statements\""), std::string::npos);
-  EXPECT_NE(dashboard.body.find("href=\"/agency/payment-exceptions\""), std::string::npos);
-
+  // The finance officer's navigation leads to the statements, and they to the other pages; a
+  // supervisor without the finance duty finds no such links on the agency's dashboard.
   auto empty = browser->get("/agency/statements");
   ASSERT_EQ(empty.status, 200);
+  EXPECT_NE(empty.body.find("class=\"site-nav__link\" href=\"/agency/statements\""),
+            std::string::npos);
+  EXPECT_NE(empty.body.find("href=\"/agency/payment-exceptions\""), std::string::npos);
+  EXPECT_NE(empty.body.find("href=\"/agency/collections\""), std::string::npos);
+  auto head = signed_in(app_->port(), accounts::demo_supervisor_email("bma"), kPassword);
+  auto dashboard = head->get("/agency/dashboard");
+  ASSERT_EQ(dashboard.status, 200);
+  EXPECT_EQ(dashboard.body.find("data-dashboard-finance"), std::string::npos);
+  EXPECT_EQ(dashboard.body.find("href=\"/agency/statements\""), std::string::npos);
+
   EXPECT_NE(empty.body.find("enctype=\"multipart/form-data\""), std::string::npos);
   EXPECT_NE(empty.body.find("data-no-imports"), std::string::npos);
 
@@ -142,7 +149,7 @@ TEST_P(FinancePagesIT, AnUploadedFileIsShownLineByLineAndTheSameFileAgainLeadsTo
   auto list = browser->get("/agency/statements");
   EXPECT_EQ(occurrences(list.body, "<tr data-import>"), 1u);
   EXPECT_NE(list.body.find("href=\"" + at + "\""), std::string::npos);
-  EXPECT_NE(list.body.find(accounts::demo_supervisor_email("bma")), std::string::npos)
+  EXPECT_NE(list.body.find(accounts::demo_finance_email("bma")), std::string::npos)
       << "who imported it";
 
   // The same file again: the same import, said so, and nothing imported twice.
@@ -166,7 +173,7 @@ TEST_P(FinancePagesIT, AMalformedFileIsRefusedWithWhereAndWhyInThai) {
   ASSERT_EQ(file[trailer], 'T');
   char& last_digit = file[trailer + 51];
   last_digit = last_digit == '9' ? '8' : static_cast<char>(last_digit + 1);
-  auto browser = supervisor();
+  auto browser = finance_officer();
 
   auto refused = upload(*browser, file);
   EXPECT_EQ(refused.status, 422);
@@ -190,7 +197,7 @@ TEST_P(FinancePagesIT, AMalformedFileIsRefusedWithWhereAndWhyInThai) {
 TEST_P(FinancePagesIT, AnOverpaidLineIsSettledOnTheExceptionsPageWithWhoAndWhen) {
   const auto exact = awaiting_bill();
   const auto over = awaiting_bill();
-  auto browser = supervisor();
+  auto browser = finance_officer();
   auto imported = upload(*browser, file_paying(exact, over));
   ASSERT_EQ(imported.status, 303);
   const std::string at =
@@ -235,7 +242,7 @@ TEST_P(FinancePagesIT, AnOverpaidLineIsSettledOnTheExceptionsPageWithWhoAndWhen)
   EXPECT_NE(after.body.find("คืนเงินแล้ว"), std::string::npos);
   EXPECT_NE(after.body.find("data-settled=\"" + line + "\""), std::string::npos);
   EXPECT_NE(after.body.find(why), std::string::npos);
-  EXPECT_NE(after.body.find("โดย " + accounts::demo_supervisor_email("bma") + " เมื่อ "),
+  EXPECT_NE(after.body.find("โดย " + accounts::demo_finance_email("bma") + " เมื่อ "),
             std::string::npos)
       << "who and when";
   // The import shows it settled; settling it again is refused.
@@ -248,7 +255,7 @@ TEST_P(FinancePagesIT, AnOverpaidLineIsSettledOnTheExceptionsPageWithWhoAndWhen)
 TEST_P(FinancePagesIT, OnlyTheAgencysSupervisorsSeeItAndEveryFormNeedsItsToken) {
   const auto exact = awaiting_bill();
   const auto over = awaiting_bill();
-  auto browser = supervisor();
+  auto browser = finance_officer();
   const std::string file = file_paying(exact, over);
 
   // Without the form's token nothing is imported.
@@ -264,8 +271,8 @@ TEST_P(FinancePagesIT, OnlyTheAgencysSupervisorsSeeItAndEveryFormNeedsItsToken) 
   EXPECT_EQ(settle(*browser, line, "refund", "ไม่มีโทเค็น", false).status, 403);
   EXPECT_EQ(occurrences(browser->get("/agency/payment-exceptions").body, "data-exception="), 1u);
 
-  // Another agency's supervisor: no such import, no such line, whatever they send.
-  auto dbd = supervisor("dbd");
+  // Another agency's finance officer: no such import, no such line, whatever they send.
+  auto dbd = finance_officer("dbd");
   EXPECT_EQ(dbd->get(at).status, 404);
   EXPECT_EQ(dbd->get("/agency/statements/999999").status, 404);
   EXPECT_EQ(occurrences(dbd->get("/agency/statements").body, "<tr data-import>"), 0u);
@@ -274,15 +281,21 @@ TEST_P(FinancePagesIT, OnlyTheAgencysSupervisorsSeeItAndEveryFormNeedsItsToken) 
   EXPECT_EQ(settle(*dbd, line, "refund", "").status, 404);
   EXPECT_EQ(occurrences(browser->get("/agency/payment-exceptions").body, "data-exception="), 1u);
 
-  // An applicant and an officer: refused by role.
+  // An applicant, and the agency's officer, supervisor and cashier without the finance duty:
+  // refused by role.
   auto applicant = signed_in_applicant(app_->port());
   EXPECT_EQ(applicant->get("/agency/statements").status, 403);
   EXPECT_EQ(applicant->get(at).status, 403);
   EXPECT_EQ(applicant->get("/agency/payment-exceptions").status, 403);
   EXPECT_EQ(upload(*applicant, file).status, 403);
-  auto officer = signed_in(app_->port(), accounts::demo_officer_email("bma"), kPassword);
-  EXPECT_EQ(officer->get("/agency/statements").status, 403);
-  EXPECT_EQ(officer->get("/agency/payment-exceptions").status, 403);
+  for (const auto& login :
+       {accounts::demo_officer_email("bma"), accounts::demo_supervisor_email("bma"),
+        accounts::demo_cashier_email("bma")}) {
+    auto staff = signed_in(app_->port(), login, kPassword);
+    EXPECT_EQ(staff->get("/agency/statements").status, 403) << login;
+    EXPECT_EQ(staff->get("/agency/payment-exceptions").status, 403) << login;
+    EXPECT_EQ(staff->get("/agency/collections").status, 403) << login;
+  }
   // A visitor is sent to log in.
   HttpClient visitor(app_->port());
   auto anonymous = visitor.get("/agency/payment-exceptions");

@@ -326,7 +326,7 @@ TEST_P(PaymentsIT, AStatementFilePaysWhatNoConfirmationPaidAndNamesEveryExceptio
   ASSERT_TRUE(bytes) << bytes.error().detail;
 
   const auto supervisor =
-      api_token(app_->port(), "supervisor.bma@demo.pratu.example", kOfficerPassword);
+      api_token(app_->port(), "finance.bma@demo.pratu.example", kOfficerPassword);
   auto imported = bearer_request(app_->port(), supervisor, "POST", "/api/v1/agency/statements",
                                  *bytes, {{"Content-Type", "text/plain"}});
   ASSERT_EQ(imported.status, 201) << imported.body;
@@ -389,8 +389,9 @@ TEST_P(PaymentsIT, AStatementFilePaysWhatNoConfirmationPaidAndNamesEveryExceptio
             3);
   const std::string at = "/api/v1/agency/statements/" + std::to_string(view.at("id").as_int64());
   EXPECT_EQ(bearer_request(app_->port(), supervisor, "GET", at).status, 200);
-  // Another agency's supervisor finds no such import; an officer may not import.
-  auto dbd = api_token(app_->port(), "supervisor.dbd@demo.pratu.example", kOfficerPassword);
+  // Another agency's finance officer finds no such import; an officer, a supervisor or a
+  // cashier without the finance duty may not import.
+  auto dbd = api_token(app_->port(), "finance.dbd@demo.pratu.example", kOfficerPassword);
   EXPECT_EQ(bearer_request(app_->port(), dbd, "GET", at).status, 404);
   EXPECT_EQ(settle(dbd, "paid_twice", {{"action", "accept"}}).status, 404);
   EXPECT_EQ(
@@ -399,11 +400,15 @@ TEST_P(PaymentsIT, AStatementFilePaysWhatNoConfirmationPaidAndNamesEveryExceptio
           .as_array()
           .size(),
       0u);
-  auto officer = api_token(app_->port(), kBma, kOfficerPassword);
-  EXPECT_EQ(bearer_request(app_->port(), officer, "POST", "/api/v1/agency/statements", *bytes,
-                           {{"Content-Type", "text/plain"}})
-                .status,
-            403);
+  for (const std::string login : {kBma, std::string("supervisor.bma@demo.pratu.example"),
+                                  std::string("cashier.bma@demo.pratu.example")}) {
+    auto refused = api_token(app_->port(), login, kOfficerPassword);
+    EXPECT_EQ(bearer_request(app_->port(), refused, "POST", "/api/v1/agency/statements", *bytes,
+                             {{"Content-Type", "text/plain"}})
+                  .status,
+              403)
+        << login;
+  }
 
   // A file that does not add up is refused whole, naming the line and the field.
   // The trailer's credit total (positions 40-52 of the last record) one satang off.
@@ -438,7 +443,7 @@ TEST_P(PaymentsIT, TheBanksOwnStatementReconcilesWhatItConfirmedAndTheMoneyAddsU
   ASSERT_TRUE(statement) << statement.error().detail;
 
   const auto supervisor =
-      api_token(app_->port(), "supervisor.bma@demo.pratu.example", kOfficerPassword);
+      api_token(app_->port(), "finance.bma@demo.pratu.example", kOfficerPassword);
   auto imported = bearer_request(app_->port(), supervisor, "POST", "/api/v1/agency/statements",
                                  *statement, {{"Content-Type", "text/plain"}});
   ASSERT_EQ(imported.status, 201) << imported.body;

@@ -2,7 +2,7 @@
 // SQLite and PostgreSQL: the bank's confirmation of a bill numbers a receipt in the payment's
 // transaction, the documents module issues it as a signed PDF/A-3 that real tools accept (with
 // the ETDA-shaped receipt XML inside and the total in the words npm's bahttext writes), anyone
-// checks it at /verify, the agency's supervisor cancels it and every check says so; a cashier
+// checks it at /verify, the agency's finance officer cancels it and every check says so; a cashier
 // takes a payment at the counter from book 002; receipts of many payments at once are numbered
 // without a gap; and the sum of the receipts equals the sum of the statement's matched lines.
 
@@ -35,7 +35,10 @@ namespace json = boost::json;
 const std::string kOfficerPassword = "pratu-demo-officer";
 const std::string kBmaOfficer = "officer.bma@demo.pratu.example";
 const std::string kBmaSupervisor = "supervisor.bma@demo.pratu.example";
-const std::string kDbdSupervisor = "supervisor.dbd@demo.pratu.example";
+const std::string kBmaCashier = "cashier.bma@demo.pratu.example";
+const std::string kBmaFinance = "finance.bma@demo.pratu.example";
+const std::string kDbdCashier = "cashier.dbd@demo.pratu.example";
+const std::string kDbdFinance = "finance.dbd@demo.pratu.example";
 const std::filesystem::path kReferenceDir = PRATU_SOURCE_DIR "/tests/reference";
 
 class ReceiptsIT : public AppTest {
@@ -193,20 +196,25 @@ TEST_P(ReceiptsIT, TheBanksConfirmationIssuesASignedReceiptThatAnyoneChecksAndTh
   }
   EXPECT_TRUE(listed);
 
-  // A receipt is not suspended or revoked like a licence; an officer may not cancel it, nor
-  // another agency's supervisor (who finds no such receipt); its own agency's supervisor does.
+  // A receipt is not suspended or revoked like a licence; an officer, a supervisor or a cashier
+  // may not cancel it, nor another agency's finance officer (who finds no such receipt); its own
+  // agency's finance officer does.
   const auto officer = api_token(app_->port(), kBmaOfficer, kOfficerPassword);
   auto revoke =
       bearer_request(app_->port(), officer, "POST", "/api/v1/documents/" + number + "/status",
                      R"({"action":"revoke","reason":"x"})");
   EXPECT_EQ(revoke.status, 422) << revoke.body;
   const std::string cancel_path = "/api/v1/agency/receipts/" + number + "/cancellation";
-  EXPECT_EQ(bearer_request(app_->port(), officer, "POST", cancel_path, R"({"reason":"x"})").status,
-            403);
-  const auto dbd = api_token(app_->port(), kDbdSupervisor, kOfficerPassword);
+  for (const auto& login : {kBmaOfficer, kBmaSupervisor, kBmaCashier}) {
+    const auto refused = api_token(app_->port(), login, kOfficerPassword);
+    EXPECT_EQ(
+        bearer_request(app_->port(), refused, "POST", cancel_path, R"({"reason":"x"})").status, 403)
+        << login;
+  }
+  const auto dbd = api_token(app_->port(), kDbdFinance, kOfficerPassword);
   EXPECT_EQ(bearer_request(app_->port(), dbd, "POST", cancel_path, R"({"reason":"x"})").status,
             404);
-  const auto supervisor = api_token(app_->port(), kBmaSupervisor, kOfficerPassword);
+  const auto supervisor = api_token(app_->port(), kBmaFinance, kOfficerPassword);
   auto no_reason =
       bearer_request(app_->port(), supervisor, "POST", cancel_path, R"({"reason":""})");
   EXPECT_EQ(no_reason.status, 422) << no_reason.body;
@@ -243,12 +251,22 @@ TEST_P(ReceiptsIT, ACashierTakesThePaymentAtTheCounterFromBookTwo) {
   const std::string bill_id(bill.at("id").as_string());
   const std::int64_t total = bill.at("total_satang").as_int64();
   const std::string path = "/api/v1/agency/bills/" + bill_id + "/counter-payment";
-  const auto officer = api_token(app_->port(), kBmaOfficer, kOfficerPassword);
+  const auto officer = api_token(app_->port(), kBmaCashier, kOfficerPassword);
 
-  // The applicant is no cashier; another agency finds no such bill.
+  // The applicant is no cashier, nor are the agency's officers, supervisors and finance
+  // officers without the duty; another agency's cashier finds no such bill.
+  for (const auto& login : {kBmaOfficer, kBmaSupervisor, kBmaFinance}) {
+    const auto refused = api_token(app_->port(), login, kOfficerPassword);
+    EXPECT_EQ(
+        bearer_request(app_->port(), refused, "POST", path,
+                       json::serialize(json::object{{"method", "cash"}, {"amount_satang", total}}))
+            .status,
+        403)
+        << login;
+  }
   EXPECT_EQ(bearer_request(app_->port(), applicant, "POST", path, R"({"method":"cash"})").status,
             403);
-  const auto dbd = api_token(app_->port(), kDbdSupervisor, kOfficerPassword);
+  const auto dbd = api_token(app_->port(), kDbdCashier, kOfficerPassword);
   EXPECT_EQ(
       bearer_request(app_->port(), dbd, "POST", path,
                      json::serialize(json::object{{"method", "cash"}, {"amount_satang", total}}))
@@ -333,7 +351,7 @@ TEST_P(ReceiptsIT, TheReceiptsOfADayAddUpToTheStatementsMatchedLines) {
     confirmed += bill.at("total_satang").as_int64();
     lines.push_back(statement_line(bill, bill.at("total_satang").as_int64(), today_utc()));
   }
-  const auto supervisor = api_token(app_->port(), kBmaSupervisor, kOfficerPassword);
+  const auto supervisor = api_token(app_->port(), kBmaFinance, kOfficerPassword);
   auto imported =
       bearer_request(app_->port(), supervisor, "POST", "/api/v1/agency/statements",
                      statement_file_of(lines, today_utc()), {{"Content-Type", "text/plain"}});

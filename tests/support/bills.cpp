@@ -78,17 +78,20 @@ json::object bill_of(std::uint16_t port, const std::string& applicant, const std
   return json_object(bill);
 }
 
-HttpResponse pay_at_counter(std::uint16_t port, const std::string& officer,
+HttpResponse pay_at_counter(std::uint16_t port, const std::string& cashier,
                             const std::string& bill_id, std::int64_t total_satang) {
-  return bearer_json(port, officer, "POST", "/api/v1/agency/bills/" + bill_id + "/counter-payment",
+  return bearer_json(port, cashier, "POST", "/api/v1/agency/bills/" + bill_id + "/counter-payment",
                      json::object{{"method", "cash"}, {"amount_satang", total_satang}});
 }
 
 std::string pay_bill_at_counter(std::uint16_t port, const std::string& applicant,
-                                const std::string& officer, const std::string& id) {
+                                const std::string& id) {
   const auto bill = bill_of(port, applicant, id);
   if (bill.empty()) return {};
-  auto paid = pay_at_counter(port, officer, std::string(bill.at("id").as_string()),
+  const auto cashier = api_token(
+      port, "cashier." + std::string(bill.at("agency").as_string()) + "@demo.pratu.example",
+      std::string(accounts::kDemoOfficerPassword));
+  auto paid = pay_at_counter(port, cashier, std::string(bill.at("id").as_string()),
                              bill.at("total_satang").as_int64());
   EXPECT_EQ(paid.status, 201) << paid.body;
   if (paid.status != 201) return {};

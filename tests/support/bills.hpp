@@ -41,15 +41,15 @@ boost::json::object bill_of(std::uint16_t port, const std::string& applicant,
                             const std::string& id);
 
 /// Pays bill `bill_id` in full (`total_satang`, in cash) at the counter of its agency, as the
-/// officer or supervisor holding `officer`'s token: the answer (201 with the receipt's number).
-HttpResponse pay_at_counter(std::uint16_t port, const std::string& officer,
+/// cashier holding `cashier`'s token: the answer (201 with the receipt's number).
+HttpResponse pay_at_counter(std::uint16_t port, const std::string& cashier,
                             const std::string& bill_id, std::int64_t total_satang);
 
-/// Pays at the counter, as `officer`, the one bill application `id` of the person holding
-/// `applicant`'s token waits on, so that the application moves on (a test failure when it is not
-/// paid): the receipt's number.
+/// Pays at the counter, as the demo cashier of the bill's agency, the one bill application `id`
+/// of the person holding `applicant`'s token waits on, so that the application moves on (a test
+/// failure when it is not paid): the receipt's number.
 std::string pay_bill_at_counter(std::uint16_t port, const std::string& applicant,
-                                const std::string& officer, const std::string& id);
+                                const std::string& id);
 
 /// A statement line of a payment of `bill` (its API view) of `amount_satang` on `paid_on`.
 payments::StatementLine statement_line(

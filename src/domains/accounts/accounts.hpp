@@ -38,7 +38,8 @@ struct User {
   std::int64_t updated_at = 0;
   std::int64_t password_changed_at = 0;
   bool disabled = false;
-  std::string locale;  // the language Pratu writes to them in: "th", "en", or "" (Thai)
+  std::string locale;   // the language Pratu writes to them in: "th", "en", or "" (Thai)
+  unsigned duties = 0;  // web::Duty bits (staff_duties); officers and supervisors only
 
   /// "given family", else the email, else the masked national ID.
   std::string display_name() const;

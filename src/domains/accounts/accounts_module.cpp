@@ -93,6 +93,11 @@ std::vector<platform::Command> AccountsModule::add_commands(CLI::App& cli) {
       ->required()
       ->check(CLI::IsMember({"applicant", "officer", "supervisor", "admin"}));
   create->add_option("--agency", create_user_.agency, "Agency code (officers and supervisors)");
+  create
+      ->add_option("--duty", create_user_.duties,
+                   "cashier (takes money at the counter) or finance (statements, exceptions, "
+                   "collections, receipt cancellations); repeatable; officers and supervisors")
+      ->check(CLI::IsMember({"cashier", "finance"}));
   create->add_option("--login", create_user_.login, "Email or 13-digit national ID")->required();
   create
       ->add_flag("--password-stdin", create_user_.password_stdin,
@@ -193,7 +198,12 @@ int AccountsModule::create_user_command(platform::Shared& shared) {
   }
   std::string password;
   std::getline(std::cin, password);
-  auto created = accounts_->create_user(*role, create_user_.agency, create_user_.login, password);
+  unsigned duties = 0;
+  for (const auto& name : create_user_.duties) {
+    if (auto duty = web::parse_duty(name)) duties |= static_cast<unsigned>(*duty);
+  }
+  auto created =
+      accounts_->create_user(*role, create_user_.agency, create_user_.login, password, duties);
   if (!created) {
     std::cerr << "pratu user create: "
               << (created.error().fields.empty() ? created.error().detail : "") << "\n";

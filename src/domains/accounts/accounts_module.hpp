@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "crypto/password_hasher.hpp"
 #include "domains/accounts/login_throttle.hpp"
@@ -55,6 +56,7 @@ class AccountsModule final : public platform::Module, public platform::ProfileDi
   struct CreateUser {
     std::string role;
     std::string agency;
+    std::vector<std::string> duties;
     std::string login;
     bool password_stdin = false;
   } create_user_;

@@ -50,7 +50,12 @@ Result<std::optional<User>> find_user_where(storage::Connection& c, std::string_
       "SELECT " + std::string(kUserColumns) + " FROM users WHERE " + std::string(where);
   PRATU_TRY(row, c.query_one(sql, {std::move(key)}));
   if (!row) return std::optional<User>();
-  return std::optional<User>(user_from_row(*row, 0));
+  User user = user_from_row(*row, 0);
+  if (web::is_agency_role(user.role)) {
+    PRATU_TRY(duties, duties_of(c, user.id));
+    user.duties = duties;
+  }
+  return std::optional<User>(std::move(user));
 }
 
 }  // namespace
@@ -96,7 +101,23 @@ Result<UserId> insert_user(storage::Connection& c, const User& u) {
                         "RETURNING id",
                         params));
   if (!row) return Error::internal("INSERT INTO users returned no id");
-  return row->int64(0);
+  const UserId id = row->int64(0);
+  for (web::Duty duty : {web::Duty::cashier, web::Duty::finance}) {
+    if ((u.duties & static_cast<unsigned>(duty)) == 0) continue;
+    PRATU_CHECK(
+        c.execute("INSERT INTO staff_duties (user_id, duty, granted_at) VALUES ($1, $2, $3)",
+                  {id, std::string(web::duty_name(duty)), u.created_at}));
+  }
+  return id;
+}
+
+Result<unsigned> duties_of(storage::Connection& c, UserId id) {
+  PRATU_TRY(rows, c.query("SELECT duty FROM staff_duties WHERE user_id = $1", {id}));
+  unsigned duties = 0;
+  for (const auto& row : rows) {
+    if (auto duty = web::parse_duty(row.text(0))) duties |= static_cast<unsigned>(*duty);
+  }
+  return duties;
 }
 
 Result<void> update_mobile(storage::Connection& c, UserId id, std::string_view mobile,
@@ -160,6 +181,10 @@ Result<std::optional<SessionWithUser>> find_session(storage::Connection& c, std:
   out.session.idle_expires_at = row->int64(5);
   out.session.absolute_expires_at = row->int64(6);
   out.user = user_from_row(*row, 7);
+  if (web::is_agency_role(out.user.role)) {
+    PRATU_TRY(duties, duties_of(c, out.user.id));
+    out.user.duties = duties;
+  }
   return std::optional<SessionWithUser>(std::move(out));
 }
 

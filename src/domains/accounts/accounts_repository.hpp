@@ -26,6 +26,8 @@ Result<std::optional<User>> find_user_by_email(storage::Connection& c, std::stri
 Result<std::int64_t> count_users(storage::Connection& c);
 /// Inserts `user` (its id is ignored); returns the new id. Unique violations are conflicts.
 Result<UserId> insert_user(storage::Connection& c, const User& user);
+/// The web::Duty bits `id` holds (staff_duties).
+Result<unsigned> duties_of(storage::Connection& c, UserId id);
 /// Sets the user's mobile number (10 digits); not_found if there is no such user.
 Result<void> update_mobile(storage::Connection& c, UserId id, std::string_view mobile,
                            std::int64_t now);

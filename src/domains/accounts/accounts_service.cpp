@@ -68,6 +68,14 @@ std::string demo_supervisor_email(std::string_view agency_code) {
   return "supervisor." + std::string(agency_code) + "@demo.pratu.example";
 }
 
+std::string demo_cashier_email(std::string_view agency_code) {
+  return "cashier." + std::string(agency_code) + "@demo.pratu.example";
+}
+
+std::string demo_finance_email(std::string_view agency_code) {
+  return "finance." + std::string(agency_code) + "@demo.pratu.example";
+}
+
 AccountService::AccountService(storage::Database& db, const crypto::PasswordHasher& hasher,
                                LoginThrottle& throttle, RegistrationThrottle& registrations,
                                const Clock& clock, PasswordPolicy policy)
@@ -334,7 +342,8 @@ Result<void> AccountService::change_password(UserId user_id, std::string_view ke
 }
 
 Result<UserId> AccountService::create_user(Role role, std::string_view agency_code,
-                                           std::string_view login, std::string_view password) {
+                                           std::string_view login, std::string_view password,
+                                           unsigned duties) {
   std::vector<FieldError> errors;
   std::string agency = trim(agency_code);
   if (web::is_agency_role(role) && agency.empty()) {
@@ -342,9 +351,13 @@ Result<UserId> AccountService::create_user(Role role, std::string_view agency_co
   } else if (!agency.empty() && (role == Role::applicant || !is_agency_code(agency))) {
     errors.push_back({"agency_code", "accounts.errors.agency_invalid"});
   }
+  if (duties != 0 && !web::is_agency_role(role)) {
+    errors.push_back({"duty", "accounts.errors.duty_not_staff"});
+  }
   User user;
   user.role = role;
   user.agency_code = agency;
+  user.duties = duties;
   std::string typed = trim(login);
   if (typed.find('@') != std::string::npos) {
     user.email = normalize_email(typed);
@@ -401,6 +414,18 @@ Result<std::vector<DemoAccount>> AccountService::seed_demo_accounts(
     supervisor.email = demo_supervisor_email(code);
     demos.push_back({{*supervisor.email, std::string(kDemoOfficerPassword), "supervisor", code},
                      std::move(supervisor)});
+    // The counter's cashier and the finance officer: officers whose duty is the money.
+    for (web::Duty duty : {web::Duty::cashier, web::Duty::finance}) {
+      User staff;
+      staff.role = Role::officer;
+      staff.agency_code = code;
+      staff.duties = static_cast<unsigned>(duty);
+      const std::string name(web::duty_name(duty));
+      staff.email =
+          duty == web::Duty::cashier ? demo_cashier_email(code) : demo_finance_email(code);
+      demos.push_back(
+          {{*staff.email, std::string(kDemoOfficerPassword), name, code}, std::move(staff)});
+    }
   }
   {
     User admin;

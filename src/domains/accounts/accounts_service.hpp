@@ -33,6 +33,10 @@ inline constexpr std::string_view kDemoAdminEmail = "admin@demo.pratu.example";
 std::string demo_officer_email(std::string_view agency_code);
 /// The demo supervisor's email of an agency (same password as its officer).
 std::string demo_supervisor_email(std::string_view agency_code);
+/// The demo cashier of the agency `agency_code`: an officer whose duty is the counter.
+std::string demo_cashier_email(std::string_view agency_code);
+/// The demo finance officer of the agency `agency_code`: an officer whose duty is the books.
+std::string demo_finance_email(std::string_view agency_code);
 
 /// A login that succeeded: who, and the session started for them.
 struct LoggedIn {
@@ -79,9 +83,10 @@ class AccountService {
   Result<void> change_mobile(UserId user_id, std::string_view typed);
 
   /// Creates a user from the CLI: `login` is an email or a national ID; officers need an
-  /// agency code. Field errors name role, agency_code, login, password.
+  /// agency code; `duties` (web::Duty bits) only officers and supervisors hold. Field errors
+  /// name role, agency_code, duty, login, password.
   Result<UserId> create_user(Role role, std::string_view agency_code, std::string_view login,
-                             std::string_view password);
+                             std::string_view password, unsigned duties = 0);
 
   /// In an empty users table, creates the demo applicant, one officer per agency and an
   /// admin, and returns them with their passwords. In a table that already has users, returns

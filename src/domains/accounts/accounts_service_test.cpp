@@ -514,6 +514,29 @@ TEST_P(AccountServiceTest, CreatesAnOfficerOnlyWithAnAgency) {
   EXPECT_FALSE(user->national_id);
 }
 
+TEST_P(AccountServiceTest, GivesDutiesOnlyToAnAgencysStaff) {
+  const unsigned both =
+      static_cast<unsigned>(web::Duty::cashier) | static_cast<unsigned>(web::Duty::finance);
+  auto applicant =
+      accounts_->create_user(Role::applicant, "", "1101700203034", "applicant passphrase", both);
+  ASSERT_FALSE(applicant);
+  EXPECT_THAT(field_keys(applicant.error()), ElementsAre("duty=accounts.errors.duty_not_staff"));
+  auto admin = accounts_->create_user(Role::admin, "", "root@pratu.example", "admin passphrase",
+                                      static_cast<unsigned>(web::Duty::finance));
+  ASSERT_FALSE(admin);
+  EXPECT_THAT(field_keys(admin.error()), ElementsAre("duty=accounts.errors.duty_not_staff"));
+  // A district office's one officer keeps both the till and the books.
+  ASSERT_TRUE(
+      accounts_->create_user(Role::officer, "dbd", "clerk@dbd.go.th", "clerk passphrase", both));
+  auto clerk = login("clerk@dbd.go.th", "clerk passphrase");
+  ASSERT_TRUE(clerk);
+  EXPECT_EQ(clerk->duties, both);
+  ASSERT_TRUE(accounts_->create_user(Role::supervisor, "dbd", "head@dbd.go.th", "head passphrase"));
+  auto head = login("head@dbd.go.th", "head passphrase");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->duties, 0u);
+}
+
 TEST_P(AccountServiceTest, CreatesAUserWhoseLoginIsANationalId) {
   ASSERT_TRUE(accounts_->create_user(Role::admin, "", "1101700203034", "admin passphrase"));
   EXPECT_TRUE(login("1-1017-00203-03-4", "admin passphrase"));
@@ -526,26 +549,36 @@ TEST_P(AccountServiceTest, CreatesAUserWhoseLoginIsANationalId) {
 TEST_P(AccountServiceTest, SeedsDemoAccountsOnlyIntoAnEmptyTable) {
   auto seeded = accounts_->seed_demo_accounts({"dbd", "bma"});
   ASSERT_TRUE(seeded) << seeded.error().detail;
-  // The applicant, an officer and a supervisor of each agency, the administrator.
-  ASSERT_EQ(seeded->size(), 6u);
+  // The applicant; an officer, a supervisor, a cashier and a finance officer of each agency;
+  // the administrator.
+  ASSERT_EQ(seeded->size(), 10u);
   EXPECT_EQ((*seeded)[0].login, "1234567890121");
   EXPECT_EQ((*seeded)[1].login, "officer.dbd@demo.pratu.example");
   EXPECT_EQ((*seeded)[1].agency_code, "dbd");
   EXPECT_EQ((*seeded)[2].login, "supervisor.dbd@demo.pratu.example");
   EXPECT_EQ((*seeded)[2].role, "supervisor");
   EXPECT_EQ((*seeded)[2].agency_code, "dbd");
-  EXPECT_EQ((*seeded)[5].login, "admin@demo.pratu.example");
+  EXPECT_EQ((*seeded)[3].login, "cashier.dbd@demo.pratu.example");
+  EXPECT_EQ((*seeded)[4].login, "finance.dbd@demo.pratu.example");
+  EXPECT_EQ((*seeded)[9].login, "admin@demo.pratu.example");
   for (const auto& demo : *seeded) {
     auto user = login(demo.login, demo.password);
     ASSERT_TRUE(user) << demo.login;
-    EXPECT_EQ(role_name(user->role), demo.role);
+    // The cashier and the finance officer are officers whose duty is the money.
+    if (auto duty = web::parse_duty(demo.role)) {
+      EXPECT_EQ(user->role, Role::officer) << demo.login;
+      EXPECT_EQ(user->duties, static_cast<unsigned>(*duty)) << demo.login;
+    } else {
+      EXPECT_EQ(role_name(user->role), demo.role);
+      EXPECT_EQ(user->duties, 0u) << demo.login;
+    }
   }
   EXPECT_TRUE(login("applicant@demo.pratu.example", std::string(kDemoApplicantPassword)));
 
   // A restart lists them again without creating anything.
   auto again = accounts_->seed_demo_accounts({"dbd", "bma"});
   ASSERT_TRUE(again);
-  EXPECT_EQ(again->size(), 6u);
+  EXPECT_EQ(again->size(), 10u);
 }
 
 TEST_P(AccountServiceTest, DoesNotSeedDemoAccountsNextToRealUsers) {

@@ -52,6 +52,7 @@ web::Principal principal_of(const User& user) {
   p.role = user.role;
   p.agency_code = user.agency_code;
   p.locale = user.locale;
+  p.duties = user.duties;
   return p;
 }
 

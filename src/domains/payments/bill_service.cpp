@@ -89,6 +89,32 @@ Result<BillView> BillService::find_for(const web::Principal& who, std::string_vi
   return out;
 }
 
+Result<std::optional<std::string>> BillService::find_at_counter(const web::Principal& who,
+                                                                std::string_view typed) {
+  std::string digits;
+  bool only_digits = true;
+  for (char ch : typed) {
+    if (ch == ' ' || ch == '-' || ch == '\t') continue;
+    if (ch < '0' || ch > '9') only_digits = false;
+    digits.push_back(ch);
+  }
+  if (digits.empty() || digits.size() > 64 || who.agency_code.empty()) {
+    return std::optional<std::string>();
+  }
+  auto biller = billers_.find(who.agency_code);
+  PRATU_TRY(found, db_.read_value<std::optional<Bill>>(
+                       [&](storage::Connection& c) -> Result<std::optional<Bill>> {
+                         if (only_digits && biller != billers_.end()) {
+                           PRATU_TRY(by_ref1, repository::by_reference(
+                                                  c, biller->second.biller_id(), digits));
+                           if (by_ref1) return by_ref1;
+                         }
+                         return repository::by_public_id(c, digits);
+                       }));
+  if (!found || found->agency != who.agency_code) return std::optional<std::string>();
+  return std::optional<std::string>(found->public_id);
+}
+
 Result<BillView> BillService::view(Bill bill) const {
   BillView out;
   auto biller = billers_.find(bill.agency);

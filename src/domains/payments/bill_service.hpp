@@ -41,6 +41,12 @@ class BillService final : public platform::Billing {
 
   /// The bill `public_id` if `who` may see it (its applicant, or staff of its agency).
   Result<BillView> find_for(const web::Principal& who, std::string_view public_id);
+
+  /// The public id of the bill of `who`'s agency that `typed` names, as a cashier types it off
+  /// a printed bill: its Ref. 1 (spaces and dashes ignored) or its id. nullopt when no bill of
+  /// the agency has it, another agency's alike.
+  Result<std::optional<std::string>> find_at_counter(const web::Principal& who,
+                                                     std::string_view typed);
   /// What a bill shows with its payment codes; for a bill already read.
   Result<BillView> view(Bill bill) const;
 

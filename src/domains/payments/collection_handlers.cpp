@@ -65,15 +65,14 @@ web::Routes CollectionHandlers::routes() {
   using web::route;
   using web::Surface;
   web::Routes r;
-  // The agency's finance side: its supervisors, each their own agency's figures (no resource is
-  // named, so no owner lookup: the agency is the supervisor's own).
-  r.push_back(route("GET", "/agency/collections", Access::agency_supervisor, Surface::page,
+  // The agency's finance side: its finance officers, each their own agency's figures (no resource
+  // is named, so no owner lookup: the agency is their own).
+  r.push_back(route("GET", "/agency/collections", Access::agency_finance, Surface::page,
                     "agency_collections", web::bound(this, &CollectionHandlers::page)));
-  r.push_back(route("GET", "/api/v1/agency/collections", Access::agency_supervisor, Surface::api,
+  r.push_back(route("GET", "/api/v1/agency/collections", Access::agency_finance, Surface::api,
                     "api_agency_collections", web::bound(this, &CollectionHandlers::api_json)));
-  r.push_back(route("GET", "/api/v1/agency/collections.csv", Access::agency_supervisor,
-                    Surface::api, "api_agency_collections_csv",
-                    web::bound(this, &CollectionHandlers::api_csv)));
+  r.push_back(route("GET", "/api/v1/agency/collections.csv", Access::agency_finance, Surface::api,
+                    "api_agency_collections_csv", web::bound(this, &CollectionHandlers::api_csv)));
   return r;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 /// An agency's daily collections, per day and per service (docs/payments.md), for its
-/// supervisors (the agency's finance side), their own agency only:
+/// finance officers (docs/adr/0028), their own agency only:
 ///
 // clang-format off
 ///   GET  /agency/collections?from=&to=              the page: a chart of each day's total and a table per day and service
@@ -24,14 +24,14 @@ class CollectionHandlers {
                      const web::Renderer& renderer)
       : reports_(reports), services_(services), renderer_(renderer) {}
 
-  /// The three routes above, for web::Access::agency_supervisor.
+  /// The three routes above, for web::Access::agency_finance.
   web::Routes routes();
 
  private:
   Result<web::Response> page(const web::Request& request, web::RequestContext& context);
   Result<web::Response> api_json(const web::Request& request, web::RequestContext& context);
   Result<web::Response> api_csv(const web::Request& request, web::RequestContext& context);
-  /// The collections of the supervisor's agency over the request's from and to.
+  /// The collections of the finance officer's agency over the request's from and to.
   Result<Collections> read(const web::Request& request, const web::RequestContext& context) const;
 
   const CollectionReports& reports_;

@@ -72,7 +72,7 @@ Collections summarise_collections(std::string agency, const CollectionRange& ran
 Result<Collections> read_collections(storage::Database& db, std::string_view agency,
                                      const CollectionRange& range);
 
-/// Reads collections for the agencies' supervisors, with today taken from the clock.
+/// Reads collections for the agencies' finance officers, with today taken from the clock.
 class CollectionReports {
  public:
   CollectionReports(storage::Database& db, const Clock& clock) : db_(db), clock_(clock) {}

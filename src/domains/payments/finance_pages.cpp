@@ -110,20 +110,20 @@ web::Routes FinancePages::routes() {
   using web::route;
   using web::Surface;
   web::Routes r;
-  // The agency's finance side: its supervisors. Each names its own agency's imports and lines
+  // The agency's finance side: its finance officers. Each names its own agency's imports and lines
   // only; another agency's are not found.
-  r.push_back(route("GET", std::string(kStatements), Access::agency_supervisor, Surface::page,
+  r.push_back(route("GET", std::string(kStatements), Access::agency_finance, Surface::page,
                     "agency_statements", web::bound(this, &FinancePages::statements_page)));
-  r.push_back(route("POST", std::string(kStatements), Access::agency_supervisor, Surface::page,
+  r.push_back(route("POST", std::string(kStatements), Access::agency_finance, Surface::page,
                     "agency_statement_upload", web::bound(this, &FinancePages::upload)));
   r.back().body_limit = kStatementPageBody;  // the file and the form around it
-  r.push_back(route("GET", std::string(kStatements) + "/{import}", Access::agency_supervisor,
+  r.push_back(route("GET", std::string(kStatements) + "/{import}", Access::agency_finance,
                     Surface::page, "agency_statement",
                     web::bound(this, &FinancePages::statement_page)));
-  r.push_back(route("GET", std::string(kExceptions), Access::agency_supervisor, Surface::page,
+  r.push_back(route("GET", std::string(kExceptions), Access::agency_finance, Surface::page,
                     "agency_payment_exceptions", web::bound(this, &FinancePages::exceptions_page)));
-  r.push_back(route("POST", std::string(kExceptions) + "/{line}/resolution",
-                    Access::agency_supervisor, Surface::page, "agency_payment_exception_resolve",
+  r.push_back(route("POST", std::string(kExceptions) + "/{line}/resolution", Access::agency_finance,
+                    Surface::page, "agency_payment_exception_resolve",
                     web::bound(this, &FinancePages::resolve)));
   r.back().body_limit = kResolutionPageBody;
   return r;

@@ -1,5 +1,5 @@
 #pragma once
-/// The agency's finance pages (docs/payments.md): its supervisors import the bank's daily
+/// The agency's finance pages (docs/payments.md): its finance officers import the bank's daily
 /// statement file and settle the lines that matched no bill, with script off:
 ///
 // clang-format off
@@ -28,7 +28,7 @@ class FinancePages {
   FinancePages(StatementImports& statements, const web::Renderer& renderer)
       : statements_(statements), renderer_(renderer) {}
 
-  /// The pages' routes, each for the agency's supervisors.
+  /// The pages' routes, each for the agency's finance officers (web::Access::agency_finance).
   web::Routes routes();
 
  private:

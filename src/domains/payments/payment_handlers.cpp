@@ -108,54 +108,53 @@ web::Routes PaymentHandlers::routes() {
   r.push_back(route("POST", "/api/v1/banks/{bank}/confirmations", Access::anyone, Surface::api,
                     "api_bank_confirmation", web::bound(this, &PaymentHandlers::confirmation)));
   r.back().body_limit = kConfirmationBody;
-  // The agency's finance side: its supervisors (who import, and see what did not match).
-  r.push_back(route("POST", "/api/v1/agency/statements", Access::agency_supervisor, Surface::api,
+  // The agency's finance side: its finance officers (who import, and see what did not match).
+  r.push_back(route("POST", "/api/v1/agency/statements", Access::agency_finance, Surface::api,
                     "api_statement_import", web::bound(this, &PaymentHandlers::import_statement)));
   r.back().body_limit = kStatementBody;
-  r.push_back(route("GET", "/api/v1/agency/statements/{import}", Access::agency_supervisor,
+  r.push_back(route("GET", "/api/v1/agency/statements/{import}", Access::agency_finance,
                     Surface::api, "api_statement", web::bound(this, &PaymentHandlers::statement)));
-  r.push_back(route("GET", "/api/v1/agency/payment-exceptions", Access::agency_supervisor,
+  r.push_back(route("GET", "/api/v1/agency/payment-exceptions", Access::agency_finance,
                     Surface::api, "api_payment_exceptions",
                     web::bound(this, &PaymentHandlers::exceptions)));
   r.push_back(route("POST", "/api/v1/agency/payment-exceptions/{line}/resolution",
-                    Access::agency_supervisor, Surface::api, "api_payment_exception_resolution",
+                    Access::agency_finance, Surface::api, "api_payment_exception_resolution",
                     web::bound(this, &PaymentHandlers::resolve)));
   r.back().body_limit = kResolutionBody;
-  // The agency's counter (its officers and supervisors) and its finance side (supervisors).
+  // The agency's counter (its cashiers) and its finance side (its finance officers).
   // Only the people the rule admits are looked for: anyone else is refused by role alike, and
   // another agency's staff find no such bill (404), as for one that does not exist.
-  auto owner_for = [this](bool supervisors_only) {
-    return [this, supervisors_only](const web::Request& request,
-                                    const web::RequestContext& context) -> Result<std::string> {
-      const web::Role role = context.user->role;
-      if (supervisors_only ? role != web::Role::supervisor : !web::is_agency_role(role)) {
-        return std::string();
-      }
-      PRATU_TRY(view, bills_.find_for(*context.user, request.path_param("bill")));
+  auto owner_for = [this](web::Duty duty) {
+    return [this, duty](const web::Request& request,
+                        const web::RequestContext& context) -> Result<std::string> {
+      const web::Principal& who = *context.user;
+      if (!web::is_agency_role(who.role) || !who.has(duty)) return std::string();
+      PRATU_TRY(view, bills_.find_for(who, request.path_param("bill")));
       return view.bill.agency;
     };
   };
-  auto bill_owner = owner_for(false);
-  r.push_back(route("POST", "/bills/{bill}/counter-payment", Access::agency_officer, Surface::page,
+  auto bill_owner = owner_for(web::Duty::cashier);
+  r.push_back(route("POST", "/bills/{bill}/counter-payment", Access::agency_cashier, Surface::page,
                     "bill_counter_payment", web::bound(this, &PaymentHandlers::counter_payment)));
   r.back().owner = bill_owner;
   r.back().body_limit = kCounterBody;
-  r.push_back(route("POST", "/bills/{bill}/receipt-cancellation", Access::agency_supervisor,
+  r.push_back(route("POST", "/bills/{bill}/receipt-cancellation", Access::agency_finance,
                     Surface::page, "bill_receipt_cancellation",
                     web::bound(this, &PaymentHandlers::cancel_receipt_page)));
-  r.back().owner = owner_for(true);
+  r.back().owner = owner_for(web::Duty::finance);
   r.back().body_limit = kCounterBody;
-  r.push_back(route("POST", "/api/v1/agency/bills/{bill}/counter-payment", Access::agency_officer,
+  r.push_back(route("POST", "/api/v1/agency/bills/{bill}/counter-payment", Access::agency_cashier,
                     Surface::api, "api_counter_payment",
                     web::bound(this, &PaymentHandlers::api_counter_payment)));
   r.back().owner = bill_owner;
   r.back().body_limit = kCounterBody;
   r.push_back(route("POST", "/api/v1/agency/receipts/{receipt}/cancellation",
-                    Access::agency_supervisor, Surface::api, "api_receipt_cancellation",
+                    Access::agency_finance, Surface::api, "api_receipt_cancellation",
                     web::bound(this, &PaymentHandlers::api_cancel_receipt)));
   r.back().owner = [this](const web::Request& request,
                           const web::RequestContext& context) -> Result<std::string> {
-    if (context.user->role != web::Role::supervisor) return std::string();
+    const web::Principal& who = *context.user;
+    if (!web::is_agency_role(who.role) || !who.has(web::Duty::finance)) return std::string();
     PRATU_TRY(agency, desk_.agency_of(request.path_param("receipt")));
     if (agency != context.user->agency_code) return Error::not_found("receipt");
     return agency;
@@ -256,8 +255,8 @@ Result<web::Response> PaymentHandlers::render_bill(const web::Request& request,
     PRATU_TRY(receipt, receipt_json(*view.receipt, locale));
     model["receipt"] = std::move(receipt);
   }
-  // The agency's counter: its staff take the money for an awaiting bill; its supervisors cancel
-  // a receipt. Each form keeps what was typed when it is refused.
+  // The agency's counter: its cashiers take the money for an awaiting bill; its finance officers
+  // cancel a receipt. Each form keeps what was typed when it is refused.
   json::object shown = web::form_errors_model(t, locale, errors);
   const json::object& inline_errors = shown.at("field_errors").as_object();
   auto error_of = [&](const std::string& field) {
@@ -274,7 +273,7 @@ Result<web::Response> PaymentHandlers::render_bill(const web::Request& request,
   web::TextInputOptions reference_options;
   reference_options.width = "medium";
   reference_options.spellcheck = false;
-  if (staff && b.status == BillStatus::awaiting) {
+  if (staff && who.has(web::Duty::cashier) && b.status == BillStatus::awaiting) {
     std::vector<web::Choice> methods{{"cash", t.text(locale, "payments.counter.cash"), ""},
                                      {"cheque", t.text(locale, "payments.counter.cheque"), ""},
                                      {"card", t.text(locale, "payments.counter.card"), ""}};
@@ -290,8 +289,7 @@ Result<web::Response> PaymentHandlers::render_bill(const web::Request& request,
                          typed_value("reference"), reference_options)},
         {"amount_error", error_of("amount")}};
   }
-  if (staff && who.role == web::Role::supervisor && view.receipt &&
-      view.receipt->cancelled_at == 0) {
+  if (staff && who.has(web::Duty::finance) && view.receipt && view.receipt->cancelled_at == 0) {
     model["cancel_receipt"] = json::object{
         {"action_path", "/bills/" + b.public_id + "/receipt-cancellation"},
         {"reason",

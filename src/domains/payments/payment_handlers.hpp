@@ -5,14 +5,14 @@
 ///   GET  /bills/{bill}                         the applicant billed, or the billing agency's staff: the bill, with its Thai QR code
 ///   GET  /api/v1/bills/{bill}                  the same, as JSON
 ///   POST /api/v1/banks/{bank}/confirmations    a bank: a payment confirmation, signed (docs/bank-webhook.md)
-///   POST /api/v1/agency/statements             an agency supervisor: the bank's daily statement file, imported once
-///   GET  /api/v1/agency/statements/{import}    an agency supervisor: an import and what each line was matched to
-///   GET  /api/v1/agency/payment-exceptions     an agency supervisor: the lines waiting for an officer
-///   POST /api/v1/agency/payment-exceptions/{line}/resolution  an agency supervisor: {"action", "note"}
-///   POST /bills/{bill}/counter-payment         the bill's agency's officers and supervisors: money taken at the counter (form)
-///   POST /bills/{bill}/receipt-cancellation    the bill's agency's supervisors: cancel its receipt with a reason (form)
+///   POST /api/v1/agency/statements             an agency finance officer: the bank's daily statement file, imported once
+///   GET  /api/v1/agency/statements/{import}    an agency finance officer: an import and what each line was matched to
+///   GET  /api/v1/agency/payment-exceptions     an agency finance officer: the lines waiting to be settled
+///   POST /api/v1/agency/payment-exceptions/{line}/resolution  an agency finance officer: {"action", "note"}
+///   POST /bills/{bill}/counter-payment         the bill's agency's cashiers: money taken at the counter (form)
+///   POST /bills/{bill}/receipt-cancellation    the bill's agency's finance officers: cancel its receipt with a reason (form)
 ///   POST /api/v1/agency/bills/{bill}/counter-payment  the same as JSON: {"method", "reference", "amount_satang"}
-///   POST /api/v1/agency/receipts/{receipt}/cancellation  an agency supervisor: {"reason"}
+///   POST /api/v1/agency/receipts/{receipt}/cancellation  an agency finance officer: {"reason"}
 // clang-format on
 ///
 /// A bank's confirmation carries no session and no CSRF token: it is authenticated by its

@@ -13,6 +13,7 @@
 #include "domains/payments/collection_handlers.hpp"
 #include "domains/payments/collections.hpp"
 #include "domains/payments/confirmation_service.hpp"
+#include "domains/payments/counter_page.hpp"
 #include "domains/payments/finance_pages.hpp"
 #include "domains/payments/payment_handlers.hpp"
 #include "domains/payments/receipt_book.hpp"
@@ -164,6 +165,7 @@ Result<void> PaymentsModule::start(platform::Shared& shared) {
     collection_handlers_ =
         std::make_unique<CollectionHandlers>(*collections_, *directory, *shared.renderer);
     finance_pages_ = std::make_unique<FinancePages>(*statements_, *shared.renderer);
+    counter_page_ = std::make_unique<CounterPage>(*bills_, *desk_, *shared.renderer, shared.clock);
   }
   if (shared.renderer != nullptr) {
     handlers_ = std::make_unique<PaymentHandlers>(
@@ -191,6 +193,9 @@ web::Routes PaymentsModule::routes() {
   }
   if (finance_pages_) {
     for (auto& route : finance_pages_->routes()) r.push_back(std::move(route));
+  }
+  if (counter_page_) {
+    for (auto& route : counter_page_->routes()) r.push_back(std::move(route));
   }
   return r;
 }

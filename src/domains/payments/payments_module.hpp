@@ -19,6 +19,7 @@ namespace pratu::payments {
 class BillService;
 class CollectionHandlers;
 class CollectionReports;
+class CounterPage;
 class ConfirmationService;
 class FinancePages;
 class PaymentHandlers;
@@ -55,6 +56,7 @@ class PaymentsModule final : public platform::Module {
   std::unique_ptr<CollectionReports> collections_;
   std::unique_ptr<CollectionHandlers> collection_handlers_;
   std::unique_ptr<FinancePages> finance_pages_;
+  std::unique_ptr<CounterPage> counter_page_;
   ReceiptBook receipts_;
   std::unique_ptr<ReceiptDesk> desk_;
   // pratu bank-simulator pay

@@ -189,8 +189,9 @@ namespace {
 constexpr std::size_t kMaxReason = 500;
 constexpr std::size_t kMaxMethodReference = 40;
 
-bool is_staff_of(const web::Principal& who, std::string_view agency) {
-  return web::is_agency_role(who.role) && who.agency_code == agency;
+// The agency's cashiers take money at its counter (docs/adr/0028).
+bool is_cashier_of(const web::Principal& who, std::string_view agency) {
+  return web::is_agency_role(who.role) && who.has(web::Duty::cashier) && who.agency_code == agency;
 }
 
 }  // namespace
@@ -213,7 +214,7 @@ Result<Receipt> ReceiptDesk::take(const web::Principal& who, std::string_view bi
   Receipt out;
   auto written = db_.write([&](storage::Connection& c) -> Result<void> {
     PRATU_TRY(bill, repository::by_public_id(c, bill_id));
-    if (!bill || !is_staff_of(who, bill->agency)) {
+    if (!bill || !is_cashier_of(who, bill->agency)) {
       return Error::not_found("bill " + std::string(bill_id));
     }
     if (counter.amount_satang != bill->total_satang) {
@@ -253,7 +254,10 @@ Result<Receipt> ReceiptDesk::cancel(const web::Principal& who, std::string_view 
   if (code_point_count(*text) > kMaxReason) {
     return Error::invalid({{"reason", "payments.receipt.reason_too_long"}});
   }
-  if (!web::is_agency_role(who.role)) return Error::not_found("receipt");
+  // Its finance officers cancel a receipt; anyone else finds none.
+  if (!web::is_agency_role(who.role) || !who.has(web::Duty::finance)) {
+    return Error::not_found("receipt");
+  }
   auto* documents = services_.find<platform::IssuedDocuments>();
   const std::int64_t now = clock_.now_seconds();
   Receipt out;
@@ -266,6 +270,30 @@ Result<Receipt> ReceiptDesk::cancel(const web::Principal& who, std::string_view 
     return ok();
   });
   if (!written) return written.error();
+  return out;
+}
+
+Result<std::vector<CounterTaking>> ReceiptDesk::takings(const web::Principal& who,
+                                                        std::int64_t from, std::int64_t to,
+                                                        int limit) {
+  std::vector<CounterTaking> out;
+  if (!is_cashier_of(who, who.agency_code) || limit <= 0) return out;
+  PRATU_CHECK(db_.read([&](storage::Connection& c) -> Result<void> {
+    PRATU_TRY(rows, c.query("SELECT p.recorded_at, p.amount_satang, p.channel, "
+                            "COALESCE(p.method_reference, ''), b.public_id, b.ref1, "
+                            "COALESCE(r.number, ''), r.cancelled_at "
+                            "FROM payments p JOIN bills b ON b.id = p.bill_id "
+                            "LEFT JOIN receipts r ON r.payment_id = p.id "
+                            "WHERE p.cashier_user_id = $1 AND p.source = 'cashier' "
+                            "AND p.recorded_at >= $2 AND p.recorded_at < $3 "
+                            "ORDER BY p.recorded_at, p.id LIMIT $4",
+                            {who.user_id, from, to, std::int64_t{limit}}));
+    for (const auto& row : rows) {
+      out.push_back({row.int64(0), row.int64(1), row.text(2), row.text(3), row.text(4), row.text(5),
+                     row.text(6), !row.is_null(7)});
+    }
+    return ok();
+  }));
   return out;
 }
 

@@ -90,9 +90,22 @@ struct CounterPayment {
   std::int64_t amount_satang = 0;  // what was taken: must be the bill's total
 };
 
-/// The agency's counter and finance side: a cashier (an officer or supervisor of the bill's
-/// agency) records money taken at the counter, which pays the bill and gets a receipt from
-/// book 002; a supervisor cancels a receipt with a reason, which verification then shows.
+/// One payment a cashier took at the counter, for their day's takings.
+struct CounterTaking {
+  std::int64_t recorded_at = 0;
+  std::int64_t amount_satang = 0;
+  std::string method;     // cash | cheque | card
+  std::string reference;  // the cheque's number or the card's approval code
+  std::string bill;       // the bill's public id
+  std::string ref1;
+  std::string receipt;  // its number
+  bool cancelled = false;
+};
+
+/// The agency's counter and finance side (docs/adr/0028): a cashier (an officer or supervisor
+/// of the bill's agency with the cashier duty) records money taken at the counter, which pays
+/// the bill and gets a receipt from book 002; a finance officer cancels a receipt with a
+/// reason, which verification then shows.
 class ReceiptDesk {
  public:
   /// `services` finds platform::PaidBills and platform::IssuedDocuments when they are needed.
@@ -111,6 +124,11 @@ class ReceiptDesk {
   /// Cancels receipt `number` of `who`'s agency with `reason` (1-500 characters).
   Result<Receipt> cancel(const web::Principal& who, std::string_view number,
                          std::string_view reason);
+
+  /// What `who` took at the counter from `from` (included) to `to` (excluded), in seconds,
+  /// oldest first: their own payments only, at most `limit`.
+  Result<std::vector<CounterTaking>> takings(const web::Principal& who, std::int64_t from,
+                                             std::int64_t to, int limit);
 
  private:
   storage::Database& db_;

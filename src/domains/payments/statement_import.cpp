@@ -15,6 +15,12 @@ namespace pratu::payments {
 
 namespace {
 
+// The agency's finance officers import its statements and resolve what did not match
+// (docs/adr/0028).
+bool keeps_books(const web::Principal& who) {
+  return web::is_agency_role(who.role) && who.has(web::Duty::finance);
+}
+
 using storage::Row;
 
 constexpr const char* kLineColumns =
@@ -105,7 +111,7 @@ StatementImports::StatementImports(storage::Database& db, const Clock& clock,
 
 Result<StatementImportView> StatementImports::import(const web::Principal& who,
                                                      std::string_view bytes) {
-  if (!web::is_agency_role(who.role) || who.agency_code.empty()) {
+  if (!keeps_books(who) || who.agency_code.empty()) {
     return Error{ErrorCode::forbidden, "errors.pages.forbidden.message", "not agency staff", {}, 0};
   }
   auto biller = billers_.find(who.agency_code);
@@ -212,7 +218,7 @@ Result<StatementImportView> StatementImports::find(const web::Principal& who, st
   PRATU_TRY(found, db_.read_value<std::optional<StatementImportView>>([&](storage::Connection& c) {
     return read_import(c, "id = $1 AND agency = $2", {id, who.agency_code});
   }));
-  if (!found || who.agency_code.empty() || !web::is_agency_role(who.role)) {
+  if (!found || who.agency_code.empty() || !keeps_books(who)) {
     return Error::not_found("statement import " + std::to_string(id));
   }
   return std::move(*found);
@@ -221,7 +227,7 @@ Result<StatementImportView> StatementImports::find(const web::Principal& who, st
 Result<std::vector<StatementImportSummary>> StatementImports::recent(const web::Principal& who,
                                                                      int limit) {
   std::vector<StatementImportSummary> out;
-  if (!web::is_agency_role(who.role) || who.agency_code.empty() || limit <= 0) return out;
+  if (!keeps_books(who) || who.agency_code.empty() || limit <= 0) return out;
   PRATU_CHECK(db_.read([&](storage::Connection& c) -> Result<void> {
     PRATU_TRY(rows, c.query("SELECT i.id, i.imported_at, u.given_name, u.family_name, u.email, "
                             "i.bank_code, i.company_account, i.line_count, i.credit_satang, "
@@ -258,7 +264,7 @@ Result<std::vector<StatementImportSummary>> StatementImports::recent(const web::
 Result<std::vector<SettledLineView>> StatementImports::recently_settled(const web::Principal& who,
                                                                         int limit) {
   std::vector<SettledLineView> out;
-  if (!web::is_agency_role(who.role) || who.agency_code.empty() || limit <= 0) return out;
+  if (!keeps_books(who) || who.agency_code.empty() || limit <= 0) return out;
   PRATU_CHECK(db_.read([&](storage::Connection& c) -> Result<void> {
     PRATU_TRY(
         rows,
@@ -286,7 +292,7 @@ Result<std::vector<SettledLineView>> StatementImports::recently_settled(const we
 Result<std::vector<StatementLineView>> StatementImports::open_exceptions(
     const web::Principal& who) {
   std::vector<StatementLineView> out;
-  if (!web::is_agency_role(who.role) || who.agency_code.empty()) return out;
+  if (!keeps_books(who) || who.agency_code.empty()) return out;
   PRATU_CHECK(db_.read([&](storage::Connection& c) -> Result<void> {
     PRATU_TRY(rows, c.query(std::string("SELECT ") + kLineColumns +
                                 " FROM statement_lines l JOIN statement_imports i ON i.id = "
@@ -302,7 +308,7 @@ Result<std::vector<StatementLineView>> StatementImports::open_exceptions(
 
 Result<StatementLineView> StatementImports::resolve(const web::Principal& who, std::int64_t line,
                                                     const Resolution& resolution) {
-  if (!web::is_agency_role(who.role) || who.agency_code.empty()) {
+  if (!keeps_books(who) || who.agency_code.empty()) {
     return Error::not_found("statement line");
   }
   std::vector<FieldError> problems;

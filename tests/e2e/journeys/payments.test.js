@@ -6,7 +6,7 @@
 // it, as a bank confirms a payment, and says so again: the second is a duplicate. The bill now
 // says paid, and the application has moved on by itself to "Tax paid". The bill then shows its
 // receipt, numbered per agency, fiscal year and book, and the signed PDF checks valid at /verify.
-// The BMA's supervisor imports the simulator's statement file for the day, which matches the
+// The BMA's finance officer imports the simulator's statement file for the day, which matches the
 // payment, and sees the day's collections as a chart, a table and a CSV file.
 // axe-core checks every page on the way.
 import { test, before, after } from 'node:test';
@@ -36,7 +36,10 @@ const transition = (id) => workflow.transitions.find((s) => s.id === id);
 
 // The demo officer of the agency (src/domains/accounts: demo_officer_email, kDemoOfficerPassword).
 const officerAccount = { email: `officer.${agency}@demo.pratu.example`, password: 'pratu-demo-officer' };
-const supervisorAccount = { email: `supervisor.${agency}@demo.pratu.example`, password: 'pratu-demo-officer' };
+// Its finance officer: an officer with the finance duty (docs/adr/0028).
+const financeAccount = { email: `finance.${agency}@demo.pratu.example`, password: 'pratu-demo-officer' };
+// Its cashier: an officer with the cashier duty.
+const cashierAccount = { email: `cashier.${agency}@demo.pratu.example`, password: 'pratu-demo-officer' };
 
 // Two signs, and their tax at the catalogue's rates per started 500 cm²: a Thai-only sign of
 // 100 × 150 cm is 30 units at 5 baht, 150, raised to the minimum of 200; a mixed one of
@@ -109,8 +112,10 @@ for (const javaScriptEnabled of [true, false]) {
   test(`a signboard tax is billed, paid by the bank and the application moves on, with JavaScript ${mode}`, async (journey) => {
     const applicantTab = await Tab.open(browser, { javaScriptEnabled });
     const officerTab = await Tab.open(browser, { javaScriptEnabled });
-    const supervisorTab = await Tab.open(browser, { javaScriptEnabled });
-    const supervisor = supervisorTab.page;
+    const financeTab = await Tab.open(browser, { javaScriptEnabled });
+    const finance = financeTab.page;
+    const cashierTab = await Tab.open(browser, { javaScriptEnabled });
+    const cashier = cashierTab.page;
     const you = applicantTab.page;
     const officer = officerTab.page;
     const step = stepsOf(journey);
@@ -349,47 +354,72 @@ for (const javaScriptEnabled of [true, false]) {
         await billSection(officer, 'paid');
         await officerTab.audit();
       });
-      await step('the BMA\'s supervisor imports the bank\'s statement: the payment is matched', async () => {
+      await step('the BMA\'s finance officer imports the bank\'s statement: the payment is matched', async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pratu-e2e-statement-'));
         try {
           const file = path.join(dir, 'statement.txt');
           const written = bankStatement(agency, file);
           assert.equal(written.status, 0, written.said);
-          await supervisorTab.goto('/agency/statements');
-          assert.match(supervisor.url(), /\/login\?next=/);
-          await signIn(supervisorTab, supervisorAccount.email, supervisorAccount.password);
-          assert.match(supervisor.url(), /\/agency\/statements$/);
-          await supervisorTab.audit();
-          const upload = supervisor.locator('form[data-statement-upload]');
+          await financeTab.goto('/agency/statements');
+          assert.match(finance.url(), /\/login\?next=/);
+          await signIn(financeTab, financeAccount.email, financeAccount.password);
+          assert.match(finance.url(), /\/agency\/statements$/);
+          await financeTab.audit();
+          const upload = finance.locator('form[data-statement-upload]');
           await upload.locator('input[type=file]').setInputFiles(file);
-          await press(supervisor, upload.getByRole('button', { name: t('th', 'payments.imports.import'), exact: true }));
-          assert.equal(supervisorTab.status(), 200, await main(supervisor));
-          assert.match(supervisor.url(), /\/agency\/statements\/\d+/);
-          const line = supervisor.locator('[data-lines] tr[data-line]').filter({ hasText: ref1 });
-          assert.equal(await line.count(), 1, await main(supervisor));
+          await press(finance, upload.getByRole('button', { name: t('th', 'payments.imports.import'), exact: true }));
+          assert.equal(financeTab.status(), 200, await main(finance));
+          assert.match(finance.url(), /\/agency\/statements\/\d+/);
+          const line = finance.locator('[data-lines] tr[data-line]').filter({ hasText: ref1 });
+          assert.equal(await line.count(), 1, await main(finance));
           assert.equal(await line.getAttribute('data-outcome'), 'matched');
-          await supervisorTab.audit();
+          await financeTab.audit();
         } finally {
           fs.rmSync(dir, { recursive: true, force: true });
         }
       });
 
-      await step('the supervisor sees the day\'s collections as a chart and a table', async () => {
-        await supervisorTab.goto('/agency/collections');
-        assert.equal(supervisorTab.status(), 200, await main(supervisor));
-        assert.equal(await supervisor.locator('[data-collections-days] svg[role="img"]').count(), 1, await main(supervisor));
-        const row = supervisor.locator(`[data-collections-services] tr[data-service="${slug}"]`);
-        assert.ok(await row.count() >= 1, await main(supervisor));
-        const csv = supervisor.locator('a[data-collections-csv]');
-        const download = await supervisor.request.get(new URL(await csv.getAttribute('href'), supervisor.url()).href);
+      await step('the finance officer sees the day\'s collections as a chart and a table', async () => {
+        await financeTab.goto('/agency/collections');
+        assert.equal(financeTab.status(), 200, await main(finance));
+        assert.equal(await finance.locator('[data-collections-days] svg[role="img"]').count(), 1, await main(finance));
+        const row = finance.locator(`[data-collections-services] tr[data-service="${slug}"]`);
+        assert.ok(await row.count() >= 1, await main(finance));
+        const csv = finance.locator('a[data-collections-csv]');
+        const download = await finance.request.get(new URL(await csv.getAttribute('href'), finance.url()).href);
         assert.equal(download.status(), 200);
         assert.ok((await download.text()).includes(`,${slug},`), 'the CSV has no line for the service');
-        await supervisorTab.audit();
+        await financeTab.audit();
+      });
+
+      await step('the cashier finds the bill by its Ref. 1 at the counter: it is paid already', async () => {
+        await cashierTab.goto('/agency/counter');
+        assert.match(cashier.url(), /\/login\?next=/);
+        await signIn(cashierTab, cashierAccount.email, cashierAccount.password);
+        assert.match(cashier.url(), /\/agency\/counter$/);
+        await cashierTab.audit();
+        const find = cashier.locator('form[data-counter-find]');
+        const field = find.getByLabel(t('th', 'payments.counter_desk.bill_label'), { exact: true });
+        // A Ref. 1 no bill has: the form again, saying so, with what was typed.
+        await field.fill('999999999999');
+        await press(cashier, find.getByRole('button', { name: t('th', 'payments.counter_desk.find'), exact: true }));
+        assert.equal(cashierTab.status(), 422, await main(cashier));
+        assert.ok((await text(cashier.locator('.error-summary'))).includes(t('th', 'payments.counter_desk.bill_not_found')));
+        await cashierTab.audit();
+        // As printed, with a space: the bill's page, paid by the bank, with no counter form.
+        await cashier.locator('form[data-counter-find]').getByLabel(t('th', 'payments.counter_desk.bill_label'), { exact: true })
+          .fill(`${ref1.slice(0, 6)} ${ref1.slice(6)}`);
+        await press(cashier, cashier.locator('form[data-counter-find]').getByRole('button', { name: t('th', 'payments.counter_desk.find'), exact: true }));
+        assert.equal(cashierTab.status(), 200, await main(cashier));
+        assert.equal(new URL(cashier.url()).pathname, billPath);
+        assert.equal(await cashier.locator('form[data-counter-form]').count(), 0);
+        await cashierTab.audit();
       });
 
     } finally {
       await officerTab.close();
-      await supervisorTab.close();
+      await cashierTab.close();
+      await financeTab.close();
       await applicantTab.close();
     }
   });

@@ -20,11 +20,12 @@ namespace pratu::platform {
 
 /// Everything a receipt shows, as the payments module keeps it.
 struct ReceiptContent {
-  std::string number;   // BMA-2570-001-000001: agency, fiscal year, book, sequence
-  int fiscal_year = 0;  // Buddhist era, named by the year it ends (1 Oct - 30 Sep)
-  std::string book;     // "001": paid through a bank, "002": at the agency's counter
-  std::string agency;   // the agency's code
-  std::string service;  // the service's slug
+  std::string number;         // BMA-2570-001-000001: agency, fiscal year, book, sequence
+  int fiscal_year = 0;        // Buddhist era, named by the year it ends (1 Oct - 30 Sep)
+  std::string book;           // "001": paid through a bank, "002": at the agency's counter
+  std::string agency;         // the agency's code
+  std::string agency_tax_id;  // 13 digits: the tax ID of the agency's collection account
+  std::string service;        // the service's slug
   std::int64_t application_id = 0;
   std::string application;  // its public id
   std::string reference;    // its reference number

@@ -175,12 +175,17 @@ TEST_P(ReceiptsIT, TheBanksConfirmationIssuesASignedReceiptThatAnyoneChecksAndTh
   const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(xml.find("<ram:ID>" + number + "</ram:ID>"), std::string::npos) << xml;
   EXPECT_NE(xml.find("<ram:TypeCode>T01</ram:TypeCode>"), std::string::npos) << xml;
+  // The seller is the BMA's collection account's tax ID (config/billers.yaml), head office.
+  EXPECT_NE(xml.find("<ram:ID schemeID=\"TXID\">099400015910200000</ram:ID>"), std::string::npos)
+      << xml;
   const std::string words = bahttext(total);
   ASSERT_FALSE(words.empty());
   EXPECT_NE(xml.find(words), std::string::npos) << words << "\n" << xml;
   auto text = run_command("pdftotext -raw " + shell_quoted(file) + " - | tr -d '\\n '");
   EXPECT_NE(text.output.find(words), std::string::npos) << text.output;
   EXPECT_NE(text.output.find(number), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("เลขประจำตัวผู้เสียภาษีอากร0994000159102"), std::string::npos)
+      << text.output;
 
   // Anyone checks the file: valid, a receipt, in Pratu's register.
   auto checked = verify(pdf);

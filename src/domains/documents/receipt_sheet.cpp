@@ -151,7 +151,12 @@ pdf::Layout receipt_layout(const ReceiptFacts& facts, const web::Translations& t
   layout.margins.bottom_mm = 12;
   layout.margins.left_mm = 20;
   layout.margins.right_mm = 15;
+  // The letterhead: the receiving agency and its tax ID.
   layout.header.left = facts.agency.th;
+  if (!r.agency_tax_id.empty()) {
+    layout.header.left +=
+        "  " + t.format(Locale::th, full_key("agency_tax_id"), {{"id", r.agency_tax_id}});
+  }
   layout.header.right = r.number;
   layout.footer.left = t.text(Locale::th, full_key("footer"));
   layout.footer.right = t.text(Locale::th, full_key("page"));
@@ -280,7 +285,13 @@ std::string receipt_xml(const ReceiptFacts& facts) {
   open("ram:SellerTradeParty");
   element("ram:Name", facts.agency.th.empty() ? r.agency : facts.agency.th);
   open("ram:SpecifiedTaxRegistration");
-  element("ram:ID", r.agency, "schemeID", "OTHR");
+  // ETDA's seller ID: the 13-digit tax ID and a 5-digit branch, 00000 the head office (the
+  // collection account is the agency's own).
+  if (r.agency_tax_id.size() == 13) {
+    element("ram:ID", r.agency_tax_id + "00000", "schemeID", "TXID");
+  } else {
+    element("ram:ID", r.agency, "schemeID", "OTHR");
+  }
   close("ram:SpecifiedTaxRegistration");
   close("ram:SellerTradeParty");
   open("ram:BuyerTradeParty");

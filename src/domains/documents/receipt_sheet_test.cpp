@@ -53,6 +53,7 @@ platform::ReceiptContent sign_permit_receipt() {
   r.fiscal_year = 2570;
   r.book = "001";
   r.agency = "bma";
+  r.agency_tax_id = "0994000159102";
   r.service = "sign-permit";
   r.application_id = 7;
   r.application = "app_9f8e7d";
@@ -172,9 +173,12 @@ TEST(ReceiptXml, IsValidAgainstTheReceiptSchemas) {
   receipt.content.payer_id.clear();
   receipt.content.payer_name.clear();
   receipt.content.ref2.clear();
+  receipt.content.agency_tax_id.clear();
   const auto xml = receipt_xml(receipt.facts());
   EXPECT_EQ(schema_errors(xml), "");
   EXPECT_THAT(xml, HasSubstr("<ram:ID schemeID=\"OTHR\">N/A</ram:ID>"));
+  // An agency with no tax ID on file is named by its code.
+  EXPECT_THAT(xml, HasSubstr("<ram:ID schemeID=\"OTHR\">bma</ram:ID>"));
   EXPECT_THAT(xml, Not(HasSubstr("pr:Bank>")));
 }
 
@@ -220,6 +224,8 @@ TEST(ReceiptXml, NamesTheReceiptAndCarriesTheTotalInWords) {
                              "</pr:AmountInWords>"));
   EXPECT_THAT(xml, HasSubstr("Six hundred thirty baht only"));
   EXPECT_THAT(xml, HasSubstr("<ram:ID schemeID=\"NIDN\">1101700203451</ram:ID>"));
+  // The seller: the agency's tax ID and the head office's branch, 18 characters (ETDA).
+  EXPECT_THAT(xml, HasSubstr("<ram:ID schemeID=\"TXID\">099400015910200000</ram:ID>"));
 }
 
 TEST(ReceiptXml, EscapesNamesAndTheyReadBackAsWritten) {
@@ -256,6 +262,8 @@ TEST(ReceiptLayout, ShowsTheNumberAndTheTotalInFiguresAndWords) {
   EXPECT_THAT(text, HasSubstr("ขออนุญาตติดตั้งป้าย\nSign permit\n"));
   EXPECT_THAT(text, HasSubstr("BMA-SP-2569-000123"));
   EXPECT_THAT(text, HasSubstr("เลขประจำตัวประชาชน 1101700203451"));
+  // The letterhead: the receiving agency and its tax ID.
+  EXPECT_EQ(layout.header.left, "กรุงเทพมหานคร  เลขประจำตัวผู้เสียภาษีอากร 0994000159102");
   EXPECT_THAT(text, HasSubstr("ลงลายมือชื่ออิเล็กทรอนิกส์และประทับเวลาแล้ว"));
   EXPECT_THAT(text, HasSubstr(kVerifyUrl));
 }
@@ -323,6 +331,7 @@ TEST(ReceiptPdf, RendersOnOnePageWithTheNumberAndTheWords) {
   EXPECT_THAT(extracted, HasSubstr(kNumber)) << text.output;
   EXPECT_THAT(extracted, HasSubstr(kTotalInThai)) << text.output;
   EXPECT_THAT(extracted, HasSubstr("630.00")) << text.output;
+  EXPECT_THAT(extracted, HasSubstr("เลขประจำตัวผู้เสียภาษีอากร0994000159102")) << text.output;
   auto pages = run_command("pdfinfo " + shell_quoted(file));
   EXPECT_THAT(pages.output, ::testing::ContainsRegex("Pages: +1\n")) << pages.output;
 }

@@ -178,6 +178,8 @@ Result<platform::ReceiptContent> ReceiptBook::receipt(storage::Connection& c,
   out.application = bill->application;
   out.reference = bill->reference;
   out.holder_user_id = bill->holder_user_id;
+  // Tag 30's biller ID is the collection account's tax ID and a two-digit suffix.
+  if (bill->biller_id.size() == 15) out.agency_tax_id = bill->biller_id.substr(0, 13);
   out.ref1 = bill->ref1;
   out.ref2 = bill->ref2;
   out.lines = bill->lines;

@@ -8,7 +8,10 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/money.hpp"
 #include "domains/accounts/accounts_service.hpp"
@@ -136,6 +139,42 @@ TEST_P(CounterPageIT, OnlyTheAgencysCashiersUseTheCounter) {
   // Nothing was paid.
   const auto applicant_token = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
   auto shown = bearer_json(app_->port(), applicant_token, "GET", "/api/v1/bills/" + id);
+  EXPECT_EQ(json_object(shown).at("status").as_string(), "awaiting");
+}
+
+// A hostile client's bodies at the money's routes: one that says it is far past the route's
+// limit is answered at once with 413, before any of it is read, and the connection is closed;
+// sent whole, a body just past the counter's limit pays nothing.
+TEST_P(CounterPageIT, BodiesPastTheMoneyRoutesLimitsAreRefusedUnread) {
+  const auto bill = awaiting_bill();
+  ASSERT_FALSE(bill.empty());
+  const std::string id = text_of(bill, "id");
+  const auto cashier = api_token(app_->port(), accounts::demo_cashier_email("bma"), kPassword);
+  const auto finance = api_token(app_->port(), accounts::demo_finance_email("bma"), kPassword);
+  const std::vector<std::pair<std::string, std::string>> routes = {
+      {"POST /api/v1/agency/bills/" + id + "/counter-payment", cashier},
+      {"POST /api/v1/agency/receipts/BMA-2570-002-000001/cancellation", finance},
+      {"POST /api/v1/agency/payment-exceptions/1/resolution", finance},
+      {"POST /api/v1/agency/statements", finance}};
+  for (const auto& [route, token] : routes) {
+    HttpConnection connection(app_->port(), std::chrono::milliseconds(3000));
+    ASSERT_TRUE(connection.send(route + " HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + token +
+                                "\r\nContent-Type: application/json\r\n"
+                                "Content-Length: 1073741824\r\n\r\n{\"method\": \""));
+    auto response = connection.read_response();
+    ASSERT_TRUE(response) << route;
+    EXPECT_EQ(response->status, 413) << route;
+    EXPECT_EQ(response->header("Content-Type"), "application/problem+json") << route;
+    EXPECT_TRUE(connection.closed_by_peer()) << route;
+  }
+  auto whole = bearer_request(
+      app_->port(), cashier, "POST", "/api/v1/agency/bills/" + id + "/counter-payment",
+      json::serialize(json::object{{"method", "cash"},
+                                   {"amount_satang", bill.at("total_satang").as_int64()},
+                                   {"reference", std::string(64 * 1024, 'x')}}));
+  EXPECT_EQ(whole.status, 413) << whole.body.substr(0, 500);
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  auto shown = bearer_json(app_->port(), applicant, "GET", "/api/v1/bills/" + id);
   EXPECT_EQ(json_object(shown).at("status").as_string(), "awaiting");
 }
 

@@ -21,6 +21,7 @@
 #include "support/applicants.hpp"
 #include "support/bills.hpp"
 #include "support/cms_parts.hpp"
+#include "support/documents.hpp"
 #include "support/run_command.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_app.hpp"
@@ -89,19 +90,10 @@ class IssuedDocumentsTest : public AppTest {
   }
 
   std::string file_of(const std::string& token, const std::string& number) {
-    auto file = bearer_request(app_->port(), token, "GET", "/api/v1/documents/" + number + "/file");
-    EXPECT_EQ(file.status, 200);
-    EXPECT_EQ(file.header("Content-Type"), "application/pdf");
-    return file.body;
+    return signed_file(app_->port(), token, number);
   }
 
-  json::object verify(const std::string& pdf) {
-    HttpClient anyone(app_->port());
-    auto answer =
-        anyone.request("POST", "/api/v1/verify", pdf, {{"Content-Type", "application/pdf"}});
-    EXPECT_EQ(answer.status, 200) << answer.body;
-    return json_object(answer);
-  }
+  json::object verify(const std::string& pdf) { return verify_pdf(app_->port(), pdf); }
 
   std::filesystem::path write(const TempDir& dir, const std::string& name,
                               const std::string& bytes) {

@@ -22,6 +22,7 @@
 #include "storage/database.hpp"
 #include "support/applicants.hpp"
 #include "support/bills.hpp"
+#include "support/documents.hpp"
 #include "support/http_client.hpp"
 #include "support/run_command.hpp"
 #include "support/temp_dir.hpp"
@@ -85,20 +86,10 @@ class ReceiptsIT : public AppTest {
 
   // The receipt's signed file over the API, as its holder downloads it.
   std::string download(const std::string& token, const std::string& number) {
-    const std::string url = "/api/v1/documents/" + number + "/file";
-    auto file = bearer_request(app_->port(), token, "GET", url);
-    EXPECT_EQ(file.status, 200) << url;
-    EXPECT_EQ(file.header("Content-Type"), "application/pdf");
-    return file.body;
+    return signed_file(app_->port(), token, number);
   }
 
-  json::object verify(const std::string& pdf) {
-    HttpClient anyone(app_->port());
-    auto answer =
-        anyone.request("POST", "/api/v1/verify", pdf, {{"Content-Type", "application/pdf"}});
-    EXPECT_EQ(answer.status, 200) << answer.body;
-    return json_object(answer);
-  }
+  json::object verify(const std::string& pdf) { return verify_pdf(app_->port(), pdf); }
 };
 
 // The field a refused request's problem names first; empty when it names none.

@@ -102,6 +102,11 @@ std::optional<std::string> Row::optional_text(std::size_t i) const {
   return text(i);
 }
 
+Result<void> Connection::defer(std::string_view sql, std::span<const Value> params) {
+  PRATU_CHECK(execute(sql, params));
+  return ok();
+}
+
 Result<std::optional<Row>> Connection::query_one(std::string_view sql,
                                                  std::span<const Value> params) {
   PRATU_TRY(rows, query(sql, params));

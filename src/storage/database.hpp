@@ -63,6 +63,13 @@ class Connection {
   virtual Result<void> execute_script(std::string_view sql) = 0;
   virtual Dialect dialect() const = 0;
 
+  /// Runs a write whose outcome the caller does not wait for (a row added, nothing read
+  /// back): the engine may send it together with the next statement or the commit
+  /// (PostgreSQL's pipeline mode, one round trip for several), so an error it meets is
+  /// reported by that statement or the commit instead, and fails the transaction either way.
+  /// Never for a statement whose failure the caller would handle. SQLite runs it at once.
+  virtual Result<void> defer(std::string_view sql, std::span<const Value> params = {});
+
   /// Convenience: the first row, or nullopt.
   Result<std::optional<Row>> query_one(std::string_view sql, std::span<const Value> params = {});
 
@@ -73,6 +80,10 @@ class Connection {
   /// Runs a statement with a braced parameter list; returns the number of rows changed.
   Result<std::int64_t> execute(std::string_view sql, std::initializer_list<Value> params) {
     return execute(sql, std::span<const Value>(params.begin(), params.size()));
+  }
+  /// Defers a write with a braced parameter list.
+  Result<void> defer(std::string_view sql, std::initializer_list<Value> params) {
+    return defer(sql, std::span<const Value>(params.begin(), params.size()));
   }
   /// The first row of a statement with a braced parameter list, or nullopt.
   Result<std::optional<Row>> query_one(std::string_view sql, std::initializer_list<Value> params) {

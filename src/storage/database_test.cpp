@@ -8,6 +8,8 @@
 #include <condition_variable>
 #include <limits>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -174,6 +176,72 @@ TEST_P(StorageEngine, SwallowedFailureStillAbortsTheTransaction) {
   EXPECT_FALSE(after_failure);
   ASSERT_FALSE(r);
   EXPECT_EQ(count_rows(database(), "items"), 0);
+}
+
+// A deferred write lands with its transaction: the statements after it see it, in the order
+// written, and the commit keeps it, however many there are (more than one pipeline holds).
+TEST_P(StorageEngine, DeferredWritesLandInOrderWithTheTransaction) {
+  run_script(database(), "CREATE TABLE items (id BIGINT PRIMARY KEY, note TEXT NOT NULL)");
+  std::optional<Row> seen;
+  auto r = database().write([&](Connection& c) -> Result<void> {
+    for (std::int64_t id = 1; id <= 150; ++id) {
+      PRATU_CHECK(c.defer("INSERT INTO items (id, note) VALUES ($1, $2)",
+                          {id, "note " + std::to_string(id)}));
+    }
+    PRATU_CHECK(c.defer("UPDATE items SET note = 'changed' WHERE id = $1", {std::int64_t{7}}));
+    PRATU_TRY(row, c.query_one("SELECT COUNT(*), MAX(id) FROM items WHERE note <> 'changed'", {}));
+    seen = row;
+    // Left for the commit to send.
+    PRATU_CHECK(c.defer("INSERT INTO items (id, note) VALUES ($1, $2)",
+                        {std::int64_t{151}, std::string("last")}));
+    return ok();
+  });
+  ASSERT_TRUE(r) << r.error().detail;
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(seen->int64(0), 149) << "the update ran after the inserts it follows";
+  EXPECT_EQ(seen->int64(1), 150);
+  EXPECT_EQ(count_rows(database(), "items"), 151);
+  auto note = database().read_value<std::string>([](Connection& c) -> Result<std::string> {
+    PRATU_TRY(row, c.query_one("SELECT note FROM items WHERE id = $1", {std::int64_t{7}}));
+    return row ? row->text(0) : std::string();
+  });
+  ASSERT_TRUE(note) << note.error().detail;
+  EXPECT_EQ(*note, "changed");
+}
+
+// A deferred write that fails fails the transaction, whether the next statement or the
+// commit sends it: nothing of it stays, the error is the write's own, and the connection
+// serves the next transaction.
+TEST_P(StorageEngine, AFailedDeferredWriteFailsItsTransaction) {
+  run_script(database(), "CREATE TABLE items (id BIGINT PRIMARY KEY)");
+  const std::string insert = "INSERT INTO items (id) VALUES ($1)";
+  auto by_statement = database().write([&](Connection& c) -> Result<void> {
+    PRATU_CHECK(c.execute(insert, {std::int64_t{1}}));
+    PRATU_CHECK(c.defer(insert, {std::int64_t{1}}));  // a duplicate
+    PRATU_CHECK(c.query("SELECT COUNT(*) FROM items", {}));
+    return ok();
+  });
+  ASSERT_FALSE(by_statement);
+  EXPECT_EQ(by_statement.error().code, ErrorCode::conflict) << by_statement.error().detail;
+  auto by_commit = database().write([&](Connection& c) -> Result<void> {
+    PRATU_CHECK(c.defer(insert, {std::int64_t{2}}));
+    (void)c.defer(insert, {std::int64_t{2}});  // a duplicate, left for the commit
+    return ok();
+  });
+  ASSERT_FALSE(by_commit);
+  EXPECT_EQ(count_rows(database(), "items"), 0);
+  auto rolled_back = database().write([&](Connection& c) -> Result<void> {
+    PRATU_CHECK(c.defer(insert, {std::int64_t{3}}));
+    return Error::invalid({{"id", "errors.required"}});
+  });
+  ASSERT_FALSE(rolled_back);
+  EXPECT_EQ(rolled_back.error().code, ErrorCode::invalid_input);
+  EXPECT_EQ(count_rows(database(), "items"), 0);
+  ASSERT_TRUE(database().write([&](Connection& c) -> Result<void> {
+    PRATU_CHECK(c.defer(insert, {std::int64_t{4}}));
+    return ok();
+  }));
+  EXPECT_EQ(count_rows(database(), "items"), 1);
 }
 
 TEST_P(StorageEngine, UniqueViolationIsConflictNamingTheConstraintNotTheValue) {

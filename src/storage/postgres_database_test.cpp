@@ -100,6 +100,68 @@ TEST_F(PostgresEngine, ReconnectsAfterTheServerDropsTheConnection) {
   EXPECT_NE(*again, *pid);
 }
 
+// A statement first met in a pipeline that an earlier error aborted was never prepared:
+// the next transaction on the connection prepares it again instead of naming what the
+// server lacks.
+TEST_F(PostgresEngine, AStatementMetInAnAbortedPipelineIsPreparedAgain) {
+  ASSERT_TRUE(database().write([](Connection& c) {
+    return c.execute_script("CREATE TABLE probe (id BIGINT PRIMARY KEY, note TEXT)");
+  }));
+  const std::string novel = "INSERT INTO probe (id, note) VALUES ($1, $2)";
+  auto failed = database().write([&](Connection& c) -> Result<void> {
+    PRATU_CHECK(c.defer("INSERT INTO probe (id) VALUES ($1)", {std::int64_t{1}}));
+    PRATU_CHECK(c.defer("INSERT INTO probe (id) VALUES ($1)", {std::int64_t{1}}));
+    PRATU_CHECK(c.defer(novel, {std::int64_t{2}, std::string("after the failure")}));
+    return ok();
+  });
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, ErrorCode::conflict) << failed.error().detail;
+  auto again = database().write([&](Connection& c) -> Result<void> {
+    PRATU_CHECK(c.execute(novel, {std::int64_t{3}, std::string("prepared now")}));
+    return ok();
+  });
+  ASSERT_TRUE(again) << again.error().detail;
+  auto rows = database().read_value<std::vector<Row>>(
+      [](Connection& c) { return c.query("SELECT id FROM probe ORDER BY id", {}); });
+  ASSERT_TRUE(rows) << rows.error().detail;
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(rows->front().int64(0), 3);
+}
+
+// The server drops an idle connection: a write whose BEGIN it never answered is sent again
+// on a new connection, whole and once.
+TEST_F(PostgresEngine, AWriteOnADroppedConnectionRunsOnceOnANewOne) {
+  ASSERT_TRUE(database().write([](Connection& c) {
+    return c.execute_script("CREATE TABLE probe (id BIGINT PRIMARY KEY)");
+  }));
+  auto pid = database().read_value<std::int64_t>([](Connection& c) -> Result<std::int64_t> {
+    PRATU_TRY(row, c.query_one("SELECT pg_backend_pid()", {}));
+    return row->int64(0);
+  });
+  ASSERT_TRUE(pid) << pid.error().detail;
+  auto admin = open_database(test_database_->settings());
+  ASSERT_TRUE(admin) << admin.error().detail;
+  ASSERT_TRUE((*admin)->write([&](Connection& c) -> Result<void> {
+    PRATU_CHECK(c.query("SELECT pg_terminate_backend($1::int)", {*pid}));
+    return ok();
+  }));
+  int runs = 0;
+  auto written = database().write([&](Connection& c) -> Result<void> {
+    ++runs;
+    PRATU_CHECK(c.defer("INSERT INTO probe (id) VALUES ($1)", {std::int64_t{1}}));
+    PRATU_CHECK(c.execute("INSERT INTO probe (id) VALUES ($1)", {std::int64_t{2}}));
+    return ok();
+  });
+  ASSERT_TRUE(written) << written.error().detail;
+  EXPECT_EQ(runs, 1);
+  auto count = database().read_value<std::int64_t>([](Connection& c) -> Result<std::int64_t> {
+    PRATU_TRY(row, c.query_one("SELECT COUNT(*) FROM probe", {}));
+    return row->int64(0);
+  });
+  ASSERT_TRUE(count) << count.error().detail;
+  EXPECT_EQ(*count, 2);
+}
+
 TEST_F(PostgresEngine, SkipLockedClaimsDifferentOutboxRows) {
   auto inserted = database().write([](Connection& c) -> Result<void> {
     for (int i = 0; i < 2; ++i) {

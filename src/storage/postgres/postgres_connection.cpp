@@ -2,7 +2,9 @@
 
 #include <charconv>
 #include <cstring>
+#include <optional>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "common/text.hpp"
@@ -59,6 +61,41 @@ Value column_value(const char* text, int length, Oid type) {
   return std::string(text, static_cast<std::size_t>(length));
 }
 
+// Parameters as the text libpq sends; numbers are formatted into `formatted`, sized up front
+// so the c_str() pointers in `values` stay valid.
+struct Bound {
+  explicit Bound(std::span<const Value> params)
+      : formatted(params.size()), values(params.size(), nullptr) {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const Value& value = params[i];
+      if (auto* n = std::get_if<std::int64_t>(&value)) {
+        formatted[i] = std::to_string(*n);
+        values[i] = formatted[i].c_str();
+      } else if (auto* d = std::get_if<double>(&value)) {
+        char buffer[64];
+        auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, *d);
+        formatted[i].assign(buffer, ec == std::errc() ? end : buffer);
+        values[i] = formatted[i].c_str();
+      } else if (auto* s = std::get_if<std::string>(&value)) {
+        values[i] = s->c_str();
+      }
+    }
+  }
+  std::vector<std::string> formatted;
+  std::vector<const char*> values;
+};
+
+// The same statements run again and again: parse and plan each once per connection.
+// Statements with nothing to bind (BEGIN, COMMIT, SET) gain nothing.
+constexpr std::size_t kMaxPrepared = 512;
+// Deferred writes sent before the pipeline is synced anyway: the server's answers to them
+// wait in its socket until read, and must not fill it.
+constexpr std::size_t kMaxPending = 64;
+
+bool succeeded(ExecStatusType status) {
+  return status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<PostgresConnection>> PostgresConnection::connect(
@@ -113,47 +150,141 @@ Error PostgresConnection::failure(const PGresult* result, std::string_view sql) 
 Result<PostgresConnection::ResultPtr> PostgresConnection::run(std::string_view sql,
                                                               std::span<const Value> params) {
   StatementTimer timer;
-  std::string text(sql);
-  // Numbers are formatted into `formatted`, sized up front so c_str() pointers stay valid.
-  std::vector<std::string> formatted(params.size());
-  std::vector<const char*> values(params.size(), nullptr);
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    const Value& value = params[i];
-    if (auto* n = std::get_if<std::int64_t>(&value)) {
-      formatted[i] = std::to_string(*n);
-      values[i] = formatted[i].c_str();
-    } else if (auto* d = std::get_if<double>(&value)) {
-      char buffer[64];
-      auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, *d);
-      formatted[i].assign(buffer, ec == std::errc() ? end : buffer);
-      values[i] = formatted[i].c_str();
-    } else if (auto* s = std::get_if<std::string>(&value)) {
-      values[i] = s->c_str();
-    }
+  if (!pending_.empty()) {
+    PRATU_CHECK(send(sql, params));
+    return finish_pipeline();
   }
+  std::string text(sql);
+  Bound bound(params);
   PRATU_TRY(name, prepared(text, static_cast<int>(params.size())));
   ResultPtr result(name != nullptr
                        ? PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()),
-                                        values.data(), nullptr, nullptr, 0)
+                                        bound.values.data(), nullptr, nullptr, 0)
                        : PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr,
-                                      values.data(), nullptr, nullptr, 0),
+                                      bound.values.data(), nullptr, nullptr, 0),
                    &PQclear);
-  ExecStatusType status = PQresultStatus(result.get());
-  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return failure(result.get(), sql);
+  if (!succeeded(PQresultStatus(result.get()))) return failure(result.get(), sql);
   return result;
 }
 
 Result<const std::string*> PostgresConnection::prepared(const std::string& text, int parameters) {
-  // The same few dozen statements run again and again: parse and plan each once per
-  // connection. Statements with nothing to bind (BEGIN, COMMIT, SET) gain nothing.
-  constexpr std::size_t kMaxPrepared = 512;
   if (parameters == 0) return nullptr;
   if (auto it = prepared_.find(text); it != prepared_.end()) return &it->second;
   if (prepared_.size() >= kMaxPrepared) return nullptr;
-  std::string name = "pratu_" + std::to_string(prepared_.size());
+  std::string name = "pratu_" + std::to_string(prepared_names_++);
   ResultPtr made(PQprepare(conn_, name.c_str(), text.c_str(), parameters, nullptr), &PQclear);
   if (PQresultStatus(made.get()) != PGRES_COMMAND_OK) return failure(made.get(), text);
   return &prepared_.emplace(text, std::move(name)).first->second;
+}
+
+Result<void> PostgresConnection::send(std::string_view sql, std::span<const Value> params,
+                                      bool begin) {
+  auto lost = [&] {
+    broken_ = true;
+    return Error::unavailable("postgres: cannot send: " +
+                              std::string(trim(PQerrorMessage(conn_), kAsciiWhitespace)));
+  };
+  if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1) return lost();
+  std::string text(sql);
+  Bound bound(params);
+  const int count = static_cast<int>(params.size());
+  const std::string* name = nullptr;
+  if (count > 0) {
+    if (auto it = prepared_.find(text); it != prepared_.end()) {
+      name = &it->second;
+    } else if (prepared_.size() < kMaxPrepared) {
+      std::string made = "pratu_" + std::to_string(prepared_names_++);
+      if (PQsendPrepare(conn_, made.c_str(), text.c_str(), count, nullptr) != 1) return lost();
+      pending_.push_back(Pending{text, {}, true, false});
+      name = &prepared_.emplace(text, std::move(made)).first->second;
+    }
+  }
+  int sent = name != nullptr ? PQsendQueryPrepared(conn_, name->c_str(), count, bound.values.data(),
+                                                   nullptr, nullptr, 0)
+                             : PQsendQueryParams(conn_, text.c_str(), count, nullptr,
+                                                 bound.values.data(), nullptr, nullptr, 0);
+  if (sent != 1) return lost();
+  // The parameters are kept only while the BEGIN is unanswered: to send it all again.
+  const bool keep = begin || (!pending_.empty() && pending_.front().begin);
+  pending_.push_back(
+      Pending{std::move(text),
+              keep ? std::vector<Value>(params.begin(), params.end()) : std::vector<Value>{}, false,
+              begin});
+  return ok();
+}
+
+Result<PostgresConnection::ResultPtr> PostgresConnection::read_pipeline(
+    const std::vector<Pending>& sent, bool& begin_answered) {
+  begin_answered = false;
+  auto lost = [&] {
+    broken_ = true;
+    return Error::unavailable("postgres connection lost: " +
+                              std::string(trim(PQerrorMessage(conn_), kAsciiWhitespace)));
+  };
+  if (PQpipelineSync(conn_) != 1) return lost();
+  std::optional<Error> first_error;
+  ResultPtr last(nullptr, &PQclear);
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    ResultPtr result(PQgetResult(conn_), &PQclear);
+    if (!result) {
+      // No more answers: the connection is gone. What was prepared here is not.
+      for (std::size_t j = i; j < sent.size(); ++j) {
+        if (sent[j].prepare) prepared_.erase(sent[j].sql);
+      }
+      return first_error ? *first_error : lost();
+    }
+    const ExecStatusType status = PQresultStatus(result.get());
+    if (succeeded(status)) {
+      if (sent[i].begin) begin_answered = true;
+    } else {
+      if (sent[i].prepare) prepared_.erase(sent[i].sql);
+      if (status != PGRES_PIPELINE_ABORTED && !first_error) {
+        first_error = failure(result.get(), sent[i].sql);
+      }
+    }
+    // Each statement's results end with a null.
+    while (PGresult* more = PQgetResult(conn_)) PQclear(more);
+    if (i + 1 == sent.size() && succeeded(status)) last = std::move(result);
+  }
+  ResultPtr sync(PQgetResult(conn_), &PQclear);
+  if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC ||
+      PQexitPipelineMode(conn_) != 1) {
+    return first_error ? *first_error : lost();
+  }
+  if (first_error) return *first_error;
+  return last;
+}
+
+Result<PostgresConnection::ResultPtr> PostgresConnection::finish_pipeline() {
+  std::vector<Pending> sent = std::exchange(pending_, {});
+  bool begin_answered = false;
+  auto result = read_pipeline(sent, begin_answered);
+  const bool began_here = !sent.empty() && sent.front().begin;
+  if (result || !began_here || begin_answered || PQstatus(conn_) != CONNECTION_BAD) {
+    return result;
+  }
+  // Not even the BEGIN ran: the server restarted or dropped this idle connection, and
+  // nothing sent was done. Connect again and send it all once more.
+  PQreset(conn_);
+  if (PQstatus(conn_) != CONNECTION_OK) return result;
+  prepared_.clear();
+  broken_ = false;
+  for (const Pending& p : sent) {
+    if (!p.prepare) PRATU_CHECK(send(p.sql, p.params, p.begin));
+  }
+  return read_pipeline(std::exchange(pending_, {}), begin_answered);
+}
+
+void PostgresConnection::discard_pipeline() {
+  std::vector<Pending> sent = std::exchange(pending_, {});
+  bool begin_answered = false;
+  (void)read_pipeline(sent, begin_answered);
+}
+
+Result<void> PostgresConnection::defer(std::string_view sql, std::span<const Value> params) {
+  PRATU_CHECK(send(sql, params));
+  if (pending_.size() >= kMaxPending) PRATU_CHECK(finish_pipeline());
+  return ok();
 }
 
 Result<std::vector<Row>> PostgresConnection::query(std::string_view sql,
@@ -193,6 +324,7 @@ Result<std::int64_t> PostgresConnection::execute(std::string_view sql,
 
 Result<void> PostgresConnection::execute_script(std::string_view sql) {
   StatementTimer timer;
+  if (!pending_.empty()) PRATU_CHECK(finish_pipeline());
   std::string text(sql);
   ResultPtr result(PQexec(conn_, text.c_str()), &PQclear);
   ExecStatusType status = PQresultStatus(result.get());
@@ -201,8 +333,7 @@ Result<void> PostgresConnection::execute_script(std::string_view sql) {
 }
 
 Result<void> PostgresConnection::begin(std::string_view begin_sql) {
-  PRATU_CHECK(run(begin_sql, {}));
-  return ok();
+  return send(begin_sql, {}, true);
 }
 
 Result<void> PostgresConnection::commit() {
@@ -224,6 +355,7 @@ Result<void> PostgresConnection::commit() {
 }
 
 void PostgresConnection::rollback() {
+  if (!pending_.empty()) discard_pipeline();
   PGTransactionStatusType status = PQtransactionStatus(conn_);
   if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR) {
     PQclear(PQexec(conn_, "ROLLBACK"));
@@ -231,7 +363,8 @@ void PostgresConnection::rollback() {
 }
 
 bool PostgresConnection::reusable() const {
-  return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+  return !broken_ && pending_.empty() && PQstatus(conn_) == CONNECTION_OK &&
+         PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQtransactionStatus(conn_) == PQTRANS_IDLE;
 }
 
 }  // namespace pratu::storage::postgres

@@ -34,7 +34,7 @@ class PostgresDatabase final : public Database {
     if (durability == Durability::full) return transact(kBeginWrite, work);
     return transact(kBeginWrite, [&](Connection& c) -> Result<void> {
       // This transaction only: its commit returns before the WAL reaches the disk.
-      PRATU_CHECK(c.execute_script("SET LOCAL synchronous_commit = off"));
+      PRATU_CHECK(c.defer("SET LOCAL synchronous_commit = off"));
       return work(c);
     });
   }

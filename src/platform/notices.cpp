@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <string>
+#include <vector>
 
 namespace pratu::platform {
 
@@ -19,14 +20,16 @@ Result<void> notify(storage::Connection& c, std::string_view topic,
     application = std::string(a->get_string());
   }
   const std::string body = boost::json::serialize(payload);
-  PRATU_CHECK(
-      c.execute("INSERT INTO notices (user_id, topic, application, payload, created_at) "
-                "VALUES ($1, $2, $3, $4, $5)",
-                {user->as_int64(), std::string(topic), application, body, at}));
-  // One row per channel, so each is retried on its own and never sent again with the other.
-  if (channels.mail) PRATU_CHECK(outbox::enqueue(c, topic, body, at));
-  if (channels.sms) PRATU_CHECK(outbox::enqueue(c, "sms." + std::string(topic), body, at));
-  return ok();
+  // One outbox row per channel, so each is retried on its own and never sent again with the
+  // other; written with the notice in one statement where the engine can.
+  std::vector<std::string> topics;
+  if (channels.mail) topics.emplace_back(topic);
+  if (channels.sms) topics.push_back("sms." + std::string(topic));
+  return outbox::defer_with_outbox(
+      c,
+      "INSERT INTO notices (user_id, topic, application, payload, created_at) "
+      "VALUES ($1, $2, $3, $4, $5)",
+      {user->as_int64(), std::string(topic), application, body, at}, topics, body, at);
 }
 
 }  // namespace pratu::platform

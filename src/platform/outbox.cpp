@@ -33,10 +33,53 @@ std::string worker_name(Random& random) {
 
 Result<void> enqueue(storage::Connection& c, std::string_view topic, std::string payload,
                      std::int64_t at) {
-  PRATU_CHECK(c.execute(
+  PRATU_CHECK(c.defer(
       "INSERT INTO outbox (topic, payload, created_at, available_at) VALUES ($1, $2, $3, $3)",
       {std::string(topic), std::move(payload), at}));
   return ok();
+}
+
+namespace {
+
+// The outbox's INSERT of `payload` under each of `topics`, its parameters appended to `params`.
+std::string outbox_insert(std::vector<storage::Value>& params,
+                          const std::vector<std::string>& topics, const std::string& payload,
+                          std::int64_t at) {
+  params.emplace_back(payload);
+  const std::string payload_at = "$" + std::to_string(params.size());
+  params.emplace_back(at);
+  const std::string at_at = "$" + std::to_string(params.size());
+  std::string rows;
+  for (const auto& topic : topics) {
+    params.emplace_back(topic);
+    if (!rows.empty()) rows += ", ";
+    rows += "($" + std::to_string(params.size()) + ", " + payload_at + ", " + at_at + ", " + at_at +
+            ")";
+  }
+  return "INSERT INTO outbox (topic, payload, created_at, available_at) VALUES " + rows;
+}
+
+}  // namespace
+
+Result<void> enqueue_each(storage::Connection& c, const std::vector<std::string>& topics,
+                          const std::string& payload, std::int64_t at) {
+  if (topics.empty()) return ok();
+  std::vector<storage::Value> params;
+  const std::string sql = outbox_insert(params, topics, payload, at);
+  return c.defer(sql, params);
+}
+
+Result<void> defer_with_outbox(storage::Connection& c, std::string_view sql,
+                               std::vector<storage::Value> params,
+                               const std::vector<std::string>& topics, const std::string& payload,
+                               std::int64_t at) {
+  if (topics.empty() || c.dialect() != storage::Dialect::postgres) {
+    PRATU_CHECK(c.defer(sql, params));
+    return enqueue_each(c, topics, payload, at);
+  }
+  // A data-modifying WITH runs whether or not the statement reads it.
+  const std::string outbox = outbox_insert(params, topics, payload, at);
+  return c.defer("WITH written AS (" + std::string(sql) + ") " + outbox, params);
 }
 
 Result<std::vector<OutboxJob>> claim_due(storage::Connection& c,

@@ -33,6 +33,18 @@ std::string worker_name(Random& random);
 Result<void> enqueue(storage::Connection& c, std::string_view topic, std::string payload,
                      std::int64_t at);
 
+/// Queues the same `payload` under each of `topics` (a notice's channels), in one statement.
+Result<void> enqueue_each(storage::Connection& c, const std::vector<std::string>& topics,
+                          const std::string& payload, std::int64_t at);
+
+/// Runs the write `sql` (`params` as $1, $2, ...) and queues `payload` under each of `topics`,
+/// both deferred (storage::Connection::defer): on PostgreSQL as one statement, the write a
+/// `WITH` before the outbox's INSERT; on SQLite one after the other.
+Result<void> defer_with_outbox(storage::Connection& c, std::string_view sql,
+                               std::vector<storage::Value> params,
+                               const std::vector<std::string>& topics, const std::string& payload,
+                               std::int64_t at);
+
 /// Claims at most `limit` rows of `topics` that are due at `now` (pending and available, or
 /// claimed under a lease that ended before `now`), oldest first: counts an attempt and leases
 /// each to `worker` until `lease_until`. PostgreSQL skips rows another transaction is

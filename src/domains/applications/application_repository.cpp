@@ -264,25 +264,33 @@ Result<std::vector<QueueRow>> queue(storage::Connection& c, const QueueFilter& f
   return out;
 }
 
+namespace {
+constexpr const char* kMoveState =
+    "UPDATE applications SET state = $1, state_since = $2, updated_at = $2, "
+    "revision = revision + 1 WHERE id = $3 AND revision = $4 AND state = $5";
+}  // namespace
+
 Result<std::int64_t> move_state(storage::Connection& c, const Application& a, std::string_view to,
                                 std::int64_t now) {
-  return c.execute(
-      "UPDATE applications SET state = $1, state_since = $2, updated_at = $2, "
-      "revision = revision + 1 WHERE id = $3 AND revision = $4 AND state = $5",
-      {std::string(to), now, a.id, a.revision, a.state});
+  return c.execute(kMoveState, {std::string(to), now, a.id, a.revision, a.state});
+}
+
+Result<void> move_locked_state(storage::Connection& c, const Application& a, std::string_view to,
+                               std::int64_t now) {
+  return c.defer(kMoveState, {std::string(to), now, a.id, a.revision, a.state});
 }
 
 Result<void> add_transition_event(storage::Connection& c, std::int64_t application_id,
                                   std::int64_t at, const TimelineEvent& e) {
   PRATU_CHECK(
-      c.execute("INSERT INTO application_events (application_id, at, kind, transition, from_state, "
-                "to_state, actor_role, actor_user_id, reason, detail) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                {application_id, at, e.kind.empty() ? std::string("transition") : e.kind,
-                 e.transition, e.from_state, e.to_state, e.actor_role,
-                 // Pratu's own steps (an escalation) have no actor.
-                 e.actor_user_id == 0 ? storage::Value{nullptr} : storage::Value{e.actor_user_id},
-                 e.reason, json::serialize(e.detail)}));
+      c.defer("INSERT INTO application_events (application_id, at, kind, transition, from_state, "
+              "to_state, actor_role, actor_user_id, reason, detail) "
+              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+              {application_id, at, e.kind.empty() ? std::string("transition") : e.kind,
+               e.transition, e.from_state, e.to_state, e.actor_role,
+               // Pratu's own steps (an escalation) have no actor.
+               e.actor_user_id == 0 ? storage::Value{nullptr} : storage::Value{e.actor_user_id},
+               e.reason, json::serialize(e.detail)}));
   return ok();
 }
 

@@ -67,6 +67,11 @@ Result<std::vector<QueueRow>> queue(storage::Connection& c, const QueueFilter& f
 /// state as `a` holds them); the rows changed: 0 when someone else did.
 Result<std::int64_t> move_state(storage::Connection& c, const Application& a, std::string_view to,
                                 std::int64_t now);
+/// Moves `a`, read in this transaction with its row locked (find_application's `for_update`),
+/// from its state to `to`: nobody can have changed it, so the write is deferred (sent with the
+/// next statement or the commit) and nothing is counted.
+Result<void> move_locked_state(storage::Connection& c, const Application& a, std::string_view to,
+                               std::int64_t now);
 /// Sets the answers of the submitted application `a` if nobody changed it since it was read
 /// (its revision and state as `a` holds them); the rows changed: 0 when someone else did.
 Result<std::int64_t> amend_answers(storage::Connection& c, const Application& a,

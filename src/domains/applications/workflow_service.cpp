@@ -587,8 +587,8 @@ Result<bool> WorkflowService::take_system_step(storage::Connection& c, std::stri
   event.transition = system->id;
   event.from_state = a.state;
   event.to_state = system->to;
-  PRATU_TRY(changed, repository::move_state(c, a, system->to, now));
-  if (changed != 1) return false;
+  // Its row is locked since the read (PostgreSQL; SQLite has one writer): the move holds.
+  PRATU_CHECK(repository::move_locked_state(c, a, system->to, now));
   PRATU_CHECK(repository::add_transition_event(c, a.id, now, event));
   PRATU_CHECK(entered(c, a, *system, *to, now));
   return true;

@@ -68,6 +68,18 @@ struct Payment {
 };
 Result<std::int64_t> insert_payment(storage::Connection& c, const Payment& payment);
 
+/// What record_bank_payment did: the message kept (nullopt: the bank's key was there
+/// already, and nothing was done) and, if the bill was still awaiting, the payment.
+struct RecordedPayment {
+  std::optional<std::int64_t> message_id;
+  std::int64_t payment_id = 0;  // 0: the bill was no longer awaiting
+};
+/// Keeps `message` (a confirmation that pays its bill), marks the bill paid while awaiting
+/// and records `payment` of it (`payment.message_id` the message's), each step only if the one
+/// before happened: on PostgreSQL in one statement, a round trip where there were three.
+Result<RecordedPayment> record_bank_payment(storage::Connection& c, const BankMessage& message,
+                                            Payment payment);
+
 /// A bank connection: the secrets its confirmations may be signed with.
 struct BankConnection {
   std::string code;

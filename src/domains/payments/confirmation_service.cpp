@@ -94,9 +94,26 @@ Result<ConfirmationResult> ConfirmationService::receive(std::string_view bank,
         message.outcome = "paid";
       }
     }
+    repository::Payment payment;
+    payment.amount_satang = confirmation.amount_satang;
+    payment.paid_at = confirmation.paid_at.time_since_epoch().count();
+    payment.channel = confirmation.channel;
+    payment.source = "bank";
+    payment.bank = std::string(bank);
+    payment.transaction_id = confirmation.bank_transaction_id;
     // Kept first, under the bank's own key: a repeat finds the first and changes nothing.
-    PRATU_TRY(kept, repository::insert_message(c, message));
-    if (!kept) {
+    // A confirmation that pays is kept, marks the bill paid and is recorded in one go.
+    repository::RecordedPayment recorded;
+    if (message.outcome == "paid") {
+      payment.bill_id = bill->id;
+      payment.recorded_at = now;
+      PRATU_TRY(done, repository::record_bank_payment(c, message, payment));
+      recorded = done;
+    } else {
+      PRATU_TRY(kept, repository::insert_message(c, message));
+      recorded.message_id = kept;
+    }
+    if (!recorded.message_id) {
       PRATU_TRY(first, repository::message(c, bank, confirmation.bank_transaction_id));
       result.outcome = ConfirmationOutcome::duplicate;
       result.reason = first ? first->outcome : std::string();
@@ -108,25 +125,17 @@ Result<ConfirmationResult> ConfirmationService::receive(std::string_view bank,
       return ok();
     }
     // Paid only while awaiting: of several confirmations at once, one pays it.
-    PRATU_TRY(marked, repository::mark_paid(c, bill->id, now));
-    if (!marked) {
+    if (recorded.payment_id == 0) {
       PRATU_CHECK(
           c.execute("UPDATE bank_messages SET outcome = 'exception', reason = "
                     "'already_paid' WHERE id = $1",
-                    {*kept}));
+                    {*recorded.message_id}));
       result.outcome = ConfirmationOutcome::held;
       result.reason = "already_paid";
       return ok();
     }
-    repository::Payment payment;
-    payment.amount_satang = confirmation.amount_satang;
-    payment.paid_at = confirmation.paid_at.time_since_epoch().count();
-    payment.channel = confirmation.channel;
-    payment.source = "bank";
-    payment.bank = std::string(bank);
-    payment.transaction_id = confirmation.bank_transaction_id;
-    payment.message_id = *kept;
-    PRATU_TRY(receipt, settle(c, *bill, std::move(payment), paid_bills, now));
+    payment.message_id = *recorded.message_id;
+    PRATU_TRY(receipt, settle_recorded(c, *bill, recorded.payment_id, payment, paid_bills, now));
     result.receipt = receipt.number;
     result.outcome = ConfirmationOutcome::paid;
     return ok();

@@ -70,6 +70,13 @@ Result<Receipt> settle(storage::Connection& c, const Bill& bill, repository::Pay
   payment.bill_id = bill.id;
   payment.recorded_at = now;
   PRATU_TRY(payment_id, repository::insert_payment(c, payment));
+  return settle_recorded(c, bill, payment_id, payment, paid_bills, now);
+}
+
+Result<Receipt> settle_recorded(storage::Connection& c, const Bill& bill, std::int64_t payment_id,
+                                const repository::Payment& payment, platform::PaidBills* paid_bills,
+                                std::int64_t now) {
+  if (paid_bills == nullptr) return Error::unavailable("payments: no module moves applications");
   boost::json::object told{{"user_id", bill.holder_user_id}, {"application", bill.application},
                            {"reference", bill.reference},    {"service", bill.service},
                            {"bill", bill.public_id},         {"amount_satang", bill.total_satang}};
@@ -97,16 +104,15 @@ Result<Receipt> settle(storage::Connection& c, const Bill& bill, repository::Pay
   if (!sequence) return Error::internal("receipt_sequences upsert returned no row");
   receipt.number =
       receipt_number(receipt.agency, receipt.fiscal_year, receipt.book, sequence->int64(0));
-  PRATU_TRY(id, c.query_one("INSERT INTO receipts (number, payment_id, bill_id, agency, "
-                            "fiscal_year, book, sequence, amount_satang, issued_at) VALUES ($1, "
-                            "$2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                            {receipt.number, payment_id, bill.id, receipt.agency,
-                             std::int64_t{receipt.fiscal_year}, receipt.book, sequence->int64(0),
-                             receipt.amount_satang, now}));
-  if (!id) return Error::internal("receipts insert returned no id");
-  receipt.id = id->int64(0);
-  PRATU_CHECK(platform::outbox::enqueue(
-      c, platform::kIssueReceiptTopic,
+  // The receipt and its outbox row go with the commit (PostgreSQL's pipeline, one statement):
+  // the counter row is held for one round trip, not three. Its id is not read back (0 here).
+  PRATU_CHECK(platform::outbox::defer_with_outbox(
+      c,
+      "INSERT INTO receipts (number, payment_id, bill_id, agency, fiscal_year, book, sequence, "
+      "amount_satang, issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+      {receipt.number, payment_id, bill.id, receipt.agency, std::int64_t{receipt.fiscal_year},
+       receipt.book, sequence->int64(0), receipt.amount_satang, now},
+      {std::string(platform::kIssueReceiptTopic)},
       boost::json::serialize(boost::json::object{{"receipt", receipt.number}}), now));
   return receipt;
 }

@@ -50,9 +50,13 @@ struct Receipt {
 /// Records the payment of `bill` (already marked paid in `c`'s transaction): the payment row,
 /// its receipt (numbered, and queued for the documents module to issue), the holder's notice,
 /// and the application's move out of the billing state through `paid_bills`. Returns the
-/// receipt.
+/// receipt, its `id` 0: the row is written with the commit.
 Result<Receipt> settle(storage::Connection& c, const Bill& bill, repository::Payment payment,
                        platform::PaidBills* paid_bills, std::int64_t now);
+/// The same for a payment already recorded as `payment_id`.
+Result<Receipt> settle_recorded(storage::Connection& c, const Bill& bill, std::int64_t payment_id,
+                                const repository::Payment& payment, platform::PaidBills* paid_bills,
+                                std::int64_t now);
 
 /// The receipt of bill `bill_id`, if it was paid.
 Result<std::optional<Receipt>> receipt_of_bill(storage::Connection& c, std::int64_t bill_id);

@@ -1,5 +1,7 @@
 #include "crypto/pki.hpp"
 
+#include "crypto/digest.hpp"
+
 #include <fcntl.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -287,6 +289,17 @@ Result<std::string> certificate_serial(const std::string& certificate_pem) {
   std::string out(hex != nullptr ? hex : "");
   OPENSSL_free(hex);
   return out;
+}
+
+Result<std::string> certificate_sha256(const std::string& certificate_pem) {
+  PRATU_TRY(cert, read_certificate(certificate_pem));
+  unsigned char* der = nullptr;
+  const int length = i2d_X509(cert.get(), &der);
+  if (length <= 0 || der == nullptr) return openssl_error("encoding a certificate");
+  std::string digest = sha256_hex(
+      std::string_view(reinterpret_cast<const char*>(der), static_cast<std::size_t>(length)));
+  OPENSSL_free(der);
+  return digest;
 }
 
 Result<TestHierarchy> make_test_hierarchy(const fs::path& dir,

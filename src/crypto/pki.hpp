@@ -62,6 +62,10 @@ Result<std::string> make_crl(const KeyAndCertificate& issuer,
 /// The serial number of the certificate in `certificate_pem`, hex (upper case).
 Result<std::string> certificate_serial(const std::string& certificate_pem);
 
+/// The SHA-256 of the DER of the (first) certificate in `certificate_pem`, 64 lower-case hex
+/// digits: what `openssl x509 -noout -fingerprint -sha256` prints without its colons.
+Result<std::string> certificate_sha256(const std::string& certificate_pem);
+
 /// Where make_test_hierarchy() writes, under one directory:
 ///   root-ca.pem, root-ca.key           the trust anchor
 ///   issuing-ca.pem, issuing-ca.key     issues the others

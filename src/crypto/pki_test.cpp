@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 
@@ -171,6 +172,35 @@ TEST(IssueCertificate, KeepsAThaiNameAndAnUnpredictableSerial) {
 
   request.common_name.clear();
   EXPECT_FALSE(issue_certificate(request, nullptr));
+}
+
+// A pinned client certificate is named by its SHA-256: the same digits openssl prints.
+TEST(CertificateSha256, IsOpensslsFingerprintWithoutColons) {
+  CertificateRequest request;
+  request.kind = CertificateKind::document_signer;
+  request.common_name = "Bank client";
+  request.organization = "Bank";
+  request.not_before = kNow;
+  auto issued = issue_certificate(request, nullptr);
+  ASSERT_TRUE(issued) << issued.error().detail;
+  test::TempDir dir;
+  std::ofstream(dir.path() / "client.pem") << issued->certificate_pem;
+  auto printed =
+      run("openssl x509 -noout -fingerprint -sha256 -in " + quoted(dir.path() / "client.pem"));
+  ASSERT_EQ(printed.status, 0) << printed.output;
+  std::string expected;
+  for (char ch : printed.output.substr(printed.output.find('=') + 1)) {
+    if (std::isxdigit(static_cast<unsigned char>(ch))) {
+      expected += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    }
+  }
+  auto ours = certificate_sha256(issued->certificate_pem);
+  ASSERT_TRUE(ours) << ours.error().detail;
+  EXPECT_EQ(*ours, expected);
+  EXPECT_EQ(ours->size(), 64u);
+  EXPECT_FALSE(
+      certificate_sha256("-----BEGIN CERTIFICATE-----\nnot one\n-----END CERTIFICATE-----\n"));
+  EXPECT_FALSE(certificate_sha256(""));
 }
 
 }  // namespace

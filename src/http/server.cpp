@@ -48,6 +48,7 @@
 #include "http/compression.hpp"
 #include "http/static_assets.hpp"
 #include "http/worker_pool.hpp"
+#include "web/client_certificate.hpp"
 
 namespace pratu::http {
 namespace {
@@ -716,6 +717,12 @@ struct Server::Impl {
       request.remote_address =
           client_address(peer_address, forwarded_for(request), settings.trusted_proxies);
       request.secure = web::iequals(trim(request.header("X-Forwarded-Proto")), "https");
+    } else {
+      // What only a trusted proxy may say, anyone else may not: the client certificate it
+      // verified is dropped from a request straight from a client.
+      std::erase_if(request.headers, [](const web::Header& h) {
+        return web::iequals(h.first, web::kClientCertificateHeader);
+      });
     }
     bool keep_alive = message.keep_alive() && !last_allowed;
 

@@ -25,6 +25,7 @@
 #include "support/promtool.hpp"
 #include "support/sha256.hpp"
 #include "support/temp_dir.hpp"
+#include "web/client_certificate.hpp"
 
 namespace pratu::http {
 namespace {
@@ -168,6 +169,9 @@ class ServerTest : public ::testing::Test {
                 [](web::Request& request) { return web::Response::text(request.request_id); });
     router_.add("GET", "/secure", [](web::Request& request) {
       return web::Response::text(request.secure ? "yes" : "no");
+    });
+    router_.add("GET", "/client-certificate", [](web::Request& request) {
+      return web::Response::text("[" + web::client_certificate_pem(request) + "]");
     });
     router_.add("GET", "/health", [](web::Request&) { return web::Response::text("ok"); },
                 {"health", 0, Execution::inline_});
@@ -649,6 +653,35 @@ TEST_F(ServerTest, HstsOnlyBehindATrustedTlsProxy) {
   auto plain = fetch(port(), get("/secure"));
   EXPECT_EQ(plain->body, "no");
   EXPECT_FALSE(plain->has_header("Strict-Transport-Security"));
+}
+
+// Only a trusted proxy may pass on the client certificate it verified: from anyone else the
+// header is dropped, whatever its case, so a client cannot claim a certificate it never showed.
+TEST_F(ServerTest, AClientCertificateIsBelievedOnlyFromATrustedProxy) {
+  const std::string escaped =
+      "-----BEGIN%20CERTIFICATE-----%0AMIIB+x/y=%0A-----END%20CERTIFICATE-----%0A";
+  const std::string pem = "[-----BEGIN CERTIFICATE-----\nMIIB+x/y=\n-----END CERTIFICATE-----\n]";
+  start();
+  auto straight =
+      fetch(port(), get("/client-certificate", "X-Client-Certificate: " + escaped + "\r\n"));
+  ASSERT_TRUE(straight);
+  EXPECT_EQ(straight->body, "[]");
+  auto shouted =
+      fetch(port(), get("/client-certificate", "x-client-CERTIFICATE: " + escaped + "\r\n"));
+  ASSERT_TRUE(shouted);
+  EXPECT_EQ(shouted->body, "[]");
+  stop();
+
+  ServerSettings settings = test_settings();
+  settings.trusted_proxies = *TrustedProxies::parse("127.0.0.1");
+  start(settings);
+  auto proxied =
+      fetch(port(), get("/client-certificate", "X-Client-Certificate: " + escaped + "\r\n"));
+  ASSERT_TRUE(proxied);
+  EXPECT_EQ(proxied->body, pem);
+  auto none = fetch(port(), get("/client-certificate"));
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->body, "[]");
 }
 
 TEST_F(ServerTest, ForwardedProtoIsIgnoredWithoutTrustProxy) {

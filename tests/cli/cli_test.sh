@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The pratu command line as an operator uses it: migrate, catalog load, user create, serve and
-# SIGTERM, the bank simulator, and configuration errors that name the problem.
+# SIGTERM, the bank simulator, the banks' connections, and configuration errors that name the problem.
 # Usage: cli_test.sh PRATU_BINARY
 set -uo pipefail
 pratu=$1
@@ -114,6 +114,41 @@ wait "$pid"
 status=$?
 exec 3>&-
 check "serve exits 0 on SIGTERM with a half-sent request past the grace period" test "$status" -eq 0
+
+# Banks: a new one with its secret, a second secret while the bank changes over, a pinned client
+# certificate (the SHA-256 openssl prints), switched off and on.
+bankdb="sqlite:$work/banks.db"
+"$pratu" migrate --database "$bankdb" >/dev/null 2>&1
+expect_output "bank secret refuses a code that cannot be in a URL" 2 "a-z, 0-9" \
+  "$pratu" bank secret "Bad Code" --name X --database "$bankdb"
+expect_output "bank secret needs a name for a new bank" 2 "needs --name" \
+  "$pratu" bank secret kbank --database "$bankdb"
+expect_output "bank secret adds a bank and prints its secret once" 0 '^[0-9a-f]\{64\}$' \
+  "$pratu" bank secret kbank --name "Kasikornbank" --database "$bankdb"
+expect_output "bank list shows it with one secret" 0 "kbank.Kasikornbank.enabled.one secret" \
+  "$pratu" bank list --database "$bankdb"
+expect_output "bank secret again keeps the old one meanwhile" 0 '^[0-9a-f]\{64\}$' \
+  "$pratu" bank secret kbank --database "$bankdb"
+expect_output "bank list shows two secrets" 0 "two secrets (rotating)" "$pratu" bank list --database "$bankdb"
+expect_output "bank end-rotation drops the old one" 0 "only its current secret" \
+  "$pratu" bank end-rotation kbank --database "$bankdb"
+expect_output "bank list shows one secret again" 0 "one secret" "$pratu" bank list --database "$bankdb"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/bank.key" \
+  -out "$work/bank.pem" -days 2 -subj '/CN=Kasikornbank client' >/dev/null 2>&1
+fingerprint=$(openssl x509 -noout -fingerprint -sha256 -in "$work/bank.pem" | sed 's/.*=//; s/://g' | tr 'A-F' 'a-f')
+expect_output "bank pin requires the certificate's SHA-256" 0 "sha256:$fingerprint" \
+  "$pratu" bank pin kbank "$work/bank.pem" --database "$bankdb"
+expect_output "bank list shows the pin" 0 "client certificate sha256:$fingerprint" \
+  "$pratu" bank list --database "$bankdb"
+expect_output "bank pin refuses a file with no certificate" 2 "no PEM certificate" \
+  "$pratu" bank pin kbank "$work/bank.key" --database "$bankdb"
+expect_output "bank pin names a bank it does not know" 1 "no bank scb" \
+  "$pratu" bank pin scb "$work/bank.pem" --database "$bankdb"
+expect_output "bank unpin lifts it" 0 "no client certificate required" \
+  "$pratu" bank unpin kbank --database "$bankdb"
+expect_output "bank disable refuses its confirmations" 0 "disabled" "$pratu" bank disable kbank --database "$bankdb"
+expect_output "bank list shows it disabled" 0 "kbank.Kasikornbank.disabled" "$pratu" bank list --database "$bankdb"
+expect_output "bank enable takes them again" 0 "enabled" "$pratu" bank enable kbank --database "$bankdb"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -193,13 +193,53 @@ Result<RecordedPayment> record_bank_payment(storage::Connection& c, const BankMe
   return out;
 }
 
+namespace {
+
+constexpr const char* kBankColumns =
+    "code, name, secret, previous_secret, enabled, client_certificate_sha256";
+
+BankConnection bank_of(const Row& r) {
+  return BankConnection{r.text(0), r.text(1), r.text(2), r.text(3), r.int64(4) != 0, r.text(5)};
+}
+
+}  // namespace
+
 Result<std::optional<BankConnection>> bank(storage::Connection& c, std::string_view code) {
-  PRATU_TRY(row, c.query_one("SELECT code, name, secret, previous_secret, enabled "
-                             "FROM bank_connections WHERE code = $1",
+  PRATU_TRY(row, c.query_one(std::string("SELECT ") + kBankColumns +
+                                 " FROM bank_connections WHERE code = $1",
                              {std::string(code)}));
   if (!row) return std::optional<BankConnection>{};
-  return std::optional<BankConnection>(
-      BankConnection{row->text(0), row->text(1), row->text(2), row->text(3), row->int64(4) != 0});
+  return std::optional<BankConnection>(bank_of(*row));
+}
+
+Result<std::vector<BankConnection>> banks(storage::Connection& c) {
+  PRATU_TRY(
+      rows,
+      c.query(std::string("SELECT ") + kBankColumns + " FROM bank_connections ORDER BY code", {}));
+  std::vector<BankConnection> out;
+  for (const Row& r : rows) out.push_back(bank_of(r));
+  return out;
+}
+
+Result<bool> end_secret_rotation(storage::Connection& c, std::string_view code) {
+  PRATU_TRY(changed, c.execute("UPDATE bank_connections SET previous_secret = NULL WHERE code = $1",
+                               {std::string(code)}));
+  return changed == 1;
+}
+
+Result<bool> pin_client_certificate(storage::Connection& c, std::string_view code,
+                                    std::string_view sha256) {
+  PRATU_TRY(
+      changed,
+      c.execute("UPDATE bank_connections SET client_certificate_sha256 = $1 WHERE code = $2",
+                {sha256.empty() ? Value{nullptr} : Value{std::string(sha256)}, std::string(code)}));
+  return changed == 1;
+}
+
+Result<bool> enable_bank(storage::Connection& c, std::string_view code, bool enabled) {
+  PRATU_TRY(changed, c.execute("UPDATE bank_connections SET enabled = $1 WHERE code = $2",
+                               {std::int64_t{enabled ? 1 : 0}, std::string(code)}));
+  return changed == 1;
 }
 
 Result<void> put_bank(storage::Connection& c, const BankConnection& b, std::int64_t now) {

@@ -87,9 +87,22 @@ struct BankConnection {
   std::string secret;
   std::string previous_secret;  // empty unless the secret is being changed
   bool enabled = true;
+  // The SHA-256 (hex) of the client certificate a trusted proxy must have verified for each of
+  // its confirmations (mutual TLS); empty: none pinned.
+  std::string client_certificate_sha256;
 };
 Result<std::optional<BankConnection>> bank(storage::Connection& c, std::string_view code);
+/// Every bank connection, by code.
+Result<std::vector<BankConnection>> banks(storage::Connection& c);
 /// Adds bank `code` with `secret`, or gives it a new secret (keeping the old one as previous).
 Result<void> put_bank(storage::Connection& c, const BankConnection& bank, std::int64_t now);
+/// Forgets bank `code`'s previous secret; false for no such bank.
+Result<bool> end_secret_rotation(storage::Connection& c, std::string_view code);
+/// Pins bank `code`'s client certificate (its SHA-256, hex), or unpins it (empty); false for
+/// no such bank.
+Result<bool> pin_client_certificate(storage::Connection& c, std::string_view code,
+                                    std::string_view sha256);
+/// Lets bank `code`'s confirmations in, or refuses them all; false for no such bank.
+Result<bool> enable_bank(storage::Connection& c, std::string_view code, bool enabled);
 
 }  // namespace pratu::payments::repository

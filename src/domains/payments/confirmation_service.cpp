@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "crypto/digest.hpp"
+#include "crypto/pki.hpp"
 #include "domains/payments/receipt_book.hpp"
 #include "platform/billing.hpp"
 #include "platform/notices.hpp"
@@ -56,8 +58,22 @@ Result<repository::BankConnection> ConfirmationService::connection(std::string_v
 Result<ConfirmationResult> ConfirmationService::receive(std::string_view bank,
                                                         std::string_view timestamp_header,
                                                         std::string_view signature_header,
-                                                        std::string_view body) {
+                                                        std::string_view body,
+                                                        std::string_view client_certificate_pem) {
   PRATU_TRY(connection, this->connection(bank));
+  if (!connection.client_certificate_sha256.empty()) {
+    // Mutual TLS in a proxy in front of Pratu: the certificate it verified must be the bank's.
+    auto presented = crypto::certificate_sha256(std::string(client_certificate_pem));
+    if (!presented ||
+        !crypto::constant_time_equal(*presented, connection.client_certificate_sha256)) {
+      return Error{ErrorCode::unauthorized,
+                   "payments.confirmation.client_certificate",
+                   presented ? "client_certificate: not the one pinned"
+                             : "client_certificate: none presented, or unreadable",
+                   {},
+                   0};
+    }
+  }
   const std::int64_t now = clock_.now_seconds();
   std::vector<std::string> secrets{connection.secret};
   if (!connection.previous_secret.empty()) secrets.push_back(connection.previous_secret);

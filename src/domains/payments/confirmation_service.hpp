@@ -44,11 +44,13 @@ class ConfirmationService {
                       std::chrono::seconds tolerance = kConfirmationTolerance);
 
   /// Takes one confirmation from bank `bank`: not_found for an unknown or disabled bank,
-  /// unauthorized (payments.confirmation.missing_signature, bad_signature, stale_timestamp,
-  /// future_timestamp), invalid_input or too_large for a body that cannot be read; else what
-  /// came of it, durable when this returns.
+  /// unauthorized (payments.confirmation.client_certificate when the bank pins a client
+  /// certificate and `client_certificate_pem`, the one a trusted proxy verified, is not it;
+  /// missing_signature, bad_signature, stale_timestamp, future_timestamp), invalid_input or
+  /// too_large for a body that cannot be read; else what came of it, durable when this returns.
   Result<ConfirmationResult> receive(std::string_view bank, std::string_view timestamp_header,
-                                     std::string_view signature_header, std::string_view body);
+                                     std::string_view signature_header, std::string_view body,
+                                     std::string_view client_certificate_pem = {});
 
  private:
   // The bank's secrets, read from bank_connections and kept for a minute.

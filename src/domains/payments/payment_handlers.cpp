@@ -7,6 +7,7 @@
 #include "pdf/barcode128.hpp"
 #include "pdf/qr_image.hpp"
 #include "web/access.hpp"
+#include "web/client_certificate.hpp"
 #include "web/components.hpp"
 #include "web/dates.hpp"
 #include "web/form.hpp"
@@ -354,7 +355,8 @@ Result<web::Response> PaymentHandlers::confirmation(const web::Request& request,
                  static_cast<int>(wait)};
   }
   auto result = confirmations_.receive(request.path_param("bank"), request.header(kTimestampHeader),
-                                       request.header(kSignatureHeader), request.body);
+                                       request.header(kSignatureHeader), request.body,
+                                       web::client_certificate_pem(request));
   if (!result) {
     if (result.error().code == ErrorCode::unauthorized ||
         result.error().code == ErrorCode::not_found) {

@@ -89,33 +89,37 @@ std::vector<platform::Command> PaymentsModule::add_commands(CLI::App& cli) {
     }
     return 0;
                                       }};
-  return {statement_command,
-          {pay, [this](platform::Shared& shared) {
-             SimulatedPayment payment;
-             payment.bank = simulate_bank_;
-             payment.bill = simulate_bill_;
-             payment.url = simulate_url_.empty() ? shared.settings.public_url : simulate_url_;
-             payment.transaction_id = simulate_transaction_;
-             if (!simulate_amount_.empty()) {
-               const auto dot = simulate_amount_.find('.');
-               try {
-                 const std::string whole = simulate_amount_.substr(0, dot);
-                 std::string cents =
-                     dot == std::string::npos ? "00" : simulate_amount_.substr(dot + 1) + "00";
-                 payment.amount_satang = std::stoll(whole) * 100 + std::stoll(cents.substr(0, 2));
-               } catch (const std::exception&) {
-                 std::cerr << "bank-simulator: --amount must be baht, e.g. 40.00\n";
-                 return 2;
-               }
-             }
-             auto answer = simulate_payment(shared.db, shared.clock, shared.random, payment);
-             if (!answer) {
-               std::cerr << "bank-simulator: " << answer.error().detail << "\n";
-               return 1;
-             }
-             std::cout << answer->status << " " << answer->body << "\n";
-             return answer->status / 100 == 2 ? 0 : 1;
-           }}};
+  std::vector<platform::Command> out = bank_commands_.add(cli);
+  out.push_back(statement_command);
+  out.push_back({pay, [this](platform::Shared& shared) {
+                   SimulatedPayment payment;
+                   payment.bank = simulate_bank_;
+                   payment.bill = simulate_bill_;
+                   payment.url = simulate_url_.empty() ? shared.settings.public_url : simulate_url_;
+                   payment.transaction_id = simulate_transaction_;
+                   if (!simulate_amount_.empty()) {
+                     const auto dot = simulate_amount_.find('.');
+                     try {
+                       const std::string whole = simulate_amount_.substr(0, dot);
+                       std::string cents = dot == std::string::npos
+                                               ? "00"
+                                               : simulate_amount_.substr(dot + 1) + "00";
+                       payment.amount_satang =
+                           std::stoll(whole) * 100 + std::stoll(cents.substr(0, 2));
+                     } catch (const std::exception&) {
+                       std::cerr << "bank-simulator: --amount must be baht, e.g. 40.00\n";
+                       return 2;
+                     }
+                   }
+                   auto answer = simulate_payment(shared.db, shared.clock, shared.random, payment);
+                   if (!answer) {
+                     std::cerr << "bank-simulator: " << answer.error().detail << "\n";
+                     return 1;
+                   }
+                   std::cout << answer->status << " " << answer->body << "\n";
+                   return answer->status / 100 == 2 ? 0 : 1;
+                 }});
+  return out;
 }
 
 Result<void> PaymentsModule::prepare(platform::Shared& shared) {
@@ -178,7 +182,7 @@ Result<void> PaymentsModule::start(platform::Shared& shared) {
 
 Result<std::string> PaymentsModule::seed_demo(platform::Shared& shared) {
   // The bank simulator's connection, with a secret of its own.
-  repository::BankConnection bank{"sim", "Bank simulator", shared.random.token(32), "", true};
+  repository::BankConnection bank{"sim", "Bank simulator", shared.random.token(32), "", true, ""};
   const std::int64_t now = shared.clock.now_seconds();
   PRATU_CHECK(shared.db.write(
       [&](storage::Connection& c) -> Result<void> { return repository::put_bank(c, bank, now); }));

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "domains/payments/bank_commands.hpp"
 #include "domains/payments/billers.hpp"
 #include "domains/payments/receipt_book.hpp"
 #include "platform/module.hpp"
@@ -59,6 +60,7 @@ class PaymentsModule final : public platform::Module {
   std::unique_ptr<CounterPage> counter_page_;
   ReceiptBook receipts_;
   std::unique_ptr<ReceiptDesk> desk_;
+  BankCommands bank_commands_;  // pratu bank ...
   // pratu bank-simulator pay
   std::string simulate_bill_;
   std::string simulate_url_;

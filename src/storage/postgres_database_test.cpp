@@ -20,6 +20,21 @@ class PostgresEngine : public ::testing::Test {
     test_database_ = std::move(*created);
   }
   Database& database() { return test_database_->db(); }
+  // The process id of the backend serving the pool's (one) connection.
+  Result<std::int64_t> backend_pid() {
+    return database().read_value<std::int64_t>([](Connection& c) -> Result<std::int64_t> {
+      PRATU_TRY(row, c.query_one("SELECT pg_backend_pid()", {}));
+      return row->int64(0);
+    });
+  }
+  // Ends backend `pid` from another connection, as a server restart or an administrator does.
+  Result<void> terminate_backend(std::int64_t pid) {
+    PRATU_TRY(admin, open_database(test_database_->settings()));
+    return admin->write([&](Connection& c) -> Result<void> {
+      PRATU_CHECK(c.query("SELECT pg_terminate_backend($1::int)", {pid}));
+      return ok();
+    });
+  }
   std::unique_ptr<test::TestDatabase> test_database_;
 };
 
@@ -78,24 +93,12 @@ TEST_F(PostgresEngine, NumberParametersReachTypedColumns) {
 }
 
 TEST_F(PostgresEngine, ReconnectsAfterTheServerDropsTheConnection) {
-  auto pid = database().read_value<std::int64_t>([](Connection& c) -> Result<std::int64_t> {
-    PRATU_TRY(row, c.query_one("SELECT pg_backend_pid()", {}));
-    return row->int64(0);
-  });
+  auto pid = backend_pid();
   ASSERT_TRUE(pid) << pid.error().detail;
-
-  auto admin = open_database(test_database_->settings());
-  ASSERT_TRUE(admin) << admin.error().detail;
-  auto killed = (*admin)->write([&](Connection& c) -> Result<void> {
-    PRATU_CHECK(c.query("SELECT pg_terminate_backend($1::int)", {*pid}));
-    return ok();
-  });
+  auto killed = terminate_backend(*pid);
   ASSERT_TRUE(killed) << killed.error().detail;
 
-  auto again = database().read_value<std::int64_t>([](Connection& c) -> Result<std::int64_t> {
-    PRATU_TRY(row, c.query_one("SELECT pg_backend_pid()", {}));
-    return row->int64(0);
-  });
+  auto again = backend_pid();
   ASSERT_TRUE(again) << again.error().detail;
   EXPECT_NE(*again, *pid);
 }
@@ -134,17 +137,10 @@ TEST_F(PostgresEngine, AWriteOnADroppedConnectionRunsOnceOnANewOne) {
   ASSERT_TRUE(database().write([](Connection& c) {
     return c.execute_script("CREATE TABLE probe (id BIGINT PRIMARY KEY)");
   }));
-  auto pid = database().read_value<std::int64_t>([](Connection& c) -> Result<std::int64_t> {
-    PRATU_TRY(row, c.query_one("SELECT pg_backend_pid()", {}));
-    return row->int64(0);
-  });
+  auto pid = backend_pid();
   ASSERT_TRUE(pid) << pid.error().detail;
-  auto admin = open_database(test_database_->settings());
-  ASSERT_TRUE(admin) << admin.error().detail;
-  ASSERT_TRUE((*admin)->write([&](Connection& c) -> Result<void> {
-    PRATU_CHECK(c.query("SELECT pg_terminate_backend($1::int)", {*pid}));
-    return ok();
-  }));
+  auto killed = terminate_backend(*pid);
+  ASSERT_TRUE(killed) << killed.error().detail;
   int runs = 0;
   auto written = database().write([&](Connection& c) -> Result<void> {
     ++runs;

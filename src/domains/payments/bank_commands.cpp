@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
 #include <iostream>
 
 #include "common/files.hpp"
@@ -120,14 +121,6 @@ std::vector<platform::Command> BankCommands::add(CLI::App& cli) {
     std::cout << fresh << "\n";
     return 0;
                  }});
-  out.push_back({end_rotation, [this](platform::Shared& shared) {
-                   return change_bank(
-                       shared, code_,
-                       [&](storage::Connection& c) {
-      return repository::end_secret_rotation(c, code_);
-                       },
-                       "bank " + code_ + ": only its current secret is accepted");
-                 }});
   out.push_back({pin, [this](platform::Shared& shared) {
                    auto pem = read_file(certificate_);
                    if (!pem) {
@@ -147,30 +140,35 @@ std::vector<platform::Command> BankCommands::add(CLI::App& cli) {
                        "bank " + code_ + ": client certificate sha256:" + *sha256 +
                            " required (running servers within a minute)");
                  }});
-  out.push_back({unpin, [this](platform::Shared& shared) {
-                   return change_bank(
-                       shared, code_,
-                       [&](storage::Connection& c) {
-      return repository::pin_client_certificate(c, code_, "");
-                       },
-                       "bank " + code_ + ": no client certificate required");
-                 }});
-  out.push_back({disable, [this](platform::Shared& shared) {
-                   return change_bank(
-                       shared, code_,
-                       [&](storage::Connection& c) {
-      return repository::enable_bank(c, code_, false);
-                       },
-                       "bank " + code_ + ": disabled (running servers within a minute)");
-                 }});
-  out.push_back({enable, [this](platform::Shared& shared) {
-                   return change_bank(
-                       shared, code_,
-                       [&](storage::Connection& c) {
-      return repository::enable_bank(c, code_, true);
-                       },
-                       "bank " + code_ + ": enabled");
-                 }});
+  // The commands that change one thing of a known bank.
+  struct Simple {
+    CLI::App* command;
+    std::function<Result<bool>(storage::Connection&, const std::string&)> change;
+    std::string done;
+  };
+  const std::vector<Simple> changes{
+      {end_rotation, repository::end_secret_rotation, "only its current secret is accepted"},
+      {unpin,
+       [](storage::Connection& c,
+          const std::string& code) { return repository::pin_client_certificate(c, code, ""); },
+       "no client certificate required"},
+      {disable,
+       [](storage::Connection& c,
+          const std::string& code) { return repository::enable_bank(c, code, false); },
+       "disabled (running servers within a minute)"},
+      {enable,
+       [](storage::Connection& c,
+          const std::string& code) { return repository::enable_bank(c, code, true); },
+       "enabled"},
+  };
+  for (const Simple& simple : changes) {
+    out.push_back({simple.command, [this, simple](platform::Shared& shared) {
+                     return change_bank(
+                         shared, code_,
+                         [&](storage::Connection& c) { return simple.change(c, code_); },
+                         "bank " + code_ + ": " + simple.done);
+                   }});
+  }
   return out;
 }
 

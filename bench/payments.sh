@@ -313,10 +313,13 @@ if [[ -n $postgres_url ]]; then
 fi
 
 value() { awk -v k="$2" '$1 == k {print $2; exit}' "$work/$1.out"; }
-setting() {  # setting SECTION KEY: SECTION.KEY as the servers had it (environment, else default)
-  local name="PRATU_${1^^}_${2^^}"
+setting() {  # setting SECTION KEY: SECTION.KEY as the servers had it (environment, bench/payments.yaml, default)
+  local name="PRATU_${1^^}_${2^^}" file value
   [[ -n ${!name-} ]] && { echo "${!name}"; return; }
-  awk -v s="$1:" -v k="$2:" '$1 == s && !/^ / {d = 1; next} /^[^ #]/ {d = 0} d && $1 == k {print $2}' config/default.yaml
+  for file in bench/payments.yaml config/default.yaml; do
+    value=$(awk -v s="$1:" -v k="$2:" '$1 == s && !/^ / {d = 1; next} /^[^ #]/ {d = 0} d && $1 == k {print $2}' "$file")
+    [[ -n $value ]] && { echo "$value"; return; }
+  done
 }
 echo
 echo "Bank confirmations — $(nproc) cores, $connections connections, server.worker_threads" \

@@ -47,6 +47,16 @@ Ran verify(const fs::path& dir, const fs::path& leaf, const std::string& purpose
              quoted(leaf));
 }
 
+// A document signer's certificate request for `name`, made now.
+CertificateRequest signer_request(const std::string& name) {
+  CertificateRequest request;
+  request.kind = CertificateKind::document_signer;
+  request.common_name = name;
+  request.organization = name;
+  request.not_before = kNow;
+  return request;
+}
+
 mode_t mode_of(const fs::path& path) {
   struct stat info {};
   ::stat(path.c_str(), &info);
@@ -151,11 +161,7 @@ TEST(TestHierarchy, RunningAgainKeepsWhatIsThereAndAddsNewAgencies) {
 }
 
 TEST(IssueCertificate, KeepsAThaiNameAndAnUnpredictableSerial) {
-  CertificateRequest request;
-  request.kind = CertificateKind::document_signer;
-  request.common_name = "กรุงเทพมหานคร";
-  request.organization = "กรุงเทพมหานคร";
-  request.not_before = kNow;
+  CertificateRequest request = signer_request("กรุงเทพมหานคร");
   auto a = issue_certificate(request, nullptr);
   auto b = issue_certificate(request, nullptr);
   ASSERT_TRUE(a && b);
@@ -176,12 +182,7 @@ TEST(IssueCertificate, KeepsAThaiNameAndAnUnpredictableSerial) {
 
 // A pinned client certificate is named by its SHA-256: the same digits openssl prints.
 TEST(CertificateSha256, IsOpensslsFingerprintWithoutColons) {
-  CertificateRequest request;
-  request.kind = CertificateKind::document_signer;
-  request.common_name = "Bank client";
-  request.organization = "Bank";
-  request.not_before = kNow;
-  auto issued = issue_certificate(request, nullptr);
+  auto issued = issue_certificate(signer_request("Bank client"), nullptr);
   ASSERT_TRUE(issued) << issued.error().detail;
   test::TempDir dir;
   std::ofstream(dir.path() / "client.pem") << issued->certificate_pem;

@@ -31,14 +31,6 @@ std::string worker_name(Random& random) {
   return std::string(host) + "/" + std::to_string(getpid()) + "/" + random.token(4);
 }
 
-Result<void> enqueue(storage::Connection& c, std::string_view topic, std::string payload,
-                     std::int64_t at) {
-  PRATU_CHECK(c.defer(
-      "INSERT INTO outbox (topic, payload, created_at, available_at) VALUES ($1, $2, $3, $3)",
-      {std::string(topic), std::move(payload), at}));
-  return ok();
-}
-
 namespace {
 
 // The outbox's INSERT of `payload` under each of `topics`, its parameters appended to `params`.
@@ -67,6 +59,11 @@ Result<void> enqueue_each(storage::Connection& c, const std::vector<std::string>
   std::vector<storage::Value> params;
   const std::string sql = outbox_insert(params, topics, payload, at);
   return c.defer(sql, params);
+}
+
+Result<void> enqueue(storage::Connection& c, std::string_view topic, std::string payload,
+                     std::int64_t at) {
+  return enqueue_each(c, {std::string(topic)}, payload, at);
 }
 
 Result<void> defer_with_outbox(storage::Connection& c, std::string_view sql,

@@ -107,6 +107,15 @@ Result<void> Connection::defer(std::string_view sql, std::span<const Value> para
   return ok();
 }
 
+Result<std::shared_ptr<const DeferredRows>> Connection::defer_query(std::string_view sql,
+                                                                    std::span<const Value> params) {
+  PRATU_TRY(rows, query(sql, params));
+  auto out = std::make_shared<DeferredRows>();
+  out->ready = true;
+  out->rows = std::move(rows);
+  return std::shared_ptr<const DeferredRows>(std::move(out));
+}
+
 Result<std::optional<Row>> Connection::query_one(std::string_view sql,
                                                  std::span<const Value> params) {
   PRATU_TRY(rows, query(sql, params));

@@ -49,6 +49,13 @@ class Row {
   std::vector<Value> values_;
 };
 
+/// The rows of a query run with Connection::defer_query: `ready` once the engine has run it
+/// (at once on SQLite; on PostgreSQL with the next statement or the commit).
+struct DeferredRows {
+  bool ready = false;
+  std::vector<Row> rows;
+};
+
 /// A connection inside a transaction (or a read snapshot). Not thread-safe; never stored.
 class Connection {
  public:
@@ -69,6 +76,11 @@ class Connection {
   /// reported by that statement or the commit instead, and fails the transaction either way.
   /// Never for a statement whose failure the caller would handle. SQLite runs it at once.
   virtual Result<void> defer(std::string_view sql, std::span<const Value> params = {});
+  /// `defer` for a write whose rows (RETURNING) the caller reads once the transaction has
+  /// committed: they are in the result when it is `ready`. A statement that must hold a lock
+  /// only briefly goes this way: on PostgreSQL it runs in the commit's own round trip.
+  virtual Result<std::shared_ptr<const DeferredRows>> defer_query(
+      std::string_view sql, std::span<const Value> params = {});
 
   /// Convenience: the first row, or nullopt.
   Result<std::optional<Row>> query_one(std::string_view sql, std::span<const Value> params = {});
@@ -84,6 +96,11 @@ class Connection {
   /// Defers a write with a braced parameter list.
   Result<void> defer(std::string_view sql, std::initializer_list<Value> params) {
     return defer(sql, std::span<const Value>(params.begin(), params.size()));
+  }
+  /// Defers a write returning rows, with a braced parameter list.
+  Result<std::shared_ptr<const DeferredRows>> defer_query(std::string_view sql,
+                                                          std::initializer_list<Value> params) {
+    return defer_query(sql, std::span<const Value>(params.begin(), params.size()));
   }
   /// The first row of a statement with a braced parameter list, or nullopt.
   Result<std::optional<Row>> query_one(std::string_view sql, std::initializer_list<Value> params) {

@@ -244,6 +244,43 @@ TEST_P(StorageEngine, AFailedDeferredWriteFailsItsTransaction) {
   EXPECT_EQ(count_rows(database(), "items"), 1);
 }
 
+// A deferred write's RETURNING rows are there once the transaction has committed, whether a
+// later statement or the commit sent it; each holds its own rows, in the order written.
+TEST_P(StorageEngine, ADeferredQueryDeliversItsRowsByTheCommit) {
+  run_script(database(), "CREATE TABLE counters (name TEXT PRIMARY KEY, last BIGINT NOT NULL)");
+  const std::string take =
+      "INSERT INTO counters (name, last) VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET "
+      "last = counters.last + 1 RETURNING last";
+  std::vector<std::shared_ptr<const DeferredRows>> taken;
+  std::shared_ptr<const DeferredRows> none;
+  std::int64_t seen = 0;
+  auto r = database().write([&](Connection& c) -> Result<void> {
+    for (int i = 0; i < 3; ++i) {
+      PRATU_TRY(rows, c.defer_query(take, {std::string("a")}));
+      taken.push_back(rows);
+    }
+    PRATU_TRY(count, c.query_one("SELECT last FROM counters WHERE name = $1", {"a"}));
+    seen = count ? count->int64(0) : -1;
+    PRATU_TRY(other, c.defer_query(take, {std::string("b")}));  // sent with the commit
+    taken.push_back(other);
+    PRATU_TRY(empty, c.defer_query("UPDATE counters SET last = 0 WHERE name = $1 RETURNING last",
+                                   {std::string("nobody")}));
+    none = empty;
+    return ok();
+  });
+  ASSERT_TRUE(r) << r.error().detail;
+  EXPECT_EQ(seen, 3) << "a later statement sees the deferred ones";
+  ASSERT_EQ(taken.size(), 4u);
+  const std::int64_t expected[] = {1, 2, 3, 1};
+  for (std::size_t i = 0; i < taken.size(); ++i) {
+    ASSERT_TRUE(taken[i]->ready) << i;
+    ASSERT_EQ(taken[i]->rows.size(), 1u) << i;
+    EXPECT_EQ(taken[i]->rows[0].int64(0), expected[i]) << i;
+  }
+  ASSERT_TRUE(none->ready);
+  EXPECT_TRUE(none->rows.empty());
+}
+
 TEST_P(StorageEngine, UniqueViolationIsConflictNamingTheConstraintNotTheValue) {
   run_script(database(),
              "CREATE TABLE accounts (id BIGINT PRIMARY KEY, email TEXT NOT NULL,"

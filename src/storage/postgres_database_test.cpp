@@ -158,6 +158,76 @@ TEST_F(PostgresEngine, AWriteOnADroppedConnectionRunsOnceOnANewOne) {
   EXPECT_EQ(*count, 2);
 }
 
+// A deferred query is sent with the commit: the row it locks is free until then, so another
+// transaction changes it meanwhile without waiting, and the commit's rows count that change.
+TEST_F(PostgresEngine, ADeferredQueryLocksItsRowOnlyForTheCommit) {
+  ASSERT_TRUE(database().write([](Connection& c) {
+    return c.execute_script(
+        "CREATE TABLE counters (name TEXT PRIMARY KEY, last BIGINT NOT NULL);"
+        "INSERT INTO counters VALUES ('a', 1)");
+  }));
+  auto other = open_database(test_database_->settings());
+  ASSERT_TRUE(other) << other.error().detail;
+  std::shared_ptr<const DeferredRows> taken;
+  auto written = database().write([&](Connection& c) -> Result<void> {
+    PRATU_TRY(rows, c.defer_query("UPDATE counters SET last = last + 1 WHERE name = $1 "
+                                  "RETURNING last",
+                                  {std::string("a")}));
+    taken = rows;
+    // Were the row locked already, this would wait, and fail after the lock timeout.
+    return (*other)->write([](Connection& o) -> Result<void> {
+      PRATU_CHECK(o.execute_script("SET LOCAL lock_timeout = '2s'"));
+      PRATU_CHECK(o.execute("UPDATE counters SET last = last + 10 WHERE name = $1", {"a"}));
+      return ok();
+    });
+  });
+  ASSERT_TRUE(written) << written.error().detail;
+  ASSERT_TRUE(taken->ready);
+  ASSERT_EQ(taken->rows.size(), 1u);
+  EXPECT_EQ(taken->rows[0].int64(0), 12);
+}
+
+// A deferred query in a pipeline that failed delivers nothing; on a dropped connection it is
+// sent again with its transaction, and delivers its rows once.
+TEST_F(PostgresEngine, ADeferredQueryDeliversOnlyWhatCommitted) {
+  ASSERT_TRUE(database().write([](Connection& c) {
+    return c.execute_script(
+        "CREATE TABLE counters (name TEXT PRIMARY KEY, last BIGINT NOT NULL);"
+        "CREATE TABLE probe (id BIGINT PRIMARY KEY)");
+  }));
+  const std::string take =
+      "INSERT INTO counters (name, last) VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET "
+      "last = counters.last + 1 RETURNING last";
+  std::shared_ptr<const DeferredRows> lost;
+  auto failed = database().write([&](Connection& c) -> Result<void> {
+    PRATU_TRY(rows, c.defer_query(take, {std::string("a")}));
+    lost = rows;
+    PRATU_CHECK(c.defer("INSERT INTO probe (id) VALUES ($1)", {std::int64_t{1}}));
+    PRATU_CHECK(c.defer("INSERT INTO probe (id) VALUES ($1)", {std::int64_t{1}}));
+    return ok();
+  });
+  ASSERT_FALSE(failed);
+  EXPECT_FALSE(lost->ready);
+  EXPECT_TRUE(lost->rows.empty());
+
+  auto pid = backend_pid();
+  ASSERT_TRUE(pid) << pid.error().detail;
+  ASSERT_TRUE(terminate_backend(*pid));
+  std::shared_ptr<const DeferredRows> taken;
+  int runs = 0;
+  auto written = database().write([&](Connection& c) -> Result<void> {
+    ++runs;
+    PRATU_TRY(rows, c.defer_query(take, {std::string("a")}));
+    taken = rows;
+    return ok();
+  });
+  ASSERT_TRUE(written) << written.error().detail;
+  EXPECT_EQ(runs, 1);
+  ASSERT_TRUE(taken->ready);
+  ASSERT_EQ(taken->rows.size(), 1u);
+  EXPECT_EQ(taken->rows[0].int64(0), 1) << "the failed transaction's count did not stay";
+}
+
 TEST_F(PostgresEngine, SkipLockedClaimsDifferentOutboxRows) {
   auto inserted = database().write([](Connection& c) -> Result<void> {
     for (int i = 0; i < 2; ++i) {

@@ -96,6 +96,29 @@ bool succeeded(ExecStatusType status) {
   return status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK;
 }
 
+std::vector<Row> rows_of(const PGresult* r) {
+  const int rows = PQntuples(r);
+  const int columns = PQnfields(r);
+  std::vector<Oid> types(static_cast<std::size_t>(columns));
+  for (int c = 0; c < columns; ++c) types[static_cast<std::size_t>(c)] = PQftype(r, c);
+  std::vector<Row> out;
+  out.reserve(static_cast<std::size_t>(rows));
+  for (int i = 0; i < rows; ++i) {
+    std::vector<Value> values;
+    values.reserve(types.size());
+    for (int c = 0; c < columns; ++c) {
+      if (PQgetisnull(r, i, c)) {
+        values.emplace_back(nullptr);
+      } else {
+        values.push_back(column_value(PQgetvalue(r, i, c), PQgetlength(r, i, c),
+                                      types[static_cast<std::size_t>(c)]));
+      }
+    }
+    out.emplace_back(std::move(values));
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<PostgresConnection>> PostgresConnection::connect(
@@ -178,7 +201,7 @@ Result<const std::string*> PostgresConnection::prepared(const std::string& text,
 }
 
 Result<void> PostgresConnection::send(std::string_view sql, std::span<const Value> params,
-                                      bool begin) {
+                                      bool begin, std::shared_ptr<DeferredRows> rows) {
   auto lost = [&] {
     broken_ = true;
     return Error::unavailable("postgres: cannot send: " +
@@ -195,7 +218,7 @@ Result<void> PostgresConnection::send(std::string_view sql, std::span<const Valu
     } else if (prepared_.size() < kMaxPrepared) {
       std::string made = "pratu_" + std::to_string(prepared_names_++);
       if (PQsendPrepare(conn_, made.c_str(), text.c_str(), count, nullptr) != 1) return lost();
-      pending_.push_back(Pending{text, {}, true, false});
+      pending_.push_back(Pending{text, {}, true, false, nullptr});
       name = &prepared_.emplace(text, std::move(made)).first->second;
     }
   }
@@ -209,7 +232,7 @@ Result<void> PostgresConnection::send(std::string_view sql, std::span<const Valu
   pending_.push_back(
       Pending{std::move(text),
               keep ? std::vector<Value>(params.begin(), params.end()) : std::vector<Value>{}, false,
-              begin});
+              begin, std::move(rows)});
   return ok();
 }
 
@@ -221,6 +244,13 @@ Result<PostgresConnection::ResultPtr> PostgresConnection::read_pipeline(
     return Error::unavailable("postgres connection lost: " +
                               std::string(trim(PQerrorMessage(conn_), kAsciiWhitespace)));
   };
+  // A deferred query's rows stand only if every statement up to the sync succeeded.
+  auto failed = [&](Error error) {
+    for (const Pending& p : sent) {
+      if (p.rows) p.rows->rows.clear();
+    }
+    return error;
+  };
   if (PQpipelineSync(conn_) != 1) return lost();
   std::optional<Error> first_error;
   ResultPtr last(nullptr, &PQclear);
@@ -231,11 +261,12 @@ Result<PostgresConnection::ResultPtr> PostgresConnection::read_pipeline(
       for (std::size_t j = i; j < sent.size(); ++j) {
         if (sent[j].prepare) prepared_.erase(sent[j].sql);
       }
-      return first_error ? *first_error : lost();
+      return failed(first_error ? *first_error : lost());
     }
     const ExecStatusType status = PQresultStatus(result.get());
     if (succeeded(status)) {
       if (sent[i].begin) begin_answered = true;
+      if (sent[i].rows && !first_error) sent[i].rows->rows = rows_of(result.get());
     } else {
       if (sent[i].prepare) prepared_.erase(sent[i].sql);
       if (status != PGRES_PIPELINE_ABORTED && !first_error) {
@@ -249,9 +280,12 @@ Result<PostgresConnection::ResultPtr> PostgresConnection::read_pipeline(
   ResultPtr sync(PQgetResult(conn_), &PQclear);
   if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC ||
       PQexitPipelineMode(conn_) != 1) {
-    return first_error ? *first_error : lost();
+    return failed(first_error ? *first_error : lost());
   }
-  if (first_error) return *first_error;
+  if (first_error) return failed(*first_error);
+  for (const Pending& p : sent) {
+    if (p.rows) p.rows->ready = true;
+  }
   return last;
 }
 
@@ -270,7 +304,7 @@ Result<PostgresConnection::ResultPtr> PostgresConnection::finish_pipeline() {
   prepared_.clear();
   broken_ = false;
   for (const Pending& p : sent) {
-    if (!p.prepare) PRATU_CHECK(send(p.sql, p.params, p.begin));
+    if (!p.prepare) PRATU_CHECK(send(p.sql, p.params, p.begin, p.rows));
   }
   return read_pipeline(std::exchange(pending_, {}), begin_answered);
 }
@@ -287,30 +321,18 @@ Result<void> PostgresConnection::defer(std::string_view sql, std::span<const Val
   return ok();
 }
 
+Result<std::shared_ptr<const DeferredRows>> PostgresConnection::defer_query(
+    std::string_view sql, std::span<const Value> params) {
+  auto rows = std::make_shared<DeferredRows>();
+  PRATU_CHECK(send(sql, params, false, rows));
+  if (pending_.size() >= kMaxPending) PRATU_CHECK(finish_pipeline());
+  return std::shared_ptr<const DeferredRows>(std::move(rows));
+}
+
 Result<std::vector<Row>> PostgresConnection::query(std::string_view sql,
                                                    std::span<const Value> params) {
   PRATU_TRY(result, run(sql, params));
-  const PGresult* r = result.get();
-  int rows = PQntuples(r);
-  int columns = PQnfields(r);
-  std::vector<Oid> types(static_cast<std::size_t>(columns));
-  for (int c = 0; c < columns; ++c) types[static_cast<std::size_t>(c)] = PQftype(r, c);
-  std::vector<Row> out;
-  out.reserve(static_cast<std::size_t>(rows));
-  for (int i = 0; i < rows; ++i) {
-    std::vector<Value> values;
-    values.reserve(types.size());
-    for (int c = 0; c < columns; ++c) {
-      if (PQgetisnull(r, i, c)) {
-        values.emplace_back(nullptr);
-      } else {
-        values.push_back(column_value(PQgetvalue(r, i, c), PQgetlength(r, i, c),
-                                      types[static_cast<std::size_t>(c)]));
-      }
-    }
-    out.emplace_back(std::move(values));
-  }
-  return out;
+  return rows_of(result.get());
 }
 
 Result<std::int64_t> PostgresConnection::execute(std::string_view sql,

@@ -31,6 +31,9 @@ class PostgresConnection final : public Connection {
   Result<std::int64_t> execute(std::string_view sql, std::span<const Value> params) override;
   /// Queues a write in the pipeline; it is sent with the next statement or the commit.
   Result<void> defer(std::string_view sql, std::span<const Value> params) override;
+  /// Queues a write returning rows; they are delivered when the pipeline is read.
+  Result<std::shared_ptr<const DeferredRows>> defer_query(std::string_view sql,
+                                                          std::span<const Value> params) override;
   /// Runs several statements without parameters.
   Result<void> execute_script(std::string_view sql) override;
   /// Always Dialect::postgres.
@@ -57,10 +60,12 @@ class PostgresConnection final : public Connection {
     std::vector<Value> params;  // kept to send it again after a reconnection
     bool prepare = false;       // the result of preparing `sql`, not of running it
     bool begin = false;
+    std::shared_ptr<DeferredRows> rows;  // where its rows go (defer_query), else null
   };
   Result<ResultPtr> run(std::string_view sql, std::span<const Value> params);
   /// Sends `sql` into the pipeline (entering pipeline mode first), preparing it if need be.
-  Result<void> send(std::string_view sql, std::span<const Value> params, bool begin = false);
+  Result<void> send(std::string_view sql, std::span<const Value> params, bool begin = false,
+                    std::shared_ptr<DeferredRows> rows = nullptr);
   /// Ends the pipeline with a sync point and reads every result: the first error met, or
   /// the last statement's result.
   Result<ResultPtr> finish_pipeline();

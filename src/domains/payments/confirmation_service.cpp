@@ -84,8 +84,10 @@ Result<ConfirmationResult> ConfirmationService::receive(std::string_view bank,
   auto* paid_bills = services_.find<platform::PaidBills>();
 
   ConfirmationResult result;
+  Receipt receipt;
   auto written = db_.write([&](storage::Connection& c) -> Result<void> {
     result = {};
+    receipt = {};
     PRATU_TRY(bill, repository::by_reference(c, confirmation.biller_id, confirmation.ref1));
     repository::BankMessage message;
     message.bank = std::string(bank);
@@ -151,12 +153,13 @@ Result<ConfirmationResult> ConfirmationService::receive(std::string_view bank,
       return ok();
     }
     payment.message_id = *recorded.message_id;
-    PRATU_TRY(receipt, settle_recorded(c, *bill, recorded.payment_id, payment, paid_bills, now));
-    result.receipt = receipt.number;
+    PRATU_TRY(settled, settle_recorded(c, *bill, recorded.payment_id, payment, paid_bills, now));
+    receipt = std::move(settled);
     result.outcome = ConfirmationOutcome::paid;
     return ok();
   });
   if (!written) return written.error();
+  if (result.outcome == ConfirmationOutcome::paid) result.receipt = number_of(receipt);
   return result;
 }
 

@@ -86,7 +86,7 @@ Result<Receipt> settle_recorded(storage::Connection& c, const Bill& bill, std::i
 
   // Numbered here, in the payment's transaction, so a rolled-back payment takes no number;
   // and last, because the agency's counter row stays locked until the commit (PostgreSQL):
-  // payments at once wait on each other only for these few statements.
+  // payments at once wait on each other only for that.
   Receipt receipt;
   receipt.payment_id = payment_id;
   receipt.bill_id = bill.id;
@@ -96,6 +96,30 @@ Result<Receipt> settle_recorded(storage::Connection& c, const Bill& bill, std::i
   // What the bill charged: money over it (an overpayment accepted) is settled apart.
   receipt.amount_satang = bill.total_satang;
   receipt.issued_at = now;
+  if (c.dialect() == storage::Dialect::postgres) {
+    std::string prefix = receipt_number(receipt.agency, receipt.fiscal_year, receipt.book, 0);
+    prefix.resize(prefix.size() - 6);  // "BMA-2570-001-"
+    // Counted, written and queued in one statement sent with the COMMIT: the counter row is
+    // held from this statement to the end of the commit, with no round trip between. The
+    // number is formatted as receipt_number formats it.
+    PRATU_TRY(
+        numbered,
+        c.defer_query(
+            "WITH counted AS (INSERT INTO receipt_sequences (agency, fiscal_year, book, "
+            "last) VALUES ($1, $2, $3, 1) ON CONFLICT (agency, fiscal_year, book) DO "
+            "UPDATE SET last = receipt_sequences.last + 1 RETURNING last), "
+            "numbered AS (INSERT INTO receipts (number, payment_id, bill_id, agency, "
+            "fiscal_year, book, sequence, amount_satang, issued_at) SELECT $4 || CASE WHEN "
+            "last < 1000000 THEN lpad(last::text, 6, '0') ELSE last::text END, $5, $6, $1, "
+            "$2, $3, last, $7, $8 FROM counted RETURNING number), "
+            "queued AS (INSERT INTO outbox (topic, payload, created_at, available_at) "
+            "SELECT $9, '{\"receipt\":\"' || number || '\"}', $8, $8 FROM numbered) "
+            "SELECT number FROM numbered",
+            {receipt.agency, std::int64_t{receipt.fiscal_year}, receipt.book, prefix, payment_id,
+             bill.id, receipt.amount_satang, now, std::string(platform::kIssueReceiptTopic)}));
+    receipt.numbered = std::move(numbered);
+    return receipt;
+  }
   PRATU_TRY(sequence,
             c.query_one("INSERT INTO receipt_sequences (agency, fiscal_year, book, last) "
                         "VALUES ($1, $2, $3, 1) ON CONFLICT (agency, fiscal_year, book) "
@@ -115,6 +139,14 @@ Result<Receipt> settle_recorded(storage::Connection& c, const Bill& bill, std::i
       {std::string(platform::kIssueReceiptTopic)},
       boost::json::serialize(boost::json::object{{"receipt", receipt.number}}), now));
   return receipt;
+}
+
+std::string number_of(const Receipt& receipt) {
+  if (!receipt.number.empty() || !receipt.numbered || !receipt.numbered->ready ||
+      receipt.numbered->rows.empty()) {
+    return receipt.number;
+  }
+  return receipt.numbered->rows.front().text(0);
 }
 
 Result<std::optional<Receipt>> receipt_of_bill(storage::Connection& c, std::int64_t bill_id) {
@@ -244,6 +276,7 @@ Result<Receipt> ReceiptDesk::take(const web::Principal& who, std::string_view bi
     return ok();
   });
   if (!written) return written.error();
+  out.number = number_of(out);
   return out;
 }
 

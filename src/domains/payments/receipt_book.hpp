@@ -6,6 +6,7 @@
 /// number and says why.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,12 +46,19 @@ struct Receipt {
   std::int64_t issued_at = 0;
   std::int64_t cancelled_at = 0;  // 0: not cancelled
   std::string cancel_reason;
+  // From settle on PostgreSQL: the number, taken with the commit (`number` is empty until then).
+  std::shared_ptr<const storage::DeferredRows> numbered;
 };
+
+/// The number of a receipt settle returned, once its transaction has committed.
+std::string number_of(const Receipt& receipt);
 
 /// Records the payment of `bill` (already marked paid in `c`'s transaction): the payment row,
 /// its receipt (numbered, and queued for the documents module to issue), the holder's notice,
 /// and the application's move out of the billing state through `paid_bills`. Returns the
-/// receipt, its `id` 0: the row is written with the commit.
+/// receipt, its `id` 0: the row is written with the commit; on PostgreSQL so is the number
+/// taken (number_of, after the commit), so that the agency's counter row, which payments at
+/// once wait for, is locked only for the commit's own round trip.
 Result<Receipt> settle(storage::Connection& c, const Bill& bill, repository::Payment payment,
                        platform::PaidBills* paid_bills, std::int64_t now);
 /// The same for a payment already recorded as `payment_id`.

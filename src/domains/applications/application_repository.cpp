@@ -133,6 +133,23 @@ Result<json::object> answers_of(storage::Connection& c, std::int64_t id) {
   return std::move(answers.as_object());
 }
 
+Result<std::unordered_map<std::int64_t, std::string>> answer_texts_of(
+    storage::Connection& c, std::span<const std::int64_t> ids) {
+  std::unordered_map<std::int64_t, std::string> out;
+  if (ids.empty()) return out;
+  std::string sql = "SELECT id, answers FROM applications WHERE id IN (";
+  std::vector<storage::Value> params;
+  params.reserve(ids.size());
+  for (std::int64_t id : ids) {
+    sql += (params.empty() ? "$" : ", $") + std::to_string(params.size() + 1);
+    params.emplace_back(id);
+  }
+  sql += ")";
+  PRATU_TRY(rows, c.query(sql, params));
+  for (const auto& row : rows) out.emplace(row.int64(0), row.text(1));
+  return out;
+}
+
 Result<std::int64_t> update_answers(storage::Connection& c, std::int64_t id,
                                     const json::object& answers, std::int64_t revision,
                                     std::int64_t now) {

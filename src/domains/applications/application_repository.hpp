@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/result.hpp"
@@ -38,6 +40,10 @@ Result<std::vector<SubmittedRef>> submitted_of(storage::Connection& c, std::int6
                                                int limit);
 /// The answers of application `id` (not_found when there is none).
 Result<boost::json::object> answers_of(storage::Connection& c, std::int64_t id);
+/// The answers of each of applications `ids` as stored (JSON text), by id, in one query; an id
+/// with no application is absent.
+Result<std::unordered_map<std::int64_t, std::string>> answer_texts_of(
+    storage::Connection& c, std::span<const std::int64_t> ids);
 
 /// `user_id`'s applications, the latest change first; only those in `status` when given.
 Result<std::vector<Application>> applications_of(storage::Connection& c, std::int64_t user_id,

@@ -1,6 +1,7 @@
 #include "domains/applications/application_service.hpp"
 
 #include <algorithm>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "common/civil_date.hpp"
@@ -104,8 +105,9 @@ Result<json::object> ApplicationService::prefilled(const Form& form, std::int64_
   }
   if (!reused) return answers;
   // A question common to several services is asked once: the answer last submitted to any of
-  // them, from the applicant's latest applications. Only the answers of an application whose
-  // form asks one of the questions still open are read, the latest first, until none is open.
+  // them, from the applicant's latest applications. The answers of the applications whose form
+  // asks one of the questions are read in one query, and taken the latest first until no
+  // question is open.
   std::vector<const Field*> open;
   for (const auto& [page, field] : form.fields()) {
     if (!field->reuse.empty()) open.push_back(field);
@@ -120,16 +122,27 @@ Result<json::object> ApplicationService::prefilled(const Form& form, std::int64_
   };
   PRATU_CHECK(db_.read([&](storage::Connection& c) -> Result<void> {
     PRATU_TRY(earlier, repository::submitted_of(c, user_id, kReuseLookback));
+    std::vector<std::pair<std::int64_t, const Form*>> asking;  // the latest first
     for (const auto& e : earlier) {
-      if (open.empty()) break;
       const Form* other = this->form(e.service);
-      if (other == nullptr || std::none_of(open.begin(), open.end(), [&](const Field* f) {
+      if (other != nullptr && std::any_of(open.begin(), open.end(), [&](const Field* f) {
             return same_in(*other, *f) != nullptr;
           })) {
-        continue;
+        asking.emplace_back(e.id, other);
       }
-      PRATU_TRY(given, repository::answers_of(c, e.id));
-      std::erase_if(open, [&](const Field* field) {
+    }
+    std::vector<std::int64_t> ids;
+    for (const auto& [id, other] : asking) ids.push_back(id);
+    PRATU_TRY(texts, repository::answer_texts_of(c, ids));
+    for (const auto& [id, other] : asking) {
+      if (open.empty()) break;
+      auto text = texts.find(id);
+      if (text == texts.end()) continue;
+      boost::system::error_code ec;
+      auto parsed = json::parse(text->second, ec);
+      if (ec || !parsed.is_object()) continue;
+      const json::object& given = parsed.as_object();
+      std::erase_if(open, [&, other = other](const Field* field) {
         const Field* same = same_in(*other, *field);
         const auto* answer = same != nullptr ? given.if_contains(same->id) : nullptr;
         if (answer == nullptr || answer->is_null()) return false;

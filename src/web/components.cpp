@@ -74,6 +74,7 @@ json::object text_input(const Control& control, std::string_view value,
   if (!options.inputmode.empty()) m["inputmode"] = options.inputmode;
   if (!options.width.empty()) m["width"] = options.width;
   m["no_spellcheck"] = !options.spellcheck;
+  m["readonly"] = options.readonly;
   return m;
 }
 

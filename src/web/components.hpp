@@ -35,6 +35,7 @@ struct TextInputOptions {
   std::string_view inputmode;  // numeric | tel | email ...
   std::string_view width;      // "short" | "medium" | "" (full)
   bool spellcheck = true;      // false for IDs, emails and codes
+  bool readonly = false;       // shown and sent with the form, not editable
 };
 
 /// One option of radios, checkboxes or a select.

@@ -448,6 +448,38 @@ TEST_P(ApplyIT, AMobileNumberGivenInAnApplicationIsOfferedBackToTheProfile) {
             std::string::npos);
 }
 
+// The national ID comes locked from the verified identity: the page shows it read-only and
+// says why, and a page sent back with another number (a hand-made request) keeps the
+// applicant's own.
+TEST_P(ApplyIT, AnAnswerFromTheVerifiedIdentityCannotBeChangedOnThePage) {
+  auto client = applicant();
+  const auto app = start(*client, "signboard-tax");
+  auto input_of = [&](const std::string& id) {
+    const auto page = client->get(app + "/pages/owner?lang=en").body;
+    const auto at = page.find("<input class=\"input input--medium\" id=\"" + id + "\"");
+    return at == std::string::npos ? std::string() : page.substr(at, page.find('>', at) - at);
+  };
+  const std::string before = input_of("citizen_id");
+  ASSERT_FALSE(before.empty());
+  EXPECT_NE(before.find(" readonly"), std::string::npos) << before;
+  EXPECT_NE(before.find("value=\""), std::string::npos) << before;
+  EXPECT_NE(client->get(app + "/pages/owner?lang=en")
+                .body.find("From your verified identity: it cannot be changed here."),
+            std::string::npos);
+  EXPECT_NE(client->get(app + "/pages/owner?lang=th").body.find("ข้อมูลนี้มาจากการยืนยันตัวตนของท่าน"),
+            std::string::npos);
+  auto sent = post(*client, app + "/pages/owner",
+                   {{"_shown", "citizen_id"},
+                    {"_shown", "family_name"},
+                    {"citizen_id", "1101700203034"},
+                    {"family_name", "ใจดี"},
+                    {"action", "autosave"}});
+  ASSERT_EQ(sent.status, 200) << sent.body.substr(0, 500);
+  EXPECT_EQ(input_of("citizen_id"), before);
+  // What is not locked is saved as sent.
+  EXPECT_NE(client->get(app + "/pages/owner").body.find("value=\"ใจดี\""), std::string::npos);
+}
+
 TEST_P(ApplyIT, AQuestionCommonToSeveralServicesIsAskedOnce) {
   auto client = applicant();
   // The juristic-person number each draft holds, once its form asks it (the owner is a company).
@@ -655,6 +687,32 @@ TEST_P(ApplyApiIT, AHundredConcurrentSubmitsWithOneKeyMakeOneApplicationAndOneAn
   auto listed = parsed(call(token, "GET", "/api/v1/applications?status=submitted"));
   ASSERT_EQ(listed.at("applications").as_array().size(), 1u);
   EXPECT_EQ(listed.at("applications").at(0).at("reference"), parsed(answers[0]).at("reference"));
+}
+
+// The form schema marks the national ID readOnly, and a program that sends another keeps the
+// applicant's own: the answer comes from the verified identity.
+TEST_P(ApplyApiIT, AnAnswerFromTheVerifiedIdentityIsReadOnly) {
+  const auto token = token_for(kDemoApplicant, kDemoApplicantPassword);
+  ASSERT_FALSE(token.empty());
+  auto schema = parsed(call(token, "GET", "/api/v1/services/signboard-tax/form/schema"));
+  EXPECT_EQ(schema.at("properties").at("citizen_id").at("readOnly"), true);
+  EXPECT_FALSE(schema.at("properties").at("family_name").as_object().contains("readOnly"));
+  auto created =
+      call(token, "POST", "/api/v1/applications", json::object{{"service", "signboard-tax"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id(parsed(created).at("id").as_string());
+  const json::value own(kDemoApplicant);
+  EXPECT_EQ(parsed(created).at("answers").at("citizen_id"), own);
+  for (const json::value& other : {json::value("1101700203034"), json::value(nullptr)}) {
+    auto patched = call(
+        token, "PATCH", "/api/v1/applications/" + id,
+        json::object{{"answers", json::object{{"citizen_id", other}, {"family_name", "ใจดี"}}}});
+    ASSERT_EQ(patched.status, 200) << patched.body;
+    EXPECT_EQ(parsed(patched).at("answers").at("citizen_id"), own);
+    EXPECT_EQ(parsed(patched).at("answers").at("family_name"), "ใจดี");
+  }
+  EXPECT_EQ(parsed(call(token, "GET", "/api/v1/applications/" + id)).at("answers").at("citizen_id"),
+            own);
 }
 
 TEST_P(ApplyApiIT, AProgramAppliesFromTokenToSubmissionExactlyOnce) {

@@ -281,7 +281,12 @@ json::object input_model(const Field& field, const std::string& path, const json
                          const View& v) {
   const TypedInput shown = show_answer(field, raw, v.locale);
   const std::string value = shown.values.empty() ? std::string() : shown.values.front();
-  web::Control control{path, field.label.in(v.locale), field.hint.in(v.locale), v.error(path)};
+  // A locked answer (from the verified profile) is shown, and sent, but not editable: the
+  // service keeps it whatever comes back.
+  const bool locked = field.locked && !value.empty();
+  std::string hint = field.hint.in(v.locale);
+  if (locked) hint += (hint.empty() ? "" : " ") + v.text("applications.page.locked");
+  web::Control control{path, field.label.in(v.locale), hint, v.error(path)};
   // Every kind named, the unused ones false: a template looking up a kind this field lacks
   // must not find an enclosing group's, and render that group inside itself.
   json::object out{{"path", path},        {"text_input", false}, {"textarea", false},
@@ -296,6 +301,7 @@ json::object input_model(const Field& field, const std::string& path, const json
     options.width = width;
     options.autocomplete = autocomplete;
     options.spellcheck = spellcheck;
+    options.readonly = locked;
     out["text_input"] = web::text_input(control, value, options);
   };
   auto autocomplete_of = [&]() -> std::string_view {

@@ -23,9 +23,25 @@ Error not_found() {
   return Error{ErrorCode::not_found, "applications.errors.not_found", "application", {}, 0};
 }
 
-// Sets each answer in `changes` on `answers`; a null erases one.
-void merge(json::object& answers, const json::object& changes) {
+// True if `id` is a question of `form` whose answer comes locked from the verified profile
+// and `answers` holds it: nobody changes it, whatever a page or a client sends.
+bool locked_answer(const Form* form, const json::object& answers, std::string_view id) {
+  if (form == nullptr) return false;
+  const json::value* held = answers.if_contains(id);
+  if (held == nullptr || held->is_null()) return false;
+  for (const Page& page : form->pages) {
+    for (const Field& field : page.fields) {
+      if (field.id == id) return field.locked;
+    }
+  }
+  return false;
+}
+
+// Sets each answer in `changes` on `answers`; a null erases one. A locked answer `answers`
+// holds stays as it is (JSON Schema's readOnly: a value sent for it is ignored).
+void merge(const Form* form, json::object& answers, const json::object& changes) {
   for (const auto& [id, value] : changes) {
+    if (locked_answer(form, answers, id)) continue;
     if (value.is_null()) {
       answers.erase(id);
     } else {
@@ -239,7 +255,7 @@ Result<Application> ApplicationService::save(std::int64_t user_id, std::string_v
     if (revision && *revision != a.revision) {
       return Error{ErrorCode::conflict, "applications.errors.saved_elsewhere", "revision", {}, 0};
     }
-    merge(a.answers, changes);
+    merge(form(a.service), a.answers, changes);
     PRATU_TRY(changed, repository::update_answers(c, a.id, a.answers, a.revision, now));
     if (changed != 1) return Error::internal("applications: a locked draft changed under a save");
     ++a.revision;
@@ -256,7 +272,7 @@ Result<Application> ApplicationService::save(std::int64_t user_id, const Applica
   if (current) {
     const std::int64_t now = clock_.now_seconds();
     Application a = read;
-    merge(a.answers, changes);
+    merge(form(a.service), a.answers, changes);
     auto saved = db_.write_value<bool>([&](storage::Connection& c) -> Result<bool> {
       PRATU_TRY(changed, repository::update_answers(c, a.id, a.answers, a.revision, now));
       return changed == 1;
@@ -290,12 +306,13 @@ Result<Amended> ApplicationService::amend(std::int64_t user_id, const Applicatio
   Application& a = out.application;
   json::object previous;
   for (const auto& [id, value] : changes) {
+    if (locked_answer(f, read.answers, id)) continue;  // merge keeps it
     const json::value* before = read.answers.if_contains(id);
     if (before != nullptr ? *before == value : value.is_null()) continue;
     out.changed.emplace_back(id);
     previous[id] = before != nullptr ? *before : json::value();
   }
-  merge(a.answers, changes);
+  merge(f, a.answers, changes);
   // The whole form again, as at submission: a changed answer may ask a question it did not.
   FormEvaluation evaluation(*f, a.answers, today(), addresses_);
   out.problems = evaluation.problems();
@@ -346,7 +363,7 @@ Result<Submitted> ApplicationService::submit(std::int64_t user_id, std::string_v
       return service_closed();
     }
     if (!changes.empty()) {
-      merge(a.answers, changes);
+      merge(f, a.answers, changes);
       PRATU_TRY(changed, repository::update_answers(c, a.id, a.answers, a.revision, now));
       if (changed != 1) return Error::internal("applications: a locked draft changed under submit");
       ++a.revision;

@@ -290,9 +290,15 @@ json::object field_schema(const Field& field, const std::string* condition,
   for (const Rule& rule : field.rules) {
     notes.push_back("Pratu also checks " + rule.holds.source() + ": " + rule.message.en);
   }
+  if (field.locked) {
+    notes.push_back(
+        "Filled in when the application starts, from the applicant's verified identity: a value "
+        "sent for it is ignored while the draft holds one.");
+  }
   notes.push_back(thai_line(field.label, field.hint));
   json::object out{{"title", field.label.en}, {"description", joined(notes, "\n")}};
   for (auto& [key, value] : type) out[key] = std::move(value);
+  if (field.locked) out["readOnly"] = true;
   return out;
 }
 

@@ -144,6 +144,19 @@ expect_output "bank pin refuses a file with no certificate" 2 "no PEM certificat
   "$pratu" bank pin kbank "$work/bank.key" --database "$bankdb"
 expect_output "bank pin names a bank it does not know" 1 "no bank scb" \
   "$pratu" bank pin scb "$work/bank.pem" --database "$bankdb"
+# The bank renews its certificate: both are accepted until the rotation ends.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/renewed.key" \
+  -out "$work/renewed.pem" -days 2 -subj '/CN=Kasikornbank client 2' >/dev/null 2>&1
+renewed=$(openssl x509 -noout -fingerprint -sha256 -in "$work/renewed.pem" | sed 's/.*=//; s/://g' | tr 'A-F' 'a-f')
+expect_output "bank pin of a renewed certificate keeps the old one meanwhile" 0 "sha256:$renewed" \
+  "$pratu" bank pin kbank "$work/renewed.pem" --database "$bankdb"
+expect_output "bank list shows both pins" 0 \
+  "client certificate sha256:$renewed.previously pinned sha256:$fingerprint (renewing)" \
+  "$pratu" bank list --database "$bankdb"
+expect_output "bank end-rotation drops the old certificate" 0 "current secret and certificate" \
+  "$pratu" bank end-rotation kbank --database "$bankdb"
+check "bank list shows one pin again" sh -c \
+  "'$pratu' bank list --database '$bankdb' | grep -q 'sha256:$renewed\$'"
 expect_output "bank unpin lifts it" 0 "no client certificate required" \
   "$pratu" bank unpin kbank --database "$bankdb"
 expect_output "bank disable refuses its confirmations" 0 "disabled" "$pratu" bank disable kbank --database "$bankdb"

@@ -15,10 +15,13 @@
 #include <fstream>
 #include <string>
 
+#include "common/clock.hpp"
 #include "crypto/pki.hpp"
 #include "domains/payments/bank_confirmation.hpp"
 #include "domains/payments/bank_simulator.hpp"
 #include "domains/payments/bill_repository.hpp"
+#include "domains/payments/confirmation_service.hpp"
+#include "platform/services.hpp"
 #include "storage/database.hpp"
 #include "support/applicants.hpp"
 #include "support/bills.hpp"
@@ -125,51 +128,72 @@ class BankMutualTlsIT : public AppTest {
     return {std::atoi(ran.output.c_str()), answer};
   }
 
+  // A test CA; from it the bank's client certificate, another client's (nginx lets both in)
+  // and nginx's own; nginx on a free port: the port, or 0.
+  int start_proxy() {
+    const fs::path d = dir_.path();
+    if (run_command("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+                    "-keyout " +
+                    shell_quoted(d / "ca.key") + " -out " + shell_quoted(d / "ca.pem") +
+                    " -days 2 -subj '/CN=Pratu test bank CA'")
+                .exit_code != 0 ||
+        !make_certificate(d, "bank") || !make_certificate(d, "other") ||
+        !make_certificate(d, "server")) {
+      return 0;
+    }
+    const int port = free_port();
+    return start_nginx(port) ? port : 0;
+  }
+
+  std::string pem(const std::string& name) {
+    return run_command("cat " + shell_quoted(dir_.path() / (name + ".pem")), Stderr::dropped)
+        .output;
+  }
+
+  // Pins certificate `name` for the sim bank, as `pratu bank pin sim NAME.pem` does.
+  void pin(storage::Database& db, const std::string& name) {
+    auto sha256 = crypto::certificate_sha256(pem(name));
+    ASSERT_TRUE(sha256) << sha256.error().detail;
+    auto pinned = db.write_value<bool>([&](storage::Connection& c) {
+      return pay::repository::pin_client_certificate(c, "sim", *sha256);
+    });
+    ASSERT_TRUE(pinned && *pinned);
+  }
+
+  // A confirmation paying bill `bill` in full, with the bank's transaction `transaction`.
+  static std::string paying(const json::object& bill, const std::string& transaction) {
+    return pay::confirmation_body(transaction, std::string(bill.at("biller_id").as_string()),
+                                  std::string(bill.at("ref1").as_string()),
+                                  std::string(bill.at("ref2").as_string()),
+                                  bill.at("total_satang").as_int64(),
+                                  std::chrono::duration_cast<std::chrono::seconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count(),
+                                  "QR");
+  }
+
+  bool tools_missing() {
+    return run_command("command -v nginx && command -v curl && command -v openssl").exit_code != 0;
+  }
+
   TempDir dir_;
   fs::path nginx_conf_;
 };
 
 TEST_P(BankMutualTlsIT, APinnedBanksConfirmationIsTakenOnlyWithItsCertificate) {
-  if (run_command("command -v nginx && command -v curl && command -v openssl").exit_code != 0) {
+  if (tools_missing()) {
     if (std::getenv("CI") != nullptr) FAIL() << "nginx, curl or openssl is missing";
     GTEST_SKIP() << "nginx, curl or openssl is missing (bin/install-deps --test installs them)";
   }
-  const fs::path d = dir_.path();
-  ASSERT_EQ(run_command("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
-                        "-keyout " +
-                        shell_quoted(d / "ca.key") + " -out " + shell_quoted(d / "ca.pem") +
-                        " -days 2 -subj '/CN=Pratu test bank CA'")
-                .exit_code,
-            0);
-  // The bank's certificate, another client's from the same CA (nginx lets both in), nginx's.
-  ASSERT_TRUE(make_certificate(d, "bank"));
-  ASSERT_TRUE(make_certificate(d, "other"));
-  ASSERT_TRUE(make_certificate(d, "server"));
-  const int port = free_port();
-  ASSERT_TRUE(start_nginx(port)) << run_command("cat " + shell_quoted(d / "error.log")).output;
-
-  // The operator pins the bank's certificate (what `pratu bank pin sim bank.pem` does).
-  auto pem = run_command("cat " + shell_quoted(d / "bank.pem"), Stderr::dropped).output;
-  auto sha256 = crypto::certificate_sha256(pem);
-  ASSERT_TRUE(sha256) << sha256.error().detail;
+  const int port = start_proxy();
+  ASSERT_NE(port, 0) << run_command("cat " + shell_quoted(dir_.path() / "error.log")).output;
   auto db = storage::open_database({.url = db_->url()});
   ASSERT_TRUE(db) << db.error().detail;
-  auto pinned = (*db)->write_value<bool>([&](storage::Connection& c) {
-    return pay::repository::pin_client_certificate(c, "sim", *sha256);
-  });
-  ASSERT_TRUE(pinned && *pinned);
+  pin(**db, "bank");
 
   const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
   const std::string id = billed_application(app_->port(), applicant);
-  const auto bill = bill_of(app_->port(), applicant, id);
-  const std::string body = pay::confirmation_body(
-      "SIM-TLS-1", std::string(bill.at("biller_id").as_string()),
-      std::string(bill.at("ref1").as_string()), std::string(bill.at("ref2").as_string()),
-      bill.at("total_satang").as_int64(),
-      std::chrono::duration_cast<std::chrono::seconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count(),
-      "QR");
+  const std::string body = paying(bill_of(app_->port(), applicant, id), "SIM-TLS-1");
   const std::string secret = simulator_secret(db_->url());
 
   // Signed with the bank's secret, but shown another certificate, or none: refused.
@@ -201,6 +225,52 @@ TEST_P(BankMutualTlsIT, APinnedBanksConfirmationIsTakenOnlyWithItsCertificate) {
   ASSERT_EQ(status, 200) << answer;
   EXPECT_EQ(json::parse(answer).as_object().at("status").as_string(), "recorded");
   EXPECT_EQ(bill_of(app_->port(), applicant, id).at("status").as_string(), "paid");
+}
+
+// A bank renewing its certificate: the operator pins the new one, and both are taken until
+// `pratu bank end-rotation`; then only the new one.
+TEST_P(BankMutualTlsIT, ARenewingBanksOldAndNewCertificatesAreBothTakenUntilTheRotationEnds) {
+  if (tools_missing()) {
+    if (std::getenv("CI") != nullptr) FAIL() << "nginx, curl or openssl is missing";
+    GTEST_SKIP() << "nginx, curl or openssl is missing (bin/install-deps --test installs them)";
+  }
+  const int port = start_proxy();
+  ASSERT_NE(port, 0) << run_command("cat " + shell_quoted(dir_.path() / "error.log")).output;
+  auto db = storage::open_database({.url = db_->url()});
+  ASSERT_TRUE(db) << db.error().detail;
+  pin(**db, "bank");
+  pin(**db, "other");  // the renewed certificate ("other" stands for it)
+  pin(**db, "other");  // pinned twice by mistake: the old one is still kept
+
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const std::string secret = simulator_secret(db_->url());
+  int paid = 0;
+  for (const std::string name : {"bank", "other"}) {
+    const std::string id = billed_application(app_->port(), applicant);
+    auto [status, answer] =
+        send(port, name, secret, paying(bill_of(app_->port(), applicant, id), "SIM-RENEW-" + name));
+    EXPECT_EQ(status, 200) << name << ": " << answer;
+    paid += bill_of(app_->port(), applicant, id).at("status").as_string() == "paid" ? 1 : 0;
+  }
+  EXPECT_EQ(paid, 2);
+
+  ASSERT_TRUE((*db)->write_value<bool>(
+      [](storage::Connection& c) { return pay::repository::end_secret_rotation(c, "sim"); }));
+  // The running server keeps what it read for a minute: a service reading afresh decides.
+  SystemClock clock;
+  platform::Services none;
+  pay::ConfirmationService fresh(**db, clock, none);
+  const std::string body = "{}";
+  const auto signature = pay::sign_confirmation(
+      "not-the-secret",
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()), body);
+  auto old = fresh.receive("sim", signature.timestamp, signature.signature, body, pem("bank"));
+  ASSERT_FALSE(old);
+  EXPECT_EQ(old.error().message_key, "payments.confirmation.client_certificate");
+  // The new one passes the certificate check and meets the signature's.
+  auto renewed = fresh.receive("sim", signature.timestamp, signature.signature, body, pem("other"));
+  ASSERT_FALSE(renewed);
+  EXPECT_EQ(renewed.error().message_key, "payments.confirmation.bad_signature");
 }
 
 PRATU_INSTANTIATE_ENGINE_TESTS(BankMutualTlsIT);

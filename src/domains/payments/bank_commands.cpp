@@ -57,12 +57,15 @@ std::vector<platform::Command> BankCommands::add(CLI::App& cli) {
   code_option(secret);
   secret->add_option("--name", name_, "The bank's name: required for a new bank");
   auto* end_rotation = bank->add_subcommand(
-      "end-rotation", "Stop accepting a bank's previous secret, once it signs with the new one");
+      "end-rotation",
+      "Stop accepting a bank's previous secret and previously pinned certificate, once it uses "
+      "the new ones");
   code_option(end_rotation);
   auto* pin = bank->add_subcommand(
       "pin",
       "Take a bank's confirmations only through a trusted proxy that verified this client "
-      "certificate (mutual TLS; server.trusted_proxies)");
+      "certificate (mutual TLS; server.trusted_proxies); one pinned before is still accepted "
+      "until `pratu bank end-rotation`");
   code_option(pin);
   pin->add_option("certificate", certificate_, "The bank's client certificate, a PEM file")
       ->required();
@@ -88,6 +91,10 @@ std::vector<platform::Command> BankCommands::add(CLI::App& cli) {
                 << (b.client_certificate_sha256.empty()
                         ? std::string("no client certificate pinned")
                         : "client certificate sha256:" + b.client_certificate_sha256)
+                << (b.previous_client_certificate_sha256.empty()
+                        ? std::string()
+                        : "\tpreviously pinned sha256:" + b.previous_client_certificate_sha256 +
+                              " (renewing)")
                 << "\n";
     }
     return 0;
@@ -138,7 +145,8 @@ std::vector<platform::Command> BankCommands::add(CLI::App& cli) {
       return repository::pin_client_certificate(c, code_, *sha256);
                        },
                        "bank " + code_ + ": client certificate sha256:" + *sha256 +
-                           " required (running servers within a minute)");
+                           " required, with any pinned before until end-rotation (running "
+                           "servers within a minute)");
                  }});
   // The commands that change one thing of a known bank.
   struct Simple {
@@ -147,11 +155,12 @@ std::vector<platform::Command> BankCommands::add(CLI::App& cli) {
     std::string done;
   };
   const std::vector<Simple> changes{
-      {end_rotation, repository::end_secret_rotation, "only its current secret is accepted"},
+      {end_rotation, repository::end_secret_rotation,
+       "only its current secret and certificate are accepted (running servers within a minute)"},
       {unpin,
        [](storage::Connection& c,
           const std::string& code) { return repository::pin_client_certificate(c, code, ""); },
-       "no client certificate required"},
+       "no client certificate required (running servers within a minute)"},
       {disable,
        [](storage::Connection& c,
           const std::string& code) { return repository::enable_bank(c, code, false); },

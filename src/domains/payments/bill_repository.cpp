@@ -196,10 +196,12 @@ Result<RecordedPayment> record_bank_payment(storage::Connection& c, const BankMe
 namespace {
 
 constexpr const char* kBankColumns =
-    "code, name, secret, previous_secret, enabled, client_certificate_sha256";
+    "code, name, secret, previous_secret, enabled, client_certificate_sha256, "
+    "previous_client_certificate_sha256";
 
 BankConnection bank_of(const Row& r) {
-  return BankConnection{r.text(0), r.text(1), r.text(2), r.text(3), r.int64(4) != 0, r.text(5)};
+  return BankConnection{r.text(0),       r.text(1), r.text(2), r.text(3),
+                        r.int64(4) != 0, r.text(5), r.text(6)};
 }
 
 }  // namespace
@@ -222,17 +224,28 @@ Result<std::vector<BankConnection>> banks(storage::Connection& c) {
 }
 
 Result<bool> end_secret_rotation(storage::Connection& c, std::string_view code) {
-  PRATU_TRY(changed, c.execute("UPDATE bank_connections SET previous_secret = NULL WHERE code = $1",
+  PRATU_TRY(changed, c.execute("UPDATE bank_connections SET previous_secret = NULL, "
+                               "previous_client_certificate_sha256 = NULL WHERE code = $1",
                                {std::string(code)}));
   return changed == 1;
 }
 
 Result<bool> pin_client_certificate(storage::Connection& c, std::string_view code,
                                     std::string_view sha256) {
-  PRATU_TRY(
-      changed,
-      c.execute("UPDATE bank_connections SET client_certificate_sha256 = $1 WHERE code = $2",
-                {sha256.empty() ? Value{nullptr} : Value{std::string(sha256)}, std::string(code)}));
+  if (sha256.empty()) {
+    PRATU_TRY(changed, c.execute("UPDATE bank_connections SET client_certificate_sha256 = NULL, "
+                                 "previous_client_certificate_sha256 = NULL WHERE code = $1",
+                                 {std::string(code)}));
+    return changed == 1;
+  }
+  // The one pinned until now stays accepted, unless it is this one again.
+  PRATU_TRY(changed,
+            c.execute("UPDATE bank_connections SET previous_client_certificate_sha256 = CASE "
+                      "WHEN client_certificate_sha256 IS NOT NULL AND "
+                      "client_certificate_sha256 <> $1 THEN client_certificate_sha256 "
+                      "ELSE previous_client_certificate_sha256 END, "
+                      "client_certificate_sha256 = $1 WHERE code = $2",
+                      {std::string(sha256), std::string(code)}));
   return changed == 1;
 }
 

@@ -90,16 +90,19 @@ struct BankConnection {
   // The SHA-256 (hex) of the client certificate a trusted proxy must have verified for each of
   // its confirmations (mutual TLS); empty: none pinned.
   std::string client_certificate_sha256;
+  // The certificate pinned before, accepted too while the bank renews; empty: none.
+  std::string previous_client_certificate_sha256;
 };
 Result<std::optional<BankConnection>> bank(storage::Connection& c, std::string_view code);
 /// Every bank connection, by code.
 Result<std::vector<BankConnection>> banks(storage::Connection& c);
 /// Adds bank `code` with `secret`, or gives it a new secret (keeping the old one as previous).
 Result<void> put_bank(storage::Connection& c, const BankConnection& bank, std::int64_t now);
-/// Forgets bank `code`'s previous secret; false for no such bank.
+/// Forgets bank `code`'s previous secret and previously pinned certificate; false for no such
+/// bank.
 Result<bool> end_secret_rotation(storage::Connection& c, std::string_view code);
-/// Pins bank `code`'s client certificate (its SHA-256, hex), or unpins it (empty); false for
-/// no such bank.
+/// Pins bank `code`'s client certificate (its SHA-256, hex), keeping another pinned before as
+/// the previous one until end_secret_rotation; or unpins both (empty); false for no such bank.
 Result<bool> pin_client_certificate(storage::Connection& c, std::string_view code,
                                     std::string_view sha256);
 /// Lets bank `code`'s confirmations in, or refuses them all; false for no such bank.

@@ -63,9 +63,12 @@ Result<ConfirmationResult> ConfirmationService::receive(std::string_view bank,
   PRATU_TRY(connection, this->connection(bank));
   if (!connection.client_certificate_sha256.empty()) {
     // Mutual TLS in a proxy in front of Pratu: the certificate it verified must be the bank's.
+    // While the bank renews it, the certificate pinned before is accepted too.
     auto presented = crypto::certificate_sha256(std::string(client_certificate_pem));
+    const std::string& previous = connection.previous_client_certificate_sha256;
     if (!presented ||
-        !crypto::constant_time_equal(*presented, connection.client_certificate_sha256)) {
+        (!crypto::constant_time_equal(*presented, connection.client_certificate_sha256) &&
+         (previous.empty() || !crypto::constant_time_equal(*presented, previous)))) {
       return Error{ErrorCode::unauthorized,
                    "payments.confirmation.client_certificate",
                    presented ? "client_certificate: not the one pinned"

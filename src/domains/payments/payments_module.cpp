@@ -182,7 +182,8 @@ Result<void> PaymentsModule::start(platform::Shared& shared) {
 
 Result<std::string> PaymentsModule::seed_demo(platform::Shared& shared) {
   // The bank simulator's connection, with a secret of its own.
-  repository::BankConnection bank{"sim", "Bank simulator", shared.random.token(32), "", true, ""};
+  repository::BankConnection bank{"sim", "Bank simulator", shared.random.token(32), "", true, "",
+                                  ""};
   const std::int64_t now = shared.clock.now_seconds();
   PRATU_CHECK(shared.db.write(
       [&](storage::Connection& c) -> Result<void> { return repository::put_bank(c, bank, now); }));

@@ -72,11 +72,27 @@ class BankMutualTlsIT : public AppTest {
   // nginx on this machine is the proxy in front of Pratu.
   void configure(app::Config& config) override { config.server.trusted_proxies = "127.0.0.1"; }
 
+  // Every test here needs the proxy running and a connection of its own to Pratu's database.
+  void SetUp() override {
+    AppTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    if (tools_missing()) {
+      if (std::getenv("CI") != nullptr) FAIL() << "nginx, curl or openssl is missing";
+      GTEST_SKIP() << "nginx, curl or openssl is missing (bin/install-deps --test installs them)";
+    }
+    port_ = start_proxy();
+    ASSERT_NE(port_, 0) << run_command("cat " + shell_quoted(dir_.path() / "error.log")).output;
+    auto db = storage::open_database({.url = db_->url()});
+    ASSERT_TRUE(db) << db.error().detail;
+    database_ = std::move(*db);
+  }
+
   void TearDown() override {
     if (!nginx_conf_.empty()) {
       (void)run_command("nginx -p " + shell_quoted(dir_.path()) + " -c " +
                         shell_quoted(nginx_conf_) + " -s stop");
     }
+    database_.reset();  // before the test database goes
     AppTest::TearDown();
   }
 
@@ -178,18 +194,14 @@ class BankMutualTlsIT : public AppTest {
 
   TempDir dir_;
   fs::path nginx_conf_;
+  int port_ = 0;
+  std::unique_ptr<storage::Database> database_;
 };
 
 TEST_P(BankMutualTlsIT, APinnedBanksConfirmationIsTakenOnlyWithItsCertificate) {
-  if (tools_missing()) {
-    if (std::getenv("CI") != nullptr) FAIL() << "nginx, curl or openssl is missing";
-    GTEST_SKIP() << "nginx, curl or openssl is missing (bin/install-deps --test installs them)";
-  }
-  const int port = start_proxy();
-  ASSERT_NE(port, 0) << run_command("cat " + shell_quoted(dir_.path() / "error.log")).output;
-  auto db = storage::open_database({.url = db_->url()});
-  ASSERT_TRUE(db) << db.error().detail;
-  pin(**db, "bank");
+  const int port = port_;
+  storage::Database& db = *database_;
+  pin(db, "bank");
 
   const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
   const std::string id = billed_application(app_->port(), applicant);
@@ -230,17 +242,11 @@ TEST_P(BankMutualTlsIT, APinnedBanksConfirmationIsTakenOnlyWithItsCertificate) {
 // A bank renewing its certificate: the operator pins the new one, and both are taken until
 // `pratu bank end-rotation`; then only the new one.
 TEST_P(BankMutualTlsIT, ARenewingBanksOldAndNewCertificatesAreBothTakenUntilTheRotationEnds) {
-  if (tools_missing()) {
-    if (std::getenv("CI") != nullptr) FAIL() << "nginx, curl or openssl is missing";
-    GTEST_SKIP() << "nginx, curl or openssl is missing (bin/install-deps --test installs them)";
-  }
-  const int port = start_proxy();
-  ASSERT_NE(port, 0) << run_command("cat " + shell_quoted(dir_.path() / "error.log")).output;
-  auto db = storage::open_database({.url = db_->url()});
-  ASSERT_TRUE(db) << db.error().detail;
-  pin(**db, "bank");
-  pin(**db, "other");  // the renewed certificate ("other" stands for it)
-  pin(**db, "other");  // pinned twice by mistake: the old one is still kept
+  const int port = port_;
+  storage::Database& db = *database_;
+  pin(db, "bank");
+  pin(db, "other");  // the renewed certificate ("other" stands for it)
+  pin(db, "other");  // pinned twice by mistake: the old one is still kept
 
   const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
   const std::string secret = simulator_secret(db_->url());
@@ -254,12 +260,12 @@ TEST_P(BankMutualTlsIT, ARenewingBanksOldAndNewCertificatesAreBothTakenUntilTheR
   }
   EXPECT_EQ(paid, 2);
 
-  ASSERT_TRUE((*db)->write_value<bool>(
+  ASSERT_TRUE(db.write_value<bool>(
       [](storage::Connection& c) { return pay::repository::end_secret_rotation(c, "sim"); }));
   // The running server keeps what it read for a minute: a service reading afresh decides.
   SystemClock clock;
   platform::Services none;
-  pay::ConfirmationService fresh(**db, clock, none);
+  pay::ConfirmationService fresh(db, clock, none);
   const std::string body = "{}";
   const auto signature = pay::sign_confirmation(
       "not-the-secret",

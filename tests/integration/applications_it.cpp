@@ -689,6 +689,41 @@ TEST_P(ApplyApiIT, AHundredConcurrentSubmitsWithOneKeyMakeOneApplicationAndOneAn
   EXPECT_EQ(listed.at("applications").at(0).at("reference"), parsed(answers[0]).at("reference"));
 }
 
+// A reused answer is found however far back it was given: behind nine later applications
+// whose forms ask the question but were not asked it (a signboard owned by a person has no
+// juristic number), the company certificate's answer still starts the next draft.
+TEST_P(ApplyApiIT, AReusedAnswerIsFoundBehindApplicationsThatLeftItUnanswered) {
+  const auto token = token_for(kDemoApplicant, kDemoApplicantPassword);
+  ASSERT_FALSE(token.empty());
+  ASSERT_FALSE(submit_company_certificate(app_->port(), token).empty());
+  auto answers = example_answers(app_->port(), "signboard-tax", wallet_picture(app_->port(), token))
+                     .as_object();
+  answers["owner_type"] = "person";
+  answers.erase("juristic_id");
+  for (int i = 0; i < 9; ++i) {
+    const auto id = draft_of(app_->port(), token, "signboard-tax", answers);
+    ASSERT_FALSE(id.empty());
+    auto submitted = call(token, "POST", "/api/v1/applications/" + id + "/submit", nullptr,
+                          {{"Idempotency-Key", "signboard-" + std::to_string(i)}});
+    ASSERT_EQ(submitted.status, 201) << submitted.body;
+    EXPECT_FALSE(parsed(call(token, "GET", "/api/v1/applications/" + id))
+                     .at("answers")
+                     .as_object()
+                     .contains("juristic_id"));
+  }
+  auto created =
+      call(token, "POST", "/api/v1/applications", json::object{{"service", "signboard-tax"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id(parsed(created).at("id").as_string());
+  // The answer shows once the question is asked: the owner is a company.
+  auto asked = call(token, "PATCH", "/api/v1/applications/" + id,
+                    json::object{{"answers", json::object{{"owner_type", "juristic"}}}});
+  ASSERT_EQ(asked.status, 200) << asked.body;
+  const auto* reused = parsed(asked).at("answers").as_object().if_contains("juristic_id");
+  ASSERT_NE(reused, nullptr) << asked.body;
+  EXPECT_EQ(*reused, json::value("0105555000005"));
+}
+
 // The form schema marks the national ID readOnly, and a program that sends another keeps the
 // applicant's own: the answer comes from the verified identity.
 TEST_P(ApplyApiIT, AnAnswerFromTheVerifiedIdentityIsReadOnly) {

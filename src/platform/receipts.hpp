@@ -41,9 +41,20 @@ struct ReceiptContent {
   std::string channel;       // the bank's channel code, or the cashier's method: cash, cheque, card
   std::string bank;          // the bank connection's code; empty at the counter
   std::string transaction_id;  // the bank's, or the cheque's number; may be empty
-  bool cancelled = false;      // cancelled since (a refund): issued, then marked cancelled
+  bool cancelled = false;      // cancelled since: issued, then marked cancelled
   std::string cancel_reason;
   std::int64_t cancelled_at = 0;
+  std::int64_t issued_at = 0;  // when it was numbered: the payment recorded, or the replacement
+  // A replacement (docs/payments.md, "Correcting a receipt"): the receipt it replaces, that
+  // one's issue date as its XML gives it, and why it was cancelled: ETDA's PurposeCode (RCTC01
+  // wrong name, RCTC99 other), the purpose's key and the finance
+  // officer's words. All empty for an original.
+  std::string replaces;
+  std::int64_t replaces_issued_at = 0;
+  std::string purpose_code;
+  std::string purpose_key;
+  std::string purpose;
+  std::string replaced_by;  // a cancelled receipt's replacement; empty when none
 };
 
 class ReceiptSource {

@@ -178,6 +178,59 @@ TEST_P(CounterPageIT, BodiesPastTheMoneyRoutesLimitsAreRefusedUnread) {
   EXPECT_EQ(json_object(shown).at("status").as_string(), "awaiting");
 }
 
+// The finance officer's side of the same page: a receipt is cancelled with a purpose, and one
+// cancelled because it was wrong is replaced by the next number of its book.
+TEST_P(CounterPageIT, AFinanceOfficerReplacesAWrongReceiptOnTheBillsPage) {
+  const auto bill = awaiting_bill();
+  ASSERT_FALSE(bill.empty());
+  const std::string id = text_of(bill, "id");
+  auto cashier = signed_in(app_->port(), accounts::demo_cashier_email("bma"), kPassword);
+  auto page = cashier->get("/bills/" + id);
+  ASSERT_EQ(cashier
+                ->post_form("/bills/" + id + "/counter-payment",
+                            {{"csrf_token", extract_csrf_token(page.body)},
+                             {"method", "cash"},
+                             {"confirm_amount", "1"}})
+                .status,
+            303);
+  // The cashier has no cancelling form; the finance officer has one that asks why.
+  EXPECT_EQ(cashier->get("/bills/" + id).body.find("data-cancel-receipt-form"), std::string::npos);
+  auto finance = signed_in(app_->port(), accounts::demo_finance_email("bma"), kPassword);
+  auto shown = finance->get("/bills/" + id);
+  ASSERT_EQ(shown.status, 200);
+  ASSERT_NE(shown.body.find("data-cancel-receipt-form"), std::string::npos);
+  EXPECT_NE(shown.body.find("value=\"wrong_name\""), std::string::npos);
+  EXPECT_NE(shown.body.find("value=\"withdrawn\""), std::string::npos);
+
+  // Without a purpose: the form again, saying so, with the reason as typed; nothing cancelled.
+  const std::string reason = "ชื่อผู้ชำระไม่ตรงกับบัตร";
+  auto unchosen =
+      finance->post_form("/bills/" + id + "/receipt-cancellation",
+                         {{"csrf_token", extract_csrf_token(shown.body)}, {"reason", reason}});
+  EXPECT_EQ(unchosen.status, 422);
+  EXPECT_NE(unchosen.body.find("เลือกเหตุที่ยกเลิกใบเสร็จรับเงิน"), std::string::npos);
+  EXPECT_NE(unchosen.body.find(reason), std::string::npos);
+  EXPECT_EQ(unchosen.body.find("data-receipt-replaces"), std::string::npos);
+
+  auto replaced = finance->post_form("/bills/" + id + "/receipt-cancellation",
+                                     {{"csrf_token", extract_csrf_token(unchosen.body)},
+                                      {"purpose", "wrong_name"},
+                                      {"reason", reason}});
+  ASSERT_EQ(replaced.status, 303) << replaced.body.substr(0, 2000);
+  EXPECT_EQ(replaced.header("Location"), "/bills/" + id + "?replaced=1");
+  auto after = finance->get("/bills/" + id + "?replaced=1");
+  ASSERT_EQ(after.status, 200);
+  EXPECT_NE(after.body.find("ออกใบเสร็จรับเงินฉบับใหม่แทนแล้ว"), std::string::npos);
+  // The new receipt, from the same book, says which it replaces, and can be cancelled in turn.
+  const auto number = after.body.find("data-receipt-number>");
+  ASSERT_NE(number, std::string::npos);
+  EXPECT_NE(after.body.find("-002-000002<", number), std::string::npos);
+  const auto replaces = after.body.find("data-receipt-replaces");
+  ASSERT_NE(replaces, std::string::npos);
+  EXPECT_NE(after.body.find("-002-000001", replaces), std::string::npos);
+  EXPECT_NE(after.body.find("data-cancel-receipt-form"), std::string::npos);
+}
+
 PRATU_INSTANTIATE_ENGINE_TESTS(CounterPageIT);
 
 }  // namespace

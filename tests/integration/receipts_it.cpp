@@ -239,6 +239,116 @@ TEST_P(ReceiptsIT, TheBanksConfirmationIssuesASignedReceiptThatAnyoneChecksAndTh
   EXPECT_EQ(download(applicant, number), pdf);
 }
 
+TEST_P(ReceiptsIT, AWrongReceiptIsReplacedByANewNumberThatNamesTheOneItReplaces) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const auto bill = bill_of(app_->port(), applicant, billed_application(app_->port(), applicant));
+  ASSERT_FALSE(bill.empty());
+  const std::string bill_id(bill.at("id").as_string());
+  auto paid = pay(bill, "TX-REPLACED-1");
+  ASSERT_EQ(paid.status, 200) << paid.body;
+  const std::string first(json_object(paid).at("receipt").as_string());
+  const std::string year = std::to_string(fiscal_year_now());
+  ASSERT_EQ(first, "BMA-" + year + "-001-000001");
+  ASSERT_FALSE(with_receipt(applicant, bill_id).empty());
+
+  // A purpose Pratu does not know is refused, and nothing is cancelled.
+  const auto finance = api_token(app_->port(), kBmaFinance, kOfficerPassword);
+  const std::string cancel_path = "/api/v1/agency/receipts/" + first + "/cancellation";
+  auto unknown = bearer_request(app_->port(), finance, "POST", cancel_path,
+                                R"({"purpose":"wrong_address","reason":"x"})");
+  EXPECT_EQ(unknown.status, 422) << unknown.body;
+  EXPECT_EQ(field_of(unknown), "purpose") << unknown.body;
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM receipts WHERE cancelled_at IS NOT NULL"), "0");
+
+  // The payer's name was wrong: the receipt is cancelled and the next number of its book
+  // replaces it, in the same transaction.
+  auto replaced = bearer_request(app_->port(), finance, "POST", cancel_path,
+                                 R"({"purpose":"wrong_name","reason":"ชื่อผู้ชำระสะกดผิด"})");
+  ASSERT_EQ(replaced.status, 200) << replaced.body;
+  const auto done = json_object(replaced);
+  EXPECT_TRUE(done.at("cancelled").as_bool());
+  EXPECT_EQ(done.at("cancel_purpose").as_string(), "wrong_name");
+  const std::string second = "BMA-" + year + "-001-000002";
+  ASSERT_TRUE(done.contains("replaced_by")) << replaced.body;
+  EXPECT_EQ(done.at("replaced_by").at("number").as_string(), second);
+  EXPECT_EQ(done.at("replaced_by").at("replaces").as_string(), first);
+  EXPECT_EQ(done.at("replaced_by").at("amount_satang").as_int64(),
+            bill.at("total_satang").as_int64());
+  EXPECT_EQ(bearer_request(app_->port(), finance, "POST", cancel_path,
+                           R"({"purpose":"wrong_name","reason":"again"})")
+                .status,
+            409);
+
+  // The bill shows the new receipt, which says what it replaces, once it is issued.
+  const auto shown = with_receipt(applicant, bill_id);
+  ASSERT_FALSE(shown.empty());
+  EXPECT_EQ(shown.at("receipt").at("number").as_string(), second);
+  EXPECT_EQ(shown.at("receipt").at("replaces").as_string(), first);
+  const std::string pdf = download(applicant, second);
+  TempDir dir;
+  const auto file = dir.write("receipt.pdf", pdf);
+  auto sig = run_command("pdfsig -nocert " + shell_quoted(file));
+  EXPECT_NE(sig.output.find("Signature is Valid."), std::string::npos) << sig.output;
+  EXPECT_EQ(run_command("qpdf --check " + shell_quoted(file)).exit_code, 0);
+  auto detached =
+      run_command("cd " + shell_quoted(dir.path()) + " && pdfdetach -saveall receipt.pdf");
+  ASSERT_EQ(detached.exit_code, 0) << detached.output;
+  auto valid = run_command("xmllint --noout --schema " PRATU_SOURCE_DIR
+                           "/docs/schemas/receipt/receipt-rsm.xsd " +
+                           shell_quoted(dir.path() / "pratu-receipt.xml"));
+  EXPECT_EQ(valid.exit_code, 0) << valid.output;
+  // ETDA's way: the purpose and its code, and the replaced receipt referenced as a T01.
+  auto xpath = [&](const std::string& path) {
+    std::string out = run_command("xmllint --xpath 'string(" + path + ")' " +
+                                      shell_quoted(dir.path() / "pratu-receipt.xml"),
+                                  Stderr::dropped)
+                          .output;
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+  };
+  EXPECT_EQ(xpath("//*[local-name()=\"ExchangedDocument\"]/*[local-name()=\"PurposeCode\"]"),
+            "RCTC01");
+  EXPECT_EQ(xpath("//*[local-name()=\"ExchangedDocument\"]/*[local-name()=\"Purpose\"]"),
+            "ชื่อผู้ชำระสะกดผิด");
+  EXPECT_EQ(xpath("//*[local-name()=\"AdditionalReferencedDocument\"]/"
+                  "*[local-name()=\"IssuerAssignedID\"]"),
+            first);
+  EXPECT_EQ(xpath("//*[local-name()=\"AdditionalReferencedDocument\"]/"
+                  "*[local-name()=\"ReferenceTypeCode\"]"),
+            "T01");
+  auto text = run_command("pdftotext -raw " + shell_quoted(file) + " - | tr -d '\\n '");
+  EXPECT_NE(text.output.find("ออกแทนใบเสร็จรับเงินเลขที่" + first), std::string::npos) << text.output;
+
+  // Checks of the old one say it was cancelled and why; the new one is valid.
+  auto old_check = verify(download(applicant, first));
+  EXPECT_EQ(old_check.at("document").at("status").as_string(), "cancelled");
+  EXPECT_EQ(old_check.at("document").at("status_reason").as_string(), "ชื่อผู้ชำระสะกดผิด");
+  EXPECT_EQ(old_check.at("document").at("replaced_by").as_string(), second);
+  const auto new_check = verify(pdf);
+  EXPECT_EQ(new_check.at("document").at("status").as_string(), "valid");
+  EXPECT_EQ(new_check.at("document").at("replaces").as_string(), first);
+  EXPECT_FALSE(new_check.at("document").as_object().contains("replaced_by"));
+  HttpClient visitor(app_->port());
+  auto old_page = visitor.request("GET", "/verify/" + first);
+  EXPECT_EQ(old_page.status, 200);
+  const auto replaced_line = old_page.body.find("data-replaced-by");
+  ASSERT_NE(replaced_line, std::string::npos) << old_page.body.substr(0, 3000);
+  EXPECT_NE(old_page.body.find("href=\"/verify/" + second + "\"", replaced_line),
+            std::string::npos);
+
+  // Refunded afterwards: withdrawn (the purpose left out, as before purposes), nothing
+  // replaces it, and the payment has no receipt in force.
+  auto withdrawn = bearer_request(app_->port(), finance, "POST",
+                                  "/api/v1/agency/receipts/" + second + "/cancellation",
+                                  R"({"reason":"Refunded"})");
+  ASSERT_EQ(withdrawn.status, 200) << withdrawn.body;
+  EXPECT_EQ(json_object(withdrawn).at("cancel_purpose").as_string(), "withdrawn");
+  EXPECT_FALSE(json_object(withdrawn).contains("replaced_by"));
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM receipts"), "2");
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM receipts WHERE cancelled_at IS NULL"), "0");
+  EXPECT_EQ(scalar("SELECT last FROM receipt_sequences"), "2");
+}
+
 TEST_P(ReceiptsIT, ACashierTakesThePaymentAtTheCounterFromBookTwo) {
   const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
   const std::string id = billed_application(app_->port(), applicant);

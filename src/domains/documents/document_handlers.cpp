@@ -418,6 +418,7 @@ Result<web::Response> DocumentHandlers::status_page(const web::Request& request,
   if (view->state == "suspended" || view->state == "revoked" || view->state == "cancelled") {
     model["reason"] = d.status_reason;
   }
+  if (!view->replaced_by.empty()) model["replaced_by"] = view->replaced_by;
   return renderer_.page(request, context, "documents/status", std::move(model));
 }
 
@@ -466,6 +467,7 @@ Result<web::Response> DocumentHandlers::verify_upload(const web::Request& reques
         {"reason", view.state == "suspended" || view.state == "revoked" || view.state == "cancelled"
                        ? d.status_reason
                        : ""},
+        {"replaced_by", view.replaced_by},
         {"valid_until", valid_until_text(d, t, locale)}};
   }
   return renderer_.page(request, context, "documents/file_result", std::move(model));
@@ -550,6 +552,7 @@ Result<web::Response> DocumentHandlers::api_verify(const web::Request& request,
     doc.erase("file");
     doc.erase("verify_url");
     doc["holder"] = view.holder_shown;
+    if (!view.replaced_by.empty()) doc["replaced_by"] = view.replaced_by;
     out["document"] = std::move(doc);
   }
   return web::Response::json(json::serialize(out));

@@ -185,6 +185,7 @@ Result<IssuedDocument> DocumentIssuer::issue_receipt(std::string_view number) {
               d.title_en = t_.text(web::Locale::en, "documents.receipt.title");
               d.issued_at = now;
               d.valid_from = iso_date(thai_date(content->paid_at));
+              d.replaces = content->replaces;
               PRATU_TRY(id, repository::insert(c, d));
               d.id = id;
               return d;

@@ -146,6 +146,13 @@ Result<std::optional<IssuedDocument>> by_number(storage::Connection& c, std::str
   return one(c, "number", std::string(number));
 }
 
+Result<std::string> replaced_by(storage::Connection& c, std::string_view number) {
+  PRATU_TRY(row, c.query_one("SELECT number FROM documents WHERE replaces = $1 AND status <> "
+                             "'issuing' ORDER BY id DESC LIMIT 1",
+                             {std::string(number)}));
+  return row ? row->text(0) : std::string();
+}
+
 Result<std::optional<IssuedDocument>> by_sha256(storage::Connection& c, std::string_view sha256) {
   return one(c, "sha256", std::string(sha256));
 }

@@ -42,6 +42,9 @@ Result<bool> mark_delivered(storage::Connection& c, std::int64_t id, const std::
 Result<std::optional<IssuedDocument>> by_application(storage::Connection& c,
                                                      std::int64_t application_id);
 Result<std::optional<IssuedDocument>> by_number(storage::Connection& c, std::string_view number);
+/// The number of the issued document that replaces document `number` (a renewal, a corrected
+/// receipt); empty when none does.
+Result<std::string> replaced_by(storage::Connection& c, std::string_view number);
 Result<std::optional<IssuedDocument>> by_sha256(storage::Connection& c, std::string_view sha256);
 /// `user_id`'s documents, newest first (issuing ones included).
 Result<std::vector<IssuedDocument>> of_holder(storage::Connection& c, std::int64_t user_id);

@@ -133,13 +133,22 @@ Result<IssuedDocument> DocumentService::for_person(const web::Principal& who,
 }
 
 Result<PublicView> DocumentService::public_view(std::string_view number, std::string_view code) {
-  PRATU_TRY(found, db_.read_value<std::optional<IssuedDocument>>(
-                       [&](storage::Connection& c) { return repository::by_number(c, number); }));
+  std::optional<IssuedDocument> found;
+  std::string replaced_by;
+  PRATU_CHECK(db_.read([&](storage::Connection& c) -> Result<void> {
+    PRATU_TRY(read, repository::by_number(c, number));
+    found = std::move(read);
+    if (!found) return ok();
+    PRATU_TRY(replacement, repository::replaced_by(c, number));
+    replaced_by = std::move(replacement);
+    return ok();
+  }));
   if (!found || found->status == DocumentStatus::issuing) {
     return Error::not_found("document " + std::string(number));
   }
   PublicView view;
   view.document = std::move(*found);
+  view.replaced_by = std::move(replaced_by);
   const auto& d = view.document;
   // Compared in constant time: the code stands in for the holder's permission.
   view.code_matches = code.size() == d.code.size() && !code.empty();

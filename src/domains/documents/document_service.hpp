@@ -32,6 +32,7 @@ struct PublicView {
   std::string holder_shown;   // the name, or its masked form
   std::string state;          // "valid" | "expired" | "suspended" | "revoked" | "issuing"
   std::int64_t since = 0;     // when it came to that state (expired: the day after its term)
+  std::string replaced_by;    // the number of the document that replaced it; empty: none
 };
 
 /// How the holder receives the document besides downloading it.

@@ -182,6 +182,19 @@ pdf::Layout receipt_layout(const ReceiptFacts& facts, const web::Translations& t
   fields.rows.push_back(
       {label(t, "for"), facts.service.th.empty() ? r.service : both(facts.service)});
   fields.rows.push_back({label(t, "application"), r.reference});
+  if (!r.replaces.empty()) {
+    // What it replaces and why, as the finance officer recorded it.
+    const std::string purpose =
+        "purpose." + (key_safe(r.purpose_key) ? r.purpose_key : std::string("other"));
+    std::string why = label(t, purpose);
+    const std::string made_on = iso_date(thai_date(r.issued_at));
+    fields.rows.push_back({label(t, "replaces"),
+                           r.replaces + "\n" +
+                               both_formatted(t, "replaced_on",
+                                              {{"date_th", web::format_day(Locale::th, made_on)},
+                                               {"date_en", web::format_day(Locale::en, made_on)}}) +
+                               "\n" + why + (r.purpose.empty() ? "" : "\n" + r.purpose)});
+  }
   // How it was paid, against which bill references, under which bank transaction.
   std::string how = both({payment_method(t, Locale::th, r), payment_method(t, Locale::en, r)});
   how += "\n" + (r.ref2.empty() ? both_formatted(t, "ref1", {{"ref1", r.ref1}})
@@ -268,12 +281,18 @@ std::string receipt_xml(const ReceiptFacts& facts) {
   close("ram:GuidelineSpecifiedDocumentContextParameter");
   close("rsm:ExchangedDocumentContext");
 
-  // An original receipt: no PurposeCode (a replacement would carry RCTC01-99).
+  // An original is dated when it was paid, and has no purpose; a replacement is dated when it
+  // was made, and says why the receipt it replaces was cancelled.
+  const bool replacement = !r.replaces.empty();
   open("rsm:ExchangedDocument");
   element("ram:ID", r.number);
   element("ram:Name", kEtdaReceiptName);
   element("ram:TypeCode", "T01");
-  element("ram:IssueDateTime", web::iso_date_time(r.paid_at));
+  element("ram:IssueDateTime", web::iso_date_time(replacement ? r.issued_at : r.paid_at));
+  if (replacement) {
+    element("ram:Purpose", r.purpose);
+    element("ram:PurposeCode", r.purpose_code);
+  }
   element("ram:CreationDateTime", web::iso_date_time(facts.document.issued_at));
   close("rsm:ExchangedDocument");
 
@@ -304,6 +323,13 @@ std::string receipt_xml(const ReceiptFacts& facts) {
   }
   close("ram:SpecifiedTaxRegistration");
   close("ram:BuyerTradeParty");
+  if (replacement) {
+    open("ram:AdditionalReferencedDocument");
+    element("ram:IssuerAssignedID", r.replaces);
+    element("ram:IssueDateTime", web::iso_date_time(r.replaces_issued_at));
+    element("ram:ReferenceTypeCode", "T01");
+    close("ram:AdditionalReferencedDocument");
+  }
   close("ram:ApplicableHeaderTradeAgreement");
   open("ram:ApplicableHeaderTradeSettlement");
   element("ram:InvoiceCurrencyCode", "THB", "listID", "ISO 4217 3A");

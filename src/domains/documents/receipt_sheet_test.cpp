@@ -17,6 +17,7 @@
 #include "pdf/pdf_a3.hpp"
 #include "support/run_command.hpp"
 #include "support/temp_dir.hpp"
+#include "web/dates.hpp"
 
 // Fontconfig keeps the patterns Pango asks it for until the process ends (see
 // src/pdf/page_renderer_test.cpp); LeakSanitizer, in the dev preset, would report them.
@@ -196,6 +197,52 @@ TEST(ReceiptXml, SchemasRefuseWhatTheyShould) {
   EXPECT_NE(broken("<ram:TypeCode>T01<", "<ram:TypeCode>388<"), "");
   EXPECT_NE(broken("<pr:Source>bank<", "<pr:Source>crypto<"), "");
   EXPECT_NE(broken("+07:00</ram:IssueDateTime>", "</ram:IssueDateTime>"), "");
+}
+
+// A replacement names the receipt it replaces and why, as ETDA's receipt does: the purpose
+// and its code in the document, the old receipt as a referenced T01; dated when it was made.
+TEST(ReceiptXml, AReplacementSaysWhatItReplacesAndWhy) {
+  SignPermitReceipt receipt;
+  const auto original = receipt_xml(receipt.facts());
+  EXPECT_THAT(original, Not(HasSubstr("PurposeCode")));
+  EXPECT_THAT(original, Not(HasSubstr("AdditionalReferencedDocument")));
+  receipt.content.number = "BMA-2570-001-000002";
+  receipt.content.issued_at = kPaidAt + 86400;
+  receipt.content.replaces = "BMA-2570-001-000001";
+  receipt.content.replaces_issued_at = kPaidAt;
+  receipt.content.purpose_code = "RCTC01";
+  receipt.content.purpose_key = "wrong_name";
+  receipt.content.purpose = "ชื่อสะกดผิด <ต้นฉบับ>";
+  const auto xml = receipt_xml(receipt.facts());
+  EXPECT_THAT(xml, HasSubstr("<ram:PurposeCode>RCTC01</ram:PurposeCode>"));
+  EXPECT_THAT(xml, HasSubstr("<ram:Purpose>ชื่อสะกดผิด &lt;ต้นฉบับ&gt;</ram:Purpose>"));
+  EXPECT_THAT(xml, HasSubstr("<ram:IssuerAssignedID>BMA-2570-001-000001</ram:IssuerAssignedID>"));
+  EXPECT_THAT(xml, HasSubstr("<ram:ReferenceTypeCode>T01</ram:ReferenceTypeCode>"));
+  EXPECT_EQ(values_of(xml, "IssueDateTime").front(), web::iso_date_time(kPaidAt + 86400));
+  EXPECT_EQ(values_of(xml, "IssueDateTime").back(), web::iso_date_time(kPaidAt));
+  if (!has_xmllint()) GTEST_SKIP() << "xmllint is not installed";
+  EXPECT_EQ(schema_errors(xml), "");
+  auto copy = xml;
+  copy.replace(copy.find(">RCTC01<"), 8, ">RCTC07<");
+  EXPECT_NE(schema_errors(copy), "");
+}
+
+TEST(ReceiptLayout, AReplacementShowsTheReceiptItReplacesAndWhy) {
+  SignPermitReceipt receipt;
+  receipt.content.number = "BMA-2570-001-000002";
+  receipt.content.issued_at = kPaidAt + 86400;
+  receipt.content.replaces = "BMA-2570-001-000001";
+  receipt.content.replaces_issued_at = kPaidAt;
+  receipt.content.purpose_code = "RCTC01";
+  receipt.content.purpose_key = "wrong_name";
+  receipt.content.purpose = "ชื่อสะกดผิด";
+  const auto text =
+      without_whitespace(layout_text(receipt_layout(receipt.facts(), translations())));
+  EXPECT_THAT(text, HasSubstr("ออกแทนใบเสร็จรับเงินเลขที่"));
+  EXPECT_THAT(text, HasSubstr("BMA-2570-001-000001"));
+  EXPECT_THAT(text, HasSubstr("ชื่อผู้ชำระเงินในใบเสร็จเดิมไม่ถูกต้อง"));
+  EXPECT_THAT(text, HasSubstr("thepayer'snameonitwaswrong"));
+  EXPECT_THAT(text, HasSubstr("ชื่อสะกดผิด"));
 }
 
 TEST(ReceiptXml, GrandTotalIsTheSumOfTheLines) {

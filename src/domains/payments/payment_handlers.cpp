@@ -187,6 +187,7 @@ Result<json::object> PaymentHandlers::receipt_json(const Receipt& receipt,
     out["ready"] = out.contains("download_url");
   }
   if (receipt.cancelled_at != 0) out["cancel_reason"] = receipt.cancel_reason;
+  if (!receipt.replaces.empty()) out["replaces"] = receipt.replaces;
   return out;
 }
 
@@ -291,8 +292,16 @@ Result<web::Response> PaymentHandlers::render_bill(const web::Request& request,
         {"amount_error", error_of("amount")}};
   }
   if (staff && who.has(web::Duty::finance) && view.receipt && view.receipt->cancelled_at == 0) {
+    std::vector<web::Choice> purposes;
+    for (const char* key : {"wrong_name", "other", "withdrawn"}) {
+      const std::string at = std::string("payments.receipt.purpose.") + key;
+      purposes.push_back({key, t.text(locale, at), t.text(locale, at + "_hint")});
+    }
     model["cancel_receipt"] = json::object{
         {"action_path", "/bills/" + b.public_id + "/receipt-cancellation"},
+        {"purpose", web::radios({"purpose", t.text(locale, "payments.receipt.purpose_label"), "",
+                                 error_of("purpose")},
+                                purposes, typed_value("purpose"))},
         {"reason",
          web::textarea({"reason", t.text(locale, "payments.receipt.reason_label"),
                         t.text(locale, "payments.receipt.reason_hint"), error_of("reason")},
@@ -306,6 +315,10 @@ Result<web::Response> PaymentHandlers::render_bill(const web::Request& request,
     model["banner"] = web::notification_banner(web::BannerKind::success,
                                                t.text(locale, "payments.receipt.cancelled_title"),
                                                t.text(locale, "payments.receipt.cancelled"));
+  } else if (request.query_param("replaced")) {
+    model["banner"] = web::notification_banner(web::BannerKind::success,
+                                               t.text(locale, "payments.receipt.replaced_title"),
+                                               t.text(locale, "payments.receipt.replaced"));
   }
   return renderer_.page(request, context, "payments/bill", std::move(model), status);
 }
@@ -454,7 +467,16 @@ json::object receipt_result_json(const Receipt& r) {
   if (r.cancelled_at != 0) {
     out["cancelled_at"] = web::iso_date_time(r.cancelled_at);
     out["cancel_reason"] = r.cancel_reason;
+    out["cancel_purpose"] = r.cancel_purpose;
   }
+  if (!r.replaces.empty()) out["replaces"] = r.replaces;
+  return out;
+}
+
+// A cancellation: the receipt cancelled, and the receipt replacing it, if any.
+json::object cancellation_json(const Cancellation& done) {
+  json::object out = receipt_result_json(done.cancelled);
+  if (!done.replacement.number.empty()) out["replaced_by"] = receipt_result_json(done.replacement);
   return out;
 }
 
@@ -493,9 +515,10 @@ Result<web::Response> PaymentHandlers::cancel_receipt_page(const web::Request& r
   if (!form) return renderer_.error_page(request, context, 400);
   const std::string bill(request.path_param("bill"));
   PRATU_TRY(view, bills_.find_for(*context.user, bill));
+  const std::string purpose = form->value("purpose");
   const std::string reason = form->value("reason");
   if (!view.receipt) return Error::not_found("receipt of bill " + bill);
-  auto cancelled = desk_.cancel(*context.user, view.receipt->number, reason);
+  auto cancelled = desk_.cancel(*context.user, view.receipt->number, purpose, reason);
   if (!cancelled) {
     if (cancelled.error().code != ErrorCode::invalid_input &&
         cancelled.error().code != ErrorCode::conflict) {
@@ -503,9 +526,11 @@ Result<web::Response> PaymentHandlers::cancel_receipt_page(const web::Request& r
     }
     std::vector<FieldError> errors = cancelled.error().fields;
     if (errors.empty()) errors.push_back({"reason", cancelled.error().message_key});
-    return render_bill(request, context, view, errors, {{"reason", reason}}, 422);
+    return render_bill(request, context, view, errors, {{"purpose", purpose}, {"reason", reason}},
+                       422);
   }
-  return web::Response::redirect("/bills/" + bill + "?cancelled=1");
+  return web::Response::redirect(
+      "/bills/" + bill + (cancelled->replacement.number.empty() ? "?cancelled=1" : "?replaced=1"));
 }
 
 Result<web::Response> PaymentHandlers::api_counter_payment(const web::Request& request,
@@ -531,9 +556,13 @@ Result<web::Response> PaymentHandlers::api_counter_payment(const web::Request& r
 Result<web::Response> PaymentHandlers::api_cancel_receipt(const web::Request& request,
                                                           web::RequestContext& context) {
   PRATU_TRY(parsed, web::parse_json_body(request.body, {kCounterBody, 3}));
-  PRATU_TRY(receipt, desk_.cancel(*context.user, request.path_param("receipt"),
-                                  body_text(parsed.if_object(), "reason")));
-  return web::Response::json(json::serialize(receipt_result_json(receipt)));
+  const auto* body = parsed.if_object();
+  // Without a purpose the receipt is withdrawn, as before purposes were asked for.
+  const bool named = body != nullptr && body->contains("purpose");
+  PRATU_TRY(done, desk_.cancel(*context.user, request.path_param("receipt"),
+                               named ? body_text(body, "purpose") : std::string("withdrawn"),
+                               body_text(body, "reason")));
+  return web::Response::json(json::serialize(cancellation_json(done)));
 }
 
 }  // namespace pratu::payments

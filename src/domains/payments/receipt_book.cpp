@@ -22,7 +22,8 @@ using storage::Value;
 
 constexpr const char* kReceiptColumns =
     "id, number, payment_id, bill_id, agency, fiscal_year, book, amount_satang, issued_at, "
-    "cancelled_at, cancel_reason";
+    "cancelled_at, cancel_reason, cancel_purpose, replaces_id, "
+    "(SELECT o.number FROM receipts o WHERE o.id = receipts.replaces_id)";
 
 Receipt receipt_of(const Row& r) {
   Receipt out;
@@ -37,7 +38,34 @@ Receipt receipt_of(const Row& r) {
   out.issued_at = r.int64(8);
   out.cancelled_at = r.int64(9);
   out.cancel_reason = r.text(10);
+  out.cancel_purpose = r.text(11);
+  out.replaces_id = r.int64(12);
+  out.replaces = r.text(13);
   return out;
+}
+
+// Takes the next number of `receipt`'s agency, fiscal year and book, writes it and queues its
+// issue: in the transaction of `c`, which holds the counter row until it ends.
+Result<void> number_and_queue(storage::Connection& c, Receipt& receipt) {
+  PRATU_TRY(sequence,
+            c.query_one("INSERT INTO receipt_sequences (agency, fiscal_year, book, last) "
+                        "VALUES ($1, $2, $3, 1) ON CONFLICT (agency, fiscal_year, book) "
+                        "DO UPDATE SET last = receipt_sequences.last + 1 RETURNING last",
+                        {receipt.agency, std::int64_t{receipt.fiscal_year}, receipt.book}));
+  if (!sequence) return Error::internal("receipt_sequences upsert returned no row");
+  receipt.number =
+      receipt_number(receipt.agency, receipt.fiscal_year, receipt.book, sequence->int64(0));
+  // The receipt and its outbox row go with the commit (PostgreSQL's pipeline, one statement):
+  // the counter row is held for one round trip, not three. Its id is not read back (0 here).
+  return platform::outbox::defer_with_outbox(
+      c,
+      "INSERT INTO receipts (number, payment_id, bill_id, agency, fiscal_year, book, sequence, "
+      "amount_satang, issued_at, replaces_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+      {receipt.number, receipt.payment_id, receipt.bill_id, receipt.agency,
+       std::int64_t{receipt.fiscal_year}, receipt.book, sequence->int64(0), receipt.amount_satang,
+       receipt.issued_at, receipt.replaces_id == 0 ? Value{nullptr} : Value{receipt.replaces_id}},
+      {std::string(platform::kIssueReceiptTopic)},
+      boost::json::serialize(boost::json::object{{"receipt", receipt.number}}), receipt.issued_at);
 }
 
 Result<std::optional<Receipt>> one_receipt(storage::Connection& c, const char* where,
@@ -120,24 +148,7 @@ Result<Receipt> settle_recorded(storage::Connection& c, const Bill& bill, std::i
     receipt.numbered = std::move(numbered);
     return receipt;
   }
-  PRATU_TRY(sequence,
-            c.query_one("INSERT INTO receipt_sequences (agency, fiscal_year, book, last) "
-                        "VALUES ($1, $2, $3, 1) ON CONFLICT (agency, fiscal_year, book) "
-                        "DO UPDATE SET last = receipt_sequences.last + 1 RETURNING last",
-                        {receipt.agency, std::int64_t{receipt.fiscal_year}, receipt.book}));
-  if (!sequence) return Error::internal("receipt_sequences upsert returned no row");
-  receipt.number =
-      receipt_number(receipt.agency, receipt.fiscal_year, receipt.book, sequence->int64(0));
-  // The receipt and its outbox row go with the commit (PostgreSQL's pipeline, one statement):
-  // the counter row is held for one round trip, not three. Its id is not read back (0 here).
-  PRATU_CHECK(platform::outbox::defer_with_outbox(
-      c,
-      "INSERT INTO receipts (number, payment_id, bill_id, agency, fiscal_year, book, sequence, "
-      "amount_satang, issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-      {receipt.number, payment_id, bill.id, receipt.agency, std::int64_t{receipt.fiscal_year},
-       receipt.book, sequence->int64(0), receipt.amount_satang, now},
-      {std::string(platform::kIssueReceiptTopic)},
-      boost::json::serialize(boost::json::object{{"receipt", receipt.number}}), now));
+  PRATU_CHECK(number_and_queue(c, receipt));
   return receipt;
 }
 
@@ -157,24 +168,70 @@ Result<std::optional<Receipt>> receipt_by_number(storage::Connection& c, std::st
   return one_receipt(c, "number = $1", {std::string(number)});
 }
 
+std::optional<CancelPurpose> cancel_purpose_named(std::string_view key) {
+  for (CancelPurpose p :
+       {CancelPurpose::withdrawn, CancelPurpose::wrong_name, CancelPurpose::other}) {
+    if (cancel_purpose_key(p) == key) return p;
+  }
+  return std::nullopt;
+}
+
+std::string_view cancel_purpose_key(CancelPurpose purpose) {
+  switch (purpose) {
+    case CancelPurpose::withdrawn: return "withdrawn";
+    case CancelPurpose::wrong_name: return "wrong_name";
+    case CancelPurpose::other: return "other";
+  }
+  return "other";
+}
+
+std::string_view etda_purpose_code(CancelPurpose purpose) {
+  switch (purpose) {
+    case CancelPurpose::wrong_name: return "RCTC01";
+    case CancelPurpose::withdrawn: return "RCTC03";
+    case CancelPurpose::other: return "RCTC99";
+  }
+  return "RCTC99";
+}
+
 Result<Receipt> cancel_receipt(storage::Connection& c, std::string_view agency,
-                               std::string_view number, std::string_view reason,
-                               std::int64_t user_id, std::int64_t now) {
+                               std::string_view number, CancelPurpose purpose,
+                               std::string_view reason, std::int64_t user_id, std::int64_t now) {
   PRATU_TRY(found, receipt_by_number(c, number));
   if (!found || found->agency != agency) {
     return Error{ErrorCode::not_found, "payments.receipt.not_found", std::string(number), {}, 0};
   }
-  PRATU_TRY(changed, c.execute("UPDATE receipts SET cancelled_at = $1, cancelled_by = $2, "
-                               "cancel_reason = $3 WHERE id = $4 AND cancelled_at IS NULL",
-                               {now, user_id == 0 ? Value{nullptr} : Value{user_id},
-                                std::string(reason), found->id}));
+  PRATU_TRY(changed,
+            c.execute("UPDATE receipts SET cancelled_at = $1, cancelled_by = $2, "
+                      "cancel_reason = $3, cancel_purpose = $4 "
+                      "WHERE id = $5 AND cancelled_at IS NULL",
+                      {now, user_id == 0 ? Value{nullptr} : Value{user_id}, std::string(reason),
+                       std::string(cancel_purpose_key(purpose)), found->id}));
   if (changed != 1) {
     return Error{
         ErrorCode::conflict, "payments.receipt.already_cancelled", std::string(number), {}, 0};
   }
   found->cancelled_at = now;
   found->cancel_reason = std::string(reason);
+  found->cancel_purpose = std::string(cancel_purpose_key(purpose));
   return *found;
+}
+
+Result<Receipt> replace_receipt(storage::Connection& c, const Receipt& cancelled,
+                                std::int64_t now) {
+  Receipt out;
+  out.payment_id = cancelled.payment_id;
+  out.bill_id = cancelled.bill_id;
+  out.agency = cancelled.agency;
+  // A new document of today: its fiscal year's book, which may be the next year's.
+  out.fiscal_year = thai_fiscal_year(thai_date(now));
+  out.book = cancelled.book;
+  out.amount_satang = cancelled.amount_satang;
+  out.issued_at = now;
+  out.replaces_id = cancelled.id;
+  out.replaces = cancelled.number;
+  PRATU_CHECK(number_and_queue(c, out));
+  return out;
 }
 
 Result<platform::ReceiptContent> ReceiptBook::receipt(storage::Connection& c,
@@ -183,9 +240,13 @@ Result<platform::ReceiptContent> ReceiptBook::receipt(storage::Connection& c,
             c.query_one("SELECT r.number, r.fiscal_year, r.book, r.agency, r.amount_satang, "
                         "r.cancelled_at, r.cancel_reason, b.public_id, p.paid_at, p.source, "
                         "p.channel, p.bank, p.transaction_id, p.method_reference, u.given_name, "
-                        "u.family_name, u.national_id FROM receipts r "
+                        "u.family_name, u.national_id, r.issued_at, o.number, "
+                        "CASE WHEN o.replaces_id IS NULL THEN p.paid_at ELSE o.issued_at END, "
+                        "o.cancel_purpose, o.cancel_reason, n.number FROM receipts r "
                         "JOIN payments p ON p.id = r.payment_id JOIN bills b ON b.id = r.bill_id "
-                        "LEFT JOIN users u ON u.id = b.holder_user_id WHERE r.number = $1",
+                        "LEFT JOIN users u ON u.id = b.holder_user_id "
+                        "LEFT JOIN receipts o ON o.id = r.replaces_id "
+                        "LEFT JOIN receipts n ON n.replaces_id = r.id WHERE r.number = $1",
                         {std::string(number)}));
   if (!row) {
     return Error{ErrorCode::not_found, "payments.receipt.not_found", std::string(number), {}, 0};
@@ -211,6 +272,17 @@ Result<platform::ReceiptContent> ReceiptBook::receipt(storage::Connection& c,
   if (!row->text(15).empty()) name += (name.empty() ? "" : " ") + row->text(15);
   out.payer_name = std::move(name);
   out.payer_id = row->text(16);
+  out.issued_at = row->int64(17);
+  if (!row->is_null(18)) {
+    out.replaces = row->text(18);
+    out.replaces_issued_at = row->int64(19);
+    out.purpose_key = row->text(20);
+    if (auto purpose = cancel_purpose_named(out.purpose_key)) {
+      out.purpose_code = std::string(etda_purpose_code(*purpose));
+    }
+    out.purpose = row->text(21);
+  }
+  out.replaced_by = row->text(22);
   out.service = bill->service;
   out.application_id = bill->application_id;
   out.application = bill->application;
@@ -287,27 +359,40 @@ Result<std::string> ReceiptDesk::agency_of(std::string_view number) {
   return found->agency;
 }
 
-Result<Receipt> ReceiptDesk::cancel(const web::Principal& who, std::string_view number,
-                                    std::string_view reason) {
-  auto text = nfc_trimmed(reason);
-  if (!text || text->empty())
-    return Error::invalid({{"reason", "payments.receipt.reason_required"}});
-  if (code_point_count(*text) > kMaxReason) {
-    return Error::invalid({{"reason", "payments.receipt.reason_too_long"}});
+Result<Cancellation> ReceiptDesk::cancel(const web::Principal& who, std::string_view number,
+                                         std::string_view purpose, std::string_view reason) {
+  std::vector<FieldError> problems;
+  auto why = cancel_purpose_named(purpose);
+  if (!why) {
+    problems.push_back({"purpose", purpose.empty() ? "payments.receipt.purpose_required"
+                                                   : "payments.receipt.purpose_unknown"});
   }
+  auto text = nfc_trimmed(reason);
+  if (!text || text->empty()) {
+    problems.push_back({"reason", "payments.receipt.reason_required"});
+  } else if (code_point_count(*text) > kMaxReason) {
+    problems.push_back({"reason", "payments.receipt.reason_too_long"});
+  }
+  if (!problems.empty()) return Error::invalid(std::move(problems));
   // Its finance officers cancel a receipt; anyone else finds none.
   if (!web::is_agency_role(who.role) || !who.has(web::Duty::finance)) {
     return Error::not_found("receipt");
   }
   auto* documents = services_.find<platform::IssuedDocuments>();
   const std::int64_t now = clock_.now_seconds();
-  Receipt out;
+  Cancellation out;
   auto written = db_.write([&](storage::Connection& c) -> Result<void> {
-    PRATU_TRY(cancelled, cancel_receipt(c, who.agency_code, number, *text, who.user_id, now));
+    out = {};
+    PRATU_TRY(cancelled, cancel_receipt(c, who.agency_code, number, *why, *text, who.user_id, now));
     // The signed file, if issued already, is marked cancelled in the same transaction; one
     // still being drawn is issued cancelled.
     if (documents != nullptr) PRATU_CHECK(documents->cancel_receipt(c, number, *text, now));
-    out = std::move(cancelled);
+    // A wrong receipt is replaced in the same transaction: the payment is never without one.
+    if (*why != CancelPurpose::withdrawn) {
+      PRATU_TRY(replacement, replace_receipt(c, cancelled, now));
+      out.replacement = std::move(replacement);
+    }
+    out.cancelled = std::move(cancelled);
     return ok();
   });
   if (!written) return written.error();
@@ -324,7 +409,8 @@ Result<std::vector<CounterTaking>> ReceiptDesk::takings(const web::Principal& wh
                             "COALESCE(p.method_reference, ''), b.public_id, b.ref1, "
                             "COALESCE(r.number, ''), r.cancelled_at "
                             "FROM payments p JOIN bills b ON b.id = p.bill_id "
-                            "LEFT JOIN receipts r ON r.payment_id = p.id "
+                            "LEFT JOIN receipts r ON r.id = (SELECT MAX(id) FROM receipts "
+                            "WHERE payment_id = p.id) "
                             "WHERE p.cashier_user_id = $1 AND p.source = 'cashier' "
                             "AND p.recorded_at >= $2 AND p.recorded_at < $3 "
                             "ORDER BY p.recorded_at, p.id LIMIT $4",

@@ -46,6 +46,9 @@ struct Receipt {
   std::int64_t issued_at = 0;
   std::int64_t cancelled_at = 0;  // 0: not cancelled
   std::string cancel_reason;
+  std::string cancel_purpose;    // a cancelled one's: see CancelPurpose
+  std::int64_t replaces_id = 0;  // a replacement's: the receipt it replaces
+  std::string replaces;          // and its number
   // From settle on PostgreSQL: the number, taken with the commit (`number` is empty until then).
   std::shared_ptr<const storage::DeferredRows> numbered;
 };
@@ -66,16 +69,34 @@ Result<Receipt> settle_recorded(storage::Connection& c, const Bill& bill, std::i
                                 const repository::Payment& payment, platform::PaidBills* paid_bills,
                                 std::int64_t now);
 
-/// The receipt of bill `bill_id`, if it was paid.
+/// Why a finance officer cancels a receipt (docs/payments.md, "Correcting a receipt"), with
+/// ETDA's purpose code: `withdrawn` (RCTC03: the money given back, or the receipt void) ends it;
+/// `wrong_name` (RCTC01) and `other` (RCTC99) replace it with a new receipt for the same
+/// payment, which draws the payer's name afresh. (A receipt shows no address: ETDA's RCTC02,
+/// a wrong address, has no use.)
+enum class CancelPurpose { withdrawn, wrong_name, other };
+/// The purpose named `key` ("wrong_name"), if there is one.
+std::optional<CancelPurpose> cancel_purpose_named(std::string_view key);
+std::string_view cancel_purpose_key(CancelPurpose purpose);
+/// ETDA's PurposeCode for a receipt cancelled with `purpose`: "RCTC01".
+std::string_view etda_purpose_code(CancelPurpose purpose);
+
+/// The receipt of bill `bill_id` in force, if it was paid: its latest (a cancelled one when it
+/// was not replaced).
 Result<std::optional<Receipt>> receipt_of_bill(storage::Connection& c, std::int64_t bill_id);
 /// The receipt numbered `number`.
 Result<std::optional<Receipt>> receipt_by_number(storage::Connection& c, std::string_view number);
 
-/// Cancels receipt `number` of `agency` with `reason`, by `user_id`, at `now`. not_found when
-/// the agency has no such receipt; conflict when it was cancelled already.
+/// Cancels receipt `number` of `agency` for `purpose` with `reason`, by `user_id`, at `now`.
+/// not_found when the agency has no such receipt; conflict when it was cancelled already.
 Result<Receipt> cancel_receipt(storage::Connection& c, std::string_view agency,
-                               std::string_view number, std::string_view reason,
-                               std::int64_t user_id, std::int64_t now);
+                               std::string_view number, CancelPurpose purpose,
+                               std::string_view reason, std::int64_t user_id, std::int64_t now);
+
+/// Numbers a new receipt for the payment of `cancelled` (just cancelled in `c`'s transaction)
+/// that replaces it: the next number of its book in the fiscal year of `now`, queued for the
+/// documents module to issue. Returns the replacement, its `id` 0.
+Result<Receipt> replace_receipt(storage::Connection& c, const Receipt& cancelled, std::int64_t now);
 
 /// What the documents module draws a receipt from.
 class ReceiptBook final : public platform::ReceiptSource {
@@ -102,6 +123,12 @@ struct CounterPayment {
   std::int64_t amount_satang = 0;  // what was taken: must be the bill's total
 };
 
+/// A receipt cancelled, and the receipt that replaced it (empty `number` when none did).
+struct Cancellation {
+  Receipt cancelled;
+  Receipt replacement;
+};
+
 /// One payment a cashier took at the counter, for their day's takings.
 struct CounterTaking {
   std::int64_t recorded_at = 0;
@@ -117,7 +144,7 @@ struct CounterTaking {
 /// The agency's counter and finance side (docs/adr/0028): a cashier (an officer or supervisor
 /// of the bill's agency with the cashier duty) records money taken at the counter, which pays
 /// the bill and gets a receipt from book 002; a finance officer cancels a receipt with a
-/// reason, which verification then shows.
+/// reason, which verification then shows, and which replaces it unless it was withdrawn.
 class ReceiptDesk {
  public:
   /// `services` finds platform::PaidBills and platform::IssuedDocuments when they are needed.
@@ -133,9 +160,11 @@ class ReceiptDesk {
   /// The agency whose receipt `number` is; not_found when there is none.
   Result<std::string> agency_of(std::string_view number);
 
-  /// Cancels receipt `number` of `who`'s agency with `reason` (1-500 characters).
-  Result<Receipt> cancel(const web::Principal& who, std::string_view number,
-                         std::string_view reason);
+  /// Cancels receipt `number` of `who`'s agency for `purpose` (a CancelPurpose's key) with
+  /// `reason` (1-500 characters), and replaces it unless it was withdrawn.
+  /// invalid_input for an unknown purpose or a missing or long reason.
+  Result<Cancellation> cancel(const web::Principal& who, std::string_view number,
+                              std::string_view purpose, std::string_view reason);
 
   /// What `who` took at the counter from `from` (included) to `to` (excluded), in seconds,
   /// oldest first: their own payments only, at most `limit`.

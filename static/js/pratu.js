@@ -210,6 +210,37 @@
     });
   }
 
+  // The counter's search and a barcode scanner, which types like a keyboard: the Bank of
+  // Thailand's bill-payment barcode is "|biller", Ref. 1, Ref. 2 and the amount with a carriage
+  // return between each, and each would come as Enter and send the form early. While the box
+  // holds a barcode ("|" first, or "ฅ", the same key with the keyboard set to Thai) with fewer
+  // than its four parts, Enter puts a space; once the last part has come and the scanner has
+  // paused, the form is sent. The server reads the parts either way (counter_lookup.cpp).
+  function counterScanner() {
+    document.querySelectorAll("form[data-counter-find]").forEach(function (form) {
+      var input = form.querySelector("input[name=bill]");
+      if (!input) return;
+      var timer = null;
+      function scanned() { return /^\s*[|\u0E05]/.test(input.value); }
+      function parts() { return input.value.replace(/^\s+/, "").split(" ").length; }
+      input.addEventListener("keydown", function (event) {
+        if (event.key !== "Enter" || !scanned() || parts() >= 4) return;
+        event.preventDefault();
+        input.value += " ";
+      });
+      input.addEventListener("input", function () {
+        window.clearTimeout(timer);
+        if (!scanned() || parts() < 4) return;
+        timer = window.setTimeout(function () {
+          if (form.requestSubmit) form.requestSubmit(); else form.submit();
+        }, 300);
+      });
+      form.addEventListener("submit", function () { window.clearTimeout(timer); });
+      // Ready to scan: the cursor in the box, unless a problem needs reading first.
+      if (!document.querySelector(".error-summary")) input.focus();
+    });
+  }
+
   // The receipt's print button.
   function printButtons() {
     document.querySelectorAll("[data-print]").forEach(function (button) {
@@ -224,5 +255,6 @@
     uploads();
     submitOnce();
     printButtons();
+    counterScanner();
   });
 })();

@@ -178,6 +178,44 @@ TEST_P(CounterPageIT, BodiesPastTheMoneyRoutesLimitsAreRefusedUnread) {
   EXPECT_EQ(json_object(shown).at("status").as_string(), "awaiting");
 }
 
+// A barcode scanner types the printed bill's barcode into the search like a keyboard: the
+// whole of it (as the page's script sends it, spaces for its carriage returns; or as typed, with
+// the keyboard set to Thai) finds the bill; its first part alone, which a scanner's Enter sends
+// with script off, says what to do; another agency's barcode finds nothing.
+TEST_P(CounterPageIT, AScannedBarcodeFindsTheBill) {
+  const auto bill = awaiting_bill();
+  ASSERT_FALSE(bill.empty());
+  const std::string id = text_of(bill, "id"), barcode = text_of(bill, "barcode");
+  ASSERT_EQ(barcode.substr(0, 1), "|");
+  auto cashier = signed_in(app_->port(), accounts::demo_cashier_email("bma"), kPassword);
+  std::string spaced = barcode;
+  for (char& c : spaced) c = c == '\r' ? ' ' : c;
+  for (const std::string& scanned : {barcode, spaced, barcode + "\r"}) {
+    auto found = cashier->get("/agency/counter?bill=" + url_encode(scanned));
+    EXPECT_EQ(found.status, 303) << scanned;
+    EXPECT_EQ(found.header("Location"), "/bills/" + id) << scanned;
+  }
+  // The rest of the digits on the Thai keyboard too.
+  std::string on_thai;
+  const std::string keys[] = {"จ", "ๅ", "/", "-", "ภ", "ถ", "ุ", "ึ", "ค", "ต"};
+  for (char c : spaced) on_thai += (c >= '0' && c <= '9') ? keys[c - '0'] : std::string(1, c);
+  on_thai.replace(0, 1, "ฅ");
+  auto thai = cashier->get("/agency/counter?bill=" + url_encode(on_thai));
+  EXPECT_EQ(thai.status, 303) << on_thai;
+  EXPECT_EQ(thai.header("Location"), "/bills/" + id);
+
+  const std::string first_part = barcode.substr(0, barcode.find('\r'));
+  auto partial = cashier->get("/agency/counter?bill=" + url_encode(first_part));
+  EXPECT_EQ(partial.status, 422);
+  EXPECT_NE(partial.body.find("ได้รับบาร์โค้ดเพียงส่วนแรก"), std::string::npos);
+
+  // The DBD's cashier scanning the BMA's bill: no such bill at the DBD.
+  auto dbd = signed_in(app_->port(), accounts::demo_cashier_email("dbd"), kPassword);
+  auto elsewhere = dbd->get("/agency/counter?bill=" + url_encode(spaced));
+  EXPECT_EQ(elsewhere.status, 422);
+  EXPECT_NE(elsewhere.body.find("ไม่พบใบแจ้งชำระเงินของหน่วยงาน"), std::string::npos);
+}
+
 // The finance officer's side of the same page: a receipt is cancelled with a purpose, and one
 // cancelled because it was wrong is replaced by the next number of its book.
 TEST_P(CounterPageIT, AFinanceOfficerReplacesAWrongReceiptOnTheBillsPage) {

@@ -1,5 +1,7 @@
 #include "domains/payments/bill_service.hpp"
 
+#include <algorithm>
+
 #include "common/civil_date.hpp"
 #include "domains/payments/bill_repository.hpp"
 #include "domains/payments/thai_qr.hpp"
@@ -90,18 +92,26 @@ Result<BillView> BillService::find_for(const web::Principal& who, std::string_vi
 }
 
 Result<std::optional<std::string>> BillService::find_at_counter(const web::Principal& who,
-                                                                std::string_view typed) {
-  std::string digits;
-  bool only_digits = true;
-  for (char ch : typed) {
-    if (ch == ' ' || ch == '-' || ch == '\t') continue;
-    if (ch < '0' || ch > '9') only_digits = false;
-    digits.push_back(ch);
+                                                                const CounterLookup& asked) {
+  auto biller = billers_.find(who.agency_code);
+  if (asked.kind == CounterLookup::Kind::barcode) {
+    // Only a barcode of the agency's own collection account names one of its bills.
+    if (biller == billers_.end() || biller->second.biller_id() != asked.biller_id) {
+      return std::optional<std::string>();
+    }
+    PRATU_TRY(found, db_.read_value<std::optional<Bill>>([&](storage::Connection& c) {
+      return repository::by_reference(c, asked.biller_id, asked.ref1);
+    }));
+    if (!found || found->agency != who.agency_code) return std::optional<std::string>();
+    return std::optional<std::string>(found->public_id);
   }
-  if (digits.empty() || digits.size() > 64 || who.agency_code.empty()) {
+  const std::string& digits = asked.typed;
+  const bool only_digits =
+      std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+  if (asked.kind != CounterLookup::Kind::typed || digits.empty() || digits.size() > 64 ||
+      who.agency_code.empty()) {
     return std::optional<std::string>();
   }
-  auto biller = billers_.find(who.agency_code);
   PRATU_TRY(found, db_.read_value<std::optional<Bill>>(
                        [&](storage::Connection& c) -> Result<std::optional<Bill>> {
                          if (only_digits && biller != billers_.end()) {

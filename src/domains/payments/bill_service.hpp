@@ -13,6 +13,7 @@
 #include "common/clock.hpp"
 #include "domains/payments/bill.hpp"
 #include "domains/payments/billers.hpp"
+#include "domains/payments/counter_lookup.hpp"
 #include "domains/payments/receipt_book.hpp"
 #include "platform/billing.hpp"
 #include "storage/database.hpp"
@@ -42,11 +43,12 @@ class BillService final : public platform::Billing {
   /// The bill `public_id` if `who` may see it (its applicant, or staff of its agency).
   Result<BillView> find_for(const web::Principal& who, std::string_view public_id);
 
-  /// The public id of the bill of `who`'s agency that `typed` names, as a cashier types it off
-  /// a printed bill: its Ref. 1 (spaces and dashes ignored) or its id. nullopt when no bill of
-  /// the agency has it, another agency's alike.
+  /// The public id of the bill of `who`'s agency that `asked` names, as a cashier types it off
+  /// a printed bill (its Ref. 1, spaces and dashes ignored, or its id) or scans its barcode (the
+  /// agency's biller ID and a Ref. 1). nullopt when no bill of the agency has it, another
+  /// agency's alike, and for a barcode's first part alone.
   Result<std::optional<std::string>> find_at_counter(const web::Principal& who,
-                                                     std::string_view typed);
+                                                     const CounterLookup& asked);
   /// What a bill shows with its payment codes; for a bill already read.
   Result<BillView> view(Bill bill) const;
 

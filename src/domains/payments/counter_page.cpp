@@ -23,8 +23,10 @@ std::pair<std::int64_t, std::int64_t> thai_day_of(std::int64_t now) {
   return {start, start + kDay};
 }
 
-// What the form takes: a Ref. 1 of 18 digits or a bill's id, with room for spaces and dashes.
-constexpr std::size_t kMaxTyped = 64;
+// What the form takes: a Ref. 1 of 18 digits or a bill's id, with room for spaces and dashes,
+// or a scanned barcode (a biller ID, two references of up to 20 and an amount; each byte of it
+// three when the keyboard was set to Thai).
+constexpr std::size_t kMaxTyped = 240;
 // A cashier's busiest day, listed whole.
 constexpr int kTakingsShown = 1000;
 
@@ -48,12 +50,16 @@ Result<web::Response> CounterPage::page(const web::Request& request, web::Reques
   std::string typed, error;
   if (auto asked = request.query_param("bill")) {
     typed = asked->substr(0, std::min(asked->size(), kMaxTyped * 4));
-    if (trim(typed).empty()) {
+    const CounterLookup lookup = read_counter_lookup(typed);
+    if (lookup.kind == CounterLookup::Kind::empty) {
       error = text("payments.counter_desk.bill_required");
     } else if (asked->size() > kMaxTyped) {
       error = text("payments.counter_desk.bill_too_long");
+    } else if (lookup.kind == CounterLookup::Kind::partial) {
+      // A scanner's first Enter sent the form (the page's script was off): say what to do.
+      error = text("payments.counter_desk.scan_incomplete");
     } else {
-      PRATU_TRY(found, bills_.find_at_counter(who, *asked));
+      PRATU_TRY(found, bills_.find_at_counter(who, lookup));
       if (found) return web::Response::redirect("/bills/" + *found);
       error = text("payments.counter_desk.bill_not_found");
     }

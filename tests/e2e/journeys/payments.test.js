@@ -125,6 +125,7 @@ for (const javaScriptEnabled of [true, false]) {
     let reference;
     let billPath;
     let ref1;
+    let scannedBarcode;  // the bill's barcode as zbarimg reads it off the page
     let receiptNumber;
     let receiptPdf;
 
@@ -266,6 +267,15 @@ for (const javaScriptEnabled of [true, false]) {
         assert.equal(objects.get('54'), total.payload);
         assert.equal(objects.get('58'), 'TH');
         assert.equal(objects.get('63'), crc16(read.slice(0, -4)), 'the CRC does not match');
+      });
+
+      await step('a counter\'s scanner reads the barcode: the biller, both references and the total', async () => {
+        scannedBarcode = zbarimg(await you.locator('[data-barcode]').screenshot());
+        const [biller, first, second, amount] = scannedBarcode.split('\r');
+        assert.equal(biller, `|${await text(you.locator('[data-biller-id]'))}`);
+        assert.equal(first, ref1);
+        assert.equal(second, await text(you.locator('[data-ref2]')));
+        assert.equal(amount, total.payload.replace('.', ''));
       });
 
       await step('the bank pays it: Pratu records the confirmation', async () => {
@@ -413,6 +423,26 @@ for (const javaScriptEnabled of [true, false]) {
         assert.equal(cashierTab.status(), 200, await main(cashier));
         assert.equal(new URL(cashier.url()).pathname, billPath);
         assert.equal(await cashier.locator('form[data-counter-form]').count(), 0);
+        await cashierTab.audit();
+      });
+
+      await step(`the cashier scans the printed bill's barcode at the counter${javaScriptEnabled ? '' : ': script off, the scanner\'s first Enter sends the form early'}`, async () => {
+        await cashierTab.goto('/agency/counter');
+        const field = cashier.locator('form[data-counter-find]').getByLabel(t('th', 'payments.counter_desk.bill_label'), { exact: true });
+        await field.click();
+        // A scanner types like a keyboard: each carriage return in the barcode comes as Enter.
+        const firstReturn = scannedBarcode.indexOf('\r');
+        if (javaScriptEnabled) {
+          await Promise.all([cashier.waitForURL((url) => url.pathname === billPath), cashier.keyboard.type(scannedBarcode)]);
+          await cashier.waitForLoadState();
+          assert.equal(cashierTab.status(), 200, await main(cashier));
+        } else {
+          await cashier.keyboard.type(scannedBarcode.slice(0, firstReturn));
+          await Promise.all([cashier.waitForURL(/\/agency\/counter\?bill=/), cashier.keyboard.press('Enter')]);
+          await cashier.waitForLoadState();
+          assert.equal(cashierTab.status(), 422, await main(cashier));
+          assert.ok((await text(cashier.locator('.error-summary'))).includes(t('th', 'payments.counter_desk.scan_incomplete')));
+        }
         await cashierTab.audit();
       });
 

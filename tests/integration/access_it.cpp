@@ -69,6 +69,7 @@ const std::map<std::string, std::string>& sample_parameters() {
       {"import", "999999"},  // no such statement import: 404 for its agency's finance officers
       {"line", "999999"},    // no such statement line: 404 for its agency's finance officers
       {"receipt", "BMA-2570-001-999999"},  // no such receipt: 404 for whoever may look
+      {"user", "999999"},                  // no such staff member: 404 for the agency's supervisors
       // /api/v1/uploads/{id} shares {id}: no such upload, 404 as well (or 412 without tus)
   };
   return samples;

@@ -763,7 +763,8 @@ TEST_P(AccessWalkIT, NobodyReadsOrChangesAnApplicationTheyMayNot) {
                                                    {"bank", "sim"},
                                                    {"import", "999999"},
                                                    {"line", "999999"},
-                                                   {"receipt", "BMA-2570-001-999999"}};
+                                                   {"receipt", "BMA-2570-001-999999"},
+                                                   {"user", "999999"}};
   int swept = 0;
   for (const auto& route : table) {
     if (route.method != "GET" || route.pattern.find("{id}") != std::string::npos) continue;

@@ -143,6 +143,10 @@ Result<void> AccountsModule::start(platform::Shared& shared) {
   };
   handlers_ = std::make_unique<AccountsHandlers>(*accounts_, *sessions_, *shared.renderer,
                                                  std::move(pages));
+  staff_duties_ = std::make_unique<StaffDuties>(
+      shared.db, shared.clock,
+      [sessions = sessions_.get()](UserId id) { sessions->forget_user(id); });
+  staff_pages_ = std::make_unique<StaffPages>(*staff_duties_, *shared.renderer);
   PRATU_CHECK(shared.services.offer<web::SessionGate>(name(), *sessions_));
   return shared.services.offer<platform::ProfileDirectory>(name(), *this);
 }
@@ -170,7 +174,11 @@ Result<std::string> AccountsModule::seed_demo(platform::Shared&) {
   return out;
 }
 
-web::Routes AccountsModule::routes() { return handlers_->routes(); }
+web::Routes AccountsModule::routes() {
+  web::Routes r = handlers_->routes();
+  for (auto& route : staff_pages_->routes()) r.push_back(std::move(route));
+  return r;
+}
 
 std::vector<platform::PeriodicTask> AccountsModule::housekeeping() {
   // Expired sessions and stale login counters go, so the tables stay small.

@@ -12,6 +12,8 @@
 #include "domains/accounts/login_throttle.hpp"
 #include "domains/accounts/registration_throttle.hpp"
 #include "domains/accounts/session_service.hpp"
+#include "domains/accounts/staff_duties.hpp"
+#include "domains/accounts/staff_pages.hpp"
 #include "platform/agency_directory.hpp"
 #include "platform/module.hpp"
 #include "platform/profile_directory.hpp"
@@ -68,6 +70,8 @@ class AccountsModule final : public platform::Module, public platform::ProfileDi
   std::unique_ptr<AccountService> accounts_;
   std::unique_ptr<SessionService> sessions_;
   std::unique_ptr<AccountsHandlers> handlers_;
+  std::unique_ptr<StaffDuties> staff_duties_;
+  std::unique_ptr<StaffPages> staff_pages_;
 };
 
 }  // namespace pratu::accounts

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "domains/accounts/staff_duties.hpp"
+
 namespace pratu::accounts::repository {
 
 using storage::Row;
@@ -102,11 +104,10 @@ Result<UserId> insert_user(storage::Connection& c, const User& u) {
                         params));
   if (!row) return Error::internal("INSERT INTO users returned no id");
   const UserId id = row->int64(0);
+  // Granted by no one in Pratu: `pratu user create --duty`, or the demo's seed.
   for (web::Duty duty : {web::Duty::cashier, web::Duty::finance}) {
     if ((u.duties & static_cast<unsigned>(duty)) == 0) continue;
-    PRATU_CHECK(
-        c.execute("INSERT INTO staff_duties (user_id, duty, granted_at) VALUES ($1, $2, $3)",
-                  {id, std::string(web::duty_name(duty)), u.created_at}));
+    PRATU_CHECK(write_duty(c, id, u.agency_code, duty, true, 0, u.created_at));
   }
   return id;
 }

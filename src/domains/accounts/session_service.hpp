@@ -159,6 +159,10 @@ class SessionService final : public web::SessionGate {
   /// Deletes expired sessions (for a periodic job); returns how many.
   Result<std::int64_t> purge_expired();
 
+  /// Forgets what this node remembers of `user_id`'s sessions: a change of what they may do
+  /// (their duties) holds from their next request here, and within cache_seconds elsewhere.
+  void forget_user(UserId user_id) { forget_live_of_user(user_id, {}); }
+
   /// The Set-Cookie value carrying `secret` and its signature (HttpOnly, SameSite=Lax, Path=/,
   /// Secure if `secure` or over HTTPS).
   std::string session_cookie(std::string_view secret, bool secure) const;

@@ -450,6 +450,21 @@ test('an officer asks for a clearer document, the applicant sends it, and the of
         const decided = boss.locator('[data-dashboard-decided]');
         assert.ok((await decided.innerText()).includes(status('approved')), await decided.innerText());
         await supervisorTab.audit();
+        // The staff's duties: a form for each colleague, none for the supervisor's own; saving
+        // a colleague's duties unchanged says so and records no change.
+        await press(boss, boss.locator('a.site-nav__link[href="/agency/duties"]'));
+        assert.equal(supervisorTab.status(), 200, await main(boss));
+        await boss.getByRole('heading', { level: 1, name: t('th', 'accounts.staff.title'), exact: true }).waitFor();
+        assert.equal(await boss.locator('[data-own-duties]').count(), 1);
+        const finance = boss.locator('[data-member]').filter({ hasText: supervisorAccount.email.replace(/^supervisor\./, 'finance.') });
+        assert.equal(await finance.getByRole('checkbox', { name: t('th', 'accounts.staff.duty.finance'), exact: true }).isChecked(), true);
+        const recorded = await boss.locator('[data-duty-change]').count();
+        await supervisorTab.audit();
+        await press(boss, finance.getByRole('button', { name: t('th', 'accounts.staff.save'), exact: true }));
+        assert.equal(supervisorTab.status(), 200, await main(boss));
+        assert.ok((await main(boss)).includes(t('th', 'accounts.staff.done_title')));
+        assert.equal(await boss.locator('[data-duty-change]').count(), recorded);
+        await supervisorTab.audit();
         await supervisorTab.goto(`/agency/applications/${id}`);
         assert.equal(supervisorTab.status(), 200);
         assert.ok((await boss.locator('[data-notes]').innerText()).includes(note));

@@ -90,6 +90,26 @@ class ReceiptsIT : public AppTest {
   }
 
   json::object verify(const std::string& pdf) { return verify_pdf(app_->port(), pdf); }
+
+  // Writes the signed receipt `pdf` into `dir` as receipt.pdf, checks it with real tools (signed
+  // over the whole file, a sound PDF, its receipt XML valid against the schema) and gives the
+  // path of that XML, detached beside it.
+  std::filesystem::path checked_receipt(const std::string& pdf, const TempDir& dir) {
+    const auto file = dir.write("receipt.pdf", pdf);
+    auto sig = run_command("pdfsig -nocert " + shell_quoted(file));
+    EXPECT_NE(sig.output.find("Signature is Valid."), std::string::npos) << sig.output;
+    EXPECT_NE(sig.output.find("Total document signed"), std::string::npos) << sig.output;
+    EXPECT_EQ(run_command("qpdf --check " + shell_quoted(file)).exit_code, 0);
+    auto detached =
+        run_command("cd " + shell_quoted(dir.path()) + " && pdfdetach -saveall receipt.pdf");
+    EXPECT_EQ(detached.exit_code, 0) << detached.output;
+    const auto xml = dir.path() / "pratu-receipt.xml";
+    auto valid = run_command("xmllint --noout --schema " PRATU_SOURCE_DIR
+                             "/docs/schemas/receipt/receipt-rsm.xsd " +
+                             shell_quoted(xml));
+    EXPECT_EQ(valid.exit_code, 0) << valid.output;
+    return xml;
+  }
 };
 
 // The field a refused request's problem names first; empty when it names none.
@@ -144,25 +164,14 @@ TEST_P(ReceiptsIT, TheBanksConfirmationIssuesASignedReceiptThatAnyoneChecksAndTh
   EXPECT_EQ(receipt.at("status").as_string(), "valid");
   const std::string pdf = download(applicant, number);
 
-  // Real tools accept it: signed over the whole file, PDF/A-3 structure, fonts embedded.
+  // Real tools accept it: signed over the whole file, PDF/A-3 structure, fonts embedded; the
+  // receipt's data inside valid against its schema, its total in bahttext's words.
   TempDir dir;
-  const auto file = dir.write("receipt.pdf", pdf);
-  auto sig = run_command("pdfsig -nocert " + shell_quoted(file));
-  EXPECT_NE(sig.output.find("Signature is Valid."), std::string::npos) << sig.output;
-  EXPECT_NE(sig.output.find("Total document signed"), std::string::npos) << sig.output;
-  EXPECT_EQ(run_command("qpdf --check " + shell_quoted(file)).exit_code, 0);
+  const auto xml_file = checked_receipt(pdf, dir);
+  const auto file = dir.path() / "receipt.pdf";
   auto fonts = run_command("pdffonts " + shell_quoted(file));
   EXPECT_EQ(fonts.output.find(" no "), std::string::npos) << fonts.output;
-
-  // The receipt's data inside, valid against its schema, its total in bahttext's words.
-  auto detached =
-      run_command("cd " + shell_quoted(dir.path()) + " && pdfdetach -saveall receipt.pdf");
-  ASSERT_EQ(detached.exit_code, 0) << detached.output;
-  auto valid = run_command("xmllint --noout --schema " PRATU_SOURCE_DIR
-                           "/docs/schemas/receipt/receipt-rsm.xsd " +
-                           shell_quoted(dir.path() / "pratu-receipt.xml"));
-  EXPECT_EQ(valid.exit_code, 0) << valid.output;
-  std::ifstream in(dir.path() / "pratu-receipt.xml");
+  std::ifstream in(xml_file);
   const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(xml.find("<ram:ID>" + number + "</ram:ID>"), std::string::npos) << xml;
   EXPECT_NE(xml.find("<ram:TypeCode>T01</ram:TypeCode>"), std::string::npos) << xml;
@@ -286,23 +295,14 @@ TEST_P(ReceiptsIT, AWrongReceiptIsReplacedByANewNumberThatNamesTheOneItReplaces)
   EXPECT_EQ(shown.at("receipt").at("replaces").as_string(), first);
   const std::string pdf = download(applicant, second);
   TempDir dir;
-  const auto file = dir.write("receipt.pdf", pdf);
-  auto sig = run_command("pdfsig -nocert " + shell_quoted(file));
-  EXPECT_NE(sig.output.find("Signature is Valid."), std::string::npos) << sig.output;
-  EXPECT_EQ(run_command("qpdf --check " + shell_quoted(file)).exit_code, 0);
-  auto detached =
-      run_command("cd " + shell_quoted(dir.path()) + " && pdfdetach -saveall receipt.pdf");
-  ASSERT_EQ(detached.exit_code, 0) << detached.output;
-  auto valid = run_command("xmllint --noout --schema " PRATU_SOURCE_DIR
-                           "/docs/schemas/receipt/receipt-rsm.xsd " +
-                           shell_quoted(dir.path() / "pratu-receipt.xml"));
-  EXPECT_EQ(valid.exit_code, 0) << valid.output;
+  const auto xml_file = checked_receipt(pdf, dir);
+  const auto file = dir.path() / "receipt.pdf";
   // ETDA's way: the purpose and its code, and the replaced receipt referenced as a T01.
   auto xpath = [&](const std::string& path) {
-    std::string out = run_command("xmllint --xpath 'string(" + path + ")' " +
-                                      shell_quoted(dir.path() / "pratu-receipt.xml"),
-                                  Stderr::dropped)
-                          .output;
+    std::string out =
+        run_command("xmllint --xpath 'string(" + path + ")' " + shell_quoted(xml_file),
+                    Stderr::dropped)
+            .output;
     while (!out.empty() && out.back() == '\n') out.pop_back();
     return out;
   };

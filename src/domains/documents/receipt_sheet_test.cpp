@@ -199,6 +199,18 @@ TEST(ReceiptXml, SchemasRefuseWhatTheyShould) {
   EXPECT_NE(broken("+07:00</ram:IssueDateTime>", "</ram:IssueDateTime>"), "");
 }
 
+// `receipt` made the replacement, a day after the payment, of receipt 000001 whose payer's name
+// was wrong, as the finance officer said in `why`.
+void make_replacement(SignPermitReceipt& receipt, const std::string& why) {
+  receipt.content.number = "BMA-2570-001-000002";
+  receipt.content.issued_at = kPaidAt + 86400;
+  receipt.content.replaces = "BMA-2570-001-000001";
+  receipt.content.replaces_issued_at = kPaidAt;
+  receipt.content.purpose_code = "RCTC01";
+  receipt.content.purpose_key = "wrong_name";
+  receipt.content.purpose = why;
+}
+
 // A replacement names the receipt it replaces and why, as ETDA's receipt does: the purpose
 // and its code in the document, the old receipt as a referenced T01; dated when it was made.
 TEST(ReceiptXml, AReplacementSaysWhatItReplacesAndWhy) {
@@ -206,13 +218,7 @@ TEST(ReceiptXml, AReplacementSaysWhatItReplacesAndWhy) {
   const auto original = receipt_xml(receipt.facts());
   EXPECT_THAT(original, Not(HasSubstr("PurposeCode")));
   EXPECT_THAT(original, Not(HasSubstr("AdditionalReferencedDocument")));
-  receipt.content.number = "BMA-2570-001-000002";
-  receipt.content.issued_at = kPaidAt + 86400;
-  receipt.content.replaces = "BMA-2570-001-000001";
-  receipt.content.replaces_issued_at = kPaidAt;
-  receipt.content.purpose_code = "RCTC01";
-  receipt.content.purpose_key = "wrong_name";
-  receipt.content.purpose = "ชื่อสะกดผิด <ต้นฉบับ>";
+  make_replacement(receipt, "ชื่อสะกดผิด <ต้นฉบับ>");
   const auto xml = receipt_xml(receipt.facts());
   EXPECT_THAT(xml, HasSubstr("<ram:PurposeCode>RCTC01</ram:PurposeCode>"));
   EXPECT_THAT(xml, HasSubstr("<ram:Purpose>ชื่อสะกดผิด &lt;ต้นฉบับ&gt;</ram:Purpose>"));
@@ -229,13 +235,7 @@ TEST(ReceiptXml, AReplacementSaysWhatItReplacesAndWhy) {
 
 TEST(ReceiptLayout, AReplacementShowsTheReceiptItReplacesAndWhy) {
   SignPermitReceipt receipt;
-  receipt.content.number = "BMA-2570-001-000002";
-  receipt.content.issued_at = kPaidAt + 86400;
-  receipt.content.replaces = "BMA-2570-001-000001";
-  receipt.content.replaces_issued_at = kPaidAt;
-  receipt.content.purpose_code = "RCTC01";
-  receipt.content.purpose_key = "wrong_name";
-  receipt.content.purpose = "ชื่อสะกดผิด";
+  make_replacement(receipt, "ชื่อสะกดผิด");
   const auto text =
       without_whitespace(layout_text(receipt_layout(receipt.facts(), translations())));
   EXPECT_THAT(text, HasSubstr("ออกแทนใบเสร็จรับเงินเลขที่"));

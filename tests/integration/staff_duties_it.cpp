@@ -70,6 +70,10 @@ TEST_P(StaffDutiesIT, ASupervisorGrantsAndWithdrawsADutyThatHoldsAtOnce) {
   EXPECT_EQ(granted.header("Location"), "/agency/duties?done=1#member-" + std::to_string(id));
   EXPECT_EQ(member(token, officer_email).second, json::array{"cashier"});
   EXPECT_EQ(officer->get("/agency/counter").status, 200);
+  // And is told so, by whom, among their notices.
+  auto told = officer->get("/notifications");
+  EXPECT_NE(told.body.find("เปลี่ยนหน้าที่ของท่านแล้ว หน้าที่ของท่านขณะนี้: รับชำระเงิน"), std::string::npos)
+      << told.body.substr(0, 3000);
 
   // Withdrawn over the API, finance granted: the counter is gone, the statements open.
   auto changed =

@@ -1,5 +1,8 @@
 #include "domains/accounts/staff_duties.hpp"
 
+#include <boost/json/object.hpp>
+
+#include "platform/notices.hpp"
 #include "web/access.hpp"
 
 namespace pratu::accounts {
@@ -122,7 +125,7 @@ Result<StaffMember> StaffDuties::set(const web::Principal& who, UserId user_id, 
   const std::int64_t now = clock_.now_seconds();
   StaffMember out;
   bool any = false;
-  PRATU_CHECK(db_.write([&](storage::Connection& c) -> Result<void> {
+  auto written = db_.write([&](storage::Connection& c) -> Result<void> {
     any = false;
     PRATU_TRY(row, c.query_one(std::string("SELECT ") + kMemberColumns +
                                    " FROM users u WHERE u.id = $1 AND u.agency_code = $2 AND "
@@ -136,8 +139,20 @@ Result<StaffMember> StaffDuties::set(const web::Principal& who, UserId user_id, 
       PRATU_TRY(changed, write_duty(c, user_id, who.agency_code, duty, wanted, who.user_id, now));
       any = any || changed;
     }
-    return fill_duties(c, out);
-  }));
+    PRATU_CHECK(fill_duties(c, out));
+    if (!any) return ok();
+    // The person is told in the portal, by whom (their colleague's name, nothing more).
+    std::string held;
+    for (web::Duty duty : kDuties) {
+      if ((out.duties & static_cast<unsigned>(duty)) == 0) continue;
+      held += (held.empty() ? "" : ",") + std::string(web::duty_name(duty));
+    }
+    return platform::notify(
+        c, "accounts.duties_changed",
+        boost::json::object{{"user_id", user_id}, {"duties", held}, {"by", who.display_name}}, now,
+        platform::kPortalOnly);
+  });
+  if (!written) return written.error();
   // Their sessions on this node are read afresh: the change holds from their next request.
   if (any && changed_) changed_(user_id);
   return out;

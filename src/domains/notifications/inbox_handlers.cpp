@@ -106,6 +106,18 @@ NoticeText describe(const Notice& notice, Locale locale, const web::Translations
                          {"number", p.text("number")},
                          {"status", t.text(locale, "documents.state." + state)}});
     out.link = agency ? "" : "/documents";
+  } else if (notice.topic == "accounts.duties_changed") {
+    // "cashier,finance": the duties now held, each named in the reader's language.
+    std::string duties;
+    const std::string held = "," + p.text("duties") + ",";
+    for (const char* duty : {"cashier", "finance"}) {
+      if (held.find("," + std::string(duty) + ",") == std::string::npos) continue;
+      if (!duties.empty()) duties += ", ";
+      duties += t.text(locale, "accounts.staff.duty." + std::string(duty));
+    }
+    if (duties.empty()) duties = t.text(locale, "accounts.staff.none");
+    out.text = t.format(locale, "notifications.inbox.duties_changed",
+                        {{"by", p.text("by")}, {"duties", duties}});
   } else if (notice.topic == "payments.paid") {
     out.text = t.format(locale, "notifications.inbox.bill_paid",
                         {{"service", service}, {"reference", reference}});

@@ -2,6 +2,9 @@
 
 #include <boost/json/object.hpp>
 
+#include <map>
+
+#include "domains/accounts/accounts_repository.hpp"
 #include "platform/notices.hpp"
 #include "web/access.hpp"
 
@@ -13,11 +16,13 @@ using storage::Row;
 
 constexpr web::Duty kDuties[] = {web::Duty::cashier, web::Duty::finance};
 
-// "given family", else the email (as User::display_name).
+// How Pratu names a person: "given family", else their email (User::display_name).
 std::string name_of(const std::string& given, const std::string& family, const std::string& email) {
-  if (given.empty() && family.empty()) return email;
-  if (family.empty()) return given;
-  return given.empty() ? family : given + " " + family;
+  User user;
+  user.given_name = given;
+  user.family_name = family;
+  if (!email.empty()) user.email = email;
+  return user.display_name();
 }
 
 bool is_supervisor(const web::Principal& who) {
@@ -36,15 +41,6 @@ StaffMember member_of(const Row& r) {
 
 constexpr const char* kMemberColumns =
     "u.id, u.role, u.given_name, u.family_name, COALESCE(u.email, ''), u.disabled";
-
-Result<void> fill_duties(storage::Connection& c, StaffMember& m) {
-  PRATU_TRY(rows, c.query("SELECT duty FROM staff_duties WHERE user_id = $1", {m.id}));
-  m.duties = 0;
-  for (const auto& row : rows) {
-    if (auto duty = web::parse_duty(row.text(0))) m.duties |= static_cast<unsigned>(*duty);
-  }
-  return ok();
-}
 
 }  // namespace
 
@@ -75,16 +71,16 @@ Result<std::vector<StaffMember>> StaffDuties::staff(const web::Principal& who) {
                                 "('officer', 'supervisor') ORDER BY u.given_name, "
                                 "u.family_name, u.id",
                             {who.agency_code}));
+    std::map<UserId, StaffMember*> by_id;
     for (const auto& row : rows) out.push_back(member_of(row));
+    for (auto& m : out) by_id[m.id] = &m;
     PRATU_TRY(held, c.query("SELECT d.user_id, d.duty FROM staff_duties d JOIN users u ON "
                             "u.id = d.user_id WHERE u.agency_code = $1",
                             {who.agency_code}));
     for (const auto& row : held) {
       auto duty = web::parse_duty(row.text(1));
-      if (!duty) continue;
-      for (auto& m : out) {
-        if (m.id == row.int64(0)) m.duties |= static_cast<unsigned>(*duty);
-      }
+      auto it = by_id.find(row.int64(0));
+      if (duty && it != by_id.end()) it->second->duties |= static_cast<unsigned>(*duty);
     }
     return ok();
   }));
@@ -139,7 +135,8 @@ Result<StaffMember> StaffDuties::set(const web::Principal& who, UserId user_id, 
       PRATU_TRY(changed, write_duty(c, user_id, who.agency_code, duty, wanted, who.user_id, now));
       any = any || changed;
     }
-    PRATU_CHECK(fill_duties(c, out));
+    PRATU_TRY(held_now, repository::duties_of(c, user_id));
+    out.duties = held_now;
     if (!any) return ok();
     // The person is told in the portal, by whom (their colleague's name, nothing more).
     std::string held;

@@ -131,6 +131,15 @@ class Database {
   /// `write` with the commit's durability chosen.
   virtual Result<void> write(const std::function<Result<void>(Connection&)>& work,
                              Durability durability) = 0;
+  /// Runs `work` in a write transaction in which foreign keys are not enforced as rows and
+  /// tables come and go, and are all checked before the commit; for a migration that rebuilds
+  /// a table others refer to. SQLite runs it alone on the writer with foreign_keys off, and
+  /// creates again each index or trigger that is gone afterwards while its table is there (a
+  /// rebuilt table's), so `work` must not drop one on purpose. PostgreSQL changes constraints
+  /// in place: there it is `write`.
+  virtual Result<void> rebuild(const std::function<Result<void>(Connection&)>& work) {
+    return write(work);
+  }
   /// Runs `work` in a read-only transaction (a consistent snapshot).
   virtual Result<void> read(const std::function<Result<void>(Connection&)>& work) = 0;
   /// Cheap liveness probe for /readyz.
@@ -191,6 +200,13 @@ struct MigrationSource {
 /// build does not have. A database migrated before modules existed (one numbering in
 /// schema_migrations) is carried forward first, without running anything again. Returns how
 /// many ran.
+///
+/// A file whose first line is exactly `-- pratu:rebuild` runs through Database::rebuild: on
+/// SQLite, a table others refer to is rebuilt the documented way (lang_altertable.html,
+/// "Making Other Kinds Of Table Schema Changes"): CREATE TABLE new_x, copy the rows, DROP
+/// TABLE x, ALTER TABLE new_x RENAME TO x; its indexes and triggers come back by themselves,
+/// and a dangling reference fails the migration. Such a file must not drop an index or a
+/// trigger whose table stays (a migration of its own does that).
 Result<int> migrate(Database& db, const std::vector<MigrationSource>& sources);
 /// `migrate` with one source, the module "platform".
 Result<int> migrate(Database& db, const std::string& migrations_dir);

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 namespace pratu::storage {
 namespace {
@@ -22,6 +23,15 @@ struct Migration {
 };
 
 Error migration_error(std::string detail) { return Error::internal("migrate: " + detail); }
+
+// The first line of a migration that runs through Database::rebuild.
+constexpr std::string_view kRebuildMarker = "-- pratu:rebuild";
+
+bool is_rebuild(std::string_view sql) {
+  if (!sql.starts_with(kRebuildMarker)) return false;
+  auto rest = sql.substr(kRebuildMarker.size());
+  return rest.empty() || rest.starts_with('\n') || rest.starts_with("\r\n");
+}
 
 bool is_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -187,10 +197,14 @@ Result<int> migrate(Database& db, const std::vector<MigrationSource>& sources) {
 
   int applied_here = 0;
   // One transaction per migration; each re-reads what is applied under the lock, so a
-  // concurrent `migrate` in another process finds its work already done.
+  // concurrent `migrate` in another process finds its work already done. A write step that
+  // finds a rebuild next leaves it to a rebuild step, which reads everything again.
+  bool rebuilding = false;
   while (true) {
     bool finished = false;
-    auto step = db.write([&](Connection& c) -> Result<void> {
+    bool rebuild_next = false;
+    std::string ran;  // the migration the step ran, named if its commit fails
+    auto body = [&](Connection& c) -> Result<void> {
       PRATU_CHECK(lock_and_create_table(c));
       PRATU_CHECK(carry_forward_legacy_history(c));
       PRATU_TRY(rows, c.query("SELECT module, version, name FROM module_migrations"
@@ -210,11 +224,15 @@ Result<int> migrate(Database& db, const std::vector<MigrationSource>& sources) {
         if (done == plan.files.size()) continue;
         const Migration& next = plan.files[done];
         PRATU_TRY(sql, read_file(next.path));
+        if (is_rebuild(sql) && !rebuilding) {
+          rebuild_next = true;
+          return ok();
+        }
+        ran = plan.source->module + " " + next.path.filename().string();
         auto run = c.execute_script(sql);
         if (!run) {
           Error error = run.error();
-          error.detail = "migrate: " + plan.source->module + " " + next.path.filename().string() +
-                         " failed: " + error.detail;
+          error.detail = "migrate: " + ran + " failed: " + error.detail;
           return error;
         }
         PRATU_CHECK(
@@ -224,10 +242,18 @@ Result<int> migrate(Database& db, const std::vector<MigrationSource>& sources) {
       }
       finished = true;
       return ok();
-    });
-    if (!step) return step.error();
+    };
+    auto step = rebuilding ? db.rebuild(body) : db.write(body);
+    if (!step) {
+      Error error = step.error();
+      if (!ran.empty() && !error.detail.starts_with("migrate: ")) {
+        error.detail = "migrate: " + ran + " failed: " + error.detail;
+      }
+      return error;
+    }
     if (finished) return applied_here;
-    ++applied_here;
+    rebuilding = rebuild_next;
+    if (!rebuild_next) ++applied_here;
   }
 }
 

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -25,10 +26,12 @@ class MigrationFiles {
     std::filesystem::remove_all(root_, ec);
   }
   // Writes the same SQL for both dialects.
-  void add(const std::string& file, const std::string& sql) {
-    for (const char* dialect : {"sqlite", "postgres"}) {
-      std::ofstream(root_ / dialect / file) << sql;
-    }
+  void add(const std::string& file, const std::string& sql) { add(file, sql, sql); }
+  // Writes each dialect's own SQL.
+  void add(const std::string& file, const std::string& sqlite_sql,
+           const std::string& postgres_sql) {
+    std::ofstream(root_ / "sqlite" / file) << sqlite_sql;
+    std::ofstream(root_ / "postgres" / file) << postgres_sql;
   }
   void remove(const std::string& file) {
     for (const char* dialect : {"sqlite", "postgres"})
@@ -267,7 +270,216 @@ TEST_P(Migrator, RefusesAnOldHistoryItCannotPlace) {
   EXPECT_FALSE(table_exists("core_table"));
 }
 
+// Two modules as the accounts module and those after it will be: "people" owns a table that
+// "letters" refers to (ON DELETE CASCADE and SET NULL) and indexes, and a later migration of
+// "people" rebuilds it with a wider CHECK.
+class MigratorRebuild : public Migrator {
+ protected:
+  void SetUp() override {
+    Migrator::SetUp();
+    if (HasFatalFailure() || IsSkipped()) return;
+    people_.add("0001_people.sql",
+                "CREATE TABLE people (id INTEGER PRIMARY KEY,"
+                " role TEXT NOT NULL CHECK (role IN ('clerk', 'officer')),"
+                " email TEXT NOT NULL);"
+                "INSERT INTO people (id, role, email) VALUES (1, 'clerk', 'a@example.org');"
+                "INSERT INTO people (id, role, email) VALUES (2, 'officer', 'b@example.org');");
+    const std::string letters =
+        "CREATE TABLE letters (id INTEGER PRIMARY KEY,"
+        " person INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE);"
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY,"
+        " author INTEGER REFERENCES people (id) ON DELETE SET NULL);"
+        "CREATE INDEX people_by_email ON people (email);"
+        "CREATE TABLE renamed_roles (id INTEGER PRIMARY KEY, role TEXT NOT NULL);"
+        "INSERT INTO letters (id, person) VALUES (10, 1);"
+        "INSERT INTO letters (id, person) VALUES (11, 2);"
+        "INSERT INTO notes (id, author) VALUES (20, 1);"
+        "INSERT INTO notes (id, author) VALUES (21, 2);";
+    // A trigger too on SQLite, where DROP TABLE takes it with the table.
+    letters_.add("0001_letters.sql",
+                 letters +
+                     "CREATE TRIGGER people_role_renamed AFTER UPDATE OF role ON people"
+                     " BEGIN INSERT INTO renamed_roles (id, role) VALUES (NEW.id, NEW.role); END;",
+                 letters);
+    auto r = migrate_both();
+    ASSERT_TRUE(r) << r.error().detail;
+    ASSERT_EQ(*r, 2);
+  }
+
+  Result<int> migrate_both() {
+    return migrate(database(), {{"people", people_.dir()}, {"letters", letters_.dir()}});
+  }
+
+  // The parent rebuilt the SQLite way (lang_altertable.html), copying the rows `where` picks.
+  static std::string sqlite_rebuild(const std::string& where) {
+    return "-- pratu:rebuild\n"
+           "CREATE TABLE new_people (id INTEGER PRIMARY KEY,"
+           " role TEXT NOT NULL CHECK (role IN ('clerk', 'officer', 'supervisor')),"
+           " email TEXT NOT NULL);\n"
+           "INSERT INTO new_people (id, role, email) SELECT id, role, email FROM people" +
+           where +
+           ";\n"
+           "DROP TABLE people;\n"
+           "ALTER TABLE new_people RENAME TO people;\n";
+  }
+
+  Result<void> run(const std::string& sql) {
+    return database().write([&](Connection& c) -> Result<void> {
+      PRATU_CHECK(c.execute_script(sql));
+      return ok();
+    });
+  }
+
+  std::vector<std::string> rows(const std::string& sql) {
+    auto found =
+        database().read_value<std::vector<Row>>([&](Connection& c) { return c.query(sql, {}); });
+    EXPECT_TRUE(found) << found.error().detail;
+    std::vector<std::string> out;
+    if (!found) return out;
+    for (const auto& row : *found) {
+      std::string line;
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        line += (i == 0 ? "" : "/") + (row.is_null(i) ? std::string("null") : row.text(i));
+      }
+      out.push_back(line);
+    }
+    return out;
+  }
+
+  // On SQLite, the index and trigger "letters" made on people, as sqlite_master has them.
+  std::vector<std::string> people_schema() {
+    return rows(
+        "SELECT type, name FROM sqlite_master WHERE tbl_name = 'people'"
+        " AND type IN ('index', 'trigger') ORDER BY name");
+  }
+
+  // The writer enforces foreign keys: a letter to nobody is refused.
+  void expect_foreign_keys_enforced() {
+    EXPECT_FALSE(run("INSERT INTO letters (id, person) VALUES (99, 999)"));
+    if (database().dialect() == Dialect::sqlite) {
+      auto on = database().write_value<std::int64_t>([](Connection& c) -> Result<std::int64_t> {
+        PRATU_TRY(row, c.query_one("PRAGMA foreign_keys", {}));
+        return row->int64(0);
+      });
+      ASSERT_TRUE(on) << on.error().detail;
+      EXPECT_EQ(*on, 1);
+    }
+  }
+
+  MigrationFiles people_;
+  MigrationFiles letters_;
+};
+
+TEST_P(MigratorRebuild, ChangesACheckOnATableOthersReferToAndKeepsTheirRows) {
+  people_.add("0002_supervisors.sql", sqlite_rebuild(""),
+              "-- pratu:rebuild\n"
+              "ALTER TABLE people DROP CONSTRAINT people_role_check;\n"
+              "ALTER TABLE people ADD CONSTRAINT people_role_check"
+              " CHECK (role IN ('clerk', 'officer', 'supervisor'));\n");
+  auto r = migrate_both();
+  ASSERT_TRUE(r) << r.error().detail;
+  EXPECT_EQ(*r, 1);
+  EXPECT_EQ(applied_count(), 3);
+
+  // With foreign keys enforced, DROP TABLE people would have deleted letters and emptied
+  // notes' authors.
+  EXPECT_EQ(rows("SELECT id, person FROM letters ORDER BY id"),
+            (std::vector<std::string>{"10/1", "11/2"}));
+  EXPECT_EQ(rows("SELECT id, author FROM notes ORDER BY id"),
+            (std::vector<std::string>{"20/1", "21/2"}));
+  EXPECT_EQ(rows("SELECT id, role, email FROM people ORDER BY id"),
+            (std::vector<std::string>{"1/clerk/a@example.org", "2/officer/b@example.org"}));
+
+  EXPECT_TRUE(run("INSERT INTO people (id, role, email) VALUES (3, 'supervisor', 'c@x.org')"));
+  EXPECT_FALSE(run("INSERT INTO people (id, role, email) VALUES (4, 'janitor', 'd@x.org')"));
+  expect_foreign_keys_enforced();
+
+  if (database().dialect() == Dialect::sqlite) {
+    EXPECT_EQ(people_schema(),
+              (std::vector<std::string>{"index/people_by_email", "trigger/people_role_renamed"}));
+    ASSERT_TRUE(run("UPDATE people SET role = 'supervisor' WHERE id = 2"));
+    EXPECT_EQ(rows("SELECT id, role FROM renamed_roles"),
+              (std::vector<std::string>{"2/supervisor"}));
+  }
+  // The children still refer to the rebuilt table: its actions go on as before.
+  ASSERT_TRUE(run("DELETE FROM people WHERE id = 1"));
+  EXPECT_EQ(rows("SELECT id FROM letters ORDER BY id"), (std::vector<std::string>{"11"}));
+  EXPECT_EQ(rows("SELECT id, author FROM notes ORDER BY id"),
+            (std::vector<std::string>{"20/null", "21/2"}));
+}
+
+TEST_P(MigratorRebuild, ThatBreaksAReferenceFailsAndChangesNothing) {
+  // On SQLite the copy leaves out person 2, to whom a letter and a note refer. On PostgreSQL,
+  // which checks each statement, the new CHECK refuses person 2 instead.
+  people_.add("0002_clerks_only.sql", sqlite_rebuild(" WHERE id = 1"),
+              "-- pratu:rebuild\n"
+              "ALTER TABLE people DROP CONSTRAINT people_role_check;\n"
+              "ALTER TABLE people ADD CONSTRAINT people_role_check CHECK (role = 'clerk');\n");
+  auto r = migrate_both();
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().detail.find("0002_clerks_only.sql"), std::string::npos) << r.error().detail;
+  if (database().dialect() == Dialect::sqlite) {
+    EXPECT_NE(r.error().detail.find("refers to people"), std::string::npos) << r.error().detail;
+  }
+  EXPECT_EQ(applied_count(), 2);
+  EXPECT_EQ(rows("SELECT id, role FROM people ORDER BY id"),
+            (std::vector<std::string>{"1/clerk", "2/officer"}));
+  EXPECT_EQ(rows("SELECT id, person FROM letters ORDER BY id"),
+            (std::vector<std::string>{"10/1", "11/2"}));
+  EXPECT_EQ(rows("SELECT id, author FROM notes ORDER BY id"),
+            (std::vector<std::string>{"20/1", "21/2"}));
+  // The old CHECK holds.
+  EXPECT_FALSE(run("INSERT INTO people (id, role, email) VALUES (3, 'supervisor', 'c@x.org')"));
+  expect_foreign_keys_enforced();
+  if (database().dialect() == Dialect::sqlite) {
+    EXPECT_EQ(people_schema(),
+              (std::vector<std::string>{"index/people_by_email", "trigger/people_role_renamed"}));
+  }
+}
+
+// A rebuild runs in a transaction of its own: writes queued before and after it are not
+// batched with it (on SQLite they would run without foreign keys), and they succeed.
+TEST_P(MigratorRebuild, WritesQueuedAroundARebuildRunApartFromIt) {
+  Result<void> before = ok();
+  Result<void> rebuilt = ok();
+  Result<void> after = ok();
+  std::int64_t enforced_in_rebuild = -1;
+  std::thread first;
+  std::thread rebuild;
+  std::thread second;
+  // Holds the writer while the others queue up behind it, in order.
+  auto held = database().write([&](Connection&) -> Result<void> {
+    first = std::thread([&] { before = run("INSERT INTO letters (id, person) VALUES (12, 1)"); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    rebuild = std::thread([&] {
+      rebuilt = database().rebuild([&](Connection& c) -> Result<void> {
+        if (c.dialect() == Dialect::sqlite) {
+          PRATU_TRY(row, c.query_one("PRAGMA foreign_keys", {}));
+          enforced_in_rebuild = row->int64(0);
+        }
+        return ok();
+      });
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    second = std::thread([&] { after = run("INSERT INTO letters (id, person) VALUES (13, 999)"); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    return ok();
+  });
+  for (std::thread* t : {&first, &rebuild, &second}) {
+    if (t->joinable()) t->join();
+  }
+  ASSERT_TRUE(held) << held.error().detail;
+  EXPECT_TRUE(before) << before.error().detail;
+  EXPECT_TRUE(rebuilt) << rebuilt.error().detail;
+  EXPECT_FALSE(after) << "a letter to nobody was written";
+  if (database().dialect() == Dialect::sqlite) EXPECT_EQ(enforced_in_rebuild, 0);
+  EXPECT_EQ(rows("SELECT id, person FROM letters ORDER BY id"),
+            (std::vector<std::string>{"10/1", "11/2", "12/1"}));
+  expect_foreign_keys_enforced();
+}
+
 PRATU_INSTANTIATE_ENGINE_TESTS(Migrator);
+PRATU_INSTANTIATE_ENGINE_TESTS(MigratorRebuild);
 
 }  // namespace
 }  // namespace pratu::storage

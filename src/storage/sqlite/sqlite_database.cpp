@@ -19,6 +19,11 @@ namespace {
 
 using Work = std::function<Result<void>(Connection&)>;
 
+// What a queued unit asks for: a write batched with others, or a rebuild run alone.
+enum class UnitKind { write, rebuild };
+
+enum class ForeignKeys { off, on };
+
 // Runs `work` between `begin_sql` and COMMIT; rolls back on failure, or if `work` throws.
 Result<void> run_transaction(SqliteConnection& connection, std::string_view begin_sql,
                              const Work& work) {
@@ -61,30 +66,13 @@ class SqliteDatabase final : public Database {
   // writers it answered and the first one queued (who leads the next batch), not every
   // waiting thread only for most to sleep again.
   Result<void> write(const Work& work, Durability durability) override {
-    if (writer_owner_.load(std::memory_order_relaxed) == std::this_thread::get_id()) {
-      return Error::internal("write transaction started inside another on the same thread");
-    }
-    Unit unit{&work, durability, false, std::nullopt, {}};
-    std::unique_lock lock(writer_mutex_);
-    queue_.push_back(&unit);
-    const auto deadline = std::chrono::steady_clock::now() + wait_;
-    while (!unit.result) {
-      if (!batch_running_) {
-        lead(lock);
-        continue;
-      }
-      if (unit.taken) {
-        unit.wake.wait(lock);  // in the batch running now: its result comes with the commit
-        continue;
-      }
-      if (unit.wake.wait_until(lock, deadline) == std::cv_status::timeout && !unit.taken &&
-          !unit.result && batch_running_) {
-        std::erase(queue_, &unit);
-        return Error::unavailable("sqlite writer busy for longer than " +
-                                  std::to_string(wait_.count()) + " ms");
-      }
-    }
-    return std::move(*unit.result);
+    return submit(work, durability, UnitKind::write);
+  }
+
+  // Never batched: foreign_keys can change only outside a transaction, and other writers'
+  // work must not run without them.
+  Result<void> rebuild(const Work& work) override {
+    return submit(work, Durability::full, UnitKind::rebuild);
   }
 
   Result<void> read(const Work& work) override {
@@ -124,16 +112,49 @@ class SqliteDatabase final : public Database {
   struct Unit {
     const Work* work;
     Durability durability;
+    UnitKind kind;
     bool taken = false;                  // in the batch running now
     std::optional<Result<void>> result;  // set once that batch has committed or failed
     std::condition_variable wake;        // its writer's sleep, under writer_mutex_
   };
 
+  // Queues `work` and waits for its result, leading batches while none is running.
+  Result<void> submit(const Work& work, Durability durability, UnitKind kind) {
+    if (writer_owner_.load(std::memory_order_relaxed) == std::this_thread::get_id()) {
+      return Error::internal("write transaction started inside another on the same thread");
+    }
+    Unit unit{&work, durability, kind, false, std::nullopt, {}};
+    std::unique_lock lock(writer_mutex_);
+    queue_.push_back(&unit);
+    const auto deadline = std::chrono::steady_clock::now() + wait_;
+    while (!unit.result) {
+      if (!batch_running_) {
+        lead(lock);
+        continue;
+      }
+      if (unit.taken) {
+        unit.wake.wait(lock);  // in the batch running now: its result comes with the commit
+        continue;
+      }
+      if (unit.wake.wait_until(lock, deadline) == std::cv_status::timeout && !unit.taken &&
+          !unit.result && batch_running_) {
+        std::erase(queue_, &unit);
+        return Error::unavailable("sqlite writer busy for longer than " +
+                                  std::to_string(wait_.count()) + " ms");
+      }
+    }
+    return std::move(*unit.result);
+  }
+
   // Takes the queue (up to kMaxBatch units) and runs it as one transaction; `lock` is held
-  // on entry and on return, released while the batch runs.
+  // on entry and on return, released while the batch runs. A rebuild is a batch of its own,
+  // and a batch of writes stops before one.
   void lead(std::unique_lock<std::mutex>& lock) {
     std::vector<Unit*> batch;
-    const std::size_t n = std::min(queue_.size(), kMaxBatch);
+    const std::size_t limit = std::min(queue_.size(), kMaxBatch);
+    std::size_t n = 0;
+    while (n < limit && queue_[n]->kind == UnitKind::write) ++n;
+    if (n == 0 && limit > 0) n = 1;  // a rebuild first in the queue
     batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     for (Unit* unit : batch) unit->taken = true;
@@ -163,6 +184,9 @@ class SqliteDatabase final : public Database {
   }
 
   std::vector<Result<void>> run_batch(const std::vector<Unit*>& batch) {
+    if (batch.size() == 1 && batch[0]->kind == UnitKind::rebuild) {
+      return {run_rebuild(*batch[0]->work)};
+    }
     const bool full = std::any_of(batch.begin(), batch.end(),
                                   [](const Unit* u) { return u->durability == Durability::full; });
     std::vector<Result<void>> results(batch.size(), ok());
@@ -171,6 +195,13 @@ class SqliteDatabase final : public Database {
         if (r) r = error;
       }
     };
+    // A rebuild that could not turn foreign keys back on left them off: no write runs so.
+    if (!foreign_keys_on_) {
+      if (auto on = set_foreign_keys(ForeignKeys::on); !on) {
+        fail_all(on.error());
+        return results;
+      }
+    }
     // In WAL mode NORMAL leaves the WAL unsynced at commit (the next FULL commit or checkpoint
     // syncs it); the setting is the connection's, so it goes back to FULL straight after.
     if (!full) {
@@ -218,6 +249,77 @@ class SqliteDatabase final : public Database {
     return results;
   }
 
+  // Database::rebuild: SQLite's twelve steps for "Making Other Kinds Of Table Schema Changes"
+  // (lang_altertable.html) around `work`, which does the middle ones (new table, copy, drop,
+  // rename). Foreign keys are on again afterwards, whatever happened.
+  Result<void> run_rebuild(const Work& work) {
+    auto result = set_foreign_keys(ForeignKeys::off);
+    if (result) {
+      result = run_transaction(*writer_, "BEGIN IMMEDIATE",
+                               [&work](Connection& c) { return rebuild_in_transaction(work, c); });
+    }
+    auto restored = set_foreign_keys(ForeignKeys::on);
+    if (!restored && result) return restored.error();
+    return result;
+  }
+
+  // The steps inside the transaction; foreign keys are off.
+  static Result<void> rebuild_in_transaction(const Work& work, Connection& c) {
+    // DROP TABLE takes a table's indexes and triggers with it, including those another
+    // module's migration made: what is gone afterwards while its table is there is made again.
+    PRATU_TRY(before, c.query("SELECT type, name, tbl_name, sql FROM sqlite_master"
+                              " WHERE type IN ('index', 'trigger') AND sql IS NOT NULL",
+                              {}));
+    PRATU_CHECK(run_unit(work, c));
+    for (const Row& object : before) {
+      PRATU_TRY(now, c.query_one("SELECT"
+                                 " EXISTS (SELECT 1 FROM sqlite_master"
+                                 " WHERE type = $1 AND name = $2 COLLATE NOCASE),"
+                                 " EXISTS (SELECT 1 FROM sqlite_master"
+                                 " WHERE type = 'table' AND name = $3 COLLATE NOCASE)",
+                                 {object.text(0), object.text(1), object.text(2)}));
+      if (now->int64(0) != 0 || now->int64(1) == 0) continue;
+      if (auto made = c.execute_script(object.text(3)); !made) {
+        Error error = made.error();
+        error.detail = "rebuild: cannot make " + object.text(0) + " " + object.text(1) +
+                       " again on " + object.text(2) + ": " + error.detail;
+        return error;
+      }
+    }
+    PRATU_TRY(violations, c.query("PRAGMA foreign_key_check", {}));
+    if (!violations.empty()) {
+      const Row& first = violations.front();
+      return Error::internal(
+          "rebuild leaves " + std::to_string(violations.size()) +
+          " row(s) referring to rows that are not there; the first: " + first.text(0) +
+          (first.is_null(1) ? std::string() : " rowid " + first.text(1)) + " refers to " +
+          first.text(2));
+    }
+    return ok();
+  }
+
+  // Turns the writer's foreign key enforcement on or off; SQLite ignores the pragma inside a
+  // transaction, so the setting is read back.
+  Result<void> set_foreign_keys(ForeignKeys wanted) {
+    const bool on = wanted == ForeignKeys::on;
+    foreign_keys_on_ = false;  // unknown until read back: the next batch tries again
+    writer_->rollback();       // outside any transaction: only forgets an earlier failure
+    auto set = writer_->execute_script(on ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF");
+    if (set) {
+      auto now = writer_->query_one("PRAGMA foreign_keys", {});
+      if (!now) {
+        set = now.error();
+      } else {
+        foreign_keys_on_ = *now && (*now)->int64(0) == 1;
+        if (foreign_keys_on_ != on) {
+          set = Error::internal(std::string("sqlite writer: foreign keys did not turn ") +
+                                (on ? "on" : "off"));
+        }
+      }
+    }
+    return set;
+  }
+
   static constexpr std::size_t kMaxBatch = 128;
 
   // Flags under a mutex rather than a timed_mutex: waits time out the same way as the
@@ -227,6 +329,7 @@ class SqliteDatabase final : public Database {
   bool batch_running_ = false;
   std::atomic<std::thread::id> writer_owner_;
   std::unique_ptr<SqliteConnection> writer_;
+  bool foreign_keys_on_ = true;  // the writer's; false only if a rebuild could not restore it
 
   std::mutex readers_mutex_;
   std::condition_variable readers_free_;

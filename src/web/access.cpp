@@ -6,6 +6,7 @@ std::string_view role_name(Role role) {
   switch (role) {
     case Role::officer: return "officer";
     case Role::supervisor: return "supervisor";
+    case Role::clerk: return "clerk";
     case Role::admin: return "admin";
     case Role::applicant: break;
   }
@@ -16,11 +17,14 @@ std::optional<Role> parse_role(std::string_view name) {
   if (name == "applicant") return Role::applicant;
   if (name == "officer") return Role::officer;
   if (name == "supervisor") return Role::supervisor;
+  if (name == "clerk") return Role::clerk;
   if (name == "admin") return Role::admin;
   return std::nullopt;
 }
 
 bool is_agency_role(Role role) { return role == Role::officer || role == Role::supervisor; }
+
+bool works_for_agency(Role role) { return is_agency_role(role) || role == Role::clerk; }
 
 std::string_view duty_name(Duty duty) { return duty == Duty::cashier ? "cashier" : "finance"; }
 
@@ -58,10 +62,10 @@ Verdict decide(Access access, const std::optional<Principal>& user, std::string_
     case Access::agency_officer: allowed = is_agency_role(p.role) && same_agency(); break;
     case Access::agency_supervisor: allowed = p.role == Role::supervisor && same_agency(); break;
     case Access::agency_cashier:
-      allowed = is_agency_role(p.role) && p.has(Duty::cashier) && same_agency();
+      allowed = works_for_agency(p.role) && p.has(Duty::cashier) && same_agency();
       break;
     case Access::agency_finance:
-      allowed = is_agency_role(p.role) && p.has(Duty::finance) && same_agency();
+      allowed = works_for_agency(p.role) && p.has(Duty::finance) && same_agency();
       break;
     case Access::admin: allowed = p.role == Role::admin; break;
     case Access::anyone: allowed = true; break;

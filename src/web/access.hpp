@@ -9,12 +9,16 @@
 
 namespace pratu::web {
 
-/// "applicant" | "officer" | "supervisor" | "admin".
+/// "applicant" | "officer" | "supervisor" | "clerk" | "admin".
 std::string_view role_name(Role role);
 /// The role named `name`, or nullopt.
 std::optional<Role> parse_role(std::string_view name);
-/// Whether people of `role` work for one agency (and so must have an agency code).
+/// Whether people of `role` work on an agency's applications: officers and supervisors. A
+/// clerk works for an agency too, but only at its counter and on its books (docs/adr/0032).
 bool is_agency_role(Role role);
+/// Whether people of `role` work for one agency (and so must have an agency code, and may
+/// hold duties): officers, supervisors and clerks.
+bool works_for_agency(Role role);
 
 /// "cashier" | "finance".
 std::string_view duty_name(Duty duty);
@@ -28,8 +32,8 @@ enum class Access {
   applicant,          // a logged-in applicant (citizen or business)
   agency_officer,     // an officer or supervisor of the agency that owns the resource
   agency_supervisor,  // a supervisor of the agency that owns the resource
-  agency_cashier,     // an officer or supervisor of that agency who keeps its counter's till
-  agency_finance,     // an officer or supervisor of that agency who keeps its books
+  agency_cashier,     // that agency's staff (clerks too) who keep its counter's till
+  agency_finance,     // that agency's staff (clerks too) who keep its books
   admin,              // a platform administrator
 };
 

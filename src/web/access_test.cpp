@@ -96,6 +96,36 @@ TEST(Access, TheMoneyRulesAdmitOnlyTheOwningAgencysStaffWithTheDuty) {
             Verdict::forbid);
 }
 
+// A clerk works for the agency at its counter or on its books (docs/adr/0032): their duties
+// admit them there as they admit an officer, and nothing admits them to its applications.
+TEST(Access, AClerkHasTheirDutiesAndNothingOfTheApplications) {
+  auto clerk = [](std::string agency, unsigned duties) {
+    Principal p;
+    p.user_id = 9;
+    p.role = Role::clerk;
+    p.agency_code = std::move(agency);
+    p.duties = duties;
+    return std::optional<Principal>(p);
+  };
+  const unsigned cashier = static_cast<unsigned>(Duty::cashier);
+  const unsigned finance = static_cast<unsigned>(Duty::finance);
+  EXPECT_EQ(decide(Access::agency_cashier, clerk("bma", cashier), "bma"), Verdict::allow);
+  EXPECT_EQ(decide(Access::agency_finance, clerk("bma", finance), "bma"), Verdict::allow);
+  EXPECT_EQ(decide(Access::agency_finance, clerk("bma", cashier), "bma"), Verdict::forbid);
+  EXPECT_EQ(decide(Access::agency_cashier, clerk("bma", 0), "bma"), Verdict::forbid);
+  EXPECT_EQ(decide(Access::agency_cashier, clerk("dbd", cashier), "bma"), Verdict::forbid);
+  for (auto access :
+       {Access::agency_officer, Access::agency_supervisor, Access::applicant, Access::admin}) {
+    EXPECT_EQ(decide(access, clerk("bma", cashier | finance), "bma"), Verdict::forbid)
+        << access_name(access);
+    EXPECT_EQ(decide(access, clerk("bma", cashier | finance), ""), Verdict::forbid)
+        << access_name(access);
+  }
+  EXPECT_EQ(decide(Access::signed_in, clerk("bma", 0), ""), Verdict::allow);
+  EXPECT_TRUE(works_for_agency(Role::clerk));
+  EXPECT_FALSE(is_agency_role(Role::clerk));
+}
+
 TEST(Access, DutyNamesRoundTrip) {
   for (auto duty : {Duty::cashier, Duty::finance}) {
     EXPECT_EQ(parse_duty(duty_name(duty)), duty);
@@ -105,7 +135,7 @@ TEST(Access, DutyNamesRoundTrip) {
 }
 
 TEST(Access, RoleNamesRoundTrip) {
-  for (auto role : {Role::applicant, Role::officer, Role::supervisor, Role::admin}) {
+  for (auto role : {Role::applicant, Role::officer, Role::supervisor, Role::clerk, Role::admin}) {
     EXPECT_EQ(parse_role(role_name(role)), role);
   }
   EXPECT_FALSE(parse_role("Admin").has_value());

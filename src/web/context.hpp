@@ -16,10 +16,10 @@ enum class Locale { th, en };
 const char* locale_code(Locale locale);
 
 /// What a person is to Pratu; the words are in web/access.hpp (role_name).
-enum class Role { applicant, officer, supervisor, admin };
+enum class Role { applicant, officer, supervisor, clerk, admin };
 
-/// What an agency's officer or supervisor may do beside their role (docs/adr/0028): take money
-/// at the counter, or keep the agency's books. Bits of Principal::duties.
+/// What an agency's officer, supervisor or clerk may do beside their role (docs/adr/0028): take
+/// money at the counter, or keep the agency's books. Bits of Principal::duties.
 enum class Duty : unsigned { cashier = 1, finance = 2 };
 
 /// The logged-in person, as far as pages and permission checks need.
@@ -27,9 +27,9 @@ struct Principal {
   std::int64_t user_id = 0;
   std::string display_name;
   Role role = Role::applicant;
-  std::string agency_code;  // officers and supervisors only
+  std::string agency_code;  // an agency's staff only: officers, supervisors and clerks
   std::string locale;       // the language Pratu writes to them in: "th", "en", or "" (Thai)
-  unsigned duties = 0;      // Duty bits; officers and supervisors only
+  unsigned duties = 0;      // Duty bits; an agency's staff only
 
   bool has(Duty duty) const { return (duties & static_cast<unsigned>(duty)) != 0; }
 };

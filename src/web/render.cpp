@@ -245,15 +245,16 @@ json::object Renderer::base_model(const Request& request, const RequestContext& 
   if (context.user) {
     const auto& u = *context.user;
     json::object user(storage);
-    user.reserve(8);
+    user.reserve(9);
     user.emplace("display_name", u.display_name);
     user.emplace("role", role_name(u.role));
     user.emplace("agency_code", u.agency_code);
     user.emplace("is_officer", is_agency_role(u.role));
+    user.emplace("is_staff", works_for_agency(u.role));
     user.emplace("is_supervisor", u.role == Role::supervisor);
     user.emplace("is_admin", u.role == Role::admin);
-    user.emplace("is_cashier", is_agency_role(u.role) && u.has(Duty::cashier));
-    user.emplace("is_finance", is_agency_role(u.role) && u.has(Duty::finance));
+    user.emplace("is_cashier", works_for_agency(u.role) && u.has(Duty::cashier));
+    user.emplace("is_finance", works_for_agency(u.role) && u.has(Duty::finance));
     m.emplace("user", std::move(user));
   }
   if (context.session_expires_at > 0) {

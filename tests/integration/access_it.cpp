@@ -45,10 +45,11 @@ std::vector<Persona> personas() {
       {"admin", principal(web::Role::admin, ""), std::string(accounts::kDemoAdminEmail),
        std::string(accounts::kDemoAdminPassword)},
       // Officers whose duty is the money (docs/adr/0028).
-      {"cashier", principal(web::Role::officer, "bma", static_cast<unsigned>(web::Duty::cashier)),
+      // The demo's cashier and finance officer are clerks (docs/adr/0032).
+      {"cashier", principal(web::Role::clerk, "bma", static_cast<unsigned>(web::Duty::cashier)),
        accounts::demo_cashier_email("bma"), std::string(accounts::kDemoOfficerPassword)},
       {"finance officer",
-       principal(web::Role::officer, "bma", static_cast<unsigned>(web::Duty::finance)),
+       principal(web::Role::clerk, "bma", static_cast<unsigned>(web::Duty::finance)),
        accounts::demo_finance_email("bma"), std::string(accounts::kDemoOfficerPassword)},
   };
 }

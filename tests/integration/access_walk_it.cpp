@@ -1,7 +1,8 @@
 // Every route that names a resource by {id}, walked over the real server with real people and a
 // real application: the demo applicant's change of address, which the DOPA's officer has taken,
 // noted, written on and sent back for more information. Another applicant, another agency's
-// officer and the administrator learn nothing of it (404, or 403 by role for every id alike),
+// officer, the agency's own clerk at its counter and the administrator learn nothing of it
+// (404, or 403 by role for every id alike),
 // a visitor is sent to log in, and nothing any of them sends changes it; its applicant and the
 // agency's people are let in, and the applicant never sees the agency's notes. Who may use
 // each route is written out below, so a route that changes its rule, or a new one, fails here.
@@ -69,6 +70,7 @@ enum class Persona {
   agency_officer,        // an officer of the agency that serves it (X)
   agency_supervisor,     // a supervisor of that agency
   other_agency_officer,  // an officer of another agency (Y)
+  agency_clerk,          // a clerk of the serving agency (X), at its counter (docs/adr/0032)
   admin,
 };
 
@@ -110,6 +112,7 @@ const std::vector<Expectation>& expectations() {
         {Persona::agency_officer, refused_by_role},
         {Persona::agency_supervisor, refused_by_role},
         {Persona::other_agency_officer, refused_by_role},
+        {Persona::agency_clerk, refused_by_role},
         {Persona::admin, refused_by_role}}},
       {Who::agency,
        web::Access::agency_officer,
@@ -119,6 +122,7 @@ const std::vector<Expectation>& expectations() {
         {Persona::agency_officer, admitted},
         {Persona::agency_supervisor, admitted},
         {Persona::other_agency_officer, not_found},
+        {Persona::agency_clerk, refused_by_role},
         {Persona::admin, refused_by_role}}},
       {Who::owner_and_agency,
        web::Access::signed_in,
@@ -128,6 +132,7 @@ const std::vector<Expectation>& expectations() {
         {Persona::agency_officer, admitted},
         {Persona::agency_supervisor, admitted},
         {Persona::other_agency_officer, not_found},
+        {Persona::agency_clerk, not_found},
         {Persona::admin, not_found}}},
   };
   return table;
@@ -475,6 +480,8 @@ TEST_P(AccessWalkIT, NobodyReadsOrChangesAnApplicationTheyMayNot) {
                          accounts::demo_supervisor_email(kAgency), officer_password));
   actors.push_back(actor(Persona::other_agency_officer, "officer Y",
                          accounts::demo_officer_email(kOtherAgency), officer_password));
+  actors.push_back(actor(Persona::agency_clerk, "clerk X", accounts::demo_cashier_email(kAgency),
+                         officer_password));
   actors.push_back(actor(Persona::admin, "admin", std::string(accounts::kDemoAdminEmail),
                          std::string(accounts::kDemoAdminPassword)));
   ASSERT_FALSE(HasFailure()) << "every persona logs in";

@@ -725,6 +725,12 @@ TEST_P(IssuedDocumentsTest, OnlyTheHolderAndTheAgencySeeTheFileAndAVisitorSeesTh
       200);
   const auto other = api_token(app_->port(), kOtherOfficer, kOfficerPassword);
   EXPECT_EQ(bearer_request(app_->port(), other, "GET", "/api/v1/documents/" + number).status, 404);
+  // The agency's own clerk sees its receipts, never its licences (docs/adr/0032).
+  const auto clerk = api_token(app_->port(), "cashier.dbd@demo.pratu.example", kOfficerPassword);
+  EXPECT_EQ(bearer_request(app_->port(), clerk, "GET", "/api/v1/documents/" + number).status, 404);
+  EXPECT_EQ(
+      bearer_request(app_->port(), clerk, "GET", "/api/v1/documents/" + number + "/file").status,
+      404);
 
   HttpClient visitor(app_->port());
   auto masked = visitor.get("/verify/" + number);

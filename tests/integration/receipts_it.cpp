@@ -421,6 +421,39 @@ TEST_P(ReceiptsIT, ACashierTakesThePaymentAtTheCounterFromBookTwo) {
   EXPECT_EQ(checked.at("outcome").as_string(), "valid");
 }
 
+// A clerk (docs/adr/0032) takes the money at the counter and hands over the signed receipt,
+// and reads nothing of the application it paid for.
+TEST_P(ReceiptsIT, AClerkTakesTheMoneyAndPrintsTheReceiptWithoutReadingTheApplication) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const std::string id = billed_application(app_->port(), applicant);
+  const auto bill = bill_of(app_->port(), applicant, id);
+  ASSERT_FALSE(bill.empty());
+  const std::string bill_id(bill.at("id").as_string());
+  const auto clerk = api_token(app_->port(), kBmaCashier, kOfficerPassword);
+  auto taken = pay_at_counter(app_->port(), clerk, bill_id, bill.at("total_satang").as_int64());
+  ASSERT_EQ(taken.status, 201) << taken.body;
+  const std::string number(json_object(taken).at("number").as_string());
+
+  const auto ready = with_receipt(clerk, bill_id);
+  ASSERT_FALSE(ready.empty());
+  EXPECT_EQ(ready.at("receipt").at("number").as_string(), number);
+  const std::string pdf = download(clerk, number);
+  EXPECT_EQ(verify(pdf).at("outcome").as_string(), "valid");
+
+  EXPECT_EQ(bearer_request(app_->port(), clerk, "GET", "/api/v1/applications/" + id).status, 403);
+  EXPECT_EQ(bearer_request(app_->port(), clerk, "GET", "/api/v1/agency/applications").status, 403);
+  auto browser = signed_in(app_->port(), kBmaCashier, kOfficerPassword);
+  EXPECT_EQ(browser->get("/agency/applications/" + id).status, 403);
+  EXPECT_EQ(browser->get("/agency/applications").status, 403);
+  // The bill's page leads back to the counter; nothing leads to the applications.
+  auto page = browser->get("/bills/" + bill_id);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("href=\"/agency/counter\" data-bill-back"), std::string::npos);
+  EXPECT_EQ(page.body.find("href=\"/applications"), std::string::npos);
+  EXPECT_EQ(page.body.find("href=\"/agency/applications"), std::string::npos);
+  EXPECT_NE(page.body.find(number), std::string::npos);
+}
+
 TEST_P(ReceiptsIT, ReceiptsOfPaymentsAtOnceAreNumberedWithoutAGap) {
   const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
   constexpr int kBills = 8;

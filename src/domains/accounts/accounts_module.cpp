@@ -89,14 +89,18 @@ std::vector<platform::Command> AccountsModule::add_commands(CLI::App& cli) {
   accounts->require_subcommand(1);
   auto* create = accounts->add_subcommand(
       "create", "Create an account; the password is read from standard input");
-  create->add_option("--role", create_user_.role, "applicant, officer, supervisor or admin")
+  create
+      ->add_option("--role", create_user_.role,
+                   "applicant, officer, supervisor, clerk (an agency's counter or books, not "
+                   "its applications) or admin")
       ->required()
-      ->check(CLI::IsMember({"applicant", "officer", "supervisor", "admin"}));
-  create->add_option("--agency", create_user_.agency, "Agency code (officers and supervisors)");
+      ->check(CLI::IsMember({"applicant", "officer", "supervisor", "clerk", "admin"}));
+  create->add_option("--agency", create_user_.agency,
+                     "Agency code (officers, supervisors and clerks)");
   create
       ->add_option("--duty", create_user_.duties,
                    "cashier (takes money at the counter) or finance (statements, exceptions, "
-                   "collections, receipt cancellations); repeatable; officers and supervisors")
+                   "collections, receipt cancellations); repeatable; an agency's staff")
       ->check(CLI::IsMember({"cashier", "finance"}));
   create->add_option("--login", create_user_.login, "Email or 13-digit national ID")->required();
   create

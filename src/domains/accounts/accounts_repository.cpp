@@ -53,7 +53,7 @@ Result<std::optional<User>> find_user_where(storage::Connection& c, std::string_
   PRATU_TRY(row, c.query_one(sql, {std::move(key)}));
   if (!row) return std::optional<User>();
   User user = user_from_row(*row, 0);
-  if (web::is_agency_role(user.role)) {
+  if (web::works_for_agency(user.role)) {
     PRATU_TRY(duties, duties_of(c, user.id));
     user.duties = duties;
   }
@@ -182,7 +182,7 @@ Result<std::optional<SessionWithUser>> find_session(storage::Connection& c, std:
   out.session.idle_expires_at = row->int64(5);
   out.session.absolute_expires_at = row->int64(6);
   out.user = user_from_row(*row, 7);
-  if (web::is_agency_role(out.user.role)) {
+  if (web::works_for_agency(out.user.role)) {
     PRATU_TRY(duties, duties_of(c, out.user.id));
     out.user.duties = duties;
   }

@@ -346,12 +346,12 @@ Result<UserId> AccountService::create_user(Role role, std::string_view agency_co
                                            unsigned duties) {
   std::vector<FieldError> errors;
   std::string agency = trim(agency_code);
-  if (web::is_agency_role(role) && agency.empty()) {
+  if (web::works_for_agency(role) && agency.empty()) {
     errors.push_back({"agency_code", "accounts.errors.agency_required"});
   } else if (!agency.empty() && (role == Role::applicant || !is_agency_code(agency))) {
     errors.push_back({"agency_code", "accounts.errors.agency_invalid"});
   }
-  if (duties != 0 && !web::is_agency_role(role)) {
+  if (duties != 0 && !web::works_for_agency(role)) {
     errors.push_back({"duty", "accounts.errors.duty_not_staff"});
   }
   User user;
@@ -414,10 +414,11 @@ Result<std::vector<DemoAccount>> AccountService::seed_demo_accounts(
     supervisor.email = demo_supervisor_email(code);
     demos.push_back({{*supervisor.email, std::string(kDemoOfficerPassword), "supervisor", code},
                      std::move(supervisor)});
-    // The counter's cashier and the finance officer: officers whose duty is the money.
+    // The counter's cashier and the finance officer: clerks, whose duty is the money and who
+    // do not read applications (docs/adr/0032).
     for (web::Duty duty : {web::Duty::cashier, web::Duty::finance}) {
       User staff;
-      staff.role = Role::officer;
+      staff.role = Role::clerk;
       staff.agency_code = code;
       staff.duties = static_cast<unsigned>(duty);
       const std::string name(web::duty_name(duty));

@@ -537,6 +537,23 @@ TEST_P(AccountServiceTest, GivesDutiesOnlyToAnAgencysStaff) {
   EXPECT_EQ(head->duties, 0u);
 }
 
+// A clerk (docs/adr/0032) works for one agency like its officers, and holds duties like them.
+TEST_P(AccountServiceTest, CreatesAClerkOnlyWithAnAgencyAndWithTheirDuties) {
+  const unsigned cashier = static_cast<unsigned>(web::Duty::cashier);
+  auto without =
+      accounts_->create_user(Role::clerk, "", "till@dbd.go.th", "clerk passphrase", cashier);
+  ASSERT_FALSE(without);
+  EXPECT_THAT(field_keys(without.error()),
+              ElementsAre("agency_code=accounts.errors.agency_required"));
+  ASSERT_TRUE(
+      accounts_->create_user(Role::clerk, "dbd", "till@dbd.go.th", "clerk passphrase", cashier));
+  auto clerk = login("till@dbd.go.th", "clerk passphrase");
+  ASSERT_TRUE(clerk);
+  EXPECT_EQ(clerk->role, Role::clerk);
+  EXPECT_EQ(clerk->agency_code, "dbd");
+  EXPECT_EQ(clerk->duties, cashier);
+}
+
 TEST_P(AccountServiceTest, CreatesAUserWhoseLoginIsANationalId) {
   ASSERT_TRUE(accounts_->create_user(Role::admin, "", "1101700203034", "admin passphrase"));
   EXPECT_TRUE(login("1-1017-00203-03-4", "admin passphrase"));
@@ -564,9 +581,9 @@ TEST_P(AccountServiceTest, SeedsDemoAccountsOnlyIntoAnEmptyTable) {
   for (const auto& demo : *seeded) {
     auto user = login(demo.login, demo.password);
     ASSERT_TRUE(user) << demo.login;
-    // The cashier and the finance officer are officers whose duty is the money.
+    // The cashier and the finance officer are clerks whose duty is the money.
     if (auto duty = web::parse_duty(demo.role)) {
-      EXPECT_EQ(user->role, Role::officer) << demo.login;
+      EXPECT_EQ(user->role, Role::clerk) << demo.login;
       EXPECT_EQ(user->duties, static_cast<unsigned>(*duty)) << demo.login;
     } else {
       EXPECT_EQ(role_name(user->role), demo.role);

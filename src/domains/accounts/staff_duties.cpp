@@ -68,7 +68,7 @@ Result<std::vector<StaffMember>> StaffDuties::staff(const web::Principal& who) {
   PRATU_CHECK(db_.read([&](storage::Connection& c) -> Result<void> {
     PRATU_TRY(rows, c.query(std::string("SELECT ") + kMemberColumns +
                                 " FROM users u WHERE u.agency_code = $1 AND u.role IN "
-                                "('officer', 'supervisor') ORDER BY u.given_name, "
+                                "('officer', 'supervisor', 'clerk') ORDER BY u.given_name, "
                                 "u.family_name, u.id",
                             {who.agency_code}));
     std::map<UserId, StaffMember*> by_id;
@@ -125,7 +125,7 @@ Result<StaffMember> StaffDuties::set(const web::Principal& who, UserId user_id, 
     any = false;
     PRATU_TRY(row, c.query_one(std::string("SELECT ") + kMemberColumns +
                                    " FROM users u WHERE u.id = $1 AND u.agency_code = $2 AND "
-                                   "u.role IN ('officer', 'supervisor')",
+                                   "u.role IN ('officer', 'supervisor', 'clerk')",
                                {user_id, who.agency_code}));
     // Another agency's people, applicants and administrators are not the agency's staff.
     if (!row) return Error::not_found("staff member");

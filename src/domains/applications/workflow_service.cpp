@@ -28,16 +28,6 @@ Error refused(ErrorCode code, std::string key, std::string detail) {
   return Error{code, "applications.errors." + std::move(key), std::move(detail), {}, 0};
 }
 
-std::string_view role_key(web::Role role) {
-  switch (role) {
-    case web::Role::applicant: return "applicant";
-    case web::Role::officer: return "officer";
-    case web::Role::supervisor: return "supervisor";
-    case web::Role::admin: return "admin";
-  }
-  return "applicant";
-}
-
 }  // namespace
 
 WorkflowService::WorkflowService(storage::Database& db, const Clock& clock,
@@ -304,7 +294,7 @@ Result<Application> WorkflowService::take(const web::Principal& who, std::string
   event.transition = t->id;
   event.from_state = a.state;
   event.to_state = t->to;
-  event.actor_role = std::string(role_key(who.role));
+  event.actor_role = std::string(web::role_name(who.role));
   event.actor_user_id = who.user_id;
   event.reason = reason;
   if (!items.empty()) event.detail["items"] = std::move(items);
@@ -391,7 +381,7 @@ Result<Application> WorkflowService::assign(const web::Principal& who, std::stri
   event.kind = "assigned";
   event.from_state = a.state;
   event.to_state = a.state;
-  event.actor_role = std::string(role_key(who.role));
+  event.actor_role = std::string(web::role_name(who.role));
   event.actor_user_id = who.user_id;
   event.detail["to"] = to == 0 ? json::value(nullptr) : json::value(to);
   event.detail["from"] = a.assigned_to == 0 ? json::value(nullptr) : json::value(a.assigned_to);

@@ -127,7 +127,11 @@ Result<IssuedDocument> DocumentService::for_person(const web::Principal& who,
   PRATU_TRY(found, db_.read_value<std::optional<IssuedDocument>>(
                        [&](storage::Connection& c) { return repository::by_number(c, number); }));
   const bool holder = found && found->holder_user_id == who.user_id;
-  const bool staff = found && web::is_agency_role(who.role) && who.agency_code == found->agency;
+  // The agency's staff see its documents; a clerk, who does not read applications
+  // (docs/adr/0032), only its receipts.
+  const bool staff =
+      found && who.agency_code == found->agency &&
+      (web::is_agency_role(who.role) || (who.role == web::Role::clerk && found->kind == "receipt"));
   if (!holder && !staff) return Error::not_found("document " + std::string(number));
   return *found;
 }

@@ -135,7 +135,7 @@ Result<web::Response> InboxHandlers::page(const web::Request& request,
   PRATU_TRY(shown, inbox_.page(who.user_id, before));
   const Locale locale = context.locale;
   const auto& t = renderer_.translations();
-  const bool agency = web::is_agency_role(who.role);
+  const bool agency = web::works_for_agency(who.role);
   json::array items;
   std::int64_t newest_unread = 0, oldest_unread = 0;
   for (const Notice& n : shown.notices) {
@@ -186,7 +186,7 @@ Result<web::Response> InboxHandlers::list(const web::Request& request,
   }
   PRATU_TRY(shown, inbox_.page(who.user_id, before, limit));
   const auto& t = renderer_.translations();
-  const bool agency = web::is_agency_role(who.role);
+  const bool agency = web::works_for_agency(who.role);
   json::array items;
   for (const Notice& n : shown.notices) {
     NoticeText said = describe(n, context.locale, t, services_, agency);

@@ -20,7 +20,8 @@ platform::BillSummary summary_of(const Bill& b) {
 
 bool may_see(const web::Principal& who, const Bill& bill) {
   if (who.role == web::Role::applicant) return who.user_id == bill.holder_user_id;
-  return web::is_agency_role(who.role) && !who.agency_code.empty() &&
+  // The agency's staff: its clerks too, who take and account for its money.
+  return web::works_for_agency(who.role) && !who.agency_code.empty() &&
          who.agency_code == bill.agency;
 }
 

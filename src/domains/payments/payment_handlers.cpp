@@ -129,7 +129,7 @@ web::Routes PaymentHandlers::routes() {
     return [this, duty](const web::Request& request,
                         const web::RequestContext& context) -> Result<std::string> {
       const web::Principal& who = *context.user;
-      if (!web::is_agency_role(who.role) || !who.has(duty)) return std::string();
+      if (!web::works_for_agency(who.role) || !who.has(duty)) return std::string();
       PRATU_TRY(view, bills_.find_for(who, request.path_param("bill")));
       return view.bill.agency;
     };
@@ -155,7 +155,7 @@ web::Routes PaymentHandlers::routes() {
   r.back().owner = [this](const web::Request& request,
                           const web::RequestContext& context) -> Result<std::string> {
     const web::Principal& who = *context.user;
-    if (!web::is_agency_role(who.role) || !who.has(web::Duty::finance)) return std::string();
+    if (!web::works_for_agency(who.role) || !who.has(web::Duty::finance)) return std::string();
     PRATU_TRY(agency, desk_.agency_of(request.path_param("receipt")));
     if (agency != context.user->agency_code) return Error::not_found("receipt");
     return agency;
@@ -271,7 +271,22 @@ Result<web::Response> PaymentHandlers::render_bill(const web::Request& request,
   };
   model["errors"] = shown.at("errors");
   const web::Principal& who = *context.user;
-  const bool staff = web::is_agency_role(who.role) && who.agency_code == b.agency;
+  const bool staff = web::works_for_agency(who.role) && who.agency_code == b.agency;
+  // Back to where the person works from: their own application, the agency's view of it, or
+  // for a clerk, who does not read applications (docs/adr/0032), the counter or the books.
+  if (who.role == web::Role::applicant) {
+    model["back"] = json::object{{"path", "/applications/" + b.application},
+                                 {"text", t.text(locale, "payments.bill.back")}};
+  } else if (web::is_agency_role(who.role)) {
+    model["back"] = json::object{{"path", "/agency/applications/" + b.application},
+                                 {"text", t.text(locale, "payments.bill.back")}};
+  } else if (staff && who.has(web::Duty::cashier)) {
+    model["back"] = json::object{{"path", "/agency/counter"},
+                                 {"text", t.text(locale, "payments.bill.back_counter")}};
+  } else if (staff && who.has(web::Duty::finance)) {
+    model["back"] = json::object{{"path", "/agency/statements"},
+                                 {"text", t.text(locale, "payments.bill.back_statements")}};
+  }
   web::TextInputOptions reference_options;
   reference_options.width = "medium";
   reference_options.spellcheck = false;

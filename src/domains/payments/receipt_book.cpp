@@ -303,7 +303,8 @@ constexpr std::size_t kMaxMethodReference = 40;
 
 // The agency's cashiers take money at its counter (docs/adr/0028).
 bool is_cashier_of(const web::Principal& who, std::string_view agency) {
-  return web::is_agency_role(who.role) && who.has(web::Duty::cashier) && who.agency_code == agency;
+  return web::works_for_agency(who.role) && who.has(web::Duty::cashier) &&
+         who.agency_code == agency;
 }
 
 }  // namespace
@@ -375,7 +376,7 @@ Result<Cancellation> ReceiptDesk::cancel(const web::Principal& who, std::string_
   }
   if (!problems.empty()) return Error::invalid(std::move(problems));
   // Its finance officers cancel a receipt; anyone else finds none.
-  if (!web::is_agency_role(who.role) || !who.has(web::Duty::finance)) {
+  if (!web::works_for_agency(who.role) || !who.has(web::Duty::finance)) {
     return Error::not_found("receipt");
   }
   auto* documents = services_.find<platform::IssuedDocuments>();

@@ -18,7 +18,7 @@ namespace {
 // The agency's finance officers import its statements and resolve what did not match
 // (docs/adr/0028).
 bool keeps_books(const web::Principal& who) {
-  return web::is_agency_role(who.role) && who.has(web::Duty::finance);
+  return web::works_for_agency(who.role) && who.has(web::Duty::finance);
 }
 
 using storage::Row;

@@ -423,6 +423,10 @@ for (const javaScriptEnabled of [true, false]) {
         assert.equal(cashierTab.status(), 200, await main(cashier));
         assert.equal(new URL(cashier.url()).pathname, billPath);
         assert.equal(await cashier.locator('form[data-counter-form]').count(), 0);
+        // The cashier is a clerk, who reads no application (ADR 0032): the bill's page leads
+        // back to the counter, and nothing on it leads to the application.
+        assert.equal(await cashier.locator('a[data-bill-back]').getAttribute('href'), '/agency/counter');
+        assert.equal(await cashier.locator('a[href^="/agency/applications"], a[href^="/applications"]').count(), 0, await main(cashier));
         await cashierTab.audit();
       });
 

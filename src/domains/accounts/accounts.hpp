@@ -26,7 +26,7 @@ inline constexpr std::array<std::string_view, 4> kTitleCodes = {"mr", "mrs", "mi
 struct User {
   UserId id = 0;
   Role role = Role::applicant;
-  std::string agency_code;                 // officers only
+  std::string agency_code;                 // an agency's staff only
   std::optional<std::string> national_id;  // 13 digits
   std::optional<std::string> email;        // lower-cased
   std::string mobile;                      // 10 digits
@@ -39,7 +39,7 @@ struct User {
   std::int64_t password_changed_at = 0;
   bool disabled = false;
   std::string locale;   // the language Pratu writes to them in: "th", "en", or "" (Thai)
-  unsigned duties = 0;  // web::Duty bits (staff_duties); officers and supervisors only
+  unsigned duties = 0;  // web::Duty bits (staff_duties); an agency's staff only
 
   /// "given family", else the email, else the masked national ID.
   std::string display_name() const;

@@ -256,11 +256,23 @@ web::Response AccountsHandlers::render_login(const web::Request& request,
   return response;
 }
 
+std::string AccountsHandlers::landing(Role role, unsigned duties) const {
+  // A clerk has nothing to do on their account page: their desk is the counter or the books
+  // (docs/adr/0032). Everyone else goes to their account, which leads on.
+  if (role == Role::clerk) {
+    if ((duties & static_cast<unsigned>(web::Duty::cashier)) != 0) return "/agency/counter";
+    if ((duties & static_cast<unsigned>(web::Duty::finance)) != 0) return "/agency/statements";
+  }
+  return settings_.after_login_path;
+}
+
 Result<web::Response> AccountsHandlers::login_form(const web::Request& request,
                                                    web::RequestContext& context) {
   std::string next = safe_next(request.query_param("next").value_or(""), "");
-  if (context.user)
-    return web::Response::redirect(next.empty() ? settings_.after_login_path : next);
+  if (context.user) {
+    return web::Response::redirect(next.empty() ? landing(context.user->role, context.user->duties)
+                                                : next);
+  }
   return render_login(request, context, "", next, {}, 200);
 }
 
@@ -288,7 +300,8 @@ Result<web::Response> AccountsHandlers::login_submit(const web::Request& request
     return e;
   }
   context.set_cookies.push_back(logged_in->session.set_cookie);
-  return web::Response::redirect(next.empty() ? settings_.after_login_path : next);
+  return web::Response::redirect(
+      next.empty() ? landing(logged_in->user.role, logged_in->user.duties) : next);
 }
 
 Result<web::Response> AccountsHandlers::login_expired(const web::Request& request,

@@ -70,6 +70,9 @@ class AccountsHandlers {
   web::Routes routes();
 
  private:
+  // Where a person goes after logging in when no page asked for them.
+  std::string landing(Role role, unsigned duties) const;
+
   // What was typed into the registration form, passwords included (for the caller to drop).
   static Registration typed_registration(const web::Form& form);
 

@@ -284,6 +284,30 @@ TEST_P(AccountsHandlersTest, LoginSetsTheSessionCookieAndGoesToASafeNext) {
   EXPECT_EQ(answer(handlers_->login_submit(elsewhere, context2)).header("Location"), "/account");
 }
 
+// A clerk's desk is the counter or the books (docs/adr/0032): that is where their login leads
+// when no page asked for them; a page that asked still comes first.
+TEST_P(AccountsHandlersTest, AClerkLandsAtTheirDeskAndOthersAtTheirAccount) {
+  const unsigned cashier = static_cast<unsigned>(web::Duty::cashier);
+  const unsigned finance = static_cast<unsigned>(web::Duty::finance);
+  const std::string password = "a long clerk passphrase";
+  ASSERT_TRUE(accounts_->create_user(Role::clerk, "bma", "till@bma.go.th", password, cashier));
+  ASSERT_TRUE(accounts_->create_user(Role::clerk, "bma", "books@bma.go.th", password, finance));
+  ASSERT_TRUE(accounts_->create_user(Role::clerk, "bma", "new@bma.go.th", password));
+  ASSERT_TRUE(accounts_->create_user(Role::officer, "bma", "case@bma.go.th", password, cashier));
+  auto landing = [&](const std::string& login, const std::string& next) -> std::string {
+    auto request = post("/login", {{"login", login}, {"password", password}, {"next", next}});
+    auto context = context_for(request);
+    auto response = answer(handlers_->login_submit(request, context));
+    EXPECT_EQ(response.status, 303) << login;
+    return std::string(response.header("Location"));
+  };
+  EXPECT_EQ(landing("till@bma.go.th", ""), "/agency/counter");
+  EXPECT_EQ(landing("books@bma.go.th", ""), "/agency/statements");
+  EXPECT_EQ(landing("new@bma.go.th", ""), "/account");
+  EXPECT_EQ(landing("case@bma.go.th", ""), "/account");
+  EXPECT_EQ(landing("till@bma.go.th", "/bills/b-1"), "/bills/b-1");
+}
+
 TEST_P(AccountsHandlersTest, LoginRotatesTheSessionItWasGiven) {
   std::string old_cookie = register_through_page();
   auto request =

@@ -274,18 +274,18 @@ Result<web::Response> PaymentHandlers::render_bill(const web::Request& request,
   const bool staff = web::works_for_agency(who.role) && who.agency_code == b.agency;
   // Back to where the person works from: their own application, the agency's view of it, or
   // for a clerk, who does not read applications (docs/adr/0032), the counter or the books.
+  std::string back_path, back_key = "payments.bill.back";
   if (who.role == web::Role::applicant) {
-    model["back"] = json::object{{"path", "/applications/" + b.application},
-                                 {"text", t.text(locale, "payments.bill.back")}};
+    back_path = "/applications/" + b.application;
   } else if (web::is_agency_role(who.role)) {
-    model["back"] = json::object{{"path", "/agency/applications/" + b.application},
-                                 {"text", t.text(locale, "payments.bill.back")}};
+    back_path = "/agency/applications/" + b.application;
   } else if (staff && who.has(web::Duty::cashier)) {
-    model["back"] = json::object{{"path", "/agency/counter"},
-                                 {"text", t.text(locale, "payments.bill.back_counter")}};
+    back_path = "/agency/counter", back_key = "payments.bill.back_counter";
   } else if (staff && who.has(web::Duty::finance)) {
-    model["back"] = json::object{{"path", "/agency/statements"},
-                                 {"text", t.text(locale, "payments.bill.back_statements")}};
+    back_path = "/agency/statements", back_key = "payments.bill.back_statements";
+  }
+  if (!back_path.empty()) {
+    model["back"] = json::object{{"path", back_path}, {"text", t.text(locale, back_key)}};
   }
   web::TextInputOptions reference_options;
   reference_options.width = "medium";

@@ -16,8 +16,11 @@
 # a payment inserted) with Pratu's settings: SQLite in WAL mode with synchronous=FULL through
 # the sqlite3 shell, one commit each and 16 to a commit (as Pratu's group commit batches them);
 # PostgreSQL through pgbench on C connections.
-# The receipts the payments numbered are then issued (drawn, signed and timestamped as PDF/A-3)
-# by a server whose issuer looks every second, and their rate is printed.
+# A bank's payment commits without its receipt's number; the server numbers the receipts of
+# all the payments waiting every second (payments.numbering_poll_seconds). The CPU per
+# confirmation is counted until the last of them is numbered. A server started afterwards
+# issues every receipt (drawn, signed and timestamped as PDF/A-3) with an issuer that looks
+# every second; their rate is printed.
 # Prints the figures and PASS or FAIL against the target: >= 2,000 confirmations a second on 2
 # cores, every one answered 200 recorded, the database agreeing, and a receipt for each.
 #   bench/payments.sh [--bills N] [--connections C] [--postgres URL] [--no-sqlite] [--keep]
@@ -118,14 +121,15 @@ serve() {
     pratu_start "$binary" "$work/pratu-$1" --demo --config bench/payments.yaml --database "$2"
 }
 
-# receipts NAME QUERY_COMMAND...: a server whose issuer looks every second issues the receipts
-# the confirmations numbered; their rate from the first signed to the last, into $work/NAME.out.
+# receipts NAME QUERY_COMMAND...: a server whose issuer looks every second issues a receipt for
+# every payment (numbering first those the killed server left waiting); their rate from the
+# first signed to the last, into $work/NAME.out.
 receipts() {
   local name=$1
   shift
   local query=("$@")
   local n first="" last="" valid cpu_first cpu_last deadline
-  n=$("${query[@]}" "SELECT COUNT(*) FROM receipts")
+  n=$("${query[@]}" "SELECT COUNT(*) FROM payments")
   serve "$name-receipts" "$database_of_run" 1
   deadline=$((SECONDS + 120 + n / 10))
   while ((SECONDS < deadline)); do
@@ -194,6 +198,17 @@ run_engine() {
   "$load" confirm --url "$PRATU_URL" --bills "$work/$name-bills" --secret "$secret" \
     --connections "$connections" >>"$out" 2> >(tee "$work/$name-confirm.err" >&2) ||
     { echo "payments: $name: the confirmations failed" >&2; exit 1; }
+  # The receipts are numbered after the payments commit, every second: the CPU counted is up to
+  # the last of them numbered, so the numbering is in the figures.
+  local to_number answered_at numbered_after
+  to_number=$("${query[@]}" "SELECT COUNT(*) FROM receipts_to_number")
+  answered_at=$(date +%s.%N)
+  while (($("${query[@]}" "SELECT COUNT(*) FROM receipts_to_number") > 0)); do
+    (($(awk -v a="$answered_at" -v b="$(date +%s.%N)" 'BEGIN {print (b - a > 30)}'))) &&
+      { echo "payments: $name: receipts still to number 30 s after the last answer" >&2; exit 1; }
+    sleep 0.2
+  done
+  numbered_after=$(awk -v a="$answered_at" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
   cpu_after=$(cpu_seconds "$PRATU_PID")
   db_cpu_after=$( ((database_pid)) && children_cpu_seconds "$database_pid" || echo 0)
   local rss_kib
@@ -214,6 +229,8 @@ run_engine() {
       WHERE service = 'signboard-tax' AND state = 'approved'") - before_approved))"
     echo "paid_events $("${query[@]}" "SELECT COUNT(*) FROM application_events WHERE transition = 'paid'")"
     echo "bank_messages $(($("${query[@]}" "SELECT COUNT(*) FROM bank_messages") - before_messages))"
+    echo "to_number_at_last_answer $to_number"
+    echo "numbered_after_seconds $numbered_after"
   } >>"$out"
   echo "payments: $name: the receipts the confirmations numbered, signed by the issuer"
   database_of_run=$database
@@ -347,6 +364,7 @@ for e in "${engines[@]}"; do
     "answers" "$(value "$e" recorded) recorded, $(value "$e" duplicate) duplicate, $(value "$e" held) held, $(value "$e" errors) errors" \
     "CPU per confirmation" "server $(value "$e" server_cpu_ms) ms, load generator $(ratio "$(awk -v s="$(value "$e" load_cpu_seconds)" 'BEGIN {print 1000 * s}')" "$(value "$e" confirmations)" %.3f) ms$([[ $e == postgres ]] && ((pg_pid)) && echo ", PostgreSQL's backends $(value "$e" database_cpu_ms) ms")" \
     "in the database after SIGKILL" "$(value "$e" payments) payments, $(value "$e" bills_paid) bills paid ($(value "$e" bills_awaiting) awaiting), $(value "$e" moved_to_approved) applications moved to approved, $(value "$e" bank_messages) bank messages" \
+    "receipts numbered after the answers" "$(value "$e" to_number_at_last_answer) still to number at the last answer, all numbered $(value "$e" numbered_after_seconds) s later (its CPU counted above)" \
     "server VmRSS after" "$(awk -v k="$(value "$e" rss_kib)" 'BEGIN {printf "%.1f MiB", k / 1024}')" \
     "receipts issued/s (afterwards)" "$(value "$e" receipts_per_second) ($(value "$e" receipts) signed PDF/A-3 in $(value "$e" receipt_seconds) s; server CPU $(value "$e" receipt_cpu_ms) ms a receipt)"
   if [[ $e == sqlite ]]; then

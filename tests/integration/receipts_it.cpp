@@ -1,10 +1,12 @@
 // Receipts end to end (docs/payments.md, "Receipts"; docs/adr/0027) through the real server on
-// SQLite and PostgreSQL: the bank's confirmation of a bill numbers a receipt in the payment's
-// transaction, the documents module issues it as a signed PDF/A-3 that real tools accept (with
-// the ETDA-shaped receipt XML inside and the total in the words npm's bahttext writes), anyone
-// checks it at /verify, the agency's finance officer cancels it and every check says so; a cashier
-// takes a payment at the counter from book 002; receipts of many payments at once are numbered
-// without a gap; and the sum of the receipts equals the sum of the statement's matched lines.
+// SQLite and PostgreSQL: the bank's confirmation of a bill is answered at its commit and its
+// receipt numbered soon after with the others waiting (by the next server, when this one
+// stops first; by one node each, when several number at once), the documents module issues it as a
+// signed PDF/A-3 that real tools accept (with the ETDA-shaped receipt XML inside and the total in
+// the words npm's bahttext writes), anyone checks it at /verify, the agency's finance officer
+// cancels it and every check says so; a cashier takes a payment at the counter from book 002;
+// receipts of many payments at once are numbered without a gap; and the sum of the receipts equals
+// the sum of the statement's matched lines.
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -19,6 +21,8 @@
 #include <vector>
 
 #include "common/civil_date.hpp"
+#include "common/clock.hpp"
+#include "domains/payments/receipt_book.hpp"
 #include "storage/database.hpp"
 #include "support/applicants.hpp"
 #include "support/bills.hpp"
@@ -149,17 +153,15 @@ TEST_P(ReceiptsIT, TheBanksConfirmationIssuesASignedReceiptThatAnyoneChecksAndTh
   const std::string bill_id(bill.at("id").as_string());
   const std::int64_t total = bill.at("total_satang").as_int64();
 
-  // Numbered in the payment's transaction: the bank hears the number in its answer.
+  // Recorded and answered at once; numbered after the commit, with the others waiting.
   auto paid = pay(bill, "TX-RECEIPT-1");
   ASSERT_EQ(paid.status, 200) << paid.body;
-  const std::string number(json_object(paid).at("receipt").as_string());
-  const std::string expected = "BMA-" + std::to_string(fiscal_year_now()) + "-001-000001";
-  EXPECT_EQ(number, expected);
-
+  EXPECT_EQ(json_object(paid).at("status").as_string(), "recorded");
   const auto shown = with_receipt(applicant, bill_id);
   ASSERT_FALSE(shown.empty());
   const auto& receipt = shown.at("receipt").as_object();
-  EXPECT_EQ(receipt.at("number").as_string(), number);
+  const std::string number(receipt.at("number").as_string());
+  EXPECT_EQ(number, "BMA-" + std::to_string(fiscal_year_now()) + "-001-000001");
   EXPECT_EQ(receipt.at("amount_satang").as_int64(), total);
   EXPECT_EQ(receipt.at("status").as_string(), "valid");
   const std::string pdf = download(applicant, number);
@@ -255,10 +257,11 @@ TEST_P(ReceiptsIT, AWrongReceiptIsReplacedByANewNumberThatNamesTheOneItReplaces)
   const std::string bill_id(bill.at("id").as_string());
   auto paid = pay(bill, "TX-REPLACED-1");
   ASSERT_EQ(paid.status, 200) << paid.body;
-  const std::string first(json_object(paid).at("receipt").as_string());
+  const auto issued = with_receipt(applicant, bill_id);
+  ASSERT_FALSE(issued.empty());
+  const std::string first(issued.at("receipt").at("number").as_string());
   const std::string year = std::to_string(fiscal_year_now());
   ASSERT_EQ(first, "BMA-" + year + "-001-000001");
-  ASSERT_FALSE(with_receipt(applicant, bill_id).empty());
 
   // A purpose Pratu does not know is refused, and nothing is cancelled.
   const auto finance = api_token(app_->port(), kBmaFinance, kOfficerPassword);
@@ -462,21 +465,26 @@ TEST_P(ReceiptsIT, ReceiptsOfPaymentsAtOnceAreNumberedWithoutAGap) {
     bills.push_back(bill_of(app_->port(), applicant, billed_application(app_->port(), applicant)));
     ASSERT_FALSE(bills.back().empty());
   }
-  std::vector<std::string> numbers(kBills);
+  std::vector<int> statuses(kBills);
   std::vector<std::thread> banks;
   for (int i = 0; i < kBills; ++i) {
-    banks.emplace_back([&, i] {
-      auto answer = pay(bills[i], "TX-AT-ONCE-" + std::to_string(i));
-      if (answer.status == 200)
-        numbers[i] = std::string(json_object(answer).at("receipt").as_string());
-    });
+    banks.emplace_back(
+        [&, i] { statuses[i] = pay(bills[i], "TX-AT-ONCE-" + std::to_string(i)).status; });
   }
   for (auto& bank : banks) bank.join();
+  std::set<std::string> numbers;
+  for (int i = 0; i < kBills; ++i) {
+    EXPECT_EQ(statuses[i], 200);
+    const auto shown = with_receipt(applicant, std::string(bills[i].at("id").as_string()));
+    ASSERT_FALSE(shown.empty());
+    numbers.insert(std::string(shown.at("receipt").at("number").as_string()));
+  }
   std::set<std::string> expected;
   for (int i = 1; i <= kBills; ++i) {
     expected.insert("BMA-" + std::to_string(fiscal_year_now()) + "-001-00000" + std::to_string(i));
   }
-  EXPECT_EQ(std::set<std::string>(numbers.begin(), numbers.end()), expected);
+  EXPECT_EQ(numbers, expected);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM receipts_to_number"), "0");
 }
 
 TEST_P(ReceiptsIT, TheReceiptsOfADayAddUpToTheStatementsMatchedLines) {
@@ -489,6 +497,8 @@ TEST_P(ReceiptsIT, TheReceiptsOfADayAddUpToTheStatementsMatchedLines) {
     ASSERT_EQ(pay(bill, "TX-DAY-" + std::to_string(i)).status, 200);
     confirmed += bill.at("total_satang").as_int64();
     lines.push_back(statement_line(bill, bill.at("total_satang").as_int64(), today_utc()));
+    // Numbered soon after the payment's commit, with the others waiting.
+    ASSERT_FALSE(with_receipt(applicant, std::string(bill.at("id").as_string())).empty());
   }
   const auto supervisor = api_token(app_->port(), kBmaFinance, kOfficerPassword);
   auto imported =
@@ -503,6 +513,113 @@ TEST_P(ReceiptsIT, TheReceiptsOfADayAddUpToTheStatementsMatchedLines) {
 }
 
 PRATU_INSTANTIATE_ENGINE_TESTS(ReceiptsIT);
+
+// A server that numbers no receipt while a test runs (its poll is an hour away): what a bank's
+// payment leaves when its server stops before the receipts are numbered.
+class ReceiptsLeftWaitingIT : public ReceiptsIT {
+ protected:
+  void configure(app::Config& config) override {
+    ReceiptsIT::configure(config);
+    config.modules["payments.numbering_poll_seconds"] = "3600";
+  }
+
+  // The bills of `count` applications, each paid by the bank simulator.
+  std::vector<std::string> paid_bills(const std::string& applicant, int count) {
+    std::vector<std::string> out;
+    for (int i = 0; i < count; ++i) {
+      const auto bill =
+          bill_of(app_->port(), applicant, billed_application(app_->port(), applicant));
+      EXPECT_FALSE(bill.empty());
+      if (bill.empty()) break;
+      auto paid = pay(bill, "TX-LEFT-" + std::to_string(i));
+      EXPECT_EQ(paid.status, 200) << paid.body;
+      out.emplace_back(bill.at("id").as_string());
+    }
+    return out;
+  }
+};
+
+TEST_P(ReceiptsLeftWaitingIT, APaymentsReceiptLeftUnnumberedByAStopIsNumberedByTheNextServer) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const auto bills = paid_bills(applicant, 2);
+  ASSERT_EQ(bills.size(), 2u);
+  // Paid, the application moved on, and no receipt yet: the payment waits for its number.
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM payments"), "2");
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM receipts_to_number"), "2");
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM receipts"), "0");
+  auto shown = bearer_json(app_->port(), applicant, "GET", "/api/v1/bills/" + bills[0]);
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  EXPECT_EQ(json_object(shown).at("status").as_string(), "paid");
+  EXPECT_FALSE(json_object(shown).contains("receipt"));
+  // Its page says the receipt is on its way, in the holder's language.
+  auto browser = signed_in(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  auto page = browser->get("/bills/" + bills[0]);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("data-receipt-pending"), std::string::npos);
+  EXPECT_NE(page.body.find("ระบบกำลังออกเลขที่ใบเสร็จรับเงิน"), std::string::npos);
+  EXPECT_EQ(page.body.find("data-receipt=\""), std::string::npos);
+
+  // The server stops; the next one numbers them within its first poll and issues them.
+  app_.reset();
+  auto config = test_config(db_->url());
+  ReceiptsIT::configure(config);
+  config.modules["payments.numbering_poll_seconds"] = "1";
+  app_ = std::make_unique<TestApp>(config, app::Demo::load);
+  const std::string year = std::to_string(fiscal_year_now());
+  std::set<std::string> numbers;
+  for (const auto& bill : bills) {
+    const auto issued = with_receipt(applicant, bill);
+    ASSERT_FALSE(issued.empty());
+    numbers.insert(std::string(issued.at("receipt").at("number").as_string()));
+  }
+  EXPECT_EQ(numbers,
+            (std::set<std::string>{"BMA-" + year + "-001-000001", "BMA-" + year + "-001-000002"}));
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM receipts_to_number"), "0");
+  browser = signed_in(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  page = browser->get("/bills/" + bills[0]);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.body.find("data-receipt-pending"), std::string::npos);
+}
+
+TEST_P(ReceiptsLeftWaitingIT, NodesNumberingAtOnceNumberEachReceiptOnceWithoutAGap) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  constexpr int kBills = 12;
+  ASSERT_EQ(paid_bills(applicant, kBills).size(), static_cast<std::size_t>(kBills));
+  ASSERT_EQ(scalar("SELECT COUNT(*) FROM receipts_to_number"), std::to_string(kBills));
+
+  // Four nodes number what waits at the same moment, each through its own connection.
+  SystemClock clock;
+  std::vector<std::unique_ptr<storage::Database>> nodes;
+  for (int i = 0; i < 4; ++i) {
+    auto opened = storage::open_database({.url = db_->url()});
+    ASSERT_TRUE(opened) << opened.error().detail;
+    nodes.push_back(std::move(*opened));
+  }
+  std::vector<Result<std::size_t>> numbered(nodes.size(), std::size_t{0});
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    threads.emplace_back([&, i] { numbered[i] = payments::number_all_waiting(*nodes[i], clock); });
+  }
+  for (auto& t : threads) t.join();
+  std::size_t total = 0;
+  for (const auto& n : numbered) {
+    ASSERT_TRUE(n) << n.error().detail;
+    total += *n;
+  }
+  EXPECT_EQ(total, static_cast<std::size_t>(kBills));  // each payment by one node
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM receipts_to_number"), "0");
+  EXPECT_EQ(scalar("SELECT COUNT(DISTINCT payment_id) FROM receipts"), std::to_string(kBills));
+  EXPECT_EQ(scalar("SELECT COUNT(DISTINCT number) FROM receipts"), std::to_string(kBills));
+  EXPECT_EQ(scalar("SELECT MIN(sequence) || '-' || MAX(sequence) FROM receipts"),
+            "1-" + std::to_string(kBills));
+  EXPECT_EQ(scalar("SELECT last FROM receipt_sequences WHERE book = '001'"),
+            std::to_string(kBills));
+  // Each is queued for issue once.
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox WHERE topic = 'documents.issue_receipt'"),
+            std::to_string(kBills));
+}
+
+PRATU_INSTANTIATE_ENGINE_TESTS(ReceiptsLeftWaitingIT);
 
 }  // namespace
 }  // namespace pratu::test

@@ -87,10 +87,8 @@ Result<ConfirmationResult> ConfirmationService::receive(std::string_view bank,
   auto* paid_bills = services_.find<platform::PaidBills>();
 
   ConfirmationResult result;
-  Receipt receipt;
   auto written = db_.write([&](storage::Connection& c) -> Result<void> {
     result = {};
-    receipt = {};
     PRATU_TRY(bill, repository::by_reference(c, confirmation.biller_id, confirmation.ref1));
     repository::BankMessage message;
     message.bank = std::string(bank);
@@ -156,13 +154,15 @@ Result<ConfirmationResult> ConfirmationService::receive(std::string_view bank,
       return ok();
     }
     payment.message_id = *recorded.message_id;
-    PRATU_TRY(settled, settle_recorded(c, *bill, recorded.payment_id, payment, paid_bills, now));
-    receipt = std::move(settled);
+    // Its receipt is numbered after the commit, with the others waiting: the agency's counter
+    // row is not held through this commit's flush, so its payments commit side by side.
+    PRATU_TRY(settled, settle_recorded(c, *bill, recorded.payment_id, payment, paid_bills, now,
+                                       Numbering::after_commit));
+    (void)settled;
     result.outcome = ConfirmationOutcome::paid;
     return ok();
   });
   if (!written) return written.error();
-  if (result.outcome == ConfirmationOutcome::paid) result.receipt = number_of(receipt);
   return result;
 }
 

@@ -3,7 +3,8 @@
 /// by the bank connection's secret, kept raw under the bank's transaction id before anything
 /// else, and then, in the same transaction, a payment of the bill (which moves its application
 /// on) or an exception for reconciliation with its reason. The same confirmation twice is
-/// recorded once; fifty at once pay the bill once. The bank is answered after the commit.
+/// recorded once; fifty at once pay the bill once. The bank is answered after the commit. The
+/// payment's receipt is numbered soon after, with the others waiting (number_all_waiting).
 
 #include <chrono>
 #include <cstdint>
@@ -30,10 +31,9 @@ std::string_view confirmation_outcome_key(ConfirmationOutcome outcome);
 
 struct ConfirmationResult {
   ConfirmationOutcome outcome = ConfirmationOutcome::held;
-  std::string reason;   // held: unknown_bill, cancelled_bill, already_paid, wrong_amount,
-                        // wrong_reference; duplicate: the first one's outcome
-  std::string bill;     // the bill's public id, when one matched
-  std::string receipt;  // recorded: the receipt's number
+  std::string reason;  // held: unknown_bill, cancelled_bill, already_paid, wrong_amount,
+                       // wrong_reference; duplicate: the first one's outcome
+  std::string bill;    // the bill's public id, when one matched
 };
 
 class ConfirmationService {

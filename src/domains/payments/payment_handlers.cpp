@@ -257,6 +257,8 @@ Result<web::Response> PaymentHandlers::render_bill(const web::Request& request,
     PRATU_TRY(receipt, receipt_json(*view.receipt, locale));
     model["receipt"] = std::move(receipt);
   }
+  // A bank's payment is numbered within a second of its commit (docs/adr/0033).
+  model["receipt_pending"] = b.status == BillStatus::paid && !view.receipt;
   // The agency's counter: its cashiers take the money for an awaiting bill; its finance officers
   // cancel a receipt. Each form keeps what was typed when it is refused.
   json::object shown = web::form_errors_model(t, locale, errors);
@@ -396,7 +398,6 @@ Result<web::Response> PaymentHandlers::confirmation(const web::Request& request,
   json::object out{{"status", std::string(confirmation_outcome_key(result->outcome))}};
   if (!result->reason.empty()) out["reason"] = result->reason;
   if (!result->bill.empty()) out["bill"] = result->bill;
-  if (!result->receipt.empty()) out["receipt"] = result->receipt;
   // Held for reconciliation: accepted, not applied.
   const int status = result->outcome == ConfirmationOutcome::held ? 202 : 200;
   return web::Response::json(json::serialize(out), status);

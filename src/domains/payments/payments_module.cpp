@@ -43,7 +43,11 @@ std::vector<platform::SettingsSection> PaymentsModule::settings() {
                     "(an unknown bank or a wrong signature) before it is refused with 429",
                     s.failed_confirmations_per_minute, 1, 100000),
             integer("failed_confirmations_burst", "... and at once", s.failed_confirmations_burst,
-                    1, 100000)},
+                    1, 100000),
+            integer("numbering_poll_seconds",
+                    "How often the receipts of the banks' payments are numbered, all those "
+                    "waiting together",
+                    s.numbering_poll_seconds, 1, 3600)},
            nullptr}};
 }
 
@@ -158,6 +162,8 @@ Result<void> PaymentsModule::start(platform::Shared& shared) {
   PRATU_TRY(directory, shared.services.need<platform::ServiceDirectory>(name()));
   bills_ = std::make_unique<BillService>(shared.db, shared.clock, shared.random, billers_);
   PRATU_CHECK(shared.services.offer<platform::Billing>(name(), *bills_));
+  db_ = &shared.db;
+  clock_ = &shared.clock;
   confirmations_ = std::make_unique<ConfirmationService>(
       shared.db, shared.clock, shared.services,
       std::chrono::seconds(settings_.confirmation_window_seconds));
@@ -189,6 +195,18 @@ Result<std::string> PaymentsModule::seed_demo(platform::Shared& shared) {
       [&](storage::Connection& c) -> Result<void> { return repository::put_bank(c, bank, now); }));
   return std::string(
       "Bank simulator connected (code sim): pay a bill with `pratu bank-simulator pay <bill>`\n");
+}
+
+std::vector<platform::PeriodicTask> PaymentsModule::housekeeping() {
+  if (db_ == nullptr) return {};
+  // A bank's payment commits without its receipt's number; the receipts of all the payments
+  // since the last time are numbered here together, each agency's counter taken once.
+  return {{"payments: number receipts", std::chrono::seconds(settings_.numbering_poll_seconds),
+           [this]() -> Result<void> {
+             PRATU_TRY(numbered, number_all_waiting(*db_, *clock_));
+             (void)numbered;
+             return ok();
+           }}};
 }
 
 web::Routes PaymentsModule::routes() {

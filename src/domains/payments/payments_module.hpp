@@ -32,6 +32,7 @@ struct PaymentsSettings {
   int confirmation_window_seconds = 300;     // how far a confirmation's timestamp may be from now
   int failed_confirmations_per_minute = 30;  // failed authentications one address may send
   int failed_confirmations_burst = 20;
+  int numbering_poll_seconds = 1;  // how often the banks' payments' receipts are numbered
 };
 
 class PaymentsModule final : public platform::Module {
@@ -43,6 +44,7 @@ class PaymentsModule final : public platform::Module {
   Result<void> start(platform::Shared& shared) override;
   Result<std::string> seed_demo(platform::Shared& shared) override;
   web::Routes routes() override;
+  std::vector<platform::PeriodicTask> housekeeping() override;
 
   PaymentsModule();
   ~PaymentsModule() override;
@@ -51,6 +53,8 @@ class PaymentsModule final : public platform::Module {
   PaymentsSettings settings_;
   Billers billers_;
   std::unique_ptr<BillService> bills_;
+  storage::Database* db_ = nullptr;  // set by start
+  const Clock* clock_ = nullptr;
   std::unique_ptr<ConfirmationService> confirmations_;
   std::unique_ptr<StatementImports> statements_;
   std::unique_ptr<PaymentHandlers> handlers_;

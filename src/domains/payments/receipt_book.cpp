@@ -5,6 +5,8 @@
 
 #include <cctype>
 #include <cstdio>
+#include <map>
+#include <tuple>
 
 #include "common/civil_date.hpp"
 #include "common/unicode_text.hpp"
@@ -44,28 +46,39 @@ Receipt receipt_of(const Row& r) {
   return out;
 }
 
-// Takes the next number of `receipt`'s agency, fiscal year and book, writes it and queues its
-// issue: in the transaction of `c`, which holds the counter row until it ends.
-Result<void> number_and_queue(storage::Connection& c, Receipt& receipt) {
-  PRATU_TRY(sequence,
-            c.query_one("INSERT INTO receipt_sequences (agency, fiscal_year, book, last) "
-                        "VALUES ($1, $2, $3, 1) ON CONFLICT (agency, fiscal_year, book) "
-                        "DO UPDATE SET last = receipt_sequences.last + 1 RETURNING last",
-                        {receipt.agency, std::int64_t{receipt.fiscal_year}, receipt.book}));
-  if (!sequence) return Error::internal("receipt_sequences upsert returned no row");
-  receipt.number =
-      receipt_number(receipt.agency, receipt.fiscal_year, receipt.book, sequence->int64(0));
-  // The receipt and its outbox row go with the commit (PostgreSQL's pipeline, one statement):
-  // the counter row is held for one round trip, not three. Its id is not read back (0 here).
+// Takes `count` numbers of `agency`'s book in `fiscal_year`: the last of them. The counter row
+// stays locked until `c`'s transaction ends, so numbers are taken only with their receipts.
+Result<std::int64_t> take_numbers(storage::Connection& c, const std::string& agency,
+                                  int fiscal_year, const std::string& book, std::int64_t count) {
+  PRATU_TRY(last, c.query_one("INSERT INTO receipt_sequences (agency, fiscal_year, book, last) "
+                              "VALUES ($1, $2, $3, $4) ON CONFLICT (agency, fiscal_year, book) "
+                              "DO UPDATE SET last = receipt_sequences.last + $4 RETURNING last",
+                              {agency, std::int64_t{fiscal_year}, book, count}));
+  if (!last) return Error::internal("receipt_sequences upsert returned no row");
+  return last->int64(0);
+}
+
+// Writes `receipt` as number `sequence` of its book and queues its issue. The receipt and its
+// outbox row go with the next statement or the commit (PostgreSQL's pipeline, one statement);
+// its id is not read back (0 here).
+Result<void> write_and_queue(storage::Connection& c, Receipt& receipt, std::int64_t sequence) {
+  receipt.number = receipt_number(receipt.agency, receipt.fiscal_year, receipt.book, sequence);
   return platform::outbox::defer_with_outbox(
       c,
       "INSERT INTO receipts (number, payment_id, bill_id, agency, fiscal_year, book, sequence, "
       "amount_satang, issued_at, replaces_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
       {receipt.number, receipt.payment_id, receipt.bill_id, receipt.agency,
-       std::int64_t{receipt.fiscal_year}, receipt.book, sequence->int64(0), receipt.amount_satang,
+       std::int64_t{receipt.fiscal_year}, receipt.book, sequence, receipt.amount_satang,
        receipt.issued_at, receipt.replaces_id == 0 ? Value{nullptr} : Value{receipt.replaces_id}},
       {std::string(platform::kIssueReceiptTopic)},
       boost::json::serialize(boost::json::object{{"receipt", receipt.number}}), receipt.issued_at);
+}
+
+// Takes the next number of `receipt`'s agency, fiscal year and book, writes it and queues its
+// issue: in the transaction of `c`, which holds the counter row until it ends.
+Result<void> number_and_queue(storage::Connection& c, Receipt& receipt) {
+  PRATU_TRY(last, take_numbers(c, receipt.agency, receipt.fiscal_year, receipt.book, 1));
+  return write_and_queue(c, receipt, last);
 }
 
 Result<std::optional<Receipt>> one_receipt(storage::Connection& c, const char* where,
@@ -98,12 +111,12 @@ Result<Receipt> settle(storage::Connection& c, const Bill& bill, repository::Pay
   payment.bill_id = bill.id;
   payment.recorded_at = now;
   PRATU_TRY(payment_id, repository::insert_payment(c, payment));
-  return settle_recorded(c, bill, payment_id, payment, paid_bills, now);
+  return settle_recorded(c, bill, payment_id, payment, paid_bills, now, Numbering::now);
 }
 
 Result<Receipt> settle_recorded(storage::Connection& c, const Bill& bill, std::int64_t payment_id,
                                 const repository::Payment& payment, platform::PaidBills* paid_bills,
-                                std::int64_t now) {
+                                std::int64_t now, Numbering numbering) {
   if (paid_bills == nullptr) return Error::unavailable("payments: no module moves applications");
   boost::json::object told{{"user_id", bill.holder_user_id}, {"application", bill.application},
                            {"reference", bill.reference},    {"service", bill.service},
@@ -112,9 +125,6 @@ Result<Receipt> settle_recorded(storage::Connection& c, const Bill& bill, std::i
   PRATU_TRY(moved, paid_bills->paid(c, bill.application, bill.state, now));
   (void)moved;  // an application no longer in the billing state stays where it is
 
-  // Numbered here, in the payment's transaction, so a rolled-back payment takes no number;
-  // and last, because the agency's counter row stays locked until the commit (PostgreSQL):
-  // payments at once wait on each other only for that.
   Receipt receipt;
   receipt.payment_id = payment_id;
   receipt.bill_id = bill.id;
@@ -124,40 +134,64 @@ Result<Receipt> settle_recorded(storage::Connection& c, const Bill& bill, std::i
   // What the bill charged: money over it (an overpayment accepted) is settled apart.
   receipt.amount_satang = bill.total_satang;
   receipt.issued_at = now;
-  if (c.dialect() == storage::Dialect::postgres) {
-    std::string prefix = receipt_number(receipt.agency, receipt.fiscal_year, receipt.book, 0);
-    prefix.resize(prefix.size() - 6);  // "BMA-2570-001-"
-    // Counted, written and queued in one statement sent with the COMMIT: the counter row is
-    // held from this statement to the end of the commit, with no round trip between. The
-    // number is formatted as receipt_number formats it.
-    PRATU_TRY(
-        numbered,
-        c.defer_query(
-            "WITH counted AS (INSERT INTO receipt_sequences (agency, fiscal_year, book, "
-            "last) VALUES ($1, $2, $3, 1) ON CONFLICT (agency, fiscal_year, book) DO "
-            "UPDATE SET last = receipt_sequences.last + 1 RETURNING last), "
-            "numbered AS (INSERT INTO receipts (number, payment_id, bill_id, agency, "
-            "fiscal_year, book, sequence, amount_satang, issued_at) SELECT $4 || CASE WHEN "
-            "last < 1000000 THEN lpad(last::text, 6, '0') ELSE last::text END, $5, $6, $1, "
-            "$2, $3, last, $7, $8 FROM counted RETURNING number), "
-            "queued AS (INSERT INTO outbox (topic, payload, created_at, available_at) "
-            "SELECT $9, '{\"receipt\":\"' || number || '\"}', $8, $8 FROM numbered) "
-            "SELECT number FROM numbered",
-            {receipt.agency, std::int64_t{receipt.fiscal_year}, receipt.book, prefix, payment_id,
-             bill.id, receipt.amount_satang, now, std::string(platform::kIssueReceiptTopic)}));
-    receipt.numbered = std::move(numbered);
+  if (numbering == Numbering::after_commit) {
+    // Numbered with the others waiting after this commits (number_all_waiting): the agency's
+    // counter row is not locked here, so the agency's payments commit side by side.
+    PRATU_CHECK(c.defer("INSERT INTO receipts_to_number (payment_id) VALUES ($1)", {payment_id}));
     return receipt;
   }
+  // Numbered here, last, in the payment's transaction: a rolled-back payment takes no number,
+  // and the agency's counter row stays locked from here to the commit.
   PRATU_CHECK(number_and_queue(c, receipt));
   return receipt;
 }
 
-std::string number_of(const Receipt& receipt) {
-  if (!receipt.number.empty() || !receipt.numbered || !receipt.numbered->ready ||
-      receipt.numbered->rows.empty()) {
-    return receipt.number;
+Result<std::size_t> number_waiting(storage::Connection& c, std::size_t limit, std::int64_t now) {
+  // Locked, on PostgreSQL, until this commits: a batch of another node waits for them and then
+  // finds them gone. The counters are taken after, in the order of their keys.
+  PRATU_TRY(rows,
+            c.query(std::string("SELECT w.payment_id, p.bill_id, b.agency, p.paid_at, p.source, "
+                                "b.total_satang FROM receipts_to_number w JOIN payments p ON "
+                                "p.id = w.payment_id JOIN bills b ON b.id = p.bill_id ORDER BY "
+                                "w.payment_id LIMIT $1") +
+                        (c.dialect() == storage::Dialect::postgres ? " FOR UPDATE OF w" : ""),
+                    {static_cast<std::int64_t>(limit)}));
+  std::map<std::tuple<std::string, int, std::string>, std::vector<Receipt>> books;
+  for (const Row& r : rows) {
+    Receipt receipt;
+    receipt.payment_id = r.int64(0);
+    receipt.bill_id = r.int64(1);
+    receipt.agency = r.text(2);
+    receipt.fiscal_year = thai_fiscal_year(thai_date(r.int64(3)));
+    receipt.book = std::string(receipt_book(r.text(4)));
+    receipt.amount_satang = r.int64(5);
+    receipt.issued_at = now;
+    books[{receipt.agency, receipt.fiscal_year, receipt.book}].push_back(std::move(receipt));
   }
-  return receipt.numbered->rows.front().text(0);
+  for (auto& [book, receipts] : books) {
+    const auto& [agency, fiscal_year, series] = book;
+    const auto count = static_cast<std::int64_t>(receipts.size());
+    PRATU_TRY(last, take_numbers(c, agency, fiscal_year, series, count));
+    std::int64_t sequence = last - count;
+    for (Receipt& receipt : receipts) {  // in the order the payments were recorded
+      PRATU_CHECK(write_and_queue(c, receipt, ++sequence));
+      PRATU_CHECK(
+          c.defer("DELETE FROM receipts_to_number WHERE payment_id = $1", {receipt.payment_id}));
+    }
+  }
+  return rows.size();
+}
+
+Result<std::size_t> number_all_waiting(storage::Database& db, const Clock& clock) {
+  std::size_t numbered = 0;
+  for (;;) {
+    PRATU_TRY(batch,
+              db.write_value<std::size_t>([&](storage::Connection& c) -> Result<std::size_t> {
+                return number_waiting(c, kNumberingBatch, clock.now_seconds());
+              }));
+    numbered += batch;
+    if (batch < kNumberingBatch) return numbered;
+  }
 }
 
 Result<std::optional<Receipt>> receipt_of_bill(storage::Connection& c, std::int64_t bill_id) {
@@ -349,7 +383,6 @@ Result<Receipt> ReceiptDesk::take(const web::Principal& who, std::string_view bi
     return ok();
   });
   if (!written) return written.error();
-  out.number = number_of(out);
   return out;
 }
 

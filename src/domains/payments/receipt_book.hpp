@@ -1,9 +1,10 @@
 #pragma once
-/// Receipts (docs/payments.md, "Receipts"; docs/adr/0027): every payment gets one, numbered in
-/// the transaction that records the payment, per agency, Thai fiscal year and book, with no gap
-/// and no repeat; the documents module issues it as a signed PDF/A-3 from the outbox under that
-/// number (platform::ReceiptSource). A receipt is never edited: a cancelled one keeps its
-/// number and says why.
+/// Receipts (docs/payments.md, "Receipts"; docs/adr/0027, 0033): every payment gets one,
+/// numbered per agency, Thai fiscal year and book, with no gap and no repeat: in the transaction
+/// that records the payment, or, for a bank's confirmation, soon after its commit with the
+/// others waiting (number_all_waiting); the documents module issues it as a signed PDF/A-3
+/// from the outbox under that number (platform::ReceiptSource). A receipt is never edited: a
+/// cancelled one keeps its number and says why.
 
 #include <cstdint>
 #include <memory>
@@ -49,25 +50,37 @@ struct Receipt {
   std::string cancel_purpose;    // a cancelled one's: see CancelPurpose
   std::int64_t replaces_id = 0;  // a replacement's: the receipt it replaces
   std::string replaces;          // and its number
-  // From settle on PostgreSQL: the number, taken with the commit (`number` is empty until then).
-  std::shared_ptr<const storage::DeferredRows> numbered;
 };
 
-/// The number of a receipt settle returned, once its transaction has committed.
-std::string number_of(const Receipt& receipt);
+/// When a payment's receipt takes its number.
+enum class Numbering {
+  now,           // in the payment's transaction, which holds the agency's counter row to its end
+  after_commit,  // queued in receipts_to_number, numbered with the others waiting soon after
+};
 
 /// Records the payment of `bill` (already marked paid in `c`'s transaction): the payment row,
 /// its receipt (numbered, and queued for the documents module to issue), the holder's notice,
 /// and the application's move out of the billing state through `paid_bills`. Returns the
-/// receipt, its `id` 0: the row is written with the commit; on PostgreSQL so is the number
-/// taken (number_of, after the commit), so that the agency's counter row, which payments at
-/// once wait for, is locked only for the commit's own round trip.
+/// receipt, its `id` 0: the row is written with the commit.
 Result<Receipt> settle(storage::Connection& c, const Bill& bill, repository::Payment payment,
                        platform::PaidBills* paid_bills, std::int64_t now);
-/// The same for a payment already recorded as `payment_id`.
+/// The same for a payment already recorded as `payment_id`; with Numbering::after_commit the
+/// receipt returned has no number yet.
 Result<Receipt> settle_recorded(storage::Connection& c, const Bill& bill, std::int64_t payment_id,
                                 const repository::Payment& payment, platform::PaidBills* paid_bills,
-                                std::int64_t now);
+                                std::int64_t now, Numbering numbering);
+
+/// Numbers the receipts of the first `limit` payments waiting in receipts_to_number, in `c`'s
+/// transaction: each book's counter taken once for all of its receipts, in the order the
+/// payments were recorded; each receipt written, queued for the documents module to issue, and
+/// its payment's row removed. Of several transactions at once, each payment is numbered by one
+/// (PostgreSQL: the rows are locked; the others find them gone). How many it numbered.
+Result<std::size_t> number_waiting(storage::Connection& c, std::size_t limit, std::int64_t now);
+/// Payments number_all_waiting numbers in one transaction at most.
+inline constexpr std::size_t kNumberingBatch = 500;
+/// Numbers every receipt waiting, kNumberingBatch to a transaction (housekeeping, every
+/// `payments.numbering_poll_seconds`): how many.
+Result<std::size_t> number_all_waiting(storage::Database& db, const Clock& clock);
 
 /// Why a finance officer cancels a receipt (docs/payments.md, "Correcting a receipt"), with
 /// ETDA's purpose code: `withdrawn` (RCTC03: the money given back, or the receipt void) ends it;

@@ -58,6 +58,21 @@ expect_output "user create makes an agency supervisor" 0 "Created supervisor" \
   sh -c "echo 'a long enough passphrase' | '$pratu' user create --role supervisor --agency dbd --login supervisor.test@example.org --password-stdin --database '$db'"
 expect_output "a supervisor needs an agency" 1 "agency_code" \
   sh -c "echo 'a long enough passphrase' | '$pratu' user create --role supervisor --login supervisor.two@example.org --password-stdin --database '$db'"
+# An agency with one supervisor: nobody there may change their duties, so the operator does.
+expect_output "user duties gives the sole supervisor the finance duty" 0 "now holds: cashier, finance" \
+  "$pratu" user duties --login SUPERVISOR.TEST@example.org --duty finance --duty cashier --database "$db"
+check "the change is recorded with no colleague as its author" sh -c \
+  "sqlite3 '$work/pratu.db' \"SELECT COUNT(*) FROM staff_duty_events e JOIN users u ON u.id = e.user_id
+   WHERE u.email = 'supervisor.test@example.org' AND e.action = 'granted' AND e.by_user_id IS NULL\" | grep -qx 2"
+check "and the supervisor is told in the portal" sh -c \
+  "sqlite3 '$work/pratu.db' \"SELECT COUNT(*) FROM notices n JOIN users u ON u.id = n.user_id
+   WHERE u.email = 'supervisor.test@example.org' AND n.topic = 'accounts.duties_changed'\" | grep -qx 1"
+expect_output "user duties withdraws them all only when told --none" 2 "--none" \
+  "$pratu" user duties --login supervisor.test@example.org --database "$db"
+expect_output "user duties --none withdraws every duty" 0 "now holds: no duty" \
+  "$pratu" user duties --login supervisor.test@example.org --none --database "$db"
+expect_output "user duties finds no applicant or administrator" 1 "no officer, supervisor or clerk" \
+  "$pratu" user duties --login nobody@example.org --duty cashier --database "$db"
 expect_output "user create refuses a weak password" 1 "password" \
   sh -c "echo 'short' | '$pratu' user create --role admin --login admin.test@example.org --password-stdin --database '$db'"
 

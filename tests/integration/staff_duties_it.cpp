@@ -8,11 +8,17 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <chrono>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
 
+#include "common/clock.hpp"
 #include "domains/accounts/accounts_service.hpp"
+#include "domains/accounts/staff_duties.hpp"
+#include "storage/database.hpp"
 #include "support/applicants.hpp"
 #include "support/http_client.hpp"
 #include "support/test_app.hpp"
@@ -159,6 +165,52 @@ TEST_P(StaffDutiesIT, NoOneChangesTheirOwnDutiesOrAnotherAgencysStaff) {
     EXPECT_EQ(refused.status, 422) << refused.body;
   }
   EXPECT_TRUE(member(token, accounts::demo_officer_email("bma")).second.empty());
+}
+
+TEST_P(StaffDutiesIT, TheOperatorChangesASoleSupervisorsDutiesWhichHoldAndAreTold) {
+  // Nobody in the agency may change its supervisor's duties; the operator does, from the
+  // command line's StaffDuties::set_by_operator, on its own connection.
+  const std::string email = accounts::demo_supervisor_email("bma");
+  const auto token = api_token(app_->port(), email, kPassword);
+  EXPECT_EQ(bearer_json(app_->port(), token, "GET", "/api/v1/agency/collections").status, 403);
+  auto opened = storage::open_database({.url = db_->url()});
+  ASSERT_TRUE(opened) << opened.error().detail;
+  SystemClock clock;
+  accounts::StaffDuties operator_duties(**opened, clock, nullptr);
+  std::string typed = email;  // as an operator might type it
+  for (char& ch : typed) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  auto set = operator_duties.set_by_operator(typed, static_cast<unsigned>(web::Duty::finance));
+  ASSERT_TRUE(set) << set.error().detail;
+  EXPECT_EQ(set->duties, static_cast<unsigned>(web::Duty::finance));
+
+  // It holds within the sessions' cache (2 s), the session unchanged.
+  int status = 0;
+  for (int i = 0; i < 50 && status != 200; ++i) {
+    status = bearer_json(app_->port(), token, "GET", "/api/v1/agency/collections").status;
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(status, 200);
+  // Recorded with nobody as its author, and the supervisor is told the operator did it.
+  auto changes = json_object(bearer_json(app_->port(), token, "GET", "/api/v1/agency/duties"));
+  ASSERT_FALSE(changes.at("changes").as_array().empty());
+  const auto& latest = changes.at("changes").as_array().front().as_object();
+  EXPECT_EQ(latest.at("duty").as_string(), "finance");
+  EXPECT_TRUE(!latest.contains("by") || latest.at("by").is_null() ||
+              latest.at("by").as_string().empty())
+      << json::serialize(latest);
+  auto supervisor = signed_in(app_->port(), email, kPassword);
+  auto inbox = supervisor->get("/notifications");
+  ASSERT_EQ(inbox.status, 200);
+  EXPECT_NE(inbox.body.find("ผู้ดูแลระบบ เปลี่ยนหน้าที่ของท่านแล้ว"), std::string::npos);
+
+  // Only an agency's staff: not an applicant (by national ID), an administrator, or nobody.
+  for (const std::string login : {std::string(kDemoApplicant),
+                                  std::string(accounts::kDemoAdminEmail), std::string("nobody")}) {
+    auto refused =
+        operator_duties.set_by_operator(login, static_cast<unsigned>(web::Duty::cashier));
+    ASSERT_FALSE(refused) << login;
+    EXPECT_EQ(refused.error().code, ErrorCode::not_found) << login;
+  }
 }
 
 PRATU_INSTANTIATE_ENGINE_TESTS(StaffDutiesIT);

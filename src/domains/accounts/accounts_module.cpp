@@ -107,7 +107,21 @@ std::vector<platform::Command> AccountsModule::add_commands(CLI::App& cli) {
       ->add_flag("--password-stdin", create_user_.password_stdin,
                  "Read the password from standard input")
       ->required();
-  return {{create, [this](platform::Shared& shared) { return create_user_command(shared); }}};
+  auto* duties = accounts->add_subcommand(
+      "duties",
+      "Set the duties of an agency's officer, supervisor or clerk, as the platform's operator "
+      "(an agency with one supervisor has nobody else to do it); recorded, and the person is told");
+  duties->add_option("--login", set_duties_.login, "Their email or 13-digit national ID")
+      ->required();
+  auto* duty = duties
+                   ->add_option("--duty", set_duties_.duties,
+                                "cashier or finance; repeatable; the duties they hold afterwards")
+                   ->check(CLI::IsMember({"cashier", "finance"}));
+  auto* none = duties->add_flag("--none", set_duties_.none, "Withdraw every duty they hold");
+  duty->excludes(none);
+  none->excludes(duty);
+  return {{create, [this](platform::Shared& shared) { return create_user_command(shared); }},
+          {duties, [this](platform::Shared& shared) { return set_duties_command(shared); }}};
 }
 
 Result<void> AccountsModule::build_services(platform::Shared& shared) {
@@ -205,7 +219,8 @@ int AccountsModule::create_user_command(platform::Shared& shared) {
   }
   auto role = parse_role(create_user_.role);
   if (!role) {
-    std::cerr << "pratu user create: --role must be applicant, officer, supervisor or admin\n";
+    std::cerr << "pratu user create: --role must be applicant, officer, supervisor, clerk or "
+                 "admin\n";
     return 2;
   }
   std::string password;
@@ -226,6 +241,37 @@ int AccountsModule::create_user_command(platform::Shared& shared) {
     return 1;
   }
   std::cout << "Created " << create_user_.role << " account " << *created << ".\n";
+  return 0;
+}
+
+int AccountsModule::set_duties_command(platform::Shared& shared) {
+  if (set_duties_.duties.empty() && !set_duties_.none) {
+    std::cerr << "pratu user duties: give the duties they are to hold (--duty, repeatable), or "
+                 "--none\n";
+    return 2;
+  }
+  unsigned duties = 0;
+  for (const auto& name : set_duties_.duties) {
+    if (auto duty = web::parse_duty(name)) duties |= static_cast<unsigned>(*duty);
+  }
+  StaffDuties staff(shared.db, shared.clock, nullptr);
+  auto set = staff.set_by_operator(set_duties_.login, duties);
+  if (!set) {
+    std::cerr << "pratu user duties: "
+              << (set.error().code == ErrorCode::not_found
+                      ? "no officer, supervisor or clerk of an agency logs in as that"
+                      : set.error().detail)
+              << "\n";
+    return 1;
+  }
+  std::string held;
+  for (const char* name : {"cashier", "finance"}) {
+    auto duty = web::parse_duty(name);
+    if (duty && (set->duties & static_cast<unsigned>(*duty)) != 0) {
+      held += (held.empty() ? "" : ", ") + std::string(name);
+    }
+  }
+  std::cout << set_duties_.login << " now holds: " << (held.empty() ? "no duty" : held) << ".\n";
   return 0;
 }
 

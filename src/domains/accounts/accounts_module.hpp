@@ -49,6 +49,7 @@ class AccountsModule final : public platform::Module, public platform::ProfileDi
   // The services every use needs, for the server and for commands alike.
   Result<void> build_services(platform::Shared& shared);
   int create_user_command(platform::Shared& shared);
+  int set_duties_command(platform::Shared& shared);
 
   SessionSettings sessions_settings_;
   ThrottleSettings login_settings_;
@@ -62,6 +63,12 @@ class AccountsModule final : public platform::Module, public platform::ProfileDi
     std::string login;
     bool password_stdin = false;
   } create_user_;
+  // `pratu user duties`
+  struct SetDuties {
+    std::string login;
+    std::vector<std::string> duties;
+    bool none = false;
+  } set_duties_;
 
   const platform::AgencyDirectory* agencies_ = nullptr;
   std::unique_ptr<crypto::PasswordHasher> hasher_;

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "domains/accounts/accounts_repository.hpp"
+#include "domains/accounts/accounts_validation.hpp"
 #include "platform/notices.hpp"
 #include "web/access.hpp"
 
@@ -118,27 +119,49 @@ Result<StaffMember> StaffDuties::set(const web::Principal& who, UserId user_id, 
   if (user_id == who.user_id) {
     return Error{ErrorCode::forbidden, "accounts.staff.own_duties", "own duties", {}, 0};
   }
+  return write_duties("u.id = $1 AND u.agency_code = $2", {user_id, who.agency_code}, duties,
+                      who.user_id, who.display_name);
+}
+
+Result<StaffMember> StaffDuties::set_by_operator(std::string_view login, unsigned duties) {
+  // A login as people type it: an email in any case, or a national ID with or without dashes.
+  const LoginName name = parse_login(login);
+  if (name.kind == LoginName::Kind::email) {
+    return write_duties("u.email = $1 AND u.agency_code IS NOT NULL", {name.value}, duties, 0, "");
+  }
+  if (name.kind == LoginName::Kind::national_id) {
+    return write_duties("u.national_id = $1 AND u.agency_code IS NOT NULL", {name.value}, duties, 0,
+                        "");
+  }
+  return Error::not_found("staff member");
+}
+
+Result<StaffMember> StaffDuties::write_duties(const std::string& who_is_changed,
+                                              std::vector<storage::Value> params, unsigned duties,
+                                              UserId by_user_id, const std::string& by_name) {
   const std::int64_t now = clock_.now_seconds();
   StaffMember out;
   bool any = false;
   auto written = db_.write([&](storage::Connection& c) -> Result<void> {
     any = false;
     PRATU_TRY(row, c.query_one(std::string("SELECT ") + kMemberColumns +
-                                   " FROM users u WHERE u.id = $1 AND u.agency_code = $2 AND "
-                                   "u.role IN ('officer', 'supervisor', 'clerk')",
-                               {user_id, who.agency_code}));
+                                   ", u.agency_code FROM users u WHERE " + who_is_changed +
+                                   " AND u.role IN ('officer', 'supervisor', 'clerk')",
+                               params));
     // Another agency's people, applicants and administrators are not the agency's staff.
     if (!row) return Error::not_found("staff member");
     out = member_of(*row);
+    const std::string agency = row->text(6);
     for (web::Duty duty : kDuties) {
       const bool wanted = (duties & static_cast<unsigned>(duty)) != 0;
-      PRATU_TRY(changed, write_duty(c, user_id, who.agency_code, duty, wanted, who.user_id, now));
+      PRATU_TRY(changed, write_duty(c, out.id, agency, duty, wanted, by_user_id, now));
       any = any || changed;
     }
-    PRATU_TRY(held_now, repository::duties_of(c, user_id));
+    PRATU_TRY(held_now, repository::duties_of(c, out.id));
     out.duties = held_now;
     if (!any) return ok();
-    // The person is told in the portal, by whom (their colleague's name, nothing more).
+    // The person is told in the portal, by whom (their colleague's name, nothing more; none for
+    // the platform's operator).
     std::string held;
     for (web::Duty duty : kDuties) {
       if ((out.duties & static_cast<unsigned>(duty)) == 0) continue;
@@ -146,12 +169,12 @@ Result<StaffMember> StaffDuties::set(const web::Principal& who, UserId user_id, 
     }
     return platform::notify(
         c, "accounts.duties_changed",
-        boost::json::object{{"user_id", user_id}, {"duties", held}, {"by", who.display_name}}, now,
+        boost::json::object{{"user_id", out.id}, {"duties", held}, {"by", by_name}}, now,
         platform::kPortalOnly);
   });
   if (!written) return written.error();
   // Their sessions on this node are read afresh: the change holds from their next request.
-  if (any && changed_) changed_(user_id);
+  if (any && changed_) changed_(out.id);
   return out;
 }
 

@@ -58,8 +58,20 @@ class StaffDuties {
   /// agency). not_found for anyone not of `who`'s agency's staff; forbidden for `who`
   /// themselves. Returns the person as they now are.
   Result<StaffMember> set(const web::Principal& who, UserId user_id, unsigned duties);
+  /// Sets the duties of the agency's officer, supervisor or clerk who logs in as `login` (an
+  /// email in any case, or a national ID) to `duties`, for the platform's operator (`pratu user
+  /// duties`): recorded with no one as its author, and the person is told the operator did it.
+  /// It is how an agency with one supervisor changes that supervisor's duties. not_found for
+  /// anyone else.
+  Result<StaffMember> set_by_operator(std::string_view login, unsigned duties);
 
  private:
+  // Sets the duties of the staff member `who_is_changed` (a condition on `users u`) finds, as
+  // `by_user_id` (0: the operator) named `by_name`.
+  Result<StaffMember> write_duties(const std::string& who_is_changed,
+                                   std::vector<storage::Value> params, unsigned duties,
+                                   UserId by_user_id, const std::string& by_name);
+
   storage::Database& db_;
   const Clock& clock_;
   std::function<void(UserId)> changed_;

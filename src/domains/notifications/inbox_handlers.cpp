@@ -116,8 +116,12 @@ NoticeText describe(const Notice& notice, Locale locale, const web::Translations
       duties += t.text(locale, "accounts.staff.duty." + std::string(duty));
     }
     if (duties.empty()) duties = t.text(locale, "accounts.staff.none");
-    out.text = t.format(locale, "notifications.inbox.duties_changed",
-                        {{"by", p.text("by")}, {"duties", duties}});
+    // No colleague's name: the platform's operator changed them (`pratu user duties`).
+    const std::string by = p.text("by");
+    out.text =
+        t.format(locale, "notifications.inbox.duties_changed",
+                 {{"by", by.empty() ? t.text(locale, "notifications.inbox.by_operator") : by},
+                  {"duties", duties}});
   } else if (notice.topic == "payments.paid") {
     out.text = t.format(locale, "notifications.inbox.bill_paid",
                         {{"service", service}, {"reference", reference}});

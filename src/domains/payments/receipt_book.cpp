@@ -74,6 +74,23 @@ Result<void> write_and_queue(storage::Connection& c, Receipt& receipt, std::int6
       boost::json::serialize(boost::json::object{{"receipt", receipt.number}}), receipt.issued_at);
 }
 
+// The receipt of payment `payment_id` of bill `bill_id`, before its number: the fiscal year of
+// the Thai day it was paid, the book of its source, and what the bill charged (money over it,
+// an overpayment accepted, is settled apart).
+Receipt unnumbered_receipt(std::int64_t payment_id, std::int64_t bill_id, std::string agency,
+                           std::int64_t paid_at, std::string_view source, std::int64_t total_satang,
+                           std::int64_t now) {
+  Receipt receipt;
+  receipt.payment_id = payment_id;
+  receipt.bill_id = bill_id;
+  receipt.agency = std::move(agency);
+  receipt.fiscal_year = thai_fiscal_year(thai_date(paid_at));
+  receipt.book = std::string(receipt_book(source));
+  receipt.amount_satang = total_satang;
+  receipt.issued_at = now;
+  return receipt;
+}
+
 // Takes the next number of `receipt`'s agency, fiscal year and book, writes it and queues its
 // issue: in the transaction of `c`, which holds the counter row until it ends.
 Result<void> number_and_queue(storage::Connection& c, Receipt& receipt) {
@@ -125,15 +142,8 @@ Result<Receipt> settle_recorded(storage::Connection& c, const Bill& bill, std::i
   PRATU_TRY(moved, paid_bills->paid(c, bill.application, bill.state, now));
   (void)moved;  // an application no longer in the billing state stays where it is
 
-  Receipt receipt;
-  receipt.payment_id = payment_id;
-  receipt.bill_id = bill.id;
-  receipt.agency = bill.agency;
-  receipt.fiscal_year = thai_fiscal_year(thai_date(payment.paid_at));
-  receipt.book = std::string(receipt_book(payment.source));
-  // What the bill charged: money over it (an overpayment accepted) is settled apart.
-  receipt.amount_satang = bill.total_satang;
-  receipt.issued_at = now;
+  Receipt receipt = unnumbered_receipt(payment_id, bill.id, bill.agency, payment.paid_at,
+                                       payment.source, bill.total_satang, now);
   if (numbering == Numbering::after_commit) {
     // Numbered with the others waiting after this commits (number_all_waiting): the agency's
     // counter row is not locked here, so the agency's payments commit side by side.
@@ -158,14 +168,8 @@ Result<std::size_t> number_waiting(storage::Connection& c, std::size_t limit, st
                     {static_cast<std::int64_t>(limit)}));
   std::map<std::tuple<std::string, int, std::string>, std::vector<Receipt>> books;
   for (const Row& r : rows) {
-    Receipt receipt;
-    receipt.payment_id = r.int64(0);
-    receipt.bill_id = r.int64(1);
-    receipt.agency = r.text(2);
-    receipt.fiscal_year = thai_fiscal_year(thai_date(r.int64(3)));
-    receipt.book = std::string(receipt_book(r.text(4)));
-    receipt.amount_satang = r.int64(5);
-    receipt.issued_at = now;
+    Receipt receipt = unnumbered_receipt(r.int64(0), r.int64(1), r.text(2), r.int64(3), r.text(4),
+                                         r.int64(5), now);
     books[{receipt.agency, receipt.fiscal_year, receipt.book}].push_back(std::move(receipt));
   }
   for (auto& [book, receipts] : books) {

@@ -72,6 +72,13 @@ struct BillingService {
   std::vector<std::string> states;
 };
 
+/// The payment that moves an application on, as the step's notice tells the applicant: one
+/// notice for one event, in place of a separate one from the payments module (ADR 0034).
+struct PaymentNews {
+  std::string bill;  // its public id
+  std::int64_t amount_satang = 0;
+};
+
 class PaidBills {
  public:
   static constexpr const char* kServiceName = "platform::PaidBills";
@@ -80,9 +87,11 @@ class PaidBills {
   virtual std::vector<BillingService> billing_services() const = 0;
   /// In the transaction that records the payment of the bill an application (its public id)
   /// was billed in `state`: takes the state's system transition if the application is still
-  /// there (true), else changes nothing (false: it moved on meanwhile, e.g. withdrawn).
+  /// there (true), its notice telling the applicant of `payment` too; else changes nothing
+  /// (false: it moved on meanwhile, e.g. withdrawn, and the payer tells the applicant).
   virtual Result<bool> paid(storage::Connection& c, std::string_view application,
-                            std::string_view state, std::int64_t now) = 0;
+                            std::string_view state, const PaymentNews& payment,
+                            std::int64_t now) = 0;
 };
 
 }  // namespace pratu::platform

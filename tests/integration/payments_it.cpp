@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/civil_date.hpp"
+#include "common/money.hpp"
 #include "domains/payments/bank_confirmation.hpp"
 #include "domains/payments/bank_simulator.hpp"
 #include "domains/payments/statement_file.hpp"
@@ -51,6 +52,47 @@ class PaymentsIT : public AppTest {
   // The bill application `id` waits on, as its applicant sees it over the API.
   json::object bill_of(const std::string& applicant, const std::string& id) {
     return test::bill_of(app_->port(), applicant, id);
+  }
+
+  // The topics of the notices of application `id` that tell of a payment (the step it took,
+  // or the payment alone), oldest first, as its applicant lists them in `lang`.
+  std::vector<std::string> told_of_payment(const std::string& token, const std::string& id,
+                                           const std::string& lang) {
+    std::vector<std::string> out;
+    for (const auto& n : notices(token, id, lang)) {
+      const std::string topic(n.at("topic").as_string());
+      if (topic == "payments.paid" ||
+          n.at("text").as_string().find(lang == "th" ? "ได้รับชำระ" : "Your payment") !=
+              std::string::npos) {
+        out.insert(out.begin(), topic);
+      }
+    }
+    return out;
+  }
+  // The text of the newest of those.
+  std::string payment_notice_text(const std::string& token, const std::string& id,
+                                  const std::string& lang) {
+    for (const auto& n : notices(token, id, lang)) {
+      const std::string text(n.at("text").as_string());
+      if (n.at("topic") == "payments.paid" ||
+          text.find(lang == "th" ? "ได้รับชำระ" : "Your payment") != std::string::npos) {
+        return text;
+      }
+    }
+    return {};
+  }
+  // The notices of application `id`, newest first, in `lang`.
+  std::vector<json::object> notices(const std::string& token, const std::string& id,
+                                    const std::string& lang) {
+    std::vector<json::object> out;
+    const auto page = json_object(
+        bearer_json(app_->port(), token, "GET", "/api/v1/notifications?limit=100&lang=" + lang));
+    for (const auto& n : page.at("notifications").as_array()) {
+      const auto* application = n.as_object().if_contains("application");
+      if (application != nullptr && application->is_string() && application->get_string() == id)
+        out.push_back(n.as_object());
+    }
+    return out;
   }
 
   // The bank simulator's secret, as the demo data keeps it.
@@ -139,12 +181,51 @@ TEST_P(PaymentsIT, ApprovalBillsTheTaxPerSignAndTheBanksWordMovesTheApplicationO
   EXPECT_EQ(json_object(paid).at("status").as_string(), "recorded");
   EXPECT_EQ(application(applicant, id).at("state").as_string(), "approved");
   EXPECT_EQ(bill_of(applicant, id).at("status").as_string(), "paid");
+  // One notice tells of both (ADR 0034): the step the payment took, with the amount received,
+  // in the applicant's language; none of its own from the payments module.
+  EXPECT_EQ(told_of_payment(applicant, id, "th"),
+            (std::vector<std::string>{"applications.step_taken"}));
+  for (const auto& [lang, words] : {std::pair{"th", std::string("ได้รับชำระค่าธรรมเนียม")},
+                                    std::pair{"en", std::string("Your payment of ")}}) {
+    const std::string text = payment_notice_text(applicant, id, lang);
+    EXPECT_NE(text.find(words), std::string::npos) << text;
+    EXPECT_NE(text.find(format_baht(total)), std::string::npos) << text;
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM notices WHERE topic = 'payments.paid'"), 0);
 
   // The bank sends it again: the same answer's kind, no second payment.
   auto again = confirm(body_for(bill, "SIM-1", total), secret());
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_EQ(json_object(again).at("status").as_string(), "duplicate");
   EXPECT_EQ(count("SELECT COUNT(*) FROM payments"), 1);
+}
+
+// An application that left its billing state before the bank's word (here moved by hand, as a
+// withdrawal would) stays where it is; the payment is recorded and told of on its own.
+TEST_P(PaymentsIT, APaymentForAnApplicationThatMovedOnIsToldOfOnItsOwn) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const std::string id = billed(applicant);
+  const auto bill = bill_of(applicant, id);
+  ASSERT_FALSE(bill.empty());
+  {
+    auto opened = storage::open_database({.url = db_->url()});
+    ASSERT_TRUE(opened) << opened.error().detail;
+    ASSERT_TRUE((*opened)->write([&](storage::Connection& c) -> Result<void> {
+      PRATU_CHECK(
+          c.execute("UPDATE applications SET state = 'rejected' WHERE public_id = $1", {id}));
+      return ok();
+    }));
+  }
+  const std::int64_t total = bill.at("total_satang").as_int64();
+  auto paid = confirm(body_for(bill, "SIM-MOVED", total), secret());
+  ASSERT_EQ(paid.status, 200) << paid.body;
+  EXPECT_EQ(json_object(paid).at("status").as_string(), "recorded");
+  EXPECT_EQ(application(applicant, id).at("state").as_string(), "rejected");
+  EXPECT_EQ(bill_of(applicant, id).at("status").as_string(), "paid");
+  EXPECT_EQ(told_of_payment(applicant, id, "th"), (std::vector<std::string>{"payments.paid"}));
+  const std::string text = payment_notice_text(applicant, id, "th");
+  EXPECT_NE(text.find("ได้รับชำระค่าธรรมเนียม"), std::string::npos) << text;
+  EXPECT_EQ(text.find("ดำเนินการต่อ"), std::string::npos) << "it does not move on: " << text;
 }
 
 TEST_P(PaymentsIT, FiftyCopiesOfOneConfirmationAtOnceRecordOnePayment) {

@@ -20,7 +20,7 @@ class ApplicationBills final : public platform::PaidBills {
 
   std::vector<platform::BillingService> billing_services() const override;
   Result<bool> paid(storage::Connection& c, std::string_view application, std::string_view state,
-                    std::int64_t now) override;
+                    const platform::PaymentNews& payment, std::int64_t now) override;
 
  private:
   const Workflows& workflows_;

@@ -473,7 +473,7 @@ Result<std::int64_t> WorkflowService::escalate_overdue(int limit) {
 
 Result<void> WorkflowService::entered(storage::Connection& c, const Application& a,
                                       const Transition& t, const WorkflowState& to,
-                                      std::int64_t now) {
+                                      std::int64_t now, const platform::PaymentNews* paid) {
   // The applicant is told (the notifier composes it; nothing personal here but whom). The
   // status and what to do next travel with it, as the workflow version says them.
   json::object payload{{"user_id", a.user_id},
@@ -485,6 +485,11 @@ Result<void> WorkflowService::entered(storage::Connection& c, const Application&
                        {"next", text_json(to.next)},
                        {"terminal", to.terminal},
                        {"by_applicant", t.actor == Actor::applicant}};
+  // The payment that took the step: the applicant reads of both in this one notice.
+  if (paid != nullptr) {
+    payload["bill"] = paid->bill;
+    payload["paid_satang"] = paid->amount_satang;
+  }
   PRATU_CHECK(
       platform::notify(c, "applications.step_taken", payload, now, platform::kEveryChannel));
   // The applicant's own step (an answer to a request) is news for the officer who has it.
@@ -558,7 +563,8 @@ Result<void> WorkflowService::submitted(storage::Connection& c, const Applicatio
 }
 
 Result<bool> WorkflowService::take_system_step(storage::Connection& c, std::string_view public_id,
-                                               std::string_view state, std::int64_t now) {
+                                               std::string_view state, std::int64_t now,
+                                               const platform::PaymentNews* paid) {
   PRATU_TRY(found, repository::find_application(c, public_id, true));
   if (!found || found->state != state) return false;
   Application& a = *found;
@@ -580,7 +586,7 @@ Result<bool> WorkflowService::take_system_step(storage::Connection& c, std::stri
   // Its row is locked since the read (PostgreSQL; SQLite has one writer): the move holds.
   PRATU_CHECK(repository::move_locked_state(c, a, system->to, now));
   PRATU_CHECK(repository::add_transition_event(c, a.id, now, event));
-  PRATU_CHECK(entered(c, a, *system, *to, now));
+  PRATU_CHECK(entered(c, a, *system, *to, now, paid));
   return true;
 }
 

@@ -25,6 +25,7 @@
 #include "domains/applications/fee_rules.hpp"
 #include "domains/applications/form.hpp"
 #include "domains/applications/workflow.hpp"
+#include "platform/billing.hpp"
 #include "platform/service_directory.hpp"
 #include "platform/services.hpp"
 #include "storage/database.hpp"
@@ -82,9 +83,11 @@ class WorkflowService {
 
   /// For the payments module (platform::PaidBills), in the transaction `c` that records the
   /// payment of the bill application `public_id` was sent in `state`: takes the state's system
-  /// transition. False, changing nothing, when the application is no longer in that state.
+  /// transition, its notice telling of `paid` when given. False, changing nothing, when the
+  /// application is no longer in that state.
   Result<bool> take_system_step(storage::Connection& c, std::string_view public_id,
-                                std::string_view state, std::int64_t now);
+                                std::string_view state, std::int64_t now,
+                                const platform::PaymentNews* paid = nullptr);
 
   /// In the submission's transaction `c`: an application fee. When the first state of the
   /// workflow `a` was submitted under bills, opens its bill (or, with nothing to pay, takes
@@ -154,9 +157,11 @@ class WorkflowService {
 
  private:
   // What entering `to` by `t` brings, in the step's transaction: the applicant (and the officer
-  // who has it) told, the document issued, the bill opened.
+  // who has it) told (of `paid` too, the payment that took the step), the document issued,
+  // the bill opened.
   Result<void> entered(storage::Connection& c, const Application& a, const Transition& t,
-                       const WorkflowState& to, std::int64_t now);
+                       const WorkflowState& to, std::int64_t now,
+                       const platform::PaymentNews* paid = nullptr);
   // Opens the bill of `to` for `a` (platform::Billing); a bill of nothing is not opened.
   Result<void> open_bill(storage::Connection& c, const Application& a, const WorkflowState& to,
                          std::int64_t now);

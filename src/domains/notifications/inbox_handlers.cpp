@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "common/civil_date.hpp"
+#include "common/money.hpp"
 #include "domains/notifications/notifications.hpp"
 #include "web/access.hpp"
 #include "web/dates.hpp"
@@ -57,8 +58,14 @@ NoticeText describe(const Notice& notice, Locale locale, const web::Translations
     out.link = (agency ? "/agency/applications/" : "/applications/") + notice.application;
   }
   if (notice.topic == "applications.step_taken") {
-    out.text = t.format(locale, "notifications.inbox.step_taken",
-                        {{"service", service}, {"status", p.localized("status", locale)}});
+    // A payment's step says what was received too (ADR 0034).
+    const auto paid = p.integer("paid_satang");
+    out.text = paid ? t.format(locale, "notifications.inbox.step_paid",
+                               {{"service", service},
+                                {"amount", format_baht(*paid)},
+                                {"status", p.localized("status", locale)}})
+                    : t.format(locale, "notifications.inbox.step_taken",
+                               {{"service", service}, {"status", p.localized("status", locale)}});
     const std::string next = p.localized("next", locale);
     if (!next.empty()) {
       out.text += " " + t.format(locale, "notifications.inbox.next", {{"next", next}});

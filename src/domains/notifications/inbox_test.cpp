@@ -168,5 +168,28 @@ TEST_F(InboxWordsTest, SaysEachTopicInThePersonsLanguageAndLeadsToTheirSide) {
   EXPECT_NE(overdue.text.find("R-1"), std::string::npos);
 }
 
+// The step a payment took says what was received (ADR 0034); the payment's own notice, sent
+// only when the application did not move, says it was received.
+TEST_F(InboxWordsTest, APaymentsStepSaysTheAmountReceivedAndTheNewStatus) {
+  auto step = notice("applications.step_taken",
+                     {{"service", "unknown-service"},
+                      {"status", {{"th", "ชำระค่าธรรมเนียมแล้ว"}, {"en", "Fee paid"}}},
+                      {"bill", "BL7Q2X"},
+                      {"paid_satang", 123456789}});
+  auto th = describe(step, web::Locale::th, *t_, nullptr, false);
+  EXPECT_NE(th.text.find("ได้รับชำระค่าธรรมเนียม"), std::string::npos) << th.text;
+  EXPECT_NE(th.text.find("1,234,567.89 บาท"), std::string::npos) << th.text;
+  EXPECT_NE(th.text.find("ชำระค่าธรรมเนียมแล้ว"), std::string::npos) << th.text;
+  EXPECT_EQ(th.link, "/applications/0123abcd");
+  auto en = describe(step, web::Locale::en, *t_, nullptr, false);
+  EXPECT_NE(en.text.find("payment of 1,234,567.89 baht"), std::string::npos) << en.text;
+  EXPECT_NE(en.text.find("Fee paid"), std::string::npos) << en.text;
+
+  auto alone = describe(notice("payments.paid", {{"service", "s"}, {"reference", "R-2"}}),
+                        web::Locale::th, *t_, nullptr, false);
+  EXPECT_NE(alone.text.find("R-2"), std::string::npos) << alone.text;
+  EXPECT_NE(alone.text.find("ได้รับชำระ"), std::string::npos) << alone.text;
+}
+
 }  // namespace
 }  // namespace pratu::notifications

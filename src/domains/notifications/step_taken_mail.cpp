@@ -1,5 +1,8 @@
 #include "domains/notifications/step_taken_mail.hpp"
 
+#include <optional>
+
+#include "common/money.hpp"
 #include "domains/notifications/draft_expiry_mail.hpp"
 
 namespace pratu::notifications {
@@ -8,12 +11,13 @@ namespace pratu::notifications {
 struct StepTakenMail::Step {
   platform::Profile profile;
   web::Locale locale = web::Locale::th;
-  std::string service;        // its name in `locale`, or its slug
-  std::string status;         // in `locale`
-  std::string next;           // in `locale`; may be empty
-  std::string link;           // to the application
-  bool terminal = false;      // the application is decided
-  bool by_applicant = false;  // the applicant took the step
+  std::string service;                      // its name in `locale`, or its slug
+  std::string status;                       // in `locale`
+  std::string next;                         // in `locale`; may be empty
+  std::string link;                         // to the application
+  bool terminal = false;                    // the application is decided
+  bool by_applicant = false;                // the applicant took the step
+  std::optional<std::int64_t> paid_satang;  // the payment that took it (ADR 0034)
 };
 
 namespace {}  // namespace
@@ -61,6 +65,7 @@ Result<StepTakenMail::Step> StepTakenMail::read(const OutboxJob& job) const {
   step.status = payload.localized("status", step.locale);
   step.next = payload.localized("next", step.locale);
   step.link = public_url_ + "/applications/" + application;
+  step.paid_satang = payload.integer("paid_satang");
   return step;
 }
 
@@ -80,13 +85,15 @@ Result<Letter> StepTakenMail::compose(const OutboxJob& job) const {
                          ? std::string()
                          : translations_.format(letter.locale, "notifications.step_taken_next",
                                                 {{"next", step.next}});
-  const char* key = step.by_applicant ? "notifications.step_confirmed"
-                    : step.terminal   ? "notifications.step_taken_decided"
-                                      : "notifications.step_taken";
+  const char* key = step.paid_satang    ? "notifications.step_paid"
+                    : step.by_applicant ? "notifications.step_confirmed"
+                    : step.terminal     ? "notifications.step_taken_decided"
+                                        : "notifications.step_taken";
   fill_letter(letter, translations_, key,
               {{"service", step.service},
                {"status", step.status},
                {"next", std::move(next)},
+               {"amount", step.paid_satang ? format_baht(*step.paid_satang) : std::string()},
                {"link", step.link}});
   return letter;
 }

@@ -431,5 +431,37 @@ TEST_P(StepTakenDispatchTest, AStepTakenRowIsMailedOnceInThaiAndMarkedSent) {
 
 PRATU_INSTANTIATE_ENGINE_TESTS(StepTakenDispatchTest);
 
+// A payment that moved the application on: one letter says what was received and the status it
+// brought (ADR 0034), in the applicant's language; a step without a payment says nothing of one.
+TEST_F(StepTakenMailTest, APaymentsStepSaysWhatWasReceivedAndTheNewStatus) {
+  StepPayload payload;
+  payload.status_th = "ชำระค่าธรรมเนียมแล้ว";
+  payload.status_en = "Fee paid";
+  payload.extra = ",\"bill\":\"BL7Q2X\",\"paid_satang\":150050";
+  auto letter = compose(payload);
+  ASSERT_TRUE(letter) << letter.error().detail;
+  EXPECT_EQ(letter->subject, "ได้รับชำระค่าธรรมเนียม ใบอนุญาตจัดตั้งสถานที่จำหน่ายอาหาร แล้ว");
+  for (const auto* part : {&letter->text, &letter->html}) {
+    EXPECT_TRUE(contains(*part, "1,500.50")) << *part;
+    EXPECT_TRUE(contains(*part, "ชำระค่าธรรมเนียมแล้ว")) << *part;
+    EXPECT_TRUE(contains(*part, "ขั้นตอนต่อไป: แก้ไขคำตอบหรือเอกสาร")) << *part;
+    EXPECT_TRUE(contains(*part, "ใบเสร็จรับเงินอิเล็กทรอนิกส์")) << *part;
+    EXPECT_TRUE(contains(*part, "https://pratu.example.go.th/applications/AB12CD34")) << *part;
+    EXPECT_FALSE(contains(*part, "หน่วยงานได้ดำเนินการ")) << "the agency took no step";
+  }
+
+  payload.user_id = kEnglishApplicant;
+  letter = compose(payload);
+  ASSERT_TRUE(letter) << letter.error().detail;
+  EXPECT_EQ(letter->subject, "We have received your payment for Food premises licence");
+  EXPECT_TRUE(contains(letter->text, "your payment of 1,500.50 baht")) << letter->text;
+  EXPECT_TRUE(contains(letter->text, "Its status is now: Fee paid")) << letter->text;
+
+  payload.extra.clear();
+  letter = compose(payload);
+  ASSERT_TRUE(letter) << letter.error().detail;
+  EXPECT_FALSE(contains(letter->text, "payment")) << letter->text;
+}
+
 }  // namespace
 }  // namespace pratu::notifications

@@ -135,12 +135,18 @@ Result<Receipt> settle_recorded(storage::Connection& c, const Bill& bill, std::i
                                 const repository::Payment& payment, platform::PaidBills* paid_bills,
                                 std::int64_t now, Numbering numbering) {
   if (paid_bills == nullptr) return Error::unavailable("payments: no module moves applications");
-  boost::json::object told{{"user_id", bill.holder_user_id}, {"application", bill.application},
-                           {"reference", bill.reference},    {"service", bill.service},
-                           {"bill", bill.public_id},         {"amount_satang", bill.total_satang}};
-  PRATU_CHECK(platform::notify(c, "payments.paid", told, now, platform::kPortalOnly));
-  PRATU_TRY(moved, paid_bills->paid(c, bill.application, bill.state, now));
-  (void)moved;  // an application no longer in the billing state stays where it is
+  // The application's step tells the applicant of the payment in its own notice (ADR 0034).
+  PRATU_TRY(moved, paid_bills->paid(c, bill.application, bill.state,
+                                    platform::PaymentNews{bill.public_id, bill.total_satang}, now));
+  if (!moved) {
+    // No longer in the billing state (withdrawn meanwhile): it stays where it is, and the
+    // applicant is told of the payment alone.
+    boost::json::object told{
+        {"user_id", bill.holder_user_id}, {"application", bill.application},
+        {"reference", bill.reference},    {"service", bill.service},
+        {"bill", bill.public_id},         {"amount_satang", bill.total_satang}};
+    PRATU_CHECK(platform::notify(c, "payments.paid", told, now, platform::kPortalOnly));
+  }
 
   Receipt receipt = unnumbered_receipt(payment_id, bill.id, bill.agency, payment.paid_at,
                                        payment.source, bill.total_satang, now);

@@ -320,6 +320,18 @@ for (const javaScriptEnabled of [true, false]) {
         await applicantTab.audit();
       });
 
+      await step('the notifications tell once of the payment: the amount received and the new status', async () => {
+        await press(you, you.locator('a[data-nav-notifications]'));
+        assert.equal(applicantTab.status(), 200);
+        const paid = you.locator('[data-notice]').filter({ hasText: t('th', 'notifications.inbox.step_paid').split('{service}')[0].trim() });
+        assert.equal(await paid.count(), 1, await main(you));
+        const said = await paid.innerText();
+        assert.ok(said.includes(`${total.figures} บาท`), said);
+        assert.ok(said.includes(status('approved')), said);
+        assert.equal(await paid.locator('a').getAttribute('href'), `/applications/${id}`);
+        await applicantTab.audit();
+      });
+
       await step('the bill shows its receipt once signed: numbered per agency, fiscal year and book', async () => {
         await applicantTab.goto(billPath);
         for (let i = 0; i < 60 && await you.locator('a[data-receipt-download]').count() === 0; i++) {

@@ -181,6 +181,8 @@ TEST_P(PaymentsIT, ApprovalBillsTheTaxPerSignAndTheBanksWordMovesTheApplicationO
   EXPECT_EQ(json_object(paid).at("status").as_string(), "recorded");
   EXPECT_EQ(application(applicant, id).at("state").as_string(), "approved");
   EXPECT_EQ(bill_of(applicant, id).at("status").as_string(), "paid");
+  // The step read the application without its answers, and left them as they were.
+  EXPECT_EQ(application(applicant, id).at("answers").as_object(), answers);
   // One notice tells of both (ADR 0034): the step the payment took, with the amount received,
   // in the applicant's language; none of its own from the payments module.
   EXPECT_EQ(told_of_payment(applicant, id, "th"),
@@ -252,6 +254,42 @@ TEST_P(PaymentsIT, FiftyCopiesOfOneConfirmationAtOnceRecordOnePayment) {
   EXPECT_EQ(other, 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM payments"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM bank_messages"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM application_events WHERE transition = 'paid'"), 1);
+  EXPECT_EQ(application(applicant, id).at("state").as_string(), "approved");
+}
+
+// Twenty different payments of one bill at once (each its own bank transaction): one pays it;
+// each of the others is kept and held as already paid, for reconciliation to refund.
+TEST_P(PaymentsIT, TwentyDifferentPaymentsOfOneBillAtOncePayItOnceAndHoldTheRest) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const std::string id = billed(applicant);
+  const auto bill = bill_of(applicant, id);
+  const std::int64_t total = bill.at("total_satang").as_int64();
+  const std::string key = secret();
+  std::atomic<int> recorded = 0, held = 0, other = 0;
+  std::vector<std::thread> banks;
+  for (int i = 0; i < 20; ++i) {
+    banks.emplace_back([&, i] {
+      auto answer = confirm(body_for(bill, "SIM-R" + std::to_string(i), total), key);
+      const auto said =
+          answer.status == 200 || answer.status == 202 ? json_object(answer) : json::object{};
+      const std::string status =
+          said.contains("status") ? std::string(said.at("status").as_string()) : "";
+      if (status == "recorded") ++recorded;
+      else if (answer.status == 202 && status == "held" && said.at("reason") == "already_paid")
+        ++held;
+      else ++other;
+    });
+  }
+  for (auto& t : banks) t.join();
+  EXPECT_EQ(recorded, 1);
+  EXPECT_EQ(held, 19);
+  EXPECT_EQ(other, 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM bank_messages WHERE outcome = 'paid'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM bank_messages WHERE outcome = 'exception' AND reason = "
+                  "'already_paid'"),
+            19);
   EXPECT_EQ(count("SELECT COUNT(*) FROM application_events WHERE transition = 'paid'"), 1);
   EXPECT_EQ(application(applicant, id).at("state").as_string(), "approved");
 }

@@ -63,6 +63,13 @@ std::string select_where(std::string_view condition) {
   return "SELECT " + std::string(kColumns) + " FROM applications WHERE " + std::string(condition);
 }
 
+// kColumns with an empty object for the answers.
+constexpr std::string_view kColumnsWithoutAnswers =
+    "id, public_id, user_id, service, agency, form_version, status, '{}', revision, "
+    "created_at, updated_at, submitted_at, submission_key, reference, due_date, "
+    "due_date_provisional, workflow_version, state, state_since, assigned_to, assigned_at, "
+    "renews";
+
 }  // namespace
 
 Result<std::int64_t> insert_application(storage::Connection& c, const Application& a) {
@@ -82,6 +89,17 @@ Result<std::optional<Application>> find_application(storage::Connection& c,
                                                     std::string_view public_id, bool for_update) {
   std::string sql = select_where("public_id = $1");
   if (for_update && c.dialect() == storage::Dialect::postgres) sql += " FOR UPDATE";
+  PRATU_TRY(row, c.query_one(sql, {std::string(public_id)}));
+  if (!row) return std::optional<Application>{};
+  PRATU_TRY(application, read_application(*row));
+  return std::optional<Application>(std::move(application));
+}
+
+Result<std::optional<Application>> find_application_to_step(storage::Connection& c,
+                                                            std::string_view public_id) {
+  std::string sql =
+      "SELECT " + std::string(kColumnsWithoutAnswers) + " FROM applications WHERE public_id = $1";
+  if (c.dialect() == storage::Dialect::postgres) sql += " FOR UPDATE";
   PRATU_TRY(row, c.query_one(sql, {std::string(public_id)}));
   if (!row) return std::optional<Application>{};
   PRATU_TRY(application, read_application(*row));

@@ -25,6 +25,10 @@ Result<std::int64_t> insert_application(storage::Connection& c, const Applicatio
 Result<std::optional<Application>> find_application(storage::Connection& c,
                                                     std::string_view public_id,
                                                     bool for_update = false);
+/// The same, locked, without its answers (an empty object): for a step that reads none, such
+/// as the one a payment takes, so the answers are neither sent nor parsed.
+Result<std::optional<Application>> find_application_to_step(storage::Connection& c,
+                                                            std::string_view public_id);
 
 /// `user_id`'s latest draft of `service`, if any.
 Result<std::optional<Application>> find_draft(storage::Connection& c, std::int64_t user_id,

@@ -565,7 +565,8 @@ Result<void> WorkflowService::submitted(storage::Connection& c, const Applicatio
 Result<bool> WorkflowService::take_system_step(storage::Connection& c, std::string_view public_id,
                                                std::string_view state, std::int64_t now,
                                                const platform::PaymentNews* paid) {
-  PRATU_TRY(found, repository::find_application(c, public_id, true));
+  // The step reads no answers (a bill it opens reads its own): they are left behind.
+  PRATU_TRY(found, repository::find_application_to_step(c, public_id));
   if (!found || found->state != state) return false;
   Application& a = *found;
   PRATU_TRY(workflow, workflow_of(a));

@@ -193,6 +193,42 @@ Result<RecordedPayment> record_bank_payment(storage::Connection& c, const BankMe
   return out;
 }
 
+Result<std::optional<PaidAtOnce>> pay_awaiting_bill(storage::Connection& c,
+                                                    std::string_view biller_id,
+                                                    std::string_view ref1, std::string_view ref2,
+                                                    const BankMessage& m, Payment p) {
+  if (c.dialect() != storage::Dialect::postgres) return std::optional<PaidAtOnce>{};
+  // record_bank_payment's statement with the bill's read ahead of it: the bill's row comes
+  // back only if it matched, and then the message was kept unless its key was there.
+  PRATU_TRY(
+      row,
+      c.query_one(
+          std::string("WITH b AS (SELECT ") + kBillColumns +
+              " FROM bills WHERE biller_id = $10 AND ref1 = $11 AND ref2 = $12 "
+              "AND total_satang = $6::bigint AND status = 'awaiting'), "
+              "kept AS (INSERT INTO bank_messages (bank, transaction_id, received_at, body, "
+              "outcome, reason, bill_id) SELECT $1::text, $2::text, $3::bigint, $4::text, "
+              "'paid', NULL, b.id FROM b "
+              "ON CONFLICT (bank, transaction_id) DO NOTHING RETURNING id, bill_id), "
+              "marked AS (UPDATE bills SET status = 'paid', paid_at = $5::bigint FROM kept "
+              "WHERE bills.id = kept.bill_id AND bills.status = 'awaiting' RETURNING bills.id), "
+              "paid AS (INSERT INTO payments (bill_id, amount_satang, paid_at, recorded_at, "
+              "channel, source, bank, transaction_id, message_id) SELECT marked.id, "
+              "$6::bigint, $7::bigint, $5::bigint, $8::text, $9::text, $1::text, $2::text, "
+              "kept.id FROM kept, marked RETURNING id) "
+              "SELECT b.*, (SELECT id FROM kept), (SELECT id FROM paid) FROM b",
+          {m.bank, m.transaction_id, m.received_at, m.body, p.recorded_at, p.amount_satang,
+           p.paid_at, p.channel, p.source, std::string(biller_id), std::string(ref1),
+           std::string(ref2)}));
+  constexpr int kKept = 17;  // after kBillColumns
+  if (!row || row->is_null(kKept)) return std::optional<PaidAtOnce>{};
+  PaidAtOnce out;
+  out.bill = bill_of(*row);
+  out.recorded.message_id = row->int64(kKept);
+  out.recorded.payment_id = row->is_null(kKept + 1) ? 0 : row->int64(kKept + 1);
+  return std::optional<PaidAtOnce>(std::move(out));
+}
+
 namespace {
 
 constexpr const char* kBankColumns =

@@ -89,19 +89,38 @@ Result<ConfirmationResult> ConfirmationService::receive(std::string_view bank,
   ConfirmationResult result;
   auto written = db_.write([&](storage::Connection& c) -> Result<void> {
     result = {};
-    PRATU_TRY(bill, repository::by_reference(c, confirmation.biller_id, confirmation.ref1));
     repository::BankMessage message;
     message.bank = std::string(bank);
     message.transaction_id = confirmation.bank_transaction_id;
     message.received_at = now;
     message.body = std::string(body);
     message.outcome = "exception";
-    if (!bill) {
-      message.reason = "unknown_bill";
+    repository::Payment payment;
+    payment.amount_satang = confirmation.amount_satang;
+    payment.paid_at = confirmation.paid_at.time_since_epoch().count();
+    payment.channel = confirmation.channel;
+    payment.source = "bank";
+    payment.bank = std::string(bank);
+    payment.transaction_id = confirmation.bank_transaction_id;
+    payment.recorded_at = now;
+    // Kept first, under the bank's own key: a repeat finds the first and changes nothing.
+    // A confirmation that pays is kept, marks the bill paid and is recorded in one go: on
+    // PostgreSQL with the bill's read, in one round trip, when it pays an awaiting bill as it
+    // should and is new; otherwise (and on SQLite) the bill is read and the reason found.
+    std::optional<Bill> bill;
+    repository::RecordedPayment recorded;
+    PRATU_TRY(at_once, repository::pay_awaiting_bill(c, confirmation.biller_id, confirmation.ref1,
+                                                     confirmation.ref2, message, payment));
+    if (at_once) {
+      bill = std::move(at_once->bill);
+      recorded = at_once->recorded;
+      message.outcome = "paid";
     } else {
-      message.bill_id = bill->id;
-      result.bill = bill->public_id;
-      if (bill->status == BillStatus::cancelled) {
+      PRATU_TRY(found, repository::by_reference(c, confirmation.biller_id, confirmation.ref1));
+      bill = std::move(found);
+      if (!bill) {
+        message.reason = "unknown_bill";
+      } else if (bill->status == BillStatus::cancelled) {
         message.reason = "cancelled_bill";
       } else if (bill->status == BillStatus::paid) {
         message.reason = "already_paid";
@@ -112,26 +131,17 @@ Result<ConfirmationResult> ConfirmationService::receive(std::string_view bank,
       } else {
         message.outcome = "paid";
       }
+      if (bill) message.bill_id = bill->id;
+      if (message.outcome == "paid") {
+        payment.bill_id = bill->id;
+        PRATU_TRY(done, repository::record_bank_payment(c, message, payment));
+        recorded = done;
+      } else {
+        PRATU_TRY(kept, repository::insert_message(c, message));
+        recorded.message_id = kept;
+      }
     }
-    repository::Payment payment;
-    payment.amount_satang = confirmation.amount_satang;
-    payment.paid_at = confirmation.paid_at.time_since_epoch().count();
-    payment.channel = confirmation.channel;
-    payment.source = "bank";
-    payment.bank = std::string(bank);
-    payment.transaction_id = confirmation.bank_transaction_id;
-    // Kept first, under the bank's own key: a repeat finds the first and changes nothing.
-    // A confirmation that pays is kept, marks the bill paid and is recorded in one go.
-    repository::RecordedPayment recorded;
-    if (message.outcome == "paid") {
-      payment.bill_id = bill->id;
-      payment.recorded_at = now;
-      PRATU_TRY(done, repository::record_bank_payment(c, message, payment));
-      recorded = done;
-    } else {
-      PRATU_TRY(kept, repository::insert_message(c, message));
-      recorded.message_id = kept;
-    }
+    if (bill) result.bill = bill->public_id;
     if (!recorded.message_id) {
       PRATU_TRY(first, repository::message(c, bank, confirmation.bank_transaction_id));
       result.outcome = ConfirmationOutcome::duplicate;
@@ -153,6 +163,7 @@ Result<ConfirmationResult> ConfirmationService::receive(std::string_view bank,
       result.reason = "already_paid";
       return ok();
     }
+    payment.bill_id = bill->id;
     payment.message_id = *recorded.message_id;
     // Its receipt is numbered after the commit, with the others waiting: the agency's counter
     // row is not held through this commit's flush, so its payments commit side by side.

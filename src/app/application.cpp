@@ -10,7 +10,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <stop_token>
 #include <thread>
@@ -27,6 +29,7 @@
 #include "http/server.hpp"
 #include "http/static_assets.hpp"
 #include "platform/module.hpp"
+#include "platform/outbox.hpp"
 #include "storage/blob_store.hpp"
 #include "storage/database.hpp"
 #include "web/problem.hpp"
@@ -317,6 +320,40 @@ Result<void> add_routes(Application::Parts& p) {
   return ok();
 }
 
+// Counts the outbox's rows not yet done, per topic, for /metrics: how far mail, text messages
+// and documents are behind. A topic whose rows are all done reads 0, not its last figure.
+platform::PeriodicTask outbox_backlog(Application::Parts& p) {
+  auto& pending = p.metrics.gauge("pratu_outbox_pending",
+                                  "Outbox rows not yet done (pending, claimed or waiting to "
+                                  "retry), by topic",
+                                  {"topic"});
+  auto& oldest = p.metrics.gauge("pratu_outbox_pending_oldest_seconds",
+                                 "How long the oldest of them has waited, in seconds", {"topic"});
+  auto seen = std::make_shared<std::set<std::string>>();
+  return {"platform: outbox backlog", std::chrono::seconds(p.config.metrics.backlog_seconds),
+          [&p, &pending, &oldest, seen]() -> Result<void> {
+            PRATU_TRY(rows, p.db->read_value<std::vector<platform::outbox::PendingTopic>>(
+                                [](storage::Connection& c) {
+      return platform::outbox::pending_by_topic(c);
+            }));
+            const std::int64_t now = p.clock.now_seconds();
+            std::set<std::string> behind;
+            for (const auto& row : rows) {
+              pending.with({row.topic}).set(static_cast<double>(row.count));
+              oldest.with({row.topic})
+                  .set(static_cast<double>(std::max<std::int64_t>(0, now - row.oldest_created_at)));
+              behind.insert(row.topic);
+              seen->insert(row.topic);
+            }
+            for (const auto& topic : *seen) {
+              if (behind.contains(topic)) continue;
+              pending.with({topic}).set(0);
+              oldest.with({topic}).set(0);
+            }
+            return ok();
+          }};
+}
+
 // Runs each module's periodic tasks when due, until stopped. A failure is logged and the task
 // tried again at its next time.
 void housekeeping(std::stop_token stop, Application::Parts& p) {
@@ -396,6 +433,7 @@ Result<std::unique_ptr<Application>> Application::create(const Config& config, M
   for (const auto& module : p->modules) {
     for (auto& task : module->housekeeping()) p->tasks.push_back(std::move(task));
   }
+  p->tasks.push_back(outbox_backlog(*p));
 
   PRATU_TRY(sessions, p->services.need<web::SessionGate>("the middleware"));
   p->sessions = sessions;

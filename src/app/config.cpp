@@ -208,6 +208,10 @@ const std::vector<KeySpec>& specs() {
                    c.metrics.token = v;
                    return std::nullopt;
                  }});
+    s.push_back(integer("metrics.backlog_seconds",
+                        "How often the outbox's rows not yet done are counted for /metrics, in "
+                        "seconds",
+                        &C::metrics, &MetricsConfig::backlog_seconds, 1, 3600));
     s.push_back(text("log.level", "Least severe level written: debug, info, warn or error", &C::log,
                      &LogConfig::level, {"debug", "info", "warn", "error"}));
     s.push_back(text("log.format", "json (one object per line) or text", &C::log,

@@ -63,7 +63,8 @@ struct CacheConfig {
 };
 
 struct MetricsConfig {
-  std::string token;  // empty: /metrics answers this machine only
+  std::string token;         // empty: /metrics answers this machine only
+  int backlog_seconds = 15;  // how often the outbox's backlog is counted for /metrics
 };
 
 struct LogConfig {

@@ -145,4 +145,12 @@ Result<bool> finish_dead(storage::Connection& c, const OutboxJob& job, const std
   return changed == 1;
 }
 
+Result<std::vector<PendingTopic>> pending_by_topic(storage::Connection& c) {
+  PRATU_TRY(rows, c.query("SELECT topic, COUNT(*), MIN(created_at) FROM outbox "
+                          "WHERE done_at IS NULL GROUP BY topic ORDER BY topic"));
+  std::vector<PendingTopic> out;
+  for (const auto& r : rows) out.push_back({r.text(0), r.int64(1), r.int64(2)});
+  return out;
+}
+
 }  // namespace pratu::platform::outbox

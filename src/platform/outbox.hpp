@@ -66,4 +66,13 @@ Result<bool> finish_retry(storage::Connection& c, const OutboxJob& job, const st
 Result<bool> finish_dead(storage::Connection& c, const OutboxJob& job, const std::string& worker,
                          std::int64_t now, const std::string& error);
 
+/// The rows of one topic not yet done (pending, claimed or waiting to retry), and when the
+/// oldest of them was queued: the outbox's backlog, for /metrics.
+struct PendingTopic {
+  std::string topic;
+  std::int64_t count = 0;
+  std::int64_t oldest_created_at = 0;
+};
+Result<std::vector<PendingTopic>> pending_by_topic(storage::Connection& c);
+
 }  // namespace pratu::platform::outbox

@@ -23,11 +23,13 @@
 #include "common/civil_date.hpp"
 #include "common/clock.hpp"
 #include "domains/payments/receipt_book.hpp"
+#include "platform/outbox.hpp"
 #include "storage/database.hpp"
 #include "support/applicants.hpp"
 #include "support/bills.hpp"
 #include "support/documents.hpp"
 #include "support/http_client.hpp"
+#include "support/promtool.hpp"
 #include "support/run_command.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_app.hpp"
@@ -521,6 +523,7 @@ class ReceiptsLeftWaitingIT : public ReceiptsIT {
   void configure(app::Config& config) override {
     ReceiptsIT::configure(config);
     config.modules["payments.numbering_poll_seconds"] = "3600";
+    config.metrics.backlog_seconds = 1;
   }
 
   // The bills of `count` applications, each paid by the bank simulator.
@@ -579,6 +582,112 @@ TEST_P(ReceiptsLeftWaitingIT, APaymentsReceiptLeftUnnumberedByAStopIsNumberedByT
   page = browser->get("/bills/" + bills[0]);
   ASSERT_EQ(page.status, 200);
   EXPECT_EQ(page.body.find("data-receipt-pending"), std::string::npos);
+}
+
+// /metrics: the banks' answers by outcome, the payments waiting for a number with the oldest's
+// age, and the outbox's backlog per topic, which falls to 0 once done; promtool reads it all.
+TEST_P(ReceiptsLeftWaitingIT, TheAnswersTheWaitingReceiptsAndTheOutboxBacklogShowOnMetrics) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const auto bills = paid_bills(applicant, 2);  // "TX-LEFT-0" and "TX-LEFT-1"
+  ASSERT_EQ(bills.size(), 2u);
+  auto bill = bill_of(app_->port(), applicant, billed_application(app_->port(), applicant));
+  ASSERT_FALSE(bill.empty());
+  json::object short_paid = bill;
+  short_paid["total_satang"] = bill.at("total_satang").as_int64() - 100;
+  EXPECT_EQ(pay(short_paid, "TX-SHORT").status, 202);
+  // The same transaction again, and one signed with a key that is not the bank's.
+  auto repeat = bearer_json(app_->port(), applicant, "GET", "/api/v1/bills/" + bills[0]);
+  ASSERT_EQ(repeat.status, 200);
+  EXPECT_EQ(pay(json_object(repeat), "TX-LEFT-0").status, 200);
+  auto forged = pay_bill(app_->port(), "not-the-banks-secret", bill, "TX-FORGED",
+                         std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count());
+  EXPECT_EQ(forged.status, 401);
+
+  // What waits for a number, as the numbering reads it before it starts.
+  auto opened = storage::open_database({.url = db_->url()});
+  ASSERT_TRUE(opened) << opened.error().detail;
+  auto waiting = (*opened)->read_value<payments::WaitingReceipts>(
+      [](storage::Connection& c) { return payments::waiting_receipts(c); });
+  ASSERT_TRUE(waiting) << waiting.error().detail;
+  EXPECT_EQ(waiting->count, 2);
+  EXPECT_GT(waiting->oldest_recorded_at, 0);
+  EXPECT_LE(waiting->oldest_recorded_at, SystemClock().now_seconds());
+  // An outbox row of a topic nobody takes, queued two minutes ago.
+  const std::int64_t queued = SystemClock().now_seconds() - 120;
+  ASSERT_TRUE((*opened)->write([&](storage::Connection& c) -> Result<void> {
+    return platform::outbox::enqueue(c, "test.nobody_takes", "{}", queued);
+  }));
+
+  auto scrape = [&] {
+    HttpClient client(app_->port());
+    auto metrics = client.get("/metrics");
+    EXPECT_EQ(metrics.status, 200);
+    return metrics.body;
+  };
+  auto has = [](const std::string& text, const std::string& line) {
+    return text.find("\n" + line + "\n") != std::string::npos;
+  };
+  // The backlog is counted every second here (metrics.backlog_seconds).
+  std::string text;
+  for (int i = 0; i < 50 && !has(text, "pratu_outbox_pending{topic=\"test.nobody_takes\"} 1");
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    text = scrape();
+  }
+  EXPECT_TRUE(has(text, "pratu_outbox_pending{topic=\"test.nobody_takes\"} 1")) << text;
+  const auto age_at =
+      text.find("pratu_outbox_pending_oldest_seconds{topic=\"test.nobody_takes\"} ");
+  ASSERT_NE(age_at, std::string::npos) << text;
+  EXPECT_GE(std::stod(text.substr(text.find(' ', age_at) + 1)), 120.0) << text;
+  EXPECT_TRUE(has(text, "pratu_payments_confirmations_total{outcome=\"recorded\",reason=\"\"} 2"))
+      << text;
+  EXPECT_TRUE(has(text, "pratu_payments_confirmations_total{outcome=\"duplicate\",reason=\"\"} 1"))
+      << text;
+  EXPECT_TRUE(
+      has(text, "pratu_payments_confirmations_total{outcome=\"held\",reason=\"wrong_amount\"} 1"))
+      << text;
+  EXPECT_TRUE(has(
+      text, "pratu_payments_confirmations_total{outcome=\"refused\",reason=\"bad_signature\"} 1"))
+      << text;
+  EXPECT_EQ(promtool_check_metrics(text), 0) << text;
+
+  // Done, it reads 0 at the next count.
+  ASSERT_TRUE((*opened)->write([&](storage::Connection& c) -> Result<void> {
+    PRATU_CHECK(c.execute("UPDATE outbox SET done_at = $1 WHERE topic = 'test.nobody_takes'",
+                          {SystemClock().now_seconds()}));
+    return ok();
+  }));
+  for (int i = 0; i < 50 && !has(text, "pratu_outbox_pending{topic=\"test.nobody_takes\"} 0");
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    text = scrape();
+  }
+  EXPECT_TRUE(has(text, "pratu_outbox_pending{topic=\"test.nobody_takes\"} 0")) << text;
+  EXPECT_TRUE(has(text, "pratu_outbox_pending_oldest_seconds{topic=\"test.nobody_takes\"} 0"))
+      << text;
+
+  // A server that numbers every second: its first poll saw the two waiting and numbered them.
+  app_.reset();
+  auto config = test_config(db_->url());
+  configure(config);
+  config.modules["payments.numbering_poll_seconds"] = "1";
+  app_ = std::make_unique<TestApp>(config, app::Demo::load);
+  for (int i = 0; i < 50 && !has(text, "pratu_payments_receipts_numbered_total 2"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    text = scrape();
+  }
+  EXPECT_TRUE(has(text, "pratu_payments_receipts_numbered_total 2")) << text;
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM receipts_to_number"), "0");
+  // ... and the next poll finds nothing waiting.
+  for (int i = 0; i < 50 && !has(text, "pratu_payments_receipts_waiting 0"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    text = scrape();
+  }
+  EXPECT_TRUE(has(text, "pratu_payments_receipts_waiting 0")) << text;
+  EXPECT_TRUE(has(text, "pratu_payments_receipts_waiting_oldest_seconds 0")) << text;
+  EXPECT_EQ(promtool_check_metrics(text), 0) << text;
 }
 
 TEST_P(ReceiptsLeftWaitingIT, NodesNumberingAtOnceNumberEachReceiptOnceWithoutAGap) {

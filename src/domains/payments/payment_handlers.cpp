@@ -378,6 +378,7 @@ Result<web::Response> PaymentHandlers::confirmation(const web::Request& request,
   // An address that keeps failing to authenticate is refused before any work: a bank signs
   // every confirmation, so failures are someone guessing, or a bank misconfigured.
   if (const auto wait = failed_auth_.waiting(request.remote_address)) {
+    metrics_.confirmation("refused", "too_many_failures");
     return Error{ErrorCode::rate_limited,
                  "payments.confirmation.too_many_failures",
                  "",
@@ -388,13 +389,22 @@ Result<web::Response> PaymentHandlers::confirmation(const web::Request& request,
                                        request.header(kSignatureHeader), request.body,
                                        web::client_certificate_pem(request));
   if (!result) {
-    if (result.error().code == ErrorCode::unauthorized ||
-        result.error().code == ErrorCode::not_found) {
+    const ErrorCode code = result.error().code;
+    if (code == ErrorCode::unauthorized || code == ErrorCode::not_found) {
       (void)failed_auth_.take(request.remote_address);
     }
+    // Refused for what was sent (its problem's code names why: a fixed set), or failed here.
+    const std::string& key = result.error().message_key;
+    const bool refused = code == ErrorCode::unauthorized || code == ErrorCode::not_found ||
+                         code == ErrorCode::invalid_input;
+    metrics_.confirmation(refused ? "refused" : "failed",
+                          refused ? std::string_view(key).substr(key.rfind('.') + 1) : "");
     // The bank's own words for what is wrong, as the problem's code (docs/bank-webhook.md).
     return result.error();
   }
+  // A held one's reason is one of five; a duplicate's is the first's outcome, not counted.
+  metrics_.confirmation(confirmation_outcome_key(result->outcome),
+                        result->outcome == ConfirmationOutcome::held ? result->reason : "");
   json::object out{{"status", std::string(confirmation_outcome_key(result->outcome))}};
   if (!result->reason.empty()) out["reason"] = result->reason;
   if (!result->bill.empty()) out["bill"] = result->bill;

@@ -28,6 +28,7 @@
 #include "common/rate_limiter.hpp"
 #include "domains/payments/bill_service.hpp"
 #include "domains/payments/confirmation_service.hpp"
+#include "domains/payments/payment_metrics.hpp"
 #include "domains/payments/receipt_book.hpp"
 #include "domains/payments/statement_import.hpp"
 #include "platform/issued_documents.hpp"
@@ -44,9 +45,10 @@ class PaymentHandlers {
   PaymentHandlers(BillService& bills, ConfirmationService& confirmations,
                   StatementImports& statements, ReceiptDesk& desk,
                   const platform::ServiceDirectory& services, const platform::Services& registry,
-                  const web::Renderer& renderer, const Clock& clock, int failed_per_minute,
-                  int failed_burst)
+                  const web::Renderer& renderer, const Clock& clock, PaymentMetrics& metrics,
+                  int failed_per_minute, int failed_burst)
       : failed_auth_(clock, failed_per_minute, failed_burst),
+        metrics_(metrics),
         bills_(bills),
         confirmations_(confirmations),
         statements_(statements),
@@ -82,6 +84,7 @@ class PaymentHandlers {
   Result<web::Response> resolve(const web::Request& request, web::RequestContext& context);
 
   RateLimiter failed_auth_;  // confirmations that failed to authenticate, per client address
+  PaymentMetrics& metrics_;
   BillService& bills_;
   ConfirmationService& confirmations_;
   StatementImports& statements_;

@@ -16,6 +16,7 @@
 #include "domains/payments/counter_page.hpp"
 #include "domains/payments/finance_pages.hpp"
 #include "domains/payments/payment_handlers.hpp"
+#include "domains/payments/payment_metrics.hpp"
 #include "domains/payments/receipt_book.hpp"
 #include "domains/payments/statement_import.hpp"
 #include "platform/billing.hpp"
@@ -164,6 +165,7 @@ Result<void> PaymentsModule::start(platform::Shared& shared) {
   PRATU_CHECK(shared.services.offer<platform::Billing>(name(), *bills_));
   db_ = &shared.db;
   clock_ = &shared.clock;
+  metrics_ = std::make_unique<PaymentMetrics>(shared.metrics);
   confirmations_ = std::make_unique<ConfirmationService>(
       shared.db, shared.clock, shared.services,
       std::chrono::seconds(settings_.confirmation_window_seconds));
@@ -180,7 +182,7 @@ Result<void> PaymentsModule::start(platform::Shared& shared) {
   if (shared.renderer != nullptr) {
     handlers_ = std::make_unique<PaymentHandlers>(
         *bills_, *confirmations_, *statements_, *desk_, *directory, shared.services,
-        *shared.renderer, shared.clock, settings_.failed_confirmations_per_minute,
+        *shared.renderer, shared.clock, *metrics_, settings_.failed_confirmations_per_minute,
         settings_.failed_confirmations_burst);
   }
   return ok();
@@ -203,8 +205,20 @@ std::vector<platform::PeriodicTask> PaymentsModule::housekeeping() {
   // since the last time are numbered here together, each agency's counter taken once.
   return {{"payments: number receipts", std::chrono::seconds(settings_.numbering_poll_seconds),
            [this]() -> Result<void> {
-             PRATU_TRY(numbered, number_all_waiting(*db_, *clock_));
-             (void)numbered;
+             // What waits is read first, so /metrics shows a backlog even while numbering fails.
+             PRATU_TRY(waiting, db_->read_value<WaitingReceipts>(
+                                    [](storage::Connection& c) { return waiting_receipts(c); }));
+             const std::int64_t began = clock_->now_seconds();
+             std::size_t numbered = 0;
+             if (waiting.count > 0) {
+               auto done = number_all_waiting(*db_, *clock_);
+               if (!done) {
+                 metrics_->numbering(waiting, began, 0);
+                 return done.error();
+               }
+               numbered = *done;
+             }
+             metrics_->numbering(waiting, began, numbered);
              return ok();
            }}};
 }

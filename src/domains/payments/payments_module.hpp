@@ -24,6 +24,7 @@ class CounterPage;
 class ConfirmationService;
 class FinancePages;
 class PaymentHandlers;
+class PaymentMetrics;
 class StatementImports;
 
 /// The `payments` configuration section.
@@ -55,6 +56,7 @@ class PaymentsModule final : public platform::Module {
   std::unique_ptr<BillService> bills_;
   storage::Database* db_ = nullptr;  // set by start
   const Clock* clock_ = nullptr;
+  std::unique_ptr<PaymentMetrics> metrics_;
   std::unique_ptr<ConfirmationService> confirmations_;
   std::unique_ptr<StatementImports> statements_;
   std::unique_ptr<PaymentHandlers> handlers_;

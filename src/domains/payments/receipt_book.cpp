@@ -204,6 +204,14 @@ Result<std::size_t> number_all_waiting(storage::Database& db, const Clock& clock
   }
 }
 
+Result<WaitingReceipts> waiting_receipts(storage::Connection& c) {
+  PRATU_TRY(row, c.query_one("SELECT COUNT(*), COALESCE(MIN(p.recorded_at), 0) FROM "
+                             "receipts_to_number w JOIN payments p ON p.id = w.payment_id"));
+  WaitingReceipts out;
+  if (row) out = {row->int64(0), row->int64(1)};
+  return out;
+}
+
 Result<std::optional<Receipt>> receipt_of_bill(storage::Connection& c, std::int64_t bill_id) {
   return one_receipt(c, "bill_id = $1 ORDER BY id DESC LIMIT 1", {bill_id});
 }

@@ -82,6 +82,14 @@ inline constexpr std::size_t kNumberingBatch = 500;
 /// `payments.numbering_poll_seconds`): how many.
 Result<std::size_t> number_all_waiting(storage::Database& db, const Clock& clock);
 
+/// The bank's payments waiting for their receipt's number, and when the oldest was recorded
+/// (0 when none wait): what /metrics shows of the numbering.
+struct WaitingReceipts {
+  std::int64_t count = 0;
+  std::int64_t oldest_recorded_at = 0;
+};
+Result<WaitingReceipts> waiting_receipts(storage::Connection& c);
+
 /// Why a finance officer cancels a receipt (docs/payments.md, "Correcting a receipt"), with
 /// ETDA's purpose code: `withdrawn` (RCTC03: the money given back, or the receipt void) ends it;
 /// `wrong_name` (RCTC01) and `other` (RCTC99) replace it with a new receipt for the same

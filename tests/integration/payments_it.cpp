@@ -54,32 +54,34 @@ class PaymentsIT : public AppTest {
     return test::bill_of(app_->port(), applicant, id);
   }
 
-  // The topics of the notices of application `id` that tell of a payment (the step it took,
-  // or the payment alone), oldest first, as its applicant lists them in `lang`.
-  std::vector<std::string> told_of_payment(const std::string& token, const std::string& id,
-                                           const std::string& lang) {
-    std::vector<std::string> out;
+  // The notices of application `id` that tell of a payment (the step it took, or the payment
+  // alone), newest first, as its applicant lists them in `lang`.
+  std::vector<json::object> payment_notices(const std::string& token, const std::string& id,
+                                            const std::string& lang) {
+    std::vector<json::object> out;
     for (const auto& n : notices(token, id, lang)) {
-      const std::string topic(n.at("topic").as_string());
-      if (topic == "payments.paid" ||
+      if (n.at("topic") == "payments.paid" ||
           n.at("text").as_string().find(lang == "th" ? "ได้รับชำระ" : "Your payment") !=
               std::string::npos) {
-        out.insert(out.begin(), topic);
+        out.push_back(n);
       }
     }
     return out;
   }
-  // The text of the newest of those.
+  // Their topics, oldest first.
+  std::vector<std::string> told_of_payment(const std::string& token, const std::string& id,
+                                           const std::string& lang) {
+    std::vector<std::string> out;
+    for (const auto& n : payment_notices(token, id, lang)) {
+      out.insert(out.begin(), std::string(n.at("topic").as_string()));
+    }
+    return out;
+  }
+  // The text of the newest of them.
   std::string payment_notice_text(const std::string& token, const std::string& id,
                                   const std::string& lang) {
-    for (const auto& n : notices(token, id, lang)) {
-      const std::string text(n.at("text").as_string());
-      if (n.at("topic") == "payments.paid" ||
-          text.find(lang == "th" ? "ได้รับชำระ" : "Your payment") != std::string::npos) {
-        return text;
-      }
-    }
-    return {};
+    const auto found = payment_notices(token, id, lang);
+    return found.empty() ? std::string() : std::string(found.front().at("text").as_string());
   }
   // The notices of application `id`, newest first, in `lang`.
   std::vector<json::object> notices(const std::string& token, const std::string& id,

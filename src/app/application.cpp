@@ -5,19 +5,16 @@
 #include <dlfcn.h>
 
 #include <algorithm>
-#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <sstream>
-#include <stop_token>
-#include <thread>
 
 #include "app/blob_body_sink.hpp"
+#include "app/housekeeping.hpp"
 #include "app/metrics_access.hpp"
 #include "app/middleware.hpp"
 #include "common/clock.hpp"
@@ -64,9 +61,7 @@ struct Application::Parts {
   std::unique_ptr<http::Server> server;
   std::string demo_text;
   std::vector<platform::PeriodicTask> tasks;
-  std::mutex housekeeping_mutex;
-  std::condition_variable_any housekeeping_wake;
-  std::jthread housekeeping;  // last: stops (and joins) before the parts it uses go away
+  std::unique_ptr<Housekeeping> housekeeping;  // last: stops before the parts it uses go away
 };
 
 namespace {
@@ -354,31 +349,6 @@ platform::PeriodicTask outbox_backlog(Application::Parts& p) {
           }};
 }
 
-// Runs each module's periodic tasks when due, until stopped. A failure is logged and the task
-// tried again at its next time.
-void housekeeping(std::stop_token stop, Application::Parts& p) {
-  using Clock = std::chrono::steady_clock;
-  std::vector<Clock::time_point> due;
-  for (const auto& task : p.tasks) due.push_back(Clock::now() + task.interval);
-  std::unique_lock lock(p.housekeeping_mutex);
-  while (!stop.stop_requested()) {
-    auto next = due.empty() ? Clock::now() + std::chrono::hours(1)
-                            : *std::min_element(due.begin(), due.end());
-    if (p.housekeeping_wake.wait_until(lock, stop, next, [] { return false; })) return;
-    if (stop.stop_requested()) return;
-    lock.unlock();
-    for (std::size_t i = 0; i < p.tasks.size(); ++i) {
-      if (Clock::now() < due[i]) continue;
-      if (auto done = p.tasks[i].run(); !done) {
-        log::warn("housekeeping failed", {},
-                  {{"task", p.tasks[i].name}, {"detail", done.error().detail}});
-      }
-      due[i] = Clock::now() + p.tasks[i].interval;
-    }
-    lock.lock();
-  }
-}
-
 }  // namespace
 
 Application::Application(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -474,10 +444,10 @@ std::uint16_t Application::port() const { return parts_->server->port(); }
 void Application::run(bool handle_signals) {
   if (handle_signals) parts_->server->stop_on_signals();
   Parts& p = *parts_;
-  p.housekeeping = std::jthread([&p](std::stop_token stop) { housekeeping(stop, p); });
+  p.housekeeping = std::make_unique<Housekeeping>(p.tasks);
+  p.housekeeping->start();
   p.server->run();
-  p.housekeeping.request_stop();
-  if (p.housekeeping.joinable()) p.housekeeping.join();
+  p.housekeeping->stop();
 }
 
 void Application::stop() { parts_->server->stop(); }

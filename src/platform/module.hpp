@@ -66,6 +66,9 @@ struct PeriodicTask {
   std::string name;  // for the log: "catalog: reload"
   std::chrono::seconds interval;
   std::function<Result<void>()> run;
+  /// On a thread of its own, so that another task's long run (a backlog of documents to sign)
+  /// does not delay it; otherwise one after another with the others.
+  bool alone = false;
 };
 
 /// A `pratu d ...` command: the CLI subcommand it added and what runs when it is chosen.

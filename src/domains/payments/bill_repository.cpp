@@ -157,39 +157,18 @@ Result<std::int64_t> insert_payment(storage::Connection& c, const Payment& p) {
 
 Result<RecordedPayment> record_bank_payment(storage::Connection& c, const BankMessage& m,
                                             Payment p) {
+  // Step by step: on PostgreSQL pay_awaiting_bill does the common case in one statement, and
+  // this runs only for what it left (a repeat of the bank's key, a bill paid meanwhile).
   RecordedPayment out;
-  if (c.dialect() != storage::Dialect::postgres) {
-    PRATU_TRY(kept, insert_message(c, m));
-    out.message_id = kept;
-    if (!kept) return out;
-    PRATU_TRY(marked, mark_paid(c, m.bill_id, p.recorded_at));
-    if (!marked) return out;
-    p.message_id = *kept;
-    PRATU_TRY(payment_id, insert_payment(c, p));
-    out.payment_id = payment_id;
-    return out;
-  }
-  // Each step reads the one before's rows: no message kept, no bill marked; no bill marked,
-  // no payment. The bill's row lock makes concurrent payers of one bill wait, then find it
-  // paid.
-  PRATU_TRY(
-      row, c.query_one(
-               "WITH kept AS (INSERT INTO bank_messages (bank, transaction_id, received_at, "
-               "body, outcome, reason, bill_id) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-               "ON CONFLICT (bank, transaction_id) DO NOTHING RETURNING id), "
-               "marked AS (UPDATE bills SET status = 'paid', paid_at = $8 "
-               "WHERE id = $7 AND status = 'awaiting' AND EXISTS (SELECT 1 FROM kept) "
-               "RETURNING id), "
-               "paid AS (INSERT INTO payments (bill_id, amount_satang, paid_at, "
-               "recorded_at, channel, source, bank, transaction_id, message_id) "
-               "SELECT marked.id, $9::bigint, $10::bigint, $8::bigint, $11::text, "
-               "$12::text, $1::text, $2::text, kept.id FROM kept, marked RETURNING id) "
-               "SELECT (SELECT id FROM kept), (SELECT id FROM paid)",
-               {m.bank, m.transaction_id, m.received_at, m.body, m.outcome, null_if_empty(m.reason),
-                m.bill_id, p.recorded_at, p.amount_satang, p.paid_at, p.channel, p.source}));
-  if (!row || row->is_null(0)) return out;
-  out.message_id = row->int64(0);
-  out.payment_id = row->is_null(1) ? 0 : row->int64(1);
+  PRATU_TRY(kept, insert_message(c, m));
+  out.message_id = kept;
+  if (!kept) return out;
+  // Only while awaiting: of concurrent payers of one bill, the row lock lets one through.
+  PRATU_TRY(marked, mark_paid(c, m.bill_id, p.recorded_at));
+  if (!marked) return out;
+  p.message_id = *kept;
+  PRATU_TRY(payment_id, insert_payment(c, p));
+  out.payment_id = payment_id;
   return out;
 }
 
@@ -198,8 +177,9 @@ Result<std::optional<PaidAtOnce>> pay_awaiting_bill(storage::Connection& c,
                                                     std::string_view ref1, std::string_view ref2,
                                                     const BankMessage& m, Payment p) {
   if (c.dialect() != storage::Dialect::postgres) return std::optional<PaidAtOnce>{};
-  // record_bank_payment's statement with the bill's read ahead of it: the bill's row comes
-  // back only if it matched, and then the message was kept unless its key was there.
+  // Keeps the message, marks the bill paid while awaiting and records the payment, each only
+  // if the step before happened, with the bill's read ahead of them: the bill's row comes back
+  // only if it matched, and then the message was kept unless its key was there.
   PRATU_TRY(
       row,
       c.query_one(

@@ -76,7 +76,7 @@ struct RecordedPayment {
 };
 /// Keeps `message` (a confirmation that pays its bill), marks the bill paid while awaiting
 /// and records `payment` of it (`payment.message_id` the message's), each step only if the one
-/// before happened: on PostgreSQL in one statement, a round trip where there were three.
+/// before happened, one statement after another.
 Result<RecordedPayment> record_bank_payment(storage::Connection& c, const BankMessage& message,
                                             Payment payment);
 

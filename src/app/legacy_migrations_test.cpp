@@ -90,13 +90,13 @@ std::vector<storage::MigrationSource> sources() {
 
 // The last database of the old numbering runs none of it again, only what came after it (the
 // accounts' message language, staff duties and their changes, the clerk role, and the
-// platform's notices).
+// platform's notices and payload checks).
 TEST_P(LegacyMigrationsTest, AnUpToDateDatabaseRunsNothingAgain) {
   make_old_database(database(), 6);
   auto migrated = storage::migrate(database(), sources());
   ASSERT_TRUE(migrated) << migrated.error().detail;
-  EXPECT_EQ(*migrated, 5);
-  EXPECT_EQ(count(database(), "SELECT COUNT(*) FROM module_migrations"), 11);
+  EXPECT_EQ(*migrated, 6);
+  EXPECT_EQ(count(database(), "SELECT COUNT(*) FROM module_migrations"), 12);
   EXPECT_EQ(count(database(), "SELECT COUNT(*) FROM users WHERE locale = ''"), 1);
   EXPECT_EQ(count(database(), "SELECT COUNT(*) FROM users WHERE email = 'o@example.org'"), 1);
 }
@@ -106,9 +106,9 @@ TEST_P(LegacyMigrationsTest, AnOlderDatabaseRunsOnlyWhatItLacks) {
   auto migrated = storage::migrate(database(), sources());
   ASSERT_TRUE(migrated) << migrated.error().detail;
   // server_secrets, notices, catalog_digests, supervisor_role, message_language, staff_duties,
-  // staff_duty_events, clerk_role
-  EXPECT_EQ(*migrated, 8);
-  EXPECT_EQ(count(database(), "SELECT COUNT(*) FROM module_migrations"), 11);
+  // staff_duty_events, clerk_role, json_payload_checks
+  EXPECT_EQ(*migrated, 9);
+  EXPECT_EQ(count(database(), "SELECT COUNT(*) FROM module_migrations"), 12);
   EXPECT_EQ(count(database(), "SELECT COUNT(*) FROM users WHERE email = 'o@example.org'"), 1);
   EXPECT_EQ(count(database(), "SELECT COUNT(*) FROM server_secrets"), 0);
 }

@@ -78,6 +78,34 @@ TEST_P(OutboxWrites, AFailedWriteTakesItsOutboxRowsWithIt) {
   EXPECT_EQ(boost::json::parse(outbox[0].text(0)), boost::json::parse(R"({"thing":1})"));
 }
 
+// A payload is checked to be JSON text, the same on both engines (migrations/*/0004): what is
+// not JSON is refused, and JSON that PostgreSQL's jsonb would refuse (an escaped NUL) is taken
+// as SQLite's json_valid takes it.
+TEST_P(OutboxWrites, APayloadIsCheckedAsJsonTextTheSameOnBothEngines) {
+  auto write = [&](const std::string& table, const std::string& payload) {
+    const std::string sql =
+        table == "outbox"
+            ? "INSERT INTO outbox (topic, payload, created_at, available_at) VALUES ($1, $2, 0, 0)"
+            : "INSERT INTO notices (user_id, topic, payload, created_at) VALUES (1, $1, $2, 0)";
+    return database().write([&](storage::Connection& c) -> Result<void> {
+      PRATU_CHECK(c.execute(sql, {"t", payload}));
+      return ok();
+    });
+  };
+  for (const std::string table : {"outbox", "notices"}) {
+    for (const std::string bad : {"not json", R"({"a":)", ""}) {
+      auto refused = write(table, bad);
+      EXPECT_FALSE(refused) << table << ": '" << bad << "'";
+    }
+    for (const std::string good : {R"({"a":"\u0000"})", R"({"a":[1,2.5,null,true]})"}) {
+      auto taken = write(table, good);
+      EXPECT_TRUE(taken) << table << ": '" << good << "': " << (taken ? "" : taken.error().detail);
+    }
+  }
+  EXPECT_EQ(rows("SELECT payload FROM outbox").size(), 2u);
+  EXPECT_EQ(rows("SELECT payload FROM notices").size(), 2u);
+}
+
 PRATU_INSTANTIATE_ENGINE_TESTS(OutboxWrites);
 
 }  // namespace

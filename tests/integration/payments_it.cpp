@@ -296,6 +296,35 @@ TEST_P(PaymentsIT, TwentyDifferentPaymentsOfOneBillAtOncePayItOnceAndHoldTheRest
   EXPECT_EQ(application(applicant, id).at("state").as_string(), "approved");
 }
 
+// A bank's payments take no lock on its row of bank_connections (docs/adr/0035): with a
+// foreign key to it, every payment in flight shared a lock on that one row, and on PostgreSQL
+// each new one made the server write a multixact and the row again. The row's xmax stays as it
+// was; a lock, even one released by a commit, would leave the payer's transaction in it.
+// SQLite takes no row locks.
+TEST_P(PaymentsIT, ABanksPaymentsLeaveItsRowUnlocked) {
+  if (GetParam() != Engine::postgres) GTEST_SKIP() << "SQLite locks no rows";
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  const std::string first = billed(applicant), second = billed(applicant);
+  const std::string row_lock = "SELECT xmax::text::bigint FROM bank_connections WHERE code = 'sim'";
+  const std::int64_t before = count(row_lock);
+  ASSERT_GE(before, 0);
+  const std::string key = secret();
+  std::vector<std::thread> banks;
+  std::atomic<int> recorded = 0;
+  for (const auto& id : {first, second}) {
+    const auto bill = bill_of(applicant, id);
+    banks.emplace_back([&, bill, id] {
+      auto answer =
+          confirm(body_for(bill, "SIM-LOCK-" + id, bill.at("total_satang").as_int64()), key);
+      if (answer.status == 200 && json_object(answer).at("status") == "recorded") ++recorded;
+    });
+  }
+  for (auto& t : banks) t.join();
+  EXPECT_EQ(recorded, 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM bank_messages WHERE bank = 'sim'"), 2);
+  EXPECT_EQ(count(row_lock), before);
+}
+
 TEST_P(PaymentsIT, AnAddressThatKeepsFailingToAuthenticateIsRefusedBeforeAnyWork) {
   const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
   const auto bill = bill_of(applicant, billed(applicant));

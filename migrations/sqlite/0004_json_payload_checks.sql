@@ -1,0 +1,2 @@
+-- Nothing to change: SQLite's json_valid already checks the outbox's and the notices' payload
+-- as JSON text. postgres/0004_json_payload_checks.sql makes PostgreSQL check it the same way.

@@ -1,0 +1,3 @@
+-- Nothing to change: SQLite has one writer and takes no lock on a row a foreign key reads, so
+-- bank_messages keeps its key to bank_connections here. postgres/0009 drops it there, where
+-- every payment's transaction locked its bank's one row (docs/adr/0035).

@@ -18,7 +18,9 @@
 # PostgreSQL through pgbench on C connections.
 # A bank's payment commits without its receipt's number; the server numbers the receipts of
 # all the payments waiting every second (payments.numbering_poll_seconds). The CPU per
-# confirmation is counted until the last of them is numbered. A server started afterwards
+# confirmation is counted until the last of them is numbered, and on PostgreSQL the WAL written
+# until then (its position before and after), which the machine's speed does not move as it
+# moves the CPU figures. A server started afterwards
 # issues every receipt (drawn, signed and timestamped as PDF/A-3) with an issuer that looks
 # every second; their rate is printed.
 # Prints the figures and PASS or FAIL against the target: >= 2,000 confirmations a second on 2
@@ -57,7 +59,7 @@ while (($#)); do
     --keep) keep=1; shift ;;
     --no-build) build=0; shift ;;
     --strict) strict=1; shift ;;
-    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1' "$0"; exit 0 ;;
     *) echo "payments: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -192,7 +194,9 @@ run_engine() {
   before_messages=$("${query[@]}" "SELECT COUNT(*) FROM bank_messages")
 
   echo "payments: $name: $awaiting confirmations on $connections connections"
-  local cpu_before db_cpu_before cpu_after db_cpu_after
+  local cpu_before db_cpu_before cpu_after db_cpu_after wal_before="" wal_after=""
+  # PostgreSQL: the WAL written, by its position, a figure the machine's speed does not move.
+  [[ $name == postgres ]] && wal_before=$("${query[@]}" "SELECT pg_current_wal_lsn()")
   cpu_before=$(cpu_seconds "$PRATU_PID")
   db_cpu_before=$( ((database_pid)) && children_cpu_seconds "$database_pid" || echo 0)
   "$load" confirm --url "$PRATU_URL" --bills "$work/$name-bills" --secret "$secret" \
@@ -211,6 +215,8 @@ run_engine() {
   numbered_after=$(awk -v a="$answered_at" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
   cpu_after=$(cpu_seconds "$PRATU_PID")
   db_cpu_after=$( ((database_pid)) && children_cpu_seconds "$database_pid" || echo 0)
+  [[ -n $wal_before ]] &&
+    wal_after=$("${query[@]}" "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '$wal_before')")
   local rss_kib
   rss_kib=$(awk '$1 == "VmRSS:" {print $2}' "/proc/$PRATU_PID/status")
   # No flush at shutdown: what was answered must already be on disk.
@@ -222,6 +228,7 @@ run_engine() {
     echo "server_cpu_ms $(awk -v a="$cpu_before" -v b="$cpu_after" -v n="$awaiting" 'BEGIN {printf "%.3f", 1000 * (b - a) / n}')"
     echo "database_cpu_ms $(awk -v a="$db_cpu_before" -v b="$db_cpu_after" -v n="$awaiting" 'BEGIN {printf "%.3f", 1000 * (b - a) / n}')"
     echo "rss_kib $rss_kib"
+    [[ -n $wal_after ]] && echo "wal_bytes $(awk -v b="$wal_after" -v n="$awaiting" 'BEGIN {printf "%.0f", b / n}')"
     echo "payments $("${query[@]}" "SELECT COUNT(*) FROM payments WHERE source = 'bank'")"
     echo "bills_paid $("${query[@]}" "SELECT COUNT(*) FROM bills WHERE status = 'paid'")"
     echo "bills_awaiting $("${query[@]}" "SELECT COUNT(*) FROM bills WHERE status = 'awaiting'")"
@@ -367,6 +374,10 @@ for e in "${engines[@]}"; do
     "receipts numbered after the answers" "$(value "$e" to_number_at_last_answer) still to number at the last answer, all numbered $(value "$e" numbered_after_seconds) s later (its CPU counted above)" \
     "server VmRSS after" "$(awk -v k="$(value "$e" rss_kib)" 'BEGIN {printf "%.1f MiB", k / 1024}')" \
     "receipts issued/s (afterwards)" "$(value "$e" receipts_per_second) ($(value "$e" receipts) signed PDF/A-3 in $(value "$e" receipt_seconds) s; server CPU $(value "$e" receipt_cpu_ms) ms a receipt)"
+  if [[ $e == postgres ]]; then
+    printf '  %-40s %s\n' "WAL written per confirmation" \
+      "$(value "$e" wal_bytes) bytes, the receipts' numbering included (pg_current_wal_lsn)"
+  fi
   if [[ $e == sqlite ]]; then
     printf '  %-40s %s\n' "the engine alone (sqlite3 shell)" \
       "$sqlite_one transactions/s one commit each, $sqlite_grouped/s 16 to a commit"

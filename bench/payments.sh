@@ -374,6 +374,12 @@ for e in "${engines[@]}"; do
     "receipts numbered after the answers" "$(value "$e" to_number_at_last_answer) still to number at the last answer, all numbered $(value "$e" numbered_after_seconds) s later (its CPU counted above)" \
     "server VmRSS after" "$(awk -v k="$(value "$e" rss_kib)" 'BEGIN {printf "%.1f MiB", k / 1024}')" \
     "receipts issued/s (afterwards)" "$(value "$e" receipts_per_second) ($(value "$e" receipts) signed PDF/A-3 in $(value "$e" receipt_seconds) s; server CPU $(value "$e" receipt_cpu_ms) ms a receipt)"
+  # The load generator does the same work a confirmation whatever the build: its CPU time a
+  # confirmation measures the machine's speed, and the rate times it compares runs taken while
+  # the machine ran faster or slower (bench/README.md). Not the target, which is the rate.
+  printf '  %-40s %s\n' "rate x load generator's ms" "$(awk -v r="$(value "$e" confirmations_per_second)" \
+    -v s="$(value "$e" load_cpu_seconds)" -v n="$(value "$e" confirmations)" \
+    'BEGIN {printf "%.0f (to compare runs on a machine whose speed moves)", r * 1000 * s / n}')"
   if [[ $e == postgres ]]; then
     printf '  %-40s %s\n' "WAL written per confirmation" \
       "$(value "$e" wal_bytes) bytes, the receipts' numbering included (pg_current_wal_lsn)"

@@ -86,12 +86,13 @@ class PaidBills {
   /// The services whose workflow bills (known while the modules prepare).
   virtual std::vector<BillingService> billing_services() const = 0;
   /// In the transaction that records the payment of the bill an application (its public id)
-  /// was billed in `state`: takes the state's system transition if the application is still
-  /// there (true), its notice telling the applicant of `payment` too; else changes nothing
-  /// (false: it moved on meanwhile, e.g. withdrawn, and the payer tells the applicant).
+  /// of `service` was billed in `state`: takes the state's system transition if the
+  /// application is still there (true), its notice telling the applicant of `payment` too; else
+  /// changes nothing (false: it moved on meanwhile, e.g. withdrawn, and the payer tells the
+  /// applicant).
   virtual Result<bool> paid(storage::Connection& c, std::string_view application,
-                            std::string_view state, const PaymentNews& payment,
-                            std::int64_t now) = 0;
+                            std::string_view service, std::string_view state,
+                            const PaymentNews& payment, std::int64_t now) = 0;
 };
 
 }  // namespace pratu::platform

@@ -690,6 +690,44 @@ TEST_P(ReceiptsLeftWaitingIT, TheAnswersTheWaitingReceiptsAndTheOutboxBacklogSho
   EXPECT_EQ(promtool_check_metrics(text), 0) << text;
 }
 
+// A batch takes its payments off the queue as it reads them: in the order they were recorded,
+// no more than it numbers, and back on the queue if it fails.
+TEST_P(ReceiptsLeftWaitingIT, ABatchTakesTheFirstPaymentsWaitingAndFailedLeavesThemWaiting) {
+  const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
+  ASSERT_EQ(paid_bills(applicant, 3).size(), 3u);
+  ASSERT_EQ(scalar("SELECT COUNT(*) FROM receipts_to_number"), "3");
+  auto opened = storage::open_database({.url = db_->url()});
+  ASSERT_TRUE(opened) << opened.error().detail;
+  storage::Database& node = **opened;
+  SystemClock clock;
+
+  auto failed = node.write([&](storage::Connection& c) -> Result<void> {
+    PRATU_TRY(numbered, payments::number_waiting(c, 500, clock.now_seconds()));
+    EXPECT_EQ(numbered, 3u);
+    return Error::internal("the batch fails once numbered");
+  });
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM receipts_to_number"), "3");
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM receipts"), "0");
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM receipt_sequences"), "0");
+
+  auto two = node.write_value<std::size_t>(
+      [&](storage::Connection& c) { return payments::number_waiting(c, 2, clock.now_seconds()); });
+  ASSERT_TRUE(two) << two.error().detail;
+  EXPECT_EQ(*two, 2u);
+  // The first two recorded, numbered in that order; the last still waits.
+  EXPECT_EQ(scalar("SELECT payment_id FROM receipts_to_number"),
+            scalar("SELECT MAX(id) FROM payments"));
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM receipts r JOIN payments p ON p.id = r.payment_id "
+                   "WHERE r.sequence = (SELECT COUNT(*) FROM payments q WHERE q.id <= p.id)"),
+            "2");
+  auto rest = payments::number_all_waiting(node, clock);
+  ASSERT_TRUE(rest) << rest.error().detail;
+  EXPECT_EQ(*rest, 1u);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM receipts_to_number"), "0");
+  EXPECT_EQ(scalar("SELECT MIN(sequence) || '-' || MAX(sequence) FROM receipts"), "1-3");
+}
+
 TEST_P(ReceiptsLeftWaitingIT, NodesNumberingAtOnceNumberEachReceiptOnceWithoutAGap) {
   const auto applicant = api_token(app_->port(), kDemoApplicant, kDemoApplicantPassword);
   constexpr int kBills = 12;

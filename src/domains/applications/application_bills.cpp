@@ -19,10 +19,10 @@ std::vector<platform::BillingService> ApplicationBills::billing_services() const
 }
 
 Result<bool> ApplicationBills::paid(storage::Connection& c, std::string_view application,
-                                    std::string_view state, const platform::PaymentNews& payment,
-                                    std::int64_t now) {
+                                    std::string_view service, std::string_view state,
+                                    const platform::PaymentNews& payment, std::int64_t now) {
   if (service_ == nullptr) return Error::unavailable("applications: not started");
-  return service_->take_system_step(c, application, state, now, &payment);
+  return service_->take_system_step(c, application, state, now, &payment, service);
 }
 
 }  // namespace pratu::applications

@@ -19,8 +19,9 @@ class ApplicationBills final : public platform::PaidBills {
   void use(WorkflowService& workflows) { service_ = &workflows; }
 
   std::vector<platform::BillingService> billing_services() const override;
-  Result<bool> paid(storage::Connection& c, std::string_view application, std::string_view state,
-                    const platform::PaymentNews& payment, std::int64_t now) override;
+  Result<bool> paid(storage::Connection& c, std::string_view application, std::string_view service,
+                    std::string_view state, const platform::PaymentNews& payment,
+                    std::int64_t now) override;
 
  private:
   const Workflows& workflows_;

@@ -310,6 +310,39 @@ Result<std::int64_t> move_state(storage::Connection& c, const Application& a, st
   return c.execute(kMoveState, {std::string(to), now, a.id, a.revision, a.state});
 }
 
+Result<std::optional<Application>> move_if_in_state(storage::Connection& c,
+                                                    std::string_view public_id,
+                                                    std::string_view service,
+                                                    std::string_view version,
+                                                    const TimelineEvent& step, std::int64_t now) {
+  const std::string move =
+      "UPDATE applications SET state = $1, state_since = $2, updated_at = $2, "
+      "revision = revision + 1 WHERE public_id = $3 AND service = $4 AND state = $5 AND "
+      "(workflow_version = $6 OR workflow_version IS NULL) RETURNING " +
+      std::string(kColumnsWithoutAnswers);
+  std::vector<storage::Value> params{step.to_state,          now,
+                                     std::string(public_id), std::string(service),
+                                     step.from_state,        std::string(version)};
+  const bool postgres = c.dialect() == storage::Dialect::postgres;
+  std::string sql = move;
+  if (postgres) {
+    // The step's event in the same statement, written only if the application moved.
+    sql = "WITH moved AS (" + move +
+          "), event AS (INSERT INTO application_events (application_id, at, kind, transition, "
+          "from_state, to_state, actor_role, actor_user_id, reason, detail) SELECT id, $2, "
+          "$7::text, $8::text, $5, $1, $9::text, NULL, $10::text, $11::text FROM moved) "
+          "SELECT * FROM moved";
+    params.insert(params.end(),
+                  {step.kind.empty() ? std::string("transition") : step.kind, step.transition,
+                   step.actor_role, step.reason, json::serialize(step.detail)});
+  }
+  PRATU_TRY(row, c.query_one(sql, params));
+  if (!row) return std::optional<Application>{};
+  PRATU_TRY(application, read_application(*row));
+  if (!postgres) PRATU_CHECK(add_transition_event(c, application.id, now, step));
+  return std::optional<Application>(std::move(application));
+}
+
 Result<void> move_locked_state(storage::Connection& c, const Application& a, std::string_view to,
                                std::int64_t now) {
   return c.defer(kMoveState, {std::string(to), now, a.id, a.revision, a.state});

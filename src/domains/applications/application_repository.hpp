@@ -77,6 +77,16 @@ Result<std::vector<QueueRow>> queue(storage::Connection& c, const QueueFilter& f
 /// state as `a` holds them); the rows changed: 0 when someone else did.
 Result<std::int64_t> move_state(storage::Connection& c, const Application& a, std::string_view to,
                                 std::int64_t now);
+/// Takes Pratu's own `step` (its from_state, to_state and transition; no actor) for the
+/// application `public_id` of `service`, if it is in the step's from_state under workflow
+/// `version` (or under none recorded): moves it and records the step's event, the move in one
+/// statement (on PostgreSQL the event too). The row as it is after the move (answers left out,
+/// as find_application_to_step), or nothing, unchanged.
+Result<std::optional<Application>> move_if_in_state(storage::Connection& c,
+                                                    std::string_view public_id,
+                                                    std::string_view service,
+                                                    std::string_view version,
+                                                    const TimelineEvent& step, std::int64_t now);
 /// Moves `a`, read in this transaction with its row locked (find_application's `for_update`),
 /// from its state to `to`: nobody can have changed it, so the write is deferred (sent with the
 /// next statement or the commit) and nothing is counted.

@@ -530,7 +530,7 @@ Result<void> WorkflowService::open_bill(storage::Connection& c, const Applicatio
   PRATU_TRY(lines, rules->second.lines(to.bill->fees, answers, today));
   // Nothing to pay (no fee applies, or they come to nothing): on at once, as if paid.
   if (bill_total(lines) == 0) {
-    PRATU_TRY(moved, take_system_step(c, a.public_id, to.id, now));
+    PRATU_TRY(moved, take_system_step(c, a.public_id, to.id, now, nullptr, a.service));
     (void)moved;
     return ok();
   }
@@ -562,32 +562,62 @@ Result<void> WorkflowService::submitted(storage::Connection& c, const Applicatio
   return open_bill(c, a, *first, now);
 }
 
-Result<bool> WorkflowService::take_system_step(storage::Connection& c, std::string_view public_id,
-                                               std::string_view state, std::int64_t now,
-                                               const platform::PaymentNews* paid) {
-  // The step reads no answers (a bill it opens reads its own): they are left behind.
-  PRATU_TRY(found, repository::find_application_to_step(c, public_id));
-  if (!found || found->state != state) return false;
-  Application& a = *found;
-  PRATU_TRY(workflow, workflow_of(a));
+namespace {
+
+// The system transition out of `state` in `workflow`: the last one listed (nullptr: none).
+const Transition* system_exit(const Workflow& workflow, std::string_view state) {
   const Transition* system = nullptr;
-  for (const Transition* t : workflow->exits(a.state)) {
+  for (const Transition* t : workflow.exits(state)) {
     if (t->actor == Actor::system) system = t;
   }
-  const WorkflowState* to = system != nullptr ? workflow->state(system->to) : nullptr;
-  if (to == nullptr) {
-    return Error::internal("applications: '" + a.state + "' of " + a.service +
-                           " has no system transition");
-  }
+  return system;
+}
+
+}  // namespace
+
+Result<bool> WorkflowService::take_system_step(storage::Connection& c, std::string_view public_id,
+                                               std::string_view state, std::int64_t now,
+                                               const platform::PaymentNews* paid,
+                                               std::string_view service) {
   TimelineEvent event;
   event.kind = "transition";
-  event.transition = system->id;
-  event.from_state = a.state;
-  event.to_state = system->to;
-  // Its row is locked since the read (PostgreSQL; SQLite has one writer): the move holds.
-  PRATU_CHECK(repository::move_locked_state(c, a, system->to, now));
-  PRATU_CHECK(repository::add_transition_event(c, a.id, now, event));
-  PRATU_CHECK(entered(c, a, *system, *to, now, paid));
+  event.from_state = std::string(state);
+  // The step reads no answers (a bill it opens reads its own): they are left behind.
+  std::optional<Application> found;
+  std::shared_ptr<const Workflow> workflow;
+  const Transition* system = nullptr;
+  if (auto current = workflows_.find(std::string(service)); current != workflows_.end()) {
+    // The service's current workflow says where the step leads: the application is moved, and
+    // the step recorded, if it is there under that workflow, and its row comes back.
+    workflow = std::shared_ptr<const Workflow>(std::shared_ptr<const Workflow>{}, &current->second);
+    system = system_exit(*workflow, state);
+    if (system != nullptr && workflow->state(system->to) != nullptr) {
+      event.transition = system->id;
+      event.to_state = system->to;
+      PRATU_TRY(moved,
+                repository::move_if_in_state(c, public_id, service, workflow->version, event, now));
+      found = std::move(moved);
+    }
+  }
+  if (!found) {
+    // Otherwise (another workflow version, or no longer in that state) read first, locked.
+    PRATU_TRY(read, repository::find_application_to_step(c, public_id));
+    if (!read || read->state != state) return false;
+    found = std::move(read);
+    PRATU_TRY(its, workflow_of(*found));
+    workflow = std::move(its);
+    system = system_exit(*workflow, state);
+    if (system == nullptr || workflow->state(system->to) == nullptr) {
+      return Error::internal("applications: '" + found->state + "' of " + found->service +
+                             " has no system transition");
+    }
+    event.transition = system->id;
+    event.to_state = system->to;
+    // Its row is locked since the read (PostgreSQL; SQLite has one writer): the move holds.
+    PRATU_CHECK(repository::move_locked_state(c, *found, system->to, now));
+    PRATU_CHECK(repository::add_transition_event(c, found->id, now, event));
+  }
+  PRATU_CHECK(entered(c, *found, *system, *workflow->state(system->to), now, paid));
   return true;
 }
 

@@ -84,10 +84,12 @@ class WorkflowService {
   /// For the payments module (platform::PaidBills), in the transaction `c` that records the
   /// payment of the bill application `public_id` was sent in `state`: takes the state's system
   /// transition, its notice telling of `paid` when given. False, changing nothing, when the
-  /// application is no longer in that state.
+  /// application is no longer in that state. `service`, the application's, when known: the
+  /// step under its current workflow is then one statement.
   Result<bool> take_system_step(storage::Connection& c, std::string_view public_id,
                                 std::string_view state, std::int64_t now,
-                                const platform::PaymentNews* paid = nullptr);
+                                const platform::PaymentNews* paid = nullptr,
+                                std::string_view service = {});
 
   /// In the submission's transaction `c`: an application fee. When the first state of the
   /// workflow `a` was submitted under bills, opens its bill (or, with nothing to pay, takes

@@ -709,6 +709,109 @@ TEST_P(WorkflowServiceTest, NotesAreTheAgencysAlone) {
   EXPECT_EQ(too_long.error().fields.at(0).message_key, "applications.errors.note_too_long");
 }
 
+// The default workflow with the licence fee billed after the sign-off: approve leads to
+// awaiting_payment, which Pratu leaves to approved by its own step `paid_step` when the bill is
+// paid.
+std::string billing_workflow(std::string_view paid_step) {
+  std::string text(kWorkflow);
+  const std::string approve = "    to: approved\n    by: supervisor";
+  text.replace(text.find(approve), approve.size(), "    to: awaiting_payment\n    by: supervisor");
+  const std::string states_end = "  - id: rejected\n";
+  text.insert(text.find(states_end),
+              "  - id: awaiting_payment\n"
+              "    label: {th: รอชำระ, en: Awaiting payment}\n"
+              "    clock: paused\n"
+              "    bill:\n"
+              "      fees: [licence]\n"
+              "      due_working_days: 5\n");
+  text += "  - id: " + std::string(paid_step) +
+          "\n"
+          "    label: {th: ชำระแล้ว, en: Paid}\n"
+          "    from: awaiting_payment\n"
+          "    to: approved\n"
+          "    by: system\n";
+  return text;
+}
+
+// A paid bill's step is one statement under the service's current workflow; an application
+// under another version, or no longer in the billing state, is read and goes by its own.
+TEST_P(WorkflowServiceTest, APaidBillsStepGoesOnUnderTheWorkflowTheApplicationIsUnder) {
+  platform::ServiceFee licence;
+  licence.code = "licence";
+  licence.amount_satang = 200'000;
+  directory_.services_.front().fees = {licence};
+  auto use = [&](std::string_view paid_step) {
+    auto workflow = parse_workflow(billing_workflow(paid_step), "services/bma/shop/workflow.yaml",
+                                   directory_.services_.front());
+    ASSERT_TRUE(workflow) << workflow.error().detail;
+    workflows_.insert_or_assign("shop", std::move(*workflow));
+    ASSERT_TRUE(service_->record_versions());
+  };
+  use("paid");
+  Application older = submitted(alice_);
+  use("settled");  // the file changes: the same step under another name
+  Application current = submitted(bob_);
+  Application moved_on = submitted(bob_);
+  ASSERT_NE(older.workflow_version, current.workflow_version);
+  ASSERT_TRUE(database().write([&](storage::Connection& c) -> Result<void> {
+    PRATU_TRY(n, c.execute("UPDATE applications SET state = 'awaiting_payment' WHERE id IN "
+                           "($1, $2)",
+                           {older.id, current.id}));
+    EXPECT_EQ(n, 2);
+    return ok();
+  }));
+  struct Seen {
+    bool moved = false;
+    std::string state, transition;
+    std::int64_t revision = 0;
+  };
+  auto step = [&](const Application& a, std::string_view service) {
+    Seen seen;
+    auto done = database().write([&](storage::Connection& c) -> Result<void> {
+      PRATU_TRY(moved, service_->take_system_step(c, a.public_id, "awaiting_payment",
+                                                  clock_.now_seconds(), nullptr, service));
+      seen.moved = moved;
+      return ok();
+    });
+    EXPECT_TRUE(done) << done.error().detail;
+    auto read = database().read([&](storage::Connection& c) -> Result<void> {
+      PRATU_TRY(row, c.query_one("SELECT state, revision FROM applications WHERE id = $1", {a.id}));
+      seen.state = row->text(0);
+      seen.revision = row->int64(1);
+      PRATU_TRY(event, c.query_one("SELECT transition FROM application_events WHERE "
+                                   "application_id = $1 ORDER BY id DESC LIMIT 1",
+                                   {a.id}));
+      if (event) seen.transition = event->text(0);
+      return ok();
+    });
+    EXPECT_TRUE(read) << read.error().detail;
+    return seen;
+  };
+  const Seen under_current = step(current, "shop");
+  EXPECT_TRUE(under_current.moved);
+  EXPECT_EQ(under_current.state, "approved");
+  EXPECT_EQ(under_current.transition, "settled");
+  EXPECT_EQ(under_current.revision, current.revision + 1);
+  // Submitted under the file before: its own version's step, though the service is named.
+  const Seen under_older = step(older, "shop");
+  EXPECT_TRUE(under_older.moved);
+  EXPECT_EQ(under_older.state, "approved");
+  EXPECT_EQ(under_older.transition, "paid");
+  EXPECT_EQ(under_older.revision, older.revision + 1);
+  // Not in the billing state: nothing moves, whether the service is named or not.
+  for (std::string_view service : {"shop", ""}) {
+    const Seen untouched = step(moved_on, service);
+    EXPECT_FALSE(untouched.moved);
+    EXPECT_EQ(untouched.state, "submitted");
+    EXPECT_EQ(untouched.revision, moved_on.revision);
+    EXPECT_EQ(untouched.transition, "");
+  }
+  // Paid twice: the second finds it moved on.
+  const Seen again = step(current, "shop");
+  EXPECT_FALSE(again.moved);
+  EXPECT_EQ(again.revision, current.revision + 1);
+}
+
 PRATU_INSTANTIATE_ENGINE_TESTS(WorkflowServiceTest);
 
 }  // namespace

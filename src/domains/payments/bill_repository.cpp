@@ -177,9 +177,10 @@ Result<std::optional<PaidAtOnce>> pay_awaiting_bill(storage::Connection& c,
                                                     std::string_view ref1, std::string_view ref2,
                                                     const BankMessage& m, Payment p) {
   if (c.dialect() != storage::Dialect::postgres) return std::optional<PaidAtOnce>{};
-  // Keeps the message, marks the bill paid while awaiting and records the payment, each only
-  // if the step before happened, with the bill's read ahead of them: the bill's row comes back
-  // only if it matched, and then the message was kept unless its key was there.
+  // Keeps the message, marks the bill paid while awaiting, records the payment and queues its
+  // receipt's number, each only if the step before happened, with the bill's read ahead of
+  // them: the bill's row comes back only if it matched, and then the message was kept unless
+  // its key was there.
   PRATU_TRY(
       row,
       c.query_one(
@@ -195,7 +196,8 @@ Result<std::optional<PaidAtOnce>> pay_awaiting_bill(storage::Connection& c,
               "paid AS (INSERT INTO payments (bill_id, amount_satang, paid_at, recorded_at, "
               "channel, source, bank, transaction_id, message_id) SELECT marked.id, "
               "$6::bigint, $7::bigint, $5::bigint, $8::text, $9::text, $1::text, $2::text, "
-              "kept.id FROM kept, marked RETURNING id) "
+              "kept.id FROM kept, marked RETURNING id), "
+              "queued AS (INSERT INTO receipts_to_number (payment_id) SELECT id FROM paid) "
               "SELECT b.*, (SELECT id FROM kept), (SELECT id FROM paid) FROM b",
           {m.bank, m.transaction_id, m.received_at, m.body, p.recorded_at, p.amount_satang,
            p.paid_at, p.channel, p.source, std::string(biller_id), std::string(ref1),

@@ -87,9 +87,10 @@ struct PaidAtOnce {
 };
 /// On PostgreSQL, the common confirmation in one round trip: finds the bill of `biller_id` and
 /// `ref1` awaiting with Ref. 2 `ref2` and a total of `payment.amount_satang`, and does what
-/// record_bank_payment does with `message` (kept as paying it). Nullopt, having done nothing,
-/// when no such bill awaits, when the bank's key is there already, or on SQLite: the caller then
-/// reads the bill and sorts the confirmation out step by step.
+/// record_bank_payment does with `message` (kept as paying it); a payment it records is queued
+/// in receipts_to_number for its receipt's number (Numbering::queued). Nullopt, having done
+/// nothing, when no such bill awaits, when the bank's key is there already, or on SQLite: the
+/// caller then reads the bill and sorts the confirmation out step by step.
 Result<std::optional<PaidAtOnce>> pay_awaiting_bill(storage::Connection& c,
                                                     std::string_view biller_id,
                                                     std::string_view ref1, std::string_view ref2,

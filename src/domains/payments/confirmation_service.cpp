@@ -109,12 +109,14 @@ Result<ConfirmationResult> ConfirmationService::receive(std::string_view bank,
     // should and is new; otherwise (and on SQLite) the bill is read and the reason found.
     std::optional<Bill> bill;
     repository::RecordedPayment recorded;
+    Numbering numbering = Numbering::after_commit;
     PRATU_TRY(at_once, repository::pay_awaiting_bill(c, confirmation.biller_id, confirmation.ref1,
                                                      confirmation.ref2, message, payment));
     if (at_once) {
       bill = std::move(at_once->bill);
       recorded = at_once->recorded;
       message.outcome = "paid";
+      numbering = Numbering::queued;  // with the payment, in the same statement
     } else {
       PRATU_TRY(found, repository::by_reference(c, confirmation.biller_id, confirmation.ref1));
       bill = std::move(found);
@@ -167,8 +169,8 @@ Result<ConfirmationResult> ConfirmationService::receive(std::string_view bank,
     payment.message_id = *recorded.message_id;
     // Its receipt is numbered after the commit, with the others waiting: the agency's counter
     // row is not held through this commit's flush, so its payments commit side by side.
-    PRATU_TRY(settled, settle_recorded(c, *bill, recorded.payment_id, payment, paid_bills, now,
-                                       Numbering::after_commit));
+    PRATU_TRY(settled,
+              settle_recorded(c, *bill, recorded.payment_id, payment, paid_bills, now, numbering));
     (void)settled;
     result.outcome = ConfirmationOutcome::paid;
     return ok();

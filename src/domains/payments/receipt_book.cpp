@@ -136,7 +136,7 @@ Result<Receipt> settle_recorded(storage::Connection& c, const Bill& bill, std::i
                                 std::int64_t now, Numbering numbering) {
   if (paid_bills == nullptr) return Error::unavailable("payments: no module moves applications");
   // The application's step tells the applicant of the payment in its own notice (ADR 0034).
-  PRATU_TRY(moved, paid_bills->paid(c, bill.application, bill.state,
+  PRATU_TRY(moved, paid_bills->paid(c, bill.application, bill.service, bill.state,
                                     platform::PaymentNews{bill.public_id, bill.total_satang}, now));
   if (!moved) {
     // No longer in the billing state (withdrawn meanwhile): it stays where it is, and the
@@ -150,6 +150,7 @@ Result<Receipt> settle_recorded(storage::Connection& c, const Bill& bill, std::i
 
   Receipt receipt = unnumbered_receipt(payment_id, bill.id, bill.agency, payment.paid_at,
                                        payment.source, bill.total_satang, now);
+  if (numbering == Numbering::queued) return receipt;
   if (numbering == Numbering::after_commit) {
     // Numbered with the others waiting after this commits (number_all_waiting): the agency's
     // counter row is not locked here, so the agency's payments commit side by side.
@@ -163,15 +164,29 @@ Result<Receipt> settle_recorded(storage::Connection& c, const Bill& bill, std::i
 }
 
 Result<std::size_t> number_waiting(storage::Connection& c, std::size_t limit, std::int64_t now) {
-  // Locked, on PostgreSQL, until this commits: a batch of another node waits for them and then
-  // finds them gone. The counters are taken after, in the order of their keys.
-  PRATU_TRY(rows,
-            c.query(std::string("SELECT w.payment_id, p.bill_id, b.agency, p.paid_at, p.source, "
-                                "b.total_satang FROM receipts_to_number w JOIN payments p ON "
-                                "p.id = w.payment_id JOIN bills b ON b.id = p.bill_id ORDER BY "
-                                "w.payment_id LIMIT $1") +
-                        (c.dialect() == storage::Dialect::postgres ? " FOR UPDATE OF w" : ""),
-                    {static_cast<std::int64_t>(limit)}));
+  const bool postgres = c.dialect() == storage::Dialect::postgres;
+  // PostgreSQL: taken off the queue as they are read, in one statement. A batch of another
+  // node at once waits on the rows this one deletes and then skips them, gone: each payment is
+  // numbered once. A rollback puts them back. SQLite has one writer: nothing joins the queue
+  // between the read and the DELETE.
+  const std::string from =
+      postgres ? "WITH w AS (DELETE FROM receipts_to_number WHERE payment_id IN (SELECT "
+                 "payment_id FROM receipts_to_number ORDER BY payment_id LIMIT $1) "
+                 "RETURNING payment_id) SELECT w.payment_id, p.bill_id, b.agency, p.paid_at, "
+                 "p.source, b.total_satang FROM w"
+               : "SELECT w.payment_id, p.bill_id, b.agency, p.paid_at, p.source, "
+                 "b.total_satang FROM receipts_to_number w";
+  const std::string query =
+      from + " JOIN payments p ON p.id = w.payment_id JOIN bills b ON b.id = p.bill_id ORDER BY " +
+      "w.payment_id" + (postgres ? "" : " LIMIT $1");
+  PRATU_TRY(rows, c.query(query, {static_cast<std::int64_t>(limit)}));
+  if (rows.empty()) return std::size_t{0};
+  if (!postgres) {
+    // The first rows in order, so exactly those up to the last read.
+    PRATU_CHECK(
+        c.defer("DELETE FROM receipts_to_number WHERE payment_id <= $1", {rows.back().int64(0)}));
+  }
+  // The counters are taken after, in the order of their keys.
   std::map<std::tuple<std::string, int, std::string>, std::vector<Receipt>> books;
   for (const Row& r : rows) {
     Receipt receipt = unnumbered_receipt(r.int64(0), r.int64(1), r.text(2), r.int64(3), r.text(4),
@@ -185,8 +200,6 @@ Result<std::size_t> number_waiting(storage::Connection& c, std::size_t limit, st
     std::int64_t sequence = last - count;
     for (Receipt& receipt : receipts) {  // in the order the payments were recorded
       PRATU_CHECK(write_and_queue(c, receipt, ++sequence));
-      PRATU_CHECK(
-          c.defer("DELETE FROM receipts_to_number WHERE payment_id = $1", {receipt.payment_id}));
     }
   }
   return rows.size();

@@ -56,6 +56,7 @@ struct Receipt {
 enum class Numbering {
   now,           // in the payment's transaction, which holds the agency's counter row to its end
   after_commit,  // queued in receipts_to_number, numbered with the others waiting soon after
+  queued,        // the same, queued already by the statement that recorded the payment
 };
 
 /// Records the payment of `bill` (already marked paid in `c`'s transaction): the payment row,
@@ -73,8 +74,9 @@ Result<Receipt> settle_recorded(storage::Connection& c, const Bill& bill, std::i
 /// Numbers the receipts of the first `limit` payments waiting in receipts_to_number, in `c`'s
 /// transaction: each book's counter taken once for all of its receipts, in the order the
 /// payments were recorded; each receipt written, queued for the documents module to issue, and
-/// its payment's row removed. Of several transactions at once, each payment is numbered by one
-/// (PostgreSQL: the rows are locked; the others find them gone). How many it numbered.
+/// its payment's row removed, as it is read. Of several transactions at once, each payment is
+/// numbered by one (PostgreSQL: the others wait on the rows it removes and find them gone). How
+/// many it numbered.
 Result<std::size_t> number_waiting(storage::Connection& c, std::size_t limit, std::int64_t now);
 /// Payments number_all_waiting numbers in one transaction at most.
 inline constexpr std::size_t kNumberingBatch = 500;

@@ -301,18 +301,19 @@ Result<Receipt> replace_receipt(storage::Connection& c, const Receipt& cancelled
 
 Result<platform::ReceiptContent> ReceiptBook::receipt(storage::Connection& c,
                                                       std::string_view number) const {
-  PRATU_TRY(row,
-            c.query_one("SELECT r.number, r.fiscal_year, r.book, r.agency, r.amount_satang, "
-                        "r.cancelled_at, r.cancel_reason, b.public_id, p.paid_at, p.source, "
-                        "p.channel, p.bank, p.transaction_id, p.method_reference, u.given_name, "
-                        "u.family_name, u.national_id, r.issued_at, o.number, "
-                        "CASE WHEN o.replaces_id IS NULL THEN p.paid_at ELSE o.issued_at END, "
-                        "o.cancel_purpose, o.cancel_reason, n.number FROM receipts r "
-                        "JOIN payments p ON p.id = r.payment_id JOIN bills b ON b.id = r.bill_id "
-                        "LEFT JOIN users u ON u.id = b.holder_user_id "
-                        "LEFT JOIN receipts o ON o.id = r.replaces_id "
-                        "LEFT JOIN receipts n ON n.replaces_id = r.id WHERE r.number = $1",
-                        {std::string(number)}));
+  PRATU_TRY(
+      row, c.query_one("SELECT r.number, r.fiscal_year, r.book, r.agency, r.amount_satang, "
+                       "r.cancelled_at, r.cancel_reason, b.public_id, p.paid_at, p.source, "
+                       "p.channel, p.bank, p.transaction_id, p.method_reference, u.given_name, "
+                       "u.family_name, u.national_id, r.issued_at, o.number, "
+                       "CASE WHEN o.replaces_id IS NULL THEN p.paid_at ELSE o.issued_at END, "
+                       "o.cancel_purpose, o.cancel_reason, n.number FROM receipts r "
+                       "JOIN payments p ON p.id = r.payment_id JOIN bills b ON b.id = r.bill_id "
+                       "LEFT JOIN users u ON u.id = b.holder_user_id "
+                       "LEFT JOIN receipts o ON o.id = r.replaces_id "
+                       "LEFT JOIN receipts n ON n.replaces_id = r.id AND n.replaces_id IS NOT NULL "
+                       "WHERE r.number = $1",
+                       {std::string(number)}));
   if (!row) {
     return Error{ErrorCode::not_found, "payments.receipt.not_found", std::string(number), {}, 0};
   }
@@ -475,7 +476,7 @@ Result<std::vector<CounterTaking>> ReceiptDesk::takings(const web::Principal& wh
                             "COALESCE(r.number, ''), r.cancelled_at "
                             "FROM payments p JOIN bills b ON b.id = p.bill_id "
                             "LEFT JOIN receipts r ON r.id = (SELECT MAX(id) FROM receipts "
-                            "WHERE payment_id = p.id) "
+                            "WHERE bill_id = p.bill_id) "
                             "WHERE p.cashier_user_id = $1 AND p.source = 'cashier' "
                             "AND p.recorded_at >= $2 AND p.recorded_at < $3 "
                             "ORDER BY p.recorded_at, p.id LIMIT $4",

@@ -1,0 +1,17 @@
+-- Fewer index entries for each payment and its receipt (bench/payments.sh, docs/adr/0036).
+-- Same meaning as sqlite/0010_fewer_index_entries.sql.
+
+-- A receipt that replaces another is rare: only those are in the index that lets a receipt be
+-- replaced once. Every other receipt added an entry for its NULL, which never conflicts.
+ALTER TABLE receipts DROP CONSTRAINT receipts_replaces_id_key;
+CREATE UNIQUE INDEX receipts_replaces ON receipts (replaces_id) WHERE replaces_id IS NOT NULL;
+
+-- A payment's receipts are found through its bill (one payment a bill, receipts_bill); the one
+-- in force through receipts_in_force.
+DROP INDEX receipts_payment;
+
+-- A cashier's takings of a day, the only reader of when a payment was recorded: the counter's
+-- payments alone, by cashier and time. A bank's payment no longer adds an entry.
+DROP INDEX payments_recorded;
+CREATE INDEX payments_at_counter ON payments (cashier_user_id, recorded_at)
+  WHERE source = 'cashier';

@@ -300,6 +300,10 @@ Result<std::vector<QueueRow>> queue(storage::Connection& c, const QueueFilter& f
 }
 
 namespace {
+// An event's row, its values to follow (add_transition_event, move_if_in_state).
+constexpr std::string_view kInsertEvent =
+    "INSERT INTO application_events (application_id, at, kind, transition, from_state, "
+    "to_state, actor_role, actor_user_id, reason, detail) ";
 constexpr const char* kMoveState =
     "UPDATE applications SET state = $1, state_since = $2, updated_at = $2, "
     "revision = revision + 1 WHERE id = $3 AND revision = $4 AND state = $5";
@@ -327,11 +331,9 @@ Result<std::optional<Application>> move_if_in_state(storage::Connection& c,
   std::string sql = move;
   if (postgres) {
     // The step's event in the same statement, written only if the application moved.
-    sql = "WITH moved AS (" + move +
-          "), event AS (INSERT INTO application_events (application_id, at, kind, transition, "
-          "from_state, to_state, actor_role, actor_user_id, reason, detail) SELECT id, $2, "
-          "$7::text, $8::text, $5, $1, $9::text, NULL, $10::text, $11::text FROM moved) "
-          "SELECT * FROM moved";
+    sql = "WITH moved AS (" + move + "), event AS (" + std::string(kInsertEvent) +
+          "SELECT id, $2, $7::text, $8::text, $5, $1, $9::text, NULL, $10::text, $11::text "
+          "FROM moved) SELECT * FROM moved";
     params.insert(params.end(),
                   {step.kind.empty() ? std::string("transition") : step.kind, step.transition,
                    step.actor_role, step.reason, json::serialize(step.detail)});
@@ -351,9 +353,7 @@ Result<void> move_locked_state(storage::Connection& c, const Application& a, std
 Result<void> add_transition_event(storage::Connection& c, std::int64_t application_id,
                                   std::int64_t at, const TimelineEvent& e) {
   PRATU_CHECK(
-      c.defer("INSERT INTO application_events (application_id, at, kind, transition, from_state, "
-              "to_state, actor_role, actor_user_id, reason, detail) "
-              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+      c.defer(std::string(kInsertEvent) + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
               {application_id, at, e.kind.empty() ? std::string("transition") : e.kind,
                e.transition, e.from_state, e.to_state, e.actor_role,
                // Pratu's own steps (an escalation) have no actor.

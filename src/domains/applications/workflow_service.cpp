@@ -586,7 +586,7 @@ Result<bool> WorkflowService::take_system_step(storage::Connection& c, std::stri
   std::optional<Application> found;
   std::shared_ptr<const Workflow> workflow;
   const Transition* system = nullptr;
-  if (auto current = workflows_.find(std::string(service)); current != workflows_.end()) {
+  if (auto current = workflows_.find(service); current != workflows_.end()) {
     // The service's current workflow says where the step leads: the application is moved, and
     // the step recorded, if it is there under that workflow, and its row comes back.
     workflow = std::shared_ptr<const Workflow>(std::shared_ptr<const Workflow>{}, &current->second);

@@ -169,16 +169,16 @@ Result<std::size_t> number_waiting(storage::Connection& c, std::size_t limit, st
   // node at once waits on the rows this one deletes and then skips them, gone: each payment is
   // numbered once. A rollback puts them back. SQLite has one writer: nothing joins the queue
   // between the read and the DELETE.
-  const std::string from =
-      postgres ? "WITH w AS (DELETE FROM receipts_to_number WHERE payment_id IN (SELECT "
-                 "payment_id FROM receipts_to_number ORDER BY payment_id LIMIT $1) "
-                 "RETURNING payment_id) SELECT w.payment_id, p.bill_id, b.agency, p.paid_at, "
-                 "p.source, b.total_satang FROM w"
-               : "SELECT w.payment_id, p.bill_id, b.agency, p.paid_at, p.source, "
-                 "b.total_satang FROM receipts_to_number w";
   const std::string query =
-      from + " JOIN payments p ON p.id = w.payment_id JOIN bills b ON b.id = p.bill_id ORDER BY " +
-      "w.payment_id" + (postgres ? "" : " LIMIT $1");
+      std::string(postgres ? "WITH w AS (DELETE FROM receipts_to_number WHERE payment_id IN "
+                             "(SELECT payment_id FROM receipts_to_number ORDER BY payment_id "
+                             "LIMIT $1) RETURNING payment_id) "
+                           : "") +
+      "SELECT w.payment_id, p.bill_id, b.agency, p.paid_at, p.source, b.total_satang FROM " +
+      (postgres ? "w" : "receipts_to_number w") +
+      " JOIN payments p ON p.id = w.payment_id JOIN bills b ON b.id = p.bill_id "
+      "ORDER BY w.payment_id" +
+      (postgres ? "" : " LIMIT $1");
   PRATU_TRY(rows, c.query(query, {static_cast<std::int64_t>(limit)}));
   if (rows.empty()) return std::size_t{0};
   if (!postgres) {
